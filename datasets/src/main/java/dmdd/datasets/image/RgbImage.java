@@ -1,0 +1,170 @@
+package dmdd.datasets.image;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+
+/**
+ * An immutable RGB image as the networks see it: three channel planes (channel-major, "CHW") of
+ * floats in [0, 1]. Every image in the project passes through this type, whatever file it came from.
+ */
+public final class RgbImage {
+    private final int width;
+    private final int height;
+    private final float[] chw;
+
+    private RgbImage(int width, int height, float[] chw) {
+        this.width = width;
+        this.height = height;
+        this.chw = chw;
+    }
+
+    /**
+     * Wraps channel-major pixel data (copied).
+     *
+     * @param width  width in pixels, at least 1
+     * @param height height in pixels, at least 1
+     * @param chw    3 x height x width values in [0, 1]
+     * @return the image
+     */
+    public static RgbImage of(int width, int height, float[] chw) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("image size must be positive: " + width + "x" + height);
+        }
+        if (chw.length != 3 * width * height) {
+            throw new IllegalArgumentException(
+                    "expected " + 3 * width * height + " values for " + width + "x" + height + ", got " + chw.length);
+        }
+        return new RgbImage(width, height, chw.clone());
+    }
+
+    /**
+     * Converts a decoded image (any type Java2D understands) to RGB floats; alpha is dropped
+     * by compositing over black, gray becomes three equal channels.
+     *
+     * @param image the decoded image
+     * @return the image
+     */
+    public static RgbImage fromBufferedImage(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        float[] data = new float[3 * w * h];
+        int plane = w * h;
+        for (int i = 0; i < plane; i++) {
+            int p = argb[i];
+            float a = ((p >>> 24) & 0xff) / 255f;
+            data[i] = ((p >> 16) & 0xff) / 255f * a;
+            data[plane + i] = ((p >> 8) & 0xff) / 255f * a;
+            data[2 * plane + i] = (p & 0xff) / 255f * a;
+        }
+        return new RgbImage(w, h, data);
+    }
+
+    /**
+     * Renders the image as an 8-bit RGB {@link BufferedImage}.
+     *
+     * @return a new image of type {@code TYPE_INT_RGB}
+     */
+    public BufferedImage toBufferedImage() {
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int plane = width * height;
+        int[] rgb = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            rgb[i] = (to8(chw[i]) << 16) | (to8(chw[plane + i]) << 8) | to8(chw[2 * plane + i]);
+        }
+        out.setRGB(0, 0, width, height, rgb, 0, width);
+        return out;
+    }
+
+    /**
+     * Bilinear resize (pixel centres aligned, as {@code align_corners=False}).
+     *
+     * @param newWidth  target width
+     * @param newHeight target height
+     * @return the resized image, or this image when the size is unchanged
+     */
+    public RgbImage resize(int newWidth, int newHeight) {
+        if (newWidth == width && newHeight == height) {
+            return this;
+        }
+        float[] out = new float[3 * newWidth * newHeight];
+        float sx = (float) width / newWidth;
+        float sy = (float) height / newHeight;
+        for (int y = 0; y < newHeight; y++) {
+            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
+            int y0 = Math.min((int) fy, height - 1);
+            int y1 = Math.min(y0 + 1, height - 1);
+            float wy = fy - y0;
+            for (int x = 0; x < newWidth; x++) {
+                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
+                int x0 = Math.min((int) fx, width - 1);
+                int x1 = Math.min(x0 + 1, width - 1);
+                float wx = fx - x0;
+                for (int c = 0; c < 3; c++) {
+                    int base = c * width * height;
+                    float top = chw[base + y0 * width + x0] * (1 - wx) + chw[base + y0 * width + x1] * wx;
+                    float bottom = chw[base + y1 * width + x0] * (1 - wx) + chw[base + y1 * width + x1] * wx;
+                    out[c * newWidth * newHeight + y * newWidth + x] = top * (1 - wy) + bottom * wy;
+                }
+            }
+        }
+        return new RgbImage(newWidth, newHeight, out);
+    }
+
+    /**
+     * One channel value.
+     *
+     * @param channel 0 red, 1 green, 2 blue
+     * @param x       column
+     * @param y       row
+     * @return the value in [0, 1]
+     */
+    public float get(int channel, int x, int y) {
+        return chw[channel * width * height + y * width + x];
+    }
+
+    /** @return width in pixels */
+    public int width() {
+        return width;
+    }
+
+    /** @return height in pixels */
+    public int height() {
+        return height;
+    }
+
+    /** @return a copy of the pixel data, 3 x height x width, channel-major */
+    public float[] chw() {
+        return chw.clone();
+    }
+
+    /**
+     * Copies the pixel data into a caller's buffer (batch assembly without extra copies).
+     *
+     * @param dest   destination array
+     * @param offset where the first value goes
+     */
+    public void copyTo(float[] dest, int offset) {
+        System.arraycopy(chw, 0, dest, offset, chw.length);
+    }
+
+    private static int to8(float v) {
+        return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RgbImage other
+                && width == other.width && height == other.height && Arrays.equals(chw, other.chw);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * width + height) + Arrays.hashCode(chw);
+    }
+
+    @Override
+    public String toString() {
+        return "RgbImage[" + width + "x" + height + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package dmdd.model.teacher;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+
+/**
+ * An ImageNet CNN used as DMDD's frozen teacher. Its {@code forward} takes a batch of images
+ * already passed through {@link #normalize(NDArray)} (N x 3 x H x W) and returns an {@code NDList}
+ * whose first three entries are the feature levels at strides 4, 8 and 16 (a fourth entry, the
+ * class probabilities, may follow when the backbone has its classifier head).
+ */
+public interface Backbone extends Block {
+
+    /** @return which backbone this is */
+    BackboneKind kind();
+
+    /** @return channels of the three feature levels */
+    default int[] levelChannels() {
+        return kind().levelChannels();
+    }
+
+    /**
+     * Scales RGB images in [0, 1] the way this backbone was trained (ImageNet mean/std for
+     * torchvision models; [0, 1] unchanged for the nsfwjs MobileNetV2).
+     *
+     * @param rgb01 N x 3 x H x W in [0, 1]
+     * @return the network input
+     */
+    NDArray normalize(NDArray rgb01);
+}

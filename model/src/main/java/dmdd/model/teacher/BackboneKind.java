@@ -1,0 +1,54 @@
+package dmdd.model.teacher;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The ImageNet backbones a DMDD teacher can be. The student mirrors the chosen teacher's level
+ * channels, so the kind is part of every saved model.
+ */
+public enum BackboneKind {
+    /** Keras-layout MobileNetV2 (width 1.0); levels after block_2, block_5, block_10: 24, 32, 96 channels. */
+    MOBILENET_V2("mobilenetv2", new int[] {24, 32, 96}),
+    /** torchvision ResNet-18, layers 1-3: 64, 128, 256 channels. */
+    RESNET18("resnet18", new int[] {64, 128, 256}),
+    /** torchvision WideResNet-50-2, layers 1-3: 256, 512, 1024 channels. */
+    WIDE_RESNET50_2("wide_resnet50_2", new int[] {256, 512, 1024});
+
+    private final String cliName;
+    private final int[] levelChannels;
+
+    BackboneKind(String cliName, int[] levelChannels) {
+        this.cliName = cliName;
+        this.levelChannels = levelChannels;
+    }
+
+    /** @return the name used on the command line and in settings files */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** @return channels of the three feature levels (strides 4, 8, 16) */
+    public int[] levelChannels() {
+        return levelChannels.clone();
+    }
+
+    /**
+     * Parses a command-line or settings name.
+     *
+     * @param name e.g. {@code mobilenetv2}
+     * @return the kind
+     * @throws IllegalArgumentException naming the valid choices
+     */
+    public static BackboneKind fromCliName(String name) {
+        String n = name.toLowerCase(Locale.ROOT).trim();
+        for (BackboneKind k : values()) {
+            if (k.cliName.equals(n) || k.name().equalsIgnoreCase(n)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown backbone '" + name + "'; choose one of "
+                + Arrays.stream(values()).map(BackboneKind::cliName).collect(Collectors.joining(", ")));
+    }
+}
