@@ -1,0 +1,130 @@
+package dmdd.model.metrics;
+
+import dmdd.datasets.image.Mask;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Collects a test set image by image (image score, the three anomaly maps, the ground-truth mask) and
+ * computes the {@link EvaluationReport}. The command line and the GUI both evaluate through this class.
+ * Memory: 4 bytes per pixel for each map plus 4 for the ground truth; the metrics sort one map at a time.
+ */
+public final class Evaluation {
+    private final PixelGroundTruth groundTruth = new PixelGroundTruth();
+    private final FloatList imageScores = new FloatList();
+    private final FloatList normality = new FloatList();
+    private final FloatList abnormality = new FloatList();
+    private final FloatList fused = new FloatList();
+    private boolean[] imageLabels = new boolean[64];
+
+    /**
+     * Adds one test image.
+     *
+     * @param imageScore  its image score
+     * @param normalityMap  the normality map (row-major, mask resolution)
+     * @param abnormalityMap the abnormality map
+     * @param fusedMap    the fused map
+     * @param mask        the ground truth at the maps' resolution (empty for a good image); the image
+     *                    label is "defective" when the mask has a defect pixel
+     */
+    public void add(float imageScore, float[] normalityMap, float[] abnormalityMap, float[] fusedMap, Mask mask) {
+        int n = mask.width() * mask.height();
+        if (normalityMap.length != n || abnormalityMap.length != n || fusedMap.length != n) {
+            throw new IllegalArgumentException("maps have " + normalityMap.length + "/" + abnormalityMap.length + "/"
+                    + fusedMap.length + " pixels but the mask has " + n + "; resize the mask to the map size");
+        }
+        int index = imageScores.size();
+        if (index == imageLabels.length) {
+            imageLabels = Arrays.copyOf(imageLabels, 2 * index);
+        }
+        imageLabels[index] = !mask.isEmpty();
+        imageScores.add(imageScore);
+        groundTruth.add(mask);
+        normality.addAll(normalityMap);
+        abnormality.addAll(abnormalityMap);
+        fused.addAll(fusedMap);
+    }
+
+    /** @return images added so far */
+    public int imageCount() {
+        return imageScores.size();
+    }
+
+    /**
+     * Computes all metrics.
+     *
+     * @param seconds the wall-clock time to report (inference plus metrics, as the caller measured it)
+     * @return the report
+     */
+    public EvaluationReport report(double seconds) {
+        Map<String, String> notes = new LinkedHashMap<>();
+        boolean[] labels = Arrays.copyOf(imageLabels, imageScores.size());
+        RankedScores images = RankedScores.of(imageScores.toArray(), labels);
+        MetricValue imageAuroc = note(notes, "image_auroc", Auroc.compute(images));
+        MetricValue imageF1 = note(notes, "image_f1max", F1Max.compute(images).f1());
+        boolean[] pixelLabels = groundTruth.labels();
+        Map<String, EvaluationReport.MapMetrics> maps = new LinkedHashMap<>();
+        MetricValue fusedAuroc = null;
+        MetricValue fusedAupro = null;
+        MetricValue fusedAp = null;
+        for (String kind : new String[] {EvaluationReport.NORMALITY, EvaluationReport.ABNORMALITY,
+                EvaluationReport.FUSED}) {
+            float[] scores = switch (kind) {
+                case EvaluationReport.NORMALITY -> normality.toArray();
+                case EvaluationReport.ABNORMALITY -> abnormality.toArray();
+                default -> fused.toArray();
+            };
+            RankedScores ranked = RankedScores.of(scores, pixelLabels);
+            MetricValue auroc = Auroc.compute(ranked);
+            MetricValue aupro = Aupro.compute(scores, groundTruth, Aupro.DEFAULT_FPR_LIMIT);
+            maps.put(kind, new EvaluationReport.MapMetrics(auroc.orNull(), aupro.orNull()));
+            if (kind.equals(EvaluationReport.FUSED)) {
+                fusedAuroc = note(notes, "pixel_auroc", auroc);
+                fusedAupro = note(notes, "aupro", aupro);
+                fusedAp = note(notes, "pixel_ap", AveragePrecision.compute(ranked));
+            }
+        }
+        return new EvaluationReport(imageAuroc.orNull(), fusedAuroc.orNull(), fusedAupro.orNull(), fusedAp.orNull(),
+                imageF1.orNull(), imageScores.size(), seconds, maps, notes);
+    }
+
+    private static MetricValue note(Map<String, String> notes, String key, MetricValue value) {
+        if (!value.isDefined()) {
+            notes.put(key, value.reason());
+        }
+        return value;
+    }
+
+    /** A growable float array: boxing millions of pixel scores into a List would cost 4x the memory. */
+    private static final class FloatList {
+        private float[] values = new float[1 << 16];
+        private int size;
+
+        void add(float v) {
+            ensure(size + 1);
+            values[size++] = v;
+        }
+
+        void addAll(float[] v) {
+            ensure(size + v.length);
+            System.arraycopy(v, 0, values, size, v.length);
+            size += v.length;
+        }
+
+        int size() {
+            return size;
+        }
+
+        float[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+
+        private void ensure(int capacity) {
+            if (capacity > values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 16,
+                        Math.max(capacity, 2L * values.length)));
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dmdd.model.metrics;
+
+import java.util.Arrays;
+
+/**
+ * Fits decision thresholds on a VALIDATION split (never on the test split, whose numbers would then be
+ * optimistic). Both fitted thresholds are meant for the rule "defective when score > threshold"; a
+ * threshold halfway between two validation scores gives the same decisions with {@code >=}.
+ */
+public final class ThresholdFitting {
+    private ThresholdFitting() {
+    }
+
+    /**
+     * The q-quantile of normal validation scores (linear interpolation between order statistics, as
+     * NumPy's default): with q = 0.99, about 1 % of normal images are flagged.
+     *
+     * @param normalScores scores of normal validation images (at least one)
+     * @param quantile     in [0, 1]
+     * @return the threshold
+     */
+    public static double normalQuantile(float[] normalScores, double quantile) {
+        if (normalScores.length == 0) {
+            throw new IllegalArgumentException("no normal validation score to fit a threshold on");
+        }
+        if (!(quantile >= 0 && quantile <= 1)) {
+            throw new IllegalArgumentException("the quantile must be in [0, 1], got " + quantile);
+        }
+        float[] sorted = normalScores.clone();
+        Arrays.sort(sorted);
+        double pos = quantile * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /**
+     * The threshold that maximises F1 on validation images that include defective ones (for example
+     * normal images plus synthetic-anomaly images). Placed halfway between the best distinct score and
+     * the next lower one, so that both {@code >} and {@code >=} rules reproduce the optimal decisions and
+     * the threshold sits in the gap rather than on a validation sample.
+     *
+     * @param scores validation scores
+     * @param labels {@code true} = defective
+     * @return the threshold and the F1 it reaches on the validation set
+     * @throws IllegalArgumentException when the validation set has no defective image
+     */
+    public static F1Max f1Optimal(float[] scores, boolean[] labels) {
+        RankedScores ranked = RankedScores.of(scores, labels);
+        F1Max best = F1Max.compute(ranked);
+        if (!best.f1().isDefined()) {
+            throw new IllegalArgumentException("cannot fit an F1 threshold: " + best.f1().reason());
+        }
+        int k = 0;
+        while (ranked.threshold(k) != (float) best.threshold()) {
+            k++;
+        }
+        double threshold = k + 1 < ranked.size()
+                ? (ranked.threshold(k) + (double) ranked.threshold(k + 1)) / 2
+                : Math.nextDown(ranked.threshold(k));
+        return new F1Max(best.f1(), threshold);
+    }
+}

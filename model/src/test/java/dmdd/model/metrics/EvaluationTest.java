@@ -1,0 +1,76 @@
+package dmdd.model.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dmdd.datasets.image.Mask;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EvaluationTest {
+    // 2x2 images; the defect image has its top-left pixel defective.
+    private static final Mask DEFECT = Mask.of(2, 2, new boolean[] {true, false, false, false});
+    private static final Mask GOOD = Mask.empty(2, 2);
+
+    @Test
+    void reportHasExactlyTheEvalKeysAndHandValues() throws Exception {
+        Evaluation e = new Evaluation();
+        // fused: perfect (defect pixel 0.9, the rest <= 0.3); normality: inverted (defect pixel lowest);
+        // abnormality: the defect pixel ties with one normal pixel at 0.5, the rest 0.1.
+        e.add(0.2f, new float[] {0.4f, 0.4f, 0.4f, 0.4f}, new float[] {0.5f, 0.1f, 0.1f, 0.1f},
+                new float[] {0.1f, 0.2f, 0.1f, 0.3f}, GOOD);
+        e.add(0.7f, new float[] {0.0f, 0.4f, 0.4f, 0.4f}, new float[] {0.5f, 0.1f, 0.1f, 0.1f},
+                new float[] {0.9f, 0.1f, 0.2f, 0.1f}, DEFECT);
+        EvaluationReport r = e.report(1.5);
+        assertThat(r.testImages()).isEqualTo(2);
+        assertThat(r.imageAuroc()).isEqualTo(1.0);
+        assertThat(r.imageF1max()).isEqualTo(1.0);
+        assertThat(r.pixelAuroc()).isEqualTo(1.0);
+        assertThat(r.aupro()).isCloseTo(1.0, within(1e-12));
+        assertThat(r.pixelAp()).isEqualTo(1.0);
+        assertThat(r.maps().get("normality").pixelAuroc()).isEqualTo(0.0);
+        // abnormality: 1 positive (0.5), 7 negatives: one at 0.5 (tie = half), six at 0.1 (wins)
+        // -> (6 + 0.5) / 7.
+        assertThat(r.maps().get("abnormality").pixelAuroc()).isCloseTo(6.5 / 7, within(1e-12));
+        // PRO: (0,0) -> (1/7, 1) at 0.5: cut at 0.3 lies beyond 1/7: area = (1/7)*0.5 + (0.3-1/7)*1.
+        assertThat(r.maps().get("abnormality").aupro())
+                .isCloseTo(((1.0 / 7) * 0.5 + (0.3 - 1.0 / 7)) / 0.3, within(1e-9));
+        assertThat(r.notes()).isEmpty();
+
+        JsonNode json = new ObjectMapper().valueToTree(r);
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
+                "test_images", "seconds", "maps");
+        List<String> mapKeys = new ArrayList<>();
+        json.get("maps").fieldNames().forEachRemaining(mapKeys::add);
+        assertThat(mapKeys).containsExactly("normality", "abnormality", "fused");
+        assertThat(json.get("maps").get("fused").get("aupro").asDouble()).isCloseTo(1.0, within(1e-12));
+        assertThat(json.get("seconds").asDouble()).isEqualTo(1.5);
+    }
+
+    @Test
+    void anAllGoodTestSetReportsNullsWithReasons() throws Exception {
+        Evaluation e = new Evaluation();
+        e.add(0.2f, new float[4], new float[4], new float[] {0.1f, 0.2f, 0.3f, 0.4f}, GOOD);
+        EvaluationReport r = e.report(0.1);
+        assertThat(r.imageAuroc()).isNull();
+        assertThat(r.pixelAuroc()).isNull();
+        assertThat(r.aupro()).isNull();
+        assertThat(r.notes()).containsKeys("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max");
+        assertThat(r.notes().get("image_auroc")).contains("no defective");
+        JsonNode json = new ObjectMapper().valueToTree(r);
+        assertThat(json.get("image_auroc").isNull()).isTrue();
+        assertThat(json.has("notes")).isFalse();
+    }
+
+    @Test
+    void mapsOfTheWrongSizeAreRejected() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new Evaluation().add(0, new float[3], new float[4], new float[4], GOOD))
+                .hasMessageContaining("resize the mask");
+    }
+}
