@@ -1,6 +1,11 @@
 package dmdd.datasets.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.util.Arrays;
 
 /**
@@ -47,6 +52,10 @@ public final class RgbImage {
     public static RgbImage fromBufferedImage(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
+        if (image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && !(image.getColorModel() instanceof IndexColorModel)) {
+            return fromGrayRaster(image);
+        }
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         float[] data = new float[3 * w * h];
         int plane = w * h;
@@ -56,6 +65,44 @@ public final class RgbImage {
             data[i] = ((p >> 16) & 0xff) / 255f * a;
             data[plane + i] = ((p >> 8) & 0xff) / 255f * a;
             data[2 * plane + i] = (p & 0xff) / 255f * a;
+        }
+        return new RgbImage(w, h, data);
+    }
+
+    /**
+     * Gray images: Java2D treats their samples as linear light and brightens them in
+     * {@code getRGB} (128 becomes 188), but gray files store gamma-encoded values like RGB ones,
+     * so the raw samples are used, scaled by their bit depth.
+     */
+    private static RgbImage fromGrayRaster(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Raster raster = image.getRaster();
+        ColorModel cm = image.getColorModel();
+        boolean floating = raster.getTransferType() == DataBuffer.TYPE_FLOAT
+                || raster.getTransferType() == DataBuffer.TYPE_DOUBLE;
+        float grayMax = floating ? 1f : (1L << cm.getComponentSize(0)) - 1f;
+        boolean alpha = cm.hasAlpha() && raster.getNumBands() > 1;
+        float alphaMax = alpha && !floating ? (1L << cm.getComponentSize(1)) - 1f : 1f;
+        int plane = w * h;
+        float[] data = new float[3 * plane];
+        float[] gray = new float[w];
+        float[] alphaRow = new float[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, gray);
+            if (alpha) {
+                raster.getSamples(0, y, w, 1, 1, alphaRow);
+            }
+            for (int x = 0; x < w; x++) {
+                float v = clamp01(gray[x] / grayMax);
+                if (alpha) {
+                    v *= clamp01(alphaRow[x] / alphaMax);
+                }
+                int i = y * w + x;
+                data[i] = v;
+                data[plane + i] = v;
+                data[2 * plane + i] = v;
+            }
         }
         return new RgbImage(w, h, data);
     }
@@ -146,6 +193,10 @@ public final class RgbImage {
      */
     public void copyTo(float[] dest, int offset) {
         System.arraycopy(chw, 0, dest, offset, chw.length);
+    }
+
+    private static float clamp01(float v) {
+        return Math.max(0f, Math.min(1f, v));
     }
 
     private static int to8(float v) {

@@ -1,0 +1,91 @@
+package dmdd.datasets.image;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The one way every file in the project is saved (images, masks, checkpoints, settings,
+ * annotations): the content goes to a temporary file in the target's own folder, is flushed to
+ * disk, then replaces the target with one atomic rename. A crash or a failed write therefore
+ * leaves either the old file or the new one, never a half-written file.
+ */
+public final class AtomicFiles {
+    /** Prefix of the temporary files; {@link ImageFiles} skips names that start with a dot. */
+    static final String TEMP_PREFIX = ".tmp-";
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Writes a file atomically. Missing parent folders are created.
+     *
+     * @param target the file to create or replace
+     * @param writer writes the complete content to the stream it is given (closing it is allowed
+     *               and harmless)
+     * @throws IOException when writing or the final rename fails; the target is then unchanged
+     *                     and no temporary file is left behind
+     */
+    public static void write(Path target, IOConsumer<OutputStream> writer) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Files.createDirectories(dir);
+        // Same folder as the target, so the rename never crosses a file system and can be atomic.
+        Path temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName() + ".", ".part");
+        boolean moved = false;
+        try {
+            try (FileOutputStream file = new FileOutputStream(temp.toFile());
+                 OutputStream out = new BufferedOutputStream(file, 1 << 16)) {
+                // Writers such as Jackson close the stream they are given; the sync below needs it open.
+                writer.accept(new FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.flush();
+                    }
+                });
+                out.flush();
+                // On disk before the rename, or a power cut could leave a renamed but empty file.
+                file.getFD().sync();
+            }
+            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /**
+     * Writes bytes atomically.
+     *
+     * @param target  the file to create or replace
+     * @param content the complete content
+     * @throws IOException when the write fails (the target is then unchanged)
+     */
+    public static void writeBytes(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content));
+    }
+
+    /**
+     * Writes UTF-8 text atomically.
+     *
+     * @param target  the file to create or replace
+     * @param content the complete text
+     * @throws IOException when the write fails (the target is then unchanged)
+     */
+    public static void writeString(Path target, String content) throws IOException {
+        writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,352 @@
+package dmdd.datasets.image;
+
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the image files users have into {@link RgbImage}s no larger than a given side.
+ *
+ * <p>Formats: PNG, JPEG (including CMYK/YCCK, through TwelveMonkeys), BMP, TIFF (TwelveMonkeys),
+ * GIF (first frame); multi-image files give their first image. Gray, 16-bit, palette and alpha
+ * images become RGB (alpha composited over black). A JPEG's EXIF orientation is applied, so the
+ * image comes out as a photo viewer shows it.
+ *
+ * <p>Huge files are never decoded at full size: the decoder skips rows and columns (source
+ * subsampling by the integer step that keeps the longer side at least {@code maxSide}), then an
+ * exact bilinear resize brings the longer side to {@code maxSide}. Smaller images are not enlarged.
+ *
+ * <p>Every failure (missing, empty, not an image, unsupported format, corrupt or truncated data)
+ * is an {@link UnreadableImageException} naming the file and the problem. Instances are immutable
+ * and may be shared between threads.
+ */
+public final class ImageReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageReader.class);
+
+    static {
+        // The TwelveMonkeys readers register through META-INF/services when ImageIO first starts;
+        // a rescan also finds them when this class was loaded by a different class loader.
+        ImageIO.scanForPlugins();
+    }
+
+    private final int maxSide;
+
+    /**
+     * @param maxSide the longest side, in pixels, of the images this reader returns; at least 1
+     *                ({@link Integer#MAX_VALUE} keeps every image at its full size)
+     */
+    public ImageReader(int maxSide) {
+        if (maxSide < 1) {
+            throw new IllegalArgumentException("maxSide must be at least 1, got " + maxSide);
+        }
+        this.maxSide = maxSide;
+    }
+
+    /** @return the longest side of the returned images */
+    public int maxSide() {
+        return maxSide;
+    }
+
+    /**
+     * Reads an image file.
+     *
+     * @param file the file
+     * @return the image, upright, its longer side at most {@link #maxSide()}
+     * @throws UnreadableImageException when the file is not a readable image
+     */
+    public RgbImage read(Path file) throws UnreadableImageException {
+        Decoded decoded = decode(file, maxSide);
+        RgbImage image = RgbImage.fromBufferedImage(decoded.image());
+        if (decoded.isJpeg()) {
+            image = orient(image, exifOrientation(file));
+        }
+        return fit(image, maxSide);
+    }
+
+    /**
+     * Scales an image down (bilinear) so that its longer side is at most {@code maxSide}, keeping
+     * the aspect ratio; smaller images are returned as they are.
+     *
+     * @param image   the image
+     * @param maxSide the longest side allowed
+     * @return the image or its reduced copy
+     */
+    public static RgbImage fit(RgbImage image, int maxSide) {
+        int w = image.width();
+        int h = image.height();
+        if (Math.max(w, h) <= maxSide) {
+            return image;
+        }
+        if (w >= h) {
+            return image.resize(maxSide, Math.max(1, (int) Math.round((double) h * maxSide / w)));
+        }
+        return image.resize(Math.max(1, (int) Math.round((double) w * maxSide / h)), maxSide);
+    }
+
+    /** A decoded image and the name of the format it came from. */
+    record Decoded(BufferedImage image, String format) {
+        boolean isJpeg() {
+            return format.equalsIgnoreCase("jpeg") || format.equalsIgnoreCase("jpg");
+        }
+    }
+
+    /**
+     * Decodes the first image of a file with ImageIO, subsampled so that its longer side stays
+     * at least {@code maxSide} and no decoded buffer is larger than needed.
+     *
+     * @param file    the file
+     * @param maxSide the side the caller will reduce the image to
+     * @return the decoded image (not oriented, not resized)
+     * @throws UnreadableImageException when the file is not a readable image
+     */
+    static Decoded decode(Path file, int maxSide) throws UnreadableImageException {
+        checkFile(file);
+        ImageInputStream input;
+        try {
+            input = ImageIO.createImageInputStream(file.toFile());
+        } catch (IOException e) {
+            throw new UnreadableImageException(file, "cannot open the file (" + e.getMessage() + ")", e);
+        }
+        if (input == null) {
+            throw new UnreadableImageException(file, "cannot open the file");
+        }
+        try (ImageInputStream in = input) {
+            Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new UnreadableImageException(file, describeUnknownContent(file));
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            String format = formatName(reader);
+            List<String> warnings = new ArrayList<>();
+            try {
+                reader.setInput(in, true, false);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width < 1 || height < 1) {
+                    throw new UnreadableImageException(file, format + " header gives an empty size "
+                            + width + "x" + height);
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsamplingStep(width, height, maxSide);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage image = reader.read(0, param);
+                for (String warning : warnings) {
+                    if (isTruncationWarning(warning)) {
+                        throw new UnreadableImageException(file, "truncated " + format + " data (" + warning + ")");
+                    }
+                    LOG.debug("{}: decoder warning: {}", file, warning);
+                }
+                return new Decoded(image, format);
+            } catch (UnreadableImageException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new UnreadableImageException(file,
+                        "corrupt or truncated " + format + " data (" + describe(e) + ")", e);
+            } catch (OutOfMemoryError e) {
+                // The failed allocation is garbage at once; the import carries on with the next file.
+                throw new UnreadableImageException(file, "too large to decode in the available memory", null);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            if (e instanceof UnreadableImageException u) {
+                throw u;
+            }
+            throw new UnreadableImageException(file, "cannot read the file (" + describe(e) + ")", e);
+        }
+    }
+
+    /**
+     * The integer step that reduces the longer side as much as possible while keeping it at
+     * least {@code maxSide}.
+     */
+    static int subsamplingStep(int width, int height, int maxSide) {
+        return Math.max(1, Math.max(width, height) / maxSide);
+    }
+
+    private static void checkFile(Path file) throws UnreadableImageException {
+        if (Files.isDirectory(file)) {
+            throw new UnreadableImageException(file, "is a folder, not an image file");
+        }
+        if (!Files.exists(file)) {
+            throw new UnreadableImageException(file, "file does not exist");
+        }
+        if (!Files.isReadable(file)) {
+            throw new UnreadableImageException(file, "no permission to read the file");
+        }
+        try {
+            if (Files.size(file) == 0) {
+                throw new UnreadableImageException(file, "file is empty (0 bytes)");
+            }
+        } catch (UnreadableImageException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UnreadableImageException(file, "cannot read the file (" + describe(e) + ")", e);
+        }
+    }
+
+    private static String formatName(javax.imageio.ImageReader reader) {
+        try {
+            return reader.getFormatName().toUpperCase(Locale.ROOT);
+        } catch (IOException e) {
+            return "image";
+        }
+    }
+
+    private static boolean isTruncationWarning(String warning) {
+        String w = warning.toLowerCase(Locale.ROOT);
+        return w.contains("premature end") || w.contains("truncat") || w.contains("unexpected end");
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !cause.getMessage().equals(message)) {
+            message = (message == null ? "" : message + ": ") + cause.getMessage();
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    /** Explains a file that no ImageIO reader recognises, from its first bytes. */
+    private static String describeUnknownContent(Path file) {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(512);
+        } catch (IOException e) {
+            return "not an image in a supported format (PNG, JPEG, BMP, TIFF, GIF)";
+        }
+        String ascii = new String(head, StandardCharsets.ISO_8859_1);
+        if (ascii.startsWith("RIFF") && ascii.startsWith("WEBP", 8)) {
+            return "WebP images are not supported; convert it to PNG or JPEG";
+        }
+        if (ascii.startsWith("ftyp", 4) && (ascii.startsWith("heic", 8) || ascii.startsWith("heix", 8)
+                || ascii.startsWith("mif1", 8) || ascii.startsWith("avif", 8))) {
+            return "HEIC/AVIF images are not supported; convert it to PNG or JPEG";
+        }
+        if (ascii.startsWith("\u0089PNG")) {
+            return "has a PNG signature but no readable PNG header (corrupt or truncated)";
+        }
+        if (head.length >= 2 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8) {
+            return "has a JPEG signature but no readable JPEG header (corrupt or truncated)";
+        }
+        if (looksLikeText(head)) {
+            return "is a text file, not an image";
+        }
+        return "not an image in a supported format (PNG, JPEG, BMP, TIFF, GIF)";
+    }
+
+    private static boolean looksLikeText(byte[] head) {
+        if (head.length == 0) {
+            return false;
+        }
+        for (byte b : head) {
+            int c = b & 0xff;
+            if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The EXIF orientation (1 to 8) of a JPEG file, 1 when it has none or it cannot be parsed
+     * (a bad EXIF block is not a reason to refuse the pixels).
+     *
+     * @param file a JPEG file
+     * @return the orientation tag value, 1 = upright
+     */
+    static int exifOrientation(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            for (JPEGSegment segment : JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif")) {
+                byte[] data;
+                try (InputStream s = segment.data()) {
+                    data = s.readAllBytes();
+                }
+                // The identifier is "Exif" followed by two NULs; the TIFF header starts after them.
+                int start = 0;
+                while (start < data.length && data[start] == 0) {
+                    start++;
+                }
+                try (ImageInputStream tiff = new MemoryCacheImageInputStream(
+                        new java.io.ByteArrayInputStream(data, start, data.length - start))) {
+                    Directory directory = new TIFFReader().read(tiff);
+                    Entry entry = directory.getEntryById(TIFF.TAG_ORIENTATION);
+                    if (entry != null && entry.getValue() instanceof Number n
+                            && n.intValue() >= 1 && n.intValue() <= 8) {
+                        return n.intValue();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: unreadable EXIF block ignored: {}", file, e.toString());
+        }
+        return 1;
+    }
+
+    /**
+     * Applies an EXIF orientation, giving the image as it should be displayed.
+     *
+     * @param image       the stored pixels
+     * @param orientation EXIF value: 1 upright, 2 mirrored, 3 rotated 180, 4 flipped vertically,
+     *                    5 transposed, 6 needs a 90 degree clockwise turn, 7 transversed,
+     *                    8 needs a 90 degree counter-clockwise turn
+     * @return the upright image
+     */
+    public static RgbImage orient(RgbImage image, int orientation) {
+        if (orientation < 2 || orientation > 8) {
+            return image;
+        }
+        int w = image.width();
+        int h = image.height();
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        float[] src = image.chw();
+        float[] dst = new float[src.length];
+        int plane = w * h;
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+                    case 4 -> { sx = x; sy = h - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = h - 1 - x; }
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
+                    default -> { sx = w - 1 - y; sy = x; }
+                }
+                int from = sy * w + sx;
+                int to = y * ow + x;
+                dst[to] = src[from];
+                dst[plane + to] = src[plane + from];
+                dst[2 * plane + to] = src[2 * plane + from];
+            }
+        }
+        return RgbImage.of(ow, oh, dst);
+    }
+}

@@ -1,0 +1,71 @@
+package dmdd.datasets.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAndReplacesAFileCreatingItsFolders() throws IOException {
+        Path file = dir.resolve("a/b/settings.json");
+
+        AtomicFiles.writeString(file, "first");
+        AtomicFiles.writeString(file, "second");
+
+        assertThat(file).hasContent("second");
+        assertThat(filesIn(file.getParent())).containsExactly("settings.json");
+    }
+
+    @Test
+    void aFailedWriteKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("checkpoint.bin");
+        AtomicFiles.writeString(file, "good old content");
+
+        assertThatThrownBy(() -> AtomicFiles.write(file, out -> {
+            out.write("half of the new cont".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("disk full");
+        })).hasMessage("disk full");
+
+        assertThat(file).hasContent("good old content");
+        assertThat(filesIn(dir)).containsExactly("checkpoint.bin");
+    }
+
+    @Test
+    void aWriterThatClosesTheStreamStillSavesEverything() throws IOException {
+        Path file = dir.resolve("closed.txt");
+        byte[] big = new byte[200_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+
+        AtomicFiles.write(file, out -> {
+            out.write(big);
+            out.close(); // as Jackson's ObjectMapper.writeValue(OutputStream, ...) does
+        });
+
+        assertThat(Files.size(file)).isEqualTo(big.length);
+    }
+
+    @Test
+    void pngWriterGoesThroughTheSameAtomicPath() throws IOException {
+        Path file = dir.resolve("img.png");
+        ImageWriter.writePng(RgbImage.of(2, 2, new float[12]), file);
+
+        assertThat(new ImageReader(16).read(file).width()).isEqualTo(2);
+        assertThat(filesIn(dir)).containsExactly("img.png");
+    }
+
+    private static java.util.List<String> filesIn(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}

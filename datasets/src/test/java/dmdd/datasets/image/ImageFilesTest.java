@@ -1,0 +1,43 @@
+package dmdd.datasets.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void recognisesImageExtensionsInAnyCase() {
+        assertThat(ImageFiles.isImageFile(Path.of("a/b.PNG"))).isTrue();
+        assertThat(ImageFiles.isImageFile(Path.of("x.jpeg"))).isTrue();
+        assertThat(ImageFiles.isImageFile(Path.of("x.JPG"))).isTrue();
+        assertThat(ImageFiles.isImageFile(Path.of("x.tif"))).isTrue();
+        assertThat(ImageFiles.isImageFile(Path.of("x.bmp"))).isTrue();
+        assertThat(ImageFiles.isImageFile(Path.of("x.gif"))).isTrue();
+        assertThat(ImageFiles.isImageFile(Path.of("x.txt"))).isFalse();
+        assertThat(ImageFiles.isImageFile(Path.of("png"))).isFalse();
+        assertThat(ImageFiles.isImageFile(Path.of("._x.png"))).as("macOS resource fork").isFalse();
+        assertThat(ImageFiles.isImageFile(Path.of(".tmp-x.png.123.part"))).isFalse();
+    }
+
+    @Test
+    void listsSortedAndOptionallyRecursively() throws IOException {
+        Files.createFile(dir.resolve("b.png"));
+        Files.createFile(dir.resolve("a.jpg"));
+        Files.createFile(dir.resolve("notes.txt"));
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createFile(dir.resolve("sub/c.png"));
+        Files.createDirectories(dir.resolve(".thumbs"));
+        Files.createFile(dir.resolve(".thumbs/d.png"));
+
+        assertThat(ImageFiles.list(dir)).containsExactly(dir.resolve("a.jpg"), dir.resolve("b.png"));
+        assertThat(ImageFiles.listRecursively(dir))
+                .containsExactly(dir.resolve("a.jpg"), dir.resolve("b.png"), dir.resolve("sub/c.png"));
+    }
+}

@@ -1,0 +1,71 @@
+package dmdd.datasets.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MaskIoTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripsAndIsStoredAsGrayZeroAnd255() throws IOException {
+        boolean[] flags = new boolean[37 * 23];
+        Random random = new Random(7);
+        for (int i = 0; i < flags.length; i++) {
+            flags[i] = random.nextInt(4) == 0;
+        }
+        Mask mask = Mask.of(37, 23, flags);
+        Path file = dir.resolve("000_mask.png");
+
+        MaskIo.write(mask, file);
+
+        assertThat(MaskIo.read(file)).isEqualTo(mask);
+        BufferedImage stored = ImageIO.read(file.toFile());
+        assertThat(stored.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 23; y++) {
+            for (int x = 0; x < 37; x++) {
+                int v = stored.getRaster().getSample(x, y, 0);
+                assertThat(v).isEqualTo(mask.get(x, y) ? 255 : 0);
+            }
+        }
+    }
+
+    @Test
+    void anyNonzeroValueIsADefect() throws IOException {
+        BufferedImage gray = new BufferedImage(4, 1, BufferedImage.TYPE_BYTE_GRAY);
+        gray.getRaster().setSample(1, 0, 0, 1);
+        gray.getRaster().setSample(2, 0, 0, 17);
+        Path grayFile = dir.resolve("gray.png");
+        ImageWriter.writePng(gray, grayFile);
+        BufferedImage colour = new BufferedImage(3, 1, BufferedImage.TYPE_INT_RGB);
+        colour.setRGB(0, 0, 0x000001);
+        colour.setRGB(2, 0, 0xff0000);
+        Path colourFile = dir.resolve("colour.png");
+        ImageWriter.writePng(colour, colourFile);
+
+        Mask fromGray = MaskIo.read(grayFile);
+        Mask fromColour = MaskIo.read(colourFile);
+
+        assertThat(fromGray.toBooleans()).containsExactly(false, true, true, false);
+        assertThat(fromColour.toBooleans()).containsExactly(true, false, true);
+    }
+
+    @Test
+    void aBrokenMaskFileIsAnUnreadableImage() throws IOException {
+        Path file = dir.resolve("001_mask.png");
+        Files.writeString(file, "oops");
+
+        assertThatThrownBy(() -> MaskIo.read(file))
+                .isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("001_mask.png");
+    }
+}
