@@ -1,0 +1,44 @@
+package dmdd.model.dmdd;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * A block made of child blocks whose parameter shapes depend only on their input channel count.
+ * Each child is registered with that count, so initialisation needs no shape inference through
+ * the (branching) forward pass: children are initialised with a dummy 1 x C x 32 x 32 input.
+ */
+abstract class ComposedBlock extends AbstractBlock {
+    private static final long DUMMY_SIDE = 32;
+    private final Map<Block, Integer> inputChannels = new IdentityHashMap<>();
+
+    ComposedBlock() {
+        super((byte) 1);
+    }
+
+    /**
+     * Registers a child block.
+     *
+     * @param name          child name (part of every parameter name below it)
+     * @param block         the block
+     * @param inputChannels channels the block receives
+     * @return the block
+     */
+    protected final <B extends Block> B child(String name, B block, int inputChannels) {
+        addChildBlock(name, block);
+        this.inputChannels.put(block, inputChannels);
+        return block;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (Block b : children.values()) {
+            b.initialize(manager, dataType, new Shape(1, inputChannels.get(b), DUMMY_SIDE, DUMMY_SIDE));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dmdd.model.dmdd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DMDD's student (DeSTSeg's layout): a randomly initialised ResNet-18-style encoder down to
+ * stride 32, and a decoder that upsamples bilinearly back to strides 16, 8 and 4, giving one
+ * feature map per teacher level with the teacher's channel count. For DMDD each level then goes
+ * through a {@link DecouplingHead} (1x1 convolution C -> 2C, split) into normality and
+ * abnormality features; the baseline has a single branch.
+ *
+ * <p>Input: the teacher-normalised image batch, N x 3 x H x W (H, W multiples of 32). Output for
+ * DMDD: {@code [norm1, norm2, norm3, abn1, abn2, abn3]}; for the baseline {@code [s1, s2, s3]}.
+ */
+public final class DecoupledStudent extends ComposedBlock {
+    private final int[] levelChannels;
+    private final boolean decoupled;
+    private final boolean skips;
+    private final Block stem;
+    private final Block[] encoder = new Block[4];
+    private final Block[] decoder = new Block[3];
+    private final Block[] projections = new Block[3];
+    private final Block[] heads = new Block[3];
+
+    /**
+     * @param levelChannels teacher channels of the three levels (strides 4, 8, 16)
+     * @param width         channels of the first encoder stage (ResNet-18: 64)
+     * @param decoderBlocks residual blocks per decoder stage
+     * @param skips         whether encoder features are concatenated into the decoder (U-Net skips)
+     * @param decoupled     {@code true} for DMDD (two branches), {@code false} for the baseline
+     */
+    public DecoupledStudent(int[] levelChannels, int width, int decoderBlocks, boolean skips, boolean decoupled) {
+        if (levelChannels.length != 3) {
+            throw new IllegalArgumentException("the student mirrors exactly three teacher levels");
+        }
+        this.levelChannels = levelChannels.clone();
+        this.decoupled = decoupled;
+        this.skips = skips;
+        stem = child("stem", Layers.convBn(width, 7, 2, 1, true)
+                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))), 3);
+        int[] w = {width, 2 * width, 4 * width, 8 * width};
+        int in = width;
+        for (int s = 0; s < 4; s++) {
+            SequentialBlock stage = new SequentialBlock()
+                    .add(new ResidualBlock(in, w[s], s == 0 ? 1 : 2))
+                    .add(new ResidualBlock(w[s], w[s], 1));
+            encoder[s] = child("encoder" + (s + 1), new StageBlock(stage, in, w[s], s == 0 ? 1 : 2), in);
+            in = w[s];
+        }
+        // decoder[2] produces stride 16 (level 3) from stride 32; decoder[0] produces stride 4.
+        for (int lvl = 2; lvl >= 0; lvl--) {
+            int deeper = w[lvl + 1];
+            int stageIn = deeper + (skips ? w[lvl] : 0);
+            SequentialBlock stage = new SequentialBlock().add(new ResidualBlock(stageIn, w[lvl], 1));
+            for (int b = 1; b < decoderBlocks; b++) {
+                stage.add(new ResidualBlock(w[lvl], w[lvl], 1));
+            }
+            decoder[lvl] = child("decoder" + (lvl + 1), new StageBlock(stage, stageIn, w[lvl], 1), stageIn);
+            projections[lvl] = child("project" + (lvl + 1), Layers.conv(levelChannels[lvl], 1), w[lvl]);
+            if (decoupled) {
+                heads[lvl] = child("decouple" + (lvl + 1), new DecouplingHead(levelChannels[lvl]), levelChannels[lvl]);
+            }
+        }
+    }
+
+    /**
+     * Builds the student that {@code settings} describe.
+     *
+     * @param settings      model settings
+     * @param levelChannels teacher level channels
+     * @return the (uninitialised) student
+     */
+    public static DecoupledStudent of(DmddSettings settings, int[] levelChannels) {
+        return new DecoupledStudent(levelChannels, settings.studentWidth(), settings.decoderBlocks(),
+                settings.studentSkips(), settings.isDmdd());
+    }
+
+    /** @return whether the student has separate normality and abnormality branches */
+    public boolean decoupled() {
+        return decoupled;
+    }
+
+    /** @return teacher channels of the three levels */
+    public int[] levelChannels() {
+        return levelChannels.clone();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = stem.forward(ps, inputs, training).singletonOrThrow();
+        NDArray[] enc = new NDArray[4];
+        for (int s = 0; s < 4; s++) {
+            x = encoder[s].forward(ps, new NDList(x), training).singletonOrThrow();
+            enc[s] = x;
+        }
+        NDArray[] levels = new NDArray[3];
+        for (int lvl = 2; lvl >= 0; lvl--) {
+            Shape target = enc[lvl].getShape();
+            NDArray up = Layers.resize(x, target.get(2), target.get(3));
+            if (skips) {
+                up = up.concat(enc[lvl], 1);
+            }
+            x = decoder[lvl].forward(ps, new NDList(up), training).singletonOrThrow();
+            levels[lvl] = projections[lvl].forward(ps, new NDList(x), training).singletonOrThrow();
+        }
+        if (!decoupled) {
+            return new NDList(levels);
+        }
+        List<NDArray> normal = new ArrayList<>(3);
+        List<NDArray> abnormal = new ArrayList<>(3);
+        for (int lvl = 0; lvl < 3; lvl++) {
+            NDList split = heads[lvl].forward(ps, new NDList(levels[lvl]), training);
+            normal.add(split.get(0));
+            abnormal.add(split.get(1));
+        }
+        NDList out = new NDList(6);
+        out.addAll(normal);
+        out.addAll(abnormal);
+        return out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        int n = decoupled ? 6 : 3;
+        Shape[] out = new Shape[n];
+        for (int i = 0; i < n; i++) {
+            int lvl = i % 3;
+            long stride = 4L << lvl;
+            out[i] = new Shape(in.get(0), levelChannels[lvl], in.get(2) / stride, in.get(3) / stride);
+        }
+        return out;
+    }
+
+    /** A sequential stage registered with its channel counts (so it can be initialised alone). */
+    private static final class StageBlock extends ComposedBlock {
+        private final Block stage;
+        private final int outChannels;
+        private final int stride;
+
+        StageBlock(SequentialBlock stage, int inChannels, int outChannels, int stride) {
+            this.stage = child("blocks", stage, inChannels);
+            this.outChannels = outChannels;
+            this.stride = stride;
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                PairList<String, Object> params) {
+            return stage.forward(ps, inputs, training);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            Shape in = inputShapes[0];
+            return new Shape[] {new Shape(in.get(0), outChannels, in.get(2) / stride, in.get(3) / stride)};
+        }
+    }
+}

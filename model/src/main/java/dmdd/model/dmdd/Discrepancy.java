@@ -1,0 +1,61 @@
+package dmdd.model.dmdd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.util.List;
+
+/**
+ * How student features are compared with teacher features: per-pixel cosine distance and the
+ * segmenter's inputs. Used by the losses and by inference, so both compute it the same way.
+ */
+public final class Discrepancy {
+    private static final double EPS = 1e-8;
+
+    private Discrepancy() {
+    }
+
+    /**
+     * L2-normalises over the channel axis.
+     *
+     * @param x N x C x H x W
+     * @return x / ||x||_2 per pixel
+     */
+    public static NDArray unit(NDArray x) {
+        return x.normalize(2, 1, EPS);
+    }
+
+    /**
+     * Per-pixel cosine distance {@code 1 - cos(a, b)} over channels.
+     *
+     * @param a N x C x H x W
+     * @param b N x C x H x W
+     * @return N x H x W, in [0, 2]
+     */
+    public static NDArray cosineDistance(NDArray a, NDArray b) {
+        return unit(a).mul(unit(b)).sum(new int[] {1}).neg().add(1f);
+    }
+
+    /**
+     * The segmenter's inputs for one image batch: for each branch and level, either the per-channel
+     * product {@code -t_hat * s_hat} or the {@code 1 - cos} map as one channel.
+     *
+     * @param teacher  teacher levels T1..T3 of the image
+     * @param student  the student's output {@code [norm1..3, abn1..3]} for the same image
+     * @param product  {@code true} for the product form, {@code false} for discrepancy maps
+     * @return six arrays, branch-major: norm1, norm2, norm3, abn1, abn2, abn3
+     */
+    public static NDList segmenterInputs(List<NDArray> teacher, NDList student, boolean product) {
+        int levels = teacher.size();
+        NDList out = new NDList(student.size());
+        NDArray[] unitTeacher = new NDArray[levels];
+        for (int l = 0; l < levels; l++) {
+            unitTeacher[l] = unit(teacher.get(l));
+        }
+        for (int i = 0; i < student.size(); i++) {
+            NDArray t = unitTeacher[i % levels];
+            NDArray prod = t.mul(unit(student.get(i)));
+            out.add(product ? prod.neg() : prod.sum(new int[] {1}, true).neg().add(1f));
+        }
+        return out;
+    }
+}

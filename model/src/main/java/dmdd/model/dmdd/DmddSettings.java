@@ -1,0 +1,260 @@
+package dmdd.model.dmdd;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dmdd.model.teacher.BackboneKind;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of a DMDD (or baseline) model: network sizes, schedule, losses, synthesis,
+ * inference and threshold rules. Each reconstruction choice of {@code shared/method/DMDD.md} is a
+ * named field here so that it can be changed without touching code. Defaults follow DMDD.md,
+ * scaled down for a 2-core CPU where noted. Serialised to JSON with Jackson ({@link #toJson()},
+ * {@link #fromJson(String)}); a JSON file may name only some fields, the rest keep their defaults.
+ *
+ * @param method                 {@code dmdd} or {@code baseline}
+ * @param backbone               teacher backbone name ({@link BackboneKind#cliName()})
+ * @param imageSize              side of the square network input in pixels (a multiple of 32)
+ * @param batchSize              normal images per training step
+ * @param studentSteps           stage-1 steps (student with NGM + AIM; the baseline's only stage)
+ * @param segmenterSteps         stage-2 steps (segmentation network, student frozen; 0 for baseline)
+ * @param optimizer              {@code adam} (default: converges in the few hundred steps a CPU can
+ *                               afford, where DeSTSeg's SGD needed thousands) or {@code sgd}
+ *                               (momentum {@link #momentum}, DeSTSeg's choice)
+ * @param studentLearningRate    learning rate of stage 1
+ * @param segmenterLearningRate  learning rate of stage 2
+ * @param momentum               SGD momentum (and Adam's beta1)
+ * @param weightDecay            L2 weight decay added to the gradients
+ * @param seed                   seed of weight init, batch sampling and anomaly synthesis
+ * @param studentWidth           channels of the student's first encoder stage (ResNet-18 uses 64;
+ *                               32 by default for the CPU); the stages use 1x, 2x, 4x, 8x
+ * @param decoderBlocks          residual blocks per student decoder stage (ResNet-18 mirror: 2)
+ * @param studentSkips           whether the decoder receives U-Net skips from the encoder (off by
+ *                               default: skips let a defect pass straight through and weaken the
+ *                               normality branch's denoising)
+ * @param segmenterWidth         channels of the segmentation network's body
+ * @param asppRates              dilation rates of the segmenter's ASPP (DeSTSeg: 6, 12, 18)
+ * @param seReduction            squeeze-excitation reduction ratio of the channel attention
+ * @param segmenterInput         {@code product}: per-channel -t_hat*s_hat of L2-normalised features
+ *                               (DeSTSeg); {@code discrepancy}: one 1 - cos map per level and branch
+ * @param aimForm                {@code l1}: mean |A - M|; {@code hinge}: M*max(0, 1-A) + (1-M)*A
+ * @param focalGamma             focal loss gamma of the segmentation loss
+ * @param l1Weight               weight of the L1 term next to the focal term
+ * @param cleanPairFraction      share of training pairs left without a synthetic anomaly (M = 0)
+ * @param textureFolder          folder of texture images or GIMP {@code .pat} files for the anomaly
+ *                               synthesis; {@code null} = the procedural texture source
+ * @param topK                   image score = mean of the top-k fused-map pixels
+ * @param imageScore             {@code topk_mean} or {@code max}
+ * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
+ * @param validationFraction     share of the normal training images held out to fit thresholds
+ * @param imageThresholdQuantile quantile of the held-out normal image scores used as image threshold
+ * @param pixelThresholdQuantile quantile of the held-out normal fused pixels used as pixel threshold
+ * @param displayQuantile        quantile of held-out normal pixels that, times {@link #displayHeadroom},
+ *                               becomes the top of each map's colour scale
+ * @param displayHeadroom        factor above the normal quantile where the colour scale tops out
+ * @param checkpointInterval     steps between checkpoints (a checkpoint is also written at the end)
+ * @param threads                intra-op CPU threads; 0 = all available processors
+ */
+public record DmddSettings(
+        Method method,
+        String backbone,
+        int imageSize,
+        int batchSize,
+        int studentSteps,
+        int segmenterSteps,
+        String optimizer,
+        double studentLearningRate,
+        double segmenterLearningRate,
+        double momentum,
+        double weightDecay,
+        long seed,
+        int studentWidth,
+        int decoderBlocks,
+        boolean studentSkips,
+        int segmenterWidth,
+        List<Integer> asppRates,
+        int seReduction,
+        String segmenterInput,
+        String aimForm,
+        double focalGamma,
+        double l1Weight,
+        double cleanPairFraction,
+        String textureFolder,
+        int topK,
+        String imageScore,
+        double gaussianSigma,
+        double validationFraction,
+        double imageThresholdQuantile,
+        double pixelThresholdQuantile,
+        double displayQuantile,
+        double displayHeadroom,
+        int checkpointInterval,
+        int threads) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Validates every field, with a message naming the field and the allowed values. */
+    public DmddSettings {
+        if (method == null) {
+            throw new IllegalArgumentException("method must be dmdd or baseline");
+        }
+        BackboneKind.fromCliName(backbone); // throws naming the choices
+        backbone = BackboneKind.fromCliName(backbone).cliName();
+        require(imageSize >= 32 && imageSize % 32 == 0, "imageSize must be a multiple of 32, at least 32: " + imageSize);
+        require(batchSize >= 1, "batchSize must be at least 1: " + batchSize);
+        require(studentSteps >= 0, "studentSteps must not be negative: " + studentSteps);
+        require(segmenterSteps >= 0, "segmenterSteps must not be negative: " + segmenterSteps);
+        optimizer = oneOf("optimizer", optimizer, "adam", "sgd");
+        require(studentLearningRate > 0 && segmenterLearningRate > 0, "learning rates must be positive");
+        require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1): " + momentum);
+        require(weightDecay >= 0, "weightDecay must not be negative: " + weightDecay);
+        require(studentWidth >= 4, "studentWidth must be at least 4: " + studentWidth);
+        require(decoderBlocks >= 1, "decoderBlocks must be at least 1: " + decoderBlocks);
+        require(segmenterWidth >= 4, "segmenterWidth must be at least 4: " + segmenterWidth);
+        asppRates = asppRates == null ? List.of() : List.copyOf(asppRates);
+        for (int r : asppRates) {
+            require(r >= 1, "asppRates must be positive: " + asppRates);
+        }
+        require(seReduction >= 1, "seReduction must be at least 1: " + seReduction);
+        segmenterInput = oneOf("segmenterInput", segmenterInput, "product", "discrepancy");
+        aimForm = oneOf("aimForm", aimForm, "l1", "hinge");
+        require(focalGamma >= 0, "focalGamma must not be negative: " + focalGamma);
+        require(l1Weight >= 0, "l1Weight must not be negative: " + l1Weight);
+        require(cleanPairFraction >= 0 && cleanPairFraction < 1, "cleanPairFraction must be in [0, 1): " + cleanPairFraction);
+        require(topK >= 1, "topK must be at least 1: " + topK);
+        imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
+        require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
+        require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
+        require(inUnit(imageThresholdQuantile) && inUnit(pixelThresholdQuantile) && inUnit(displayQuantile),
+                "threshold and display quantiles must be in [0, 1]");
+        require(displayHeadroom >= 1, "displayHeadroom must be at least 1: " + displayHeadroom);
+        require(checkpointInterval >= 1, "checkpointInterval must be at least 1: " + checkpointInterval);
+        require(threads >= 0, "threads must not be negative: " + threads);
+    }
+
+    /**
+     * The defaults: DMDD.md's design, sized for a 2-core CPU (256 px, batch 8, student width 32,
+     * 600 + 400 steps, Adam).
+     *
+     * @return default settings
+     */
+    public static DmddSettings defaults() {
+        return new DmddSettings(Method.DMDD, BackboneKind.MOBILENET_V2.cliName(), 256, 8, 600, 400, "adam",
+                1e-3, 1e-3, 0.9, 0.0, 42L, 32, 2, false, 64, List.of(6, 12, 18), 8, "product", "l1",
+                4.0, 1.0, 0.5, null, 100, "topk_mean", 4.0, 0.1, 0.99, 0.999, 0.999, 1.5, 100, 0);
+    }
+
+    /** @return the teacher backbone kind */
+    @JsonIgnore
+    public BackboneKind backboneKind() {
+        return BackboneKind.fromCliName(backbone);
+    }
+
+    /** @return whether the student is decoupled and a segmenter is trained (DMDD), not the baseline */
+    @JsonIgnore
+    public boolean isDmdd() {
+        return method == Method.DMDD;
+    }
+
+    /** @return steps actually trained: stage 1 plus, for DMDD, stage 2 */
+    @JsonIgnore
+    public int totalSteps() {
+        return studentSteps + (isDmdd() ? segmenterSteps : 0);
+    }
+
+    /** @return these settings as indented JSON */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("settings cannot be written as JSON", e);
+        }
+    }
+
+    /**
+     * Reads settings from JSON; fields that are absent keep their {@link #defaults()}.
+     *
+     * @param json a JSON object
+     * @return the settings
+     * @throws IllegalArgumentException naming the bad field when the JSON is malformed or invalid
+     */
+    public static DmddSettings fromJson(String json) {
+        try {
+            ObjectNode merged = JSON.valueToTree(defaults());
+            JsonNode given = JSON.readTree(json);
+            if (given == null || !given.isObject()) {
+                throw new IllegalArgumentException("settings must be a JSON object");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!merged.has(e.getKey())) {
+                    throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'");
+                }
+                merged.set(e.getKey(), e.getValue());
+            }
+            return JSON.treeToValue(merged, DmddSettings.class);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            throw new IllegalArgumentException("bad settings JSON: " + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * Changes some fields, given as a JSON-like map of setting name to value (command-line
+     * overrides use this, so that every setting is reachable without one method per field).
+     *
+     * @param overrides setting name to new value
+     * @return new settings
+     */
+    public DmddSettings with(Map<String, ?> overrides) {
+        ObjectNode node = JSON.valueToTree(this);
+        for (Map.Entry<String, ?> e : overrides.entrySet()) {
+            if (!node.has(e.getKey())) {
+                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'");
+            }
+            node.set(e.getKey(), JSON.valueToTree(e.getValue()));
+        }
+        try {
+            return JSON.treeToValue(node, DmddSettings.class);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            throw new IllegalArgumentException("bad setting: " + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param name  setting name
+     * @param value new value
+     * @return new settings with one field changed
+     */
+    public DmddSettings with(String name, Object value) {
+        return with(Map.of(name, value));
+    }
+
+    private static boolean inUnit(double q) {
+        return q >= 0 && q <= 1;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static String oneOf(String field, String value, String... allowed) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException(field + " must be one of " + String.join(", ", allowed) + ": " + value);
+    }
+}

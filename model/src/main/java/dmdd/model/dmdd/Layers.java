@@ -1,0 +1,88 @@
+package dmdd.model.dmdd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+
+/** The small building pieces the DMDD networks are made of. */
+final class Layers {
+    /** DJL's interpolation code for bilinear resizing (Image.Interpolation.BILINEAR). */
+    private static final int BILINEAR = 1;
+
+    private Layers() {
+    }
+
+    /**
+     * Convolution (no bias), batch norm and optionally ReLU.
+     *
+     * @param out      output channels
+     * @param kernel   square kernel size
+     * @param stride   stride
+     * @param dilation dilation (padding keeps the size for odd kernels)
+     * @param relu     whether a ReLU follows
+     * @return the block
+     */
+    static SequentialBlock convBn(int out, int kernel, int stride, int dilation, boolean relu) {
+        int pad = dilation * (kernel - 1) / 2;
+        SequentialBlock b = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
+                        .optPadding(new Shape(pad, pad)).optDilation(new Shape(dilation, dilation))
+                        .setFilters(out).optBias(false).build())
+                .add(ai.djl.nn.norm.BatchNorm.builder().build());
+        if (relu) {
+            b.add(Activation.reluBlock());
+        }
+        return b;
+    }
+
+    /**
+     * A plain convolution with bias.
+     *
+     * @param out    output channels
+     * @param kernel square kernel size (padding keeps the size)
+     * @return the block
+     */
+    static Block conv(int out, int kernel) {
+        int pad = (kernel - 1) / 2;
+        return Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optPadding(new Shape(pad, pad))
+                .setFilters(out).build();
+    }
+
+    /**
+     * Bilinear resize of an N x C x H x W array (align_corners = false), differentiable.
+     *
+     * @param x      the array
+     * @param height target height
+     * @param width  target width
+     * @return the resized array, or {@code x} itself when the size already matches
+     */
+    static NDArray resize(NDArray x, long height, long width) {
+        Shape s = x.getShape();
+        if (s.get(2) == height && s.get(3) == width) {
+            return x;
+        }
+        return x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR, false);
+    }
+
+    /** @return a fresh batch norm (kept here so every block uses the same defaults) */
+    static Block batchNorm() {
+        return BatchNorm.builder().build();
+    }
+
+    /**
+     * @param list arrays
+     * @return their channel counts (axis 1)
+     */
+    static long[] channels(NDList list) {
+        long[] c = new long[list.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = list.get(i).getShape().get(1);
+        }
+        return c;
+    }
+}

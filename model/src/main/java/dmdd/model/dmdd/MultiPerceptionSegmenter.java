@@ -1,0 +1,144 @@
+package dmdd.model.dmdd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * DMDD's Multi-perception Segmentation Network (our reconstruction, DMDD.md): it fuses the two
+ * branches' teacher-student comparisons at every level into one anomaly logit map.
+ *
+ * <p>Input: one array per level and branch ({@code [norm1, norm2, norm3, abn1, abn2, abn3]}),
+ * either the per-channel product {@code -t_hat * s_hat} of L2-normalised features or one
+ * {@code 1 - cos} channel each. Each group is upsampled to the size of the first (stride 4), scaled
+ * by a learned per-level/per-branch weight and concatenated; then channel attention
+ * (squeeze-excitation), spatial attention (CBAM-style: 7x7 convolution over channel mean and max),
+ * a 1x1 reduction, a residual block, ASPP (parallel dilated 3x3 convolutions), a 1x1 head, and
+ * bilinear upsampling by 4. Output: {@code [logits]}, N x 1 x H x W at the network input size;
+ * the anomaly probability is its sigmoid.
+ */
+public final class MultiPerceptionSegmenter extends ComposedBlock {
+    private static final int OUTPUT_STRIDE = 4;
+    private final int[] groupChannels;
+    private final Parameter groupWeights;
+    private final Block squeeze;
+    private final Block excite;
+    private final Block spatial;
+    private final Block reduce;
+    private final Block body;
+    private final Block[] aspp;
+    private final Block asppMerge;
+    private final Block head;
+
+    /**
+     * @param groupChannels channels of each input group (level x branch)
+     * @param width         channels of the body
+     * @param asppRates     dilation rates of the ASPP branches (a 1x1 branch is always present)
+     * @param seReduction   squeeze-excitation reduction ratio
+     */
+    public MultiPerceptionSegmenter(int[] groupChannels, int width, List<Integer> asppRates, int seReduction) {
+        this.groupChannels = groupChannels.clone();
+        int total = Arrays.stream(groupChannels).sum();
+        groupWeights = addParameter(Parameter.builder().setName("groupWeights").setType(Parameter.Type.OTHER)
+                .optShape(new Shape(groupChannels.length)).optInitializer(new ConstantInitializer(1f)).build());
+        int hidden = Math.max(1, total / seReduction);
+        squeeze = child("seSqueeze", Layers.conv(hidden, 1), total);
+        excite = child("seExcite", Layers.conv(total, 1), hidden);
+        spatial = child("spatialAttention", Layers.conv(1, 7), 2);
+        reduce = child("reduce", Layers.convBn(width, 1, 1, 1, true), total);
+        body = child("body", new ResidualBlock(width, width, 1), width);
+        aspp = new Block[asppRates.size() + 1];
+        aspp[0] = child("aspp0", Layers.convBn(width, 1, 1, 1, true), width);
+        for (int i = 0; i < asppRates.size(); i++) {
+            aspp[i + 1] = child("aspp" + (i + 1), Layers.convBn(width, 3, 1, asppRates.get(i), true), width);
+        }
+        asppMerge = child("asppMerge", Layers.convBn(width, 1, 1, 1, true), width * aspp.length);
+        head = child("head", Layers.conv(1, 1), width);
+    }
+
+    /**
+     * Builds the segmenter that {@code settings} describe.
+     *
+     * @param settings      model settings
+     * @param levelChannels teacher level channels
+     * @return the (uninitialised) segmenter
+     */
+    public static MultiPerceptionSegmenter of(DmddSettings settings, int[] levelChannels) {
+        return new MultiPerceptionSegmenter(inputChannels(settings, levelChannels), settings.segmenterWidth(),
+                settings.asppRates(), settings.seReduction());
+    }
+
+    /**
+     * @param settings      model settings
+     * @param levelChannels teacher level channels
+     * @return channels of the six input groups for {@code settings.segmenterInput()}
+     */
+    public static int[] inputChannels(DmddSettings settings, int[] levelChannels) {
+        boolean product = "product".equals(settings.segmenterInput());
+        int[] c = new int[2 * levelChannels.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = product ? levelChannels[i % levelChannels.length] : 1;
+        }
+        return c;
+    }
+
+    /** @return the input shapes to initialise with: groups at strides 4, 8, 16 of a 64 x 64 image */
+    public Shape[] initShapes() {
+        Shape[] s = new Shape[groupChannels.length];
+        for (int i = 0; i < s.length; i++) {
+            long side = 16 >> (i % 3);
+            s[i] = new Shape(1, groupChannels[i], side, side);
+        }
+        return s;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs.size() != groupChannels.length) {
+            throw new IllegalArgumentException("segmenter expects " + groupChannels.length + " inputs, got " + inputs.size());
+        }
+        NDArray first = inputs.get(0);
+        long h = first.getShape().get(2);
+        long w = first.getShape().get(3);
+        NDArray weights = ps.getValue(groupWeights, first.getDevice(), training);
+        NDList groups = new NDList(inputs.size());
+        for (int g = 0; g < inputs.size(); g++) {
+            groups.add(Layers.resize(inputs.get(g), h, w).mul(weights.get(g)));
+        }
+        NDArray x = NDArrays.concat(groups, 1);
+        // channel attention (squeeze-excitation)
+        NDArray pooled = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
+        NDArray se = squeeze.forward(ps, new NDList(pooled), training).singletonOrThrow();
+        se = excite.forward(ps, new NDList(Activation.relu(se)), training).singletonOrThrow();
+        x = x.mul(Activation.sigmoid(se));
+        // spatial attention (CBAM): where to look, from the channel mean and max
+        NDArray desc = x.mean(new int[] {1}, true).concat(x.max(new int[] {1}, true), 1);
+        NDArray sa = spatial.forward(ps, new NDList(desc), training).singletonOrThrow();
+        x = x.mul(Activation.sigmoid(sa));
+        x = reduce.forward(ps, new NDList(x), training).singletonOrThrow();
+        x = body.forward(ps, new NDList(x), training).singletonOrThrow();
+        NDList branches = new NDList(aspp.length);
+        for (Block b : aspp) {
+            branches.add(b.forward(ps, new NDList(x), training).singletonOrThrow());
+        }
+        x = asppMerge.forward(ps, new NDList(NDArrays.concat(branches, 1)), training).singletonOrThrow();
+        NDArray logits = head.forward(ps, new NDList(x), training).singletonOrThrow();
+        return new NDList(Layers.resize(logits, h * OUTPUT_STRIDE, w * OUTPUT_STRIDE));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        return new Shape[] {new Shape(in.get(0), 1, in.get(2) * OUTPUT_STRIDE, in.get(3) * OUTPUT_STRIDE)};
+    }
+}

@@ -1,0 +1,79 @@
+package dmdd.model.dmdd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dmdd.model.engine.DjlRuntime;
+import org.junit.jupiter.api.Test;
+
+/** The networks wire up: every output has the shape the losses and the inference expect. */
+class NetworkShapesTest {
+
+    @Test
+    void studentSegmenterAndLossesProduceTheDocumentedShapes() {
+        DjlRuntime.engine();
+        DmddSettings settings = DmddSettings.defaults().with("studentWidth", 8).with("segmenterWidth", 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            int[] c = teacher.levelChannels();
+            DecoupledStudent student = DecoupledStudent.of(settings, c);
+            student.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            MultiPerceptionSegmenter segmenter = MultiPerceptionSegmenter.of(settings, c);
+            segmenter.initialize(manager, DataType.FLOAT32, segmenter.initShapes());
+            ParameterStore ps = new ParameterStore(manager, false);
+
+            NDArray x = manager.randomUniform(0f, 1f, new Shape(2, 3, 64, 64));
+            NDList t = teacher.forward(ps, new NDList(teacher.normalize(x)), false);
+            NDList s = student.forward(ps, new NDList(teacher.normalize(x)), true);
+            assertThat(s).hasSize(6);
+            for (int i = 0; i < 6; i++) {
+                assertThat(s.get(i).getShape()).isEqualTo(t.get(i % 3).getShape());
+            }
+            assertThat(s.get(0).getShape()).isEqualTo(new Shape(2, 24, 16, 16));
+            assertThat(s.get(5).getShape()).isEqualTo(new Shape(2, 96, 4, 4));
+
+            NDList segIn = Discrepancy.segmenterInputs(t.subList(0, 3), s, true);
+            NDArray logits = segmenter.forward(ps, segIn, true).singletonOrThrow();
+            assertThat(logits.getShape()).isEqualTo(new Shape(2, 1, 64, 64));
+
+            NDArray mask = manager.zeros(new Shape(2, 1, 64, 64));
+            mask.set(new ai.djl.ndarray.index.NDIndex(":, :, 10:30, 10:30"), 1f);
+            DmddLoss loss = DmddLoss.of(settings);
+            float ngm = loss.ngm(s.subList(0, 3), t.subList(0, 3)).getFloat();
+            float aim = loss.aim(s.subList(3, 6), t.subList(0, 3), mask).getFloat();
+            float seg = loss.segmentation(logits, mask).getFloat();
+            assertThat(ngm).isBetween(0f, 6f);
+            assertThat(aim).isBetween(0f, 6f);
+            assertThat(seg).isPositive().isFinite();
+            // cosine distance of a map with itself is zero, with its negation two
+            NDArray d0 = Discrepancy.cosineDistance(t.get(0), t.get(0));
+            NDArray d2 = Discrepancy.cosineDistance(t.get(0), t.get(0).neg());
+            assertThat(d0.abs().max().getFloat()).isLessThan(1e-4f);
+            assertThat(d2.sub(2f).abs().max().getFloat()).isLessThan(1e-4f);
+
+            DecoupledStudent baseline = DecoupledStudent.of(settings.with("method", "baseline"), c);
+            baseline.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            assertThat(baseline.forward(ps, new NDList(x), false)).hasSize(3);
+        }
+    }
+
+    @Test
+    void settingsRoundTripThroughJsonAndRejectBadValues() {
+        DmddSettings s = DmddSettings.defaults().with("imageSize", 128).with("method", "baseline");
+        DmddSettings back = DmddSettings.fromJson(s.toJson());
+        assertThat(back).isEqualTo(s);
+        assertThat(DmddSettings.fromJson("{\"topK\": 7}").topK()).isEqualTo(7);
+        assertThat(DmddSettings.fromJson("{\"topK\": 7}").imageSize()).isEqualTo(256);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DmddSettings.fromJson("{\"imageSize\": 100}"))
+                .hasMessageContaining("imageSize");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DmddSettings.fromJson("{\"nonsense\": 1}"))
+                .hasMessageContaining("nonsense");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.with("optimizer", "rmsprop"))
+                .hasMessageContaining("optimizer");
+    }
+}
