@@ -1,5 +1,7 @@
 package dmdd.app;
 
+import dmdd.app.gui.WorkstationLauncher;
+
 /**
  * Entry point of {@code dmdd.jar}. Without arguments it opens the workstation; with a subcommand it
  * runs the command line. A plain class (not an {@code Application}) so the jar starts on a class path.
@@ -14,6 +16,10 @@ public final class Main {
      * @param args command line arguments
      */
     public static void main(String[] args) {
+        if (args.length == 0) {
+            WorkstationLauncher.launch(args);
+            return;
+        }
         System.out.println("DMDD Inspector");
     }
 }

@@ -1,0 +1,60 @@
+package dmdd.app.gui;
+
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.images.ThumbnailCache;
+import dmdd.app.gui.main.MainWindowView;
+import dmdd.app.gui.main.MainWindowViewModel;
+import dmdd.app.gui.project.Workspace;
+import javafx.application.Application;
+import javafx.geometry.Rectangle2D;
+import javafx.stage.Screen;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/**
+ * The JavaFX application: builds the main window on the workspace in the user data folder and
+ * opens the last project (the sample project on first start).
+ */
+public class WorkstationApplication extends Application {
+
+    @Override
+    public void start(Stage stage) {
+        open(stage, new Workspace(Workspace.defaultUserData()));
+    }
+
+    /**
+     * Builds and shows the workstation on a stage; tests call this with a temporary workspace.
+     *
+     * @param stage     the stage
+     * @param workspace the user's workspace
+     * @return the main window
+     */
+    public static Workstation open(Stage stage, Workspace workspace) {
+        BackgroundWork background = BackgroundWork.javaFx(2);
+        ThumbnailCache thumbnails = new ThumbnailCache(MainWindowView.THUMBNAIL_SIDE, 600);
+        MainWindowViewModel mainModel = new MainWindowViewModel(workspace, background);
+        MainWindowView mainView = new MainWindowView(mainModel, thumbnails);
+        Workstation workstation = new Workstation(mainModel, mainView, thumbnails);
+        // Never open larger than the screen (the headless test screen is small, so are laptops).
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(mainView.root(), Math.min(1360, screen.getWidth()), Math.min(860, screen.getHeight()));
+        scene.getStylesheets().add(Ui.stylesheet());
+        stage.setScene(scene);
+        stage.titleProperty().bind(mainModel.windowTitleProperty());
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        stage.show();
+        mainModel.start();
+        return workstation;
+    }
+
+    /**
+     * The parts of a running workstation (for tests and tools).
+     *
+     * @param main       main window state
+     * @param view       main window
+     * @param thumbnails thumbnail cache
+     */
+    public record Workstation(MainWindowViewModel main, MainWindowView view, ThumbnailCache thumbnails) {
+    }
+}

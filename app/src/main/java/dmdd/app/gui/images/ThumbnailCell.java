@@ -1,0 +1,83 @@
+package dmdd.app.gui.images;
+
+import java.nio.file.Path;
+import java.util.function.Function;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.GridCell;
+
+/**
+ * A grid cell showing a lazily decoded thumbnail, a caption and an optional badge.
+ *
+ * @param <T> item type
+ */
+public class ThumbnailCell<T> extends GridCell<T> {
+    private final ThumbnailCache cache;
+    private final Function<T, Path> fileOf;
+    private final Function<T, String> captionOf;
+    private final ImageView imageView = new ImageView();
+    private final Label caption = new Label();
+    /** Extra decoration (e.g. an OK/NG badge) that subclasses fill. */
+    protected final Label badge = new Label();
+    private final VBox box;
+
+    /**
+     * A cell.
+     *
+     * @param cache     the thumbnail cache
+     * @param side      thumbnail side in pixels
+     * @param fileOf    the image file of an item
+     * @param captionOf the caption of an item
+     */
+    public ThumbnailCell(ThumbnailCache cache, int side, Function<T, Path> fileOf, Function<T, String> captionOf) {
+        this.cache = cache;
+        this.fileOf = fileOf;
+        this.captionOf = captionOf;
+        imageView.setFitWidth(side);
+        imageView.setFitHeight(side);
+        imageView.setPreserveRatio(true);
+        StackPane picture = new StackPane(imageView, badge);
+        picture.getStyleClass().add("thumbnail-picture");
+        picture.setPrefSize(side, side);
+        StackPane.setAlignment(badge, Pos.TOP_RIGHT);
+        badge.getStyleClass().add("badge");
+        badge.setVisible(false);
+        caption.getStyleClass().add("thumbnail-caption");
+        caption.setMaxWidth(side);
+        box = new VBox(2, picture, caption);
+        box.setAlignment(Pos.CENTER);
+        getStyleClass().add("thumbnail-cell");
+    }
+
+    @Override
+    protected void updateItem(T item, boolean empty) {
+        super.updateItem(item, empty);
+        if (empty || item == null) {
+            setGraphic(null);
+            setText(null);
+            return;
+        }
+        caption.setText(captionOf.apply(item));
+        Path file = fileOf.apply(item);
+        Image image = cache.get(file, ready -> {
+            if (getItem() != null && file.equals(fileOf.apply(getItem()))) {
+                imageView.setImage(ready);
+            }
+        });
+        imageView.setImage(image);
+        decorate(item);
+        setGraphic(box);
+    }
+
+    /**
+     * Hook for subclasses to show a badge for an item.
+     *
+     * @param item the item shown
+     */
+    protected void decorate(T item) {
+    }
+}

@@ -1,0 +1,306 @@
+package dmdd.app.gui.main;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.images.ThumbnailCache;
+import dmdd.app.gui.images.ThumbnailCell;
+import dmdd.app.gui.project.ImportSummary;
+import dmdd.app.gui.project.ProjectImage;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.TitledPane;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import javafx.util.Duration;
+import org.controlsfx.control.GridView;
+import org.controlsfx.control.Notifications;
+import org.controlsfx.control.StatusBar;
+
+/**
+ * The main window: header with the project name and the main actions, the screens (images,
+ * training, inspection) as tabs, and a status bar. Images and folders can be dropped onto it.
+ */
+public final class MainWindowView {
+    /** Side of a thumbnail in the image grids, in pixels. */
+    public static final int THUMBNAIL_SIDE = 112;
+
+    private final MainWindowViewModel viewModel;
+    private final ThumbnailCache thumbnails;
+    private final StatusBar statusBar = new StatusBar();
+    private final GridView<ProjectImage> normalGrid = new GridView<>();
+    private final GridView<ProjectImage> inspectGrid = new GridView<>();
+    private final BorderPane rootPane;
+
+    @FXML private BorderPane root;
+    @FXML private Label projectName;
+    @FXML private Label normalTitle;
+    @FXML private Label inspectTitle;
+    @FXML private StackPane normalHolder;
+    @FXML private StackPane inspectHolder;
+    @FXML private Menu recentMenu;
+    @FXML private TabPane screens;
+    @FXML private Tab imagesTab;
+    @FXML private Tab trainingTab;
+    @FXML private Tab inspectionTab;
+    @FXML private TitledPane skippedPane;
+    @FXML private ListView<ImportSummary.Skipped> skippedList;
+    @FXML private Button trainButton;
+    @FXML private Button inspectButton;
+
+    private Runnable onTrain = () -> { };
+    private Runnable onInspect = () -> { };
+
+    /**
+     * Builds the window content.
+     *
+     * @param viewModel  the state it shows
+     * @param thumbnails the thumbnail cache shared by all grids
+     */
+    public MainWindowView(MainWindowViewModel viewModel, ThumbnailCache thumbnails) {
+        this.viewModel = viewModel;
+        this.thumbnails = thumbnails;
+        this.rootPane = Ui.load("main/MainWindow.fxml", this);
+    }
+
+    @FXML
+    private void initialize() {
+        projectName.textProperty().bind(viewModel.projectNameProperty());
+        setUpGrid(normalGrid, viewModel.normalImages(), normalHolder, "normal-grid");
+        setUpGrid(inspectGrid, viewModel.inspectImages(), inspectHolder, "inspect-grid");
+        normalTitle.textProperty().bind(Bindings.createStringBinding(
+                () -> Ui.text("images.normal", viewModel.normalImages().size()), viewModel.normalImages()));
+        inspectTitle.textProperty().bind(Bindings.createStringBinding(
+                () -> Ui.text("images.inspect", viewModel.inspectImages().size()), viewModel.inspectImages()));
+
+        statusBar.textProperty().bind(viewModel.statusProperty());
+        statusBar.setId("statusBar");
+        root.setBottom(statusBar);
+
+        skippedList.setItems(viewModel.skippedFiles());
+        skippedList.setCellFactory(list -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(ImportSummary.Skipped item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null
+                        : Ui.text("import.skippedItem", item.file().getFileName(), item.reason()));
+                getStyleClass().add("problem-item");
+            }
+        });
+        skippedPane.visibleProperty().bind(Bindings.isNotEmpty(viewModel.skippedFiles()));
+        skippedPane.managedProperty().bind(skippedPane.visibleProperty());
+        skippedPane.textProperty().bind(Bindings.createStringBinding(
+                () -> Ui.text("import.skippedCount", viewModel.skippedFiles().size()), viewModel.skippedFiles()));
+        viewModel.lastImportProperty().addListener((obs, old, summary) -> {
+            if (summary != null && root.getScene() != null && root.getScene().getWindow() != null) {
+                notifyImport(summary);
+            }
+        });
+
+        viewModel.recentProjects().addListener((ListChangeListener<Path>) change -> rebuildRecentMenu());
+        rebuildRecentMenu();
+
+        // Drops: on a grid they take that grid's role; anywhere else they are images to inspect.
+        installDrop(normalHolder, ProjectImage.Role.NORMAL);
+        installDrop(inspectHolder, ProjectImage.Role.INSPECT);
+        installDrop(root, ProjectImage.Role.INSPECT);
+    }
+
+    private void setUpGrid(GridView<ProjectImage> grid, javafx.collections.ObservableList<ProjectImage> items,
+            StackPane holder, String id) {
+        grid.setId(id);
+        grid.setItems(items);
+        grid.setCellWidth(THUMBNAIL_SIDE + 8);
+        grid.setCellHeight(THUMBNAIL_SIDE + 26);
+        grid.setHorizontalCellSpacing(6);
+        grid.setVerticalCellSpacing(6);
+        grid.setCellFactory(g -> new ThumbnailCell<>(thumbnails, THUMBNAIL_SIDE, ProjectImage::file,
+                image -> image.group().isEmpty() ? image.fileName() : image.group() + "/" + image.fileName()));
+        holder.getChildren().setAll(grid);
+    }
+
+    private void installDrop(Node target, ProjectImage.Role role) {
+        target.setOnDragOver(event -> {
+            if (event.getDragboard().hasFiles()) {
+                event.acceptTransferModes(TransferMode.COPY);
+            }
+            event.consume();
+        });
+        target.setOnDragDropped((DragEvent event) -> {
+            List<File> files = event.getDragboard().getFiles();
+            boolean accepted = files != null && !files.isEmpty();
+            if (accepted) {
+                viewModel.importFiles(files.stream().map(File::toPath).toList(), role);
+            }
+            event.setDropCompleted(accepted);
+            event.consume();
+        });
+    }
+
+    private void notifyImport(ImportSummary summary) {
+        String text = summary.skipped().isEmpty()
+                ? Ui.text("import.done", summary.imported().size())
+                : Ui.text("import.doneWithProblems", summary.imported().size(), summary.skipped().size());
+        Notifications notification = Notifications.create().title(Ui.text("app.title")).text(text)
+                .owner(root.getScene().getWindow()).hideAfter(Duration.seconds(4));
+        if (summary.skipped().isEmpty()) {
+            notification.showInformation();
+        } else {
+            notification.showWarning();
+        }
+    }
+
+    private void rebuildRecentMenu() {
+        recentMenu.getItems().clear();
+        for (Path folder : viewModel.recentProjects()) {
+            MenuItem item = new MenuItem(folder.toString());
+            item.setOnAction(e -> viewModel.openProject(folder));
+            recentMenu.getItems().add(item);
+        }
+        if (recentMenu.getItems().isEmpty()) {
+            MenuItem none = new MenuItem(Ui.text("menu.project.noRecent"));
+            none.setDisable(true);
+            recentMenu.getItems().add(none);
+        }
+    }
+
+    private Window window() {
+        return root.getScene().getWindow();
+    }
+
+    @FXML
+    private void newProject() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(Ui.text("chooser.newProject"));
+        File folder = chooser.showDialog(window());
+        if (folder == null) {
+            return;
+        }
+        TextInputDialog dialog = new TextInputDialog(folder.getName());
+        dialog.setTitle(Ui.text("dialog.newProject.title"));
+        dialog.setHeaderText(Ui.text("dialog.newProject.name"));
+        dialog.showAndWait().filter(name -> !name.isBlank())
+                .ifPresent(name -> viewModel.createProject(folder.toPath(), name.trim()));
+    }
+
+    @FXML
+    private void openProject() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(Ui.text("chooser.openProject"));
+        File folder = chooser.showDialog(window());
+        if (folder != null) {
+            viewModel.openProject(folder.toPath());
+        }
+    }
+
+    @FXML
+    private void importNormalFiles() {
+        chooseFiles(Ui.text("chooser.normalFiles"), ProjectImage.Role.NORMAL);
+    }
+
+    @FXML
+    private void importInspectFiles() {
+        chooseFiles(Ui.text("chooser.inspectFiles"), ProjectImage.Role.INSPECT);
+    }
+
+    @FXML
+    private void importNormalFolder() {
+        chooseFolder(Ui.text("chooser.folder"), ProjectImage.Role.NORMAL);
+    }
+
+    @FXML
+    private void importInspectFolder() {
+        chooseFolder(Ui.text("chooser.folder"), ProjectImage.Role.INSPECT);
+    }
+
+    @FXML
+    private void importMvtec() {
+        chooseFolder(Ui.text("chooser.mvtec"), ProjectImage.Role.INSPECT);
+    }
+
+    private void chooseFiles(String title, ProjectImage.Role role) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(Ui.text("chooser.images"),
+                "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.tif", "*.tiff", "*.gif"));
+        List<File> files = chooser.showOpenMultipleDialog(window());
+        if (files != null) {
+            viewModel.importFiles(files.stream().map(File::toPath).toList(), role);
+        }
+    }
+
+    private void chooseFolder(String title, ProjectImage.Role role) {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(title);
+        File folder = chooser.showDialog(window());
+        if (folder != null) {
+            viewModel.importFiles(List.of(folder.toPath()), role);
+        }
+    }
+
+    @FXML
+    private void quit() {
+        Platform.exit();
+    }
+
+    @FXML
+    private void train() {
+        screens.getSelectionModel().select(trainingTab);
+        onTrain.run();
+    }
+
+    @FXML
+    private void inspect() {
+        screens.getSelectionModel().select(inspectionTab);
+        onInspect.run();
+    }
+
+    /**
+     * Puts the training screen into its tab and wires the Train action to it.
+     *
+     * @param content the training screen
+     * @param action  what Train does
+     */
+    public void setTrainingScreen(Node content, Runnable action) {
+        trainingTab.setContent(content);
+        onTrain = action;
+    }
+
+    /**
+     * Puts the inspection screen into its tab and wires the Inspect action to it.
+     *
+     * @param content the inspection screen
+     * @param action  what Inspect does
+     */
+    public void setInspectionScreen(Node content, Runnable action) {
+        inspectionTab.setContent(content);
+        onInspect = action;
+    }
+
+    /** @return the tab pane of the screens */
+    public TabPane screens() {
+        return screens;
+    }
+
+    /** @return the root node of the window */
+    public BorderPane root() {
+        return rootPane;
+    }
+}

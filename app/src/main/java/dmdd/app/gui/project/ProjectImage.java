@@ -1,0 +1,32 @@
+package dmdd.app.gui.project;
+
+import java.nio.file.Path;
+
+/**
+ * One image file of a project.
+ *
+ * @param file        absolute path of the image inside the project folder
+ * @param role        whether it is a normal (training) image or one to inspect
+ * @param group       defect type for images imported from an MVTec category ("good" for normal test
+ *                    images), or empty for images imported without a label
+ * @param groundTruth the defect mask, or null when none is known
+ */
+public record ProjectImage(Path file, Role role, String group, Path groundTruth) {
+
+    /** What an image is for. */
+    public enum Role {
+        /** A defect-free image the model learns from. */
+        NORMAL,
+        /** An image the model inspects. */
+        INSPECT
+    }
+
+    /**
+     * The file name without folders, for labels.
+     *
+     * @return the file name
+     */
+    public String fileName() {
+        return file.getFileName().toString();
+    }
+}

@@ -1,0 +1,66 @@
+package dmdd.app.gui.project;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * What {@code project.json} holds: the project's name, the file format version, the training
+ * settings the user chose, the user's thresholds (null = the model's calibrated ones) and where the
+ * user was when the project was last closed, so it opens where it was left.
+ *
+ * @param version         file format version ({@link #CURRENT_VERSION})
+ * @param name            project name shown in the title bar
+ * @param training        training settings
+ * @param imageThreshold  image-score threshold chosen by the user, or null for the calibrated one
+ * @param pixelThreshold  pixel threshold chosen by the user, or null for the calibrated one
+ * @param lastScreen      the screen shown when the project was closed ("images", "inspection")
+ * @param lastImage       file name (relative to the project) selected when closed, or null
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ProjectSettings(int version, String name, TrainingChoices training, Double imageThreshold,
+        Double pixelThreshold, String lastScreen, String lastImage) {
+
+    /** The {@code project.json} format this build writes. */
+    public static final int CURRENT_VERSION = 1;
+
+    /**
+     * Settings of a new project.
+     *
+     * @param name project name
+     * @return defaults for everything else
+     */
+    public static ProjectSettings newProject(String name) {
+        return new ProjectSettings(CURRENT_VERSION, name, TrainingChoices.defaults(), null, null, "images", null);
+    }
+
+    /**
+     * Copy with other training settings.
+     *
+     * @param choices training settings
+     * @return the copy
+     */
+    public ProjectSettings withTraining(TrainingChoices choices) {
+        return new ProjectSettings(version, name, choices, imageThreshold, pixelThreshold, lastScreen, lastImage);
+    }
+
+    /**
+     * Copy with other thresholds.
+     *
+     * @param image image-score threshold or null
+     * @param pixel pixel threshold or null
+     * @return the copy
+     */
+    public ProjectSettings withThresholds(Double image, Double pixel) {
+        return new ProjectSettings(version, name, training, image, pixel, lastScreen, lastImage);
+    }
+
+    /**
+     * Copy with another place the user was.
+     *
+     * @param screen screen name
+     * @param image  selected image (relative path) or null
+     * @return the copy
+     */
+    public ProjectSettings withPlace(String screen, String image) {
+        return new ProjectSettings(version, name, training, imageThreshold, pixelThreshold, screen, image);
+    }
+}

@@ -1,0 +1,108 @@
+package dmdd.app.gui.project;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Creates, opens and saves project folders. Every save of {@code project.json} is atomic: a crash
+ * leaves either the old or the new file, never half of one.
+ */
+public final class ProjectStore {
+    /** Name of the settings file inside a project folder. */
+    public static final String SETTINGS_FILE = "project.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ProjectStore() {
+    }
+
+    /**
+     * Whether a folder is a project (has a {@code project.json}).
+     *
+     * @param folder a folder
+     * @return true if it holds a project
+     */
+    public static boolean isProject(Path folder) {
+        return Files.isRegularFile(folder.resolve(SETTINGS_FILE));
+    }
+
+    /**
+     * Creates a new, empty project (or re-initialises the sub-folders of an existing one).
+     *
+     * @param folder project folder (created if missing)
+     * @param name   project name
+     * @return the project
+     * @throws IOException if the folder cannot be written
+     */
+    public static Project create(Path folder, String name) throws IOException {
+        Project project = new Project(folder.toAbsolutePath(), ProjectSettings.newProject(name));
+        Files.createDirectories(project.normalDir());
+        Files.createDirectories(project.inspectDir());
+        Files.createDirectories(project.groundTruthDir());
+        Files.createDirectories(project.modelDir());
+        Files.createDirectories(project.resultsDir());
+        save(project);
+        return project;
+    }
+
+    /**
+     * Opens a project folder.
+     *
+     * @param folder project folder
+     * @return the project
+     * @throws IOException naming the folder if it is no project or {@code project.json} is unreadable
+     */
+    public static Project open(Path folder) throws IOException {
+        Path file = folder.resolve(SETTINGS_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(folder + " is not a DMDD project: it has no " + SETTINGS_FILE);
+        }
+        ProjectSettings settings;
+        try {
+            settings = JSON.readValue(file.toFile(), ProjectSettings.class);
+        } catch (IOException e) {
+            throw new IOException(file + " cannot be read: " + e.getMessage(), e);
+        }
+        if (settings.version() > ProjectSettings.CURRENT_VERSION) {
+            throw new IOException(file + " was written by a newer DMDD Inspector (format " + settings.version()
+                    + "; this one reads up to " + ProjectSettings.CURRENT_VERSION + ")");
+        }
+        if (settings.training() == null) {
+            settings = settings.withTraining(TrainingChoices.defaults());
+        }
+        return new Project(folder.toAbsolutePath(), settings);
+    }
+
+    /**
+     * Saves {@code project.json} atomically.
+     *
+     * @param project the project
+     * @throws IOException if it cannot be written
+     */
+    public static void save(Project project) throws IOException {
+        writeAtomically(project.settingsFile(), JSON.writeValueAsBytes(project.settings()));
+    }
+
+    /**
+     * Writes a file through a temporary file in the same folder and an atomic rename.
+     *
+     * @param target  the file
+     * @param content its new content
+     * @throws IOException if it cannot be written
+     */
+    static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            Files.write(temp, content);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

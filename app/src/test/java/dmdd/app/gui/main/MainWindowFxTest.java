@@ -1,0 +1,47 @@
+package dmdd.app.gui.main;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.WorkstationApplication;
+import dmdd.app.gui.project.SampleProject;
+import dmdd.app.gui.project.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
+import javafx.scene.image.ImageView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The workstation's first window, headless under Monocle: title, project name, thumbnails. */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowFxTest {
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        Path userData = Files.createTempDirectory("dmdd-gui-main");
+        WorkstationApplication.open(stage, new Workspace(userData));
+    }
+
+    @Test
+    void opensTheSampleProjectAndShowsItsThumbnails(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> SampleProject.NAME.equals(robot.lookup(".project-name").queryAs(Label.class).getText()));
+        assertThat(stage.getTitle()).startsWith("DMDD Inspector");
+        assertThat(stage.getTitle()).contains(SampleProject.NAME);
+        // Thumbnails decode in the background; wait until some image views in the normal grid hold one.
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#normal-grid .thumbnail-cell")
+                .queryAllAs(javafx.scene.Node.class).stream()
+                .flatMap(cell -> robot.from(cell).lookup(".image-view").queryAllAs(ImageView.class).stream())
+                .filter(view -> view.getImage() != null && view.getImage().getWidth() > 0)
+                .count() >= 4);
+        assertThat(robot.lookup("#inspect-grid .thumbnail-cell").queryAll()).isNotEmpty();
+    }
+}
