@@ -1,0 +1,60 @@
+package dmdd.app.gui.main;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.project.ProjectImage;
+import dmdd.app.gui.project.ProjectStore;
+import dmdd.app.gui.project.SampleProject;
+import dmdd.app.gui.project.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The main window's state, without a window: first start, reopening, import with bad files. */
+class MainWindowViewModelTest {
+
+    @Test
+    void firstStartOpensTheSampleProjectAndTheNextStartReopensTheLastProject(@TempDir Path userData,
+            @TempDir Path other) throws Exception {
+        Workspace workspace = new Workspace(userData);
+        MainWindowViewModel first = new MainWindowViewModel(workspace, BackgroundWork.inline());
+        first.start();
+        assertThat(first.projectNameProperty().get()).isEqualTo(SampleProject.NAME);
+        assertThat(first.normalImages()).isNotEmpty();
+        assertThat(first.inspectImages()).anyMatch(image -> image.groundTruth() != null);
+        assertThat(first.windowTitleProperty().get()).startsWith("DMDD Inspector").contains(SampleProject.NAME);
+
+        first.createProject(other.resolve("line-3"), "Line 3");
+        assertThat(first.recentProjects()).hasSize(2);
+
+        MainWindowViewModel second = new MainWindowViewModel(workspace, BackgroundWork.inline());
+        second.start();
+        assertThat(second.projectNameProperty().get()).isEqualTo("Line 3");
+        assertThat(second.recentProjects()).first().isEqualTo(other.resolve("line-3").toAbsolutePath());
+    }
+
+    @Test
+    void importKeepsGoodFilesAndListsUnreadableOnesWithTheReason(@TempDir Path userData, @TempDir Path drop)
+            throws Exception {
+        MainWindowViewModel model = new MainWindowViewModel(new Workspace(userData), BackgroundWork.inline());
+        model.createProject(userData.resolve("p"), "P");
+        Path good = model.workspace().userData().resolve("good.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", good.toFile());
+        Path corrupt = drop.resolve("corrupt.png");
+        Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        Path text = drop.resolve("notes.txt");
+        Files.writeString(text, "hello");
+
+        model.importFiles(List.of(good, drop), ProjectImage.Role.INSPECT);
+
+        assertThat(model.inspectImages()).extracting(ProjectImage::fileName).containsExactly("good.png");
+        assertThat(model.skippedFiles()).extracting(s -> s.file().getFileName().toString())
+                .containsExactlyInAnyOrder("corrupt.png", "notes.txt");
+        assertThat(model.skippedFiles()).allMatch(s -> !s.reason().isBlank());
+        assertThat(ProjectStore.isProject(userData.resolve("p"))).isTrue();
+    }
+}
