@@ -1,6 +1,8 @@
 package dmdd.app.gui.images;
 
 import dmdd.app.gui.background.BackgroundWork;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.UnreadableImageException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.Image;
+import javafx.scene.image.WritableImage;
 
 /**
  * Decodes thumbnails on a background thread and keeps the most recently used ones in a bounded
@@ -20,7 +24,7 @@ import javafx.scene.image.Image;
  * thousands of images, the cells now on screen are decoded before the ones scrolled past.
  */
 public final class ThumbnailCache {
-    private final int side;
+    private final ImageReader reader;
     private final int capacity;
     private final Map<Path, Image> cache;
     private final Map<Path, List<Consumer<Image>>> pending = new HashMap<>();
@@ -34,7 +38,7 @@ public final class ThumbnailCache {
      * @param capacity how many thumbnails stay in memory
      */
     public ThumbnailCache(int side, int capacity) {
-        this.side = side;
+        this.reader = new ImageReader(side);
         this.capacity = capacity;
         this.cache = new LinkedHashMap<>(capacity, 0.75f, true) {
             @Override
@@ -107,8 +111,13 @@ public final class ThumbnailCache {
     }
 
     private Image decode(Path file) {
-        // JavaFX decodes and scales in one pass here, so a big photo never sits in memory at full size.
-        Image image = new Image(file.toUri().toString(), side, side, true, true, false);
-        return image;
+        // The shared reader subsamples while decoding, so a big photo never sits in memory at full
+        // size, and it reads every format the import accepts (TIFF, CMYK JPEG, EXIF orientation).
+        try {
+            return SwingFXUtils.toFXImage(reader.read(file).toBufferedImage(), null);
+        } catch (UnreadableImageException e) {
+            // An empty picture: the cell stays blank and the file is not decoded again and again.
+            return new WritableImage(1, 1);
+        }
     }
 }

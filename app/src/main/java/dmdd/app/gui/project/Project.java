@@ -1,13 +1,12 @@
 package dmdd.app.gui.project;
 
+import dmdd.datasets.image.ImageFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -20,9 +19,6 @@ import java.util.stream.Stream;
  * @param settings contents of {@code project.json}
  */
 public record Project(Path folder, ProjectSettings settings) {
-
-    /** File extensions the project lists as images. */
-    public static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "gif");
 
     /** @return the folder of normal (training) images */
     public Path normalDir() {
@@ -113,26 +109,13 @@ public record Project(Path folder, ProjectSettings settings) {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    /**
-     * Whether a file name has an image extension the project lists.
-     *
-     * @param file a file
-     * @return true for png, jpg, bmp, tif, gif
-     */
-    public static boolean hasImageExtension(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
-
     private static List<Path> listImages(Path dir, int depth) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(dir, depth)) {
             return files.filter(Files::isRegularFile)
-                    .filter(Project::hasImageExtension)
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
+                    .filter(ImageFiles::isImageFile)
                     .sorted(Comparator.comparing(Path::toString))
                     .toList();
         }

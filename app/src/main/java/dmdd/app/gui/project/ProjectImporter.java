@@ -1,6 +1,8 @@
 package dmdd.app.gui.project;
 
-import java.awt.image.BufferedImage;
+import dmdd.datasets.image.ImageFiles;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.UnreadableImageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * Copies images into a project: loose files and folders (as normal images or images to inspect)
@@ -18,6 +19,8 @@ import javax.imageio.ImageIO;
  */
 public final class ProjectImporter {
     private final Project project;
+    // Small side: the check decodes (subsampled) to prove the file is readable, nothing more.
+    private final ImageReader reader = new ImageReader(64);
 
     /**
      * An importer into one project.
@@ -118,18 +121,16 @@ public final class ProjectImporter {
     }
 
     /** Returns null when the file decodes as an image, else the reason it does not. */
-    private static String checkReadable(Path file) {
-        if (!Project.hasImageExtension(file)) {
-            return "not an image file (supported: " + String.join(", ", Project.IMAGE_EXTENSIONS.stream().sorted().toList()) + ")";
+    private String checkReadable(Path file) {
+        if (!ImageFiles.isImageFile(file)) {
+            return "not an image file (supported: " + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList())
+                    + ")";
         }
         try {
-            BufferedImage image = ImageIO.read(file.toFile());
-            if (image == null) {
-                return "not a readable image (unknown or damaged format)";
-            }
+            reader.read(file);
             return null;
-        } catch (IOException | RuntimeException e) {
-            return "damaged image: " + e.getMessage();
+        } catch (UnreadableImageException e) {
+            return e.reason();
         }
     }
 

@@ -2,10 +2,10 @@ package dmdd.app.gui.project;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dmdd.datasets.image.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Creates, opens and saves project folders. Every save of {@code project.json} is atomic: a crash
@@ -84,25 +84,6 @@ public final class ProjectStore {
      * @throws IOException if it cannot be written
      */
     public static void save(Project project) throws IOException {
-        writeAtomically(project.settingsFile(), JSON.writeValueAsBytes(project.settings()));
-    }
-
-    /**
-     * Writes a file through a temporary file in the same folder and an atomic rename.
-     *
-     * @param target  the file
-     * @param content its new content
-     * @throws IOException if it cannot be written
-     */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(temp, content);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.writeBytes(project.settingsFile(), JSON.writeValueAsBytes(project.settings()));
     }
 }

@@ -2,6 +2,7 @@ package dmdd.app.gui.project;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dmdd.datasets.image.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +135,7 @@ public final class Workspace {
         while (recent.size() > MAX_RECENT) {
             recent.remove(recent.size() - 1);
         }
-        ProjectStore.writeAtomically(preferencesFile(), JSON.writeValueAsBytes(new Preferences(recent, path)));
+        AtomicFiles.writeBytes(preferencesFile(), JSON.writeValueAsBytes(new Preferences(recent, path)));
     }
 
     private Path preferencesFile() {
