@@ -1,5 +1,6 @@
 package dmdd.app;
 
+import dmdd.app.cli.DmddCli;
 import dmdd.app.gui.WorkstationLauncher;
 
 /**
@@ -20,6 +21,6 @@ public final class Main {
             WorkstationLauncher.launch(args);
             return;
         }
-        System.out.println("DMDD Inspector");
+        System.exit(DmddCli.run(args));
     }
 }

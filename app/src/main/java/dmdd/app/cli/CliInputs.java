@@ -1,0 +1,142 @@
+package dmdd.app.cli;
+
+import dmdd.datasets.image.ImageFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Checks of the command line's folders and files, each failing with one line naming the path. */
+final class CliInputs {
+    private CliInputs() {
+    }
+
+    /**
+     * @param dir    a folder given on the command line
+     * @param option the option that named it, for the message
+     * @return the folder, absolute
+     */
+    static Path existingFolder(Path dir, String option) {
+        if (!Files.exists(dir)) {
+            throw new CliException(option + " " + dir + ": no such folder");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new CliException(option + " " + dir + ": is a file, not a folder");
+        }
+        return dir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * @param dir    a folder the command will create or fill
+     * @param option the option that named it, for the message
+     * @return the folder, absolute (created)
+     */
+    static Path outputFolder(Path dir, String option) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CliException(option + " " + dir + ": is a file, not a folder");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CliException(option + " " + dir + ": cannot create the folder (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new CliException(option + " " + dir + ": folder is not writable");
+        }
+        return dir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * @param file   a file the command will write
+     * @param option the option that named it, for the message
+     * @return the file, absolute; its folder exists
+     */
+    static Path outputFile(Path file, String option) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            throw new CliException(option + " " + file + ": is a folder, not a file");
+        }
+        Path parent = abs.getParent();
+        if (parent != null) {
+            outputFolder(parent, option);
+        }
+        return abs;
+    }
+
+    /**
+     * @param dir    a folder that must hold images directly
+     * @param option the option or role that named it, for the message
+     * @return the image files, sorted by name
+     */
+    static List<Path> images(Path dir, String option) {
+        existingFolder(dir, option);
+        List<Path> files;
+        try {
+            files = ImageFiles.list(dir);
+        } catch (IOException e) {
+            throw new CliException(option + " " + dir + ": cannot list the folder (" + e.getMessage() + ")");
+        }
+        if (files.isEmpty()) {
+            throw new CliException(option + " " + dir + ": no image files (" + String.join(", ",
+                    ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")");
+        }
+        return files;
+    }
+
+    /**
+     * Checks the MVTec AD layout of one category: {@code ROOT/NAME/train/good} with images, and when
+     * {@code withTest}, {@code ROOT/NAME/test/<type>} folders with images and a
+     * {@code ground_truth/<type>} folder for every defect type.
+     *
+     * @param root     the dataset root (--data)
+     * @param category the category name (--category)
+     * @param withTest whether the test split is needed too
+     * @return the category folder, absolute
+     */
+    static Path mvtecCategory(Path root, String category, boolean withTest) {
+        Path r = existingFolder(root, "--data");
+        if (category.isBlank() || category.contains("/") || category.contains("\\") || category.equals("..")) {
+            throw new CliException("--category '" + category + "': not a folder name");
+        }
+        Path dir = r.resolve(category);
+        if (!Files.isDirectory(dir)) {
+            throw new CliException("--category " + category + ": no folder " + dir + " (categories there: "
+                    + subfolders(r) + ")");
+        }
+        Path trainGood = dir.resolve("train").resolve("good");
+        if (!Files.isDirectory(trainGood)) {
+            throw new CliException(dir + ": not an MVTec AD category (expected train/good/ with normal images)");
+        }
+        images(trainGood, "empty training set:");
+        if (withTest) {
+            Path test = dir.resolve("test");
+            if (!Files.isDirectory(test)) {
+                throw new CliException(dir + ": no test/ folder (expected test/good/ and test/<defect>/)");
+            }
+            List<String> types = subfolderList(test);
+            if (types.isEmpty()) {
+                throw new CliException(test + ": no test folders (expected test/good/ and test/<defect>/)");
+            }
+            for (String type : types) {
+                if (!type.equals("good") && !Files.isDirectory(dir.resolve("ground_truth").resolve(type))) {
+                    throw new CliException(dir + ": test/" + type + " has no ground_truth/" + type + "/ masks");
+                }
+            }
+        }
+        return dir;
+    }
+
+    private static String subfolders(Path dir) {
+        List<String> names = subfolderList(dir);
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private static List<String> subfolderList(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".")).sorted().toList();
+        } catch (IOException e) {
+            throw new CliException(dir + ": cannot list the folder (" + e.getMessage() + ")");
+        }
+    }
+}

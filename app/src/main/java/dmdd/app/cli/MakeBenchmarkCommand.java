@@ -1,0 +1,81 @@
+package dmdd.app.cli;
+
+import dmdd.datasets.bench.BenchmarkDefect;
+import dmdd.datasets.bench.DefectBenchmarkGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code make-benchmark}: builds the MVTec-layout development benchmark from texture photographs. */
+@Command(name = "make-benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Build an MVTec AD layout benchmark from texture photographs: one category per TEXTURE "
+                + "(named after the file),",
+            "normal training crops from one part of the texture, test crops from a held-out part, defects ("
+                + "scratch, pit, stain, crack) drawn with their masks."})
+final class MakeBenchmarkCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "TEXTURE", description = "texture images, e.g. skimage's brick.png")
+    List<Path> textures;
+
+    @Option(names = "--out", required = true, paramLabel = "ROOT", description = "benchmark root to write")
+    Path out;
+
+    @Option(names = "--crop", paramLabel = "PX", description = "crop side in source pixels (default: 192)")
+    Integer crop;
+
+    @Option(names = "--image-size", paramLabel = "PX", description = "side of the written images (default: the crop)")
+    Integer imageSize;
+
+    @Option(names = "--train", paramLabel = "N", description = "normal training images (default: 160)")
+    Integer train;
+
+    @Option(names = "--test-good", paramLabel = "N", description = "normal test images (default: 20)")
+    Integer testGood;
+
+    @Option(names = "--test-per-defect", paramLabel = "N", description = "test images per defect kind (default: 15)")
+    Integer testPerDefect;
+
+    @Option(names = "--seed", paramLabel = "S", description = "random seed (default: 2024)")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        DefectBenchmarkGenerator.Settings d = DefectBenchmarkGenerator.Settings.defaults();
+        int cropPx = crop == null ? d.cropSize() : crop;
+        DefectBenchmarkGenerator.Settings s;
+        try {
+            s = new DefectBenchmarkGenerator.Settings(cropPx, imageSize == null ? cropPx : imageSize,
+                    train == null ? d.trainImages() : train, testGood == null ? d.testGoodImages() : testGood,
+                    testPerDefect == null ? d.testImagesPerDefect() : testPerDefect, d.trainFraction(),
+                    d.maxRotationDegrees(), d.brightnessJitter(), seed == null ? d.seed() : seed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        for (Path t : textures) {
+            if (!Files.isRegularFile(t)) {
+                throw new CliException("TEXTURE " + t + ": no such file");
+            }
+        }
+        Path root = CliInputs.outputFolder(out, "--out");
+        DefectBenchmarkGenerator generator = new DefectBenchmarkGenerator(s);
+        for (Path t : textures) {
+            String name = t.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            Path dir = generator.generate(t, root, name);
+            spec.commandLine().getOut().printf("%s: %d train, %d good + %d x %d defective test images (%s)%n", dir,
+                    s.trainImages(), s.testGoodImages(), BenchmarkDefect.values().length, s.testImagesPerDefect(),
+                    Arrays.stream(BenchmarkDefect.values()).map(BenchmarkDefect::folderName)
+                            .collect(Collectors.joining(", ")));
+        }
+        return 0;
+    }
+}

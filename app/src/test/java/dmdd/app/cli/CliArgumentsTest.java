@@ -1,0 +1,119 @@
+package dmdd.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.datasets.image.ImageWriter;
+import dmdd.datasets.image.RgbImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad invocations end with one clear line on stderr and a non-zero exit code, never a stack trace. */
+class CliArgumentsTest {
+    @TempDir
+    Path tmp;
+
+    private static void assertOneLineError(CliRun r, String expected) {
+        assertThat(r.code()).as(r.err()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(r.errLines()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").contains(expected).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    private Path category(String name, boolean withImage) throws IOException {
+        Path good = Files.createDirectories(tmp.resolve("data").resolve(name).resolve("train/good"));
+        if (withImage) {
+            ImageWriter.writePng(RgbImage.of(8, 8, new float[3 * 64]), good.resolve("000.png"));
+        }
+        return tmp.resolve("data");
+    }
+
+    @Test
+    void versionAndHelpWork() {
+        CliRun v = CliRun.of("--version");
+        assertThat(v.code()).isZero();
+        assertThat(v.out()).contains("DMDD Inspector").contains("Java ").contains("DJL ");
+        for (String cmd : new String[] {"train", "eval", "infer", "bench", "make-benchmark"}) {
+            CliRun h = CliRun.of(cmd, "--help");
+            assertThat(h.code()).as(cmd).isZero();
+            assertThat(h.out()).as(cmd).contains("Usage: dmdd " + cmd);
+        }
+        CliRun top = CliRun.of("--help");
+        assertThat(top.out()).contains("train").contains("eval").contains("infer").contains("bench")
+                .contains("generate-completion");
+    }
+
+    @Test
+    void shellCompletionIsGenerated() {
+        CliRun c = CliRun.of("generate-completion");
+        assertThat(c.code()).isZero();
+        assertThat(c.out()).contains("complete -F").contains("mobilenetv2").contains("--category");
+    }
+
+    @Test
+    void unknownOptionsAndMissingOptionsAreOneLine() {
+        assertOneLineError(CliRun.of("train", "--data", "d", "--category", "c", "--out", "o", "--bogus"), "--bogus");
+        assertOneLineError(CliRun.of("train", "--data", "x"), "Missing required option");
+        assertOneLineError(CliRun.of("frobnicate"), "frobnicate");
+        assertOneLineError(CliRun.of("eval", "--data"), "--data");
+    }
+
+    @Test
+    void badValuesAreOneLine() throws IOException {
+        Path data = category("c", true);
+        String out = tmp.resolve("m").toString();
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--backbone", "vgg"), "mobilenetv2");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--method", "magic"), "magic");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--steps", "0"), "--steps 0");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--steps", "many"), "many");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--image-size", "100"), "multiple of 32");
+    }
+
+    @Test
+    void missingFoldersAndWrongLayoutsAreOneLine() throws IOException {
+        Path data = category("c", true);
+        String out = tmp.resolve("m").toString();
+        assertOneLineError(CliRun.of("train", "--data", tmp.resolve("nope").toString(), "--category", "c",
+                "--out", out), "no such folder");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "zz", "--out", out),
+                "categories there: c");
+        Files.createDirectories(data.resolve("flat"));
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "flat", "--out", out),
+                "not an MVTec AD category");
+        category("empty", false);
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "empty", "--out", out),
+                "empty training set");
+        Files.writeString(tmp.resolve("file"), "x");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out",
+                tmp.resolve("file").toString()), "is a file");
+        assertOneLineError(CliRun.of("eval", "--data", data.toString(), "--category", "c", "--model", out,
+                "--json", tmp.resolve("r.json").toString()), "no test/ folder");
+        Files.createDirectories(data.resolve("c/test/scratch"));
+        assertOneLineError(CliRun.of("eval", "--data", data.toString(), "--category", "c", "--model", out,
+                "--json", tmp.resolve("r.json").toString()), "no ground_truth/scratch");
+        Files.createDirectories(tmp.resolve("noimages"));
+        assertOneLineError(CliRun.of("infer", "--model", tmp.toString(), "--images", tmp.resolve("noimages").toString(),
+                "--out", tmp.resolve("o").toString()), "no image files");
+        assertOneLineError(CliRun.of("bench", "--model", tmp.resolve("nomodel").toString()), "no such folder");
+        assertOneLineError(CliRun.of("make-benchmark", "--out", tmp.resolve("b").toString(),
+                tmp.resolve("missing.png").toString()), "no such file");
+    }
+
+    @Test
+    void makeBenchmarkWritesACategoryPerTexture() throws IOException {
+        Path brick = Path.of(System.getProperty("dmdd.fixtures", ".fixtures"),
+                "deb/usr/lib/python3/dist-packages/skimage/data/brick.png");
+        CliRun r = CliRun.of("make-benchmark", "--out", tmp.resolve("bench").toString(), "--crop", "64",
+                "--train", "2", "--test-good", "1", "--test-per-defect", "1", brick.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(tmp.resolve("bench/brick/train/good/001.png")).exists();
+        assertThat(tmp.resolve("bench/brick/ground_truth/pit/000_mask.png")).exists();
+        assertThat(r.out()).contains("scratch, pit, stain, crack");
+    }
+}

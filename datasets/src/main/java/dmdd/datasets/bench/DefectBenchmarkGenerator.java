@@ -1,0 +1,174 @@
+package dmdd.datasets.bench;
+
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.ImageWriter;
+import dmdd.datasets.image.Mask;
+import dmdd.datasets.image.MaskIo;
+import dmdd.datasets.image.RgbImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * Builds a development benchmark category in the MVTec AD layout from one real texture photograph
+ * (for example scikit-image's brick, grass and gravel, 512 x 512):
+ * <ul>
+ *   <li>{@code train/good}: crops from the LEFT part of the texture ({@code x < trainFraction * width}),
+ *       randomly flipped, rotated by a few degrees and brightness-jittered;</li>
+ *   <li>{@code test/good} and {@code test/<defect>}: crops from the held-out RIGHT part, jittered the same
+ *       way, with one kind of {@link BenchmarkDefect} painted on the defect images and its mask in
+ *       {@code ground_truth/<defect>/NNN_mask.png}.</li>
+ * </ul>
+ * Train and test never share a source pixel, so a model cannot score well by memorising crops.
+ * Deterministic: the same texture, settings and seed give byte-identical files.
+ */
+public final class DefectBenchmarkGenerator {
+
+    /**
+     * @param cropSize           side of the square crops, in source pixels
+     * @param imageSize          side of the written images (crops are resized when it differs)
+     * @param trainImages        normal training images
+     * @param testGoodImages     normal test images
+     * @param testImagesPerDefect defective test images per {@link BenchmarkDefect}
+     * @param trainFraction      share of the texture's width reserved for training crops
+     * @param maxRotationDegrees rotation jitter, plus or minus
+     * @param brightnessJitter   gain jitter, plus or minus (offset jitter is a third of it)
+     * @param seed               random seed
+     */
+    public record Settings(int cropSize, int imageSize, int trainImages, int testGoodImages,
+                           int testImagesPerDefect, double trainFraction, double maxRotationDegrees,
+                           double brightnessJitter, long seed) {
+
+        /** Validates the settings. */
+        public Settings {
+            if (cropSize < 16 || imageSize < 16) {
+                throw new IllegalArgumentException("cropSize and imageSize must be at least 16");
+            }
+            if (trainImages < 1 || testGoodImages < 1 || testImagesPerDefect < 1) {
+                throw new IllegalArgumentException("every split needs at least one image");
+            }
+            if (!(trainFraction > 0 && trainFraction < 1)) {
+                throw new IllegalArgumentException("trainFraction must be in (0, 1): " + trainFraction);
+            }
+            if (maxRotationDegrees < 0 || maxRotationDegrees > 30 || brightnessJitter < 0 || brightnessJitter > 0.5) {
+                throw new IllegalArgumentException("rotation jitter must be in [0, 30] degrees, brightness in [0, 0.5]");
+            }
+        }
+
+        /**
+         * The defaults used for the README table: 192 px crops written at 192 px, 160 training images,
+         * 20 good and 15 x 4 defective test images, 55 % of the width for training, +-8 degrees, +-10 %.
+         *
+         * @return the default settings
+         */
+        public static Settings defaults() {
+            return new Settings(192, 192, 160, 20, 15, 0.55, 8, 0.10, 2024);
+        }
+    }
+
+    private final Settings settings;
+
+    /**
+     * @param settings the settings
+     */
+    public DefectBenchmarkGenerator(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Writes {@code root/category/...}.
+     *
+     * @param texture  a texture photograph (any format {@link ImageReader} reads)
+     * @param root     the benchmark root (created)
+     * @param category the category folder name
+     * @return the category folder
+     * @throws IOException when the texture cannot be read, is too small, or a file cannot be written
+     */
+    public Path generate(Path texture, Path root, String category) throws IOException {
+        RgbImage source = new ImageReader(Integer.MAX_VALUE).read(texture);
+        int testWidth = source.width() - (int) Math.round(settings.trainFraction() * source.width());
+        int needed = (int) Math.ceil(settings.cropSize() * rotationGrowth()) + 2;
+        if (testWidth < needed || source.height() < needed) {
+            throw new IOException(texture + ": " + source.width() + "x" + source.height()
+                    + " is too small for " + settings.cropSize() + " px crops with a held-out test part");
+        }
+        Path dir = root.resolve(category);
+        Random rng = new Random(settings.seed() * 31 + category.hashCode());
+        int trainEnd = source.width() - testWidth;
+        Path trainGood = Files.createDirectories(dir.resolve("train").resolve("good"));
+        for (int i = 0; i < settings.trainImages(); i++) {
+            ImageWriter.writePng(crop(source, 0, trainEnd, rng), trainGood.resolve(name(i) + ".png"));
+        }
+        Path testGood = Files.createDirectories(dir.resolve("test").resolve("good"));
+        for (int i = 0; i < settings.testGoodImages(); i++) {
+            ImageWriter.writePng(crop(source, trainEnd, source.width(), rng), testGood.resolve(name(i) + ".png"));
+        }
+        for (BenchmarkDefect defect : BenchmarkDefect.values()) {
+            Path images = Files.createDirectories(dir.resolve("test").resolve(defect.folderName()));
+            Path masks = Files.createDirectories(dir.resolve("ground_truth").resolve(defect.folderName()));
+            for (int i = 0; i < settings.testImagesPerDefect(); i++) {
+                RgbImage clean = crop(source, trainEnd, source.width(), rng);
+                float[] chw = clean.chw();
+                DefectPainter painter = new DefectPainter(clean.width(), clean.height(), chw);
+                painter.paint(defect, rng);
+                ImageWriter.writePng(RgbImage.of(clean.width(), clean.height(), chw), images.resolve(name(i) + ".png"));
+                MaskIo.write(Mask.of(clean.width(), clean.height(), painter.mask()),
+                        masks.resolve(name(i) + "_mask.png"));
+            }
+        }
+        return dir;
+    }
+
+    private static String name(int i) {
+        return String.format("%03d", i);
+    }
+
+    private double rotationGrowth() {
+        double a = Math.toRadians(settings.maxRotationDegrees());
+        return Math.cos(a) + Math.sin(a);
+    }
+
+    /** A jittered crop whose rotated footprint lies inside columns [x0, x1) of the source. */
+    private RgbImage crop(RgbImage source, int x0, int x1, Random rng) {
+        int size = settings.cropSize();
+        double angle = Math.toRadians((rng.nextDouble() * 2 - 1) * settings.maxRotationDegrees());
+        double reach = size / 2.0 * (Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle))) + 1;
+        double cx = x0 + reach + rng.nextDouble() * Math.max(0, x1 - x0 - 2 * reach);
+        double cy = reach + rng.nextDouble() * Math.max(0, source.height() - 2 * reach);
+        boolean flipX = rng.nextBoolean();
+        boolean flipY = rng.nextBoolean();
+        double gain = 1 + (rng.nextDouble() * 2 - 1) * settings.brightnessJitter();
+        double offset = (rng.nextDouble() * 2 - 1) * settings.brightnessJitter() / 3;
+        double cos = Math.cos(angle);
+        double sin = Math.sin(angle);
+        float[] src = source.chw();
+        int sw = source.width();
+        int sh = source.height();
+        float[] out = new float[3 * size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                double u = (flipX ? size - 1 - x : x) + 0.5 - size / 2.0;
+                double v = (flipY ? size - 1 - y : y) + 0.5 - size / 2.0;
+                double sx = cx + u * cos - v * sin - 0.5;
+                double sy = cy + u * sin + v * cos - 0.5;
+                int ix = (int) Math.floor(sx);
+                int iy = (int) Math.floor(sy);
+                double fx = sx - ix;
+                double fy = sy - iy;
+                int ax = Math.max(0, Math.min(sw - 1, ix));
+                int bx = Math.max(0, Math.min(sw - 1, ix + 1));
+                int ay = Math.max(0, Math.min(sh - 1, iy));
+                int by = Math.max(0, Math.min(sh - 1, iy + 1));
+                for (int c = 0; c < 3; c++) {
+                    int p = c * sw * sh;
+                    double val = (1 - fy) * ((1 - fx) * src[p + ay * sw + ax] + fx * src[p + ay * sw + bx])
+                            + fy * ((1 - fx) * src[p + by * sw + ax] + fx * src[p + by * sw + bx]);
+                    out[c * size * size + y * size + x] = (float) Math.max(0, Math.min(1, val * gain + offset));
+                }
+            }
+        }
+        RgbImage img = RgbImage.of(size, size, out);
+        return settings.imageSize() == size ? img : img.resize(settings.imageSize(), settings.imageSize());
+    }
+}
