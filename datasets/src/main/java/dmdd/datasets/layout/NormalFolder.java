@@ -1,0 +1,119 @@
+package dmdd.datasets.layout;
+
+import dmdd.datasets.image.ImageFiles;
+import dmdd.datasets.image.ImageReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A plain folder of normal (defect-free) images, the simplest way to give training data.
+ *
+ * <p>By default the folder is scanned recursively: people sort photos into sub-folders by day or
+ * batch, and all of them are normal images. Hidden files and folders (a leading dot) are
+ * ignored. Files are listed sorted by path, so every run sees the same order. Other regular files
+ * (a {@code .txt}, a {@code .webp}) are reported as skipped, not silently dropped.
+ */
+public final class NormalFolder {
+    private final Path dir;
+    private final boolean recursive;
+
+    private NormalFolder(Path dir, boolean recursive) {
+        this.dir = dir;
+        this.recursive = recursive;
+    }
+
+    /**
+     * Opens a folder, including its sub-folders.
+     *
+     * @param dir the folder
+     * @return the folder
+     * @throws InvalidLayoutException when it does not exist or is not a folder
+     */
+    public static NormalFolder open(Path dir) throws InvalidLayoutException {
+        return open(dir, true);
+    }
+
+    /**
+     * Opens a folder.
+     *
+     * @param dir       the folder
+     * @param recursive whether images in sub-folders count too
+     * @return the folder
+     * @throws InvalidLayoutException when it does not exist or is not a folder
+     */
+    public static NormalFolder open(Path dir, boolean recursive) throws InvalidLayoutException {
+        if (!Files.exists(dir)) {
+            throw new InvalidLayoutException(dir, "Image folder " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidLayoutException(dir, dir + " is a file; expected a folder of normal images");
+        }
+        return new NormalFolder(dir, recursive);
+    }
+
+    /** @return the folder */
+    public Path dir() {
+        return dir;
+    }
+
+    /** @return whether sub-folders are included */
+    public boolean recursive() {
+        return recursive;
+    }
+
+    /**
+     * @return the image files (by extension), sorted by path
+     * @throws IOException when the folder cannot be listed
+     */
+    public List<Path> files() throws IOException {
+        return recursive ? ImageFiles.listRecursively(dir) : ImageFiles.list(dir);
+    }
+
+    /**
+     * Reads every image; unreadable files and files that are not images are reported, not fatal.
+     *
+     * @param reader the reader (it sets the image size)
+     * @return the images read and the files skipped with their reasons
+     * @throws IOException when the folder itself cannot be listed
+     */
+    public ImportReport<LoadedImage> load(ImageReader reader) throws IOException {
+        ImportReport<LoadedImage> report = ImportReport.loadAll(files(), f -> new LoadedImage(f, reader.read(f)));
+        return report.withSkipped(otherFiles());
+    }
+
+    /** Regular, non-hidden files without an image extension. */
+    private List<ImportReport.Skipped> otherFiles() throws IOException {
+        List<ImportReport.Skipped> other = new ArrayList<>();
+        try (Stream<Path> s = recursive ? Files.walk(dir) : Files.list(dir)) {
+            s.filter(Files::isRegularFile)
+                    .filter(p -> !ImageFiles.isImageFile(p))
+                    .filter(p -> !isHidden(p))
+                    .sorted()
+                    .forEach(p -> other.add(new ImportReport.Skipped(p,
+                            "not an image file (supported: " + String.join(", ", sortedExtensions()) + ")")));
+        }
+        return other;
+    }
+
+    private boolean isHidden(Path file) {
+        for (Path part : dir.relativize(file)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> sortedExtensions() {
+        return ImageFiles.EXTENSIONS.stream().sorted().toList();
+    }
+
+    @Override
+    public String toString() {
+        return "NormalFolder[" + dir + (recursive ? ", recursive" : "") + "]";
+    }
+}

@@ -1,0 +1,176 @@
+package dmdd.datasets.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.Mask;
+import dmdd.datasets.image.MaskIo;
+import dmdd.datasets.image.RgbImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MvtecCategoryTest {
+    @TempDir
+    Path dir;
+
+    private final ImageReader reader = new ImageReader(1024);
+
+    /** 8-bit exact pixels, so that a PNG round trip gives the very same floats. */
+    private static RgbImage randomImage(Random random, int w, int h) {
+        float[] chw = new float[3 * w * h];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = random.nextInt(256) / 255f;
+        }
+        return RgbImage.of(w, h, chw);
+    }
+
+    private static Mask randomMask(Random random, int w, int h) {
+        boolean[] flags = new boolean[w * h];
+        for (int i = 0; i < flags.length; i++) {
+            flags[i] = random.nextInt(5) == 0;
+        }
+        return Mask.of(w, h, flags);
+    }
+
+    @Test
+    void writtenCategoryReadsBackWithTheSameImagesAndMasks() throws IOException {
+        Random random = new Random(11);
+        Path root = dir.resolve("widget");
+        MvtecCategory.Writer writer = MvtecCategory.create(root);
+        List<RgbImage> train = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            train.add(randomImage(random, 24, 16));
+            writer.addTrainGood(train.get(i));
+        }
+        RgbImage good = randomImage(random, 24, 16);
+        writer.addTestGood(good);
+        RgbImage crack0 = randomImage(random, 24, 16);
+        Mask crackMask0 = randomMask(random, 24, 16);
+        RgbImage crack1 = randomImage(random, 24, 16);
+        Mask crackMask1 = randomMask(random, 24, 16);
+        RgbImage cut = randomImage(random, 24, 16);
+        Mask cutMask = randomMask(random, 24, 16);
+        writer.addTestDefect("crack", crack0, crackMask0);
+        writer.addTestDefect("crack", crack1, crackMask1);
+        writer.addTestDefect("cut", cut, cutMask);
+
+        MvtecCategory category = MvtecCategory.open(root);
+
+        assertThat(category.name()).isEqualTo("widget");
+        assertThat(category.trainGood()).containsExactly(
+                root.resolve("train/good/000.png"), root.resolve("train/good/001.png"), root.resolve("train/good/002.png"));
+        ImportReport<LoadedImage> trainReport = category.loadTrainGood(reader);
+        assertThat(trainReport.skipped()).isEmpty();
+        assertThat(trainReport.loaded()).extracting(LoadedImage::image).containsExactlyElementsOf(train);
+        assertThat(category.defectTypes()).containsExactly("crack", "cut");
+        assertThat(category.test()).containsExactly(
+                new MvtecCategory.TestSample(root.resolve("test/good/000.png"), "good", null),
+                new MvtecCategory.TestSample(root.resolve("test/crack/000.png"), "crack",
+                        root.resolve("ground_truth/crack/000_mask.png")),
+                new MvtecCategory.TestSample(root.resolve("test/crack/001.png"), "crack",
+                        root.resolve("ground_truth/crack/001_mask.png")),
+                new MvtecCategory.TestSample(root.resolve("test/cut/000.png"), "cut",
+                        root.resolve("ground_truth/cut/000_mask.png")));
+        ImportReport<MvtecCategory.LoadedTestSample> test = category.loadTest(reader);
+        assertThat(test.skipped()).isEmpty();
+        assertThat(test.loaded()).extracting(MvtecCategory.LoadedTestSample::image)
+                .containsExactly(good, crack0, crack1, cut);
+        assertThat(test.loaded()).extracting(MvtecCategory.LoadedTestSample::mask)
+                .containsExactly(Mask.empty(24, 16), crackMask0, crackMask1, cutMask);
+        assertThat(root.resolve("ground_truth/good")).doesNotExist();
+    }
+
+    @Test
+    void addingToAnExistingCategoryContinuesTheNumbering() throws IOException {
+        Path root = dir.resolve("more");
+        MvtecCategory.create(root).addTrainGood(RgbImage.of(2, 2, new float[12]));
+
+        Path next = MvtecCategory.create(root).addTrainGood(RgbImage.of(2, 2, new float[12]));
+
+        assertThat(next).isEqualTo(root.resolve("train/good/001.png"));
+    }
+
+    @Test
+    void missingTrainGoodNamesTheExpectedFolder() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("bottle/test/good"));
+        Path category = root.getParent().getParent();
+
+        assertThatThrownBy(() -> MvtecCategory.open(category))
+                .isInstanceOf(InvalidLayoutException.class)
+                .hasMessageContaining(category.resolve("train").resolve("good").toString());
+    }
+
+    @Test
+    void aFolderOfCategoriesOrATrainFolderGetsAHint() throws IOException {
+        Files.createDirectories(dir.resolve("mvtec/bottle/train/good"));
+        Files.createDirectories(dir.resolve("mvtec/cable/train/good"));
+
+        assertThatThrownBy(() -> MvtecCategory.open(dir.resolve("mvtec")))
+                .hasMessageContaining("bottle, cable").hasMessageContaining("open one of them");
+        assertThatThrownBy(() -> MvtecCategory.open(dir.resolve("mvtec/bottle/train")))
+                .hasMessageContaining("category folder above");
+        assertThatThrownBy(() -> MvtecCategory.open(dir.resolve("nowhere")))
+                .isInstanceOf(InvalidLayoutException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void badFilesAreSkippedWithReasonsAndTheRestLoads() throws IOException {
+        Random random = new Random(5);
+        Path root = dir.resolve("pill");
+        MvtecCategory.Writer writer = MvtecCategory.create(root);
+        writer.addTrainGood(randomImage(random, 8, 8));
+        writer.addTestDefect("chip", randomImage(random, 8, 8), randomMask(random, 8, 8));
+        writer.addTestDefect("chip", randomImage(random, 8, 8), randomMask(random, 8, 8));
+        writer.addTestDefect("chip", randomImage(random, 8, 8), randomMask(random, 8, 8));
+        Files.writeString(root.resolve("train/good/001.png"), "not a picture");
+        Files.delete(root.resolve("ground_truth/chip/001_mask.png"));
+        Files.write(root.resolve("ground_truth/chip/002_mask.png"), new byte[0]);
+
+        MvtecCategory category = MvtecCategory.open(root);
+        ImportReport<LoadedImage> train = category.loadTrainGood(reader);
+        ImportReport<MvtecCategory.LoadedTestSample> test = category.loadTest(reader);
+
+        assertThat(train.loaded()).hasSize(1);
+        assertThat(train.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.file()).isEqualTo(root.resolve("train/good/001.png"));
+            assertThat(s.reason()).contains("text file");
+        });
+        assertThat(test.loaded()).extracting(t -> t.sample().image()).containsExactly(root.resolve("test/chip/000.png"));
+        assertThat(test.skipped()).extracting(ImportReport.Skipped::file)
+                .containsExactly(root.resolve("test/chip/001.png"), root.resolve("test/chip/002.png"));
+        assertThat(test.skipped().get(0).reason()).contains("no mask").contains("001_mask.png");
+        assertThat(test.skipped().get(1).reason()).contains("002_mask.png").contains("empty");
+        assertThat(test.summary()).startsWith("Loaded 1 files, skipped 2:");
+    }
+
+    @Test
+    void masksAreResizedToTheImageSize() throws IOException {
+        Path root = dir.resolve("big");
+        MvtecCategory.create(root).addTrainGood(RgbImage.of(4, 4, new float[48]));
+        Files.createDirectories(root.resolve("test/hole"));
+        dmdd.datasets.image.ImageWriter.writePng(RgbImage.of(64, 32, new float[3 * 64 * 32]), root.resolve("test/hole/000.png"));
+        boolean[] flags = new boolean[64 * 32];
+        for (int y = 0; y < 32; y++) {
+            for (int x = 32; x < 64; x++) {
+                flags[y * 64 + x] = true; // right half
+            }
+        }
+        MaskIo.write(Mask.of(64, 32, flags), root.resolve("ground_truth/hole/000_mask.png"));
+
+        MvtecCategory.LoadedTestSample sample = MvtecCategory.open(root).loadTest(new ImageReader(16)).loaded().get(0);
+
+        assertThat(sample.image().width()).isEqualTo(16);
+        assertThat(sample.mask().width()).isEqualTo(16);
+        assertThat(sample.mask().height()).isEqualTo(8);
+        assertThat(sample.mask().area()).isEqualTo(8 * 8);
+        assertThat(sample.mask().get(12, 4)).isTrue();
+        assertThat(sample.mask().get(3, 4)).isFalse();
+    }
+}
