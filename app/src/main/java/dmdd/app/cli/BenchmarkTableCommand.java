@@ -1,0 +1,137 @@
+package dmdd.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code benchmark-table}: turns a folder of {@code eval} results into Markdown tables in anomalib's
+ * format (rows: method; columns: Avg and each category), as in the README.
+ */
+@Command(name = "benchmark-table", mixinStandardHelpOptions = true,
+        description = {"Print Markdown tables (anomalib's format) from RESULTS/<method>/<category>.json written by eval,",
+            "with the training time from RESULTS/<method>/<category>.train_seconds when present."})
+final class BenchmarkTableCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RESULTS", description = "folder with one sub-folder per method")
+    Path results;
+
+    @Override
+    public Integer call() throws IOException {
+        Path dir = CliInputs.existingFolder(results, "RESULTS");
+        List<String> methods = names(dir, true);
+        if (methods.isEmpty()) {
+            throw new CliException("RESULTS " + results + ": no method folders with eval JSON files");
+        }
+        List<String> categories = new ArrayList<>();
+        for (String m : methods) {
+            for (String c : names(dir.resolve(m), false)) {
+                if (!categories.contains(c)) {
+                    categories.add(c);
+                }
+            }
+        }
+        categories.sort(null);
+        PrintWriter out = spec.commandLine().getOut();
+        table(out, "Image AUROC", dir, methods, categories, j -> num(j.get("image_auroc")), 3);
+        table(out, "Pixel AUROC", dir, methods, categories, j -> num(j.get("pixel_auroc")), 3);
+        table(out, "AUPRO (FPR <= 0.3)", dir, methods, categories, j -> num(j.get("aupro")), 3);
+        table(out, "Pixel AP", dir, methods, categories, j -> num(j.get("pixel_ap")), 3);
+        table(out, "Training time (minutes)", dir, methods, categories, null, 1);
+        return 0;
+    }
+
+    private void table(PrintWriter out, String title, Path dir, List<String> methods, List<String> categories,
+                       Function<JsonNode, Double> metric, int decimals) throws IOException {
+        out.println("| " + title + " | Avg | " + String.join(" | ", categories) + " |");
+        out.println("|---|---|" + "---|".repeat(categories.size()));
+        for (String m : methods) {
+            List<Double> values = new ArrayList<>();
+            for (String c : categories) {
+                values.add(metric == null ? minutes(dir.resolve(m).resolve(c + ".train_seconds"))
+                        : read(dir.resolve(m).resolve(c + ".json"), metric));
+            }
+            double avg = values.stream().filter(v -> v != null).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            boolean complete = values.stream().allMatch(v -> v != null);
+            StringBuilder row = new StringBuilder("| " + label(m) + " | " + fmt(complete ? avg : null, decimals) + " |");
+            for (Double v : values) {
+                row.append(' ').append(fmt(v, decimals)).append(" |");
+            }
+            out.println(row);
+        }
+        out.println();
+    }
+
+    private static String label(String method) {
+        return switch (method.toLowerCase(Locale.ROOT)) {
+            case "dmdd" -> "DMDD";
+            case "baseline" -> "Baseline (ST)";
+            default -> method;
+        };
+    }
+
+    private static Double read(Path json, Function<JsonNode, Double> metric) throws IOException {
+        if (!Files.isRegularFile(json)) {
+            return null;
+        }
+        try {
+            return metric.apply(JSON.readTree(json.toFile()));
+        } catch (IOException e) {
+            throw new CliException(json + ": not a readable eval JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Double minutes(Path seconds) throws IOException {
+        if (!Files.isRegularFile(seconds)) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(Files.readString(seconds).trim()) / 60;
+        } catch (NumberFormatException e) {
+            throw new CliException(seconds + ": expected a number of seconds");
+        }
+    }
+
+    private static Double num(JsonNode n) {
+        return n == null || !n.isNumber() ? null : n.asDouble();
+    }
+
+    private static String fmt(Double v, int decimals) {
+        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    private static List<String> names(Path dir, boolean folders) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> folders ? Files.isDirectory(p) : p.toString().endsWith(".json"))
+                    .map(p -> p.getFileName().toString().replaceFirst("\\.json$", ""))
+                    .filter(n -> !n.startsWith("."))
+                    .sorted((a, b) -> folders ? order(a) - order(b) : a.compareTo(b)).toList();
+        }
+    }
+
+    /** DMDD first, the baseline second, anything else after. */
+    private static int order(String method) {
+        return switch (method) {
+            case "dmdd" -> 0;
+            case "baseline" -> 1;
+            default -> 2 + Math.abs(method.hashCode() % 1000);
+        };
+    }
+}

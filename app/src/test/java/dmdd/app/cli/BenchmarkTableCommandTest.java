@@ -1,0 +1,53 @@
+package dmdd.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchmarkTableCommandTest {
+    @TempDir
+    Path tmp;
+
+    private void result(String method, String category, double imageAuroc, double pixelAuroc, double aupro,
+                        Integer seconds) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(method));
+        Files.writeString(dir.resolve(category + ".json"), "{\"image_auroc\": " + imageAuroc + ", \"pixel_auroc\": "
+                + pixelAuroc + ", \"aupro\": " + aupro + ", \"pixel_ap\": null, \"image_f1max\": 1.0,"
+                + " \"test_images\": 3, \"seconds\": 1.0, \"maps\": {}}");
+        if (seconds != null) {
+            Files.writeString(dir.resolve(category + ".train_seconds"), seconds + "\n");
+        }
+    }
+
+    @Test
+    void printsAnomalibStyleTablesWithAverages() throws IOException {
+        result("baseline", "grass", 0.5, 0.6, 0.7, 60);
+        result("dmdd", "grass", 0.9, 0.95, 0.8, 600);
+        result("dmdd", "brick", 1.0, 0.97, 0.9, 300);
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        // Columns sorted by category; DMDD row first; averages over categories; a missing cell is "-".
+        assertThat(r.out()).contains("| Image AUROC | Avg | brick | grass |")
+                .contains("| DMDD | 0.950 | 1.000 | 0.900 |")
+                .contains("| Baseline (ST) | - | - | 0.500 |")
+                .contains("| Pixel AUROC | Avg | brick | grass |")
+                .contains("| DMDD | 0.960 | 0.970 | 0.950 |")
+                .contains("| DMDD | 0.850 | 0.900 | 0.800 |")
+                .contains("| DMDD | 7.5 | 5.0 | 10.0 |");
+        assertThat(r.out().indexOf("| DMDD | 0.950")).isLessThan(r.out().indexOf("| Baseline (ST) | - | - | 0.500"));
+        // pixel_ap is null in these files: shown as "-".
+        assertThat(r.out()).contains("| DMDD | - | - | - |");
+    }
+
+    @Test
+    void anEmptyResultsFolderIsOneLine() {
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(r.errLines()).isEqualTo(1);
+        assertThat(r.err()).contains("no method folders");
+    }
+}
