@@ -1,6 +1,8 @@
 package dmdd.app.cli;
 
 import dmdd.datasets.image.ImageFiles;
+import dmdd.datasets.layout.InvalidLayoutException;
+import dmdd.datasets.layout.MvtecCategory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,11 +105,12 @@ final class CliInputs {
             throw new CliException("--category " + category + ": no folder " + dir + " (categories there: "
                     + subfolders(r) + ")");
         }
-        Path trainGood = dir.resolve("train").resolve("good");
-        if (!Files.isDirectory(trainGood)) {
-            throw new CliException(dir + ": not an MVTec AD category (expected train/good/ with normal images)");
+        try {
+            MvtecCategory.open(dir);
+        } catch (InvalidLayoutException e) {
+            throw new CliException(e.getMessage());
         }
-        images(trainGood, "empty training set:");
+        images(dir.resolve("train").resolve(MvtecCategory.GOOD), "empty training set:");
         if (withTest) {
             Path test = dir.resolve("test");
             if (!Files.isDirectory(test)) {

@@ -85,7 +85,7 @@ class CliArgumentsTest {
                 "categories there: c");
         Files.createDirectories(data.resolve("flat"));
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "flat", "--out", out),
-                "not an MVTec AD category");
+                "Not an MVTec AD category");
         category("empty", false);
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "empty", "--out", out),
                 "empty training set");

@@ -1,10 +1,9 @@
 package dmdd.datasets.bench;
 
 import dmdd.datasets.image.ImageReader;
-import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.Mask;
-import dmdd.datasets.image.MaskIo;
 import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.layout.MvtecCategory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,8 @@ import java.util.Random;
  *       {@code ground_truth/<defect>/NNN_mask.png}.</li>
  * </ul>
  * Train and test never share a source pixel, so a model cannot score well by memorising crops.
- * Deterministic: the same texture, settings and seed give byte-identical files.
+ * Deterministic: the same texture, settings and seed give byte-identical files. Written through
+ * {@link MvtecCategory#create(Path)}, so the names are exactly MVTec's.
  */
 public final class DefectBenchmarkGenerator {
 
@@ -94,34 +94,29 @@ public final class DefectBenchmarkGenerator {
                     + " is too small for " + settings.cropSize() + " px crops with a held-out test part");
         }
         Path dir = root.resolve(category);
+        if (Files.exists(dir)) {
+            throw new IOException(dir + " already exists; remove it or write the benchmark elsewhere");
+        }
         Random rng = new Random(settings.seed() * 31 + category.hashCode());
         int trainEnd = source.width() - testWidth;
-        Path trainGood = Files.createDirectories(dir.resolve("train").resolve("good"));
+        MvtecCategory.Writer writer = MvtecCategory.create(dir);
         for (int i = 0; i < settings.trainImages(); i++) {
-            ImageWriter.writePng(crop(source, 0, trainEnd, rng), trainGood.resolve(name(i) + ".png"));
+            writer.addTrainGood(crop(source, 0, trainEnd, rng));
         }
-        Path testGood = Files.createDirectories(dir.resolve("test").resolve("good"));
         for (int i = 0; i < settings.testGoodImages(); i++) {
-            ImageWriter.writePng(crop(source, trainEnd, source.width(), rng), testGood.resolve(name(i) + ".png"));
+            writer.addTestGood(crop(source, trainEnd, source.width(), rng));
         }
         for (BenchmarkDefect defect : BenchmarkDefect.values()) {
-            Path images = Files.createDirectories(dir.resolve("test").resolve(defect.folderName()));
-            Path masks = Files.createDirectories(dir.resolve("ground_truth").resolve(defect.folderName()));
             for (int i = 0; i < settings.testImagesPerDefect(); i++) {
                 RgbImage clean = crop(source, trainEnd, source.width(), rng);
                 float[] chw = clean.chw();
                 DefectPainter painter = new DefectPainter(clean.width(), clean.height(), chw);
                 painter.paint(defect, rng);
-                ImageWriter.writePng(RgbImage.of(clean.width(), clean.height(), chw), images.resolve(name(i) + ".png"));
-                MaskIo.write(Mask.of(clean.width(), clean.height(), painter.mask()),
-                        masks.resolve(name(i) + "_mask.png"));
+                writer.addTestDefect(defect.folderName(), RgbImage.of(clean.width(), clean.height(), chw),
+                        Mask.of(clean.width(), clean.height(), painter.mask()));
             }
         }
         return dir;
-    }
-
-    private static String name(int i) {
-        return String.format("%03d", i);
     }
 
     private double rotationGrowth() {

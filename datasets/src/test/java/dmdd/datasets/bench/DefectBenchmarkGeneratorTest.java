@@ -83,6 +83,13 @@ class DefectBenchmarkGeneratorTest {
     }
 
     @Test
+    void neverWritesIntoAnExistingCategory() throws IOException {
+        new DefectBenchmarkGenerator(SMALL).generate(BRICK, tmp, "brick");
+        assertThatThrownBy(() -> new DefectBenchmarkGenerator(SMALL).generate(BRICK, tmp, "brick"))
+                .hasMessageContaining("already exists");
+    }
+
+    @Test
     void aTextureTooSmallForTheHeldOutPartIsAClearError() throws IOException {
         Path tiny = tmp.resolve("tiny.png");
         dmdd.datasets.image.ImageWriter.writePng(RgbImage.of(40, 40, new float[3 * 40 * 40]), tiny);
