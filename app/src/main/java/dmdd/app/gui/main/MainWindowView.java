@@ -3,7 +3,7 @@ package dmdd.app.gui.main;
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.images.ThumbnailCell;
-import dmdd.app.gui.project.ImportSummary;
+import dmdd.datasets.layout.ImportReport;
 import dmdd.app.gui.project.ProjectImage;
 import java.io.File;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ public final class MainWindowView {
     @FXML private Tab trainingTab;
     @FXML private Tab inspectionTab;
     @FXML private TitledPane skippedPane;
-    @FXML private ListView<ImportSummary.Skipped> skippedList;
+    @FXML private ListView<ImportReport.Skipped> skippedList;
     @FXML private Button trainButton;
     @FXML private Button inspectButton;
 
@@ -97,7 +97,7 @@ public final class MainWindowView {
         skippedList.setItems(viewModel.skippedFiles());
         skippedList.setCellFactory(list -> new javafx.scene.control.ListCell<>() {
             @Override
-            protected void updateItem(ImportSummary.Skipped item, boolean empty) {
+            protected void updateItem(ImportReport.Skipped item, boolean empty) {
                 super.updateItem(item, empty);
                 setText(empty || item == null ? null
                         : Ui.text("import.skippedItem", item.file().getFileName(), item.reason()));
@@ -154,10 +154,10 @@ public final class MainWindowView {
         });
     }
 
-    private void notifyImport(ImportSummary summary) {
+    private void notifyImport(ImportReport<Path> summary) {
         String text = summary.skipped().isEmpty()
-                ? Ui.text("import.done", summary.imported().size())
-                : Ui.text("import.doneWithProblems", summary.imported().size(), summary.skipped().size());
+                ? Ui.text("import.done", summary.loaded().size())
+                : Ui.text("import.doneWithProblems", summary.loaded().size(), summary.skipped().size());
         Notifications notification = Notifications.create().title(Ui.text("app.title")).text(text)
                 .owner(root.getScene().getWindow()).hideAfter(Duration.seconds(4));
         if (summary.skipped().isEmpty()) {

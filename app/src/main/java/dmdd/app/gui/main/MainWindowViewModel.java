@@ -2,7 +2,7 @@ package dmdd.app.gui.main;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
-import dmdd.app.gui.project.ImportSummary;
+import dmdd.datasets.layout.ImportReport;
 import dmdd.app.gui.project.Project;
 import dmdd.app.gui.project.ProjectImage;
 import dmdd.app.gui.project.ProjectImporter;
@@ -39,8 +39,8 @@ public final class MainWindowViewModel {
     private final ObservableList<ProjectImage> normalImages = FXCollections.observableArrayList();
     private final ObservableList<ProjectImage> inspectImages = FXCollections.observableArrayList();
     private final ObservableList<Path> recentProjects = FXCollections.observableArrayList();
-    private final ObservableList<ImportSummary.Skipped> skippedFiles = FXCollections.observableArrayList();
-    private final ObjectProperty<ImportSummary> lastImport = new SimpleObjectProperty<>();
+    private final ObservableList<ImportReport.Skipped> skippedFiles = FXCollections.observableArrayList();
+    private final ObjectProperty<ImportReport<Path>> lastImport = new SimpleObjectProperty<>();
 
     /**
      * A view model.
@@ -114,14 +114,14 @@ public final class MainWindowViewModel {
         busy.set(true);
         status.set(Ui.text("status.importing", sources.size()));
         background.run(() -> {
-            ImportSummary summary = new ProjectImporter(current).importFiles(sources, role);
+            ImportReport<Path> summary = new ProjectImporter(current).importFiles(sources, role);
             return new Imported(summary, current.normalImages(), current.inspectImages());
         }, imported -> {
             normalImages.setAll(imported.normal());
             inspectImages.setAll(imported.inspect());
             skippedFiles.setAll(imported.summary().skipped());
             lastImport.set(imported.summary());
-            status.set(Ui.text("status.imported", imported.summary().imported().size(),
+            status.set(Ui.text("status.imported", imported.summary().loaded().size(),
                     imported.summary().skipped().size()));
             busy.set(false);
         }, this::fail);
@@ -180,7 +180,7 @@ public final class MainWindowViewModel {
     private record Loaded(Project project, List<ProjectImage> normal, List<ProjectImage> inspect, List<Path> recent) {
     }
 
-    private record Imported(ImportSummary summary, List<ProjectImage> normal, List<ProjectImage> inspect) {
+    private record Imported(ImportReport<Path> summary, List<ProjectImage> normal, List<ProjectImage> inspect) {
     }
 
     /** @return the open project (null until one is open) */
@@ -224,12 +224,12 @@ public final class MainWindowViewModel {
     }
 
     /** @return files the last import skipped, with reasons */
-    public ObservableList<ImportSummary.Skipped> skippedFiles() {
+    public ObservableList<ImportReport.Skipped> skippedFiles() {
         return skippedFiles;
     }
 
     /** @return the summary of the last import */
-    public ObjectProperty<ImportSummary> lastImportProperty() {
+    public ObjectProperty<ImportReport<Path>> lastImportProperty() {
         return lastImport;
     }
 

@@ -2,7 +2,9 @@ package dmdd.app.gui.project;
 
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageReader;
-import dmdd.datasets.image.UnreadableImageException;
+import dmdd.datasets.layout.ImportReport;
+import dmdd.datasets.layout.InvalidLayoutException;
+import dmdd.datasets.layout.MvtecCategory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +16,8 @@ import java.util.stream.Stream;
 /**
  * Copies images into a project: loose files and folders (as normal images or images to inspect)
  * and whole MVTec AD categories (normal training images, test images by defect type, ground truth).
- * Every file is decoded once to check it; a file that cannot be read is reported with the reason and
- * the import goes on with the rest.
+ * Every file is decoded once by the shared {@link ImageReader} to check it; a file that cannot be
+ * read is reported with the reason ({@link ImportReport}) and the import goes on with the rest.
  */
 public final class ProjectImporter {
     private final Project project;
@@ -38,7 +40,8 @@ public final class ProjectImporter {
      * @return true for an MVTec category folder
      */
     public static boolean isMvtecCategory(Path folder) {
-        return Files.isDirectory(folder.resolve("train").resolve("good")) && Files.isDirectory(folder.resolve("test"));
+        return Files.isDirectory(folder.resolve("train").resolve(MvtecCategory.GOOD))
+                && Files.isDirectory(folder.resolve("test"));
     }
 
     /**
@@ -47,49 +50,53 @@ public final class ProjectImporter {
      *
      * @param sources files and folders, e.g. from a chooser or a drop
      * @param role    normal images or images to inspect
-     * @return what was imported and what was skipped
+     * @return the files now in the project and the skipped ones with the reason
      * @throws IOException if the project folder cannot be written
      */
-    public ImportSummary importFiles(List<Path> sources, ProjectImage.Role role) throws IOException {
-        ImportSummary summary = ImportSummary.empty();
+    public ImportReport<Path> importFiles(List<Path> sources, ProjectImage.Role role) throws IOException {
+        ImportReport<Path> report = new ImportReport<>(List.of(), List.of());
         Path target = role == ProjectImage.Role.NORMAL ? project.normalDir() : project.inspectDir();
         for (Path source : sources) {
             if (Files.isDirectory(source) && isMvtecCategory(source)) {
-                summary = summary.plus(importMvtecCategory(source));
+                report = join(report, importMvtecCategory(source));
             } else if (Files.isDirectory(source)) {
-                summary = summary.plus(copyAll(listFiles(source), target));
+                report = join(report, copyAll(listFiles(source), target));
             } else {
-                summary = summary.plus(copyAll(List.of(source), target));
+                report = join(report, copyAll(List.of(source), target));
             }
         }
-        return summary;
+        return report;
     }
 
     /**
      * Imports an MVTec AD category: {@code train/good} as normal images, {@code test/<type>} as images
-     * to inspect in {@code inspect/<type>}, and {@code ground_truth/<type>} masks.
+     * to inspect in {@code inspect/<type>}, and their masks into {@code ground_truth/<type>}.
      *
-     * @param category the category folder
+     * @param categoryFolder the category folder
      * @return what was imported and what was skipped
      * @throws IOException if the project folder cannot be written
      */
-    public ImportSummary importMvtecCategory(Path category) throws IOException {
-        if (!isMvtecCategory(category)) {
-            return new ImportSummary(List.of(), List.of(new ImportSummary.Skipped(category,
-                    "not an MVTec AD category: it needs train/good and test/ folders")));
+    public ImportReport<Path> importMvtecCategory(Path categoryFolder) throws IOException {
+        MvtecCategory category;
+        try {
+            category = MvtecCategory.open(categoryFolder);
+        } catch (InvalidLayoutException e) {
+            return new ImportReport<>(List.of(), List.of(new ImportReport.Skipped(categoryFolder, e.getMessage())));
         }
-        ImportSummary summary = copyAll(listFiles(category.resolve("train").resolve("good")), project.normalDir());
-        try (Stream<Path> types = Files.list(category.resolve("test"))) {
-            for (Path typeDir : types.filter(Files::isDirectory).sorted().toList()) {
-                String type = typeDir.getFileName().toString();
-                summary = summary.plus(copyAll(listFiles(typeDir), project.inspectDir().resolve(type)));
-                Path masks = category.resolve("ground_truth").resolve(type);
-                if (Files.isDirectory(masks)) {
-                    summary = summary.plus(copyAll(listFiles(masks), project.groundTruthDir().resolve(type)));
-                }
+        ImportReport<Path> report = copyAll(category.trainGood(), project.normalDir());
+        for (MvtecCategory.TestSample sample : category.test()) {
+            Path typeDir = project.inspectDir().resolve(sample.defectType());
+            ImportReport<Path> copied = copyAll(List.of(sample.image()), typeDir);
+            report = join(report, copied);
+            if (!copied.loaded().isEmpty() && sample.maskOrNull() != null) {
+                // The mask keeps the name that matches the copied image, so the pair stays a pair.
+                Path image = copied.loaded().get(0);
+                Path mask = project.groundTruthDir().resolve(sample.defectType())
+                        .resolve(Project.stem(image) + "_mask.png");
+                report = join(report, ImportReport.loadAll(List.of(sample.maskOrNull()), file -> copy(file, mask)));
             }
         }
-        return summary;
+        return report;
     }
 
     private static List<Path> listFiles(Path folder) throws IOException {
@@ -101,37 +108,43 @@ public final class ProjectImporter {
         }
     }
 
-    private ImportSummary copyAll(List<Path> files, Path targetDir) throws IOException {
-        List<Path> imported = new ArrayList<>();
-        List<ImportSummary.Skipped> skipped = new ArrayList<>();
+    private ImportReport<Path> copyAll(List<Path> files, Path targetDir) throws IOException {
         Files.createDirectories(targetDir);
+        List<ImportReport.Skipped> notImages = new ArrayList<>();
+        List<Path> images = new ArrayList<>();
         for (Path file : files) {
-            String problem = checkReadable(file);
-            if (problem != null) {
-                skipped.add(new ImportSummary.Skipped(file, problem));
-                continue;
+            if (ImageFiles.isImageFile(file)) {
+                images.add(file);
+            } else {
+                notImages.add(new ImportReport.Skipped(file, "not an image file (supported: "
+                        + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")"));
             }
-            Path target = uniqueTarget(targetDir, file.getFileName().toString());
-            Path temp = targetDir.resolve("." + target.getFileName() + ".part");
-            Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            imported.add(target);
         }
-        return new ImportSummary(imported, skipped);
+        return ImportReport.loadAll(images, file -> {
+            reader.read(file);
+            return copy(file, uniqueTarget(targetDir, file.getFileName().toString()));
+        }).withSkipped(notImages);
     }
 
-    /** Returns null when the file decodes as an image, else the reason it does not. */
-    private String checkReadable(Path file) {
-        if (!ImageFiles.isImageFile(file)) {
-            return "not an image file (supported: " + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList())
-                    + ")";
-        }
-        try {
-            reader.read(file);
-            return null;
-        } catch (UnreadableImageException e) {
-            return e.reason();
-        }
+    private static Path copy(Path file, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = target.resolveSibling("." + target.getFileName() + ".part");
+        Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    /**
+     * Both reports joined.
+     *
+     * @param a first report
+     * @param b second report
+     * @return the union
+     */
+    static ImportReport<Path> join(ImportReport<Path> a, ImportReport<Path> b) {
+        List<Path> loaded = new ArrayList<>(a.loaded());
+        loaded.addAll(b.loaded());
+        return new ImportReport<>(loaded, a.skipped()).withSkipped(b.skipped());
     }
 
     private static Path uniqueTarget(Path dir, String name) {

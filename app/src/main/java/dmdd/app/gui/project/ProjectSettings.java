@@ -1,6 +1,7 @@
 package dmdd.app.gui.project;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dmdd.model.dmdd.DmddSettings;
 
 /**
  * What {@code project.json} holds: the project's name, the file format version, the training
@@ -9,14 +10,15 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *
  * @param version         file format version ({@link #CURRENT_VERSION})
  * @param name            project name shown in the title bar
- * @param training        training settings
+ * @param training        the model's settings (the same record the command line uses)
+ * @param device          {@code auto}, {@code cpu} or {@code gpu[:N]}
  * @param imageThreshold  image-score threshold chosen by the user, or null for the calibrated one
  * @param pixelThreshold  pixel threshold chosen by the user, or null for the calibrated one
  * @param lastScreen      the screen shown when the project was closed ("images", "inspection")
  * @param lastImage       file name (relative to the project) selected when closed, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ProjectSettings(int version, String name, TrainingChoices training, Double imageThreshold,
+public record ProjectSettings(int version, String name, DmddSettings training, String device, Double imageThreshold,
         Double pixelThreshold, String lastScreen, String lastImage) {
 
     /** The {@code project.json} format this build writes. */
@@ -29,17 +31,18 @@ public record ProjectSettings(int version, String name, TrainingChoices training
      * @return defaults for everything else
      */
     public static ProjectSettings newProject(String name) {
-        return new ProjectSettings(CURRENT_VERSION, name, TrainingChoices.defaults(), null, null, "images", null);
+        return new ProjectSettings(CURRENT_VERSION, name, DmddSettings.defaults(), "auto", null, null, "images", null);
     }
 
     /**
      * Copy with other training settings.
      *
      * @param choices training settings
+     * @param newDevice device choice
      * @return the copy
      */
-    public ProjectSettings withTraining(TrainingChoices choices) {
-        return new ProjectSettings(version, name, choices, imageThreshold, pixelThreshold, lastScreen, lastImage);
+    public ProjectSettings withTraining(DmddSettings choices, String newDevice) {
+        return new ProjectSettings(version, name, choices, newDevice, imageThreshold, pixelThreshold, lastScreen, lastImage);
     }
 
     /**
@@ -50,7 +53,7 @@ public record ProjectSettings(int version, String name, TrainingChoices training
      * @return the copy
      */
     public ProjectSettings withThresholds(Double image, Double pixel) {
-        return new ProjectSettings(version, name, training, image, pixel, lastScreen, lastImage);
+        return new ProjectSettings(version, name, training, device, image, pixel, lastScreen, lastImage);
     }
 
     /**
@@ -61,6 +64,6 @@ public record ProjectSettings(int version, String name, TrainingChoices training
      * @return the copy
      */
     public ProjectSettings withPlace(String screen, String image) {
-        return new ProjectSettings(version, name, training, imageThreshold, pixelThreshold, screen, image);
+        return new ProjectSettings(version, name, training, device, imageThreshold, pixelThreshold, screen, image);
     }
 }

@@ -1,8 +1,11 @@
 package dmdd.app.gui.project;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dmdd.datasets.image.AtomicFiles;
+import dmdd.model.dmdd.DmddSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,16 +66,24 @@ public final class ProjectStore {
         }
         ProjectSettings settings;
         try {
-            settings = JSON.readValue(file.toFile(), ProjectSettings.class);
-        } catch (IOException e) {
+            // The model settings go through DmddSettings.fromJson so that settings added by a newer
+            // build of the model get their defaults instead of failing validation.
+            ObjectNode tree = (ObjectNode) JSON.readTree(file.toFile());
+            JsonNode training = tree.remove("training");
+            settings = JSON.treeToValue(tree, ProjectSettings.class);
+            if (training != null && training.isObject()) {
+                settings = settings.withTraining(DmddSettings.fromJson(training.toString()), settings.device());
+            }
+        } catch (IOException | ClassCastException | IllegalArgumentException e) {
             throw new IOException(file + " cannot be read: " + e.getMessage(), e);
         }
         if (settings.version() > ProjectSettings.CURRENT_VERSION) {
             throw new IOException(file + " was written by a newer DMDD Inspector (format " + settings.version()
                     + "; this one reads up to " + ProjectSettings.CURRENT_VERSION + ")");
         }
-        if (settings.training() == null) {
-            settings = settings.withTraining(TrainingChoices.defaults());
+        if (settings.training() == null || settings.device() == null) {
+            settings = settings.withTraining(settings.training() == null ? DmddSettings.defaults() : settings.training(),
+                    settings.device() == null ? "auto" : settings.device());
         }
         return new Project(folder.toAbsolutePath(), settings);
     }

@@ -1,0 +1,200 @@
+package dmdd.app.gui.training;
+
+import dmdd.app.gui.Ui;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.teacher.BackboneKind;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TitledPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.PropertySheet;
+
+/**
+ * The training settings dialog: backbone, steps, image size and device up front, with the device
+ * each choice resolves to shown; every other model setting in a folded "Expert settings" sheet that
+ * is built from {@link DmddSettings} itself, so a setting added to the model appears here too.
+ */
+public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.Choice> {
+    /** Settings the dialog shows up front rather than in the expert sheet. */
+    private static final Set<String> BASIC = Set.of("backbone", "imageSize", "studentSteps", "segmenterSteps");
+
+    /**
+     * The user's choice.
+     *
+     * @param settings model settings
+     * @param device   device choice
+     */
+    public record Choice(DmddSettings settings, String device) {
+    }
+
+    /**
+     * A dialog starting from the current settings.
+     *
+     * @param current current settings
+     * @param device  current device choice
+     * @param resolvedDevice what the current device choice resolves to (found in the background)
+     */
+    public TrainingSettingsDialog(DmddSettings current, String device, String resolvedDevice) {
+        setTitle(Ui.text("settings.title"));
+        setHeaderText(Ui.text("settings.header"));
+        getDialogPane().getStylesheets().add(Ui.stylesheet());
+        getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        getDialogPane().setId("trainingSettings");
+
+        ComboBox<String> backbone = new ComboBox<>(FXCollections.observableArrayList(
+                Arrays.stream(BackboneKind.values()).map(BackboneKind::cliName).toList()));
+        backbone.setValue(current.backbone());
+        backbone.setId("backboneChoice");
+        Spinner<Integer> steps = new Spinner<>(1, 100_000, current.totalSteps(), 10);
+        steps.setEditable(true);
+        steps.setId("stepsSpinner");
+        ComboBox<Integer> imageSize = new ComboBox<>(FXCollections.observableArrayList(64, 96, 128, 160, 192, 224, 256, 320, 384, 512));
+        if (!imageSize.getItems().contains(current.imageSize())) {
+            imageSize.getItems().add(current.imageSize());
+        }
+        imageSize.setValue(current.imageSize());
+        imageSize.setId("imageSizeChoice");
+        ComboBox<String> deviceChoice = new ComboBox<>(FXCollections.observableArrayList("auto", "cpu", "gpu"));
+        deviceChoice.setEditable(true);
+        deviceChoice.setValue(device);
+        Label resolved = new Label(Ui.text("settings.deviceResolved", resolvedDevice));
+        resolved.getStyleClass().add("muted");
+        resolved.setId("resolvedDevice");
+        // Resolving another choice may start the engine: that is done when training starts, not here.
+        deviceChoice.valueProperty().addListener((obs, old, now) -> resolved.setText(
+                Ui.text("settings.deviceResolved", now.equals(device) ? resolvedDevice : now)));
+
+        GridPane basic = new GridPane();
+        basic.setHgap(10);
+        basic.setVgap(8);
+        basic.addRow(0, new Label(Ui.text("settings.backbone")), backbone);
+        basic.addRow(1, new Label(Ui.text("settings.steps")), steps, new Label(Ui.text("settings.stepsHint")));
+        basic.addRow(2, new Label(Ui.text("settings.imageSize")), imageSize);
+        basic.addRow(3, new Label(Ui.text("settings.device")), deviceChoice);
+        basic.add(resolved, 1, 4, 2, 1);
+
+        Map<String, Object> expertValues = new LinkedHashMap<>();
+        PropertySheet sheet = new PropertySheet();
+        sheet.setModeSwitcherVisible(false);
+        sheet.setSearchBoxVisible(false);
+        for (RecordComponent component : DmddSettings.class.getRecordComponents()) {
+            Class<?> type = component.getType();
+            boolean editable = type.isPrimitive() || type == String.class || type.isEnum();
+            if (BASIC.contains(component.getName()) || !editable) {
+                continue;
+            }
+            Object value;
+            try {
+                value = component.getAccessor().invoke(current);
+            } catch (ReflectiveOperationException e) {
+                continue;
+            }
+            expertValues.put(component.getName(), value);
+            sheet.getItems().add(new SettingItem(component.getName(), boxed(type), expertValues));
+        }
+        sheet.setPrefHeight(320);
+        TitledPane expert = new TitledPane(Ui.text("settings.expert"), sheet);
+        expert.setExpanded(false);
+        expert.setId("expertSettings");
+        expert.expandedProperty().addListener((obs, old, now) -> getDialogPane().getScene().getWindow().sizeToScene());
+
+        getDialogPane().setContent(new VBox(12, basic, expert));
+        setResultConverter(button -> {
+            if (button != ButtonType.OK) {
+                return null;
+            }
+            Map<String, Object> changes = new LinkedHashMap<>(expertValues);
+            int total = steps.getValue();
+            // Keep the model's split between the two stages when the user changes the total.
+            double studentShare = current.totalSteps() == 0 ? 1.0 : (double) current.studentSteps() / current.totalSteps();
+            int student = current.isDmdd() ? Math.max(1, (int) Math.round(total * studentShare)) : total;
+            changes.put("backbone", backbone.getValue());
+            changes.put("imageSize", imageSize.getValue());
+            changes.put("studentSteps", student);
+            changes.put("segmenterSteps", current.isDmdd() ? Math.max(0, total - student) : current.segmenterSteps());
+            try {
+                return new Choice(current.with(changes), deviceChoice.getValue() == null ? "auto" : deviceChoice.getValue());
+            } catch (IllegalArgumentException e) {
+                new Alert(Alert.AlertType.ERROR, Ui.text("settings.invalid", e.getMessage())).showAndWait();
+                return null;
+            }
+        });
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        if (type == int.class) {
+            return Integer.class;
+        }
+        if (type == long.class) {
+            return Long.class;
+        }
+        if (type == double.class) {
+            return Double.class;
+        }
+        if (type == boolean.class) {
+            return Boolean.class;
+        }
+        return type;
+    }
+
+    /** One expert setting in the property sheet, writing into the shared map of values. */
+    private static final class SettingItem implements PropertySheet.Item {
+        private final String name;
+        private final Class<?> type;
+        private final Map<String, Object> values;
+
+        SettingItem(String name, Class<?> type, Map<String, Object> values) {
+            this.name = name;
+            this.type = type;
+            this.values = values;
+        }
+
+        @Override
+        public Class<?> getType() {
+            return type;
+        }
+
+        @Override
+        public String getCategory() {
+            return Ui.text("settings.expert");
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public String getDescription() {
+            return name;
+        }
+
+        @Override
+        public Object getValue() {
+            return values.get(name);
+        }
+
+        @Override
+        public void setValue(Object value) {
+            values.put(name, value);
+        }
+
+        @Override
+        public Optional<ObservableValue<? extends Object>> getObservableValue() {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dmdd.app.gui.training;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.project.Project;
+import dmdd.model.dmdd.DmddSettings;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.layout.BorderPane;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
+
+/**
+ * The training screen: settings summary and device, Train / Resume / Cancel, a progress bar with
+ * stage, time left and images per second, and the live loss curve.
+ */
+public final class TrainingView {
+    /** Most points kept per loss curve; older ones are thinned so a long run stays cheap to draw. */
+    private static final int MAX_POINTS = 400;
+
+    private final TrainingViewModel viewModel;
+    private final BiConsumer<DmddSettings, String> saveSettings;
+    private final BorderPane root;
+    private final Map<String, XYChart.Series<Number, Number>> series = new HashMap<>();
+
+    @FXML private Button trainButton;
+    @FXML private Button resumeButton;
+    @FXML private Button cancelButton;
+    @FXML private Button settingsButton;
+    @FXML private Label summaryLabel;
+    @FXML private Label deviceLabel;
+    @FXML private ProgressBar progressBar;
+    @FXML private Label stageLabel;
+    @FXML private Label etaLabel;
+    @FXML private Label speedLabel;
+    @FXML private Label messageLabel;
+    @FXML private LineChart<Number, Number> lossChart;
+
+    /**
+     * Builds the screen.
+     *
+     * @param viewModel    its state
+     * @param saveSettings stores changed settings and device choice in the project
+     */
+    public TrainingView(TrainingViewModel viewModel, BiConsumer<DmddSettings, String> saveSettings) {
+        this.viewModel = viewModel;
+        this.saveSettings = saveSettings;
+        this.root = Ui.load("training/Training.fxml", this);
+    }
+
+    @FXML
+    private void initialize() {
+        trainButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.projectProperty().isNull()));
+        settingsButton.disableProperty().bind(viewModel.runningProperty());
+        resumeButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.canResumeProperty().not()));
+        cancelButton.disableProperty().bind(viewModel.runningProperty().not());
+        progressBar.progressProperty().bind(Bindings.when(viewModel.runningProperty())
+                .then(viewModel.progressProperty()).otherwise(
+                        Bindings.createDoubleBinding(() -> viewModel.lastOutcomeProperty().get() != null
+                                && viewModel.lastOutcomeProperty().get().completed() ? 1.0 : 0.0,
+                                viewModel.lastOutcomeProperty())));
+        stageLabel.textProperty().bind(viewModel.stageProperty());
+        etaLabel.textProperty().bind(viewModel.etaProperty());
+        speedLabel.textProperty().bind(viewModel.speedProperty());
+        messageLabel.textProperty().bind(viewModel.messageProperty());
+        deviceLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> Ui.text("training.device", viewModel.deviceProperty().get()), viewModel.deviceProperty()));
+        summaryLabel.textProperty().bind(Bindings.createStringBinding(() -> summary(viewModel.projectProperty().get()),
+                viewModel.projectProperty()));
+        viewModel.losses().addListener((ListChangeListener<TrainingViewModel.LossPoint>) change -> {
+            while (change.next()) {
+                if (change.wasRemoved() && viewModel.losses().isEmpty()) {
+                    series.values().forEach(s -> s.getData().clear());
+                }
+                for (TrainingViewModel.LossPoint point : change.getAddedSubList()) {
+                    addPoint(point);
+                }
+            }
+        });
+        viewModel.setOnFinished(outcome -> notifyEnd(outcome.completed()
+                ? Ui.text("training.notification.done") : Ui.text("training.notification.cancelled"), false));
+        viewModel.setOnFailed(error -> notifyEnd(Ui.text("training.notification.failed") + " "
+                + (error == null ? "" : error.getMessage()), true));
+    }
+
+    private static String summary(Project project) {
+        if (project == null) {
+            return "";
+        }
+        DmddSettings s = project.settings().training();
+        return Ui.text("training.settingsSummary", s.backbone(), s.imageSize(), s.totalSteps(), s.batchSize());
+    }
+
+    private void addPoint(TrainingViewModel.LossPoint point) {
+        XYChart.Series<Number, Number> line = series.computeIfAbsent(point.term(), term -> {
+            XYChart.Series<Number, Number> created = new XYChart.Series<>();
+            created.setName(term);
+            lossChart.getData().add(created);
+            return created;
+        });
+        line.getData().add(new XYChart.Data<>(point.step(), point.value()));
+        if (line.getData().size() > MAX_POINTS) {
+            // Drop every second point of the older half: the curve keeps its shape, the chart stays light.
+            for (int i = MAX_POINTS / 2; i > 0; i -= 2) {
+                line.getData().remove(i);
+            }
+        }
+    }
+
+    private void notifyEnd(String text, boolean error) {
+        if (root.getScene() == null || root.getScene().getWindow() == null) {
+            return;
+        }
+        Notifications notification = Notifications.create().title(Ui.text("app.title")).text(text)
+                .owner(root.getScene().getWindow()).hideAfter(Duration.seconds(5));
+        if (error) {
+            notification.showError();
+        } else {
+            notification.showInformation();
+        }
+    }
+
+    @FXML
+    private void train() {
+        viewModel.start(false);
+    }
+
+    @FXML
+    private void resume() {
+        viewModel.start(true);
+    }
+
+    @FXML
+    private void cancel() {
+        viewModel.cancel();
+    }
+
+    @FXML
+    private void editSettings() {
+        Project project = viewModel.projectProperty().get();
+        if (project == null) {
+            return;
+        }
+        new TrainingSettingsDialog(project.settings().training(), project.settings().device(),
+                viewModel.deviceProperty().get())
+                .showAndWait()
+                .ifPresent(choice -> saveSettings.accept(choice.settings(), choice.device()));
+    }
+
+    /**
+     * Opens the settings dialog and starts training with the chosen settings (the Train action).
+     */
+    public void trainWithDialog() {
+        if (viewModel.runningProperty().get()) {
+            return;
+        }
+        Project project = viewModel.projectProperty().get();
+        if (project == null) {
+            return;
+        }
+        new TrainingSettingsDialog(project.settings().training(), project.settings().device(),
+                viewModel.deviceProperty().get())
+                .showAndWait()
+                .ifPresent(choice -> {
+                    saveSettings.accept(choice.settings(), choice.device());
+                    viewModel.start(false);
+                });
+    }
+
+    /** @return the screen's root */
+    public Node root() {
+        return root;
+    }
+}

@@ -1,0 +1,262 @@
+package dmdd.app.gui.training;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.project.Project;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Service;
+import javafx.concurrent.Task;
+
+/**
+ * State of the training screen. Training runs in a {@link Service} on a daemon thread: its running
+ * state and progress are bound here, the loss curve and the texts are updated from the trainer's
+ * reports, and Cancel asks the trainer to stop at the next step (it writes a checkpoint, so the run
+ * can be resumed). Holds no JavaFX nodes.
+ */
+public final class TrainingViewModel {
+    private final TrainingEngine engine;
+    private final BackgroundWork background;
+    private final TrainingService service = new TrainingService();
+    private final ObjectProperty<Project> project = new SimpleObjectProperty<>();
+    private final StringProperty stage = new SimpleStringProperty("");
+    private final StringProperty eta = new SimpleStringProperty("");
+    private final StringProperty speed = new SimpleStringProperty("");
+    private final StringProperty message = new SimpleStringProperty(Ui.text("training.idle"));
+    private final StringProperty device = new SimpleStringProperty("");
+    private final BooleanProperty canResume = new SimpleBooleanProperty();
+    private final ObjectProperty<TrainingEngine.Outcome> lastOutcome = new SimpleObjectProperty<>();
+    private final ObservableList<LossPoint> losses = FXCollections.observableArrayList();
+    private final AtomicBoolean cancelRequested = new AtomicBoolean();
+    private Consumer<TrainingEngine.Outcome> onFinished = outcome -> { };
+    private Consumer<Throwable> onFailed = error -> { };
+
+    /**
+     * A point of the loss curve.
+     *
+     * @param step  step number
+     * @param term  loss term name
+     * @param value loss value
+     */
+    public record LossPoint(int step, String term, double value) {
+    }
+
+    /**
+     * A view model.
+     *
+     * @param engine     the trainer
+     * @param background runs small file checks off the FX thread
+     */
+    public TrainingViewModel(TrainingEngine engine, BackgroundWork background) {
+        this.engine = engine;
+        this.background = background;
+        ExecutorService executor = Executors.newSingleThreadExecutor(BackgroundWork.daemonThreads("dmdd-training"));
+        service.setExecutor(executor);
+        service.setOnSucceeded(event -> finished(service.getValue()));
+        service.setOnFailed(event -> failed(service.getException()));
+        project.addListener((obs, old, now) -> refresh());
+    }
+
+    /**
+     * Re-reads the device description and whether a checkpoint exists (in the background).
+     */
+    public void refresh() {
+        Project current = project.get();
+        if (current == null) {
+            return;
+        }
+        String choice = current.settings().device();
+        background.run(() -> new Object[] {engine.describeDevice(choice), engine.canResume(current)}, result -> {
+            device.set((String) result[0]);
+            canResume.set((Boolean) result[1]);
+        }, error -> device.set(error.getMessage()));
+    }
+
+    /**
+     * Starts training the open project.
+     *
+     * @param resume continue from the checkpoint
+     */
+    public void start(boolean resume) {
+        if (service.isRunning() || project.get() == null) {
+            return;
+        }
+        cancelRequested.set(false);
+        losses.clear();
+        stage.set("");
+        eta.set("");
+        speed.set("");
+        message.set(Ui.text(resume ? "training.resuming" : "training.starting"));
+        service.project = project.get();
+        service.resume = resume;
+        service.restart();
+    }
+
+    /**
+     * Asks the running training to stop after the current step; it keeps a checkpoint to resume from.
+     */
+    public void cancel() {
+        if (service.isRunning()) {
+            cancelRequested.set(true);
+            message.set(Ui.text("training.cancelling"));
+        }
+    }
+
+    private void finished(TrainingEngine.Outcome outcome) {
+        lastOutcome.set(outcome);
+        message.set(outcome.completed()
+                ? Ui.text("training.done", outcome.completedSteps(), Math.round(outcome.seconds()))
+                : Ui.text("training.cancelled", outcome.completedSteps()));
+        eta.set("");
+        refresh();
+        onFinished.accept(outcome);
+    }
+
+    private void failed(Throwable error) {
+        message.set(Ui.text("training.failed", error == null ? "?" : error.getMessage()));
+        refresh();
+        onFailed.accept(error);
+    }
+
+    /** Runs {@link TrainingEngine#train} and turns its reports into Task progress and UI updates. */
+    private final class TrainingService extends Service<TrainingEngine.Outcome> {
+        private Project project;
+        private boolean resume;
+
+        @Override
+        protected Task<TrainingEngine.Outcome> createTask() {
+            Project target = project;
+            boolean fromCheckpoint = resume;
+            return new Task<>() {
+                @Override
+                protected TrainingEngine.Outcome call() throws Exception {
+                    return engine.train(target, fromCheckpoint, new TrainingEngine.Listener() {
+                        @Override
+                        public void progress(TrainingEngine.Update update) {
+                            updateProgress(update.completedSteps(), Math.max(1, update.totalSteps()));
+                            Platform.runLater(() -> show(update));
+                        }
+
+                        @Override
+                        public void message(String text) {
+                            Platform.runLater(() -> message.set(text));
+                        }
+                    }, cancelRequested::get);
+                }
+            };
+        }
+    }
+
+    private void show(TrainingEngine.Update update) {
+        stage.set(Ui.text("training.stage", update.stage(), update.completedSteps(), update.totalSteps()));
+        eta.set(Ui.text("training.eta", formatDuration(update.etaSeconds())));
+        speed.set(Ui.text("training.speed", String.format("%.1f", update.imagesPerSecond())));
+        if (!cancelRequested.get()) {
+            message.set(Ui.text("training.running"));
+        }
+        for (Map.Entry<String, Double> loss : update.losses().entrySet()) {
+            if (Double.isFinite(loss.getValue())) {
+                losses.add(new LossPoint(update.completedSteps(), loss.getKey(), loss.getValue()));
+            }
+        }
+    }
+
+    /**
+     * Formats seconds as {@code m:ss} or {@code h:mm:ss}.
+     *
+     * @param seconds a duration
+     * @return the text
+     */
+    public static String formatDuration(double seconds) {
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            return "\u2013";
+        }
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+                : String.format("%d:%02d", s / 60, s % 60);
+    }
+
+    /** @param action called on the FX thread when a run ends (completed or cancelled) */
+    public void setOnFinished(Consumer<TrainingEngine.Outcome> action) {
+        onFinished = action;
+    }
+
+    /** @param action called on the FX thread when a run fails */
+    public void setOnFailed(Consumer<Throwable> action) {
+        onFailed = action;
+    }
+
+    /** @return the project to train */
+    public ObjectProperty<Project> projectProperty() {
+        return project;
+    }
+
+    /** @return whether training runs */
+    public ReadOnlyBooleanProperty runningProperty() {
+        return service.runningProperty();
+    }
+
+    /** @return progress in [0, 1], or -1 while starting */
+    public ReadOnlyDoubleProperty progressProperty() {
+        return service.progressProperty();
+    }
+
+    /** @return stage and step text */
+    public StringProperty stageProperty() {
+        return stage;
+    }
+
+    /** @return estimated time left */
+    public StringProperty etaProperty() {
+        return eta;
+    }
+
+    /** @return images per second */
+    public StringProperty speedProperty() {
+        return speed;
+    }
+
+    /** @return what is happening */
+    public StringProperty messageProperty() {
+        return message;
+    }
+
+    /** @return the device training uses */
+    public StringProperty deviceProperty() {
+        return device;
+    }
+
+    /** @return whether a checkpoint exists */
+    public BooleanProperty canResumeProperty() {
+        return canResume;
+    }
+
+    /** @return how the last run ended */
+    public ObjectProperty<TrainingEngine.Outcome> lastOutcomeProperty() {
+        return lastOutcome;
+    }
+
+    /** @return loss curve points, in step order */
+    public ObservableList<LossPoint> losses() {
+        return losses;
+    }
+
+    /** @return the engine (for the settings dialog's device text) */
+    public TrainingEngine engine() {
+        return engine;
+    }
+}
