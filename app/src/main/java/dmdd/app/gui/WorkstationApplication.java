@@ -5,6 +5,9 @@ import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.main.MainWindowView;
 import dmdd.app.gui.main.MainWindowViewModel;
 import dmdd.app.gui.project.Workspace;
+import dmdd.app.gui.training.DmddTrainingEngine;
+import dmdd.app.gui.training.TrainingView;
+import dmdd.app.gui.training.TrainingViewModel;
 import javafx.application.Application;
 import javafx.geometry.Rectangle2D;
 import javafx.stage.Screen;
@@ -34,7 +37,12 @@ public class WorkstationApplication extends Application {
         ThumbnailCache thumbnails = new ThumbnailCache(MainWindowView.THUMBNAIL_SIDE, 600);
         MainWindowViewModel mainModel = new MainWindowViewModel(workspace, background);
         MainWindowView mainView = new MainWindowView(mainModel, thumbnails);
-        Workstation workstation = new Workstation(mainModel, mainView, thumbnails);
+        TrainingViewModel trainingModel = new TrainingViewModel(new DmddTrainingEngine(), background);
+        trainingModel.projectProperty().bind(mainModel.projectProperty());
+        TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
+                mainModel.updateSettings(project -> project.withTraining(settings, device)));
+        mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
+        Workstation workstation = new Workstation(mainModel, mainView, thumbnails, trainingModel);
         // Never open larger than the screen (the headless test screen is small, so are laptops).
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(mainView.root(), Math.min(1360, screen.getWidth()), Math.min(860, screen.getHeight()));
@@ -54,7 +62,9 @@ public class WorkstationApplication extends Application {
      * @param main       main window state
      * @param view       main window
      * @param thumbnails thumbnail cache
+     * @param training   training screen state
      */
-    public record Workstation(MainWindowViewModel main, MainWindowView view, ThumbnailCache thumbnails) {
+    public record Workstation(MainWindowViewModel main, MainWindowView view, ThumbnailCache thumbnails,
+            TrainingViewModel training) {
     }
 }

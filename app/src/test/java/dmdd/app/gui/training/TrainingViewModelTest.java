@@ -1,0 +1,141 @@
+package dmdd.app.gui.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.FxToolkit;
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.project.Project;
+import dmdd.app.gui.project.ProjectStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training screen's state without a window, with a scripted trainer. */
+class TrainingViewModelTest {
+
+    /** Trains for a fixed number of steps, keeps a checkpoint file when cancelled, resumes from it. */
+    private static final class ScriptedEngine implements TrainingEngine {
+        final int steps;
+        final AtomicInteger resumedFrom = new AtomicInteger(-1);
+        volatile boolean waitForCancel;
+
+        ScriptedEngine(int steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        public String describeDevice(String choice) {
+            return "CPU (scripted)";
+        }
+
+        @Override
+        public boolean canResume(Project project) {
+            return Files.exists(project.modelDir().resolve("checkpoint"));
+        }
+
+        @Override
+        public Outcome train(Project project, boolean resume, Listener listener, BooleanSupplier cancelled)
+                throws Exception {
+            int start = 0;
+            if (resume) {
+                start = Integer.parseInt(Files.readString(project.modelDir().resolve("checkpoint")));
+                resumedFrom.set(start);
+            }
+            listener.message("obtaining teacher weights");
+            for (int step = start; step < steps; step++) {
+                while (waitForCancel && step == 3 && !cancelled.getAsBoolean()) {
+                    Thread.sleep(5);
+                }
+                if (cancelled.getAsBoolean()) {
+                    Files.writeString(project.modelDir().resolve("checkpoint"), Integer.toString(step));
+                    return new Outcome(false, step, 0.1);
+                }
+                Map<String, Double> losses = new LinkedHashMap<>();
+                losses.put("total", 1.0 / (step + 1));
+                losses.put("ngm", 0.5 / (step + 1));
+                listener.progress(new Update(step + 1, steps, step < steps / 2 ? "student" : "segmenter", losses,
+                        12.5, (steps - step - 1) * 0.01));
+            }
+            Files.deleteIfExists(project.modelDir().resolve("checkpoint"));
+            return new Outcome(true, steps, 0.2);
+        }
+    }
+
+    @BeforeAll
+    static void toolkit() {
+        FxToolkit.start();
+    }
+
+    @Test
+    void aRunReportsProgressLossesAndItsEnd(@TempDir Path folder) throws Exception {
+        Project project = ProjectStore.create(folder.resolve("p"), "P");
+        ScriptedEngine engine = new ScriptedEngine(20);
+        TrainingViewModel model = FxToolkit.onFx(() -> new TrainingViewModel(engine, BackgroundWork.inline()));
+        AtomicInteger finished = new AtomicInteger();
+        FxToolkit.onFx(() -> {
+            model.setOnFinished(outcome -> finished.incrementAndGet());
+            model.projectProperty().set(project);
+            model.start(false);
+            return null;
+        });
+        FxToolkit.waitUntil(20, () -> finished.get() == 1);
+        FxToolkit.onFx(() -> {
+            assertThat(model.runningProperty().get()).isFalse();
+            assertThat(model.lastOutcomeProperty().get().completed()).isTrue();
+            assertThat(model.losses()).filteredOn(p -> p.term().equals("total")).hasSize(20);
+            assertThat(model.losses().get(0).value()).isGreaterThan(model.losses().get(model.losses().size() - 1).value());
+            assertThat(model.stageProperty().get()).contains("segmenter").contains("20");
+            assertThat(model.speedProperty().get()).contains("12.5");
+            assertThat(model.deviceProperty().get()).isEqualTo("CPU (scripted)");
+            assertThat(model.canResumeProperty().get()).isFalse();
+            return null;
+        });
+    }
+
+    @Test
+    void cancelKeepsACheckpointAndResumeContinuesFromIt(@TempDir Path folder) throws Exception {
+        Project project = ProjectStore.create(folder.resolve("p"), "P");
+        ScriptedEngine engine = new ScriptedEngine(10);
+        engine.waitForCancel = true;
+        TrainingViewModel model = FxToolkit.onFx(() -> new TrainingViewModel(engine, BackgroundWork.inline()));
+        FxToolkit.onFx(() -> {
+            model.projectProperty().set(project);
+            model.start(false);
+            return null;
+        });
+        FxToolkit.waitUntil(20, () -> model.losses().size() >= 6);
+        assertThat(FxToolkit.onFx(() -> model.runningProperty().get())).isTrue();
+        FxToolkit.onFx(() -> {
+            model.cancel();
+            return null;
+        });
+        FxToolkit.waitUntil(20, () -> model.lastOutcomeProperty().get() != null);
+        FxToolkit.onFx(() -> {
+            assertThat(model.lastOutcomeProperty().get().completed()).isFalse();
+            assertThat(model.canResumeProperty().get()).isTrue();
+            return null;
+        });
+        engine.waitForCancel = false;
+        FxToolkit.onFx(() -> {
+            model.lastOutcomeProperty().set(null);
+            model.start(true);
+            return null;
+        });
+        FxToolkit.waitUntil(20, () -> model.lastOutcomeProperty().get() != null);
+        assertThat(engine.resumedFrom.get()).isEqualTo(3);
+        assertThat(FxToolkit.onFx(() -> model.lastOutcomeProperty().get().completed())).isTrue();
+    }
+
+    @Test
+    void durationsReadLikeAClock() {
+        assertThat(TrainingViewModel.formatDuration(75)).isEqualTo("1:15");
+        assertThat(TrainingViewModel.formatDuration(3725)).isEqualTo("1:02:05");
+        assertThat(TrainingViewModel.formatDuration(Double.NaN)).isEqualTo("\u2013");
+    }
+}
