@@ -1,0 +1,64 @@
+package dmdd.datasets.synthesis;
+
+/**
+ * The knobs of anomaly synthesis (DRAEM's recipe, see docs/method): every choice is named here so
+ * it can be changed and saved with a model.
+ *
+ * @param cleanFraction        share of pairs left clean (mask empty, augmented = normal), in [0, 1]
+ * @param maxBlend             the blend factor b is drawn from U[0, maxBlend); b = 0 pastes the
+ *                             texture opaquely, larger b lets more of the normal image through
+ * @param minPerlinScaleExp    smallest exponent e of the Perlin lattice size 2^e per axis
+ * @param maxPerlinScaleExp    largest exponent (inclusive); DRAEM draws e from {0, ..., 5}
+ * @param maxRotationDegrees   the noise is rotated by U(-max, max) degrees
+ * @param perlinThreshold      noise values above it become the defect region
+ * @param minChange            a masked pixel whose value moves by less than this in every channel
+ *                             is put back and left out of the mask, so the mask is exactly the
+ *                             changed pixels (default: one 8-bit level)
+ * @param augmentTexture       whether textures get three random colour augmentations, as DRAEM does
+ */
+public record SynthesisSettings(
+        double cleanFraction,
+        double maxBlend,
+        int minPerlinScaleExp,
+        int maxPerlinScaleExp,
+        double maxRotationDegrees,
+        double perlinThreshold,
+        float minChange,
+        boolean augmentTexture) {
+
+    /** DRAEM's values, with half of the pairs clean. */
+    public static final SynthesisSettings DEFAULTS =
+            new SynthesisSettings(0.5, 0.8, 0, 5, 90, 0.5, 1f / 255f, true);
+
+    /** Checks the values. */
+    public SynthesisSettings {
+        if (!(cleanFraction >= 0 && cleanFraction <= 1)) {
+            throw new IllegalArgumentException("cleanFraction must be in [0, 1], got " + cleanFraction);
+        }
+        if (!(maxBlend >= 0 && maxBlend < 1)) {
+            throw new IllegalArgumentException("maxBlend must be in [0, 1), got " + maxBlend);
+        }
+        if (minPerlinScaleExp < 0 || maxPerlinScaleExp < minPerlinScaleExp || maxPerlinScaleExp > 10) {
+            throw new IllegalArgumentException("Perlin scale exponents must satisfy 0 <= min <= max <= 10, got "
+                    + minPerlinScaleExp + ".." + maxPerlinScaleExp);
+        }
+        if (!(maxRotationDegrees >= 0 && maxRotationDegrees <= 180)) {
+            throw new IllegalArgumentException("maxRotationDegrees must be in [0, 180], got " + maxRotationDegrees);
+        }
+        if (!(perlinThreshold > -1 && perlinThreshold < 1)) {
+            throw new IllegalArgumentException("perlinThreshold must be in (-1, 1), got " + perlinThreshold);
+        }
+        if (!(minChange > 0 && minChange < 1)) {
+            throw new IllegalArgumentException("minChange must be in (0, 1), got " + minChange);
+        }
+    }
+
+    /**
+     * @param fraction the share of clean pairs
+     * @return these settings with another clean fraction
+     */
+    public SynthesisSettings withCleanFraction(double fraction) {
+        return new SynthesisSettings(fraction, maxBlend, minPerlinScaleExp, maxPerlinScaleExp,
+                maxRotationDegrees, perlinThreshold, minChange, augmentTexture);
+    }
+}
