@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Formats: PNG, JPEG (including CMYK/YCCK, through TwelveMonkeys), BMP, TIFF (TwelveMonkeys),
  * GIF (first frame); multi-image files give their first image. Gray, 16-bit, palette and alpha
- * images become RGB (alpha composited over black). A JPEG's EXIF orientation is applied, so the
- * image comes out as a photo viewer shows it.
+ * images become RGB (alpha composited over black). The orientation tag of a JPEG (EXIF) or a TIFF
+ * is applied, so the image comes out as a photo viewer shows it.
  *
  * <p>Huge files are never decoded at full size: the decoder skips rows and columns (source
  * subsampling by the integer step that keeps the longer side at least {@code maxSide}), then an
@@ -79,6 +79,8 @@ public final class ImageReader {
         RgbImage image = RgbImage.fromBufferedImage(decoded.image());
         if (decoded.isJpeg()) {
             image = orient(image, exifOrientation(file));
+        } else if (decoded.isTiff()) {
+            image = orient(image, tiffOrientation(file));
         }
         return fit(image, maxSide);
     }
@@ -107,6 +109,10 @@ public final class ImageReader {
     record Decoded(BufferedImage image, String format) {
         boolean isJpeg() {
             return format.equalsIgnoreCase("jpeg") || format.equalsIgnoreCase("jpg");
+        }
+
+        boolean isTiff() {
+            return format.equalsIgnoreCase("tiff") || format.equalsIgnoreCase("tif");
         }
     }
 
@@ -292,16 +298,37 @@ public final class ImageReader {
                 }
                 try (ImageInputStream tiff = new MemoryCacheImageInputStream(
                         new java.io.ByteArrayInputStream(data, start, data.length - start))) {
-                    Directory directory = new TIFFReader().read(tiff);
-                    Entry entry = directory.getEntryById(TIFF.TAG_ORIENTATION);
-                    if (entry != null && entry.getValue() instanceof Number n
-                            && n.intValue() >= 1 && n.intValue() <= 8) {
-                        return n.intValue();
+                    int orientation = orientationOf(new TIFFReader().read(tiff));
+                    if (orientation != 1) {
+                        return orientation;
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("{}: unreadable EXIF block ignored: {}", file, e.toString());
+        }
+        return 1;
+    }
+
+    /**
+     * The Orientation tag (1 to 8) of a TIFF file's first image, 1 when absent or unreadable.
+     *
+     * @param file a TIFF file
+     * @return the orientation tag value, 1 = upright
+     */
+    static int tiffOrientation(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return orientationOf(new TIFFReader().read(in));
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: unreadable TIFF directory ignored: {}", file, e.toString());
+            return 1;
+        }
+    }
+
+    private static int orientationOf(Directory directory) {
+        Entry entry = directory.getEntryById(TIFF.TAG_ORIENTATION);
+        if (entry != null && entry.getValue() instanceof Number n && n.intValue() >= 1 && n.intValue() <= 8) {
+            return n.intValue();
         }
         return 1;
     }

@@ -185,6 +185,24 @@ class ImageReaderTest {
     }
 
     @Test
+    void tiffOrientationTagIsApplied() throws IOException {
+        // Stored 3x2: top row red, green, blue; bottom row black. Orientation 8 means "turn 90
+        // degrees counter-clockwise to display": 2x3 with the stored top-right (blue) at top-left.
+        int[] rgb = {0xff0000, 0x00ff00, 0x0000ff, 0, 0, 0};
+        Path file = dir.resolve("rotated.tif");
+        Files.write(file, TestImages.tiffWithOrientation(3, 2, rgb, 8));
+        assertThat(ImageReader.tiffOrientation(file)).isEqualTo(8);
+
+        RgbImage img = reader.read(file);
+
+        assertThat(img.width()).isEqualTo(2);
+        assertThat(img.height()).isEqualTo(3);
+        assertThat(img.get(2, 0, 0)).as("blue top-left").isEqualTo(1f);
+        assertThat(img.get(0, 0, 2)).as("red bottom-left").isEqualTo(1f);
+        assertThat(img.get(0, 1, 2)).as("black right column").isEqualTo(0f);
+    }
+
+    @Test
     void everyOrientationMapsTheCornersAsExifDefines() {
         // 3x2 image whose pixel values are their index; check where the stored top-left goes.
         float[] chw = new float[18];

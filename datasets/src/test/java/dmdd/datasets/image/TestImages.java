@@ -63,6 +63,53 @@ final class TestImages {
     }
 
     /**
+     * A minimal uncompressed 8-bit RGB TIFF (big-endian) with an Orientation tag, built byte by
+     * byte because ImageIO's TIFF writers do not take the tag from a plain image.
+     *
+     * @param rgb row-major packed 0xRRGGBB pixels
+     */
+    static byte[] tiffWithOrientation(int width, int height, int[] rgb, int orientation) throws IOException {
+        int entries = 10;
+        int ifdOffset = 8;
+        int ifdSize = 2 + entries * 12 + 4;
+        int bitsOffset = ifdOffset + ifdSize;
+        int pixelOffset = bitsOffset + 6;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream o = new DataOutputStream(bytes);
+        o.writeBytes("MM");
+        o.writeShort(42);
+        o.writeInt(ifdOffset);
+        o.writeShort(entries);
+        entry(o, 256, 3, 1, width << 16); // ImageWidth (SHORT, left-justified in the value field)
+        entry(o, 257, 3, 1, height << 16); // ImageLength
+        entry(o, 258, 3, 3, bitsOffset); // BitsPerSample 8,8,8 (stored after the IFD)
+        entry(o, 259, 3, 1, 1 << 16); // Compression: none
+        entry(o, 262, 3, 1, 2 << 16); // Photometric: RGB
+        entry(o, 273, 4, 1, pixelOffset); // StripOffsets
+        entry(o, 274, 3, 1, orientation << 16); // Orientation
+        entry(o, 277, 3, 1, 3 << 16); // SamplesPerPixel
+        entry(o, 278, 3, 1, height << 16); // RowsPerStrip
+        entry(o, 279, 4, 1, width * height * 3); // StripByteCounts
+        o.writeInt(0);
+        o.writeShort(8);
+        o.writeShort(8);
+        o.writeShort(8);
+        for (int p : rgb) {
+            o.writeByte(p >> 16);
+            o.writeByte(p >> 8);
+            o.writeByte(p);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void entry(DataOutputStream o, int tag, int type, int count, int value) throws IOException {
+        o.writeShort(tag);
+        o.writeShort(type);
+        o.writeInt(count);
+        o.writeInt(value);
+    }
+
+    /**
      * Inserts an Adobe APP14 segment with colour transform 0 (plain CMYK, the way Photoshop marks
      * its CMYK JPEGs) right after a JPEG's SOI marker.
      */
