@@ -1,0 +1,101 @@
+package dmdd.model.teacher;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dmdd.datasets.image.RgbImage;
+import dmdd.model.engine.DjlRuntime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The converted nsfwjs MobileNetV2 must be the real network, not just loadable: with its whole
+ * body and dense head it has to classify real photos the way nsfwjs does (class "Neutral").
+ */
+class MobileNetV2NsfwjsTest {
+    private static final int NSFWJS_INPUT_SIZE = 224;
+
+    @TempDir
+    static Path dir;
+    private static Path converted;
+    private static NDManager manager;
+    private static BackboneBlock classifier;
+
+    @BeforeAll
+    static void convertWholeNetwork() throws IOException {
+        converted = dir.resolve("nsfwjs.safetensors");
+        NsfwjsConverter.convert(Fixtures.nsfwjsTarball(), converted);
+        manager = DjlRuntime.engine().newBaseManager();
+        classifier = Teachers.fromFile(BackboneKind.MOBILENET_V2, true, converted, null, null, manager);
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"coffee.png", "astronaut.png", "chelsea.png"})
+    void classifiesRealPhotosAsNeutralLikeNsfwjs(String photo) throws IOException {
+        BufferedImage image = ImageIO.read(Fixtures.skimagePhoto(photo).toFile());
+        // nsfwjs divides by 255 and resizes bilinearly to 224 x 224 (aspect ratio not kept).
+        RgbImage input = RgbImage.fromBufferedImage(image).resize(NSFWJS_INPUT_SIZE, NSFWJS_INPUT_SIZE);
+        try (NDManager batch = manager.newSubManager()) {
+            NDArray x = batch.create(input.chw(), new Shape(1, 3, NSFWJS_INPUT_SIZE, NSFWJS_INPUT_SIZE));
+            NDList out = classifier.features(x);
+            float[] probabilities = out.get(3).toFloatArray();
+            assertThat(probabilities).hasSize(MobileNetV2.NSFWJS_CLASSES.length);
+            int best = 0;
+            for (int i = 1; i < probabilities.length; i++) {
+                if (probabilities[i] > probabilities[best]) {
+                    best = i;
+                }
+            }
+            assertThat(MobileNetV2.NSFWJS_CLASSES[best]).as("class of %s", photo).isEqualTo("Neutral");
+            assertThat(probabilities[best]).as("P(Neutral) of %s", photo).isGreaterThan(0.9f);
+        }
+    }
+
+    @Test
+    void teacherLevelsHaveStrides4816AndKerasChannels() {
+        try (NDManager batch = manager.newSubManager()) {
+            BackboneBlock teacher = Teachers.untrained(BackboneKind.MOBILENET_V2, false, batch);
+            NDList levels = teacher.features(batch.ones(new Shape(2, 3, 256, 256)));
+            assertThat(levels).hasSize(3);
+            assertThat(levels.get(0).getShape()).isEqualTo(new Shape(2, 24, 64, 64));
+            assertThat(levels.get(1).getShape()).isEqualTo(new Shape(2, 32, 32, 32));
+            assertThat(levels.get(2).getShape()).isEqualTo(new Shape(2, 96, 16, 16));
+        }
+    }
+
+    @Test
+    void converterWritesAllKerasTensorsInDjlLayout() throws IOException {
+        try (NDManager scratch = manager.newSubManager()) {
+            NDList tensors = NDList.decode(scratch, Files.newInputStream(converted));
+            assertThat(tensors).hasSize(266);
+            NDArray conv1 = tensors.get(tensors.indexOf(find(tensors, "Conv1/kernel")));
+            assertThat(conv1.getShape()).isEqualTo(new Shape(32, 3, 3, 3));
+            assertThat(find(tensors, "block_1_depthwise/depthwise_kernel").getShape())
+                    .isEqualTo(new Shape(96, 1, 3, 3));
+            assertThat(find(tensors, "dense_1/kernel").getShape()).isEqualTo(new Shape(256, 1280));
+        }
+    }
+
+    private static NDArray find(NDList tensors, String name) {
+        return tensors.stream().filter(t -> name.equals(t.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no tensor " + name));
+    }
+}
