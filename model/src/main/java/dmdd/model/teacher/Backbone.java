@@ -32,8 +32,13 @@ public interface Backbone extends Block {
      */
     NDArray normalize(NDArray rgb01);
 
-    /** @return where the weights in this network came from (a random initialisation included) */
-    WeightsOrigin weightsOrigin();
+    /**
+     * @return where the weights in this network came from; by default "random initial weights",
+     *         which is what a backbone built outside {@link Teachers} has
+     */
+    default WeightsOrigin weightsOrigin() {
+        return WeightsOrigin.untrained();
+    }
 
     /**
      * Normalizes a batch and runs it through the network in inference mode, with a fresh

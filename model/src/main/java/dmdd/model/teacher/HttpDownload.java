@@ -1,5 +1,6 @@
 package dmdd.model.teacher;
 
+import dmdd.datasets.image.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -52,7 +53,7 @@ final class HttpDownload {
         MessageDigest digest = WeightFiles.newSha256();
         String[] sha = new String[1];
         try (InputStream in = response.body()) {
-            WeightFiles.writeAtomically(target, out -> {
+            AtomicFiles.write(target, out -> {
                 byte[] buffer = new byte[1 << 16];
                 long done = 0;
                 progress.update(task, 0, total);

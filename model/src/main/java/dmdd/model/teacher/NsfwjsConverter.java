@@ -1,5 +1,6 @@
 package dmdd.model.teacher;
 
+import dmdd.datasets.image.AtomicFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -85,7 +86,7 @@ public final class NsfwjsConverter {
         Map<String, byte[]> files = readModelFiles(tarball);
         try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
             NDList tensors = decode(files, tarball, manager);
-            WeightFiles.writeAtomically(target, out -> tensors.encode(out, NDList.Encoding.SAFETENSORS));
+            AtomicFiles.write(target, out -> tensors.encode(out, NDList.Encoding.SAFETENSORS));
         }
         TeacherWeights.writeChecksumFile(target);
     }

@@ -47,7 +47,8 @@ final class Op extends AbstractBlock {
 
     /** @return global average pooling, N x C x H x W to N x C */
     static Op globalAveragePool() {
-        return new Op(x -> x.mean(new int[] {2, 3}), s -> new Shape(s.get(0), s.get(1)));
+        // One axis at a time: the PyTorch engine averages over a single axis per call.
+        return new Op(x -> x.mean(new int[] {3}).mean(new int[] {2}), s -> new Shape(s.get(0), s.get(1)));
     }
 
     /** @return softmax over the last axis */

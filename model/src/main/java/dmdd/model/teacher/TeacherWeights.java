@@ -1,5 +1,6 @@
 package dmdd.model.teacher;
 
+import dmdd.datasets.image.AtomicFiles;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -185,7 +186,7 @@ public final class TeacherWeights {
                 load(probe, source, sha, new WeightsOrigin(WeightsOrigin.Source.FILE, source, sha, source.toString()),
                         scratch);
             }
-            WeightFiles.writeAtomically(cached, out -> Files.copy(source, out));
+            AtomicFiles.write(cached, out -> Files.copy(source, out));
             writeChecksumFile(cached);
         }
         String sha = WeightFiles.sha256(cached);
@@ -275,7 +276,7 @@ public final class TeacherWeights {
      */
     static void writeChecksumFile(Path file) throws IOException {
         String line = WeightFiles.sha256(file) + "  " + file.getFileName() + "\n";
-        WeightFiles.writeAtomically(checksumFile(file), out -> out.write(line.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(checksumFile(file), out -> out.write(line.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** @return the file's SHA-256 when it exists and matches its {@code .sha256} file, else {@code null} */

@@ -1,0 +1,58 @@
+package dmdd.model.teacher;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import dmdd.model.engine.DjlRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link Teachers#load} converts the nsfwjs tarball found on this machine once, says so, and uses
+ * the verified cache afterwards; a damaged cache is converted again rather than used.
+ */
+class TeachersLoadTest {
+    @TempDir
+    Path cache;
+
+    @Test
+    void convertsLocalTarballOnceThenUsesTheCache() throws IOException {
+        List<String> tasks = new ArrayList<>();
+        try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
+            Backbone first = Teachers.load(BackboneKind.MOBILENET_V2, manager, cache,
+                    (task, done, total) -> tasks.add(task));
+            assertThat(first.weightsOrigin().source()).isEqualTo(WeightsOrigin.Source.NSFWJS_LOCAL_TARBALL);
+            assertThat(first.weightsOrigin().description()).contains("nsfwjs@4.3.0").contains("MIT");
+            assertThat(tasks).anyMatch(t -> t.startsWith("Converting"));
+            Path file = cache.resolve(TeacherWeights.cacheFileName(BackboneKind.MOBILENET_V2));
+            assertThat(file).isRegularFile();
+            assertThat(first.weightsOrigin().file()).isEqualTo(file);
+
+            Backbone second = Teachers.load(BackboneKind.MOBILENET_V2, manager, cache, DownloadProgress.NONE);
+            assertThat(second.weightsOrigin().source()).isEqualTo(WeightsOrigin.Source.CACHE);
+            assertThat(second.weightsOrigin().sha256()).isEqualTo(first.weightsOrigin().sha256());
+            for (Parameter parameter : second.getParameters().values()) {
+                assertThat(parameter.requiresGradient()).as("frozen %s", parameter.getName()).isFalse();
+            }
+            NDList levels = second.features(manager.randomUniform(0, 1, new Shape(1, 3, 256, 256)));
+            assertThat(levels).hasSize(3);
+            assertThat(levels.get(2).getShape()).isEqualTo(new Shape(1, 96, 16, 16));
+
+            // A damaged cache is not used: the tarball is converted again.
+            Files.write(file, new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
+            Backbone third = Teachers.load(BackboneKind.MOBILENET_V2, manager, cache, DownloadProgress.NONE);
+            assertThat(third.weightsOrigin().source()).isEqualTo(WeightsOrigin.Source.NSFWJS_LOCAL_TARBALL);
+            assertThat(third.weightsOrigin().sha256()).isEqualTo(first.weightsOrigin().sha256());
+        }
+    }
+}
