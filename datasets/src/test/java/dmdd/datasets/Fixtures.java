@@ -2,7 +2,6 @@ package dmdd.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The real-world test files fetched by {@code scripts/fetch-test-fixtures} (system property {@code dmdd.fixtures}). */
@@ -21,7 +20,10 @@ public final class Fixtures {
         return p;
     }
 
-    /** @return the folder of scikit-image sample pictures */
+    /**
+     * @param name a file name
+     * @return that scikit-image sample picture
+     */
     public static Path skimage(String name) {
         return file("deb/usr/lib/python3/dist-packages/skimage/data/" + name);
     }
@@ -29,13 +31,5 @@ public final class Fixtures {
     /** @return the folder of GIMP patterns */
     public static Path gimpPatterns() {
         return file("deb/usr/share/gimp/2.0/patterns");
-    }
-
-    /**
-     * @param p a path
-     * @return whether it exists (for messages)
-     */
-    public static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }

@@ -6,9 +6,11 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The one way every file in the project is saved (images, masks, checkpoints, settings,
@@ -37,7 +39,7 @@ public final class AtomicFiles {
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
         // Same folder as the target, so the rename never crosses a file system and can be atomic.
-        Path temp = Files.createTempFile(dir, TEMP_PREFIX + absolute.getFileName() + ".", ".part");
+        Path temp = createTemp(dir, absolute.getFileName().toString());
         boolean moved = false;
         try {
             try (FileOutputStream file = new FileOutputStream(temp.toFile());
@@ -63,6 +65,25 @@ public final class AtomicFiles {
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /**
+     * Creates an empty, uniquely named temporary file. Unlike {@code Files.createTempFile}, which
+     * makes it readable by the owner only, it gets the usual permissions for new files (the
+     * umask), and the renamed result keeps them.
+     */
+    private static Path createTemp(Path dir, String targetName) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            long id = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            Path temp = dir.resolve(TEMP_PREFIX + targetName + "." + Long.toString(id, 36) + ".part");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
             }
         }
     }

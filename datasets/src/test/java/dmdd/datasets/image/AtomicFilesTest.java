@@ -41,6 +41,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void savedFilesGetTheUsualPermissionsNotOwnerOnly() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        Path atomic = dir.resolve("atomic.txt");
+
+        AtomicFiles.writeString(atomic, "x");
+
+        assertThat(Files.getPosixFilePermissions(atomic)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+
+    @Test
     void aWriterThatClosesTheStreamStillSavesEverything() throws IOException {
         Path file = dir.resolve("closed.txt");
         byte[] big = new byte[200_000];
