@@ -9,10 +9,12 @@ import java.nio.file.Path;
  * to a user as is.
  */
 public class UnreadableImageException extends IOException {
+    /** Serialisation version. */
     private static final long serialVersionUID = 1L;
 
     /** The file; not serialised because {@link Path} is not serialisable. */
     private final transient Path file;
+    /** What is wrong with the file (serialised with the exception). */
     private final String reason;
 
     /**

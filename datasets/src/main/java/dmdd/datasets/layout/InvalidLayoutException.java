@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * what was expected there, so it can be shown to a user as is.
  */
 public class InvalidLayoutException extends IOException {
+    /** Serialisation version. */
     private static final long serialVersionUID = 1L;
 
     /** The folder; not serialised because {@link Path} is not serialisable. */

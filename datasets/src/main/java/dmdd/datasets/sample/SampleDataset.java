@@ -67,7 +67,16 @@ public final class SampleDataset {
         /** A tiny version for fast tests: 64 x 64, 8 train, 2 good and 3 x 2 defective test images. */
         public static final Spec TINY = new Spec("sample_fabric_tiny", 64, 8, 2, 2, 42L);
 
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         *
+         * @param name          the category folder name
+         * @param size          the image side
+         * @param trainGood     normal training images
+         * @param testGood      normal test images
+         * @param perDefectType test images per defect type
+         * @param seed          the seed
+         */
         public Spec {
             if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
                 throw new IllegalArgumentException("not a usable folder name: '" + name + "'");

@@ -30,7 +30,18 @@ public record SynthesisSettings(
     public static final SynthesisSettings DEFAULTS =
             new SynthesisSettings(0.5, 0.8, 0, 5, 90, 0.5, 1f / 255f, true);
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param cleanFraction      share of clean pairs
+     * @param maxBlend           upper bound of the blend factor
+     * @param minPerlinScaleExp  smallest lattice exponent
+     * @param maxPerlinScaleExp  largest lattice exponent
+     * @param maxRotationDegrees rotation range
+     * @param perlinThreshold    noise threshold
+     * @param minChange          smallest change that counts as changed
+     * @param augmentTexture     whether textures are colour-augmented
+     */
     public SynthesisSettings {
         if (!(cleanFraction >= 0 && cleanFraction <= 1)) {
             throw new IllegalArgumentException("cleanFraction must be in [0, 1], got " + cleanFraction);
