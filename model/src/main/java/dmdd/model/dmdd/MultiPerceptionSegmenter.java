@@ -113,7 +113,9 @@ public final class MultiPerceptionSegmenter extends ComposedBlock {
         NDArray weights = ps.getValue(groupWeights, first.getDevice(), training);
         NDList groups = new NDList(inputs.size());
         for (int g = 0; g < inputs.size(); g++) {
-            groups.add(Layers.resize(inputs.get(g), h, w).mul(weights.get(g)));
+            NDArray weight = weights.get(g);
+            weight.attach(first.getManager()); // a slice of a parameter would otherwise live as long as the weights
+            groups.add(Layers.resize(inputs.get(g), h, w).mul(weight));
         }
         NDArray x = NDArrays.concat(groups, 1);
         // channel attention (squeeze-excitation)

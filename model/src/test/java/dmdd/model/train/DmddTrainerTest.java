@@ -1,0 +1,153 @@
+package dmdd.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.RgbImage;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.TestImages;
+import dmdd.model.dmdd.TinyBackbone;
+import dmdd.model.engine.DjlRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop: learning, flat memory, cancel + resume, checkpoint atomicity. */
+class DmddTrainerTest {
+    private static NDManager teacherManager;
+    private static TinyBackbone teacher;
+    private static NDManager SYSTEM;
+    private static final List<RgbImage> IMAGES = TestImages.stripes(12, 64, 1);
+
+    @BeforeAll
+    static void teacher() {
+        DjlRuntime.engine();
+        teacherManager = NDManager.newBaseManager();
+        teacher = TinyBackbone.create(teacherManager);
+        SYSTEM = teacherManager.getParentManager(); // the engine-wide root: counts every live array
+    }
+
+    @AfterAll
+    static void close() {
+        teacherManager.close();
+    }
+
+    static DmddSettings tiny(int studentSteps, int segmenterSteps) {
+        return DmddSettings.defaults().with(Map.of("imageSize", 64, "batchSize", 4, "studentWidth", 8,
+                "segmenterWidth", 8, "studentSteps", studentSteps, "segmenterSteps", segmenterSteps,
+                "checkpointInterval", 7, "asppRates", List.of(2, 4))).with("threads", 1);
+    }
+
+    @Test
+    void lossesFallAndLiveArraysStayFlatOverHundredsOfSteps(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(150, 150).with("checkpointInterval", 1000);
+        List<Double> stage1 = new ArrayList<>();
+        List<Double> stage2 = new ArrayList<>();
+        int[] liveArrays = new int[301];
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                (p.stage() == 1 ? stage1 : stage2).add(p.losses().get("total"));
+                liveArrays[p.completedSteps()] = SYSTEM.getManagedArrays().size();
+            }
+        };
+        TrainingResult r = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, listener, () -> false, false, null);
+        assertThat(r.completed()).isTrue();
+        assertThat(r.completedSteps()).isEqualTo(300);
+        assertThat(mean(stage1.subList(140, 150))).isLessThan(0.6 * mean(stage1.subList(0, 10)));
+        assertThat(mean(stage2.subList(140, 150))).isLessThan(0.6 * mean(stage2.subList(0, 10)));
+        // every step frees what it allocated: the live array count is the same late in each stage
+        assertThat(liveArrays[149]).isEqualTo(liveArrays[20]);
+        assertThat(liveArrays[300]).isEqualTo(liveArrays[170]);
+    }
+
+    @Test
+    void cancelThenResumeEqualsAnUninterruptedRun(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(12, 10);
+        Path straight = dir.resolve("straight");
+        TrainingResult a = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, straight, null, () -> false, false, null);
+
+        Path interrupted = dir.resolve("interrupted");
+        AtomicInteger steps = new AtomicInteger();
+        TrainingListener counter = new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                steps.set(p.completedSteps());
+            }
+        };
+        TrainingResult first = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, interrupted, counter, () -> steps.get() >= 9, false, null);
+        assertThat(first.completed()).isFalse();
+        assertThat(first.completedSteps()).isEqualTo(9);
+        TrainingResult second = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, interrupted, null, () -> false, true, null);
+        assertThat(second.completed()).isTrue();
+        assertThat(second.lastLosses().get("total")).isCloseTo(a.lastLosses().get("total"),
+                org.assertj.core.data.Offset.offset(1e-5));
+
+        try (NDManager m = NDManager.newBaseManager()) {
+            Checkpoint ca = Checkpoint.read(straight.resolve(Checkpoint.FILE_NAME), m);
+            Checkpoint cb = Checkpoint.read(interrupted.resolve(Checkpoint.FILE_NAME), m);
+            assertThat(cb.completedSteps()).isEqualTo(22);
+            assertThat(cb.arrays().keySet()).isEqualTo(ca.arrays().keySet());
+            for (String k : ca.arrays().keySet()) {
+                NDArray x = ca.arrays().get(k).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                NDArray y = cb.arrays().get(k).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+                assertThat(x.sub(y).abs().max().toFloatArray()[0]).as(k).isLessThan(1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void resumingWithOtherSettingsIsAClearError(@TempDir Path dir) throws IOException {
+        new DmddTrainer(tiny(3, 0), teacher, TestImages::paintRectangle).train(IMAGES, dir, null, () -> false, false, null);
+        assertThatThrownBy(() -> new DmddTrainer(tiny(4, 0), teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, null, () -> false, true, null))
+                .hasMessageContaining("other settings");
+    }
+
+    @Test
+    void aFailedCheckpointWriteLeavesThePreviousCheckpointIntact(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        DmddSettings s = tiny(1, 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.arange(10f);
+            w.setName("student/w");
+            Checkpoint.write(file, 5, s, new NDList(w), m);
+            byte[] before = Files.readAllBytes(file);
+
+            NDArray broken = m.arange(10f);
+            broken.setName("student/broken");
+            broken.close(); // encoding a closed array fails in the middle of the write
+            assertThatThrownBy(() -> Checkpoint.write(file, 6, s, new NDList(w, broken), m))
+                    .isInstanceOf(RuntimeException.class);
+            assertThat(Files.readAllBytes(file)).isEqualTo(before);
+            Checkpoint c = Checkpoint.read(file, m);
+            assertThat(c.completedSteps()).isEqualTo(5);
+            assertThat(c.arrays().get("student/w").toFloatArray()).containsExactly(m.arange(10f).toFloatArray());
+            try (Stream<Path> files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly(Checkpoint.FILE_NAME);
+            }
+        }
+        Files.writeString(file, "not a checkpoint");
+        assertThat(Checkpoint.isReadable(file)).isFalse();
+    }
+
+    private static double mean(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    }
+}
