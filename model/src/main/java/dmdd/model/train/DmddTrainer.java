@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.synthesis.TrainingPair;
 import dmdd.model.dmdd.Discrepancy;
@@ -49,7 +48,8 @@ public final class DmddTrainer {
     /**
      * @param settings    model settings
      * @param teacher     the frozen teacher (its kind must match {@code settings.backbone()})
-     * @param synthesizer makes anomaly pairs (ignored by the baseline)
+     * @param synthesizer makes anomaly pairs, clean ones included (ignored by the baseline);
+     *                    {@link Synthesis#forSettings(DmddSettings)} builds the production one
      */
     public DmddTrainer(DmddSettings settings, Backbone teacher, PairSynthesizer synthesizer) {
         if (!Arrays.equals(teacher.levelChannels(), settings.backboneKind().levelChannels())) {
@@ -271,9 +271,7 @@ public final class DmddTrainer {
             if (!pairs) {
                 continue;
             }
-            boolean clean = rng.nextDouble() < settings.cleanPairFraction();
-            TrainingPair pair = clean ? new TrainingPair(normal, normal, Mask.empty(side, side))
-                    : synthesizer.synthesize(normal, rng);
+            TrainingPair pair = synthesizer.synthesize(normal, rng); // leaves cleanPairFraction of pairs clean
             RgbImage aug = pair.augmented().resize(side, side);
             aug.copyTo(data, (n + i) * 3 * plane);
             float[] m = pair.mask().resize(side, side).toFloats();
