@@ -13,6 +13,7 @@ import java.util.Random;
  */
 public final class TextureAugmenter {
     private static final int OPERATIONS = 7;
+    private static final int GAMMA_STEPS = 4096;
 
     private TextureAugmenter() {
     }
@@ -41,8 +42,16 @@ public final class TextureAugmenter {
             case 0 -> { // gamma contrast in [0.5, 2], per channel
                 for (int c = 0; c < 3; c++) {
                     double gamma = 0.5 + 1.5 * rng.nextDouble();
+                    // A table with linear interpolation: Math.pow per value was most of the cost.
+                    float[] table = new float[GAMMA_STEPS + 1];
+                    for (int k = 0; k <= GAMMA_STEPS; k++) {
+                        table[k] = (float) Math.pow((double) k / GAMMA_STEPS, gamma);
+                    }
                     for (int i = c * plane; i < (c + 1) * plane; i++) {
-                        chw[i] = (float) Math.pow(chw[i], gamma);
+                        float pos = Textures.clamp(chw[i]) * GAMMA_STEPS;
+                        int k = Math.min((int) pos, GAMMA_STEPS - 1);
+                        float t = pos - k;
+                        chw[i] = table[k] + t * (table[k + 1] - table[k]);
                     }
                 }
             }
