@@ -14,7 +14,8 @@ final class Defects {
 
     /** An irregular hole: dark backing inside, frayed half-dark rim. */
     static boolean[] hole(float[] chw, int size, Random random) {
-        float radius = size * (0.04f + 0.04f * random.nextFloat());
+        // At least 5 pixels, so that the tiny test sample still shows its holes clearly.
+        float radius = Math.max(5f, size * (0.04f + 0.04f * random.nextFloat()));
         Blob blob = Blob.random(size, radius, random, 0.25f);
         float[] backing = {0.06f, 0.05f, 0.07f};
         int plane = size * size;
@@ -93,7 +94,7 @@ final class Defects {
 
     /** A brownish stain with a darker tide line; the weave stays visible through it. */
     static boolean[] stain(float[] chw, int size, Random random) {
-        float radius = size * (0.07f + 0.06f * random.nextFloat());
+        float radius = Math.max(7f, size * (0.07f + 0.06f * random.nextFloat()));
         Blob blob = Blob.random(size, radius, random, 0.35f);
         float[] tint = {0.80f, 0.60f, 0.36f};
         float tide = Math.max(1.5f, size / 100f);

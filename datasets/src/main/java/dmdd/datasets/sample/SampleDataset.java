@@ -46,7 +46,7 @@ public final class SampleDataset {
     static final String STAMP = ".sample-dataset";
 
     /** Changes whenever the pictures change, so old cached copies are regenerated. */
-    private static final int GENERATOR_VERSION = 1;
+    private static final int GENERATOR_VERSION = 2;
 
     private SampleDataset() {
     }
