@@ -3,6 +3,7 @@ package dmdd.app.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,6 +19,9 @@ final class InferCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "a model saved by train")
     Path model;
+
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--images", required = true, paramLabel = "DIR", description = "folder of images to inspect")
     Path images;

@@ -4,6 +4,7 @@ import dmdd.model.teacher.BackboneKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,6 +28,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "dmdd",
             description = "dmdd or baseline (default: ${DEFAULT-VALUE})")
     MethodChoice method;
+
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "mobilenetv2",
             converter = BackboneConverter.class, completionCandidates = BackboneConverter.class,
