@@ -31,7 +31,7 @@ public final class NormalFolder {
      *
      * @param dir the folder
      * @return the folder
-     * @throws InvalidLayoutException when it does not exist or is not a folder
+     * @throws InvalidLayoutException when it does not exist, is not a folder or is an MVTec category
      */
     public static NormalFolder open(Path dir) throws InvalidLayoutException {
         return open(dir, true);
@@ -43,7 +43,8 @@ public final class NormalFolder {
      * @param dir       the folder
      * @param recursive whether images in sub-folders count too
      * @return the folder
-     * @throws InvalidLayoutException when it does not exist or is not a folder
+     * @throws InvalidLayoutException when it does not exist, is not a folder, or (recursive) is an
+     *                                MVTec category, whose test images are not all normal
      */
     public static NormalFolder open(Path dir, boolean recursive) throws InvalidLayoutException {
         if (!Files.exists(dir)) {
@@ -51,6 +52,12 @@ public final class NormalFolder {
         }
         if (!Files.isDirectory(dir)) {
             throw new InvalidLayoutException(dir, dir + " is a file; expected a folder of normal images");
+        }
+        if (recursive && Files.isDirectory(dir.resolve("train").resolve(MvtecCategory.GOOD))
+                && Files.isDirectory(dir.resolve("test"))) {
+            // Scanning it as one folder would mix the defective test images into the normal ones.
+            throw new InvalidLayoutException(dir, dir + " is an MVTec AD category, not a folder of normal images: "
+                    + "open it as an MVTec category, or choose " + dir.resolve("train").resolve(MvtecCategory.GOOD));
         }
         return new NormalFolder(dir, recursive);
     }

@@ -46,6 +46,18 @@ class NormalFolderTest {
     }
 
     @Test
+    void anMvtecCategoryIsNotTakenForAFolderOfNormalImages() throws IOException {
+        Files.createDirectories(dir.resolve("bottle/train/good"));
+        Files.createDirectories(dir.resolve("bottle/test/broken"));
+
+        assertThatThrownBy(() -> NormalFolder.open(dir.resolve("bottle")))
+                .isInstanceOf(InvalidLayoutException.class)
+                .hasMessageContaining("MVTec AD category")
+                .hasMessageContaining(dir.resolve("bottle/train/good").toString());
+        assertThat(NormalFolder.open(dir.resolve("bottle/train/good")).files()).isEmpty();
+    }
+
+    @Test
     void aMissingFolderIsALayoutError() {
         assertThatThrownBy(() -> NormalFolder.open(dir.resolve("gone")))
                 .isInstanceOf(InvalidLayoutException.class).hasMessageContaining("gone").hasMessageContaining("does not exist");
