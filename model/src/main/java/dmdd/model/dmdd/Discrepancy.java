@@ -58,4 +58,23 @@ public final class Discrepancy {
         }
         return out;
     }
+
+    /**
+     * The branch anomaly map before smoothing: {@code sum_l up(1 - cos(S_l, T_l))}, each level
+     * upsampled bilinearly to the input size.
+     *
+     * @param teacher teacher levels T1..T3
+     * @param student one branch's levels S1..S3
+     * @param side    network input side
+     * @return N x side x side
+     */
+    public static NDArray summedDistance(List<NDArray> teacher, List<NDArray> student, int side) {
+        NDArray sum = null;
+        for (int l = 0; l < teacher.size(); l++) {
+            NDArray d = cosineDistance(student.get(l), teacher.get(l)).expandDims(1);
+            NDArray up = Layers.resize(d, side, side);
+            sum = sum == null ? up : sum.add(up);
+        }
+        return sum.squeeze(1);
+    }
 }

@@ -15,6 +15,7 @@ import dmdd.model.dmdd.DmddLoss;
 import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.engine.DjlRuntime;
+import dmdd.model.engine.IntraOpThreads;
 import dmdd.model.teacher.Backbone;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public final class DmddTrainer {
         long started = System.nanoTime();
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Engine engine = DjlRuntime.engine();
-        applyThreads(settings.threads());
+        IntraOpThreads.apply(settings.threads());
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // autograd only inside the gradient collector
         Files.createDirectories(modelDir);
@@ -327,18 +328,6 @@ public final class DmddTrainer {
             out.add(img.resize(side, side));
         }
         return out;
-    }
-
-    /**
-     * Sets libtorch's intra-op threads: the setting, or every available processor.
-     *
-     * @param threads setting value (0 = all processors)
-     */
-    public static void applyThreads(int threads) {
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        if (JniUtils.getNumThreads() != n) {
-            JniUtils.setNumThreads(n);
-        }
     }
 
     private static double seconds(long startNanos) {

@@ -1,0 +1,44 @@
+package dmdd.model.infer;
+
+/**
+ * What the inspector says about one image: three anomaly maps at the image's original
+ * resolution (row-major, {@code width x height}) and the image score.
+ * <ul>
+ *   <li>{@code normality}: {@code sum_l up(1 - cos(F_norm_l(x), T_l(x)))}, Gaussian-smoothed;</li>
+ *   <li>{@code abnormality}: {@code sum_l up(1 - cos(F_abn_l(x), T_l(x)))}, Gaussian-smoothed;</li>
+ *   <li>{@code fused}: the segmentation network's anomaly probability in [0, 1].</li>
+ * </ul>
+ * For the baseline, which has one branch and no segmenter, all three are the same array: the
+ * smoothed summed map {@code sum_l up(1 - cos(S_l(x), T_l(x)))}.
+ *
+ * @param width       original image width
+ * @param height      original image height
+ * @param normality   normality-branch map
+ * @param abnormality abnormality-branch map
+ * @param fused       fused map (what the score, thresholds and metrics use)
+ * @param score       image score: mean of the top-k fused pixels (or their max), computed at the
+ *                    network input resolution so it does not depend on the file's size
+ */
+public record AnomalyMaps(int width, int height, float[] normality, float[] abnormality, float[] fused, double score) {
+
+    /** Checks the map sizes. */
+    public AnomalyMaps {
+        int n = width * height;
+        if (normality.length != n || abnormality.length != n || fused.length != n) {
+            throw new IllegalArgumentException("maps must hold width x height = " + n + " values");
+        }
+    }
+
+    /**
+     * @param which {@code normality}, {@code abnormality} or {@code fused}
+     * @return that map
+     */
+    public float[] map(String which) {
+        return switch (which) {
+            case "normality" -> normality;
+            case "abnormality" -> abnormality;
+            case "fused" -> fused;
+            default -> throw new IllegalArgumentException("no map named '" + which + "' (normality, abnormality, fused)");
+        };
+    }
+}

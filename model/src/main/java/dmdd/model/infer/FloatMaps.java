@@ -1,0 +1,138 @@
+package dmdd.model.infer;
+
+import java.util.Arrays;
+
+/** Operations on row-major single-channel float maps: blur, resize, top-k mean, subsampling. */
+public final class FloatMaps {
+    private FloatMaps() {
+    }
+
+    /**
+     * Separable Gaussian blur with edge replication (kernel radius ceil(4 sigma)).
+     *
+     * @param map    width x height values (not changed)
+     * @param width  map width
+     * @param height map height
+     * @param sigma  standard deviation in pixels; 0 returns a copy
+     * @return the blurred map
+     */
+    public static float[] gaussianBlur(float[] map, int width, int height, double sigma) {
+        if (sigma <= 0) {
+            return map.clone();
+        }
+        int radius = (int) Math.ceil(4 * sigma);
+        float[] kernel = new float[2 * radius + 1];
+        double sum = 0;
+        for (int i = -radius; i <= radius; i++) {
+            double v = Math.exp(-0.5 * i * i / (sigma * sigma));
+            kernel[i + radius] = (float) v;
+            sum += v;
+        }
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] /= (float) sum;
+        }
+        float[] tmp = new float[map.length];
+        for (int y = 0; y < height; y++) {
+            int row = y * width;
+            for (int x = 0; x < width; x++) {
+                float acc = 0;
+                for (int k = -radius; k <= radius; k++) {
+                    int sx = Math.min(width - 1, Math.max(0, x + k));
+                    acc += kernel[k + radius] * map[row + sx];
+                }
+                tmp[row + x] = acc;
+            }
+        }
+        float[] out = new float[map.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float acc = 0;
+                for (int k = -radius; k <= radius; k++) {
+                    int sy = Math.min(height - 1, Math.max(0, y + k));
+                    acc += kernel[k + radius] * tmp[sy * width + x];
+                }
+                out[y * width + x] = acc;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Bilinear resize, pixel centres aligned (as {@code align_corners = false}, like
+     * {@code RgbImage.resize}).
+     *
+     * @param map       width x height values
+     * @param width     source width
+     * @param height    source height
+     * @param newWidth  target width
+     * @param newHeight target height
+     * @return the resized map (a copy even when the size is unchanged)
+     */
+    public static float[] resize(float[] map, int width, int height, int newWidth, int newHeight) {
+        if (newWidth == width && newHeight == height) {
+            return map.clone();
+        }
+        float[] out = new float[newWidth * newHeight];
+        float sx = (float) width / newWidth;
+        float sy = (float) height / newHeight;
+        for (int y = 0; y < newHeight; y++) {
+            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
+            int y0 = Math.min((int) fy, height - 1);
+            int y1 = Math.min(y0 + 1, height - 1);
+            float wy = fy - y0;
+            for (int x = 0; x < newWidth; x++) {
+                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
+                int x0 = Math.min((int) fx, width - 1);
+                int x1 = Math.min(x0 + 1, width - 1);
+                float wx = fx - x0;
+                float top = map[y0 * width + x0] * (1 - wx) + map[y0 * width + x1] * wx;
+                float bottom = map[y1 * width + x0] * (1 - wx) + map[y1 * width + x1] * wx;
+                out[y * newWidth + x] = top * (1 - wy) + bottom * wy;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param map values
+     * @param k   how many of the largest values to average (capped at the map size)
+     * @return the mean of the k largest values
+     */
+    public static double topKMean(float[] map, int k) {
+        float[] sorted = map.clone();
+        Arrays.sort(sorted);
+        int n = Math.min(k, sorted.length);
+        double sum = 0;
+        for (int i = sorted.length - n; i < sorted.length; i++) {
+            sum += sorted[i];
+        }
+        return sum / n;
+    }
+
+    /**
+     * @param map values
+     * @return the largest value
+     */
+    public static double max(float[] map) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (float v : map) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    /**
+     * Every {@code step}-th value, for quantiles over many large maps at bounded cost.
+     *
+     * @param map  values
+     * @param step stride (1 keeps all)
+     * @return the sampled values
+     */
+    public static float[] every(float[] map, int step) {
+        float[] out = new float[(map.length + step - 1) / step];
+        for (int i = 0, j = 0; i < map.length; i += step, j++) {
+            out[j] = map[i];
+        }
+        return out;
+    }
+}

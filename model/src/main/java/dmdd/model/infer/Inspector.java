@@ -1,0 +1,226 @@
+package dmdd.model.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.RgbImage;
+import dmdd.model.dmdd.Discrepancy;
+import dmdd.model.dmdd.DmddNetworks;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.engine.IntraOpThreads;
+import dmdd.model.teacher.Backbone;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a trained model on images: for each one the normality, abnormality and fused maps at the
+ * image's own resolution and the image score ({@link AnomalyMaps}). Images are processed in
+ * batches; every intermediate array lives in a per-batch manager that is closed at once. Not
+ * thread-safe: use one inspector per thread.
+ */
+public final class Inspector implements AutoCloseable {
+    /** Images per forward pass when the caller does not choose. */
+    public static final int DEFAULT_BATCH = 8;
+    private final DmddNetworks networks;
+    private final Backbone teacher;
+    private final DmddSettings settings;
+    private final Thresholds thresholds;
+    private final ModelFolder model;
+    private final NDManager owned;
+    private final int batchSize;
+
+    private Inspector(DmddNetworks networks, Backbone teacher, Thresholds thresholds, ModelFolder model,
+            NDManager owned, int batchSize) {
+        if (teacher.kind() != networks.settings().backboneKind()) {
+            throw new IllegalArgumentException("the model needs the " + networks.settings().backbone()
+                    + " teacher, got " + teacher.kind().cliName());
+        }
+        this.networks = networks;
+        this.teacher = teacher;
+        this.settings = networks.settings();
+        this.thresholds = thresholds;
+        this.model = model;
+        this.owned = owned;
+        this.batchSize = Math.max(1, batchSize);
+    }
+
+    /**
+     * Opens a saved model.
+     *
+     * @param modelDir the model folder
+     * @param teacher  the teacher it needs ({@code ModelFolder.read(dir).teacher()} says which; load it
+     *                 with {@code Teachers.load})
+     * @return the inspector (close it to free the weights)
+     * @throws ModelFolderException when the folder is missing, incomplete or from another version
+     */
+    public static Inspector open(Path modelDir, Backbone teacher) throws ModelFolderException {
+        return open(ModelFolder.read(modelDir), teacher, DEFAULT_BATCH);
+    }
+
+    /**
+     * Opens a saved model with a chosen batch size.
+     *
+     * @param model     a model folder's description
+     * @param teacher   the teacher it needs
+     * @param batchSize images per forward pass
+     * @return the inspector
+     * @throws ModelFolderException when the weights cannot be loaded
+     */
+    public static Inspector open(ModelFolder model, Backbone teacher, int batchSize) throws ModelFolderException {
+        NDManager manager = DjlRuntime.engine().newBaseManager();
+        try {
+            return new Inspector(model.loadNetworks(manager), teacher, model.thresholds(), model, manager, batchSize);
+        } catch (ModelFolderException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Wraps live networks (during training, to fit thresholds before the model is saved). The
+     * inspector does not own them.
+     *
+     * @param networks   trained networks
+     * @param teacher    their teacher
+     * @param thresholds thresholds, or {@code null} when not fitted yet
+     * @return the inspector
+     */
+    public static Inspector of(DmddNetworks networks, Backbone teacher, Thresholds thresholds) {
+        return new Inspector(networks, teacher, thresholds, null, null, DEFAULT_BATCH);
+    }
+
+    /** @return the model's settings */
+    public DmddSettings settings() {
+        return settings;
+    }
+
+    /** @return the fitted thresholds and display ranges, or {@code null} when not fitted */
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    /** @return the model folder this inspector was opened from, or {@code null} */
+    public ModelFolder model() {
+        return model;
+    }
+
+    /**
+     * Inspects image files (read with the datasets {@link ImageReader}; large files are subsampled
+     * on read to twice the network input size).
+     *
+     * @param files image files
+     * @return one result per file, in order
+     * @throws IOException naming the file that cannot be read
+     */
+    public List<AnomalyMaps> inspectFiles(List<Path> files) throws IOException {
+        ImageReader reader = new ImageReader(Math.max(2 * settings.imageSize(), 1024));
+        List<AnomalyMaps> out = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i += batchSize) {
+            List<RgbImage> chunk = new ArrayList<>();
+            for (Path f : files.subList(i, Math.min(files.size(), i + batchSize))) {
+                chunk.add(reader.read(f));
+            }
+            out.addAll(inspect(chunk));
+        }
+        return out;
+    }
+
+    /**
+     * @param image an image of any size
+     * @return its maps and score
+     */
+    public AnomalyMaps inspect(RgbImage image) {
+        return inspect(List.of(image)).get(0);
+    }
+
+    /**
+     * Inspects images in batches.
+     *
+     * @param images images of any size
+     * @return one result per image, in order, each map at the image's own size
+     */
+    public List<AnomalyMaps> inspect(List<RgbImage> images) {
+        IntraOpThreads.apply(settings.threads());
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            List<AnomalyMaps> out = new ArrayList<>(images.size());
+            for (int i = 0; i < images.size(); i += batchSize) {
+                out.addAll(inspectBatch(images.subList(i, Math.min(images.size(), i + batchSize))));
+            }
+            return out;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private List<AnomalyMaps> inspectBatch(List<RgbImage> images) {
+        int side = settings.imageSize();
+        int plane = side * side;
+        int n = images.size();
+        float[] data = new float[n * 3 * plane];
+        for (int i = 0; i < n; i++) {
+            images.get(i).resize(side, side).copyTo(data, i * 3 * plane);
+        }
+        float[] normality;
+        float[] abnormality;
+        float[] fused;
+        NDManager parent = owned != null ? owned : networks.student().getParameters().valueAt(0).getArray().getManager();
+        try (NDManager sm = parent.newSubManager()) {
+            ParameterStore ps = new ParameterStore(sm, false);
+            NDArray x = teacher.normalize(sm.create(data, new Shape(n, 3, side, side)));
+            NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
+            NDList s = networks.student().forward(ps, new NDList(x), false);
+            if (settings.isDmdd()) {
+                normality = Discrepancy.summedDistance(t, s.subList(0, 3), side).toFloatArray();
+                abnormality = Discrepancy.summedDistance(t, s.subList(3, 6), side).toFloatArray();
+                NDList inputs = Discrepancy.segmenterInputs(t, s, "product".equals(settings.segmenterInput()));
+                NDArray logits = networks.segmenter().forward(ps, inputs, false).singletonOrThrow();
+                fused = Activation.sigmoid(logits).toFloatArray();
+            } else {
+                normality = Discrepancy.summedDistance(t, s, side).toFloatArray();
+                abnormality = normality;
+                fused = null;
+            }
+        }
+        List<AnomalyMaps> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] norm = FloatMaps.gaussianBlur(slice(normality, i, plane), side, side, settings.gaussianSigma());
+            float[] abn = settings.isDmdd()
+                    ? FloatMaps.gaussianBlur(slice(abnormality, i, plane), side, side, settings.gaussianSigma())
+                    : norm;
+            float[] fus = settings.isDmdd() ? slice(fused, i, plane) : norm;
+            double score = "max".equals(settings.imageScore()) ? FloatMaps.max(fus) : FloatMaps.topKMean(fus, settings.topK());
+            RgbImage img = images.get(i);
+            int w = img.width();
+            int h = img.height();
+            float[] normOut = FloatMaps.resize(norm, side, side, w, h);
+            float[] abnOut = settings.isDmdd() ? FloatMaps.resize(abn, side, side, w, h) : normOut;
+            float[] fusOut = settings.isDmdd() ? FloatMaps.resize(fus, side, side, w, h) : normOut;
+            out.add(new AnomalyMaps(w, h, normOut, abnOut, fusOut, score));
+        }
+        return out;
+    }
+
+    private static float[] slice(float[] all, int index, int plane) {
+        float[] out = new float[plane];
+        System.arraycopy(all, index * plane, out, 0, plane);
+        return out;
+    }
+
+    /** Frees the weights when this inspector loaded them; live networks stay with their owner. */
+    @Override
+    public void close() {
+        if (owned != null) {
+            owned.close();
+        }
+    }
+}

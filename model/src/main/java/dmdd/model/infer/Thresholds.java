@@ -1,0 +1,126 @@
+package dmdd.model.infer;
+
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.metrics.ThresholdFitting;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Decision thresholds and display ranges, fitted on held-out NORMAL training images (never on test
+ * images): an image is defective when its score exceeds {@code image}; a pixel when its fused
+ * value exceeds {@code pixel}. Each map's colour scale runs from {@code low} (the median normal
+ * pixel) to {@code high} ({@code displayQuantile} of normal pixels times {@code displayHeadroom}),
+ * so normal images look calm and defects stand out.
+ *
+ * @param image       image-score threshold (normal-score quantile)
+ * @param pixel       fused-map pixel threshold (normal-pixel quantile)
+ * @param normality   display range of the normality map
+ * @param abnormality display range of the abnormality map
+ * @param fused       display range of the fused map
+ * @param scores      statistics of the normal images' scores
+ * @param fittedOn    {@code validation} (held-out normal images) or {@code training} (fallback when
+ *                    too few images were given to hold any out)
+ */
+public record Thresholds(double image, double pixel, Range normality, Range abnormality, Range fused,
+        ScoreStatistics scores, String fittedOn) {
+
+    /** Keeps about two million pixels per map for the pixel quantiles. */
+    private static final long MAX_PIXELS = 2_000_000L;
+
+    /**
+     * A display range.
+     *
+     * @param low  value shown with the bottom colour
+     * @param high value shown with the top colour
+     */
+    public record Range(double low, double high) {
+    }
+
+    /**
+     * Summary of normal image scores.
+     *
+     * @param count  images
+     * @param mean   mean score
+     * @param std    standard deviation
+     * @param min    smallest
+     * @param median median
+     * @param max    largest
+     */
+    public record ScoreStatistics(int count, double mean, double std, double min, double median, double max) {
+        static ScoreStatistics of(float[] scores) {
+            double mean = 0;
+            for (float s : scores) {
+                mean += s;
+            }
+            mean /= scores.length;
+            double var = 0;
+            for (float s : scores) {
+                var += (s - mean) * (s - mean);
+            }
+            float[] sorted = scores.clone();
+            Arrays.sort(sorted);
+            return new ScoreStatistics(scores.length, mean, Math.sqrt(var / scores.length), sorted[0],
+                    ThresholdFitting.normalQuantile(sorted, 0.5), sorted[sorted.length - 1]);
+        }
+    }
+
+    /**
+     * @param image a result
+     * @return whether the image is defective
+     */
+    public boolean isDefective(AnomalyMaps image) {
+        return image.score() > this.image;
+    }
+
+    /**
+     * Fits thresholds and ranges on normal images.
+     *
+     * @param normal   the inspector's results for held-out normal images (at least one)
+     * @param settings the model's settings (quantiles and headroom)
+     * @param fittedOn {@code validation} or {@code training}
+     * @return the thresholds
+     */
+    public static Thresholds fit(List<AnomalyMaps> normal, DmddSettings settings, String fittedOn) {
+        if (normal.isEmpty()) {
+            throw new IllegalArgumentException("thresholds need at least one normal image");
+        }
+        float[] scores = new float[normal.size()];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (float) normal.get(i).score();
+        }
+        double imageThreshold = ThresholdFitting.normalQuantile(scores, settings.imageThresholdQuantile());
+        float[] fusedPixels = pixels(normal, "fused");
+        double pixelThreshold = ThresholdFitting.normalQuantile(fusedPixels, settings.pixelThresholdQuantile());
+        return new Thresholds(imageThreshold, pixelThreshold, range(pixels(normal, "normality"), settings),
+                range(pixels(normal, "abnormality"), settings), range(fusedPixels, settings),
+                ScoreStatistics.of(scores), fittedOn);
+    }
+
+    private static Range range(float[] pixels, DmddSettings settings) {
+        double low = ThresholdFitting.normalQuantile(pixels, 0.5);
+        double top = ThresholdFitting.normalQuantile(pixels, settings.displayQuantile());
+        double high = Math.max(top * settings.displayHeadroom(), low + 1e-6);
+        return new Range(low, high);
+    }
+
+    private static float[] pixels(List<AnomalyMaps> maps, String which) {
+        long total = 0;
+        for (AnomalyMaps m : maps) {
+            total += m.map(which).length;
+        }
+        int step = (int) Math.max(1, (total + MAX_PIXELS - 1) / MAX_PIXELS);
+        float[][] parts = new float[maps.size()][];
+        int n = 0;
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = FloatMaps.every(maps.get(i).map(which), step);
+            n += parts[i].length;
+        }
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+}
