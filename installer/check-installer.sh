@@ -127,7 +127,7 @@ if ! diff -u "$scratch/install-before.txt" "$scratch/install-after.txt" > "$scra
   head -n 20 "$scratch/install.diff"
   fail "the program changed its installation folder"
 fi
-[ -d "$home/.djl.ai" ] || fail "libtorch was not extracted under the user's home"
+[ -d "$home/.cache/dmdd-inspector/djl" ] || fail "libtorch was not unpacked into the user cache folder ~/.cache/dmdd-inspector/djl"
 say "installation folder unchanged; user files under the home folder: $(cd "$home" && find . -maxdepth 3 -type d | sort | tr '\n' ' ')"
 
 # --- an upgrade (the same package unpacked again over the installation) keeps the user's files --------------

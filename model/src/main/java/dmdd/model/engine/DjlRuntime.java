@@ -2,13 +2,14 @@ package dmdd.model.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dmdd.model.paths.UserDataDirs;
 
 /**
  * The one place that starts DJL. DMDD Inspector must run on machines without internet, so before
  * the engine loads this class switches DJL to offline mode (no native download, no usage report)
  * and pins the PyTorch engine. libtorch then comes from the {@code pytorch-native-*} jar on the
  * class path, which DJL extracts once into its cache directory ({@code DJL_CACHE_DIR}, by default
- * {@code ~/.djl.ai}).
+ * {@code djl} in {@link UserDataDirs#cacheDir()}).
  */
 public final class DjlRuntime {
     /** The DJL engine this project is built for. */
@@ -49,6 +50,12 @@ public final class DjlRuntime {
         setIfAbsent("ai.djl.default_engine", ENGINE);
         // Only the CPU flavour is bundled by default; a CUDA build is chosen by its own Maven profile.
         setIfAbsent("PYTORCH_FLAVOR", System.getenv().getOrDefault("PYTORCH_FLAVOR", "cpu"));
+        // libtorch is unpacked once into the user's cache folder (the place each system expects,
+        // never the installation folder) instead of DJL's default ~/.djl.ai. DJL reads the
+        // environment variable before the property, so a DJL_CACHE_DIR set by the user still wins.
+        if (System.getenv("DJL_CACHE_DIR") == null) {
+            setIfAbsent("DJL_CACHE_DIR", UserDataDirs.cacheDir().resolve("djl").toString());
+        }
     }
 
     /**
