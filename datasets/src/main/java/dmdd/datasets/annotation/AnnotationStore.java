@@ -1,0 +1,384 @@
+package dmdd.datasets.annotation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dmdd.datasets.image.AtomicFiles;
+import dmdd.datasets.image.Mask;
+import dmdd.datasets.image.MaskIo;
+import dmdd.datasets.image.UnreadableImageException;
+import dmdd.datasets.layout.MvtecCategory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Where annotations live on disk, in the MVTec AD layout so that any MVTec tool reads them:
+ * <pre>
+ * &lt;images&gt;/&lt;folder&gt;/&lt;stem&gt;.png              the annotated images (a project's inspect/, or a category's test/)
+ * &lt;ground_truth&gt;/&lt;type&gt;/&lt;stem&gt;_mask.png   the defect masks, 8-bit gray 0/255, named after the image
+ * &lt;labels file&gt;                           annotations.json: label and defect type per image
+ * </pre>
+ * <b>Mapping.</b> An image's mask is {@code ground_truth/<defect type>/<image stem>_mask.png}. For an image
+ * imported from an MVTec category (it sits in {@code <images>/<type>/}) that is exactly the file MVTec
+ * ships, so imported ground truth appears as annotations without any conversion and edits overwrite it in
+ * place. An image outside a defect folder (imported without labels, or in {@code good/}) gets its mask in the
+ * folder of the type the user names; when that name is already taken by another image's mask, the mask is
+ * called {@code <image folder>_<stem>_mask.png} instead, and the labels file records which mask belongs to
+ * which image. The labels file holds the label (ok, defect, unlabelled), the defect type and the mask path
+ * of every image a person touched, plus the defect types the user named. Images it does not mention get
+ * their annotation from the folder they sit in: {@code good/} is OK, a defect folder is a defect of that
+ * type (with its MVTec mask when there is one), anything else is unlabelled.
+ *
+ * <p><b>Saving.</b> Every {@link #save} writes at once and atomically ({@link AtomicFiles}): the mask first,
+ * then the labels file, then removes a mask that the change made obsolete. Killing the process at any moment
+ * leaves every file either in its old or in its new complete state. Thread-safe.
+ */
+public final class AnnotationStore {
+    /** Name of the labels file. */
+    public static final String LABELS_FILE = "annotations.json";
+    /** Format version written into the labels file. */
+    public static final int FORMAT_VERSION = 1;
+    private static final String MASK_SUFFIX = "_mask.png";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path imagesRoot;
+    private final Path groundTruthRoot;
+    private final Path labelsFile;
+    private final TreeMap<String, Entry> entries = new TreeMap<>();
+    private final TreeSet<String> namedTypes = new TreeSet<>();
+
+    /**
+     * One image's record in the labels file.
+     *
+     * @param label      the label
+     * @param defectType the defect type, or {@code null}
+     * @param mask       the mask path relative to the ground-truth folder ({@code /} separated), or {@code null}
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Entry(@JsonProperty("label") Label label, @JsonProperty("defect_type") String defectType,
+                 @JsonProperty("mask") String mask) {
+    }
+
+    /**
+     * The labels file as JSON.
+     *
+     * @param format      always {@code dmdd-annotations}
+     * @param version     {@link #FORMAT_VERSION}
+     * @param defectTypes the types the user named
+     * @param images      entries by image path relative to the images folder
+     */
+    record LabelsFile(@JsonProperty("format") String format, @JsonProperty("version") int version,
+                      @JsonProperty("defect_types") List<String> defectTypes,
+                      @JsonProperty("images") Map<String, Entry> images) {
+    }
+
+    private AnnotationStore(Path imagesRoot, Path groundTruthRoot, Path labelsFile) {
+        this.imagesRoot = imagesRoot.toAbsolutePath().normalize();
+        this.groundTruthRoot = groundTruthRoot.toAbsolutePath().normalize();
+        this.labelsFile = labelsFile.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Opens (or starts) the annotations of a folder of images.
+     *
+     * @param imagesRoot      the folder of annotated images (sub-folders allowed)
+     * @param groundTruthRoot the folder of masks ({@code ground_truth})
+     * @param labelsFile      the labels file (created on the first save)
+     * @return the store
+     * @throws IOException when the labels file exists but cannot be read; the message names it and the problem
+     */
+    public static AnnotationStore open(Path imagesRoot, Path groundTruthRoot, Path labelsFile) throws IOException {
+        AnnotationStore store = new AnnotationStore(imagesRoot, groundTruthRoot, labelsFile);
+        store.load();
+        return store;
+    }
+
+    /**
+     * Opens the annotations of an MVTec AD category: its {@code test/} images, its {@code ground_truth/}
+     * masks, and {@code annotations.json} in the category folder.
+     *
+     * @param category the category folder
+     * @return the store
+     * @throws IOException when the labels file exists but cannot be read
+     */
+    public static AnnotationStore forMvtecCategory(Path category) throws IOException {
+        return open(category.resolve("test"), category.resolve("ground_truth"), category.resolve(LABELS_FILE));
+    }
+
+    private void load() throws IOException {
+        if (!Files.exists(labelsFile)) {
+            return;
+        }
+        LabelsFile file;
+        try {
+            file = JSON.readValue(labelsFile.toFile(), LabelsFile.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException("annotations file " + labelsFile + " is damaged: " + e.getOriginalMessage(), e);
+        }
+        if (file == null || !"dmdd-annotations".equals(file.format())) {
+            throw new IOException("annotations file " + labelsFile + " is not a DMDD annotations file");
+        }
+        if (file.version() > FORMAT_VERSION) {
+            throw new IOException("annotations file " + labelsFile + " has format version " + file.version()
+                    + "; this version of the application reads up to " + FORMAT_VERSION);
+        }
+        if (file.images() != null) {
+            file.images().forEach((k, v) -> {
+                if (v != null && v.label() != null) {
+                    entries.put(k, v);
+                }
+            });
+        }
+        if (file.defectTypes() != null) {
+            file.defectTypes().stream().filter(DefectTypes::isValid).forEach(namedTypes::add);
+        }
+    }
+
+    /** @return the folder of annotated images */
+    public Path imagesRoot() {
+        return imagesRoot;
+    }
+
+    /** @return the folder of masks */
+    public Path groundTruthRoot() {
+        return groundTruthRoot;
+    }
+
+    /** @return the labels file */
+    public Path labelsFile() {
+        return labelsFile;
+    }
+
+    /**
+     * Reads an image's annotation.
+     *
+     * @param image an image inside the images folder
+     * @return its annotation (see the class comment for images the labels file does not mention)
+     * @throws IOException when its mask file exists but cannot be read (the message names the file)
+     */
+    public synchronized ImageAnnotation load(Path image) throws IOException {
+        String key = key(image);
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            String folder = folderType(key);
+            if (MvtecCategory.GOOD.equals(folder)) {
+                return ImageAnnotation.OK;
+            }
+            if (folder == null || !DefectTypes.isValid(folder)) {
+                return ImageAnnotation.UNLABELLED;
+            }
+            Path mask = groundTruthRoot.resolve(folder).resolve(stem(key) + MASK_SUFFIX);
+            return ImageAnnotation.defect(folder, Files.isRegularFile(mask) ? readMask(mask) : null);
+        }
+        if (entry.label() != Label.DEFECT) {
+            return new ImageAnnotation(entry.label(), null, null);
+        }
+        Mask mask = null;
+        if (entry.mask() != null) {
+            Path file = groundTruthRoot.resolve(entry.mask());
+            if (Files.isRegularFile(file)) {
+                mask = readMask(file);
+            }
+        }
+        return ImageAnnotation.defect(entry.defectType(), mask);
+    }
+
+    /**
+     * The type a newly defective image gets: its folder when that is a defect type, otherwise {@link DefectTypes#DEFAULT}.
+     *
+     * @param image an image inside the images folder
+     * @return a valid defect type
+     */
+    public String suggestedDefectType(Path image) {
+        String folder = folderType(key(image));
+        return folder != null && DefectTypes.isValid(folder) ? folder : DefectTypes.DEFAULT;
+    }
+
+    /**
+     * Saves an image's annotation at once, atomically (see the class comment for the order of writes).
+     *
+     * @param image      an image inside the images folder
+     * @param annotation its annotation
+     * @throws IOException when a write fails (the files then hold the old or the new state, per file)
+     */
+    public synchronized void save(Path image, ImageAnnotation annotation) throws IOException {
+        String key = key(image);
+        Entry old = entries.get(key);
+        String oldMask = old != null ? old.mask() : conventionalMask(key);
+        String newMask = null;
+        if (annotation.hasMask()) {
+            newMask = maskPathFor(key, annotation.defectType());
+            MaskIo.write(annotation.mask(), groundTruthRoot.resolve(newMask));
+        }
+        Entry entry = new Entry(annotation.label(), annotation.defectType(), newMask);
+        entries.put(key, entry);
+        if (annotation.defectType() != null) {
+            namedTypes.add(annotation.defectType());
+        }
+        writeLabels();
+        if (oldMask != null && !oldMask.equals(newMask) && !isReferenced(oldMask)) {
+            Files.deleteIfExists(groundTruthRoot.resolve(oldMask));
+        }
+    }
+
+    /**
+     * Adds a defect type to the list the user picks from (saved at once).
+     *
+     * @param type the name
+     * @return the validated name
+     * @throws IOException when the labels file cannot be written
+     */
+    public synchronized String addDefectType(String type) throws IOException {
+        String t = DefectTypes.validate(type);
+        if (namedTypes.add(t)) {
+            writeLabels();
+        }
+        return t;
+    }
+
+    /**
+     * The defect types to offer: the ones the user named, the ones in use, and the defect folders of
+     * the images and masks on disk.
+     *
+     * @return sorted names
+     */
+    public synchronized List<String> defectTypes() {
+        Set<String> types = new TreeSet<>(namedTypes);
+        entries.values().stream().map(Entry::defectType).filter(t -> t != null).forEach(types::add);
+        for (Path dir : new Path[] {imagesRoot, groundTruthRoot}) {
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                            .filter(DefectTypes::isValid).forEach(types::add);
+                } catch (IOException e) {
+                    // Only suggestions; a folder that cannot be listed offers none.
+                }
+            }
+        }
+        return new ArrayList<>(types);
+    }
+
+    /**
+     * Where an image's mask is (or would be when it is painted with its current type).
+     *
+     * @param image an image inside the images folder
+     * @return the mask file, or {@code null} when the image is not defective
+     * @throws IOException never in practice; declared for symmetry with {@link #load(Path)}
+     */
+    public synchronized Path maskFile(Path image) throws IOException {
+        String key = key(image);
+        Entry entry = entries.get(key);
+        if (entry != null) {
+            return entry.mask() == null ? null : groundTruthRoot.resolve(entry.mask());
+        }
+        String conventional = conventionalMask(key);
+        return conventional == null ? null : groundTruthRoot.resolve(conventional);
+    }
+
+    private String maskPathFor(String key, String type) {
+        String preferred = type + "/" + stem(key) + MASK_SUFFIX;
+        if (isFreeFor(preferred, key, type)) {
+            return preferred;
+        }
+        String folder = folderType(key);
+        String prefix = folder == null ? "root" : folder;
+        String alternative = type + "/" + prefix + "_" + stem(key) + MASK_SUFFIX;
+        for (int n = 2; !isFreeFor(alternative, key, type); n++) {
+            alternative = type + "/" + prefix + "_" + stem(key) + "_" + n + MASK_SUFFIX;
+        }
+        return alternative;
+    }
+
+    /** Whether a mask path can be used for an image without taking another image's mask. */
+    private boolean isFreeFor(String maskPath, String key, String type) {
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            if (!e.getKey().equals(key) && maskPath.equals(e.getValue().mask())) {
+                return false;
+            }
+        }
+        if (type.equals(folderType(key))) {
+            return true;
+        }
+        // The MVTec owner of ground_truth/<type>/<stem>_mask.png is an image <stem>.* in <images>/<type>/.
+        Path ownerFolder = imagesRoot.resolve(type);
+        String name = maskPath.substring(maskPath.indexOf('/') + 1);
+        String ownerStem = name.substring(0, name.length() - MASK_SUFFIX.length());
+        if (Files.isDirectory(ownerFolder)) {
+            try (var s = Files.list(ownerFolder)) {
+                if (s.anyMatch(p -> stem(p.getFileName().toString()).equals(ownerStem)
+                        && !entries.containsKey(type + "/" + p.getFileName()))) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return !Files.exists(groundTruthRoot.resolve(maskPath)) || maskPath.equals(conventionalMask(key));
+    }
+
+    private boolean isReferenced(String maskPath) {
+        return entries.values().stream().anyMatch(e -> maskPath.equals(e.mask()));
+    }
+
+    private String conventionalMask(String key) {
+        String folder = folderType(key);
+        if (folder == null || !DefectTypes.isValid(folder)) {
+            return null;
+        }
+        String path = folder + "/" + stem(key) + MASK_SUFFIX;
+        return Files.isRegularFile(groundTruthRoot.resolve(path)) ? path : null;
+    }
+
+    private void writeLabels() throws IOException {
+        LabelsFile file = new LabelsFile("dmdd-annotations", FORMAT_VERSION, new ArrayList<>(namedTypes),
+                new TreeMap<>(entries));
+        AtomicFiles.write(labelsFile, out -> JSON.writeValue(out, file));
+    }
+
+    private Mask readMask(Path file) throws IOException {
+        try {
+            return MaskIo.read(file);
+        } catch (UnreadableImageException e) {
+            throw new IOException("mask " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private String key(Path image) {
+        Path abs = image.toAbsolutePath().normalize();
+        if (!abs.startsWith(imagesRoot) || abs.equals(imagesRoot)) {
+            throw new IllegalArgumentException(image + " is not inside the annotated folder " + imagesRoot);
+        }
+        return imagesRoot.relativize(abs).toString().replace('\\', '/');
+    }
+
+    /** The image's immediate folder under the images root, or {@code null} for an image directly in it. */
+    private static String folderType(String key) {
+        int slash = key.lastIndexOf('/');
+        if (slash < 0) {
+            return null;
+        }
+        String parent = key.substring(0, slash);
+        int up = parent.lastIndexOf('/');
+        return up < 0 ? parent : parent.substring(up + 1);
+    }
+
+    private static String stem(String keyOrName) {
+        String name = keyOrName.substring(keyOrName.lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+}

@@ -1,0 +1,58 @@
+package dmdd.datasets.annotation;
+
+import dmdd.datasets.layout.MvtecCategory;
+import java.util.regex.Pattern;
+
+/**
+ * Names of defect types. A type names a folder ({@code ground_truth/<type>/}), so it must be a safe
+ * folder name on every operating system.
+ */
+public final class DefectTypes {
+    /** The type given to a defect when the user has not named one and the image's folder is no defect type. */
+    public static final String DEFAULT = "defect";
+
+    private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{N}_\\-]+( [\\p{L}\\p{N}_\\-]+)*");
+    private static final int MAX_LENGTH = 64;
+
+    private DefectTypes() {
+    }
+
+    /**
+     * Checks a defect type name.
+     *
+     * @param name the name the user typed
+     * @return the name, trimmed
+     * @throws IllegalArgumentException naming the problem when it cannot be a folder name or is {@code good}
+     */
+    public static String validate(String name) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty()) {
+            throw new IllegalArgumentException("a defect type needs a name");
+        }
+        if (n.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException("defect type '" + n + "' is longer than " + MAX_LENGTH + " characters");
+        }
+        if (n.equalsIgnoreCase(MvtecCategory.GOOD)) {
+            throw new IllegalArgumentException("'" + MvtecCategory.GOOD + "' is the folder of defect-free images, "
+                    + "not a defect type");
+        }
+        if (!ALLOWED.matcher(n).matches()) {
+            throw new IllegalArgumentException("defect type '" + n + "' may only hold letters, digits, '_', '-' "
+                    + "and single spaces (it becomes a folder name)");
+        }
+        return n;
+    }
+
+    /**
+     * @param name a candidate
+     * @return whether {@link #validate(String)} accepts it
+     */
+    public static boolean isValid(String name) {
+        try {
+            validate(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dmdd.datasets.annotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.ImageWriter;
+import dmdd.datasets.image.Mask;
+import dmdd.datasets.image.MaskIo;
+import dmdd.datasets.layout.MvtecCategory;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnnotationStoreTest {
+    @TempDir
+    Path dir;
+
+    static void image(Path file) throws IOException {
+        ImageWriter.writePng(new BufferedImage(16, 12, BufferedImage.TYPE_INT_RGB), file);
+    }
+
+    static Mask square(int x0, int y0, int size) {
+        boolean[] p = new boolean[16 * 12];
+        for (int y = y0; y < y0 + size; y++) {
+            for (int x = x0; x < x0 + size; x++) {
+                p[y * 16 + x] = true;
+            }
+        }
+        return Mask.of(16, 12, p);
+    }
+
+    @Test
+    void importedMvtecGroundTruthShowsAsAnnotationsAndEditsStayReadableByMvtecTools() throws IOException {
+        Path category = dir.resolve("bottle");
+        image(category.resolve("train/good/000.png"));
+        image(category.resolve("test/good/000.png"));
+        image(category.resolve("test/crack/000.png"));
+        MaskIo.write(square(2, 2, 4), category.resolve("ground_truth/crack/000_mask.png"));
+
+        AnnotationStore store = AnnotationStore.forMvtecCategory(category);
+        assertThat(store.load(category.resolve("test/good/000.png"))).isEqualTo(ImageAnnotation.OK);
+        ImageAnnotation crack = store.load(category.resolve("test/crack/000.png"));
+        assertThat(crack.label()).isEqualTo(Label.DEFECT);
+        assertThat(crack.defectType()).isEqualTo("crack");
+        assertThat(crack.mask()).isEqualTo(square(2, 2, 4));
+
+        store.save(category.resolve("test/crack/000.png"), ImageAnnotation.defect("crack", square(8, 4, 5)));
+        assertThat(MaskIo.read(category.resolve("ground_truth/crack/000_mask.png")))
+                .as("edited in place, the MVTec file").isEqualTo(square(8, 4, 5));
+        var loaded = MvtecCategory.open(category).loadTest(new ImageReader(64));
+        assertThat(loaded.skipped()).isEmpty();
+        assertThat(loaded.loaded().get(1).mask()).isEqualTo(square(8, 4, 5));
+
+        AnnotationStore reopened = AnnotationStore.forMvtecCategory(category);
+        assertThat(reopened.load(category.resolve("test/crack/000.png")).mask()).isEqualTo(square(8, 4, 5));
+    }
+
+    @Test
+    void unlabelledImagesGetTheirMaskUnderTheNamedTypeAndLoseItWhenLabelledOk() throws IOException {
+        Path inspect = dir.resolve("inspect");
+        Path gt = dir.resolve("ground_truth");
+        Path img = inspect.resolve("part-17.png");
+        image(img);
+        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        assertThat(store.load(img)).isEqualTo(ImageAnnotation.UNLABELLED);
+        assertThat(store.suggestedDefectType(img)).isEqualTo(DefectTypes.DEFAULT);
+
+        store.save(img, ImageAnnotation.defect("scratch", square(0, 0, 3)));
+        Path mask = gt.resolve("scratch/part-17_mask.png");
+        assertThat(MaskIo.read(mask)).isEqualTo(square(0, 0, 3));
+        assertThat(store.maskFile(img)).isEqualTo(mask);
+
+        store.save(img, ImageAnnotation.defect("dent", square(0, 0, 3)));
+        assertThat(mask).as("a changed type moves the mask").doesNotExist();
+        assertThat(gt.resolve("dent/part-17_mask.png")).exists();
+
+        store.save(img, ImageAnnotation.OK);
+        assertThat(gt.resolve("dent/part-17_mask.png")).doesNotExist();
+        AnnotationStore reopened = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        assertThat(reopened.load(img)).isEqualTo(ImageAnnotation.OK);
+        assertThat(reopened.defectTypes()).contains("scratch", "dent");
+    }
+
+    @Test
+    void aMaskNameTakenByAnotherImageIsNeverOverwritten() throws IOException {
+        Path inspect = dir.resolve("inspect");
+        Path gt = dir.resolve("ground_truth");
+        image(inspect.resolve("scratch/000.png"));
+        MaskIo.write(square(1, 1, 2), gt.resolve("scratch/000_mask.png"));
+        image(inspect.resolve("good/000.png"));
+        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+
+        store.save(inspect.resolve("good/000.png"), ImageAnnotation.defect("scratch", square(5, 5, 3)));
+        assertThat(MaskIo.read(gt.resolve("scratch/000_mask.png"))).isEqualTo(square(1, 1, 2));
+        assertThat(store.maskFile(inspect.resolve("good/000.png"))).isEqualTo(gt.resolve("scratch/good_000_mask.png"));
+        AnnotationStore reopened = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        assertThat(reopened.load(inspect.resolve("good/000.png")).mask()).isEqualTo(square(5, 5, 3));
+        assertThat(reopened.load(inspect.resolve("scratch/000.png")).mask()).isEqualTo(square(1, 1, 2));
+    }
+
+    @Test
+    void damagedOrForeignLabelsFilesAreReportedWithTheirName() throws IOException {
+        Path labels = dir.resolve("annotations.json");
+        Files.writeString(labels, "{\"format\": \"dmdd-annotations\", \"version\": 1, \"images\": {");
+        assertThatThrownBy(() -> AnnotationStore.open(dir, dir.resolve("gt"), labels))
+                .isInstanceOf(IOException.class).hasMessageContaining(labels.toString()).hasMessageContaining("damaged");
+        Files.writeString(labels, "{\"name\": \"something else\"}");
+        assertThatThrownBy(() -> AnnotationStore.open(dir, dir.resolve("gt"), labels))
+                .hasMessageContaining("not a DMDD annotations file");
+    }
+
+    @Test
+    void defectTypeNamesMustBeSafeFolderNames() {
+        assertThat(DefectTypes.validate("  broken wire ")).isEqualTo("broken wire");
+        assertThatThrownBy(() -> DefectTypes.validate("../x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DefectTypes.validate("good")).hasMessageContaining("defect-free");
+        assertThatThrownBy(() -> DefectTypes.validate(" ")).hasMessageContaining("name");
+    }
+
+    @Test
+    void imagesOutsideTheFolderAreRefused() throws IOException {
+        AnnotationStore store = AnnotationStore.open(dir.resolve("inspect"), dir.resolve("gt"), dir.resolve("a.json"));
+        assertThatThrownBy(() -> store.load(dir.resolve("other/x.png"))).hasMessageContaining("not inside");
+    }
+}
