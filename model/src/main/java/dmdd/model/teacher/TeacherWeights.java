@@ -58,28 +58,33 @@ public final class TeacherWeights {
      * A pinned weights file on the Hugging Face hub.
      *
      * @param repository hub repository, e.g. {@code timm/resnet18.tv_in1k}
+     * @param revision   the repository commit the file is taken from ({@code main} while unknown)
      * @param file       file in the repository
      * @param sha256     pinned SHA-256, or {@code null} while the pin is not known
      */
-    public record HubFile(String repository, String file, String sha256) {
+    public record HubFile(String repository, String revision, String file, String sha256) {
         /** @return the download URL */
         public URI uri() {
-            return URI.create("https://huggingface.co/" + repository + "/resolve/main/" + file);
+            return URI.create("https://huggingface.co/" + repository + "/resolve/" + revision + "/" + file);
         }
     }
 
     /**
-     * torchvision ResNet-18 ImageNet weights (timm {@code resnet18.tv_in1k}, BSD-3-Clause).
-     * PIN UNKNOWN: the SHA-256 could not be looked up where this was written (no network); until it
-     * is filled in, downloads and imports report the checksum they found instead of checking it.
+     * torchvision ResNet-18 ImageNet weights (timm {@code resnet18.tv_in1k}, BSD-3-Clause,
+     * 46,807,446 bytes). The revision and SHA-256 were taken from another project's pin of the
+     * same file; they could not be checked against the hub here (no network).
      */
-    public static final HubFile RESNET18_HUB = new HubFile("timm/resnet18.tv_in1k", "model.safetensors", null);
+    public static final HubFile RESNET18_HUB = new HubFile("timm/resnet18.tv_in1k",
+            "bbd144b3e5565108aad885f145491d11bc6ce807", "model.safetensors",
+            "694f673df6520a3158624e8a89af086f59923ee4cd7436fe5bc3bc71d295ad81");
     /**
      * torchvision WideResNet-50-2 ImageNet weights (timm {@code wide_resnet50_2.tv_in1k},
-     * BSD-3-Clause). PIN UNKNOWN, as for {@link #RESNET18_HUB}.
+     * BSD-3-Clause). PIN UNKNOWN: the SHA-256 could not be looked up where this was written; until
+     * it is filled in, downloads and imports are checked tensor by tensor only, and the reported
+     * origin says that the checksum was not checked (and what it was).
      */
     public static final HubFile WIDE_RESNET50_2_HUB =
-            new HubFile("timm/wide_resnet50_2.tv_in1k", "model.safetensors", null);
+            new HubFile("timm/wide_resnet50_2.tv_in1k", "main", "model.safetensors", null);
 
     private TeacherWeights() {
     }
@@ -190,8 +195,10 @@ public final class TeacherWeights {
             writeChecksumFile(cached);
         }
         String sha = WeightFiles.sha256(cached);
+        boolean unpinned = kind != BackboneKind.MOBILENET_V2 && hubFile(kind).sha256() == null;
         return new WeightsFile(cached, new WeightsOrigin(WeightsOrigin.Source.LOCAL_IMPORT, cached, sha,
-                describe(kind) + ", imported from " + source + " into " + cached));
+                describe(kind) + ", imported from " + source + " into " + cached
+                        + (unpinned ? " (SHA-256 " + sha + " not checked: no pin is recorded yet)" : "")));
     }
 
     /**

@@ -55,4 +55,19 @@ class TeachersLoadTest {
             assertThat(third.weightsOrigin().sha256()).isEqualTo(first.weightsOrigin().sha256());
         }
     }
+
+    @Test
+    void importsAConvertedFileForAnAirGappedMachine() throws IOException {
+        Path elsewhere = cache.resolve("usb-stick").resolve("weights.safetensors");
+        NsfwjsConverter.convert(Fixtures.nsfwjsTarball(), elsewhere);
+        Path weights = cache.resolve("weights");
+        try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
+            WeightsOrigin imported = Teachers.importWeights(BackboneKind.MOBILENET_V2, elsewhere, weights, manager);
+            assertThat(imported.source()).isEqualTo(WeightsOrigin.Source.LOCAL_IMPORT);
+            assertThat(imported.description()).contains(elsewhere.toString());
+            Backbone teacher = Teachers.load(BackboneKind.MOBILENET_V2, manager, weights, DownloadProgress.NONE);
+            assertThat(teacher.weightsOrigin().source()).isEqualTo(WeightsOrigin.Source.CACHE);
+            assertThat(teacher.weightsOrigin().sha256()).isEqualTo(imported.sha256());
+        }
+    }
 }

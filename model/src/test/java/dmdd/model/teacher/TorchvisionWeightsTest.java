@@ -124,16 +124,23 @@ class TorchvisionWeightsTest {
     }
 
     @Test
-    void importRejectsAMisfitAndKeepsTheCacheEmpty() throws IOException {
-        Path broken = dir.resolve("import-missing.safetensors");
-        writeFile(broken, tensors -> {
-            tensors.remove("conv1.weight");
-            return tensors;
-        });
+    void importOfTheWrongNetworksFileIsRejectedAndTheCacheStaysEmpty() {
+        // A ResNet-18 file offered as MobileNetV2 weights (no pin there: checked tensor by tensor).
         Path cache = dir.resolve("cache");
-        assertThatThrownBy(() -> Teachers.importWeights(BackboneKind.RESNET18, broken, cache, manager))
+        assertThatThrownBy(() -> Teachers.importWeights(BackboneKind.MOBILENET_V2, file, cache, manager))
                 .isInstanceOf(TeacherWeightsException.class)
-                .hasMessageContaining("tensor 'conv1.weight' is missing");
+                .hasMessageContaining("tensor 'Conv1/kernel' is missing");
+        assertThat(cache.resolve(TeacherWeights.cacheFileName(BackboneKind.MOBILENET_V2))).doesNotExist();
+    }
+
+    @Test
+    void importRejectsAFileThatIsNotThePinnedDownload() {
+        Path cache = dir.resolve("cache-pin");
+        assertThatThrownBy(() -> Teachers.importWeights(BackboneKind.RESNET18, file, cache, manager))
+                .isInstanceOf(TeacherWeightsException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("wrong checksum")
+                .hasMessageContaining(TeacherWeights.RESNET18_HUB.sha256());
         assertThat(cache.resolve(TeacherWeights.cacheFileName(BackboneKind.RESNET18))).doesNotExist();
     }
 
