@@ -60,6 +60,22 @@ public final class DmddNetworks {
         return new DmddNetworks(settings, levelChannels, student, segmenter);
     }
 
+    /**
+     * The device a block's weights live on: the student and segmenter are created where the
+     * teacher is, so choosing the device means loading the teacher there.
+     *
+     * @param block an initialised block
+     * @return its first parameter's device (the CPU for a block without parameters)
+     */
+    public static ai.djl.Device deviceOf(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().isInitialized()) {
+                return p.getValue().getArray().getDevice();
+            }
+        }
+        return ai.djl.Device.cpu();
+    }
+
     private static XavierInitializer heNormal() {
         return new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2f);
     }

@@ -75,7 +75,7 @@ public final class Inspector implements AutoCloseable {
      * @throws ModelFolderException when the weights cannot be loaded
      */
     public static Inspector open(ModelFolder model, Backbone teacher, int batchSize) throws ModelFolderException {
-        NDManager manager = DjlRuntime.engine().newBaseManager();
+        NDManager manager = DjlRuntime.engine().newBaseManager(DmddNetworks.deviceOf(teacher));
         try {
             return new Inspector(model.loadNetworks(manager), teacher, model.thresholds(), model, manager, batchSize);
         } catch (ModelFolderException | RuntimeException e) {

@@ -99,7 +99,7 @@ public final class DmddTrainer {
         List<RgbImage> images = resized(trainImages, settings.imageSize());
         int total = settings.totalSteps();
         Map<String, Double> lastLosses = Map.of();
-        try (NDManager root = engine.newBaseManager()) {
+        try (NDManager root = engine.newBaseManager(DmddNetworks.deviceOf(teacher))) {
             DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), root);
             ParameterOptimizer studentOpt = optimizer("optim/student", nets.studentParameters(),
                     settings.studentLearningRate(), root);
