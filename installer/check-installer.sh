@@ -121,6 +121,21 @@ for name in good.png defect.png; do
   say "scored $name: $line"
 done
 
+# --- the workstation window starts (on a virtual display, where Xvfb is installed) --------------------------
+if command -v xvfb-run >/dev/null; then
+  say "dmdd-inspector (the workstation) on a virtual display for 25 s"
+  set +e
+  env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 JAVA_TOOL_OPTIONS="-Duser.home=$home" \
+    xvfb-run -a -s "-screen 0 1280x800x24" timeout 25 "$launcher" > "$work/gui.log" 2>&1
+  gui_rc=$?
+  set -e
+  # 124: still running when the time was up, which is what a window waiting for its user does
+  [ "$gui_rc" = 124 ] || { tail -n 30 "$work/gui.log"; fail "the workstation ended by itself (exit code $gui_rc)"; }
+  if grep -n 'Exception\|^Error' "$work/gui.log"; then fail "the workstation logged an error"; fi
+else
+  say "xvfb-run not found: the workstation window is not checked"
+fi
+
 # --- nothing written into the installation; user data where the system expects it ---------------------------
 find "$app" -printf '%P %s %T@\n' | sort > "$scratch/install-after.txt"
 if ! diff -u "$scratch/install-before.txt" "$scratch/install-after.txt" > "$scratch/install.diff"; then
