@@ -118,6 +118,13 @@ class TorchvisionWeightsTest {
     }
 
     @Test
+    void fileThatIsNotSafetensorsIsAClearError() throws IOException {
+        Path junk = dir.resolve("junk.safetensors");
+        Files.write(junk, "this is not a weights file at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertMisfitLeavesNetworkUntouched(junk, null, "not a readable safetensors file");
+    }
+
+    @Test
     void wrongChecksumIsAnErrorAndNothingIsLoaded() throws IOException {
         String otherSha = "0".repeat(64);
         assertMisfitLeavesNetworkUntouched(file, otherSha, "wrong checksum");
