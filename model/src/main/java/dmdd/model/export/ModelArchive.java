@@ -1,0 +1,338 @@
+package dmdd.model.export;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dmdd.datasets.image.AtomicFiles;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.ModelFolderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A trained model as one {@code .zip} that another workstation imports: the model folder's files
+ * ({@value ModelFolder#DESCRIPTION} with settings, teacher, thresholds and training summary;
+ * {@value ModelFolder#WEIGHTS}) and a manifest {@value #MANIFEST} (archive format, application
+ * version, model format version, and the size and SHA-256 of every file).
+ *
+ * <p>Import refuses, with a message naming the file and the problem: a file that is not a zip or whose
+ * zip structure is damaged; a zip without the manifest (not a DMDD model); a newer archive format; an
+ * entry not listed in the manifest, with a path (zip-slip: {@code ../}, absolute, or a folder) or a
+ * wrong size or checksum; and a model folder that {@link ModelFolder#read} rejects. Files are unpacked
+ * into a temporary folder beside the target and checked there; only then does the folder replace the
+ * target, so a refused import leaves the existing model untouched.
+ */
+public final class ModelArchive {
+    /** Name of the manifest inside the zip. */
+    public static final String MANIFEST = "dmdd-model.json";
+    /** Value of the manifest's {@code format} field. */
+    public static final String FORMAT = "dmdd-model-archive";
+    /** Archive format version written and read. */
+    public static final int FORMAT_VERSION = 1;
+    /** The model folder files that travel in the archive. */
+    static final List<String> MODEL_FILES = List.of(ModelFolder.DESCRIPTION, ModelFolder.WEIGHTS);
+    /** Larger entries are refused (a zip bomb would otherwise fill the disk). */
+    static final long MAX_ENTRY_BYTES = 4L << 30;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private ModelArchive() {
+    }
+
+    /**
+     * A file listed in the manifest.
+     *
+     * @param size   bytes
+     * @param sha256 lower-case hex SHA-256
+     */
+    public record FileInfo(@JsonProperty("size") long size, @JsonProperty("sha256") String sha256) {
+    }
+
+    /**
+     * The manifest.
+     *
+     * @param format             {@link #FORMAT}
+     * @param formatVersion      {@link #FORMAT_VERSION}
+     * @param applicationVersion the version of the application that exported it
+     * @param modelFormatVersion {@link ModelFolder#FORMAT_VERSION} of the packed folder
+     * @param teacher            the teacher backbone the model needs
+     * @param exportedAt         ISO-8601 instant
+     * @param files              every packed file by name
+     */
+    public record Manifest(@JsonProperty("format") String format, @JsonProperty("formatVersion") int formatVersion,
+                           @JsonProperty("applicationVersion") String applicationVersion,
+                           @JsonProperty("modelFormatVersion") int modelFormatVersion,
+                           @JsonProperty("teacher") String teacher, @JsonProperty("exportedAt") String exportedAt,
+                           @JsonProperty("files") Map<String, FileInfo> files) {
+    }
+
+    /**
+     * Packs a trained model into a zip, atomically.
+     *
+     * @param modelDir           a model folder ({@link ModelFolder#read} must accept it)
+     * @param zip                the archive to write (replaced if it exists)
+     * @param applicationVersion written into the manifest
+     * @return the manifest written
+     * @throws IOException when the folder is no complete model or writing fails
+     */
+    public static Manifest export(Path modelDir, Path zip, String applicationVersion) throws IOException {
+        ModelFolder model = ModelFolder.read(modelDir);
+        Map<String, FileInfo> files = new LinkedHashMap<>();
+        for (String name : MODEL_FILES) {
+            Path file = modelDir.resolve(name);
+            files.put(name, new FileInfo(Files.size(file), sha256(file)));
+        }
+        Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, applicationVersion, ModelFolder.FORMAT_VERSION,
+                model.teacher().cliName(), Instant.now().toString(), files);
+        AtomicFiles.write(zip, out -> {
+            ZipOutputStream z = new ZipOutputStream(out);
+            // The manifest first, so a reader can tell what the zip is from its first entry.
+            z.putNextEntry(new ZipEntry(MANIFEST));
+            z.write(JSON.writeValueAsBytes(manifest));
+            z.closeEntry();
+            for (String name : MODEL_FILES) {
+                z.putNextEntry(new ZipEntry(name));
+                Files.copy(modelDir.resolve(name), z);
+                z.closeEntry();
+            }
+            z.finish();
+        });
+        return manifest;
+    }
+
+    /**
+     * Reads and checks an archive's manifest without unpacking.
+     *
+     * @param zip the archive
+     * @return its manifest
+     * @throws ModelArchiveException when the file is no readable DMDD model archive
+     */
+    public static Manifest inspect(Path zip) throws ModelArchiveException {
+        try (ZipFile z = openZip(zip)) {
+            return manifest(zip, z);
+        } catch (ModelArchiveException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ModelArchiveException(zip, zip + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Unpacks and checks an archive, then makes it the model in {@code modelDir} (replacing what was there).
+     *
+     * @param zip      the archive
+     * @param modelDir the model folder to create or replace
+     * @return the imported model
+     * @throws ModelArchiveException when the archive is refused (the existing model folder is then unchanged)
+     * @throws IOException           when the file system fails
+     */
+    public static ModelFolder importInto(Path zip, Path modelDir) throws IOException {
+        Path target = modelDir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path staging = parent.resolve(".import-" + UUID.randomUUID());
+        boolean done = false;
+        try (ZipFile z = openZip(zip)) {
+            Manifest manifest = manifest(zip, z);
+            Files.createDirectories(staging);
+            var entries = z.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (name.equals(MANIFEST)) {
+                    continue;
+                }
+                FileInfo info = manifest.files().get(name);
+                Path out = safeTarget(zip, staging, name);
+                if (info == null || entry.isDirectory()) {
+                    throw new ModelArchiveException(zip, zip + " holds '" + name
+                            + "', which its manifest does not list; the archive was altered");
+                }
+                if (info.size() > MAX_ENTRY_BYTES) {
+                    throw new ModelArchiveException(zip, zip + ": '" + name + "' claims " + info.size()
+                            + " bytes, more than a model file can be");
+                }
+                unpack(zip, z, entry, out, info);
+            }
+            for (String name : manifest.files().keySet()) {
+                if (!Files.isRegularFile(safeTarget(zip, staging, name))) {
+                    throw new ModelArchiveException(zip, zip + " is incomplete: '" + name
+                            + "' is listed in its manifest but missing");
+                }
+            }
+            try {
+                ModelFolder.read(staging);
+            } catch (ModelFolderException e) {
+                throw new ModelArchiveException(zip, zip + " does not hold a usable model: "
+                        + e.getMessage().replace(staging.toString(), "the archive"), e);
+            }
+            replaceFolder(staging, target);
+            done = true;
+        } finally {
+            if (!done) {
+                deleteTree(staging);
+            }
+        }
+        return ModelFolder.read(target);
+    }
+
+    private static ZipFile openZip(Path zip) throws ModelArchiveException {
+        if (!Files.isRegularFile(zip)) {
+            throw new ModelArchiveException(zip, "no model archive at " + zip);
+        }
+        try {
+            return new ZipFile(zip.toFile());
+        } catch (ZipException e) {
+            throw new ModelArchiveException(zip, zip + " is not a zip file or is damaged (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new ModelArchiveException(zip, zip + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Manifest manifest(Path zip, ZipFile z) throws ModelArchiveException {
+        ZipEntry entry = z.getEntry(MANIFEST);
+        if (entry == null) {
+            throw new ModelArchiveException(zip, zip + " is not a DMDD model archive (it has no " + MANIFEST
+                    + "); export models with 'Export model' or 'dmdd export --model-zip'");
+        }
+        Manifest m;
+        try (InputStream in = z.getInputStream(entry)) {
+            m = JSON.readValue(in.readNBytes(1 << 20), Manifest.class);
+        } catch (IOException e) {
+            throw new ModelArchiveException(zip, zip + " has a damaged manifest " + MANIFEST + ": " + e.getMessage(), e);
+        }
+        if (m == null || !FORMAT.equals(m.format())) {
+            throw new ModelArchiveException(zip, zip + " is not a DMDD model archive (its " + MANIFEST
+                    + " describes '" + (m == null ? null : m.format()) + "')");
+        }
+        if (m.formatVersion() > FORMAT_VERSION || m.formatVersion() < 1) {
+            throw new ModelArchiveException(zip, zip + " has archive format version " + m.formatVersion()
+                    + "; this DMDD Inspector reads version " + FORMAT_VERSION
+                    + (m.formatVersion() > FORMAT_VERSION ? " (it was exported by a newer version "
+                    + m.applicationVersion() + ")" : ""));
+        }
+        if (m.files() == null || !m.files().keySet().containsAll(MODEL_FILES)) {
+            throw new ModelArchiveException(zip, zip + " is incomplete: its manifest must list " + MODEL_FILES);
+        }
+        return m;
+    }
+
+    /** The file an entry unpacks to, refusing any name that could leave the staging folder (zip-slip). */
+    private static Path safeTarget(Path zip, Path staging, String name) throws ModelArchiveException {
+        boolean plain = !name.isEmpty() && !name.contains("/") && !name.contains("\\") && !name.contains(":")
+                && !name.equals(".") && !name.equals("..") && !name.startsWith(".");
+        Path out = staging.resolve(name).normalize();
+        if (!plain || !out.getParent().equals(staging)) {
+            throw new ModelArchiveException(zip, zip + " holds an entry with an unsafe path '" + name
+                    + "'; refused (a model archive holds plain file names only)");
+        }
+        return out;
+    }
+
+    private static void unpack(Path zip, ZipFile z, ZipEntry entry, Path out, FileInfo info) throws IOException {
+        MessageDigest sha = newSha256();
+        long written;
+        try (InputStream raw = z.getInputStream(entry);
+             DigestInputStream in = new DigestInputStream(raw, sha);
+             OutputStream os = Files.newOutputStream(out)) {
+            written = copyLimited(in, os, info.size());
+        } catch (ZipException e) {
+            throw new ModelArchiveException(zip, zip + " is damaged: '" + entry.getName() + "' cannot be unpacked ("
+                    + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Unexpected end of ZLIB")) {
+                throw new ModelArchiveException(zip, zip + " is damaged: '" + entry.getName() + "' is truncated", e);
+            }
+            throw e;
+        }
+        String actual = HexFormat.of().formatHex(sha.digest());
+        if (written != info.size() || !actual.equalsIgnoreCase(info.sha256())) {
+            throw new ModelArchiveException(zip, zip + " is damaged: '" + entry.getName() + "' has " + written
+                    + " bytes with checksum " + actual.substring(0, 12) + "..., the manifest says " + info.size()
+                    + " bytes with " + (info.sha256() == null ? "none" : info.sha256().substring(0,
+                    Math.min(12, info.sha256().length()))) + "...");
+        }
+    }
+
+    private static long copyLimited(InputStream in, OutputStream out, long expected) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > expected) {
+                // Longer than the manifest says: stop before a zip bomb fills the disk.
+                return total;
+            }
+            out.write(buf, 0, n);
+        }
+        return total;
+    }
+
+    private static void replaceFolder(Path staging, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling("." + target.getFileName() + ".replaced-" + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            if (old != null) {
+                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+            throw e;
+        }
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        MessageDigest sha = newSha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dmdd.model.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.RgbImage;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.TestImages;
+import dmdd.model.dmdd.TinyBackbone;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.infer.AnomalyMaps;
+import dmdd.model.infer.Inspector;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.train.TrainingJob;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Export a trained model as a zip, import it elsewhere, get identical scores; bad zips are refused clearly. */
+class ModelArchiveTest {
+    private static NDManager manager;
+    private static TinyBackbone teacher;
+    @TempDir
+    static Path shared;
+    private static Path modelDir;
+    private static Path zip;
+    private static List<RgbImage> normals;
+
+    @BeforeAll
+    static void trainAndExport() throws IOException {
+        DjlRuntime.engine();
+        manager = NDManager.newBaseManager();
+        teacher = TinyBackbone.create(manager);
+        normals = TestImages.stripes(6, 32, 3);
+        DmddSettings settings = DmddSettings.defaults().with(Map.of("imageSize", 32, "batchSize", 2,
+                "studentWidth", 8, "segmenterWidth", 8, "studentSteps", 2, "segmenterSteps", 2,
+                "asppRates", List.of(2), "validationFraction", 0.3, "threads", 1, "topK", 20));
+        modelDir = shared.resolve("workstation-a/model");
+        assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, modelDir, null, null,
+                false).completed()).isTrue();
+        zip = shared.resolve("exported.zip");
+        ModelArchive.export(modelDir, zip, "test-1.0");
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    @Test
+    void anImportedModelScoresExactlyLikeTheOriginal() throws IOException {
+        ModelArchive.Manifest manifest = ModelArchive.inspect(zip);
+        assertThat(manifest.applicationVersion()).isEqualTo("test-1.0");
+        assertThat(manifest.files()).containsOnlyKeys(ModelFolder.DESCRIPTION, ModelFolder.WEIGHTS);
+
+        Path imported = shared.resolve("workstation-b/model");
+        ModelFolder model = ModelArchive.importInto(zip, imported);
+        ModelFolder original = ModelFolder.read(modelDir);
+        assertThat(model.settings()).isEqualTo(original.settings());
+        assertThat(model.thresholds()).isEqualTo(original.thresholds());
+
+        List<RgbImage> images = List.of(normals.get(0), TestImages.paintRectangle(normals.get(1),
+                new java.util.Random(3)).augmented());
+        try (Inspector a = Inspector.open(modelDir, teacher); Inspector b = Inspector.open(imported, teacher)) {
+            List<AnomalyMaps> before = a.inspect(images);
+            List<AnomalyMaps> after = b.inspect(images);
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(after.get(i).score()).isEqualTo(before.get(i).score());
+                assertThat(after.get(i).fused()).isEqualTo(before.get(i).fused());
+            }
+        }
+    }
+
+    @Test
+    void importReplacesAnExistingModelAndARefusedImportLeavesItAlone(@TempDir Path tmp) throws IOException {
+        Path target = tmp.resolve("model");
+        ModelArchive.importInto(zip, target);
+        byte[] weights = Files.readAllBytes(target.resolve(ModelFolder.WEIGHTS));
+        Path notZip = Files.writeString(tmp.resolve("notes.zip"), "these are my notes");
+        assertThatThrownBy(() -> ModelArchive.importInto(notZip, target))
+                .isInstanceOf(ModelArchiveException.class).hasMessageContaining("not a zip file");
+        assertThat(Files.readAllBytes(target.resolve(ModelFolder.WEIGHTS))).isEqualTo(weights);
+        ModelArchive.importInto(zip, target);
+        assertThat(Files.readAllBytes(target.resolve(ModelFolder.WEIGHTS))).isEqualTo(weights);
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model", "notes.zip");
+        }
+    }
+
+    @Test
+    void damagedForeignAndUnsafeArchivesAreRefusedWithTheReason(@TempDir Path tmp) throws IOException {
+        byte[] good = Files.readAllBytes(zip);
+
+        Path truncated = tmp.resolve("truncated.zip");
+        Files.write(truncated, java.util.Arrays.copyOf(good, good.length / 2));
+        assertThatThrownBy(() -> ModelArchive.importInto(truncated, tmp.resolve("m1")))
+                .isInstanceOf(ModelArchiveException.class).hasMessageContaining(truncated.toString())
+                .hasMessageContaining("damaged");
+
+        Path foreign = tmp.resolve("holiday.zip");
+        writeZip(foreign, Map.of("photo.txt", "sun".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> ModelArchive.importInto(foreign, tmp.resolve("m2")))
+                .hasMessageContaining("not a DMDD model archive");
+
+        Path newer = tmp.resolve("newer.zip");
+        writeZip(newer, Map.of(ModelArchive.MANIFEST, ("{\"format\":\"dmdd-model-archive\",\"formatVersion\":7,"
+                + "\"applicationVersion\":\"9.0\",\"files\":{}}").getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> ModelArchive.importInto(newer, tmp.resolve("m3")))
+                .hasMessageContaining("format version 7").hasMessageContaining("newer version 9.0");
+
+        // Same manifest, but the weights entry replaced by other bytes: checksum mismatch.
+        Path altered = tmp.resolve("altered.zip");
+        String manifest = readEntry(ModelArchive.MANIFEST);
+        writeZip(altered, Map.of(ModelArchive.MANIFEST, manifest.getBytes(StandardCharsets.UTF_8),
+                ModelFolder.DESCRIPTION, readEntry(ModelFolder.DESCRIPTION).getBytes(StandardCharsets.UTF_8),
+                ModelFolder.WEIGHTS, new byte[] {1, 2, 3}));
+        assertThatThrownBy(() -> ModelArchive.importInto(altered, tmp.resolve("m4")))
+                .hasMessageContaining("is damaged").hasMessageContaining(ModelFolder.WEIGHTS);
+
+        // Zip-slip: an entry that would unpack outside the model folder, even when the manifest lists it.
+        Path slip = tmp.resolve("slip.zip");
+        String slipManifest = manifest.replace("\"" + ModelFolder.WEIGHTS + "\"", "\"../evil.sh\"");
+        writeZip(slip, Map.of(ModelArchive.MANIFEST, slipManifest.getBytes(StandardCharsets.UTF_8),
+                "../evil.sh", "rm -rf /".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> ModelArchive.importInto(slip, tmp.resolve("sub/m5")))
+                .isInstanceOf(ModelArchiveException.class);
+        assertThat(tmp.resolve("evil.sh")).doesNotExist();
+        assertThat(tmp.resolve("sub/evil.sh")).doesNotExist();
+
+        Path slip2 = tmp.resolve("slip2.zip");
+        writeZip(slip2, Map.of(ModelArchive.MANIFEST, manifest.getBytes(StandardCharsets.UTF_8),
+                "../../evil.sh", "x".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> ModelArchive.importInto(slip2, tmp.resolve("sub/m6")))
+                .hasMessageContaining("unsafe path");
+        assertThat(tmp.resolve("sub/m6")).doesNotExist();
+    }
+
+    private static String readEntry(String name) throws IOException {
+        try (var z = new java.util.zip.ZipFile(zip.toFile())) {
+            return new String(z.getInputStream(z.getEntry(name)).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void writeZip(Path file, Map<String, byte[]> entries) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream z = new ZipOutputStream(out)) {
+            for (var e : new java.util.TreeMap<>(entries).entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+    }
+}
