@@ -49,11 +49,11 @@ class MobileNetV2NsfwjsTest {
     @ParameterizedTest
     @ValueSource(strings = {"coffee.png", "astronaut.png", "chelsea.png"})
     void classifiesRealPhotosAsNeutralLikeNsfwjs(String photo) throws IOException {
-        // nsfwjs divides by 255 and resizes bilinearly to 224 x 224 (aspect ratio not kept).
-        RgbImage input = new ImageReader(1024).read(Fixtures.skimagePhoto(photo))
-                .resize(NSFWJS_INPUT_SIZE, NSFWJS_INPUT_SIZE);
+        // nsfwjs divides by 255, then tf.image.resizeBilinear(224 x 224, alignCorners = true).
+        RgbImage image = new ImageReader(4096).read(Fixtures.skimagePhoto(photo));
+        float[] input = resizeAlignCorners(image, NSFWJS_INPUT_SIZE);
         try (NDManager batch = manager.newSubManager()) {
-            NDArray x = batch.create(input.chw(), new Shape(1, 3, NSFWJS_INPUT_SIZE, NSFWJS_INPUT_SIZE));
+            NDArray x = batch.create(input, new Shape(1, 3, NSFWJS_INPUT_SIZE, NSFWJS_INPUT_SIZE));
             NDList out = classifier.features(x);
             float[] probabilities = out.get(3).toFloatArray();
             assertThat(probabilities).hasSize(MobileNetV2.NSFWJS_CLASSES.length);
@@ -92,6 +92,31 @@ class MobileNetV2NsfwjsTest {
                     .isEqualTo(new Shape(96, 1, 3, 3));
             assertThat(find(tensors, "dense_1/kernel").getShape()).isEqualTo(new Shape(256, 1280));
         }
+    }
+
+    /** TensorFlow's bilinear resize with aligned corners, as nsfwjs calls it; CHW output. */
+    private static float[] resizeAlignCorners(RgbImage image, int size) {
+        float[] out = new float[3 * size * size];
+        float sx = (image.width() - 1f) / (size - 1);
+        float sy = (image.height() - 1f) / (size - 1);
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < size; y++) {
+                float fy = y * sy;
+                int y0 = (int) fy;
+                int y1 = Math.min(y0 + 1, image.height() - 1);
+                float wy = fy - y0;
+                for (int x = 0; x < size; x++) {
+                    float fx = x * sx;
+                    int x0 = (int) fx;
+                    int x1 = Math.min(x0 + 1, image.width() - 1);
+                    float wx = fx - x0;
+                    float top = image.get(c, x0, y0) * (1 - wx) + image.get(c, x1, y0) * wx;
+                    float bottom = image.get(c, x0, y1) * (1 - wx) + image.get(c, x1, y1) * wx;
+                    out[(c * size + y) * size + x] = top * (1 - wy) + bottom * wy;
+                }
+            }
+        }
+        return out;
     }
 
     private static NDArray find(NDList tensors, String name) {
