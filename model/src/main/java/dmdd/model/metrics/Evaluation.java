@@ -89,6 +89,46 @@ public final class Evaluation {
                 imageF1.orNull(), imageScores.size(), seconds, maps, notes);
     }
 
+    /**
+     * The image-level ROC curve of the image scores (for charts; same ranking as {@link #report}).
+     *
+     * @param maxPoints at most this many points (at least 2)
+     * @return the curve; empty when the test set lacks good or defective images
+     */
+    public Curve imageRocCurve(int maxPoints) {
+        return Auroc.curve(RankedScores.of(imageScores(), imageLabels()), maxPoints);
+    }
+
+    /**
+     * The pixel-level ROC curve of the fused map over the whole test set (for charts).
+     *
+     * @param maxPoints at most this many points (at least 2)
+     * @return the curve; empty when there is no defect or no normal pixel
+     */
+    public Curve pixelRocCurve(int maxPoints) {
+        return Auroc.curve(RankedScores.of(fused.toArray(), groundTruth.labels()), maxPoints);
+    }
+
+    /**
+     * The per-region-overlap curve of the fused map up to FPR 0.3, the curve whose area is the AUPRO.
+     *
+     * @param maxPoints at most this many points (at least 2)
+     * @return the curve; empty when undefined
+     */
+    public Curve proCurve(int maxPoints) {
+        return Aupro.curve(fused.toArray(), groundTruth, Aupro.DEFAULT_FPR_LIMIT, maxPoints);
+    }
+
+    /** @return the image scores in the order the images were added */
+    public float[] imageScores() {
+        return imageScores.toArray();
+    }
+
+    /** @return per image in the order added, whether its mask has a defect pixel */
+    public boolean[] imageLabels() {
+        return Arrays.copyOf(imageLabels, imageScores.size());
+    }
+
     private static MetricValue note(Map<String, String> notes, String key, MetricValue value) {
         if (!value.isDefined()) {
             notes.put(key, value.reason());
