@@ -119,6 +119,18 @@ public final class AnnotationStore {
         return open(category.resolve("test"), category.resolve("ground_truth"), category.resolve(LABELS_FILE));
     }
 
+    /**
+     * Opens the annotations of a workstation project: its {@code inspect/} images, {@code ground_truth/}
+     * masks and {@code annotations.json} in the project folder (the layout in docs/ARCHITECTURE.md).
+     *
+     * @param project the project folder
+     * @return the store
+     * @throws IOException when the labels file exists but cannot be read
+     */
+    public static AnnotationStore forProject(Path project) throws IOException {
+        return open(project.resolve("inspect"), project.resolve("ground_truth"), project.resolve(LABELS_FILE));
+    }
+
     private void load() throws IOException {
         if (!Files.exists(labelsFile)) {
             return;

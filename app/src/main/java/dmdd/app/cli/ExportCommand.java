@@ -1,0 +1,182 @@
+package dmdd.app.cli;
+
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.annotation.AnnotationStore;
+import dmdd.datasets.annotation.ImageAnnotation;
+import dmdd.datasets.image.ImageFiles;
+import dmdd.model.export.AnnotatedInspection;
+import dmdd.model.export.Measurement;
+import dmdd.model.export.ModelArchive;
+import dmdd.model.export.ResultsExporter;
+import dmdd.model.infer.Inspector;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.metrics.EvaluationReport;
+import dmdd.model.teacher.Teachers;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code export}: inspects annotated images and writes results.csv, heatmap and overlay PNGs and a
+ * self-contained HTML report; and/or packs the model as one zip for another workstation.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Inspect images and export results.csv (file, score, verdict, threshold, annotated_label), "
+                + "heatmaps and overlays (maps/), and report.html; and/or pack the model as one .zip.",
+            "Images and annotations come from a workstation project (--project: inspect/, ground_truth/, "
+                + "annotations.json), an MVTec AD category (--data/--category: test/, ground_truth/), or a "
+                + "plain folder (--images, no annotations)."})
+final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Source source;
+
+    /** Where the images come from. */
+    static final class Source {
+        @Option(names = "--project", paramLabel = "DIR", description = "a workstation project folder")
+        Path project;
+
+        @ArgGroup(exclusive = false)
+        Mvtec mvtec;
+
+        @Option(names = "--images", paramLabel = "DIR", description = "a folder of images (no annotations)")
+        Path images;
+    }
+
+    /** An MVTec AD category. */
+    static final class Mvtec {
+        @Option(names = "--data", required = true, paramLabel = "ROOT", description = "dataset root in the MVTec AD layout")
+        Path data;
+
+        @Option(names = "--category", required = true, paramLabel = "NAME", description = "category folder under ROOT")
+        String category;
+    }
+
+    @Option(names = "--model", paramLabel = "MODEL_DIR", description = "a model saved by train (default: the project's model/)")
+    Path model;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for results.csv, maps/ and report.html")
+    Path out;
+
+    @Option(names = "--model-zip", paramLabel = "FILE", description = "also pack the model into this .zip")
+    Path modelZip;
+
+    @Option(names = "--no-maps", description = "skip the heatmap and overlay PNGs")
+    boolean noMaps;
+
+    @Option(names = "--no-html", description = "skip report.html")
+    boolean noHtml;
+
+    @Option(names = "--worst", paramLabel = "N", defaultValue = "12",
+            description = "highest-scoring images shown in the report (default: ${DEFAULT-VALUE})")
+    int worst;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (out == null && modelZip == null) {
+            throw new CliException("nothing to export: give --out DIR (results) and/or --model-zip FILE (the model)");
+        }
+        if (worst < 0) {
+            throw new CliException("--worst must be 0 or more, got " + worst);
+        }
+        Path modelDir = model != null ? CliInputs.existingFolder(model, "--model")
+                : source != null && source.project != null ? CliInputs.existingFolder(source.project, "--project")
+                        .resolve("model") : null;
+        if (modelDir == null) {
+            throw new CliException("--model MODEL_DIR is required (or --project DIR, whose model/ is used)");
+        }
+        ModelFolder folder = ModelFolder.read(modelDir);
+        if (modelZip != null) {
+            Path zip = CliInputs.outputFile(modelZip, "--model-zip");
+            ModelArchive.Manifest manifest = ModelArchive.export(modelDir, zip, VersionProvider.applicationVersion());
+            stdout.printf(Locale.ROOT, "model packed into %s (%s teacher, %d files)%n", zip, manifest.teacher(),
+                    manifest.files().size());
+        }
+        if (out == null) {
+            return 0;
+        }
+        if (source == null) {
+            throw new CliException("--out needs images: give --project DIR, --data ROOT --category NAME, or --images DIR");
+        }
+        Path outDir = CliInputs.outputFolder(out, "--out");
+        String title;
+        List<AnnotatedInspection.Item> items = new ArrayList<>();
+        if (source.images != null) {
+            Path dir = CliInputs.existingFolder(source.images, "--images");
+            title = dir.getFileName().toString();
+            for (Path f : ImageFiles.listRecursively(dir)) {
+                items.add(new AnnotatedInspection.Item(f, dir.relativize(f).toString().replace('\\', '/'),
+                        ImageAnnotation.UNLABELLED));
+            }
+        } else {
+            AnnotationStore store;
+            if (source.project != null) {
+                Path project = CliInputs.existingFolder(source.project, "--project");
+                title = project.getFileName().toString();
+                store = AnnotationStore.forProject(project);
+            } else {
+                Path category = CliInputs.mvtecCategory(source.mvtec.data, source.mvtec.category, true);
+                title = category.getFileName().toString();
+                store = AnnotationStore.forMvtecCategory(category);
+            }
+            if (java.nio.file.Files.isDirectory(store.imagesRoot())) {
+                for (Path f : ImageFiles.listRecursively(store.imagesRoot())) {
+                    items.add(new AnnotatedInspection.Item(f, store.imagesRoot().relativize(f).toString()
+                            .replace('\\', '/'), store.load(f)));
+                }
+            }
+        }
+        if (items.isEmpty()) {
+            throw new CliException("no images to inspect");
+        }
+        ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(),
+                new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160));
+        ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
+        AnnotatedInspection.Result result;
+        try (NDManager manager = NDManager.newBaseManager();
+             Inspector inspector = Inspector.open(folder, Teachers.load(folder.teacher(), manager),
+                     Inspector.DEFAULT_BATCH)) {
+            result = AnnotatedInspection.run(inspector, items,
+                    (item, image, maps) -> exporter.add(item.name(), image, maps, item.annotation().label()),
+                    (done, total) -> bar.update(done, total, "images", null), null);
+        }
+        result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
+        exporter.finish(title, result.measurement(), result.note());
+        report(stdout, result, outDir);
+        return 0;
+    }
+
+    private static void report(PrintWriter out, AnnotatedInspection.Result result, Path outDir) throws IOException {
+        long ng = result.outcomes().stream().filter(AnnotatedInspection.Outcome::defective).count();
+        out.printf(Locale.ROOT, "%d images: %d NG, %d OK; results in %s%n", result.outcomes().size(), ng,
+                result.outcomes().size() - ng, outDir);
+        Measurement m = result.measurement();
+        if (m == null) {
+            out.println("no metrics: " + result.note());
+            return;
+        }
+        EvaluationReport r = m.report();
+        out.printf(Locale.ROOT, "image AUROC %s  pixel AUROC %s  AUPRO %s  F1@threshold %s  (%d labelled images)%n",
+                fmt(r.imageAuroc()), fmt(r.pixelAuroc()), fmt(r.aupro()),
+                fmt(Double.isFinite(m.f1AtThreshold()) ? m.f1AtThreshold() : null), r.testImages());
+        out.printf(Locale.ROOT, "missed defects %d, false alarms %d%n", result.missedDefects().size(),
+                result.falseAlarms().size());
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,58 @@
+package dmdd.app.cli;
+
+import dmdd.model.export.ModelArchive;
+import dmdd.model.infer.ModelFolder;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code import-model}: installs a model zip made by {@code export --model-zip} (or the workstation). */
+@Command(name = "import-model", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Import a model .zip exported on another workstation into a model folder or a project.",
+            "A damaged, foreign or newer-format zip is refused and the existing model is left as it was."})
+final class ImportModelCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "ZIP", description = "the model archive")
+    Path zip;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    /** Where the model goes. */
+    static final class Target {
+        @Option(names = "--model", paramLabel = "MODEL_DIR", description = "the model folder to create or replace")
+        Path model;
+
+        @Option(names = "--project", paramLabel = "DIR", description = "a workstation project (its model/ is replaced)")
+        Path project;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path modelDir;
+        if (target.model != null) {
+            modelDir = target.model.toAbsolutePath().normalize();
+            if (java.nio.file.Files.isRegularFile(modelDir)) {
+                throw new CliException("--model " + target.model + ": is a file, not a folder");
+            }
+        } else {
+            modelDir = CliInputs.existingFolder(target.project, "--project").resolve("model");
+        }
+        ModelArchive.Manifest manifest = ModelArchive.inspect(zip);
+        ModelFolder model = ModelArchive.importInto(zip, modelDir);
+        spec.commandLine().getOut().printf(Locale.ROOT,
+                "imported model into %s: %s teacher, %d px, %d training steps, image threshold %.6g "
+                        + "(exported by DMDD Inspector %s)%n", modelDir, model.teacher().cliName(),
+                model.settings().imageSize(), model.training().steps(), model.thresholds().image(),
+                manifest.applicationVersion());
+        return 0;
+    }
+}

@@ -1,0 +1,80 @@
+package dmdd.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.testing.TinyModel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code export} and {@code import-model} end to end on the tiny sample category. */
+class ExportCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void exportThenImportTheModelElsewhereGivesIdenticalScores() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path data = tiny.category().getParent();
+        String category = tiny.category().getFileName().toString();
+        Path zip = tmp.resolve("line-3.zip");
+        CliRun first = CliRun.of("export", "--data", data.toString(), "--category", category,
+                "--model", tiny.model().toString(), "--out", tmp.resolve("a").toString(), "--model-zip", zip.toString());
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("model packed into").contains("image AUROC");
+
+        List<String> csv = Files.readAllLines(tmp.resolve("a/results.csv"));
+        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,annotated_label");
+        // 2 good + 3 defect types x 2 in the tiny sample; MVTec ground truth becomes the annotated label.
+        assertThat(csv).hasSize(9);
+        assertThat(csv).anyMatch(l -> l.startsWith("good/000.png,") && l.endsWith(",ok"));
+        assertThat(csv).anyMatch(l -> l.startsWith("hole/000.png,") && l.endsWith(",defect"));
+        assertThat(tmp.resolve("a/maps/hole_000_fused_overlay.png")).exists();
+        assertThat(Files.readString(tmp.resolve("a/report.html"))).contains("Image AUROC").contains("<svg");
+
+        Path otherWorkstation = tmp.resolve("workstation-b/model");
+        CliRun imported = CliRun.of("import-model", zip.toString(), "--model", otherWorkstation.toString());
+        assertThat(imported.code()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("imported model into");
+
+        CliRun second = CliRun.of("export", "--data", data.toString(), "--category", category,
+                "--model", otherWorkstation.toString(), "--out", tmp.resolve("b").toString(), "--no-maps", "--no-html");
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(Files.readAllLines(tmp.resolve("b/results.csv"))).isEqualTo(csv);
+        assertThat(tmp.resolve("b/maps")).doesNotExist();
+        assertThat(tmp.resolve("b/report.html")).doesNotExist();
+    }
+
+    @Test
+    void foreignOrDamagedZipsAreRefusedInOneLine() throws IOException {
+        Path foreign = tmp.resolve("photos.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(foreign))) {
+            z.putNextEntry(new ZipEntry("a.txt"));
+            z.write("x".getBytes(StandardCharsets.UTF_8));
+            z.closeEntry();
+        }
+        CliRun r = CliRun.of("import-model", foreign.toString(), "--model", tmp.resolve("m").toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.errLines()).isEqualTo(1);
+        assertThat(r.err()).contains("not a DMDD model archive");
+        assertThat(tmp.resolve("m")).doesNotExist();
+
+        Path text = Files.writeString(tmp.resolve("model.zip"), "not a zip");
+        CliRun damaged = CliRun.of("import-model", text.toString(), "--model", tmp.resolve("m").toString());
+        assertThat(damaged.code()).isNotZero();
+        assertThat(damaged.err()).contains("not a zip file or is damaged");
+    }
+
+    @Test
+    void exportNeedsSomethingToDo() {
+        CliRun r = CliRun.of("export", "--model", tmp.toString());
+        assertThat(r.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(r.err()).contains("nothing to export");
+    }
+}
