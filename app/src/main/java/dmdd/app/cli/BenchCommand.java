@@ -1,7 +1,30 @@
 package dmdd.app.cli;
 
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.sample.SampleDataset;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.infer.Inspector;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.teacher.Backbone;
+import dmdd.model.teacher.Teachers;
+import dmdd.model.train.DmddTrainer;
+import dmdd.model.train.Synthesis;
+import dmdd.model.train.TrainingListener;
+import dmdd.model.train.TrainingProgress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +33,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench}: measures a saved model's speed and memory on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measure inference images/s and ms/image at batch 1 and 8, training steps/s and peak memory.")
+        description = {"Measure inference images/s and ms/image at batch 1 and 8, training steps/s (each stage, with "
+                + "the model's settings) and peak memory.",
+            "Runs on generated normal surfaces at the model's input size unless --images is given."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -22,22 +47,114 @@ final class BenchCommand implements Callable<Integer> {
     DeviceOption device;
 
     @Option(names = "--images", paramLabel = "DIR",
-            description = "images to run on (default: generated images at the model's input size)")
+            description = "images to run on (default: generated normal surfaces at the model's input size)")
     Path images;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "10",
-            description = "time spent on each measurement (default: ${DEFAULT-VALUE})")
+            description = "time spent on each inference measurement (default: ${DEFAULT-VALUE})")
     double seconds;
+
+    @Option(names = "--train-steps", paramLabel = "N", defaultValue = "4",
+            description = "training steps timed per stage, after one warm-up step; 0 skips (default: ${DEFAULT-VALUE})")
+    int trainSteps;
 
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
             throw new CliException("--seconds " + seconds + ": must be positive");
         }
-        CliInputs.existingFolder(model, "--model");
-        if (images != null) {
-            CliInputs.images(images, "--images");
+        if (trainSteps < 0) {
+            throw new CliException("--train-steps " + trainSteps + ": must not be negative");
         }
-        throw new CliException("benchmarking is not available in this build yet");
+        CliInputs.existingFolder(model, "--model");
+        List<Path> files = images == null ? List.of() : CliInputs.images(images, "--images");
+        ModelFolder folder = ModelFolder.read(model);
+        DmddSettings settings = folder.settings();
+        int side = settings.imageSize();
+        List<RgbImage> inputs = new ArrayList<>();
+        if (files.isEmpty()) {
+            for (int i = 0; i < 16; i++) {
+                inputs.add(SampleDataset.normalSurface(side, 1000 + i));
+            }
+        } else {
+            ImageReader reader = new ImageReader(Math.max(2 * side, 1024));
+            for (Path f : files.subList(0, Math.min(files.size(), 16))) {
+                inputs.add(reader.read(f));
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        out.printf(Locale.ROOT, "%s model, %s teacher, %d px input, %d threads available%n", settings.method().cliName(),
+                folder.teacher().cliName(), side, Runtime.getRuntime().availableProcessors());
+        PeakMemory.resetHeapPeak();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Backbone teacher = Teachers.load(folder.teacher(), manager);
+            for (int batch : new int[] {1, 8}) {
+                try (Inspector inspector = Inspector.open(folder, teacher, batch)) {
+                    err.println("timing inference at batch " + batch + " for " + seconds + " s");
+                    err.flush();
+                    inspector.inspect(inputs.subList(0, Math.min(batch, inputs.size()))); // warm-up
+                    long t0 = System.nanoTime();
+                    long done = 0;
+                    int at = 0;
+                    while (System.nanoTime() - t0 < seconds * 1e9) {
+                        List<RgbImage> chunk = new ArrayList<>(batch);
+                        for (int k = 0; k < batch; k++) {
+                            chunk.add(inputs.get(at++ % inputs.size()));
+                        }
+                        inspector.inspect(chunk);
+                        done += batch;
+                    }
+                    double s = (System.nanoTime() - t0) / 1e9;
+                    out.printf(Locale.ROOT, "inference batch %d: %.2f images/s, %.1f ms/image (%d images in %.1f s)%n",
+                            batch, done / s, 1000 * s / done, done, s);
+                    out.flush();
+                }
+            }
+            if (trainSteps > 0) {
+                timeTraining(settings, teacher, inputs, out, err);
+            }
+        }
+        out.printf(Locale.ROOT, "peak memory: Java heap %s", PeakMemory.format(PeakMemory.heapPeakBytes()));
+        OptionalLong rss = PeakMemory.residentPeakBytes();
+        out.println(rss.isPresent() ? ", process resident (heap + libtorch) " + PeakMemory.format(rss.getAsLong()) : "");
+        return 0;
+    }
+
+    /** Trains a throw-away copy with the model's settings for a few steps per stage, in a temporary folder. */
+    private void timeTraining(DmddSettings settings, Backbone teacher, List<RgbImage> inputs, PrintWriter out,
+                              PrintWriter err) throws IOException {
+        int steps = trainSteps + 1;
+        DmddSettings s = settings.with(Map.of("studentSteps", steps, "segmenterSteps", settings.isDmdd() ? steps : 0,
+                "checkpointInterval", 1_000_000));
+        long[] stageStart = new long[3];
+        long[] stageEnd = new long[3];
+        TrainingListener timer = new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                long now = System.nanoTime();
+                if (p.stageStep() == 1) {
+                    stageStart[p.stage()] = now; // after the warm-up step
+                }
+                stageEnd[p.stage()] = now;
+            }
+        };
+        Path tmp = Files.createTempDirectory("dmdd-bench");
+        try {
+            err.println("timing " + trainSteps + " training steps per stage (batch " + s.batchSize() + ")");
+            err.flush();
+            new DmddTrainer(s, teacher, Synthesis.forSettings(s)::synthesize)
+                    .train(inputs, tmp, timer, () -> false, false, null);
+        } finally {
+            try (Stream<Path> walk = Files.walk(tmp)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        for (int stage = 1; stage <= (settings.isDmdd() ? 2 : 1); stage++) {
+            double sec = (stageEnd[stage] - stageStart[stage]) / 1e9;
+            out.printf(Locale.ROOT, "training stage %d (%s): %.3f steps/s, %.2f s/step, %.2f images/s%n", stage,
+                    stage == 1 ? "student" : "segmenter", trainSteps / sec, sec / trainSteps,
+                    trainSteps * s.batchSize() / sec);
+        }
     }
 }

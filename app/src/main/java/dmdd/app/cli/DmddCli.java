@@ -54,11 +54,22 @@ public final class DmddCli implements Runnable {
      * @return the exit code: 0 success, {@link #EXIT_FAILURE}, {@link #EXIT_USAGE}
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        quietLibraries();
         CommandLine cl = create(out, err);
         int code = cl.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Libraries' INFO logs (DJL announcing its thread counts) are noise on a command line; warnings
+     * stay. A level set by the user with -Dorg.slf4j.simpleLogger.defaultLogLevel wins.
+     */
+    private static void quietLibraries() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
     }
 
     /**

@@ -1,7 +1,32 @@
 package dmdd.app.cli;
 
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.layout.ImportReport;
+import dmdd.datasets.layout.LoadedImage;
+import dmdd.datasets.layout.MvtecCategory;
+import dmdd.datasets.layout.Split;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.BackboneKind;
+import dmdd.model.teacher.Teachers;
+import dmdd.model.train.DmddTrainer;
+import dmdd.model.train.Synthesis;
+import dmdd.model.train.TrainingListener;
+import dmdd.model.train.TrainingProgress;
+import dmdd.model.train.TrainingResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,6 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a DMDD (or baseline) model on ROOT/NAME/train/good and save it to MODEL_DIR.")
 final class TrainCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Spec
     CommandSpec spec;
 
@@ -38,39 +65,144 @@ final class TrainCommand implements Callable<Integer> {
     BackboneKind backbone;
 
     @Option(names = "--steps", paramLabel = "N",
-            description = "training steps in all (DMDD splits them between student and segmentation network "
-                    + "as the settings' defaults do; default: the settings' default)")
+            description = "training steps in all; DMDD splits them between the student and the segmentation "
+                    + "network in the settings' proportion (default: the settings' steps)")
     Integer steps;
 
     @Option(names = "--image-size", paramLabel = "PX", description = "network input side, a multiple of 32 "
-            + "(default: the settings' default)")
+            + "(default: the settings' size)")
     Integer imageSize;
 
-    @Option(names = "--seed", paramLabel = "S", description = "random seed (default: the settings' default)")
+    @Option(names = "--seed", paramLabel = "S", description = "random seed (default: the settings' seed)")
     Long seed;
 
-    @Option(names = "--batch", paramLabel = "N", description = "images per step (default: the settings' default)")
+    @Option(names = "--batch", paramLabel = "N", description = "images per step (default: the settings' batch)")
     Integer batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "CPU threads (default: all processors)")
+    @Option(names = "--threads", paramLabel = "N", description = "CPU threads, 0 = all (default: the settings')")
     Integer threads;
+
+    @Option(names = "--settings", paramLabel = "FILE", description = "a DMDD settings JSON file (absent fields keep "
+            + "their defaults); the options above override it")
+    Path settingsFile;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", mapFallbackValue = "",
+            description = "change any setting by name, e.g. --set topK=50 --set asppRates=[2,4,6]")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--resume", description = "continue from the checkpoint in MODEL_DIR (same settings)")
+    boolean resume;
 
     @Override
     public Integer call() throws Exception {
-        if (steps != null && steps < 1) {
-            throw new CliException("--steps " + steps + ": must be at least 1");
+        DmddSettings settings = settings();
+        Path categoryDir = CliInputs.mvtecCategory(data, category, false);
+        Path modelDir = CliInputs.outputFolder(out, "--out");
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+
+        ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(new ImageReader(
+                Math.max(settings.imageSize() * 2, 512)));
+        loaded.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
+        if (loaded.loaded().isEmpty()) {
+            throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
         }
-        if (imageSize != null && (imageSize < 32 || imageSize % 32 != 0)) {
-            throw new CliException("--image-size " + imageSize + ": must be a multiple of 32, at least 32");
+        // The validation images are held out of training: thresholds fitted on them are honest.
+        Split<LoadedImage> split = Split.of(loaded.loaded(), settings.validationFraction(), settings.seed());
+        List<RgbImage> images = split.train().stream().map(LoadedImage::image).toList();
+        List<RgbImage> validation = split.validation().stream().map(LoadedImage::image).toList();
+        stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d images of %s (%d held out for thresholds): "
+                        + "%d steps at %d px, batch %d%n", settings.method().cliName(), settings.backbone(), images.size(),
+                categoryDir, validation.size(), settings.totalSteps(), settings.imageSize(), settings.batchSize());
+        stdout.flush();
+        DjlRuntime.engine();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Backbone teacher = Teachers.load(settings.backboneKind(), manager);
+            DmddTrainer trainer = new DmddTrainer(settings, teacher, Synthesis.forSettings(settings)::synthesize);
+            ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
+            TrainingResult result = trainer.train(images, modelDir, listener(bar, err), () -> false, resume,
+                    ModelSaving.finisher(teacher, images.size(), validation, images, modelDir, err));
+            stdout.printf(Locale.ROOT, "trained %d steps in %s; model saved to %s%n", result.completedSteps(),
+                    ProgressBar.format(Duration.ofMillis(Math.round(result.seconds() * 1000))), modelDir);
         }
-        if (batch != null && batch < 1) {
-            throw new CliException("--batch " + batch + ": must be at least 1");
+        return 0;
+    }
+
+    /** Defaults, then the settings file, then --set, then the named options. */
+    DmddSettings settings() throws IOException {
+        DmddSettings s = DmddSettings.defaults();
+        if (settingsFile != null) {
+            if (!Files.isRegularFile(settingsFile)) {
+                throw new CliException("--settings " + settingsFile + ": no such file");
+            }
+            try {
+                s = DmddSettings.fromJson(Files.readString(settingsFile));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--settings " + settingsFile + ": " + e.getMessage());
+            }
         }
-        if (threads != null && threads < 0) {
-            throw new CliException("--threads " + threads + ": must not be negative");
+        Map<String, Object> changes = new LinkedHashMap<>();
+        overrides.forEach((k, v) -> changes.put(k, parseValue(v)));
+        changes.put("method", method.name());
+        changes.put("backbone", backbone.cliName());
+        if (imageSize != null) {
+            changes.put("imageSize", imageSize);
         }
-        CliInputs.mvtecCategory(data, category, false);
-        CliInputs.outputFolder(out, "--out");
-        throw new CliException("training is not available in this build yet");
+        if (seed != null) {
+            changes.put("seed", seed);
+        }
+        if (batch != null) {
+            changes.put("batchSize", batch);
+        }
+        if (threads != null) {
+            changes.put("threads", threads);
+        }
+        if (steps != null) {
+            if (steps < 1) {
+                throw new CliException("--steps " + steps + ": must be at least 1");
+            }
+            if (method == MethodChoice.baseline) {
+                changes.put("studentSteps", steps);
+            } else {
+                DmddSettings base = s;
+                int sum = base.studentSteps() + base.segmenterSteps();
+                int student = sum == 0 ? steps / 2 : (int) Math.round((double) steps * base.studentSteps() / sum);
+                changes.put("studentSteps", Math.max(1, Math.min(steps - 1, student)));
+                changes.put("segmenterSteps", Math.max(steps > 1 ? 1 : 0, steps - Math.max(1, Math.min(steps - 1, student))));
+            }
+        }
+        try {
+            return s.with(changes);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage().replaceFirst("^bad setting: ", ""));
+        }
+    }
+
+    /** A JSON literal when it parses as one (numbers, booleans, lists), otherwise the text itself. */
+    private static Object parseValue(String v) {
+        try {
+            return JSON.readValue(v, Object.class);
+        } catch (IOException e) {
+            return v;
+        }
+    }
+
+    private static TrainingListener listener(ProgressBar bar, PrintWriter err) {
+        return new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                Double loss = p.losses().get("total");
+                String detail = String.format(Locale.ROOT, "%s %d/%d  loss %s  %.1f img/s", p.stageName(), p.stageStep(),
+                        p.stageSteps(), loss == null ? "-" : String.format(Locale.ROOT, "%.4f", loss), p.imagesPerSecond());
+                bar.update(p.completedSteps(), p.totalSteps(), detail,
+                        p.etaSeconds() > 0 ? Duration.ofSeconds(Math.round(p.etaSeconds())) : null);
+            }
+
+            @Override
+            public void onMessage(String message) {
+                err.println(message);
+                err.flush();
+            }
+        };
     }
 }

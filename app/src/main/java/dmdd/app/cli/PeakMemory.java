@@ -1,0 +1,66 @@
+package dmdd.app.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * Peak memory of this process. The Java heap's peak comes from the memory pools; the native memory of
+ * libtorch (where the tensors live) is only visible in the process's resident set, read from
+ * {@code /proc/self/status} (VmHWM, the high-water mark) on Linux.
+ */
+final class PeakMemory {
+    private PeakMemory() {
+    }
+
+    /** Forgets the heap peaks so far (the resident high-water mark cannot be reset). */
+    static void resetHeapPeak() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    /** @return the sum of the heap pools' peak usage, in bytes */
+    static long heapPeakBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** @return the process's peak resident set in bytes, when the OS reports it */
+    static OptionalLong residentPeakBytes() {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return OptionalLong.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return OptionalLong.of(Long.parseLong(parts[0]) * 1024);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * @param bytes a size
+     * @return e.g. {@code 512 MiB}
+     */
+    static String format(long bytes) {
+        return bytes >= 10L << 30 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
+    }
+}
