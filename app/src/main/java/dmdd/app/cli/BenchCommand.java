@@ -5,6 +5,7 @@ import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.sample.SampleDataset;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.teacher.Backbone;
@@ -87,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s model, %s teacher, %d px input, %d threads available%n", settings.method().cliName(),
                 folder.teacher().cliName(), side, Runtime.getRuntime().availableProcessors());
         PeakMemory.resetHeapPeak();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
             Backbone teacher = Teachers.load(folder.teacher(), manager);
             for (int batch : new int[] {1, 8}) {
                 try (Inspector inspector = Inspector.open(folder, teacher, batch)) {

@@ -9,6 +9,7 @@ import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.datasets.layout.MvtecCategory;
 import dmdd.datasets.layout.MvtecCategory.LoadedTestSample;
+import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
@@ -73,7 +74,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Evaluation evaluation = new Evaluation();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
             Backbone teacher = Teachers.load(folder.teacher(), manager);
             try (Inspector inspector = Inspector.open(folder, teacher, Inspector.DEFAULT_BATCH)) {
                 List<LoadedTestSample> all = test.loaded();

@@ -6,6 +6,7 @@ import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.image.UnreadableImageException;
+import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
@@ -70,7 +71,7 @@ final class InferCommand implements Callable<Integer> {
         int defective = 0;
         int unreadable = 0;
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
             Backbone teacher = Teachers.load(folder.teacher(), manager);
             try (Inspector inspector = Inspector.open(folder, teacher, Inspector.DEFAULT_BATCH)) {
                 for (int i = 0; i < files.size(); i += Inspector.DEFAULT_BATCH) {

@@ -7,14 +7,13 @@ import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.datasets.layout.LoadedImage;
 import dmdd.datasets.layout.MvtecCategory;
-import dmdd.datasets.layout.Split;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DeviceChoice;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.BackboneKind;
 import dmdd.model.teacher.Teachers;
-import dmdd.model.train.DmddTrainer;
-import dmdd.model.train.Synthesis;
+import dmdd.model.train.TrainingJob;
 import dmdd.model.train.TrainingListener;
 import dmdd.model.train.TrainingProgress;
 import dmdd.model.train.TrainingResult;
@@ -107,21 +106,18 @@ final class TrainCommand implements Callable<Integer> {
         if (loaded.loaded().isEmpty()) {
             throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
         }
-        // The validation images are held out of training: thresholds fitted on them are honest.
-        Split<LoadedImage> split = Split.of(loaded.loaded(), settings.validationFraction(), settings.seed());
-        List<RgbImage> images = split.train().stream().map(LoadedImage::image).toList();
-        List<RgbImage> validation = split.validation().stream().map(LoadedImage::image).toList();
-        stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d images of %s (%d held out for thresholds): "
-                        + "%d steps at %d px, batch %d%n", settings.method().cliName(), settings.backbone(), images.size(),
-                categoryDir, validation.size(), settings.totalSteps(), settings.imageSize(), settings.batchSize());
+        List<RgbImage> images = loaded.loaded().stream().map(LoadedImage::image).toList();
+        stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%.0f %% held out for the "
+                        + "thresholds): %d steps at %d px, batch %d%n", settings.method().cliName(), settings.backbone(),
+                images.size(), categoryDir, 100 * settings.validationFraction(), settings.totalSteps(),
+                settings.imageSize(), settings.batchSize());
         stdout.flush();
-        DjlRuntime.engine();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        DeviceChoice choice = device.choose(err);
+        try (NDManager manager = DjlRuntime.engine().newBaseManager(choice.device())) {
             Backbone teacher = Teachers.load(settings.backboneKind(), manager);
-            DmddTrainer trainer = new DmddTrainer(settings, teacher, Synthesis.forSettings(settings)::synthesize);
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-            TrainingResult result = trainer.train(images, modelDir, listener(bar, err), () -> false, resume,
-                    ModelSaving.finisher(teacher, images.size(), validation, images, modelDir, err));
+            TrainingResult result = TrainingJob.run(settings, images, teacher, modelDir, listener(bar, err),
+                    () -> false, resume);
             stdout.printf(Locale.ROOT, "trained %d steps in %s; model saved to %s%n", result.completedSteps(),
                     ProgressBar.format(Duration.ofMillis(Math.round(result.seconds() * 1000))), modelDir);
         }

@@ -1,0 +1,163 @@
+package dmdd.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.sample.SampleDataset;
+import dmdd.model.infer.ModelFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line end to end, in-process, on the tiny sample dataset (64 px, a few steps):
+ * train -> eval JSON -> infer PNGs and CSV -> bench, plus failures on a real model folder.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliEndToEndTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+    static String category;
+    static Path model;
+
+    @BeforeAll
+    static void trainOnce() throws IOException {
+        Path dir = SampleDataset.generateTiny(tmp.resolve("data"));
+        data = dir.getParent();
+        category = dir.getFileName().toString();
+        model = tmp.resolve("model");
+        CliRun r = CliRun.of("train", "--data", data.toString(), "--category", category, "--out", model.toString(),
+                "--image-size", "64", "--steps", "4", "--batch", "2", "--seed", "7", "--device", "cpu");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("model saved to");
+        assertThat(r.err()).contains("100%");
+    }
+
+    @Test
+    @Order(1)
+    void trainWritesAModelFolderWithTheRequestedSettings() throws IOException {
+        ModelFolder m = ModelFolder.read(model);
+        assertThat(m.settings().imageSize()).isEqualTo(64);
+        assertThat(m.settings().totalSteps()).isEqualTo(4);
+        assertThat(m.settings().seed()).isEqualTo(7);
+        assertThat(m.teacher().cliName()).isEqualTo("mobilenetv2");
+        assertThat(m.training().validationImages()).isPositive();
+    }
+
+    @Test
+    @Order(2)
+    void evalWritesEveryKeyWithSaneValues() throws IOException {
+        Path json = tmp.resolve("eval/result.json");
+        CliRun r = CliRun.of("eval", "--data", data.toString(), "--category", category, "--model", model.toString(),
+                "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        List<String> keys = new ArrayList<>();
+        j.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
+                "test_images", "seconds", "maps");
+        for (String k : new String[] {"image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max"}) {
+            assertThat(j.get(k).isNumber()).as(k).isTrue();
+            assertThat(j.get(k).asDouble()).as(k).isBetween(0.0, 1.0);
+        }
+        // 2 good + 3 defect types x 2 images in the tiny sample.
+        assertThat(j.get("test_images").asInt()).isEqualTo(8);
+        assertThat(j.get("seconds").asDouble()).isPositive();
+        for (String map : new String[] {"normality", "abnormality", "fused"}) {
+            assertThat(j.get("maps").get(map).get("pixel_auroc").asDouble()).as(map).isBetween(0.0, 1.0);
+            assertThat(j.get("maps").get(map).get("aupro").asDouble()).as(map).isBetween(0.0, 1.0);
+        }
+        assertThat(r.out()).contains("pixel AUROC").contains("AUPRO@0.3").contains(json.toString());
+    }
+
+    @Test
+    @Order(3)
+    void inferWritesThreeHeatmapsAnOverlayAndTheCsv() throws IOException {
+        Path images = data.resolve(category).resolve("test/hole");
+        Path out = tmp.resolve("infer");
+        CliRun r = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        ImageReader reader = new ImageReader(4096);
+        RgbImage source = reader.read(images.resolve("000.png"));
+        for (String kind : new String[] {"normality", "abnormality", "fused", "overlay"}) {
+            RgbImage png = reader.read(out.resolve("000." + kind + ".png"));
+            assertThat(png.width()).as(kind).isEqualTo(source.width());
+        }
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold");
+        assertThat(csv).hasSize(3);
+        double threshold = ModelFolder.read(model).thresholds().image();
+        for (String line : csv.subList(1, 3)) {
+            String[] f = line.split(",");
+            assertThat(f[0]).matches("00[01]\\.png");
+            assertThat(f[2]).isIn("normal", "defective");
+            assertThat(Double.parseDouble(f[3])).isCloseTo(threshold, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(f[2]).isEqualTo(Double.parseDouble(f[1]) > threshold ? "defective" : "normal");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void anUnreadableImageIsReportedAndTheOthersStillInspected() throws IOException {
+        Path images = Files.createDirectories(tmp.resolve("mixed"));
+        Files.copy(data.resolve(category).resolve("test/good/000.png"), images.resolve("ok.png"));
+        Files.writeString(images.resolve("broken.png"), "not a png");
+        Path out = tmp.resolve("mixed-out");
+        CliRun r = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out", out.toString());
+        assertThat(r.code()).isEqualTo(DmddCli.EXIT_FAILURE);
+        assertThat(r.err()).contains("broken.png").contains("1 of 2 images could not be read").doesNotContain("\tat ");
+        assertThat(out.resolve("ok.fused.png")).exists();
+        assertThat(Files.readString(out.resolve("results.csv"))).contains("broken.png,,unreadable,");
+    }
+
+    @Test
+    @Order(5)
+    void benchReportsSpeedAndMemory() {
+        CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("inference batch 1:").contains("inference batch 8:").contains("ms/image")
+                .contains("training stage 1 (student):").contains("training stage 2 (segmenter):")
+                .contains("peak memory: Java heap");
+    }
+
+    @Test
+    @Order(6)
+    void aFolderThatIsNotAModelIsOneLine() throws IOException {
+        Path notModel = Files.createDirectories(tmp.resolve("not-a-model"));
+        CliRun r = CliRun.of("eval", "--data", data.toString(), "--category", category, "--model", notModel.toString(),
+                "--json", tmp.resolve("x.json").toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.errLines()).isEqualTo(1);
+        assertThat(r.err()).contains("model.json").doesNotContain("\tat ");
+    }
+
+    @Test
+    @Order(7)
+    void theBaselineTrainsAndEvaluatesToo() throws IOException {
+        Path baseline = tmp.resolve("baseline");
+        CliRun t = CliRun.of("train", "--data", data.toString(), "--category", category, "--out", baseline.toString(),
+                "--method", "baseline", "--image-size", "64", "--steps", "3", "--batch", "2");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(ModelFolder.read(baseline).settings().isDmdd()).isFalse();
+        Path json = tmp.resolve("baseline.json");
+        CliRun e = CliRun.of("eval", "--data", data.toString(), "--category", category, "--model", baseline.toString(),
+                "--json", json.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        // One branch, no segmenter: the three maps are the same map.
+        assertThat(j.get("maps").get("fused").get("pixel_auroc").asDouble())
+                .isEqualTo(j.get("maps").get("normality").get("pixel_auroc").asDouble());
+    }
+}
