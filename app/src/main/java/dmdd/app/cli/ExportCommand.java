@@ -132,12 +132,7 @@ final class ExportCommand implements Callable<Integer> {
                 title = category.getFileName().toString();
                 store = AnnotationStore.forMvtecCategory(category);
             }
-            if (java.nio.file.Files.isDirectory(store.imagesRoot())) {
-                for (Path f : ImageFiles.listRecursively(store.imagesRoot())) {
-                    items.add(new AnnotatedInspection.Item(f, store.imagesRoot().relativize(f).toString()
-                            .replace('\\', '/'), store.load(f)));
-                }
-            }
+            items.addAll(AnnotatedInspection.items(store));
         }
         if (items.isEmpty()) {
             throw new CliException("no images to inspect");
@@ -155,12 +150,13 @@ final class ExportCommand implements Callable<Integer> {
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
         exporter.finish(title, result.measurement(), result.note());
-        report(stdout, result, outDir);
+        report(stdout, result, outDir, folder.thresholds().image());
         return 0;
     }
 
-    private static void report(PrintWriter out, AnnotatedInspection.Result result, Path outDir) throws IOException {
-        long ng = result.outcomes().stream().filter(AnnotatedInspection.Outcome::defective).count();
+    private static void report(PrintWriter out, AnnotatedInspection.Result result, Path outDir, double threshold)
+            throws IOException {
+        long ng = result.outcomes().stream().filter(o -> o.defectiveAt(threshold)).count();
         out.printf(Locale.ROOT, "%d images: %d NG, %d OK; results in %s%n", result.outcomes().size(), ng,
                 result.outcomes().size() - ng, outDir);
         Measurement m = result.measurement();
@@ -172,8 +168,8 @@ final class ExportCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "image AUROC %s  pixel AUROC %s  AUPRO %s  F1@threshold %s  (%d labelled images)%n",
                 fmt(r.imageAuroc()), fmt(r.pixelAuroc()), fmt(r.aupro()),
                 fmt(Double.isFinite(m.f1AtThreshold()) ? m.f1AtThreshold() : null), r.testImages());
-        out.printf(Locale.ROOT, "missed defects %d, false alarms %d%n", result.missedDefects().size(),
-                result.falseAlarms().size());
+        out.printf(Locale.ROOT, "missed defects %d, false alarms %d%n", result.missedDefects(threshold).size(),
+                result.falseAlarms(threshold).size());
     }
 
     private static String fmt(Double v) {

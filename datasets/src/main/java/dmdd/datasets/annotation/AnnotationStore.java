@@ -210,6 +210,26 @@ public final class AnnotationStore {
     }
 
     /**
+     * An image's label and defect type without reading its mask (cheap enough for a list of thousands).
+     *
+     * @param image an image inside the images folder
+     * @return its annotation with {@code mask == null}
+     */
+    public synchronized ImageAnnotation loadLabel(Path image) {
+        String key = key(image);
+        Entry entry = entries.get(key);
+        if (entry == null) {
+            String folder = folderType(key);
+            if (MvtecCategory.GOOD.equals(folder)) {
+                return ImageAnnotation.OK;
+            }
+            return folder == null || !DefectTypes.isValid(folder) ? ImageAnnotation.UNLABELLED
+                    : ImageAnnotation.defect(folder, null);
+        }
+        return new ImageAnnotation(entry.label(), entry.defectType(), null);
+    }
+
+    /**
      * The type a newly defective image gets: its folder when that is a defect type, otherwise {@link DefectTypes#DEFAULT}.
      *
      * @param image an image inside the images folder

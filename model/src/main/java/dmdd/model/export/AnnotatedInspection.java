@@ -1,6 +1,8 @@
 package dmdd.model.export;
 
+import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.annotation.ImageAnnotation;
+import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.Mask;
@@ -8,6 +10,7 @@ import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
+import dmdd.model.metrics.ConfusionMatrix;
 import dmdd.model.metrics.Evaluation;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,18 +46,31 @@ public final class AnnotatedInspection {
      *
      * @param item      the input
      * @param score     image score
-     * @param defective the model's verdict at the image threshold
      * @param evaluated whether it entered the metrics
      */
-    public record Outcome(Item item, double score, boolean defective, boolean evaluated) {
-        /** @return labelled defective but passed by the model */
-        public boolean missedDefect() {
-            return evaluated && item.annotation().label() == Label.DEFECT && !defective;
+    public record Outcome(Item item, double score, boolean evaluated) {
+        /**
+         * @param threshold an image threshold
+         * @return the verdict at that threshold (defective when the score is above it, as {@code Thresholds})
+         */
+        public boolean defectiveAt(double threshold) {
+            return score > threshold;
         }
 
-        /** @return labelled OK but flagged by the model */
-        public boolean falseAlarm() {
-            return evaluated && item.annotation().label() == Label.OK && defective;
+        /**
+         * @param threshold an image threshold
+         * @return labelled defective (and evaluated) but passed at that threshold
+         */
+        public boolean missedDefectAt(double threshold) {
+            return evaluated && item.annotation().label() == Label.DEFECT && !defectiveAt(threshold);
+        }
+
+        /**
+         * @param threshold an image threshold
+         * @return labelled OK but flagged at that threshold
+         */
+        public boolean falseAlarmAt(double threshold) {
+            return evaluated && item.annotation().label() == Label.OK && defectiveAt(threshold);
         }
     }
 
@@ -85,20 +101,62 @@ public final class AnnotatedInspection {
      *
      * @param outcomes    one per readable image, in input order
      * @param skipped     unreadable images with the reason
-     * @param measurement metrics against the annotations, {@code null} when no image could be evaluated
-     * @param note        why there is no measurement, or {@code null}
+     * @param measurement metrics against the annotations at the model's image threshold, {@code null} when
+     *                    no image could be evaluated
+     * @param note        why there is no measurement or what it leaves out, or {@code null}
      */
     public record Result(List<Outcome> outcomes, List<ImportReport.Skipped> skipped, Measurement measurement,
                          String note) {
-        /** @return evaluated images labelled defective that the model passed */
-        public List<Outcome> missedDefects() {
-            return outcomes.stream().filter(Outcome::missedDefect).toList();
+        /**
+         * @param threshold an image threshold
+         * @return evaluated images labelled defective that pass at that threshold
+         */
+        public List<Outcome> missedDefects(double threshold) {
+            return outcomes.stream().filter(o -> o.missedDefectAt(threshold)).toList();
         }
 
-        /** @return evaluated images labelled OK that the model flagged */
-        public List<Outcome> falseAlarms() {
-            return outcomes.stream().filter(Outcome::falseAlarm).toList();
+        /**
+         * @param threshold an image threshold
+         * @return evaluated images labelled OK that are flagged at that threshold
+         */
+        public List<Outcome> falseAlarms(double threshold) {
+            return outcomes.stream().filter(o -> o.falseAlarmAt(threshold)).toList();
         }
+
+        /**
+         * The image confusion matrix at another threshold than the model's (a threshold the user moved),
+         * from the same image scores the measurement used.
+         *
+         * @param threshold an image threshold
+         * @return the counts over the evaluated images
+         */
+        public ConfusionMatrix confusionAt(double threshold) {
+            List<Outcome> evaluated = outcomes.stream().filter(Outcome::evaluated).toList();
+            float[] scores = new float[evaluated.size()];
+            boolean[] labels = new boolean[evaluated.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = (float) evaluated.get(i).score();
+                labels[i] = evaluated.get(i).item().annotation().label() == Label.DEFECT;
+            }
+            return ConfusionMatrix.at(scores, labels, Math.nextUp(threshold));
+        }
+    }
+
+    /**
+     * The images of an annotation store with their annotations, named by their path inside its images folder.
+     *
+     * @param store the annotations
+     * @return every image below the store's images folder, sorted by path
+     * @throws IOException when a folder cannot be listed or a mask cannot be read
+     */
+    public static List<Item> items(AnnotationStore store) throws IOException {
+        List<Item> items = new ArrayList<>();
+        if (java.nio.file.Files.isDirectory(store.imagesRoot())) {
+            for (Path f : ImageFiles.listRecursively(store.imagesRoot())) {
+                items.add(new Item(f, store.imagesRoot().relativize(f).toString().replace('\\', '/'), store.load(f)));
+            }
+        }
+        return items;
     }
 
     /**
@@ -157,7 +215,7 @@ public final class AnnotatedInspection {
                             : Mask.empty(m.width(), m.height());
                     evaluation.add((float) m.score(), m.normality(), m.abnormality(), m.fused(), mask);
                 }
-                outcomes.add(new Outcome(item, m.score(), inspector.thresholds().isDefective(m), evaluated));
+                outcomes.add(new Outcome(item, m.score(), evaluated));
                 if (sink != null) {
                     sink.accept(item, inputs.get(k), m);
                 }

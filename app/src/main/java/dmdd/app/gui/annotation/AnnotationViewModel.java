@@ -1,0 +1,600 @@
+package dmdd.app.gui.annotation;
+
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.datasets.annotation.AnnotationEditor;
+import dmdd.datasets.annotation.AnnotationStore;
+import dmdd.datasets.annotation.DefectTypes;
+import dmdd.datasets.annotation.EditableMask;
+import dmdd.datasets.annotation.ImageAnnotation;
+import dmdd.datasets.annotation.Label;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.RgbImage;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State of the annotation screen, without any JavaFX node (tested without a window): the list of images
+ * with their labels, the current image, its mask editor (brush, eraser, polygon, start from the model's
+ * prediction), label and defect type, undo/redo per image (kept while the project is open), and saving:
+ * every finished change is queued to an {@link AnnotationSaver} at once. Coordinates are image pixels.
+ */
+public final class AnnotationViewModel {
+    /** Largest image side read for annotation; bigger files are subsampled and their masks saved at that size. */
+    public static final int MAX_SIDE = 4096;
+    /** Smallest and largest brush radius in image pixels. */
+    public static final double MIN_RADIUS = 1;
+    /** Largest brush radius in image pixels. */
+    public static final double MAX_RADIUS = 200;
+
+    /** The painting tools. */
+    public enum Tool {
+        /** Paints defect pixels. */
+        BRUSH,
+        /** Removes defect pixels. */
+        ERASER,
+        /** Click corners, then close to fill. */
+        POLYGON
+    }
+
+    /**
+     * The model's fused map for an image, for "start from the model's prediction".
+     *
+     * @param fused          row-major fused map
+     * @param width          map width
+     * @param height         map height
+     * @param pixelThreshold pixels above it are defect
+     */
+    public record Prediction(float[] fused, int width, int height, float pixelThreshold) {
+    }
+
+    /** Runs the model on one image (called on a background thread). */
+    @FunctionalInterface
+    public interface PredictionSource {
+        /**
+         * @param projectFolder the project
+         * @param image         the image file
+         * @return the prediction
+         * @throws Exception when there is no model or the image cannot be inspected
+         */
+        Prediction predict(Path projectFolder, Path image) throws Exception;
+    }
+
+    /** Reads an image for display and annotation (called on a background thread). */
+    @FunctionalInterface
+    public interface ImageLoader {
+        /**
+         * @param file the image file
+         * @return the pixels
+         * @throws Exception when the file cannot be read
+         */
+        RgbImage load(Path file) throws Exception;
+    }
+
+    /**
+     * One image in the list.
+     *
+     * @param file       the image file
+     * @param name       its path inside the project's inspect folder
+     * @param label      its label
+     * @param defectType its defect type or {@code null}
+     */
+    public record Entry(Path file, String name, Label label, String defectType) {
+    }
+
+    /**
+     * A polygon corner.
+     *
+     * @param x column in image pixels
+     * @param y row in image pixels
+     */
+    public record Point(double x, double y) {
+    }
+
+    private final BackgroundWork background;
+    private final Executor saveExecutor;
+    private final ImageLoader loader;
+    private final PredictionSource predictions;
+    private final ObservableList<Entry> entries = FXCollections.observableArrayList();
+    private final ObservableList<String> defectTypes = FXCollections.observableArrayList();
+    private final ObservableList<Point> polygon = FXCollections.observableArrayList();
+    private final IntegerProperty selectedIndex = new SimpleIntegerProperty(-1);
+    private final ObjectProperty<RgbImage> image = new SimpleObjectProperty<>();
+    private final ObjectProperty<Label> label = new SimpleObjectProperty<>(Label.UNLABELLED);
+    private final StringProperty defectType = new SimpleStringProperty(DefectTypes.DEFAULT);
+    private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(Tool.BRUSH);
+    private final DoubleProperty brushRadius = new SimpleDoubleProperty(8);
+    private final BooleanProperty canUndo = new SimpleBooleanProperty();
+    private final BooleanProperty canRedo = new SimpleBooleanProperty();
+    private final BooleanProperty busy = new SimpleBooleanProperty();
+    private final IntegerProperty maskRevision = new SimpleIntegerProperty();
+    private final StringProperty status = new SimpleStringProperty("");
+    private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
+    private final Map<Path, AnnotationEditor> editors = new HashMap<>();
+    private AnnotationSaver saver;
+    private AnnotationEditor editor;
+    private Path current;
+    private String chosenType;
+    private int loadGeneration;
+
+    /**
+     * @param background   runs file and model work off the UI thread
+     * @param saveExecutor a single-threaded executor for saves ({@code Runnable::run} in tests)
+     * @param loader       reads images
+     * @param predictions  runs the model for "start from prediction"
+     */
+    public AnnotationViewModel(BackgroundWork background, Executor saveExecutor, ImageLoader loader,
+                               PredictionSource predictions) {
+        this.background = background;
+        this.saveExecutor = saveExecutor;
+        this.loader = loader;
+        this.predictions = predictions;
+        brushRadius.addListener((obs, old, r) -> {
+            double clamped = Math.max(MIN_RADIUS, Math.min(MAX_RADIUS, r.doubleValue()));
+            if (clamped != r.doubleValue()) {
+                brushRadius.set(clamped);
+            }
+        });
+    }
+
+    /** @return the default image loader (the datasets reader, up to {@link #MAX_SIDE}) */
+    public static ImageLoader defaultLoader() {
+        ImageReader reader = new ImageReader(MAX_SIDE);
+        return reader::read;
+    }
+
+    /**
+     * Shows a project's images to inspect (opening its annotations in the background).
+     *
+     * @param folder the project folder
+     * @param images its images to inspect, in display order
+     */
+    public void show(Path folder, List<Path> images) {
+        flush();
+        Path previous = projectFolder.get();
+        boolean sameProject = folder.equals(previous) && saver != null;
+        projectFolder.set(folder);
+        if (!sameProject) {
+            editors.clear();
+            editor = null;
+            current = null;
+            saver = null;
+            image.set(null);
+            entries.clear();
+            selectedIndex.set(-1);
+        }
+        busy.set(true);
+        background.run(() -> {
+            AnnotationStore store = sameProject ? saver.store() : AnnotationStore.forProject(folder);
+            List<Entry> list = images.stream().map(file -> entry(store, file)).toList();
+            return new Object[] {store, list, store.defectTypes()};
+        }, result -> {
+            busy.set(false);
+            if (!folder.equals(projectFolder.get())) {
+                return;
+            }
+            AnnotationStore store = (AnnotationStore) result[0];
+            if (saver == null || saver.store() != store) {
+                saver = new AnnotationSaver(store, saveExecutor,
+                        e -> background.onUiThread(() -> status.set(text("annotation.saveFailed", e.getMessage()))));
+            }
+            @SuppressWarnings("unchecked")
+            List<Entry> list = (List<Entry>) result[1];
+            @SuppressWarnings("unchecked")
+            List<String> types = (List<String>) result[2];
+            Path keep = current;
+            entries.setAll(list);
+            defectTypes.setAll(types);
+            int index = keep == null ? -1 : indexOf(keep);
+            if (index < 0 && !list.isEmpty()) {
+                select(0);
+            } else if (index >= 0) {
+                selectedIndex.set(index);
+            } else {
+                selectedIndex.set(-1);
+                image.set(null);
+            }
+        }, error -> {
+            busy.set(false);
+            status.set(text("annotation.openFailed", error.getMessage()));
+        });
+    }
+
+    private static Entry entry(AnnotationStore store, Path file) {
+        ImageAnnotation a = store.loadLabel(file);
+        String name = store.imagesRoot().relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        return new Entry(file, name, a.label(), a.defectType());
+    }
+
+    private int indexOf(Path file) {
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).file().equals(file)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Shows one image of the list (its pixels and annotation load in the background; its undo history
+     * is kept from earlier visits).
+     *
+     * @param index position in {@link #entries()}
+     */
+    public void select(int index) {
+        if (index < 0 || index >= entries.size() || saver == null) {
+            return;
+        }
+        finishStroke();
+        polygon.clear();
+        Path file = entries.get(index).file();
+        selectedIndex.set(index);
+        if (file.equals(current) && editor != null) {
+            return;
+        }
+        int generation = ++loadGeneration;
+        AnnotationStore store = saver.store();
+        AnnotationEditor known = editors.get(file);
+        busy.set(true);
+        background.run(() -> new Object[] {loader.load(file), known == null ? store.load(file) : null,
+            store.suggestedDefectType(file)}, result -> {
+                if (generation != loadGeneration) {
+                    return;
+                }
+                busy.set(false);
+                RgbImage pixels = (RgbImage) result[0];
+                AnnotationEditor e = known;
+                if (e == null || e.width() != pixels.width() || e.height() != pixels.height()) {
+                    ImageAnnotation saved = result[1] != null ? (ImageAnnotation) result[1] : e.annotation();
+                    String suggested = (String) result[2];
+                    if (DefectTypes.DEFAULT.equals(suggested) && chosenType != null) {
+                        suggested = chosenType;
+                    }
+                    e = new AnnotationEditor(pixels.width(), pixels.height(), saved, suggested,
+                            annotation -> changed(file, annotation));
+                    editors.put(file, e);
+                }
+                current = file;
+                editor = e;
+                image.set(pixels);
+                refresh();
+                status.set("");
+            }, error -> {
+                if (generation == loadGeneration) {
+                    busy.set(false);
+                    current = null;
+                    editor = null;
+                    image.set(null);
+                    status.set(text("annotation.loadFailed", file.getFileName(), error.getMessage()));
+                }
+            });
+    }
+
+    /**
+     * Selects the image with this file, if it is in the list (for "open from the metrics view").
+     *
+     * @param file an image file
+     * @return whether it was found
+     */
+    public boolean select(Path file) {
+        int index = indexOf(file);
+        if (index >= 0) {
+            select(index);
+        }
+        return index >= 0;
+    }
+
+    /** Shows the next image. */
+    public void next() {
+        select(Math.min(entries.size() - 1, selectedIndex.get() + 1));
+    }
+
+    /** Shows the previous image. */
+    public void previous() {
+        select(Math.max(0, selectedIndex.get() - 1));
+    }
+
+    /** Labels the current image OK (its mask is removed). */
+    public void labelOk() {
+        if (editor != null) {
+            editor.setLabel(Label.OK);
+        }
+    }
+
+    /** Labels the current image defective (with the chosen defect type). */
+    public void labelDefect() {
+        if (editor != null) {
+            editor.setLabel(Label.DEFECT);
+        }
+    }
+
+    /** Removes the current image's label. */
+    public void clearLabel() {
+        if (editor != null) {
+            editor.setLabel(Label.UNLABELLED);
+        }
+    }
+
+    /**
+     * Names the defect type of the current image (and of images labelled defective next); new names are
+     * added to the list.
+     *
+     * @param name the type name
+     * @return whether the name was accepted
+     */
+    public boolean chooseDefectType(String name) {
+        String type;
+        try {
+            type = DefectTypes.validate(name);
+        } catch (IllegalArgumentException e) {
+            status.set(e.getMessage());
+            return false;
+        }
+        if (!defectTypes.contains(type)) {
+            defectTypes.add(type);
+            defectTypes.sort(null);
+        }
+        defectType.set(type);
+        chosenType = type;
+        if (editor != null) {
+            editor.setNewDefectType(type);
+            if (editor.label() == Label.DEFECT) {
+                editor.setDefectType(type);
+            }
+        }
+        return true;
+    }
+
+    /** Undoes the current image's last change. */
+    public void undo() {
+        if (editor != null) {
+            polygon.clear();
+            editor.undo();
+        }
+    }
+
+    /** Redoes the current image's last undone change. */
+    public void redo() {
+        if (editor != null) {
+            editor.redo();
+        }
+    }
+
+    /**
+     * The mouse went down on the image.
+     *
+     * @param x column in image pixels
+     * @param y row in image pixels
+     */
+    public void press(double x, double y) {
+        if (editor == null) {
+            return;
+        }
+        if (tool.get() == Tool.POLYGON) {
+            polygon.add(new Point(x, y));
+            return;
+        }
+        editor.beginStroke(x, y, brushRadius.get(), tool.get() == Tool.BRUSH);
+        maskRevision.set(maskRevision.get() + 1);
+    }
+
+    /**
+     * The mouse moved with the button down.
+     *
+     * @param x column in image pixels
+     * @param y row in image pixels
+     */
+    public void drag(double x, double y) {
+        if (editor != null && editor.isStroking()) {
+            editor.strokeTo(x, y);
+            maskRevision.set(maskRevision.get() + 1);
+        }
+    }
+
+    /** The mouse button went up: the stroke becomes one undo step and is saved. */
+    public void release() {
+        finishStroke();
+    }
+
+    private void finishStroke() {
+        if (editor != null && editor.isStroking()) {
+            editor.endStroke();
+            maskRevision.set(maskRevision.get() + 1);
+        }
+    }
+
+    /**
+     * Fills the polygon clicked so far (with the eraser when {@code erase}) and starts a new one.
+     *
+     * @param erase whether the polygon removes defect pixels instead
+     */
+    public void closePolygon(boolean erase) {
+        if (editor == null || polygon.size() < 3) {
+            polygon.clear();
+            return;
+        }
+        double[] xs = polygon.stream().mapToDouble(Point::x).toArray();
+        double[] ys = polygon.stream().mapToDouble(Point::y).toArray();
+        polygon.clear();
+        editor.fillPolygon(xs, ys, !erase);
+    }
+
+    /** Drops the polygon clicked so far. */
+    public void cancelPolygon() {
+        polygon.clear();
+    }
+
+    /** Erases the current mask (one undo step). */
+    public void clearMask() {
+        if (editor != null) {
+            editor.clearMask();
+        }
+    }
+
+    /** Replaces the current mask by the model's prediction (the fused map above the pixel threshold). */
+    public void startFromPrediction() {
+        Path file = current;
+        Path project = projectFolder.get();
+        AnnotationEditor target = editor;
+        if (file == null || project == null || target == null) {
+            return;
+        }
+        busy.set(true);
+        status.set(text("annotation.predicting"));
+        background.run(() -> predictions.predict(project, file), p -> {
+            busy.set(false);
+            status.set("");
+            target.startFromPrediction(p.fused(), p.width(), p.height(), p.pixelThreshold());
+            if (target == editor) {
+                maskRevision.set(maskRevision.get() + 1);
+            }
+        }, error -> {
+            busy.set(false);
+            status.set(text("annotation.predictFailed", error.getMessage()));
+        });
+    }
+
+    /**
+     * Waits until every change is on disk.
+     *
+     * @return whether all saves finished in time
+     */
+    public boolean flush() {
+        finishStroke();
+        return saver == null || saver.flush(30);
+    }
+
+    private void changed(Path file, ImageAnnotation annotation) {
+        saver.save(file, annotation);
+        int index = indexOf(file);
+        if (index >= 0) {
+            Entry old = entries.get(index);
+            entries.set(index, new Entry(old.file(), old.name(), annotation.label(), annotation.defectType()));
+        }
+        if (annotation.defectType() != null && !defectTypes.contains(annotation.defectType())) {
+            defectTypes.add(annotation.defectType());
+            defectTypes.sort(null);
+        }
+        if (file.equals(current)) {
+            refresh();
+        }
+    }
+
+    private void refresh() {
+        label.set(editor.label());
+        if (editor.defectType() != null) {
+            defectType.set(editor.defectType());
+        }
+        canUndo.set(editor.canUndo());
+        canRedo.set(editor.canRedo());
+        maskRevision.set(maskRevision.get() + 1);
+    }
+
+    private static String text(String key, Object... args) {
+        return dmdd.app.gui.Ui.text(key, args);
+    }
+
+    /** @return the mask being edited, or {@code null} when no image is shown */
+    public EditableMask mask() {
+        return editor == null ? null : editor.mask();
+    }
+
+    /** @return the current image's annotation, or {@code null} */
+    public ImageAnnotation annotation() {
+        return editor == null ? null : editor.annotation();
+    }
+
+    /** @return the current image file, or {@code null} */
+    public Path currentFile() {
+        return current;
+    }
+
+    /** @return the images with their labels */
+    public ObservableList<Entry> entries() {
+        return entries;
+    }
+
+    /** @return the defect types to choose from */
+    public ObservableList<String> defectTypes() {
+        return defectTypes;
+    }
+
+    /** @return the corners of the polygon being clicked */
+    public ObservableList<Point> polygon() {
+        return polygon;
+    }
+
+    /** @return index of the shown image in {@link #entries()}, -1 for none */
+    public IntegerProperty selectedIndexProperty() {
+        return selectedIndex;
+    }
+
+    /** @return the shown image's pixels */
+    public ObjectProperty<RgbImage> imageProperty() {
+        return image;
+    }
+
+    /** @return the shown image's label */
+    public ObjectProperty<Label> labelProperty() {
+        return label;
+    }
+
+    /** @return the defect type in use */
+    public StringProperty defectTypeProperty() {
+        return defectType;
+    }
+
+    /** @return the painting tool */
+    public ObjectProperty<Tool> toolProperty() {
+        return tool;
+    }
+
+    /** @return brush and eraser radius in image pixels */
+    public DoubleProperty brushRadiusProperty() {
+        return brushRadius;
+    }
+
+    /** @return whether undo is possible */
+    public BooleanProperty canUndoProperty() {
+        return canUndo;
+    }
+
+    /** @return whether redo is possible */
+    public BooleanProperty canRedoProperty() {
+        return canRedo;
+    }
+
+    /** @return whether something loads or runs */
+    public BooleanProperty busyProperty() {
+        return busy;
+    }
+
+    /** @return increases whenever the mask changed (the view redraws) */
+    public IntegerProperty maskRevisionProperty() {
+        return maskRevision;
+    }
+
+    /** @return a message for the status line */
+    public StringProperty statusProperty() {
+        return status;
+    }
+
+    /** @return the project shown */
+    public ObjectProperty<Path> projectFolderProperty() {
+        return projectFolder;
+    }
+}

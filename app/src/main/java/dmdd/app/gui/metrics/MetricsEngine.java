@@ -1,0 +1,25 @@
+package dmdd.app.gui.metrics;
+
+import dmdd.model.export.AnnotatedInspection;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What the metrics screen needs from the model: inspect a project's annotated images and measure. The
+ * application passes {@link DmddMetricsEngine} ({@link AnnotatedInspection}, the metrics package's
+ * {@code Evaluation}, the code behind {@code eval}); view-model tests may pass another.
+ */
+@FunctionalInterface
+public interface MetricsEngine {
+    /**
+     * Runs on a background thread.
+     *
+     * @param projectFolder the project
+     * @param progress      progress receiver
+     * @param cancel        polled between batches
+     * @return outcomes and measurement
+     * @throws Exception when there is no model or the images cannot be inspected
+     */
+    AnnotatedInspection.Result measure(Path projectFolder, AnnotatedInspection.Progress progress, BooleanSupplier cancel)
+            throws Exception;
+}

@@ -1,0 +1,127 @@
+package dmdd.app.gui.metrics;
+
+import dmdd.app.gui.Ui;
+import dmdd.model.export.AnnotatedInspection;
+import java.util.Locale;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.fxml.FXML;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.BorderPane;
+
+/**
+ * The metrics screen: the measurement against the annotations (tiles, confusion table, ROC and PRO
+ * charts) and the missed defects and false alarms; a click (or Enter) on one opens the image.
+ */
+public final class MetricsView {
+    private final MetricsViewModel viewModel;
+    private final BorderPane rootPane;
+
+    @FXML private Button measureButton;
+    @FXML private Button cancelButton;
+    @FXML private ProgressBar progressBar;
+    @FXML private Label statusLabel;
+    @FXML private Label imageAurocValue;
+    @FXML private Label pixelAurocValue;
+    @FXML private Label auproValue;
+    @FXML private Label f1Value;
+    @FXML private Label f1Title;
+    @FXML private Label tpValue;
+    @FXML private Label fpValue;
+    @FXML private Label tnValue;
+    @FXML private Label fnValue;
+    @FXML private LineChart<Number, Number> rocChart;
+    @FXML private LineChart<Number, Number> proChart;
+    @FXML private Label missedTitle;
+    @FXML private Label falseAlarmsTitle;
+    @FXML private ListView<AnnotatedInspection.Outcome> missedList;
+    @FXML private ListView<AnnotatedInspection.Outcome> falseAlarmsList;
+
+    /**
+     * Builds the screen.
+     *
+     * @param viewModel its state
+     */
+    public MetricsView(MetricsViewModel viewModel) {
+        this.viewModel = viewModel;
+        this.rootPane = Ui.load("metrics/Metrics.fxml", this);
+    }
+
+    /** @return the screen's root node */
+    public BorderPane root() {
+        return rootPane;
+    }
+
+    @FXML
+    private void initialize() {
+        measureButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.projectFolderProperty().isNull()));
+        cancelButton.disableProperty().bind(viewModel.runningProperty().not());
+        progressBar.progressProperty().bind(viewModel.progressProperty());
+        progressBar.visibleProperty().bind(viewModel.runningProperty());
+        statusLabel.textProperty().bind(viewModel.statusProperty());
+        imageAurocValue.textProperty().bind(viewModel.imageAurocProperty());
+        pixelAurocValue.textProperty().bind(viewModel.pixelAurocProperty());
+        auproValue.textProperty().bind(viewModel.auproProperty());
+        f1Value.textProperty().bind(viewModel.f1Property());
+        f1Title.textProperty().bind(viewModel.f1TitleProperty());
+        tpValue.textProperty().bind(viewModel.truePositivesProperty().asString());
+        fpValue.textProperty().bind(viewModel.falsePositivesProperty().asString());
+        tnValue.textProperty().bind(viewModel.trueNegativesProperty().asString());
+        fnValue.textProperty().bind(viewModel.falseNegativesProperty().asString());
+        chart(rocChart, Ui.text("metrics.series.image"), viewModel.imageRoc());
+        chart(rocChart, Ui.text("metrics.series.pixel"), viewModel.pixelRoc());
+        chart(proChart, Ui.text("metrics.series.pro"), viewModel.pro());
+        outcomes(missedList, viewModel.missedDefects());
+        outcomes(falseAlarmsList, viewModel.falseAlarms());
+        missedTitle.textProperty().bind(Bindings.createStringBinding(
+                () -> Ui.text("metrics.missed", viewModel.missedDefects().size()), viewModel.missedDefects()));
+        falseAlarmsTitle.textProperty().bind(Bindings.createStringBinding(
+                () -> Ui.text("metrics.falseAlarms", viewModel.falseAlarms().size()), viewModel.falseAlarms()));
+    }
+
+    private static void chart(LineChart<Number, Number> chart, String name,
+                              ObservableList<MetricsViewModel.ChartPoint> points) {
+        XYChart.Series<Number, Number> series = new XYChart.Series<>();
+        series.setName(name);
+        chart.getData().add(series);
+        points.addListener((ListChangeListener<MetricsViewModel.ChartPoint>) change ->
+                series.getData().setAll(points.stream()
+                        .map(p -> new XYChart.Data<Number, Number>(p.x(), p.y())).toList()));
+    }
+
+    private void outcomes(ListView<AnnotatedInspection.Outcome> list, ObservableList<AnnotatedInspection.Outcome> items) {
+        list.setItems(items);
+        list.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(AnnotatedInspection.Outcome item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : Ui.text("metrics.item", item.item().name(),
+                        String.format(Locale.ROOT, "%.4g", item.score())));
+            }
+        });
+        list.setOnMouseClicked(event -> viewModel.open(list.getSelectionModel().getSelectedItem()));
+        list.setOnKeyPressed(event -> {
+            if (event.getCode() == KeyCode.ENTER) {
+                viewModel.open(list.getSelectionModel().getSelectedItem());
+            }
+        });
+    }
+
+    @FXML
+    private void measure() {
+        viewModel.measure();
+    }
+
+    @FXML
+    private void cancel() {
+        viewModel.cancel();
+    }
+}

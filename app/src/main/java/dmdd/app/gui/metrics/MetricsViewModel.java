@@ -1,0 +1,304 @@
+package dmdd.app.gui.metrics;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.model.export.AnnotatedInspection;
+import dmdd.model.export.Measurement;
+import dmdd.model.metrics.ConfusionMatrix;
+import dmdd.model.metrics.Curve;
+import dmdd.model.metrics.EvaluationReport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * State of the metrics screen, without any JavaFX node: runs the measurement in the background
+ * ({@link MetricsEngine}), then shows image AUROC, pixel AUROC, AUPRO, F1 at the image threshold, the
+ * confusion table, the ROC and PRO curves, and the missed defects and false alarms. Moving the threshold
+ * re-counts the table, F1 and the two lists at once, from the same scores, without running the model.
+ */
+public final class MetricsViewModel {
+    /**
+     * A point of a chart.
+     *
+     * @param x abscissa
+     * @param y ordinate
+     */
+    public record ChartPoint(double x, double y) {
+    }
+
+    private final MetricsEngine engine;
+    private final BackgroundWork background;
+    private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
+    private final ObjectProperty<AnnotatedInspection.Result> result = new SimpleObjectProperty<>();
+    private final DoubleProperty threshold = new SimpleDoubleProperty(Double.NaN);
+    private final BooleanProperty running = new SimpleBooleanProperty();
+    private final DoubleProperty progress = new SimpleDoubleProperty();
+    private final StringProperty status = new SimpleStringProperty("");
+    private final StringProperty imageAuroc = new SimpleStringProperty("");
+    private final StringProperty pixelAuroc = new SimpleStringProperty("");
+    private final StringProperty aupro = new SimpleStringProperty("");
+    private final StringProperty f1 = new SimpleStringProperty("");
+    private final StringProperty f1Title = new SimpleStringProperty(Ui.text("metrics.f1", "-"));
+    private final LongProperty truePositives = new SimpleLongProperty();
+    private final LongProperty falsePositives = new SimpleLongProperty();
+    private final LongProperty trueNegatives = new SimpleLongProperty();
+    private final LongProperty falseNegatives = new SimpleLongProperty();
+    private final ObservableList<ChartPoint> imageRoc = FXCollections.observableArrayList();
+    private final ObservableList<ChartPoint> pixelRoc = FXCollections.observableArrayList();
+    private final ObservableList<ChartPoint> pro = FXCollections.observableArrayList();
+    private final ObservableList<AnnotatedInspection.Outcome> missedDefects = FXCollections.observableArrayList();
+    private final ObservableList<AnnotatedInspection.Outcome> falseAlarms = FXCollections.observableArrayList();
+    private AtomicBoolean cancelFlag = new AtomicBoolean();
+    private Runnable beforeMeasuring = () -> { };
+    private Consumer<Path> openImage = file -> { };
+
+    /**
+     * @param engine     measures (on a background thread)
+     * @param background runs the work off the UI thread
+     */
+    public MetricsViewModel(MetricsEngine engine, BackgroundWork background) {
+        this.engine = engine;
+        this.background = background;
+        threshold.addListener((obs, old, t) -> recount());
+    }
+
+    /**
+     * @param action runs on the UI thread before each measurement (the annotation screen flushes its saves)
+     */
+    public void setBeforeMeasuring(Runnable action) {
+        this.beforeMeasuring = action;
+    }
+
+    /**
+     * @param action opens an image (a click on a missed defect or a false alarm)
+     */
+    public void setOpenImage(Consumer<Path> action) {
+        this.openImage = action;
+    }
+
+    /** Starts measuring the current project in the background. */
+    public void measure() {
+        Path folder = projectFolder.get();
+        if (folder == null || running.get()) {
+            return;
+        }
+        beforeMeasuring.run();
+        AtomicBoolean cancel = new AtomicBoolean();
+        cancelFlag = cancel;
+        running.set(true);
+        progress.set(0);
+        status.set(Ui.text("metrics.running", 0, "?"));
+        long started = System.nanoTime();
+        background.run(() -> engine.measure(folder, (done, total) -> background.onUiThread(() -> {
+            progress.set(total == 0 ? 1 : (double) done / total);
+            status.set(Ui.text("metrics.running", done, total));
+        }), cancel::get), r -> {
+            running.set(false);
+            progress.set(1);
+            if (!folder.equals(projectFolder.get())) {
+                return;
+            }
+            show(r);
+            long evaluated = r.outcomes().stream().filter(AnnotatedInspection.Outcome::evaluated).count();
+            String done = Ui.text("metrics.done", r.outcomes().size(), evaluated,
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+            status.set(r.note() == null ? done : done + " " + (r.measurement() == null
+                    ? Ui.text("metrics.none", r.note()) : r.note()));
+        }, error -> {
+            running.set(false);
+            status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
+                    : Ui.text("metrics.failed", error.getMessage()));
+        });
+    }
+
+    /** Asks a running measurement to stop. */
+    public void cancel() {
+        cancelFlag.set(true);
+    }
+
+    /**
+     * Opens an image of the missed-defect or false-alarm list.
+     *
+     * @param outcome the row clicked
+     */
+    public void open(AnnotatedInspection.Outcome outcome) {
+        if (outcome != null) {
+            openImage.accept(outcome.item().file());
+        }
+    }
+
+    private void show(AnnotatedInspection.Result r) {
+        result.set(r);
+        Measurement m = r.measurement();
+        if (m != null && !threshold.isBound()) {
+            threshold.set(m.imageThreshold());
+        }
+        EvaluationReport report = m == null ? null : m.report();
+        imageAuroc.set(format(report == null ? null : report.imageAuroc()));
+        pixelAuroc.set(format(report == null ? null : report.pixelAuroc()));
+        aupro.set(format(report == null ? null : report.aupro()));
+        imageRoc.setAll(points(m == null ? null : m.imageRoc()));
+        pixelRoc.setAll(points(m == null ? null : m.pixelRoc()));
+        pro.setAll(points(m == null ? null : m.pro()));
+        recount();
+    }
+
+    private void recount() {
+        AnnotatedInspection.Result r = result.get();
+        double t = threshold.get();
+        f1Title.set(Ui.text("metrics.f1", Double.isNaN(t) ? "-" : String.format(Locale.ROOT, "%.4g", t)));
+        if (r == null || r.measurement() == null || Double.isNaN(t)) {
+            f1.set(format(null));
+            truePositives.set(0);
+            falsePositives.set(0);
+            trueNegatives.set(0);
+            falseNegatives.set(0);
+            missedDefects.clear();
+            falseAlarms.clear();
+            return;
+        }
+        ConfusionMatrix c = r.confusionAt(t);
+        truePositives.set(c.truePositives());
+        falsePositives.set(c.falsePositives());
+        trueNegatives.set(c.trueNegatives());
+        falseNegatives.set(c.falseNegatives());
+        f1.set(format(Double.isFinite(c.f1()) ? c.f1() : null));
+        missedDefects.setAll(sortedByScore(r.missedDefects(t), false));
+        falseAlarms.setAll(sortedByScore(r.falseAlarms(t), true));
+    }
+
+    private static List<AnnotatedInspection.Outcome> sortedByScore(List<AnnotatedInspection.Outcome> list,
+                                                                   boolean highestFirst) {
+        // The worst first: the lowest-scoring missed defect, the highest-scoring false alarm.
+        return list.stream().sorted((a, b) -> highestFirst ? Double.compare(b.score(), a.score())
+                : Double.compare(a.score(), b.score())).toList();
+    }
+
+    private static List<ChartPoint> points(Curve curve) {
+        return curve == null ? List.of() : curve.points().stream().map(p -> new ChartPoint(p.x(), p.y())).toList();
+    }
+
+    /**
+     * @param value a metric or {@code null}
+     * @return four decimals, or "n/a" for an undefined metric
+     */
+    public static String format(Double value) {
+        return value == null ? Ui.text("metrics.undefined") : String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    /** @return the project measured */
+    public ObjectProperty<Path> projectFolderProperty() {
+        return projectFolder;
+    }
+
+    /** @return the last result (outcomes and measurement), or {@code null} */
+    public ObjectProperty<AnnotatedInspection.Result> resultProperty() {
+        return result;
+    }
+
+    /** @return the image threshold the table, F1 and the lists use (the model's, unless bound to another) */
+    public DoubleProperty thresholdProperty() {
+        return threshold;
+    }
+
+    /** @return whether a measurement runs */
+    public BooleanProperty runningProperty() {
+        return running;
+    }
+
+    /** @return progress in [0, 1] */
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    /** @return the status line */
+    public StringProperty statusProperty() {
+        return status;
+    }
+
+    /** @return image AUROC, formatted */
+    public StringProperty imageAurocProperty() {
+        return imageAuroc;
+    }
+
+    /** @return pixel AUROC, formatted */
+    public StringProperty pixelAurocProperty() {
+        return pixelAuroc;
+    }
+
+    /** @return AUPRO, formatted */
+    public StringProperty auproProperty() {
+        return aupro;
+    }
+
+    /** @return F1 at the threshold, formatted */
+    public StringProperty f1Property() {
+        return f1;
+    }
+
+    /** @return the F1 caption naming the threshold */
+    public StringProperty f1TitleProperty() {
+        return f1Title;
+    }
+
+    /** @return annotated defect, verdict NG */
+    public LongProperty truePositivesProperty() {
+        return truePositives;
+    }
+
+    /** @return annotated OK, verdict NG */
+    public LongProperty falsePositivesProperty() {
+        return falsePositives;
+    }
+
+    /** @return annotated OK, verdict OK */
+    public LongProperty trueNegativesProperty() {
+        return trueNegatives;
+    }
+
+    /** @return annotated defect, verdict OK */
+    public LongProperty falseNegativesProperty() {
+        return falseNegatives;
+    }
+
+    /** @return image ROC points */
+    public ObservableList<ChartPoint> imageRoc() {
+        return imageRoc;
+    }
+
+    /** @return pixel ROC points */
+    public ObservableList<ChartPoint> pixelRoc() {
+        return pixelRoc;
+    }
+
+    /** @return PRO curve points */
+    public ObservableList<ChartPoint> pro() {
+        return pro;
+    }
+
+    /** @return annotated defects the model passes at the threshold, lowest score first */
+    public ObservableList<AnnotatedInspection.Outcome> missedDefects() {
+        return missedDefects;
+    }
+
+    /** @return images annotated OK the model flags at the threshold, highest score first */
+    public ObservableList<AnnotatedInspection.Outcome> falseAlarms() {
+        return falseAlarms;
+    }
+}

@@ -1,0 +1,161 @@
+package dmdd.app.gui.annotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.datasets.annotation.AnnotationStore;
+import dmdd.datasets.annotation.ImageAnnotation;
+import dmdd.datasets.annotation.Label;
+import dmdd.datasets.image.ImageWriter;
+import dmdd.datasets.image.Mask;
+import dmdd.datasets.image.MaskIo;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The annotation screen's state, without a window: inline background work and saves. */
+class AnnotationViewModelTest {
+    @TempDir
+    Path project;
+    private List<Path> images;
+    private AnnotationViewModel vm;
+
+    @BeforeEach
+    void project() throws IOException {
+        Path a = project.resolve("inspect/good/000.png");
+        Path b = project.resolve("inspect/crack/000.png");
+        Path c = project.resolve("inspect/part-9.png");
+        for (Path p : List.of(b, a, c)) {
+            ImageWriter.writePng(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), p);
+        }
+        boolean[] square = new boolean[40 * 30];
+        for (int y = 5; y < 10; y++) {
+            for (int x = 5; x < 10; x++) {
+                square[y * 40 + x] = true;
+            }
+        }
+        MaskIo.write(Mask.of(40, 30, square), project.resolve("ground_truth/crack/000_mask.png"));
+        images = List.of(b, a, c);
+        vm = viewModel((folder, image) -> {
+            float[] fused = new float[4 * 3];
+            fused[0] = 0.9f;
+            return new AnnotationViewModel.Prediction(fused, 4, 3, 0.5f);
+        });
+        vm.show(project, images);
+    }
+
+    private static AnnotationViewModel viewModel(AnnotationViewModel.PredictionSource predictions) {
+        return new AnnotationViewModel(BackgroundWork.inline(), Runnable::run, AnnotationViewModel.defaultLoader(),
+                predictions);
+    }
+
+    @Test
+    void importedGroundTruthShowsAsAnnotations() {
+        assertThat(vm.entries()).extracting(AnnotationViewModel.Entry::label)
+                .containsExactly(Label.DEFECT, Label.OK, Label.UNLABELLED);
+        assertThat(vm.entries().get(0).name()).isEqualTo("crack/000.png");
+        vm.select(0);
+        assertThat(vm.mask().area()).isEqualTo(25);
+        assertThat(vm.defectTypeProperty().get()).isEqualTo("crack");
+        assertThat(vm.defectTypes()).contains("crack");
+    }
+
+    @Test
+    void paintUndoRedoAndEveryChangeIsOnDiskAtOnce() throws IOException {
+        vm.select(2);
+        assertThat(vm.labelProperty().get()).isEqualTo(Label.UNLABELLED);
+        assertThat(vm.chooseDefectType("scratch")).isTrue();
+        vm.brushRadiusProperty().set(3);
+        vm.press(10, 10);
+        vm.drag(30, 10);
+        vm.release();
+        int painted = vm.mask().area();
+        assertThat(painted).isGreaterThan(60);
+        assertThat(vm.labelProperty().get()).isEqualTo(Label.DEFECT);
+        assertThat(vm.entries().get(2).label()).isEqualTo(Label.DEFECT);
+        Path mask = project.resolve("ground_truth/scratch/part-9_mask.png");
+        assertThat(MaskIo.read(mask).area()).isEqualTo(painted);
+
+        vm.undo();
+        assertThat(vm.mask().area()).isZero();
+        assertThat(vm.labelProperty().get()).isEqualTo(Label.UNLABELLED);
+        assertThat(mask).doesNotExist();
+        assertThat(vm.canRedoProperty().get()).isTrue();
+        vm.redo();
+        assertThat(MaskIo.read(mask).area()).isEqualTo(painted);
+
+        // Undo history survives moving to another image and back.
+        vm.next();
+        vm.previous();
+        vm.previous();
+        vm.select(2);
+        assertThat(vm.canUndoProperty().get()).isTrue();
+
+        AnnotationStore reopened = AnnotationStore.forProject(project);
+        ImageAnnotation saved = reopened.load(images.get(2));
+        assertThat(saved.label()).isEqualTo(Label.DEFECT);
+        assertThat(saved.defectType()).isEqualTo("scratch");
+        assertThat(saved.mask().area()).isEqualTo(painted);
+    }
+
+    @Test
+    void keysLabelImagesOkAndDefect() throws IOException {
+        vm.select(1);
+        vm.labelDefect();
+        assertThat(vm.labelProperty().get()).isEqualTo(Label.DEFECT);
+        vm.next();
+        vm.labelOk();
+        vm.select(0);
+        vm.labelOk();
+        assertThat(project.resolve("ground_truth/crack/000_mask.png")).as("OK removes the MVTec mask").doesNotExist();
+        AnnotationStore reopened = AnnotationStore.forProject(project);
+        assertThat(reopened.load(images.get(1)).label()).isEqualTo(Label.DEFECT);
+        assertThat(reopened.load(images.get(2)).label()).isEqualTo(Label.OK);
+        assertThat(reopened.load(images.get(0)).label()).isEqualTo(Label.OK);
+    }
+
+    @Test
+    void polygonAndPrediction() {
+        vm.select(2);
+        vm.toolProperty().set(AnnotationViewModel.Tool.POLYGON);
+        vm.press(0, 0);
+        vm.press(20, 0);
+        vm.press(20, 10);
+        vm.press(0, 10);
+        assertThat(vm.polygon()).hasSize(4);
+        vm.closePolygon(false);
+        assertThat(vm.polygon()).isEmpty();
+        assertThat(vm.mask().area()).isEqualTo(200);
+
+        vm.startFromPrediction();
+        // 4 x 3 map over a 40 x 30 image: the top-left cell is the top-left 10 x 10 pixels.
+        assertThat(vm.mask().area()).isEqualTo(100);
+        assertThat(vm.mask().get(9, 9)).isTrue();
+        vm.undo();
+        assertThat(vm.mask().area()).isEqualTo(200);
+    }
+
+    @Test
+    void badDefectTypeNamesAreRefusedWithAReason() {
+        vm.select(2);
+        assertThat(vm.chooseDefectType("../x")).isFalse();
+        assertThat(vm.statusProperty().get()).contains("letters");
+        assertThat(vm.chooseDefectType("good")).isFalse();
+    }
+
+    @Test
+    void aFailingPredictionIsReportedNotThrown() {
+        AnnotationViewModel failing = viewModel((f, i) -> {
+            throw new IllegalStateException("no trained model");
+        });
+        failing.show(project, images);
+        failing.select(2);
+        failing.startFromPrediction();
+        assertThat(failing.statusProperty().get()).contains("no trained model");
+        assertThat(failing.busyProperty().get()).isFalse();
+    }
+}
