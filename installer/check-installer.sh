@@ -8,6 +8,7 @@
 #
 # Usage: installer/check-installer.sh            (builds, then checks)
 #        DMDD_CHECK_SKIP_BUILD=1 installer/check-installer.sh   (checks the installer already in installer/target)
+#        DMDD_CHECK_KEEP=1 ...   (keeps the scratch folder with the logs, the data and the unpacked installation)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 project=$(pwd)
@@ -55,7 +56,7 @@ say "runtime modules cover what jdeps finds ($needed)"
 
 # --- package metadata and maintainer scripts ----------------------------------------------------------------
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/dmdd-installer-check.XXXXXX")
-trap 'rm -rf "$scratch"' EXIT
+if [ "${DMDD_CHECK_KEEP:-0}" = 1 ]; then say "keeping $scratch"; else trap 'rm -rf "$scratch"' EXIT; fi
 dpkg-deb -f "$deb" Package | grep -qx dmdd-inspector || fail "package name is not dmdd-inspector"
 dpkg-deb -e "$deb" "$scratch/control"
 grep -q 'xdg-desktop-menu install' "$scratch/control/postinst" || fail "postinst does not add the menu entry"
@@ -102,7 +103,9 @@ run make-benchmark "$texture" --out "$work/data" --crop 96 --image-size 64 --tra
 say "dmdd-inspector train"
 run train --data "$work/data" --category brick --out "$work/model" --steps 4 --image-size 64 --batch 2 --device auto \
   > "$work/train.log" || { cat "$work/train.log"; fail "train failed"; }
-grep -q 'No CUDA GPU found: using the CPU\|Using GPU' "$work/train.log" || { cat "$work/train.log"; fail "train did not report its device"; }
+device_line=$(grep -m 1 'No CUDA GPU found: using the CPU\|Using GPU' "$work/train.log") \
+  || { cat "$work/train.log"; fail "train did not report its device"; }
+say "train chose its device: $device_line"
 mkdir -p "$work/one"
 one=$(find "$work/data/brick/test" -path '*/good/*' -name '*.png' | sort | head -n 1)
 defect=$(find "$work/data/brick/test" -name '*.png' ! -path '*/good/*' | sort | head -n 1)
@@ -142,6 +145,9 @@ if ! diff -u "$scratch/install-before.txt" "$scratch/install-after.txt" > "$scra
   head -n 20 "$scratch/install.diff"
   fail "the program changed its installation folder"
 fi
+# The teacher came from the installation: with the network blocked and no nsfwjs tarball at hand, the only
+# other way would have been a conversion into the user's weights folder.
+if find "$home" -name '*.safetensors' | grep .; then fail "teacher weights were converted again instead of using the bundled ones"; fi
 [ -d "$home/.cache/dmdd-inspector/djl" ] || fail "libtorch was not unpacked into the user cache folder ~/.cache/dmdd-inspector/djl"
 say "installation folder unchanged; user files under the home folder: $(cd "$home" && find . -maxdepth 3 -type d | sort | tr '\n' ' ')"
 
