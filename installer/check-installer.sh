@@ -60,6 +60,9 @@ if [ "${DMDD_CHECK_KEEP:-0}" = 1 ]; then say "keeping $scratch"; else trap 'rm -
 dpkg-deb -f "$deb" Package | grep -qx dmdd-inspector || fail "package name is not dmdd-inspector"
 dpkg-deb -e "$deb" "$scratch/control"
 grep -q 'xdg-desktop-menu install' "$scratch/control/postinst" || fail "postinst does not add the menu entry"
+grep -q 'ln -sf /opt/dmdd-inspector/bin/dmdd-inspector /usr/bin/dmdd-inspector' "$scratch/control/postinst" \
+  || fail "postinst does not put dmdd-inspector on the PATH"
+grep -q 'rm -f /usr/bin/dmdd-inspector' "$scratch/control/prerm" || fail "prerm does not remove the PATH link"
 # An upgrade or removal must leave user data alone: no maintainer script may touch home folders.
 if grep -nE 'HOME|/home/|\.local/share|dmdd\.data' "$scratch"/control/{preinst,postinst,prerm,postrm}; then
   fail "a package script refers to user folders"
