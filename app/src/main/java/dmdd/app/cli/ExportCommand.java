@@ -144,12 +144,10 @@ final class ExportCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
              Inspector inspector = Inspector.open(folder, Teachers.load(folder.teacher(), manager),
                      Inspector.DEFAULT_BATCH)) {
-            result = AnnotatedInspection.run(inspector, items,
-                    (item, image, maps) -> exporter.add(item.name(), image, maps, item.annotation().label()),
+            result = AnnotatedInspection.export(inspector, items, exporter, title,
                     (done, total) -> bar.update(done, total, "images", null), null);
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
-        exporter.finish(title, result.measurement(), result.note());
         report(stdout, result, outDir, folder.thresholds().image());
         return 0;
     }

@@ -67,6 +67,26 @@ public final class TinyModel {
     }
 
     /**
+     * Makes a workstation project from the tiny category: its test images as {@code inspect/<type>/},
+     * its masks as {@code ground_truth/}, its normal images as {@code normal/} and the trained model as
+     * {@code model/} (the layout an MVTec import gives).
+     *
+     * @param project the project folder to create
+     * @param withModel whether to copy the trained model
+     * @return the project folder
+     * @throws IOException when copying fails
+     */
+    public Path project(Path project, boolean withModel) throws IOException {
+        copyTree(category.resolve("test"), project.resolve("inspect"));
+        copyTree(category.resolve("ground_truth"), project.resolve("ground_truth"));
+        copyTree(category.resolve("train/good"), project.resolve("normal"));
+        if (withModel) {
+            copyTree(model, project.resolve("model"));
+        }
+        return project;
+    }
+
+    /**
      * Copies a folder tree.
      *
      * @param from source folder

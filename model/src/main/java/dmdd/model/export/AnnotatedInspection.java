@@ -160,6 +160,27 @@ public final class AnnotatedInspection {
     }
 
     /**
+     * Inspects, measures and exports in one pass: every image goes to the exporter, then results.csv and
+     * the report (with the measurement) are written.
+     *
+     * @param inspector an inspector with thresholds
+     * @param items     the images
+     * @param exporter  writes the results
+     * @param title     the report's title
+     * @param progress  progress receiver (may be null)
+     * @param cancel    polled between batches (may be null)
+     * @return outcomes, skipped files and the measurement
+     * @throws IOException when writing fails
+     */
+    public static Result export(Inspector inspector, List<Item> items, ResultsExporter exporter, String title,
+                                Progress progress, BooleanSupplier cancel) throws IOException {
+        Result result = run(inspector, items, (item, image, maps) -> exporter.add(item.name(), image, maps,
+                item.annotation().label()), progress, cancel);
+        exporter.finish(title, result.measurement(), result.note());
+        return result;
+    }
+
+    /**
      * Inspects the images in batches and measures.
      *
      * @param inspector an inspector with thresholds (a model folder's)

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.export.AnnotatedInspection;
+import dmdd.model.export.ResultsExporter;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.paths.UserDataDirs;
@@ -36,6 +37,18 @@ public final class DmddMetricsEngine implements MetricsEngine {
     @Override
     public AnnotatedInspection.Result measure(Path projectFolder, AnnotatedInspection.Progress progress,
                                               BooleanSupplier cancel) throws Exception {
+        return run(projectFolder, null, progress, cancel);
+    }
+
+    @Override
+    public AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir,
+                                                    AnnotatedInspection.Progress progress, BooleanSupplier cancel)
+            throws Exception {
+        return run(projectFolder, outDir, progress, cancel);
+    }
+
+    private AnnotatedInspection.Result run(Path projectFolder, Path outDir, AnnotatedInspection.Progress progress,
+                                           BooleanSupplier cancel) throws Exception {
         Path modelDir = projectFolder.resolve("model");
         if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
             throw new IllegalStateException(dmdd.app.gui.Ui.text("metrics.noModel"));
@@ -46,7 +59,12 @@ public final class DmddMetricsEngine implements MetricsEngine {
         try (NDManager manager = NDManager.newBaseManager();
              Inspector inspector = Inspector.open(folder, Teachers.load(folder.teacher(), manager, weightsDir,
                      DownloadProgress.NONE), Inspector.DEFAULT_BATCH)) {
-            return AnnotatedInspection.run(inspector, items, null, progress, cancel);
+            if (outDir == null) {
+                return AnnotatedInspection.run(inspector, items, null, progress, cancel);
+            }
+            ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(), ResultsExporter.Options.all());
+            return AnnotatedInspection.export(inspector, items, exporter, projectFolder.getFileName().toString(),
+                    progress, cancel);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.function.BooleanSupplier;
  * application passes {@link DmddMetricsEngine} ({@link AnnotatedInspection}, the metrics package's
  * {@code Evaluation}, the code behind {@code eval}); view-model tests may pass another.
  */
-@FunctionalInterface
 public interface MetricsEngine {
     /**
      * Runs on a background thread.
@@ -22,4 +21,17 @@ public interface MetricsEngine {
      */
     AnnotatedInspection.Result measure(Path projectFolder, AnnotatedInspection.Progress progress, BooleanSupplier cancel)
             throws Exception;
+
+    /**
+     * Inspects, measures and writes results.csv, the maps and report.html (on a background thread).
+     *
+     * @param projectFolder the project
+     * @param outDir        the export folder
+     * @param progress      progress receiver
+     * @param cancel        polled between batches
+     * @return outcomes and measurement
+     * @throws Exception when there is no model, or reading or writing fails
+     */
+    AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, AnnotatedInspection.Progress progress,
+                                             BooleanSupplier cancel) throws Exception;
 }

@@ -2,6 +2,7 @@ package dmdd.app.gui.metrics;
 
 import dmdd.app.gui.Ui;
 import dmdd.model.export.AnnotatedInspection;
+import java.io.File;
 import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
@@ -16,6 +17,8 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
 
 /**
  * The metrics screen: the measurement against the annotations (tiles, confusion table, ROC and PRO
@@ -27,6 +30,9 @@ public final class MetricsView {
 
     @FXML private Button measureButton;
     @FXML private Button cancelButton;
+    @FXML private Button exportResultsButton;
+    @FXML private Button exportModelButton;
+    @FXML private Button importModelButton;
     @FXML private ProgressBar progressBar;
     @FXML private Label statusLabel;
     @FXML private Label imageAurocValue;
@@ -64,6 +70,9 @@ public final class MetricsView {
     private void initialize() {
         measureButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.projectFolderProperty().isNull()));
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());
+        for (Button b : new Button[] {exportResultsButton, exportModelButton, importModelButton}) {
+            b.disableProperty().bind(measureButton.disableProperty());
+        }
         progressBar.progressProperty().bind(viewModel.progressProperty());
         progressBar.visibleProperty().bind(viewModel.runningProperty());
         statusLabel.textProperty().bind(viewModel.statusProperty());
@@ -118,6 +127,39 @@ public final class MetricsView {
     @FXML
     private void measure() {
         viewModel.measure();
+    }
+
+    @FXML
+    private void exportResults() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(Ui.text("export.resultsTitle"));
+        File dir = chooser.showDialog(rootPane.getScene().getWindow());
+        if (dir != null) {
+            viewModel.exportResults(dir.toPath());
+        }
+    }
+
+    @FXML
+    private void exportModel() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(Ui.text("export.modelTitle"));
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(Ui.text("export.zipFilter"), "*.zip"));
+        chooser.setInitialFileName("model.zip");
+        File file = chooser.showSaveDialog(rootPane.getScene().getWindow());
+        if (file != null) {
+            viewModel.exportModel(file.toPath());
+        }
+    }
+
+    @FXML
+    private void importModel() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(Ui.text("import.modelTitle"));
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(Ui.text("export.zipFilter"), "*.zip"));
+        File file = chooser.showOpenDialog(rootPane.getScene().getWindow());
+        if (file != null) {
+            viewModel.importModel(file.toPath());
+        }
     }
 
     @FXML

@@ -2,7 +2,9 @@ package dmdd.app.gui.metrics;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.cli.VersionProvider;
 import dmdd.model.export.AnnotatedInspection;
+import dmdd.model.export.ModelArchive;
 import dmdd.model.export.Measurement;
 import dmdd.model.metrics.ConfusionMatrix;
 import dmdd.model.metrics.Curve;
@@ -67,6 +69,7 @@ public final class MetricsViewModel {
     private AtomicBoolean cancelFlag = new AtomicBoolean();
     private Runnable beforeMeasuring = () -> { };
     private Consumer<Path> openImage = file -> { };
+    private Runnable onModelImported = () -> { };
 
     /**
      * @param engine     measures (on a background thread)
@@ -124,6 +127,93 @@ public final class MetricsViewModel {
             running.set(false);
             status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
                     : Ui.text("metrics.failed", error.getMessage()));
+        });
+    }
+
+    /**
+     * @param action runs on the UI thread after a model was imported into the project (the inspection
+     *               screen reloads it)
+     */
+    public void setOnModelImported(Runnable action) {
+        this.onModelImported = action;
+    }
+
+    /**
+     * Inspects, measures and writes results.csv, the heatmaps and overlays, and report.html into a folder
+     * (in the background; the screen shows the measurement too).
+     *
+     * @param outDir the export folder
+     */
+    public void exportResults(Path outDir) {
+        Path folder = projectFolder.get();
+        if (folder == null || running.get()) {
+            return;
+        }
+        beforeMeasuring.run();
+        AtomicBoolean cancel = new AtomicBoolean();
+        cancelFlag = cancel;
+        running.set(true);
+        progress.set(0);
+        background.run(() -> engine.exportResults(folder, outDir, (done, total) -> background.onUiThread(() -> {
+            progress.set(total == 0 ? 1 : (double) done / total);
+            status.set(Ui.text("metrics.running", done, total));
+        }), cancel::get), r -> {
+            running.set(false);
+            if (folder.equals(projectFolder.get())) {
+                show(r);
+            }
+            status.set(Ui.text("export.resultsDone", r.outcomes().size(), outDir));
+        }, error -> {
+            running.set(false);
+            status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
+                    : Ui.text("export.failed", error.getMessage()));
+        });
+    }
+
+    /**
+     * Packs the project's model into one zip for another workstation (in the background).
+     *
+     * @param zip the file to write
+     */
+    public void exportModel(Path zip) {
+        Path folder = projectFolder.get();
+        if (folder == null || running.get()) {
+            return;
+        }
+        running.set(true);
+        background.run(() -> ModelArchive.export(folder.resolve("model"), zip, VersionProvider.applicationVersion()),
+                manifest -> {
+                    running.set(false);
+                    status.set(Ui.text("export.modelDone", zip));
+                }, error -> {
+                    running.set(false);
+                    status.set(Ui.text("export.failed", error.getMessage()));
+                });
+    }
+
+    /**
+     * Makes a model zip from another workstation this project's model (in the background). A damaged or
+     * foreign zip is refused with the reason and the project's model stays as it was.
+     *
+     * @param zip the archive
+     */
+    public void importModel(Path zip) {
+        Path folder = projectFolder.get();
+        if (folder == null || running.get()) {
+            return;
+        }
+        running.set(true);
+        background.run(() -> ModelArchive.importInto(zip, folder.resolve("model")), model -> {
+            running.set(false);
+            result.set(null);
+            show(new AnnotatedInspection.Result(List.of(), List.of(), null, null));
+            result.set(null);
+            status.set(Ui.text("import.modelDone", zip.getFileName(), model.teacher().cliName(),
+                    model.training().steps()));
+            onModelImported.run();
+        }, error -> {
+            running.set(false);
+            status.set(Ui.text("import.modelFailed", error.getMessage()));
         });
     }
 

@@ -1,0 +1,122 @@
+package dmdd.app.gui.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dmdd.app.cli.DmddCli;
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.testing.TinyModel;
+import dmdd.model.export.AnnotatedInspection;
+import dmdd.model.export.Measurement;
+import dmdd.model.metrics.EvaluationReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The metrics screen's state against the command line's {@code eval} on the same data, without a window. */
+class MetricsViewModelTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void showsExactlyWhatEvalComputesForTheSameData() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path project = tiny.project(tmp.resolve("project"), true);
+        MetricsViewModel vm = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.inline());
+        List<Path> opened = new ArrayList<>();
+        vm.setOpenImage(opened::add);
+        vm.projectFolderProperty().set(project);
+        vm.measure();
+        AnnotatedInspection.Result result = vm.resultProperty().get();
+        assertThat(result).as(vm.statusProperty().get()).isNotNull();
+        Measurement m = result.measurement();
+
+        Path json = tmp.resolve("eval.json");
+        StringWriter err = new StringWriter();
+        int code = DmddCli.run(new String[] {"eval", "--data", tiny.category().getParent().toString(), "--category",
+            tiny.category().getFileName().toString(), "--model", tiny.model().toString(), "--json", json.toString()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode eval = new ObjectMapper().readTree(json.toFile());
+
+        EvaluationReport r = m.report();
+        assertThat(r.testImages()).isEqualTo(eval.get("test_images").asInt()).isEqualTo(8);
+        assertThat(r.imageAuroc()).isEqualTo(eval.get("image_auroc").asDouble());
+        assertThat(r.pixelAuroc()).isEqualTo(eval.get("pixel_auroc").asDouble());
+        assertThat(r.aupro()).isEqualTo(eval.get("aupro").asDouble());
+        assertThat(r.pixelAp()).isEqualTo(eval.get("pixel_ap").asDouble());
+        assertThat(r.imageF1max()).isEqualTo(eval.get("image_f1max").asDouble());
+        assertThat(vm.imageAurocProperty().get()).isEqualTo(MetricsViewModel.format(eval.get("image_auroc").asDouble()));
+        assertThat(vm.pixelAurocProperty().get()).isEqualTo(MetricsViewModel.format(eval.get("pixel_auroc").asDouble()));
+        assertThat(vm.auproProperty().get()).isEqualTo(MetricsViewModel.format(eval.get("aupro").asDouble()));
+
+        // The table at the model's threshold is the measurement's; missed and false alarms match it.
+        assertThat(vm.thresholdProperty().get()).isEqualTo(m.imageThreshold());
+        assertThat(vm.truePositivesProperty().get()).isEqualTo(m.confusion().truePositives());
+        assertThat(vm.falseNegativesProperty().get()).isEqualTo(m.confusion().falseNegatives())
+                .isEqualTo(vm.missedDefects().size());
+        assertThat(vm.falsePositivesProperty().get()).isEqualTo(m.confusion().falsePositives())
+                .isEqualTo(vm.falseAlarms().size());
+        assertThat(vm.truePositivesProperty().get() + vm.falseNegativesProperty().get()).isEqualTo(6);
+        assertThat(vm.imageRoc()).isNotEmpty();
+        assertThat(vm.pro()).isNotEmpty();
+
+        // Moving the threshold above every score misses every defect, without running the model again.
+        vm.thresholdProperty().set(1e9);
+        assertThat(vm.missedDefects()).hasSize(6);
+        assertThat(vm.falseAlarms()).isEmpty();
+        assertThat(vm.truePositivesProperty().get()).isZero();
+        vm.open(vm.missedDefects().get(0));
+        assertThat(opened).hasSize(1);
+        assertThat(opened.get(0)).startsWith(project.resolve("inspect"));
+    }
+
+    @Test
+    void exportTheModelImportItIntoAFreshProjectAndGetIdenticalScores() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path a = tiny.project(tmp.resolve("a"), true);
+        Path b = tiny.project(tmp.resolve("b"), false);
+        MetricsViewModel first = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.inline());
+        first.projectFolderProperty().set(a);
+        Path zip = tmp.resolve("exchange/model.zip");
+        first.exportModel(zip);
+        assertThat(zip).as(first.statusProperty().get()).exists();
+        first.exportResults(tmp.resolve("export"));
+        assertThat(tmp.resolve("export/results.csv")).as(first.statusProperty().get()).exists();
+        assertThat(tmp.resolve("export/report.html")).exists();
+
+        MetricsViewModel second = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.inline());
+        second.projectFolderProperty().set(b);
+        List<Boolean> imported = new ArrayList<>();
+        second.setOnModelImported(() -> imported.add(true));
+        Path foreign = java.nio.file.Files.writeString(tmp.resolve("notes.zip"), "hello");
+        second.importModel(foreign);
+        assertThat(second.statusProperty().get()).contains("not a zip file");
+        assertThat(b.resolve("model")).doesNotExist();
+        second.importModel(zip);
+        assertThat(imported).hasSize(1);
+        second.measure();
+
+        List<Double> before = first.resultProperty().get().outcomes().stream()
+                .map(AnnotatedInspection.Outcome::score).toList();
+        List<Double> after = second.resultProperty().get().outcomes().stream()
+                .map(AnnotatedInspection.Outcome::score).toList();
+        assertThat(after).hasSize(8).isEqualTo(before);
+        assertThat(second.auproProperty().get()).isEqualTo(first.auproProperty().get());
+    }
+
+    @Test
+    void aProjectWithoutModelSaysSo() {
+        MetricsViewModel vm = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.inline());
+        vm.projectFolderProperty().set(tmp);
+        vm.measure();
+        assertThat(vm.runningProperty().get()).isFalse();
+        assertThat(vm.statusProperty().get()).contains("No trained model");
+    }
+}
