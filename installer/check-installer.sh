@@ -137,7 +137,7 @@ if command -v xvfb-run >/dev/null; then
   set -e
   # 124: still running when the time was up, which is what a window waiting for its user does
   [ "$gui_rc" = 124 ] || { tail -n 30 "$work/gui.log"; fail "the workstation ended by itself (exit code $gui_rc)"; }
-  if grep -n 'Exception\|^Error' "$work/gui.log"; then fail "the workstation logged an error"; fi
+  if grep -n 'Exception in thread\|^Error:\|^Exception' "$work/gui.log"; then fail "the workstation failed with an uncaught error"; fi
 else
   say "xvfb-run not found: the workstation window is not checked"
 fi
