@@ -119,7 +119,7 @@ public final class AnnotationView {
                     && !viewModel.chooseDefectType(value)) {
                 typeBox.setValue(viewModel.defectTypeProperty().get());
             }
-            rootPane.requestFocus();
+            root.requestFocus();
         });
 
         imageList.setItems(viewModel.entries());
@@ -166,7 +166,7 @@ public final class AnnotationView {
             mouseX = Double.NaN;
             redraw();
         });
-        rootPane.addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
+        root.addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
     }
 
     private void selectTool(AnnotationViewModel.Tool tool) {
@@ -230,7 +230,7 @@ public final class AnnotationView {
     }
 
     private void pressed(MouseEvent event) {
-        rootPane.requestFocus();
+        root.requestFocus();
         double[] p = toImage(event.getX(), event.getY());
         if (p == null) {
             return;
