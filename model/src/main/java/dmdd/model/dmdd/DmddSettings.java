@@ -60,7 +60,8 @@ import java.util.Map;
  *                               becomes the top of each map's colour scale
  * @param displayHeadroom        factor above the normal quantile where the colour scale tops out
  * @param checkpointInterval     steps between checkpoints (a checkpoint is also written at the end)
- * @param threads                intra-op CPU threads; 0 = all available processors
+ * @param threads                intra-op CPU threads; 0 = automatic (the processors other work leaves
+ *                               free, see {@code engine.IntraOpThreads#auto()})
  */
 public record DmddSettings(
         Method method,
