@@ -54,6 +54,15 @@ for m in ${needed//,/ }; do
 done
 say "runtime modules cover what jdeps finds ($needed)"
 
+# --- the Windows and macOS settings, which cannot be built here, at least name files that exist -------------
+for args in "$target"/jpackage-config/*.args; do
+  for f in $(grep -o 'target/jpackage-config/[^" ]*' "$args"); do
+    [ -e "installer/$f" ] || fail "$(basename "$args") names $f, which the build did not make"
+  done
+  if grep -v '^#' "$args" | grep '\${'; then fail "$(basename "$args") has an unfilled Maven property"; fi
+done
+say "jpackage settings for Linux, Windows and macOS name existing icons and files"
+
 # --- package metadata and maintainer scripts ----------------------------------------------------------------
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/dmdd-installer-check.XXXXXX")
 if [ "${DMDD_CHECK_KEEP:-0}" = 1 ]; then say "keeping $scratch"; else trap 'rm -rf "$scratch"' EXIT; fi
