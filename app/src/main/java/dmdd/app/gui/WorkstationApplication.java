@@ -42,6 +42,8 @@ public class WorkstationApplication extends Application {
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
                 mainModel.updateSettings(project -> project.withTraining(settings, device)));
         mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
+        dmdd.app.gui.annotation.ReviewScreens.install(mainModel, mainView, background,
+                new dmdd.app.gui.annotation.ModelPredictions());
         Workstation workstation = new Workstation(mainModel, mainView, thumbnails, trainingModel);
         // Never open larger than the screen (the headless test screen is small, so are laptops).
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();

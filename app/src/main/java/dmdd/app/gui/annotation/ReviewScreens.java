@@ -1,0 +1,115 @@
+package dmdd.app.gui.annotation;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.main.MainWindowView;
+import dmdd.app.gui.main.MainWindowViewModel;
+import dmdd.app.gui.metrics.DmddMetricsEngine;
+import dmdd.app.gui.metrics.MetricsEngine;
+import dmdd.app.gui.metrics.MetricsView;
+import dmdd.app.gui.metrics.MetricsViewModel;
+import dmdd.app.gui.project.Project;
+import dmdd.app.gui.project.ProjectImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javafx.collections.ListChangeListener;
+import javafx.scene.control.Tab;
+import javafx.stage.Window;
+import javafx.stage.WindowEvent;
+
+/**
+ * Adds the annotation and metrics screens to the main window as two tabs ("Annotate", "Measure") and
+ * wires them to the open project: the annotation screen shows the project's images to inspect, the
+ * metrics screen measures the project's model against the annotations, a click on a missed defect or a
+ * false alarm opens the image in the annotation screen, and closing the window waits for pending saves.
+ *
+ * @param annotation     the annotation screen's state
+ * @param annotationView the annotation screen
+ * @param metrics        the metrics screen's state
+ * @param metricsView    the metrics screen
+ */
+public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annotationView, MetricsViewModel metrics,
+                            MetricsView metricsView) {
+
+    /**
+     * Builds both screens and adds them to the main window.
+     *
+     * @param main        the main window's state (project, images to inspect)
+     * @param view        the main window
+     * @param background  runs file and model work off the FX thread
+     * @param predictions runs the model on one image for "start from prediction"
+     * @param engine      measures and exports
+     * @return the screens
+     */
+    public static ReviewScreens install(MainWindowViewModel main, MainWindowView view, BackgroundWork background,
+                                        AnnotationViewModel.PredictionSource predictions, MetricsEngine engine) {
+        ExecutorService saves = Executors.newSingleThreadExecutor(BackgroundWork.daemonThreads("dmdd-annotation-save"));
+        AnnotationViewModel annotation = new AnnotationViewModel(background,
+                background.isInline() ? Runnable::run : saves, AnnotationViewModel.defaultLoader(), predictions);
+        AnnotationView annotationView = new AnnotationView(annotation);
+        MetricsViewModel metrics = new MetricsViewModel(engine, background);
+        MetricsView metricsView = new MetricsView(metrics);
+
+        Tab annotationTab = new Tab(Ui.text("tab.annotation"), annotationView.root());
+        annotationTab.setId("annotationTab");
+        annotationTab.setClosable(false);
+        Tab metricsTab = new Tab(Ui.text("tab.metrics"), metricsView.root());
+        metricsTab.setId("metricsTab");
+        metricsTab.setClosable(false);
+        view.screens().getTabs().addAll(annotationTab, metricsTab);
+        annotationTab.selectedProperty().addListener((obs, was, selected) -> {
+            if (selected) {
+                annotationView.root().requestFocus();
+            }
+        });
+
+        metrics.setBeforeMeasuring(annotation::flush);
+        metrics.setOpenImage(file -> {
+            view.screens().getSelectionModel().select(annotationTab);
+            annotation.select(file);
+        });
+        Runnable showProject = () -> {
+            Project project = main.projectProperty().get();
+            if (project != null) {
+                List<Path> images = main.inspectImages().stream().map(ProjectImage::file).toList();
+                annotation.show(project.folder(), images);
+                metrics.projectFolderProperty().set(project.folder());
+            }
+        };
+        main.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> showProject.run());
+        main.projectProperty().addListener((obs, old, project) -> showProject.run());
+        showProject.run();
+
+        // Closing the window waits for the last annotation to reach the disk.
+        view.root().sceneProperty().addListener((obs, old, scene) -> {
+            if (scene != null) {
+                scene.windowProperty().addListener((o, oldWindow, window) -> flushOnClose(window, annotation));
+                flushOnClose(scene.getWindow(), annotation);
+            }
+        });
+        return new ReviewScreens(annotation, annotationView, metrics, metricsView);
+    }
+
+    /**
+     * {@link #install(MainWindowViewModel, MainWindowView, BackgroundWork, AnnotationViewModel.PredictionSource,
+     * MetricsEngine)} with the model module's engines.
+     *
+     * @param main        the main window's state
+     * @param view        the main window
+     * @param background  runs file and model work off the FX thread
+     * @param predictions runs the model on one image
+     * @return the screens
+     */
+    public static ReviewScreens install(MainWindowViewModel main, MainWindowView view, BackgroundWork background,
+                                        AnnotationViewModel.PredictionSource predictions) {
+        return install(main, view, background, predictions, new DmddMetricsEngine());
+    }
+
+    private static void flushOnClose(Window window, AnnotationViewModel annotation) {
+        if (window != null) {
+            window.addEventHandler(WindowEvent.WINDOW_HIDING, event -> annotation.flush());
+        }
+    }
+}
