@@ -50,33 +50,65 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         }
         categories.sort(null);
         PrintWriter out = spec.commandLine().getOut();
-        table(out, "Image AUROC", dir, methods, categories, j -> num(j.get("image_auroc")), 3);
-        table(out, "Pixel AUROC", dir, methods, categories, j -> num(j.get("pixel_auroc")), 3);
-        table(out, "AUPRO (FPR <= 0.3)", dir, methods, categories, j -> num(j.get("aupro")), 3);
-        table(out, "Pixel AP", dir, methods, categories, j -> num(j.get("pixel_ap")), 3);
-        table(out, "Training time (minutes)", dir, methods, categories, null, 1);
+        table(out, "Image AUROC", dir, methods, categories, j -> num(j.get("image_auroc")), null, 3);
+        table(out, "Pixel AUROC", dir, methods, categories, j -> num(j.get("pixel_auroc")), "pixel_auroc", 3);
+        table(out, "AUPRO (FPR <= 0.3)", dir, methods, categories, j -> num(j.get("aupro")), "aupro", 3);
+        table(out, "Pixel AP", dir, methods, categories, j -> num(j.get("pixel_ap")), null, 3);
+        table(out, "Training time (minutes)", dir, methods, categories, null, null, 1);
         return 0;
     }
 
+    /**
+     * One table. When {@code mapKey} is given, a method whose branch maps differ from its fused map (DMDD)
+     * gets two more rows, for its normality and abnormality maps, so that the table shows what the
+     * segmentation network adds.
+     */
     private void table(PrintWriter out, String title, Path dir, List<String> methods, List<String> categories,
-                       Function<JsonNode, Double> metric, int decimals) throws IOException {
+                       Function<JsonNode, Double> metric, String mapKey, int decimals) throws IOException {
         out.println("| " + title + " | Avg | " + String.join(" | ", categories) + " |");
         out.println("|---|---|" + "---|".repeat(categories.size()));
         for (String m : methods) {
-            List<Double> values = new ArrayList<>();
-            for (String c : categories) {
-                values.add(metric == null ? minutes(dir.resolve(m).resolve(c + ".train_seconds"))
-                        : read(dir.resolve(m).resolve(c + ".json"), metric));
+            row(out, label(m), dir, m, categories, metric, decimals);
+            if (mapKey != null && hasDistinctBranches(dir, m, categories)) {
+                for (String map : new String[] {"normality", "abnormality"}) {
+                    row(out, label(m) + ", " + map + " map", dir, m, categories,
+                            j -> j.has("maps") && j.get("maps").has(map) ? num(j.get("maps").get(map).get(mapKey)) : null,
+                            decimals);
+                }
             }
-            double avg = values.stream().filter(v -> v != null).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            boolean complete = values.stream().allMatch(v -> v != null);
-            StringBuilder row = new StringBuilder("| " + label(m) + " | " + fmt(complete ? avg : null, decimals) + " |");
-            for (Double v : values) {
-                row.append(' ').append(fmt(v, decimals)).append(" |");
-            }
-            out.println(row);
         }
         out.println();
+    }
+
+    private static boolean hasDistinctBranches(Path dir, String method, List<String> categories) throws IOException {
+        for (String c : categories) {
+            Double fused = read(dir.resolve(method).resolve(c + ".json"), j -> mapValue(j, "fused"));
+            Double normality = read(dir.resolve(method).resolve(c + ".json"), j -> mapValue(j, "normality"));
+            if (fused != null && normality != null && !fused.equals(normality)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Double mapValue(JsonNode j, String map) {
+        return j.has("maps") && j.get("maps").has(map) ? num(j.get("maps").get(map).get("pixel_auroc")) : null;
+    }
+
+    private void row(PrintWriter out, String label, Path dir, String m, List<String> categories,
+                     Function<JsonNode, Double> metric, int decimals) throws IOException {
+        List<Double> values = new ArrayList<>();
+        for (String c : categories) {
+            values.add(metric == null ? minutes(dir.resolve(m).resolve(c + ".train_seconds"))
+                    : read(dir.resolve(m).resolve(c + ".json"), metric));
+        }
+        double avg = values.stream().filter(v -> v != null).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        boolean complete = values.stream().allMatch(v -> v != null);
+        StringBuilder row = new StringBuilder("| " + label + " | " + fmt(complete ? avg : null, decimals) + " |");
+        for (Double v : values) {
+            row.append(' ').append(fmt(v, decimals)).append(" |");
+        }
+        out.println(row);
     }
 
     private static String label(String method) {
@@ -110,7 +142,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
     }
 
     private static Double num(JsonNode n) {
-        return n == null || !n.isNumber() ? null : n.asDouble();
+        return n == null || n.isNull() || !n.isNumber() ? null : n.asDouble();
     }
 
     private static String fmt(Double v, int decimals) {

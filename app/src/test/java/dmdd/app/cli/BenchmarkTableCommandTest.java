@@ -17,7 +17,10 @@ class BenchmarkTableCommandTest {
         Path dir = Files.createDirectories(tmp.resolve(method));
         Files.writeString(dir.resolve(category + ".json"), "{\"image_auroc\": " + imageAuroc + ", \"pixel_auroc\": "
                 + pixelAuroc + ", \"aupro\": " + aupro + ", \"pixel_ap\": null, \"image_f1max\": 1.0,"
-                + " \"test_images\": 3, \"seconds\": 1.0, \"maps\": {}}");
+                + " \"test_images\": 3, \"seconds\": 1.0, \"maps\": {\"normality\": {\"pixel_auroc\": "
+                + (method.equals("dmdd") ? pixelAuroc - 0.1 : pixelAuroc) + ", \"aupro\": 0.5}, \"abnormality\": "
+                + "{\"pixel_auroc\": 0.6, \"aupro\": 0.4}, \"fused\": {\"pixel_auroc\": " + pixelAuroc
+                + ", \"aupro\": " + aupro + "}}}");
         if (seconds != null) {
             Files.writeString(dir.resolve(category + ".train_seconds"), seconds + "\n");
         }
@@ -39,6 +42,10 @@ class BenchmarkTableCommandTest {
                 .contains("| DMDD | 0.850 | 0.900 | 0.800 |")
                 .contains("| DMDD | 7.5 | 5.0 | 10.0 |");
         assertThat(r.out().indexOf("| DMDD | 0.950")).isLessThan(r.out().indexOf("| Baseline (ST) | - | - | 0.500"));
+        // DMDD's branch maps differ from its fused map: extra rows; the baseline's are one map: none.
+        assertThat(r.out()).contains("| DMDD, normality map | 0.860 | 0.870 | 0.850 |")
+                .contains("| DMDD, abnormality map | 0.400 | 0.400 | 0.400 |")
+                .doesNotContain("Baseline (ST), normality map");
         // pixel_ap is null in these files: shown as "-".
         assertThat(r.out()).contains("| DMDD | - | - | - |");
     }
