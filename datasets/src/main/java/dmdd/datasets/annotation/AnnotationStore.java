@@ -49,6 +49,8 @@ public final class AnnotationStore {
     /** Format version written into the labels file. */
     public static final int FORMAT_VERSION = 1;
     private static final String MASK_SUFFIX = "_mask.png";
+    /** Age after which a temporary file can only be a leftover of a killed process. */
+    static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofMinutes(10);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -104,6 +106,7 @@ public final class AnnotationStore {
     public static AnnotationStore open(Path imagesRoot, Path groundTruthRoot, Path labelsFile) throws IOException {
         AnnotationStore store = new AnnotationStore(imagesRoot, groundTruthRoot, labelsFile);
         store.load();
+        store.removeStaleTemporaryFiles();
         return store;
     }
 
@@ -157,6 +160,35 @@ public final class AnnotationStore {
         }
         if (file.defectTypes() != null) {
             file.defectTypes().stream().filter(DefectTypes::isValid).forEach(namedTypes::add);
+        }
+    }
+
+    /**
+     * Removes temporary files that a killed process left behind ({@link AtomicFiles} writes into
+     * {@code .tmp-*} files before the rename). Only files older than {@link #STALE_TEMP_AGE} are removed, so
+     * a save running in another process at the same moment is never disturbed.
+     */
+    private void removeStaleTemporaryFiles() {
+        long cutoff = System.currentTimeMillis() - STALE_TEMP_AGE.toMillis();
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(labelsFile.getParent());
+        if (Files.isDirectory(groundTruthRoot)) {
+            try (var s = Files.list(groundTruthRoot)) {
+                s.filter(Files::isDirectory).forEach(dirs::add);
+            } catch (IOException e) {
+                return;
+            }
+        }
+        for (Path dir : dirs) {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList()) {
+                    if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            } catch (IOException e) {
+                // Leftovers are harmless (hidden, never read); cleaning is best effort.
+            }
         }
     }
 

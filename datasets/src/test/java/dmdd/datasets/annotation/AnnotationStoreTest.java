@@ -122,6 +122,21 @@ class AnnotationStoreTest {
     }
 
     @Test
+    void leftoversOfAKilledSaveAreRemovedWhenTheyAreOldOnly() throws IOException {
+        Path gt = Files.createDirectories(dir.resolve("ground_truth/scratch"));
+        Path old = Files.writeString(gt.resolve(".tmp-000_mask.png.123.part"), "half");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - AnnotationStore.STALE_TEMP_AGE.toMillis() - 1000));
+        Path fresh = Files.writeString(gt.resolve(".tmp-001_mask.png.456.part"), "being written");
+        Path oldLabels = Files.writeString(dir.resolve(".tmp-annotations.json.9.part"), "{");
+        Files.setLastModifiedTime(oldLabels, Files.getLastModifiedTime(old));
+        AnnotationStore.open(dir.resolve("inspect"), dir.resolve("ground_truth"), dir.resolve("annotations.json"));
+        assertThat(old).doesNotExist();
+        assertThat(oldLabels).doesNotExist();
+        assertThat(fresh).exists();
+    }
+
+    @Test
     void imagesOutsideTheFolderAreRefused() throws IOException {
         AnnotationStore store = AnnotationStore.open(dir.resolve("inspect"), dir.resolve("gt"), dir.resolve("a.json"));
         assertThatThrownBy(() -> store.load(dir.resolve("other/x.png"))).hasMessageContaining("not inside");

@@ -205,7 +205,7 @@ public final class MetricsViewModel {
         running.set(true);
         background.run(() -> ModelArchive.importInto(zip, folder.resolve("model")), model -> {
             running.set(false);
-            result.set(null);
+            // The numbers on screen belong to the old model.
             show(new AnnotatedInspection.Result(List.of(), List.of(), null, null));
             result.set(null);
             status.set(Ui.text("import.modelDone", zip.getFileName(), model.teacher().cliName(),
