@@ -2,16 +2,25 @@ package dmdd.app.gui;
 
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.app.gui.images.ThumbnailCache;
+import dmdd.app.gui.inspection.DmddInspectionEngine;
+import dmdd.app.gui.inspection.InspectionEngine;
+import dmdd.app.gui.inspection.InspectionView;
+import dmdd.app.gui.inspection.InspectionViewModel;
 import dmdd.app.gui.main.MainWindowView;
 import dmdd.app.gui.main.MainWindowViewModel;
+import dmdd.app.gui.project.Project;
+import dmdd.app.gui.project.ProjectImage;
 import dmdd.app.gui.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
+import dmdd.app.gui.training.TrainingEngine;
 import dmdd.app.gui.training.TrainingView;
 import dmdd.app.gui.training.TrainingViewModel;
+import java.util.List;
 import javafx.application.Application;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Rectangle2D;
-import javafx.stage.Screen;
 import javafx.scene.Scene;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 /**
@@ -22,29 +31,66 @@ public class WorkstationApplication extends Application {
 
     @Override
     public void start(Stage stage) {
-        open(stage, new Workspace(Workspace.defaultUserData()));
+        open(stage, new Workspace(Workspace.defaultUserData()), new DmddTrainingEngine(), new DmddInspectionEngine());
     }
 
     /**
-     * Builds and shows the workstation on a stage; tests call this with a temporary workspace.
+     * Builds and shows the workstation on a stage with the model's engines.
      *
      * @param stage     the stage
      * @param workspace the user's workspace
      * @return the main window
      */
     public static Workstation open(Stage stage, Workspace workspace) {
+        return open(stage, workspace, new DmddTrainingEngine(), new DmddInspectionEngine());
+    }
+
+    /**
+     * Builds and shows the workstation on a stage; tests call this with a temporary workspace.
+     *
+     * @param stage      the stage
+     * @param workspace  the user's workspace
+     * @param trainer    trains models
+     * @param inspector  runs models
+     * @return the main window
+     */
+    public static Workstation open(Stage stage, Workspace workspace, TrainingEngine trainer, InspectionEngine inspector) {
         BackgroundWork background = BackgroundWork.javaFx(2);
         ThumbnailCache thumbnails = new ThumbnailCache(MainWindowView.THUMBNAIL_SIDE, 600);
         MainWindowViewModel mainModel = new MainWindowViewModel(workspace, background);
         MainWindowView mainView = new MainWindowView(mainModel, thumbnails);
-        TrainingViewModel trainingModel = new TrainingViewModel(new DmddTrainingEngine(), background);
+
+        TrainingViewModel trainingModel = new TrainingViewModel(trainer, background);
         trainingModel.projectProperty().bind(mainModel.projectProperty());
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
                 mainModel.updateSettings(project -> project.withTraining(settings, device)));
         mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
         dmdd.app.gui.annotation.ReviewScreens.install(mainModel, mainView, background,
                 new dmdd.app.gui.annotation.ModelPredictions());
-        Workstation workstation = new Workstation(mainModel, mainView, thumbnails, trainingModel);
+
+        InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);
+        InspectionView inspectionView = new InspectionView(inspectionModel, thumbnails);
+        mainView.setInspectionScreen(inspectionView.root(), () -> inspectionModel.inspectAll(false));
+        inspectionModel.setSaveThresholds((image, pixel) ->
+                mainModel.updateSettings(project -> project.withThresholds(image, pixel)));
+        mainModel.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> {
+            Project project = mainModel.projectProperty().get();
+            List<ProjectImage> images = List.copyOf(mainModel.inspectImages());
+            Project shown = inspectionModel.projectProperty().get();
+            if (project != null && (shown == null || !shown.folder().equals(project.folder()))) {
+                inspectionModel.show(project, images);
+            } else {
+                inspectionModel.updateImages(images);
+            }
+        });
+        trainingModel.lastOutcomeProperty().addListener((obs, old, outcome) -> {
+            if (outcome != null && outcome.completed()) {
+                inspectionModel.modelChanged();
+            }
+        });
+
+        Workstation workstation = new Workstation(mainModel, mainView, thumbnails, trainingModel, inspectionModel,
+                inspectionView);
         // Never open larger than the screen (the headless test screen is small, so are laptops).
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(mainView.root(), Math.min(1360, screen.getWidth()), Math.min(860, screen.getHeight()));
@@ -61,12 +107,14 @@ public class WorkstationApplication extends Application {
     /**
      * The parts of a running workstation (for tests and tools).
      *
-     * @param main       main window state
-     * @param view       main window
-     * @param thumbnails thumbnail cache
-     * @param training   training screen state
+     * @param main           main window state
+     * @param view           main window
+     * @param thumbnails     thumbnail cache
+     * @param training       training screen state
+     * @param inspection     inspection screen state
+     * @param inspectionView inspection screen
      */
     public record Workstation(MainWindowViewModel main, MainWindowView view, ThumbnailCache thumbnails,
-            TrainingViewModel training) {
+            TrainingViewModel training, InspectionViewModel inspection, InspectionView inspectionView) {
     }
 }

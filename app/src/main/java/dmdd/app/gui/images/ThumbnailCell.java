@@ -23,6 +23,8 @@ public class ThumbnailCell<T> extends GridCell<T> {
     private final Label caption = new Label();
     /** Extra decoration (e.g. an OK/NG badge) that subclasses fill. */
     protected final Label badge = new Label();
+    /** The picture area (thumbnail and badge). */
+    protected final StackPane picture;
     private final VBox box;
 
     /**
@@ -40,7 +42,7 @@ public class ThumbnailCell<T> extends GridCell<T> {
         imageView.setFitWidth(side);
         imageView.setFitHeight(side);
         imageView.setPreserveRatio(true);
-        StackPane picture = new StackPane(imageView, badge);
+        picture = new StackPane(imageView, badge);
         picture.getStyleClass().add("thumbnail-picture");
         picture.setPrefSize(side, side);
         StackPane.setAlignment(badge, Pos.TOP_RIGHT);

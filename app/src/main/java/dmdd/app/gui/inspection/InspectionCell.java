@@ -1,0 +1,50 @@
+package dmdd.app.gui.inspection;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.images.ThumbnailCache;
+import dmdd.app.gui.images.ThumbnailCell;
+import javafx.beans.InvalidationListener;
+import javafx.beans.WeakInvalidationListener;
+
+/** A gallery cell: thumbnail, name and score, and an OK/NG badge that follows the threshold live. */
+final class InspectionCell extends ThumbnailCell<InspectedItem> {
+    private final InspectionViewModel viewModel;
+    private final InvalidationListener redecorate = obs -> {
+        if (getItem() != null) {
+            decorate(getItem());
+        }
+    };
+
+    InspectionCell(InspectionViewModel viewModel, ThumbnailCache cache, int side) {
+        super(cache, side, item -> item.image().file(), InspectionCell::caption);
+        this.viewModel = viewModel;
+        viewModel.imageThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
+        viewModel.selectedProperty().addListener(new WeakInvalidationListener(redecorate));
+        setOnMouseClicked(event -> {
+            if (getItem() != null) {
+                viewModel.selectedProperty().set(getItem());
+            }
+        });
+    }
+
+    private static String caption(InspectedItem item) {
+        String name = item.image().group().isEmpty() ? item.image().fileName()
+                : item.image().group() + "/" + item.image().fileName();
+        return item.isInspected() ? name + "  " + String.format("%.3f", item.score()) : name;
+    }
+
+    @Override
+    protected void decorate(InspectedItem item) {
+        Verdict verdict = viewModel.verdict(item);
+        badge.setText(Ui.text("inspection.verdict." + verdict.name()));
+        badge.getStyleClass().removeAll("ok", "ng", "unknown");
+        badge.getStyleClass().add(verdict.name().toLowerCase(java.util.Locale.ROOT));
+        badge.setVisible(true);
+        InspectedItem selected = viewModel.selectedProperty().get();
+        boolean isSelected = selected != null && selected.image().file().equals(item.image().file());
+        picture.getStyleClass().remove("selected");
+        if (isSelected) {
+            picture.getStyleClass().add("selected");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dmdd.app.gui.inspection;
+
+import dmdd.app.gui.project.Project;
+import dmdd.datasets.image.RgbImage;
+import java.nio.file.Path;
+
+/**
+ * What the inspection screen needs from the model: the calibration of a trained model and the
+ * inspection of one image. The application passes {@link DmddInspectionEngine}, which calls the
+ * model module's inspector (the same code as {@code dmdd infer}); view-model tests pass a scripted one.
+ */
+public interface InspectionEngine {
+
+    /**
+     * Whether the project has a trained model.
+     *
+     * @param project the project
+     * @return true if it can be inspected
+     */
+    boolean hasModel(Project project);
+
+    /**
+     * The calibration fitted when the model was trained.
+     *
+     * @param project the project
+     * @return thresholds, colour ranges and the held-out normal scores
+     * @throws Exception when the model cannot be read
+     */
+    Calibration calibration(Project project) throws Exception;
+
+    /**
+     * Runs the model on one image (on a background thread).
+     *
+     * @param project the project
+     * @param image   the image file
+     * @return the three maps and the score
+     * @throws Exception when the image or the model cannot be read
+     */
+    ImageInspection inspect(Project project, Path image) throws Exception;
+
+    /**
+     * Forgets a loaded model (after training wrote a new one).
+     *
+     * @param project the project
+     */
+    default void modelChanged(Project project) {
+    }
+
+    /**
+     * A score range a colour scale spans.
+     *
+     * @param low  score at the bottom of the scale
+     * @param high score at the top
+     */
+    record Range(double low, double high) {
+    }
+
+    /**
+     * What the model learned about normal images when it was trained.
+     *
+     * @param imageThreshold calibrated image-score threshold (NG at or above)
+     * @param pixelThreshold calibrated pixel threshold of the fused map
+     * @param normality      colour range of the normality-branch map
+     * @param abnormality    colour range of the abnormality-branch map
+     * @param fused          colour range of the fused map
+     * @param normalScores   image scores of the held-out normal images
+     */
+    record Calibration(double imageThreshold, double pixelThreshold, Range normality, Range abnormality, Range fused,
+            double[] normalScores) {
+    }
+
+    /**
+     * One inspected image: the image at the maps' resolution and the three maps (row-major).
+     *
+     * @param file        the image file
+     * @param image       the image resized to the maps' size
+     * @param normality   normality-branch map
+     * @param abnormality abnormality-branch map
+     * @param fused       fused map
+     * @param score       image score
+     */
+    record ImageInspection(Path file, RgbImage image, float[] normality, float[] abnormality, float[] fused,
+            double score) {
+        /** @return map width */
+        public int width() {
+            return image.width();
+        }
+
+        /** @return map height */
+        public int height() {
+            return image.height();
+        }
+    }
+}

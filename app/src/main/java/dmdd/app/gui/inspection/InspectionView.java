@@ -1,0 +1,346 @@
+package dmdd.app.gui.inspection;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.images.ThumbnailCache;
+import dmdd.app.gui.inspection.InspectionViewModel.RenderedInspection;
+import java.util.List;
+import java.util.Locale;
+import javafx.beans.binding.Bindings;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.util.Callback;
+import org.controlsfx.control.GridView;
+
+/**
+ * The inspection screen: the gallery (score, OK/NG badge, sort and filter), and for the selected
+ * image four equal panels side by side (original, normality-branch map, abnormality-branch map,
+ * fused map) with one opacity slider, colour bars on the calibrated range, the defect contour of
+ * the pixel threshold on all four, zoom and pan in step, and the score histogram with the threshold.
+ */
+public final class InspectionView {
+    /** Thumbnail side in the gallery. */
+    public static final int THUMBNAIL_SIDE = 96;
+    private static final int CONTOUR_COLOUR = 0xffffffff;
+
+    private final InspectionViewModel viewModel;
+    private final ThumbnailCache thumbnails;
+    private final BorderPane rootPane;
+    private final GridView<InspectedItem> gallery = new GridView<>();
+    private final HistogramView histogramView = new HistogramView();
+    private MapPanel[] mapPanels;
+    private double dragX;
+    private double dragY;
+
+    @FXML private BorderPane root;
+    @FXML private Button inspectAllButton;
+    @FXML private Button stopButton;
+    @FXML private ProgressBar inspectProgress;
+    @FXML private Label countsLabel;
+    @FXML private ComboBox<InspectionViewModel.SortOrder> sortChoice;
+    @FXML private ComboBox<InspectionViewModel.Filter> filterChoice;
+    @FXML private StackPane galleryHolder;
+    @FXML private Label fileLabel;
+    @FXML private Label scoreLabel;
+    @FXML private Label verdictLabel;
+    @FXML private Label messageLabel;
+    @FXML private Label imageThresholdLabel;
+    @FXML private Label pixelThresholdLabel;
+    @FXML private Slider imageThresholdSlider;
+    @FXML private Slider pixelThresholdSlider;
+    @FXML private Slider opacitySlider;
+    @FXML private HBox panels;
+    @FXML private StackPane histogramHolder;
+
+    /**
+     * Builds the screen.
+     *
+     * @param viewModel  its state
+     * @param thumbnails the shared thumbnail cache
+     */
+    public InspectionView(InspectionViewModel viewModel, ThumbnailCache thumbnails) {
+        this.viewModel = viewModel;
+        this.thumbnails = thumbnails;
+        this.rootPane = Ui.load("inspection/Inspection.fxml", this);
+    }
+
+    @FXML
+    private void initialize() {
+        inspectAllButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not()));
+        stopButton.disableProperty().bind(viewModel.runningProperty().not());
+        inspectProgress.progressProperty().bind(viewModel.progressProperty());
+        inspectProgress.visibleProperty().bind(viewModel.runningProperty());
+        countsLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.counts",
+                viewModel.okCountProperty().get(), viewModel.ngCountProperty().get()),
+                viewModel.okCountProperty(), viewModel.ngCountProperty()));
+        countsLabel.setId("verdictCounts");
+        messageLabel.textProperty().bind(viewModel.messageProperty());
+
+        sortChoice.getItems().setAll(InspectionViewModel.SortOrder.values());
+        sortChoice.setButtonCell(InspectionView.<InspectionViewModel.SortOrder>enumCell("inspection.sort.").call(null));
+        sortChoice.setCellFactory(enumCell("inspection.sort."));
+        sortChoice.valueProperty().bindBidirectional(viewModel.sortOrderProperty());
+        filterChoice.getItems().setAll(InspectionViewModel.Filter.values());
+        filterChoice.setButtonCell(InspectionView.<InspectionViewModel.Filter>enumCell("inspection.filter.").call(null));
+        filterChoice.setCellFactory(enumCell("inspection.filter."));
+        filterChoice.valueProperty().bindBidirectional(viewModel.filterProperty());
+
+        gallery.setId("gallery");
+        gallery.setItems(viewModel.gallery());
+        gallery.setCellWidth(THUMBNAIL_SIDE + 8);
+        gallery.setCellHeight(THUMBNAIL_SIDE + 24);
+        gallery.setHorizontalCellSpacing(4);
+        gallery.setVerticalCellSpacing(4);
+        gallery.setCellFactory(grid -> new InspectionCell(viewModel, thumbnails, THUMBNAIL_SIDE));
+        galleryHolder.getChildren().setAll(gallery);
+
+        mapPanels = new MapPanel[] {
+            new MapPanel("panel-original", Ui.text("inspection.panel.original"), false, viewModel.colormap(),
+                    viewModel.opacityProperty()),
+            new MapPanel("panel-normality", Ui.text("inspection.panel.normality"), true, viewModel.colormap(),
+                    viewModel.opacityProperty()),
+            new MapPanel("panel-abnormality", Ui.text("inspection.panel.abnormality"), true, viewModel.colormap(),
+                    viewModel.opacityProperty()),
+            new MapPanel("panel-fused", Ui.text("inspection.panel.fused"), true, viewModel.colormap(),
+                    viewModel.opacityProperty()),
+        };
+        panels.getChildren().setAll(mapPanels);
+        for (MapPanel panel : mapPanels) {
+            installZoomAndPan(panel);
+        }
+        histogramHolder.getChildren().setAll(histogramView);
+
+        opacitySlider.valueProperty().bindBidirectional(viewModel.opacityProperty());
+        setUpThresholdSlider(imageThresholdSlider, viewModel.imageThresholdProperty());
+        setUpThresholdSlider(pixelThresholdSlider, viewModel.pixelThresholdProperty());
+        imageThresholdSlider.setId("imageThreshold");
+        pixelThresholdSlider.setId("pixelThreshold");
+        imageThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.imageThreshold")
+                + ": " + format(viewModel.imageThresholdProperty().get()), viewModel.imageThresholdProperty()));
+        pixelThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.pixelThreshold")
+                + ": " + format(viewModel.pixelThresholdProperty().get()), viewModel.pixelThresholdProperty()));
+
+        viewModel.calibrationProperty().addListener(obs -> updateSliderRanges());
+        viewModel.histogramProperty().addListener(obs -> updateSliderRanges());
+        viewModel.histogramProperty().addListener(obs -> drawHistogram());
+        viewModel.imageThresholdProperty().addListener(obs -> drawHistogram());
+        viewModel.detailProperty().addListener((obs, old, now) -> showDetail(now));
+        viewModel.pixelThresholdProperty().addListener(obs -> showContour());
+        viewModel.zoomProperty().addListener(obs -> applyView());
+        viewModel.panXProperty().addListener(obs -> applyView());
+        viewModel.panYProperty().addListener(obs -> applyView());
+        viewModel.selectedProperty().addListener(obs -> showHeader());
+        viewModel.imageThresholdProperty().addListener(obs -> showHeader());
+        showHeader();
+        showDetail(null);
+
+        root.addEventFilter(KeyEvent.KEY_PRESSED, event -> {
+            boolean typing = event.getTarget() instanceof TextInputControl || event.getTarget() instanceof Slider;
+            if (typing) {
+                return;
+            }
+            if (event.getCode() == KeyCode.RIGHT || event.getCode() == KeyCode.DOWN
+                    || event.getCode() == KeyCode.PAGE_DOWN) {
+                viewModel.next();
+                event.consume();
+            } else if (event.getCode() == KeyCode.LEFT || event.getCode() == KeyCode.UP
+                    || event.getCode() == KeyCode.PAGE_UP) {
+                viewModel.previous();
+                event.consume();
+            }
+        });
+    }
+
+    private static <T extends Enum<T>> Callback<javafx.scene.control.ListView<T>, ListCell<T>> enumCell(String prefix) {
+        return list -> new ListCell<>() {
+            @Override
+            protected void updateItem(T item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : Ui.text(prefix + item.name()));
+            }
+        };
+    }
+
+    private void setUpThresholdSlider(Slider slider, javafx.beans.property.DoubleProperty property) {
+        slider.setMin(0);
+        slider.setMax(1);
+        slider.valueProperty().addListener((obs, old, now) -> {
+            if (!updatingRanges && Math.abs(now.doubleValue() - property.get()) > 1e-12) {
+                property.set(now.doubleValue());
+            }
+        });
+        property.addListener((obs, old, now) -> {
+            if (Double.isFinite(now.doubleValue())) {
+                slider.setValue(now.doubleValue());
+            }
+        });
+        slider.valueChangingProperty().addListener((obs, was, changing) -> {
+            if (!changing) {
+                viewModel.commitThresholds();
+            }
+        });
+        slider.setOnMouseReleased(event -> viewModel.commitThresholds());
+        slider.disableProperty().bind(viewModel.modelReadyProperty().not());
+    }
+
+    private boolean updatingRanges;
+
+    private void updateSliderRanges() {
+        InspectionEngine.Calibration calib = viewModel.calibrationProperty().get();
+        ScoreHistogram histogram = viewModel.histogramProperty().get();
+        if (calib == null) {
+            return;
+        }
+        updatingRanges = true;
+        try {
+            double imageMin = histogram == null ? 0 : Math.min(histogram.min(), calib.imageThreshold());
+            double imageMax = histogram == null ? calib.imageThreshold() * 2 : Math.max(histogram.max(), calib.imageThreshold());
+            imageThresholdSlider.setMin(Math.min(imageMin, viewModel.imageThresholdProperty().get()));
+            imageThresholdSlider.setMax(Math.max(imageMax, viewModel.imageThresholdProperty().get()));
+            InspectionEngine.Range fused = calib.fused();
+            double pixelMax = Math.max(fused.high(), calib.pixelThreshold()) * 1.25;
+            pixelThresholdSlider.setMin(Math.min(fused.low(), calib.pixelThreshold()));
+            pixelThresholdSlider.setMax(Math.max(pixelMax, viewModel.pixelThresholdProperty().get()));
+            imageThresholdSlider.setValue(viewModel.imageThresholdProperty().get());
+            pixelThresholdSlider.setValue(viewModel.pixelThresholdProperty().get());
+        } finally {
+            updatingRanges = false;
+        }
+    }
+
+    private void installZoomAndPan(MapPanel panel) {
+        Node area = panel.viewport();
+        area.setOnScroll(event -> {
+            if (event.getDeltaY() > 0) {
+                viewModel.zoomIn();
+            } else if (event.getDeltaY() < 0) {
+                viewModel.zoomOut();
+            }
+            event.consume();
+        });
+        area.setOnMousePressed(event -> {
+            dragX = event.getX();
+            dragY = event.getY();
+        });
+        area.setOnMouseDragged(event -> {
+            double scale = panel.side() * viewModel.zoomProperty().get();
+            viewModel.pan(-(event.getX() - dragX) / scale, -(event.getY() - dragY) / scale);
+            dragX = event.getX();
+            dragY = event.getY();
+        });
+        area.setOnMouseClicked(event -> {
+            if (event.getClickCount() == 2) {
+                viewModel.resetView();
+            }
+        });
+    }
+
+    private void showHeader() {
+        InspectedItem item = viewModel.selectedProperty().get();
+        verdictLabel.getStyleClass().removeAll("ok", "ng", "unknown");
+        if (item == null) {
+            fileLabel.setText(Ui.text("inspection.noSelection"));
+            scoreLabel.setText("");
+            verdictLabel.setText("");
+            verdictLabel.setVisible(false);
+            return;
+        }
+        Verdict verdict = viewModel.verdict(item);
+        fileLabel.setText(item.image().group().isEmpty() ? item.image().fileName()
+                : item.image().group() + "/" + item.image().fileName());
+        scoreLabel.setText(item.isInspected() ? Ui.text("inspection.score", format(item.score())) : "");
+        verdictLabel.setText(Ui.text("inspection.verdict." + verdict.name()));
+        verdictLabel.getStyleClass().add(verdict.name().toLowerCase(Locale.ROOT));
+        verdictLabel.setVisible(true);
+    }
+
+    private void showDetail(RenderedInspection rendered) {
+        if (rendered == null) {
+            for (MapPanel panel : mapPanels) {
+                panel.clear();
+            }
+            return;
+        }
+        InspectionEngine.ImageInspection inspection = rendered.inspection();
+        InspectionEngine.Calibration calib = viewModel.calibrationProperty().get();
+        int w = inspection.width();
+        int h = inspection.height();
+        mapPanels[0].show(w, h, rendered.original(), null, 0, 0);
+        mapPanels[1].show(w, h, rendered.original(), rendered.normality(), calib.normality().low(),
+                calib.normality().high());
+        mapPanels[2].show(w, h, rendered.original(), rendered.abnormality(), calib.abnormality().low(),
+                calib.abnormality().high());
+        mapPanels[3].show(w, h, rendered.original(), rendered.fused(), calib.fused().low(), calib.fused().high());
+        showContour();
+        applyView();
+    }
+
+    private void showContour() {
+        RenderedInspection rendered = viewModel.detailProperty().get();
+        if (rendered == null) {
+            return;
+        }
+        InspectionEngine.ImageInspection inspection = rendered.inspection();
+        // One pass over the fused map: cheap enough for the FX thread while a slider moves.
+        int[] pixels = Contours.paint(Contours.boundary(inspection.fused(), inspection.width(), inspection.height(),
+                viewModel.pixelThresholdProperty().get()), CONTOUR_COLOUR);
+        for (MapPanel panel : mapPanels) {
+            panel.showContour(pixels);
+        }
+    }
+
+    private void applyView() {
+        for (MapPanel panel : mapPanels) {
+            panel.setView(viewModel.zoomProperty().get(), viewModel.panXProperty().get(), viewModel.panYProperty().get());
+        }
+    }
+
+    private void drawHistogram() {
+        histogramView.show(viewModel.histogramProperty().get(), viewModel.imageThresholdProperty().get());
+    }
+
+    private static String format(double value) {
+        return Double.isFinite(value) ? String.format("%.4g", value) : "\u2013";
+    }
+
+    @FXML
+    private void inspectAll() {
+        viewModel.inspectAll(false);
+    }
+
+    @FXML
+    private void stop() {
+        viewModel.cancel();
+    }
+
+    @FXML
+    private void resetThresholds() {
+        viewModel.resetThresholds();
+    }
+
+    @FXML
+    private void resetView() {
+        viewModel.resetView();
+    }
+
+    /** @return the four panels, left to right (for tests and screenshots) */
+    public List<Node> panels() {
+        return List.of(mapPanels);
+    }
+
+    /** @return the screen's root */
+    public Node root() {
+        return rootPane;
+    }
+}

@@ -1,0 +1,628 @@
+package dmdd.app.gui.inspection;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.project.Project;
+import dmdd.app.gui.project.ProjectImage;
+import dmdd.datasets.image.AtomicFiles;
+import dmdd.model.viz.Colormap;
+import dmdd.model.viz.Heatmaps;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import javafx.beans.Observable;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.collections.transformation.SortedList;
+
+/**
+ * State of the inspection screen: the gallery of images with their scores, the verdict filter and
+ * sort order, the two thresholds (starting at the calibrated values; moving them re-labels the
+ * gallery at once without running the model again), the selected image with its rendered maps,
+ * the shared overlay opacity, zoom and pan of the four panels, and the score histogram.
+ * Holds no JavaFX nodes; model work goes through {@link BackgroundWork}.
+ */
+public final class InspectionViewModel {
+    /** How the gallery is sorted. */
+    public enum SortOrder {
+        /** By folder and file name. */
+        NAME,
+        /** Highest score first. */
+        SCORE_DESCENDING,
+        /** Lowest score first. */
+        SCORE_ASCENDING
+    }
+
+    /** Which verdicts the gallery shows. */
+    public enum Filter {
+        /** Every image. */
+        ALL,
+        /** Only OK images. */
+        OK,
+        /** Only NG images. */
+        NG
+    }
+
+    /**
+     * The selected image's pictures, ready for the panels (ARGB, row-major, map resolution). The
+     * colour layers' alpha follows the score on the model's calibrated scale, so calm areas stay clear.
+     *
+     * @param inspection  the maps and score
+     * @param original    the image
+     * @param normality   normality-branch heat layer
+     * @param abnormality abnormality-branch heat layer
+     * @param fused       fused-map heat layer
+     */
+    public record RenderedInspection(InspectionEngine.ImageInspection inspection, int[] original, int[] normality,
+            int[] abnormality, int[] fused) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int DETAIL_CACHE = 24;
+    private static final Colormap COLORMAP = Colormap.TURBO;
+
+    private final InspectionEngine engine;
+    private final BackgroundWork background;
+    private final ObjectProperty<Project> project = new SimpleObjectProperty<>();
+    private final ObjectProperty<InspectionEngine.Calibration> calibration = new SimpleObjectProperty<>();
+    private final ObservableList<InspectedItem> items = FXCollections.observableArrayList();
+    private final FilteredList<InspectedItem> filtered = new FilteredList<>(items);
+    private final SortedList<InspectedItem> gallery = new SortedList<>(filtered);
+    private final ObjectProperty<Filter> filter = new SimpleObjectProperty<>(Filter.ALL);
+    private final ObjectProperty<SortOrder> sortOrder = new SimpleObjectProperty<>(SortOrder.NAME);
+    private final DoubleProperty imageThreshold = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty opacity = new SimpleDoubleProperty(0.65);
+    private final DoubleProperty zoom = new SimpleDoubleProperty(1);
+    private final DoubleProperty panX = new SimpleDoubleProperty(0.5);
+    private final DoubleProperty panY = new SimpleDoubleProperty(0.5);
+    private final ObjectProperty<InspectedItem> selected = new SimpleObjectProperty<>();
+    private final ObjectProperty<RenderedInspection> detail = new SimpleObjectProperty<>();
+    private final ObjectProperty<ScoreHistogram> histogram = new SimpleObjectProperty<>();
+    private final IntegerProperty okCount = new SimpleIntegerProperty();
+    private final IntegerProperty ngCount = new SimpleIntegerProperty();
+    private final BooleanProperty running = new SimpleBooleanProperty();
+    private final BooleanProperty modelReady = new SimpleBooleanProperty();
+    private final DoubleProperty progress = new SimpleDoubleProperty();
+    private final StringProperty message = new SimpleStringProperty("");
+    private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Path, RenderedInspection> eldest) {
+            return size() > DETAIL_CACHE;
+        }
+    };
+    private final AtomicBoolean cancelRequested = new AtomicBoolean();
+    private BiConsumer<Double, Double> saveThresholds = (image, pixel) -> { };
+    private long generation;
+
+    /**
+     * A view model.
+     *
+     * @param engine     the model's inspector
+     * @param background runs model and file work off the FX thread
+     */
+    public InspectionViewModel(InspectionEngine engine, BackgroundWork background) {
+        this.engine = engine;
+        this.background = background;
+        filter.addListener(obs -> refilter());
+        imageThreshold.addListener(obs -> relabel());
+        // Item changes reach the filtered list by themselves; re-filtering inside their notification
+        // would run before the filtered list has seen the change.
+        items.addListener((Observable obs) -> recount());
+        sortOrder.addListener(obs -> resort());
+        resort();
+        selected.addListener((obs, old, now) -> loadDetail(now));
+    }
+
+    /**
+     * Shows a project: its images to inspect, the saved scores and, when a model exists, its calibration.
+     *
+     * @param opened     the project
+     * @param inspectees its images to inspect
+     */
+    public void show(Project opened, List<ProjectImage> inspectees) {
+        long mine = ++generation;
+        project.set(opened);
+        detailCache.clear();
+        detail.set(null);
+        selected.set(null);
+        calibration.set(null);
+        modelReady.set(false);
+        items.setAll(inspectees.stream().map(image -> new InspectedItem(image, Double.NaN)).toList());
+        background.run(() -> {
+            InspectionEngine.Calibration calib = engine.hasModel(opened) ? engine.calibration(opened) : null;
+            Map<String, Double> saved = calib == null ? Map.of() : readScores(opened);
+            return new Object[] {calib, saved};
+        }, loaded -> {
+            if (mine != generation) {
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Double> saved = (Map<String, Double>) loaded[1];
+            applyCalibration((InspectionEngine.Calibration) loaded[0]);
+            items.replaceAll(item -> {
+                Double score = saved.get(relative(opened, item.image().file()));
+                return score == null ? item : new InspectedItem(item.image(), score);
+            });
+            message.set(modelReady.get() ? Ui.text("inspection.ready") : Ui.text("inspection.noModel"));
+        }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /**
+     * Updates the list of images after an import, keeping known scores.
+     *
+     * @param inspectees the project's images to inspect
+     */
+    public void updateImages(List<ProjectImage> inspectees) {
+        Map<Path, Double> known = new HashMap<>();
+        items.forEach(item -> known.put(item.image().file(), item.score()));
+        items.setAll(inspectees.stream()
+                .map(image -> new InspectedItem(image, known.getOrDefault(image.file(), Double.NaN))).toList());
+    }
+
+    /**
+     * Call after training wrote a new model: the scores and maps of the old one are dropped.
+     */
+    public void modelChanged() {
+        Project current = project.get();
+        if (current == null) {
+            return;
+        }
+        engine.modelChanged(current);
+        List<ProjectImage> images = items.stream().map(InspectedItem::image).toList();
+        background.run(() -> {
+            Files.deleteIfExists(scoresFile(current));
+            return true;
+        }, done -> show(current, images), error -> show(current, images));
+    }
+
+    private void applyCalibration(InspectionEngine.Calibration calib) {
+        calibration.set(calib);
+        modelReady.set(calib != null);
+        if (calib == null) {
+            imageThreshold.set(Double.NaN);
+            pixelThreshold.set(Double.NaN);
+            return;
+        }
+        Project current = project.get();
+        Double userImage = current == null ? null : current.settings().imageThreshold();
+        Double userPixel = current == null ? null : current.settings().pixelThreshold();
+        imageThreshold.set(userImage != null ? userImage : calib.imageThreshold());
+        pixelThreshold.set(userPixel != null ? userPixel : calib.pixelThreshold());
+        relabel();
+    }
+
+    /**
+     * Puts both thresholds back to the model's calibrated values.
+     */
+    public void resetThresholds() {
+        InspectionEngine.Calibration calib = calibration.get();
+        if (calib != null) {
+            imageThreshold.set(calib.imageThreshold());
+            pixelThreshold.set(calib.pixelThreshold());
+            saveThresholds.accept(null, null);
+        }
+    }
+
+    /**
+     * Stores the current thresholds in the project (call when the user lets go of a slider).
+     */
+    public void commitThresholds() {
+        if (calibration.get() != null) {
+            saveThresholds.accept(imageThreshold.get(), pixelThreshold.get());
+        }
+    }
+
+    /**
+     * Inspects every image that has no score yet, in the background, updating the gallery as it goes.
+     *
+     * @param all true to inspect every image again
+     */
+    public void inspectAll(boolean all) {
+        Project current = project.get();
+        if (current == null || running.get() || !modelReady.get()) {
+            return;
+        }
+        List<InspectedItem> todo = items.stream().filter(item -> all || !item.isInspected()).toList();
+        running.set(true);
+        cancelRequested.set(false);
+        progress.set(0);
+        message.set(Ui.text("inspection.running", todo.size()));
+        background.run(() -> {
+            int done = 0;
+            for (InspectedItem item : todo) {
+                if (cancelRequested.get()) {
+                    break;
+                }
+                InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file());
+                RenderedInspection rendered = render(result, calibration.get());
+                double fraction = (double) ++done / todo.size();
+                background.onUiThread(() -> {
+                    detailCache.put(item.image().file(), rendered);
+                    setScore(item.image(), result.score());
+                    progress.set(fraction);
+                });
+            }
+            return done;
+        }, done -> {
+            running.set(false);
+            message.set(Ui.text("inspection.done", done));
+            saveScores(current);
+        }, error -> {
+            running.set(false);
+            message.set(Ui.text("status.error", error.getMessage()));
+            saveScores(current);
+        });
+    }
+
+    /** Stops an Inspect-all run after the current image. */
+    public void cancel() {
+        cancelRequested.set(true);
+    }
+
+    private void setScore(ProjectImage image, double score) {
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).image().file().equals(image.file())) {
+                items.set(i, new InspectedItem(image, score));
+                InspectedItem current = selected.get();
+                if (current != null && current.image().file().equals(image.file())) {
+                    selected.set(items.get(i));
+                }
+                return;
+            }
+        }
+    }
+
+    private void loadDetail(InspectedItem item) {
+        Project current = project.get();
+        if (item == null || current == null || !modelReady.get()) {
+            detail.set(null);
+            return;
+        }
+        Path file = item.image().file();
+        RenderedInspection cached = detailCache.get(file);
+        if (cached != null) {
+            detail.set(cached);
+            return;
+        }
+        InspectionEngine.Calibration calib = calibration.get();
+        background.run(() -> render(engine.inspect(current, file), calib), rendered -> {
+            detailCache.put(file, rendered);
+            if (!Double.isNaN(rendered.inspection().score()) && !item.isInspected()) {
+                setScore(item.image(), rendered.inspection().score());
+            }
+            InspectedItem now = selected.get();
+            if (now != null && now.image().file().equals(file)) {
+                detail.set(rendered);
+            }
+        }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /**
+     * Turns the maps into the four pictures. Colours use the calibrated range of each map, never the
+     * image's own minimum and maximum, so a normal image looks calm.
+     *
+     * @param inspection the maps
+     * @param calib      the calibration
+     * @return the pictures
+     */
+    public static RenderedInspection render(InspectionEngine.ImageInspection inspection,
+            InspectionEngine.Calibration calib) {
+        int[] original = inspection.image().toBufferedImage().getRGB(0, 0, inspection.width(), inspection.height(),
+                null, 0, inspection.width());
+        for (int i = 0; i < original.length; i++) {
+            original[i] |= 0xff000000;
+        }
+        return new RenderedInspection(inspection, original,
+                heatLayer(inspection.normality(), calib.normality()),
+                heatLayer(inspection.abnormality(), calib.abnormality()),
+                heatLayer(inspection.fused(), calib.fused()));
+    }
+
+    private static int[] heatLayer(float[] map, InspectionEngine.Range range) {
+        int[] colours = Heatmaps.heatmap(map, range.low(), range.high(), COLORMAP);
+        for (int i = 0; i < colours.length; i++) {
+            // Alpha grows with the calibrated score: normal texture stays visible under the colour.
+            double t = Heatmaps.scale(map[i], range.low(), range.high());
+            int alpha = (int) Math.round(255 * Math.min(1.0, 0.15 + 0.85 * t));
+            colours[i] = (alpha << 24) | (colours[i] & 0xffffff);
+        }
+        return colours;
+    }
+
+    /**
+     * The colour table of the maps, for the colour bars.
+     *
+     * @return the colormap
+     */
+    public Colormap colormap() {
+        return COLORMAP;
+    }
+
+    /** Selects the next image of the gallery (wraps around). */
+    public void next() {
+        step(1);
+    }
+
+    /** Selects the previous image of the gallery (wraps around). */
+    public void previous() {
+        step(-1);
+    }
+
+    private void step(int direction) {
+        if (gallery.isEmpty()) {
+            return;
+        }
+        int index = selected.get() == null ? -1 : indexOf(selected.get());
+        int next = index < 0 ? 0 : Math.floorMod(index + direction, gallery.size());
+        selected.set(gallery.get(next));
+    }
+
+    private int indexOf(InspectedItem item) {
+        for (int i = 0; i < gallery.size(); i++) {
+            if (gallery.get(i).image().file().equals(item.image().file())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The verdict of an item under the current image threshold.
+     *
+     * @param item a gallery item
+     * @return OK, NG or UNKNOWN
+     */
+    public Verdict verdict(InspectedItem item) {
+        return Verdict.of(item.score(), imageThreshold.get());
+    }
+
+    /** Zooms in around the view centre. */
+    public void zoomIn() {
+        zoom.set(Math.min(16, zoom.get() * 1.25));
+    }
+
+    /** Zooms out. */
+    public void zoomOut() {
+        zoom.set(Math.max(1, zoom.get() / 1.25));
+        clampPan();
+    }
+
+    /**
+     * Moves the view by a fraction of the visible area.
+     *
+     * @param dx horizontal movement, in image widths
+     * @param dy vertical movement, in image heights
+     */
+    public void pan(double dx, double dy) {
+        panX.set(panX.get() + dx);
+        panY.set(panY.get() + dy);
+        clampPan();
+    }
+
+    /** Shows the whole image again. */
+    public void resetView() {
+        zoom.set(1);
+        panX.set(0.5);
+        panY.set(0.5);
+    }
+
+    private void clampPan() {
+        double half = 0.5 / zoom.get();
+        panX.set(Math.max(half, Math.min(1 - half, panX.get())));
+        panY.set(Math.max(half, Math.min(1 - half, panY.get())));
+    }
+
+    private void relabel() {
+        recount();
+        refilter();
+    }
+
+    private void recount() {
+        int ok = 0;
+        int ng = 0;
+        for (InspectedItem item : items) {
+            Verdict v = verdict(item);
+            if (v == Verdict.OK) {
+                ok++;
+            } else if (v == Verdict.NG) {
+                ng++;
+            }
+        }
+        okCount.set(ok);
+        ngCount.set(ng);
+        updateHistogram();
+    }
+
+    private void refilter() {
+        Filter f = filter.get();
+        filtered.setPredicate(item -> switch (f) {
+            case ALL -> true;
+            case OK -> verdict(item) == Verdict.OK;
+            case NG -> verdict(item) == Verdict.NG;
+        });
+    }
+
+    private void resort() {
+        Comparator<InspectedItem> byName = Comparator.comparing(item -> item.image().file().toString());
+        Comparator<InspectedItem> byScore = Comparator.comparingDouble(
+                item -> Double.isNaN(item.score()) ? Double.NEGATIVE_INFINITY : item.score());
+        gallery.setComparator(switch (sortOrder.get()) {
+            case NAME -> byName;
+            case SCORE_DESCENDING -> byScore.reversed().thenComparing(byName);
+            case SCORE_ASCENDING -> byScore.thenComparing(byName);
+        });
+    }
+
+    private void updateHistogram() {
+        InspectionEngine.Calibration calib = calibration.get();
+        double[] normal = calib == null ? new double[0] : calib.normalScores();
+        double[] inspected = items.stream().mapToDouble(InspectedItem::score).filter(Double::isFinite).toArray();
+        histogram.set(ScoreHistogram.of(normal, inspected, imageThreshold.get(), 30));
+    }
+
+    private void saveScores(Project target) {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (InspectedItem item : items) {
+            if (item.isInspected()) {
+                scores.put(relative(target, item.image().file()), item.score());
+            }
+        }
+        background.run(() -> {
+            AtomicFiles.writeBytes(scoresFile(target), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(scores));
+            return true;
+        }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    private static Map<String, Double> readScores(Project target) {
+        Path file = scoresFile(target);
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            Map<String, Double> scores = new HashMap<>();
+            JSON.readTree(file.toFile()).fields().forEachRemaining(e -> scores.put(e.getKey(), e.getValue().asDouble()));
+            return scores;
+        } catch (IOException e) {
+            // Saved scores are a cache: when unreadable, the images are simply inspected again.
+            return Map.of();
+        }
+    }
+
+    private static Path scoresFile(Project target) {
+        return target.resultsDir().resolve("scores.json");
+    }
+
+    private static String relative(Project target, Path file) {
+        return target.folder().relativize(file).toString().replace('\\', '/');
+    }
+
+    /** @param action stores user thresholds in the project (null, null = use the calibrated ones) */
+    public void setSaveThresholds(BiConsumer<Double, Double> action) {
+        saveThresholds = action;
+    }
+
+    /** @return the shown project */
+    public ObjectProperty<Project> projectProperty() {
+        return project;
+    }
+
+    /** @return the model's calibration, null without a model */
+    public ObjectProperty<InspectionEngine.Calibration> calibrationProperty() {
+        return calibration;
+    }
+
+    /** @return all items, in project order */
+    public ObservableList<InspectedItem> items() {
+        return items;
+    }
+
+    /** @return the gallery: filtered by verdict and sorted */
+    public SortedList<InspectedItem> gallery() {
+        return gallery;
+    }
+
+    /** @return the verdict filter */
+    public ObjectProperty<Filter> filterProperty() {
+        return filter;
+    }
+
+    /** @return the sort order */
+    public ObjectProperty<SortOrder> sortOrderProperty() {
+        return sortOrder;
+    }
+
+    /** @return the image-score threshold */
+    public DoubleProperty imageThresholdProperty() {
+        return imageThreshold;
+    }
+
+    /** @return the pixel threshold of the fused map (draws the contour) */
+    public DoubleProperty pixelThresholdProperty() {
+        return pixelThreshold;
+    }
+
+    /** @return the opacity of the heat layers, shared by the panels */
+    public DoubleProperty opacityProperty() {
+        return opacity;
+    }
+
+    /** @return zoom factor shared by the panels (1 = whole image) */
+    public DoubleProperty zoomProperty() {
+        return zoom;
+    }
+
+    /** @return centre of the view as a fraction of the image width */
+    public DoubleProperty panXProperty() {
+        return panX;
+    }
+
+    /** @return centre of the view as a fraction of the image height */
+    public DoubleProperty panYProperty() {
+        return panY;
+    }
+
+    /** @return the selected gallery item */
+    public ObjectProperty<InspectedItem> selectedProperty() {
+        return selected;
+    }
+
+    /** @return the selected image's pictures (null while loading or without model) */
+    public ObjectProperty<RenderedInspection> detailProperty() {
+        return detail;
+    }
+
+    /** @return the score histogram */
+    public ObjectProperty<ScoreHistogram> histogramProperty() {
+        return histogram;
+    }
+
+    /** @return number of OK images */
+    public IntegerProperty okCountProperty() {
+        return okCount;
+    }
+
+    /** @return number of NG images */
+    public IntegerProperty ngCountProperty() {
+        return ngCount;
+    }
+
+    /** @return whether Inspect all runs */
+    public BooleanProperty runningProperty() {
+        return running;
+    }
+
+    /** @return whether a trained model is loaded */
+    public BooleanProperty modelReadyProperty() {
+        return modelReady;
+    }
+
+    /** @return progress of Inspect all */
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    /** @return status text */
+    public StringProperty messageProperty() {
+        return message;
+    }
+}

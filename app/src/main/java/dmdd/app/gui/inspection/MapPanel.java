@@ -1,0 +1,166 @@
+package dmdd.app.gui.inspection;
+
+import dmdd.model.viz.Colormap;
+import javafx.beans.property.DoubleProperty;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.control.Label;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Rectangle;
+
+/**
+ * One of the four inspection panels: the image, an optional heat layer (opacity shared by all
+ * panels) and the defect contour, in a square viewport whose zoom and pan follow the shared
+ * properties, with a title and (for maps) a colour bar of the calibrated range.
+ */
+final class MapPanel extends VBox {
+    private final ImageView base = new ImageView();
+    private final ImageView heat = new ImageView();
+    private final ImageView contour = new ImageView();
+    private final Viewport viewport = new Viewport();
+    private final Label low = new Label();
+    private final Label high = new Label();
+    private final boolean hasHeat;
+    private int imageWidth = 1;
+    private int imageHeight = 1;
+
+    MapPanel(String id, String title, boolean hasHeat, Colormap colormap, DoubleProperty opacity) {
+        this.hasHeat = hasHeat;
+        setId(id);
+        getStyleClass().add("map-panel");
+        setSpacing(4);
+        setPadding(new Insets(4));
+        setMinWidth(0);
+        setPrefWidth(0);
+        setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(this, Priority.ALWAYS);
+        Label titleLabel = new Label(title);
+        titleLabel.getStyleClass().add("map-title");
+        heat.opacityProperty().bind(opacity);
+        heat.setVisible(hasHeat);
+        for (ImageView view : new ImageView[] {base, heat, contour}) {
+            view.setPreserveRatio(false);
+            view.setSmooth(false);
+        }
+        contour.setSmooth(false);
+        viewport.getChildren().addAll(base, heat, contour);
+        VBox.setVgrow(viewport, Priority.ALWAYS);
+
+        ImageView bar = new ImageView(gradient(colormap));
+        bar.setPreserveRatio(false);
+        bar.setFitHeight(10);
+        HBox barRow = new HBox(4, low, bar, high);
+        barRow.setAlignment(Pos.CENTER);
+        bar.fitWidthProperty().bind(widthProperty().subtract(110).map(w -> Math.max(20, w.doubleValue())));
+        low.getStyleClass().add("colour-bar-label");
+        high.getStyleClass().add("colour-bar-label");
+        low.setMinWidth(Region.USE_PREF_SIZE);
+        high.setMinWidth(Region.USE_PREF_SIZE);
+        barRow.setVisible(hasHeat);
+        barRow.setMinHeight(14);
+        barRow.getStyleClass().add("colour-bar");
+        getChildren().addAll(titleLabel, viewport, barRow);
+    }
+
+    /** The square, clipped area holding the three image layers. */
+    private final class Viewport extends Pane {
+        private final Rectangle clip = new Rectangle();
+
+        Viewport() {
+            setMinSize(0, 0);
+            setPrefSize(10, 10);
+            setClip(clip);
+            getStyleClass().add("map-viewport");
+        }
+
+        @Override
+        protected void layoutChildren() {
+            double side = Math.max(1, Math.min(getWidth(), getHeight()));
+            double x = (getWidth() - side) / 2;
+            double y = (getHeight() - side) / 2;
+            clip.setX(x);
+            clip.setY(y);
+            clip.setWidth(side);
+            clip.setHeight(side);
+            for (ImageView view : new ImageView[] {base, heat, contour}) {
+                view.setFitWidth(side);
+                view.setFitHeight(side);
+                view.relocate(x, y);
+            }
+        }
+    }
+
+    /** @return the square viewport node (for mouse handling) */
+    Pane viewport() {
+        return viewport;
+    }
+
+    /** @return the current side of the square viewport */
+    double side() {
+        return Math.max(1, Math.min(viewport.getWidth(), viewport.getHeight()));
+    }
+
+    void show(int width, int height, int[] original, int[] heatPixels, double rangeLow, double rangeHigh) {
+        imageWidth = width;
+        imageHeight = height;
+        base.setImage(image(original, width, height));
+        if (hasHeat && heatPixels != null) {
+            heat.setImage(image(heatPixels, width, height));
+            low.setText(String.format("%.3g", rangeLow));
+            high.setText(String.format("%.3g", rangeHigh));
+        }
+    }
+
+    void clear() {
+        base.setImage(null);
+        heat.setImage(null);
+        contour.setImage(null);
+    }
+
+    void showContour(int[] pixels) {
+        contour.setImage(pixels == null ? null : image(pixels, imageWidth, imageHeight));
+    }
+
+    void setView(double zoom, double centreX, double centreY) {
+        double w = imageWidth / zoom;
+        double h = imageHeight / zoom;
+        Rectangle2D rect = new Rectangle2D(centreX * imageWidth - w / 2, centreY * imageHeight - h / 2, w, h);
+        base.setViewport(rect);
+        heat.setViewport(rect);
+        contour.setViewport(rect);
+    }
+
+    ImageView heatLayer() {
+        return heat;
+    }
+
+    ImageView baseLayer() {
+        return base;
+    }
+
+    ImageView contourLayer() {
+        return contour;
+    }
+
+    private static WritableImage image(int[] argb, int width, int height) {
+        WritableImage image = new WritableImage(width, height);
+        image.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), argb, 0, width);
+        return image;
+    }
+
+    private static WritableImage gradient(Colormap colormap) {
+        int[] pixels = new int[256];
+        for (int i = 0; i < 256; i++) {
+            pixels[i] = colormap.argb(i / 255.0);
+        }
+        return image(pixels, 256, 1);
+    }
+}

@@ -1,0 +1,131 @@
+package dmdd.app.gui.inspection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.project.Project;
+import dmdd.app.gui.project.ProjectImage;
+import dmdd.app.gui.project.ProjectImporter;
+import dmdd.app.gui.project.ProjectStore;
+import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.sample.SampleDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inspection screen's state without a window. */
+class InspectionViewModelTest {
+
+    private static Project sample(Path folder) throws Exception {
+        Project project = ProjectStore.create(folder.resolve("project"), "Tiny");
+        new ProjectImporter(project).importMvtecCategory(SampleDataset.generateTiny(folder.resolve("data")));
+        return project;
+    }
+
+    @Test
+    void thresholdsRelabelTheGalleryWithoutRunningTheModelAgain(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        assertThat(model.imageThresholdProperty().get()).isEqualTo(0.35);
+        assertThat(model.pixelThresholdProperty().get()).isEqualTo(0.3);
+
+        model.inspectAll(false);
+        int total = project.inspectImages().size();
+        assertThat(engine.inspections.get()).isEqualTo(total);
+        assertThat(model.items()).allMatch(InspectedItem::isInspected);
+        assertThat(Files.exists(project.resultsDir().resolve("scores.json"))).isTrue();
+
+        model.imageThresholdProperty().set(-1);
+        assertThat(model.ngCountProperty().get()).isEqualTo(total);
+        model.imageThresholdProperty().set(1e9);
+        assertThat(model.okCountProperty().get()).isEqualTo(total);
+        model.filterProperty().set(InspectionViewModel.Filter.NG);
+        assertThat(model.gallery()).isEmpty();
+        double median = model.items().stream().mapToDouble(InspectedItem::score).sorted().toArray()[total / 2];
+        model.imageThresholdProperty().set(median);
+        assertThat(model.gallery()).isNotEmpty().allMatch(item -> item.score() >= median);
+        assertThat(engine.inspections.get()).as("no model run for a threshold change").isEqualTo(total);
+
+        model.filterProperty().set(InspectionViewModel.Filter.ALL);
+        model.sortOrderProperty().set(InspectionViewModel.SortOrder.SCORE_DESCENDING);
+        double[] shown = model.gallery().stream().mapToDouble(InspectedItem::score).toArray();
+        double[] sorted = shown.clone();
+        Arrays.sort(sorted);
+        assertThat(shown[0]).isEqualTo(sorted[sorted.length - 1]);
+        assertThat(model.histogramProperty().get().inspected()).isNotEmpty();
+        assertThat(Arrays.stream(model.histogramProperty().get().inspected()).sum()).isEqualTo(total);
+    }
+
+    @Test
+    void scoresSurviveReopeningAndNavigationWraps(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel first = new InspectionViewModel(engine, BackgroundWork.inline());
+        first.show(project, project.inspectImages());
+        first.inspectAll(false);
+
+        InspectionViewModel reopened = new InspectionViewModel(engine, BackgroundWork.inline());
+        reopened.show(project, project.inspectImages());
+        assertThat(reopened.items()).allMatch(InspectedItem::isInspected);
+
+        reopened.next();
+        InspectedItem firstItem = reopened.selectedProperty().get();
+        assertThat(firstItem).isEqualTo(reopened.gallery().get(0));
+        assertThat(reopened.detailProperty().get()).isNotNull();
+        reopened.previous();
+        assertThat(reopened.selectedProperty().get()).isEqualTo(reopened.gallery().get(reopened.gallery().size() - 1));
+    }
+
+    @Test
+    void coloursFollowTheCalibratedRangeNotTheImagesOwnMinimumAndMaximum(@TempDir Path folder) throws Exception {
+        int n = 16;
+        float[] calm = new float[n];
+        Arrays.fill(calm, 0.01f);
+        calm[3] = 0.02f; // a per-image min-max scale would paint this pixel as a full-strength defect
+        RgbImage image = RgbImage.of(4, 4, new float[3 * n]);
+        InspectionEngine.Calibration calib = new InspectionEngine.Calibration(0.5, 0.5,
+                new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1),
+                new double[0]);
+        InspectionViewModel.RenderedInspection rendered = InspectionViewModel.render(
+                new InspectionEngine.ImageInspection(folder, image, calm, calm, calm, 0.02), calib);
+        for (int argb : rendered.fused()) {
+            assertThat(argb >>> 24).as("alpha of a calm pixel").isLessThan(60);
+        }
+        float[] hot = calm.clone();
+        hot[5] = 1f;
+        InspectionViewModel.RenderedInspection defect = InspectionViewModel.render(
+                new InspectionEngine.ImageInspection(folder, image, hot, hot, hot, 1), calib);
+        assertThat(defect.fused()[5] >>> 24).isEqualTo(255);
+        assertThat(defect.fused()[3]).isEqualTo(rendered.fused()[3]);
+    }
+
+    @Test
+    void theContourOutlinesTheRegionAboveThePixelThreshold() {
+        float[] map = new float[25];
+        for (int y = 1; y <= 3; y++) {
+            for (int x = 1; x <= 3; x++) {
+                map[y * 5 + x] = 1;
+            }
+        }
+        boolean[] edge = Contours.boundary(map, 5, 5, 0.5);
+        int count = 0;
+        for (boolean b : edge) {
+            count += b ? 1 : 0;
+        }
+        assertThat(count).isEqualTo(8);
+        assertThat(edge[12]).as("centre is inside, not on the outline").isFalse();
+        assertThat(Contours.boundary(map, 5, 5, 2)).doesNotContain(true);
+    }
+
+    @Test
+    void verdictsAreNgAtOrAboveTheThreshold() {
+        assertThat(Verdict.of(0.5, 0.5)).isEqualTo(Verdict.NG);
+        assertThat(Verdict.of(0.49, 0.5)).isEqualTo(Verdict.OK);
+        assertThat(Verdict.of(Double.NaN, 0.5)).isEqualTo(Verdict.UNKNOWN);
+        assertThat(ProjectImage.Role.values()).hasSize(2);
+    }
+}
