@@ -154,6 +154,16 @@ public final class InspectionView {
                     || event.getCode() == KeyCode.PAGE_DOWN) {
                 viewModel.next();
                 event.consume();
+            } else if (event.getCode() == KeyCode.ADD || event.getCode() == KeyCode.PLUS
+                    || event.getCode() == KeyCode.EQUALS) {
+                viewModel.zoomIn();
+                event.consume();
+            } else if (event.getCode() == KeyCode.SUBTRACT || event.getCode() == KeyCode.MINUS) {
+                viewModel.zoomOut();
+                event.consume();
+            } else if (event.getCode() == KeyCode.DIGIT0 || event.getCode() == KeyCode.NUMPAD0) {
+                viewModel.resetView();
+                event.consume();
             } else if (event.getCode() == KeyCode.LEFT || event.getCode() == KeyCode.UP
                     || event.getCode() == KeyCode.PAGE_UP) {
                 viewModel.previous();

@@ -1,0 +1,109 @@
+package dmdd.app.gui.inspection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.WorkstationApplication;
+import dmdd.app.gui.WorkstationApplication.Workstation;
+import dmdd.app.gui.project.Workspace;
+import dmdd.app.gui.training.DmddTrainingEngine;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.Region;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The inspection screen in the running workstation (headless), with a scripted model so it runs in
+ * seconds: inspect all, open an image, four equal panels, threshold re-labels, keyboard, zoom in step.
+ */
+@ExtendWith(ApplicationExtension.class)
+class InspectionFxTest {
+    private Workstation workstation;
+    private final ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+
+    @Start
+    void start(Stage stage) throws Exception {
+        workstation = WorkstationApplication.open(stage, new Workspace(Files.createTempDirectory("dmdd-gui-insp")),
+                new DmddTrainingEngine(), engine);
+    }
+
+    @Test
+    void inspectOpenMoveThresholdAndStepThroughImages(FxRobot robot) throws Exception {
+        InspectionViewModel model = workstation.inspection();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> model.modelReadyProperty().get());
+        robot.clickOn("Inspection");
+        robot.clickOn("Inspect all");
+        int total = workstation.main().inspectImages().size();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> !model.runningProperty().get() && model.items().stream().allMatch(InspectedItem::isInspected));
+        assertThat(engine.inspections.get()).isEqualTo(total);
+
+        Node firstCell = robot.lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class)
+                .stream().filter(cell -> cell.getItem() != null && cell.isVisible() && cell.getWidth() > 0)
+                .min(java.util.Comparator.comparingDouble(cell -> cell.localToScene(0, 0).getY() * 10
+                        + cell.localToScene(0, 0).getX())).orElseThrow();
+        robot.clickOn(firstCell);
+
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> model.detailProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Node> panels = workstation.inspectionView().panels();
+        assertThat(panels).hasSize(4);
+        double width = ((Region) panels.get(0)).getWidth();
+        for (Node panel : panels) {
+            assertThat(((Region) panel).getWidth()).isEqualTo(width, org.assertj.core.data.Offset.offset(1.0));
+            assertThat(robot.from(panel).lookup(".image-view").queryAllAs(ImageView.class))
+                    .anyMatch(view -> view.getImage() != null && view.getFitWidth() > 20);
+        }
+
+        int modelRuns = engine.inspections.get();
+        Slider threshold = robot.lookup("#imageThreshold").queryAs(Slider.class);
+        Label counts = robot.lookup("#verdictCounts").queryAs(Label.class);
+        robot.interact(() -> threshold.setValue(threshold.getMin()));
+        assertThat(counts.getText()).startsWith("0 OK");
+        assertThat(shownBadges(robot, model)).isNotEmpty().allMatch(text -> text.equals("NG"));
+        robot.interact(() -> threshold.setValue(threshold.getMax()));
+        assertThat(counts.getText()).endsWith("0 NG");
+        assertThat(shownBadges(robot, model)).isNotEmpty().allMatch(text -> text.equals("OK"));
+        assertThat(engine.inspections.get()).as("moving the threshold never re-runs the model").isEqualTo(modelRuns);
+
+        InspectedItem before = model.selectedProperty().get();
+        robot.clickOn(panels.get(0));
+        robot.type(KeyCode.RIGHT);
+        assertThat(model.selectedProperty().get().image()).isNotEqualTo(before.image());
+
+        robot.type(KeyCode.ADD, 3);
+        robot.drag(panels.get(3)).moveBy(-30, -20).release(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(model.panXProperty().get()).isNotEqualTo(0.5);
+        assertThat(model.zoomProperty().get()).isGreaterThan(1);
+        Rectangle2D reference = robot.from(panels.get(0)).lookup(".image-view").queryAs(ImageView.class).getViewport();
+        assertThat(reference.getWidth()).isLessThan(model.detailProperty().get().inspection().width());
+        for (Node panel : panels) {
+            for (ImageView view : robot.from(panel).lookup(".image-view").queryAllAs(ImageView.class)) {
+                if (view.getViewport() != null && view.getFitHeight() > 20) {
+                    assertThat(view.getViewport()).isEqualTo(reference);
+                }
+            }
+        }
+    }
+
+    /** Badge texts of the gallery cells that show a current gallery item (the grid keeps spare cells). */
+    private static List<String> shownBadges(FxRobot robot, InspectionViewModel model) {
+        return robot.lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class).stream()
+                .filter(cell -> cell.isVisible() && cell.getItem() != null && model.gallery().contains(cell.getItem()))
+                .map(cell -> robot.from(cell).lookup(".badge").queryAs(Label.class).getText())
+                .toList();
+    }
+}
