@@ -39,18 +39,26 @@ class InspectionFxTest {
                 new DmddTrainingEngine(), engine);
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void close(FxRobot robot) {
+        robot.interact(() -> ((javafx.stage.Stage) workstation.view().root().getScene().getWindow()).close());
+    }
+
     @Test
     void inspectOpenMoveThresholdAndStepThroughImages(FxRobot robot) throws Exception {
         InspectionViewModel model = workstation.inspection();
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> model.modelReadyProperty().get());
-        robot.clickOn("Inspection");
-        robot.clickOn("Inspect all");
+        // Look up inside this window only: earlier test classes may have left their windows open.
+        Node root = workstation.view().root();
+        robot.interact(() -> workstation.view().screens().getSelectionModel().select(2));
+        robot.clickOn(robot.from(root).lookup(".button").lookup((javafx.scene.control.Button b) ->
+                "Inspect all".equals(b.getText())).queryButton());
         int total = workstation.main().inspectImages().size();
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                 () -> !model.runningProperty().get() && model.items().stream().allMatch(InspectedItem::isInspected));
         assertThat(engine.inspections.get()).isEqualTo(total);
 
-        Node firstCell = robot.lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class)
+        Node firstCell = robot.from(workstation.view().root()).lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class)
                 .stream().filter(cell -> cell.getItem() != null && cell.isVisible() && cell.getWidth() > 0)
                 .min(java.util.Comparator.comparingDouble(cell -> cell.localToScene(0, 0).getY() * 10
                         + cell.localToScene(0, 0).getX())).orElseThrow();
@@ -68,8 +76,8 @@ class InspectionFxTest {
         }
 
         int modelRuns = engine.inspections.get();
-        Slider threshold = robot.lookup("#imageThreshold").queryAs(Slider.class);
-        Label counts = robot.lookup("#verdictCounts").queryAs(Label.class);
+        Slider threshold = robot.from(root).lookup("#imageThreshold").queryAs(Slider.class);
+        Label counts = robot.from(root).lookup("#verdictCounts").queryAs(Label.class);
         robot.interact(() -> threshold.setValue(threshold.getMin()));
         assertThat(counts.getText()).startsWith("0 OK");
         assertThat(shownBadges(robot, model)).isNotEmpty().allMatch(text -> text.equals("NG"));
@@ -101,7 +109,7 @@ class InspectionFxTest {
 
     /** Badge texts of the gallery cells that show a current gallery item (the grid keeps spare cells). */
     private static List<String> shownBadges(FxRobot robot, InspectionViewModel model) {
-        return robot.lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class).stream()
+        return robot.from(workstation.view().root()).lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class).stream()
                 .filter(cell -> cell.isVisible() && cell.getItem() != null && model.gallery().contains(cell.getItem()))
                 .map(cell -> robot.from(cell).lookup(".badge").queryAs(Label.class).getText())
                 .toList();

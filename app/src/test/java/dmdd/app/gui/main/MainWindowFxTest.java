@@ -30,18 +30,23 @@ class MainWindowFxTest {
         WorkstationApplication.open(stage, new Workspace(userData));
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void close(FxRobot robot) {
+        robot.interact(() -> ((javafx.stage.Stage) stage).close());
+    }
+
     @Test
     void opensTheSampleProjectAndShowsItsThumbnails(FxRobot robot) throws Exception {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
-                () -> SampleProject.NAME.equals(robot.lookup(".project-name").queryAs(Label.class).getText()));
+                () -> SampleProject.NAME.equals(robot.from(stage.getScene().getRoot()).lookup(".project-name").queryAs(Label.class).getText()));
         assertThat(stage.getTitle()).startsWith("DMDD Inspector");
         assertThat(stage.getTitle()).contains(SampleProject.NAME);
         // Thumbnails decode in the background; wait until some image views in the normal grid hold one.
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#normal-grid .thumbnail-cell")
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.from(stage.getScene().getRoot()).lookup("#normal-grid .thumbnail-cell")
                 .queryAllAs(javafx.scene.Node.class).stream()
                 .flatMap(cell -> robot.from(cell).lookup(".image-view").queryAllAs(ImageView.class).stream())
                 .filter(view -> view.getImage() != null && view.getImage().getWidth() > 0)
                 .count() >= 4);
-        assertThat(robot.lookup("#inspect-grid .thumbnail-cell").queryAll()).isNotEmpty();
+        assertThat(robot.from(stage.getScene().getRoot()).lookup("#inspect-grid .thumbnail-cell").queryAll()).isNotEmpty();
     }
 }
