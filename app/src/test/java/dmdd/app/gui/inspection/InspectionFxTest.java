@@ -108,7 +108,7 @@ class InspectionFxTest {
     }
 
     /** Badge texts of the gallery cells that show a current gallery item (the grid keeps spare cells). */
-    private static List<String> shownBadges(FxRobot robot, InspectionViewModel model) {
+    private List<String> shownBadges(FxRobot robot, InspectionViewModel model) {
         return robot.from(workstation.view().root()).lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class).stream()
                 .filter(cell -> cell.isVisible() && cell.getItem() != null && model.gallery().contains(cell.getItem()))
                 .map(cell -> robot.from(cell).lookup(".badge").queryAs(Label.class).getText())
