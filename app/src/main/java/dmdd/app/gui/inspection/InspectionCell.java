@@ -30,7 +30,8 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
     private static String caption(InspectedItem item) {
         String name = item.image().group().isEmpty() ? item.image().fileName()
                 : item.image().group() + "/" + item.image().fileName();
-        return item.isInspected() ? name + "  " + String.format("%.3f", item.score()) : name;
+        // Score first: the name may be cut off in a narrow cell, the score must not.
+        return item.isInspected() ? String.format("%.3f", item.score()) + "  " + name : name;
     }
 
     @Override

@@ -96,12 +96,15 @@ public final class MainWindowView {
 
         skippedList.setItems(viewModel.skippedFiles());
         skippedList.setCellFactory(list -> new javafx.scene.control.ListCell<>() {
+            {
+                getStyleClass().add("problem-item");
+            }
+
             @Override
             protected void updateItem(ImportReport.Skipped item, boolean empty) {
                 super.updateItem(item, empty);
                 setText(empty || item == null ? null
                         : Ui.text("import.skippedItem", item.file().getFileName(), item.reason()));
-                getStyleClass().add("problem-item");
             }
         });
         skippedPane.visibleProperty().bind(Bindings.isNotEmpty(viewModel.skippedFiles()));

@@ -3,12 +3,12 @@ package dmdd.app.gui.project;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dmdd.datasets.image.AtomicFiles;
+import dmdd.model.paths.UserDataDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The user's workstation state in the per-user data folder: the recently opened projects, the last
@@ -16,8 +16,6 @@ import java.util.Locale;
  * project (created on first start).
  */
 public final class Workspace {
-    /** System property that overrides the user data folder (tests, portable installs). */
-    public static final String USER_DATA_PROPERTY = "dmdd.user.data";
     /** How many recent projects are remembered. */
     public static final int MAX_RECENT = 8;
 
@@ -44,27 +42,13 @@ public final class Workspace {
     }
 
     /**
-     * The per-user data folder: {@value #USER_DATA_PROPERTY} if set, else the platform's usual place
-     * (never the install folder).
+     * The per-user data folder of the model module ({@link UserDataDirs#dataDir()}; the system
+     * property {@value UserDataDirs#OVERRIDE_PROPERTY} overrides it), never the install folder.
      *
      * @return the folder
      */
     public static Path defaultUserData() {
-        String override = System.getProperty(USER_DATA_PROPERTY);
-        if (override != null && !override.isBlank()) {
-            return Path.of(override);
-        }
-        String home = System.getProperty("user.home");
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        if (os.contains("win")) {
-            String appData = System.getenv("LOCALAPPDATA");
-            return Path.of(appData != null ? appData : home, "DMDD Inspector");
-        }
-        if (os.contains("mac")) {
-            return Path.of(home, "Library", "Application Support", "DMDD Inspector");
-        }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        return Path.of(xdg != null && !xdg.isBlank() ? xdg : home + "/.local/share", "dmdd-inspector");
+        return UserDataDirs.dataDir();
     }
 
     /** @return the user data folder */

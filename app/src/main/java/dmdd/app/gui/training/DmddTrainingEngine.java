@@ -1,20 +1,53 @@
 package dmdd.app.gui.training;
 
+import ai.djl.ndarray.NDManager;
 import dmdd.app.gui.project.Project;
+import dmdd.app.gui.project.ProjectImage;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.layout.ImportReport;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DeviceChoice;
 import dmdd.model.engine.Devices;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.paths.UserDataDirs;
+import dmdd.model.teacher.Backbone;
+import dmdd.model.teacher.Teachers;
+import dmdd.model.train.Checkpoint;
+import dmdd.model.train.TrainingJob;
+import dmdd.model.train.TrainingListener;
+import dmdd.model.train.TrainingProgress;
+import dmdd.model.train.TrainingResult;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The training engine of the application: the model module's trainer, the same code the command
- * line's {@code train} runs.
+ * The training engine of the application: the model module's {@link TrainingJob}, the same service
+ * the command line's {@code train} runs. Teacher weights are obtained on first use, with progress.
  */
 public final class DmddTrainingEngine implements TrainingEngine {
-    /** Name of the checkpoint file the trainer keeps in the model folder. */
-    static final String CHECKPOINT_FILE = "checkpoint.safetensors";
     private final Map<String, String> deviceDescriptions = new ConcurrentHashMap<>();
+    private final Path weightsDir;
+
+    /** An engine using the user's weights cache ({@link UserDataDirs#weightsDir()}). */
+    public DmddTrainingEngine() {
+        this(UserDataDirs.weightsDir());
+    }
+
+    /**
+     * An engine with its own weights cache folder.
+     *
+     * @param weightsDir where teacher weights are cached
+     */
+    public DmddTrainingEngine(Path weightsDir) {
+        this.weightsDir = weightsDir;
+    }
 
     @Override
     public String describeDevice(String choice) {
@@ -29,12 +62,50 @@ public final class DmddTrainingEngine implements TrainingEngine {
 
     @Override
     public boolean canResume(Project project) {
-        return Files.isRegularFile(project.modelDir().resolve(CHECKPOINT_FILE));
+        Path checkpoint = project.modelDir().resolve(Checkpoint.FILE_NAME);
+        Path model = project.modelDir().resolve(ModelFolder.DESCRIPTION);
+        try {
+            // A checkpoint older than the saved model belongs to a finished run: nothing to resume.
+            return Files.isRegularFile(checkpoint) && (!Files.isRegularFile(model)
+                    || Files.getLastModifiedTime(checkpoint).compareTo(Files.getLastModifiedTime(model)) > 0);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
     public Outcome train(Project project, boolean resume, Listener listener, BooleanSupplier cancelled)
             throws Exception {
-        throw new UnsupportedOperationException("the model trainer is not part of this build yet");
+        DmddSettings settings = project.settings().training();
+        DeviceChoice device = Devices.system().choose(project.settings().device());
+        listener.message(device.explanation());
+        List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
+        listener.message("Reading " + files.size() + " normal images");
+        ImageReader reader = new ImageReader(Math.max(settings.imageSize(), 64));
+        ImportReport<RgbImage> normals = ImportReport.loadAll(files, reader::read);
+        if (normals.loaded().isEmpty()) {
+            throw new IOException("the project has no readable normal image to train on"
+                    + (normals.hasSkipped() ? ": " + normals.summary() : ""));
+        }
+        try (NDManager manager = DjlRuntime.engine().newBaseManager(device.device())) {
+            Backbone teacher = Teachers.load(settings.backboneKind(), manager, weightsDir,
+                    (task, done, total) -> listener.message(total > 0
+                            ? String.format("%s: %d%%", task, Math.round(100.0 * done / total)) : task));
+            TrainingResult result = TrainingJob.run(settings, normals.loaded(), teacher, project.modelDir(),
+                    new TrainingListener() {
+                        @Override
+                        public void onProgress(TrainingProgress progress) {
+                            listener.progress(new Update(progress.completedSteps(), progress.totalSteps(),
+                                    progress.stageName(), progress.losses(), progress.imagesPerSecond(),
+                                    progress.etaSeconds()));
+                        }
+
+                        @Override
+                        public void onMessage(String message) {
+                            listener.message(message);
+                        }
+                    }, cancelled, resume);
+            return new Outcome(result.completed(), result.completedSteps(), result.seconds());
+        }
     }
 }

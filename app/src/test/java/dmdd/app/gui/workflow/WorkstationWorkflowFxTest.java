@@ -1,0 +1,198 @@
+package dmdd.app.gui.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.WorkstationApplication;
+import dmdd.app.gui.WorkstationApplication.Workstation;
+import dmdd.app.gui.inspection.DmddInspectionEngine;
+import dmdd.app.gui.inspection.InspectedItem;
+import dmdd.app.gui.inspection.InspectionViewModel;
+import dmdd.app.gui.project.ProjectImage;
+import dmdd.app.gui.project.SampleProject;
+import dmdd.app.gui.project.Workspace;
+import dmdd.app.gui.training.DmddTrainingEngine;
+import dmdd.app.gui.training.TrainingViewModel;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.scene.control.Spinner;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The whole workstation with the real model, headless: open the sample project, train with a tiny
+ * step count through the settings dialog (progress moves, training finishes, the FX thread is never
+ * blocked), inspect, open an image and see four panels, move the threshold and see verdicts change,
+ * import a corrupt file and see it reported. With {@code -Ddmdd.screenshot=<png>} it also saves a
+ * screenshot of the inspection view.
+ */
+@ExtendWith(ApplicationExtension.class)
+class WorkstationWorkflowFxTest {
+    /** Longest the FX thread may be unresponsive while training runs (a block, not a speed goal). */
+    private static final long MAX_FX_STALL_MS = 2_000;
+    private Workstation workstation;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        // Converted teacher weights are shared between runs (the conversion is the slow part).
+        Path weights = Files.createDirectories(Path.of("target", "test-weights").toAbsolutePath());
+        workstation = WorkstationApplication.open(stage, new Workspace(Files.createTempDirectory("dmdd-gui-flow")),
+                new DmddTrainingEngine(weights), new DmddInspectionEngine(weights));
+    }
+
+    @AfterEach
+    void close(FxRobot robot) {
+        robot.interact(stage::close);
+    }
+
+    @Test
+    void trainInspectAndImportLikeAQualityEngineer(FxRobot robot) throws Exception {
+        Node root = workstation.view().root();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> SampleProject.NAME.equals(workstation.main().projectNameProperty().get()));
+
+        // Train: the header's Train button opens the settings dialog; choose a tiny run.
+        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Train".equals(b.getText())).queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        Node dialog = robot.lookup("#trainingSettings").query();
+        assertThat(robot.from(dialog).lookup("#resolvedDevice").queryAs(Label.class).getText()).contains("CPU");
+        robot.interact(() -> {
+            robot.from(dialog).lookup("#stepsSpinner").<Spinner<Integer>>query().getValueFactory().setValue(20);
+            robot.from(dialog).lookup("#imageSizeChoice").<ComboBox<Integer>>query().setValue(64);
+        });
+        ProbeResult probe = new ProbeResult();
+        probe.start();
+        robot.clickOn(robot.from(dialog).lookup(".button").lookup((Button b) -> "OK".equals(b.getText())).queryButton());
+
+        TrainingViewModel training = workstation.training();
+        WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> onFx(() -> training.progressProperty().get() > 0
+                && training.progressProperty().get() < 1 || training.lastOutcomeProperty().get() != null));
+        assertThat(onFx(() -> training.lastOutcomeProperty().get())).as("progress was seen before the end").isNull();
+        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> onFx(() -> training.lastOutcomeProperty().get() != null
+                || training.messageProperty().get().startsWith("Training failed")));
+        probe.stop();
+        assertThat(training.messageProperty().get()).doesNotStartWith("Training failed");
+        assertThat(training.lastOutcomeProperty().get().completed()).isTrue();
+        assertThat(training.lastOutcomeProperty().get().completedSteps()).isEqualTo(20);
+        assertThat(training.losses()).isNotEmpty();
+        assertThat(workstation.main().projectProperty().get().settings().training().imageSize()).isEqualTo(64);
+        assertThat(probe.maxStallMillis()).as("longest FX-thread stall during training (ms)").isLessThan(MAX_FX_STALL_MS);
+
+        // Inspect every image with the new model.
+        InspectionViewModel inspection = workstation.inspection();
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> inspection.modelReadyProperty().get());
+        robot.interact(() -> workstation.view().screens().getSelectionModel().select(2));
+        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Inspect all".equals(b.getText()))
+                .queryButton());
+        WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> !inspection.runningProperty().get()
+                && inspection.items().stream().allMatch(InspectedItem::isInspected));
+
+        // Open the highest-scoring image: four panels, each with a picture.
+        robot.interact(() -> inspection.sortOrderProperty().set(InspectionViewModel.SortOrder.SCORE_DESCENDING));
+        robot.interact(() -> inspection.selectedProperty().set(inspection.gallery().get(0)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> inspection.detailProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Node> panels = workstation.inspectionView().panels();
+        assertThat(panels).hasSize(4);
+        for (Node panel : panels) {
+            assertThat(robot.from(panel).lookup(".image-view").queryAllAs(ImageView.class))
+                    .anyMatch(view -> view.getImage() != null && view.getFitWidth() > 20);
+        }
+        String screenshot = System.getProperty("dmdd.screenshot");
+        if (screenshot != null && !screenshot.isBlank()) {
+            WritableImage[] shot = new WritableImage[1];
+            robot.interact(() -> shot[0] = stage.getScene().snapshot(null));
+            ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", new File(screenshot));
+        }
+
+        // Move the image threshold: the verdicts change at once.
+        Slider threshold = robot.from(root).lookup("#imageThreshold").queryAs(Slider.class);
+        Label counts = robot.from(root).lookup("#verdictCounts").queryAs(Label.class);
+        robot.interact(() -> threshold.setValue(threshold.getMin()));
+        String lowCounts = counts.getText();
+        robot.interact(() -> threshold.setValue(threshold.getMax()));
+        assertThat(counts.getText()).isNotEqualTo(lowCounts).endsWith("0 NG");
+        assertThat(lowCounts).startsWith("0 OK");
+
+        // Import a corrupt file next to a good one: the good one imports, the corrupt one is listed.
+        Path drop = Files.createTempDirectory("dmdd-drop");
+        Path corrupt = drop.resolve("corrupt.png");
+        Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H'});
+        Path good = drop.resolve("extra.png");
+        Files.copy(workstation.main().normalImages().get(0).file(), good);
+        int before = workstation.main().inspectImages().size();
+        robot.interact(() -> workstation.view().screens().getSelectionModel().select(0));
+        robot.interact(() -> workstation.main().importFiles(List.of(corrupt, good), ProjectImage.Role.INSPECT));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !workstation.main().skippedFiles().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        ListView<?> problems = robot.from(root).lookup(".problems .list-view").queryAs(ListView.class);
+        assertThat(problems.isVisible()).isTrue();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> onFx(() -> robot.from(problems).lookup(".list-cell")
+                .queryAllAs(javafx.scene.control.ListCell.class).stream()
+                .anyMatch(cell -> cell.getText() != null && cell.getText().startsWith("corrupt.png"))));
+        assertThat(workstation.main().inspectImages()).hasSize(before + 1);
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> code) throws Exception {
+        return WaitForAsyncUtils.asyncFx(code).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Posts to the FX thread every 20 ms and records the longest wait for it to run. */
+    private static final class ProbeResult {
+        private final AtomicBoolean running = new AtomicBoolean();
+        private final AtomicLong maxStall = new AtomicLong();
+        private Thread thread;
+
+        void start() {
+            running.set(true);
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    long posted = System.nanoTime();
+                    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+                    Platform.runLater(ran::countDown);
+                    try {
+                        ran.await(30, TimeUnit.SECONDS);
+                        maxStall.accumulateAndGet((System.nanoTime() - posted) / 1_000_000, Math::max);
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "fx-latency-probe");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join(5_000);
+        }
+
+        long maxStallMillis() {
+            return maxStall.get();
+        }
+    }
+}
