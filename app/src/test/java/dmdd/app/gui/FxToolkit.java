@@ -18,12 +18,13 @@ public final class FxToolkit {
         if (started) {
             return;
         }
+        // Started the TestFX way, so that later TestFX tests in the same JVM find the toolkit, the
+        // primary stage and the headless robot as they expect (a bare Platform.startup broke their clicks).
         try {
-            Platform.startup(() -> { });
-        } catch (IllegalStateException alreadyRunning) {
-            // TestFX or another test started it first.
+            org.testfx.api.FxToolkit.registerPrimaryStage();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the JavaFX toolkit did not start", e);
         }
-        Platform.setImplicitExit(false);
         started = true;
     }
 

@@ -34,7 +34,10 @@ class InspectionFxTest {
     private final ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
 
     @Start
-    void start(Stage stage) throws Exception {
+    void start(Stage primary) throws Exception {
+        // A window of its own: the primary stage is shared by all test classes of this JVM, and a
+        // fresh window is sure to be on top where the robot clicks.
+        Stage stage = new Stage();
         workstation = WorkstationApplication.open(stage, new Workspace(Files.createTempDirectory("dmdd-gui-insp")),
                 new DmddTrainingEngine(), engine);
     }

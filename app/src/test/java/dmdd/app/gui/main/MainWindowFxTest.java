@@ -24,7 +24,10 @@ class MainWindowFxTest {
     private Stage stage;
 
     @Start
-    void start(Stage stage) throws Exception {
+    void start(Stage primary) throws Exception {
+        // A window of its own: the primary stage is shared by all test classes of this JVM, and a
+        // fresh window is sure to be on top where the robot clicks.
+        Stage stage = new Stage();
         this.stage = stage;
         Path userData = Files.createTempDirectory("dmdd-gui-main");
         WorkstationApplication.open(stage, new Workspace(userData));

@@ -55,7 +55,10 @@ class WorkstationWorkflowFxTest {
     private Stage stage;
 
     @Start
-    void start(Stage stage) throws Exception {
+    void start(Stage primary) throws Exception {
+        // A window of its own: the primary stage is shared by all test classes of this JVM, and a
+        // fresh window is sure to be on top where the robot clicks.
+        Stage stage = new Stage();
         this.stage = stage;
         // Converted teacher weights are shared between runs (the conversion is the slow part).
         Path weights = Files.createDirectories(Path.of("target", "test-weights").toAbsolutePath());
