@@ -42,6 +42,7 @@ public final class AnnotationView {
     private WritableImage picture;
     private WritableImage overlay;
     private int[] overlayPixels;
+    private int overlayRevision = -1;
     private double mouseX = Double.NaN;
     private double mouseY = Double.NaN;
 
@@ -148,6 +149,7 @@ public final class AnnotationView {
             picture = image == null ? null : toFxImage(image);
             overlay = image == null ? null : new WritableImage(image.width(), image.height());
             overlayPixels = image == null ? null : new int[image.width() * image.height()];
+            overlayRevision = -1;
             redraw();
         });
         viewModel.maskRevisionProperty().addListener(o -> redraw());
@@ -311,12 +313,7 @@ public final class AnnotationView {
         EditableMask mask = viewModel.mask();
         if (mask != null && overlay != null && mask.width() == (int) overlay.getWidth()
                 && mask.height() == (int) overlay.getHeight()) {
-            boolean[] flags = mask.toBooleans();
-            for (int i = 0; i < flags.length; i++) {
-                overlayPixels[i] = flags[i] ? MASK_ARGB : 0;
-            }
-            overlay.getPixelWriter().setPixels(0, 0, mask.width(), mask.height(), PixelFormat.getIntArgbInstance(),
-                    overlayPixels, 0, mask.width());
+            updateOverlay(mask);
             g.drawImage(overlay, f[1], f[2], w, h);
         }
         if (!viewModel.polygon().isEmpty()) {
@@ -342,6 +339,37 @@ public final class AnnotationView {
             g.setLineWidth(1);
             g.strokeOval(mouseX - r, mouseY - r, 2 * r, 2 * r);
         }
+    }
+
+    /** Copies the mask into the overlay picture: only the region a brush stroke touched, when known. */
+    private void updateOverlay(EditableMask mask) {
+        int revision = viewModel.maskRevisionProperty().get();
+        if (revision == overlayRevision) {
+            return;
+        }
+        int[] region = overlayRevision >= 0 && revision == overlayRevision + 1 ? viewModel.dirtyRegion() : null;
+        overlayRevision = revision;
+        int width = mask.width();
+        int x0 = 0;
+        int y0 = 0;
+        int x1 = width - 1;
+        int y1 = mask.height() - 1;
+        if (region != null) {
+            x0 = region[0];
+            y0 = region[1];
+            x1 = region[2];
+            y1 = region[3];
+        }
+        if (x1 < x0 || y1 < y0) {
+            return;
+        }
+        for (int y = y0; y <= y1; y++) {
+            for (int x = x0; x <= x1; x++) {
+                overlayPixels[y * width + x] = mask.get(x, y) ? MASK_ARGB : 0;
+            }
+        }
+        overlay.getPixelWriter().setPixels(x0, y0, x1 - x0 + 1, y1 - y0 + 1, PixelFormat.getIntArgbInstance(),
+                overlayPixels, y0 * width + x0, width);
     }
 
     private static WritableImage toFxImage(RgbImage image) {

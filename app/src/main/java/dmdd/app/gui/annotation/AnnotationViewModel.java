@@ -129,6 +129,9 @@ public final class AnnotationViewModel {
     private AnnotationEditor editor;
     private Path current;
     private String chosenType;
+    private int[] dirty;
+    private double lastX;
+    private double lastY;
     private int loadGeneration;
 
     /**
@@ -389,7 +392,9 @@ public final class AnnotationViewModel {
             return;
         }
         editor.beginStroke(x, y, brushRadius.get(), tool.get() == Tool.BRUSH);
-        maskRevision.set(maskRevision.get() + 1);
+        lastX = x;
+        lastY = y;
+        changedRegion(x, y, x, y);
     }
 
     /**
@@ -401,8 +406,32 @@ public final class AnnotationViewModel {
     public void drag(double x, double y) {
         if (editor != null && editor.isStroking()) {
             editor.strokeTo(x, y);
-            maskRevision.set(maskRevision.get() + 1);
+            changedRegion(lastX, lastY, x, y);
+            lastX = x;
+            lastY = y;
         }
+    }
+
+    /** Marks the pixels a brush segment can have touched, so the view redraws only them. */
+    private void changedRegion(double ax, double ay, double bx, double by) {
+        double r = Math.max(brushRadius.get(), 0.5) + 1;
+        int w = editor.width();
+        int h = editor.height();
+        int x0 = Math.max(0, (int) Math.floor(Math.min(ax, bx) - r));
+        int y0 = Math.max(0, (int) Math.floor(Math.min(ay, by) - r));
+        int x1 = Math.min(w - 1, (int) Math.ceil(Math.max(ax, bx) + r));
+        int y1 = Math.min(h - 1, (int) Math.ceil(Math.max(ay, by) + r));
+        dirty = x0 <= x1 && y0 <= y1 ? new int[] {x0, y0, x1, y1} : new int[] {0, 0, -1, -1};
+        maskRevision.set(maskRevision.get() + 1);
+    }
+
+    /**
+     * The part of the mask the last change can have touched, for a fast redraw while painting.
+     *
+     * @return {x0, y0, x1, y1} inclusive (empty when x1 &lt; x0), or {@code null} when the whole mask may have changed
+     */
+    public int[] dirtyRegion() {
+        return dirty == null ? null : dirty.clone();
     }
 
     /** The mouse button went up: the stroke becomes one undo step and is saved. */
@@ -413,6 +442,7 @@ public final class AnnotationViewModel {
     private void finishStroke() {
         if (editor != null && editor.isStroking()) {
             editor.endStroke();
+            dirty = null;
             maskRevision.set(maskRevision.get() + 1);
         }
     }
@@ -460,6 +490,7 @@ public final class AnnotationViewModel {
             status.set("");
             target.startFromPrediction(p.fused(), p.width(), p.height(), p.pixelThreshold());
             if (target == editor) {
+                dirty = null;
                 maskRevision.set(maskRevision.get() + 1);
             }
         }, error -> {
@@ -501,6 +532,7 @@ public final class AnnotationViewModel {
         }
         canUndo.set(editor.canUndo());
         canRedo.set(editor.canRedo());
+        dirty = null;
         maskRevision.set(maskRevision.get() + 1);
     }
 

@@ -110,6 +110,9 @@ class AnnotationFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         int painted = vm.mask().area();
         assertThat(painted).isGreaterThan(100);
+        // The mask is drawn over the image in red: on the stroke red dominates, away from it the image shows.
+        assertThat(redness(robot, 25, 21)).isGreaterThan(60);
+        assertThat(redness(robot, 10, 42)).isLessThan(20);
         assertThat(vm.labelProperty().get()).isEqualTo(Label.DEFECT);
         Path mask = project.resolve("ground_truth/defect/part-9_mask.png");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.exists(mask));
@@ -138,6 +141,15 @@ class AnnotationFxTest {
         waitForImage(robot, 2);
         assertThat(vm.mask().area()).isEqualTo(painted);
         assertThat(vm.entries().get(2).label()).isEqualTo(Label.DEFECT);
+    }
+
+    /** Red minus green of the canvas pixel over an image position. */
+    private int redness(FxRobot robot, double imageX, double imageY) {
+        double[] c = view.toCanvas(imageX, imageY);
+        javafx.scene.image.WritableImage[] snap = new javafx.scene.image.WritableImage[1];
+        robot.interact(() -> snap[0] = view.canvas().snapshot(null, null));
+        int argb = snap[0].getPixelReader().getArgb((int) c[0], (int) c[1]);
+        return ((argb >> 16) & 0xff) - ((argb >> 8) & 0xff);
     }
 
     @Test
