@@ -3,6 +3,8 @@ package dmdd.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dmdd.app.testing.TinyModel;
+import dmdd.datasets.annotation.AnnotationStore;
+import dmdd.datasets.annotation.ImageAnnotation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +51,24 @@ class ExportCommandTest {
         assertThat(Files.readAllLines(tmp.resolve("b/results.csv"))).isEqualTo(csv);
         assertThat(tmp.resolve("b/maps")).doesNotExist();
         assertThat(tmp.resolve("b/report.html")).doesNotExist();
+    }
+
+    @Test
+    void aProjectsOwnAnnotationsGoIntoTheResults() throws IOException {
+        Path project = TinyModel.get().project(tmp.resolve("project"), true);
+        AnnotationStore store = AnnotationStore.forProject(project);
+        // A person disagrees with the MVTec labels of two images.
+        store.save(project.resolve("inspect/hole/000.png"), ImageAnnotation.OK);
+        store.save(project.resolve("inspect/good/001.png"), ImageAnnotation.defect("stain", null));
+        CliRun r = CliRun.of("export", "--project", project.toString(), "--out", tmp.resolve("out").toString(),
+                "--no-maps");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> csv = Files.readAllLines(tmp.resolve("out/results.csv"));
+        assertThat(csv).anyMatch(l -> l.startsWith("hole/000.png,") && l.endsWith(",ok"));
+        assertThat(csv).anyMatch(l -> l.startsWith("good/001.png,") && l.endsWith(",defect"));
+        // A defect without a painted mask cannot be scored at pixel level: 7 of 8 images are evaluated.
+        assertThat(Files.readString(tmp.resolve("out/report.html"))).contains("<th>Evaluated images</th><td>7</td>");
+        assertThat(r.out()).contains("(7 labelled images)");
     }
 
     @Test
