@@ -56,6 +56,17 @@ class NetworkShapesTest {
             assertThat(d0.abs().max().getFloat()).isLessThan(1e-4f);
             assertThat(d2.sub(2f).abs().max().getFloat()).isLessThan(1e-4f);
 
+            // the alternative settings wire up too: discrepancy-map inputs, hinge AIM
+            DmddSettings alt = settings.with("segmenterInput", "discrepancy").with("aimForm", "hinge");
+            MultiPerceptionSegmenter altSegmenter = MultiPerceptionSegmenter.of(alt, c);
+            altSegmenter.initialize(manager, DataType.FLOAT32, altSegmenter.initShapes());
+            NDList altIn = Discrepancy.segmenterInputs(t.subList(0, 3), s, false);
+            assertThat(altIn.get(0).getShape()).isEqualTo(new Shape(2, 1, 16, 16));
+            assertThat(altSegmenter.forward(ps, altIn, false).singletonOrThrow().getShape())
+                    .isEqualTo(new Shape(2, 1, 64, 64));
+            float hinge = DmddLoss.of(alt).aim(s.subList(3, 6), t.subList(0, 3), mask).getFloat();
+            assertThat(hinge).isPositive().isFinite();
+
             DecoupledStudent baseline = DecoupledStudent.of(settings.with("method", "baseline"), c);
             baseline.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
             assertThat(baseline.forward(ps, new NDList(x), false)).hasSize(3);
