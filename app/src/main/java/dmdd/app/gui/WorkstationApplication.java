@@ -65,12 +65,11 @@ public class WorkstationApplication extends Application {
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
                 mainModel.updateSettings(project -> project.withTraining(settings, device)));
         mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
-        dmdd.app.gui.annotation.ReviewScreens.install(mainModel, mainView, background,
-                new dmdd.app.gui.annotation.ModelPredictions());
 
         InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);
         InspectionView inspectionView = new InspectionView(inspectionModel, thumbnails);
         mainView.setInspectionScreen(inspectionView.root(), () -> inspectionModel.inspectAll(false));
+        dmdd.app.gui.annotation.ReviewScreens.install(mainModel, mainView, background, inspector, inspectionModel);
         inspectionModel.setSaveThresholds((image, pixel) ->
                 mainModel.updateSettings(project -> project.withThresholds(image, pixel)));
         mainModel.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> {

@@ -2,6 +2,8 @@ package dmdd.app.gui.annotation;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.inspection.InspectionEngine;
+import dmdd.app.gui.inspection.InspectionViewModel;
 import dmdd.app.gui.main.MainWindowView;
 import dmdd.app.gui.main.MainWindowViewModel;
 import dmdd.app.gui.metrics.DmddMetricsEngine;
@@ -93,18 +95,68 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
     }
 
     /**
-     * {@link #install(MainWindowViewModel, MainWindowView, BackgroundWork, AnnotationViewModel.PredictionSource,
-     * MetricsEngine)} with the model module's engines.
+     * Adds the screens to the workstation and connects them to the inspection screen: "start from
+     * prediction" asks the inspection engine (the model already open for the inspection screen) and uses
+     * the pixel threshold set there; the metrics use the image threshold set there; an imported model
+     * reloads the inspection screen.
      *
      * @param main        the main window's state
      * @param view        the main window
      * @param background  runs file and model work off the FX thread
-     * @param predictions runs the model on one image
+     * @param engine      the inspection screen's engine
+     * @param inspection  the inspection screen's state
      * @return the screens
      */
     public static ReviewScreens install(MainWindowViewModel main, MainWindowView view, BackgroundWork background,
-                                        AnnotationViewModel.PredictionSource predictions) {
-        return install(main, view, background, predictions, new DmddMetricsEngine());
+                                        InspectionEngine engine, InspectionViewModel inspection) {
+        InspectionPredictions predictions = new InspectionPredictions(engine);
+        predictions.project = main.projectProperty().get();
+        main.projectProperty().addListener((obs, old, project) -> predictions.project = project);
+        inspection.pixelThresholdProperty().addListener((obs, old, t) -> predictions.pixelThreshold = t.doubleValue());
+        predictions.pixelThreshold = inspection.pixelThresholdProperty().get();
+        ReviewScreens screens = install(main, view, background, predictions, new DmddMetricsEngine());
+        MetricsViewModel metrics = screens.metrics();
+        inspection.imageThresholdProperty().addListener((obs, old, t) -> {
+            if (Double.isFinite(t.doubleValue())) {
+                metrics.thresholdProperty().set(t.doubleValue());
+            }
+        });
+        metrics.resultProperty().addListener((obs, old, result) -> {
+            double t = inspection.imageThresholdProperty().get();
+            if (result != null && Double.isFinite(t)) {
+                metrics.thresholdProperty().set(t);
+            }
+        });
+        metrics.setOnModelImported(inspection::modelChanged);
+        return screens;
+    }
+
+    /** "Start from prediction" through the inspection screen's engine, at the inspection screen's pixel threshold. */
+    private static final class InspectionPredictions implements AnnotationViewModel.PredictionSource {
+        private final InspectionEngine engine;
+        private volatile Project project;
+        private volatile double pixelThreshold = Double.NaN;
+
+        InspectionPredictions(InspectionEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public AnnotationViewModel.Prediction predict(Path projectFolder, Path image) throws Exception {
+            Project p = project;
+            if (p == null || !p.folder().equals(projectFolder)) {
+                throw new IllegalStateException("the project changed");
+            }
+            if (!engine.hasModel(p)) {
+                throw new IllegalStateException(Ui.text("metrics.noModel"));
+            }
+            InspectionEngine.ImageInspection r = engine.inspect(p, image);
+            double t = pixelThreshold;
+            if (!Double.isFinite(t)) {
+                t = engine.calibration(p).pixelThreshold();
+            }
+            return new AnnotationViewModel.Prediction(r.fused(), r.width(), r.height(), (float) t);
+        }
     }
 
     private static void flushOnClose(Window window, AnnotationViewModel annotation) {

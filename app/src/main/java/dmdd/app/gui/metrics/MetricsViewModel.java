@@ -234,11 +234,12 @@ public final class MetricsViewModel {
     }
 
     private void show(AnnotatedInspection.Result r) {
-        result.set(r);
         Measurement m = r.measurement();
         if (m != null && !threshold.isBound()) {
             threshold.set(m.imageThreshold());
         }
+        // Set after the threshold, so a listener may put another threshold (the inspection screen's) in place.
+        result.set(r);
         EvaluationReport report = m == null ? null : m.report();
         imageAuroc.set(format(report == null ? null : report.imageAuroc()));
         pixelAuroc.set(format(report == null ? null : report.pixelAuroc()));

@@ -31,7 +31,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /** The annotation screen, headless under Monocle: paint, undo, redo, reopen; label with keys. */
 @ExtendWith(ApplicationExtension.class)
-class AnnotationFxTest {
+public class AnnotationFxTest {
     private static final int W = 64;
     private static final int H = 48;
     private Path project;
@@ -82,9 +82,28 @@ class AnnotationFxTest {
     }
 
     @AfterEach
-    void stopSaving() {
+    void stopSaving() throws InterruptedException {
         saves.shutdown();
+        saves.awaitTermination(10, TimeUnit.SECONDS);
+        deleteTree(project);
     }
+
+    /**
+     * Deletes a temporary folder tree (best effort).
+     *
+     * @param root the folder
+     */
+    public static void deleteTree(java.nio.file.Path root) {
+        if (root == null) {
+            return;
+        }
+        try (var s = java.nio.file.Files.walk(root)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // A temporary folder; the system cleans it eventually.
+        }
+    }
+
 
     private void waitForImage(FxRobot robot, int index) throws Exception {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.selectedIndexProperty().get() == index

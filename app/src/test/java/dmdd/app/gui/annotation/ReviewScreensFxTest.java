@@ -21,12 +21,19 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class ReviewScreensFxTest {
     private Stage stage;
+    private Path userData;
 
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        Path userData = Files.createTempDirectory("dmdd-gui-review");
+        userData = Files.createTempDirectory("dmdd-gui-review");
         WorkstationApplication.open(stage, new Workspace(userData));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeUserData(FxRobot robot) {
+        robot.interact(stage::close);
+        AnnotationFxTest.deleteTree(userData);
     }
 
     @Test

@@ -50,7 +50,7 @@ class MetricsFxTest {
     @Test
     void showsTheValuesOfTheCommandLineAndOpensMissedDefects(FxRobot robot) throws Exception {
         TinyModel tiny = TinyModel.get();
-        Path json = Files.createTempDirectory("dmdd-eval").resolve("eval.json");
+        Path json = project.getParent().resolve("eval.json");
         StringWriter err = new StringWriter();
         int code = DmddCli.run(new String[] {"eval", "--data", tiny.category().getParent().toString(), "--category",
             tiny.category().getFileName().toString(), "--model", tiny.model().toString(), "--json", json.toString()},
@@ -83,6 +83,11 @@ class MetricsFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(opened).isNotEmpty();
         assertThat(opened.get(0)).startsWith(project.resolve("inspect"));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeProject() {
+        dmdd.app.gui.annotation.AnnotationFxTest.deleteTree(project.getParent());
     }
 
     private static String text(FxRobot robot, String query) {
