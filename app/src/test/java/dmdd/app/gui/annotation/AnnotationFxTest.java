@@ -42,8 +42,9 @@ public class AnnotationFxTest {
     private final ExecutorService saves = Executors.newSingleThreadExecutor(BackgroundWork.daemonThreads("test-save"));
 
     @Start
-    void start(Stage stage) throws Exception {
-        this.stage = stage;
+    void start(Stage primary) throws Exception {
+        // A window of its own: the primary stage is shared by all test classes of this JVM.
+        this.stage = new Stage();
         project = Files.createTempDirectory("dmdd-annotation-fx");
         Path crack = project.resolve("inspect/crack/000.png");
         Path good = project.resolve("inspect/good/000.png");
@@ -82,7 +83,8 @@ public class AnnotationFxTest {
     }
 
     @AfterEach
-    void stopSaving() throws InterruptedException {
+    void stopSaving(FxRobot robot) throws InterruptedException {
+        robot.interact(stage::close);
         saves.shutdown();
         saves.awaitTermination(10, TimeUnit.SECONDS);
         deleteTree(project);

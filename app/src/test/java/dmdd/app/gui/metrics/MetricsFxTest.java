@@ -31,11 +31,15 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class MetricsFxTest {
     private MetricsViewModel vm;
+    private Stage stage;
     private Path project;
     private final List<Path> opened = new CopyOnWriteArrayList<>();
 
     @Start
-    void start(Stage stage) throws Exception {
+    void start(Stage primary) throws Exception {
+        // A window of its own: the primary stage is shared by all test classes of this JVM.
+        Stage stage = new Stage();
+        this.stage = stage;
         project = TinyModel.get().project(Files.createTempDirectory("dmdd-metrics-fx").resolve("p"), true);
         vm = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.javaFx(1));
         vm.setOpenImage(opened::add);
@@ -86,7 +90,8 @@ class MetricsFxTest {
     }
 
     @org.junit.jupiter.api.AfterEach
-    void removeProject() {
+    void removeProject(FxRobot robot) {
+        robot.interact(stage::close);
         dmdd.app.gui.annotation.AnnotationFxTest.deleteTree(project.getParent());
     }
 
