@@ -62,6 +62,9 @@ import java.util.Map;
  * @param checkpointInterval     steps between checkpoints (a checkpoint is also written at the end)
  * @param threads                intra-op CPU threads; 0 = automatic (the processors other work leaves
  *                               free, see {@code engine.IntraOpThreads#auto()})
+ * @param cacheTeacherFeatures   compute the teacher's features of each normal training image once
+ *                               and reuse them every step (the teacher then runs only on the
+ *                               augmented images; up to 2 GB, above that they are recomputed)
  */
 public record DmddSettings(
         Method method,
@@ -97,7 +100,8 @@ public record DmddSettings(
         double displayQuantile,
         double displayHeadroom,
         int checkpointInterval,
-        int threads) {
+        int threads,
+        boolean cacheTeacherFeatures) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -149,7 +153,7 @@ public record DmddSettings(
     public static DmddSettings defaults() {
         return new DmddSettings(Method.DMDD, BackboneKind.MOBILENET_V2.cliName(), 256, 8, 600, 400, "adam",
                 1e-3, 1e-3, 0.9, 0.0, 42L, 32, 2, false, 64, List.of(6, 12, 18), 8, "product", "l1",
-                4.0, 1.0, 0.5, null, 100, "topk_mean", 4.0, 0.1, 0.99, 0.999, 0.999, 1.5, 100, 0);
+                4.0, 1.0, 0.5, null, 100, "topk_mean", 4.0, 0.1, 0.99, 0.999, 0.999, 1.5, 100, 0, true);
     }
 
     /** @return the teacher backbone kind */

@@ -111,6 +111,8 @@ public final class DmddTrainer {
                 out.onMessage("resuming at step " + step + " of " + total);
             }
             ParameterStore ps = new ParameterStore(root, false);
+            TeacherCache cache = step < settings.studentSteps()
+                    ? TeacherCache.build(settings, teacher, images, root, ps, out) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
             while (step < total) {
@@ -118,13 +120,17 @@ public final class DmddTrainer {
                     saveCheckpoint(checkpointFile, step, nets, studentOpt, segmenterOpt, root, out);
                     return new TrainingResult(false, step, modelDir, lastLosses, seconds(started));
                 }
+                if (cache != null && step >= settings.studentSteps()) {
+                    cache.close(); // stage 2 needs only the augmented images' features
+                    cache = null;
+                }
                 long t0 = System.nanoTime();
                 try (NDManager sm = root.newSubManager()) {
                     Random rng = StepRandom.forStep(settings.seed(), step);
                     if (step < settings.studentSteps()) {
                         lastLosses = settings.isDmdd()
-                                ? studentStep(sm, ps, nets, loss, images, rng, studentOpt)
-                                : baselineStep(sm, ps, nets, loss, images, rng, studentOpt);
+                                ? studentStep(sm, ps, nets, loss, images, cache, rng, studentOpt)
+                                : baselineStep(sm, ps, nets, loss, images, cache, rng, studentOpt);
                     } else {
                         lastLosses = segmenterStep(sm, ps, nets, loss, images, rng, segmenterOpt);
                     }
@@ -162,21 +168,33 @@ public final class DmddTrainer {
         void finish(DmddNetworks networks, double trainingSeconds) throws IOException;
     }
 
-    /** Stage 1 of DMDD: NGM + AIM on the student, teacher features of x and x_aug in one batch. */
+    /**
+     * Stage 1 of DMDD: NGM + AIM on the student. The teacher runs once, outside autograd, on the
+     * augmented images, and on the normal ones too unless their features are cached.
+     */
     private Map<String, Double> studentStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            List<RgbImage> images, Random rng, ParameterOptimizer opt) {
+            List<RgbImage> images, TeacherCache cache, Random rng, ParameterOptimizer opt) {
         Batch b = batch(images, rng, true);
         int n = b.count;
         long side = settings.imageSize();
-        NDArray both = teacher.normalize(sm.create(b.images, new Shape(2L * n, 3, side, side)));
-        NDList t = teacher.forward(ps, new NDList(both), false);
         List<NDArray> tClean = new ArrayList<>(3);
         List<NDArray> tAug = new ArrayList<>(3);
-        for (int l = 0; l < 3; l++) {
-            tClean.add(t.get(l).get("0:" + n));
-            tAug.add(t.get(l).get(n + ":"));
+        NDArray augmented;
+        if (cache != null) {
+            float[] augmentedOnly = Arrays.copyOfRange(b.images, b.images.length / 2, b.images.length);
+            augmented = teacher.normalize(sm.create(augmentedOnly, new Shape(n, 3, side, side)));
+            NDList t = teacher.forward(ps, new NDList(augmented), false);
+            tClean.addAll(cache.features(b.indices, sm));
+            tAug.addAll(t.subList(0, 3));
+        } else {
+            NDArray both = teacher.normalize(sm.create(b.images, new Shape(2L * n, 3, side, side)));
+            NDList t = teacher.forward(ps, new NDList(both), false);
+            for (int l = 0; l < 3; l++) {
+                tClean.add(t.get(l).get("0:" + n));
+                tAug.add(t.get(l).get(n + ":"));
+            }
+            augmented = both.get(n + ":");
         }
-        NDArray augmented = both.get(n + ":");
         NDArray mask = sm.create(b.masks, new Shape(n, 1, side, side));
         NDArray ngm;
         NDArray aim;
@@ -198,15 +216,16 @@ public final class DmddTrainer {
 
     /** The baseline: plain distillation of the teacher into the single-branch student, normal images only. */
     private Map<String, Double> baselineStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            List<RgbImage> images, Random rng, ParameterOptimizer opt) {
+            List<RgbImage> images, TeacherCache cache, Random rng, ParameterOptimizer opt) {
         Batch b = batch(images, rng, false);
         long side = settings.imageSize();
         NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
-        NDList t = teacher.forward(ps, new NDList(x), false);
+        List<NDArray> t = cache != null ? cache.features(b.indices, sm)
+                : teacher.forward(ps, new NDList(x), false).subList(0, 3);
         NDArray d;
         try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
             NDList s = nets.student().forward(ps, new NDList(x), true);
-            d = loss.distillation(s, t.subList(0, 3));
+            d = loss.distillation(s, t);
             gc.backward(d);
         }
         opt.step();
@@ -247,12 +266,14 @@ public final class DmddTrainer {
     private static final class Batch {
         final float[] images;
         final float[] masks;
+        final int[] indices;
         final int count;
 
-        Batch(float[] images, float[] masks, int count) {
+        Batch(float[] images, float[] masks, int[] indices) {
             this.images = images;
             this.masks = masks;
-            this.count = count;
+            this.indices = indices;
+            this.count = indices.length;
         }
     }
 
@@ -266,8 +287,10 @@ public final class DmddTrainer {
         int plane = side * side;
         float[] data = new float[(pairs ? 2 : 1) * n * 3 * plane];
         float[] masks = new float[pairs ? n * plane : 0];
+        int[] indices = new int[n];
         for (int i = 0; i < n; i++) {
-            RgbImage normal = images.get(rng.nextInt(images.size()));
+            indices[i] = rng.nextInt(images.size());
+            RgbImage normal = images.get(indices[i]);
             normal.copyTo(data, i * 3 * plane);
             if (!pairs) {
                 continue;
@@ -278,7 +301,7 @@ public final class DmddTrainer {
             float[] m = pair.mask().resize(side, side).toFloats();
             System.arraycopy(m, 0, masks, i * plane, plane);
         }
-        return new Batch(data, masks, n);
+        return new Batch(data, masks, indices);
     }
 
     private ParameterOptimizer optimizer(String name, List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params,

@@ -113,6 +113,20 @@ class DmddTrainerTest {
     }
 
     @Test
+    void cachedTeacherFeaturesGiveTheSameTrainingAsRecomputedOnes(@TempDir Path dir) throws IOException {
+        for (String method : List.of("dmdd", "baseline")) {
+            DmddSettings s = tiny(5, 0).with("method", method);
+            TrainingResult cached = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                    .train(IMAGES, dir.resolve(method + "-cached"), null, () -> false, false, null);
+            TrainingResult recomputed = new DmddTrainer(s.with("cacheTeacherFeatures", false), teacher,
+                    TestImages::paintRectangle).train(IMAGES, dir.resolve(method + "-recomputed"), null, () -> false,
+                    false, null);
+            assertThat(cached.lastLosses().get("total")).as(method).isCloseTo(recomputed.lastLosses().get("total"),
+                    org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
     void resumingWithOtherSettingsIsAClearError(@TempDir Path dir) throws IOException {
         new DmddTrainer(tiny(3, 0), teacher, TestImages::paintRectangle).train(IMAGES, dir, null, () -> false, false, null);
         assertThatThrownBy(() -> new DmddTrainer(tiny(4, 0), teacher, TestImages::paintRectangle)
