@@ -91,6 +91,7 @@ grep -qx 'Exec=/opt/dmdd-inspector/bin/dmdd-inspector' "$desktop" || fail "menu 
 weights="$app/lib/app/weights/mobilenetv2-nsfwjs-4.3.0.safetensors"
 [ -s "$weights" ] && [ -s "$weights.sha256" ] || fail "teacher weights are not bundled at $weights"
 (cd "$(dirname "$weights")" && sha256sum -c --quiet "$weights.sha256") || fail "bundled weights do not match their checksum"
+grep -q 'Infinite Red' "$(dirname "$weights")/THIRD-PARTY-NOTICES.txt" || fail "the licence notice of the bundled weights is missing"
 say "unpacked into a scratch root: launcher, runtime, icon, menu entry, weights present"
 
 # --- run it as a user: fresh home, no network, no display ---------------------------------------------------
