@@ -72,6 +72,20 @@ class ExportCommandTest {
     }
 
     @Test
+    void aPlainFolderOfImagesHasNoAnnotationsAndNoMetrics() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        CliRun r = CliRun.of("export", "--images", tiny.category().resolve("test").toString(), "--model",
+                tiny.model().toString(), "--out", tmp.resolve("plain").toString(), "--no-maps", "--worst", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> csv = Files.readAllLines(tmp.resolve("plain/results.csv"));
+        assertThat(csv).hasSize(9);
+        assertThat(csv.subList(1, 9)).allMatch(l -> l.endsWith(",unlabelled"));
+        assertThat(r.out()).contains("no metrics");
+        assertThat(Files.readString(tmp.resolve("plain/report.html"))).contains("No metrics")
+                .doesNotContain("<svg");
+    }
+
+    @Test
     void foreignOrDamagedZipsAreRefusedInOneLine() throws IOException {
         Path foreign = tmp.resolve("photos.zip");
         try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(foreign))) {
