@@ -3,6 +3,7 @@ package dmdd.app.gui;
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.inspection.DmddInspectionEngine;
+import dmdd.app.gui.inspection.InspectedItem;
 import dmdd.app.gui.inspection.InspectionEngine;
 import dmdd.app.gui.inspection.InspectionView;
 import dmdd.app.gui.inspection.InspectionViewModel;
@@ -20,6 +21,7 @@ import javafx.application.Application;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
+import javafx.scene.control.Tab;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 
@@ -88,6 +90,8 @@ public class WorkstationApplication extends Application {
             }
         });
 
+        rememberWhereTheUserIs(mainModel, mainView, inspectionModel);
+
         Workstation workstation = new Workstation(mainModel, mainView, thumbnails, trainingModel, inspectionModel,
                 inspectionView);
         // Never open larger than the screen (the headless test screen is small, so are laptops).
@@ -101,6 +105,38 @@ public class WorkstationApplication extends Application {
         stage.show();
         mainModel.start();
         return workstation;
+    }
+
+    /**
+     * Keeps the shown screen and the inspected image in {@code project.json}, and shows them again
+     * when the project opens, so it opens where it was left.
+     */
+    private static void rememberWhereTheUserIs(MainWindowViewModel mainModel, MainWindowView mainView,
+            InspectionViewModel inspectionModel) {
+        boolean[] restoring = {false};
+        mainModel.projectProperty().addListener((obs, old, now) -> {
+            if (now != null && (old == null || !old.folder().equals(now.folder()))) {
+                restoring[0] = true;
+                mainView.screens().getTabs().stream()
+                        .filter(tab -> now.settings().lastScreen() != null
+                                && now.settings().lastScreen().equals(tab.getId()))
+                        .findFirst().ifPresent(tab -> mainView.screens().getSelectionModel().select(tab));
+                restoring[0] = false;
+            }
+        });
+        mainView.screens().getSelectionModel().selectedItemProperty().addListener((obs, old, tab) -> {
+            if (!restoring[0] && tab != null && tab.getId() != null) {
+                InspectedItem item = inspectionModel.selectedProperty().get();
+                mainModel.rememberPlace(tab.getId(), item == null ? null : item.image().file());
+            }
+        });
+        inspectionModel.selectedProperty().addListener((obs, old, item) -> {
+            if (item != null) {
+                Tab tab = mainView.screens().getSelectionModel().getSelectedItem();
+                mainModel.rememberPlace(tab == null || tab.getId() == null ? "inspectionTab" : tab.getId(),
+                        item.image().file());
+            }
+        });
     }
 
     /**

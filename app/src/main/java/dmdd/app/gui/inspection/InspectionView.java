@@ -116,6 +116,8 @@ public final class InspectionView {
                     viewModel.opacityProperty()),
         };
         panels.getChildren().setAll(mapPanels);
+        // Square pictures: the panels take what the width allows, the histogram gets the rest.
+        panels.maxHeightProperty().bind(panels.widthProperty().subtract(3 * panels.getSpacing()).divide(4).add(56));
         for (MapPanel panel : mapPanels) {
             installZoomAndPan(panel);
         }

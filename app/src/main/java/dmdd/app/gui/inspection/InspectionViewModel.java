@@ -164,7 +164,22 @@ public final class InspectionViewModel {
                 return score == null ? item : new InspectedItem(item.image(), score);
             });
             message.set(modelReady.get() ? Ui.text("inspection.ready") : Ui.text("inspection.noModel"));
+            restoreSelection(opened);
         }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /** Selects the image the user had open when the project was last closed. */
+    private void restoreSelection(Project opened) {
+        String last = opened.settings().lastImage();
+        if (last == null || selected.get() != null) {
+            return;
+        }
+        for (InspectedItem item : items) {
+            if (relative(opened, item.image().file()).equals(last.replace('\\', '/'))) {
+                selected.set(item);
+                return;
+            }
+        }
     }
 
     /**

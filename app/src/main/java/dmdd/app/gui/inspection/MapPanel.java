@@ -157,10 +157,12 @@ final class MapPanel extends VBox {
     }
 
     private static WritableImage gradient(Colormap colormap) {
-        int[] pixels = new int[256];
-        for (int i = 0; i < 256; i++) {
-            pixels[i] = colormap.argb(i / 255.0);
+        // Several identical rows: a one-row image scaled with filtering samples past its edge.
+        int rows = 8;
+        int[] pixels = new int[256 * rows];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = colormap.argb((i % 256) / 255.0);
         }
-        return image(pixels, 256, 1);
+        return image(pixels, 256, rows);
     }
 }

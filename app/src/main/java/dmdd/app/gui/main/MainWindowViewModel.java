@@ -40,6 +40,7 @@ public final class MainWindowViewModel {
     private final ObservableList<ProjectImage> inspectImages = FXCollections.observableArrayList();
     private final ObservableList<Path> recentProjects = FXCollections.observableArrayList();
     private final ObservableList<ImportReport.Skipped> skippedFiles = FXCollections.observableArrayList();
+    private final java.util.concurrent.atomic.AtomicLong settingsVersion = new java.util.concurrent.atomic.AtomicLong();
     private final ObjectProperty<ImportReport<Path>> lastImport = new SimpleObjectProperty<>();
 
     /**
@@ -139,8 +140,14 @@ public final class MainWindowViewModel {
         }
         Project changed = current.with(change.apply(current.settings()));
         project.set(changed);
+        long version = settingsVersion.incrementAndGet();
         background.run(() -> {
-            ProjectStore.save(changed);
+            // Saves may finish out of order on the pool: only the newest settings are written.
+            synchronized (settingsVersion) {
+                if (version == settingsVersion.get()) {
+                    ProjectStore.save(changed);
+                }
+            }
             return changed;
         }, saved -> { }, this::fail);
     }

@@ -14,7 +14,7 @@ import dmdd.model.dmdd.DmddSettings;
  * @param device          {@code auto}, {@code cpu} or {@code gpu[:N]}
  * @param imageThreshold  image-score threshold chosen by the user, or null for the calibrated one
  * @param pixelThreshold  pixel threshold chosen by the user, or null for the calibrated one
- * @param lastScreen      the screen shown when the project was closed ("images", "inspection")
+ * @param lastScreen      the id of the tab shown when the project was closed ({@code imagesTab}, {@code trainingTab}, {@code inspectionTab})
  * @param lastImage       file name (relative to the project) selected when closed, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -31,7 +31,7 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      * @return defaults for everything else
      */
     public static ProjectSettings newProject(String name) {
-        return new ProjectSettings(CURRENT_VERSION, name, DmddSettings.defaults(), "auto", null, null, "images", null);
+        return new ProjectSettings(CURRENT_VERSION, name, DmddSettings.defaults(), "auto", null, null, "imagesTab", null);
     }
 
     /**

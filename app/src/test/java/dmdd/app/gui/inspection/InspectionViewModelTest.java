@@ -81,6 +81,18 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void reopeningSelectsTheImageTheUserWasLookingAt(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        ProjectImage third = project.inspectImages().get(2);
+        Project left = project.with(project.settings().withPlace("inspectionTab",
+                project.folder().relativize(third.file()).toString()));
+        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        model.show(left, left.inspectImages());
+        assertThat(model.selectedProperty().get().image().file()).isEqualTo(third.file());
+        assertThat(model.detailProperty().get()).isNotNull();
+    }
+
+    @Test
     void coloursFollowTheCalibratedRangeNotTheImagesOwnMinimumAndMaximum(@TempDir Path folder) throws Exception {
         int n = 16;
         float[] calm = new float[n];

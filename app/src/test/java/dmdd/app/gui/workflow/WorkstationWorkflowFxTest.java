@@ -51,6 +51,9 @@ import org.testfx.util.WaitForAsyncUtils;
 class WorkstationWorkflowFxTest {
     /** Longest the FX thread may be unresponsive while training runs (a block, not a speed goal). */
     private static final long MAX_FX_STALL_MS = 2_000;
+    /** Training steps: tiny for the test; the README screenshot run asks for more with a property. */
+    private static final int STEPS = Integer.getInteger("dmdd.screenshot.steps", 20);
+    private static final int IMAGE_SIZE = Integer.getInteger("dmdd.screenshot.imageSize", 64);
     private Workstation workstation;
     private Stage stage;
 
@@ -83,8 +86,8 @@ class WorkstationWorkflowFxTest {
         Node dialog = robot.lookup("#trainingSettings").query();
         assertThat(robot.from(dialog).lookup("#resolvedDevice").queryAs(Label.class).getText()).contains("CPU");
         robot.interact(() -> {
-            robot.from(dialog).lookup("#stepsSpinner").<Spinner<Integer>>query().getValueFactory().setValue(20);
-            robot.from(dialog).lookup("#imageSizeChoice").<ComboBox<Integer>>query().setValue(64);
+            robot.from(dialog).lookup("#stepsSpinner").<Spinner<Integer>>query().getValueFactory().setValue(STEPS);
+            robot.from(dialog).lookup("#imageSizeChoice").<ComboBox<Integer>>query().setValue(IMAGE_SIZE);
         });
         ProbeResult probe = new ProbeResult();
         probe.start();
@@ -94,14 +97,17 @@ class WorkstationWorkflowFxTest {
         WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> onFx(() -> training.progressProperty().get() > 0
                 && training.progressProperty().get() < 1 || training.lastOutcomeProperty().get() != null));
         assertThat(onFx(() -> training.lastOutcomeProperty().get())).as("progress was seen before the end").isNull();
-        WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> onFx(() -> training.lastOutcomeProperty().get() != null
+        WaitForAsyncUtils.waitFor(300 + STEPS * 5L, TimeUnit.SECONDS, () -> onFx(() -> training.lastOutcomeProperty().get() != null
                 || training.messageProperty().get().startsWith("Training failed")));
         probe.stop();
         assertThat(training.messageProperty().get()).doesNotStartWith("Training failed");
         assertThat(training.lastOutcomeProperty().get().completed()).isTrue();
-        assertThat(training.lastOutcomeProperty().get().completedSteps()).isEqualTo(20);
+        assertThat(training.lastOutcomeProperty().get().completedSteps()).isEqualTo(STEPS);
         assertThat(training.losses()).isNotEmpty();
-        assertThat(workstation.main().projectProperty().get().settings().training().imageSize()).isEqualTo(64);
+        assertThat(workstation.main().projectProperty().get().settings().training().imageSize()).isEqualTo(IMAGE_SIZE);
+        System.out.println("FX thread: longest stall while training " + probe.maxStallMillis() + " ms; training "
+                + Math.round(training.lastOutcomeProperty().get().seconds()) + " s for " + STEPS + " steps at "
+                + IMAGE_SIZE + " px");
         assertThat(probe.maxStallMillis()).as("longest FX-thread stall during training (ms)").isLessThan(MAX_FX_STALL_MS);
 
         // Inspect every image with the new model.
