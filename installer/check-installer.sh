@@ -30,7 +30,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     fail "missing tools: ${missing[*]} (apt-get install ${missing[*]})"
   fi
 fi
-java_home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+if [ -n "${JAVA_HOME:-}" ]; then
+  java_home=$JAVA_HOME  # the JDK Maven uses
+else
+  command -v javac >/dev/null || fail "javac not found: jlink and jpackage need a JDK 17"
+  java_home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+fi
 [ -f "$java_home/jmods/java.base.jmod" ] || fail "$java_home/jmods is missing: jlink needs a full JDK 17 (Debian: openjdk-17-jdk-headless)"
 [ -s "$project/.fixtures/npm/nsfwjs-4.3.0.tgz" ] || scripts/fetch-test-fixtures
 
