@@ -122,10 +122,13 @@ public final class DmddLoss {
         return list.subList(from, to);
     }
 
-    /** Resizes the N x 1 x H x W mask to the level's N x h x w (bilinear, so borders become soft). */
+    /**
+     * M_l: the N x 1 x H x W mask averaged over each level pixel's area (N x h x w, the defective
+     * fraction of the pixel), so a thin scratch still counts at stride 16.
+     */
     private static NDArray levelMask(NDArray mask, NDArray level) {
         long h = level.getShape().get(1);
         long w = level.getShape().get(2);
-        return Layers.resize(mask, h, w).squeeze(1);
+        return Layers.downsampleArea(mask, h, w).squeeze(1);
     }
 }

@@ -13,6 +13,8 @@ import ai.djl.nn.norm.BatchNorm;
 final class Layers {
     /** DJL's interpolation code for bilinear resizing (Image.Interpolation.BILINEAR). */
     private static final int BILINEAR = 1;
+    /** DJL's interpolation code for area averaging (Image.Interpolation.AREA). */
+    private static final int AREA = 2;
 
     private Layers() {
     }
@@ -67,6 +69,23 @@ final class Layers {
             return x;
         }
         return x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR, false);
+    }
+
+    /**
+     * Area-average downsampling of an N x C x H x W array: each output pixel is the mean of the
+     * input pixels it covers (a mask becomes the covered fraction, so thin defects do not vanish).
+     *
+     * @param x      the array
+     * @param height target height
+     * @param width  target width
+     * @return the downsampled array, or {@code x} itself when the size already matches
+     */
+    static NDArray downsampleArea(NDArray x, long height, long width) {
+        Shape s = x.getShape();
+        if (s.get(2) == height && s.get(3) == width) {
+            return x;
+        }
+        return x.getNDArrayInternal().interpolation(new long[] {height, width}, AREA, false);
     }
 
     /** @return a fresh batch norm (kept here so every block uses the same defaults) */
