@@ -161,7 +161,7 @@ public final class AnnotatedInspection {
 
     /**
      * Inspects, measures and exports in one pass: every image goes to the exporter, then results.csv and
-     * the report (with the measurement) are written.
+     * the report (with the measurement at the exporter's image threshold) are written.
      *
      * @param inspector an inspector with thresholds
      * @param items     the images
@@ -175,7 +175,7 @@ public final class AnnotatedInspection {
     public static Result export(Inspector inspector, List<Item> items, ResultsExporter exporter, String title,
                                 Progress progress, BooleanSupplier cancel) throws IOException {
         Result result = run(inspector, items, (item, image, maps) -> exporter.add(item.name(), image, maps,
-                item.annotation().label()), progress, cancel);
+                item.annotation().label()), progress, cancel, exporter.thresholds().image());
         exporter.finish(title, result.measurement(), result.note());
         return result;
     }
@@ -191,8 +191,29 @@ public final class AnnotatedInspection {
      * @return outcomes, skipped files and the measurement
      * @throws IOException when the sink fails
      */
-    public static Result run(Inspector inspector, List<Item> items, Sink sink, Progress progress,
+public static Result run(Inspector inspector, List<Item> items, Sink sink, Progress progress,
                              BooleanSupplier cancel) throws IOException {
+        if (inspector.thresholds() == null) {
+            throw new IllegalArgumentException("the inspector has no thresholds: open it from a trained model folder");
+        }
+        return run(inspector, items, sink, progress, cancel, inspector.thresholds().image());
+    }
+
+    /**
+     * {@link #run(Inspector, List, Sink, Progress, BooleanSupplier)} with the measurement's confusion matrix at
+     * another image threshold than the model's (one the user moved).
+     *
+     * @param inspector      an inspector with thresholds (a model folder's)
+     * @param items          the images
+     * @param sink           receives each result (may be null)
+     * @param progress       progress receiver (may be null)
+     * @param cancel         polled between batches (may be null)
+     * @param imageThreshold the image threshold for the confusion matrix
+     * @return outcomes, skipped files and the measurement
+     * @throws IOException when the sink fails
+     */
+    public static Result run(Inspector inspector, List<Item> items, Sink sink, Progress progress,
+                             BooleanSupplier cancel, double imageThreshold) throws IOException {
         long started = System.nanoTime();
         if (inspector.thresholds() == null) {
             throw new IllegalArgumentException("the inspector has no thresholds: open it from a trained model folder");
@@ -250,7 +271,7 @@ public final class AnnotatedInspection {
                     ? "no image is labelled OK or has a painted defect mask"
                     : "no image is labelled yet (label images OK or defect, and paint the defects)");
         }
-        Measurement measurement = Measurement.of(evaluation, inspector.thresholds().image(),
+        Measurement measurement = Measurement.of(evaluation, imageThreshold,
                 (System.nanoTime() - started) / 1e9);
         return new Result(outcomes, skipped, measurement, defectWithoutMask
                 ? "images labelled defect without a painted mask are not in the metrics" : null);

@@ -135,6 +135,24 @@ public final class ResultsExporter {
         return row;
     }
 
+    /** @return the thresholds the verdicts and colours use */
+    public Thresholds thresholds() {
+        return thresholds;
+    }
+
+    /**
+     * The model's thresholds with the image and pixel thresholds a user set (colour ranges unchanged).
+     *
+     * @param model the model's thresholds
+     * @param image the image threshold to use, or NaN for the model's
+     * @param pixel the pixel threshold to use, or NaN for the model's
+     * @return the thresholds to export with
+     */
+    public static Thresholds withUserThresholds(Thresholds model, double image, double pixel) {
+        return new Thresholds(Double.isFinite(image) ? image : model.image(), Double.isFinite(pixel) ? pixel
+                : model.pixel(), model.normality(), model.abnormality(), model.fused(), model.scores(), model.fittedOn());
+    }
+
     /** @return the rows added so far */
     public List<Row> rows() {
         return List.copyOf(rows);

@@ -37,18 +37,19 @@ public final class DmddMetricsEngine implements MetricsEngine {
     @Override
     public AnnotatedInspection.Result measure(Path projectFolder, AnnotatedInspection.Progress progress,
                                               BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, null, progress, cancel);
+        return run(projectFolder, null, Double.NaN, progress, cancel);
     }
 
     @Override
-    public AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir,
+    public AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, double imageThreshold,
                                                     AnnotatedInspection.Progress progress, BooleanSupplier cancel)
             throws Exception {
-        return run(projectFolder, outDir, progress, cancel);
+        return run(projectFolder, outDir, imageThreshold, progress, cancel);
     }
 
-    private AnnotatedInspection.Result run(Path projectFolder, Path outDir, AnnotatedInspection.Progress progress,
-                                           BooleanSupplier cancel) throws Exception {
+    private AnnotatedInspection.Result run(Path projectFolder, Path outDir, double imageThreshold,
+                                           AnnotatedInspection.Progress progress, BooleanSupplier cancel)
+            throws Exception {
         Path modelDir = projectFolder.resolve("model");
         if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
             throw new IllegalStateException(dmdd.app.gui.Ui.text("metrics.noModel"));
@@ -62,7 +63,8 @@ public final class DmddMetricsEngine implements MetricsEngine {
             if (outDir == null) {
                 return AnnotatedInspection.run(inspector, items, null, progress, cancel);
             }
-            ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(), ResultsExporter.Options.all());
+            ResultsExporter exporter = new ResultsExporter(outDir, ResultsExporter.withUserThresholds(
+                    folder.thresholds(), imageThreshold, Double.NaN), ResultsExporter.Options.all());
             return AnnotatedInspection.export(inspector, items, exporter, projectFolder.getFileName().toString(),
                     progress, cancel);
         }

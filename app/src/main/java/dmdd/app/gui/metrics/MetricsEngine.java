@@ -27,11 +27,13 @@ public interface MetricsEngine {
      *
      * @param projectFolder the project
      * @param outDir        the export folder
+     * @param imageThreshold the image threshold for the verdicts (the one on screen), or NaN for the model's
      * @param progress      progress receiver
      * @param cancel        polled between batches
      * @return outcomes and measurement
      * @throws Exception when there is no model, or reading or writing fails
      */
-    AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, AnnotatedInspection.Progress progress,
+    AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, double imageThreshold,
+                                             AnnotatedInspection.Progress progress,
                                              BooleanSupplier cancel) throws Exception;
 }

@@ -140,7 +140,7 @@ public final class MetricsViewModel {
 
     /**
      * Inspects, measures and writes results.csv, the heatmaps and overlays, and report.html into a folder
-     * (in the background; the screen shows the measurement too).
+     * (in the background; the screen shows the measurement too). Verdicts use the threshold on screen.
      *
      * @param outDir the export folder
      */
@@ -154,7 +154,8 @@ public final class MetricsViewModel {
         cancelFlag = cancel;
         running.set(true);
         progress.set(0);
-        background.run(() -> engine.exportResults(folder, outDir, (done, total) -> background.onUiThread(() -> {
+        double verdictThreshold = threshold.get();
+        background.run(() -> engine.exportResults(folder, outDir, verdictThreshold, (done, total) -> background.onUiThread(() -> {
             progress.set(total == 0 ? 1 : (double) done / total);
             status.set(Ui.text("metrics.running", done, total));
         }), cancel::get), r -> {

@@ -90,6 +90,13 @@ class MetricsViewModelTest {
         first.exportResults(tmp.resolve("export"));
         assertThat(tmp.resolve("export/results.csv")).as(first.statusProperty().get()).exists();
         assertThat(tmp.resolve("export/report.html")).exists();
+        // Exported verdicts use the threshold on screen: above every score, every image is OK.
+        first.thresholdProperty().set(1e9);
+        first.exportResults(tmp.resolve("strict"));
+        List<String> strict = java.nio.file.Files.readAllLines(tmp.resolve("strict/results.csv"));
+        assertThat(strict).hasSize(9);
+        assertThat(strict.subList(1, 9)).allMatch(l -> l.contains(",OK,1.0E9,"));
+        assertThat(first.falseNegativesProperty().get()).isEqualTo(6);
 
         MetricsViewModel second = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.inline());
         second.projectFolderProperty().set(b);
