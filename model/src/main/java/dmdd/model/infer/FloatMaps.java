@@ -1,7 +1,5 @@
 package dmdd.model.infer;
 
-import java.util.Arrays;
-
 /** Operations on row-major single-channel float maps: blur, resize, top-k mean, subsampling. */
 public final class FloatMaps {
     private FloatMaps() {
@@ -99,14 +97,59 @@ public final class FloatMaps {
      * @return the mean of the k largest values
      */
     public static double topKMean(float[] map, int k) {
-        float[] sorted = map.clone();
-        Arrays.sort(sorted);
-        int n = Math.min(k, sorted.length);
-        double sum = 0;
-        for (int i = sorted.length - n; i < sorted.length; i++) {
-            sum += sorted[i];
+        int n = Math.min(k, map.length);
+        // a min-heap of the n largest values seen so far: O(length log n) instead of a full sort
+        float[] heap = new float[n];
+        int size = 0;
+        for (float v : map) {
+            if (size < n) {
+                heap[size] = v;
+                siftUp(heap, size++);
+            } else if (v > heap[0]) {
+                heap[0] = v;
+                siftDown(heap, n);
+            }
         }
-        return sum / n;
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            sum += heap[i];
+        }
+        return sum / size;
+    }
+
+    private static void siftUp(float[] heap, int i) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (heap[parent] <= heap[i]) {
+                return;
+            }
+            float t = heap[parent];
+            heap[parent] = heap[i];
+            heap[i] = t;
+            i = parent;
+        }
+    }
+
+    private static void siftDown(float[] heap, int size) {
+        int i = 0;
+        while (true) {
+            int smallest = i;
+            int l = 2 * i + 1;
+            int r = l + 1;
+            if (l < size && heap[l] < heap[smallest]) {
+                smallest = l;
+            }
+            if (r < size && heap[r] < heap[smallest]) {
+                smallest = r;
+            }
+            if (smallest == i) {
+                return;
+            }
+            float t = heap[smallest];
+            heap[smallest] = heap[i];
+            heap[i] = t;
+            i = smallest;
+        }
     }
 
     /**
