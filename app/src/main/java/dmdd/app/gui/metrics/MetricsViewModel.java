@@ -44,6 +44,9 @@ public final class MetricsViewModel {
     public record ChartPoint(double x, double y) {
     }
 
+    /** Shown before the first measurement. */
+    private static final String NOT_MEASURED = "\u2014";
+
     private final MetricsEngine engine;
     private final BackgroundWork background;
     private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
@@ -52,10 +55,10 @@ public final class MetricsViewModel {
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final DoubleProperty progress = new SimpleDoubleProperty();
     private final StringProperty status = new SimpleStringProperty("");
-    private final StringProperty imageAuroc = new SimpleStringProperty("");
-    private final StringProperty pixelAuroc = new SimpleStringProperty("");
-    private final StringProperty aupro = new SimpleStringProperty("");
-    private final StringProperty f1 = new SimpleStringProperty("");
+    private final StringProperty imageAuroc = new SimpleStringProperty(NOT_MEASURED);
+    private final StringProperty pixelAuroc = new SimpleStringProperty(NOT_MEASURED);
+    private final StringProperty aupro = new SimpleStringProperty(NOT_MEASURED);
+    private final StringProperty f1 = new SimpleStringProperty(NOT_MEASURED);
     private final StringProperty f1Title = new SimpleStringProperty(Ui.text("metrics.f1", "-"));
     private final LongProperty truePositives = new SimpleLongProperty();
     private final LongProperty falsePositives = new SimpleLongProperty();
