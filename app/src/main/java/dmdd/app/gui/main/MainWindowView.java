@@ -56,6 +56,7 @@ public final class MainWindowView {
     @FXML private StackPane normalHolder;
     @FXML private StackPane inspectHolder;
     @FXML private Menu recentMenu;
+    @FXML private ListView<Path> recentList;
     @FXML private TabPane screens;
     @FXML private Tab imagesTab;
     @FXML private Tab trainingTab;
@@ -117,6 +118,21 @@ public final class MainWindowView {
             }
         });
 
+        recentList.setId("recentProjects");
+        recentList.setItems(viewModel.recentProjects());
+        recentList.setCellFactory(list -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(Path folder, boolean empty) {
+                super.updateItem(folder, empty);
+                setText(empty || folder == null ? null : folder.getFileName() + "    " + folder);
+            }
+        });
+        recentList.setOnMouseClicked(event -> openSelectedRecent());
+        recentList.setOnKeyPressed(event -> {
+            if (event.getCode() == javafx.scene.input.KeyCode.ENTER) {
+                openSelectedRecent();
+            }
+        });
         viewModel.recentProjects().addListener((ListChangeListener<Path>) change -> rebuildRecentMenu());
         rebuildRecentMenu();
 
@@ -182,6 +198,30 @@ public final class MainWindowView {
             none.setDisable(true);
             recentMenu.getItems().add(none);
         }
+    }
+
+    private void openSelectedRecent() {
+        Path folder = recentList.getSelectionModel().getSelectedItem();
+        if (folder != null) {
+            viewModel.openProject(folder);
+            screens.getSelectionModel().select(imagesTab);
+        }
+    }
+
+    @FXML
+    private void openSample() {
+        viewModel.openSample();
+        screens.getSelectionModel().select(imagesTab);
+    }
+
+    /**
+     * Shows the screen whose tab has this id.
+     *
+     * @param id tab id, e.g. {@code imagesTab}, {@code trainingTab}, {@code inspectionTab}
+     */
+    public void selectScreen(String id) {
+        screens.getTabs().stream().filter(tab -> id.equals(tab.getId())).findFirst()
+                .ifPresent(tab -> screens.getSelectionModel().select(tab));
     }
 
     private Window window() {

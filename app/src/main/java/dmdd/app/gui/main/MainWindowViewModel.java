@@ -72,6 +72,19 @@ public final class MainWindowViewModel {
     }
 
     /**
+     * Opens the sample project (creating it if it was deleted).
+     */
+    public void openSample() {
+        busy.set(true);
+        status.set(Ui.text("status.opening"));
+        background.run(() -> {
+            Project opened = SampleProject.openOrCreate(workspace);
+            workspace.remember(opened.folder());
+            return new Loaded(opened, opened.normalImages(), opened.inspectImages(), workspace.recentProjects());
+        }, this::show, this::fail);
+    }
+
+    /**
      * Opens a project folder.
      *
      * @param folder the folder

@@ -44,6 +44,11 @@ public final class SampleProject {
             return ProjectStore.open(folder);
         } finally {
             deleteRecursively(generated);
+            try {
+                Files.deleteIfExists(staging);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // Another project is being built there: leave it.
+            }
         }
     }
 

@@ -53,7 +53,7 @@ class InspectionFxTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> model.modelReadyProperty().get());
         // Look up inside this window only: earlier test classes may have left their windows open.
         Node root = workstation.view().root();
-        robot.interact(() -> workstation.view().screens().getSelectionModel().select(2));
+        robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
         robot.clickOn(robot.from(root).lookup(".button").lookup((javafx.scene.control.Button b) ->
                 "Inspect all".equals(b.getText())).queryButton());
         int total = workstation.main().inspectImages().size();

@@ -51,5 +51,10 @@ class MainWindowFxTest {
                 .filter(view -> view.getImage() != null && view.getImage().getWidth() > 0)
                 .count() >= 4);
         assertThat(robot.from(stage.getScene().getRoot()).lookup("#inspect-grid .thumbnail-cell").queryAll()).isNotEmpty();
+        // The Projects screen lists the recent projects, the sample first.
+        javafx.scene.control.ListView<?> recent = robot.from(stage.getScene().getRoot()).lookup("#recentProjects")
+                .queryAs(javafx.scene.control.ListView.class);
+        assertThat(recent.getItems()).hasSize(1);
+        assertThat(recent.getItems().get(0).toString()).endsWith("sample");
     }
 }

@@ -34,6 +34,10 @@ class MainWindowViewModelTest {
         second.start();
         assertThat(second.projectNameProperty().get()).isEqualTo("Line 3");
         assertThat(second.recentProjects()).first().isEqualTo(other.resolve("line-3").toAbsolutePath());
+
+        second.openSample();
+        assertThat(second.projectNameProperty().get()).isEqualTo(SampleProject.NAME);
+        assertThat(second.recentProjects()).first().isEqualTo(workspace.sampleProjectFolder());
     }
 
     @Test

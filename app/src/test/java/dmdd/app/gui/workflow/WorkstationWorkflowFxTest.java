@@ -113,7 +113,7 @@ class WorkstationWorkflowFxTest {
         // Inspect every image with the new model.
         InspectionViewModel inspection = workstation.inspection();
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> inspection.modelReadyProperty().get());
-        robot.interact(() -> workstation.view().screens().getSelectionModel().select(2));
+        robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
         robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Inspect all".equals(b.getText()))
                 .queryButton());
         WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> !inspection.runningProperty().get()
@@ -153,7 +153,7 @@ class WorkstationWorkflowFxTest {
         Path good = drop.resolve("extra.png");
         Files.copy(workstation.main().normalImages().get(0).file(), good);
         int before = workstation.main().inspectImages().size();
-        robot.interact(() -> workstation.view().screens().getSelectionModel().select(0));
+        robot.interact(() -> workstation.view().selectScreen("imagesTab"));
         robot.interact(() -> workstation.main().importFiles(List.of(corrupt, good), ProjectImage.Role.INSPECT));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !workstation.main().skippedFiles().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
