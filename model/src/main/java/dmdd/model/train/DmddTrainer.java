@@ -112,7 +112,7 @@ public final class DmddTrainer {
             }
             ParameterStore ps = new ParameterStore(root, false);
             TeacherCache cache = step < settings.studentSteps()
-                    ? TeacherCache.build(settings, teacher, images, root, ps, out) : null;
+                    ? TeacherCache.build(settings, teacher, images, root, ps, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
             while (step < total) {

@@ -11,6 +11,7 @@ import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.teacher.Backbone;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The teacher's features T_l(x) of every normal training image, computed once before the first
@@ -28,10 +29,10 @@ final class TeacherCache implements AutoCloseable {
     }
 
     /**
-     * @return the cache, or {@code null} when disabled, not needed (stage 1 already done) or too large
+     * @return the cache, or {@code null} when disabled, too large or cancelled
      */
     static TeacherCache build(DmddSettings settings, Backbone teacher, List<RgbImage> images, NDManager manager,
-            ParameterStore ps, TrainingListener out) {
+            ParameterStore ps, TrainingListener out, BooleanSupplier cancel) {
         if (!settings.cacheTeacherFeatures()) {
             return null;
         }
@@ -52,6 +53,12 @@ final class TeacherCache implements AutoCloseable {
         int chunk = settings.batchSize();
         List<List<NDArray>> parts = new ArrayList<>();
         for (int start = 0; start < images.size(); start += chunk) {
+            if (cancel != null && cancel.getAsBoolean()) {
+                for (List<NDArray> p : parts) {
+                    p.forEach(NDArray::close);
+                }
+                return null; // the training loop sees the cancel next and checkpoints
+            }
             int n = Math.min(chunk, images.size() - start);
             float[] data = new float[n * 3 * plane];
             for (int i = 0; i < n; i++) {
