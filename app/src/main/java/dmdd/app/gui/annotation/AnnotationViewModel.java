@@ -129,10 +129,12 @@ public final class AnnotationViewModel {
     private AnnotationEditor editor;
     private Path current;
     private String chosenType;
+    private Label pendingLabel;
     private int[] dirty;
     private double lastX;
     private double lastY;
     private int loadGeneration;
+    private int showGeneration;
 
     /**
      * @param background   runs file and model work off the UI thread
@@ -181,11 +183,17 @@ public final class AnnotationViewModel {
             selectedIndex.set(-1);
         }
         busy.set(true);
+        int generation = ++showGeneration;
+        AnnotationSaver keptSaver = saver;
         background.run(() -> {
-            AnnotationStore store = sameProject ? saver.store() : AnnotationStore.forProject(folder);
+            AnnotationStore store = sameProject ? keptSaver.store() : AnnotationStore.forProject(folder);
             List<Entry> list = images.stream().map(file -> entry(store, file)).toList();
             return new Object[] {store, list, store.defectTypes()};
         }, result -> {
+            if (generation != showGeneration) {
+                // A newer list (an import still adding images, another project) is on its way.
+                return;
+            }
             busy.set(false);
             if (!folder.equals(projectFolder.get())) {
                 return;
@@ -199,7 +207,9 @@ public final class AnnotationViewModel {
             List<Entry> list = (List<Entry>) result[1];
             @SuppressWarnings("unchecked")
             List<String> types = (List<String>) result[2];
-            Path keep = current;
+            int shown = selectedIndex.get();
+            Path keep = current != null ? current
+                    : shown >= 0 && shown < entries.size() ? entries.get(shown).file() : null;
             entries.setAll(list);
             defectTypes.setAll(types);
             int index = keep == null ? -1 : indexOf(keep);
@@ -212,8 +222,10 @@ public final class AnnotationViewModel {
                 image.set(null);
             }
         }, error -> {
-            busy.set(false);
-            status.set(text("annotation.openFailed", error.getMessage()));
+            if (generation == showGeneration) {
+                busy.set(false);
+                status.set(text("annotation.openFailed", error.getMessage()));
+            }
         });
     }
 
@@ -250,6 +262,11 @@ public final class AnnotationViewModel {
             return;
         }
         int generation = ++loadGeneration;
+        // Until the new image is there, edits must not reach the previous one; a label typed meanwhile
+        // (fast review: Right, O) waits for it.
+        editor = null;
+        current = null;
+        pendingLabel = null;
         AnnotationStore store = saver.store();
         AnnotationEditor known = editors.get(file);
         busy.set(true);
@@ -276,6 +293,11 @@ public final class AnnotationViewModel {
                 image.set(pixels);
                 refresh();
                 status.set("");
+                if (pendingLabel != null) {
+                    Label waiting = pendingLabel;
+                    pendingLabel = null;
+                    e.setLabel(waiting);
+                }
             }, error -> {
                 if (generation == loadGeneration) {
                     busy.set(false);
@@ -313,22 +335,24 @@ public final class AnnotationViewModel {
 
     /** Labels the current image OK (its mask is removed). */
     public void labelOk() {
-        if (editor != null) {
-            editor.setLabel(Label.OK);
-        }
+        setLabel(Label.OK);
     }
 
     /** Labels the current image defective (with the chosen defect type). */
     public void labelDefect() {
-        if (editor != null) {
-            editor.setLabel(Label.DEFECT);
-        }
+        setLabel(Label.DEFECT);
     }
 
     /** Removes the current image's label. */
     public void clearLabel() {
+        setLabel(Label.UNLABELLED);
+    }
+
+    private void setLabel(Label newLabel) {
         if (editor != null) {
-            editor.setLabel(Label.UNLABELLED);
+            editor.setLabel(newLabel);
+        } else if (busy.get() && selectedIndex.get() >= 0) {
+            pendingLabel = newLabel;
         }
     }
 

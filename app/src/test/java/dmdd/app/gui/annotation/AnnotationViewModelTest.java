@@ -139,6 +139,53 @@ class AnnotationViewModelTest {
         assertThat(vm.mask().area()).isEqualTo(200);
     }
 
+    /** Background work that runs only when the test says so, like a slow disk. */
+    private static final class DeferredWork extends BackgroundWork {
+        private final java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
+
+        @Override
+        public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<? super T> onSuccess,
+                            java.util.function.Consumer<Throwable> onFailure) {
+            queue.add(() -> BackgroundWork.inline().run(work, onSuccess, onFailure));
+        }
+
+        @Override
+        public void onUiThread(Runnable action) {
+            action.run();
+        }
+
+        @Override
+        public boolean isInline() {
+            return false;
+        }
+
+        void runAll() {
+            while (!queue.isEmpty()) {
+                queue.poll().run();
+            }
+        }
+    }
+
+    @Test
+    void aLabelTypedWhileTheNextImageLoadsGoesToThatImage() throws IOException {
+        DeferredWork slow = new DeferredWork();
+        AnnotationViewModel review = new AnnotationViewModel(slow, Runnable::run, AnnotationViewModel.defaultLoader(),
+                (f, i) -> null);
+        review.show(project, images);
+        slow.runAll();
+        assertThat(review.currentFile()).isEqualTo(images.get(0));
+        review.next();
+        review.labelDefect();
+        assertThat(review.currentFile()).as("still loading").isNull();
+        slow.runAll();
+        assertThat(review.currentFile()).isEqualTo(images.get(1));
+        assertThat(review.labelProperty().get()).isEqualTo(Label.DEFECT);
+        AnnotationStore store = AnnotationStore.forProject(project);
+        assertThat(store.load(images.get(1)).label()).isEqualTo(Label.DEFECT);
+        assertThat(store.load(images.get(0)).label()).as("the previous image is untouched").isEqualTo(Label.DEFECT);
+        assertThat(store.load(images.get(0)).mask().area()).isEqualTo(25);
+    }
+
     @Test
     void badDefectTypeNamesAreRefusedWithAReason() {
         vm.select(2);
