@@ -102,6 +102,21 @@ public class WorkstationApplication extends Application {
         stage.titleProperty().bind(mainModel.windowTitleProperty());
         stage.setMinWidth(900);
         stage.setMinHeight(600);
+        // Closing while training runs first stops the run at the next step (it writes a checkpoint to
+        // resume from), then closes.
+        stage.setOnCloseRequest(event -> {
+            if (trainingModel.runningProperty().get()) {
+                event.consume();
+                trainingModel.cancel();
+                trainingModel.runningProperty().addListener((obs, was, running) -> {
+                    if (!running) {
+                        stage.close();
+                    }
+                });
+            }
+        });
+        mainView.showProgress(trainingModel.runningProperty(), trainingModel.progressProperty());
+        mainView.showProgress(inspectionModel.runningProperty(), inspectionModel.progressProperty());
         stage.show();
         mainModel.start();
         return workstation;

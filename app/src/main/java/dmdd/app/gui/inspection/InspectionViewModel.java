@@ -202,9 +202,10 @@ public final class InspectionViewModel {
         if (current == null) {
             return;
         }
-        engine.modelChanged(current);
         List<ProjectImage> images = items.stream().map(InspectedItem::image).toList();
         background.run(() -> {
+            // In the background: the engine may be busy with an image and would hold the FX thread.
+            engine.modelChanged(current);
             Files.deleteIfExists(scoresFile(current));
             return true;
         }, done -> show(current, images), error -> show(current, images));

@@ -337,6 +337,22 @@ public final class MainWindowView {
         onInspect = action;
     }
 
+    /**
+     * Shows a background job's progress in the status bar while it runs.
+     *
+     * @param running  whether the job runs
+     * @param progress its progress in [0, 1] (negative: unknown)
+     */
+    public void showProgress(javafx.beans.value.ObservableBooleanValue running,
+            javafx.beans.value.ObservableNumberValue progress) {
+        javafx.beans.InvalidationListener update = obs -> {
+            // With two jobs at once the bar shows whichever reported last; it clears when one ends.
+            statusBar.setProgress(running.get() ? progress.doubleValue() : 0);
+        };
+        running.addListener(update);
+        progress.addListener(update);
+    }
+
     /** @return the tab pane of the screens */
     public TabPane screens() {
         return screens;
