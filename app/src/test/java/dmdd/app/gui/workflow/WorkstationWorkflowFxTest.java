@@ -44,7 +44,7 @@ import org.testfx.util.WaitForAsyncUtils;
  * The whole workstation with the real model, headless: open the sample project, train with a tiny
  * step count through the settings dialog (progress moves, training finishes, the FX thread is never
  * blocked), inspect, open an image and see four panels, move the threshold and see verdicts change,
- * import a corrupt file and see it reported. With {@code -Ddmdd.screenshot=<png>} it also saves a
+ * drag in a corrupt file and see it reported. With {@code -Ddmdd.screenshot=<png>} it also saves a
  * screenshot of the inspection view.
  */
 @ExtendWith(ApplicationExtension.class)
@@ -146,7 +146,7 @@ class WorkstationWorkflowFxTest {
         assertThat(counts.getText()).isNotEqualTo(lowCounts).endsWith("0 NG");
         assertThat(lowCounts).startsWith("0 OK");
 
-        // Import a corrupt file next to a good one: the good one imports, the corrupt one is listed.
+        // Drag a corrupt file and a good one onto the images to inspect: the good one imports, the corrupt one is listed.
         Path drop = Files.createTempDirectory("dmdd-drop");
         Path corrupt = drop.resolve("corrupt.png");
         Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H'});
@@ -154,7 +154,8 @@ class WorkstationWorkflowFxTest {
         Files.copy(workstation.main().normalImages().get(0).file(), good);
         int before = workstation.main().inspectImages().size();
         robot.interact(() -> workstation.view().selectScreen("imagesTab"));
-        robot.interact(() -> workstation.main().importFiles(List.of(corrupt, good), ProjectImage.Role.INSPECT));
+        Node inspectGrid = robot.from(root).lookup("#inspect-grid").query();
+        robot.interact(() -> dmdd.app.gui.FileDrops.drop(inspectGrid, List.of(corrupt.toFile(), good.toFile())));
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !workstation.main().skippedFiles().isEmpty());
         WaitForAsyncUtils.waitForFxEvents();
         ListView<?> problems = robot.from(root).lookup(".problems .list-view").queryAs(ListView.class);
