@@ -7,7 +7,6 @@ import dmdd.app.gui.WorkstationApplication.Workstation;
 import dmdd.app.gui.inspection.DmddInspectionEngine;
 import dmdd.app.gui.inspection.InspectedItem;
 import dmdd.app.gui.inspection.InspectionViewModel;
-import dmdd.app.gui.project.ProjectImage;
 import dmdd.app.gui.project.SampleProject;
 import dmdd.app.gui.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
