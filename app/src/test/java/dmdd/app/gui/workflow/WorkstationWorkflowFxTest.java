@@ -109,6 +109,15 @@ class WorkstationWorkflowFxTest {
                 + IMAGE_SIZE + " px");
         assertThat(probe.maxStallMillis()).as("longest FX-thread stall during training (ms)").isLessThan(MAX_FX_STALL_MS);
 
+        String trainingShot = System.getProperty("dmdd.screenshot.training");
+        if (trainingShot != null && !trainingShot.isBlank()) {
+            robot.interact(() -> workstation.view().selectScreen("trainingTab"));
+            WaitForAsyncUtils.waitForFxEvents();
+            WritableImage[] shot = new WritableImage[1];
+            robot.interact(() -> shot[0] = stage.getScene().snapshot(null));
+            ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", new File(trainingShot));
+        }
+
         // Inspect every image with the new model.
         InspectionViewModel inspection = workstation.inspection();
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> inspection.modelReadyProperty().get());
