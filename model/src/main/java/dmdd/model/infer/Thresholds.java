@@ -69,7 +69,21 @@ public record Thresholds(double image, double pixel, Range normality, Range abno
      * @return whether the image is defective
      */
     public boolean isDefective(AnomalyMaps image) {
-        return image.score() > this.image;
+        return exceeds(image.score(), this.image);
+    }
+
+    /**
+     * The project's one verdict rule, shared by the command line, the export and the GUI (whose
+     * threshold control moves the threshold without re-running the model): a score strictly above
+     * the threshold is defective, so a threshold fitted as the highest normal score keeps that
+     * normal image OK.
+     *
+     * @param score     image score
+     * @param threshold image threshold
+     * @return whether the score means "defective"
+     */
+    public static boolean exceeds(double score, double threshold) {
+        return score > threshold;
     }
 
     /**

@@ -1,10 +1,12 @@
 package dmdd.app.gui.inspection;
 
+import dmdd.model.infer.Thresholds;
+
 /** The decision for one image. */
 public enum Verdict {
-    /** Score below the image threshold. */
+    /** Score at or below the image threshold. */
     OK,
-    /** Score at or above the image threshold: defective. */
+    /** Score above the image threshold: defective. */
     NG,
     /** Not inspected yet. */
     UNKNOWN;
@@ -20,6 +22,6 @@ public enum Verdict {
         if (Double.isNaN(score) || Double.isNaN(threshold)) {
             return UNKNOWN;
         }
-        return score >= threshold ? NG : OK;
+        return Thresholds.exceeds(score, threshold) ? NG : OK;
     }
 }

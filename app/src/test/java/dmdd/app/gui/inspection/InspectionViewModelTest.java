@@ -46,7 +46,7 @@ class InspectionViewModelTest {
         model.filterProperty().set(InspectionViewModel.Filter.NG);
         assertThat(model.gallery()).isEmpty();
         double median = model.items().stream().mapToDouble(InspectedItem::score).sorted().toArray()[total / 2];
-        model.imageThresholdProperty().set(median);
+        model.imageThresholdProperty().set(Math.nextDown(median)); // scores above it: the median and up
         assertThat(model.gallery()).isNotEmpty().allMatch(item -> item.score() >= median);
         assertThat(engine.inspections.get()).as("no model run for a threshold change").isEqualTo(total);
 
@@ -134,8 +134,9 @@ class InspectionViewModelTest {
     }
 
     @Test
-    void verdictsAreNgAtOrAboveTheThreshold() {
-        assertThat(Verdict.of(0.5, 0.5)).isEqualTo(Verdict.NG);
+    void verdictsAreNgAboveTheThresholdAsOnTheCommandLine() {
+        assertThat(Verdict.of(0.51, 0.5)).isEqualTo(Verdict.NG);
+        assertThat(Verdict.of(0.5, 0.5)).as("the model's rule: strictly above is defective").isEqualTo(Verdict.OK);
         assertThat(Verdict.of(0.49, 0.5)).isEqualTo(Verdict.OK);
         assertThat(Verdict.of(Double.NaN, 0.5)).isEqualTo(Verdict.UNKNOWN);
         assertThat(ProjectImage.Role.values()).hasSize(2);
