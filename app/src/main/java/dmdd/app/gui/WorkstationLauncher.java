@@ -1,5 +1,6 @@
 package dmdd.app.gui;
 
+import dmdd.model.paths.UserDataDirs;
 import javafx.application.Application;
 
 /**
@@ -16,6 +17,11 @@ public final class WorkstationLauncher {
      * @param args JavaFX application arguments
      */
     public static void launch(String[] args) {
+        // JavaFX unpacks its native libraries into ~/.openjfx unless told otherwise; keep them with
+        // the rest of our per-user cache (the place each system expects, never the install folder).
+        if (System.getProperty("javafx.cachedir") == null) {
+            System.setProperty("javafx.cachedir", UserDataDirs.cacheDir().resolve("openjfx").toString());
+        }
         Application.launch(WorkstationApplication.class, args);
     }
 }
