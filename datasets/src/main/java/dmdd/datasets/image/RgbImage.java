@@ -135,25 +135,9 @@ public final class RgbImage {
             return this;
         }
         float[] out = new float[3 * newWidth * newHeight];
-        float sx = (float) width / newWidth;
-        float sy = (float) height / newHeight;
-        for (int y = 0; y < newHeight; y++) {
-            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
-            int y0 = Math.min((int) fy, height - 1);
-            int y1 = Math.min(y0 + 1, height - 1);
-            float wy = fy - y0;
-            for (int x = 0; x < newWidth; x++) {
-                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
-                int x0 = Math.min((int) fx, width - 1);
-                int x1 = Math.min(x0 + 1, width - 1);
-                float wx = fx - x0;
-                for (int c = 0; c < 3; c++) {
-                    int base = c * width * height;
-                    float top = chw[base + y0 * width + x0] * (1 - wx) + chw[base + y0 * width + x1] * wx;
-                    float bottom = chw[base + y1 * width + x0] * (1 - wx) + chw[base + y1 * width + x1] * wx;
-                    out[c * newWidth * newHeight + y * newWidth + x] = top * (1 - wy) + bottom * wy;
-                }
-            }
+        for (int c = 0; c < 3; c++) {
+            FloatPlanes.resizeBilinear(chw, c * width * height, width, height,
+                    out, c * newWidth * newHeight, newWidth, newHeight);
         }
         return new RgbImage(newWidth, newHeight, out);
     }

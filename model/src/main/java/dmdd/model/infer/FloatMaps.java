@@ -1,5 +1,7 @@
 package dmdd.model.infer;
 
+import dmdd.datasets.image.FloatPlanes;
+
 /** Operations on row-major single-channel float maps: blur, resize, top-k mean, subsampling. */
 public final class FloatMaps {
     private FloatMaps() {
@@ -71,23 +73,7 @@ public final class FloatMaps {
             return map.clone();
         }
         float[] out = new float[newWidth * newHeight];
-        float sx = (float) width / newWidth;
-        float sy = (float) height / newHeight;
-        for (int y = 0; y < newHeight; y++) {
-            float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
-            int y0 = Math.min((int) fy, height - 1);
-            int y1 = Math.min(y0 + 1, height - 1);
-            float wy = fy - y0;
-            for (int x = 0; x < newWidth; x++) {
-                float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
-                int x0 = Math.min((int) fx, width - 1);
-                int x1 = Math.min(x0 + 1, width - 1);
-                float wx = fx - x0;
-                float top = map[y0 * width + x0] * (1 - wx) + map[y0 * width + x1] * wx;
-                float bottom = map[y1 * width + x0] * (1 - wx) + map[y1 * width + x1] * wx;
-                out[y * newWidth + x] = top * (1 - wy) + bottom * wy;
-            }
-        }
+        FloatPlanes.resizeBilinear(map, 0, width, height, out, 0, newWidth, newHeight);
         return out;
     }
 
