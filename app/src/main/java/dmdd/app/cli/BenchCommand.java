@@ -1,7 +1,7 @@
 package dmdd.app.cli;
 
 import ai.djl.ndarray.NDManager;
-import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.sample.SampleDataset;
 import dmdd.model.dmdd.DmddSettings;
@@ -78,9 +78,10 @@ final class BenchCommand implements Callable<Integer> {
                 inputs.add(SampleDataset.normalSurface(side, 1000 + i));
             }
         } else {
-            ImageReader reader = new ImageReader(Math.max(2 * side, 1024));
+            // Pictures as the pipeline decodes them; inspect() then times the resize to the input too.
+            Preprocessing preprocessing = new Preprocessing(side);
             for (Path f : files.subList(0, Math.min(files.size(), 16))) {
-                inputs.add(reader.read(f));
+                inputs.add(preprocessing.read(f).picture());
             }
         }
         PrintWriter out = spec.commandLine().getOut();

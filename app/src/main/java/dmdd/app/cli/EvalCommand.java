@@ -1,25 +1,19 @@
 package dmdd.app.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.image.AtomicFiles;
-import dmdd.datasets.image.ImageReader;
-import dmdd.datasets.image.RgbImage;
-import dmdd.datasets.layout.ImportReport;
-import dmdd.datasets.layout.MvtecCategory;
-import dmdd.datasets.layout.MvtecCategory.LoadedTestSample;
-import dmdd.model.engine.DjlRuntime;
-import dmdd.model.infer.AnomalyMaps;
-import dmdd.model.infer.Inspector;
+import dmdd.model.export.AnnotatedInspection;
+import dmdd.model.pipeline.InspectionPipeline;
+import dmdd.model.pipeline.Verdict;
+import java.io.IOException;
 import dmdd.model.infer.ModelFolder;
-import dmdd.model.metrics.Evaluation;
 import dmdd.model.metrics.EvaluationReport;
-import dmdd.model.teacher.Backbone;
-import dmdd.model.teacher.Teachers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -35,8 +29,9 @@ import picocli.CommandLine.Spec;
                 + "and print a table.",
             "Keys: image_auroc, pixel_auroc, aupro (FPR <= 0.3, whole test set), pixel_ap, image_f1max, "
                 + "test_images, seconds, maps.{normality,abnormality,fused}.{pixel_auroc,aupro}.",
-            "Pixel metrics are computed at the model's input size (test images and masks are resized to it), "
-                + "as anomalib does."})
+            "Labels come from the folders (test/good is OK, any other folder defective); pixel metrics are "
+                + "computed at each mask's own resolution unless --pixel-resolution input.",
+            "The JSON also lists every image (file, label, score, verdict) under 'images'."})
 final class EvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -58,43 +53,67 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", required = true, paramLabel = "FILE", description = "where to write the metrics")
     Path json;
 
+    @Option(names = "--pixel-resolution", paramLabel = "mask|input", defaultValue = "mask",
+            description = {"where pixel metrics are computed: mask (default: maps upsampled to each mask's own "
+                + "resolution, as the official MVTec AD evaluation does) or input (masks resized to the model's "
+                + "input, as anomalib does; masks that vanish there are reported)"})
+    String pixelResolution;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         Path categoryDir = CliInputs.mvtecCategory(data, category, true);
         CliInputs.existingFolder(model, "--model");
         Path jsonFile = CliInputs.outputFile(json, "--json");
+        AnnotatedInspection.PixelResolution resolution = switch (pixelResolution) {
+            case "mask" -> AnnotatedInspection.PixelResolution.MASK;
+            case "input" -> AnnotatedInspection.PixelResolution.INPUT;
+            default -> throw new CliException("--pixel-resolution must be mask or input, got '" + pixelResolution + "'");
+        };
         PrintWriter err = spec.commandLine().getErr();
         ModelFolder folder = ModelFolder.read(model);
-        int side = folder.settings().imageSize();
-        ImportReport<LoadedTestSample> test = MvtecCategory.open(categoryDir).loadTest(new ImageReader(side));
-        test.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
-        if (test.loaded().isEmpty()) {
-            throw new CliException(categoryDir.resolve("test") + ": no readable test image");
+        List<AnnotatedInspection.Item> items = AnnotatedInspection.items(AnnotationStore.forMvtecCategory(categoryDir));
+        if (items.isEmpty()) {
+            throw new CliException(categoryDir.resolve("test") + ": no test image");
         }
-        Evaluation evaluation = new Evaluation();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-        try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
-            Backbone teacher = Teachers.load(folder.teacher(), manager);
-            try (Inspector inspector = Inspector.open(folder, teacher, Inspector.DEFAULT_BATCH)) {
-                List<LoadedTestSample> all = test.loaded();
-                for (int i = 0; i < all.size(); i += Inspector.DEFAULT_BATCH) {
-                    List<LoadedTestSample> chunk = all.subList(i, Math.min(all.size(), i + Inspector.DEFAULT_BATCH));
-                    List<RgbImage> images = new ArrayList<>();
-                    chunk.forEach(s -> images.add(s.image().resize(side, side)));
-                    List<AnomalyMaps> maps = inspector.inspect(images);
-                    for (int k = 0; k < chunk.size(); k++) {
-                        AnomalyMaps m = maps.get(k);
-                        evaluation.add((float) m.score(), m.normality(), m.abnormality(), m.fused(),
-                                chunk.get(k).mask().resize(m.width(), m.height()));
-                    }
-                    bar.update(i + chunk.size(), all.size(), "test images", null);
-                }
-            }
+        AnnotatedInspection.Result result;
+        try (InspectionPipeline pipeline = InspectionPipeline.open(model, device.choose(err).device(), null, null)) {
+            result = AnnotatedInspection.run(pipeline, items, null,
+                    (done, total) -> bar.update(done, total, "test images", null), null,
+                    pipeline.thresholds().image(), resolution);
         }
-        EvaluationReport report = evaluation.report((System.nanoTime() - started) / 1e9);
-        AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(report));
+        result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
+        if (result.measurement() == null) {
+            throw new CliException(categoryDir.resolve("test") + ": no test image could be evaluated ("
+                    + result.note() + ")");
+        }
+        if (result.note() != null) {
+            err.println("note: " + result.note());
+        }
+        double image = folder.thresholds().image();
+        EvaluationReport report = result.measurement().report();
+        report = new EvaluationReport(report.imageAuroc(), report.pixelAuroc(), report.aupro(), report.pixelAp(),
+                report.imageF1max(), report.testImages(), (System.nanoTime() - started) / 1e9, report.maps(),
+                report.notes());
+        ObjectNode out = JSON.valueToTree(report);
+        out.put("pixel_resolution", pixelResolution);
+        out.put("image_threshold", image);
+        ArrayNode images = out.putArray("images");
+        for (AnnotatedInspection.Outcome o : result.outcomes()) {
+            ObjectNode row = images.addObject();
+            row.put("file", o.item().name());
+            row.put("label", o.item().annotation().label().key());
+            row.put("score", o.score());
+            row.put("verdict", Verdict.of(o.score(), image).word());
+            row.put("evaluated", o.evaluated());
+        }
+        AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(out));
         printTable(spec.commandLine().getOut(), report, folder, categoryDir, jsonFile);
+        if (!result.skipped().isEmpty()) {
+            throw new IOException(result.skipped().size() + " of " + items.size()
+                    + " test images could not be inspected (see the warnings); the metrics leave them out");
+        }
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package dmdd.app.cli;
 
-import ai.djl.ndarray.NDManager;
 import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.annotation.ImageAnnotation;
 import dmdd.datasets.image.ImageFiles;
@@ -8,10 +7,9 @@ import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.export.Measurement;
 import dmdd.model.export.ModelArchive;
 import dmdd.model.export.ResultsExporter;
-import dmdd.model.infer.Inspector;
+import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.metrics.EvaluationReport;
-import dmdd.model.teacher.Teachers;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,6 +64,9 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "MODEL_DIR", description = "a model saved by train (default: the project's model/)")
     Path model;
+
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "DIR", description = "folder for results.csv, maps/ and report.html")
     Path out;
@@ -141,10 +143,8 @@ final class ExportCommand implements Callable<Integer> {
                 new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160));
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
-        try (NDManager manager = NDManager.newBaseManager();
-             Inspector inspector = Inspector.open(folder, Teachers.load(folder.teacher(), manager),
-                     Inspector.DEFAULT_BATCH)) {
-            result = AnnotatedInspection.export(inspector, items, exporter, title,
+        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
+            result = AnnotatedInspection.export(pipeline, items, exporter, title,
                     (done, total) -> bar.update(done, total, "images", null), null);
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));

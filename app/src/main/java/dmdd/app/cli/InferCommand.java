@@ -1,18 +1,12 @@
 package dmdd.app.cli;
 
-import ai.djl.ndarray.NDManager;
-import dmdd.datasets.image.AtomicFiles;
-import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.RgbImage;
-import dmdd.datasets.image.UnreadableImageException;
-import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.AnomalyMaps;
-import dmdd.model.infer.Inspector;
-import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.Thresholds;
-import dmdd.model.teacher.Backbone;
-import dmdd.model.teacher.Teachers;
+import dmdd.model.pipeline.Inspection;
+import dmdd.model.pipeline.InspectionPipeline;
+import dmdd.model.pipeline.ResultsCsv;
 import dmdd.model.viz.Colormap;
 import dmdd.model.viz.Heatmaps;
 import java.io.IOException;
@@ -34,11 +28,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Inspect every image in DIR: write its normality, abnormality and fused maps as PNG heatmaps "
                 + "(Turbo colours over the model's calibrated range, the same for every image)",
-            "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict, "
-                + "threshold)."})
+            "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict OK/NG "
+                + "or ERROR, threshold, annotated_label, error)."})
 final class InferCommand implements Callable<Integer> {
     /** Name of the table written next to the maps. */
-    static final String RESULTS = "results.csv";
+    static final String RESULTS = ResultsCsv.FILE_NAME;
     /** Opacity of the overlay's colour where the fused map is at the top of its range. */
     static final double OVERLAY_OPACITY = 0.6;
 
@@ -63,54 +57,46 @@ final class InferCommand implements Callable<Integer> {
         List<Path> files = CliInputs.images(images, "--images");
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
-        ModelFolder folder = ModelFolder.read(model);
-        Thresholds thresholds = folder.thresholds();
-        ImageReader reader = new ImageReader(Math.max(2 * folder.settings().imageSize(), 1024));
-        StringBuilder csv = new StringBuilder("file,score,verdict,threshold\n");
+        List<ResultsCsv.Row> rows = new ArrayList<>();
         Set<String> usedNames = new HashSet<>();
-        int defective = 0;
-        int unreadable = 0;
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-        try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
-            Backbone teacher = Teachers.load(folder.teacher(), manager);
-            try (Inspector inspector = Inspector.open(folder, teacher, Inspector.DEFAULT_BATCH)) {
-                for (int i = 0; i < files.size(); i += Inspector.DEFAULT_BATCH) {
-                    List<Path> chunk = files.subList(i, Math.min(files.size(), i + Inspector.DEFAULT_BATCH));
-                    List<Path> readFiles = new ArrayList<>();
-                    List<RgbImage> read = new ArrayList<>();
-                    for (Path f : chunk) {
-                        try {
-                            read.add(reader.read(f));
-                            readFiles.add(f);
-                        } catch (UnreadableImageException e) {
-                            err.println("warning: " + e.getMessage());
-                            csv.append(csvField(f.getFileName().toString())).append(",,unreadable,")
-                                    .append(number(thresholds.image())).append('\n');
-                            unreadable++;
-                        }
+        double threshold;
+        try (InspectionPipeline pipeline = InspectionPipeline.open(model, device.choose(err).device(), null, null)) {
+            Thresholds thresholds = pipeline.thresholds();
+            threshold = thresholds.image();
+            try {
+                pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
+                    @Override
+                    public void inspected(Inspection inspection) throws IOException {
+                        writeMaps(outDir, outputName(inspection.file(), usedNames), inspection.picture(),
+                                inspection.maps(), thresholds);
+                        rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
+                                thresholds.image(), null));
+                        bar.update(rows.size(), files.size(), "images", null);
                     }
-                    List<AnomalyMaps> maps = read.isEmpty() ? List.of() : inspector.inspect(read);
-                    for (int k = 0; k < maps.size(); k++) {
-                        AnomalyMaps m = maps.get(k);
-                        String name = outputName(readFiles.get(k), usedNames);
-                        writeMaps(outDir, name, read.get(k), m, thresholds);
-                        boolean bad = thresholds.isDefective(m);
-                        defective += bad ? 1 : 0;
-                        csv.append(csvField(readFiles.get(k).getFileName().toString())).append(',')
-                                .append(number(m.score())).append(',').append(bad ? "defective" : "normal").append(',')
-                                .append(number(thresholds.image())).append('\n');
+
+                    @Override
+                    public void failed(Path file, IOException reason) {
+                        err.println("warning: " + reason.getMessage());
+                        rows.add(ResultsCsv.failed(file.getFileName().toString(), thresholds.image(),
+                                reason.getMessage()));
+                        bar.update(rows.size(), files.size(), "images", null);
                     }
-                    bar.update(i + chunk.size(), files.size(), "images", null);
-                }
+                }, null);
+            } finally {
+                // What was inspected before a failure is kept.
+                ResultsCsv.write(rows, outDir.resolve(RESULTS));
             }
         }
-        AtomicFiles.writeString(outDir.resolve(RESULTS), csv.toString());
+        long defective = rows.stream().filter(ResultsCsv.Row::defective).count();
+        long failed = rows.stream().filter(r -> r.verdict() == null).count();
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf(Locale.ROOT, "%d images inspected: %d defective, %d normal (image threshold %s); maps and %s in %s%n",
-                files.size() - unreadable, defective, files.size() - unreadable - defective, number(thresholds.image()),
+        stdout.printf(Locale.ROOT, "%d images inspected: %d NG, %d OK (image threshold %s); maps and %s in %s%n",
+                rows.size() - failed, defective, rows.size() - failed - defective, number(threshold),
                 RESULTS, outDir);
-        if (unreadable > 0) {
-            throw new IOException(unreadable + " of " + files.size() + " images could not be read (see the warnings)");
+        if (failed > 0) {
+            throw new IOException(failed + " of " + files.size() + " images have no result (see the warnings and "
+                    + "the ERROR rows of " + RESULTS + ")");
         }
         return 0;
     }
@@ -145,13 +131,5 @@ final class InferCommand implements Callable<Integer> {
 
     private static String number(double v) {
         return String.format(Locale.ROOT, "%.6f", v);
-    }
-
-    /** RFC 4180: quote a field holding a comma, a quote or a line break. */
-    static String csvField(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 }

@@ -2,7 +2,7 @@ package dmdd.app.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.datasets.layout.LoadedImage;
@@ -100,8 +100,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
 
-        ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(new ImageReader(
-                Math.max(settings.imageSize() * 2, 512)));
+        ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
+                new Preprocessing(settings.imageSize()).networkInputs());
         loaded.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
         if (loaded.loaded().isEmpty()) {
             throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));

@@ -67,7 +67,17 @@ class CliEndToEndTest {
         List<String> keys = new ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
-                "test_images", "seconds", "maps");
+                "test_images", "seconds", "maps", "pixel_resolution", "image_threshold", "images");
+        assertThat(j.get("pixel_resolution").asText()).isEqualTo("mask");
+        // Per image: the label comes from the folder, the verdict from the one rule.
+        assertThat(j.get("images")).hasSize(8);
+        double imageThreshold = j.get("image_threshold").asDouble();
+        for (JsonNode img : j.get("images")) {
+            String file = img.get("file").asText();
+            assertThat(img.get("label").asText()).as(file).isEqualTo(file.startsWith("good/") ? "ok" : "defect");
+            assertThat(img.get("verdict").asText()).as(file)
+                    .isEqualTo(img.get("score").asDouble() > imageThreshold ? "NG" : "OK");
+        }
         for (String k : new String[] {"image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max"}) {
             assertThat(j.get(k).isNumber()).as(k).isTrue();
             assertThat(j.get(k).asDouble()).as(k).isBetween(0.0, 1.0);
@@ -96,15 +106,16 @@ class CliEndToEndTest {
             assertThat(png.width()).as(kind).isEqualTo(source.width());
         }
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold");
+        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,annotated_label,error");
         assertThat(csv).hasSize(3);
         double threshold = ModelFolder.read(model).thresholds().image();
         for (String line : csv.subList(1, 3)) {
-            String[] f = line.split(",");
+            String[] f = line.split(",", -1);
             assertThat(f[0]).matches("00[01]\\.png");
-            assertThat(f[2]).isIn("normal", "defective");
-            assertThat(Double.parseDouble(f[3])).isCloseTo(threshold, org.assertj.core.data.Offset.offset(1e-5));
-            assertThat(f[2]).isEqualTo(Double.parseDouble(f[1]) > threshold ? "defective" : "normal");
+            assertThat(f[2]).isIn("OK", "NG");
+            assertThat(Double.parseDouble(f[3])).isEqualTo(threshold);
+            assertThat(f[2]).isEqualTo(Double.parseDouble(f[1]) > threshold ? "NG" : "OK");
+            assertThat(f[5]).isEmpty();
         }
     }
 
@@ -117,9 +128,9 @@ class CliEndToEndTest {
         Path out = tmp.resolve("mixed-out");
         CliRun r = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out", out.toString());
         assertThat(r.code()).isEqualTo(DmddCli.EXIT_FAILURE);
-        assertThat(r.err()).contains("broken.png").contains("1 of 2 images could not be read").doesNotContain("\tat ");
+        assertThat(r.err()).contains("broken.png").contains("1 of 2 images have no result").doesNotContain("\tat ");
         assertThat(out.resolve("ok.fused.png")).exists();
-        assertThat(Files.readString(out.resolve("results.csv"))).contains("broken.png,,unreadable,");
+        assertThat(Files.readString(out.resolve("results.csv"))).contains("broken.png,,ERROR,");
     }
 
     @Test

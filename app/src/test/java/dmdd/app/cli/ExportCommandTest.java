@@ -32,11 +32,11 @@ class ExportCommandTest {
         assertThat(first.out()).contains("model packed into").contains("image AUROC");
 
         List<String> csv = Files.readAllLines(tmp.resolve("a/results.csv"));
-        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,annotated_label");
+        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,annotated_label,error");
         // 2 good + 3 defect types x 2 in the tiny sample; MVTec ground truth becomes the annotated label.
         assertThat(csv).hasSize(9);
-        assertThat(csv).anyMatch(l -> l.startsWith("good/000.png,") && l.endsWith(",ok"));
-        assertThat(csv).anyMatch(l -> l.startsWith("hole/000.png,") && l.endsWith(",defect"));
+        assertThat(csv).anyMatch(l -> l.startsWith("good/000.png,") && l.endsWith(",ok,"));
+        assertThat(csv).anyMatch(l -> l.startsWith("hole/000.png,") && l.endsWith(",defect,"));
         assertThat(tmp.resolve("a/maps/hole_000_fused_overlay.png")).exists();
         assertThat(Files.readString(tmp.resolve("a/report.html"))).contains("Image AUROC").contains("<svg");
 
@@ -64,8 +64,8 @@ class ExportCommandTest {
                 "--no-maps");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> csv = Files.readAllLines(tmp.resolve("out/results.csv"));
-        assertThat(csv).anyMatch(l -> l.startsWith("hole/000.png,") && l.endsWith(",ok"));
-        assertThat(csv).anyMatch(l -> l.startsWith("good/001.png,") && l.endsWith(",defect"));
+        assertThat(csv).anyMatch(l -> l.startsWith("hole/000.png,") && l.endsWith(",ok,"));
+        assertThat(csv).anyMatch(l -> l.startsWith("good/001.png,") && l.endsWith(",defect,"));
         // A defect without a painted mask cannot be scored at pixel level: 7 of 8 images are evaluated.
         assertThat(Files.readString(tmp.resolve("out/report.html"))).contains("<th>Evaluated images</th><td>7</td>");
         assertThat(r.out()).contains("(7 labelled images)");
@@ -79,7 +79,7 @@ class ExportCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         List<String> csv = Files.readAllLines(tmp.resolve("plain/results.csv"));
         assertThat(csv).hasSize(9);
-        assertThat(csv.subList(1, 9)).allMatch(l -> l.endsWith(",unlabelled"));
+        assertThat(csv.subList(1, 9)).allMatch(l -> l.endsWith(",unlabelled,"));
         assertThat(r.out()).contains("no metrics");
         assertThat(Files.readString(tmp.resolve("plain/report.html"))).contains("No metrics")
                 .doesNotContain("<svg");

@@ -33,14 +33,16 @@ import org.slf4j.LoggerFactory;
  * is applied, so the image comes out as a photo viewer shows it.
  *
  * <p>Huge files are never decoded at full size: the decoder skips rows and columns (source
- * subsampling by the integer step that keeps the longer side at least {@code maxSide}), then an
- * exact bilinear resize brings the longer side to {@code maxSide}. Smaller images are not enlarged.
+ * subsampling by the integer step that keeps the longer side at least {@code maxSide}), then the
+ * anti-aliased, area-averaging resize ({@link FloatPlanes#resize}) brings the longer side to
+ * {@code maxSide}. Smaller images are not enlarged. Network inputs are read through
+ * {@link Preprocessing}, which chooses {@code maxSide} well above the input side.
  *
  * <p>Every failure (missing, empty, not an image, unsupported format, corrupt or truncated data)
  * is an {@link UnreadableImageException} naming the file and the problem. Instances are immutable
  * and may be shared between threads.
  */
-public final class ImageReader {
+public final class ImageReader implements ImageLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ImageReader.class);
 
     static {
@@ -74,6 +76,7 @@ public final class ImageReader {
      * @return the image, upright, its longer side at most {@link #maxSide()}
      * @throws UnreadableImageException when the file is not a readable image
      */
+    @Override
     public RgbImage read(Path file) throws UnreadableImageException {
         Decoded decoded = decode(file, maxSide);
         RgbImage image = RgbImage.fromBufferedImage(decoded.image());
@@ -86,7 +89,7 @@ public final class ImageReader {
     }
 
     /**
-     * Scales an image down (bilinear) so that its longer side is at most {@code maxSide}, keeping
+     * Scales an image down (area-averaging) so that its longer side is at most {@code maxSide}, keeping
      * the aspect ratio; smaller images are returned as they are.
      *
      * @param image   the image

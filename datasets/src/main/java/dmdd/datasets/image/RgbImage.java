@@ -124,7 +124,8 @@ public final class RgbImage {
     }
 
     /**
-     * Bilinear resize (pixel centres aligned, as {@code align_corners=False}).
+     * Resizes with the project's one resampling ({@link FloatPlanes#resize}): area-averaging where an axis
+     * shrinks (anti-aliased), bilinear with pixel centres aligned where it grows.
      *
      * @param newWidth  target width
      * @param newHeight target height
@@ -134,12 +135,7 @@ public final class RgbImage {
         if (newWidth == width && newHeight == height) {
             return this;
         }
-        float[] out = new float[3 * newWidth * newHeight];
-        for (int c = 0; c < 3; c++) {
-            FloatPlanes.resizeBilinear(chw, c * width * height, width, height,
-                    out, c * newWidth * newHeight, newWidth, newHeight);
-        }
-        return new RgbImage(newWidth, newHeight, out);
+        return new RgbImage(newWidth, newHeight, FloatPlanes.resizePlanes(chw, width, height, 3, newWidth, newHeight));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dmdd.datasets.layout;
 
 import dmdd.datasets.image.ImageFiles;
-import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.ImageLoader;
 import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.MaskIo;
@@ -158,7 +158,7 @@ public final class MvtecCategory {
      * @return the images and the skipped files with reasons
      * @throws IOException when the folder cannot be listed
      */
-    public ImportReport<LoadedImage> loadTrainGood(ImageReader reader) throws IOException {
+    public ImportReport<LoadedImage> loadTrainGood(ImageLoader reader) throws IOException {
         return ImportReport.loadAll(trainGood(), f -> new LoadedImage(f, reader.read(f)));
     }
 
@@ -171,7 +171,7 @@ public final class MvtecCategory {
      * @return the samples and the skipped files with reasons
      * @throws IOException when a folder cannot be listed
      */
-    public ImportReport<LoadedTestSample> loadTest(ImageReader reader) throws IOException {
+    public ImportReport<LoadedTestSample> loadTest(ImageLoader reader) throws IOException {
         List<TestSample> samples = test();
         Map<Path, TestSample> byImage = new HashMap<>();
         samples.forEach(s -> byImage.put(s.image(), s));

@@ -1,7 +1,7 @@
 package dmdd.datasets.layout;
 
 import dmdd.datasets.image.ImageFiles;
-import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.ImageLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +87,7 @@ public final class NormalFolder {
      * @return the images read and the files skipped with their reasons
      * @throws IOException when the folder itself cannot be listed
      */
-    public ImportReport<LoadedImage> load(ImageReader reader) throws IOException {
+    public ImportReport<LoadedImage> load(ImageLoader reader) throws IOException {
         ImportReport<LoadedImage> report = ImportReport.loadAll(files(), f -> new LoadedImage(f, reader.read(f)));
         return report.withSkipped(otherFiles());
     }

@@ -4,7 +4,6 @@ import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.annotation.ImageAnnotation;
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.annotation.Label;
-import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
@@ -12,17 +11,21 @@ import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
 import dmdd.model.metrics.ConfusionMatrix;
 import dmdd.model.metrics.Evaluation;
+import dmdd.model.pipeline.Inspection;
+import dmdd.model.pipeline.InspectionPipeline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * Inspects annotated images and measures the model against the annotations, for the GUI's metrics view
- * and the command line's {@code export}. Images are prepared exactly as {@code eval} prepares an MVTec
- * test set (read at the model's input size, resized to the square input, the mask resized to the image
- * and then to the map, nearest), so the same data gives the same numbers as {@code eval}. Images labelled
+ * and the command line's {@code export} and {@code eval}: every image goes through the one
+ * {@link InspectionPipeline}, so a file gets the same score here as in {@code infer} and on screen, and
+ * pixel metrics are computed at each mask's own resolution (or, on request, anomalib's input resolution). Images labelled
  * OK, and images labelled defective that have a mask, enter the {@link Evaluation}; a defect without a
  * painted mask cannot be scored at pixel level and is left out (as {@code eval} skips an MVTec defect
  * image without its mask), unlabelled images are only inspected.
@@ -79,11 +82,21 @@ public final class AnnotatedInspection {
     public interface Sink {
         /**
          * @param item  the input
-         * @param image the image as inspected (the model's square input size)
+         * @param image the decoded picture the maps lie over
          * @param maps  the result
          * @throws IOException when writing fails
          */
         void accept(Item item, RgbImage image, AnomalyMaps maps) throws IOException;
+
+        /**
+         * An image without a result (unreadable, non-finite score); the default ignores it.
+         *
+         * @param item   the input
+         * @param reason why, naming the file
+         * @throws IOException when writing fails
+         */
+        default void failed(Item item, String reason) throws IOException {
+        }
     }
 
     /** Progress of a run. */
@@ -163,7 +176,7 @@ public final class AnnotatedInspection {
      * Inspects, measures and exports in one pass: every image goes to the exporter, then results.csv and
      * the report (with the measurement at the exporter's image threshold) are written.
      *
-     * @param inspector an inspector with thresholds
+     * @param pipeline  the inspection pipeline (a model folder's)
      * @param items     the images
      * @param exporter  writes the results
      * @param title     the report's title
@@ -172,10 +185,19 @@ public final class AnnotatedInspection {
      * @return outcomes, skipped files and the measurement
      * @throws IOException when writing fails
      */
-    public static Result export(Inspector inspector, List<Item> items, ResultsExporter exporter, String title,
+    public static Result export(InspectionPipeline pipeline, List<Item> items, ResultsExporter exporter, String title,
                                 Progress progress, BooleanSupplier cancel) throws IOException {
-        Result result = run(inspector, items, (item, image, maps) -> exporter.add(item.name(), image, maps,
-                item.annotation().label()), progress, cancel, exporter.thresholds().image());
+        Result result = run(pipeline, items, new Sink() {
+            @Override
+            public void accept(Item item, RgbImage image, AnomalyMaps maps) throws IOException {
+                exporter.add(item.name(), image, maps, item.annotation().label());
+            }
+
+            @Override
+            public void failed(Item item, String reason) {
+                exporter.failed(item.name(), reason);
+            }
+        }, progress, cancel, exporter.thresholds().image(), PixelResolution.MASK);
         exporter.finish(title, result.measurement(), result.note());
         return result;
     }
@@ -200,8 +222,18 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
     }
 
     /**
+     * At which resolution pixel metrics are computed.
+     */
+    public enum PixelResolution {
+        /** Maps upsampled to each mask's own resolution, as the official MVTec AD evaluation does (default). */
+        MASK,
+        /** Masks resized (nearest) to the network input, as anomalib computes its pixel metrics. */
+        INPUT
+    }
+
+    /**
      * {@link #run(Inspector, List, Sink, Progress, BooleanSupplier)} with the measurement's confusion matrix at
-     * another image threshold than the model's (one the user moved).
+     * another image threshold than the model's (one the user moved), pixel metrics at mask resolution.
      *
      * @param inspector      an inspector with thresholds (a model folder's)
      * @param items          the images
@@ -214,66 +246,106 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
      */
     public static Result run(Inspector inspector, List<Item> items, Sink sink, Progress progress,
                              BooleanSupplier cancel, double imageThreshold) throws IOException {
+        return run(InspectionPipeline.of(inspector), items, sink, progress, cancel, imageThreshold,
+                PixelResolution.MASK);
+    }
+
+    /**
+     * Inspects the images through the {@link InspectionPipeline} and measures them against their annotations.
+     * An image's label is its annotation (for an MVTec category: its folder), never derived from a resized
+     * mask.
+     *
+     * @param pipeline        the inspection pipeline (a model folder's)
+     * @param items           the images
+     * @param sink            receives each result, picture and maps at the decoded picture's size (may be null)
+     * @param progress        progress receiver (may be null)
+     * @param cancel          polled between batches (may be null)
+     * @param imageThreshold  the image threshold for the confusion matrix
+     * @param resolution      where pixel metrics are computed
+     * @return outcomes, skipped files and the measurement
+     * @throws IOException when the sink fails
+     */
+    public static Result run(InspectionPipeline pipeline, List<Item> items, Sink sink, Progress progress,
+                             BooleanSupplier cancel, double imageThreshold, PixelResolution resolution)
+            throws IOException {
         long started = System.nanoTime();
-        if (inspector.thresholds() == null) {
+        if (pipeline.thresholds() == null) {
             throw new IllegalArgumentException("the inspector has no thresholds: open it from a trained model folder");
         }
-        int side = inspector.settings().imageSize();
-        int batch = Inspector.DEFAULT_BATCH;
-        ImageReader reader = new ImageReader(side);
+        int side = pipeline.settings().imageSize();
         Evaluation evaluation = new Evaluation();
         List<Outcome> outcomes = new ArrayList<>();
         List<ImportReport.Skipped> skipped = new ArrayList<>();
-        boolean defectWithoutMask = false;
-        for (int i = 0; i < items.size(); i += batch) {
-            if (cancel != null && cancel.getAsBoolean()) {
-                throw new java.util.concurrent.CancellationException("cancelled");
-            }
-            List<Item> chunk = items.subList(i, Math.min(items.size(), i + batch));
-            List<Item> read = new ArrayList<>();
-            List<RgbImage> originals = new ArrayList<>();
-            List<RgbImage> inputs = new ArrayList<>();
-            for (Item item : chunk) {
-                try {
-                    RgbImage image = reader.read(item.file());
-                    read.add(item);
-                    originals.add(image);
-                    inputs.add(image.resize(side, side));
-                } catch (IOException e) {
-                    skipped.add(new ImportReport.Skipped(item.file(), e.getMessage()));
-                }
-            }
-            List<AnomalyMaps> maps = inputs.isEmpty() ? List.of() : inspector.inspect(inputs);
-            for (int k = 0; k < read.size(); k++) {
-                Item item = read.get(k);
-                AnomalyMaps m = maps.get(k);
-                ImageAnnotation a = item.annotation();
-                boolean evaluated = a.label() == Label.OK || a.hasMask();
-                defectWithoutMask |= a.label() == Label.DEFECT && !a.hasMask();
-                if (evaluated) {
-                    RgbImage original = originals.get(k);
-                    Mask mask = a.hasMask()
-                            ? a.mask().resize(original.width(), original.height()).resize(m.width(), m.height())
-                            : Mask.empty(m.width(), m.height());
-                    evaluation.add((float) m.score(), m.normality(), m.abnormality(), m.fused(), mask);
-                }
-                outcomes.add(new Outcome(item, m.score(), evaluated));
-                if (sink != null) {
-                    sink.accept(item, inputs.get(k), m);
-                }
-            }
-            if (progress != null) {
-                progress.update(Math.min(items.size(), i + batch), items.size());
-            }
-        }
+        List<String> vanished = new ArrayList<>();
+        boolean[] defectWithoutMask = {false};
+        Map<Path, Item> byFile = new HashMap<>();
+        items.forEach(item -> byFile.put(item.file(), item));
+        int[] done = {0};
+        pipeline.inspectFiles(items.stream().map(Item::file).toList(), InspectionPipeline.FULL_SIZE,
+                new InspectionPipeline.Receiver() {
+                    @Override
+                    public void inspected(Inspection inspection) throws IOException {
+                        Item item = byFile.get(inspection.file());
+                        ImageAnnotation a = item.annotation();
+                        boolean evaluated = a.label() == Label.OK || a.hasMask();
+                        defectWithoutMask[0] |= a.label() == Label.DEFECT && !a.hasMask();
+                        if (evaluated) {
+                            boolean defective = a.label() == Label.DEFECT;
+                            AnomalyMaps m;
+                            Mask mask;
+                            if (resolution == PixelResolution.INPUT) {
+                                m = inspection.network().at(side, side);
+                                mask = a.hasMask() ? a.mask().resize(side, side) : Mask.empty(side, side);
+                                if (defective && !a.mask().isEmpty() && mask.isEmpty()) {
+                                    vanished.add(item.name());
+                                }
+                            } else if (a.hasMask()) {
+                                mask = a.mask();
+                                m = inspection.network().at(mask.width(), mask.height());
+                            } else {
+                                m = inspection.maps();
+                                mask = Mask.empty(m.width(), m.height());
+                            }
+                            evaluation.add((float) m.score(), defective, m.normality(), m.abnormality(), m.fused(), mask);
+                        }
+                        outcomes.add(new Outcome(item, inspection.score(), evaluated));
+                        if (sink != null) {
+                            sink.accept(item, inspection.picture(), inspection.maps());
+                        }
+                        tick();
+                    }
+
+                    @Override
+                    public void failed(Path file, IOException reason) throws IOException {
+                        skipped.add(new ImportReport.Skipped(file, reason.getMessage()));
+                        if (sink != null) {
+                            sink.failed(byFile.get(file), reason.getMessage());
+                        }
+                        tick();
+                    }
+
+                    private void tick() {
+                        done[0]++;
+                        if (progress != null && (done[0] % Inspector.DEFAULT_BATCH == 0 || done[0] == items.size())) {
+                            progress.update(done[0], items.size());
+                        }
+                    }
+                }, cancel);
         if (evaluation.imageCount() == 0) {
-            return new Result(outcomes, skipped, null, defectWithoutMask
+            return new Result(outcomes, skipped, null, defectWithoutMask[0]
                     ? "no image is labelled OK or has a painted defect mask"
                     : "no image is labelled yet (label images OK or defect, and paint the defects)");
         }
         Measurement measurement = Measurement.of(evaluation, imageThreshold,
                 (System.nanoTime() - started) / 1e9);
-        return new Result(outcomes, skipped, measurement, defectWithoutMask
-                ? "images labelled defect without a painted mask are not in the metrics" : null);
+        List<String> notes = new ArrayList<>();
+        if (defectWithoutMask[0]) {
+            notes.add("images labelled defect without a painted mask are not in the metrics");
+        }
+        if (!vanished.isEmpty()) {
+            notes.add(vanished.size() + " defect mask(s) vanish at the " + side + " px input resolution and count "
+                    + "no defect pixel there (the images still count as defective): " + String.join(", ", vanished));
+        }
+        return new Result(outcomes, skipped, measurement, notes.isEmpty() ? null : String.join("; ", notes));
     }
 }

@@ -6,6 +6,8 @@ import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.RgbImage;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Thresholds;
+import dmdd.model.pipeline.ResultsCsv;
+import dmdd.model.pipeline.Verdict;
 import dmdd.model.metrics.ConfusionMatrix;
 import dmdd.model.metrics.EvaluationReport;
 import dmdd.model.viz.Colormap;
@@ -48,7 +50,7 @@ public final class ResultsExporter {
     private final Path outDir;
     private final Thresholds thresholds;
     private final Options options;
-    private final List<Row> rows = new ArrayList<>();
+    private final List<ResultsCsv.Row> rows = new ArrayList<>();
     private final PriorityQueue<Worst> worst = new PriorityQueue<>(Comparator.comparingDouble(Worst::score));
 
     /**
@@ -65,17 +67,6 @@ public final class ResultsExporter {
         public static Options all() {
             return new Options(true, true, true, 12, 160);
         }
-    }
-
-    /**
-     * One line of {@code results.csv}.
-     *
-     * @param file      the image, as named in the CSV
-     * @param score     image score
-     * @param defective the verdict
-     * @param label     what a person said (unlabelled when nobody did)
-     */
-    public record Row(String file, double score, boolean defective, Label label) {
     }
 
     private record Worst(String file, double score, boolean defective, Label label, List<String> pngs) {
@@ -103,9 +94,9 @@ public final class ResultsExporter {
      * @return the CSV row
      * @throws IOException when a PNG cannot be written
      */
-    public Row add(String file, RgbImage image, AnomalyMaps maps, Label label) throws IOException {
+    public ResultsCsv.Row add(String file, RgbImage image, AnomalyMaps maps, Label label) throws IOException {
         Label l = label == null ? Label.UNLABELLED : label;
-        Row row = new Row(file, maps.score(), thresholds.isDefective(maps), l);
+        ResultsCsv.Row row = ResultsCsv.inspected(file, maps.score(), thresholds.image(), l);
         rows.add(row);
         RgbImage sized = image.width() == maps.width() && image.height() == maps.height()
                 ? image : image.resize(maps.width(), maps.height());
@@ -135,6 +126,16 @@ public final class ResultsExporter {
         return row;
     }
 
+    /**
+     * Records an image that has no result (unreadable, non-finite score): an ERROR row, never a verdict.
+     *
+     * @param file   its name in the CSV
+     * @param reason why
+     */
+    public void failed(String file, String reason) {
+        rows.add(ResultsCsv.failed(file, thresholds.image(), reason));
+    }
+
     /** @return the thresholds the verdicts and colours use */
     public Thresholds thresholds() {
         return thresholds;
@@ -154,7 +155,7 @@ public final class ResultsExporter {
     }
 
     /** @return the rows added so far */
-    public List<Row> rows() {
+    public List<ResultsCsv.Row> rows() {
         return List.copyOf(rows);
     }
 
@@ -168,30 +169,11 @@ public final class ResultsExporter {
      */
     public void finish(String title, Measurement measurement, String note) throws IOException {
         if (options.csv()) {
-            writeCsv(rows, thresholds.image(), outDir.resolve("results.csv"));
+            ResultsCsv.write(rows, outDir.resolve(ResultsCsv.FILE_NAME));
         }
         if (options.html()) {
             AtomicFiles.writeString(outDir.resolve("report.html"), html(title, measurement, note));
         }
-    }
-
-    /**
-     * Writes {@code results.csv} (UTF-8, comma separated, RFC 4180 quoting, dot decimals).
-     *
-     * @param rows      the rows
-     * @param threshold the image threshold
-     * @param file      the target
-     * @throws IOException when writing fails
-     */
-    public static void writeCsv(List<Row> rows, double threshold, Path file) throws IOException {
-        StringBuilder csv = new StringBuilder("file,score,verdict,threshold,annotated_label\n");
-        for (Row r : rows) {
-            // Full precision (shortest text that reads back as the same double), so scores can be compared exactly.
-            csv.append(csvField(r.file())).append(',').append(r.score()).append(',')
-                    .append(r.defective() ? "NG" : "OK").append(',').append(threshold).append(',')
-                    .append(r.label().key()).append('\n');
-        }
-        AtomicFiles.writeString(file, csv.toString());
     }
 
     private String html(String title, Measurement m, String note) {
@@ -206,12 +188,13 @@ public final class ResultsExporter {
         h.append("<h1>").append(Html.escape(title)).append("</h1>\n<p>Exported ")
                 .append(Html.escape(Instant.now().toString())).append(". ").append(rows.size())
                 .append(" images inspected.</p>\n");
-        long ng = rows.stream().filter(Row::defective).count();
+        long ng = rows.stream().filter(ResultsCsv.Row::defective).count();
         h.append("<h2>Summary</h2>\n<table>")
                 .append(tr("Image threshold (defective when score &gt; threshold)", number(thresholds.image())))
                 .append(tr("Pixel threshold", number(thresholds.pixel())))
                 .append(tr("Verdict NG", Long.toString(ng)))
-                .append(tr("Verdict OK", Long.toString(rows.size() - ng)))
+                .append(tr("Verdict OK", Long.toString(rows.stream().filter(r -> r.verdict() == Verdict.OK).count())))
+                .append(tr("No result (error)", Long.toString(rows.stream().filter(r -> r.verdict() == null).count())))
                 .append(tr("Annotated defect", Long.toString(count(Label.DEFECT))))
                 .append(tr("Annotated OK", Long.toString(count(Label.OK))))
                 .append(tr("Not annotated", Long.toString(count(Label.UNLABELLED))))
@@ -330,12 +313,5 @@ public final class ResultsExporter {
 
     private static String number(double v) {
         return String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static String csvField(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 }

@@ -58,8 +58,8 @@ public final class FloatMaps {
     }
 
     /**
-     * Bilinear resize, pixel centres aligned (as {@code align_corners = false}, like
-     * {@code RgbImage.resize}).
+     * Resizes with the project's one resampling ({@code FloatPlanes.resize}, as {@code RgbImage.resize}):
+     * bilinear where an axis grows (maps to image size), area-averaging where it shrinks.
      *
      * @param map       width x height values
      * @param width     source width
@@ -73,7 +73,7 @@ public final class FloatMaps {
             return map.clone();
         }
         float[] out = new float[newWidth * newHeight];
-        FloatPlanes.resizeBilinear(map, 0, width, height, out, 0, newWidth, newHeight);
+        FloatPlanes.resize(map, 0, width, height, out, 0, newWidth, newHeight);
         return out;
     }
 

@@ -7,7 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.PreparedImage;
+import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.model.dmdd.Discrepancy;
 import dmdd.model.dmdd.DmddNetworks;
@@ -36,6 +37,7 @@ public final class Inspector implements AutoCloseable {
     private final ModelFolder model;
     private final NDManager owned;
     private final int batchSize;
+    private final Preprocessing preprocessing;
 
     private Inspector(DmddNetworks networks, Backbone teacher, Thresholds thresholds, ModelFolder model,
             NDManager owned, int batchSize) {
@@ -50,6 +52,7 @@ public final class Inspector implements AutoCloseable {
         this.model = model;
         this.owned = owned;
         this.batchSize = Math.max(1, batchSize);
+        this.preprocessing = new Preprocessing(settings.imageSize());
     }
 
     /**
@@ -112,23 +115,32 @@ public final class Inspector implements AutoCloseable {
         return model;
     }
 
+    /** @return the preprocessing every input of this model goes through */
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
     /**
-     * Inspects image files (read with the datasets {@link ImageReader}; large files are subsampled
-     * on read to twice the network input size).
+     * Inspects image files, read with the model's {@link Preprocessing}; maps at each decoded picture's size.
      *
      * @param files image files
      * @return one result per file, in order
      * @throws IOException naming the file that cannot be read
      */
     public List<AnomalyMaps> inspectFiles(List<Path> files) throws IOException {
-        ImageReader reader = new ImageReader(Math.max(2 * settings.imageSize(), 1024));
         List<AnomalyMaps> out = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i += batchSize) {
-            List<RgbImage> chunk = new ArrayList<>();
+            List<RgbImage> inputs = new ArrayList<>();
+            List<RgbImage> pictures = new ArrayList<>();
             for (Path f : files.subList(i, Math.min(files.size(), i + batchSize))) {
-                chunk.add(reader.read(f));
+                PreparedImage p = preprocessing.read(f);
+                inputs.add(p.input());
+                pictures.add(p.picture());
             }
-            out.addAll(inspect(chunk));
+            List<NetworkMaps> maps = inspectInputs(inputs);
+            for (int k = 0; k < maps.size(); k++) {
+                out.add(maps.get(k).at(pictures.get(k).width(), pictures.get(k).height()));
+            }
         }
         return out;
     }
@@ -142,19 +154,37 @@ public final class Inspector implements AutoCloseable {
     }
 
     /**
-     * Inspects images in batches.
+     * Inspects images in batches; each is prepared as a file with the same pixels would be
+     * ({@link Preprocessing#prepare}).
      *
      * @param images images of any size
      * @return one result per image, in order, each map at the image's own size
      */
     public List<AnomalyMaps> inspect(List<RgbImage> images) {
+        List<RgbImage> inputs = new ArrayList<>(images.size());
+        images.forEach(img -> inputs.add(preprocessing.prepare(img).input()));
+        List<NetworkMaps> maps = inspectInputs(inputs);
+        List<AnomalyMaps> out = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            out.add(maps.get(i).at(images.get(i).width(), images.get(i).height()));
+        }
+        return out;
+    }
+
+    /**
+     * Runs the networks on prepared inputs.
+     *
+     * @param inputs square network inputs ({@link Preprocessing#input}), {@code side x side}
+     * @return the maps at network resolution and the scores, in order
+     */
+    public List<NetworkMaps> inspectInputs(List<RgbImage> inputs) {
         IntraOpThreads.apply(settings.threads());
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {
-            List<AnomalyMaps> out = new ArrayList<>(images.size());
-            for (int i = 0; i < images.size(); i += batchSize) {
-                out.addAll(inspectBatch(images.subList(i, Math.min(images.size(), i + batchSize))));
+            List<NetworkMaps> out = new ArrayList<>(inputs.size());
+            for (int i = 0; i < inputs.size(); i += batchSize) {
+                out.addAll(inspectBatch(inputs.subList(i, Math.min(inputs.size(), i + batchSize))));
             }
             return out;
         } finally {
@@ -162,13 +192,18 @@ public final class Inspector implements AutoCloseable {
         }
     }
 
-    private List<AnomalyMaps> inspectBatch(List<RgbImage> images) {
+    private List<NetworkMaps> inspectBatch(List<RgbImage> inputs) {
         int side = settings.imageSize();
         int plane = side * side;
-        int n = images.size();
+        int n = inputs.size();
         float[] data = new float[n * 3 * plane];
         for (int i = 0; i < n; i++) {
-            images.get(i).resize(side, side).copyTo(data, i * 3 * plane);
+            RgbImage input = inputs.get(i);
+            if (input.width() != side || input.height() != side) {
+                throw new IllegalArgumentException("network inputs must be " + side + " x " + side + ", got "
+                        + input.width() + " x " + input.height() + "; prepare them with preprocessing()");
+            }
+            input.copyTo(data, i * 3 * plane);
         }
         float[] normality;
         float[] abnormality;
@@ -182,8 +217,8 @@ public final class Inspector implements AutoCloseable {
             if (settings.isDmdd()) {
                 normality = Discrepancy.summedDistance(t, s.subList(0, 3), side).toFloatArray();
                 abnormality = Discrepancy.summedDistance(t, s.subList(3, 6), side).toFloatArray();
-                NDList inputs = Discrepancy.segmenterInputs(t, s, "product".equals(settings.segmenterInput()));
-                NDArray logits = networks.segmenter().forward(ps, inputs, false).singletonOrThrow();
+                NDList segmenterInputs = Discrepancy.segmenterInputs(t, s, "product".equals(settings.segmenterInput()));
+                NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
                 fused = Activation.sigmoid(logits).toFloatArray();
             } else {
                 normality = Discrepancy.summedDistance(t, s, side).toFloatArray();
@@ -191,7 +226,7 @@ public final class Inspector implements AutoCloseable {
                 fused = null;
             }
         }
-        List<AnomalyMaps> out = new ArrayList<>(n);
+        List<NetworkMaps> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             float[] norm = FloatMaps.gaussianBlur(slice(normality, i, plane), side, side, settings.gaussianSigma());
             float[] abn = settings.isDmdd()
@@ -199,13 +234,7 @@ public final class Inspector implements AutoCloseable {
                     : norm;
             float[] fus = settings.isDmdd() ? slice(fused, i, plane) : norm;
             double score = "max".equals(settings.imageScore()) ? FloatMaps.max(fus) : FloatMaps.topKMean(fus, settings.topK());
-            RgbImage img = images.get(i);
-            int w = img.width();
-            int h = img.height();
-            float[] normOut = FloatMaps.resize(norm, side, side, w, h);
-            float[] abnOut = settings.isDmdd() ? FloatMaps.resize(abn, side, side, w, h) : normOut;
-            float[] fusOut = settings.isDmdd() ? FloatMaps.resize(fus, side, side, w, h) : normOut;
-            out.add(new AnomalyMaps(w, h, normOut, abnOut, fusOut, score));
+            out.add(new NetworkMaps(side, norm, abn, fus, score));
         }
         return out;
     }

@@ -1,6 +1,5 @@
 package dmdd.model.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -46,8 +45,8 @@ public final class Auroc {
 
     /**
      * The ROC curve: (false positive rate, true positive rate) for each distinct threshold, starting at
-     * (0, 0) with threshold +Infinity, thinned to at most {@code maxPoints} points (evenly spaced in rank,
-     * first and last kept) so that pixel-level curves stay chartable.
+     * (0, 0) with threshold +Infinity, thinned once by distance along the curve to at most
+     * {@code maxPoints} points (first and last kept) so that pixel-level curves stay chartable.
      *
      * @param ranked    ranked scores
      * @param maxPoints at least 2
@@ -60,20 +59,13 @@ public final class Auroc {
         if (missingClass(ranked) != null) {
             return new Curve(List.of());
         }
-        int total = ranked.size() + 1;
-        int count = Math.min(total, maxPoints);
-        List<CurvePoint> points = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int rank = count == total ? i : (int) Math.round((double) i * (total - 1) / (count - 1));
-            if (rank == 0) {
-                points.add(new CurvePoint(0, 0, Double.POSITIVE_INFINITY));
-            } else {
-                int k = rank - 1;
-                points.add(new CurvePoint((double) ranked.falsePositives(k) / ranked.negatives(),
-                        (double) ranked.truePositives(k) / ranked.positives(), ranked.threshold(k)));
-            }
+        CurveBuilder points = new CurveBuilder();
+        points.add(0, 0, Double.POSITIVE_INFINITY);
+        for (int k = 0; k < ranked.size(); k++) {
+            points.add((double) ranked.falsePositives(k) / ranked.negatives(),
+                    (double) ranked.truePositives(k) / ranked.positives(), ranked.threshold(k));
         }
-        return new Curve(points);
+        return points.build(maxPoints);
     }
 
     static String missingClass(RankedScores ranked) {

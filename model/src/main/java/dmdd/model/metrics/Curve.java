@@ -1,6 +1,5 @@
 package dmdd.model.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,29 +14,6 @@ public record Curve(List<CurvePoint> points) {
      */
     public Curve {
         points = List.copyOf(points);
-    }
-
-    /**
-     * A lighter copy for charting: at most {@code maxPoints} points, evenly spaced in rank, always
-     * keeping the first and the last point. Curves over millions of pixels have millions of steps that
-     * no chart can show.
-     *
-     * @param maxPoints at least 2
-     * @return this curve when it is small enough, otherwise a thinned copy
-     */
-    public Curve thin(int maxPoints) {
-        if (maxPoints < 2) {
-            throw new IllegalArgumentException("maxPoints must be at least 2, got " + maxPoints);
-        }
-        int n = points.size();
-        if (n <= maxPoints) {
-            return this;
-        }
-        List<CurvePoint> out = new ArrayList<>(maxPoints);
-        for (int i = 0; i < maxPoints; i++) {
-            out.add(points.get((int) Math.round((double) i * (n - 1) / (maxPoints - 1))));
-        }
-        return new Curve(out);
     }
 
     /**

@@ -22,13 +22,13 @@ public final class Evaluation {
      * Adds one test image.
      *
      * @param imageScore  its image score
+     * @param defective   its label (from its folder or a person's annotation, never from a resized mask)
      * @param normalityMap  the normality map (row-major, mask resolution)
      * @param abnormalityMap the abnormality map
      * @param fusedMap    the fused map
-     * @param mask        the ground truth at the maps' resolution (empty for a good image); the image
-     *                    label is "defective" when the mask has a defect pixel
+     * @param mask        the ground truth at the maps' resolution (empty for a good image)
      */
-    public void add(float imageScore, float[] normalityMap, float[] abnormalityMap, float[] fusedMap, Mask mask) {
+    public void add(float imageScore, boolean defective, float[] normalityMap, float[] abnormalityMap, float[] fusedMap, Mask mask) {
         int n = mask.width() * mask.height();
         if (normalityMap.length != n || abnormalityMap.length != n || fusedMap.length != n) {
             throw new IllegalArgumentException("maps have " + normalityMap.length + "/" + abnormalityMap.length + "/"
@@ -38,7 +38,7 @@ public final class Evaluation {
         if (index == imageLabels.length) {
             imageLabels = Arrays.copyOf(imageLabels, 2 * index);
         }
-        imageLabels[index] = !mask.isEmpty();
+        imageLabels[index] = defective;
         imageScores.add(imageScore);
         groundTruth.add(mask);
         normality.addAll(normalityMap);
@@ -124,7 +124,7 @@ public final class Evaluation {
         return imageScores.toArray();
     }
 
-    /** @return per image in the order added, whether its mask has a defect pixel */
+    /** @return per image in the order added, whether it is labelled defective */
     public boolean[] imageLabels() {
         return Arrays.copyOf(imageLabels, imageScores.size());
     }

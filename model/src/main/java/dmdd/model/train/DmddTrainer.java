@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.synthesis.TrainingPair;
 import dmdd.model.dmdd.Discrepancy;
@@ -346,9 +347,10 @@ public final class DmddTrainer {
     }
 
     private static List<RgbImage> resized(List<RgbImage> images, int side) {
+        Preprocessing preprocessing = new Preprocessing(side);
         List<RgbImage> out = new ArrayList<>(images.size());
         for (RgbImage img : images) {
-            out.add(img.resize(side, side));
+            out.add(preprocessing.prepare(img).input());
         }
         return out;
     }

@@ -80,19 +80,21 @@ class ResultsExporterTest {
             AnomalyMaps m = maps(c.score(), c.peak());
             exporter.add(c.file(), gray(), m, c.label());
             if (c.label() != null) {
-                evaluation.add((float) m.score(), m.normality(), m.abnormality(), m.fused(),
+                evaluation.add((float) m.score(), c.defect(), m.normality(), m.abnormality(), m.fused(),
                         c.defect() ? square() : Mask.empty(W, H));
             }
         }
+        exporter.failed("broken.png", "broken.png: not an image, truncated");
         Measurement measurement = Measurement.of(evaluation, thresholds().image(), 0);
         exporter.finish("bottle", measurement, null);
 
         assertThat(Files.readAllLines(out.resolve("results.csv"))).containsExactly(
-                "file,score,verdict,threshold,annotated_label",
-                "good/000.png,0.2,OK,0.5,ok",
-                "crack/000.png,0.8,NG,0.5,defect",
-                "crack/001.png,0.4,OK,0.5,defect",
-                "\"odd, name.png\",0.6,NG,0.5,unlabelled");
+                "file,score,verdict,threshold,annotated_label,error",
+                "good/000.png,0.2,OK,0.5,ok,",
+                "crack/000.png,0.8,NG,0.5,defect,",
+                "crack/001.png,0.4,OK,0.5,defect,",
+                "\"odd, name.png\",0.6,NG,0.5,unlabelled,",
+                "broken.png,,ERROR,0.5,unlabelled,\"broken.png: not an image, truncated\"");
 
         BufferedImage heat = ImageIO.read(out.resolve("maps/crack_000_fused.png").toFile());
         assertThat(heat.getWidth()).isEqualTo(W);

@@ -20,9 +20,9 @@ class EvaluationTest {
         Evaluation e = new Evaluation();
         // fused: perfect (defect pixel 0.9, the rest <= 0.3); normality: inverted (defect pixel lowest);
         // abnormality: the defect pixel ties with one normal pixel at 0.5, the rest 0.1.
-        e.add(0.2f, new float[] {0.4f, 0.4f, 0.4f, 0.4f}, new float[] {0.5f, 0.1f, 0.1f, 0.1f},
+        e.add(0.2f, false, new float[] {0.4f, 0.4f, 0.4f, 0.4f}, new float[] {0.5f, 0.1f, 0.1f, 0.1f},
                 new float[] {0.1f, 0.2f, 0.1f, 0.3f}, GOOD);
-        e.add(0.7f, new float[] {0.0f, 0.4f, 0.4f, 0.4f}, new float[] {0.5f, 0.1f, 0.1f, 0.1f},
+        e.add(0.7f, true, new float[] {0.0f, 0.4f, 0.4f, 0.4f}, new float[] {0.5f, 0.1f, 0.1f, 0.1f},
                 new float[] {0.9f, 0.1f, 0.2f, 0.1f}, DEFECT);
         EvaluationReport r = e.report(1.5);
         assertThat(r.testImages()).isEqualTo(2);
@@ -55,7 +55,7 @@ class EvaluationTest {
     @Test
     void anAllGoodTestSetReportsNullsWithReasons() throws Exception {
         Evaluation e = new Evaluation();
-        e.add(0.2f, new float[4], new float[4], new float[] {0.1f, 0.2f, 0.3f, 0.4f}, GOOD);
+        e.add(0.2f, false, new float[4], new float[4], new float[] {0.1f, 0.2f, 0.3f, 0.4f}, GOOD);
         EvaluationReport r = e.report(0.1);
         assertThat(r.imageAuroc()).isNull();
         assertThat(r.pixelAuroc()).isNull();
@@ -70,7 +70,20 @@ class EvaluationTest {
     @Test
     void mapsOfTheWrongSizeAreRejected() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> new Evaluation().add(0, new float[3], new float[4], new float[4], GOOD))
+                () -> new Evaluation().add(0, false, new float[3], new float[4], new float[4], GOOD))
                 .hasMessageContaining("resize the mask");
+    }
+
+    @Test
+    void anImageLabelComesFromItsLabelNotFromItsMask() {
+        // A defective image whose mask has no pixel at this resolution (a 1-px scratch lost by resizing)
+        // still counts as defective: image AUROC sees two defective images, one good.
+        Evaluation e = new Evaluation();
+        e.add(0.1f, false, new float[4], new float[4], new float[] {0.1f, 0.1f, 0.1f, 0.1f}, GOOD);
+        e.add(0.9f, true, new float[4], new float[4], new float[] {0.9f, 0.1f, 0.1f, 0.1f}, DEFECT);
+        e.add(0.05f, true, new float[4], new float[4], new float[] {0.1f, 0.1f, 0.1f, 0.1f}, GOOD);
+        assertThat(e.imageLabels()).containsExactly(false, true, true);
+        // scores: good 0.1; defective 0.9 (above) and 0.05 (below): AUROC = 1/2.
+        assertThat(e.report(0).imageAuroc()).isCloseTo(0.5, within(1e-12));
     }
 }

@@ -116,6 +116,7 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         predictions.pixelThreshold = inspection.pixelThresholdProperty().get();
         ReviewScreens screens = install(main, view, background, predictions, new DmddMetricsEngine());
         MetricsViewModel metrics = screens.metrics();
+        metrics.pixelThresholdProperty().bind(inspection.pixelThresholdProperty());
         inspection.imageThresholdProperty().addListener((obs, old, t) -> {
             if (Double.isFinite(t.doubleValue())) {
                 metrics.thresholdProperty().set(t.doubleValue());

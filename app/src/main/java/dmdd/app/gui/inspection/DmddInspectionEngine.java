@@ -1,21 +1,17 @@
 package dmdd.app.gui.inspection;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dmdd.app.gui.project.Project;
 import dmdd.app.gui.project.ProjectImage;
 import dmdd.datasets.image.AtomicFiles;
-import dmdd.datasets.image.ImageReader;
-import dmdd.datasets.image.RgbImage;
 import dmdd.model.engine.Devices;
-import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.AnomalyMaps;
-import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.Thresholds;
 import dmdd.model.paths.UserDataDirs;
-import dmdd.model.teacher.Backbone;
-import dmdd.model.teacher.Teachers;
+import dmdd.model.pipeline.Inspection;
+import dmdd.model.pipeline.InspectionPipeline;
+import dmdd.model.teacher.DownloadProgress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +31,8 @@ public final class DmddInspectionEngine implements InspectionEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path weightsDir;
-    private final ImageReader reader = new ImageReader(DISPLAY_SIDE);
     private Path openFolder;
-    private NDManager teacherManager;
-    private Inspector inspector;
+    private InspectionPipeline pipeline;
 
     /** An engine using the user's weights cache. */
     public DmddInspectionEngine() {
@@ -68,9 +62,9 @@ public final class DmddInspectionEngine implements InspectionEngine {
 
     @Override
     public synchronized ImageInspection inspect(Project project, Path file) throws Exception {
-        RgbImage image = reader.read(file);
-        AnomalyMaps maps = open(project).inspect(image);
-        return new ImageInspection(file, image, maps.normality(), maps.abnormality(), maps.fused(), maps.score());
+        Inspection r = open(project).inspect(file, DISPLAY_SIDE);
+        AnomalyMaps maps = r.maps();
+        return new ImageInspection(file, r.picture(), maps.normality(), maps.abnormality(), maps.fused(), r.score());
     }
 
     @Override
@@ -85,36 +79,22 @@ public final class DmddInspectionEngine implements InspectionEngine {
 
     /** Frees the open model. */
     public synchronized void close() {
-        if (inspector != null) {
-            inspector.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
-        if (teacherManager != null) {
-            teacherManager.close();
-        }
-        inspector = null;
-        teacherManager = null;
+        pipeline = null;
         openFolder = null;
     }
 
-    private Inspector open(Project project) throws IOException {
-        if (inspector != null && project.folder().equals(openFolder)) {
-            return inspector;
+    private InspectionPipeline open(Project project) throws IOException {
+        if (pipeline != null && project.folder().equals(openFolder)) {
+            return pipeline;
         }
         close();
-        ModelFolder model = ModelFolder.read(project.modelDir());
-        NDManager manager = DjlRuntime.engine().newBaseManager(
-                Devices.system().choose(project.settings().device()).device());
-        try {
-            Backbone teacher = Teachers.load(model.teacher(), manager, weightsDir,
-                    dmdd.model.teacher.DownloadProgress.NONE);
-            inspector = Inspector.open(model, teacher, Inspector.DEFAULT_BATCH);
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
-        teacherManager = manager;
+        pipeline = InspectionPipeline.open(project.modelDir(),
+                Devices.system().choose(project.settings().device()).device(), weightsDir, DownloadProgress.NONE);
         openFolder = project.folder();
-        return inspector;
+        return pipeline;
     }
 
     /** Scores of (up to {@value #NORMAL_SAMPLE}) normal images, cached in the results folder. */
@@ -126,18 +106,26 @@ public final class DmddInspectionEngine implements InspectionEngine {
             return JSON.readValue(cache.toFile(), double[].class);
         }
         List<ProjectImage> normals = project.normalImages();
-        List<RgbImage> sample = new ArrayList<>();
+        List<Path> sample = new ArrayList<>();
         int step = Math.max(1, normals.size() / NORMAL_SAMPLE);
         for (int i = 0; i < normals.size() && sample.size() < NORMAL_SAMPLE; i += step) {
-            try {
-                sample.add(reader.read(normals.get(i).file()));
-            } catch (IOException e) {
+            sample.add(normals.get(i).file());
+        }
+        List<Double> scores = new ArrayList<>();
+        open(project).inspectFiles(sample, 1, new InspectionPipeline.Receiver() {
+            @Override
+            public void inspected(Inspection inspection) {
+                scores.add(inspection.score());
+            }
+
+            @Override
+            public void failed(Path file, IOException reason) {
                 // An unreadable normal image simply does not appear in the histogram.
             }
-        }
-        double[] scores = open(project).inspect(sample).stream().mapToDouble(AnomalyMaps::score).toArray();
-        AtomicFiles.writeBytes(cache, JSON.writeValueAsBytes(scores));
-        return scores;
+        }, null);
+        double[] values = scores.stream().mapToDouble(Double::doubleValue).toArray();
+        AtomicFiles.writeBytes(cache, JSON.writeValueAsBytes(values));
+        return values;
     }
 
     private static Path normalScoresFile(Project project) {

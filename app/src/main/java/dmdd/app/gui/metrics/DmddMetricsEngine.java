@@ -1,15 +1,14 @@
 package dmdd.app.gui.metrics;
 
-import ai.djl.ndarray.NDManager;
 import dmdd.datasets.annotation.AnnotationStore;
-import dmdd.model.engine.DjlRuntime;
+import dmdd.app.gui.project.ProjectStore;
+import dmdd.model.engine.Devices;
 import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.export.ResultsExporter;
-import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.paths.UserDataDirs;
+import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.teacher.DownloadProgress;
-import dmdd.model.teacher.Teachers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
@@ -37,35 +36,36 @@ public final class DmddMetricsEngine implements MetricsEngine {
     @Override
     public AnnotatedInspection.Result measure(Path projectFolder, AnnotatedInspection.Progress progress,
                                               BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, null, Double.NaN, progress, cancel);
+        return run(projectFolder, null, Double.NaN, Double.NaN, progress, cancel);
     }
 
     @Override
     public AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, double imageThreshold,
-                                                    AnnotatedInspection.Progress progress, BooleanSupplier cancel)
-            throws Exception {
-        return run(projectFolder, outDir, imageThreshold, progress, cancel);
+                                                    double pixelThreshold, AnnotatedInspection.Progress progress,
+                                                    BooleanSupplier cancel) throws Exception {
+        return run(projectFolder, outDir, imageThreshold, pixelThreshold, progress, cancel);
     }
 
     private AnnotatedInspection.Result run(Path projectFolder, Path outDir, double imageThreshold,
-                                           AnnotatedInspection.Progress progress, BooleanSupplier cancel)
-            throws Exception {
+                                           double pixelThreshold, AnnotatedInspection.Progress progress,
+                                           BooleanSupplier cancel) throws Exception {
         Path modelDir = projectFolder.resolve("model");
         if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
             throw new IllegalStateException(dmdd.app.gui.Ui.text("metrics.noModel"));
         }
-        ModelFolder folder = ModelFolder.read(modelDir);
         var items = AnnotatedInspection.items(AnnotationStore.forProject(projectFolder));
-        DjlRuntime.engine();
-        try (NDManager manager = NDManager.newBaseManager();
-             Inspector inspector = Inspector.open(folder, Teachers.load(folder.teacher(), manager, weightsDir,
-                     DownloadProgress.NONE), Inspector.DEFAULT_BATCH)) {
+        // The project's device choice, as training and the inspection screen use it.
+        String device = ProjectStore.isProject(projectFolder) ? ProjectStore.open(projectFolder).settings().device()
+                : "auto";
+        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, Devices.system().choose(device).device(),
+                weightsDir, DownloadProgress.NONE)) {
             if (outDir == null) {
-                return AnnotatedInspection.run(inspector, items, null, progress, cancel);
+                return AnnotatedInspection.run(pipeline, items, null, progress, cancel,
+                        pipeline.thresholds().image(), AnnotatedInspection.PixelResolution.MASK);
             }
             ResultsExporter exporter = new ResultsExporter(outDir, ResultsExporter.withUserThresholds(
-                    folder.thresholds(), imageThreshold, Double.NaN), ResultsExporter.Options.all());
-            return AnnotatedInspection.export(inspector, items, exporter, projectFolder.getFileName().toString(),
+                    pipeline.thresholds(), imageThreshold, pixelThreshold), ResultsExporter.Options.all());
+            return AnnotatedInspection.export(pipeline, items, exporter, projectFolder.getFileName().toString(),
                     progress, cancel);
         }
     }

@@ -28,12 +28,14 @@ public interface MetricsEngine {
      * @param projectFolder the project
      * @param outDir        the export folder
      * @param imageThreshold the image threshold for the verdicts (the one on screen), or NaN for the model's
+     * @param pixelThreshold the pixel threshold of the exported maps and report (the one on screen), or NaN
      * @param progress      progress receiver
      * @param cancel        polled between batches
      * @return outcomes and measurement
      * @throws Exception when there is no model, or reading or writing fails
      */
     AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, double imageThreshold,
+                                             double pixelThreshold,
                                              AnnotatedInspection.Progress progress,
                                              BooleanSupplier cancel) throws Exception;
 }

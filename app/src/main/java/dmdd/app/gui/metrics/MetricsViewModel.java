@@ -52,6 +52,7 @@ public final class MetricsViewModel {
     private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
     private final ObjectProperty<AnnotatedInspection.Result> result = new SimpleObjectProperty<>();
     private final DoubleProperty threshold = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
     private final BooleanProperty running = new SimpleBooleanProperty();
     private final DoubleProperty progress = new SimpleDoubleProperty();
     private final StringProperty status = new SimpleStringProperty("");
@@ -158,7 +159,8 @@ public final class MetricsViewModel {
         running.set(true);
         progress.set(0);
         double verdictThreshold = threshold.get();
-        background.run(() -> engine.exportResults(folder, outDir, verdictThreshold, (done, total) -> background.onUiThread(() -> {
+        double contourThreshold = pixelThreshold.get();
+        background.run(() -> engine.exportResults(folder, outDir, verdictThreshold, contourThreshold, (done, total) -> background.onUiThread(() -> {
             progress.set(total == 0 ? 1 : (double) done / total);
             status.set(Ui.text("metrics.running", done, total));
         }), cancel::get), r -> {
@@ -305,6 +307,11 @@ public final class MetricsViewModel {
     /** @return the last result (outcomes and measurement), or {@code null} */
     public ObjectProperty<AnnotatedInspection.Result> resultProperty() {
         return result;
+    }
+
+    /** @return the pixel threshold exports use (the inspection screen's; NaN: the model's) */
+    public DoubleProperty pixelThresholdProperty() {
+        return pixelThreshold;
     }
 
     /** @return the image threshold the table, F1 and the lists use (the model's, unless bound to another) */

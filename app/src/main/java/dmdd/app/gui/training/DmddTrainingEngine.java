@@ -3,7 +3,7 @@ package dmdd.app.gui.training;
 import ai.djl.ndarray.NDManager;
 import dmdd.app.gui.project.Project;
 import dmdd.app.gui.project.ProjectImage;
-import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.model.dmdd.DmddSettings;
@@ -81,8 +81,8 @@ public final class DmddTrainingEngine implements TrainingEngine {
         listener.message(device.explanation());
         List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
         listener.message("Reading " + files.size() + " normal images");
-        ImageReader reader = new ImageReader(Math.max(settings.imageSize(), 64));
-        ImportReport<RgbImage> normals = ImportReport.loadAll(files, reader::read);
+        ImportReport<RgbImage> normals = ImportReport.loadAll(files,
+                new Preprocessing(settings.imageSize()).networkInputs()::read);
         if (normals.loaded().isEmpty()) {
             throw new IOException("the project has no readable normal image to train on"
                     + (normals.hasSkipped() ? ": " + normals.summary() : ""));

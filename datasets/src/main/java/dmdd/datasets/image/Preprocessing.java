@@ -1,0 +1,106 @@
+package dmdd.datasets.image;
+
+import java.nio.file.Path;
+
+/**
+ * The one way an image becomes a network input, used by training, threshold calibration, {@code eval},
+ * {@code infer}, {@code bench}, {@code export} and every screen of the workstation, so that the same file
+ * gets the same input, and so the same score, everywhere.
+ *
+ * <p>Two steps, both fixed by the input side alone:
+ * <ol>
+ *   <li>decode: the file is read with {@link ImageReader} bounded to {@link #decodeSide()}
+ *       ({@value #DECODE_FACTOR} x the input side, at least {@value #MIN_DECODE_SIDE} px). The decoder's
+ *       integer subsampling only ever stops above that bound, so a camera image is decoded at (nearly)
+ *       full resolution and no thin defect is point-sampled away; larger files are reduced with the
+ *       area-averaging resize;</li>
+ *   <li>resize: one anti-aliased, area-averaging resize ({@link FloatPlanes#resize}) to the square
+ *       network input.</li>
+ * </ol>
+ * The decoded picture is kept for display and for mapping the maps back onto the image. Immutable and
+ * thread-safe.
+ */
+public final class Preprocessing {
+    /** The decode bound is this many times the input side. */
+    public static final int DECODE_FACTOR = 8;
+    /** The smallest decode bound, so that small models still see camera images well above their input. */
+    public static final int MIN_DECODE_SIDE = 1024;
+
+    private final int side;
+    private final ImageReader reader;
+
+    /**
+     * @param side the network input side (square inputs), at least 1
+     */
+    public Preprocessing(int side) {
+        if (side < 1) {
+            throw new IllegalArgumentException("the input side must be at least 1, got " + side);
+        }
+        this.side = side;
+        this.reader = new ImageReader(decodeSide(side));
+    }
+
+    /**
+     * @param side a network input side
+     * @return the longest side an image is decoded at for that input
+     */
+    public static int decodeSide(int side) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max((long) MIN_DECODE_SIDE, (long) DECODE_FACTOR * side));
+    }
+
+    /** @return the network input side */
+    public int side() {
+        return side;
+    }
+
+    /** @return the longest side of the decoded pictures */
+    public int decodeSide() {
+        return reader.maxSide();
+    }
+
+    /**
+     * Reads a file into its picture and its network input.
+     *
+     * @param file an image file
+     * @return the prepared image
+     * @throws UnreadableImageException naming the file when it cannot be read
+     */
+    public PreparedImage read(Path file) throws UnreadableImageException {
+        RgbImage picture = reader.read(file);
+        return new PreparedImage(file, picture, input(picture));
+    }
+
+    /**
+     * @return a loader that reads files into their network inputs (what training keeps in memory)
+     */
+    public ImageLoader networkInputs() {
+        return file -> read(file).input();
+    }
+
+    /**
+     * Prepares an image already in memory as {@link #read} prepares a file (for images that never were
+     * files: the sample generator, tests).
+     *
+     * @param image an image of any size
+     * @return the prepared image (no file)
+     */
+    public PreparedImage prepare(RgbImage image) {
+        RgbImage picture = ImageReader.fit(image, decodeSide());
+        return new PreparedImage(null, picture, input(picture));
+    }
+
+    /**
+     * The network input of a decoded picture.
+     *
+     * @param picture a picture as {@link #read} decodes it
+     * @return the square input, {@code side x side}
+     */
+    public RgbImage input(RgbImage picture) {
+        return picture.resize(side, side);
+    }
+
+    @Override
+    public String toString() {
+        return "Preprocessing[side=" + side + ", decodeSide=" + decodeSide() + "]";
+    }
+}

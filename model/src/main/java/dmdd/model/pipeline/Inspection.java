@@ -1,0 +1,23 @@
+package dmdd.model.pipeline;
+
+import dmdd.datasets.image.RgbImage;
+import dmdd.model.infer.AnomalyMaps;
+import dmdd.model.infer.NetworkMaps;
+import java.nio.file.Path;
+
+/**
+ * One inspected image: the picture, its three maps at the picture's size, the score and the verdict at
+ * the model's image threshold.
+ *
+ * @param file    the image file
+ * @param picture the image as shown (the decoded picture, reduced to the requested output side)
+ * @param network the maps at network resolution (for metrics at another resolution)
+ * @param maps    the maps at the picture's size
+ * @param verdict the verdict at the model's image threshold
+ */
+public record Inspection(Path file, RgbImage picture, NetworkMaps network, AnomalyMaps maps, Verdict verdict) {
+    /** @return the image score */
+    public double score() {
+        return network.score();
+    }
+}

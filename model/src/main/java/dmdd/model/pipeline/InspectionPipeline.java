@@ -1,0 +1,242 @@
+package dmdd.model.pipeline;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.PreparedImage;
+import dmdd.datasets.image.Preprocessing;
+import dmdd.datasets.image.UnreadableImageException;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.infer.AnomalyMaps;
+import dmdd.model.infer.Inspector;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.NetworkMaps;
+import dmdd.model.infer.Thresholds;
+import dmdd.model.teacher.Backbone;
+import dmdd.model.teacher.DownloadProgress;
+import dmdd.model.teacher.Teachers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one inspection pipeline: file -> {@link Preprocessing} -> networks -> maps, score and verdict.
+ * {@code infer}, {@code export}, {@code eval}, {@code bench} and the workstation's inspection and
+ * measure screens all inspect through it, so the same file gets the same score everywhere. The output
+ * side only chooses the size of the picture and maps handed back; the score never depends on it.
+ * Not thread-safe: one pipeline per thread.
+ */
+public final class InspectionPipeline implements AutoCloseable {
+    /** Output side meaning "the decoded picture as it is". */
+    public static final int FULL_SIZE = Integer.MAX_VALUE;
+
+    private final Inspector inspector;
+    private final NDManager teacherManager;
+
+    private InspectionPipeline(Inspector inspector, NDManager teacherManager) {
+        this.inspector = inspector;
+        this.teacherManager = teacherManager;
+    }
+
+    /**
+     * Opens a saved model with its teacher on a device.
+     *
+     * @param modelDir   the model folder
+     * @param device     where to compute
+     * @param weightsDir the teacher weights cache, or {@code null} for the user's
+     * @param progress   teacher download progress (may be null)
+     * @return the pipeline (close it to free the weights)
+     * @throws IOException when the model or its teacher cannot be loaded
+     */
+    public static InspectionPipeline open(Path modelDir, Device device, Path weightsDir, DownloadProgress progress)
+            throws IOException {
+        ModelFolder model = ModelFolder.read(modelDir);
+        NDManager manager = DjlRuntime.engine().newBaseManager(device);
+        try {
+            Backbone teacher = weightsDir == null ? Teachers.load(model.teacher(), manager)
+                    : Teachers.load(model.teacher(), manager, weightsDir,
+                            progress == null ? DownloadProgress.NONE : progress);
+            return new InspectionPipeline(Inspector.open(model, teacher, Inspector.DEFAULT_BATCH), manager);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Wraps an open inspector (its owner keeps and closes it).
+     *
+     * @param inspector an inspector with thresholds
+     * @return the pipeline
+     */
+    public static InspectionPipeline of(Inspector inspector) {
+        return new InspectionPipeline(inspector, null);
+    }
+
+    /** @return the inspector underneath */
+    public Inspector inspector() {
+        return inspector;
+    }
+
+    /** @return the model folder, or {@code null} for a wrapped live inspector */
+    public ModelFolder model() {
+        return inspector.model();
+    }
+
+    /** @return the model's settings */
+    public DmddSettings settings() {
+        return inspector.settings();
+    }
+
+    /** @return the model's calibrated thresholds */
+    public Thresholds thresholds() {
+        return inspector.thresholds();
+    }
+
+    /** @return the preprocessing of this model's inputs */
+    public Preprocessing preprocessing() {
+        return inspector.preprocessing();
+    }
+
+    /**
+     * Inspects one file.
+     *
+     * @param file       an image file
+     * @param outputSide longest side of the picture and maps handed back ({@link #FULL_SIZE}: as decoded)
+     * @return the inspection
+     * @throws IOException naming the file when it cannot be read or gives no finite score
+     */
+    public Inspection inspect(Path file, int outputSide) throws IOException {
+        List<Inspection> out = new ArrayList<>(1);
+        List<IOException> failures = new ArrayList<>(1);
+        inspectFiles(List.of(file), outputSide, new Receiver() {
+            @Override
+            public void inspected(Inspection inspection) {
+                out.add(inspection);
+            }
+
+            @Override
+            public void failed(Path f, IOException reason) {
+                failures.add(reason);
+            }
+        }, null);
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        return out.get(0);
+    }
+
+    /** Receives the results of {@link #inspectFiles}, in input order. */
+    public interface Receiver {
+        /**
+         * @param inspection one inspected image
+         * @throws IOException when the receiver fails to store it (stops the run)
+         */
+        void inspected(Inspection inspection) throws IOException;
+
+        /**
+         * @param file   an image that has no result
+         * @param reason why (unreadable file, non-finite score), naming the file
+         * @throws IOException when the receiver fails (stops the run)
+         */
+        void failed(Path file, IOException reason) throws IOException;
+    }
+
+    /**
+     * Inspects files in batches.
+     *
+     * @param files      image files
+     * @param outputSide longest side of the pictures and maps handed back
+     * @param receiver   gets every result or failure, in input order
+     * @param cancel     polled between batches (may be null); a cancelled run throws {@link CancellationException}
+     * @throws IOException when the receiver fails
+     */
+    public void inspectFiles(List<Path> files, int outputSide, Receiver receiver, BooleanSupplier cancel)
+            throws IOException {
+        Preprocessing preprocessing = preprocessing();
+        int batch = Inspector.DEFAULT_BATCH;
+        for (int i = 0; i < files.size(); i += batch) {
+            if (cancel != null && cancel.getAsBoolean()) {
+                throw new CancellationException("cancelled");
+            }
+            List<Path> chunk = files.subList(i, Math.min(files.size(), i + batch));
+            List<PreparedImage> prepared = new ArrayList<>(chunk.size());
+            List<Object> slots = new ArrayList<>(chunk.size());
+            for (Path f : chunk) {
+                try {
+                    PreparedImage p = preprocessing.read(f);
+                    prepared.add(p);
+                    slots.add(p);
+                } catch (UnreadableImageException e) {
+                    slots.add(e);
+                }
+            }
+            List<NetworkMaps> maps = prepared.isEmpty() ? List.of()
+                    : inspector.inspectInputs(prepared.stream().map(PreparedImage::input).toList());
+            int k = 0;
+            for (int j = 0; j < chunk.size(); j++) {
+                if (slots.get(j) instanceof UnreadableImageException e) {
+                    receiver.failed(chunk.get(j), e);
+                    continue;
+                }
+                PreparedImage p = prepared.get(k);
+                NetworkMaps m = maps.get(k++);
+                Inspection inspection;
+                try {
+                    inspection = inspection(p, m, outputSide);
+                } catch (NonFiniteResultException e) {
+                    receiver.failed(chunk.get(j), e);
+                    continue;
+                }
+                receiver.inspected(inspection);
+            }
+        }
+    }
+
+    private Inspection inspection(PreparedImage p, NetworkMaps m, int outputSide) throws NonFiniteResultException {
+        if (!allFinite(m)) {
+            throw new NonFiniteResultException(p.file());
+        }
+        Verdict verdict = Verdict.of(m.score(), thresholds().image());
+        var picture = ImageReader.fit(p.picture(), outputSide);
+        AnomalyMaps at = m.at(picture.width(), picture.height());
+        return new Inspection(p.file(), picture, m, at, verdict);
+    }
+
+    private static boolean allFinite(NetworkMaps m) {
+        if (!Double.isFinite(m.score())) {
+            return false;
+        }
+        for (float[] map : new float[][] {m.normality(), m.abnormality(), m.fused()}) {
+            for (float v : map) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** An image whose score or maps are not finite numbers: an error, never a verdict. */
+    public static final class NonFiniteResultException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NonFiniteResultException(Path file) {
+            super(file + ": the model gave a score or map that is not a finite number (NaN or infinite); "
+                    + "its weights may be damaged, so no verdict is given");
+        }
+    }
+
+    /** Frees the model and teacher when this pipeline opened them. */
+    @Override
+    public void close() {
+        if (teacherManager != null) {
+            inspector.close();
+            teacherManager.close();
+        }
+    }
+}
