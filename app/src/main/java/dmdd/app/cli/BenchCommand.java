@@ -41,8 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "a model saved by train")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Mixin
     DeviceOption device;
@@ -67,9 +67,9 @@ final class BenchCommand implements Callable<Integer> {
         if (trainSteps < 0) {
             throw new CliException("--train-steps " + trainSteps + ": must not be negative");
         }
-        CliInputs.existingFolder(model, "--model");
+        Path modelDir = model.folder();
         List<Path> files = images == null ? List.of() : CliInputs.images(images, "--images");
-        ModelFolder folder = ModelFolder.read(model);
+        ModelFolder folder = ModelFolder.read(modelDir);
         DmddSettings settings = folder.settings();
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();

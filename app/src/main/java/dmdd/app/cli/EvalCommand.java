@@ -38,14 +38,11 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "ROOT", description = "dataset root in the MVTec AD layout")
-    Path data;
+    @Mixin
+    CategoryOptions category;
 
-    @Option(names = "--category", required = true, paramLabel = "NAME", description = "category folder under ROOT")
-    String category;
-
-    @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "a model saved by train")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Mixin
     DeviceOption device;
@@ -62,8 +59,8 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        Path categoryDir = CliInputs.mvtecCategory(data, category, true);
-        CliInputs.existingFolder(model, "--model");
+        Path categoryDir = category.folder(true);
+        Path modelDir = model.folder();
         Path jsonFile = CliInputs.outputFile(json, "--json");
         AnnotatedInspection.PixelResolution resolution = switch (pixelResolution) {
             case "mask" -> AnnotatedInspection.PixelResolution.MASK;
@@ -71,14 +68,14 @@ final class EvalCommand implements Callable<Integer> {
             default -> throw new CliException("--pixel-resolution must be mask or input, got '" + pixelResolution + "'");
         };
         PrintWriter err = spec.commandLine().getErr();
-        ModelFolder folder = ModelFolder.read(model);
+        ModelFolder folder = ModelFolder.read(modelDir);
         List<AnnotatedInspection.Item> items = AnnotatedInspection.items(AnnotationStore.forMvtecCategory(categoryDir));
         if (items.isEmpty()) {
             throw new CliException(categoryDir.resolve("test") + ": no test image");
         }
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
-        try (InspectionPipeline pipeline = InspectionPipeline.open(model, device.choose(err).device(), null, null)) {
+        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
             result = AnnotatedInspection.run(pipeline, items, null,
                     (done, total) -> bar.update(done, total, "test images", null), null,
                     pipeline.thresholds().image(), resolution);

@@ -1,5 +1,6 @@
 package dmdd.app.cli;
 
+import dmdd.app.ApplicationVersion;
 import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.annotation.ImageAnnotation;
 import dmdd.datasets.image.ImageFiles;
@@ -103,7 +104,7 @@ final class ExportCommand implements Callable<Integer> {
         ModelFolder folder = ModelFolder.read(modelDir);
         if (modelZip != null) {
             Path zip = CliInputs.outputFile(modelZip, "--model-zip");
-            ModelArchive.Manifest manifest = ModelArchive.export(modelDir, zip, VersionProvider.applicationVersion());
+            ModelArchive.Manifest manifest = ModelArchive.export(modelDir, zip, ApplicationVersion.get());
             stdout.printf(Locale.ROOT, "model packed into %s (%s teacher, %d files)%n", zip, manifest.teacher(),
                     manifest.files().size());
         }

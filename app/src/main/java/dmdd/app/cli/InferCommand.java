@@ -39,8 +39,8 @@ final class InferCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL_DIR", description = "a model saved by train")
-    Path model;
+    @Mixin
+    ModelOption model;
 
     @Mixin
     DeviceOption device;
@@ -53,7 +53,7 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliInputs.existingFolder(model, "--model");
+        Path modelDir = model.folder();
         List<Path> files = CliInputs.images(images, "--images");
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
@@ -61,7 +61,7 @@ final class InferCommand implements Callable<Integer> {
         Set<String> usedNames = new HashSet<>();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         double threshold;
-        try (InspectionPipeline pipeline = InspectionPipeline.open(model, device.choose(err).device(), null, null)) {
+        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
             Thresholds thresholds = pipeline.thresholds();
             threshold = thresholds.image();
             try {

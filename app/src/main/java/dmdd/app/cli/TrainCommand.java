@@ -42,11 +42,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "ROOT", description = "dataset root in the MVTec AD layout")
-    Path data;
-
-    @Option(names = "--category", required = true, paramLabel = "NAME", description = "category folder under ROOT")
-    String category;
+    @Mixin
+    CategoryOptions category;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "folder to save the model to")
     Path out;
@@ -95,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DmddSettings settings = settings();
-        Path categoryDir = CliInputs.mvtecCategory(data, category, false);
+        Path categoryDir = category.folder(false);
         Path modelDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -153,22 +150,12 @@ final class TrainCommand implements Callable<Integer> {
         if (threads != null) {
             changes.put("threads", threads);
         }
-        if (steps != null) {
-            if (steps < 1) {
-                throw new CliException("--steps " + steps + ": must be at least 1");
-            }
-            if (method == MethodChoice.baseline) {
-                changes.put("studentSteps", steps);
-            } else {
-                DmddSettings base = s;
-                int sum = base.studentSteps() + base.segmenterSteps();
-                int student = sum == 0 ? steps / 2 : (int) Math.round((double) steps * base.studentSteps() / sum);
-                changes.put("studentSteps", Math.max(1, Math.min(steps - 1, student)));
-                changes.put("segmenterSteps", Math.max(steps > 1 ? 1 : 0, steps - Math.max(1, Math.min(steps - 1, student))));
-            }
+        if (steps != null && steps < 1) {
+            throw new CliException("--steps " + steps + ": must be at least 1");
         }
         try {
-            return s.with(changes);
+            DmddSettings chosen = s.with(changes);
+            return steps == null ? chosen : chosen.withTotalSteps(steps);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage().replaceFirst("^bad setting: ", ""));
         }

@@ -71,7 +71,7 @@ public class WorkstationApplication extends Application {
         InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);
         InspectionView inspectionView = new InspectionView(inspectionModel, thumbnails);
         mainView.setInspectionScreen(inspectionView.root(), () -> inspectionModel.inspectAll(false));
-        dmdd.app.gui.annotation.ReviewScreens.install(mainModel, mainView, background, inspector, inspectionModel);
+        dmdd.app.gui.startup.ReviewScreens.install(mainModel, mainView, background, inspector, inspectionModel);
         inspectionModel.setSaveThresholds((image, pixel) ->
                 mainModel.updateSettings(project -> project.withThresholds(image, pixel)));
         mainModel.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> {

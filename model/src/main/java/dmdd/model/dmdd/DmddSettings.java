@@ -151,9 +151,50 @@ public record DmddSettings(
      * @return default settings
      */
     public static DmddSettings defaults() {
-        return new DmddSettings(Method.DMDD, BackboneKind.MOBILENET_V2.cliName(), 256, 8, 600, 400, "adam",
-                1e-3, 1e-3, 0.9, 0.0, 42L, 32, 2, false, 64, List.of(6, 12, 18), 8, "product", "l1",
-                4.0, 1.0, 0.5, null, 100, "topk_mean", 4.0, 0.1, 0.99, 0.999, 0.999, 1.5, 100, 0, true);
+        return DEFAULTS;
+    }
+
+    /** The defaults, by name (the order of the record's components never matters here). */
+    private static final DmddSettings DEFAULTS = JSON.convertValue(defaultValues(), DmddSettings.class);
+
+    private static Map<String, Object> defaultValues() {
+        Map<String, Object> d = new java.util.LinkedHashMap<>();
+        d.put("method", Method.DMDD);
+        d.put("backbone", BackboneKind.MOBILENET_V2.cliName());
+        d.put("imageSize", 256);
+        d.put("batchSize", 8);
+        d.put("studentSteps", 600);
+        d.put("segmenterSteps", 400);
+        d.put("optimizer", "adam");
+        d.put("studentLearningRate", 1e-3);
+        d.put("segmenterLearningRate", 1e-3);
+        d.put("momentum", 0.9);
+        d.put("weightDecay", 0.0);
+        d.put("seed", 42L);
+        d.put("studentWidth", 32);
+        d.put("decoderBlocks", 2);
+        d.put("studentSkips", false);
+        d.put("segmenterWidth", 64);
+        d.put("asppRates", List.of(6, 12, 18));
+        d.put("seReduction", 8);
+        d.put("segmenterInput", "product");
+        d.put("aimForm", "l1");
+        d.put("focalGamma", 4.0);
+        d.put("l1Weight", 1.0);
+        d.put("cleanPairFraction", 0.5);
+        d.put("textureFolder", null);
+        d.put("topK", 100);
+        d.put("imageScore", "topk_mean");
+        d.put("gaussianSigma", 4.0);
+        d.put("validationFraction", 0.1);
+        d.put("imageThresholdQuantile", 0.99);
+        d.put("pixelThresholdQuantile", 0.999);
+        d.put("displayQuantile", 0.999);
+        d.put("displayHeadroom", 1.5);
+        d.put("checkpointInterval", 100);
+        d.put("threads", 0);
+        d.put("cacheTeacherFeatures", true);
+        return d;
     }
 
     /** @return the teacher backbone kind */
@@ -172,6 +213,26 @@ public record DmddSettings(
     @JsonIgnore
     public int totalSteps() {
         return studentSteps + (isDmdd() ? segmenterSteps : 0);
+    }
+
+    /**
+     * The one rule for splitting a total step budget between the two stages (the command line's
+     * {@code --steps} and the workstation's steps field): DMDD keeps these settings' proportion of student to
+     * segmenter steps, with at least one step in each stage when the total allows; the baseline trains all
+     * steps in its only stage.
+     *
+     * @param total steps in all, at least 1
+     * @return new settings with {@code studentSteps} (and, for DMDD, {@code segmenterSteps}) set
+     */
+    public DmddSettings withTotalSteps(int total) {
+        require(total >= 1, "steps must be at least 1, got " + total);
+        if (!isDmdd()) {
+            return with("studentSteps", total);
+        }
+        int sum = studentSteps + segmenterSteps;
+        int student = sum == 0 ? total / 2 : (int) Math.round((double) total * studentSteps / sum);
+        student = total == 1 ? 1 : Math.max(1, Math.min(total - 1, student));
+        return with(Map.of("studentSteps", student, "segmenterSteps", total - student));
     }
 
     /** @return these settings as indented JSON */

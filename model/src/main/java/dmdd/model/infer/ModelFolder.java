@@ -82,6 +82,7 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("teacher", settings.backbone());
+        root.put("teacherDescription", settings.backboneKind().description());
         root.put("method", settings.method().cliName());
         root.set("settings", JSON.readTree(settings.toJson()));
         root.set("thresholds", JSON.valueToTree(thresholds));

@@ -1,12 +1,13 @@
 package dmdd.model.pipeline;
 
+import dmdd.datasets.image.Mask;
 import dmdd.model.infer.Thresholds;
 
 /**
  * What the product says of an image: OK or NG. One rule for every front end: an image is NG when its
  * score is strictly above the image threshold, a pixel is defect when its fused value is strictly above
- * the pixel threshold ({@link Thresholds#exceeds}); the contour on screen, the mask started from a
- * prediction and the exported maps all use {@link #isDefectPixel}. A score that is not a finite number
+ * the pixel threshold, compared in the maps' own float precision ({@link #defectPixels}); the contour on
+ * screen and the mask started from a prediction both come from it. A score that is not a finite number
  * has no verdict.
  */
 public enum Verdict {
@@ -29,12 +30,17 @@ public enum Verdict {
     }
 
     /**
-     * @param value          a fused-map value
+     * The defect pixels of a fused map: values strictly above the pixel threshold (as a float, the maps'
+     * precision, so that every caller draws the same boundary).
+     *
+     * @param fused          row-major fused map
+     * @param width          its width
+     * @param height         its height
      * @param pixelThreshold the pixel threshold
-     * @return whether the pixel is marked as defect
+     * @return the mask of defect pixels
      */
-    public static boolean isDefectPixel(float value, double pixelThreshold) {
-        return Thresholds.exceeds(value, pixelThreshold);
+    public static Mask defectPixels(float[] fused, int width, int height, double pixelThreshold) {
+        return Mask.threshold(width, height, fused, (float) pixelThreshold);
     }
 
     /** @return the word written in results and reports ({@code OK} or {@code NG}) */

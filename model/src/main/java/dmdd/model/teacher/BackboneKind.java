@@ -5,23 +5,37 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The ImageNet backbones a DMDD teacher can be. The student mirrors the chosen teacher's level
+ * The frozen CNN backbones a DMDD teacher can be (ImageNet-trained or ImageNet-initialised; see
+ * {@link #description()}). The student mirrors the chosen teacher's level
  * channels, so the kind is part of every saved model.
  */
 public enum BackboneKind {
-    /** Keras-layout MobileNetV2 (width 1.0); levels after block_2, block_5, block_10: 24, 32, 96 channels. */
-    MOBILENET_V2("mobilenetv2", new int[] {24, 32, 96}),
+    /**
+     * The MobileNetV2 inside the nsfwjs npm package (Keras layout, width 1.0), its first layers Conv1 to
+     * block_10, whose weights are ImageNet-initialised (nsfwjs fine-tuned the network for its own classes);
+     * levels after block_2, block_5, block_10: 24, 32, 96 channels.
+     */
+    MOBILENET_V2("mobilenetv2", new int[] {24, 32, 96},
+            "MobileNetV2 from the nsfwjs package (Conv1 to block_10, ImageNet-initialised, frozen)"),
     /** torchvision ResNet-18, layers 1-3: 64, 128, 256 channels. */
-    RESNET18("resnet18", new int[] {64, 128, 256}),
+    RESNET18("resnet18", new int[] {64, 128, 256}, "ResNet-18 (torchvision ImageNet weights, layers 1-3, frozen)"),
     /** torchvision WideResNet-50-2, layers 1-3: 256, 512, 1024 channels. */
-    WIDE_RESNET50_2("wide_resnet50_2", new int[] {256, 512, 1024});
+    WIDE_RESNET50_2("wide_resnet50_2", new int[] {256, 512, 1024},
+            "WideResNet-50-2 (torchvision ImageNet weights, layers 1-3, frozen)");
 
     private final String cliName;
     private final int[] levelChannels;
+    private final String description;
 
-    BackboneKind(String cliName, int[] levelChannels) {
+    BackboneKind(String cliName, int[] levelChannels, String description) {
         this.cliName = cliName;
         this.levelChannels = levelChannels;
+        this.description = description;
+    }
+
+    /** @return what this teacher honestly is, for people: the GUI's choice, model.json, README */
+    public String description() {
+        return description;
     }
 
     /** @return the name used on the command line and in settings files */

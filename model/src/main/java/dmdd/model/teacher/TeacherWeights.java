@@ -374,7 +374,8 @@ public final class TeacherWeights {
 
     private static String describe(BackboneKind kind) {
         return switch (kind) {
-            case MOBILENET_V2 -> "ImageNet MobileNetV2 from nsfwjs@" + NsfwjsConverter.PACKAGE_VERSION
+            case MOBILENET_V2 -> "MobileNetV2 from nsfwjs@" + NsfwjsConverter.PACKAGE_VERSION
+                    + " (Conv1 to block_10, ImageNet-initialised)"
                     + " (Copyright (c) 2019 Infinite Red, Inc., MIT License)";
             case RESNET18 -> "torchvision ResNet-18 ImageNet weights (BSD-3-Clause)";
             case WIDE_RESNET50_2 -> "torchvision WideResNet-50-2 ImageNet weights (BSD-3-Clause)";

@@ -1,5 +1,7 @@
 package dmdd.app.gui.inspection;
 
+import dmdd.model.pipeline.Verdict;
+
 /**
  * The outline of the region where a map reaches a threshold: pixels inside the region with a
  * 4-neighbour outside it (or on the image border). Drawn on all four panels as the defect contour.
@@ -9,7 +11,8 @@ public final class Contours {
     }
 
     /**
-     * Boundary pixels of {@code map >= threshold}.
+     * Boundary pixels of the defect region at a pixel threshold: exactly the pixels {@link Verdict#defectPixels}
+     * marks (the mask "Start from prediction" paints), so contour and mask agree at the boundary.
      *
      * @param map       row-major scores
      * @param width     map width
@@ -18,16 +21,16 @@ public final class Contours {
      * @return true at boundary pixels
      */
     public static boolean[] boundary(float[] map, int width, int height, double threshold) {
+        boolean[] inside = Verdict.defectPixels(map, width, height, threshold).toBooleans();
         boolean[] edge = new boolean[map.length];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 int i = y * width + x;
-                if (map[i] < threshold) {
+                if (!inside[i]) {
                     continue;
                 }
                 edge[i] = x == 0 || y == 0 || x == width - 1 || y == height - 1
-                        || map[i - 1] < threshold || map[i + 1] < threshold
-                        || map[i - width] < threshold || map[i + width] < threshold;
+                        || !inside[i - 1] || !inside[i + 1] || !inside[i - width] || !inside[i + width];
             }
         }
         return edge;

@@ -2,7 +2,7 @@ package dmdd.app.gui.metrics;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
-import dmdd.app.cli.VersionProvider;
+import dmdd.app.ApplicationVersion;
 import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.export.ModelArchive;
 import dmdd.model.export.Measurement;
@@ -187,7 +187,7 @@ public final class MetricsViewModel {
             return;
         }
         running.set(true);
-        background.run(() -> ModelArchive.export(folder.resolve("model"), zip, VersionProvider.applicationVersion()),
+        background.run(() -> ModelArchive.export(folder.resolve("model"), zip, ApplicationVersion.get()),
                 manifest -> {
                     running.set(false);
                     status.set(Ui.text("export.modelDone", zip));

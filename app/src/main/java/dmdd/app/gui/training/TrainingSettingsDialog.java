@@ -17,6 +17,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
+import javafx.util.StringConverter;
 import javafx.scene.control.TitledPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
@@ -58,6 +59,19 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
                 Arrays.stream(BackboneKind.values()).map(BackboneKind::cliName).toList()));
         backbone.setValue(current.backbone());
         backbone.setId("backboneChoice");
+        // People see what the teacher honestly is; settings keep the command-line name.
+        backbone.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(String cliName) {
+                return cliName == null ? "" : BackboneKind.fromCliName(cliName).description();
+            }
+
+            @Override
+            public String fromString(String text) {
+                return Arrays.stream(BackboneKind.values()).filter(k -> k.description().equals(text)).findFirst()
+                        .map(BackboneKind::cliName).orElse(text);
+            }
+        });
         Spinner<Integer> steps = new Spinner<>(1, 100_000, current.totalSteps(), 10);
         steps.setEditable(true);
         steps.setId("stepsSpinner");
@@ -117,16 +131,12 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
                 return null;
             }
             Map<String, Object> changes = new LinkedHashMap<>(expertValues);
-            int total = steps.getValue();
-            // Keep the model's split between the two stages when the user changes the total.
-            double studentShare = current.totalSteps() == 0 ? 1.0 : (double) current.studentSteps() / current.totalSteps();
-            int student = current.isDmdd() ? Math.max(1, (int) Math.round(total * studentShare)) : total;
             changes.put("backbone", backbone.getValue());
             changes.put("imageSize", imageSize.getValue());
-            changes.put("studentSteps", student);
-            changes.put("segmenterSteps", current.isDmdd() ? Math.max(0, total - student) : current.segmenterSteps());
             try {
-                return new Choice(current.with(changes), deviceChoice.getValue() == null ? "auto" : deviceChoice.getValue());
+                // The settings' split between the two stages is kept when the user changes the total.
+                return new Choice(current.with(changes).withTotalSteps(steps.getValue()),
+                        deviceChoice.getValue() == null ? "auto" : deviceChoice.getValue());
             } catch (IllegalArgumentException e) {
                 new Alert(Alert.AlertType.ERROR, Ui.text("settings.invalid", e.getMessage())).showAndWait();
                 return null;

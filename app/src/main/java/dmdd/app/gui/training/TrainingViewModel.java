@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -148,12 +147,12 @@ public final class TrainingViewModel {
                         @Override
                         public void progress(TrainingEngine.Update update) {
                             updateProgress(update.completedSteps(), Math.max(1, update.totalSteps()));
-                            Platform.runLater(() -> show(update));
+                            background.onUiThread(() -> show(update));
                         }
 
                         @Override
                         public void message(String text) {
-                            Platform.runLater(() -> message.set(text));
+                            background.onUiThread(() -> message.set(text));
                         }
                     }, cancelRequested::get);
                 }

@@ -131,6 +131,14 @@ class InspectionViewModelTest {
         assertThat(count).isEqualTo(8);
         assertThat(edge[12]).as("centre is inside, not on the outline").isFalse();
         assertThat(Contours.boundary(map, 5, 5, 2)).doesNotContain(true);
+        // A pixel exactly at the threshold is outside, for the contour as for "Start from prediction".
+        assertThat(Contours.boundary(map, 5, 5, 1.0)).doesNotContain(true);
+        float[] edgeCase = map.clone();
+        edgeCase[12] = 0.3f;
+        boolean[] around = Contours.boundary(edgeCase, 5, 5, 0.3f);
+        assertThat(around[12]).as("at the threshold: not a defect pixel").isFalse();
+        assertThat(dmdd.datasets.image.Mask.threshold(5, 5, edgeCase, 0.3f).get(2, 2)).isFalse();
+        assertThat(around[7]).as("next to the hole: on the outline").isTrue();
     }
 
     @Test

@@ -1,4 +1,7 @@
-package dmdd.app.gui.annotation;
+package dmdd.app.gui.startup;
+
+import dmdd.app.gui.annotation.AnnotationView;
+import dmdd.app.gui.annotation.AnnotationViewModel;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;

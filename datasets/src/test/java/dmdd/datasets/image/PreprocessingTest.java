@@ -1,0 +1,85 @@
+package dmdd.datasets.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PreprocessingTest {
+
+    @Test
+    void areaResizeAveragesWhatEachOutputPixelCovers() {
+        // 3 -> 2 along x: output 0 covers [0, 1.5): (a + 0.5 b) / 1.5; output 1 covers [1.5, 3): (0.5 b + c) / 1.5.
+        float[] src = {3, 6, 9};
+        float[] dst = new float[2];
+        FloatPlanes.resize(src, 0, 3, 1, dst, 0, 2, 1);
+        assertThat(dst[0]).isCloseTo((3 + 0.5f * 6) / 1.5f, within(1e-6f));
+        assertThat(dst[1]).isCloseTo((0.5f * 6 + 9) / 1.5f, within(1e-6f));
+        // 4x4 -> 2x2 is the plain 2x2 box mean.
+        float[] block = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+        float[] half = new float[4];
+        FloatPlanes.resize(block, 0, 4, 4, half, 0, 2, 2);
+        assertThat(half).containsExactly(new float[] {3.5f, 5.5f, 11.5f, 13.5f}, within(1e-6f));
+    }
+
+    @Test
+    void enlargingIsBilinearWithCentresAligned() {
+        // 2 -> 4: sample positions -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1) of [a, b].
+        float[] dst = new float[4];
+        FloatPlanes.resize(new float[] {0, 8}, 0, 2, 1, dst, 0, 4, 1);
+        assertThat(dst).containsExactly(new float[] {0, 2, 6, 8}, within(1e-6f));
+    }
+
+    @Test
+    void aFineWeaveIsAveragedNotAliased() {
+        // 1-px stripes (0, 1, 0, 1 ...) reduced by 4: every output is their mean, 0.5; point sampling would
+        // give all 0 or all 1.
+        int w = 256;
+        float[] chw = new float[3 * w * w];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = (i % w) % 2;
+        }
+        RgbImage input = new Preprocessing(64).input(RgbImage.of(w, w, chw));
+        for (float v : input.chw()) {
+            assertThat(v).isCloseTo(0.5f, within(1e-5f));
+        }
+    }
+
+    @Test
+    void cameraImagesAreDecodedAboveTheBoundAndAOnePixelScratchReachesTheInput(@TempDir Path dir)
+            throws Exception {
+        int w = 2448;
+        int h = 2048;
+        float[] chw = new float[3 * w * h];
+        float base = 128 / 255f; // exact in an 8-bit PNG
+        java.util.Arrays.fill(chw, base);
+        int row = 1001; // one odd row: 1-in-2 subsampling would drop it
+        for (int c = 0; c < 3; c++) {
+            for (int x = 0; x < w; x++) {
+                chw[c * w * h + row * w + x] = 1f;
+            }
+        }
+        Path file = dir.resolve("camera.png");
+        ImageWriter.writePng(RgbImage.of(w, h, chw).toBufferedImage(), file);
+
+        Preprocessing p = new Preprocessing(256);
+        assertThat(p.decodeSide()).isEqualTo(2048);
+        PreparedImage prepared = p.read(file);
+        assertThat(prepared.picture().width()).isEqualTo(2048);
+        assertThat(prepared.input().width()).isEqualTo(256);
+        assertThat(prepared.input().height()).isEqualTo(256);
+        // The scratch is one of about 8 source rows an input row covers: that input row is brighter by about
+        // (1 - base) / 8 (at least half of it where the row straddles two input rows); dropped, it would add 0.
+        float brightest = 0;
+        for (int y = 0; y < 256; y++) {
+            brightest = Math.max(brightest, prepared.input().get(0, 100, y));
+        }
+        assertThat(brightest - base).isGreaterThan((1 - base) / 8 / 2);
+        // The same file always gives the same input; an in-memory copy of the pixels gives it too.
+        assertThat(p.read(file).input()).isEqualTo(prepared.input());
+        assertThat(p.prepare(RgbImage.of(w, h, chw)).input().get(0, 100, 125))
+                .isCloseTo(prepared.input().get(0, 100, 125), within(1e-5f));
+    }
+}

@@ -1,0 +1,50 @@
+package dmdd.model.dmdd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DmddSettingsTest {
+
+    @Test
+    void defaultsAreTheDocumentedValues() {
+        DmddSettings d = DmddSettings.defaults();
+        assertThat(d.method()).isEqualTo(Method.DMDD);
+        assertThat(d.backbone()).isEqualTo("mobilenetv2");
+        assertThat(d.imageSize()).isEqualTo(256);
+        assertThat(d.batchSize()).isEqualTo(8);
+        assertThat(d.studentSteps()).isEqualTo(600);
+        assertThat(d.segmenterSteps()).isEqualTo(400);
+        assertThat(d.asppRates()).containsExactly(6, 12, 18);
+        assertThat(d.seed()).isEqualTo(42L);
+        assertThat(d.textureFolder()).isNull();
+        assertThat(d.validationFraction()).isEqualTo(0.1);
+        assertThat(d.cacheTeacherFeatures()).isTrue();
+        assertThat(DmddSettings.fromJson(d.toJson())).isEqualTo(d);
+    }
+
+    @Test
+    void oneRuleSplitsATotalStepBudget() {
+        DmddSettings d = DmddSettings.defaults(); // 600 + 400: 60 % student
+        assertThat(List.of(d.withTotalSteps(1000).studentSteps(), d.withTotalSteps(1000).segmenterSteps()))
+                .containsExactly(600, 400);
+        assertThat(List.of(d.withTotalSteps(5).studentSteps(), d.withTotalSteps(5).segmenterSteps()))
+                .containsExactly(3, 2);
+        // Each stage keeps a step when the total allows it; a single step goes to the student.
+        assertThat(List.of(d.withTotalSteps(2).studentSteps(), d.withTotalSteps(2).segmenterSteps()))
+                .containsExactly(1, 1);
+        assertThat(List.of(d.withTotalSteps(1).studentSteps(), d.withTotalSteps(1).segmenterSteps()))
+                .containsExactly(1, 0);
+        DmddSettings skewed = d.with("studentSteps", 999).with("segmenterSteps", 1);
+        assertThat(skewed.withTotalSteps(10).segmenterSteps()).isEqualTo(1);
+        for (int total = 1; total < 50; total++) {
+            assertThat(d.withTotalSteps(total).totalSteps()).isEqualTo(total);
+        }
+        DmddSettings baseline = d.with("method", "baseline");
+        assertThat(baseline.withTotalSteps(77).studentSteps()).isEqualTo(77);
+        assertThat(baseline.withTotalSteps(77).totalSteps()).isEqualTo(77);
+        assertThatThrownBy(() -> d.withTotalSteps(0)).hasMessageContaining("at least 1");
+    }
+}
