@@ -2,6 +2,7 @@ package dmdd.app.gui.inspection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dmdd.app.gui.Ui;
+import dmdd.app.gui.background.BackgroundJob;
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.app.gui.project.Project;
 import dmdd.app.gui.project.ProjectImage;
@@ -16,13 +17,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -100,9 +102,7 @@ public final class InspectionViewModel {
     private final ObjectProperty<ScoreHistogram> histogram = new SimpleObjectProperty<>();
     private final IntegerProperty okCount = new SimpleIntegerProperty();
     private final IntegerProperty ngCount = new SimpleIntegerProperty();
-    private final BooleanProperty running = new SimpleBooleanProperty();
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
-    private final DoubleProperty progress = new SimpleDoubleProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
         @Override
@@ -110,7 +110,7 @@ public final class InspectionViewModel {
             return size() > DETAIL_CACHE;
         }
     };
-    private final AtomicBoolean cancelRequested = new AtomicBoolean();
+    private final BackgroundJob job;
     private BiConsumer<Double, Double> saveThresholds = (image, pixel) -> { };
     private long generation;
 
@@ -123,6 +123,7 @@ public final class InspectionViewModel {
     public InspectionViewModel(InspectionEngine engine, BackgroundWork background) {
         this.engine = engine;
         this.background = background;
+        this.job = new BackgroundJob(background, message);
         filter.addListener(obs -> refilter());
         imageThreshold.addListener(obs -> relabel());
         // Item changes reach the filtered list by themselves; re-filtering inside their notification
@@ -255,36 +256,29 @@ public final class InspectionViewModel {
      */
     public void inspectAll(boolean all) {
         Project current = project.get();
-        if (current == null || running.get() || !modelReady.get()) {
+        if (current == null || job.runningProperty().get() || !modelReady.get()) {
             return;
         }
         List<InspectedItem> todo = items.stream().filter(item -> all || !item.isInspected()).toList();
-        running.set(true);
-        cancelRequested.set(false);
-        progress.set(0);
-        message.set(Ui.text("inspection.running", todo.size()));
-        background.run(() -> {
+        job.start(Ui.text("inspection.running", todo.size()), context -> {
             int done = 0;
             for (InspectedItem item : todo) {
-                if (cancelRequested.get()) {
+                if (context.isCancelled()) {
                     break;
                 }
                 InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file());
                 RenderedInspection rendered = render(result, calibration.get());
-                double fraction = (double) ++done / todo.size();
                 background.onUiThread(() -> {
                     detailCache.put(item.image().file(), rendered);
                     setScore(item.image(), result.score());
-                    progress.set(fraction);
                 });
+                context.progress(++done, todo.size());
             }
             return done;
         }, done -> {
-            running.set(false);
             message.set(Ui.text("inspection.done", done));
             saveScores(current);
         }, error -> {
-            running.set(false);
             message.set(Ui.text("status.error", error.getMessage()));
             saveScores(current);
         });
@@ -292,7 +286,7 @@ public final class InspectionViewModel {
 
     /** Stops an Inspect-all run after the current image. */
     public void cancel() {
-        cancelRequested.set(true);
+        job.cancel();
     }
 
     private void setScore(ProjectImage image, double score) {
@@ -623,8 +617,8 @@ public final class InspectionViewModel {
     }
 
     /** @return whether Inspect all runs */
-    public BooleanProperty runningProperty() {
-        return running;
+    public ReadOnlyBooleanProperty runningProperty() {
+        return job.runningProperty();
     }
 
     /** @return whether a trained model is loaded */
@@ -633,8 +627,8 @@ public final class InspectionViewModel {
     }
 
     /** @return progress of Inspect all */
-    public DoubleProperty progressProperty() {
-        return progress;
+    public ReadOnlyDoubleProperty progressProperty() {
+        return job.progressProperty();
     }
 
     /** @return status text */

@@ -1,6 +1,7 @@
 package dmdd.app.gui.metrics;
 
 import dmdd.app.gui.Ui;
+import dmdd.app.gui.background.BackgroundJob;
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.app.ApplicationVersion;
 import dmdd.model.export.AnnotatedInspection;
@@ -13,13 +14,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -48,14 +48,12 @@ public final class MetricsViewModel {
     private static final String NOT_MEASURED = "\u2014";
 
     private final MetricsEngine engine;
-    private final BackgroundWork background;
     private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
     private final ObjectProperty<AnnotatedInspection.Result> result = new SimpleObjectProperty<>();
     private final DoubleProperty threshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
-    private final BooleanProperty running = new SimpleBooleanProperty();
-    private final DoubleProperty progress = new SimpleDoubleProperty();
     private final StringProperty status = new SimpleStringProperty("");
+    private final BackgroundJob job;
     private final StringProperty imageAuroc = new SimpleStringProperty(NOT_MEASURED);
     private final StringProperty pixelAuroc = new SimpleStringProperty(NOT_MEASURED);
     private final StringProperty aupro = new SimpleStringProperty(NOT_MEASURED);
@@ -70,7 +68,6 @@ public final class MetricsViewModel {
     private final ObservableList<ChartPoint> pro = FXCollections.observableArrayList();
     private final ObservableList<AnnotatedInspection.Outcome> missedDefects = FXCollections.observableArrayList();
     private final ObservableList<AnnotatedInspection.Outcome> falseAlarms = FXCollections.observableArrayList();
-    private AtomicBoolean cancelFlag = new AtomicBoolean();
     private Runnable beforeMeasuring = () -> { };
     private Consumer<Path> openImage = file -> { };
     private Runnable onModelImported = () -> { };
@@ -81,7 +78,7 @@ public final class MetricsViewModel {
      */
     public MetricsViewModel(MetricsEngine engine, BackgroundWork background) {
         this.engine = engine;
-        this.background = background;
+        this.job = new BackgroundJob(background, status);
         threshold.addListener((obs, old, t) -> recount());
     }
 
@@ -102,22 +99,13 @@ public final class MetricsViewModel {
     /** Starts measuring the current project in the background. */
     public void measure() {
         Path folder = projectFolder.get();
-        if (folder == null || running.get()) {
+        if (folder == null || job.runningProperty().get()) {
             return;
         }
         beforeMeasuring.run();
-        AtomicBoolean cancel = new AtomicBoolean();
-        cancelFlag = cancel;
-        running.set(true);
-        progress.set(0);
-        status.set(Ui.text("metrics.running", 0, "?"));
         long started = System.nanoTime();
-        background.run(() -> engine.measure(folder, (done, total) -> background.onUiThread(() -> {
-            progress.set(total == 0 ? 1 : (double) done / total);
-            status.set(Ui.text("metrics.running", done, total));
-        }), cancel::get), r -> {
-            running.set(false);
-            progress.set(1);
+        job.start(Ui.text("metrics.running", 0, "?"), context -> engine.measure(folder, progressTo(context),
+                context::isCancelled), r -> {
             if (!folder.equals(projectFolder.get())) {
                 return;
             }
@@ -127,11 +115,15 @@ public final class MetricsViewModel {
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
             status.set(r.note() == null ? done : done + " " + (r.measurement() == null
                     ? Ui.text("metrics.none", r.note()) : r.note()));
-        }, error -> {
-            running.set(false);
-            status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
-                    : Ui.text("metrics.failed", error.getMessage()));
-        });
+        }, error -> status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
+                : Ui.text("metrics.failed", error.getMessage())));
+    }
+
+    private static AnnotatedInspection.Progress progressTo(BackgroundJob.Context context) {
+        return (done, total) -> {
+            context.progress(done, total);
+            context.message(Ui.text("metrics.running", done, total));
+        };
     }
 
     /**
@@ -150,30 +142,20 @@ public final class MetricsViewModel {
      */
     public void exportResults(Path outDir) {
         Path folder = projectFolder.get();
-        if (folder == null || running.get()) {
+        if (folder == null || job.runningProperty().get()) {
             return;
         }
         beforeMeasuring.run();
-        AtomicBoolean cancel = new AtomicBoolean();
-        cancelFlag = cancel;
-        running.set(true);
-        progress.set(0);
         double verdictThreshold = threshold.get();
         double contourThreshold = pixelThreshold.get();
-        background.run(() -> engine.exportResults(folder, outDir, verdictThreshold, contourThreshold, (done, total) -> background.onUiThread(() -> {
-            progress.set(total == 0 ? 1 : (double) done / total);
-            status.set(Ui.text("metrics.running", done, total));
-        }), cancel::get), r -> {
-            running.set(false);
+        job.start(null, context -> engine.exportResults(folder, outDir, verdictThreshold, contourThreshold,
+                progressTo(context), context::isCancelled), r -> {
             if (folder.equals(projectFolder.get())) {
                 show(r);
             }
             status.set(Ui.text("export.resultsDone", r.outcomes().size(), outDir));
-        }, error -> {
-            running.set(false);
-            status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
-                    : Ui.text("export.failed", error.getMessage()));
-        });
+        }, error -> status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
+                : Ui.text("export.failed", error.getMessage())));
     }
 
     /**
@@ -183,18 +165,12 @@ public final class MetricsViewModel {
      */
     public void exportModel(Path zip) {
         Path folder = projectFolder.get();
-        if (folder == null || running.get()) {
+        if (folder == null) {
             return;
         }
-        running.set(true);
-        background.run(() -> ModelArchive.export(folder.resolve("model"), zip, ApplicationVersion.get()),
-                manifest -> {
-                    running.set(false);
-                    status.set(Ui.text("export.modelDone", zip));
-                }, error -> {
-                    running.set(false);
-                    status.set(Ui.text("export.failed", error.getMessage()));
-                });
+        job.start(null, context -> ModelArchive.export(folder.resolve("model"), zip, ApplicationVersion.get()),
+                manifest -> status.set(Ui.text("export.modelDone", zip)),
+                error -> status.set(Ui.text("export.failed", error.getMessage())));
     }
 
     /**
@@ -205,27 +181,22 @@ public final class MetricsViewModel {
      */
     public void importModel(Path zip) {
         Path folder = projectFolder.get();
-        if (folder == null || running.get()) {
+        if (folder == null) {
             return;
         }
-        running.set(true);
-        background.run(() -> ModelArchive.importInto(zip, folder.resolve("model")), model -> {
-            running.set(false);
+        job.start(null, context -> ModelArchive.importInto(zip, folder.resolve("model")), model -> {
             // The numbers on screen belong to the old model.
             show(new AnnotatedInspection.Result(List.of(), List.of(), null, null));
             result.set(null);
             status.set(Ui.text("import.modelDone", zip.getFileName(), model.teacher().cliName(),
                     model.training().steps()));
             onModelImported.run();
-        }, error -> {
-            running.set(false);
-            status.set(Ui.text("import.modelFailed", error.getMessage()));
-        });
+        }, error -> status.set(Ui.text("import.modelFailed", error.getMessage())));
     }
 
     /** Asks a running measurement to stop. */
     public void cancel() {
-        cancelFlag.set(true);
+        job.cancel();
     }
 
     /**
@@ -320,13 +291,13 @@ public final class MetricsViewModel {
     }
 
     /** @return whether a measurement runs */
-    public BooleanProperty runningProperty() {
-        return running;
+    public ReadOnlyBooleanProperty runningProperty() {
+        return job.runningProperty();
     }
 
-    /** @return progress in [0, 1] */
-    public DoubleProperty progressProperty() {
-        return progress;
+    /** @return progress of the running job in [0, 1] */
+    public ReadOnlyDoubleProperty progressProperty() {
+        return job.progressProperty();
     }
 
     /** @return the status line */
