@@ -1,6 +1,8 @@
 package dmdd.app.gui;
 
 import dmdd.app.gui.background.BackgroundWork;
+import dmdd.app.gui.startup.ReviewScreens;
+import dmdd.app.gui.state.StateManager;
 import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.inspection.DmddInspectionEngine;
 import dmdd.app.gui.inspection.InspectedItem;
@@ -9,9 +11,9 @@ import dmdd.app.gui.inspection.InspectionView;
 import dmdd.app.gui.inspection.InspectionViewModel;
 import dmdd.app.gui.main.MainWindowView;
 import dmdd.app.gui.main.MainWindowViewModel;
-import dmdd.app.gui.project.Project;
-import dmdd.app.gui.project.ProjectImage;
-import dmdd.app.gui.project.Workspace;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectImage;
+import dmdd.model.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
 import dmdd.app.gui.training.TrainingEngine;
 import dmdd.app.gui.training.TrainingView;
@@ -71,7 +73,11 @@ public class WorkstationApplication extends Application {
         InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);
         InspectionView inspectionView = new InspectionView(inspectionModel, thumbnails);
         mainView.setInspectionScreen(inspectionView.root(), () -> inspectionModel.inspectAll(false));
-        dmdd.app.gui.startup.ReviewScreens.install(mainModel, mainView, background, inspector, inspectionModel);
+        StateManager state = new StateManager();
+        state.projectProperty().bind(mainModel.projectProperty());
+        state.imageThresholdProperty().bind(inspectionModel.imageThresholdProperty());
+        state.pixelThresholdProperty().bind(inspectionModel.pixelThresholdProperty());
+        ReviewScreens.install(state, mainModel, mainView, background, inspector, inspectionModel);
         inspectionModel.setSaveThresholds((image, pixel) ->
                 mainModel.updateSettings(project -> project.withThresholds(image, pixel)));
         mainModel.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> {

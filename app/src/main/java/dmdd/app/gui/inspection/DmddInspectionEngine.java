@@ -1,8 +1,8 @@
 package dmdd.app.gui.inspection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dmdd.app.gui.project.Project;
-import dmdd.app.gui.project.ProjectImage;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectImage;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.engine.Devices;
 import dmdd.model.infer.AnomalyMaps;

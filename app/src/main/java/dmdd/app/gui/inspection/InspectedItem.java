@@ -1,6 +1,6 @@
 package dmdd.app.gui.inspection;
 
-import dmdd.app.gui.project.ProjectImage;
+import dmdd.model.project.ProjectImage;
 
 /**
  * An image to inspect and its score (NaN until the model has seen it).

@@ -1,6 +1,6 @@
 package dmdd.app.gui.inspection;
 
-import dmdd.app.gui.project.Project;
+import dmdd.model.project.Project;
 import dmdd.datasets.image.RgbImage;
 import java.nio.file.Path;
 

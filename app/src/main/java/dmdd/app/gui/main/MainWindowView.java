@@ -4,7 +4,7 @@ import dmdd.app.gui.Ui;
 import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.images.ThumbnailCell;
 import dmdd.datasets.layout.ImportReport;
-import dmdd.app.gui.project.ProjectImage;
+import dmdd.model.project.ProjectImage;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;

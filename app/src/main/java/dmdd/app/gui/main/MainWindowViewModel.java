@@ -3,12 +3,12 @@ package dmdd.app.gui.main;
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.datasets.layout.ImportReport;
-import dmdd.app.gui.project.Project;
-import dmdd.app.gui.project.ProjectImage;
-import dmdd.app.gui.project.ProjectImporter;
-import dmdd.app.gui.project.ProjectStore;
-import dmdd.app.gui.project.SampleProject;
-import dmdd.app.gui.project.Workspace;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ProjectImporter;
+import dmdd.model.project.ProjectStore;
+import dmdd.model.project.SampleProject;
+import dmdd.model.project.Workspace;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -146,7 +146,7 @@ public final class MainWindowViewModel {
      *
      * @param change how the settings change
      */
-    public void updateSettings(java.util.function.UnaryOperator<dmdd.app.gui.project.ProjectSettings> change) {
+    public void updateSettings(java.util.function.UnaryOperator<dmdd.model.project.ProjectSettings> change) {
         Project current = project.get();
         if (current == null) {
             return;

@@ -1,7 +1,7 @@
 package dmdd.app.gui.metrics;
 
 import dmdd.datasets.annotation.AnnotationStore;
-import dmdd.app.gui.project.ProjectStore;
+import dmdd.model.project.ProjectStore;
 import dmdd.model.engine.Devices;
 import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.export.ResultsExporter;

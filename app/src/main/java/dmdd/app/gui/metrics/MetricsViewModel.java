@@ -230,6 +230,10 @@ public final class MetricsViewModel {
     private void recount() {
         AnnotatedInspection.Result r = result.get();
         double t = threshold.get();
+        if (Double.isNaN(t) && r != null && r.measurement() != null) {
+            // No threshold on screen yet (the inspection screen has not calibrated): the model's.
+            t = r.measurement().imageThreshold();
+        }
         f1Title.set(Ui.text("metrics.f1", Double.isNaN(t) ? "-" : String.format(Locale.ROOT, "%.4g", t)));
         if (r == null || r.measurement() == null || Double.isNaN(t)) {
             f1.set(format(null));

@@ -2,6 +2,7 @@ package dmdd.app.gui.startup;
 
 import dmdd.app.gui.annotation.AnnotationView;
 import dmdd.app.gui.annotation.AnnotationViewModel;
+import dmdd.app.gui.state.StateManager;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
@@ -13,8 +14,8 @@ import dmdd.app.gui.metrics.DmddMetricsEngine;
 import dmdd.app.gui.metrics.MetricsEngine;
 import dmdd.app.gui.metrics.MetricsView;
 import dmdd.app.gui.metrics.MetricsViewModel;
-import dmdd.app.gui.project.Project;
-import dmdd.app.gui.project.ProjectImage;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -98,11 +99,12 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
     }
 
     /**
-     * Adds the screens to the workstation and connects them to the inspection screen: "start from
-     * prediction" asks the inspection engine (the model already open for the inspection screen) and uses
-     * the pixel threshold set there; the metrics use the image threshold set there; an imported model
+     * Adds the screens to the workstation and connects them through the shared state: "start from
+     * prediction" asks the inspection engine (the model already open for the inspection screen) at the
+     * pixel threshold on screen; Measure counts and exports at the thresholds on screen; an imported model
      * reloads the inspection screen.
      *
+     * @param state       the state every screen shares (project, thresholds on screen)
      * @param main        the main window's state
      * @param view        the main window
      * @param background  runs file and model work off the FX thread
@@ -110,44 +112,25 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
      * @param inspection  the inspection screen's state
      * @return the screens
      */
-    public static ReviewScreens install(MainWindowViewModel main, MainWindowView view, BackgroundWork background,
-                                        InspectionEngine engine, InspectionViewModel inspection) {
-        InspectionPredictions predictions = new InspectionPredictions(engine);
-        predictions.project = main.projectProperty().get();
-        main.projectProperty().addListener((obs, old, project) -> predictions.project = project);
-        inspection.pixelThresholdProperty().addListener((obs, old, t) -> predictions.pixelThreshold = t.doubleValue());
-        predictions.pixelThreshold = inspection.pixelThresholdProperty().get();
-        ReviewScreens screens = install(main, view, background, predictions, new DmddMetricsEngine());
+    public static ReviewScreens install(StateManager state, MainWindowViewModel main, MainWindowView view,
+                                        BackgroundWork background, InspectionEngine engine,
+                                        InspectionViewModel inspection) {
+        ReviewScreens screens = install(main, view, background, new InspectionPredictions(engine, state),
+                new DmddMetricsEngine());
         MetricsViewModel metrics = screens.metrics();
-        metrics.pixelThresholdProperty().bind(inspection.pixelThresholdProperty());
-        inspection.imageThresholdProperty().addListener((obs, old, t) -> {
-            if (Double.isFinite(t.doubleValue())) {
-                metrics.thresholdProperty().set(t.doubleValue());
-            }
-        });
-        metrics.resultProperty().addListener((obs, old, result) -> {
-            double t = inspection.imageThresholdProperty().get();
-            if (result != null && Double.isFinite(t)) {
-                metrics.thresholdProperty().set(t);
-            }
-        });
+        metrics.pixelThresholdProperty().bind(state.pixelThresholdProperty());
+        metrics.thresholdProperty().bind(state.imageThresholdProperty());
         metrics.setOnModelImported(inspection::modelChanged);
         return screens;
     }
 
-    /** "Start from prediction" through the inspection screen's engine, at the inspection screen's pixel threshold. */
-    private static final class InspectionPredictions implements AnnotationViewModel.PredictionSource {
-        private final InspectionEngine engine;
-        private volatile Project project;
-        private volatile double pixelThreshold = Double.NaN;
-
-        InspectionPredictions(InspectionEngine engine) {
-            this.engine = engine;
-        }
-
+    /** "Start from prediction" through the inspection screen's engine, at the pixel threshold on screen. */
+    private record InspectionPredictions(InspectionEngine engine, StateManager state)
+            implements AnnotationViewModel.PredictionSource {
         @Override
         public AnnotationViewModel.Prediction predict(Path projectFolder, Path image) throws Exception {
-            Project p = project;
+            StateManager.Snapshot now = state.snapshot();
+            Project p = now.project();
             if (p == null || !p.folder().equals(projectFolder)) {
                 throw new IllegalStateException("the project changed");
             }
@@ -155,7 +138,7 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
                 throw new IllegalStateException(Ui.text("metrics.noModel"));
             }
             InspectionEngine.ImageInspection r = engine.inspect(p, image);
-            double t = pixelThreshold;
+            double t = now.pixelThreshold();
             if (!Double.isFinite(t)) {
                 t = engine.calibration(p).pixelThreshold();
             }

@@ -1,8 +1,8 @@
 package dmdd.app.gui.training;
 
 import ai.djl.ndarray.NDManager;
-import dmdd.app.gui.project.Project;
-import dmdd.app.gui.project.ProjectImage;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectImage;
 import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;

@@ -1,6 +1,6 @@
 package dmdd.app.gui.training;
 
-import dmdd.app.gui.project.Project;
+import dmdd.model.project.Project;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 

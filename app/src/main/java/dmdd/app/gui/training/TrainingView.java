@@ -1,7 +1,7 @@
 package dmdd.app.gui.training;
 
 import dmdd.app.gui.Ui;
-import dmdd.app.gui.project.Project;
+import dmdd.model.project.Project;
 import dmdd.model.dmdd.DmddSettings;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dmdd.app.gui.training;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
-import dmdd.app.gui.project.Project;
+import dmdd.model.project.Project;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -6,7 +6,7 @@ import dmdd.app.gui.WorkstationApplication;
 import dmdd.app.gui.WorkstationApplication.Workstation;
 import dmdd.app.gui.inspection.InspectionViewModel;
 import dmdd.app.gui.inspection.ScriptedInspectionEngine;
-import dmdd.app.gui.project.Workspace;
+import dmdd.model.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
 import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.image.MaskIo;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dmdd.app.gui.WorkstationApplication;
 import dmdd.app.gui.WorkstationApplication.Workstation;
-import dmdd.app.gui.project.Workspace;
+import dmdd.model.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
 import java.nio.file.Files;
 import java.util.List;

@@ -3,10 +3,10 @@ package dmdd.app.gui.inspection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dmdd.app.gui.background.BackgroundWork;
-import dmdd.app.gui.project.Project;
-import dmdd.app.gui.project.ProjectImage;
-import dmdd.app.gui.project.ProjectImporter;
-import dmdd.app.gui.project.ProjectStore;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ProjectImporter;
+import dmdd.model.project.ProjectStore;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.sample.SampleDataset;
 import java.nio.file.Files;

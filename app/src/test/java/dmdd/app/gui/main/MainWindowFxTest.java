@@ -3,8 +3,8 @@ package dmdd.app.gui.main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dmdd.app.gui.WorkstationApplication;
-import dmdd.app.gui.project.SampleProject;
-import dmdd.app.gui.project.Workspace;
+import dmdd.model.project.SampleProject;
+import dmdd.model.project.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

@@ -3,10 +3,10 @@ package dmdd.app.gui.main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dmdd.app.gui.background.BackgroundWork;
-import dmdd.app.gui.project.ProjectImage;
-import dmdd.app.gui.project.ProjectStore;
-import dmdd.app.gui.project.SampleProject;
-import dmdd.app.gui.project.Workspace;
+import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ProjectStore;
+import dmdd.model.project.SampleProject;
+import dmdd.model.project.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dmdd.app.gui.FxToolkit;
 import dmdd.app.gui.background.BackgroundWork;
-import dmdd.app.gui.project.Project;
-import dmdd.app.gui.project.ProjectStore;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

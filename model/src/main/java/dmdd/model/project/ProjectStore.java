@@ -1,4 +1,4 @@
-package dmdd.app.gui.project;
+package dmdd.model.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

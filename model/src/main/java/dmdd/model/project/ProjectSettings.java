@@ -1,4 +1,4 @@
-package dmdd.app.gui.project;
+package dmdd.model.project;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dmdd.model.dmdd.DmddSettings;

@@ -1,4 +1,4 @@
-package dmdd.app.gui.project;
+package dmdd.model.project;
 
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageReader;
