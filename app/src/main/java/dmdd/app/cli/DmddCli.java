@@ -1,5 +1,6 @@
 package dmdd.app.cli;
 
+import dmdd.model.infer.ModelFolderException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Locale;
@@ -98,7 +99,8 @@ public final class DmddCli implements Runnable {
                 ex.printStackTrace(where.getErr());
             }
             where.getErr().flush();
-            return ex instanceof CliException ? EXIT_USAGE : EXIT_FAILURE;
+            // A bad option or a folder that is not a model is the caller's to fix (2, as README says).
+            return ex instanceof CliException || ex instanceof ModelFolderException ? EXIT_USAGE : EXIT_FAILURE;
         });
         return cl;
     }

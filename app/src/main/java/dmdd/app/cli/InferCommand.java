@@ -53,8 +53,8 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path modelDir = model.folder();
         List<Path> files = CliInputs.images(images, "--images");
+        Path modelDir = model.folder();
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
         List<ResultsCsv.Row> rows = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dmdd.app.cli;
 
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.ModelFolderException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -9,10 +11,13 @@ final class ModelOption {
     Path model;
 
     /**
-     * @return the model folder, checked to exist
-     * @throws CliException when it does not
+     * @return the model folder, checked to exist and to hold a model (before anything else is started)
+     * @throws CliException when it does not exist
+     * @throws ModelFolderException when it is not a model, naming the missing file
      */
-    Path folder() throws CliException {
-        return CliInputs.existingFolder(model, "--model");
+    Path folder() throws ModelFolderException {
+        Path dir = CliInputs.existingFolder(model, "--model");
+        ModelFolder.read(dir);
+        return dir;
     }
 }

@@ -116,4 +116,13 @@ class CliArgumentsTest {
         assertThat(tmp.resolve("bench/brick/ground_truth/pit/000_mask.png")).exists();
         assertThat(r.out()).contains("scratch, pit, stain, crack");
     }
+
+    @Test
+    void aFolderThatIsNotAModelIsAUsageError() throws IOException {
+        Path notAModel = Files.createDirectories(tmp.resolve("Documents"));
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        ImageWriter.writePng(RgbImage.of(8, 8, new float[3 * 64]), images.resolve("a.png"));
+        assertOneLineError(CliRun.of("infer", "--model", notAModel.toString(), "--images", images.toString(),
+                "--out", tmp.resolve("out").toString()), notAModel.toString());
+    }
 }

@@ -171,4 +171,26 @@ class CliEndToEndTest {
         assertThat(j.get("maps").get("fused").get("pixel_auroc").asDouble())
                 .isEqualTo(j.get("maps").get("normality").get("pixel_auroc").asDouble());
     }
+
+    @Test
+    @Order(6)
+    void aMaskOfAnotherSizeIsNamedAndLeftOutNeverStretched() throws IOException {
+        Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category), tmp.resolve("wrong-mask").resolve(category));
+        Path mask;
+        try (var masks = Files.walk(copy.resolve("ground_truth"))) {
+            mask = masks.filter(p -> p.toString().endsWith("_mask.png")).sorted().findFirst().orElseThrow();
+        }
+        boolean[] square = new boolean[10 * 7];
+        java.util.Arrays.fill(square, true);
+        dmdd.datasets.image.MaskIo.write(dmdd.datasets.image.Mask.of(10, 7, square), mask);
+        Path json = tmp.resolve("wrong-mask.json");
+        CliRun r = CliRun.of("eval", "--data", copy.getParent().toString(), "--category", category, "--model",
+                model.toString(), "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(DmddCli.EXIT_FAILURE);
+        assertThat(r.err()).contains(mask.getParent().getFileName().toString()).contains("its mask is 10 x 7 px")
+                .doesNotContain("\tat ");
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("test_images").asInt()).isEqualTo(7);
+        assertThat(j.get("images")).hasSize(8);
+    }
 }

@@ -78,14 +78,39 @@ public final class ImageReader implements ImageLoader {
      */
     @Override
     public RgbImage read(Path file) throws UnreadableImageException {
+        return readSized(file).image();
+    }
+
+    /**
+     * An image as read, with the size of the file's full-resolution picture.
+     *
+     * @param image          the image, upright, its longer side at most {@link #maxSide()}
+     * @param originalWidth  the upright full-resolution width in the file
+     * @param originalHeight the upright full-resolution height in the file
+     */
+    public record Sized(RgbImage image, int originalWidth, int originalHeight) {
+    }
+
+    /**
+     * Reads an image file and says how large it is at full resolution (to check that a mask belongs to it).
+     *
+     * @param file the file
+     * @return the image and the file's upright full size
+     * @throws UnreadableImageException when the file is not a readable image
+     */
+    public Sized readSized(Path file) throws UnreadableImageException {
         Decoded decoded = decode(file, maxSide);
         RgbImage image = RgbImage.fromBufferedImage(decoded.image());
+        int orientation = 1;
         if (decoded.isJpeg()) {
-            image = orient(image, exifOrientation(file));
+            orientation = exifOrientation(file);
         } else if (decoded.isTiff()) {
-            image = orient(image, tiffOrientation(file));
+            orientation = tiffOrientation(file);
         }
-        return fit(image, maxSide);
+        image = orient(image, orientation);
+        boolean swap = orientation >= 5 && orientation <= 8;
+        return new Sized(fit(image, maxSide), swap ? decoded.height() : decoded.width(),
+                swap ? decoded.width() : decoded.height());
     }
 
     /**
@@ -109,7 +134,7 @@ public final class ImageReader implements ImageLoader {
     }
 
     /** A decoded image and the name of the format it came from. */
-    record Decoded(BufferedImage image, String format) {
+    record Decoded(BufferedImage image, String format, int width, int height) {
         boolean isJpeg() {
             return format.equalsIgnoreCase("jpeg") || format.equalsIgnoreCase("jpg");
         }
@@ -168,7 +193,7 @@ public final class ImageReader implements ImageLoader {
                     }
                     LOG.debug("{}: decoder warning: {}", file, warning);
                 }
-                return new Decoded(image, format);
+                return new Decoded(image, format, width, height);
             } catch (UnreadableImageException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {

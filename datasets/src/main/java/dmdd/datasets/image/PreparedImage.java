@@ -9,6 +9,8 @@ import java.nio.file.Path;
  * @param picture the decoded picture (upright, longest side at most the decode bound): what is shown
  *                and what maps are laid over
  * @param input   the square network input
+ * @param originalWidth  the upright width of the file's full-resolution picture (a mask must match it)
+ * @param originalHeight the upright height of the file's full-resolution picture
  */
-public record PreparedImage(Path file, RgbImage picture, RgbImage input) {
+public record PreparedImage(Path file, RgbImage picture, RgbImage input, int originalWidth, int originalHeight) {
 }

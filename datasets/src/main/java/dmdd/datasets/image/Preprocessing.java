@@ -66,8 +66,9 @@ public final class Preprocessing {
      * @throws UnreadableImageException naming the file when it cannot be read
      */
     public PreparedImage read(Path file) throws UnreadableImageException {
-        RgbImage picture = reader.read(file);
-        return new PreparedImage(file, picture, input(picture));
+        ImageReader.Sized read = reader.readSized(file);
+        RgbImage picture = read.image();
+        return new PreparedImage(file, picture, input(picture), read.originalWidth(), read.originalHeight());
     }
 
     /**
@@ -86,7 +87,7 @@ public final class Preprocessing {
      */
     public PreparedImage prepare(RgbImage image) {
         RgbImage picture = ImageReader.fit(image, decodeSide());
-        return new PreparedImage(null, picture, input(picture));
+        return new PreparedImage(null, picture, input(picture), image.width(), image.height());
     }
 
     /**

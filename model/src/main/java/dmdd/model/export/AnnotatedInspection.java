@@ -287,7 +287,16 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                     public void inspected(Inspection inspection) throws IOException {
                         Item item = byFile.get(inspection.file());
                         ImageAnnotation a = item.annotation();
-                        boolean evaluated = a.label() == Label.OK || a.hasMask();
+                        boolean maskFits = !a.hasMask() || (a.mask().width() == inspection.originalWidth()
+                                && a.mask().height() == inspection.originalHeight());
+                        if (!maskFits) {
+                            // Never stretch a mask onto an image it was not drawn for: the image keeps its
+                            // result but stays out of the metrics, and the run says which mask is wrong.
+                            skipped.add(new ImportReport.Skipped(item.file(), "its mask is " + a.mask().width()
+                                    + " x " + a.mask().height() + " px but the image is " + inspection.originalWidth()
+                                    + " x " + inspection.originalHeight() + " px; left out of the metrics"));
+                        }
+                        boolean evaluated = maskFits && (a.label() == Label.OK || a.hasMask());
                         defectWithoutMask[0] |= a.label() == Label.DEFECT && !a.hasMask();
                         if (evaluated) {
                             boolean defective = a.label() == Label.DEFECT;

@@ -14,8 +14,11 @@ import java.nio.file.Path;
  * @param network the maps at network resolution (for metrics at another resolution)
  * @param maps    the maps at the picture's size
  * @param verdict the verdict at the model's image threshold
+ * @param originalWidth  the width of the file's full-resolution picture (masks are drawn at this size)
+ * @param originalHeight the height of the file's full-resolution picture
  */
-public record Inspection(Path file, RgbImage picture, NetworkMaps network, AnomalyMaps maps, Verdict verdict) {
+public record Inspection(Path file, RgbImage picture, NetworkMaps network, AnomalyMaps maps, Verdict verdict,
+                         int originalWidth, int originalHeight) {
     /** @return the image score */
     public double score() {
         return network.score();

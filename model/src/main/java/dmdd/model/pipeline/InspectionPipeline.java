@@ -204,7 +204,7 @@ public final class InspectionPipeline implements AutoCloseable {
         Verdict verdict = Verdict.of(m.score(), thresholds().image());
         var picture = ImageReader.fit(p.picture(), outputSide);
         AnomalyMaps at = m.at(picture.width(), picture.height());
-        return new Inspection(p.file(), picture, m, at, verdict);
+        return new Inspection(p.file(), picture, m, at, verdict, p.originalWidth(), p.originalHeight());
     }
 
     private static boolean allFinite(NetworkMaps m) {
