@@ -49,6 +49,23 @@ final class CliInputs {
     }
 
     /**
+     * Refuses an output folder inside (or equal to) the folder of images read: the next run would inspect its
+     * own heatmaps.
+     *
+     * @param out       the output folder option's value
+     * @param images    the images folder option's value
+     * @param outOption the output option's name, for the message
+     */
+    static void outsideOf(Path out, Path images, String outOption) {
+        Path o = out.toAbsolutePath().normalize();
+        Path i = images.toAbsolutePath().normalize();
+        if (o.startsWith(i)) {
+            throw new CliException(outOption + " " + out + ": is inside --images " + images
+                    + " (the next run would inspect its own heatmaps); choose a folder outside it");
+        }
+    }
+
+    /**
      * @param file   a file the command will write
      * @param option the option that named it, for the message
      * @return the file, absolute; its folder exists

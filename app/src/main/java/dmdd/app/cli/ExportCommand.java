@@ -114,6 +114,9 @@ final class ExportCommand implements Callable<Integer> {
         if (source == null) {
             throw new CliException("--out needs images: give --project DIR, --data ROOT --category NAME, or --images DIR");
         }
+        if (source.images != null) {
+            CliInputs.outsideOf(out, source.images, "--out");
+        }
         Path outDir = CliInputs.outputFolder(out, "--out");
         String title;
         List<AnnotatedInspection.Item> items = new ArrayList<>();

@@ -54,6 +54,7 @@ final class InferCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Path> files = CliInputs.images(images, "--images");
+        CliInputs.outsideOf(out, images, "--out");
         Path modelDir = model.folder();
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();

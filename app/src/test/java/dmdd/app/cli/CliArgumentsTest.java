@@ -125,4 +125,17 @@ class CliArgumentsTest {
         assertOneLineError(CliRun.of("infer", "--model", notAModel.toString(), "--images", images.toString(),
                 "--out", tmp.resolve("out").toString()), notAModel.toString());
     }
+
+    @Test
+    void anOutputFolderInsideTheImagesIsRefused() throws IOException {
+        Path images = Files.createDirectories(tmp.resolve("shots"));
+        ImageWriter.writePng(RgbImage.of(8, 8, new float[3 * 64]), images.resolve("a.png"));
+        for (String out : new String[] {images.toString(), images.resolve("results").toString()}) {
+            assertOneLineError(CliRun.of("infer", "--model", tmp.toString(), "--images", images.toString(),
+                    "--out", out), "is inside --images");
+        }
+        try (var left = Files.list(images)) {
+            assertThat(left).hasSize(1);
+        }
+    }
 }

@@ -149,6 +149,7 @@ public final class ModelArchive {
      */
     public static ModelFolder importInto(Path zip, Path modelDir) throws IOException {
         Path target = modelDir.toAbsolutePath().normalize();
+        refuseNonModelTarget(zip, target);
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path staging = parent.resolve(".import-" + UUID.randomUUID());
@@ -288,6 +289,29 @@ public final class ModelArchive {
             out.write(buf, 0, n);
         }
         return total;
+    }
+
+    /**
+     * An import replaces a model folder or fills an empty or new one, never anything else: a typo that names
+     * {@code ~/Documents} must not delete it.
+     */
+    private static void refuseNonModelTarget(Path zip, Path target) throws IOException {
+        if (!Files.exists(target)) {
+            return;
+        }
+        if (!Files.isDirectory(target)) {
+            throw new ModelArchiveException(zip, target + " is a file, not a model folder; nothing was changed");
+        }
+        if (Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(target)) {
+            if (entries.findAny().isPresent()) {
+                throw new ModelArchiveException(zip, target + " is not a model folder (it has no "
+                        + ModelFolder.DESCRIPTION + ") and is not empty; import into a new or empty folder or an "
+                        + "existing model folder. Nothing was changed");
+            }
+        }
     }
 
     private static void replaceFolder(Path staging, Path target) throws IOException {

@@ -99,6 +99,25 @@ class ModelArchiveTest {
     }
 
     @Test
+    void anImportNeverReplacesAFolderThatIsNotAModel(@TempDir Path tmp) throws IOException {
+        Path documents = Files.createDirectories(tmp.resolve("Documents"));
+        Files.writeString(documents.resolve("thesis.txt"), "four years of work");
+        assertThatThrownBy(() -> ModelArchive.importInto(zip, documents))
+                .isInstanceOf(ModelArchiveException.class)
+                .hasMessageContaining("is not a model folder").hasMessageContaining("Nothing was changed");
+        assertThat(Files.readString(documents.resolve("thesis.txt"))).isEqualTo("four years of work");
+        try (var left = Files.list(documents)) {
+            assertThat(left).hasSize(1);
+        }
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "x");
+        assertThatThrownBy(() -> ModelArchive.importInto(zip, file)).hasMessageContaining("is a file");
+        assertThat(Files.readString(file)).isEqualTo("x");
+        // An empty folder is fine.
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThat(ModelArchive.importInto(zip, empty).folder()).isEqualTo(empty.toAbsolutePath().normalize());
+    }
+
+    @Test
     void damagedForeignAndUnsafeArchivesAreRefusedWithTheReason(@TempDir Path tmp) throws IOException {
         byte[] good = Files.readAllBytes(zip);
 
