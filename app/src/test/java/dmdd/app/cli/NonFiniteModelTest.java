@@ -2,9 +2,11 @@ package dmdd.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayOutputStream;
 import dmdd.app.testing.TinyModel;
-import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.ModelFolder;
 import java.nio.file.Files;
@@ -23,9 +25,19 @@ class NonFiniteModelTest {
         Path broken = tmp.resolve("nan-model");
         DjlRuntime.engine();
         try (NDManager manager = NDManager.newBaseManager()) {
-            DmddNetworks nets = good.loadNetworks(manager);
-            nets.student().getParameters().valueAt(0).getArray().muli(Float.NaN);
-            ModelFolder.save(broken, nets, good.thresholds(), good.training());
+            // The saved weights with the first tensor made NaN (a model whose checksum is fine but whose
+            // numbers are not), committed as a save commits.
+            NDList saved = NDList.decode(manager, good.readWeights());
+            NDList poisoned = new NDList();
+            for (int i = 0; i < saved.size(); i++) {
+                NDArray a = saved.get(i);
+                NDArray b = i == 0 ? a.mul(Float.NaN) : a;
+                b.setName(a.getName());
+                poisoned.add(b);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            poisoned.encode(bytes, NDList.Encoding.SAFETENSORS);
+            ModelFolder.commit(broken, bytes.toByteArray(), good.description());
         }
         Path images = tiny.category().resolve("test/good");
 

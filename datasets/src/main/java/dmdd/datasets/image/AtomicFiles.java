@@ -89,6 +89,30 @@ public final class AtomicFiles {
     }
 
     /**
+     * Removes the temporary files that interrupted saves (a killed process) left in a folder. Call it only
+     * where no other save can be running in that folder (under the folder's lock).
+     *
+     * @param dir a folder
+     * @return how many files were removed
+     * @throws IOException when the folder cannot be listed
+     */
+    public static int removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(TEMP_PREFIX) && n.endsWith(".part") && Files.deleteIfExists(f)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
      * Writes bytes atomically.
      *
      * @param target  the file to create or replace

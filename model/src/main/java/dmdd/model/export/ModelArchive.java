@@ -4,15 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.ModelFolderException;
+import dmdd.model.infer.ModelLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,8 +40,9 @@ import java.util.zip.ZipOutputStream;
  * zip structure is damaged; a zip without the manifest (not a DMDD model); a newer archive format; an
  * entry not listed in the manifest, with a path (zip-slip: {@code ../}, absolute, or a folder) or a
  * wrong size or checksum; and a model folder that {@link ModelFolder#read} rejects. Files are unpacked
- * into a temporary folder beside the target and checked there; only then does the folder replace the
- * target, so a refused import leaves the existing model untouched.
+ * into a temporary folder beside the target and checked there; only then is the model committed into the
+ * target exactly as a save commits one ({@link ModelFolder#commit}), under the folder's {@link ModelLock}, so a
+ * refused or killed import leaves the existing model untouched and usable.
  */
 public final class ModelArchive {
     /** Name of the manifest inside the zip. */
@@ -51,6 +53,7 @@ public final class ModelArchive {
     public static final int FORMAT_VERSION = 1;
     /** The model folder files that travel in the archive. */
     static final List<String> MODEL_FILES = List.of(ModelFolder.DESCRIPTION, ModelFolder.WEIGHTS);
+    private static final String STAGING_PREFIX = ".import-";
     /** Larger entries are refused (a zip bomb would otherwise fill the disk). */
     static final long MAX_ENTRY_BYTES = 4L << 30;
 
@@ -98,11 +101,17 @@ public final class ModelArchive {
      */
     public static Manifest export(Path modelDir, Path zip, String applicationVersion) throws IOException {
         ModelFolder model = ModelFolder.read(modelDir);
+        // The archive holds the description and the weights it points to, under the archive's fixed names;
+        // the weights are checked against the description's checksum on the way.
+        byte[] weights = model.readWeights();
+        ObjectNode description = model.description();
+        description.remove("weights");
+        byte[] descriptionBytes = JSON.writeValueAsBytes(description);
+        Map<String, byte[]> content = new LinkedHashMap<>();
+        content.put(ModelFolder.DESCRIPTION, descriptionBytes);
+        content.put(ModelFolder.WEIGHTS, weights);
         Map<String, FileInfo> files = new LinkedHashMap<>();
-        for (String name : MODEL_FILES) {
-            Path file = modelDir.resolve(name);
-            files.put(name, new FileInfo(Files.size(file), sha256(file)));
-        }
+        content.forEach((name, bytes) -> files.put(name, new FileInfo(bytes.length, ModelFolder.sha256(bytes))));
         Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, applicationVersion, ModelFolder.FORMAT_VERSION,
                 model.teacher().cliName(), Instant.now().toString(), files);
         AtomicFiles.write(zip, out -> {
@@ -111,9 +120,9 @@ public final class ModelArchive {
             z.putNextEntry(new ZipEntry(MANIFEST));
             z.write(JSON.writeValueAsBytes(manifest));
             z.closeEntry();
-            for (String name : MODEL_FILES) {
-                z.putNextEntry(new ZipEntry(name));
-                Files.copy(modelDir.resolve(name), z);
+            for (Map.Entry<String, byte[]> e : content.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
                 z.closeEntry();
             }
             z.finish();
@@ -152,8 +161,8 @@ public final class ModelArchive {
         refuseNonModelTarget(zip, target);
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path staging = parent.resolve(".import-" + UUID.randomUUID());
-        boolean done = false;
+        removeStaleStaging(parent);
+        Path staging = parent.resolve(STAGING_PREFIX + UUID.randomUUID());
         try (ZipFile z = openZip(zip)) {
             Manifest manifest = manifest(zip, z);
             Files.createDirectories(staging);
@@ -182,20 +191,34 @@ public final class ModelArchive {
                             + "' is listed in its manifest but missing");
                 }
             }
+            ModelFolder staged;
             try {
-                ModelFolder.read(staging);
+                staged = ModelFolder.read(staging);
             } catch (ModelFolderException e) {
                 throw new ModelArchiveException(zip, zip + " does not hold a usable model: "
                         + e.getMessage().replace(staging.toString(), "the archive"), e);
             }
-            replaceFolder(staging, target);
-            done = true;
+            // The same commit as a save: the folder holds the old model until the new one's description
+            // switches, so a kill at any moment leaves one or the other. A checkpoint of another training
+            // no longer belongs to the folder's model.
+            // Only a verified model takes the folder's lock (so a refused archive creates nothing).
+            try (ModelLock lock = ModelLock.acquire(target, "import-model " + zip.getFileName())) {
+                ModelFolder imported = ModelFolder.commit(target, staged.readWeights(), staged.description());
+                Files.deleteIfExists(target.resolve("checkpoint.safetensors"));
+                return imported;
+            }
         } finally {
-            if (!done) {
-                deleteTree(staging);
+            deleteTree(staging);
+        }
+    }
+
+    /** Staging folders of imports that were killed; safe to remove as none of them is a model folder. */
+    private static void removeStaleStaging(Path parent) throws IOException {
+        try (Stream<Path> entries = Files.list(parent)) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
+                deleteTree(p);
             }
         }
-        return ModelFolder.read(target);
     }
 
     private static ZipFile openZip(Path zip) throws ModelArchiveException {
@@ -306,30 +329,11 @@ public final class ModelArchive {
             return;
         }
         try (Stream<Path> entries = Files.list(target)) {
-            if (entries.findAny().isPresent()) {
+            if (entries.anyMatch(p -> !p.getFileName().toString().equals(ModelLock.FILE))) {
                 throw new ModelArchiveException(zip, target + " is not a model folder (it has no "
                         + ModelFolder.DESCRIPTION + ") and is not empty; import into a new or empty folder or an "
                         + "existing model folder. Nothing was changed");
             }
-        }
-    }
-
-    private static void replaceFolder(Path staging, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".replaced-" + UUID.randomUUID());
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (old != null) {
-                Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-            throw e;
-        }
-        if (old != null) {
-            deleteTree(old);
         }
     }
 
@@ -342,14 +346,6 @@ public final class ModelArchive {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest sha = newSha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     private static MessageDigest newSha256() {

@@ -12,32 +12,47 @@ import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.dmdd.Weights;
 import dmdd.model.teacher.BackboneKind;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
+import java.util.stream.Stream;
 
 /**
- * A saved model: one folder holding {@value #WEIGHTS} (every student and segmenter weight,
- * safetensors) and {@value #DESCRIPTION} (format version, settings, the teacher it needs,
- * thresholds, normal-score statistics, training summary). Each file is written atomically and the
- * description last, so a folder with a description is complete. Reading a folder from another
- * format version, or with a file missing, fails with a {@link ModelFolderException} that says which.
+ * A saved model: one folder holding a weights file (every student and segmenter weight, safetensors,
+ * named by its checksum, {@code weights-<sha256 prefix>.safetensors}) and {@value #DESCRIPTION} (format
+ * version, settings, the teacher it needs, thresholds, normal-score statistics, training summary, and which
+ * weights file it belongs to with its SHA-256).
  *
- * @param folder      the folder
- * @param settings    the model's settings (method, sizes, score rule...)
- * @param teacher     the teacher backbone the model needs
- * @param thresholds  decision thresholds and display ranges
- * @param training    how it was trained
+ * <p>The description is the model's one pointer: a save writes the new weights file first (atomically, under
+ * a new name), then switches the description (atomically), then removes weights files older than the
+ * previous one. A crash or a kill at any point leaves the old model or the new one, never new weights with an
+ * old description; a reader that read the description just before a save still finds its weights (the
+ * previous generation is kept). Loading verifies the weights' checksum, so a damaged file is refused by name.
+ * Models saved before the pointer existed (weights in {@value #WEIGHTS}, no checksum) still load.
+ *
+ * @param folder        the folder
+ * @param settings      the model's settings (method, sizes, score rule...)
+ * @param teacher       the teacher backbone the model needs
+ * @param thresholds    decision thresholds and display ranges
+ * @param training      how it was trained
+ * @param weightsFile   the weights file's name inside the folder
+ * @param weightsSha256 its SHA-256 (hex), or {@code null} for a model saved without one
  */
 public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teacher, Thresholds thresholds,
-        TrainingSummary training) {
+        TrainingSummary training, String weightsFile, String weightsSha256) {
     /** Version of the folder layout this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
     /** The description file. */
     public static final String DESCRIPTION = "model.json";
-    /** The weights file. */
+    /** The weights file name of models saved without a pointer, and inside model archives. */
     public static final String WEIGHTS = "weights.safetensors";
+    private static final String WEIGHTS_PREFIX = "weights";
+    private static final String WEIGHTS_SUFFIX = ".safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
@@ -63,22 +78,21 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     }
 
     /**
-     * Writes a model folder (weights first, description last, each atomically).
+     * Saves trained networks as the folder's model (see the class comment for why a kill cannot mix two
+     * models).
      *
      * @param folder     target folder (created if needed)
      * @param networks   trained networks
      * @param thresholds fitted thresholds
      * @param training   training summary
      * @return the saved model's description
-     * @throws IOException when writing fails
+     * @throws IOException when writing fails, naming the file
      */
     public static ModelFolder save(Path folder, DmddNetworks networks, Thresholds thresholds, TrainingSummary training)
             throws IOException {
-        Files.createDirectories(folder);
-        NDList weights = networks.weights();
-        AtomicFiles.write(folder.resolve(WEIGHTS), out -> weights.encode(out, NDList.Encoding.SAFETENSORS));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        networks.weights().encode(bytes, NDList.Encoding.SAFETENSORS);
         DmddSettings settings = networks.settings();
-        ModelFolder model = new ModelFolder(folder, settings, settings.backboneKind(), thresholds, training);
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("teacher", settings.backbone());
@@ -87,8 +101,94 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         root.set("settings", JSON.readTree(settings.toJson()));
         root.set("thresholds", JSON.valueToTree(thresholds));
         root.set("training", JSON.valueToTree(training));
-        AtomicFiles.writeBytes(folder.resolve(DESCRIPTION), JSON.writeValueAsBytes(root));
-        return model;
+        return commit(folder, bytes.toByteArray(), root);
+    }
+
+    /**
+     * Makes a weights file and a description the folder's model: weights first under their checksum's name,
+     * then the description (which records that name and checksum), then old generations are removed. Leftover
+     * temporary files of an interrupted save are removed first. The caller holds the folder's {@link ModelLock}.
+     *
+     * @param folder      target folder (created if needed)
+     * @param weights     the safetensors bytes
+     * @param description the description (its {@code weights} entry is set here)
+     * @return the committed model
+     * @throws IOException when writing fails
+     */
+    public static ModelFolder commit(Path folder, byte[] weights, ObjectNode description) throws IOException {
+        Files.createDirectories(folder);
+        AtomicFiles.removeLeftovers(folder);
+        String sha = sha256(weights);
+        String name = WEIGHTS_PREFIX + "-" + sha.substring(0, 16) + WEIGHTS_SUFFIX;
+        Path file = folder.resolve(name);
+        if (!Files.isRegularFile(file) || !sha.equals(sha256(Files.readAllBytes(file)))) {
+            AtomicFiles.writeBytes(file, weights);
+        }
+        String previous = currentWeightsFile(folder);
+        ObjectNode pointer = JSON.createObjectNode();
+        pointer.put("file", name);
+        pointer.put("sha256", sha);
+        pointer.put("bytes", weights.length);
+        description.set("weights", pointer);
+        AtomicFiles.writeBytes(folder.resolve(DESCRIPTION), JSON.writeValueAsBytes(description));
+        removeOldWeights(folder, name, previous);
+        return read(folder);
+    }
+
+    /** The weights file the folder's description points to now, or null. */
+    private static String currentWeightsFile(Path folder) {
+        try {
+            return JSON.readTree(folder.resolve(DESCRIPTION).toFile()).path("weights").path("file").asText(WEIGHTS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Keeps the current and the previous generation (a reader may have just read the old description). */
+    private static void removeOldWeights(Path folder, String current, String previous) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(WEIGHTS_PREFIX) && n.endsWith(WEIGHTS_SUFFIX) && !n.equals(current)
+                        && !n.equals(previous)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /**
+     * The description as {@link #save} writes it, for copying a model (archives).
+     *
+     * @return the JSON of {@value #DESCRIPTION}
+     * @throws IOException when it cannot be read
+     */
+    public ObjectNode description() throws IOException {
+        return (ObjectNode) JSON.readTree(folder.resolve(DESCRIPTION).toFile());
+    }
+
+    /**
+     * Reads the weights file and checks it against the description's checksum.
+     *
+     * @return the weights bytes
+     * @throws ModelFolderException when the file is missing, unreadable or damaged
+     */
+    public byte[] readWeights() throws ModelFolderException {
+        Path file = folder.resolve(weightsFile);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ModelFolderException(folder, "the model in " + folder + " is incomplete: " + weightsFile
+                    + " is missing (was the model replaced while it was being opened? try again)");
+        } catch (IOException e) {
+            throw new ModelFolderException(folder, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (weightsSha256 != null && !weightsSha256.equals(sha256(bytes))) {
+            throw new ModelFolderException(folder, "the weights file " + file + " is damaged (its SHA-256 does not "
+                    + "match the one recorded in " + DESCRIPTION + "); retrain the model or import it again");
+        }
+        return bytes;
     }
 
     /**
@@ -119,8 +219,16 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
                     + (version < 0 ? "(none)" : version) + "; this DMDD Inspector reads version " + FORMAT_VERSION
                     + (version > FORMAT_VERSION ? " (it was saved by a newer version)" : " (retrain it)"));
         }
-        if (!Files.isRegularFile(folder.resolve(WEIGHTS))) {
-            throw new ModelFolderException(folder, "the model in " + folder + " is incomplete: " + WEIGHTS + " is missing");
+        String weightsFile = root.path("weights").path("file").asText(WEIGHTS);
+        if (weightsFile.isEmpty() || weightsFile.contains("/") || weightsFile.contains("\\")
+                || weightsFile.startsWith(".")) {
+            throw new ModelFolderException(folder, "bad model description " + description + ": weights file '"
+                    + weightsFile + "'");
+        }
+        String sha = root.path("weights").hasNonNull("sha256") ? root.path("weights").path("sha256").asText() : null;
+        if (!Files.isRegularFile(folder.resolve(weightsFile))) {
+            throw new ModelFolderException(folder, "the model in " + folder + " is incomplete: " + weightsFile
+                    + " is missing");
         }
         try {
             DmddSettings settings = DmddSettings.fromJson(root.path("settings").toString());
@@ -130,28 +238,40 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
             if (thresholds == null || training == null) {
                 throw new IllegalArgumentException("thresholds or training summary missing");
             }
-            return new ModelFolder(folder, settings, teacher, thresholds, training);
+            return new ModelFolder(folder, settings, teacher, thresholds, training, weightsFile, sha);
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelFolderException(folder, "bad model description " + description + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Builds the networks and loads the saved weights into them.
+     * Builds the networks and loads the saved weights into them (checksum verified).
      *
      * @param manager owns the weights (the caller closes it)
      * @return the networks
-     * @throws ModelFolderException when the weights file is unreadable or does not fit the settings
+     * @throws ModelFolderException when the weights file is missing, damaged or does not fit the settings
      */
     public DmddNetworks loadNetworks(NDManager manager) throws ModelFolderException {
-        Path file = folder.resolve(WEIGHTS);
+        byte[] bytes = readWeights();
         DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);
-        try (NDManager scratch = manager.newSubManager(); InputStream in = Files.newInputStream(file)) {
-            NDList saved = NDList.decode(scratch, in);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDList saved = NDList.decode(scratch, new ByteArrayInputStream(bytes));
             nets.load(Weights.byName(saved));
-        } catch (IOException | RuntimeException e) {
-            throw new ModelFolderException(folder, "cannot load " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new ModelFolderException(folder, "cannot load " + folder.resolve(weightsFile) + ": " + e.getMessage(), e);
         }
         return nets;
+    }
+
+    /**
+     * @param bytes some bytes
+     * @return their SHA-256 in lower-case hex
+     */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 }

@@ -1,11 +1,13 @@
 package dmdd.model.train;
 
+import dmdd.datasets.image.AtomicFiles;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.Split;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.ModelLock;
 import dmdd.model.infer.Thresholds;
 import dmdd.model.teacher.Backbone;
 import java.io.IOException;
@@ -67,17 +69,28 @@ public final class TrainingJob {
         }
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Split<RgbImage> split = Split.of(normals, settings.validationFraction(), settings.seed());
-        boolean heldOut = !split.validation().isEmpty();
-        List<RgbImage> calibration = heldOut ? split.validation() : split.train();
-        DmddTrainer trainer = new DmddTrainer(settings, teacher, synthesizer);
-        return trainer.train(split.train(), modelDir, out, cancel, resume, (networks, seconds) -> {
-            out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
-                    + " normal images");
-            List<AnomalyMaps> maps = Inspector.of(networks, teacher, null).inspect(calibration);
-            Thresholds thresholds = Thresholds.fit(maps, settings, heldOut ? "validation" : "training");
-            out.onMessage("saving the model to " + modelDir);
-            ModelFolder.save(modelDir, networks, thresholds, ModelFolder.TrainingSummary.now(settings.totalSteps(),
-                    seconds, split.train().size(), split.validation().size()));
-        });
+        if (settings.batchSize() > split.train().size()) {
+            // A batch larger than the training set only repeats images at a higher cost.
+            out.onMessage("batch " + settings.batchSize() + " is larger than the " + split.train().size()
+                    + " training images: using batches of " + split.train().size());
+            settings = settings.with("batchSize", split.train().size());
+        }
+        DmddSettings used = settings;
+        // One writer per model folder: a second train or import into it is refused, naming this one.
+        try (ModelLock lock = ModelLock.acquire(modelDir, "train")) {
+            AtomicFiles.removeLeftovers(modelDir);
+            boolean heldOut = !split.validation().isEmpty();
+            List<RgbImage> calibration = heldOut ? split.validation() : split.train();
+            DmddTrainer trainer = new DmddTrainer(used, teacher, synthesizer);
+            return trainer.train(split.train(), modelDir, out, cancel, resume, (networks, seconds) -> {
+                out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
+                        + (calibration.size() == 1 ? " normal image" : " normal images"));
+                List<AnomalyMaps> maps = Inspector.of(networks, teacher, null).inspect(calibration);
+                Thresholds thresholds = Thresholds.fit(maps, used, heldOut ? "validation" : "training");
+                out.onMessage("saving the model to " + modelDir);
+                ModelFolder.save(modelDir, networks, thresholds, ModelFolder.TrainingSummary.now(used.totalSteps(),
+                        seconds, split.train().size(), split.validation().size()));
+            });
+        }
     }
 }

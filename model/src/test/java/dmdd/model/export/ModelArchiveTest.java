@@ -86,13 +86,13 @@ class ModelArchiveTest {
     void importReplacesAnExistingModelAndARefusedImportLeavesItAlone(@TempDir Path tmp) throws IOException {
         Path target = tmp.resolve("model");
         ModelArchive.importInto(zip, target);
-        byte[] weights = Files.readAllBytes(target.resolve(ModelFolder.WEIGHTS));
+        byte[] weights = ModelFolder.read(target).readWeights();
         Path notZip = Files.writeString(tmp.resolve("notes.zip"), "these are my notes");
         assertThatThrownBy(() -> ModelArchive.importInto(notZip, target))
                 .isInstanceOf(ModelArchiveException.class).hasMessageContaining("not a zip file");
-        assertThat(Files.readAllBytes(target.resolve(ModelFolder.WEIGHTS))).isEqualTo(weights);
+        assertThat(ModelFolder.read(target).readWeights()).isEqualTo(weights);
         ModelArchive.importInto(zip, target);
-        assertThat(Files.readAllBytes(target.resolve(ModelFolder.WEIGHTS))).isEqualTo(weights);
+        assertThat(ModelFolder.read(target).readWeights()).isEqualTo(weights);
         try (var s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model", "notes.zip");
         }

@@ -103,10 +103,12 @@ class ModelFolderTest {
 
         Path noWeights = Files.createDirectories(tmp.resolve("noWeights"));
         Files.copy(modelDir.resolve(ModelFolder.DESCRIPTION), noWeights.resolve(ModelFolder.DESCRIPTION));
-        assertThatThrownBy(() -> ModelFolder.read(noWeights)).hasMessageContaining("weights.safetensors is missing");
+        String weightsFile = ModelFolder.read(modelDir).weightsFile();
+        assertThat(weightsFile).matches("weights-[0-9a-f]{16}\\.safetensors");
+        assertThatThrownBy(() -> ModelFolder.read(noWeights)).hasMessageContaining(weightsFile + " is missing");
 
         Path newer = Files.createDirectories(tmp.resolve("newer"));
-        Files.copy(modelDir.resolve(ModelFolder.WEIGHTS), newer.resolve(ModelFolder.WEIGHTS));
+        Files.copy(modelDir.resolve(weightsFile), newer.resolve(weightsFile));
         ObjectMapper json = new ObjectMapper();
         ObjectNode description = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
         description.put("formatVersion", 99);
@@ -116,8 +118,25 @@ class ModelFolderTest {
 
         Path corrupt = Files.createDirectories(tmp.resolve("corrupt"));
         Files.copy(modelDir.resolve(ModelFolder.DESCRIPTION), corrupt.resolve(ModelFolder.DESCRIPTION));
-        Files.writeString(corrupt.resolve(ModelFolder.WEIGHTS), "garbage");
+        Files.writeString(corrupt.resolve(weightsFile), "garbage");
         assertThatThrownBy(() -> Inspector.open(corrupt, teacher))
-                .isInstanceOf(ModelFolderException.class).hasMessageContaining("cannot load");
+                .isInstanceOf(ModelFolderException.class).hasMessageContaining("is damaged")
+                .hasMessageContaining(weightsFile);
+        // A single flipped byte is caught too (the checksum, not the decoder, refuses it).
+        Path flipped = Files.createDirectories(tmp.resolve("flipped"));
+        Files.copy(modelDir.resolve(ModelFolder.DESCRIPTION), flipped.resolve(ModelFolder.DESCRIPTION));
+        byte[] bytes = Files.readAllBytes(modelDir.resolve(weightsFile));
+        bytes[bytes.length - 3] ^= 0x01;
+        Files.write(flipped.resolve(weightsFile), bytes);
+        assertThatThrownBy(() -> Inspector.open(flipped, teacher)).hasMessageContaining("is damaged");
+        // A model saved before the checksum pointer (weights.safetensors, no "weights" entry) still loads.
+        Path old = Files.createDirectories(tmp.resolve("old"));
+        ObjectNode oldDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
+        oldDescription.remove("weights");
+        Files.writeString(old.resolve(ModelFolder.DESCRIPTION), oldDescription.toString());
+        Files.copy(modelDir.resolve(weightsFile), old.resolve(ModelFolder.WEIGHTS));
+        try (Inspector inspector = Inspector.open(old, teacher)) {
+            assertThat(inspector.model().weightsFile()).isEqualTo(ModelFolder.WEIGHTS);
+        }
     }
 }
