@@ -18,7 +18,12 @@ public final class Main {
      */
     public static void main(String[] args) {
         if (args.length == 0) {
-            WorkstationLauncher.launch(args);
+            try {
+                WorkstationLauncher.launch(args);
+            } catch (WorkstationLauncher.WorkstationUnavailableException e) {
+                System.err.println("error: " + e.getMessage());
+                System.exit(DmddCli.EXIT_USAGE);
+            }
             return;
         }
         System.exit(DmddCli.run(args));

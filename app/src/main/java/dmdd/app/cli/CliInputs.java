@@ -49,6 +49,35 @@ final class CliInputs {
     }
 
     /**
+     * Removes the files an earlier run of the same command left in its output folder, after saying so, so
+     * that results of two runs never mix (stale heatmaps beside a new results.csv). Other files stay.
+     *
+     * @param dir   the output folder
+     * @param owned whether a name (a file or folder directly in {@code dir}) belongs to the command
+     * @param err   where the note goes
+     * @throws IOException when a file cannot be removed
+     */
+    static void clearEarlierRun(Path dir, java.util.function.Predicate<String> owned, java.io.PrintWriter err)
+            throws IOException {
+        List<Path> old;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            old = files.filter(p -> owned.test(p.getFileName().toString())).sorted().toList();
+        }
+        if (old.isEmpty()) {
+            return;
+        }
+        err.println("note: replacing the results of an earlier run in " + dir + " (" + old.size() + " "
+                + (old.size() == 1 ? "entry" : "entries") + ")");
+        for (Path p : old) {
+            try (java.util.stream.Stream<Path> tree = Files.walk(p)) {
+                for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(q);
+                }
+            }
+        }
+    }
+
+    /**
      * Refuses an output folder inside (or equal to) the folder of images read: the next run would inspect its
      * own heatmaps.
      *

@@ -1,5 +1,6 @@
 package dmdd.app.cli;
 
+import dmdd.app.LibraryLogging;
 import dmdd.model.infer.ModelFolderException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -71,7 +72,9 @@ public final class DmddCli implements Runnable {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        LibraryLogging.quietGpuProbe();
     }
+
 
     /**
      * The configured command line: one-line error handlers, output writers, completion subcommand hidden.

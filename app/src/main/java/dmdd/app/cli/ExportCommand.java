@@ -9,10 +9,12 @@ import dmdd.model.export.Measurement;
 import dmdd.model.export.ModelArchive;
 import dmdd.model.export.ResultsExporter;
 import dmdd.model.pipeline.InspectionPipeline;
+import dmdd.model.pipeline.ResultsCsv;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.metrics.EvaluationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +106,9 @@ final class ExportCommand implements Callable<Integer> {
         ModelFolder folder = ModelFolder.read(modelDir);
         if (modelZip != null) {
             Path zip = CliInputs.outputFile(modelZip, "--model-zip");
+            if (Files.exists(zip)) {
+                err.println("note: replacing " + zip);
+            }
             ModelArchive.Manifest manifest = ModelArchive.export(modelDir, zip, ApplicationVersion.get());
             stdout.printf(Locale.ROOT, "model packed into %s (%s teacher, %d files)%n", zip, manifest.teacher(),
                     manifest.files().size());
@@ -118,6 +123,8 @@ final class ExportCommand implements Callable<Integer> {
             CliInputs.outsideOf(out, source.images, "--out");
         }
         Path outDir = CliInputs.outputFolder(out, "--out");
+        CliInputs.clearEarlierRun(outDir, name -> name.equals(ResultsCsv.FILE_NAME) || name.equals("report.html")
+                || name.equals("maps"), err);
         String title;
         List<AnnotatedInspection.Item> items = new ArrayList<>();
         if (source.images != null) {

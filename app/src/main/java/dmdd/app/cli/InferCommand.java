@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
 final class InferCommand implements Callable<Integer> {
     /** Name of the table written next to the maps. */
     static final String RESULTS = ResultsCsv.FILE_NAME;
+    /** The maps infer writes, which an earlier run's must not outlive. */
+    private static final java.util.regex.Pattern OWNED_MAP =
+            java.util.regex.Pattern.compile(".+\\.(normality|abnormality|fused|overlay)\\.png");
     /** Opacity of the overlay's colour where the fused map is at the top of its range. */
     static final double OVERLAY_OPACITY = 0.6;
 
@@ -58,6 +61,7 @@ final class InferCommand implements Callable<Integer> {
         Path modelDir = model.folder();
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
+        CliInputs.clearEarlierRun(outDir, name -> name.equals(RESULTS) || OWNED_MAP.matcher(name).matches(), err);
         List<ResultsCsv.Row> rows = new ArrayList<>();
         Set<String> usedNames = new HashSet<>();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());

@@ -35,6 +35,23 @@ public final class AtomicFiles {
      *                     and no temporary file is left behind
      */
     public static void write(Path target, IOConsumer<OutputStream> writer) throws IOException {
+        try {
+            writeAtomically(target, writer);
+        } catch (IOException e) {
+            // Library messages ("I/O error writing PNG file!") name no file; people need the path and the cause.
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (message.contains(target.toString())) {
+                throw e;
+            }
+            Throwable cause = e.getCause();
+            String reason = cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())
+                    ? message + ": " + cause.getMessage() : message;
+            throw new IOException("cannot write " + target + ": " + reason + " (the previous file, if any, is "
+                    + "unchanged)", e);
+        }
+    }
+
+    private static void writeAtomically(Path target, IOConsumer<OutputStream> writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);

@@ -33,8 +33,9 @@ class AtomicFilesTest {
 
         assertThatThrownBy(() -> AtomicFiles.write(file, out -> {
             out.write("half of the new cont".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        })).hasMessage("disk full");
+            throw new IOException("I/O error writing PNG file!", new IOException("No space left on device"));
+        })).hasMessage("cannot write " + file + ": I/O error writing PNG file!: No space left on device (the "
+                + "previous file, if any, is unchanged)");
 
         assertThat(file).hasContent("good old content");
         assertThat(filesIn(dir)).containsExactly("checkpoint.bin");

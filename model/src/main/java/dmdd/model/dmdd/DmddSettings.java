@@ -103,7 +103,12 @@ public record DmddSettings(
         int threads,
         boolean cacheTeacherFeatures) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Exact types: 2.5 is no batch size and "8" is no number (no silent truncation or coercion). */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
 
     /** Validates every field, with a message naming the field and the allowed values. */
     public DmddSettings {
@@ -267,8 +272,7 @@ public record DmddSettings(
             }
             return JSON.treeToValue(merged, DmddSettings.class);
         } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            throw new IllegalArgumentException("bad settings JSON: " + cause.getMessage(), e);
+            throw new IllegalArgumentException("bad settings JSON: " + explain(e), e);
         }
     }
 
@@ -290,9 +294,31 @@ public record DmddSettings(
         try {
             return JSON.treeToValue(node, DmddSettings.class);
         } catch (JsonProcessingException e) {
-            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            throw new IllegalArgumentException("bad setting: " + cause.getMessage(), e);
+            throw new IllegalArgumentException("bad setting: " + explain(e), e);
         }
+    }
+
+    /** The product's own words for a Jackson failure: which setting, what it must be, what it got. */
+    private static String explain(JsonProcessingException e) {
+        if (e.getCause() instanceof IllegalArgumentException iae) {
+            return iae.getMessage(); // the record's own validation, already naming the field
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && !m.getPath().isEmpty()) {
+            String field = m.getPath().get(m.getPath().size() - 1).getFieldName();
+            Class<?> type = m.getTargetType();
+            String wanted = type == null ? "another type"
+                    : type == int.class || type == Integer.class || type == long.class || type == Long.class
+                    ? "a whole number"
+                    : type == double.class || type == Double.class ? "a number"
+                    : type == boolean.class || type == Boolean.class ? "true or false"
+                    : type == String.class ? "a text" : java.util.List.class.isAssignableFrom(type) ? "a list"
+                    : "one of " + java.util.Arrays.toString(type.getEnumConstants());
+            return "setting '" + field + "' must be " + wanted;
+        }
+        if (e instanceof com.fasterxml.jackson.core.JsonParseException p) {
+            return "not valid JSON (" + p.getOriginalMessage() + ")";
+        }
+        return e.getOriginalMessage();
     }
 
     /**

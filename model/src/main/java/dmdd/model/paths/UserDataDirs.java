@@ -239,6 +239,21 @@ public final class UserDataDirs {
     }
 
     private static String userHome() {
-        return System.getProperty("user.home", ".");
+        return userHome(osName(), System.getenv(), System.getProperty("user.home", "."));
+    }
+
+    /**
+     * The home folder: on Unix {@code $HOME} when it is set (as every other program there does; Java's
+     * {@code user.home} follows the account's entry and ignores it), elsewhere Java's {@code user.home}.
+     *
+     * @param osName       the system's name
+     * @param env          the environment
+     * @param userHomeProp Java's {@code user.home}
+     * @return the home folder
+     */
+    static String userHome(String osName, java.util.Map<String, String> env, String userHomeProp) {
+        String home = env.get("HOME");
+        boolean windows = osName.toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+        return !windows && home != null && !home.isBlank() ? home : userHomeProp;
     }
 }

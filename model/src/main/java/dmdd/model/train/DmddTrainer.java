@@ -110,6 +110,9 @@ public final class DmddTrainer {
             if (resume && Files.exists(checkpointFile)) {
                 step = restore(checkpointFile, nets, studentOpt, segmenterOpt);
                 out.onMessage("resuming at step " + step + " of " + total);
+            } else if (resume) {
+                // Said, not silent: a resume that finds nothing to resume from trains from the start.
+                out.onMessage("no checkpoint in " + modelDir + " to resume from: training from the start");
             }
             ParameterStore ps = new ParameterStore(root, false);
             TeacherCache cache = step < settings.studentSteps()

@@ -47,4 +47,18 @@ class DmddSettingsTest {
         assertThat(baseline.withTotalSteps(77).totalSteps()).isEqualTo(77);
         assertThatThrownBy(() -> d.withTotalSteps(0)).hasMessageContaining("at least 1");
     }
+
+    @Test
+    void settingsHaveExactTypesAndMessagesInTheProductsWords() {
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"batchSize\": 2.5}"))
+                .hasMessage("bad settings JSON: setting 'batchSize' must be a whole number");
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"topK\": \"many\"}"))
+                .hasMessage("bad settings JSON: setting 'topK' must be a whole number");
+        assertThatThrownBy(() -> DmddSettings.defaults().with("cacheTeacherFeatures", "yes"))
+                .hasMessage("bad setting: setting 'cacheTeacherFeatures' must be true or false");
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"topK\": "))
+                .hasMessageStartingWith("bad settings JSON: not valid JSON");
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"batchSize\": 0}")).hasMessageContaining("batchSize");
+        assertThat(DmddSettings.fromJson("{\"batchSize\": 4, \"focalGamma\": 2}").focalGamma()).isEqualTo(2.0);
+    }
 }

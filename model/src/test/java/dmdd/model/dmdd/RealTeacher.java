@@ -40,6 +40,13 @@ public final class RealTeacher {
             Path tarball = fixtures().resolve("npm").resolve(NsfwjsConverter.tarballFileName());
             assertThat(Files.isRegularFile(tarball)).as("%s exists (run scripts/fetch-test-fixtures)", tarball).isTrue();
             Path dir = Files.createTempDirectory("dmdd-teacher");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (var s = Files.walk(dir)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (java.io.IOException e) {
+                    // A temporary folder; the system cleans it eventually.
+                }
+            }));
             dir.toFile().deleteOnExit();
             converted = dir.resolve("mobilenetv2.safetensors");
             NsfwjsConverter.convert(tarball, converted);

@@ -106,4 +106,14 @@ class UserDataDirsTest {
             }
         }
     }
+
+    @Test
+    void homeFollowsTheEnvironmentOnUnix() {
+        org.assertj.core.api.Assertions.assertThat(UserDataDirs.userHome("Linux", java.util.Map.of("HOME", "/tmp/h"),
+                "/home/account")).isEqualTo("/tmp/h");
+        org.assertj.core.api.Assertions.assertThat(UserDataDirs.userHome("Linux", java.util.Map.of(), "/home/account"))
+                .isEqualTo("/home/account");
+        org.assertj.core.api.Assertions.assertThat(UserDataDirs.userHome("Windows 11",
+                java.util.Map.of("HOME", "C:/cygwin"), "C:/Users/a")).isEqualTo("C:/Users/a");
+    }
 }

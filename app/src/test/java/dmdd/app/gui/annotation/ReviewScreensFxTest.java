@@ -41,7 +41,7 @@ class ReviewScreensFxTest {
 
     @Start
     void start(Stage primary) throws Exception {
-        userData = Files.createTempDirectory("dmdd-gui-review");
+        userData = dmdd.app.testing.TempFolders.create("dmdd-gui-review");
         workstation = WorkstationApplication.open(new Stage(), new Workspace(userData), new DmddTrainingEngine(), engine);
     }
 

@@ -38,7 +38,7 @@ class InspectionFxTest {
         // A window of its own: the primary stage is shared by all test classes of this JVM, and a
         // fresh window is sure to be on top where the robot clicks.
         Stage stage = new Stage();
-        workstation = WorkstationApplication.open(stage, new Workspace(Files.createTempDirectory("dmdd-gui-insp")),
+        workstation = WorkstationApplication.open(stage, new Workspace(dmdd.app.testing.TempFolders.create("dmdd-gui-insp")),
                 new DmddTrainingEngine(), engine);
     }
 

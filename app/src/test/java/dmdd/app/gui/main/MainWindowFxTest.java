@@ -29,7 +29,7 @@ class MainWindowFxTest {
         // fresh window is sure to be on top where the robot clicks.
         Stage stage = new Stage();
         this.stage = stage;
-        Path userData = Files.createTempDirectory("dmdd-gui-main");
+        Path userData = dmdd.app.testing.TempFolders.create("dmdd-gui-main");
         WorkstationApplication.open(stage, new Workspace(userData));
     }
 

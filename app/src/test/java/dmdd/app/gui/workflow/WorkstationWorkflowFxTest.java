@@ -64,7 +64,7 @@ class WorkstationWorkflowFxTest {
         this.stage = stage;
         // Converted teacher weights are shared between runs (the conversion is the slow part).
         Path weights = Files.createDirectories(Path.of("target", "test-weights").toAbsolutePath());
-        workstation = WorkstationApplication.open(stage, new Workspace(Files.createTempDirectory("dmdd-gui-flow")),
+        workstation = WorkstationApplication.open(stage, new Workspace(dmdd.app.testing.TempFolders.create("dmdd-gui-flow")),
                 new DmddTrainingEngine(weights), new DmddInspectionEngine(weights));
     }
 
@@ -155,7 +155,7 @@ class WorkstationWorkflowFxTest {
         assertThat(lowCounts).startsWith("0 OK");
 
         // Drag a corrupt file and a good one onto the images to inspect: the good one imports, the corrupt one is listed.
-        Path drop = Files.createTempDirectory("dmdd-drop");
+        Path drop = dmdd.app.testing.TempFolders.create("dmdd-drop");
         Path corrupt = drop.resolve("corrupt.png");
         Files.write(corrupt, new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13, 'I', 'H'});
         Path good = drop.resolve("extra.png");
