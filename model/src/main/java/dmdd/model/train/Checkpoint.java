@@ -29,8 +29,10 @@ import java.util.Map;
  * @param completedSteps steps done when it was written
  * @param settings       the run's settings
  * @param arrays         every saved array by name (in the manager given to {@link #read})
+ * @param trainingSeconds wall-clock training seconds up to this checkpoint, over every run that led to it
  */
-public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, NDArray> arrays) {
+public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, NDArray> arrays,
+                         double trainingSeconds) {
     /** The checkpoint's file name inside a model folder. */
     public static final String FILE_NAME = "checkpoint.safetensors";
     /** Name of the array holding the JSON record. */
@@ -51,9 +53,26 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
      */
     public static void write(Path file, int completedSteps, DmddSettings settings, NDList arrays, NDManager manager)
             throws IOException {
+        write(file, completedSteps, 0, settings, arrays, manager);
+    }
+
+    /**
+     * Writes a checkpoint atomically, with the training time so far (so a resumed run reports its whole time).
+     *
+     * @param file            target file
+     * @param completedSteps  steps done
+     * @param trainingSeconds wall-clock training seconds so far, over all runs
+     * @param settings        the run's settings
+     * @param arrays          named arrays to save (weights and optimiser state)
+     * @param manager         where the temporary metadata array is created
+     * @throws IOException when writing fails (the previous checkpoint then stays intact)
+     */
+    public static void write(Path file, int completedSteps, double trainingSeconds, DmddSettings settings,
+            NDList arrays, NDManager manager) throws IOException {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("format", FORMAT);
         meta.put("completedSteps", completedSteps);
+        meta.put("trainingSeconds", trainingSeconds);
         meta.set("settings", JSON.readTree(settings.toJson()));
         byte[] bytes = JSON.writeValueAsBytes(meta);
         try (NDArray metaArray = manager.create(java.nio.ByteBuffer.wrap(bytes), new Shape(bytes.length), DataType.UINT8)) {
@@ -99,7 +118,8 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
         } catch (IllegalArgumentException e) {
             throw new IOException("checkpoint " + file + " has unreadable settings: " + e.getMessage(), e);
         }
-        return new Checkpoint(meta.path("completedSteps").asInt(), settings, arrays);
+        return new Checkpoint(meta.path("completedSteps").asInt(), settings, arrays,
+                meta.path("trainingSeconds").asDouble(0));
     }
 
     /** Guards record construction: steps are never negative. */

@@ -43,6 +43,8 @@ import java.util.function.BooleanSupplier;
  * normal and augmented images together, outside autograd.
  */
 public final class DmddTrainer {
+    /** Training seconds of the runs before a resume (from the checkpoint). */
+    private double earlierSeconds;
     private final DmddSettings settings;
     private final Backbone teacher;
     private final PairSynthesizer synthesizer;
@@ -89,6 +91,7 @@ public final class DmddTrainer {
             throw new IllegalArgumentException("no normal image to train on");
         }
         long started = System.nanoTime();
+        earlierSeconds = 0;
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Engine engine = DjlRuntime.engine();
         IntraOpThreads.apply(settings.threads());
@@ -121,8 +124,9 @@ public final class DmddTrainer {
             RateMeter meter = new RateMeter();
             while (step < total) {
                 if (cancel != null && cancel.getAsBoolean()) {
-                    saveCheckpoint(checkpointFile, step, nets, studentOpt, segmenterOpt, root, out);
-                    return new TrainingResult(false, step, modelDir, lastLosses, seconds(started));
+                    saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
+                            out);
+                    return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started));
                 }
                 if (cache != null && step >= settings.studentSteps()) {
                     cache.close(); // stage 2 needs only the augmented images' features
@@ -148,14 +152,16 @@ public final class DmddTrainer {
                         stage1 ? settings.studentSteps() : settings.segmenterSteps(), lastLosses,
                         perStep > 0 ? settings.batchSize() / perStep : 0, perStep * (total - step)));
                 if (step % settings.checkpointInterval() == 0 && step < total) {
-                    saveCheckpoint(checkpointFile, step, nets, studentOpt, segmenterOpt, root, out);
+                    saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
+                            out);
                 }
             }
-            saveCheckpoint(checkpointFile, step, nets, studentOpt, segmenterOpt, root, out);
+            saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
+                            out);
             if (finisher != null) {
-                finisher.finish(nets, seconds(started));
+                finisher.finish(nets, earlierSeconds + seconds(started));
             }
-            return new TrainingResult(true, step, modelDir, lastLosses, seconds(started));
+            return new TrainingResult(true, step, modelDir, lastLosses, earlierSeconds + seconds(started));
         } finally {
             JniUtils.setGradMode(gradMode);
         }
@@ -331,12 +337,15 @@ public final class DmddTrainer {
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " does not fit these networks: " + e.getMessage(), e);
             }
+            // A resumed run reports the time of every run that led to the model, not only its own.
+            earlierSeconds = c.trainingSeconds();
             return c.completedSteps();
         }
     }
 
-    private void saveCheckpoint(Path file, int step, DmddNetworks nets, ParameterOptimizer studentOpt,
-            ParameterOptimizer segmenterOpt, NDManager root, TrainingListener out) throws IOException {
+    private void saveCheckpoint(Path file, int step, double trainingSeconds, DmddNetworks nets,
+            ParameterOptimizer studentOpt, ParameterOptimizer segmenterOpt, NDManager root, TrainingListener out)
+            throws IOException {
         try (NDManager m = root.newSubManager()) {
             NDList arrays = new NDList();
             arrays.addAll(nets.weights());
@@ -344,7 +353,7 @@ public final class DmddTrainer {
             if (segmenterOpt != null) {
                 arrays.addAll(segmenterOpt.state(m));
             }
-            Checkpoint.write(file, step, settings, arrays, m);
+            Checkpoint.write(file, step, trainingSeconds, settings, arrays, m);
         }
         out.onCheckpoint(file, step);
     }

@@ -93,9 +93,27 @@ class DmddTrainerTest {
                 .train(IMAGES, interrupted, counter, () -> steps.get() >= 9, false, null);
         assertThat(first.completed()).isFalse();
         assertThat(first.completedSteps()).isEqualTo(9);
+        List<String> messages = new java.util.ArrayList<>();
         TrainingResult second = new DmddTrainer(s, teacher, TestImages::paintRectangle)
-                .train(IMAGES, interrupted, null, () -> false, true, null);
+                .train(IMAGES, interrupted, new TrainingListener() {
+                    @Override
+                    public void onMessage(String message) {
+                        messages.add(message);
+                    }
+                }, () -> false, true, null);
         assertThat(second.completed()).isTrue();
+        assertThat(messages).contains("resuming at step 9 of 22");
+        // The reported time covers both runs, not only the resumed part.
+        assertThat(second.seconds()).isGreaterThan(first.seconds());
+        TrainingResult fresh = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir.resolve("never-trained"), new TrainingListener() {
+                    @Override
+                    public void onMessage(String message) {
+                        messages.add(message);
+                    }
+                }, () -> true, true, null);
+        assertThat(messages).anyMatch(m -> m.startsWith("no checkpoint in ") && m.endsWith("training from the start"));
+        assertThat(fresh.completed()).isFalse();
         assertThat(second.lastLosses().get("total")).isCloseTo(a.lastLosses().get("total"),
                 org.assertj.core.data.Offset.offset(1e-5));
 
