@@ -187,17 +187,24 @@ public final class AnnotatedInspection {
      */
     public static Result export(InspectionPipeline pipeline, List<Item> items, ResultsExporter exporter, String title,
                                 Progress progress, BooleanSupplier cancel) throws IOException {
-        Result result = run(pipeline, items, new Sink() {
-            @Override
-            public void accept(Item item, RgbImage image, AnomalyMaps maps) throws IOException {
-                exporter.add(item.name(), image, maps, item.annotation().label());
-            }
+        Result result;
+        try {
+            result = run(pipeline, items, new Sink() {
+                @Override
+                public void accept(Item item, RgbImage image, AnomalyMaps maps) throws IOException {
+                    exporter.add(item.name(), image, maps, item.annotation().label());
+                }
 
-            @Override
-            public void failed(Item item, String reason) {
-                exporter.failed(item.name(), reason);
-            }
-        }, progress, cancel, exporter.thresholds().image(), PixelResolution.MASK);
+                @Override
+                public void failed(Item item, String reason) {
+                    exporter.failed(item.name(), reason);
+                }
+            }, progress, cancel, exporter.thresholds().image(), PixelResolution.MASK);
+        } catch (IOException | RuntimeException e) {
+            // A run that fails midway (a full disk, a cancel) keeps the results of the images done.
+            exporter.writeResultsSoFar();
+            throw e;
+        }
         exporter.finish(title, result.measurement(), result.note());
         return result;
     }

@@ -154,6 +154,17 @@ public final class ResultsExporter {
                 : model.pixel(), model.normality(), model.abnormality(), model.fused(), model.scores(), model.fittedOn());
     }
 
+    /**
+     * Writes {@code results.csv} with the rows so far (when a run stops early), if results.csv is wanted.
+     *
+     * @throws IOException when writing fails
+     */
+    public void writeResultsSoFar() throws IOException {
+        if (options.csv()) {
+            ResultsCsv.write(rows, outDir.resolve(ResultsCsv.FILE_NAME));
+        }
+    }
+
     /** @return the rows added so far */
     public List<ResultsCsv.Row> rows() {
         return List.copyOf(rows);
