@@ -74,12 +74,14 @@ final class BenchCommand implements Callable<Integer> {
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();
         if (files.isEmpty()) {
-            for (int i = 0; i < 16; i++) {
-                inputs.add(SampleDataset.normalSurface(side, 1000 + i));
+            // A tiled model is timed on camera-sized surfaces, a whole-image model on input-sized ones.
+            int generated = settings.isTiled() ? 1024 : side;
+            for (int i = 0; i < (settings.isTiled() ? 2 : 16); i++) {
+                inputs.add(SampleDataset.normalSurface(generated, 1000 + i));
             }
         } else {
             // Pictures as the pipeline decodes them; inspect() then times the resize to the input too.
-            Preprocessing preprocessing = new Preprocessing(side);
+            Preprocessing preprocessing = new Preprocessing(side, settings.inspectionScale());
             for (Path f : files.subList(0, Math.min(files.size(), 16))) {
                 inputs.add(preprocessing.read(f).picture());
             }
@@ -98,18 +100,22 @@ final class BenchCommand implements Callable<Integer> {
                     inspector.inspect(inputs.subList(0, Math.min(batch, inputs.size()))); // warm-up
                     long t0 = System.nanoTime();
                     long done = 0;
+                    double megapixels = 0;
                     int at = 0;
                     while (System.nanoTime() - t0 < seconds * 1e9) {
                         List<RgbImage> chunk = new ArrayList<>(batch);
                         for (int k = 0; k < batch; k++) {
-                            chunk.add(inputs.get(at++ % inputs.size()));
+                            RgbImage img = inputs.get(at++ % inputs.size());
+                            chunk.add(img);
+                            megapixels += img.width() * (double) img.height() / 1e6;
                         }
                         inspector.inspect(chunk);
                         done += batch;
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
-                    out.printf(Locale.ROOT, "inference batch %d: %.2f images/s, %.1f ms/image (%d images in %.1f s)%n",
-                            batch, done / s, 1000 * s / done, done, s);
+                    out.printf(Locale.ROOT, "inference batch %d: %.2f images/s, %.1f ms/image, %.1f ms/megapixel "
+                            + "(%d images in %.1f s)%n", batch, done / s, 1000 * s / done, 1000 * s / megapixels,
+                            done, s);
                     out.flush();
                 }
             }

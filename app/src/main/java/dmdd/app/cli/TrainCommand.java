@@ -69,6 +69,15 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: the settings' size)")
     Integer imageSize;
 
+    @Option(names = "--scale", paramLabel = "S", description = {"camera-resolution tiling: original pixels per "
+            + "network pixel (1 = native resolution); 0 shrinks the whole image to the input (default: the settings' "
+            + "inspectionScale, 0)"})
+    Double scale;
+
+    @Option(names = "--tile", paramLabel = "PX", description = "tile side when tiling, a multiple of 32 (the network "
+            + "input; same as --image-size)")
+    Integer tile;
+
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default: the settings' seed)")
     Long seed;
 
@@ -98,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
 
         ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
-                new Preprocessing(settings.imageSize()).networkInputs());
+                new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs());
         loaded.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
         if (loaded.loaded().isEmpty()) {
             throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
@@ -138,8 +147,17 @@ final class TrainCommand implements Callable<Integer> {
         overrides.forEach((k, v) -> changes.put(k, parseValue(v)));
         changes.put("method", method.name());
         changes.put("backbone", backbone.cliName());
-        if (imageSize != null) {
-            changes.put("imageSize", imageSize);
+        if (imageSize != null && tile != null && !imageSize.equals(tile)) {
+            throw new CliException("--tile " + tile + " and --image-size " + imageSize + " disagree: the tile is the "
+                    + "network input; give one of them");
+        }
+        if (imageSize != null || tile != null) {
+            changes.put("imageSize", imageSize != null ? imageSize : tile);
+        }
+        if (scale != null) {
+            changes.put("inspectionScale", scale);
+        } else if (tile != null) {
+            changes.put("inspectionScale", 1.0); // a tile without a scale means native resolution
         }
         if (seed != null) {
             changes.put("seed", seed);

@@ -17,27 +17,73 @@ import java.nio.file.Path;
  *   <li>resize: one anti-aliased, area-averaging resize ({@link FloatPlanes#resize}) to the square
  *       network input.</li>
  * </ol>
- * The decoded picture is kept for display and for mapping the maps back onto the image. Immutable and
- * thread-safe.
+ * The decoded picture is kept for display and for mapping the maps back onto the image.
+ *
+ * <p>With an inspection scale (camera-resolution tiling), the picture is decoded up to
+ * {@value #TILED_DECODE_SIDE} px and brought to {@link #atScale} (original pixels per network pixel) with
+ * the same area-averaging resize; the model then slides tiles over it instead of shrinking it whole.
+ * Immutable and thread-safe.
  */
 public final class Preprocessing {
     /** The decode bound is this many times the input side. */
     public static final int DECODE_FACTOR = 8;
     /** The smallest decode bound, so that small models still see camera images well above their input. */
     public static final int MIN_DECODE_SIDE = 1024;
+    /** The decode bound when tiling: camera images are read at full resolution up to this side. */
+    public static final int TILED_DECODE_SIDE = 16384;
 
     private final int side;
+    private final double scale;
     private final ImageReader reader;
 
     /**
+     * Whole-image preprocessing.
+     *
      * @param side the network input side (square inputs), at least 1
      */
     public Preprocessing(int side) {
+        this(side, 0);
+    }
+
+    /**
+     * @param side  the network input side (square inputs, the tile side when tiling), at least 1
+     * @param scale 0 for whole images; otherwise original pixels per network pixel for tiling
+     */
+    public Preprocessing(int side, double scale) {
         if (side < 1) {
             throw new IllegalArgumentException("the input side must be at least 1, got " + side);
         }
+        if (!(scale >= 0) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("the inspection scale must be 0 or positive, got " + scale);
+        }
         this.side = side;
-        this.reader = new ImageReader(decodeSide(side));
+        this.scale = scale;
+        this.reader = new ImageReader(scale > 0 ? TILED_DECODE_SIDE : decodeSide(side));
+    }
+
+    /** @return whether images are tiled at an inspection scale rather than shrunk whole */
+    public boolean isTiled() {
+        return scale > 0;
+    }
+
+    /** @return the inspection scale (0 for whole images) */
+    public double scale() {
+        return scale;
+    }
+
+    /**
+     * The picture at the inspection scale, which tiles are cut from (never smaller than one tile).
+     *
+     * @param picture a picture as {@link #read} decodes it
+     * @return the picture resized by {@code 1 / scale}; for whole-image preprocessing, the network input
+     */
+    public RgbImage atScale(RgbImage picture) {
+        if (!isTiled()) {
+            return input(picture);
+        }
+        int w = Math.max(side, (int) Math.round(picture.width() / scale));
+        int h = Math.max(side, (int) Math.round(picture.height() / scale));
+        return picture.resize(w, h);
     }
 
     /**
@@ -72,10 +118,11 @@ public final class Preprocessing {
     }
 
     /**
-     * @return a loader that reads files into their network inputs (what training keeps in memory)
+     * @return a loader for training: the network inputs of whole-image models (what training keeps in
+     *         memory), the decoded pictures when tiling (training cuts tiles at the scale from them)
      */
     public ImageLoader networkInputs() {
-        return file -> read(file).input();
+        return file -> isTiled() ? read(file).picture() : read(file).input();
     }
 
     /**
@@ -102,6 +149,6 @@ public final class Preprocessing {
 
     @Override
     public String toString() {
-        return "Preprocessing[side=" + side + ", decodeSide=" + decodeSide() + "]";
+        return "Preprocessing[side=" + side + ", scale=" + scale + ", decodeSide=" + decodeSide() + "]";
     }
 }

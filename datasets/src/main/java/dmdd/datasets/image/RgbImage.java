@@ -139,6 +139,30 @@ public final class RgbImage {
     }
 
     /**
+     * A rectangular part of this image.
+     *
+     * @param x0 left column
+     * @param y0 top row
+     * @param w  width
+     * @param h  height
+     * @return the crop (a copy)
+     * @throws IllegalArgumentException when the rectangle leaves the image
+     */
+    public RgbImage crop(int x0, int y0, int w, int h) {
+        if (x0 < 0 || y0 < 0 || w < 1 || h < 1 || x0 + w > width || y0 + h > height) {
+            throw new IllegalArgumentException("crop " + w + "x" + h + " at (" + x0 + ", " + y0 + ") leaves the "
+                    + width + "x" + height + " image");
+        }
+        float[] out = new float[3 * w * h];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(chw, c * width * height + (y0 + y) * width + x0, out, c * w * h + y * w, w);
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    /**
      * One channel value.
      *
      * @param channel 0 red, 1 green, 2 blue

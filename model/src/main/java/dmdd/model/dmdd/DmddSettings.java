@@ -65,6 +65,11 @@ import java.util.Map;
  * @param cacheTeacherFeatures   compute the teacher's features of each normal training image once
  *                               and reuse them every step (the teacher then runs only on the
  *                               augmented images; up to 2 GB, above that they are recomputed)
+ * @param inspectionScale        0: the whole image is resized to the network input; above 0: camera-resolution
+ *                               tiling, original pixels per network pixel (1 = native resolution): training
+ *                               draws {@code imageSize} tiles at that scale, inspection slides overlapping
+ *                               tiles over the whole image and stitches the maps
+ * @param tileOverlap            share of a tile that overlaps its neighbour when tiling, in [0, 0.9)
  */
 public record DmddSettings(
         Method method,
@@ -101,7 +106,9 @@ public record DmddSettings(
         double displayHeadroom,
         int checkpointInterval,
         int threads,
-        boolean cacheTeacherFeatures) {
+        boolean cacheTeacherFeatures,
+        double inspectionScale,
+        double tileOverlap) {
 
     /** Exact types: 2.5 is no batch size and "8" is no number (no silent truncation or coercion). */
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
@@ -147,6 +154,9 @@ public record DmddSettings(
         require(displayHeadroom >= 1, "displayHeadroom must be at least 1: " + displayHeadroom);
         require(checkpointInterval >= 1, "checkpointInterval must be at least 1: " + checkpointInterval);
         require(threads >= 0, "threads must not be negative: " + threads);
+        require(inspectionScale >= 0 && inspectionScale <= 64,
+                "inspectionScale must be 0 (whole image) or a scale in (0, 64]: " + inspectionScale);
+        require(tileOverlap >= 0 && tileOverlap < 0.9, "tileOverlap must be in [0, 0.9): " + tileOverlap);
     }
 
     /**
@@ -199,6 +209,8 @@ public record DmddSettings(
         d.put("checkpointInterval", 100);
         d.put("threads", 0);
         d.put("cacheTeacherFeatures", true);
+        d.put("inspectionScale", 0.0);
+        d.put("tileOverlap", 0.25);
         return d;
     }
 
@@ -212,6 +224,12 @@ public record DmddSettings(
     @JsonIgnore
     public boolean isDmdd() {
         return method == Method.DMDD;
+    }
+
+    /** @return whether inspection tiles the image at {@code inspectionScale} (camera resolution) */
+    @JsonIgnore
+    public boolean isTiled() {
+        return inspectionScale > 0;
     }
 
     /** @return steps actually trained: stage 1 plus, for DMDD, stage 2 */

@@ -310,8 +310,11 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                             AnomalyMaps m;
                             Mask mask;
                             if (resolution == PixelResolution.INPUT) {
-                                m = inspection.network().at(side, side);
-                                mask = a.hasMask() ? a.mask().resize(side, side) : Mask.empty(side, side);
+                                // The network's own resolution: the input, or the image at the tiling scale.
+                                int nw = inspection.network().width();
+                                int nh = inspection.network().height();
+                                m = inspection.network().at(nw, nh);
+                                mask = a.hasMask() ? a.mask().resize(nw, nh) : Mask.empty(nw, nh);
                                 if (defective && !a.mask().isEmpty() && mask.isEmpty()) {
                                     vanished.add(item.name());
                                 }

@@ -52,7 +52,7 @@ public final class Inspector implements AutoCloseable {
         this.model = model;
         this.owned = owned;
         this.batchSize = Math.max(1, batchSize);
-        this.preprocessing = new Preprocessing(settings.imageSize());
+        this.preprocessing = new Preprocessing(settings.imageSize(), settings.inspectionScale());
     }
 
     /**
@@ -130,14 +130,11 @@ public final class Inspector implements AutoCloseable {
     public List<AnomalyMaps> inspectFiles(List<Path> files) throws IOException {
         List<AnomalyMaps> out = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i += batchSize) {
-            List<RgbImage> inputs = new ArrayList<>();
             List<RgbImage> pictures = new ArrayList<>();
             for (Path f : files.subList(i, Math.min(files.size(), i + batchSize))) {
-                PreparedImage p = preprocessing.read(f);
-                inputs.add(p.input());
-                pictures.add(p.picture());
+                pictures.add(preprocessing.read(f).picture());
             }
-            List<NetworkMaps> maps = inspectInputs(inputs);
+            List<NetworkMaps> maps = inspectPictures(pictures);
             for (int k = 0; k < maps.size(); k++) {
                 out.add(maps.get(k).at(pictures.get(k).width(), pictures.get(k).height()));
             }
@@ -161,14 +158,53 @@ public final class Inspector implements AutoCloseable {
      * @return one result per image, in order, each map at the image's own size
      */
     public List<AnomalyMaps> inspect(List<RgbImage> images) {
-        List<RgbImage> inputs = new ArrayList<>(images.size());
-        images.forEach(img -> inputs.add(preprocessing.prepare(img).input()));
-        List<NetworkMaps> maps = inspectInputs(inputs);
+        List<RgbImage> pictures = new ArrayList<>(images.size());
+        images.forEach(img -> pictures.add(preprocessing.prepare(img).picture()));
+        List<NetworkMaps> maps = inspectPictures(pictures);
         List<AnomalyMaps> out = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
             out.add(maps.get(i).at(images.get(i).width(), images.get(i).height()));
         }
         return out;
+    }
+
+    /**
+     * Inspects decoded pictures ({@link PreparedImage#picture()}): a whole-image model shrinks each to its
+     * input (batched across pictures); a tiled model brings each to the inspection scale, slides overlapping
+     * tiles over it (batched), stitches the tiles' maps and scores the stitched fused map.
+     *
+     * @param pictures pictures as {@link Preprocessing#read} decodes them
+     * @return the maps at network resolution and the scores, in order
+     */
+    public List<NetworkMaps> inspectPictures(List<RgbImage> pictures) {
+        if (!preprocessing.isTiled()) {
+            List<RgbImage> inputs = new ArrayList<>(pictures.size());
+            pictures.forEach(p -> inputs.add(preprocessing.input(p)));
+            return inspectInputs(inputs);
+        }
+        List<NetworkMaps> out = new ArrayList<>(pictures.size());
+        for (RgbImage picture : pictures) {
+            RgbImage scaled = preprocessing.atScale(picture);
+            TileStitcher stitcher = new TileStitcher(scaled.width(), scaled.height(), settings.imageSize(),
+                    settings.tileOverlap());
+            List<int[]> origins = stitcher.origins();
+            // A batch of tiles at a time: memory stays bounded whatever the image size.
+            for (int i = 0; i < origins.size(); i += batchSize) {
+                List<int[]> chunk = origins.subList(i, Math.min(origins.size(), i + batchSize));
+                List<RgbImage> tiles = new ArrayList<>(chunk.size());
+                chunk.forEach(o -> tiles.add(stitcher.cut(scaled, o)));
+                List<NetworkMaps> maps = inspectInputs(tiles);
+                for (int k = 0; k < chunk.size(); k++) {
+                    stitcher.add(chunk.get(k), maps.get(k));
+                }
+            }
+            out.add(stitcher.stitched(this::score));
+        }
+        return out;
+    }
+
+    private double score(float[] fused) {
+        return "max".equals(settings.imageScore()) ? FloatMaps.max(fused) : FloatMaps.topKMean(fused, settings.topK());
     }
 
     /**
@@ -233,8 +269,8 @@ public final class Inspector implements AutoCloseable {
                     ? FloatMaps.gaussianBlur(slice(abnormality, i, plane), side, side, settings.gaussianSigma())
                     : norm;
             float[] fus = settings.isDmdd() ? slice(fused, i, plane) : norm;
-            double score = "max".equals(settings.imageScore()) ? FloatMaps.max(fus) : FloatMaps.topKMean(fus, settings.topK());
-            out.add(new NetworkMaps(side, norm, abn, fus, score));
+            double score = score(fus);
+            out.add(new NetworkMaps(side, side, norm, abn, fus, score));
         }
         return out;
     }

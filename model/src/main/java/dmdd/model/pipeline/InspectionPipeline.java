@@ -176,7 +176,7 @@ public final class InspectionPipeline implements AutoCloseable {
                 }
             }
             List<NetworkMaps> maps = prepared.isEmpty() ? List.of()
-                    : inspector.inspectInputs(prepared.stream().map(PreparedImage::input).toList());
+                    : inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList());
             int k = 0;
             for (int j = 0; j < chunk.size(); j++) {
                 if (slots.get(j) instanceof UnreadableImageException e) {

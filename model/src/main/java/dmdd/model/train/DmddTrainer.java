@@ -100,7 +100,7 @@ public final class DmddTrainer {
         Files.createDirectories(modelDir);
         Path checkpointFile = modelDir.resolve(Checkpoint.FILE_NAME);
         out.onMessage("preparing " + trainImages.size() + " training images");
-        List<RgbImage> images = resized(trainImages, settings.imageSize());
+        List<RgbImage> images = resized(trainImages);
         int total = settings.totalSteps();
         Map<String, Double> lastLosses = Map.of();
         try (NDManager root = engine.newBaseManager(DmddNetworks.deviceOf(teacher))) {
@@ -118,7 +118,8 @@ public final class DmddTrainer {
                 out.onMessage("no checkpoint in " + modelDir + " to resume from: training from the start");
             }
             ParameterStore ps = new ParameterStore(root, false);
-            TeacherCache cache = step < settings.studentSteps()
+            // Tiles differ every step, so tiled training has no fixed images whose features could be cached.
+            TeacherCache cache = step < settings.studentSteps() && !settings.isTiled()
                     ? TeacherCache.build(settings, teacher, images, root, ps, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
@@ -300,7 +301,7 @@ public final class DmddTrainer {
         int[] indices = new int[n];
         for (int i = 0; i < n; i++) {
             indices[i] = rng.nextInt(images.size());
-            RgbImage normal = images.get(indices[i]);
+            RgbImage normal = view(images.get(indices[i]), rng);
             normal.copyTo(data, i * 3 * plane);
             if (!pairs) {
                 continue;
@@ -358,13 +359,26 @@ public final class DmddTrainer {
         out.onCheckpoint(file, step);
     }
 
-    private static List<RgbImage> resized(List<RgbImage> images, int side) {
-        Preprocessing preprocessing = new Preprocessing(side);
+    /**
+     * The training images as the network sees them: whole-image models keep each image's input; tiled
+     * models keep each image at the inspection scale, and every step cuts tiles from it.
+     */
+    private List<RgbImage> resized(List<RgbImage> images) {
+        Preprocessing preprocessing = new Preprocessing(settings.imageSize(), settings.inspectionScale());
         List<RgbImage> out = new ArrayList<>(images.size());
         for (RgbImage img : images) {
-            out.add(preprocessing.prepare(img).input());
+            out.add(preprocessing.atScale(preprocessing.prepare(img).picture()));
         }
         return out;
+    }
+
+    /** The step's view of a training image: itself, or a random tile of it when tiling. */
+    private RgbImage view(RgbImage image, Random rng) {
+        int side = settings.imageSize();
+        if (image.width() == side && image.height() == side) {
+            return image;
+        }
+        return image.crop(rng.nextInt(image.width() - side + 1), rng.nextInt(image.height() - side + 1), side, side);
     }
 
     private static double seconds(long startNanos) {
