@@ -1,6 +1,7 @@
 package dmdd.app.cli;
 
 import dmdd.datasets.bench.BenchmarkDefect;
+import dmdd.datasets.bench.CameraBenchmarkGenerator;
 import dmdd.datasets.bench.DefectBenchmarkGenerator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +49,16 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default: 2024)")
     Long seed;
 
+    @Option(names = "--camera", paramLabel = "PX", description = {"camera-resolution category instead: PX x PX "
+            + "images of the texture mirror-tiled, with scratches, pits and cracks of a few pixels and full-resolution "
+            + "masks (--train default 20, --test-good 10, --test-per-defect: per kind of 3, default 7)"})
+    Integer camera;
+
     @Override
     public Integer call() throws Exception {
+        if (camera != null) {
+            return camera();
+        }
         DefectBenchmarkGenerator.Settings d = DefectBenchmarkGenerator.Settings.defaults();
         int cropPx = crop == null ? d.cropSize() : crop;
         DefectBenchmarkGenerator.Settings s;
@@ -75,6 +84,32 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
                     s.trainImages(), s.testGoodImages(), BenchmarkDefect.values().length, s.testImagesPerDefect(),
                     Arrays.stream(BenchmarkDefect.values()).map(BenchmarkDefect::folderName)
                             .collect(Collectors.joining(", ")));
+        }
+        return 0;
+    }
+
+    private int camera() throws Exception {
+        if (camera < 256) {
+            throw new CliException("--camera " + camera + ": at least 256 px");
+        }
+        CameraBenchmarkGenerator.Settings s;
+        try {
+            s = new CameraBenchmarkGenerator.Settings(List.of(new int[] {camera, camera}), train == null ? 20 : train,
+                    testGood == null ? 10 : testGood, testPerDefect == null ? 7 : testPerDefect,
+                    seed == null ? 2024 : seed);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        Path root = CliInputs.outputFolder(out, "--out");
+        for (Path t : textures) {
+            if (!Files.isRegularFile(t)) {
+                throw new CliException("TEXTURE " + t + ": no such file");
+            }
+            String name = t.getFileName().toString().replaceFirst("\\.[^.]+$", "") + "_" + camera;
+            Path dir = new CameraBenchmarkGenerator(s).generateFromTexture(t, root, name);
+            spec.commandLine().getOut().printf("%s: %d train, %d good + 3 x %d defective test images (scratch, pit, "
+                    + "crack) at %d x %d%n", dir, s.trainImages(), s.testGoodImages(), s.testImagesPerDefect(), camera,
+                    camera);
         }
         return 0;
     }

@@ -91,6 +91,79 @@ public final class CameraBenchmarkGenerator {
         return dir;
     }
 
+    /**
+     * Writes a camera-sized category from a texture photograph (for example scikit-image's 512 x 512 gravel):
+     * each image is a crop of the texture mirror-tiled to camera size, randomly flipped and brightness-jittered;
+     * the defective images get a {@code scratch} (1.5-3.5 px wide), {@code pit} (small dark spots) or
+     * {@code crack} (1-2 px) drawn at full resolution, with their masks at that resolution. Stains are left
+     * out: at camera size they are hundreds of pixels wide, not the few-pixel defects this category is for.
+     *
+     * @param texture  a texture photograph
+     * @param root     the dataset root (created)
+     * @param category the category folder name
+     * @return the category folder
+     * @throws IOException when the texture cannot be read or a file cannot be written
+     */
+    public Path generateFromTexture(Path texture, Path root, String category) throws IOException {
+        Path dir = root.resolve(category);
+        if (Files.exists(dir)) {
+            throw new IOException(dir + " already exists; remove it or write the category elsewhere");
+        }
+        RgbImage source = new dmdd.datasets.image.ImageReader(Integer.MAX_VALUE).read(texture);
+        Random rng = new Random(settings.seed() * 31 + category.hashCode());
+        MvtecCategory.Writer writer = MvtecCategory.create(dir);
+        int n = 0;
+        for (int i = 0; i < settings.trainImages(); i++) {
+            writer.addTrainGood(surface(source, size(n++), rng));
+        }
+        for (int i = 0; i < settings.testGoodImages(); i++) {
+            writer.addTestGood(surface(source, size(n++), rng));
+        }
+        BenchmarkDefect[] kinds = {BenchmarkDefect.SCRATCH, BenchmarkDefect.PIT, BenchmarkDefect.CRACK};
+        for (int i = 0; i < settings.testImagesPerDefect() * kinds.length; i++) {
+            BenchmarkDefect kind = kinds[i % kinds.length];
+            RgbImage clean = surface(source, size(n++), rng);
+            float[] chw = clean.chw();
+            DefectPainter painter = new DefectPainter(clean.width(), clean.height(), chw);
+            painter.paint(kind, rng);
+            writer.addTestDefect(kind.folderName(), RgbImage.of(clean.width(), clean.height(), chw),
+                    Mask.of(clean.width(), clean.height(), painter.mask()));
+        }
+        return dir;
+    }
+
+    /** A camera-sized surface: the texture mirror-tiled, cut at a random offset, flipped and jittered. */
+    private static RgbImage surface(RgbImage texture, int[] size, Random rng) {
+        int w = size[0];
+        int h = size[1];
+        int tw = texture.width();
+        int th = texture.height();
+        int ox = rng.nextInt(2 * tw);
+        int oy = rng.nextInt(2 * th);
+        boolean flipX = rng.nextBoolean();
+        boolean flipY = rng.nextBoolean();
+        double gain = 0.92 + 0.16 * rng.nextDouble();
+        float[] src = texture.chw();
+        float[] out = new float[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            int sy = mirror((flipY ? h - 1 - y : y) + oy, th);
+            for (int x = 0; x < w; x++) {
+                int sx = mirror((flipX ? w - 1 - x : x) + ox, tw);
+                for (int c = 0; c < 3; c++) {
+                    out[c * w * h + y * w + x] = (float) Math.min(1, src[c * tw * th + sy * tw + sx] * gain);
+                }
+            }
+        }
+        return RgbImage.of(w, h, out);
+    }
+
+    /** Index into a mirror-tiled axis of the given length (0 1 2 ... n-1 n-1 ... 1 0 0 1 ...). */
+    private static int mirror(int i, int n) {
+        int period = 2 * n;
+        int k = Math.floorMod(i, period);
+        return k < n ? k : period - 1 - k;
+    }
+
     private int[] size(int index) {
         return settings.sizes().get(index % settings.sizes().size());
     }
