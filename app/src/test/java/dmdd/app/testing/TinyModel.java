@@ -36,8 +36,7 @@ public final class TinyModel {
     public static synchronized TinyModel get() {
         if (instance == null) {
             try {
-                Path root = Files.createTempDirectory("dmdd-tiny-model");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
+                Path root = TempFolders.create("dmdd-tiny-model");
                 Path category = SampleDataset.generateTiny(root.resolve("data"));
                 Path model = root.resolve("model");
                 DmddSettings settings = DmddSettings.defaults().with(Map.of("imageSize", 64, "batchSize", 2,
@@ -55,14 +54,6 @@ public final class TinyModel {
             }
         }
         return instance;
-    }
-
-    private static void deleteTree(Path root) {
-        try (var s = Files.walk(root)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A temporary folder; the system cleans it eventually.
-        }
     }
 
     /** @return the tiny MVTec category folder ({@code .../data/sample_fabric_tiny}) */

@@ -92,6 +92,35 @@ public final class ImageReader implements ImageLoader {
     }
 
     /**
+     * The size of an image file's first picture from its header alone (nothing is decoded); the EXIF or TIFF
+     * orientation is not applied.
+     *
+     * @param file an image file
+     * @return {@code {width, height}}
+     * @throws UnreadableImageException when the file is not a readable image
+     */
+    public static int[] dimensions(Path file) throws UnreadableImageException {
+        checkFile(file);
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<javax.imageio.ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new UnreadableImageException(file, describeUnknownContent(file));
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (UnreadableImageException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableImageException(file, "cannot read the image header (" + describe(e) + ")", e);
+        }
+    }
+
+    /**
      * Reads an image file and says how large it is at full resolution (to check that a mask belongs to it).
      *
      * @param file the file

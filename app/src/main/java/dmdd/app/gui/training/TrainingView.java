@@ -151,7 +151,7 @@ public final class TrainingView {
             return;
         }
         new TrainingSettingsDialog(project.settings().training(), project.settings().device(),
-                viewModel.deviceProperty().get())
+                viewModel.deviceProperty().get(), viewModel.normalImageSizeProperty().get())
                 .showAndWait()
                 .ifPresent(choice -> saveSettings.accept(choice.settings(), choice.device()));
     }
@@ -168,7 +168,7 @@ public final class TrainingView {
             return;
         }
         new TrainingSettingsDialog(project.settings().training(), project.settings().device(),
-                viewModel.deviceProperty().get())
+                viewModel.deviceProperty().get(), viewModel.normalImageSizeProperty().get())
                 .showAndWait()
                 .ifPresent(choice -> {
                     saveSettings.accept(choice.settings(), choice.device());

@@ -2,6 +2,9 @@ package dmdd.app.gui.training;
 
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundWork;
+import dmdd.datasets.image.ImageReader;
+import dmdd.model.project.ProjectImage;
+import java.io.IOException;
 import dmdd.model.project.Project;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +35,7 @@ public final class TrainingViewModel {
     private final BackgroundWork background;
     private final TrainingService service = new TrainingService();
     private final ObjectProperty<Project> project = new SimpleObjectProperty<>();
+    private final ObjectProperty<int[]> normalImageSize = new SimpleObjectProperty<>();
     private final StringProperty stage = new SimpleStringProperty("");
     private final StringProperty eta = new SimpleStringProperty("");
     private final StringProperty speed = new SimpleStringProperty("");
@@ -83,6 +87,17 @@ public final class TrainingViewModel {
             device.set((String) result[0]);
             canResume.set((Boolean) result[1]);
         }, error -> device.set(error.getMessage()));
+        background.run(() -> {
+            // The first readable normal image's size, from its header: what the tiling advice is for.
+            for (ProjectImage image : current.normalImages()) {
+                try {
+                    return ImageReader.dimensions(image.file());
+                } catch (IOException e) {
+                    // try the next one
+                }
+            }
+            return null;
+        }, normalImageSize::set, error -> normalImageSize.set(null));
     }
 
     /**
@@ -199,7 +214,12 @@ public final class TrainingViewModel {
         onFailed = action;
     }
 
-    /** @return the project to train */
+    /** @return the size of the project's normal images ({@code {width, height}}), null until known */
+    public ObjectProperty<int[]> normalImageSizeProperty() {
+        return normalImageSize;
+    }
+
+    /** @return the open project */
     public ObjectProperty<Project> projectProperty() {
         return project;
     }

@@ -79,6 +79,8 @@ class WorkstationWorkflowFxTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                 () -> SampleProject.NAME.equals(workstation.main().projectNameProperty().get()));
 
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> onFx(() -> workstation.training().normalImageSizeProperty().get() != null));
         // Train: the header's Train button opens the settings dialog; choose a tiny run.
         robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Train".equals(b.getText())).queryButton());
         WaitForAsyncUtils.waitForFxEvents();
@@ -88,6 +90,16 @@ class WorkstationWorkflowFxTest {
             robot.from(dialog).lookup("#stepsSpinner").<Spinner<Integer>>query().getValueFactory().setValue(STEPS);
             robot.from(dialog).lookup("#imageSizeChoice").<ComboBox<Integer>>query().setValue(IMAGE_SIZE);
         });
+        // Tiling advice: the sample's 256 px images shrunk to the input would lose a 1 px defect; the
+        // dialog proposes native-scale tiling with a time estimate. This run keeps whole images (defect 0).
+        robot.interact(() -> robot.from(dialog).lookup("#smallestDefectSpinner").<Spinner<Integer>>query()
+                .getValueFactory().setValue(1));
+        assertThat(robot.from(dialog).lookup("#tilingAdvice").queryAs(Label.class).getText())
+                .contains("tiling at scale 1.00").contains("per image");
+        assertThat(robot.from(dialog).lookup("#tileCheck").queryAs(javafx.scene.control.CheckBox.class).isSelected())
+                .isTrue();
+        robot.interact(() -> robot.from(dialog).lookup("#smallestDefectSpinner").<Spinner<Integer>>query()
+                .getValueFactory().setValue(0));
         ProbeResult probe = new ProbeResult();
         probe.start();
         robot.clickOn(robot.from(dialog).lookup(".button").lookup((Button b) -> "OK".equals(b.getText())).queryButton());
