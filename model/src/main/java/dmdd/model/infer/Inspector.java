@@ -177,14 +177,26 @@ public final class Inspector implements AutoCloseable {
      * @return the maps at network resolution and the scores, in order
      */
     public List<NetworkMaps> inspectPictures(List<RgbImage> pictures) {
+        return inspectPictures(pictures, null);
+    }
+
+    /**
+     * {@link #inspectPictures(List)}, reporting how far a tiled picture is (tiles done, tiles in all) after
+     * every batch of tiles, so that a screen can show progress for an image that takes seconds.
+     *
+     * @param pictures pictures as {@link Preprocessing#read} decodes them
+     * @param progress receives (picture index, fraction of its tiles done); may be null
+     * @return the maps at network resolution and the scores, in order
+     */
+    public List<NetworkMaps> inspectPictures(List<RgbImage> pictures, TileProgress progress) {
         if (!preprocessing.isTiled()) {
             List<RgbImage> inputs = new ArrayList<>(pictures.size());
             pictures.forEach(p -> inputs.add(preprocessing.input(p)));
             return inspectInputs(inputs);
         }
         List<NetworkMaps> out = new ArrayList<>(pictures.size());
-        for (RgbImage picture : pictures) {
-            RgbImage scaled = preprocessing.atScale(picture);
+        for (int p = 0; p < pictures.size(); p++) {
+            RgbImage scaled = preprocessing.atScale(pictures.get(p));
             TileStitcher stitcher = new TileStitcher(scaled.width(), scaled.height(), settings.imageSize(),
                     settings.tileOverlap());
             List<int[]> origins = stitcher.origins();
@@ -197,10 +209,23 @@ public final class Inspector implements AutoCloseable {
                 for (int k = 0; k < chunk.size(); k++) {
                     stitcher.add(chunk.get(k), maps.get(k));
                 }
+                if (progress != null) {
+                    progress.update(p, (double) (i + chunk.size()) / origins.size());
+                }
             }
             out.add(stitcher.stitched(this::score));
         }
         return out;
+    }
+
+    /** Progress inside tiled pictures. */
+    @FunctionalInterface
+    public interface TileProgress {
+        /**
+         * @param picture  index of the picture in the call
+         * @param fraction share of its tiles done, in (0, 1]
+         */
+        void update(int picture, double fraction);
     }
 
     private double score(float[] fused) {

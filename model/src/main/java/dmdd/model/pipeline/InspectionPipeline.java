@@ -36,6 +36,7 @@ public final class InspectionPipeline implements AutoCloseable {
 
     private final Inspector inspector;
     private final NDManager teacherManager;
+    private Inspector.TileProgress tileProgress;
 
     private InspectionPipeline(Inspector inspector, NDManager teacherManager) {
         this.inspector = inspector;
@@ -111,6 +112,29 @@ public final class InspectionPipeline implements AutoCloseable {
      * @throws IOException naming the file when it cannot be read or gives no finite score
      */
     public Inspection inspect(Path file, int outputSide) throws IOException {
+        return inspect(file, outputSide, null);
+    }
+
+    /**
+     * Inspects one file, reporting how far a tiled inspection is.
+     *
+     * @param file       an image file
+     * @param outputSide longest side of the picture and maps handed back ({@link #FULL_SIZE}: as decoded)
+     * @param progress   receives the share of the image's tiles done (tiled models only); may be null
+     * @return the inspection
+     * @throws IOException naming the file when it cannot be read or gives no finite score
+     */
+    public Inspection inspect(Path file, int outputSide, java.util.function.DoubleConsumer progress)
+            throws IOException {
+        tileProgress = progress == null ? null : (picture, fraction) -> progress.accept(fraction);
+        try {
+            return inspectOne(file, outputSide);
+        } finally {
+            tileProgress = null;
+        }
+    }
+
+    private Inspection inspectOne(Path file, int outputSide) throws IOException {
         List<Inspection> out = new ArrayList<>(1);
         List<IOException> failures = new ArrayList<>(1);
         inspectFiles(List.of(file), outputSide, new Receiver() {
@@ -176,7 +200,7 @@ public final class InspectionPipeline implements AutoCloseable {
                 }
             }
             List<NetworkMaps> maps = prepared.isEmpty() ? List.of()
-                    : inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList());
+                    : inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), tileProgress);
             int k = 0;
             for (int j = 0; j < chunk.size(); j++) {
                 if (slots.get(j) instanceof UnreadableImageException e) {

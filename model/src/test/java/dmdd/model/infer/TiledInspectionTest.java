@@ -65,6 +65,10 @@ class TiledInspectionTest {
                  Inspector t = Inspector.open(dir.resolve("tiled"), teacher)) {
                 List<AnomalyMaps> wholeMaps = w.inspect(tests);
                 tiledMaps = t.inspect(tests);
+                // Progress inside one tiled image rises batch by batch to 1 (the workstation's bar follows it).
+                List<Double> fractions = new ArrayList<>();
+                t.inspectPictures(List.of(tests.get(0)), (picture, fraction) -> fractions.add(fraction));
+                assertThat(fractions).hasSizeGreaterThan(10).isSorted().last().isEqualTo(1.0);
                 for (int i = 0; i < tests.size(); i++) {
                     wholeScores[i] = (float) wholeMaps.get(i).score();
                     tiledScores[i] = (float) tiledMaps.get(i).score();

@@ -21,10 +21,10 @@ public final class BackgroundJob {
     /** What the work sees while it runs (callable from any thread). */
     public interface Context {
         /**
-         * @param done  units finished
+         * @param done  units finished (a fraction of a unit for work inside one, such as the tiles of an image)
          * @param total units in all (0: unknown)
          */
-        void progress(long done, long total);
+        void progress(double done, double total);
 
         /** @param text a message for the status line */
         void message(String text);
@@ -88,8 +88,8 @@ public final class BackgroundJob {
         }
         Context context = new Context() {
             @Override
-            public void progress(long done, long total) {
-                double fraction = total <= 0 ? -1 : Math.min(1.0, (double) done / total);
+            public void progress(double done, double total) {
+                double fraction = total <= 0 ? -1 : Math.min(1.0, done / total);
                 background.onUiThread(() -> progress.set(fraction));
             }
 

@@ -62,7 +62,13 @@ public final class DmddInspectionEngine implements InspectionEngine {
 
     @Override
     public synchronized ImageInspection inspect(Project project, Path file) throws Exception {
-        Inspection r = open(project).inspect(file, DISPLAY_SIDE);
+        return inspect(project, file, null);
+    }
+
+    @Override
+    public synchronized ImageInspection inspect(Project project, Path file, java.util.function.DoubleConsumer progress)
+            throws Exception {
+        Inspection r = open(project).inspect(file, DISPLAY_SIDE, progress);
         AnomalyMaps maps = r.maps();
         return new ImageInspection(file, r.picture(), maps.normality(), maps.abnormality(), maps.fused(), r.score());
     }

@@ -39,6 +39,20 @@ public interface InspectionEngine {
     ImageInspection inspect(Project project, Path image) throws Exception;
 
     /**
+     * {@link #inspect(Project, Path)} reporting progress inside the image (tiled models take seconds per image).
+     *
+     * @param project  the project
+     * @param image    the image file
+     * @param progress receives the share of the image done; engines without such progress never call it
+     * @return the result
+     * @throws Exception when the image or the model cannot be read
+     */
+    default ImageInspection inspect(Project project, Path image, java.util.function.DoubleConsumer progress)
+            throws Exception {
+        return inspect(project, image);
+    }
+
+    /**
      * Forgets a loaded model (after training wrote a new one).
      *
      * @param project the project

@@ -266,7 +266,10 @@ public final class InspectionViewModel {
                 if (context.isCancelled()) {
                     break;
                 }
-                InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file());
+                int before = done;
+                // A tiled image takes seconds: the bar moves with its tiles, not only between images.
+                InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file(),
+                        fraction -> context.progress(before + fraction, todo.size()));
                 RenderedInspection rendered = render(result, calibration.get());
                 background.onUiThread(() -> {
                     detailCache.put(item.image().file(), rendered);
