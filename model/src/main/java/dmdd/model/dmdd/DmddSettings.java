@@ -210,7 +210,7 @@ public record DmddSettings(
         d.put("threads", 0);
         d.put("cacheTeacherFeatures", true);
         d.put("inspectionScale", 0.0);
-        d.put("tileOverlap", 0.25);
+        d.put("tileOverlap", 0.5);
         return d;
     }
 

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Camera-resolution tiling: where the square tiles lie on an image at the inspection scale, how each tile is
  * cut, and how the tiles' maps are stitched back into one map per branch with feathered blending (each tile's
- * weight falls off linearly over the overlap towards its edges, so seams do not show and every pixel is a
- * weighted mean of the tiles that see it).
+ * weight falls off linearly from its centre to its edges, so seams do not show and every pixel is a weighted
+ * mean of the tiles that see it).
  */
 public final class TileStitcher {
     private final int tile;
@@ -42,11 +42,12 @@ public final class TileStitcher {
                 origins.add(new int[] {x, y});
             }
         }
-        int ramp = Math.max(1, tile - stride);
+        // A pyramid: a tile's centre counts most and its edges least, because a network's answer near the edge
+        // of its input (zero padding, half a receptive field) is weaker; with half-tile overlap every pixel lies
+        // in the central half of some tile, so no seams show. Never zero: the image's own border has one tile.
         this.window = new float[tile];
         for (int i = 0; i < tile; i++) {
-            // Never zero: the image's own border is covered by one tile only.
-            window[i] = (float) Math.max(1e-3, Math.min(1.0, Math.min(i + 0.5, tile - i - 0.5) / ramp));
+            window[i] = (float) Math.max(1e-3, Math.min(i + 0.5, tile - i - 0.5) / (tile / 2.0));
         }
         int n = width * height;
         sumNormality = new float[n];
