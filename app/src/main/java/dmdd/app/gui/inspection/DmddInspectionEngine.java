@@ -24,8 +24,13 @@ import java.util.List;
  * project until the model changes. Calls are serialised: one model, one thread at a time.
  */
 public final class DmddInspectionEngine implements InspectionEngine {
-    /** Longest side of the pictures the panels show; maps come out at this resolution. */
+    /** Longest side of the pictures the panels show for whole-image models; maps come out at this resolution. */
     public static final int DISPLAY_SIDE = 512;
+    /**
+     * Longest side shown for tiled (camera-resolution) models: the panels zoom into the stitched maps at the
+     * camera's resolution (a 2448 x 2048 image whole), where a hairline scratch is a line, not a blur.
+     */
+    public static final int TILED_DISPLAY_SIDE = 4096;
     /** How many normal images are scored for the histogram. */
     public static final int NORMAL_SAMPLE = 32;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +73,9 @@ public final class DmddInspectionEngine implements InspectionEngine {
     @Override
     public synchronized ImageInspection inspect(Project project, Path file, java.util.function.DoubleConsumer progress)
             throws Exception {
-        Inspection r = open(project).inspect(file, DISPLAY_SIDE, progress);
+        InspectionPipeline pipeline = open(project);
+        Inspection r = pipeline.inspect(file, pipeline.settings().isTiled() ? TILED_DISPLAY_SIDE : DISPLAY_SIDE,
+                progress);
         AnomalyMaps maps = r.maps();
         return new ImageInspection(file, r.picture(), maps.normality(), maps.abnormality(), maps.fused(), r.score());
     }

@@ -80,6 +80,8 @@ public final class InspectionViewModel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DETAIL_CACHE = 24;
+    /** About 40 bytes a pixel (picture, three maps, four rendered layers): some 650 MB at most. */
+    private static final long DETAIL_CACHE_PIXELS = 16_000_000L;
     private static final Colormap COLORMAP = Colormap.TURBO;
 
     private final InspectionEngine engine;
@@ -107,7 +109,10 @@ public final class InspectionViewModel {
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, RenderedInspection> eldest) {
-            return size() > DETAIL_CACHE;
+            // Bounded by count and by pixels: a tiled model's full-resolution maps are megapixels each.
+            long pixels = values().stream().mapToLong(r -> (long) r.inspection().width() * r.inspection().height())
+                    .sum();
+            return size() > 1 && (size() > DETAIL_CACHE || pixels > DETAIL_CACHE_PIXELS);
         }
     };
     private final BackgroundJob job;
