@@ -133,8 +133,18 @@ public final class Preprocessing {
      * @return the prepared image (no file)
      */
     public PreparedImage prepare(RgbImage image) {
-        RgbImage picture = ImageReader.fit(image, decodeSide());
+        RgbImage picture = picture(image);
         return new PreparedImage(null, picture, input(picture), image.width(), image.height());
+    }
+
+    /**
+     * The picture of an image already in memory, as {@link #read} would decode a file with its pixels.
+     *
+     * @param image an image of any size
+     * @return the image reduced to the decode bound (or itself when within it)
+     */
+    public RgbImage picture(RgbImage image) {
+        return ImageReader.fit(image, decodeSide());
     }
 
     /**

@@ -151,15 +151,15 @@ public final class Inspector implements AutoCloseable {
     }
 
     /**
-     * Inspects images in batches; each is prepared as a file with the same pixels would be
-     * ({@link Preprocessing#prepare}).
+     * Inspects images in batches; each is taken as the picture of a file with the same pixels
+     * ({@link Preprocessing#picture}).
      *
      * @param images images of any size
      * @return one result per image, in order, each map at the image's own size
      */
     public List<AnomalyMaps> inspect(List<RgbImage> images) {
         List<RgbImage> pictures = new ArrayList<>(images.size());
-        images.forEach(img -> pictures.add(preprocessing.prepare(img).picture()));
+        images.forEach(img -> pictures.add(preprocessing.picture(img)));
         List<NetworkMaps> maps = inspectPictures(pictures);
         List<AnomalyMaps> out = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {

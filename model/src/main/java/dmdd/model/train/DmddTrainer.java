@@ -367,7 +367,7 @@ public final class DmddTrainer {
         Preprocessing preprocessing = new Preprocessing(settings.imageSize(), settings.inspectionScale());
         List<RgbImage> out = new ArrayList<>(images.size());
         for (RgbImage img : images) {
-            out.add(preprocessing.atScale(preprocessing.prepare(img).picture()));
+            out.add(preprocessing.atScale(preprocessing.picture(img)));
         }
         return out;
     }
