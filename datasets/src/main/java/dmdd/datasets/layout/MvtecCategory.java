@@ -184,11 +184,19 @@ public final class MvtecCategory {
             } else if (sample.maskOrNull() == null) {
                 throw new IOException("no mask: expected " + expectedMaskPath(sample));
             } else {
+                Mask full;
                 try {
-                    mask = MaskIo.read(sample.maskOrNull()).resize(image.width(), image.height());
+                    full = MaskIo.read(sample.maskOrNull());
                 } catch (dmdd.datasets.image.UnreadableImageException e) {
                     throw new IOException("its mask " + e.file() + " cannot be read: " + e.reason(), e);
                 }
+                int[] size = dmdd.datasets.image.ImageReader.dimensions(file);
+                if (full.width() != size[0] || full.height() != size[1]) {
+                    // Never stretched onto an image it was not drawn for.
+                    throw new IOException("its mask " + sample.maskOrNull() + " is " + full.width() + " x "
+                            + full.height() + " px but the image is " + size[0] + " x " + size[1] + " px");
+                }
+                mask = full.resize(image.width(), image.height());
             }
             return new LoadedTestSample(sample, image, mask);
         });

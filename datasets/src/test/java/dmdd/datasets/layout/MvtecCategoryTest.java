@@ -88,6 +88,21 @@ class MvtecCategoryTest {
     }
 
     @Test
+    void aMaskOfAnotherSizeThanItsImageIsNamedNotStretched() throws IOException {
+        Path root = dir.resolve("sized");
+        MvtecCategory.Writer writer = MvtecCategory.create(root);
+        writer.addTrainGood(RgbImage.of(32, 32, new float[3 * 32 * 32]));
+        writer.addTestDefect("crack", RgbImage.of(32, 32, new float[3 * 32 * 32]), Mask.of(32, 32, new boolean[32 * 32]));
+        Path mask = root.resolve("ground_truth/crack/000_mask.png");
+        MaskIo.write(Mask.of(16, 16, new boolean[16 * 16]), mask);
+
+        var report = MvtecCategory.open(root).loadTest(new dmdd.datasets.image.ImageReader(64));
+        assertThat(report.loaded()).isEmpty();
+        assertThat(report.skipped()).singleElement().satisfies(skipped -> assertThat(skipped.reason())
+                .contains(mask.toString()).contains("is 16 x 16 px but the image is 32 x 32 px"));
+    }
+
+    @Test
     void addingToAnExistingCategoryContinuesTheNumbering() throws IOException {
         Path root = dir.resolve("more");
         MvtecCategory.create(root).addTrainGood(RgbImage.of(2, 2, new float[12]));
