@@ -143,6 +143,7 @@ public final class InspectionView {
         viewModel.panXProperty().addListener(obs -> applyView());
         viewModel.panYProperty().addListener(obs -> applyView());
         viewModel.selectedProperty().addListener(obs -> showHeader());
+        viewModel.selectedProperty().addListener((obs, old, item) -> keepInView(item));
         viewModel.imageThresholdProperty().addListener(obs -> showHeader());
         showHeader();
         showDetail(null);
@@ -349,6 +350,18 @@ public final class InspectionView {
     /** @return the four panels, left to right (for tests and screenshots) */
     public List<Node> panels() {
         return List.of(mapPanels);
+    }
+
+    /** Scrolls the gallery so that the selected image stays in sight when the arrow keys move past the edge. */
+    private void keepInView(InspectedItem item) {
+        int index = item == null ? -1 : viewModel.gallery().indexOf(item);
+        if (index < 0 || !(gallery.getSkin() instanceof impl.org.controlsfx.skin.GridViewSkin<?> skin)) {
+            return;
+        }
+        int perRow = Math.max(1, skin.computeMaxCellsInRow());
+        if (gallery.lookup(".virtual-flow") instanceof javafx.scene.control.skin.VirtualFlow<?> flow) {
+            flow.scrollTo(index / perRow);
+        }
     }
 
     /** @return the screen's root */

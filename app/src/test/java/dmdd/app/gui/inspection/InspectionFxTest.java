@@ -108,6 +108,22 @@ class InspectionFxTest {
                 }
             }
         }
+
+        // Stepping with the arrow keys past the gallery's visible rows scrolls it: the selected image stays in sight.
+        robot.clickOn(panels.get(0));
+        int presses = model.gallery().size() - 1 - model.gallery().indexOf(model.selectedProperty().get());
+        assertThat(presses).as("the last image is rows away from the first").isGreaterThan(6);
+        robot.type(KeyCode.RIGHT, presses);
+        WaitForAsyncUtils.waitForFxEvents();
+        InspectedItem last = model.selectedProperty().get();
+        assertThat(model.gallery().indexOf(last)).isEqualTo(model.gallery().size() - 1);
+        Node gallery = robot.from(root).lookup("#gallery").query();
+        javafx.geometry.Bounds view = gallery.localToScene(gallery.getLayoutBounds());
+        assertThat(robot.from(root).lookup("#gallery .thumbnail-cell").queryAllAs(org.controlsfx.control.GridCell.class))
+                .as("a cell showing the selected image lies inside the gallery's view")
+                .anyMatch(cell -> cell.isVisible() && cell.getItem() == last
+                        && view.contains(cell.localToScene(cell.getLayoutBounds()).getCenterX(),
+                                cell.localToScene(cell.getLayoutBounds()).getCenterY()));
     }
 
     /** Badge texts of the gallery cells that show a current gallery item (the grid keeps spare cells). */
