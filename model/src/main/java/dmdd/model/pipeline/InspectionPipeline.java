@@ -200,7 +200,10 @@ public final class InspectionPipeline implements AutoCloseable {
                 }
             }
             List<NetworkMaps> maps = prepared.isEmpty() ? List.of()
-                    : inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), tileProgress);
+                    : preprocessing.isTiled()
+                    ? inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), tileProgress)
+                    // The inputs were made while reading: no second resize.
+                    : inspector.inspectInputs(prepared.stream().map(PreparedImage::input).toList());
             int k = 0;
             for (int j = 0; j < chunk.size(); j++) {
                 if (slots.get(j) instanceof UnreadableImageException e) {
