@@ -9,6 +9,7 @@ import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
+import dmdd.model.infer.Thresholds;
 import dmdd.model.metrics.ConfusionMatrix;
 import dmdd.model.metrics.Evaluation;
 import dmdd.model.pipeline.Inspection;
@@ -57,7 +58,7 @@ public final class AnnotatedInspection {
          * @return the verdict at that threshold (defective when the score is above it, as {@code Thresholds})
          */
         public boolean defectiveAt(double threshold) {
-            return score > threshold;
+            return Thresholds.exceeds(score, threshold);
         }
 
         /**

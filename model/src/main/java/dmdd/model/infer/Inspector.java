@@ -16,7 +16,6 @@ import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.IntraOpThreads;
 import dmdd.model.teacher.Backbone;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,28 +117,6 @@ public final class Inspector implements AutoCloseable {
     /** @return the preprocessing every input of this model goes through */
     public Preprocessing preprocessing() {
         return preprocessing;
-    }
-
-    /**
-     * Inspects image files, read with the model's {@link Preprocessing}; maps at each decoded picture's size.
-     *
-     * @param files image files
-     * @return one result per file, in order
-     * @throws IOException naming the file that cannot be read
-     */
-    public List<AnomalyMaps> inspectFiles(List<Path> files) throws IOException {
-        List<AnomalyMaps> out = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i += batchSize) {
-            List<RgbImage> pictures = new ArrayList<>();
-            for (Path f : files.subList(i, Math.min(files.size(), i + batchSize))) {
-                pictures.add(preprocessing.read(f).picture());
-            }
-            List<NetworkMaps> maps = inspectPictures(pictures);
-            for (int k = 0; k < maps.size(); k++) {
-                out.add(maps.get(k).at(pictures.get(k).width(), pictures.get(k).height()));
-            }
-        }
-        return out;
     }
 
     /**
