@@ -98,7 +98,7 @@ public final class CameraBenchmarkGenerator {
      * {@code crack} (1-2 px) drawn at full resolution, with their masks at that resolution. Stains are left
      * out: at camera size they are hundreds of pixels wide, not the few-pixel defects this category is for.
      *
-     * @param texture  a texture photograph
+     * @param texture  a texture photograph, or a GIMP pattern ({@code .pat}, as Debian's gimp-data ships)
      * @param root     the dataset root (created)
      * @param category the category folder name
      * @return the category folder
@@ -109,7 +109,9 @@ public final class CameraBenchmarkGenerator {
         if (Files.exists(dir)) {
             throw new IOException(dir + " already exists; remove it or write the category elsewhere");
         }
-        RgbImage source = new dmdd.datasets.image.ImageReader(Integer.MAX_VALUE).read(texture);
+        RgbImage source = texture.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pat")
+                ? dmdd.datasets.synthesis.GimpPattern.read(texture).image()
+                : new dmdd.datasets.image.ImageReader(Integer.MAX_VALUE).read(texture);
         Random rng = new Random(settings.seed() * 31 + category.hashCode());
         MvtecCategory.Writer writer = MvtecCategory.create(dir);
         int n = 0;

@@ -48,6 +48,7 @@ public final class DmddTrainer {
     private final DmddSettings settings;
     private final Backbone teacher;
     private final PairSynthesizer synthesizer;
+    private final int prefetchWorkers;
 
     /**
      * @param settings    model settings
@@ -56,6 +57,10 @@ public final class DmddTrainer {
      *                    {@link Synthesis#forSettings(DmddSettings)} builds the production one
      */
     public DmddTrainer(DmddSettings settings, Backbone teacher, PairSynthesizer synthesizer) {
+        this(settings, teacher, synthesizer, BatchPrefetcher.automaticWorkers());
+    }
+
+    private DmddTrainer(DmddSettings settings, Backbone teacher, PairSynthesizer synthesizer, int prefetchWorkers) {
         if (!Arrays.equals(teacher.levelChannels(), settings.backboneKind().levelChannels())) {
             throw new IllegalArgumentException("the teacher is " + teacher.kind().cliName() + " but the settings ask for "
                     + settings.backbone());
@@ -63,6 +68,21 @@ public final class DmddTrainer {
         this.settings = settings;
         this.teacher = teacher;
         this.synthesizer = synthesizer;
+        this.prefetchWorkers = prefetchWorkers;
+    }
+
+    /**
+     * The same trainer with another number of threads preparing batches (images, tiles and synthetic
+     * anomalies) ahead of the network. The trained model does not depend on it.
+     *
+     * @param workers worker threads; 0 prepares each batch on the training thread when it is needed
+     * @return the trainer
+     */
+    public DmddTrainer withPrefetchWorkers(int workers) {
+        if (workers < 0) {
+            throw new IllegalArgumentException("prefetch workers must not be negative: " + workers);
+        }
+        return new DmddTrainer(settings, teacher, synthesizer, workers);
     }
 
     /** @return the settings this trainer uses */
@@ -123,38 +143,42 @@ public final class DmddTrainer {
                     ? TeacherCache.build(settings, teacher, images, root, ps, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
-            while (step < total) {
-                if (cancel != null && cancel.getAsBoolean()) {
-                    saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
-                            out);
-                    return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started));
-                }
-                if (cache != null && step >= settings.studentSteps()) {
-                    cache.close(); // stage 2 needs only the augmented images' features
-                    cache = null;
-                }
-                long t0 = System.nanoTime();
-                try (NDManager sm = root.newSubManager()) {
-                    Random rng = StepRandom.forStep(settings.seed(), step);
-                    if (step < settings.studentSteps()) {
-                        lastLosses = settings.isDmdd()
-                                ? studentStep(sm, ps, nets, loss, images, cache, rng, studentOpt)
-                                : baselineStep(sm, ps, nets, loss, images, cache, rng, studentOpt);
-                    } else {
-                        lastLosses = segmenterStep(sm, ps, nets, loss, images, rng, segmenterOpt);
+            BatchPrefetcher<Batch> batches = new BatchPrefetcher<>(
+                    s -> batch(images, StepRandom.forStep(settings.seed(), s), pairsAt(s)), step, total, prefetchWorkers);
+            try (batches) {
+                while (step < total) {
+                    if (cancel != null && cancel.getAsBoolean()) {
+                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
+                                out);
+                        return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started));
                     }
-                }
-                step++;
-                meter.add(System.nanoTime() - t0);
-                boolean stage1 = step <= settings.studentSteps();
-                double perStep = meter.secondsPerStep();
-                out.onProgress(new TrainingProgress(step, total, stage1 ? 1 : 2,
-                        stage1 ? step : step - settings.studentSteps(),
-                        stage1 ? settings.studentSteps() : settings.segmenterSteps(), lastLosses,
-                        perStep > 0 ? settings.batchSize() / perStep : 0, perStep * (total - step)));
-                if (step % settings.checkpointInterval() == 0 && step < total) {
-                    saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
-                            out);
+                    if (cache != null && step >= settings.studentSteps()) {
+                        cache.close(); // stage 2 needs only the augmented images' features
+                        cache = null;
+                    }
+                    long t0 = System.nanoTime();
+                    try (NDManager sm = root.newSubManager()) {
+                        Batch b = batches.take(step);
+                        if (step < settings.studentSteps()) {
+                            lastLosses = settings.isDmdd()
+                                    ? studentStep(sm, ps, nets, loss, b, cache, studentOpt)
+                                    : baselineStep(sm, ps, nets, loss, b, cache, studentOpt);
+                        } else {
+                            lastLosses = segmenterStep(sm, ps, nets, loss, b, segmenterOpt);
+                        }
+                    }
+                    step++;
+                    meter.add(System.nanoTime() - t0);
+                    boolean stage1 = step <= settings.studentSteps();
+                    double perStep = meter.secondsPerStep();
+                    out.onProgress(new TrainingProgress(step, total, stage1 ? 1 : 2,
+                            stage1 ? step : step - settings.studentSteps(),
+                            stage1 ? settings.studentSteps() : settings.segmenterSteps(), lastLosses,
+                            perStep > 0 ? settings.batchSize() / perStep : 0, perStep * (total - step)));
+                    if (step % settings.checkpointInterval() == 0 && step < total) {
+                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
+                                out);
+                    }
                 }
             }
             saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
@@ -184,8 +208,7 @@ public final class DmddTrainer {
      * augmented images, and on the normal ones too unless their features are cached.
      */
     private Map<String, Double> studentStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            List<RgbImage> images, TeacherCache cache, Random rng, ParameterOptimizer opt) {
-        Batch b = batch(images, rng, true);
+            Batch b, TeacherCache cache, ParameterOptimizer opt) {
         int n = b.count;
         long side = settings.imageSize();
         List<NDArray> tClean = new ArrayList<>(3);
@@ -227,8 +250,7 @@ public final class DmddTrainer {
 
     /** The baseline: plain distillation of the teacher into the single-branch student, normal images only. */
     private Map<String, Double> baselineStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            List<RgbImage> images, TeacherCache cache, Random rng, ParameterOptimizer opt) {
-        Batch b = batch(images, rng, false);
+            Batch b, TeacherCache cache, ParameterOptimizer opt) {
         long side = settings.imageSize();
         NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
         List<NDArray> t = cache != null ? cache.features(b.indices, sm)
@@ -248,8 +270,7 @@ public final class DmddTrainer {
 
     /** Stage 2 of DMDD: the frozen student and the teacher give the segmenter's inputs. */
     private Map<String, Double> segmenterStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            List<RgbImage> images, Random rng, ParameterOptimizer opt) {
-        Batch b = batch(images, rng, true);
+            Batch b, ParameterOptimizer opt) {
         int n = b.count;
         long side = settings.imageSize();
         // only the augmented half is needed in stage 2
@@ -288,8 +309,14 @@ public final class DmddTrainer {
         }
     }
 
+    /** Whether a step trains on (normal, synthetic-anomaly) pairs: every DMDD step; the baseline never. */
+    private boolean pairsAt(int step) {
+        return step >= settings.studentSteps() || settings.isDmdd();
+    }
+
     /**
-     * Draws a batch with the step's generator. With {@code pairs}, the first half of
+     * Draws a batch with the step's generator (called from the prefetch workers: reads only final
+     * state). With {@code pairs}, the first half of
      * {@code images} holds the normal images and the second half their anomalous versions.
      */
     private Batch batch(List<RgbImage> images, Random rng, boolean pairs) {
