@@ -5,6 +5,8 @@ import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.sample.SampleDataset;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.NetworkFlops;
+import dmdd.model.engine.ConvolutionCeiling;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
 /** {@code bench}: measures a saved model's speed and memory on this machine. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure inference images/s and ms/image at batch 1 and 8, training steps/s (each stage, with "
-                + "the model's settings) and peak memory.",
+                + "the model's settings), the networks' operation counts and achieved GFLOP/s against this "
+                + "machine's convolution ceiling, anomaly synthesis throughput, and peak memory.",
             "Runs on generated normal surfaces at the model's input size unless --images is given."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -59,10 +62,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "training steps timed per stage, after one warm-up step; 0 skips (default: ${DEFAULT-VALUE})")
     int trainSteps;
 
+    @Option(names = "--prefetch", paramLabel = "N",
+            description = "threads preparing training batches ahead of the network; 0 = on the training thread "
+                    + "(default: automatic, ${DEFAULT-VALUE} here)")
+    int prefetch = DmddTrainer.automaticPrefetchWorkers();
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
             throw new CliException("--seconds " + seconds + ": must be positive");
+        }
+        if (prefetch < 0) {
+            throw new CliException("--prefetch " + prefetch + ": must not be negative");
         }
         if (trainSteps < 0) {
             throw new CliException("--train-steps " + trainSteps + ": must not be negative");
@@ -93,6 +104,17 @@ final class BenchCommand implements Callable<Integer> {
         PeakMemory.resetHeapPeak();
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
             Backbone teacher = Teachers.load(folder.teacher(), manager);
+            NetworkFlops flops;
+            try (NDManager scratch = manager.newSubManager()) {
+                flops = NetworkFlops.of(folder.loadNetworks(scratch), teacher, side);
+            }
+            out.printf(Locale.ROOT, "operations per %d px network input: teacher %.2f, student %.2f, segmenter %.2f "
+                    + "GFLOP (inference %.2f)%n", side, flops.teacher() / 1e9, flops.student() / 1e9,
+                    flops.segmenter() / 1e9, flops.inference() / 1e9);
+            double ceiling = ConvolutionCeiling.measure(manager, Math.min(seconds, 3));
+            out.printf(Locale.ROOT, "engine ceiling: %.1f GFLOP/s (3x3 convolution, 64 channels, batch 8, 64 x 64)%n",
+                    ceiling);
+            out.flush();
             for (int batch : new int[] {1, 8}) {
                 try (Inspector inspector = Inspector.open(folder, teacher, batch)) {
                     err.println("timing inference at batch " + batch + " for " + seconds + " s");
@@ -114,13 +136,17 @@ final class BenchCommand implements Callable<Integer> {
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
                     out.printf(Locale.ROOT, "inference batch %d: %.2f images/s, %.1f ms/image, %.1f ms/megapixel "
-                            + "(%d images in %.1f s)%n", batch, done / s, 1000 * s / done, 1000 * s / megapixels,
-                            done, s);
+                            + "(%d images in %.1f s)%s%n", batch, done / s, 1000 * s / done, 1000 * s / megapixels,
+                            done, s, settings.isTiled() ? ""
+                                    : String.format(Locale.ROOT, ", %.1f GFLOP/s (%.0f %% of the ceiling)",
+                                            flops.inference() * done / s / 1e9,
+                                            100 * flops.inference() * done / s / 1e9 / ceiling));
                     out.flush();
                 }
             }
             if (trainSteps > 0) {
-                timeTraining(settings, teacher, inputs, out, err);
+                timeSynthesis(settings, out);
+                timeTraining(settings, teacher, inputs, flops, ceiling, out, err);
             }
         }
         out.printf(Locale.ROOT, "peak memory: Java heap %s", PeakMemory.format(PeakMemory.heapPeakBytes()));
@@ -129,9 +155,34 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Anomaly synthesis alone, on one thread, at the model's input size: the pairs per second one prefetch
+     * thread makes, set against what training consumes (a GPU trainer that consumes more than the
+     * prefetch threads make waits for the CPU).
+     */
+    private void timeSynthesis(DmddSettings settings, PrintWriter out) throws IOException {
+        if (!settings.isDmdd()) {
+            return;
+        }
+        var synthesizer = Synthesis.forSettings(settings);
+        RgbImage normal = SampleDataset.normalSurface(settings.imageSize(), 7);
+        java.util.Random rng = new java.util.Random(1);
+        synthesizer.synthesize(normal, rng); // warm-up
+        long t0 = System.nanoTime();
+        int pairs = 0;
+        while (System.nanoTime() - t0 < Math.min(seconds, 3) * 1e9) {
+            synthesizer.synthesize(normal, rng);
+            pairs++;
+        }
+        double perSecond = pairs / ((System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "anomaly synthesis: %.1f pairs/s on one thread, about %.1f with %d prefetch threads%n",
+                perSecond, perSecond * Math.max(1, prefetch), prefetch);
+        out.flush();
+    }
+
     /** Trains a throw-away copy with the model's settings for a few steps per stage, in a temporary folder. */
-    private void timeTraining(DmddSettings settings, Backbone teacher, List<RgbImage> inputs, PrintWriter out,
-                              PrintWriter err) throws IOException {
+    private void timeTraining(DmddSettings settings, Backbone teacher, List<RgbImage> inputs, NetworkFlops flops,
+                              double ceiling, PrintWriter out, PrintWriter err) throws IOException {
         int steps = trainSteps + 1;
         DmddSettings s = settings.with(Map.of("studentSteps", steps, "segmenterSteps", settings.isDmdd() ? steps : 0,
                 "checkpointInterval", 1_000_000));
@@ -149,9 +200,10 @@ final class BenchCommand implements Callable<Integer> {
         };
         Path tmp = Files.createTempDirectory("dmdd-bench");
         try {
-            err.println("timing " + trainSteps + " training steps per stage (batch " + s.batchSize() + ")");
+            err.println("timing " + trainSteps + " training steps per stage (batch " + s.batchSize() + ", " + prefetch
+                    + " prefetch threads)");
             err.flush();
-            new DmddTrainer(s, teacher, Synthesis.forSettings(s)::synthesize)
+            new DmddTrainer(s, teacher, Synthesis.forSettings(s)::synthesize).withPrefetchWorkers(prefetch)
                     .train(inputs, tmp, timer, () -> false, false, null);
         } finally {
             try (Stream<Path> walk = Files.walk(tmp)) {
@@ -160,9 +212,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (int stage = 1; stage <= (settings.isDmdd() ? 2 : 1); stage++) {
             double sec = (stageEnd[stage] - stageStart[stage]) / 1e9;
-            out.printf(Locale.ROOT, "training stage %d (%s): %.3f steps/s, %.2f s/step, %.2f images/s%n", stage,
-                    stage == 1 ? "student" : "segmenter", trainSteps / sec, sec / trainSteps,
-                    trainSteps * s.batchSize() / sec);
+            double perImage = stage == 1 ? flops.studentTrainingPerImage() : flops.segmenterTrainingPerImage();
+            double gflops = perImage * trainSteps * s.batchSize() / sec / 1e9;
+            out.printf(Locale.ROOT, "training stage %d (%s): %.3f steps/s, %.0f ms/step, %.2f images/s, "
+                    + "%.1f GFLOP/s (%.0f %% of the ceiling; prefetch threads %d)%n", stage,
+                    stage == 1 ? "student" : "segmenter", trainSteps / sec, 1000 * sec / trainSteps,
+                    trainSteps * s.batchSize() / sec, gflops, 100 * gflops / ceiling, prefetch);
         }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.FlopCounter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +22,7 @@ import java.util.List;
  * <p>Input: the teacher-normalised image batch, N x 3 x H x W (H, W multiples of 32). Output for
  * DMDD: {@code [norm1, norm2, norm3, abn1, abn2, abn3]}; for the baseline {@code [s1, s2, s3]}.
  */
-public final class DecoupledStudent extends ComposedBlock {
+public final class DecoupledStudent extends ComposedBlock implements FlopCounter.Counted {
     private final int[] levelChannels;
     private final boolean decoupled;
     private final boolean skips;
@@ -126,6 +127,29 @@ public final class DecoupledStudent extends ComposedBlock {
         out.addAll(normal);
         out.addAll(abnormal);
         return out;
+    }
+
+    @Override
+    public long forwardFlops(Shape... inputShapes) {
+        long total = FlopCounter.forward(stem, inputShapes);
+        Shape[] x = stem.getOutputShapes(inputShapes);
+        Shape[] enc = new Shape[4];
+        for (int s = 0; s < 4; s++) {
+            total += FlopCounter.forward(encoder[s], x);
+            x = encoder[s].getOutputShapes(x);
+            enc[s] = x[0];
+        }
+        for (int lvl = 2; lvl >= 0; lvl--) {
+            long channels = x[0].get(1) + (skips ? enc[lvl].get(1) : 0);
+            Shape up = new Shape(enc[lvl].get(0), channels, enc[lvl].get(2), enc[lvl].get(3));
+            total += FlopCounter.forward(decoder[lvl], up);
+            x = decoder[lvl].getOutputShapes(new Shape[] {up});
+            total += FlopCounter.forward(projections[lvl], x);
+            if (decoupled) {
+                total += FlopCounter.forward(heads[lvl], projections[lvl].getOutputShapes(x));
+            }
+        }
+        return total;
     }
 
     @Override

@@ -11,6 +11,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dmdd.model.engine.FlopCounter;
 import java.util.Arrays;
 import java.util.List;
 
@@ -27,7 +28,7 @@ import java.util.List;
  * bilinear upsampling by 4. Output: {@code [logits]}, N x 1 x H x W at the network input size;
  * the anomaly probability is its sigmoid.
  */
-public final class MultiPerceptionSegmenter extends ComposedBlock {
+public final class MultiPerceptionSegmenter extends ComposedBlock implements FlopCounter.Counted {
     private static final int OUTPUT_STRIDE = 4;
     private final int[] groupChannels;
     private final Parameter groupWeights;
@@ -136,6 +137,28 @@ public final class MultiPerceptionSegmenter extends ComposedBlock {
         x = asppMerge.forward(ps, new NDList(NDArrays.concat(branches, 1)), training).singletonOrThrow();
         NDArray logits = head.forward(ps, new NDList(x), training).singletonOrThrow();
         return new NDList(Layers.resize(logits, h * OUTPUT_STRIDE, w * OUTPUT_STRIDE));
+    }
+
+    @Override
+    public long forwardFlops(Shape... inputShapes) {
+        Shape first = inputShapes[0];
+        long n = first.get(0);
+        long h = first.get(2);
+        long w = first.get(3);
+        long total = Arrays.stream(groupChannels).sum();
+        int width = (int) reduce.getOutputShapes(new Shape[] {new Shape(n, total, h, w)})[0].get(1);
+        long flops = FlopCounter.forward(squeeze, new Shape(n, total, 1, 1));
+        flops += FlopCounter.forward(excite, squeeze.getOutputShapes(new Shape[] {new Shape(n, total, 1, 1)}));
+        flops += FlopCounter.forward(spatial, new Shape(n, 2, h, w));
+        flops += FlopCounter.forward(reduce, new Shape(n, total, h, w));
+        Shape body = new Shape(n, width, h, w);
+        flops += FlopCounter.forward(this.body, body);
+        for (Block b : aspp) {
+            flops += FlopCounter.forward(b, body);
+        }
+        flops += FlopCounter.forward(asppMerge, new Shape(n, (long) width * aspp.length, h, w));
+        flops += FlopCounter.forward(head, body);
+        return flops;
     }
 
     @Override

@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.FlopCounter;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +28,7 @@ import java.util.Objects;
  * as a fourth entry. Every parameter is registered under the tensor name it has in the weights
  * file (see {@link #namedTensors()}), which is how {@link TeacherWeights} fills the network.
  */
-public abstract class BackboneBlock extends AbstractBlock implements Backbone {
+public abstract class BackboneBlock extends AbstractBlock implements Backbone, FlopCounter.Counted {
     /** Input shape used to create the parameters; the networks accept any size afterwards. */
     static final Shape INIT_INPUT_SHAPE = new Shape(1, 3, 224, 224);
 
@@ -118,6 +119,17 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone {
             out[i] = x[0];
         }
         return out;
+    }
+
+    @Override
+    public long forwardFlops(Shape... inputShapes) {
+        long total = 0;
+        Shape[] x = inputShapes;
+        for (Block stage : stages) {
+            total += FlopCounter.forward(stage, x);
+            x = stage.getOutputShapes(x);
+        }
+        return total;
     }
 
     @Override

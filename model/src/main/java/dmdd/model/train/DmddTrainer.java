@@ -72,6 +72,14 @@ public final class DmddTrainer {
     }
 
     /**
+     * @return the threads that prepare batches unless {@link #withPrefetchWorkers} says otherwise: the
+     *         processors beyond the two the network's own threads use, at least one, at most eight
+     */
+    public static int automaticPrefetchWorkers() {
+        return BatchPrefetcher.automaticWorkers();
+    }
+
+    /**
      * The same trainer with another number of threads preparing batches (images, tiles and synthetic
      * anomalies) ahead of the network. The trained model does not depend on it.
      *

@@ -1,0 +1,56 @@
+package dmdd.model.dmdd;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dmdd.model.engine.FlopCounter;
+
+/**
+ * Floating-point operations per image of each DMDD network at an input size, and what inference and
+ * the two training stages cost from them. Training counts a backward pass as twice its forward pass
+ * (the usual estimate: gradients for the inputs and for the weights), and follows what the trainer
+ * runs: in stage 1 the teacher on the augmented images (the normal images' features are cached) and
+ * the student forward and backward; in stage 2 the teacher and the frozen student forward, the
+ * segmenter forward and backward.
+ *
+ * @param teacher   the frozen teacher's forward pass, per image
+ * @param student   the student's forward pass, per image
+ * @param segmenter the segmentation network's forward pass, per image (0 for the baseline)
+ */
+public record NetworkFlops(long teacher, long student, long segmenter) {
+    /**
+     * @param networks the DMDD networks
+     * @param teacher  the teacher they were trained with
+     * @param side     the network input side
+     * @return the counts
+     */
+    public static NetworkFlops of(DmddNetworks networks, Block teacher, int side) {
+        Shape image = new Shape(1, 3, side, side);
+        long segmenter = 0;
+        if (networks.segmenter() != null) {
+            int[] channels = MultiPerceptionSegmenter.inputChannels(networks.settings(), networks.levelChannels());
+            Shape[] groups = new Shape[channels.length];
+            for (int g = 0; g < groups.length; g++) {
+                long stride = 4L << (g % 3);
+                groups[g] = new Shape(1, channels[g], side / stride, side / stride);
+            }
+            segmenter = FlopCounter.forward(networks.segmenter(), groups);
+        }
+        return new NetworkFlops(FlopCounter.forward(teacher, image), FlopCounter.forward(networks.student(), image),
+                segmenter);
+    }
+
+    /** @return operations to inspect one image (all three networks forward) */
+    public long inference() {
+        return teacher + student + segmenter;
+    }
+
+    /** @return operations of one image of a stage-1 step (teacher forward, student forward and backward) */
+    public long studentTrainingPerImage() {
+        return teacher + 3 * student;
+    }
+
+    /** @return operations of one image of a stage-2 step (teacher and student forward, segmenter forward and backward) */
+    public long segmenterTrainingPerImage() {
+        return teacher + student + 3 * segmenter;
+    }
+}
