@@ -3,6 +3,7 @@ package dmdd.app.cli;
 import dmdd.datasets.bench.BenchmarkDefect;
 import dmdd.datasets.bench.CameraBenchmarkGenerator;
 import dmdd.datasets.bench.DefectBenchmarkGenerator;
+import dmdd.datasets.bench.SurfaceDamage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,8 +55,16 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
             + "masks (--train default 20, --test-good 10, --test-per-defect: per kind of 3, default 7)"})
     Integer camera;
 
+    @Option(names = "--damage", description = {"the second development benchmark instead: the textures (photographs "
+            + "or GIMP .pat patterns, mirror-tiled to 512 px) with foreign patches, missing material, folds, "
+            + "contamination and glare in place of scratches, pits, stains and cracks"})
+    boolean damage;
+
     @Override
     public Integer call() throws Exception {
+        if (camera != null && damage) {
+            throw new CliException("--camera and --damage make different benchmarks: give one");
+        }
         if (camera != null) {
             return camera();
         }
@@ -77,6 +86,15 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
         }
         Path root = CliInputs.outputFolder(out, "--out");
         DefectBenchmarkGenerator generator = new DefectBenchmarkGenerator(s);
+        if (damage) {
+            for (Path dir : generator.generateDamage(textures, root)) {
+                spec.commandLine().getOut().printf("%s: %d train, %d good + %d x %d damaged test images (%s)%n", dir,
+                        s.trainImages(), s.testGoodImages(), SurfaceDamage.values().length, s.testImagesPerDefect(),
+                        Arrays.stream(SurfaceDamage.values()).map(SurfaceDamage::folderName)
+                                .collect(Collectors.joining(", ")));
+            }
+            return 0;
+        }
         for (Path t : textures) {
             String name = t.getFileName().toString().replaceFirst("\\.[^.]+$", "");
             Path dir = generator.generate(t, root, name);

@@ -109,9 +109,7 @@ public final class CameraBenchmarkGenerator {
         if (Files.exists(dir)) {
             throw new IOException(dir + " already exists; remove it or write the category elsewhere");
         }
-        RgbImage source = texture.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pat")
-                ? dmdd.datasets.synthesis.GimpPattern.read(texture).image()
-                : new dmdd.datasets.image.ImageReader(Integer.MAX_VALUE).read(texture);
+        RgbImage source = TextureFiles.read(texture);
         Random rng = new Random(settings.seed() * 31 + category.hashCode());
         MvtecCategory.Writer writer = MvtecCategory.create(dir);
         int n = 0;
@@ -159,11 +157,8 @@ public final class CameraBenchmarkGenerator {
         return RgbImage.of(w, h, out);
     }
 
-    /** Index into a mirror-tiled axis of the given length (0 1 2 ... n-1 n-1 ... 1 0 0 1 ...). */
     private static int mirror(int i, int n) {
-        int period = 2 * n;
-        int k = Math.floorMod(i, period);
-        return k < n ? k : period - 1 - k;
+        return SurfaceDamagePainter.mirror(i, n);
     }
 
     private int[] size(int index) {

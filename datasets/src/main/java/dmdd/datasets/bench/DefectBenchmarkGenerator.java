@@ -87,6 +87,67 @@ public final class DefectBenchmarkGenerator {
      */
     public Path generate(Path texture, Path root, String category) throws IOException {
         RgbImage source = new ImageReader(Integer.MAX_VALUE).read(texture);
+        return write(texture, source, root, category, BenchmarkDefect.values().length, (clean, i, rng) -> {
+            BenchmarkDefect defect = BenchmarkDefect.values()[i];
+            float[] chw = clean.chw();
+            DefectPainter painter = new DefectPainter(clean.width(), clean.height(), chw);
+            painter.paint(defect, rng);
+            return new Painted(defect.folderName(), RgbImage.of(clean.width(), clean.height(), chw),
+                    Mask.of(clean.width(), clean.height(), painter.mask()));
+        });
+    }
+
+    /**
+     * Writes the second development benchmark: one category per texture (photographs or GIMP patterns,
+     * mirror-tiled to at least 512 px so that small patterns leave room for a held-out part), split and
+     * jittered exactly as {@link #generate}, with {@link SurfaceDamage} defects instead of
+     * {@link BenchmarkDefect}s: a generator nobody tuned the training synthesis or the settings on.
+     * Foreign patches are cut from the other textures of the same call (from the texture itself when
+     * there is only one).
+     *
+     * @param textures the textures, one category each, named after the file
+     * @param root     the benchmark root (created)
+     * @return the category folders
+     * @throws IOException when a texture cannot be read, is too small, or a file cannot be written
+     */
+    public java.util.List<Path> generateDamage(java.util.List<Path> textures, Path root) throws IOException {
+        java.util.List<RgbImage> sources = new java.util.ArrayList<>();
+        for (Path t : textures) {
+            sources.add(TextureFiles.mirrorTiled(TextureFiles.read(t), 512));
+        }
+        java.util.List<Path> written = new java.util.ArrayList<>();
+        for (int t = 0; t < textures.size(); t++) {
+            java.util.List<RgbImage> foreign = new java.util.ArrayList<>(sources);
+            if (foreign.size() > 1) {
+                foreign.remove(t);
+            }
+            String category = textures.get(t).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            written.add(write(textures.get(t), sources.get(t), root, category, SurfaceDamage.values().length,
+                    (clean, i, rng) -> {
+                        SurfaceDamage damage = SurfaceDamage.values()[i];
+                        float[] chw = clean.chw();
+                        SurfaceDamagePainter painter = new SurfaceDamagePainter(clean.width(), clean.height(), chw,
+                                foreign);
+                        painter.paint(damage, rng);
+                        return new Painted(damage.folderName(), RgbImage.of(clean.width(), clean.height(), chw),
+                                Mask.of(clean.width(), clean.height(), painter.mask()));
+                    }));
+        }
+        return written;
+    }
+
+    /** A defective test image, its defect folder name and mask. */
+    private record Painted(String folder, RgbImage image, Mask mask) {
+    }
+
+    /** Paints the {@code kind}-th defect kind onto a clean crop. */
+    @FunctionalInterface
+    private interface Painter {
+        Painted paint(RgbImage clean, int kind, Random rng);
+    }
+
+    private Path write(Path texture, RgbImage source, Path root, String category, int kinds, Painter painter)
+            throws IOException {
         int testWidth = source.width() - (int) Math.round(settings.trainFraction() * source.width());
         int needed = (int) Math.ceil(settings.cropSize() * rotationGrowth()) + 2;
         if (testWidth < needed || source.height() < needed) {
@@ -106,14 +167,10 @@ public final class DefectBenchmarkGenerator {
         for (int i = 0; i < settings.testGoodImages(); i++) {
             writer.addTestGood(crop(source, trainEnd, source.width(), rng));
         }
-        for (BenchmarkDefect defect : BenchmarkDefect.values()) {
+        for (int kind = 0; kind < kinds; kind++) {
             for (int i = 0; i < settings.testImagesPerDefect(); i++) {
-                RgbImage clean = crop(source, trainEnd, source.width(), rng);
-                float[] chw = clean.chw();
-                DefectPainter painter = new DefectPainter(clean.width(), clean.height(), chw);
-                painter.paint(defect, rng);
-                writer.addTestDefect(defect.folderName(), RgbImage.of(clean.width(), clean.height(), chw),
-                        Mask.of(clean.width(), clean.height(), painter.mask()));
+                Painted p = painter.paint(crop(source, trainEnd, source.width(), rng), kind, rng);
+                writer.addTestDefect(p.folder(), p.image(), p.mask());
             }
         }
         return dir;
