@@ -67,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: automatic, ${DEFAULT-VALUE} here)")
     int prefetch = DmddTrainer.automaticPrefetchWorkers();
 
+    @Option(names = "--soak", paramLabel = "N", defaultValue = "0",
+            description = "also run N inference calls of one image and print the resident memory every tenth of "
+                    + "them, to show it stays flat (default: ${DEFAULT-VALUE}, off)")
+    int soak;
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
@@ -144,6 +149,9 @@ final class BenchCommand implements Callable<Integer> {
                     out.flush();
                 }
             }
+            if (soak > 0) {
+                soak(folder, teacher, inputs.get(0), out);
+            }
             if (trainSteps > 0) {
                 timeSynthesis(settings, out);
                 timeTraining(settings, teacher, inputs, flops, ceiling, out, err);
@@ -153,6 +161,24 @@ final class BenchCommand implements Callable<Integer> {
         OptionalLong rss = PeakMemory.residentPeakBytes();
         out.println(rss.isPresent() ? ", process resident (heap + libtorch) " + PeakMemory.format(rss.getAsLong()) : "");
         return 0;
+    }
+
+    /** Many single-image inference calls; resident memory after each tenth of them. */
+    private void soak(ModelFolder folder, Backbone teacher, RgbImage image, PrintWriter out) throws Exception {
+        try (Inspector inspector = Inspector.open(folder, teacher, 1)) {
+            List<RgbImage> one = List.of(image);
+            int report = Math.max(1, soak / 10);
+            StringBuilder line = new StringBuilder("resident memory over " + soak + " inference calls (MiB):");
+            for (int call = 1; call <= soak; call++) {
+                inspector.inspect(one);
+                if (call % report == 0) {
+                    OptionalLong rss = PeakMemory.residentBytes();
+                    line.append(' ').append(rss.isPresent() ? String.valueOf(rss.getAsLong() >> 20) : "?");
+                }
+            }
+            out.println(line);
+            out.flush();
+        }
     }
 
     /**

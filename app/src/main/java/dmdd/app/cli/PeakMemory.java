@@ -39,14 +39,23 @@ final class PeakMemory {
 
     /** @return the process's peak resident set in bytes, when the OS reports it */
     static OptionalLong residentPeakBytes() {
+        return statusBytes("VmHWM:");
+    }
+
+    /** @return the process's resident set now, in bytes, when the OS reports it */
+    static OptionalLong residentBytes() {
+        return statusBytes("VmRSS:");
+    }
+
+    private static OptionalLong statusBytes(String field) {
         Path status = Path.of("/proc/self/status");
         if (!Files.isReadable(status)) {
             return OptionalLong.empty();
         }
         try {
             for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) {
-                    String[] parts = line.substring(6).trim().split("\\s+");
+                if (line.startsWith(field)) {
+                    String[] parts = line.substring(field.length()).trim().split("\\s+");
                     return OptionalLong.of(Long.parseLong(parts[0]) * 1024);
                 }
             }

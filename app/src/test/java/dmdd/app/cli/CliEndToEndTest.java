@@ -136,13 +136,15 @@ class CliEndToEndTest {
     @Test
     @Order(5)
     void benchReportsSpeedAndMemory() {
-        CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1");
+        CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1",
+                "--soak", "20");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("inference batch 1:").contains("inference batch 8:").contains("ms/image")
                 .contains("training stage 1 (student):").contains("training stage 2 (segmenter):")
                 .contains("peak memory: Java heap").contains("GFLOP/s (").contains("engine ceiling:")
                 .containsPattern("operations per \\d+ px network input: teacher \\d+\\.\\d\\d, student")
-                .containsPattern("anomaly synthesis: \\d+\\.\\d pairs/s");
+                .containsPattern("anomaly synthesis: \\d+\\.\\d pairs/s")
+                .containsPattern("resident memory over 20 inference calls \\(MiB\\):( \\d+){10}");
     }
 
     @Test
