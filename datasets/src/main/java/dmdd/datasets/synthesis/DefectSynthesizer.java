@@ -80,7 +80,7 @@ public final class DefectSynthesizer {
         Mask allowed = foreground == null ? null : foreground.resize(w, h);
         float[] x = normal.chw();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Mask region = PerlinMask.sample(w, h, allowed, settings, rng);
+            Mask region = region(w, h, allowed, rng);
             RgbImage texture = textures.texture(w, h, normal, rng);
             if (settings.augmentTexture()) {
                 texture = TextureAugmenter.augment(texture, rng);
@@ -93,12 +93,30 @@ public final class DefectSynthesizer {
         }
         // Practically unreachable: every texture matched the image inside its region. A texture
         // at least 0.5 away from the image in every channel makes a change that cannot vanish.
-        Mask region = PerlinMask.sample(w, h, allowed, settings, rng);
+        Mask region = region(w, h, allowed, rng);
         float[] opposite = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             opposite[i] = x[i] >= 0.5f ? 0f : 1f;
         }
         return blend(normal, x, region, opposite, 0f);
+    }
+
+    /**
+     * The defect region: a thin scar, small spots or a Perlin blob in the settings' shares. With no
+     * scars and no spots asked for, no extra random number is drawn, so such settings make exactly
+     * the pairs they made before the shapes existed.
+     */
+    private Mask region(int w, int h, Mask allowed, Random rng) {
+        if (settings.scarShare() > 0 || settings.spotShare() > 0) {
+            double u = rng.nextDouble();
+            if (u < settings.scarShare()) {
+                return ThinDefectMasks.scar(w, h, allowed, rng);
+            }
+            if (u < settings.scarShare() + settings.spotShare()) {
+                return ThinDefectMasks.spots(w, h, allowed, rng);
+            }
+        }
+        return PerlinMask.sample(w, h, allowed, settings, rng);
     }
 
     private TrainingPair blend(RgbImage normal, float[] x, Mask region, float[] texture, float b) {

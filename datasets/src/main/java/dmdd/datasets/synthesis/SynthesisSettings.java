@@ -15,6 +15,10 @@ package dmdd.datasets.synthesis;
  *                             is put back and left out of the mask, so the mask is exactly the
  *                             changed pixels (default: one 8-bit level)
  * @param augmentTexture       whether textures get three random colour augmentations, as DRAEM does
+ * @param scarShare            share of the anomalous pairs whose region is a thin curved scar (1-3 px wide)
+ *                             instead of a Perlin blob: real scratches and cracks are thin, blobs are not
+ * @param spotShare            share of the anomalous pairs whose region is one to four small spots (pits,
+ *                             dust); the rest are Perlin blobs
  */
 public record SynthesisSettings(
         double cleanFraction,
@@ -24,11 +28,13 @@ public record SynthesisSettings(
         double maxRotationDegrees,
         double perlinThreshold,
         float minChange,
-        boolean augmentTexture) {
+        boolean augmentTexture,
+        double scarShare,
+        double spotShare) {
 
     /** DRAEM's values, with half of the pairs clean. */
     public static final SynthesisSettings DEFAULTS =
-            new SynthesisSettings(0.5, 0.8, 0, 5, 90, 0.5, 1f / 255f, true);
+            new SynthesisSettings(0.5, 0.8, 0, 5, 90, 0.5, 1f / 255f, true, 0, 0);
 
     /**
      * Checks the values.
@@ -41,6 +47,8 @@ public record SynthesisSettings(
      * @param perlinThreshold    noise threshold
      * @param minChange          smallest change that counts as changed
      * @param augmentTexture     whether textures are colour-augmented
+     * @param scarShare          share of thin scars among the anomalous pairs
+     * @param spotShare          share of small spots among the anomalous pairs
      */
     public SynthesisSettings {
         if (!(cleanFraction >= 0 && cleanFraction <= 1)) {
@@ -59,6 +67,10 @@ public record SynthesisSettings(
         if (!(perlinThreshold > -1 && perlinThreshold < 1)) {
             throw new IllegalArgumentException("perlinThreshold must be in (-1, 1), got " + perlinThreshold);
         }
+        if (!(scarShare >= 0 && spotShare >= 0 && scarShare + spotShare <= 1)) {
+            throw new IllegalArgumentException("scarShare and spotShare must be non-negative and sum to at most 1, got "
+                    + scarShare + " and " + spotShare);
+        }
         if (!(minChange > 0 && minChange < 1)) {
             throw new IllegalArgumentException("minChange must be in (0, 1), got " + minChange);
         }
@@ -70,6 +82,16 @@ public record SynthesisSettings(
      */
     public SynthesisSettings withCleanFraction(double fraction) {
         return new SynthesisSettings(fraction, maxBlend, minPerlinScaleExp, maxPerlinScaleExp,
-                maxRotationDegrees, perlinThreshold, minChange, augmentTexture);
+                maxRotationDegrees, perlinThreshold, minChange, augmentTexture, scarShare, spotShare);
+    }
+
+    /**
+     * @param scar share of thin scars among the anomalous pairs
+     * @param spot share of small spots among the anomalous pairs
+     * @return these settings with other region shapes
+     */
+    public SynthesisSettings withShapeShares(double scar, double spot) {
+        return new SynthesisSettings(cleanFraction, maxBlend, minPerlinScaleExp, maxPerlinScaleExp,
+                maxRotationDegrees, perlinThreshold, minChange, augmentTexture, scar, spot);
     }
 }

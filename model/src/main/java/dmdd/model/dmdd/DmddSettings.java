@@ -50,6 +50,10 @@ import java.util.Map;
  * @param cleanPairFraction      share of training pairs left without a synthetic anomaly (M = 0)
  * @param textureFolder          folder of texture images or GIMP {@code .pat} files for the anomaly
  *                               synthesis; {@code null} = the procedural texture source
+ * @param scarShare              share of the anomalous training pairs whose defect region is a thin curved
+ *                               scar (1-3 px) instead of a Perlin blob
+ * @param spotShare              share of the anomalous training pairs whose defect region is one to four
+ *                               small spots; scars and spots together at most 1, the rest Perlin blobs
  * @param topK                   image score = mean of the top-k fused-map pixels
  * @param imageScore             {@code topk_mean} or {@code max}
  * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
@@ -96,6 +100,8 @@ public record DmddSettings(
         double l1Weight,
         double cleanPairFraction,
         String textureFolder,
+        double scarShare,
+        double spotShare,
         int topK,
         String imageScore,
         double gaussianSigma,
@@ -145,6 +151,8 @@ public record DmddSettings(
         require(focalGamma >= 0, "focalGamma must not be negative: " + focalGamma);
         require(l1Weight >= 0, "l1Weight must not be negative: " + l1Weight);
         require(cleanPairFraction >= 0 && cleanPairFraction < 1, "cleanPairFraction must be in [0, 1): " + cleanPairFraction);
+        require(scarShare >= 0 && spotShare >= 0 && scarShare + spotShare <= 1,
+                "scarShare and spotShare must not be negative and must sum to at most 1: " + scarShare + ", " + spotShare);
         require(topK >= 1, "topK must be at least 1: " + topK);
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
         require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
@@ -198,6 +206,8 @@ public record DmddSettings(
         d.put("l1Weight", 1.0);
         d.put("cleanPairFraction", 0.5);
         d.put("textureFolder", null);
+        d.put("scarShare", 0.0);
+        d.put("spotShare", 0.0);
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
         d.put("gaussianSigma", 4.0);

@@ -19,7 +19,8 @@ public final class Synthesis {
     }
 
     /**
-     * DRAEM-style synthesis (datasets' defaults) with the settings' clean-pair fraction and texture
+     * DRAEM-style synthesis (datasets' defaults) with the settings' clean-pair fraction, region shares
+     * (thin scars and small spots beside Perlin blobs) and texture
      * source: the procedural source when {@code textureFolder} is unset, GIMP patterns when the
      * folder holds {@code .pat} files, otherwise the folder's images.
      *
@@ -28,7 +29,8 @@ public final class Synthesis {
      * @throws IOException naming the folder when it is missing or holds no usable texture
      */
     public static DefectSynthesizer forSettings(DmddSettings settings) throws IOException {
-        SynthesisSettings s = SynthesisSettings.DEFAULTS.withCleanFraction(settings.cleanPairFraction());
+        SynthesisSettings s = SynthesisSettings.DEFAULTS.withCleanFraction(settings.cleanPairFraction())
+                .withShapeShares(settings.scarShare(), settings.spotShare());
         return new DefectSynthesizer(s, textures(settings));
     }
 
