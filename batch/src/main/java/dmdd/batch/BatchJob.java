@@ -165,13 +165,8 @@ public final class BatchJob {
                     + (request.teacherWeights() == null ? weights.toString() : request.teacherWeights()) + ": "
                     + e.getMessage(), e);
         }
-        // Names made of the checksums: a Spark context refuses a second file of the same name with other
-        // content, and a file of the same content is the same model anyway.
-        Path shippedZip = Files.move(zip, staging.resolve("dmdd-model-" + zipSha + ".zip"));
-        Path shippedWeights = staging.resolve("dmdd-teacher-" + weightsSha + ".safetensors");
-        Files.copy(weights, shippedWeights, StandardCopyOption.REPLACE_EXISTING);
-        spark.sparkContext().addFile(shippedZip.toString());
-        spark.sparkContext().addFile(shippedWeights.toString());
+        Path shippedZip = Shipping.ship(spark, zip, "dmdd-model-" + zipSha + ".zip");
+        Path shippedWeights = Shipping.ship(spark, weights, "dmdd-teacher-" + weightsSha + ".safetensors");
         String trainedAt = model.training() == null ? null : model.training().createdAt();
         return new ModelShipment(shippedZip.getFileName().toString(), zipSha,
                 shippedWeights.getFileName().toString(), weightsSha, request.device(), manifest.applicationVersion(),

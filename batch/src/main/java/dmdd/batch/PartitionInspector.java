@@ -187,7 +187,8 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
             }
             return new Input(path, local, true, null);
         } catch (FileNotFoundException e) {
-            return new Input(path, null, false, path + ": no such file");
+            // The pipeline's words for a missing local file, so that both say the same.
+            return new Input(path, null, false, "Cannot read image " + path + ": file does not exist");
         } catch (IOException | IllegalArgumentException e) {
             return new Input(path, null, false, path + ": cannot be read (" + e.getMessage() + ")");
         }
