@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -54,8 +55,11 @@ public final class BatchJob {
      * @param errors      ERROR rows (images without a result)
      * @param modelSha256 SHA-256 of the model zip used
      * @param partitions  partitions the images were spread over
+     * @param inspectionSeconds wall-clock seconds of the distributed part: executors loading the model,
+     *                    reading and inspecting the images, writing the Parquet table
      */
-    public record Summary(long images, long ok, long ng, long errors, String modelSha256, int partitions) {
+    public record Summary(long images, long ok, long ng, long errors, String modelSha256, int partitions,
+                          double inspectionSeconds) {
     }
 
     /**
@@ -81,9 +85,14 @@ public final class BatchJob {
         }
         Path staging = Files.createTempDirectory("dmdd-batch-driver-");
         try {
+            long checkStart = System.nanoTime();
             ModelShipment shipment = ship(spark, request, staging, log);
-            Dataset<String> paths = inputs(spark, request, hadoop);
-            long count = paths.count();
+            log.printf(Locale.ROOT, "Model checked and shipped in %.1f s%n", (System.nanoTime() - checkStart) / 1e9);
+            long listStart = System.nanoTime();
+            Inputs inputs = inputs(spark, request, hadoop);
+            Dataset<String> paths = inputs.paths();
+            long count = inputs.count();
+            log.printf(Locale.ROOT, "Inputs listed in %.1f s%n", (System.nanoTime() - listStart) / 1e9);
             if (count == 0) {
                 throw new BatchException("--image-list " + request.imageList() + ": lists no images");
             }
@@ -97,7 +106,9 @@ public final class BatchJob {
                     new PartitionInspector(shipment, new HadoopConfiguration(hadoop), request.mapSide()),
                     Encoders.row(ResultSchema.of(request.mapSide() > 0)));
             SaveMode mode = request.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
+            long start = System.nanoTime();
             rows.write().mode(mode).parquet(request.out());
+            double inspectionSeconds = (System.nanoTime() - start) / 1e9;
             // The CSV copy is read back from the Parquet table: inspecting twice would cost twice.
             Dataset<Row> written = spark.read().parquet(request.out());
             if (request.csvOut() != null) {
@@ -109,7 +120,7 @@ public final class BatchJob {
             }
             long images = verdicts.values().stream().mapToLong(Long::longValue).sum();
             return new Summary(images, verdicts.getOrDefault("OK", 0L), verdicts.getOrDefault("NG", 0L),
-                    verdicts.getOrDefault(ResultsCsv.ERROR, 0L), shipment.zipSha256(), partitions);
+                    verdicts.getOrDefault(ResultsCsv.ERROR, 0L), shipment.zipSha256(), partitions, inspectionSeconds);
         } finally {
             ExecutorModels.deleteTree(staging);
         }
@@ -192,23 +203,28 @@ public final class BatchJob {
         }
     }
 
+    /** The image paths and how many there are. */
+    private record Inputs(Dataset<String> paths, long count) {
+    }
+
     /** The image paths: the lines of the list, or the files the folders and globs name. */
-    private static Dataset<String> inputs(SparkSession spark, BatchRequest request, Configuration hadoop)
+    private static Inputs inputs(SparkSession spark, BatchRequest request, Configuration hadoop)
             throws IOException {
         if (request.imageList() != null) {
             org.apache.hadoop.fs.Path list = new org.apache.hadoop.fs.Path(request.imageList());
             if (!list.getFileSystem(hadoop).exists(list)) {
                 throw new BatchException("--image-list " + request.imageList() + ": no such file");
             }
-            return spark.read().textFile(request.imageList())
+            Dataset<String> lines = spark.read().textFile(request.imageList())
                     .map((MapFunction<String, String>) String::strip, Encoders.STRING())
                     .filter((FilterFunction<String>) line -> !line.isEmpty() && !line.startsWith("#"));
+            return new Inputs(lines, lines.count());
         }
         List<String> files = InputFiles.list(request.images(), request.recursive(), hadoop);
         if (files.isEmpty()) {
             throw new BatchException("--images " + String.join(" ", request.images()) + ": no image files ("
                     + String.join(", ", dmdd.datasets.image.ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")");
         }
-        return spark.createDataset(files, Encoders.STRING());
+        return new Inputs(spark.createDataset(files, Encoders.STRING()), files.size());
     }
 }

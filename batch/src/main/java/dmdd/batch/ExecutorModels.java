@@ -26,8 +26,11 @@ import org.apache.spark.SparkFiles;
  *
  * <p>An {@link InspectionPipeline} is not thread-safe, and an executor runs as many tasks at once as it
  * has cores; each running task therefore borrows a pipeline of its own from the model's pool, which
- * grows to the number of tasks that ran at the same time and no further. Everything is closed, and the
- * temporary folders removed, by a JVM shutdown hook when the executor exits.
+ * grows to the number of tasks that ran at the same time and no further. A pipeline computes with as
+ * many libtorch intra-op threads as its task has cores ({@code spark.task.cpus}, 1 by default): Spark's
+ * parallelism is the tasks, and more threads than cores make libtorch's spinning workers much slower
+ * (see {@code IntraOpThreads}). Everything is closed, and the temporary folders removed, by a JVM
+ * shutdown hook when the executor exits.
  */
 final class ExecutorModels {
     private static final Map<String, LoadedModel> MODELS = new HashMap<>();
@@ -40,10 +43,11 @@ final class ExecutorModels {
      * Borrows a pipeline of the shipped model, loading the model on first use in this JVM.
      *
      * @param shipment the model's shipped files and identity
+     * @param threads  libtorch intra-op threads for the task (its cores)
      * @return the lease (close it to give the pipeline back)
      * @throws IOException when the model or its teacher cannot be loaded here
      */
-    static Lease lease(ModelShipment shipment) throws IOException {
+    static Lease lease(ModelShipment shipment, int threads) throws IOException {
         LoadedModel model;
         synchronized (MODELS) {
             model = MODELS.get(shipment.zipSha256());
@@ -56,7 +60,7 @@ final class ExecutorModels {
                 }
             }
         }
-        return model.borrow();
+        return model.borrow(threads);
     }
 
     /**
@@ -85,10 +89,12 @@ final class ExecutorModels {
     /** A borrowed pipeline; closing it gives the pipeline back to its model's pool. */
     static final class Lease implements AutoCloseable {
         private final LoadedModel model;
+        private final int threads;
         private InspectionPipeline pipeline;
 
-        private Lease(LoadedModel model, InspectionPipeline pipeline) {
+        private Lease(LoadedModel model, int threads, InspectionPipeline pipeline) {
             this.model = model;
+            this.threads = threads;
             this.pipeline = pipeline;
         }
 
@@ -101,7 +107,7 @@ final class ExecutorModels {
         @Override
         public void close() {
             if (pipeline != null) {
-                model.giveBack(pipeline);
+                model.giveBack(threads, pipeline);
                 pipeline = null;
             }
         }
@@ -110,16 +116,17 @@ final class ExecutorModels {
     /** One unpacked model and its pool of pipelines. */
     private static final class LoadedModel {
         private final Path folder;
-        private final Path modelDir;
+        private final ModelFolder model;
         private final Path teacherDir;
         private final Device device;
-        private final Deque<InspectionPipeline> idle = new ArrayDeque<>();
+        /** Idle pipelines by intra-op thread count. */
+        private final Map<Integer, Deque<InspectionPipeline>> idle = new HashMap<>();
         private final List<InspectionPipeline> all = new ArrayList<>();
         private boolean closed;
 
-        private LoadedModel(Path folder, Path modelDir, Path teacherDir, Device device) {
+        private LoadedModel(Path folder, ModelFolder model, Path teacherDir, Device device) {
             this.folder = folder;
-            this.modelDir = modelDir;
+            this.model = model;
             this.teacherDir = teacherDir;
             this.device = device;
         }
@@ -140,30 +147,33 @@ final class ExecutorModels {
                 Path teacherDir = TeacherFolder.prepare(folder.resolve("teacher"), model.teacher(), weights,
                         shipment.teacherSha256());
                 Device device = Devices.system().choose(shipment.device()).device();
-                return new LoadedModel(folder, model.folder(), teacherDir, device);
+                return new LoadedModel(folder, model, teacherDir, device);
             } catch (IOException | RuntimeException e) {
                 deleteTree(folder);
                 throw e;
             }
         }
 
-        synchronized Lease borrow() throws IOException {
+        synchronized Lease borrow(int threads) throws IOException {
             if (closed) {
                 throw new IOException("the executor is shutting down");
             }
-            InspectionPipeline pipeline = idle.poll();
+            InspectionPipeline pipeline = idle.computeIfAbsent(threads, t -> new ArrayDeque<>()).poll();
             if (pipeline == null) {
-                pipeline = InspectionPipeline.open(modelDir, device, teacherDir, DownloadProgress.NONE);
+                ModelFolder withThreads = new ModelFolder(model.folder(),
+                        model.settings().with(Map.of("threads", threads)), model.teacher(), model.thresholds(),
+                        model.training(), model.weightsFile(), model.weightsSha256());
+                pipeline = InspectionPipeline.open(withThreads, device, teacherDir, DownloadProgress.NONE);
                 all.add(pipeline);
             }
-            return new Lease(this, pipeline);
+            return new Lease(this, threads, pipeline);
         }
 
-        synchronized void giveBack(InspectionPipeline pipeline) {
+        synchronized void giveBack(int threads, InspectionPipeline pipeline) {
             if (closed) {
                 pipeline.close();
             } else {
-                idle.push(pipeline);
+                idle.computeIfAbsent(threads, t -> new ArrayDeque<>()).push(pipeline);
             }
         }
 

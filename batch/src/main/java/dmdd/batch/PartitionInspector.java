@@ -40,8 +40,11 @@ import org.apache.spark.util.TaskCompletionListener;
  */
 final class PartitionInspector implements MapPartitionsFunction<String, Row> {
     private static final long serialVersionUID = 1L;
-    /** Paths fetched and inspected together: a few network batches, so memory stays small. */
-    static final int CHUNK = 4 * dmdd.model.infer.Inspector.DEFAULT_BATCH;
+    /**
+     * Paths fetched and handed to the pipeline together: four of its network batches of 8, so that the
+     * copies of remote files and the decoded pictures in memory stay few.
+     */
+    static final int CHUNK = 32;
     /** Output side when no maps are wanted: the score never depends on it, and small maps cost nothing. */
     private static final int SCORE_ONLY_SIDE = 64;
 
@@ -65,7 +68,9 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
         if (!paths.hasNext()) {
             return List.<Row>of().iterator();
         }
-        ExecutorModels.Lease lease = ExecutorModels.lease(shipment);
+        TaskContext task = TaskContext.get();
+        // As many intra-op threads as cores Spark gave the task (spark.task.cpus).
+        ExecutorModels.Lease lease = ExecutorModels.lease(shipment, task == null ? 1 : Math.max(1, task.cpus()));
         Path scratch;
         try {
             scratch = Files.createTempDirectory("dmdd-batch-task-");
@@ -81,7 +86,6 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
                 // A leftover scratch folder in the executor's temporary folder; the results are unaffected.
             }
         };
-        TaskContext task = TaskContext.get();
         if (task != null) {
             // Also when the task fails or is killed: the pipeline goes back to the pool.
             task.addTaskCompletionListener((TaskCompletionListener) context -> release.run());
