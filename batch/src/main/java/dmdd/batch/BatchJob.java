@@ -74,9 +74,9 @@ public final class BatchJob {
      */
     public static Summary run(SparkSession spark, BatchRequest request, PrintWriter log) throws IOException {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-        checkOutput(request.out(), "--out", request.overwrite(), hadoop);
+        checkOutput(request.out(), "--out", request, hadoop);
         if (request.csvOut() != null) {
-            checkOutput(request.csvOut(), "--csv", request.overwrite(), hadoop);
+            checkOutput(request.csvOut(), "--csv", request, hadoop);
         }
         try {
             DeviceRequest.parse(request.device());
@@ -126,10 +126,29 @@ public final class BatchJob {
         }
     }
 
-    private static void checkOutput(String out, String option, boolean overwrite, Configuration hadoop)
+    /**
+     * Refuses an output that exists (unless replacing it was asked for) or that holds inputs: replacing a
+     * folder that holds the images would delete them.
+     */
+    private static void checkOutput(String out, String option, BatchRequest request, Configuration hadoop)
             throws IOException {
         org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(out);
-        if (!overwrite && path.getFileSystem(hadoop).exists(path)) {
+        FileSystem fs = path.getFileSystem(hadoop);
+        String target = fs.makeQualified(path).toString();
+        List<String> inputs = new java.util.ArrayList<>(request.images());
+        if (request.imageList() != null) {
+            inputs.add(request.imageList());
+        }
+        inputs.add(request.modelZip());
+        for (String input : inputs) {
+            org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(input);
+            String source = in.getFileSystem(hadoop).makeQualified(in).toString();
+            if (source.equals(target) || source.startsWith(target + "/")) {
+                throw new BatchException(option + " " + out + " holds the input " + input
+                        + "; write the results into a folder of their own");
+            }
+        }
+        if (!request.overwrite() && fs.exists(path)) {
             throw new BatchException(option + " " + out + " exists; choose a new folder or pass --overwrite");
         }
     }

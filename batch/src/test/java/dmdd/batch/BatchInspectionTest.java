@@ -213,6 +213,13 @@ class BatchInspectionTest {
         assertThatThrownBy(() -> BatchJob.run(spark, BatchRequest.of(zip.toString(),
                 List.of(root.resolve("nowhere").toString()), out), new PrintWriter(new StringWriter())))
                 .isInstanceOf(BatchException.class).hasMessageContaining("nowhere: no such file or folder");
+
+        // --overwrite of a folder that holds the images would delete them.
+        BatchRequest overwriteImages = new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png")
+                .toString()), null, false, images.toString(), null, true, 0, 0, "auto", null);
+        assertThatThrownBy(() -> BatchJob.run(spark, overwriteImages, new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("holds the input");
+        assertThat(images.resolve("img-001.png")).exists();
     }
 
     /** A tiny model trained in seconds (64 px, two steps per stage), as the app's tests make theirs. */
