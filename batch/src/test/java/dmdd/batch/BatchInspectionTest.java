@@ -200,6 +200,39 @@ class BatchInspectionTest {
     }
 
     @Test
+    void filesOnANonLocalFileSystemAreCopiedAndNamedByTheirOwnPaths() throws IOException {
+        RemoteTestFileSystem.register(spark.sparkContext().hadoopConfiguration());
+        List<String> lines = new ArrayList<>();
+        for (String name : List.of("img-000.png", "img-001.png", "img-002.png", "img-003.png", "truncated.png",
+                "notes.png", "gone.png")) {
+            lines.add(RemoteTestFileSystem.SCHEME + ":" + images.resolve(name));
+        }
+        Path list = root.resolve("remote-list.txt");
+        Files.write(list, lines, StandardCharsets.UTF_8);
+        String out = root.resolve("remote.parquet").toString();
+        BatchRequest request = new BatchRequest(zip.toString(), List.of(), list.toString(), false, out, null,
+                false, 0, 0, "auto", null);
+        BatchJob.run(spark, request, new PrintWriter(new StringWriter()));
+
+        List<Row> rows = spark.read().parquet(out).collectAsList();
+        assertThat(rows).hasSize(lines.size());
+        for (Row row : rows) {
+            String path = row.getAs(ResultSchema.PATH);
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            Inspection expected = REFERENCE.get(name);
+            if (expected != null) {
+                assertThat((double) row.getAs(ResultSchema.SCORE)).as(name).isCloseTo(expected.score(), within(1e-6));
+                assertThat((String) row.getAs(ResultSchema.VERDICT)).isEqualTo(expected.verdict().word());
+            } else {
+                // The reason names the file as the job was given it, never the scratch copy.
+                assertThat((String) row.getAs(ResultSchema.VERDICT)).isEqualTo("ERROR");
+                assertThat((String) row.getAs(ResultSchema.ERROR)).as(name).contains(path)
+                        .doesNotContain("dmdd-batch-task-");
+            }
+        }
+    }
+
+    @Test
     void aDamagedModelZipIsRefusedByNameBeforeAnyImageIsInspected() throws IOException {
         byte[] bytes = Files.readAllBytes(zip);
         Path damaged = root.resolve("damaged.zip");
