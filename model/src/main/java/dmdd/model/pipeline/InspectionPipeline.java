@@ -55,7 +55,23 @@ public final class InspectionPipeline implements AutoCloseable {
      */
     public static InspectionPipeline open(Path modelDir, Device device, Path weightsDir, DownloadProgress progress)
             throws IOException {
-        ModelFolder model = ModelFolder.read(modelDir);
+        return open(ModelFolder.read(modelDir), device, weightsDir, progress);
+    }
+
+    /**
+     * Opens a model that was read already, with its teacher on a device. The batch job uses it to run a
+     * model with the intra-op thread count its Spark task was given ({@code model} with other
+     * {@code threads} settings); everything else about the model stays as saved.
+     *
+     * @param model      the model folder as read (its settings are the ones inspection uses)
+     * @param device     where to compute
+     * @param weightsDir the teacher weights cache, or {@code null} for the user's
+     * @param progress   teacher download progress (may be null)
+     * @return the pipeline (close it to free the weights)
+     * @throws IOException when the model's weights or its teacher cannot be loaded
+     */
+    public static InspectionPipeline open(ModelFolder model, Device device, Path weightsDir, DownloadProgress progress)
+            throws IOException {
         NDManager manager = DjlRuntime.engine().newBaseManager(device);
         try {
             Backbone teacher = weightsDir == null ? Teachers.load(model.teacher(), manager)

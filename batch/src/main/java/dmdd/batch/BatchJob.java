@@ -1,0 +1,249 @@
+package dmdd.batch;
+
+import ai.djl.Device;
+import dmdd.model.engine.DeviceRequest;
+import dmdd.model.export.ModelArchive;
+import dmdd.model.export.ModelArchiveException;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.paths.UserDataDirs;
+import dmdd.model.pipeline.InspectionPipeline;
+import dmdd.model.pipeline.ResultsCsv;
+import dmdd.model.teacher.DownloadProgress;
+import dmdd.model.teacher.TeacherWeights;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.function.FilterFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The driver side of a batch inspection. It checks the model zip completely before anything is
+ * distributed (the same checked import as the workstation's, and one pipeline opened with the teacher
+ * weights, so a damaged zip or unusable weights are one clear error instead of failed tasks), ships the
+ * zip and the teacher weights to the executors under names made of their checksums, spreads the image
+ * paths over partitions and lets {@link PartitionInspector} inspect them, then writes the rows as Parquet
+ * (and CSV on request) and counts the verdicts.
+ */
+public final class BatchJob {
+    /** Images per partition when the number of partitions is chosen automatically. */
+    static final int IMAGES_PER_PARTITION = 256;
+
+    private BatchJob() {
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param images      rows written (one per input)
+     * @param ok          rows with verdict OK
+     * @param ng          rows with verdict NG
+     * @param errors      ERROR rows (images without a result)
+     * @param modelSha256 SHA-256 of the model zip used
+     * @param partitions  partitions the images were spread over
+     * @param inspectionSeconds wall-clock seconds of the distributed part: executors loading the model,
+     *                    reading and inspecting the images, writing the Parquet table
+     */
+    public record Summary(long images, long ok, long ng, long errors, String modelSha256, int partitions,
+                          double inspectionSeconds) {
+    }
+
+    /**
+     * Runs a batch inspection.
+     *
+     * @param spark   the Spark session (local or on a cluster)
+     * @param request what to inspect with which model, and where to write
+     * @param log     receives progress notes for people (teacher weights, partitions)
+     * @return the summary
+     * @throws BatchException when the request cannot run (missing or damaged model, no inputs, existing output)
+     * @throws IOException    when the file system fails
+     */
+    public static Summary run(SparkSession spark, BatchRequest request, PrintWriter log) throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        checkOutput(request.out(), "--out", request, hadoop);
+        if (request.csvOut() != null) {
+            checkOutput(request.csvOut(), "--csv", request, hadoop);
+        }
+        try {
+            DeviceRequest.parse(request.device());
+        } catch (IllegalArgumentException e) {
+            throw new BatchException("--device " + request.device() + ": " + e.getMessage(), e);
+        }
+        Path staging = Files.createTempDirectory("dmdd-batch-driver-");
+        try {
+            long checkStart = System.nanoTime();
+            ModelShipment shipment = ship(spark, request, staging, log);
+            log.printf(Locale.ROOT, "Model checked and shipped in %.1f s%n", (System.nanoTime() - checkStart) / 1e9);
+            long listStart = System.nanoTime();
+            Inputs inputs = inputs(spark, request, hadoop);
+            Dataset<String> paths = inputs.paths();
+            long count = inputs.count();
+            log.printf(Locale.ROOT, "Inputs listed in %.1f s%n", (System.nanoTime() - listStart) / 1e9);
+            if (count == 0) {
+                throw new BatchException("--image-list " + request.imageList() + ": lists no images");
+            }
+            int partitions = request.partitions() > 0 ? request.partitions()
+                    : (int) Math.max(spark.sparkContext().defaultParallelism(),
+                    (count + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION);
+            log.printf("Inspecting %d images in %d partitions with model %s...%n", count, partitions,
+                    shipment.zipSha256().substring(0, 12));
+            log.flush();
+            Dataset<Row> rows = paths.repartition(partitions).mapPartitions(
+                    new PartitionInspector(shipment, new HadoopConfiguration(hadoop), request.mapSide()),
+                    Encoders.row(ResultSchema.of(request.mapSide() > 0)));
+            SaveMode mode = request.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
+            long start = System.nanoTime();
+            rows.write().mode(mode).parquet(request.out());
+            double inspectionSeconds = (System.nanoTime() - start) / 1e9;
+            // The CSV copy is read back from the Parquet table: inspecting twice would cost twice.
+            Dataset<Row> written = spark.read().parquet(request.out());
+            if (request.csvOut() != null) {
+                written.drop(ResultSchema.FUSED_PNG).write().mode(mode).option("header", true).csv(request.csvOut());
+            }
+            Map<String, Long> verdicts = new HashMap<>();
+            for (Row r : written.groupBy(ResultSchema.VERDICT).count().collectAsList()) {
+                verdicts.put(r.getString(0), r.getLong(1));
+            }
+            long images = verdicts.values().stream().mapToLong(Long::longValue).sum();
+            return new Summary(images, verdicts.getOrDefault("OK", 0L), verdicts.getOrDefault("NG", 0L),
+                    verdicts.getOrDefault(ResultsCsv.ERROR, 0L), shipment.zipSha256(), partitions, inspectionSeconds);
+        } finally {
+            ExecutorModels.deleteTree(staging);
+        }
+    }
+
+    /**
+     * Refuses an output that exists (unless replacing it was asked for) or that holds inputs: replacing a
+     * folder that holds the images would delete them.
+     */
+    private static void checkOutput(String out, String option, BatchRequest request, Configuration hadoop)
+            throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(out);
+        FileSystem fs = path.getFileSystem(hadoop);
+        String target = fs.makeQualified(path).toString();
+        List<String> inputs = new java.util.ArrayList<>(request.images());
+        if (request.imageList() != null) {
+            inputs.add(request.imageList());
+        }
+        inputs.add(request.modelZip());
+        for (String input : inputs) {
+            org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(input);
+            String source = in.getFileSystem(hadoop).makeQualified(in).toString();
+            if (source.equals(target) || source.startsWith(target + "/")) {
+                throw new BatchException(option + " " + out + " holds the input " + input
+                        + "; write the results into a folder of their own");
+            }
+        }
+        if (!request.overwrite() && fs.exists(path)) {
+            throw new BatchException(option + " " + out + " exists; choose a new folder or pass --overwrite");
+        }
+    }
+
+    /**
+     * Checks the model zip and the teacher weights on the driver and ships both to the executors.
+     */
+    private static ModelShipment ship(SparkSession spark, BatchRequest request, Path staging, PrintWriter log)
+            throws IOException {
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        Path zip = fetch(request.modelZip(), "--model", staging.resolve("incoming-model.zip"), hadoop);
+        String zipSha = Checksums.sha256(zip);
+        ModelArchive.Manifest manifest;
+        ModelFolder model;
+        try {
+            manifest = ModelArchive.inspect(zip);
+            model = ModelArchive.importInto(zip, staging.resolve("model"));
+        } catch (ModelArchiveException e) {
+            throw new BatchException("--model " + e.getMessage().replace(zip.toString(), request.modelZip()), e);
+        }
+        Path weights;
+        if (request.teacherWeights() != null) {
+            weights = fetch(request.teacherWeights(), "--teacher-weights", staging.resolve("incoming-teacher"),
+                    hadoop);
+        } else {
+            try {
+                weights = TeacherWeights.obtain(model.teacher(), UserDataDirs.weightsDir(),
+                        (task, done, total) -> { }).file();
+            } catch (IOException e) {
+                throw new BatchException("the model needs the " + model.teacher().cliName() + " teacher weights, "
+                        + "which this machine cannot provide (" + e.getMessage() + "); pass --teacher-weights FILE", e);
+            }
+        }
+        String weightsSha = Checksums.sha256(weights);
+        Path teacherDir = TeacherFolder.prepare(staging.resolve("teacher"), model.teacher(), weights, weightsSha);
+        // One pipeline opened here proves that the model and the teacher weights fit together before any
+        // executor tries; the executors then open the very same files.
+        try (InspectionPipeline check = InspectionPipeline.open(model.folder(), Device.cpu(), teacherDir,
+                DownloadProgress.NONE)) {
+            log.println("Model " + request.modelZip() + ": teacher " + model.teacher().cliName()
+                    + ", image threshold " + check.thresholds().image());
+        } catch (IOException e) {
+            throw new BatchException("--model " + request.modelZip() + " cannot be opened with the teacher weights "
+                    + (request.teacherWeights() == null ? weights.toString() : request.teacherWeights()) + ": "
+                    + e.getMessage(), e);
+        }
+        Path shippedZip = Shipping.ship(spark, zip, "dmdd-model-" + zipSha + ".zip");
+        Path shippedWeights = Shipping.ship(spark, weights, "dmdd-teacher-" + weightsSha + ".safetensors");
+        String trainedAt = model.training() == null ? null : model.training().createdAt();
+        return new ModelShipment(shippedZip.getFileName().toString(), zipSha,
+                shippedWeights.getFileName().toString(), weightsSha, request.device(), manifest.applicationVersion(),
+                trainedAt, model.thresholds().image());
+    }
+
+    /** Copies a file from any Hadoop file system to a local file. */
+    private static Path fetch(String source, String option, Path target, Configuration hadoop) throws IOException {
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(source);
+            FileSystem fs = path.getFileSystem(hadoop);
+            if (!fs.getFileStatus(path).isFile()) {
+                throw new BatchException(option + " " + source + ": not a file");
+            }
+            try (InputStream in = fs.open(path)) {
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return target;
+        } catch (FileNotFoundException e) {
+            throw new BatchException(option + " " + source + ": no such file", e);
+        } catch (IllegalArgumentException e) {
+            throw new BatchException(option + " " + source + ": not a path (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The image paths and how many there are. */
+    private record Inputs(Dataset<String> paths, long count) {
+    }
+
+    /** The image paths: the lines of the list, or the files the folders and globs name. */
+    private static Inputs inputs(SparkSession spark, BatchRequest request, Configuration hadoop)
+            throws IOException {
+        if (request.imageList() != null) {
+            org.apache.hadoop.fs.Path list = new org.apache.hadoop.fs.Path(request.imageList());
+            if (!list.getFileSystem(hadoop).exists(list)) {
+                throw new BatchException("--image-list " + request.imageList() + ": no such file");
+            }
+            Dataset<String> lines = spark.read().textFile(request.imageList())
+                    .map((MapFunction<String, String>) String::strip, Encoders.STRING())
+                    .filter((FilterFunction<String>) line -> !line.isEmpty() && !line.startsWith("#"));
+            return new Inputs(lines, lines.count());
+        }
+        List<String> files = InputFiles.list(request.images(), request.recursive(), hadoop);
+        if (files.isEmpty()) {
+            throw new BatchException("--images " + String.join(" ", request.images()) + ": no image files ("
+                    + String.join(", ", dmdd.datasets.image.ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")");
+        }
+        return new Inputs(spark.createDataset(files, Encoders.STRING()), files.size());
+    }
+}

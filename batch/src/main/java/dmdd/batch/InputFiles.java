@@ -1,0 +1,74 @@
+package dmdd.batch;
+
+import dmdd.datasets.image.ImageFiles;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The image files named by folders, files and globs on any Hadoop file system, listed on the driver.
+ * A folder gives the image files directly inside it, as {@code dmdd infer --images DIR} does (with
+ * {@code recursive}, also those of its sub-folders); hidden entries (a leading {@code .} or {@code _},
+ * such as {@code _SUCCESS}) never count. A file named explicitly, or matched by a glob, is always an
+ * input, whatever its name, so that a file that is not an image becomes an {@code ERROR} row instead of
+ * silently disappearing.
+ */
+final class InputFiles {
+    private InputFiles() {
+    }
+
+    /**
+     * @param inputs    folders, files or globs (paths or URIs)
+     * @param recursive whether folders are listed with their sub-folders
+     * @param conf      the Hadoop configuration of the job
+     * @return the files' qualified URIs, sorted, each once
+     * @throws BatchException naming the input that matches nothing or cannot be listed
+     */
+    static List<String> list(List<String> inputs, boolean recursive, Configuration conf) {
+        List<String> files = new ArrayList<>();
+        for (String input : inputs) {
+            try {
+                Path path = new Path(input);
+                FileSystem fs = path.getFileSystem(conf);
+                FileStatus[] matches = fs.globStatus(path);
+                if (matches == null || matches.length == 0) {
+                    throw new BatchException("--images " + input + ": no such file or folder");
+                }
+                for (FileStatus match : matches) {
+                    if (match.isDirectory()) {
+                        addImages(fs, match.getPath(), recursive, files);
+                    } else {
+                        files.add(match.getPath().toString());
+                    }
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                throw new BatchException("--images " + input + ": cannot be listed (" + e.getMessage() + ")", e);
+            }
+        }
+        return files.stream().distinct().sorted(Comparator.naturalOrder()).toList();
+    }
+
+    private static void addImages(FileSystem fs, Path dir, boolean recursive, List<String> out) throws IOException {
+        FileStatus[] entries = fs.listStatus(dir);
+        Arrays.sort(entries, Comparator.comparing(s -> s.getPath().getName()));
+        for (FileStatus entry : entries) {
+            String name = entry.getPath().getName();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                continue;
+            }
+            if (entry.isDirectory()) {
+                if (recursive) {
+                    addImages(fs, entry.getPath(), true, out);
+                }
+            } else if (ImageFiles.isImageFile(java.nio.file.Path.of(name))) {
+                out.add(entry.getPath().toString());
+            }
+        }
+    }
+}

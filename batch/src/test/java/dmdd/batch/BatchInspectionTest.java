@@ -1,0 +1,290 @@
+package dmdd.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.ImageFiles;
+import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.ImageWriter;
+import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.layout.MvtecCategory;
+import dmdd.datasets.sample.SampleDataset;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.engine.Devices;
+import dmdd.model.export.ModelArchive;
+import dmdd.model.pipeline.Inspection;
+import dmdd.model.pipeline.InspectionPipeline;
+import dmdd.model.teacher.Teachers;
+import dmdd.model.train.TrainingJob;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spark in local mode against the path {@code dmdd infer} takes: the same files through
+ * {@link InspectionPipeline#open} and {@link InspectionPipeline#inspectFiles} in one JVM thread give the
+ * reference scores, verdicts and failures; the batch job over the same folder must give one row per file
+ * with the same score (to 1e-6) and verdict, and the corrupt files as ERROR rows naming the file.
+ */
+class BatchInspectionTest {
+    /** Generated images (a few hundred, small, so the test stays fast on two cores). */
+    private static final int IMAGES = 240;
+
+    @TempDir
+    static Path root;
+
+    private static SparkSession spark;
+    private static Path modelDir;
+    private static Path zip;
+    private static Path images;
+    /** What the infer path gives per file name: the inspection, or the failure's message. */
+    private static final Map<String, Inspection> REFERENCE = new HashMap<>();
+    private static final Map<String, String> REFERENCE_FAILURES = new HashMap<>();
+    private static double threshold;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        modelDir = trainTinyModel(root.resolve("train"));
+        zip = root.resolve("tiny-model.zip");
+        ModelArchive.export(modelDir, zip, "batch-test");
+        images = writeImages(Files.createDirectories(root.resolve("images")));
+
+        // Exactly what InferCommand does: the folder's image files, the model folder opened on the chosen
+        // device with the user's teacher weights, inspectFiles in input order.
+        List<Path> files = ImageFiles.list(images);
+        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, Devices.system().choose("auto").device(),
+                null, null)) {
+            threshold = pipeline.thresholds().image();
+            pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
+                @Override
+                public void inspected(Inspection inspection) {
+                    REFERENCE.put(inspection.file().getFileName().toString(), inspection);
+                }
+
+                @Override
+                public void failed(Path file, IOException reason) {
+                    REFERENCE_FAILURES.put(file.getFileName().toString(), reason.getMessage());
+                }
+            }, null);
+        }
+        spark = SparkSession.builder().master("local[2]").appName("dmdd-batch-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "localhost")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    @Test
+    void localModeGivesTheScoresAndVerdictsOfInferOneRowPerFile() throws IOException {
+        // The corrupt files are inputs like any other: infer names them as failures.
+        assertThat(REFERENCE_FAILURES).containsOnlyKeys("truncated.png", "empty.png", "notes.png");
+        assertThat(REFERENCE).hasSize(IMAGES);
+
+        String out = root.resolve("results.parquet").toString();
+        BatchRequest request = new BatchRequest(zip.toString(), List.of(images.toString()), null, false, out,
+                null, false, 0, 6, "auto", null);
+        BatchJob.Summary summary = BatchJob.run(spark, request, new PrintWriter(new StringWriter()));
+
+        List<Row> rows = spark.read().parquet(out).collectAsList();
+        assertThat(rows).hasSize(IMAGES + 3);
+        assertThat(summary.images()).isEqualTo(IMAGES + 3);
+        assertThat(summary.errors()).isEqualTo(3);
+        Map<String, Row> byName = new HashMap<>();
+        for (Row row : rows) {
+            String path = row.getAs(ResultSchema.PATH);
+            assertThat(byName.put(Path.of(java.net.URI.create(path)).getFileName().toString(), row))
+                    .as("one row per file: %s", path).isNull();
+        }
+        assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(
+                ImageFiles.list(images).stream().map(p -> p.getFileName().toString()).toList());
+        String zipSha = Checksums.sha256(zip);
+        long ng = 0;
+        for (Map.Entry<String, Row> e : byName.entrySet()) {
+            Row row = e.getValue();
+            assertThat((double) row.getAs(ResultSchema.THRESHOLD)).isEqualTo(threshold);
+            assertThat((String) row.getAs(ResultSchema.MODEL_SHA256)).isEqualTo(zipSha);
+            assertThat((String) row.getAs(ResultSchema.MODEL_VERSION)).isEqualTo("batch-test");
+            Inspection expected = REFERENCE.get(e.getKey());
+            if (expected == null) {
+                assertThat((String) row.getAs(ResultSchema.VERDICT)).isEqualTo("ERROR");
+                assertThat((Object) row.getAs(ResultSchema.SCORE)).isNull();
+                assertThat((String) row.getAs(ResultSchema.ERROR)).contains(e.getKey())
+                        .isEqualTo(REFERENCE_FAILURES.get(e.getKey()));
+            } else {
+                assertThat((double) row.getAs(ResultSchema.SCORE)).as(e.getKey())
+                        .isCloseTo(expected.score(), within(1e-6));
+                assertThat((String) row.getAs(ResultSchema.VERDICT)).as(e.getKey())
+                        .isEqualTo(expected.verdict().word());
+                assertThat((Object) row.getAs(ResultSchema.ERROR)).isNull();
+                ng += expected.verdict().word().equals("NG") ? 1 : 0;
+            }
+        }
+        assertThat(summary.ng()).isEqualTo(ng);
+        assertThat(summary.ok()).isEqualTo(IMAGES - ng);
+        // Six partitions on two cores: the model was loaded once per task slot, not once per partition.
+        assertThat(ExecutorModels.pipelinesOpened(zipSha)).isBetween(1, 2);
+    }
+
+    @Test
+    void anImageListGivesOneRowPerLineWithMapsAndACsvCopy() throws IOException {
+        List<Path> files = ImageFiles.list(images).stream()
+                .filter(p -> REFERENCE.containsKey(p.getFileName().toString())).toList();
+        List<String> lines = new ArrayList<>();
+        lines.add("# images of line 3");
+        lines.add("");
+        for (int i = 0; i < 12; i++) {
+            lines.add(files.get(i).toString());
+        }
+        lines.add(files.get(0).toUri().toString()); // the same file again, as a URI: a row of its own
+        lines.add(images.resolve("gone.png").toString());
+        lines.add(images.resolve("empty.png").toString());
+        Path list = root.resolve("list.txt");
+        Files.write(list, lines, StandardCharsets.UTF_8);
+        String out = root.resolve("list.parquet").toString();
+        String csv = root.resolve("list.csv").toString();
+        BatchRequest request = new BatchRequest(zip.toString(), List.of(), list.toString(), false, out, csv,
+                false, 48, 0, "cpu", null);
+        BatchJob.Summary summary = BatchJob.run(spark, request, new PrintWriter(new StringWriter()));
+
+        List<Row> rows = spark.read().parquet(out).collectAsList();
+        assertThat(rows).hasSize(15);
+        assertThat(summary.errors()).isEqualTo(2);
+        for (Row row : rows) {
+            String path = row.getAs(ResultSchema.PATH);
+            byte[] png = row.getAs(ResultSchema.FUSED_PNG);
+            if (path.endsWith("gone.png")) {
+                assertThat((String) row.getAs(ResultSchema.ERROR)).contains(path).contains("does not exist");
+                assertThat(png).isNull();
+            } else if (path.endsWith("empty.png")) {
+                assertThat((String) row.getAs(ResultSchema.ERROR)).contains("empty.png");
+                assertThat(png).isNull();
+            } else {
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                assertThat((double) row.getAs(ResultSchema.SCORE)).isCloseTo(REFERENCE.get(name).score(),
+                        within(1e-6));
+                BufferedImage map = ImageIO.read(new ByteArrayInputStream(png));
+                RgbImage picture = REFERENCE.get(name).picture();
+                assertThat(Math.max(map.getWidth(), map.getHeight()))
+                        .isEqualTo(Math.min(48, Math.max(picture.width(), picture.height())));
+            }
+        }
+        assertThat(spark.read().option("header", true).csv(csv).count()).isEqualTo(15);
+        assertThat(spark.read().option("header", true).csv(csv).columns()).doesNotContain(ResultSchema.FUSED_PNG);
+    }
+
+    @Test
+    void filesOnANonLocalFileSystemAreCopiedAndNamedByTheirOwnPaths() throws IOException {
+        RemoteTestFileSystem.register(spark.sparkContext().hadoopConfiguration());
+        List<String> lines = new ArrayList<>();
+        for (String name : List.of("img-000.png", "img-001.png", "img-002.png", "img-003.png", "truncated.png",
+                "notes.png", "gone.png")) {
+            lines.add(RemoteTestFileSystem.SCHEME + ":" + images.resolve(name));
+        }
+        Path list = root.resolve("remote-list.txt");
+        Files.write(list, lines, StandardCharsets.UTF_8);
+        String out = root.resolve("remote.parquet").toString();
+        BatchRequest request = new BatchRequest(zip.toString(), List.of(), list.toString(), false, out, null,
+                false, 0, 0, "auto", null);
+        BatchJob.run(spark, request, new PrintWriter(new StringWriter()));
+
+        List<Row> rows = spark.read().parquet(out).collectAsList();
+        assertThat(rows).hasSize(lines.size());
+        for (Row row : rows) {
+            String path = row.getAs(ResultSchema.PATH);
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            Inspection expected = REFERENCE.get(name);
+            if (expected != null) {
+                assertThat((double) row.getAs(ResultSchema.SCORE)).as(name).isCloseTo(expected.score(), within(1e-6));
+                assertThat((String) row.getAs(ResultSchema.VERDICT)).isEqualTo(expected.verdict().word());
+            } else {
+                // The reason names the file as the job was given it, never the scratch copy.
+                assertThat((String) row.getAs(ResultSchema.VERDICT)).isEqualTo("ERROR");
+                assertThat((String) row.getAs(ResultSchema.ERROR)).as(name).contains(path)
+                        .doesNotContain("dmdd-batch-task-");
+            }
+        }
+    }
+
+    @Test
+    void aDamagedModelZipIsRefusedByNameBeforeAnyImageIsInspected() throws IOException {
+        byte[] bytes = Files.readAllBytes(zip);
+        Path damaged = root.resolve("damaged.zip");
+        Files.write(damaged, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        String out = root.resolve("never.parquet").toString();
+        assertThatThrownBy(() -> BatchJob.run(spark, BatchRequest.of(damaged.toString(),
+                List.of(images.toString()), out), new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageStartingWith("--model " + damaged);
+        assertThat(Path.of(out)).doesNotExist();
+
+        assertThatThrownBy(() -> BatchJob.run(spark, BatchRequest.of(zip.toString(),
+                List.of(root.resolve("nowhere").toString()), out), new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("nowhere: no such file or folder");
+
+        // --overwrite of a folder that holds the images would delete them.
+        BatchRequest overwriteImages = new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png")
+                .toString()), null, false, images.toString(), null, true, 0, 0, "auto", null);
+        assertThatThrownBy(() -> BatchJob.run(spark, overwriteImages, new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("holds the input");
+        assertThat(images.resolve("img-001.png")).exists();
+    }
+
+    /** A tiny model trained in seconds (64 px, two steps per stage), as the app's tests make theirs. */
+    private static Path trainTinyModel(Path dir) throws IOException {
+        Path category = SampleDataset.generateTiny(dir.resolve("data"));
+        Path model = dir.resolve("model");
+        DmddSettings settings = DmddSettings.defaults().with(Map.of("imageSize", 64, "batchSize", 2,
+                "studentSteps", 2, "segmenterSteps", 2, "seed", 7L, "threads", 1));
+        List<RgbImage> normals = MvtecCategory.open(category).loadTrainGood(new ImageReader(64)).loaded()
+                .stream().map(l -> l.image()).toList();
+        DjlRuntime.engine();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingJob.run(settings, normals, Teachers.load(settings.backboneKind(), manager), model, null, null,
+                    false);
+        }
+        return model;
+    }
+
+    /** Normal and defective fabric of three sizes, and three files no decoder can read. */
+    private static Path writeImages(Path dir) throws IOException {
+        int[] sides = {48, 64, 80};
+        for (int i = 0; i < IMAGES; i++) {
+            int side = sides[i % sides.length];
+            RgbImage image = i % 4 == 0
+                    ? SampleDataset.defective(side, SampleDataset.DEFECT_TYPES.get(i % 3), 1000 + i).image()
+                    : SampleDataset.normalSurface(side, 1000 + i);
+            ImageWriter.writePng(image, dir.resolve(String.format("img-%03d.png", i)));
+        }
+        byte[] png = Files.readAllBytes(dir.resolve("img-001.png"));
+        Files.write(dir.resolve("truncated.png"), java.util.Arrays.copyOf(png, png.length / 2));
+        Files.write(dir.resolve("empty.png"), new byte[0]);
+        Files.writeString(dir.resolve("notes.png"), "not an image, only named like one\n");
+        return dir;
+    }
+}
