@@ -233,7 +233,12 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         try {
             DmddSettings settings = DmddSettings.fromJson(root.path("settings").toString());
             BackboneKind teacher = BackboneKind.fromCliName(root.path("teacher").asText());
-            Thresholds thresholds = JSON.treeToValue(root.path("thresholds"), Thresholds.class);
+            JsonNode thresholdsNode = root.path("thresholds");
+            if (thresholdsNode instanceof ObjectNode t && !t.has("imageNg") && t.has("image")) {
+                // Saved before the unsure band existed: one image threshold, so no band.
+                t.set("imageNg", t.get("image"));
+            }
+            Thresholds thresholds = JSON.treeToValue(thresholdsNode, Thresholds.class);
             TrainingSummary training = JSON.treeToValue(root.path("training"), TrainingSummary.class);
             if (thresholds == null || training == null) {
                 throw new IllegalArgumentException("thresholds or training summary missing");

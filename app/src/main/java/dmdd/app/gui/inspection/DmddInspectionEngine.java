@@ -61,7 +61,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
     @Override
     public synchronized Calibration calibration(Project project) throws Exception {
         Thresholds t = ModelFolder.read(project.modelDir()).thresholds();
-        return new Calibration(t.image(), t.pixel(), range(t.normality()), range(t.abnormality()), range(t.fused()),
+        return new Calibration(t.image(), t.imageNg(), t.pixel(), range(t.normality()), range(t.abnormality()), range(t.fused()),
                 normalScores(project));
     }
 

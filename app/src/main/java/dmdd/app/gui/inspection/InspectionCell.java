@@ -6,7 +6,7 @@ import dmdd.app.gui.images.ThumbnailCell;
 import javafx.beans.InvalidationListener;
 import javafx.beans.WeakInvalidationListener;
 
-/** A gallery cell: thumbnail, name and score, and an OK/NG badge that follows the threshold live. */
+/** A gallery cell: thumbnail, name and score, and an OK/UNSURE/NG badge that follows the thresholds live. */
 final class InspectionCell extends ThumbnailCell<InspectedItem> {
     private final InspectionViewModel viewModel;
     private final InvalidationListener redecorate = obs -> {
@@ -19,6 +19,7 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
         super(cache, side, item -> item.image().file(), InspectionCell::caption);
         this.viewModel = viewModel;
         viewModel.imageThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
+        viewModel.ngThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
         viewModel.selectedProperty().addListener(new WeakInvalidationListener(redecorate));
         setOnMouseClicked(event -> {
             if (getItem() != null) {
@@ -38,7 +39,7 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
     protected void decorate(InspectedItem item) {
         Verdict verdict = viewModel.verdict(item);
         badge.setText(Ui.text("inspection.verdict." + verdict.name()));
-        badge.getStyleClass().removeAll("ok", "ng", "unknown");
+        badge.getStyleClass().removeAll("ok", "unsure", "ng", "unknown");
         badge.getStyleClass().add(verdict.name().toLowerCase(java.util.Locale.ROOT));
         badge.setVisible(true);
         InspectedItem selected = viewModel.selectedProperty().get();

@@ -72,14 +72,15 @@ public interface InspectionEngine {
     /**
      * What the model learned about normal images when it was trained.
      *
-     * @param imageThreshold calibrated image-score threshold (NG at or above)
+     * @param imageThreshold calibrated OK-below image-score threshold (OK at or below)
+     * @param ngThreshold    calibrated NG-above image-score threshold (NG above; unsure between the two)
      * @param pixelThreshold calibrated pixel threshold of the fused map
      * @param normality      colour range of the normality-branch map
      * @param abnormality    colour range of the abnormality-branch map
      * @param fused          colour range of the fused map
      * @param normalScores   image scores of the held-out normal images
      */
-    record Calibration(double imageThreshold, double pixelThreshold, Range normality, Range abnormality, Range fused,
+    record Calibration(double imageThreshold, double ngThreshold, double pixelThreshold, Range normality, Range abnormality, Range fused,
             double[] normalScores) {
     }
 

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -38,8 +37,9 @@ import javafx.collections.transformation.SortedList;
 
 /**
  * State of the inspection screen: the gallery of images with their scores, the verdict filter and
- * sort order, the two thresholds (starting at the calibrated values; moving them re-labels the
- * gallery at once without running the model again), the selected image with its rendered maps,
+ * sort order, the thresholds (OK-below and NG-above image thresholds, whose band between is UNSURE, and
+ * the pixel threshold; starting at the calibrated values; moving them re-labels the gallery at once
+ * without running the model again), the selected image with its rendered maps,
  * the shared overlay opacity, zoom and pan of the four panels, and the score histogram.
  * Holds no JavaFX nodes; model work goes through {@link BackgroundWork}.
  */
@@ -60,8 +60,21 @@ public final class InspectionViewModel {
         ALL,
         /** Only OK images. */
         OK,
+        /** Only unsure images (between the two image thresholds). */
+        UNSURE,
         /** Only NG images. */
         NG
+    }
+
+    /** Stores the user's thresholds in the project. */
+    @FunctionalInterface
+    public interface ThresholdSaver {
+        /**
+         * @param image OK-below image threshold, or null for the calibrated one
+         * @param ng    NG-above image threshold, or null for the calibrated one
+         * @param pixel pixel threshold, or null for the calibrated one
+         */
+        void save(Double image, Double ng, Double pixel);
     }
 
     /**
@@ -94,6 +107,7 @@ public final class InspectionViewModel {
     private final ObjectProperty<Filter> filter = new SimpleObjectProperty<>(Filter.ALL);
     private final ObjectProperty<SortOrder> sortOrder = new SimpleObjectProperty<>(SortOrder.NAME);
     private final DoubleProperty imageThreshold = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty ngThreshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty opacity = new SimpleDoubleProperty(0.65);
     private final DoubleProperty zoom = new SimpleDoubleProperty(1);
@@ -104,6 +118,7 @@ public final class InspectionViewModel {
     private final ObjectProperty<ScoreHistogram> histogram = new SimpleObjectProperty<>();
     private final IntegerProperty okCount = new SimpleIntegerProperty();
     private final IntegerProperty ngCount = new SimpleIntegerProperty();
+    private final IntegerProperty unsureCount = new SimpleIntegerProperty();
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
@@ -116,7 +131,7 @@ public final class InspectionViewModel {
         }
     };
     private final BackgroundJob job;
-    private BiConsumer<Double, Double> saveThresholds = (image, pixel) -> { };
+    private ThresholdSaver saveThresholds = (image, ng, pixel) -> { };
     private long generation;
 
     /**
@@ -130,7 +145,19 @@ public final class InspectionViewModel {
         this.background = background;
         this.job = new BackgroundJob(background, message);
         filter.addListener(obs -> refilter());
-        imageThreshold.addListener(obs -> relabel());
+        // The band is never inverted: pushing one image threshold past the other carries the other along.
+        imageThreshold.addListener((obs, old, now) -> {
+            if (now.doubleValue() > ngThreshold.get()) {
+                ngThreshold.set(now.doubleValue());
+            }
+            relabel();
+        });
+        ngThreshold.addListener((obs, old, now) -> {
+            if (now.doubleValue() < imageThreshold.get()) {
+                imageThreshold.set(now.doubleValue());
+            }
+            relabel();
+        });
         // Item changes reach the filtered list by themselves; re-filtering inside their notification
         // would run before the filtered list has seen the change.
         items.addListener((Observable obs) -> recount());
@@ -222,26 +249,42 @@ public final class InspectionViewModel {
         modelReady.set(calib != null);
         if (calib == null) {
             imageThreshold.set(Double.NaN);
+            ngThreshold.set(Double.NaN);
             pixelThreshold.set(Double.NaN);
             return;
         }
         Project current = project.get();
         Double userImage = current == null ? null : current.settings().imageThreshold();
+        Double userNg = current == null ? null : current.settings().ngThreshold();
         Double userPixel = current == null ? null : current.settings().pixelThreshold();
-        imageThreshold.set(userImage != null ? userImage : calib.imageThreshold());
+        setImageThresholds(userImage != null ? userImage : calib.imageThreshold(),
+                userNg != null ? userNg : calib.ngThreshold());
         pixelThreshold.set(userPixel != null ? userPixel : calib.pixelThreshold());
         relabel();
     }
 
     /**
-     * Puts both thresholds back to the model's calibrated values.
+     * Sets both image thresholds at once (the range control moves them together).
+     *
+     * @param okBelow the OK-below threshold
+     * @param ngAbove the NG-above threshold (raised to {@code okBelow} when below it)
+     */
+    public void setImageThresholds(double okBelow, double ngAbove) {
+        // NaN first keeps the band from being pushed around by the old values on the way.
+        ngThreshold.set(Double.NaN);
+        imageThreshold.set(okBelow);
+        ngThreshold.set(Math.max(okBelow, ngAbove));
+    }
+
+    /**
+     * Puts the thresholds back to the model's calibrated values.
      */
     public void resetThresholds() {
         InspectionEngine.Calibration calib = calibration.get();
         if (calib != null) {
-            imageThreshold.set(calib.imageThreshold());
+            setImageThresholds(calib.imageThreshold(), calib.ngThreshold());
             pixelThreshold.set(calib.pixelThreshold());
-            saveThresholds.accept(null, null);
+            saveThresholds.save(null, null, null);
         }
     }
 
@@ -250,7 +293,7 @@ public final class InspectionViewModel {
      */
     public void commitThresholds() {
         if (calibration.get() != null) {
-            saveThresholds.accept(imageThreshold.get(), pixelThreshold.get());
+            saveThresholds.save(imageThreshold.get(), ngThreshold.get(), pixelThreshold.get());
         }
     }
 
@@ -405,13 +448,13 @@ public final class InspectionViewModel {
     }
 
     /**
-     * The verdict of an item under the current image threshold.
+     * The verdict of an item under the current image thresholds.
      *
      * @param item a gallery item
-     * @return OK, NG or UNKNOWN
+     * @return OK, UNSURE, NG or UNKNOWN
      */
     public Verdict verdict(InspectedItem item) {
-        return Verdict.of(item.score(), imageThreshold.get());
+        return Verdict.of(item.score(), imageThreshold.get(), ngThreshold.get());
     }
 
     /** Zooms in around the view centre. */
@@ -457,16 +500,20 @@ public final class InspectionViewModel {
 
     private void recount() {
         int ok = 0;
+        int unsure = 0;
         int ng = 0;
         for (InspectedItem item : items) {
             Verdict v = verdict(item);
             if (v == Verdict.OK) {
                 ok++;
+            } else if (v == Verdict.UNSURE) {
+                unsure++;
             } else if (v == Verdict.NG) {
                 ng++;
             }
         }
         okCount.set(ok);
+        unsureCount.set(unsure);
         ngCount.set(ng);
         updateHistogram();
     }
@@ -476,6 +523,7 @@ public final class InspectionViewModel {
         filtered.setPredicate(item -> switch (f) {
             case ALL -> true;
             case OK -> verdict(item) == Verdict.OK;
+            case UNSURE -> verdict(item) == Verdict.UNSURE;
             case NG -> verdict(item) == Verdict.NG;
         });
     }
@@ -495,7 +543,9 @@ public final class InspectionViewModel {
         InspectionEngine.Calibration calib = calibration.get();
         double[] normal = calib == null ? new double[0] : calib.normalScores();
         double[] inspected = items.stream().mapToDouble(InspectedItem::score).filter(Double::isFinite).toArray();
-        histogram.set(ScoreHistogram.of(normal, inspected, imageThreshold.get(), 30));
+        // The axis holds the calibrated thresholds, not the ones on screen: it stays put while the user drags them.
+        histogram.set(ScoreHistogram.of(normal, inspected, calib == null ? Double.NaN : calib.imageThreshold(),
+                calib == null ? Double.NaN : calib.ngThreshold(), 30));
     }
 
     private void saveScores(Project target) {
@@ -534,8 +584,8 @@ public final class InspectionViewModel {
         return target.folder().relativize(file).toString().replace('\\', '/');
     }
 
-    /** @param action stores user thresholds in the project (null, null = use the calibrated ones) */
-    public void setSaveThresholds(BiConsumer<Double, Double> action) {
+    /** @param action stores user thresholds in the project (nulls = use the calibrated ones) */
+    public void setSaveThresholds(ThresholdSaver action) {
         saveThresholds = action;
     }
 
@@ -569,9 +619,14 @@ public final class InspectionViewModel {
         return sortOrder;
     }
 
-    /** @return the image-score threshold */
+    /** @return the OK-below image-score threshold (OK at or below it) */
     public DoubleProperty imageThresholdProperty() {
         return imageThreshold;
+    }
+
+    /** @return the NG-above image-score threshold (NG above it; unsure between the two), never below the other */
+    public DoubleProperty ngThresholdProperty() {
+        return ngThreshold;
     }
 
     /** @return the pixel threshold of the fused map (draws the contour) */
@@ -617,6 +672,11 @@ public final class InspectionViewModel {
     /** @return number of OK images */
     public IntegerProperty okCountProperty() {
         return okCount;
+    }
+
+    /** @return number of UNSURE images */
+    public IntegerProperty unsureCountProperty() {
+        return unsureCount;
     }
 
     /** @return number of NG images */

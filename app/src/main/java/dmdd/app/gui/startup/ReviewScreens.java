@@ -120,6 +120,7 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         MetricsViewModel metrics = screens.metrics();
         metrics.pixelThresholdProperty().bind(state.pixelThresholdProperty());
         metrics.thresholdProperty().bind(state.imageThresholdProperty());
+        metrics.ngThresholdProperty().bind(state.ngThresholdProperty());
         metrics.setOnModelImported(inspection::modelChanged);
         return screens;
     }
