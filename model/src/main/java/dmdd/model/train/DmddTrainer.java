@@ -17,6 +17,7 @@ import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.IntraOpThreads;
+import dmdd.model.infer.ModelFolder;
 import dmdd.model.teacher.Backbone;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,8 @@ public final class DmddTrainer {
     private final DmddSettings settings;
     private final Backbone teacher;
     private final PairSynthesizer synthesizer;
+    /** The model whose weights a fresh run starts from (improvement), or null for random initial weights. */
+    private ModelFolder startFrom;
 
     /**
      * @param settings    model settings
@@ -63,6 +66,18 @@ public final class DmddTrainer {
         this.settings = settings;
         this.teacher = teacher;
         this.synthesizer = synthesizer;
+    }
+
+    /**
+     * Continues from a saved model instead of random weights (an improvement: a short run on more normal
+     * images). The model's architecture must be the one of these settings; a resumed checkpoint wins.
+     *
+     * @param model the model to start from
+     * @return this trainer
+     */
+    public DmddTrainer startingFrom(ModelFolder model) {
+        this.startFrom = model;
+        return this;
     }
 
     /** @return the settings this trainer uses */
@@ -116,6 +131,10 @@ public final class DmddTrainer {
             } else if (resume) {
                 // Said, not silent: a resume that finds nothing to resume from trains from the start.
                 out.onMessage("no checkpoint in " + modelDir + " to resume from: training from the start");
+            }
+            if (step == 0 && startFrom != null) {
+                out.onMessage("continuing from the model in " + startFrom.folder());
+                startFrom.loadWeightsInto(nets, root);
             }
             ParameterStore ps = new ParameterStore(root, false);
             // Tiles differ every step, so tiled training has no fixed images whose features could be cached.

@@ -343,6 +343,47 @@ public final class AnnotationViewModel {
         setLabel(Label.DEFECT);
     }
 
+    /**
+     * Records a review decision on any image of the list (the inspection screen's review queue), through the
+     * same store and saver as every other change here, so the two screens never overwrite each other: OK
+     * drops a mask; defective keeps a painted mask and type, or takes the chosen type. An image open here
+     * changes through its editor (one undo step).
+     *
+     * @param file     an image of the list
+     * @param decision {@link Label#OK} or {@link Label#DEFECT}
+     */
+    public void decide(Path file, Label decision) {
+        AnnotationEditor known = editors.get(file);
+        if (known != null) {
+            known.setLabel(decision);
+            return;
+        }
+        AnnotationSaver target = saver;
+        if (target == null || indexOf(file) < 0) {
+            status.set(text("annotation.saveFailed", file.getFileName()));
+            return;
+        }
+        String type = chosenType;
+        background.run(() -> {
+            ImageAnnotation saved = target.store().load(file);
+            if (decision != Label.DEFECT) {
+                return new ImageAnnotation(decision, null, null);
+            }
+            return saved.label() == Label.DEFECT ? saved
+                    : ImageAnnotation.defect(type != null ? type : target.store().suggestedDefectType(file), null);
+        }, next -> {
+            if (target != saver) {
+                return; // another project opened meanwhile
+            }
+            AnnotationEditor opened = editors.get(file);
+            if (opened != null) {
+                opened.setLabel(decision);
+            } else {
+                changed(file, next);
+            }
+        }, error -> status.set(text("annotation.saveFailed", error.getMessage())));
+    }
+
     /** Removes the current image's label. */
     public void clearLabel() {
         setLabel(Label.UNLABELLED);

@@ -55,6 +55,8 @@ public final class InspectionView {
     @FXML private Label fileLabel;
     @FXML private Label scoreLabel;
     @FXML private Label verdictLabel;
+    @FXML private Label decisionLabel;
+    @FXML private Button reviewButton;
     @FXML private Label messageLabel;
     @FXML private Label imageThresholdLabel;
     @FXML private Label pixelThresholdLabel;
@@ -88,6 +90,11 @@ public final class InspectionView {
                 viewModel.okCountProperty(), viewModel.unsureCountProperty(), viewModel.ngCountProperty()));
         countsLabel.setId("verdictCounts");
         messageLabel.textProperty().bind(viewModel.messageProperty());
+        reviewButton.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.review",
+                viewModel.reviewLeftProperty().get()), viewModel.reviewLeftProperty()));
+        reviewButton.disableProperty().bind(viewModel.modelReadyProperty().not());
+        reviewButton.setId("reviewButton");
+        viewModel.decisions().addListener((javafx.beans.Observable obs) -> showHeader());
 
         sortChoice.getItems().setAll(InspectionViewModel.SortOrder.values());
         sortChoice.setButtonCell(InspectionView.<InspectionViewModel.SortOrder>enumCell("inspection.sort.").call(null));
@@ -173,6 +180,13 @@ public final class InspectionView {
                 event.consume();
             } else if (event.getCode() == KeyCode.DIGIT0 || event.getCode() == KeyCode.NUMPAD0) {
                 viewModel.resetView();
+                event.consume();
+            } else if (event.getCode() == KeyCode.O && !event.isShortcutDown()) {
+                // As in Annotate: O marks the image OK, D defective, and the review moves on.
+                viewModel.decide(dmdd.datasets.annotation.Label.OK);
+                event.consume();
+            } else if (event.getCode() == KeyCode.D && !event.isShortcutDown()) {
+                viewModel.decide(dmdd.datasets.annotation.Label.DEFECT);
                 event.consume();
             } else if (event.getCode() == KeyCode.LEFT || event.getCode() == KeyCode.UP
                     || event.getCode() == KeyCode.PAGE_UP) {
@@ -332,6 +346,14 @@ public final class InspectionView {
     private void showHeader() {
         InspectedItem item = viewModel.selectedProperty().get();
         verdictLabel.getStyleClass().removeAll("ok", "unsure", "ng", "unknown");
+        decisionLabel.getStyleClass().removeAll("ok", "defect");
+        dmdd.datasets.annotation.Label decided = item == null ? dmdd.datasets.annotation.Label.UNLABELLED
+                : viewModel.decision(item);
+        decisionLabel.setVisible(decided != dmdd.datasets.annotation.Label.UNLABELLED);
+        decisionLabel.setText(decisionLabel.isVisible() ? Ui.text("review.decision." + decided.name()) : "");
+        if (decisionLabel.isVisible()) {
+            decisionLabel.getStyleClass().add(decided.key());
+        }
         if (item == null) {
             fileLabel.setText(Ui.text("inspection.noSelection"));
             scoreLabel.setText("");
@@ -401,6 +423,12 @@ public final class InspectionView {
     @FXML
     private void inspectAll() {
         viewModel.inspectAll(false);
+    }
+
+    @FXML
+    private void review() {
+        viewModel.startReview();
+        root.requestFocus();
     }
 
     @FXML

@@ -6,6 +6,8 @@ import dmdd.app.gui.background.BackgroundJob;
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ReviewedNormals;
+import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.viz.Colormap;
 import dmdd.model.viz.Heatmaps;
@@ -32,6 +34,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
 import javafx.collections.transformation.FilteredList;
 import javafx.collections.transformation.SortedList;
 
@@ -63,7 +66,21 @@ public final class InspectionViewModel {
         /** Only unsure images (between the two image thresholds). */
         UNSURE,
         /** Only NG images. */
-        NG
+        NG,
+        /** The review queue: the unsure images first, then the NG ones. */
+        REVIEW
+    }
+
+    /** Where people's review decisions are stored: the project's annotations (wired in {@code gui.startup}). */
+    @FunctionalInterface
+    public interface DecisionStore {
+        /**
+         * Stores a decision (atomically, with the annotations; called on the UI thread, saves in the background).
+         *
+         * @param image the image
+         * @param label {@link Label#OK} or {@link Label#DEFECT}
+         */
+        void decide(Path image, Label label);
     }
 
     /** Stores the user's thresholds in the project. */
@@ -119,6 +136,10 @@ public final class InspectionViewModel {
     private final IntegerProperty okCount = new SimpleIntegerProperty();
     private final IntegerProperty ngCount = new SimpleIntegerProperty();
     private final IntegerProperty unsureCount = new SimpleIntegerProperty();
+    private final IntegerProperty reviewLeft = new SimpleIntegerProperty();
+    private final ObservableMap<Path, Label> decisions = FXCollections.observableHashMap();
+    private DecisionStore decisionStore = (image, label) -> { };
+    private Runnable onNormalSetChanged = () -> { };
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
@@ -144,7 +165,11 @@ public final class InspectionViewModel {
         this.engine = engine;
         this.background = background;
         this.job = new BackgroundJob(background, message);
-        filter.addListener(obs -> refilter());
+        filter.addListener(obs -> {
+            refilter();
+            resort();
+        });
+        decisions.addListener((Observable obs) -> recount());
         // The band is never inverted: pushing one image threshold past the other carries the other along.
         imageThreshold.addListener((obs, old, now) -> {
             if (now.doubleValue() > ngThreshold.get()) {
@@ -457,6 +482,105 @@ public final class InspectionViewModel {
         return Verdict.of(item.score(), imageThreshold.get(), ngThreshold.get());
     }
 
+    /**
+     * Opens the review queue: the unsure images first, then the NG ones, each with its maps; the first one
+     * without a decision is selected.
+     */
+    public void startReview() {
+        filter.set(Filter.REVIEW);
+        selected.set(null);
+        for (InspectedItem item : gallery) {
+            if (decision(item) == Label.UNLABELLED) {
+                selected.set(item);
+                return;
+            }
+        }
+        if (!gallery.isEmpty()) {
+            selected.set(gallery.get(0));
+        }
+    }
+
+    /**
+     * A person's decision on the selected image ({@code O} or {@code D}, as in Annotate): stored with the
+     * annotations; an image marked OK is copied into the project's normal set (and the copy removed again when
+     * it is marked defective), then the next image of the gallery without a decision is selected.
+     *
+     * @param label {@link Label#OK} or {@link Label#DEFECT}
+     */
+    public void decide(Label label) {
+        InspectedItem item = selected.get();
+        Project current = project.get();
+        if (item == null || current == null || label == Label.UNLABELLED) {
+            return;
+        }
+        Path file = item.image().file();
+        decisions.put(file, label);
+        decisionStore.decide(file, label);
+        background.run(() -> {
+            if (label == Label.OK) {
+                ReviewedNormals.add(current, file);
+            } else {
+                ReviewedNormals.remove(current, file);
+            }
+            return true;
+        }, changed -> onNormalSetChanged.run(),
+                error -> message.set(Ui.text("status.error", error.getMessage())));
+        nextUndecided();
+    }
+
+    /** Selects the next gallery image without a decision after the selected one (or simply the next). */
+    private void nextUndecided() {
+        int start = selected.get() == null ? -1 : indexOf(selected.get());
+        for (int k = 1; k <= gallery.size(); k++) {
+            InspectedItem candidate = gallery.get(Math.floorMod(start + k, gallery.size()));
+            if (decision(candidate) == Label.UNLABELLED) {
+                selected.set(candidate);
+                return;
+            }
+        }
+        next();
+    }
+
+    /**
+     * @param item a gallery item
+     * @return what a person said of it (the annotations' label), {@link Label#UNLABELLED} when nothing
+     */
+    public Label decision(InspectedItem item) {
+        return decisions.getOrDefault(item.image().file(), Label.UNLABELLED);
+    }
+
+    /**
+     * Shows the labels people gave (the annotations, kept up to date by the annotation screen).
+     *
+     * @param labels label by image file
+     */
+    public void showDecisions(Map<Path, Label> labels) {
+        if (!labels.equals(decisions)) {
+            decisions.clear();
+            decisions.putAll(labels);
+        }
+    }
+
+    /** @param store where decisions are stored (the annotations) */
+    public void setDecisionStore(DecisionStore store) {
+        decisionStore = store;
+    }
+
+    /** @param action runs on the UI thread after a decision added or removed a copy in the normal set */
+    public void setOnNormalSetChanged(Runnable action) {
+        onNormalSetChanged = action;
+    }
+
+    /** @return people's decisions by image file (read-only use: the gallery's marks) */
+    public ObservableMap<Path, Label> decisions() {
+        return decisions;
+    }
+
+    /** @return images in the review queue (unsure or NG) that have no decision yet */
+    public IntegerProperty reviewLeftProperty() {
+        return reviewLeft;
+    }
+
     /** Zooms in around the view centre. */
     public void zoomIn() {
         zoom.set(Math.min(16, zoom.get() * 1.25));
@@ -515,6 +639,7 @@ public final class InspectionViewModel {
         okCount.set(ok);
         unsureCount.set(unsure);
         ngCount.set(ng);
+        reviewLeft.set((int) items.stream().filter(item -> inQueue(item) && decision(item) == Label.UNLABELLED).count());
         updateHistogram();
     }
 
@@ -525,18 +650,33 @@ public final class InspectionViewModel {
             case OK -> verdict(item) == Verdict.OK;
             case UNSURE -> verdict(item) == Verdict.UNSURE;
             case NG -> verdict(item) == Verdict.NG;
+            case REVIEW -> inQueue(item);
         });
+        if (f == Filter.REVIEW) {
+            // Verdicts changed: the queue's order (unsure first) must be worked out again.
+            resort();
+        }
+    }
+
+    private boolean inQueue(InspectedItem item) {
+        Verdict v = verdict(item);
+        return v == Verdict.UNSURE || v == Verdict.NG;
     }
 
     private void resort() {
         Comparator<InspectedItem> byName = Comparator.comparing(item -> item.image().file().toString());
         Comparator<InspectedItem> byScore = Comparator.comparingDouble(
                 item -> Double.isNaN(item.score()) ? Double.NEGATIVE_INFINITY : item.score());
-        gallery.setComparator(switch (sortOrder.get()) {
+        Comparator<InspectedItem> chosen = switch (sortOrder.get()) {
             case NAME -> byName;
             case SCORE_DESCENDING -> byScore.reversed().thenComparing(byName);
             case SCORE_ASCENDING -> byScore.thenComparing(byName);
-        });
+        };
+        if (filter.get() == Filter.REVIEW) {
+            Comparator<InspectedItem> unsureFirst = Comparator.comparingInt(item -> verdict(item) == Verdict.UNSURE ? 0 : 1);
+            chosen = unsureFirst.thenComparing(chosen);
+        }
+        gallery.setComparator(chosen);
     }
 
     private void updateHistogram() {
