@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Inspect every image in DIR: write its normality, abnormality and fused maps as PNG heatmaps "
                 + "(Turbo colours over the model's calibrated range, the same for every image)",
-            "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict OK/NG "
-                + "or ERROR, threshold, annotated_label, error)."})
+            "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict "
+                + "OK/UNSURE/NG or ERROR, threshold, ng_threshold, annotated_label, error)."})
 final class InferCommand implements Callable<Integer> {
     /** Name of the table written next to the maps. */
     static final String RESULTS = ResultsCsv.FILE_NAME;

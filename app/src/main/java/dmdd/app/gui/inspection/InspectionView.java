@@ -57,6 +57,8 @@ public final class InspectionView {
     @FXML private Label verdictLabel;
     @FXML private Label decisionLabel;
     @FXML private Button reviewButton;
+    @FXML private Button improveButton;
+    @FXML private javafx.scene.control.MenuButton versionsButton;
     @FXML private Label messageLabel;
     @FXML private Label imageThresholdLabel;
     @FXML private Label pixelThresholdLabel;
@@ -95,6 +97,11 @@ public final class InspectionView {
         reviewButton.disableProperty().bind(viewModel.modelReadyProperty().not());
         reviewButton.setId("reviewButton");
         viewModel.decisions().addListener((javafx.beans.Observable obs) -> showHeader());
+        improveButton.setId("improveButton");
+        improveButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not()));
+        versionsButton.setId("versionsButton");
+        versionsButton.disableProperty().bind(Bindings.isEmpty(viewModel.versions()));
+        viewModel.versions().addListener((javafx.beans.Observable obs) -> showVersions());
 
         sortChoice.getItems().setAll(InspectionViewModel.SortOrder.values());
         sortChoice.setButtonCell(InspectionView.<InspectionViewModel.SortOrder>enumCell("inspection.sort.").call(null));
@@ -423,6 +430,27 @@ public final class InspectionView {
     @FXML
     private void inspectAll() {
         viewModel.inspectAll(false);
+    }
+
+    /** One menu item per model version; choosing a kept one goes back to it. */
+    private void showVersions() {
+        versionsButton.getItems().setAll(viewModel.versions().stream().map(v -> {
+            String date = v.createdAt() == null ? "?" : v.createdAt().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z");
+            String rate = Double.isNaN(v.falseAlarmRate()) ? "\u2013"
+                    : String.format(Locale.ROOT, "%.1f %%", 100 * v.falseAlarmRate());
+            javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(v.isCurrent()
+                    ? Ui.text("inspection.version.current", date, v.steps(), v.normalImages(), rate)
+                    : Ui.text("inspection.version", v.id(), date, v.steps(), v.normalImages(), rate));
+            item.setId("version-" + v.id());
+            item.setDisable(v.isCurrent());
+            item.setOnAction(event -> viewModel.restoreVersion(v));
+            return item;
+        }).toList());
+    }
+
+    @FXML
+    private void improve() {
+        viewModel.improveModel();
     }
 
     @FXML

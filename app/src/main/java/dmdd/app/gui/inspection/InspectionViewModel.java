@@ -7,6 +7,7 @@ import dmdd.app.gui.background.BackgroundWork;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
 import dmdd.model.project.ReviewedNormals;
+import dmdd.model.infer.ModelVersions;
 import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.viz.Colormap;
@@ -140,6 +141,9 @@ public final class InspectionViewModel {
     private final ObservableMap<Path, Label> decisions = FXCollections.observableHashMap();
     private DecisionStore decisionStore = (image, label) -> { };
     private Runnable onNormalSetChanged = () -> { };
+    private final ObservableList<ModelVersions.Version> versions = FXCollections.observableArrayList();
+    /** Set by an improvement or a restored version: every image is inspected again once the new model is shown. */
+    private boolean inspectWhenShown;
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
@@ -209,7 +213,8 @@ public final class InspectionViewModel {
         background.run(() -> {
             InspectionEngine.Calibration calib = engine.hasModel(opened) ? engine.calibration(opened) : null;
             Map<String, Double> saved = calib == null ? Map.of() : readScores(opened);
-            return new Object[] {calib, saved};
+            List<ModelVersions.Version> kept = calib == null ? List.of() : engine.versions(opened);
+            return new Object[] {calib, saved, kept};
         }, loaded -> {
             if (mine != generation) {
                 return;
@@ -221,8 +226,15 @@ public final class InspectionViewModel {
                 Double score = saved.get(relative(opened, item.image().file()));
                 return score == null ? item : new InspectedItem(item.image(), score);
             });
+            @SuppressWarnings("unchecked")
+            List<ModelVersions.Version> kept = (List<ModelVersions.Version>) loaded[2];
+            versions.setAll(kept);
             message.set(modelReady.get() ? Ui.text("inspection.ready") : Ui.text("inspection.noModel"));
             restoreSelection(opened);
+            if (inspectWhenShown && modelReady.get()) {
+                inspectWhenShown = false;
+                inspectAll(false);
+            }
         }, error -> message.set(Ui.text("status.error", error.getMessage())));
     }
 
@@ -358,6 +370,52 @@ public final class InspectionViewModel {
             message.set(Ui.text("status.error", error.getMessage()));
             saveScores(current);
         });
+    }
+
+    /**
+     * "Improve model": continues training the model on the normal images (the ones marked OK in the review
+     * included) for a short, bounded number of steps in the background, then re-calibrates and inspects every
+     * image again; the previous model stays available in {@link #versions()}.
+     */
+    public void improveModel() {
+        Project current = project.get();
+        if (current == null || job.runningProperty().get() || !modelReady.get()) {
+            return;
+        }
+        job.start(Ui.text("inspection.improving", current.settings().training().improveSteps()),
+                context -> engine.improve(current, fraction -> context.progress(fraction, 1), context::isCancelled),
+                completed -> {
+                    message.set(completed ? Ui.text("inspection.improved") : Ui.text("inspection.improveCancelled"));
+                    if (completed) {
+                        inspectWhenShown = true;
+                        modelChanged();
+                    }
+                }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /**
+     * Goes back to a kept model version (the current model is kept as a version too), then inspects again.
+     *
+     * @param version a kept version
+     */
+    public void restoreVersion(ModelVersions.Version version) {
+        Project current = project.get();
+        if (current == null || version.isCurrent() || job.runningProperty().get()) {
+            return;
+        }
+        job.start(Ui.text("inspection.restoring", version.id()), context -> {
+            engine.restoreVersion(current, version.id());
+            return true;
+        }, done -> {
+            message.set(Ui.text("inspection.restored", version.id()));
+            inspectWhenShown = true;
+            modelChanged();
+        }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /** @return the model's versions: kept ones, oldest first, then the current one */
+    public ObservableList<ModelVersions.Version> versions() {
+        return versions;
     }
 
     /** Stops an Inspect-all run after the current image. */
