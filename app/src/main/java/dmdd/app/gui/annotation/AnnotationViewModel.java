@@ -358,30 +358,20 @@ public final class AnnotationViewModel {
             known.setLabel(decision);
             return;
         }
-        AnnotationSaver target = saver;
-        if (target == null || indexOf(file) < 0) {
+        int index = indexOf(file);
+        if (saver == null || index < 0) {
             status.set(text("annotation.saveFailed", file.getFileName()));
             return;
         }
-        String type = chosenType;
-        background.run(() -> {
-            ImageAnnotation saved = target.store().load(file);
-            if (decision != Label.DEFECT) {
-                return new ImageAnnotation(decision, null, null);
-            }
-            return saved.label() == Label.DEFECT ? saved
-                    : ImageAnnotation.defect(type != null ? type : target.store().suggestedDefectType(file), null);
-        }, next -> {
-            if (target != saver) {
-                return; // another project opened meanwhile
-            }
-            AnnotationEditor opened = editors.get(file);
-            if (opened != null) {
-                opened.setLabel(decision);
-            } else {
-                changed(file, next);
-            }
-        }, error -> status.set(text("annotation.saveFailed", error.getMessage())));
+        Entry entry = entries.get(index);
+        if (entry.label() == decision) {
+            return; // a defect keeps its mask and type; an OK image stays OK
+        }
+        // Decided here, on the UI thread, and queued on the one saver at once: a list reloaded meanwhile
+        // (show() flushes the saver first) already reads the decision back.
+        String type = chosenType != null ? chosenType : saver.store().suggestedDefectType(file);
+        changed(file, decision == Label.DEFECT ? ImageAnnotation.defect(type, null)
+                : new ImageAnnotation(decision, null, null));
     }
 
     /** Removes the current image's label. */
