@@ -221,14 +221,14 @@ public final class InspectionViewModel {
             }
             @SuppressWarnings("unchecked")
             Map<String, Double> saved = (Map<String, Double>) loaded[1];
+            @SuppressWarnings("unchecked")
+            List<ModelVersions.Version> kept = (List<ModelVersions.Version>) loaded[2];
+            versions.setAll(kept);
             applyCalibration((InspectionEngine.Calibration) loaded[0]);
             items.replaceAll(item -> {
                 Double score = saved.get(relative(opened, item.image().file()));
                 return score == null ? item : new InspectedItem(item.image(), score);
             });
-            @SuppressWarnings("unchecked")
-            List<ModelVersions.Version> kept = (List<ModelVersions.Version>) loaded[2];
-            versions.setAll(kept);
             message.set(modelReady.get() ? Ui.text("inspection.ready") : Ui.text("inspection.noModel"));
             restoreSelection(opened);
             if (inspectWhenShown && modelReady.get()) {

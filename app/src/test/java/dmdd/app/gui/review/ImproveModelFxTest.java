@@ -74,7 +74,7 @@ class ImproveModelFxTest {
         InspectionViewModel model = workstation.inspection();
         Node root = workstation.view().root();
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> model.modelReadyProperty().get()
-                && model.items().size() == 8 && model.decisions().size() == 8);
+                && model.items().size() == 8 && model.decisions().size() == 8 && !model.versions().isEmpty());
         assertThat(model.versions()).extracting(ModelVersions.Version::id).containsExactly("current");
         robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
         robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Inspect all".equals(b.getText()))
