@@ -36,7 +36,8 @@ import org.testfx.util.WaitForAsyncUtils;
 /**
  * "Improve model" through the running workstation with the real (tiny) model: an image marked OK in the review
  * joins the normal set, the improvement trains on it in the background, re-calibrates and inspects again, the
- * previous model is listed as a version, and the versions are still there after a restart.
+ * previous model is listed as a version, the versions are still there after a restart, and choosing the first
+ * one makes it the model again.
  */
 @ExtendWith(ApplicationExtension.class)
 class ImproveModelFxTest {
@@ -122,5 +123,14 @@ class ImproveModelFxTest {
         assertThat(reopened.versions().get(1).steps()).isEqualTo(after.training().steps());
         MenuButton shown = robot.from(workstation.view().root()).lookup("#versionsButton").queryAs(MenuButton.class);
         assertThat(shown.getItems()).hasSize(2);
+
+        // Going back to the first model: it is the model again, and the improved one is kept as a version.
+        robot.interact(() -> shown.getItems().get(0).fire());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> reopened.versions().size() == 3
+                && !reopened.runningProperty().get() && reopened.items().stream().allMatch(InspectedItem::isInspected));
+        assertThat(ModelFolder.read(project.modelDir()).weightsSha256()).isEqualTo(before.weightsSha256());
+        assertThat(reopened.versions()).extracting(ModelVersions.Version::id).containsExactly("v001", "v002", "current");
+        assertThat(ModelFolder.read(reopened.versions().get(1).folder()).weightsSha256())
+                .isEqualTo(after.weightsSha256());
     }
 }
