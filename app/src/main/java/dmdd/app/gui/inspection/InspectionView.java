@@ -86,6 +86,8 @@ public final class InspectionView {
         stopButton.disableProperty().bind(viewModel.runningProperty().not());
         inspectProgress.progressProperty().bind(viewModel.progressProperty());
         inspectProgress.visibleProperty().bind(viewModel.runningProperty());
+        // Out of the toolbar's layout while idle: the buttons beside it keep their full labels.
+        inspectProgress.managedProperty().bind(inspectProgress.visibleProperty());
         countsLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.counts",
                 viewModel.okCountProperty().get(), viewModel.unsureCountProperty().get(),
                 viewModel.ngCountProperty().get()),
