@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = {"DMDD Inspector: unsupervised visual defect detection (Dual-Modeling Decouple Distillation).",
             "Without arguments, java -jar dmdd.jar opens the workstation."},
         subcommands = {TrainCommand.class, EvalCommand.class, InferCommand.class, BenchCommand.class,
-            MakeBenchmarkCommand.class, BenchmarkTableCommand.class, ExportCommand.class, ImportModelCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
+            MakeBenchmarkCommand.class, BenchmarkTableCommand.class, ExportCommand.class, ImportModelCommand.class,
+            ReviewQueueCommand.class, ImproveCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class DmddCli implements Runnable {
     /** Exit code of a failure while running (an unreadable file, a crash in a library). */
     public static final int EXIT_FAILURE = 1;

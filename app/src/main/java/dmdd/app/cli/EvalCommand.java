@@ -9,6 +9,7 @@ import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.pipeline.Verdict;
+import dmdd.model.infer.Thresholds;
 import java.io.IOException;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.metrics.EvaluationReport;
@@ -88,21 +89,22 @@ final class EvalCommand implements Callable<Integer> {
         if (result.note() != null) {
             err.println("note: " + result.note());
         }
-        double image = folder.thresholds().image();
+        Thresholds thresholds = folder.thresholds();
         EvaluationReport report = result.measurement().report();
         report = new EvaluationReport(report.imageAuroc(), report.pixelAuroc(), report.aupro(), report.pixelAp(),
                 report.imageF1max(), report.testImages(), (System.nanoTime() - started) / 1e9, report.maps(),
                 report.notes());
         ObjectNode out = JSON.valueToTree(report);
         out.put("pixel_resolution", pixelResolution);
-        out.put("image_threshold", image);
+        out.put("image_threshold", thresholds.image());
+        out.put("ng_threshold", thresholds.imageNg());
         ArrayNode images = out.putArray("images");
         for (AnnotatedInspection.Outcome o : result.outcomes()) {
             ObjectNode row = images.addObject();
             row.put("file", o.item().name());
             row.put("label", o.item().annotation().label().key());
             row.put("score", o.score());
-            row.put("verdict", Verdict.of(o.score(), image).word());
+            row.put("verdict", Verdict.of(o.score(), thresholds).word());
             row.put("evaluated", o.evaluated());
         }
         AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(out));

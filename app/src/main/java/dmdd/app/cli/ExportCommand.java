@@ -10,6 +10,8 @@ import dmdd.model.export.ModelArchive;
 import dmdd.model.export.ResultsExporter;
 import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.pipeline.ResultsCsv;
+import dmdd.model.pipeline.Verdict;
+import dmdd.model.infer.Thresholds;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.metrics.EvaluationReport;
 import java.io.IOException;
@@ -159,15 +161,18 @@ final class ExportCommand implements Callable<Integer> {
                     (done, total) -> bar.update(done, total, "images", null), null);
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
-        report(stdout, result, outDir, folder.thresholds().image());
+        report(stdout, result, outDir, folder.thresholds());
         return 0;
     }
 
-    private static void report(PrintWriter out, AnnotatedInspection.Result result, Path outDir, double threshold)
+    private static void report(PrintWriter out, AnnotatedInspection.Result result, Path outDir, Thresholds thresholds)
             throws IOException {
-        long ng = result.outcomes().stream().filter(o -> o.defectiveAt(threshold)).count();
-        out.printf(Locale.ROOT, "%d images: %d NG, %d OK; results in %s%n", result.outcomes().size(), ng,
-                result.outcomes().size() - ng, outDir);
+        double threshold = thresholds.image();
+        long ng = result.outcomes().stream().filter(o -> Verdict.of(o.score(), thresholds) == Verdict.NG).count();
+        long unsure = result.outcomes().stream().filter(o -> Verdict.of(o.score(), thresholds) == Verdict.UNSURE)
+                .count();
+        out.printf(Locale.ROOT, "%d images: %d NG, %d UNSURE, %d OK; results in %s%n", result.outcomes().size(), ng,
+                unsure, result.outcomes().size() - ng - unsure, outDir);
         Measurement m = result.measurement();
         if (m == null) {
             out.println("no metrics: " + result.note());

@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Inspect every image in DIR: write its normality, abnormality and fused maps as PNG heatmaps "
                 + "(Turbo colours over the model's calibrated range, the same for every image)",
-            "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict OK/NG "
-                + "or ERROR, threshold, annotated_label, error)."})
+            "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict "
+                + "OK/UNSURE/NG or ERROR, threshold, ng_threshold, annotated_label, error)."})
 final class InferCommand implements Callable<Integer> {
     /** Name of the table written next to the maps. */
     static final String RESULTS = ResultsCsv.FILE_NAME;
@@ -65,10 +65,10 @@ final class InferCommand implements Callable<Integer> {
         List<ResultsCsv.Row> rows = new ArrayList<>();
         Set<String> usedNames = new HashSet<>();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-        double threshold;
+        Thresholds used;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
             Thresholds thresholds = pipeline.thresholds();
-            threshold = thresholds.image();
+            used = thresholds;
             try {
                 pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
                     @Override
@@ -76,7 +76,7 @@ final class InferCommand implements Callable<Integer> {
                         writeMaps(outDir, outputName(inspection.file(), usedNames), inspection.picture(),
                                 inspection.maps(), thresholds);
                         rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
-                                thresholds.image(), null));
+                                thresholds.image(), thresholds.imageNg(), null));
                         bar.update(rows.size(), files.size(), "images", null);
                     }
 
@@ -84,7 +84,7 @@ final class InferCommand implements Callable<Integer> {
                     public void failed(Path file, IOException reason) {
                         err.println("warning: " + reason.getMessage());
                         rows.add(ResultsCsv.failed(file.getFileName().toString(), thresholds.image(),
-                                reason.getMessage()));
+                                thresholds.imageNg(), reason.getMessage()));
                         bar.update(rows.size(), files.size(), "images", null);
                     }
                 }, null);
@@ -94,11 +94,12 @@ final class InferCommand implements Callable<Integer> {
             }
         }
         long defective = rows.stream().filter(ResultsCsv.Row::defective).count();
+        long unsure = rows.stream().filter(ResultsCsv.Row::unsure).count();
         long failed = rows.stream().filter(r -> r.verdict() == null).count();
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf(Locale.ROOT, "%d images inspected: %d NG, %d OK (image threshold %s); maps and %s in %s%n",
-                rows.size() - failed, defective, rows.size() - failed - defective, number(threshold),
-                RESULTS, outDir);
+        stdout.printf(Locale.ROOT, "%d images inspected: %d NG, %d UNSURE, %d OK (OK at or below %s, NG above %s); "
+                + "maps and %s in %s%n", rows.size() - failed, defective, unsure, rows.size() - failed - defective
+                - unsure, number(used.image()), number(used.imageNg()), RESULTS, outDir);
         if (failed > 0) {
             throw new IOException(failed + " of " + files.size() + " images have no result (see the warnings and "
                     + "the ERROR rows of " + RESULTS + ")");

@@ -188,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static TrainingListener listener(ProgressBar bar, PrintWriter err) {
+    static TrainingListener listener(ProgressBar bar, PrintWriter err) {
         return new TrainingListener() {
             @Override
             public void onProgress(TrainingProgress p) {

@@ -76,10 +76,11 @@ public class WorkstationApplication extends Application {
         StateManager state = new StateManager();
         state.projectProperty().bind(mainModel.projectProperty());
         state.imageThresholdProperty().bind(inspectionModel.imageThresholdProperty());
+        state.ngThresholdProperty().bind(inspectionModel.ngThresholdProperty());
         state.pixelThresholdProperty().bind(inspectionModel.pixelThresholdProperty());
         ReviewScreens.install(state, mainModel, mainView, background, inspector, inspectionModel);
-        inspectionModel.setSaveThresholds((image, pixel) ->
-                mainModel.updateSettings(project -> project.withThresholds(image, pixel)));
+        inspectionModel.setSaveThresholds((image, ng, pixel) ->
+                mainModel.updateSettings(project -> project.withThresholds(image, ng, pixel)));
         mainModel.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> {
             Project project = mainModel.projectProperty().get();
             List<ProjectImage> images = List.copyOf(mainModel.inspectImages());

@@ -67,16 +67,19 @@ class CliEndToEndTest {
         List<String> keys = new ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
-                "test_images", "seconds", "maps", "pixel_resolution", "image_threshold", "images");
+                "test_images", "seconds", "maps", "pixel_resolution", "image_threshold", "ng_threshold", "images");
         assertThat(j.get("pixel_resolution").asText()).isEqualTo("mask");
         // Per image: the label comes from the folder, the verdict from the one rule.
         assertThat(j.get("images")).hasSize(8);
         double imageThreshold = j.get("image_threshold").asDouble();
+        double ngThreshold = j.get("ng_threshold").asDouble();
+        assertThat(ngThreshold).isGreaterThanOrEqualTo(imageThreshold);
         for (JsonNode img : j.get("images")) {
             String file = img.get("file").asText();
             assertThat(img.get("label").asText()).as(file).isEqualTo(file.startsWith("good/") ? "ok" : "defect");
+            double score = img.get("score").asDouble();
             assertThat(img.get("verdict").asText()).as(file)
-                    .isEqualTo(img.get("score").asDouble() > imageThreshold ? "NG" : "OK");
+                    .isEqualTo(score > ngThreshold ? "NG" : score > imageThreshold ? "UNSURE" : "OK");
         }
         for (String k : new String[] {"image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max"}) {
             assertThat(j.get(k).isNumber()).as(k).isTrue();
@@ -106,16 +109,18 @@ class CliEndToEndTest {
             assertThat(png.width()).as(kind).isEqualTo(source.width());
         }
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,annotated_label,error");
+        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,ng_threshold,annotated_label,error");
         assertThat(csv).hasSize(3);
         double threshold = ModelFolder.read(model).thresholds().image();
+        double ngThreshold = ModelFolder.read(model).thresholds().imageNg();
         for (String line : csv.subList(1, 3)) {
             String[] f = line.split(",", -1);
             assertThat(f[0]).matches("00[01]\\.png");
-            assertThat(f[2]).isIn("OK", "NG");
             assertThat(Double.parseDouble(f[3])).isEqualTo(threshold);
-            assertThat(f[2]).isEqualTo(Double.parseDouble(f[1]) > threshold ? "NG" : "OK");
-            assertThat(f[5]).isEmpty();
+            assertThat(Double.parseDouble(f[4])).isEqualTo(ngThreshold);
+            double score = Double.parseDouble(f[1]);
+            assertThat(f[2]).isEqualTo(score > ngThreshold ? "NG" : score > threshold ? "UNSURE" : "OK");
+            assertThat(f[6]).isEmpty();
         }
     }
 

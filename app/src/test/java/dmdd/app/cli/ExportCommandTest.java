@@ -32,7 +32,7 @@ class ExportCommandTest {
         assertThat(first.out()).contains("model packed into").contains("image AUROC");
 
         List<String> csv = Files.readAllLines(tmp.resolve("a/results.csv"));
-        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,annotated_label,error");
+        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,ng_threshold,annotated_label,error");
         // 2 good + 3 defect types x 2 in the tiny sample; MVTec ground truth becomes the annotated label.
         assertThat(csv).hasSize(9);
         assertThat(csv).anyMatch(l -> l.startsWith("good/000.png,") && l.endsWith(",ok,"));

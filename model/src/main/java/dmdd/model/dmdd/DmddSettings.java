@@ -58,7 +58,11 @@ import java.util.Map;
  * @param imageScore             {@code topk_mean} or {@code max}
  * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
  * @param validationFraction     share of the normal training images held out to fit thresholds
- * @param imageThresholdQuantile quantile of the held-out normal image scores used as image threshold
+ * @param imageThresholdQuantile quantile of the held-out normal image scores used as the OK-below image
+ *                               threshold (OK at or below it)
+ * @param imageNgThresholdQuantile quantile of the held-out normal image scores used as the NG-above image
+ *                               threshold (NG above it; unsure between the two), at least
+ *                               {@code imageThresholdQuantile}
  * @param pixelThresholdQuantile quantile of the held-out normal fused pixels used as pixel threshold
  * @param displayQuantile        quantile of held-out normal pixels that, times {@link #displayHeadroom},
  *                               becomes the top of each map's colour scale
@@ -74,6 +78,9 @@ import java.util.Map;
  *                               draws {@code imageSize} tiles at that scale, inspection slides overlapping
  *                               tiles over the whole image and stitches the maps
  * @param tileOverlap            share of a tile that overlaps its neighbour when tiling, in [0, 0.9)
+ * @param improveSteps           steps of one "Improve model" run (continued training from the current model
+ *                               on the normal images, people's OK decisions included), split between the two
+ *                               stages like {@link #withTotalSteps}; bounded so that it stays short
  */
 public record DmddSettings(
         Method method,
@@ -107,6 +114,7 @@ public record DmddSettings(
         double gaussianSigma,
         double validationFraction,
         double imageThresholdQuantile,
+        double imageNgThresholdQuantile,
         double pixelThresholdQuantile,
         double displayQuantile,
         double displayHeadroom,
@@ -114,7 +122,11 @@ public record DmddSettings(
         int threads,
         boolean cacheTeacherFeatures,
         double inspectionScale,
-        double tileOverlap) {
+        double tileOverlap,
+        int improveSteps) {
+
+    /** The most steps one improvement may take: it continues a model, it does not train a new one. */
+    public static final int MAX_IMPROVE_STEPS = 5000;
 
     /** Exact types: 2.5 is no batch size and "8" is no number (no silent truncation or coercion). */
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
@@ -157,14 +169,18 @@ public record DmddSettings(
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
         require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
-        require(inUnit(imageThresholdQuantile) && inUnit(pixelThresholdQuantile) && inUnit(displayQuantile),
-                "threshold and display quantiles must be in [0, 1]");
+        require(inUnit(imageThresholdQuantile) && inUnit(imageNgThresholdQuantile) && inUnit(pixelThresholdQuantile)
+                && inUnit(displayQuantile), "threshold and display quantiles must be in [0, 1]");
+        require(imageNgThresholdQuantile >= imageThresholdQuantile, "imageNgThresholdQuantile ("
+                + imageNgThresholdQuantile + ") must not be below imageThresholdQuantile (" + imageThresholdQuantile + ")");
         require(displayHeadroom >= 1, "displayHeadroom must be at least 1: " + displayHeadroom);
         require(checkpointInterval >= 1, "checkpointInterval must be at least 1: " + checkpointInterval);
         require(threads >= 0, "threads must not be negative: " + threads);
         require(inspectionScale >= 0 && inspectionScale <= 64,
                 "inspectionScale must be 0 (whole image) or a scale in (0, 64]: " + inspectionScale);
         require(tileOverlap >= 0 && tileOverlap < 0.9, "tileOverlap must be in [0, 0.9): " + tileOverlap);
+        require(improveSteps >= 1 && improveSteps <= MAX_IMPROVE_STEPS,
+                "improveSteps must be in [1, " + MAX_IMPROVE_STEPS + "]: " + improveSteps);
     }
 
     /**
@@ -213,6 +229,7 @@ public record DmddSettings(
         d.put("gaussianSigma", 4.0);
         d.put("validationFraction", 0.1);
         d.put("imageThresholdQuantile", 0.99);
+        d.put("imageNgThresholdQuantile", 0.999);
         d.put("pixelThresholdQuantile", 0.999);
         d.put("displayQuantile", 0.999);
         d.put("displayHeadroom", 1.5);
@@ -221,6 +238,7 @@ public record DmddSettings(
         d.put("cacheTeacherFeatures", true);
         d.put("inspectionScale", 0.0);
         d.put("tileOverlap", 0.5);
+        d.put("improveSteps", 200);
         return d;
     }
 

@@ -11,7 +11,9 @@ import dmdd.model.metrics.EvaluationReport;
  * the image confusion matrix at the model's image threshold, and the ROC and PRO curves.
  *
  * @param report         the metrics, identical to {@code eval}'s JSON for the same data
- * @param imageThreshold the image threshold the confusion matrix uses (defective when score &gt; threshold)
+ * @param imageThreshold the image threshold the confusion matrix uses: the OK-below one, so an image counts as
+ *                       flagged when it is not OK (unsure or NG, score &gt; threshold) and a missed defect is one
+ *                       that would pass without a person seeing it
  * @param confusion      images: defective and flagged, normal but flagged, ...
  * @param imageRoc       image-level ROC curve
  * @param pixelRoc       pixel-level ROC curve of the fused map

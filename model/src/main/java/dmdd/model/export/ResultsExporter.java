@@ -32,14 +32,14 @@ import javax.imageio.ImageIO;
  * Writes the results of an inspection run, image by image so that thousands of images never sit in
  * memory together:
  * <pre>
- * &lt;out&gt;/results.csv                       file, score, verdict, threshold, annotated_label
+ * &lt;out&gt;/results.csv                       file, score, verdict, threshold, ng_threshold, annotated_label
  * &lt;out&gt;/maps/&lt;name&gt;_&lt;map&gt;.png             heatmap of each map (normality, abnormality, fused)
  * &lt;out&gt;/maps/&lt;name&gt;_&lt;map&gt;_overlay.png     the same blended onto the image
  * &lt;out&gt;/report.html                       self-contained: summary, metrics, charts (inline SVG),
  *                                        the highest-scoring images with their three maps (inline PNG)
  * </pre>
  * Colours come from {@link Heatmaps} with the model's calibrated ranges, as in the GUI. The verdict is
- * {@link Thresholds#isDefective}. Every file is written atomically.
+ * {@link Verdict#of(double, Thresholds)}. Every file is written atomically.
  */
 public final class ResultsExporter {
     /** Names of the three maps, in display order. */
@@ -69,7 +69,7 @@ public final class ResultsExporter {
         }
     }
 
-    private record Worst(String file, double score, boolean defective, Label label, List<String> pngs) {
+    private record Worst(String file, double score, Verdict verdict, Label label, List<String> pngs) {
     }
 
     /**
@@ -96,7 +96,7 @@ public final class ResultsExporter {
      */
     public ResultsCsv.Row add(String file, RgbImage image, AnomalyMaps maps, Label label) throws IOException {
         Label l = label == null ? Label.UNLABELLED : label;
-        ResultsCsv.Row row = ResultsCsv.inspected(file, maps.score(), thresholds.image(), l);
+        ResultsCsv.Row row = ResultsCsv.inspected(file, maps.score(), thresholds.image(), thresholds.imageNg(), l);
         rows.add(row);
         RgbImage sized = image.width() == maps.width() && image.height() == maps.height()
                 ? image : image.resize(maps.width(), maps.height());
@@ -118,7 +118,7 @@ public final class ResultsExporter {
             for (String which : MAPS) {
                 pngs.add(thumbnail(Heatmaps.toBufferedImage(overlay(sized, maps, which), maps.width(), maps.height())));
             }
-            worst.add(new Worst(file, maps.score(), row.defective(), l, pngs));
+            worst.add(new Worst(file, maps.score(), row.verdict(), l, pngs));
             if (worst.size() > options.worstImages()) {
                 worst.poll();
             }
@@ -133,7 +133,7 @@ public final class ResultsExporter {
      * @param reason why
      */
     public void failed(String file, String reason) {
-        rows.add(ResultsCsv.failed(file, thresholds.image(), reason));
+        rows.add(ResultsCsv.failed(file, thresholds.image(), thresholds.imageNg(), reason));
     }
 
     /** @return the thresholds the verdicts and colours use */
@@ -144,14 +144,18 @@ public final class ResultsExporter {
     /**
      * The model's thresholds with the image and pixel thresholds a user set (colour ranges unchanged).
      *
-     * @param model the model's thresholds
-     * @param image the image threshold to use, or NaN for the model's
-     * @param pixel the pixel threshold to use, or NaN for the model's
+     * @param model   the model's thresholds
+     * @param image   the OK-below image threshold to use, or NaN for the model's
+     * @param imageNg the NG-above image threshold to use, or NaN for the model's (raised to the OK-below one
+     *                when it would lie under it)
+     * @param pixel   the pixel threshold to use, or NaN for the model's
      * @return the thresholds to export with
      */
-    public static Thresholds withUserThresholds(Thresholds model, double image, double pixel) {
-        return new Thresholds(Double.isFinite(image) ? image : model.image(), Double.isFinite(pixel) ? pixel
-                : model.pixel(), model.normality(), model.abnormality(), model.fused(), model.scores(), model.fittedOn());
+    public static Thresholds withUserThresholds(Thresholds model, double image, double imageNg, double pixel) {
+        double ok = Double.isFinite(image) ? image : model.image();
+        double ng = Math.max(ok, Double.isFinite(imageNg) ? imageNg : model.imageNg());
+        return new Thresholds(ok, ng, Double.isFinite(pixel) ? pixel : model.pixel(), model.normality(),
+                model.abnormality(), model.fused(), model.scores(), model.fittedOn());
     }
 
     /**
@@ -193,7 +197,7 @@ public final class ResultsExporter {
                 .append(Html.escape(title)).append(" - DMDD Inspector report</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222}")
                 .append("table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:4px 8px;")
-                .append("text-align:left}th{background:#f3f3f3}.ng{color:#b00;font-weight:bold}.ok{color:#070}")
+                .append("text-align:left}th{background:#f3f3f3}.ng{color:#b00;font-weight:bold}.unsure{color:#b60;font-weight:bold}.ok{color:#070}")
                 .append(".wrong{background:#fff2cc}img{display:block;image-rendering:auto}")
                 .append(".charts svg{margin-right:16px;border:1px solid #ddd}</style></head><body>\n");
         h.append("<h1>").append(Html.escape(title)).append("</h1>\n<p>Exported ")
@@ -201,9 +205,12 @@ public final class ResultsExporter {
                 .append(" images inspected.</p>\n");
         long ng = rows.stream().filter(ResultsCsv.Row::defective).count();
         h.append("<h2>Summary</h2>\n<table>")
-                .append(tr("Image threshold (defective when score &gt; threshold)", number(thresholds.image())))
+                .append(tr("OK-below image threshold (OK when score &le; threshold)", number(thresholds.image())))
+                .append(tr("NG-above image threshold (NG when score &gt; threshold; unsure between the two)",
+                        number(thresholds.imageNg())))
                 .append(tr("Pixel threshold", number(thresholds.pixel())))
                 .append(tr("Verdict NG", Long.toString(ng)))
+                .append(tr("Verdict UNSURE", Long.toString(rows.stream().filter(ResultsCsv.Row::unsure).count())))
                 .append(tr("Verdict OK", Long.toString(rows.stream().filter(r -> r.verdict() == Verdict.OK).count())))
                 .append(tr("No result (error)", Long.toString(rows.stream().filter(r -> r.verdict() == null).count())))
                 .append(tr("Annotated defect", Long.toString(count(Label.DEFECT))))
@@ -224,7 +231,7 @@ public final class ResultsExporter {
             r.notes().forEach((k, v) -> h.append("<p>").append(Html.escape(k)).append(": ")
                     .append(Html.escape(v)).append("</p>\n"));
             ConfusionMatrix c = m.confusion();
-            h.append("<h3>Confusion (images)</h3>\n<table><tr><th></th><th>verdict NG</th><th>verdict OK</th></tr>")
+            h.append("<h3>Confusion (images)</h3>\n<p>Counted at the OK-below threshold: an image that is not OK (unsure or NG) is flagged.</p><table><tr><th></th><th>verdict UNSURE or NG</th><th>verdict OK</th></tr>")
                     .append("<tr><th>annotated defect</th><td>").append(c.truePositives()).append("</td><td>")
                     .append(c.falseNegatives()).append("</td></tr><tr><th>annotated OK</th><td>")
                     .append(c.falsePositives()).append("</td><td>").append(c.trueNegatives())
@@ -246,10 +253,13 @@ public final class ResultsExporter {
             MAPS.forEach(which -> h.append("<th>").append(which).append("</th>"));
             h.append("</tr>\n");
             for (Worst w : top) {
-                boolean wrong = w.label() != Label.UNLABELLED && (w.label() == Label.DEFECT) != w.defective();
+                // Unsure is "a person decides", wrong for neither label; OK and NG are wrong against the other one.
+                boolean wrong = w.label() != Label.UNLABELLED && w.verdict() != Verdict.UNSURE
+                        && (w.label() == Label.DEFECT) != (w.verdict() == Verdict.NG);
                 h.append("<tr").append(wrong ? " class=\"wrong\"" : "").append("><td>").append(Html.escape(w.file()))
                         .append("</td><td>").append(number(w.score())).append("</td><td class=\"")
-                        .append(w.defective() ? "ng\">NG" : "ok\">OK").append("</td><td>").append(w.label().key())
+                        .append(w.verdict().word().toLowerCase(java.util.Locale.ROOT)).append("\">")
+                        .append(w.verdict().word()).append("</td><td>").append(w.label().key())
                         .append("</td>");
                 for (String png : w.pngs()) {
                     h.append("<td><img alt=\"\" src=\"data:image/png;base64,").append(png).append("\"></td>");

@@ -63,17 +63,29 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
      * @param trainImages      normal images trained on
      * @param validationImages normal images held out for the thresholds
      * @param createdAt        ISO-8601 instant the folder was written
+     * @param validationFalseAlarmRate share of the held-out normal images that are not OK at the fitted
+     *                         thresholds (unsure or NG), or {@code null} for models saved before it was recorded
      */
-    public record TrainingSummary(int steps, double seconds, int trainImages, int validationImages, String createdAt) {
+    public record TrainingSummary(int steps, double seconds, int trainImages, int validationImages, String createdAt,
+            Double validationFalseAlarmRate) {
         /**
-         * @param steps            steps
+         * @param steps            steps (of every run that led to the model: training and improvements)
          * @param seconds          seconds
          * @param trainImages      training images
          * @param validationImages validation images
+         * @param falseAlarmRate   the held-out normal images' false-alarm rate
          * @return a summary stamped now
          */
-        public static TrainingSummary now(int steps, double seconds, int trainImages, int validationImages) {
-            return new TrainingSummary(steps, seconds, trainImages, validationImages, Instant.now().toString());
+        public static TrainingSummary now(int steps, double seconds, int trainImages, int validationImages,
+                double falseAlarmRate) {
+            return new TrainingSummary(steps, seconds, trainImages, validationImages, Instant.now().toString(),
+                    falseAlarmRate);
+        }
+
+        /** @return the normal images the model learned from, held-out ones included */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public int normalImages() {
+            return trainImages + validationImages;
         }
     }
 
@@ -233,7 +245,12 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         try {
             DmddSettings settings = DmddSettings.fromJson(root.path("settings").toString());
             BackboneKind teacher = BackboneKind.fromCliName(root.path("teacher").asText());
-            Thresholds thresholds = JSON.treeToValue(root.path("thresholds"), Thresholds.class);
+            JsonNode thresholdsNode = root.path("thresholds");
+            if (thresholdsNode instanceof ObjectNode t && !t.has("imageNg") && t.has("image")) {
+                // Saved before the unsure band existed: one image threshold, so no band.
+                t.set("imageNg", t.get("image"));
+            }
+            Thresholds thresholds = JSON.treeToValue(thresholdsNode, Thresholds.class);
             TrainingSummary training = JSON.treeToValue(root.path("training"), TrainingSummary.class);
             if (thresholds == null || training == null) {
                 throw new IllegalArgumentException("thresholds or training summary missing");
@@ -252,15 +269,26 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
      * @throws ModelFolderException when the weights file is missing, damaged or does not fit the settings
      */
     public DmddNetworks loadNetworks(NDManager manager) throws ModelFolderException {
-        byte[] bytes = readWeights();
         DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);
+        loadWeightsInto(nets, manager);
+        return nets;
+    }
+
+    /**
+     * Loads the saved weights into networks of the same architecture (continuing training from this model).
+     *
+     * @param nets    networks built with settings of the same architecture
+     * @param manager a manager for the decoding scratch space
+     * @throws ModelFolderException when the weights file is missing, damaged or does not fit the networks
+     */
+    public void loadWeightsInto(DmddNetworks nets, NDManager manager) throws ModelFolderException {
+        byte[] bytes = readWeights();
         try (NDManager scratch = manager.newSubManager()) {
             NDList saved = NDList.decode(scratch, new ByteArrayInputStream(bytes));
             nets.load(Weights.byName(saved));
         } catch (RuntimeException e) {
             throw new ModelFolderException(folder, "cannot load " + folder.resolve(weightsFile) + ": " + e.getMessage(), e);
         }
-        return nets;
     }
 
     /**

@@ -7,12 +7,15 @@ import java.util.List;
 
 /**
  * Decision thresholds and display ranges, fitted on held-out NORMAL training images (never on test
- * images): an image is defective when its score exceeds {@code image}; a pixel when its fused
- * value exceeds {@code pixel}. Each map's colour scale runs from {@code low} (the median normal
+ * images): an image is OK when its score is at or below {@code image} (OK-below), NG when it exceeds
+ * {@code imageNg} (NG-above) and unsure in between ({@link dmdd.model.pipeline.Verdict}); a pixel is
+ * defective when its fused value exceeds {@code pixel}. Each map's colour scale runs from {@code low} (the median normal
  * pixel) to {@code high} ({@code displayQuantile} of normal pixels times {@code displayHeadroom}),
  * so normal images look calm and defects stand out.
  *
- * @param image       image-score threshold (normal-score quantile)
+ * @param image       OK-below image-score threshold ({@code imageThresholdQuantile} of the normal scores)
+ * @param imageNg     NG-above image-score threshold ({@code imageNgThresholdQuantile} of the normal scores), at
+ *                    least {@code image}; models saved before it existed read it as {@code image} (no unsure band)
  * @param pixel       fused-map pixel threshold (normal-pixel quantile)
  * @param normality   display range of the normality map
  * @param abnormality display range of the abnormality map
@@ -21,8 +24,27 @@ import java.util.List;
  * @param fittedOn    {@code validation} (held-out normal images) or {@code training} (fallback when
  *                    too few images were given to hold any out)
  */
-public record Thresholds(double image, double pixel, Range normality, Range abnormality, Range fused,
-        ScoreStatistics scores, String fittedOn) {
+public record Thresholds(double image, double imageNg, double pixel, Range normality, Range abnormality,
+        Range fused, ScoreStatistics scores, String fittedOn) {
+
+    /** Keeps the unsure band well formed: NG-above is never below OK-below. */
+    public Thresholds {
+        if (!(imageNg >= image)) {
+            throw new IllegalArgumentException("the NG-above threshold " + imageNg
+                    + " must not be below the OK-below threshold " + image);
+        }
+    }
+
+    /**
+     * The same model's thresholds with other image thresholds (the user's, from the screen or a project).
+     *
+     * @param okBelow the OK-below image threshold
+     * @param ngAbove the NG-above image threshold
+     * @return the copy
+     */
+    public Thresholds withImage(double okBelow, double ngAbove) {
+        return new Thresholds(okBelow, ngAbove, pixel, normality, abnormality, fused, scores, fittedOn);
+    }
 
     /** Keeps about two million pixels per map for the pixel quantiles. */
     private static final long MAX_PIXELS = 2_000_000L;
@@ -65,14 +87,6 @@ public record Thresholds(double image, double pixel, Range normality, Range abno
     }
 
     /**
-     * @param image a result
-     * @return whether the image is defective
-     */
-    public boolean isDefective(AnomalyMaps image) {
-        return exceeds(image.score(), this.image);
-    }
-
-    /**
      * The project's one verdict rule, shared by the command line, the export and the GUI (whose
      * threshold control moves the threshold without re-running the model): a score strictly above
      * the threshold is defective, so a threshold fitted as the highest normal score keeps that
@@ -103,9 +117,10 @@ public record Thresholds(double image, double pixel, Range normality, Range abno
             scores[i] = (float) normal.get(i).score();
         }
         double imageThreshold = ThresholdFitting.normalQuantile(scores, settings.imageThresholdQuantile());
+        double ngThreshold = ThresholdFitting.normalQuantile(scores, settings.imageNgThresholdQuantile());
         float[] fusedPixels = pixels(normal, "fused");
         double pixelThreshold = ThresholdFitting.normalQuantile(fusedPixels, settings.pixelThresholdQuantile());
-        return new Thresholds(imageThreshold, pixelThreshold, range(pixels(normal, "normality"), settings),
+        return new Thresholds(imageThreshold, Math.max(imageThreshold, ngThreshold), pixelThreshold, range(pixels(normal, "normality"), settings),
                 range(pixels(normal, "abnormality"), settings), range(fusedPixels, settings),
                 ScoreStatistics.of(scores), fittedOn);
     }

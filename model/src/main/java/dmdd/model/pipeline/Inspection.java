@@ -7,13 +7,13 @@ import java.nio.file.Path;
 
 /**
  * One inspected image: the picture, its three maps at the picture's size, the score and the verdict at
- * the model's image threshold.
+ * the model's image thresholds.
  *
  * @param file    the image file
  * @param picture the image as shown (the decoded picture, reduced to the requested output side)
  * @param network the maps at network resolution (for metrics at another resolution)
  * @param maps    the maps at the picture's size
- * @param verdict the verdict at the model's image threshold
+ * @param verdict the verdict at the model's two image thresholds
  * @param originalWidth  the width of the file's full-resolution picture (masks are drawn at this size)
  * @param originalHeight the height of the file's full-resolution picture
  */

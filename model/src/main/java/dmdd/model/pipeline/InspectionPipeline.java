@@ -244,7 +244,7 @@ public final class InspectionPipeline implements AutoCloseable {
         if (!allFinite(m)) {
             throw new NonFiniteResultException(p.file());
         }
-        Verdict verdict = Verdict.of(m.score(), thresholds().image());
+        Verdict verdict = Verdict.of(m.score(), thresholds());
         var picture = ImageReader.fit(p.picture(), outputSide);
         AnomalyMaps at = m.at(picture.width(), picture.height());
         return new Inspection(p.file(), picture, m, at, verdict, p.originalWidth(), p.originalHeight());

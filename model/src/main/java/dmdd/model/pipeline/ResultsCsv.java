@@ -11,16 +11,17 @@ import java.util.List;
  * workstation's export alike: UTF-8, comma separated, RFC 4180 quoting, dot decimals, scores at full
  * precision (the shortest text that reads back as the same double, so scores compare exactly).
  *
- * <pre>file,score,verdict,threshold,annotated_label,error</pre>
- * {@code verdict} is {@link Verdict#OK}, {@link Verdict#NG}, or {@code ERROR} for an image that has no
- * result (then {@code score} is empty and {@code error} says why); {@code annotated_label} is what a
- * person said ({@code ok}, {@code defect}, {@code unlabelled}).
+ * <pre>file,score,verdict,threshold,ng_threshold,annotated_label,error</pre>
+ * {@code verdict} is {@link Verdict#OK}, {@link Verdict#UNSURE}, {@link Verdict#NG}, or {@code ERROR} for an
+ * image that has no result (then {@code score} is empty and {@code error} says why); {@code threshold} is the
+ * OK-below image threshold and {@code ng_threshold} the NG-above one the verdict used; {@code annotated_label}
+ * is what a person said ({@code ok}, {@code defect}, {@code unlabelled}).
  */
 public final class ResultsCsv {
     /** The file name in an output folder. */
     public static final String FILE_NAME = "results.csv";
     /** The header line. */
-    public static final String HEADER = "file,score,verdict,threshold,annotated_label,error";
+    public static final String HEADER = "file,score,verdict,threshold,ng_threshold,annotated_label,error";
     /** The verdict column of an image without a result. */
     public static final String ERROR = "ERROR";
 
@@ -33,37 +34,46 @@ public final class ResultsCsv {
      * @param file      the image, as named in the output (file name or path relative to the project)
      * @param score     image score, NaN for an error row
      * @param verdict   the verdict, {@code null} for an error row
-     * @param threshold the image threshold the verdict used
-     * @param label     what a person said
-     * @param error     why there is no result, {@code null} for an inspected image
+     * @param threshold   the OK-below image threshold the verdict used
+     * @param ngThreshold the NG-above image threshold the verdict used
+     * @param label       what a person said
+     * @param error       why there is no result, {@code null} for an inspected image
      */
-    public record Row(String file, double score, Verdict verdict, double threshold, Label label, String error) {
+    public record Row(String file, double score, Verdict verdict, double threshold, double ngThreshold, Label label,
+                      String error) {
         /** @return whether the verdict is NG */
         public boolean defective() {
             return verdict == Verdict.NG;
         }
+
+        /** @return whether the verdict is UNSURE (a person reviews the image) */
+        public boolean unsure() {
+            return verdict == Verdict.UNSURE;
+        }
     }
 
     /**
-     * @param file      the image name
-     * @param score     its score
-     * @param threshold the image threshold
-     * @param label     annotation, or {@code null}
-     * @return the row, with the verdict by {@link Verdict#of}
+     * @param file        the image name
+     * @param score       its score
+     * @param threshold   the OK-below image threshold
+     * @param ngThreshold the NG-above image threshold
+     * @param label       annotation, or {@code null}
+     * @return the row, with the verdict by {@link Verdict#of(double, double, double)}
      */
-    public static Row inspected(String file, double score, double threshold, Label label) {
-        return new Row(file, score, Verdict.of(score, threshold), threshold, label == null ? Label.UNLABELLED : label,
-                null);
+    public static Row inspected(String file, double score, double threshold, double ngThreshold, Label label) {
+        return new Row(file, score, Verdict.of(score, threshold, ngThreshold), threshold, ngThreshold,
+                label == null ? Label.UNLABELLED : label, null);
     }
 
     /**
-     * @param file      the image name
-     * @param threshold the image threshold
-     * @param error     why there is no result
+     * @param file        the image name
+     * @param threshold   the OK-below image threshold
+     * @param ngThreshold the NG-above image threshold
+     * @param error       why there is no result
      * @return the error row
      */
-    public static Row failed(String file, double threshold, String error) {
-        return new Row(file, Double.NaN, null, threshold, Label.UNLABELLED, error);
+    public static Row failed(String file, double threshold, double ngThreshold, String error) {
+        return new Row(file, Double.NaN, null, threshold, ngThreshold, Label.UNLABELLED, error);
     }
 
     /**
@@ -88,6 +98,7 @@ public final class ResultsCsv {
                     .append(r.verdict() == null ? "" : Double.toString(r.score())).append(',')
                     .append(r.verdict() == null ? ERROR : r.verdict().word()).append(',')
                     .append(r.threshold()).append(',')
+                    .append(r.ngThreshold()).append(',')
                     .append(r.label().key()).append(',')
                     .append(r.error() == null ? "" : field(r.error())).append('\n');
         }

@@ -12,14 +12,15 @@ import dmdd.model.dmdd.DmddSettings;
  * @param name            project name shown in the title bar
  * @param training        the model's settings (the same record the command line uses)
  * @param device          {@code auto}, {@code cpu} or {@code gpu[:N]}
- * @param imageThreshold  image-score threshold chosen by the user, or null for the calibrated one
+ * @param imageThreshold  OK-below image-score threshold chosen by the user, or null for the calibrated one
+ * @param ngThreshold     NG-above image-score threshold chosen by the user, or null for the calibrated one
  * @param pixelThreshold  pixel threshold chosen by the user, or null for the calibrated one
  * @param lastScreen      the id of the tab shown when the project was closed ({@code imagesTab}, {@code trainingTab}, {@code inspectionTab})
  * @param lastImage       file name (relative to the project) selected when closed, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProjectSettings(int version, String name, DmddSettings training, String device, Double imageThreshold,
-        Double pixelThreshold, String lastScreen, String lastImage) {
+        Double ngThreshold, Double pixelThreshold, String lastScreen, String lastImage) {
 
     /** The {@code project.json} format this build writes. */
     public static final int CURRENT_VERSION = 1;
@@ -31,7 +32,8 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      * @return defaults for everything else
      */
     public static ProjectSettings newProject(String name) {
-        return new ProjectSettings(CURRENT_VERSION, name, DmddSettings.defaults(), "auto", null, null, "imagesTab", null);
+        return new ProjectSettings(CURRENT_VERSION, name, DmddSettings.defaults(), "auto", null, null, null, "imagesTab",
+                null);
     }
 
     /**
@@ -42,18 +44,20 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      * @return the copy
      */
     public ProjectSettings withTraining(DmddSettings choices, String newDevice) {
-        return new ProjectSettings(version, name, choices, newDevice, imageThreshold, pixelThreshold, lastScreen, lastImage);
+        return new ProjectSettings(version, name, choices, newDevice, imageThreshold, ngThreshold, pixelThreshold,
+                lastScreen, lastImage);
     }
 
     /**
      * Copy with other thresholds.
      *
-     * @param image image-score threshold or null
+     * @param image OK-below image-score threshold or null
+     * @param ng    NG-above image-score threshold or null
      * @param pixel pixel threshold or null
      * @return the copy
      */
-    public ProjectSettings withThresholds(Double image, Double pixel) {
-        return new ProjectSettings(version, name, training, device, image, pixel, lastScreen, lastImage);
+    public ProjectSettings withThresholds(Double image, Double ng, Double pixel) {
+        return new ProjectSettings(version, name, training, device, image, ng, pixel, lastScreen, lastImage);
     }
 
     /**
@@ -64,6 +68,7 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      * @return the copy
      */
     public ProjectSettings withPlace(String screen, String image) {
-        return new ProjectSettings(version, name, training, device, imageThreshold, pixelThreshold, screen, image);
+        return new ProjectSettings(version, name, training, device, imageThreshold, ngThreshold, pixelThreshold, screen,
+                image);
     }
 }

@@ -17,6 +17,7 @@ import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.IntraOpThreads;
+import dmdd.model.infer.ModelFolder;
 import dmdd.model.teacher.Backbone;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +50,8 @@ public final class DmddTrainer {
     private final Backbone teacher;
     private final PairSynthesizer synthesizer;
     private final int prefetchWorkers;
+    /** The model whose weights a fresh run starts from (improvement), or null for random initial weights. */
+    private final ModelFolder startFrom;
 
     /**
      * @param settings    model settings
@@ -57,10 +60,11 @@ public final class DmddTrainer {
      *                    {@link Synthesis#forSettings(DmddSettings)} builds the production one
      */
     public DmddTrainer(DmddSettings settings, Backbone teacher, PairSynthesizer synthesizer) {
-        this(settings, teacher, synthesizer, BatchPrefetcher.automaticWorkers());
+        this(settings, teacher, synthesizer, BatchPrefetcher.automaticWorkers(), null);
     }
 
-    private DmddTrainer(DmddSettings settings, Backbone teacher, PairSynthesizer synthesizer, int prefetchWorkers) {
+    private DmddTrainer(DmddSettings settings, Backbone teacher, PairSynthesizer synthesizer, int prefetchWorkers,
+            ModelFolder startFrom) {
         if (!Arrays.equals(teacher.levelChannels(), settings.backboneKind().levelChannels())) {
             throw new IllegalArgumentException("the teacher is " + teacher.kind().cliName() + " but the settings ask for "
                     + settings.backbone());
@@ -69,6 +73,7 @@ public final class DmddTrainer {
         this.teacher = teacher;
         this.synthesizer = synthesizer;
         this.prefetchWorkers = prefetchWorkers;
+        this.startFrom = startFrom;
     }
 
     /**
@@ -90,7 +95,18 @@ public final class DmddTrainer {
         if (workers < 0) {
             throw new IllegalArgumentException("prefetch workers must not be negative: " + workers);
         }
-        return new DmddTrainer(settings, teacher, synthesizer, workers);
+        return new DmddTrainer(settings, teacher, synthesizer, workers, startFrom);
+    }
+
+    /**
+     * Continues from a saved model instead of random weights (an improvement: a short run on more normal
+     * images). The model's architecture must be the one of these settings; a resumed checkpoint wins.
+     *
+     * @param model the model to start from
+     * @return the same trainer, starting from that model
+     */
+    public DmddTrainer startingFrom(ModelFolder model) {
+        return new DmddTrainer(settings, teacher, synthesizer, prefetchWorkers, model);
     }
 
     /** @return the settings this trainer uses */
@@ -144,6 +160,10 @@ public final class DmddTrainer {
             } else if (resume) {
                 // Said, not silent: a resume that finds nothing to resume from trains from the start.
                 out.onMessage("no checkpoint in " + modelDir + " to resume from: training from the start");
+            }
+            if (step == 0 && startFrom != null) {
+                out.onMessage("continuing from the model in " + startFrom.folder());
+                startFrom.loadWeightsInto(nets, root);
             }
             ParameterStore ps = new ParameterStore(root, false);
             // Tiles differ every step, so tiled training has no fixed images whose features could be cached.

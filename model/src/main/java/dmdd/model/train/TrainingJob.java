@@ -8,7 +8,9 @@ import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.ModelLock;
+import dmdd.model.infer.ModelVersions;
 import dmdd.model.infer.Thresholds;
+import dmdd.model.pipeline.Verdict;
 import dmdd.model.teacher.Backbone;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,8 +19,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The one training service the command line and the GUI call: holds out a validation split of the
- * normal images ({@code validationFraction}, seeded), trains with {@link DmddTrainer}, then inspects
- * the held-out normal images, fits {@link Thresholds} on them and writes the {@link ModelFolder}.
+ * normal images ({@code validationFraction}, seeded), trains with {@link DmddTrainer} (from random weights,
+ * or, for {@link #improve}, from the folder's model), then inspects the held-out normal images, fits
+ * {@link Thresholds} on them, records their false-alarm rate and writes the {@link ModelFolder}.
  * Free of any UI type; progress goes to a {@link TrainingListener}, cancellation comes from a
  * {@link BooleanSupplier} polled between steps.
  */
@@ -69,6 +72,71 @@ public final class TrainingJob {
         }
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Split<RgbImage> split = Split.of(normals, settings.validationFraction(), settings.seed());
+        // One writer per model folder: a second train or import into it is refused, naming this one.
+        try (ModelLock lock = ModelLock.acquire(modelDir, "train")) {
+            AtomicFiles.removeLeftovers(modelDir);
+            return trainAndSave(settings, split, teacher, synthesizer, modelDir, modelDir, null, 0, out, cancel,
+                    resume);
+        }
+    }
+
+    /**
+     * "Improve model": continues training from the folder's current model for a short, bounded number of steps
+     * on the normal images (people's OK decisions included), re-fits the thresholds on the held-out ones and
+     * saves the result as the folder's model; the model it replaces is kept as a version first
+     * ({@link ModelVersions}), so the user can go back. Checkpoints go to a working folder inside the model
+     * folder, removed at the end; a cancelled improvement leaves the model as it was.
+     *
+     * @param modelDir a model folder holding a model
+     * @param normals  the normal images (the original ones and those marked OK)
+     * @param teacher  the frozen teacher the model needs
+     * @param steps    optimisation steps, 1 to {@link DmddSettings#MAX_IMPROVE_STEPS}, split between the stages by
+     *                 {@link DmddSettings#withTotalSteps}
+     * @param listener progress receiver (may be null)
+     * @param cancel   polled between steps (may be null)
+     * @return how it ended; when completed, the folder holds the improved model
+     * @throws IOException when the model cannot be read or the folder written
+     */
+    public static TrainingResult improve(Path modelDir, List<RgbImage> normals, Backbone teacher, int steps,
+            TrainingListener listener, BooleanSupplier cancel) throws IOException {
+        if (normals.isEmpty()) {
+            throw new IllegalArgumentException("no normal image to train on");
+        }
+        if (steps < 1 || steps > DmddSettings.MAX_IMPROVE_STEPS) {
+            throw new IllegalArgumentException("an improvement takes 1 to " + DmddSettings.MAX_IMPROVE_STEPS
+                    + " steps, not " + steps);
+        }
+        TrainingListener out = listener == null ? TrainingListener.NONE : listener;
+        try (ModelLock lock = ModelLock.acquire(modelDir, "improve")) {
+            AtomicFiles.removeLeftovers(modelDir);
+            ModelFolder current = ModelFolder.read(modelDir);
+            DmddSettings settings = current.settings().withTotalSteps(steps);
+            Split<RgbImage> split = Split.of(normals, settings.validationFraction(), settings.seed());
+            PairSynthesizer synthesis = settings.isDmdd() ? Synthesis.forSettings(settings)::synthesize
+                    : (img, rng) -> {
+                        throw new IllegalStateException("the baseline uses no synthetic anomalies");
+                    };
+            Path work = modelDir.resolve(IMPROVING);
+            deleteTree(work);
+            try {
+                return trainAndSave(settings, split, teacher, synthesis, modelDir, work, current,
+                        current.training().steps(), out, cancel, false);
+            } finally {
+                deleteTree(work);
+            }
+        }
+    }
+
+    /** The working folder of an improvement (its checkpoints) inside the model folder. */
+    static final String IMPROVING = "improving";
+
+    /**
+     * Trains (from random weights, or from {@code startFrom}), fits the thresholds on the held-out normal
+     * images, records their false-alarm rate and saves the model. The caller holds the folder's lock.
+     */
+    private static TrainingResult trainAndSave(DmddSettings settings, Split<RgbImage> split, Backbone teacher,
+            PairSynthesizer synthesizer, Path modelDir, Path checkpointDir, ModelFolder startFrom, int earlierSteps,
+            TrainingListener out, BooleanSupplier cancel, boolean resume) throws IOException {
         if (settings.batchSize() > split.train().size()) {
             // A batch larger than the training set only repeats images at a higher cost.
             out.onMessage("batch " + settings.batchSize() + " is larger than the " + split.train().size()
@@ -76,21 +144,35 @@ public final class TrainingJob {
             settings = settings.with("batchSize", split.train().size());
         }
         DmddSettings used = settings;
-        // One writer per model folder: a second train or import into it is refused, naming this one.
-        try (ModelLock lock = ModelLock.acquire(modelDir, "train")) {
-            AtomicFiles.removeLeftovers(modelDir);
-            boolean heldOut = !split.validation().isEmpty();
-            List<RgbImage> calibration = heldOut ? split.validation() : split.train();
-            DmddTrainer trainer = new DmddTrainer(used, teacher, synthesizer);
-            return trainer.train(split.train(), modelDir, out, cancel, resume, (networks, seconds) -> {
-                out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
-                        + (calibration.size() == 1 ? " normal image" : " normal images"));
-                List<AnomalyMaps> maps = Inspector.of(networks, teacher, null).inspect(calibration);
-                Thresholds thresholds = Thresholds.fit(maps, used, heldOut ? "validation" : "training");
-                out.onMessage("saving the model to " + modelDir);
-                ModelFolder.save(modelDir, networks, thresholds, ModelFolder.TrainingSummary.now(used.totalSteps(),
-                        seconds, split.train().size(), split.validation().size()));
-            });
+        boolean heldOut = !split.validation().isEmpty();
+        List<RgbImage> calibration = heldOut ? split.validation() : split.train();
+        DmddTrainer fresh = new DmddTrainer(used, teacher, synthesizer);
+        DmddTrainer trainer = startFrom == null ? fresh : fresh.startingFrom(startFrom);
+        return trainer.train(split.train(), checkpointDir, out, cancel, resume, (networks, seconds) -> {
+            out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
+                    + (calibration.size() == 1 ? " normal image" : " normal images"));
+            List<AnomalyMaps> maps = Inspector.of(networks, teacher, null).inspect(calibration);
+            Thresholds thresholds = Thresholds.fit(maps, used, heldOut ? "validation" : "training");
+            long falseAlarms = maps.stream().filter(m -> Verdict.of(m.score(), thresholds) != Verdict.OK).count();
+            if (startFrom != null) {
+                String kept = ModelVersions.keep(modelDir);
+                out.onMessage("the previous model is kept as version " + kept);
+            }
+            out.onMessage("saving the model to " + modelDir);
+            ModelFolder.save(modelDir, networks, thresholds, ModelFolder.TrainingSummary.now(
+                    earlierSteps + used.totalSteps(), seconds, split.train().size(), split.validation().size(),
+                    (double) falseAlarms / maps.size()));
+        });
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ class ResultsExporterTest {
 
     static Thresholds thresholds() {
         Thresholds.Range range = new Thresholds.Range(0.1, 0.9);
-        return new Thresholds(0.5, 0.6, range, range, range,
+        return new Thresholds(0.5, 0.7, 0.6, range, range, range,
                 new Thresholds.ScoreStatistics(3, 0.2, 0.05, 0.1, 0.2, 0.3), "validation");
     }
 
@@ -89,12 +89,12 @@ class ResultsExporterTest {
         exporter.finish("bottle", measurement, null);
 
         assertThat(Files.readAllLines(out.resolve("results.csv"))).containsExactly(
-                "file,score,verdict,threshold,annotated_label,error",
-                "good/000.png,0.2,OK,0.5,ok,",
-                "crack/000.png,0.8,NG,0.5,defect,",
-                "crack/001.png,0.4,OK,0.5,defect,",
-                "\"odd, name.png\",0.6,NG,0.5,unlabelled,",
-                "broken.png,,ERROR,0.5,unlabelled,\"broken.png: not an image, truncated\"");
+                "file,score,verdict,threshold,ng_threshold,annotated_label,error",
+                "good/000.png,0.2,OK,0.5,0.7,ok,",
+                "crack/000.png,0.8,NG,0.5,0.7,defect,",
+                "crack/001.png,0.4,OK,0.5,0.7,defect,",
+                "\"odd, name.png\",0.6,UNSURE,0.5,0.7,unlabelled,",
+                "broken.png,,ERROR,0.5,0.7,unlabelled,\"broken.png: not an image, truncated\"");
 
         BufferedImage heat = ImageIO.read(out.resolve("maps/crack_000_fused.png").toFile());
         assertThat(heat.getWidth()).isEqualTo(W);
@@ -110,6 +110,8 @@ class ResultsExporterTest {
 
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("<svg").contains("ROC").contains("Per-region overlap");
+        // Between the two image thresholds: unsure, in the summary and in the table of images.
+        assertThat(html).contains("<th>Verdict UNSURE</th><td>1</td>").contains("class=\"unsure\">UNSURE");
         // Image AUROC: defect scores 0.8 and 0.4 vs OK 0.2 -> perfectly ranked.
         assertThat(measurement.report().imageAuroc()).isEqualTo(1.0);
         assertThat(html).contains("<th>Image AUROC</th><td>1.0000</td>");

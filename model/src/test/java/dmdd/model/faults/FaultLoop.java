@@ -84,7 +84,7 @@ public final class FaultLoop {
      */
     static List<ResultsCsv.Row> rows(int version) {
         return java.util.stream.IntStream.range(0, 2000).mapToObj(i -> ResultsCsv.inspected("img-" + i + ".png",
-                version + i / 10_000.0, 0.5, version == 0 ? Label.OK : Label.DEFECT)).toList();
+                version + i / 10_000.0, 0.5, 0.5, version == 0 ? Label.OK : Label.DEFECT)).toList();
     }
 
     private static void ready() {

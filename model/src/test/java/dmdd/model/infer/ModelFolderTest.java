@@ -73,6 +73,8 @@ class ModelFolderTest {
             // re-fitting on the same held-out images from the reloaded weights gives the saved numbers
             Thresholds refit = Thresholds.fit(inspector.inspect(validation), model.settings(), "validation");
             assertThat(refit.image()).isCloseTo(saved.image(), org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(refit.imageNg()).isCloseTo(saved.imageNg(), org.assertj.core.data.Offset.offset(1e-5))
+                    .isGreaterThan(saved.image());
             assertThat(refit.pixel()).isCloseTo(saved.pixel(), org.assertj.core.data.Offset.offset(1e-5));
 
             RgbImage odd = normals.get(0).resize(80, 48);
@@ -138,5 +140,14 @@ class ModelFolderTest {
         try (Inspector inspector = Inspector.open(old, teacher)) {
             assertThat(inspector.model().weightsFile()).isEqualTo(ModelFolder.WEIGHTS);
         }
+        // A model saved before the unsure band (one image threshold) reads with no band: NG-above = OK-below.
+        Path single = Files.createDirectories(tmp.resolve("single"));
+        ObjectNode singleDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
+        ((ObjectNode) singleDescription.get("thresholds")).remove("imageNg");
+        Files.writeString(single.resolve(ModelFolder.DESCRIPTION), singleDescription.toString());
+        Files.copy(modelDir.resolve(weightsFile), single.resolve(weightsFile));
+        Thresholds oneThreshold = ModelFolder.read(single).thresholds();
+        assertThat(oneThreshold.imageNg()).isEqualTo(oneThreshold.image())
+                .isNotEqualTo(ModelFolder.read(modelDir).thresholds().imageNg());
     }
 }

@@ -343,6 +343,37 @@ public final class AnnotationViewModel {
         setLabel(Label.DEFECT);
     }
 
+    /**
+     * Records a review decision on any image of the list (the inspection screen's review queue), through the
+     * same store and saver as every other change here, so the two screens never overwrite each other: OK
+     * drops a mask; defective keeps a painted mask and type, or takes the chosen type. An image open here
+     * changes through its editor (one undo step).
+     *
+     * @param file     an image of the list
+     * @param decision {@link Label#OK} or {@link Label#DEFECT}
+     */
+    public void decide(Path file, Label decision) {
+        AnnotationEditor known = editors.get(file);
+        if (known != null) {
+            known.setLabel(decision);
+            return;
+        }
+        int index = indexOf(file);
+        if (saver == null || index < 0) {
+            status.set(text("annotation.saveFailed", file.getFileName()));
+            return;
+        }
+        Entry entry = entries.get(index);
+        if (entry.label() == decision) {
+            return; // a defect keeps its mask and type; an OK image stays OK
+        }
+        // Decided here, on the UI thread, and queued on the one saver at once: a list reloaded meanwhile
+        // (show() flushes the saver first) already reads the decision back.
+        String type = chosenType != null ? chosenType : saver.store().suggestedDefectType(file);
+        changed(file, decision == Label.DEFECT ? ImageAnnotation.defect(type, null)
+                : new ImageAnnotation(decision, null, null));
+    }
+
     /** Removes the current image's label. */
     public void clearLabel() {
         setLabel(Label.UNLABELLED);

@@ -1,5 +1,17 @@
 package dmdd.app.gui.inspection;
 
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.Preprocessing;
+import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.layout.ImportReport;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.teacher.Backbone;
+import dmdd.model.teacher.Teachers;
+import dmdd.model.train.TrainingJob;
+import dmdd.model.train.TrainingListener;
+import dmdd.model.train.TrainingProgress;
+import dmdd.model.train.TrainingResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
@@ -61,7 +73,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
     @Override
     public synchronized Calibration calibration(Project project) throws Exception {
         Thresholds t = ModelFolder.read(project.modelDir()).thresholds();
-        return new Calibration(t.image(), t.pixel(), range(t.normality()), range(t.abnormality()), range(t.fused()),
+        return new Calibration(t.image(), t.imageNg(), t.pixel(), range(t.normality()), range(t.abnormality()), range(t.fused()),
                 normalScores(project));
     }
 
@@ -78,6 +90,34 @@ public final class DmddInspectionEngine implements InspectionEngine {
                 progress);
         AnomalyMaps maps = r.maps();
         return new ImageInspection(file, r.picture(), maps.normality(), maps.abnormality(), maps.fused(), r.score());
+    }
+
+    @Override
+    public boolean improve(Project project, java.util.function.DoubleConsumer progress,
+            java.util.function.BooleanSupplier cancel) throws Exception {
+        // The open model is let go first; the improvement writes the folder under its own lock.
+        modelChanged(project);
+        ModelFolder current = ModelFolder.read(project.modelDir());
+        DmddSettings settings = current.settings();
+        List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
+        ImportReport<RgbImage> normals = ImportReport.loadAll(files,
+                new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs()::read);
+        if (normals.loaded().isEmpty()) {
+            throw new IOException("the project has no readable normal image to train on");
+        }
+        try (NDManager manager = DjlRuntime.engine().newBaseManager(
+                Devices.system().choose(project.settings().device()).device())) {
+            Backbone teacher = Teachers.load(current.teacher(), manager, weightsDir, DownloadProgress.NONE);
+            TrainingResult result = TrainingJob.improve(project.modelDir(), normals.loaded(), teacher,
+                    project.settings().training().improveSteps(), new TrainingListener() {
+                        @Override
+                        public void onProgress(TrainingProgress p) {
+                            progress.accept((double) p.completedSteps() / Math.max(1, p.totalSteps()));
+                        }
+                    }, cancel);
+            modelChanged(project);
+            return result.completed();
+        }
     }
 
     @Override

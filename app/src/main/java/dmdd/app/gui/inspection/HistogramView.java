@@ -5,11 +5,15 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.layout.Pane;
 import javafx.scene.paint.Color;
 
-/** Draws a {@link ScoreHistogram} (normal in green, inspected in blue) with the threshold as a red line. */
+/**
+ * Draws a {@link ScoreHistogram} (normal in green, inspected in blue) with the OK-below threshold as an amber
+ * line, the NG-above threshold as a red line and the unsure band between them shaded.
+ */
 final class HistogramView extends Pane {
     private final Canvas canvas = new Canvas();
     private ScoreHistogram histogram;
     private double threshold = Double.NaN;
+    private double ngThreshold = Double.NaN;
 
     HistogramView() {
         getChildren().add(canvas);
@@ -18,9 +22,10 @@ final class HistogramView extends Pane {
         setMinSize(0, 0);
     }
 
-    void show(ScoreHistogram data, double thresholdValue) {
+    void show(ScoreHistogram data, double okBelow, double ngAbove) {
         histogram = data;
-        threshold = thresholdValue;
+        threshold = okBelow;
+        ngThreshold = ngAbove;
         draw();
     }
 
@@ -31,12 +36,12 @@ final class HistogramView extends Pane {
         draw();
     }
 
-    /** @return the x position of the threshold line in pixels, or NaN (for tests) */
-    double thresholdX() {
-        if (histogram == null || Double.isNaN(threshold)) {
+    /** @return the x position of a threshold line in pixels, or NaN */
+    private double x(double value) {
+        if (histogram == null || Double.isNaN(value)) {
             return Double.NaN;
         }
-        return 8 + histogram.position(threshold) * (getWidth() - 16);
+        return 8 + histogram.position(value) * (getWidth() - 16);
     }
 
     private void draw() {
@@ -68,12 +73,22 @@ final class HistogramView extends Pane {
         g.setFill(Color.web("#9aa3ad"));
         g.fillText(String.format("%.3g", histogram.min()), left, h - 2);
         g.fillText(String.format("%.3g", histogram.max()), left + plotW - 40, h - 2);
-        double tx = thresholdX();
-        if (Double.isFinite(tx)) {
-            g.setStroke(Color.web("#e5484d"));
+        double okX = x(threshold);
+        double ngX = x(ngThreshold);
+        if (Double.isFinite(okX) && Double.isFinite(ngX) && ngX > okX) {
+            g.setFill(Color.rgb(199, 131, 26, 0.18));
+            g.fillRect(okX, 2, ngX - okX, plotH + 2);
+        }
+        line(g, okX, Color.web("#c7831a"), plotH);
+        line(g, ngX, Color.web("#e5484d"), plotH);
+    }
+
+    private static void line(GraphicsContext g, double x, Color colour, double plotH) {
+        if (Double.isFinite(x)) {
+            g.setStroke(colour);
             g.setLineWidth(2);
             g.setLineDashes(6, 4);
-            g.strokeLine(tx, 2, tx, 4 + plotH);
+            g.strokeLine(x, 2, x, 4 + plotH);
             g.setLineDashes();
             g.setLineWidth(1);
         }

@@ -5,10 +5,15 @@ import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.images.ThumbnailCell;
 import javafx.beans.InvalidationListener;
 import javafx.beans.WeakInvalidationListener;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.layout.StackPane;
 
-/** A gallery cell: thumbnail, name and score, and an OK/NG badge that follows the threshold live. */
+/** A gallery cell: thumbnail, name and score, and an OK/UNSURE/NG badge that follows the thresholds live. */
 final class InspectionCell extends ThumbnailCell<InspectedItem> {
     private final InspectionViewModel viewModel;
+    /** What a person decided (review or Annotate), beside the model's verdict. */
+    private final Label decision = new Label();
     private final InvalidationListener redecorate = obs -> {
         if (getItem() != null) {
             decorate(getItem());
@@ -19,7 +24,13 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
         super(cache, side, item -> item.image().file(), InspectionCell::caption);
         this.viewModel = viewModel;
         viewModel.imageThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
+        viewModel.ngThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
         viewModel.selectedProperty().addListener(new WeakInvalidationListener(redecorate));
+        viewModel.decisions().addListener(new WeakInvalidationListener(redecorate));
+        decision.getStyleClass().addAll("label-badge", "decision");
+        decision.setVisible(false);
+        picture.getChildren().add(decision);
+        StackPane.setAlignment(decision, Pos.TOP_LEFT);
         setOnMouseClicked(event -> {
             if (getItem() != null) {
                 viewModel.selectedProperty().set(getItem());
@@ -38,9 +49,16 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
     protected void decorate(InspectedItem item) {
         Verdict verdict = viewModel.verdict(item);
         badge.setText(Ui.text("inspection.verdict." + verdict.name()));
-        badge.getStyleClass().removeAll("ok", "ng", "unknown");
+        badge.getStyleClass().removeAll("ok", "unsure", "ng", "unknown");
         badge.getStyleClass().add(verdict.name().toLowerCase(java.util.Locale.ROOT));
         badge.setVisible(true);
+        dmdd.datasets.annotation.Label decided = viewModel.decision(item);
+        decision.getStyleClass().removeAll("ok", "defect");
+        decision.setVisible(decided != dmdd.datasets.annotation.Label.UNLABELLED);
+        if (decision.isVisible()) {
+            decision.setText(Ui.text("review.decision." + decided.name()));
+            decision.getStyleClass().add(decided.key());
+        }
         InspectedItem selected = viewModel.selectedProperty().get();
         boolean isSelected = selected != null && selected.image().file().equals(item.image().file());
         picture.getStyleClass().remove("selected");

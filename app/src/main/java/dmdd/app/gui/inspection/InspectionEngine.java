@@ -2,7 +2,9 @@ package dmdd.app.gui.inspection;
 
 import dmdd.model.project.Project;
 import dmdd.datasets.image.RgbImage;
+import dmdd.model.infer.ModelVersions;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the inspection screen needs from the model: the calibration of a trained model and the
@@ -53,6 +55,45 @@ public interface InspectionEngine {
     }
 
     /**
+     * The versions of the project's model: the kept earlier ones, oldest first, then the current one.
+     *
+     * @param project the project
+     * @return the versions (empty without a model)
+     * @throws Exception when the model folder cannot be read
+     */
+    default List<ModelVersions.Version> versions(Project project) throws Exception {
+        return ModelVersions.list(project.modelDir());
+    }
+
+    /**
+     * "Improve model": continues training the project's model on its normal images (the images marked OK in
+     * the review included) for the project's {@code improveSteps}, re-calibrates it and keeps the previous
+     * model as a version (on a background thread; the model module's {@code TrainingJob.improve}).
+     *
+     * @param project  the project
+     * @param progress receives the share of the steps done
+     * @param cancel   polled between steps
+     * @return whether it completed (a cancelled improvement leaves the model as it was)
+     * @throws Exception when the model, the images or the teacher cannot be read
+     */
+    default boolean improve(Project project, java.util.function.DoubleConsumer progress,
+            java.util.function.BooleanSupplier cancel) throws Exception {
+        throw new UnsupportedOperationException("this engine cannot train");
+    }
+
+    /**
+     * Makes a kept version the project's model again (the current one is kept as a version).
+     *
+     * @param project the project
+     * @param id      the version's id
+     * @throws Exception when the version is missing or writing fails
+     */
+    default void restoreVersion(Project project, String id) throws Exception {
+        modelChanged(project);
+        ModelVersions.restore(project.modelDir(), id);
+    }
+
+    /**
      * Forgets a loaded model (after training wrote a new one).
      *
      * @param project the project
@@ -72,14 +113,15 @@ public interface InspectionEngine {
     /**
      * What the model learned about normal images when it was trained.
      *
-     * @param imageThreshold calibrated image-score threshold (NG at or above)
+     * @param imageThreshold calibrated OK-below image-score threshold (OK at or below)
+     * @param ngThreshold    calibrated NG-above image-score threshold (NG above; unsure between the two)
      * @param pixelThreshold calibrated pixel threshold of the fused map
      * @param normality      colour range of the normality-branch map
      * @param abnormality    colour range of the abnormality-branch map
      * @param fused          colour range of the fused map
      * @param normalScores   image scores of the held-out normal images
      */
-    record Calibration(double imageThreshold, double pixelThreshold, Range normality, Range abnormality, Range fused,
+    record Calibration(double imageThreshold, double ngThreshold, double pixelThreshold, Range normality, Range abnormality, Range fused,
             double[] normalScores) {
     }
 

@@ -22,6 +22,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.util.Callback;
 import org.controlsfx.control.GridView;
+import org.controlsfx.control.RangeSlider;
 
 /**
  * The inspection screen: the gallery (score, OK/NG badge, sort and filter), and for the selected
@@ -54,10 +55,14 @@ public final class InspectionView {
     @FXML private Label fileLabel;
     @FXML private Label scoreLabel;
     @FXML private Label verdictLabel;
+    @FXML private Label decisionLabel;
+    @FXML private Button reviewButton;
+    @FXML private Button improveButton;
+    @FXML private javafx.scene.control.MenuButton versionsButton;
     @FXML private Label messageLabel;
     @FXML private Label imageThresholdLabel;
     @FXML private Label pixelThresholdLabel;
-    @FXML private Slider imageThresholdSlider;
+    @FXML private RangeSlider imageThresholdRange;
     @FXML private Slider pixelThresholdSlider;
     @FXML private Slider opacitySlider;
     @FXML private HBox panels;
@@ -81,11 +86,24 @@ public final class InspectionView {
         stopButton.disableProperty().bind(viewModel.runningProperty().not());
         inspectProgress.progressProperty().bind(viewModel.progressProperty());
         inspectProgress.visibleProperty().bind(viewModel.runningProperty());
+        // Out of the toolbar's layout while idle: the buttons beside it keep their full labels.
+        inspectProgress.managedProperty().bind(inspectProgress.visibleProperty());
         countsLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.counts",
-                viewModel.okCountProperty().get(), viewModel.ngCountProperty().get()),
-                viewModel.okCountProperty(), viewModel.ngCountProperty()));
+                viewModel.okCountProperty().get(), viewModel.unsureCountProperty().get(),
+                viewModel.ngCountProperty().get()),
+                viewModel.okCountProperty(), viewModel.unsureCountProperty(), viewModel.ngCountProperty()));
         countsLabel.setId("verdictCounts");
         messageLabel.textProperty().bind(viewModel.messageProperty());
+        reviewButton.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.review",
+                viewModel.reviewLeftProperty().get()), viewModel.reviewLeftProperty()));
+        reviewButton.disableProperty().bind(viewModel.modelReadyProperty().not());
+        reviewButton.setId("reviewButton");
+        viewModel.decisions().addListener((javafx.beans.Observable obs) -> showHeader());
+        improveButton.setId("improveButton");
+        improveButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not()));
+        versionsButton.setId("versionsButton");
+        versionsButton.disableProperty().bind(Bindings.isEmpty(viewModel.versions()));
+        viewModel.versions().addListener((javafx.beans.Observable obs) -> showVersions());
 
         sortChoice.getItems().setAll(InspectionViewModel.SortOrder.values());
         sortChoice.setButtonCell(InspectionView.<InspectionViewModel.SortOrder>enumCell("inspection.sort.").call(null));
@@ -124,12 +142,14 @@ public final class InspectionView {
         histogramHolder.getChildren().setAll(histogramView);
 
         opacitySlider.valueProperty().bindBidirectional(viewModel.opacityProperty());
-        setUpThresholdSlider(imageThresholdSlider, viewModel.imageThresholdProperty());
+        setUpThresholdRange();
         setUpThresholdSlider(pixelThresholdSlider, viewModel.pixelThresholdProperty());
-        imageThresholdSlider.setId("imageThreshold");
+        imageThresholdRange.setId("imageThresholds");
         pixelThresholdSlider.setId("pixelThreshold");
         imageThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.imageThreshold")
-                + ": " + format(viewModel.imageThresholdProperty().get()), viewModel.imageThresholdProperty()));
+                + ": OK \u2264 " + format(viewModel.imageThresholdProperty().get()) + " < UNSURE \u2264 "
+                + format(viewModel.ngThresholdProperty().get()) + " < NG",
+                viewModel.imageThresholdProperty(), viewModel.ngThresholdProperty()));
         pixelThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.pixelThreshold")
                 + ": " + format(viewModel.pixelThresholdProperty().get()), viewModel.pixelThresholdProperty()));
 
@@ -137,6 +157,7 @@ public final class InspectionView {
         viewModel.histogramProperty().addListener(obs -> updateSliderRanges());
         viewModel.histogramProperty().addListener(obs -> drawHistogram());
         viewModel.imageThresholdProperty().addListener(obs -> drawHistogram());
+        viewModel.ngThresholdProperty().addListener(obs -> drawHistogram());
         viewModel.detailProperty().addListener((obs, old, now) -> showDetail(now));
         viewModel.pixelThresholdProperty().addListener(obs -> showContour());
         viewModel.zoomProperty().addListener(obs -> applyView());
@@ -145,11 +166,13 @@ public final class InspectionView {
         viewModel.selectedProperty().addListener(obs -> showHeader());
         viewModel.selectedProperty().addListener((obs, old, item) -> keepInView(item));
         viewModel.imageThresholdProperty().addListener(obs -> showHeader());
+        viewModel.ngThresholdProperty().addListener(obs -> showHeader());
         showHeader();
         showDetail(null);
 
         root.addEventFilter(KeyEvent.KEY_PRESSED, event -> {
-            boolean typing = event.getTarget() instanceof TextInputControl || event.getTarget() instanceof Slider;
+            boolean typing = event.getTarget() instanceof TextInputControl || event.getTarget() instanceof Slider
+                    || event.getTarget() instanceof RangeSlider;
             if (typing) {
                 return;
             }
@@ -166,6 +189,13 @@ public final class InspectionView {
                 event.consume();
             } else if (event.getCode() == KeyCode.DIGIT0 || event.getCode() == KeyCode.NUMPAD0) {
                 viewModel.resetView();
+                event.consume();
+            } else if (event.getCode() == KeyCode.O && !event.isShortcutDown()) {
+                // As in Annotate: O marks the image OK, D defective, and the review moves on.
+                viewModel.decide(dmdd.datasets.annotation.Label.OK);
+                event.consume();
+            } else if (event.getCode() == KeyCode.D && !event.isShortcutDown()) {
+                viewModel.decide(dmdd.datasets.annotation.Label.DEFECT);
                 event.consume();
             } else if (event.getCode() == KeyCode.LEFT || event.getCode() == KeyCode.UP
                     || event.getCode() == KeyCode.PAGE_UP) {
@@ -207,6 +237,69 @@ public final class InspectionView {
         slider.disableProperty().bind(viewModel.modelReadyProperty().not());
     }
 
+    /**
+     * The two image thresholds as one range control under the score histogram, on the histogram's axis: the
+     * low thumb is the OK-below threshold, the high thumb the NG-above one, the track between them the unsure band.
+     */
+    private void setUpThresholdRange() {
+        RangeSlider range = imageThresholdRange;
+        range.setMin(0);
+        range.setMax(1);
+        range.setLowValue(0);
+        range.setHighValue(1);
+        // Aligned with the chart's plot area, which leaves 8 px on each side.
+        range.setPadding(new javafx.geometry.Insets(0, 2, 0, 2));
+        range.lowValueProperty().addListener((obs, old, now) -> {
+            if (!updatingRanges && Math.abs(now.doubleValue() - viewModel.imageThresholdProperty().get()) > 1e-12) {
+                viewModel.imageThresholdProperty().set(now.doubleValue());
+            }
+        });
+        range.highValueProperty().addListener((obs, old, now) -> {
+            if (!updatingRanges && Math.abs(now.doubleValue() - viewModel.ngThresholdProperty().get()) > 1e-12) {
+                viewModel.ngThresholdProperty().set(now.doubleValue());
+            }
+        });
+        viewModel.imageThresholdProperty().addListener(obs -> showRange());
+        viewModel.ngThresholdProperty().addListener(obs -> showRange());
+        range.lowValueChangingProperty().addListener((obs, was, changing) -> {
+            if (!changing) {
+                viewModel.commitThresholds();
+            }
+        });
+        range.highValueChangingProperty().addListener((obs, was, changing) -> {
+            if (!changing) {
+                viewModel.commitThresholds();
+            }
+        });
+        range.setOnMouseReleased(event -> viewModel.commitThresholds());
+        range.disableProperty().bind(viewModel.modelReadyProperty().not());
+    }
+
+    /** Puts the range control's thumbs where the view model's thresholds are (high first when it grows). */
+    private void showRange() {
+        double low = viewModel.imageThresholdProperty().get();
+        double high = viewModel.ngThresholdProperty().get();
+        if (!Double.isFinite(low) || !Double.isFinite(high) || updatingRanges) {
+            return;
+        }
+        boolean was = updatingRanges;
+        updatingRanges = true;
+        try {
+            RangeSlider range = imageThresholdRange;
+            range.setMin(Math.min(range.getMin(), low));
+            range.setMax(Math.max(range.getMax(), high));
+            if (low > range.getHighValue()) {
+                range.setHighValue(high);
+                range.setLowValue(low);
+            } else {
+                range.setLowValue(low);
+                range.setHighValue(high);
+            }
+        } finally {
+            updatingRanges = was;
+        }
+    }
+
     private boolean updatingRanges;
 
     private void updateSliderRanges() {
@@ -218,18 +311,18 @@ public final class InspectionView {
         updatingRanges = true;
         try {
             double imageMin = histogram == null ? 0 : Math.min(histogram.min(), calib.imageThreshold());
-            double imageMax = histogram == null ? calib.imageThreshold() * 2 : Math.max(histogram.max(), calib.imageThreshold());
-            imageThresholdSlider.setMin(Math.min(imageMin, viewModel.imageThresholdProperty().get()));
-            imageThresholdSlider.setMax(Math.max(imageMax, viewModel.imageThresholdProperty().get()));
+            double imageMax = histogram == null ? calib.ngThreshold() * 2 : Math.max(histogram.max(), calib.ngThreshold());
+            imageThresholdRange.setMin(Math.min(imageMin, viewModel.imageThresholdProperty().get()));
+            imageThresholdRange.setMax(Math.max(imageMax, viewModel.ngThresholdProperty().get()));
             InspectionEngine.Range fused = calib.fused();
             double pixelMax = Math.max(fused.high(), calib.pixelThreshold()) * 1.25;
             pixelThresholdSlider.setMin(Math.min(fused.low(), calib.pixelThreshold()));
             pixelThresholdSlider.setMax(Math.max(pixelMax, viewModel.pixelThresholdProperty().get()));
-            imageThresholdSlider.setValue(viewModel.imageThresholdProperty().get());
             pixelThresholdSlider.setValue(viewModel.pixelThresholdProperty().get());
         } finally {
             updatingRanges = false;
         }
+        showRange();
     }
 
     private void installZoomAndPan(MapPanel panel) {
@@ -261,7 +354,15 @@ public final class InspectionView {
 
     private void showHeader() {
         InspectedItem item = viewModel.selectedProperty().get();
-        verdictLabel.getStyleClass().removeAll("ok", "ng", "unknown");
+        verdictLabel.getStyleClass().removeAll("ok", "unsure", "ng", "unknown");
+        decisionLabel.getStyleClass().removeAll("ok", "defect");
+        dmdd.datasets.annotation.Label decided = item == null ? dmdd.datasets.annotation.Label.UNLABELLED
+                : viewModel.decision(item);
+        decisionLabel.setVisible(decided != dmdd.datasets.annotation.Label.UNLABELLED);
+        decisionLabel.setText(decisionLabel.isVisible() ? Ui.text("review.decision." + decided.name()) : "");
+        if (decisionLabel.isVisible()) {
+            decisionLabel.getStyleClass().add(decided.key());
+        }
         if (item == null) {
             fileLabel.setText(Ui.text("inspection.noSelection"));
             scoreLabel.setText("");
@@ -320,7 +421,8 @@ public final class InspectionView {
     }
 
     private void drawHistogram() {
-        histogramView.show(viewModel.histogramProperty().get(), viewModel.imageThresholdProperty().get());
+        histogramView.show(viewModel.histogramProperty().get(), viewModel.imageThresholdProperty().get(),
+                viewModel.ngThresholdProperty().get());
     }
 
     private static String format(double value) {
@@ -330,6 +432,33 @@ public final class InspectionView {
     @FXML
     private void inspectAll() {
         viewModel.inspectAll(false);
+    }
+
+    /** One menu item per model version; choosing a kept one goes back to it. */
+    private void showVersions() {
+        versionsButton.getItems().setAll(viewModel.versions().stream().map(v -> {
+            String date = v.createdAt() == null ? "?" : v.createdAt().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z");
+            String rate = Double.isNaN(v.falseAlarmRate()) ? "\u2013"
+                    : String.format(Locale.ROOT, "%.1f %%", 100 * v.falseAlarmRate());
+            javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(v.isCurrent()
+                    ? Ui.text("inspection.version.current", date, v.steps(), v.normalImages(), rate)
+                    : Ui.text("inspection.version", v.id(), date, v.steps(), v.normalImages(), rate));
+            item.setId("version-" + v.id());
+            item.setDisable(v.isCurrent());
+            item.setOnAction(event -> viewModel.restoreVersion(v));
+            return item;
+        }).toList());
+    }
+
+    @FXML
+    private void improve() {
+        viewModel.improveModel();
+    }
+
+    @FXML
+    private void review() {
+        viewModel.startReview();
+        root.requestFocus();
     }
 
     @FXML

@@ -6,6 +6,9 @@ import dmdd.app.gui.background.BackgroundJob;
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ReviewedNormals;
+import dmdd.model.infer.ModelVersions;
+import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.viz.Colormap;
 import dmdd.model.viz.Heatmaps;
@@ -17,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -33,13 +35,15 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableMap;
 import javafx.collections.transformation.FilteredList;
 import javafx.collections.transformation.SortedList;
 
 /**
  * State of the inspection screen: the gallery of images with their scores, the verdict filter and
- * sort order, the two thresholds (starting at the calibrated values; moving them re-labels the
- * gallery at once without running the model again), the selected image with its rendered maps,
+ * sort order, the thresholds (OK-below and NG-above image thresholds, whose band between is UNSURE, and
+ * the pixel threshold; starting at the calibrated values; moving them re-labels the gallery at once
+ * without running the model again), the selected image with its rendered maps,
  * the shared overlay opacity, zoom and pan of the four panels, and the score histogram.
  * Holds no JavaFX nodes; model work goes through {@link BackgroundWork}.
  */
@@ -60,8 +64,35 @@ public final class InspectionViewModel {
         ALL,
         /** Only OK images. */
         OK,
+        /** Only unsure images (between the two image thresholds). */
+        UNSURE,
         /** Only NG images. */
-        NG
+        NG,
+        /** The review queue: the unsure images first, then the NG ones. */
+        REVIEW
+    }
+
+    /** Where people's review decisions are stored: the project's annotations (wired in {@code gui.startup}). */
+    @FunctionalInterface
+    public interface DecisionStore {
+        /**
+         * Stores a decision (atomically, with the annotations; called on the UI thread, saves in the background).
+         *
+         * @param image the image
+         * @param label {@link Label#OK} or {@link Label#DEFECT}
+         */
+        void decide(Path image, Label label);
+    }
+
+    /** Stores the user's thresholds in the project. */
+    @FunctionalInterface
+    public interface ThresholdSaver {
+        /**
+         * @param image OK-below image threshold, or null for the calibrated one
+         * @param ng    NG-above image threshold, or null for the calibrated one
+         * @param pixel pixel threshold, or null for the calibrated one
+         */
+        void save(Double image, Double ng, Double pixel);
     }
 
     /**
@@ -94,6 +125,7 @@ public final class InspectionViewModel {
     private final ObjectProperty<Filter> filter = new SimpleObjectProperty<>(Filter.ALL);
     private final ObjectProperty<SortOrder> sortOrder = new SimpleObjectProperty<>(SortOrder.NAME);
     private final DoubleProperty imageThreshold = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty ngThreshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty opacity = new SimpleDoubleProperty(0.65);
     private final DoubleProperty zoom = new SimpleDoubleProperty(1);
@@ -104,6 +136,14 @@ public final class InspectionViewModel {
     private final ObjectProperty<ScoreHistogram> histogram = new SimpleObjectProperty<>();
     private final IntegerProperty okCount = new SimpleIntegerProperty();
     private final IntegerProperty ngCount = new SimpleIntegerProperty();
+    private final IntegerProperty unsureCount = new SimpleIntegerProperty();
+    private final IntegerProperty reviewLeft = new SimpleIntegerProperty();
+    private final ObservableMap<Path, Label> decisions = FXCollections.observableHashMap();
+    private DecisionStore decisionStore = (image, label) -> { };
+    private Runnable onNormalSetChanged = () -> { };
+    private final ObservableList<ModelVersions.Version> versions = FXCollections.observableArrayList();
+    /** Set by an improvement or a restored version: every image is inspected again once the new model is shown. */
+    private boolean inspectWhenShown;
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
@@ -116,7 +156,7 @@ public final class InspectionViewModel {
         }
     };
     private final BackgroundJob job;
-    private BiConsumer<Double, Double> saveThresholds = (image, pixel) -> { };
+    private ThresholdSaver saveThresholds = (image, ng, pixel) -> { };
     private long generation;
 
     /**
@@ -129,8 +169,24 @@ public final class InspectionViewModel {
         this.engine = engine;
         this.background = background;
         this.job = new BackgroundJob(background, message);
-        filter.addListener(obs -> refilter());
-        imageThreshold.addListener(obs -> relabel());
+        filter.addListener(obs -> {
+            refilter();
+            resort();
+        });
+        decisions.addListener((Observable obs) -> recount());
+        // The band is never inverted: pushing one image threshold past the other carries the other along.
+        imageThreshold.addListener((obs, old, now) -> {
+            if (now.doubleValue() > ngThreshold.get()) {
+                ngThreshold.set(now.doubleValue());
+            }
+            relabel();
+        });
+        ngThreshold.addListener((obs, old, now) -> {
+            if (now.doubleValue() < imageThreshold.get()) {
+                imageThreshold.set(now.doubleValue());
+            }
+            relabel();
+        });
         // Item changes reach the filtered list by themselves; re-filtering inside their notification
         // would run before the filtered list has seen the change.
         items.addListener((Observable obs) -> recount());
@@ -157,13 +213,17 @@ public final class InspectionViewModel {
         background.run(() -> {
             InspectionEngine.Calibration calib = engine.hasModel(opened) ? engine.calibration(opened) : null;
             Map<String, Double> saved = calib == null ? Map.of() : readScores(opened);
-            return new Object[] {calib, saved};
+            List<ModelVersions.Version> kept = calib == null ? List.of() : engine.versions(opened);
+            return new Object[] {calib, saved, kept};
         }, loaded -> {
             if (mine != generation) {
                 return;
             }
             @SuppressWarnings("unchecked")
             Map<String, Double> saved = (Map<String, Double>) loaded[1];
+            @SuppressWarnings("unchecked")
+            List<ModelVersions.Version> kept = (List<ModelVersions.Version>) loaded[2];
+            versions.setAll(kept);
             applyCalibration((InspectionEngine.Calibration) loaded[0]);
             items.replaceAll(item -> {
                 Double score = saved.get(relative(opened, item.image().file()));
@@ -171,6 +231,10 @@ public final class InspectionViewModel {
             });
             message.set(modelReady.get() ? Ui.text("inspection.ready") : Ui.text("inspection.noModel"));
             restoreSelection(opened);
+            if (inspectWhenShown && modelReady.get()) {
+                inspectWhenShown = false;
+                inspectAll(false);
+            }
         }, error -> message.set(Ui.text("status.error", error.getMessage())));
     }
 
@@ -222,26 +286,42 @@ public final class InspectionViewModel {
         modelReady.set(calib != null);
         if (calib == null) {
             imageThreshold.set(Double.NaN);
+            ngThreshold.set(Double.NaN);
             pixelThreshold.set(Double.NaN);
             return;
         }
         Project current = project.get();
         Double userImage = current == null ? null : current.settings().imageThreshold();
+        Double userNg = current == null ? null : current.settings().ngThreshold();
         Double userPixel = current == null ? null : current.settings().pixelThreshold();
-        imageThreshold.set(userImage != null ? userImage : calib.imageThreshold());
+        setImageThresholds(userImage != null ? userImage : calib.imageThreshold(),
+                userNg != null ? userNg : calib.ngThreshold());
         pixelThreshold.set(userPixel != null ? userPixel : calib.pixelThreshold());
         relabel();
     }
 
     /**
-     * Puts both thresholds back to the model's calibrated values.
+     * Sets both image thresholds at once (the range control moves them together).
+     *
+     * @param okBelow the OK-below threshold
+     * @param ngAbove the NG-above threshold (raised to {@code okBelow} when below it)
+     */
+    public void setImageThresholds(double okBelow, double ngAbove) {
+        // NaN first keeps the band from being pushed around by the old values on the way.
+        ngThreshold.set(Double.NaN);
+        imageThreshold.set(okBelow);
+        ngThreshold.set(Math.max(okBelow, ngAbove));
+    }
+
+    /**
+     * Puts the thresholds back to the model's calibrated values.
      */
     public void resetThresholds() {
         InspectionEngine.Calibration calib = calibration.get();
         if (calib != null) {
-            imageThreshold.set(calib.imageThreshold());
+            setImageThresholds(calib.imageThreshold(), calib.ngThreshold());
             pixelThreshold.set(calib.pixelThreshold());
-            saveThresholds.accept(null, null);
+            saveThresholds.save(null, null, null);
         }
     }
 
@@ -250,7 +330,7 @@ public final class InspectionViewModel {
      */
     public void commitThresholds() {
         if (calibration.get() != null) {
-            saveThresholds.accept(imageThreshold.get(), pixelThreshold.get());
+            saveThresholds.save(imageThreshold.get(), ngThreshold.get(), pixelThreshold.get());
         }
     }
 
@@ -290,6 +370,52 @@ public final class InspectionViewModel {
             message.set(Ui.text("status.error", error.getMessage()));
             saveScores(current);
         });
+    }
+
+    /**
+     * "Improve model": continues training the model on the normal images (the ones marked OK in the review
+     * included) for a short, bounded number of steps in the background, then re-calibrates and inspects every
+     * image again; the previous model stays available in {@link #versions()}.
+     */
+    public void improveModel() {
+        Project current = project.get();
+        if (current == null || job.runningProperty().get() || !modelReady.get()) {
+            return;
+        }
+        job.start(Ui.text("inspection.improving", current.settings().training().improveSteps()),
+                context -> engine.improve(current, fraction -> context.progress(fraction, 1), context::isCancelled),
+                completed -> {
+                    message.set(completed ? Ui.text("inspection.improved") : Ui.text("inspection.improveCancelled"));
+                    if (completed) {
+                        inspectWhenShown = true;
+                        modelChanged();
+                    }
+                }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /**
+     * Goes back to a kept model version (the current model is kept as a version too), then inspects again.
+     *
+     * @param version a kept version
+     */
+    public void restoreVersion(ModelVersions.Version version) {
+        Project current = project.get();
+        if (current == null || version.isCurrent() || job.runningProperty().get()) {
+            return;
+        }
+        job.start(Ui.text("inspection.restoring", version.id()), context -> {
+            engine.restoreVersion(current, version.id());
+            return true;
+        }, done -> {
+            message.set(Ui.text("inspection.restored", version.id()));
+            inspectWhenShown = true;
+            modelChanged();
+        }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /** @return the model's versions: kept ones, oldest first, then the current one */
+    public ObservableList<ModelVersions.Version> versions() {
+        return versions;
     }
 
     /** Stops an Inspect-all run after the current image. */
@@ -405,13 +531,112 @@ public final class InspectionViewModel {
     }
 
     /**
-     * The verdict of an item under the current image threshold.
+     * The verdict of an item under the current image thresholds.
      *
      * @param item a gallery item
-     * @return OK, NG or UNKNOWN
+     * @return OK, UNSURE, NG or UNKNOWN
      */
     public Verdict verdict(InspectedItem item) {
-        return Verdict.of(item.score(), imageThreshold.get());
+        return Verdict.of(item.score(), imageThreshold.get(), ngThreshold.get());
+    }
+
+    /**
+     * Opens the review queue: the unsure images first, then the NG ones, each with its maps; the first one
+     * without a decision is selected.
+     */
+    public void startReview() {
+        filter.set(Filter.REVIEW);
+        selected.set(null);
+        for (InspectedItem item : gallery) {
+            if (decision(item) == Label.UNLABELLED) {
+                selected.set(item);
+                return;
+            }
+        }
+        if (!gallery.isEmpty()) {
+            selected.set(gallery.get(0));
+        }
+    }
+
+    /**
+     * A person's decision on the selected image ({@code O} or {@code D}, as in Annotate): stored with the
+     * annotations; an image marked OK is copied into the project's normal set (and the copy removed again when
+     * it is marked defective), then the next image of the gallery without a decision is selected.
+     *
+     * @param label {@link Label#OK} or {@link Label#DEFECT}
+     */
+    public void decide(Label label) {
+        InspectedItem item = selected.get();
+        Project current = project.get();
+        if (item == null || current == null || label == Label.UNLABELLED) {
+            return;
+        }
+        Path file = item.image().file();
+        decisions.put(file, label);
+        decisionStore.decide(file, label);
+        background.run(() -> {
+            if (label == Label.OK) {
+                ReviewedNormals.add(current, file);
+            } else {
+                ReviewedNormals.remove(current, file);
+            }
+            return true;
+        }, changed -> onNormalSetChanged.run(),
+                error -> message.set(Ui.text("status.error", error.getMessage())));
+        nextUndecided();
+    }
+
+    /** Selects the next gallery image without a decision after the selected one (or simply the next). */
+    private void nextUndecided() {
+        int start = selected.get() == null ? -1 : indexOf(selected.get());
+        for (int k = 1; k <= gallery.size(); k++) {
+            InspectedItem candidate = gallery.get(Math.floorMod(start + k, gallery.size()));
+            if (decision(candidate) == Label.UNLABELLED) {
+                selected.set(candidate);
+                return;
+            }
+        }
+        next();
+    }
+
+    /**
+     * @param item a gallery item
+     * @return what a person said of it (the annotations' label), {@link Label#UNLABELLED} when nothing
+     */
+    public Label decision(InspectedItem item) {
+        return decisions.getOrDefault(item.image().file(), Label.UNLABELLED);
+    }
+
+    /**
+     * Shows the labels people gave (the annotations, kept up to date by the annotation screen).
+     *
+     * @param labels label by image file
+     */
+    public void showDecisions(Map<Path, Label> labels) {
+        if (!labels.equals(decisions)) {
+            decisions.clear();
+            decisions.putAll(labels);
+        }
+    }
+
+    /** @param store where decisions are stored (the annotations) */
+    public void setDecisionStore(DecisionStore store) {
+        decisionStore = store;
+    }
+
+    /** @param action runs on the UI thread after a decision added or removed a copy in the normal set */
+    public void setOnNormalSetChanged(Runnable action) {
+        onNormalSetChanged = action;
+    }
+
+    /** @return people's decisions by image file (read-only use: the gallery's marks) */
+    public ObservableMap<Path, Label> decisions() {
+        return decisions;
+    }
+
+    /** @return images in the review queue (unsure or NG) that have no decision yet */
+    public IntegerProperty reviewLeftProperty() {
+        return reviewLeft;
     }
 
     /** Zooms in around the view centre. */
@@ -457,17 +682,22 @@ public final class InspectionViewModel {
 
     private void recount() {
         int ok = 0;
+        int unsure = 0;
         int ng = 0;
         for (InspectedItem item : items) {
             Verdict v = verdict(item);
             if (v == Verdict.OK) {
                 ok++;
+            } else if (v == Verdict.UNSURE) {
+                unsure++;
             } else if (v == Verdict.NG) {
                 ng++;
             }
         }
         okCount.set(ok);
+        unsureCount.set(unsure);
         ngCount.set(ng);
+        reviewLeft.set((int) items.stream().filter(item -> inQueue(item) && decision(item) == Label.UNLABELLED).count());
         updateHistogram();
     }
 
@@ -476,26 +706,44 @@ public final class InspectionViewModel {
         filtered.setPredicate(item -> switch (f) {
             case ALL -> true;
             case OK -> verdict(item) == Verdict.OK;
+            case UNSURE -> verdict(item) == Verdict.UNSURE;
             case NG -> verdict(item) == Verdict.NG;
+            case REVIEW -> inQueue(item);
         });
+        if (f == Filter.REVIEW) {
+            // Verdicts changed: the queue's order (unsure first) must be worked out again.
+            resort();
+        }
+    }
+
+    private boolean inQueue(InspectedItem item) {
+        Verdict v = verdict(item);
+        return v == Verdict.UNSURE || v == Verdict.NG;
     }
 
     private void resort() {
         Comparator<InspectedItem> byName = Comparator.comparing(item -> item.image().file().toString());
         Comparator<InspectedItem> byScore = Comparator.comparingDouble(
                 item -> Double.isNaN(item.score()) ? Double.NEGATIVE_INFINITY : item.score());
-        gallery.setComparator(switch (sortOrder.get()) {
+        Comparator<InspectedItem> chosen = switch (sortOrder.get()) {
             case NAME -> byName;
             case SCORE_DESCENDING -> byScore.reversed().thenComparing(byName);
             case SCORE_ASCENDING -> byScore.thenComparing(byName);
-        });
+        };
+        if (filter.get() == Filter.REVIEW) {
+            Comparator<InspectedItem> unsureFirst = Comparator.comparingInt(item -> verdict(item) == Verdict.UNSURE ? 0 : 1);
+            chosen = unsureFirst.thenComparing(chosen);
+        }
+        gallery.setComparator(chosen);
     }
 
     private void updateHistogram() {
         InspectionEngine.Calibration calib = calibration.get();
         double[] normal = calib == null ? new double[0] : calib.normalScores();
         double[] inspected = items.stream().mapToDouble(InspectedItem::score).filter(Double::isFinite).toArray();
-        histogram.set(ScoreHistogram.of(normal, inspected, imageThreshold.get(), 30));
+        // The axis holds the calibrated thresholds, not the ones on screen: it stays put while the user drags them.
+        histogram.set(ScoreHistogram.of(normal, inspected, calib == null ? Double.NaN : calib.imageThreshold(),
+                calib == null ? Double.NaN : calib.ngThreshold(), 30));
     }
 
     private void saveScores(Project target) {
@@ -534,8 +782,8 @@ public final class InspectionViewModel {
         return target.folder().relativize(file).toString().replace('\\', '/');
     }
 
-    /** @param action stores user thresholds in the project (null, null = use the calibrated ones) */
-    public void setSaveThresholds(BiConsumer<Double, Double> action) {
+    /** @param action stores user thresholds in the project (nulls = use the calibrated ones) */
+    public void setSaveThresholds(ThresholdSaver action) {
         saveThresholds = action;
     }
 
@@ -569,9 +817,14 @@ public final class InspectionViewModel {
         return sortOrder;
     }
 
-    /** @return the image-score threshold */
+    /** @return the OK-below image-score threshold (OK at or below it) */
     public DoubleProperty imageThresholdProperty() {
         return imageThreshold;
+    }
+
+    /** @return the NG-above image-score threshold (NG above it; unsure between the two), never below the other */
+    public DoubleProperty ngThresholdProperty() {
+        return ngThreshold;
     }
 
     /** @return the pixel threshold of the fused map (draws the contour) */
@@ -617,6 +870,11 @@ public final class InspectionViewModel {
     /** @return number of OK images */
     public IntegerProperty okCountProperty() {
         return okCount;
+    }
+
+    /** @return number of UNSURE images */
+    public IntegerProperty unsureCountProperty() {
+        return unsureCount;
     }
 
     /** @return number of NG images */

@@ -15,14 +15,16 @@ public record ScoreHistogram(double min, double max, int[] normal, int[] inspect
      *
      * @param normalScores    held-out normal scores
      * @param inspectedScores inspected scores (NaN ignored)
-     * @param threshold       the image threshold, kept inside the range
+     * @param okBelow         the OK-below image threshold, kept inside the range
+     * @param ngAbove         the NG-above image threshold, kept inside the range
      * @param bins            number of bins
      * @return the histogram
      */
-    public static ScoreHistogram of(double[] normalScores, double[] inspectedScores, double threshold, int bins) {
+    public static ScoreHistogram of(double[] normalScores, double[] inspectedScores, double okBelow, double ngAbove,
+            int bins) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (double[] scores : new double[][] {normalScores, inspectedScores, {threshold}}) {
+        for (double[] scores : new double[][] {normalScores, inspectedScores, {okBelow, ngAbove}}) {
             for (double s : scores) {
                 if (Double.isFinite(s)) {
                     min = Math.min(min, s);

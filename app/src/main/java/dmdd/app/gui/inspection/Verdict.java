@@ -1,27 +1,31 @@
 package dmdd.app.gui.inspection;
 
-import dmdd.model.infer.Thresholds;
-
-/** The decision for one image. */
+/**
+ * What the gallery shows for one image: the model's verdict ({@link dmdd.model.pipeline.Verdict}, the one
+ * rule) or UNKNOWN while the image has no score.
+ */
 public enum Verdict {
-    /** Score at or below the image threshold. */
+    /** At or below the OK-below threshold. */
     OK,
-    /** Score above the image threshold: defective. */
+    /** Between the two image thresholds: a person decides. */
+    UNSURE,
+    /** Above the NG-above threshold: defective. */
     NG,
     /** Not inspected yet. */
     UNKNOWN;
 
     /**
-     * The verdict of a score.
+     * The verdict of a score, by the model's rule.
      *
-     * @param score     image score (NaN when not inspected)
-     * @param threshold image threshold
-     * @return OK, NG or UNKNOWN
+     * @param score   image score (NaN when not inspected)
+     * @param okBelow OK-below image threshold
+     * @param ngAbove NG-above image threshold (at least {@code okBelow})
+     * @return OK, UNSURE, NG or UNKNOWN
      */
-    public static Verdict of(double score, double threshold) {
-        if (Double.isNaN(score) || Double.isNaN(threshold)) {
+    public static Verdict of(double score, double okBelow, double ngAbove) {
+        if (Double.isNaN(score) || Double.isNaN(okBelow) || Double.isNaN(ngAbove)) {
             return UNKNOWN;
         }
-        return Thresholds.exceeds(score, threshold) ? NG : OK;
+        return valueOf(dmdd.model.pipeline.Verdict.of(score, okBelow, ngAbove).name());
     }
 }

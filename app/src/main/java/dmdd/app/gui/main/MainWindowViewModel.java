@@ -142,6 +142,21 @@ public final class MainWindowViewModel {
     }
 
     /**
+     * Lists the normal images again (after the review copied images marked OK into the normal set).
+     */
+    public void refreshNormalImages() {
+        Project current = project.get();
+        if (current == null) {
+            return;
+        }
+        background.run(current::normalImages, images -> {
+            if (current.folder().equals(project.get() == null ? null : project.get().folder())) {
+                normalImages.setAll(images);
+            }
+        }, this::fail);
+    }
+
+    /**
      * Saves a change to the project settings (atomically, in the background).
      *
      * @param change how the settings change

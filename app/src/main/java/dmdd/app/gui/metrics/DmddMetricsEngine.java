@@ -36,18 +36,19 @@ public final class DmddMetricsEngine implements MetricsEngine {
     @Override
     public AnnotatedInspection.Result measure(Path projectFolder, AnnotatedInspection.Progress progress,
                                               BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, null, Double.NaN, Double.NaN, progress, cancel);
+        return run(projectFolder, null, Double.NaN, Double.NaN, Double.NaN, progress, cancel);
     }
 
     @Override
     public AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, double imageThreshold,
-                                                    double pixelThreshold, AnnotatedInspection.Progress progress,
+                                                    double ngThreshold, double pixelThreshold,
+                                                    AnnotatedInspection.Progress progress,
                                                     BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, outDir, imageThreshold, pixelThreshold, progress, cancel);
+        return run(projectFolder, outDir, imageThreshold, ngThreshold, pixelThreshold, progress, cancel);
     }
 
     private AnnotatedInspection.Result run(Path projectFolder, Path outDir, double imageThreshold,
-                                           double pixelThreshold, AnnotatedInspection.Progress progress,
+                                           double ngThreshold, double pixelThreshold, AnnotatedInspection.Progress progress,
                                            BooleanSupplier cancel) throws Exception {
         Path modelDir = projectFolder.resolve("model");
         if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
@@ -64,7 +65,7 @@ public final class DmddMetricsEngine implements MetricsEngine {
                         pipeline.thresholds().image(), AnnotatedInspection.PixelResolution.MASK);
             }
             ResultsExporter exporter = new ResultsExporter(outDir, ResultsExporter.withUserThresholds(
-                    pipeline.thresholds(), imageThreshold, pixelThreshold), ResultsExporter.Options.all());
+                    pipeline.thresholds(), imageThreshold, ngThreshold, pixelThreshold), ResultsExporter.Options.all());
             return AnnotatedInspection.export(pipeline, items, exporter, projectFolder.getFileName().toString(),
                     progress, cancel);
         }

@@ -27,7 +27,8 @@ public interface MetricsEngine {
      *
      * @param projectFolder the project
      * @param outDir        the export folder
-     * @param imageThreshold the image threshold for the verdicts (the one on screen), or NaN for the model's
+     * @param imageThreshold the OK-below image threshold for the verdicts (the one on screen), or NaN for the model's
+     * @param ngThreshold    the NG-above image threshold for the verdicts (the one on screen), or NaN for the model's
      * @param pixelThreshold the pixel threshold of the exported maps and report (the one on screen), or NaN
      * @param progress      progress receiver
      * @param cancel        polled between batches
@@ -35,7 +36,7 @@ public interface MetricsEngine {
      * @throws Exception when there is no model, or reading or writing fails
      */
     AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, double imageThreshold,
-                                             double pixelThreshold,
+                                             double ngThreshold, double pixelThreshold,
                                              AnnotatedInspection.Progress progress,
                                              BooleanSupplier cancel) throws Exception;
 }

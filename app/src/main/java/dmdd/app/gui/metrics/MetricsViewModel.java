@@ -52,6 +52,7 @@ public final class MetricsViewModel {
     private final ObjectProperty<AnnotatedInspection.Result> result = new SimpleObjectProperty<>();
     private final DoubleProperty threshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty ngThreshold = new SimpleDoubleProperty(Double.NaN);
     private final StringProperty status = new SimpleStringProperty("");
     private final BackgroundJob job;
     private final StringProperty imageAuroc = new SimpleStringProperty(NOT_MEASURED);
@@ -147,8 +148,10 @@ public final class MetricsViewModel {
         }
         beforeMeasuring.run();
         double verdictThreshold = threshold.get();
+        double ngVerdictThreshold = ngThreshold.get();
         double contourThreshold = pixelThreshold.get();
-        job.start(null, context -> engine.exportResults(folder, outDir, verdictThreshold, contourThreshold,
+        job.start(null, context -> engine.exportResults(folder, outDir, verdictThreshold, ngVerdictThreshold,
+                contourThreshold,
                 progressTo(context), context::isCancelled), r -> {
             if (folder.equals(projectFolder.get())) {
                 show(r);
@@ -289,7 +292,15 @@ public final class MetricsViewModel {
         return pixelThreshold;
     }
 
-    /** @return the image threshold the table, F1 and the lists use (the model's, unless bound to another) */
+    /** @return the NG-above image threshold exports use (the inspection screen's; NaN: the model's) */
+    public DoubleProperty ngThresholdProperty() {
+        return ngThreshold;
+    }
+
+    /**
+     * @return the OK-below image threshold the table, F1 and the lists use (the model's, unless bound to another):
+     *         an image above it is flagged (unsure or NG), so a missed defect is one that passes unseen
+     */
     public DoubleProperty thresholdProperty() {
         return threshold;
     }

@@ -120,7 +120,20 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         MetricsViewModel metrics = screens.metrics();
         metrics.pixelThresholdProperty().bind(state.pixelThresholdProperty());
         metrics.thresholdProperty().bind(state.imageThresholdProperty());
+        metrics.ngThresholdProperty().bind(state.ngThresholdProperty());
         metrics.setOnModelImported(inspection::modelChanged);
+        // The review queue's decisions are annotations: stored through the annotation screen's one store and
+        // saver, and every label there (Annotate's or the review's) is shown in the inspection gallery.
+        AnnotationViewModel annotation = screens.annotation();
+        inspection.setDecisionStore(annotation::decide);
+        inspection.setOnNormalSetChanged(main::refreshNormalImages);
+        Runnable showDecisions = () -> {
+            java.util.Map<Path, dmdd.datasets.annotation.Label> labels = new java.util.HashMap<>();
+            annotation.entries().forEach(entry -> labels.put(entry.file(), entry.label()));
+            inspection.showDecisions(labels);
+        };
+        annotation.entries().addListener((javafx.beans.Observable obs) -> showDecisions.run());
+        showDecisions.run();
         return screens;
     }
 

@@ -17,26 +17,29 @@ public final class StateManager {
      * The shared state at one moment.
      *
      * @param project        the current project, or {@code null}
-     * @param imageThreshold the image threshold on screen, NaN before a model is calibrated
+     * @param imageThreshold the OK-below image threshold on screen, NaN before a model is calibrated
+     * @param ngThreshold    the NG-above image threshold on screen, NaN before a model is calibrated
      * @param pixelThreshold the pixel threshold on screen, NaN before a model is calibrated
      */
-    public record Snapshot(Project project, double imageThreshold, double pixelThreshold) {
+    public record Snapshot(Project project, double imageThreshold, double ngThreshold, double pixelThreshold) {
     }
 
     private final ObjectProperty<Project> project = new SimpleObjectProperty<>();
     private final DoubleProperty imageThreshold = new SimpleDoubleProperty(Double.NaN);
+    private final DoubleProperty ngThreshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
-    private volatile Snapshot snapshot = new Snapshot(null, Double.NaN, Double.NaN);
+    private volatile Snapshot snapshot = new Snapshot(null, Double.NaN, Double.NaN, Double.NaN);
 
     /** An empty state: no project, no thresholds. */
     public StateManager() {
         project.addListener(obs -> publish());
         imageThreshold.addListener(obs -> publish());
+        ngThreshold.addListener(obs -> publish());
         pixelThreshold.addListener(obs -> publish());
     }
 
     private void publish() {
-        snapshot = new Snapshot(project.get(), imageThreshold.get(), pixelThreshold.get());
+        snapshot = new Snapshot(project.get(), imageThreshold.get(), ngThreshold.get(), pixelThreshold.get());
     }
 
     /** @return the current project */
@@ -44,9 +47,14 @@ public final class StateManager {
         return project;
     }
 
-    /** @return the image threshold on screen (verdicts, Measure's counts, exports) */
+    /** @return the OK-below image threshold on screen (verdicts, Measure's counts, exports) */
     public DoubleProperty imageThresholdProperty() {
         return imageThreshold;
+    }
+
+    /** @return the NG-above image threshold on screen (verdicts, exports) */
+    public DoubleProperty ngThresholdProperty() {
+        return ngThreshold;
     }
 
     /** @return the pixel threshold on screen (contour, Start from prediction, exported maps) */

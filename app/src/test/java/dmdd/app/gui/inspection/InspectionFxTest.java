@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.Slider;
+import org.controlsfx.control.RangeSlider;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.Region;
@@ -79,13 +79,21 @@ class InspectionFxTest {
         }
 
         int modelRuns = engine.inspections.get();
-        Slider threshold = robot.from(root).lookup("#imageThreshold").queryAs(Slider.class);
+        RangeSlider range = robot.from(root).lookup("#imageThresholds").queryAs(RangeSlider.class);
         Label counts = robot.from(root).lookup("#verdictCounts").queryAs(Label.class);
-        robot.interact(() -> threshold.setValue(threshold.getMin()));
-        assertThat(counts.getText()).startsWith("0 OK");
+        robot.interact(() -> {
+            range.setLowValue(range.getMin());
+            range.setHighValue(range.getMin());
+        });
+        assertThat(counts.getText()).startsWith("0 OK \u00b7 0 UNSURE");
         assertThat(shownBadges(robot, model)).isNotEmpty().allMatch(text -> text.equals("NG"));
-        robot.interact(() -> threshold.setValue(threshold.getMax()));
-        assertThat(counts.getText()).endsWith("0 NG");
+        // The range spans every score: each image lies in the unsure band between the two thresholds.
+        robot.interact(() -> range.setHighValue(range.getMax()));
+        assertThat(model.ngThresholdProperty().get()).isEqualTo(range.getMax());
+        assertThat(counts.getText()).startsWith("0 OK \u00b7 " + total + " UNSURE");
+        assertThat(shownBadges(robot, model)).isNotEmpty().allMatch(text -> text.equals("UNSURE"));
+        robot.interact(() -> range.setLowValue(range.getMax()));
+        assertThat(counts.getText()).endsWith("0 UNSURE \u00b7 0 NG");
         assertThat(shownBadges(robot, model)).isNotEmpty().allMatch(text -> text.equals("OK"));
         assertThat(engine.inspections.get()).as("moving the threshold never re-runs the model").isEqualTo(modelRuns);
 

@@ -31,6 +31,7 @@ class InspectionViewModelTest {
         InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
         model.show(project, project.inspectImages());
         assertThat(model.imageThresholdProperty().get()).isEqualTo(0.35);
+        assertThat(model.ngThresholdProperty().get()).isEqualTo(0.45);
         assertThat(model.pixelThresholdProperty().get()).isEqualTo(0.3);
 
         model.inspectAll(false);
@@ -39,15 +40,23 @@ class InspectionViewModelTest {
         assertThat(model.items()).allMatch(InspectedItem::isInspected);
         assertThat(Files.exists(project.resultsDir().resolve("scores.json"))).isTrue();
 
-        model.imageThresholdProperty().set(-1);
+        model.setImageThresholds(-1, -1);
         assertThat(model.ngCountProperty().get()).isEqualTo(total);
         model.imageThresholdProperty().set(1e9);
+        assertThat(model.ngThresholdProperty().get()).as("the band is never inverted").isEqualTo(1e9);
         assertThat(model.okCountProperty().get()).isEqualTo(total);
         model.filterProperty().set(InspectionViewModel.Filter.NG);
         assertThat(model.gallery()).isEmpty();
         double median = model.items().stream().mapToDouble(InspectedItem::score).sorted().toArray()[total / 2];
-        model.imageThresholdProperty().set(Math.nextDown(median)); // scores above it: the median and up
+        model.setImageThresholds(-1, Math.nextDown(median)); // scores above it: the median and up
         assertThat(model.gallery()).isNotEmpty().allMatch(item -> item.score() >= median);
+        // Between the two thresholds: unsure, neither OK nor NG, with its own filter and count.
+        model.setImageThresholds(Math.nextDown(median), 1e9);
+        assertThat(model.gallery()).isEmpty();
+        model.filterProperty().set(InspectionViewModel.Filter.UNSURE);
+        assertThat(model.gallery()).isNotEmpty().allMatch(item -> item.score() >= median);
+        assertThat(model.unsureCountProperty().get()).isEqualTo(model.gallery().size());
+        assertThat(model.okCountProperty().get() + model.unsureCountProperty().get()).isEqualTo(total);
         assertThat(engine.inspections.get()).as("no model run for a threshold change").isEqualTo(total);
 
         model.filterProperty().set(InspectionViewModel.Filter.ALL);
@@ -99,7 +108,7 @@ class InspectionViewModelTest {
         Arrays.fill(calm, 0.01f);
         calm[3] = 0.02f; // a per-image min-max scale would paint this pixel as a full-strength defect
         RgbImage image = RgbImage.of(4, 4, new float[3 * n]);
-        InspectionEngine.Calibration calib = new InspectionEngine.Calibration(0.5, 0.5,
+        InspectionEngine.Calibration calib = new InspectionEngine.Calibration(0.5, 0.5, 0.5,
                 new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1),
                 new double[0]);
         InspectionViewModel.RenderedInspection rendered = InspectionViewModel.render(
@@ -142,11 +151,13 @@ class InspectionViewModelTest {
     }
 
     @Test
-    void verdictsAreNgAboveTheThresholdAsOnTheCommandLine() {
-        assertThat(Verdict.of(0.51, 0.5)).isEqualTo(Verdict.NG);
-        assertThat(Verdict.of(0.5, 0.5)).as("the model's rule: strictly above is defective").isEqualTo(Verdict.OK);
-        assertThat(Verdict.of(0.49, 0.5)).isEqualTo(Verdict.OK);
-        assertThat(Verdict.of(Double.NaN, 0.5)).isEqualTo(Verdict.UNKNOWN);
+    void verdictsFollowTheModelsRuleAsOnTheCommandLine() {
+        assertThat(Verdict.of(0.61, 0.5, 0.6)).isEqualTo(Verdict.NG);
+        assertThat(Verdict.of(0.6, 0.5, 0.6)).isEqualTo(Verdict.UNSURE);
+        assertThat(Verdict.of(0.51, 0.5, 0.6)).isEqualTo(Verdict.UNSURE);
+        assertThat(Verdict.of(0.5, 0.5, 0.6)).as("the model's rule: strictly above is not OK").isEqualTo(Verdict.OK);
+        assertThat(Verdict.of(0.49, 0.5, 0.5)).isEqualTo(Verdict.OK);
+        assertThat(Verdict.of(Double.NaN, 0.5, 0.6)).isEqualTo(Verdict.UNKNOWN);
         assertThat(ProjectImage.Role.values()).hasSize(2);
     }
 }

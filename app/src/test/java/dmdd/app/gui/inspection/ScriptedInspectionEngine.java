@@ -23,7 +23,7 @@ public final class ScriptedInspectionEngine implements InspectionEngine {
 
     @Override
     public Calibration calibration(Project project) {
-        return new Calibration(0.35, 0.3, new Range(0, 0.6), new Range(0, 0.3), new Range(0, 0.6),
+        return new Calibration(0.35, 0.45, 0.3, new Range(0, 0.6), new Range(0, 0.3), new Range(0, 0.6),
                 new double[] {0.1, 0.15, 0.2, 0.22, 0.25, 0.3});
     }
 

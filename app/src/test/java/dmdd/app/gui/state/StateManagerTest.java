@@ -25,6 +25,7 @@ class StateManagerTest {
         Project project = ProjectStore.create(dir.resolve("p"), "P");
         state.projectProperty().set(project);
         state.pixelThresholdProperty().set(0.7);
+        state.ngThresholdProperty().set(0.8);
 
         slider.set(0.55);
         assertThat(measureThreshold.get()).isEqualTo(0.55);
@@ -32,6 +33,7 @@ class StateManagerTest {
         assertThat(now.project()).isSameAs(project);
         assertThat(now.imageThreshold()).isEqualTo(0.55);
         assertThat(now.pixelThreshold()).isEqualTo(0.7);
+        assertThat(now.ngThreshold()).isEqualTo(0.8);
         // A snapshot taken earlier does not change under a reader's feet.
         slider.set(0.9);
         assertThat(now.imageThreshold()).isEqualTo(0.55);

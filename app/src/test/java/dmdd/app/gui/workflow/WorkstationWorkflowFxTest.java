@@ -157,12 +157,19 @@ class WorkstationWorkflowFxTest {
             ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", new File(screenshot));
         }
 
-        // Move the image threshold: the verdicts change at once.
-        Slider threshold = robot.from(root).lookup("#imageThreshold").queryAs(Slider.class);
+        // Move the image thresholds: the verdicts change at once.
+        org.controlsfx.control.RangeSlider threshold = robot.from(root).lookup("#imageThresholds")
+                .queryAs(org.controlsfx.control.RangeSlider.class);
         Label counts = robot.from(root).lookup("#verdictCounts").queryAs(Label.class);
-        robot.interact(() -> threshold.setValue(threshold.getMin()));
+        robot.interact(() -> {
+            threshold.setLowValue(threshold.getMin());
+            threshold.setHighValue(threshold.getMin());
+        });
         String lowCounts = counts.getText();
-        robot.interact(() -> threshold.setValue(threshold.getMax()));
+        robot.interact(() -> {
+            threshold.setHighValue(threshold.getMax());
+            threshold.setLowValue(threshold.getMax());
+        });
         assertThat(counts.getText()).isNotEqualTo(lowCounts).endsWith("0 NG");
         assertThat(lowCounts).startsWith("0 OK");
 

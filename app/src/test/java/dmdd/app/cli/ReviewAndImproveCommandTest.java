@@ -1,0 +1,110 @@
+package dmdd.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dmdd.app.testing.TinyModel;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.ModelVersions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code review-queue} lists exactly the unsure images (then NG ones); {@code improve} continues a model as a new version. */
+class ReviewAndImproveCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A copy of the tiny model whose two image thresholds are set to given values. */
+    private static Path modelWithBand(Path tmp, double okBelow, double ngAbove) throws IOException {
+        Path model = TinyModel.copyTree(TinyModel.get().model(), tmp.resolve("model"));
+        Path description = model.resolve(ModelFolder.DESCRIPTION);
+        ObjectNode root = (ObjectNode) JSON.readTree(description.toFile());
+        ObjectNode thresholds = (ObjectNode) root.get("thresholds");
+        thresholds.put("image", okBelow);
+        thresholds.put("imageNg", ngAbove);
+        Files.writeString(description, root.toString());
+        return model;
+    }
+
+    private static Map<String, Double> scores(Path csv) throws IOException {
+        Map<String, Double> scores = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(csv);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            scores.put(f[0], Double.parseDouble(f[1]));
+        }
+        return scores;
+    }
+
+    @Test
+    void theQueueListsTheUnsureImagesHighestFirstThenTheNgOnes(@TempDir Path tmp) throws IOException {
+        // Every test image of the tiny category in one folder (review-queue reads a flat folder, as infer does).
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        try (var files = Files.walk(TinyModel.get().category().resolve("test"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, images.resolve(f.getParent().getFileName() + "_" + f.getFileName()));
+            }
+        }
+        CliRun infer = CliRun.of("infer", "--model", TinyModel.get().model().toString(), "--images",
+                images.toString(), "--out", tmp.resolve("infer").toString());
+        assertThat(infer.code()).as(infer.err()).isZero();
+        Map<String, Double> all = scores(tmp.resolve("infer/results.csv"));
+        double[] sorted = all.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        assertThat(sorted).hasSize(8);
+        // OK up to the lowest score, NG above the second highest: the rest is unsure.
+        double okBelow = sorted[0];
+        double ngAbove = sorted[sorted.length - 2];
+        Path model = modelWithBand(tmp, okBelow, ngAbove);
+
+        CliRun queue = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString());
+        assertThat(queue.code()).as(queue.err()).isZero();
+        List<String> lines = queue.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("file,score,verdict,threshold,ng_threshold,annotated_label,error");
+        List<Double> listed = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            assertThat(f[2]).isEqualTo("UNSURE");
+            listed.add(Double.parseDouble(f[1]));
+        }
+        long expected = Arrays.stream(sorted).filter(s -> s > okBelow && s <= ngAbove).count();
+        assertThat(expected).as("images in the band").isGreaterThanOrEqualTo(5);
+        assertThat(listed).hasSize((int) expected).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        assertThat(queue.err()).contains(expected + " unsure");
+
+        Path out = tmp.resolve("queue.csv");
+        CliRun withNg = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString(),
+                "--with-ng", "--out", out.toString());
+        assertThat(withNg.code()).as(withNg.err()).isZero();
+        List<String> rows = Files.readAllLines(out);
+        assertThat(rows).hasSize((int) expected + 2);
+        assertThat(rows.get(rows.size() - 1)).contains(",NG,");
+        assertThat(scores(out).values()).contains(sorted[sorted.length - 1]);
+    }
+
+    @Test
+    void improveContinuesTheModelAndListsThePreviousOneAsAVersion(@TempDir Path tmp) throws IOException {
+        Path model = TinyModel.copyTree(TinyModel.get().model(), tmp.resolve("model"));
+        ModelFolder before = ModelFolder.read(model);
+        Path normal = TinyModel.get().category().resolve("train/good");
+        CliRun run = CliRun.of("improve", "--model", model.toString(), "--normal", normal.toString(), "--steps", "2");
+        assertThat(run.code()).as(run.err()).isZero();
+        ModelFolder after = ModelFolder.read(model);
+        assertThat(after.training().steps()).isEqualTo(before.training().steps() + 2);
+        assertThat(after.weightsSha256()).isNotEqualTo(before.weightsSha256());
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("v001", "current");
+        assertThat(run.out()).contains("v001").contains("current").contains("false alarms");
+
+        CliRun tooMany = CliRun.of("improve", "--model", model.toString(), "--normal", normal.toString(), "--steps",
+                "999999");
+        assertThat(tooMany.code()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("--steps");
+    }
+}

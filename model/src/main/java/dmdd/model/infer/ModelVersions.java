@@ -1,0 +1,164 @@
+package dmdd.model.infer;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dmdd.datasets.image.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Earlier models of a model folder, kept so that the user can go back: before an improvement replaces the
+ * model, the current one (its description and weights) is copied to {@code versions/vNNN/}, a complete model
+ * folder of its own. A version appears whole or not at all: it is copied into a staging folder first, then
+ * renamed (atomically) to its final name. Going back to a version keeps the model it replaces as a version
+ * too, then commits the version's weights and description as the folder's model with {@link ModelFolder#commit}
+ * (the one atomic switch), so nothing is ever lost and a kill leaves one model or the other.
+ */
+public final class ModelVersions {
+    /** The folder of kept versions inside a model folder. */
+    public static final String FOLDER = "versions";
+    private static final Pattern ID = Pattern.compile("v\\d{3,}");
+
+    private ModelVersions() {
+    }
+
+    /**
+     * One model: a kept version or the current one.
+     *
+     * @param id             {@code vNNN} for a kept version, {@code current} for the folder's model
+     * @param createdAt      when it was trained or improved (ISO-8601)
+     * @param steps          training steps of every run that led to it
+     * @param normalImages   normal images it learned from (held-out ones included)
+     * @param falseAlarmRate share of its held-out normal images that are not OK (NaN when not recorded)
+     * @param folder         its model folder
+     */
+    public record Version(String id, String createdAt, int steps, int normalImages, double falseAlarmRate,
+            Path folder) {
+        /** The id of the folder's own (current) model. */
+        public static final String CURRENT = "current";
+
+        static Version of(String id, ModelFolder model) {
+            ModelFolder.TrainingSummary t = model.training();
+            return new Version(id, t.createdAt(), t.steps(), t.normalImages(),
+                    t.validationFalseAlarmRate() == null ? Double.NaN : t.validationFalseAlarmRate(), model.folder());
+        }
+
+        /** @return whether this is the folder's current model */
+        public boolean isCurrent() {
+            return CURRENT.equals(id);
+        }
+    }
+
+    /**
+     * Lists the kept versions, oldest first, then the current model.
+     *
+     * @param modelDir a model folder
+     * @return the versions (empty when the folder has no model)
+     * @throws IOException when the versions folder cannot be listed
+     */
+    public static List<Version> list(Path modelDir) throws IOException {
+        List<Version> out = new ArrayList<>();
+        Path dir = modelDir.resolve(FOLDER);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> kept = Files.list(dir)) {
+                for (Path v : kept.filter(p -> ID.matcher(p.getFileName().toString()).matches())
+                        .sorted(Comparator.comparing(ModelVersions::number)).toList()) {
+                    try {
+                        out.add(Version.of(v.getFileName().toString(), ModelFolder.read(v)));
+                    } catch (ModelFolderException e) {
+                        // A damaged version is left out of the list rather than hiding the others.
+                    }
+                }
+            }
+        }
+        if (Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
+            out.add(Version.of(Version.CURRENT, ModelFolder.read(modelDir)));
+        }
+        return out;
+    }
+
+    /**
+     * Keeps the folder's current model as the next version. The caller holds the folder's {@link ModelLock}.
+     *
+     * @param modelDir a model folder with a model
+     * @return the new version's id
+     * @throws IOException when copying fails (the model itself is untouched)
+     */
+    public static String keep(Path modelDir) throws IOException {
+        ModelFolder current = ModelFolder.read(modelDir);
+        Path dir = Files.createDirectories(modelDir.resolve(FOLDER));
+        String id = String.format(java.util.Locale.ROOT, "v%03d", nextNumber(dir));
+        Path staging = dir.resolve(".staging-" + id);
+        deleteTree(staging);
+        Files.createDirectories(staging);
+        Files.copy(modelDir.resolve(current.weightsFile()), staging.resolve(current.weightsFile()));
+        AtomicFiles.writeBytes(staging.resolve(ModelFolder.DESCRIPTION),
+                Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION)));
+        try {
+            Files.move(staging, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(staging, dir.resolve(id));
+        }
+        return id;
+    }
+
+    /**
+     * Makes a kept version the folder's model again; the model it replaces is kept as a version first.
+     *
+     * @param modelDir a model folder
+     * @param id       the version's id ({@code vNNN})
+     * @return the folder's model now
+     * @throws IOException when the version is missing or damaged, or writing fails
+     */
+    public static ModelFolder restore(Path modelDir, String id) throws IOException {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("no model version '" + id + "' (versions are named v001, v002, ...)");
+        }
+        Path version = modelDir.resolve(FOLDER).resolve(id);
+        if (!Files.isDirectory(version)) {
+            throw new ModelFolderException(modelDir, "no model version " + id + " in " + modelDir.resolve(FOLDER));
+        }
+        try (ModelLock lock = ModelLock.acquire(modelDir, "restore model version " + id)) {
+            ModelFolder chosen = ModelFolder.read(version);
+            byte[] weights = chosen.readWeights();
+            ObjectNode description = chosen.description();
+            keep(modelDir);
+            return ModelFolder.commit(modelDir, weights, description);
+        }
+    }
+
+    private static int nextNumber(Path dir) throws IOException {
+        int max = 0;
+        try (Stream<Path> kept = Files.list(dir)) {
+            for (Path p : kept.toList()) {
+                String name = p.getFileName().toString();
+                if (ID.matcher(name).matches()) {
+                    max = Math.max(max, number(p));
+                }
+            }
+        }
+        return max + 1;
+    }
+
+    private static int number(Path version) {
+        return Integer.parseInt(version.getFileName().toString().substring(1));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dmdd.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.RgbImage;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.TestImages;
+import dmdd.model.dmdd.TinyBackbone;
+import dmdd.model.engine.DjlRuntime;
+import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.ModelVersions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "Improve model": a short continued training from the current model on more normal images, re-calibrated,
+ * with the previous model kept as a version the user can go back to.
+ */
+class ImprovementTest {
+    private static NDManager manager;
+    private static TinyBackbone teacher;
+    @TempDir
+    static Path shared;
+    private static Path base;
+    private static List<RgbImage> normals;
+
+    @BeforeAll
+    static void trainBaseModel() throws IOException {
+        DjlRuntime.engine();
+        manager = NDManager.newBaseManager();
+        teacher = TinyBackbone.create(manager);
+        normals = TestImages.stripes(8, 64, 5);
+        base = shared.resolve("base");
+        DmddSettings settings = DmddSettings.defaults().with(Map.of("imageSize", 64, "batchSize", 2,
+                "studentWidth", 8, "segmenterWidth", 8, "studentSteps", 2, "segmenterSteps", 2, "asppRates",
+                List.of(2), "validationFraction", 0.25, "threads", 1, "topK", 20));
+        assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, base, null, null, false)
+                .completed()).isTrue();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    private static Path copyOfBase(Path tmp) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("model"));
+        try (var files = Files.list(base)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void improvingContinuesTheModelAndKeepsThePreviousOneAsAVersionToGoBackTo(@TempDir Path tmp) throws IOException {
+        Path model = copyOfBase(tmp);
+        ModelFolder before = ModelFolder.read(model);
+        List<RgbImage> more = new ArrayList<>(normals);
+        more.addAll(TestImages.stripes(4, 64, 11)); // images a person marked OK
+        TrainingResult result = TrainingJob.improve(model, more, teacher, 3, null, null);
+
+        assertThat(result.completed()).isTrue();
+        assertThat(result.completedSteps()).isEqualTo(3);
+        ModelFolder after = ModelFolder.read(model);
+        assertThat(after.weightsSha256()).as("the weights moved on").isNotEqualTo(before.weightsSha256());
+        assertThat(after.training().steps()).isEqualTo(before.training().steps() + 3);
+        assertThat(after.training().normalImages()).isEqualTo(12);
+        assertThat(after.training().validationFalseAlarmRate()).isBetween(0.0, 1.0);
+        assertThat(after.thresholds().imageNg()).isGreaterThanOrEqualTo(after.thresholds().image());
+        assertThat(model.resolve(TrainingJob.IMPROVING)).doesNotExist();
+
+        List<ModelVersions.Version> versions = ModelVersions.list(model);
+        assertThat(versions).extracting(ModelVersions.Version::id).containsExactly("v001", "current");
+        assertThat(versions.get(0).steps()).isEqualTo(before.training().steps());
+        assertThat(versions.get(0).normalImages()).isEqualTo(8);
+        assertThat(ModelFolder.read(versions.get(0).folder()).weightsSha256()).isEqualTo(before.weightsSha256());
+
+        ModelFolder back = ModelVersions.restore(model, "v001");
+        assertThat(back.weightsSha256()).isEqualTo(before.weightsSha256());
+        assertThat(back.thresholds()).isEqualTo(before.thresholds());
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id)
+                .as("the improved model is kept too").containsExactly("v001", "v002", "current");
+        assertThat(ModelFolder.read(model.resolve("versions/v002")).weightsSha256()).isEqualTo(after.weightsSha256());
+        assertThatThrownBy(() -> ModelVersions.restore(model, "v009")).hasMessageContaining("no model version v009");
+    }
+
+    @Test
+    void aCancelledOrUnboundedImprovementLeavesTheModelAsItWas(@TempDir Path tmp) throws IOException {
+        Path model = copyOfBase(tmp);
+        String sha = ModelFolder.read(model).weightsSha256();
+        TrainingResult cancelled = TrainingJob.improve(model, normals, teacher, 3, null, () -> true);
+        assertThat(cancelled.completed()).isFalse();
+        assertThat(ModelFolder.read(model).weightsSha256()).isEqualTo(sha);
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("current");
+        assertThat(model.resolve(TrainingJob.IMPROVING)).doesNotExist();
+        assertThatThrownBy(() -> TrainingJob.improve(model, normals, teacher, DmddSettings.MAX_IMPROVE_STEPS + 1,
+                null, null)).hasMessageContaining("steps");
+    }
+}
