@@ -200,7 +200,7 @@ public final class BatchJob {
         String trainedAt = model.training() == null ? null : model.training().createdAt();
         return new ModelShipment(shippedZip.getFileName().toString(), zipSha,
                 shippedWeights.getFileName().toString(), weightsSha, request.device(), manifest.applicationVersion(),
-                trainedAt, model.thresholds().image());
+                trainedAt, model.thresholds().image(), model.thresholds().imageNg());
     }
 
     /** Copies a file from any Hadoop file system to a local file. */

@@ -15,9 +15,11 @@ import java.io.Serializable;
  * @param device          device request for the executors ({@code auto|cpu|gpu[:N]})
  * @param modelVersion    the DMDD Inspector version that exported the zip (its manifest's {@code applicationVersion})
  * @param modelTrainedAt  when the model was trained (its {@code model.json} training {@code createdAt})
- * @param threshold       the model's image threshold
+ * @param threshold       the model's OK-below image threshold
+ * @param ngThreshold     the model's NG-above image threshold
  */
 record ModelShipment(String zipFileName, String zipSha256, String teacherFileName, String teacherSha256,
-                     String device, String modelVersion, String modelTrainedAt, double threshold)
+                     String device, String modelVersion, String modelTrainedAt, double threshold,
+                     double ngThreshold)
         implements Serializable {
 }

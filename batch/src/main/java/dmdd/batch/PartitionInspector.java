@@ -199,7 +199,8 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
     }
 
     private Row row(String path, double score, String verdict, byte[] png) {
-        Object[] values = {path, score, verdict, shipment.threshold(), null, shipment.modelVersion(),
+        Object[] values = {path, score, verdict, shipment.threshold(), shipment.ngThreshold(), null,
+            shipment.modelVersion(),
             shipment.modelTrainedAt(), shipment.zipSha256()};
         if (mapSide > 0) {
             Object[] withMap = java.util.Arrays.copyOf(values, values.length + 1);
@@ -210,7 +211,8 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
     }
 
     private Row error(String path, String reason) {
-        Object[] values = {path, null, ResultsCsv.ERROR, shipment.threshold(), reason, shipment.modelVersion(),
+        Object[] values = {path, null, ResultsCsv.ERROR, shipment.threshold(), shipment.ngThreshold(), reason,
+            shipment.modelVersion(),
             shipment.modelTrainedAt(), shipment.zipSha256()};
         if (mapSide > 0) {
             values = java.util.Arrays.copyOf(values, values.length + 1);

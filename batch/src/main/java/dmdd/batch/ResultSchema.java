@@ -6,18 +6,20 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The batch result table, one row per input image. It carries the columns of {@code results.csv}
- * that make sense without annotations ({@code score}, {@code verdict} OK/NG/ERROR, {@code threshold},
- * {@code error}) plus the model's identity, so that rows scored by different models can share a table.
+ * that make sense without annotations ({@code score}, {@code verdict} OK/UNSURE/NG/ERROR, {@code threshold},
+ * {@code ng_threshold}, {@code error}) plus the model's identity, so that rows scored by different models can share a table.
  */
 public final class ResultSchema {
     /** The image's path as given (a line of the list) or as listed (a qualified URI). */
     public static final String PATH = "path";
     /** The image score; null for an ERROR row. */
     public static final String SCORE = "score";
-    /** {@code OK}, {@code NG} or {@code ERROR}. */
+    /** {@code OK}, {@code UNSURE}, {@code NG} or {@code ERROR}. */
     public static final String VERDICT = "verdict";
-    /** The model's image threshold (NG when the score is above it). */
+    /** The model's OK-below image threshold (OK at or below it). */
     public static final String THRESHOLD = "threshold";
+    /** The model's NG-above image threshold (NG above it; UNSURE between the two). */
+    public static final String NG_THRESHOLD = "ng_threshold";
     /** Why an image has no result (unreadable, not an image, not a finite score); null otherwise. */
     public static final String ERROR = "error";
     /** The DMDD Inspector version that exported the model zip. */
@@ -42,6 +44,7 @@ public final class ResultSchema {
             DataTypes.createStructField(SCORE, DataTypes.DoubleType, true),
             DataTypes.createStructField(VERDICT, DataTypes.StringType, false),
             DataTypes.createStructField(THRESHOLD, DataTypes.DoubleType, false),
+            DataTypes.createStructField(NG_THRESHOLD, DataTypes.DoubleType, false),
             DataTypes.createStructField(ERROR, DataTypes.StringType, true),
             DataTypes.createStructField(MODEL_VERSION, DataTypes.StringType, true),
             DataTypes.createStructField(MODEL_TRAINED_AT, DataTypes.StringType, true),

@@ -60,6 +60,7 @@ class BatchInspectionTest {
     private static final Map<String, Inspection> REFERENCE = new HashMap<>();
     private static final Map<String, String> REFERENCE_FAILURES = new HashMap<>();
     private static double threshold;
+    private static double ngThreshold;
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -74,6 +75,7 @@ class BatchInspectionTest {
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, Devices.system().choose("auto").device(),
                 null, null)) {
             threshold = pipeline.thresholds().image();
+            ngThreshold = pipeline.thresholds().imageNg();
             pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
                 @Override
                 public void inspected(Inspection inspection) {
@@ -129,6 +131,7 @@ class BatchInspectionTest {
         for (Map.Entry<String, Row> e : byName.entrySet()) {
             Row row = e.getValue();
             assertThat((double) row.getAs(ResultSchema.THRESHOLD)).isEqualTo(threshold);
+            assertThat((double) row.getAs(ResultSchema.NG_THRESHOLD)).isEqualTo(ngThreshold);
             assertThat((String) row.getAs(ResultSchema.MODEL_SHA256)).isEqualTo(zipSha);
             assertThat((String) row.getAs(ResultSchema.MODEL_VERSION)).isEqualTo("batch-test");
             Inspection expected = REFERENCE.get(e.getKey());
