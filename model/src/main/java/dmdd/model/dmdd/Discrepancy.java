@@ -36,24 +36,40 @@ public final class Discrepancy {
     }
 
     /**
-     * The segmenter's inputs for one image batch: for each branch and level, either the per-channel
-     * product {@code -t_hat * s_hat} or the {@code 1 - cos} map as one channel.
+     * The per-channel products {@code t_hat * s_hat} of L2-normalised teacher and student features, for
+     * every student output, each teacher level normalised once. Both the branch maps ({@link
+     * #summedDistance}) and the segmenter's inputs ({@link #segmenterInputs}) are made from them, so
+     * inference normalises and multiplies every feature once, not once per use.
      *
-     * @param teacher  teacher levels T1..T3 of the image
-     * @param student  the student's output {@code [norm1..3, abn1..3]} for the same image
-     * @param product  {@code true} for the product form, {@code false} for discrepancy maps
-     * @return six arrays, branch-major: norm1, norm2, norm3, abn1, abn2, abn3
+     * @param teacher teacher levels T1..T3
+     * @param student student outputs, levels repeating per branch ({@code [norm1..3, abn1..3]} or {@code [s1..3]})
+     * @return one product per student output, in its order
      */
-    public static NDList segmenterInputs(List<NDArray> teacher, NDList student, boolean product) {
+    public static NDList unitProducts(List<NDArray> teacher, List<NDArray> student) {
         int levels = teacher.size();
-        NDList out = new NDList(student.size());
         NDArray[] unitTeacher = new NDArray[levels];
         for (int l = 0; l < levels; l++) {
             unitTeacher[l] = unit(teacher.get(l));
         }
+        NDList out = new NDList(student.size());
         for (int i = 0; i < student.size(); i++) {
-            NDArray t = unitTeacher[i % levels];
-            NDArray prod = t.mul(unit(student.get(i)));
+            out.add(unit(student.get(i)).mul(unitTeacher[i % levels]));
+        }
+        return out;
+    }
+
+    /**
+     * The segmenter's inputs for one image batch: for each branch and level, either the per-channel
+     * product {@code -t_hat * s_hat} or the {@code 1 - cos} map as one channel.
+     *
+     * @param unitProducts {@link #unitProducts} of the teacher levels and the student's
+     *                     {@code [norm1..3, abn1..3]}
+     * @param product      {@code true} for the product form, {@code false} for discrepancy maps
+     * @return six arrays, branch-major: norm1, norm2, norm3, abn1, abn2, abn3
+     */
+    public static NDList segmenterInputs(List<NDArray> unitProducts, boolean product) {
+        NDList out = new NDList(unitProducts.size());
+        for (NDArray prod : unitProducts) {
             out.add(product ? prod.neg() : prod.sum(new int[] {1}, true).neg().add(1f));
         }
         return out;
@@ -63,15 +79,15 @@ public final class Discrepancy {
      * The branch anomaly map before smoothing: {@code sum_l up(1 - cos(S_l, T_l))}, each level
      * upsampled bilinearly to the input size.
      *
-     * @param teacher teacher levels T1..T3
-     * @param student one branch's levels S1..S3
-     * @param side    network input side
+     * @param unitProducts one branch's {@link #unitProducts}, levels 1..3
+     * @param side         network input side
      * @return N x side x side
      */
-    public static NDArray summedDistance(List<NDArray> teacher, List<NDArray> student, int side) {
+    public static NDArray summedDistance(List<NDArray> unitProducts, int side) {
         NDArray sum = null;
-        for (int l = 0; l < teacher.size(); l++) {
-            NDArray d = cosineDistance(student.get(l), teacher.get(l)).expandDims(1);
+        for (NDArray prod : unitProducts) {
+            // 1 - cos, exactly as cosineDistance computes it from the same product
+            NDArray d = prod.sum(new int[] {1}).neg().add(1f).expandDims(1);
             NDArray up = Layers.resize(d, side, side);
             sum = sum == null ? up : sum.add(up);
         }

@@ -253,13 +253,14 @@ public final class Inspector implements AutoCloseable {
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
             NDList s = networks.student().forward(ps, new NDList(x), false);
             if (settings.isDmdd()) {
-                normality = Discrepancy.summedDistance(t, s.subList(0, 3), side).toFloatArray();
-                abnormality = Discrepancy.summedDistance(t, s.subList(3, 6), side).toFloatArray();
-                NDList segmenterInputs = Discrepancy.segmenterInputs(t, s, "product".equals(settings.segmenterInput()));
+                NDList products = Discrepancy.unitProducts(t, s);
+                normality = Discrepancy.summedDistance(products.subList(0, 3), side).toFloatArray();
+                abnormality = Discrepancy.summedDistance(products.subList(3, 6), side).toFloatArray();
+                NDList segmenterInputs = Discrepancy.segmenterInputs(products, "product".equals(settings.segmenterInput()));
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
                 fused = Activation.sigmoid(logits).toFloatArray();
             } else {
-                normality = Discrepancy.summedDistance(t, s, side).toFloatArray();
+                normality = Discrepancy.summedDistance(Discrepancy.unitProducts(t, s), side).toFloatArray();
                 abnormality = normality;
                 fused = null;
             }

@@ -306,7 +306,8 @@ public final class DmddTrainer {
         NDArray x = teacher.normalize(sm.create(augmentedOnly, new Shape(n, 3, side, side)));
         NDList t = teacher.forward(ps, new NDList(x), false);
         NDList s = nets.student().forward(ps, new NDList(x), false);
-        NDList inputs = Discrepancy.segmenterInputs(t.subList(0, 3), s, "product".equals(settings.segmenterInput()));
+        NDList inputs = Discrepancy.segmenterInputs(Discrepancy.unitProducts(t.subList(0, 3), s),
+                "product".equals(settings.segmenterInput()));
         NDArray mask = sm.create(b.masks, new Shape(n, 1, side, side));
         NDArray seg;
         try (GradientCollector gc = sm.getEngine().newGradientCollector()) {

@@ -37,7 +37,7 @@ class NetworkShapesTest {
             assertThat(s.get(0).getShape()).isEqualTo(new Shape(2, 24, 16, 16));
             assertThat(s.get(5).getShape()).isEqualTo(new Shape(2, 96, 4, 4));
 
-            NDList segIn = Discrepancy.segmenterInputs(t.subList(0, 3), s, true);
+            NDList segIn = Discrepancy.segmenterInputs(Discrepancy.unitProducts(t.subList(0, 3), s), true);
             NDArray logits = segmenter.forward(ps, segIn, true).singletonOrThrow();
             assertThat(logits.getShape()).isEqualTo(new Shape(2, 1, 64, 64));
 
@@ -55,12 +55,21 @@ class NetworkShapesTest {
             NDArray d2 = Discrepancy.cosineDistance(t.get(0), t.get(0).neg());
             assertThat(d0.abs().max().getFloat()).isLessThan(1e-4f);
             assertThat(d2.sub(2f).abs().max().getFloat()).isLessThan(1e-4f);
+            // the branch map made from the shared products is the sum of the levels' cosine distances, to the bit
+            NDList products = Discrepancy.unitProducts(t.subList(0, 3), s);
+            NDArray summed = Discrepancy.summedDistance(products.subList(3, 6), 64);
+            NDArray direct = null;
+            for (int l = 0; l < 3; l++) {
+                NDArray up = Layers.resize(Discrepancy.cosineDistance(s.get(3 + l), t.get(l)).expandDims(1), 64, 64);
+                direct = direct == null ? up : direct.add(up);
+            }
+            assertThat(summed.toFloatArray()).containsExactly(direct.squeeze(1).toFloatArray());
 
             // the alternative settings wire up too: discrepancy-map inputs, hinge AIM
             DmddSettings alt = settings.with("segmenterInput", "discrepancy").with("aimForm", "hinge");
             MultiPerceptionSegmenter altSegmenter = MultiPerceptionSegmenter.of(alt, c);
             altSegmenter.initialize(manager, DataType.FLOAT32, altSegmenter.initShapes());
-            NDList altIn = Discrepancy.segmenterInputs(t.subList(0, 3), s, false);
+            NDList altIn = Discrepancy.segmenterInputs(Discrepancy.unitProducts(t.subList(0, 3), s), false);
             assertThat(altIn.get(0).getShape()).isEqualTo(new Shape(2, 1, 16, 16));
             assertThat(altSegmenter.forward(ps, altIn, false).singletonOrThrow().getShape())
                     .isEqualTo(new Shape(2, 1, 64, 64));
