@@ -42,6 +42,9 @@ import java.util.Map;
  * @param segmenterWidth         channels of the segmentation network's body
  * @param asppRates              dilation rates of the segmenter's ASPP (DeSTSeg: 6, 12, 18)
  * @param seReduction            squeeze-excitation reduction ratio of the channel attention
+ * @param fusion                 how the fused map is formed: {@code segmenter} (the segmentation network's
+ *                               output) or {@code mean_with_branches} (its mean with the two branch maps, each
+ *                               scaled by its calibrated display range and clipped at 1; calibrated in two passes)
  * @param segmenterInput         {@code product}: per-channel -t_hat*s_hat of L2-normalised features
  *                               (DeSTSeg); {@code discrepancy}: one 1 - cos map per level and branch
  * @param aimForm                {@code l1}: mean |A - M|; {@code hinge}: M*max(0, 1-A) + (1-M)*A
@@ -101,6 +104,7 @@ public record DmddSettings(
         int segmenterWidth,
         List<Integer> asppRates,
         int seReduction,
+        String fusion,
         String segmenterInput,
         String aimForm,
         double focalGamma,
@@ -158,6 +162,7 @@ public record DmddSettings(
             require(r >= 1, "asppRates must be positive: " + asppRates);
         }
         require(seReduction >= 1, "seReduction must be at least 1: " + seReduction);
+        fusion = oneOf("fusion", fusion, "segmenter", "mean_with_branches");
         segmenterInput = oneOf("segmenterInput", segmenterInput, "product", "discrepancy");
         aimForm = oneOf("aimForm", aimForm, "l1", "hinge");
         require(focalGamma >= 0, "focalGamma must not be negative: " + focalGamma);
@@ -216,6 +221,7 @@ public record DmddSettings(
         d.put("segmenterWidth", 64);
         d.put("asppRates", List.of(6, 12, 18));
         d.put("seReduction", 8);
+        d.put("fusion", "segmenter");
         d.put("segmenterInput", "product");
         d.put("aimForm", "l1");
         d.put("focalGamma", 4.0);

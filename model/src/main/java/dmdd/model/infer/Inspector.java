@@ -271,7 +271,7 @@ public final class Inspector implements AutoCloseable {
             float[] abn = settings.isDmdd()
                     ? FloatMaps.gaussianBlur(slice(abnormality, i, plane), side, side, settings.gaussianSigma())
                     : norm;
-            float[] fus = settings.isDmdd() ? slice(fused, i, plane) : norm;
+            float[] fus = settings.isDmdd() ? MapFusion.fuse(settings, slice(fused, i, plane), norm, abn, thresholds) : norm;
             double score = score(fus);
             out.add(new NetworkMaps(side, side, norm, abn, fus, score));
         }

@@ -6,6 +6,7 @@ import dmdd.datasets.layout.Split;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
+import dmdd.model.infer.MapFusion;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.ModelLock;
 import dmdd.model.infer.ModelVersions;
@@ -151,8 +152,13 @@ public final class TrainingJob {
         return trainer.train(split.train(), checkpointDir, out, cancel, resume, (networks, seconds) -> {
             out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
                     + (calibration.size() == 1 ? " normal image" : " normal images"));
-            List<AnomalyMaps> maps = Inspector.of(networks, teacher, null).inspect(calibration);
-            Thresholds thresholds = Thresholds.fit(maps, used, heldOut ? "validation" : "training");
+            String fittedOn = heldOut ? "validation" : "training";
+            List<AnomalyMaps> first = Inspector.of(networks, teacher, null).inspect(calibration);
+            Thresholds ranges = Thresholds.fit(first, used, fittedOn);
+            // A fused map made with the branch ranges just fitted needs its thresholds fitted again on it.
+            List<AnomalyMaps> maps = MapFusion.usesBranchRanges(used)
+                    ? Inspector.of(networks, teacher, ranges).inspect(calibration) : first;
+            Thresholds thresholds = MapFusion.usesBranchRanges(used) ? Thresholds.fit(maps, used, fittedOn) : ranges;
             long falseAlarms = maps.stream().filter(m -> Verdict.of(m.score(), thresholds) != Verdict.OK).count();
             if (startFrom != null) {
                 String kept = ModelVersions.keep(modelDir);

@@ -94,6 +94,29 @@ class ModelFolderTest {
     }
 
     @Test
+    void aFusedMapMadeWithTheBranchRangesIsCalibratedOnItself(@TempDir Path tmp) throws IOException {
+        DmddSettings mean = settings().with("fusion", "mean_with_branches");
+        Path dir = tmp.resolve("mean");
+        assertThat(TrainingJob.run(mean, normals, teacher, TestImages::paintRectangle, dir, null, null, false)
+                .completed()).isTrue();
+        Thresholds saved = ModelFolder.read(dir).thresholds();
+        List<RgbImage> validation = Split.of(normals, 0.3, mean.seed()).validation();
+        try (Inspector inspector = Inspector.open(dir, teacher)) {
+            List<AnomalyMaps> maps = inspector.inspect(validation);
+            // the saved thresholds are those of the fused maps this model makes, not of the segmenter's output alone
+            Thresholds refit = Thresholds.fit(maps, mean, "validation");
+            assertThat(refit.pixel()).isCloseTo(saved.pixel(), org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(refit.image()).isCloseTo(saved.image(), org.assertj.core.data.Offset.offset(1e-5));
+            // a mean of a probability and clipped branch maps stays in [0, 1]
+            for (AnomalyMaps m : maps) {
+                for (float v : m.fused()) {
+                    assertThat(v).isBetween(0f, 1f);
+                }
+            }
+        }
+    }
+
+    @Test
     void missingFilesAndOtherVersionsAreClearErrors(@TempDir Path tmp) throws IOException {
         assertThatThrownBy(() -> ModelFolder.read(tmp.resolve("nowhere")))
                 .isInstanceOf(ModelFolderException.class).hasMessageContaining("no model folder");
