@@ -69,17 +69,17 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
      * @param max    largest
      */
     public record ScoreStatistics(int count, double mean, double std, double min, double median, double max) {
-        static ScoreStatistics of(float[] scores) {
+        static ScoreStatistics of(double[] scores) {
             double mean = 0;
-            for (float s : scores) {
+            for (double s : scores) {
                 mean += s;
             }
             mean /= scores.length;
             double var = 0;
-            for (float s : scores) {
+            for (double s : scores) {
                 var += (s - mean) * (s - mean);
             }
-            float[] sorted = scores.clone();
+            double[] sorted = scores.clone();
             Arrays.sort(sorted);
             return new ScoreStatistics(scores.length, mean, Math.sqrt(var / scores.length), sorted[0],
                     ThresholdFitting.normalQuantile(sorted, 0.5), sorted[sorted.length - 1]);
@@ -112,9 +112,9 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
         if (normal.isEmpty()) {
             throw new IllegalArgumentException("thresholds need at least one normal image");
         }
-        float[] scores = new float[normal.size()];
+        double[] scores = new double[normal.size()];
         for (int i = 0; i < scores.length; i++) {
-            scores[i] = (float) normal.get(i).score();
+            scores[i] = normal.get(i).score();
         }
         double imageThreshold = ThresholdFitting.normalQuantile(scores, settings.imageThresholdQuantile());
         double ngThreshold = ThresholdFitting.normalQuantile(scores, settings.imageNgThresholdQuantile());

@@ -20,13 +20,30 @@ public final class ThresholdFitting {
      * @return the threshold
      */
     public static double normalQuantile(float[] normalScores, double quantile) {
+        double[] values = new double[normalScores.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = normalScores[i];
+        }
+        return normalQuantile(values, quantile);
+    }
+
+    /**
+     * {@link #normalQuantile(float[], double)} for scores kept in double precision: image scores are compared
+     * with their threshold as doubles, so a threshold fitted on float-rounded scores could put a held-out image
+     * just above it and call it NG.
+     *
+     * @param normalScores scores of normal images
+     * @param quantile     in [0, 1]
+     * @return the interpolated quantile
+     */
+    public static double normalQuantile(double[] normalScores, double quantile) {
         if (normalScores.length == 0) {
             throw new IllegalArgumentException("no normal validation score to fit a threshold on");
         }
         if (!(quantile >= 0 && quantile <= 1)) {
             throw new IllegalArgumentException("the quantile must be in [0, 1], got " + quantile);
         }
-        float[] sorted = normalScores.clone();
+        double[] sorted = normalScores.clone();
         Arrays.sort(sorted);
         double pos = quantile * (sorted.length - 1);
         int lo = (int) Math.floor(pos);
