@@ -94,15 +94,72 @@ final class CliInputs {
         }
     }
 
+    /** What an output file holds: an existing file is only replaced when it already holds the same kind. */
+    enum OutputKind {
+        /** A JSON document ({@code eval --json}). */
+        JSON("a JSON file", "{", "["),
+        /** A results CSV ({@code review-queue --out}). */
+        CSV("a results CSV", "file,"),
+        /** A zip archive ({@code export --model-zip}). */
+        ZIP("a zip archive", "PK");
+
+        private final String description;
+        private final String[] starts;
+
+        OutputKind(String description, String... starts) {
+            this.description = description;
+            this.starts = starts;
+        }
+
+        boolean matches(Path existing) throws IOException {
+            byte[] head;
+            try (java.io.InputStream in = Files.newInputStream(existing)) {
+                head = in.readNBytes(64);
+            }
+            if (head.length == 0) {
+                return true; // an empty file holds nothing to lose
+            }
+            String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading();
+            for (String start : starts) {
+                if (text.startsWith(start)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /**
+     * An output file. An existing file is replaced only when it holds what the command writes (a JSON file
+     * for JSON, ...) and is not part of a model folder, so that a mistyped path never overwrites an image, a
+     * model or a user's document.
+     *
      * @param file   a file the command will write
      * @param option the option that named it, for the message
+     * @param kind   what the command writes there
      * @return the file, absolute; its folder exists
      */
-    static Path outputFile(Path file, String option) {
+    static Path outputFile(Path file, String option, OutputKind kind) {
         Path abs = file.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             throw new CliException(option + " " + file + ": is a folder, not a file");
+        }
+        Path folder = abs.getParent();
+        if (folder != null && Files.isRegularFile(folder.resolve(dmdd.model.infer.ModelFolder.DESCRIPTION))) {
+            throw new CliException(option + " " + file + ": is inside the model folder " + folder
+                    + "; write it elsewhere");
+        }
+        if (Files.isRegularFile(abs)) {
+            boolean same;
+            try {
+                same = kind.matches(abs);
+            } catch (IOException e) {
+                throw new CliException(option + " " + file + ": exists and cannot be read (" + e.getMessage() + ")");
+            }
+            if (!same) {
+                throw new CliException(option + " " + file + ": exists and is not " + kind.description
+                        + "; not replacing it (choose another name or remove it)");
+            }
         }
         Path parent = abs.getParent();
         if (parent != null) {

@@ -62,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Path categoryDir = category.folder(true);
         Path modelDir = model.folder();
-        Path jsonFile = CliInputs.outputFile(json, "--json");
+        Path jsonFile = CliInputs.outputFile(json, "--json", CliInputs.OutputKind.JSON);
         AnnotatedInspection.PixelResolution resolution = switch (pixelResolution) {
             case "mask" -> AnnotatedInspection.PixelResolution.MASK;
             case "input" -> AnnotatedInspection.PixelResolution.INPUT;

@@ -107,7 +107,7 @@ final class ExportCommand implements Callable<Integer> {
         }
         ModelFolder folder = ModelFolder.read(modelDir);
         if (modelZip != null) {
-            Path zip = CliInputs.outputFile(modelZip, "--model-zip");
+            Path zip = CliInputs.outputFile(modelZip, "--model-zip", CliInputs.OutputKind.ZIP);
             if (Files.exists(zip)) {
                 err.println("note: replacing " + zip);
             }

@@ -48,7 +48,7 @@ final class ReviewQueueCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> files = CliInputs.images(images, "--images");
         Path modelDir = model.folder();
-        Path outFile = out == null ? null : CliInputs.outputFile(out, "--out");
+        Path outFile = out == null ? null : CliInputs.outputFile(out, "--out", CliInputs.OutputKind.CSV);
         PrintWriter err = spec.commandLine().getErr();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         List<ResultsCsv.Row> queue = new ArrayList<>();

@@ -54,6 +54,32 @@ class ExportCommandTest {
     }
 
     @Test
+    void anOutputFileNeverReplacesAnImageAModelFileOrADocumentOfAnotherKind() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path data = tiny.category().getParent();
+        String category = tiny.category().getFileName().toString();
+        Path image = Files.copy(tiny.category().resolve("test/good/000.png"), tmp.resolve("photo.png"));
+        byte[] imageBytes = Files.readAllBytes(image);
+        CliRun zipOverImage = CliRun.of("export", "--data", data.toString(), "--category", category,
+                "--model", tiny.model().toString(), "--model-zip", image.toString());
+        assertThat(zipOverImage.code()).isEqualTo(2);
+        assertThat(zipOverImage.err()).contains("photo.png").contains("is not a zip archive");
+        CliRun csvOverImage = CliRun.of("review-queue", "--model", tiny.model().toString(), "--images",
+                tiny.category().resolve("test/good").toString(), "--out", image.toString());
+        assertThat(csvOverImage.code()).isEqualTo(2);
+        assertThat(csvOverImage.err()).contains("is not a results CSV");
+        assertThat(Files.readAllBytes(image)).isEqualTo(imageBytes);
+
+        Path modelFile = tiny.model().resolve("model.json");
+        byte[] modelBytes = Files.readAllBytes(modelFile);
+        CliRun jsonOverModel = CliRun.of("eval", "--data", data.toString(), "--category", category,
+                "--model", tiny.model().toString(), "--json", modelFile.toString());
+        assertThat(jsonOverModel.code()).isEqualTo(2);
+        assertThat(jsonOverModel.err()).contains("is inside the model folder");
+        assertThat(Files.readAllBytes(modelFile)).isEqualTo(modelBytes);
+    }
+
+    @Test
     void aProjectsOwnAnnotationsGoIntoTheResults() throws IOException {
         Path project = TinyModel.get().project(tmp.resolve("project"), true);
         AnnotationStore store = AnnotationStore.forProject(project);
