@@ -73,6 +73,7 @@ public final class TrainingJob {
         }
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Split<RgbImage> split = Split.of(normals, settings.validationFraction(), settings.seed());
+        refuseForeignFolder(modelDir);
         // One writer per model folder: a second train or import into it is refused, naming this one.
         try (ModelLock lock = ModelLock.acquire(modelDir, "train")) {
             AtomicFiles.removeLeftovers(modelDir);
@@ -160,7 +161,8 @@ public final class TrainingJob {
                     ? Inspector.of(networks, teacher, ranges).inspect(calibration) : first;
             Thresholds thresholds = MapFusion.usesBranchRanges(used) ? Thresholds.fit(maps, used, fittedOn) : ranges;
             long falseAlarms = maps.stream().filter(m -> Verdict.of(m.score(), thresholds) != Verdict.OK).count();
-            if (startFrom != null) {
+            // Whatever model the folder held (trained, improved or imported) stays as a version to go back to.
+            if (startFrom != null || java.nio.file.Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
                 String kept = ModelVersions.keep(modelDir);
                 out.onMessage("the previous model is kept as version " + kept);
             }
@@ -169,6 +171,27 @@ public final class TrainingJob {
                     earlierSteps + used.totalSteps(), seconds, split.train().size(), split.validation().size(),
                     (double) falseAlarms / maps.size()));
         });
+    }
+
+    /**
+     * A model goes into an empty or new folder, or one that holds a model or a checkpoint; never among a user's
+     * other files, which a later import or clean-up of the model folder could remove.
+     */
+    private static void refuseForeignFolder(Path modelDir) throws IOException {
+        if (!java.nio.file.Files.isDirectory(modelDir)
+                || java.nio.file.Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))
+                || java.nio.file.Files.isRegularFile(modelDir.resolve(Checkpoint.FILE_NAME))) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(modelDir)) {
+            List<String> foreign = files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.equals(".lock") && !n.startsWith(".tmp")).sorted().toList();
+            if (!foreign.isEmpty()) {
+                throw new IllegalArgumentException(modelDir + " is not a model folder (it holds " + foreign.get(0)
+                        + (foreign.size() > 1 ? " and " + (foreign.size() - 1) + " more" : "")
+                        + "): train into an empty folder or an existing model's folder");
+            }
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -64,6 +64,30 @@ class ImprovementTest {
     }
 
     @Test
+    void trainingAgainIntoAModelFolderKeepsTheModelItReplacesAndNeverTrainsAmongOtherFiles(@TempDir Path tmp)
+            throws IOException {
+        Path dir = copyOfBase(tmp);
+        DmddSettings settings = ModelFolder.read(dir).settings().with("seed", 7L);
+        assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, null, null, false)
+                .completed()).isTrue();
+        List<ModelVersions.Version> versions = ModelVersions.list(dir);
+        assertThat(versions).hasSizeGreaterThanOrEqualTo(2);
+        ModelVersions.Version kept = versions.stream().filter(v -> !v.id().equals(ModelVersions.Version.CURRENT))
+                .findFirst().orElseThrow();
+        ModelVersions.restore(dir, kept.id());
+        assertThat(ModelFolder.read(dir).settings().seed()).isEqualTo(ModelFolder.read(base).settings().seed());
+
+        Path documents = Files.createDirectories(tmp.resolve("documents"));
+        Files.writeString(documents.resolve("thesis.txt"), "years of work");
+        assertThatThrownBy(() -> TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, documents,
+                null, null, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a model folder").hasMessageContaining("thesis.txt");
+        try (var files = Files.list(documents)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("thesis.txt");
+        }
+    }
+
+    @Test
     void improvingContinuesTheModelAndKeepsThePreviousOneAsAVersionToGoBackTo(@TempDir Path tmp) throws IOException {
         Path model = copyOfBase(tmp);
         ModelFolder before = ModelFolder.read(model);
