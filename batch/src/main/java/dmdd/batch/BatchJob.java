@@ -77,6 +77,13 @@ public final class BatchJob {
         checkOutput(request.out(), "--out", request, hadoop);
         if (request.csvOut() != null) {
             checkOutput(request.csvOut(), "--csv", request, hadoop);
+            String table = qualified(request.out(), hadoop);
+            String csv = qualified(request.csvOut(), hadoop);
+            // The CSV is read back from the table: one inside the other would delete what is being read.
+            if (table.equals(csv) || csv.startsWith(table + "/") || table.startsWith(csv + "/")) {
+                throw new BatchException("--csv " + request.csvOut() + " and --out " + request.out()
+                        + " overlap; give the CSV a folder of its own");
+            }
         }
         try {
             DeviceRequest.parse(request.device());
@@ -151,6 +158,27 @@ public final class BatchJob {
         if (!request.overwrite() && fs.exists(path)) {
             throw new BatchException(option + " " + out + " exists; choose a new folder or pass --overwrite");
         }
+        if (request.overwrite() && fs.exists(path)) {
+            // --overwrite replaces an earlier results table, never a folder of other files.
+            if (!fs.getFileStatus(path).isDirectory()) {
+                throw new BatchException(option + " " + out + " is a file, not an earlier results folder; "
+                        + "not replacing it");
+            }
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
+                String name = f.getPath().getName();
+                boolean spark = f.isFile() && (name.startsWith("part-") || name.startsWith(".part-")
+                        || name.startsWith("_") || name.startsWith("._"));
+                if (!spark) {
+                    throw new BatchException(option + " " + out + " holds " + name + ", which no results table "
+                            + "has; --overwrite replaces only an earlier run's output, so choose another folder");
+                }
+            }
+        }
+    }
+
+    private static String qualified(String location, Configuration hadoop) throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+        return path.getFileSystem(hadoop).makeQualified(path).toString();
     }
 
     /**

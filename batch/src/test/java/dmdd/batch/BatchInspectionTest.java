@@ -256,6 +256,21 @@ class BatchInspectionTest {
         assertThatThrownBy(() -> BatchJob.run(spark, overwriteImages, new PrintWriter(new StringWriter())))
                 .isInstanceOf(BatchException.class).hasMessageContaining("holds the input");
         assertThat(images.resolve("img-001.png")).exists();
+
+        // --overwrite replaces an earlier results table, never a folder of someone's documents ...
+        Path documents = Files.createDirectories(root.resolve("documents"));
+        Files.writeString(documents.resolve("thesis.txt"), "years of work");
+        BatchRequest overwriteDocuments = new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png")
+                .toString()), null, false, documents.toString(), null, true, 0, 0, "auto", null);
+        assertThatThrownBy(() -> BatchJob.run(spark, overwriteDocuments, new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("holds thesis.txt");
+        assertThat(documents.resolve("thesis.txt")).hasContent("years of work");
+        // ... and the CSV never goes where the table it is read from is written
+        BatchRequest csvIntoTable = new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png")
+                .toString()), null, false, root.resolve("t").toString(), root.resolve("t").toString(), false, 0, 0,
+                "auto", null);
+        assertThatThrownBy(() -> BatchJob.run(spark, csvIntoTable, new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("overlap");
     }
 
     /** A tiny model trained in seconds (64 px, two steps per stage), as the app's tests make theirs. */
