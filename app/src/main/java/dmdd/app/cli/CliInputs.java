@@ -48,9 +48,14 @@ final class CliInputs {
         return dir.toAbsolutePath().normalize();
     }
 
+    /** Marks an output folder as written by a command (its name inside), so a later run may replace its files. */
+    static final String RUN_MARKER = ".dmdd-results";
+
     /**
      * Removes the files an earlier run of the same command left in its output folder, after saying so, so
-     * that results of two runs never mix (stale heatmaps beside a new results.csv). Other files stay.
+     * that results of two runs never mix (stale heatmaps beside a new results.csv). Other files stay. Files
+     * with the command's names in a folder no run of it has marked are someone else's: the command refuses the
+     * folder rather than delete them. The folder is marked for the run about to write.
      *
      * @param dir   the output folder
      * @param owned whether a name (a file or folder directly in {@code dir}) belongs to the command
@@ -63,6 +68,15 @@ final class CliInputs {
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             old = files.filter(p -> owned.test(p.getFileName().toString())).sorted().toList();
         }
+        Path marker = dir.resolve(RUN_MARKER);
+        if (!old.isEmpty() && !Files.isRegularFile(marker)) {
+            throw new CliException("--out " + dir + " holds " + old.get(0).getFileName()
+                    + " from something other than an earlier run of this command; not replacing it "
+                    + "(choose an empty or new folder)");
+        }
+        dmdd.datasets.image.AtomicFiles.writeBytes(marker,
+                "written by DMDD Inspector; a later run may replace the results here\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         if (old.isEmpty()) {
             return;
         }

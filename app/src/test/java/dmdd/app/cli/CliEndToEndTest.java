@@ -125,6 +125,28 @@ class CliEndToEndTest {
     }
 
     @Test
+    @Order(3)
+    void inferReplacesOnlyItsOwnEarlierResults() throws IOException {
+        Path images = data.resolve(category).resolve("test/hole");
+        Path out = tmp.resolve("infer-twice");
+        assertThat(CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
+                out.toString()).code()).isZero();
+        CliRun again = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
+                out.toString());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).contains("replacing the results of an earlier run");
+
+        // a results.csv someone else wrote is not ours to delete
+        Path theirs = Files.createDirectories(tmp.resolve("their-folder"));
+        Files.writeString(theirs.resolve("results.csv"), "a spreadsheet of their own");
+        CliRun refused = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
+                theirs.toString());
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("results.csv").contains("not replacing it");
+        assertThat(theirs.resolve("results.csv")).hasContent("a spreadsheet of their own");
+    }
+
+    @Test
     @Order(4)
     void anUnreadableImageIsReportedAndTheOthersStillInspected() throws IOException {
         Path images = Files.createDirectories(tmp.resolve("mixed"));
