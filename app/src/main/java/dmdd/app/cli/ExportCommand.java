@@ -160,8 +160,15 @@ final class ExportCommand implements Callable<Integer> {
             result = AnnotatedInspection.export(pipeline, items, exporter, title,
                     (done, total) -> bar.update(done, total, "images", null), null);
         }
-        result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
+        result.skipped().forEach(s -> err.println("warning: "
+                + (s.reason().contains(s.file().getFileName().toString()) ? s.reason() : s.file() + ": " + s.reason())));
         report(stdout, result, outDir, folder.thresholds());
+        int failed = items.size() - result.outcomes().size();
+        if (failed > 0) {
+            // As infer: images without a result are a failure of the run, not a footnote (exit 1).
+            throw new IOException(failed + " of " + items.size() + " images have no result (see the warnings and "
+                    + "the ERROR rows of " + ResultsCsv.FILE_NAME + ")");
+        }
         return 0;
     }
 

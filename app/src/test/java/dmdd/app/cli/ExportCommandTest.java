@@ -80,6 +80,23 @@ class ExportCommandTest {
     }
 
     @Test
+    void imagesWithoutAResultMakeTheExportFailAfterWritingTheirErrorRows() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        Files.copy(tiny.category().resolve("test/good/000.png"), images.resolve("good.png"));
+        Files.write(images.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        CliRun r = CliRun.of("export", "--images", images.toString(), "--model", tiny.model().toString(), "--out",
+                tmp.resolve("out").toString(), "--no-maps", "--no-html");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("1 of 2 images have no result");
+        assertThat(r.err().lines().filter(l -> l.startsWith("warning:")))
+                .allMatch(l -> l.indexOf("corrupt.png") == l.lastIndexOf("corrupt.png"));
+        List<String> csv = Files.readAllLines(tmp.resolve("out/results.csv"));
+        assertThat(csv).anyMatch(l -> l.startsWith("corrupt.png,") && l.contains(",ERROR,"));
+        assertThat(csv).anyMatch(l -> l.startsWith("good.png,"));
+    }
+
+    @Test
     void aProjectsOwnAnnotationsGoIntoTheResults() throws IOException {
         Path project = TinyModel.get().project(tmp.resolve("project"), true);
         AnnotationStore store = AnnotationStore.forProject(project);
