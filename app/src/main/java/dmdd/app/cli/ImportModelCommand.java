@@ -46,8 +46,15 @@ final class ImportModelCommand implements Callable<Integer> {
         } else {
             modelDir = CliInputs.existingFolder(target.project, "--project").resolve("model");
         }
-        ModelArchive.Manifest manifest = ModelArchive.inspect(zip);
-        ModelFolder model = ModelArchive.importInto(zip, modelDir);
+        ModelArchive.Manifest manifest;
+        ModelFolder model;
+        try {
+            manifest = ModelArchive.inspect(zip);
+            model = ModelArchive.importInto(zip, modelDir);
+        } catch (dmdd.model.export.ModelArchiveException e) {
+            // A damaged, foreign or newer zip, or a target that is not a model: the caller's to fix (exit 2).
+            throw new CliException(e.getMessage());
+        }
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "imported model into %s: %s teacher, %d px, %d training steps, image threshold %.6g "
                         + "(exported by DMDD Inspector %s)%n", modelDir, model.teacher().cliName(),

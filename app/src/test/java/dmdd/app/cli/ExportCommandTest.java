@@ -137,14 +137,14 @@ class ExportCommandTest {
             z.closeEntry();
         }
         CliRun r = CliRun.of("import-model", foreign.toString(), "--model", tmp.resolve("m").toString());
-        assertThat(r.code()).isNotZero();
+        assertThat(r.code()).isEqualTo(DmddCli.EXIT_USAGE);
         assertThat(r.errLines()).isEqualTo(1);
         assertThat(r.err()).contains("not a DMDD model archive");
         assertThat(tmp.resolve("m")).doesNotExist();
 
         Path text = Files.writeString(tmp.resolve("model.zip"), "not a zip");
         CliRun damaged = CliRun.of("import-model", text.toString(), "--model", tmp.resolve("m").toString());
-        assertThat(damaged.code()).isNotZero();
+        assertThat(damaged.code()).isEqualTo(DmddCli.EXIT_USAGE);
         assertThat(damaged.err()).contains("not a zip file or is damaged");
     }
 
