@@ -51,6 +51,7 @@ public final class BatchJob {
      *
      * @param images      rows written (one per input)
      * @param ok          rows with verdict OK
+     * @param unsure      rows with verdict UNSURE (between the two image thresholds: for a person to review)
      * @param ng          rows with verdict NG
      * @param errors      ERROR rows (images without a result)
      * @param modelSha256 SHA-256 of the model zip used
@@ -58,7 +59,7 @@ public final class BatchJob {
      * @param inspectionSeconds wall-clock seconds of the distributed part: executors loading the model,
      *                    reading and inspecting the images, writing the Parquet table
      */
-    public record Summary(long images, long ok, long ng, long errors, String modelSha256, int partitions,
+    public record Summary(long images, long ok, long unsure, long ng, long errors, String modelSha256, int partitions,
                           double inspectionSeconds) {
     }
 
@@ -126,7 +127,8 @@ public final class BatchJob {
                 verdicts.put(r.getString(0), r.getLong(1));
             }
             long images = verdicts.values().stream().mapToLong(Long::longValue).sum();
-            return new Summary(images, verdicts.getOrDefault("OK", 0L), verdicts.getOrDefault("NG", 0L),
+            return new Summary(images, verdicts.getOrDefault("OK", 0L), verdicts.getOrDefault("UNSURE", 0L),
+                    verdicts.getOrDefault("NG", 0L),
                     verdicts.getOrDefault(ResultsCsv.ERROR, 0L), shipment.zipSha256(), partitions, inspectionSeconds);
         } finally {
             ExecutorModels.deleteTree(staging);

@@ -111,8 +111,9 @@ public final class BatchMain implements Callable<Integer> {
             long start = System.nanoTime();
             BatchJob.Summary s = BatchJob.run(spark, request, err);
             double seconds = (System.nanoTime() - start) / 1e9;
-            spec.commandLine().getOut().printf(Locale.ROOT, "%d images: %d NG, %d OK, %d ERROR in %.1f s, of which "
-                    + "%.1f s inspecting and writing (%.1f images/s); results in %s%n", s.images(), s.ng(), s.ok(),
+            spec.commandLine().getOut().printf(Locale.ROOT, "%d images: %d NG, %d UNSURE, %d OK, %d ERROR in %.1f s, "
+                    + "of which %.1f s inspecting and writing (%.1f images/s); results in %s%n", s.images(), s.ng(),
+                    s.unsure(), s.ok(),
                     s.errors(), seconds, s.inspectionSeconds(), s.images() / s.inspectionSeconds(), out);
         } finally {
             spark.stop();

@@ -128,6 +128,7 @@ class BatchInspectionTest {
                 ImageFiles.list(images).stream().map(p -> p.getFileName().toString()).toList());
         String zipSha = Checksums.sha256(zip);
         long ng = 0;
+        long unsure = 0;
         for (Map.Entry<String, Row> e : byName.entrySet()) {
             Row row = e.getValue();
             assertThat((double) row.getAs(ResultSchema.THRESHOLD)).isEqualTo(threshold);
@@ -147,10 +148,12 @@ class BatchInspectionTest {
                         .isEqualTo(expected.verdict().word());
                 assertThat((Object) row.getAs(ResultSchema.ERROR)).isNull();
                 ng += expected.verdict().word().equals("NG") ? 1 : 0;
+                unsure += expected.verdict().word().equals("UNSURE") ? 1 : 0;
             }
         }
         assertThat(summary.ng()).isEqualTo(ng);
-        assertThat(summary.ok()).isEqualTo(IMAGES - ng);
+        assertThat(summary.unsure()).isEqualTo(unsure);
+        assertThat(summary.ok()).isEqualTo(IMAGES - ng - unsure);
         // Six partitions on two cores: the model was loaded once per task slot, not once per partition.
         assertThat(ExecutorModels.pipelinesOpened(zipSha)).isBetween(1, 2);
     }
