@@ -81,7 +81,7 @@ final class EvalCommand implements Callable<Integer> {
                     (done, total) -> bar.update(done, total, "test images", null), null,
                     pipeline.thresholds().image(), resolution);
         }
-        result.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
+        result.skipped().forEach(s -> err.println("warning: skipped " + s));
         if (result.measurement() == null) {
             throw new CliException(categoryDir.resolve("test") + ": no test image could be evaluated ("
                     + result.note() + ")");

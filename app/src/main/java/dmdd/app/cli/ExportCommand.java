@@ -160,8 +160,7 @@ final class ExportCommand implements Callable<Integer> {
             result = AnnotatedInspection.export(pipeline, items, exporter, title,
                     (done, total) -> bar.update(done, total, "images", null), null);
         }
-        result.skipped().forEach(s -> err.println("warning: "
-                + (s.reason().contains(s.file().getFileName().toString()) ? s.reason() : s.file() + ": " + s.reason())));
+        result.skipped().forEach(s -> err.println("warning: skipped " + s));
         report(stdout, result, outDir, folder.thresholds());
         int failed = items.size() - result.outcomes().size();
         if (failed > 0) {

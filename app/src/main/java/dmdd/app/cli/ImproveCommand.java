@@ -65,7 +65,7 @@ final class ImproveCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         ImportReport<LoadedImage> loaded = NormalFolder.open(dir, true).load(
                 new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs());
-        loaded.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
+        loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
         if (loaded.loaded().isEmpty()) {
             throw new CliException("--normal " + dir + ": no readable image");
         }

@@ -108,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
 
         ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
                 new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs());
-        loaded.skipped().forEach(s -> err.println("warning: skipped " + s.file() + ": " + s.reason()));
+        loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
         if (loaded.loaded().isEmpty()) {
             throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
         }

@@ -24,9 +24,11 @@ public record ImportReport<T>(List<T> loaded, List<Skipped> skipped) {
      * @param reason why, in words for a user (without the file name)
      */
     public record Skipped(Path file, String reason) {
+        /** @return the file and the reason, naming the file once (readers' messages often name it already) */
         @Override
         public String toString() {
-            return file + ": " + reason;
+            return file.getFileName() != null && reason.contains(file.getFileName().toString()) ? reason
+                    : file + ": " + reason;
         }
     }
 
