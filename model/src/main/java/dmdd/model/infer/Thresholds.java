@@ -82,7 +82,7 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
             double[] sorted = scores.clone();
             Arrays.sort(sorted);
             return new ScoreStatistics(scores.length, mean, Math.sqrt(var / scores.length), sorted[0],
-                    ThresholdFitting.normalQuantile(sorted, 0.5), sorted[sorted.length - 1]);
+                    ThresholdFitting.quantileOfSorted(sorted, 0.5), sorted[sorted.length - 1]);
         }
     }
 
@@ -118,21 +118,22 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
         }
         double imageThreshold = ThresholdFitting.normalQuantile(scores, settings.imageThresholdQuantile());
         double ngThreshold = ThresholdFitting.normalQuantile(scores, settings.imageNgThresholdQuantile());
-        float[] fusedPixels = pixels(normal, "fused");
-        double pixelThreshold = ThresholdFitting.normalQuantile(fusedPixels, settings.pixelThresholdQuantile());
-        return new Thresholds(imageThreshold, Math.max(imageThreshold, ngThreshold), pixelThreshold, range(pixels(normal, "normality"), settings),
-                range(pixels(normal, "abnormality"), settings), range(fusedPixels, settings),
+        double[] fusedPixels = sortedPixels(normal, "fused");
+        double pixelThreshold = ThresholdFitting.quantileOfSorted(fusedPixels, settings.pixelThresholdQuantile());
+        return new Thresholds(imageThreshold, Math.max(imageThreshold, ngThreshold), pixelThreshold, range(sortedPixels(normal, "normality"), settings),
+                range(sortedPixels(normal, "abnormality"), settings), range(fusedPixels, settings),
                 ScoreStatistics.of(scores), fittedOn);
     }
 
-    private static Range range(float[] pixels, DmddSettings settings) {
-        double low = ThresholdFitting.normalQuantile(pixels, 0.5);
-        double top = ThresholdFitting.normalQuantile(pixels, settings.displayQuantile());
+    private static Range range(double[] sortedPixels, DmddSettings settings) {
+        double low = ThresholdFitting.quantileOfSorted(sortedPixels, 0.5);
+        double top = ThresholdFitting.quantileOfSorted(sortedPixels, settings.displayQuantile());
         double high = Math.max(top * settings.displayHeadroom(), low + 1e-6);
         return new Range(low, high);
     }
 
-    private static float[] pixels(List<AnomalyMaps> maps, String which) {
+    /** The maps' pixels (every step-th when there are more than {@link #MAX_PIXELS}), sorted once for all quantiles. */
+    private static double[] sortedPixels(List<AnomalyMaps> maps, String which) {
         long total = 0;
         for (AnomalyMaps m : maps) {
             total += m.map(which).length;
@@ -144,12 +145,14 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
             parts[i] = FloatMaps.every(maps.get(i).map(which), step);
             n += parts[i].length;
         }
-        float[] all = new float[n];
+        double[] all = new double[n];
         int at = 0;
         for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
+            for (float v : p) {
+                all[at++] = v;
+            }
         }
+        Arrays.sort(all);
         return all;
     }
 }

@@ -123,7 +123,7 @@ class RankingMetricsTest {
     @Test
     void thresholdsAreFittedOnValidationScores() {
         // Sorted {1,2,3,4,5}: median = 3; 0.9-quantile at position 3.6 -> 4 + 0.6*(5-4) = 4.6 (NumPy's default).
-        float[] normal = {5, 1, 4, 2, 3};
+        double[] normal = {5, 1, 4, 2, 3};
         assertThat(ThresholdFitting.normalQuantile(normal, 0.5)).isCloseTo(3.0, within(1e-6));
         assertThat(ThresholdFitting.normalQuantile(normal, 0.9)).isCloseTo(4.6, within(1e-6));
         assertThat(ThresholdFitting.normalQuantile(normal, 1.0)).isCloseTo(5.0, within(1e-6));
