@@ -96,6 +96,24 @@ final class SurfaceDamagePainter {
         float[] src = foreign.chw();
         int fw = foreign.width();
         int fh = foreign.height();
+        paintFeathered(b, feather, 1, (x, y, c) -> {
+            int sx = mirror((int) Math.floor((swap ? y : x) / scale) + ox, fw);
+            int sy = mirror((int) Math.floor((swap ? x : y) / scale) + oy, fh);
+            return src[c * fw * fh + sy * fw + sx];
+        });
+    }
+
+    /** The value a feathered blob pulls a pixel's channel towards. */
+    @FunctionalInterface
+    private interface Fill {
+        double at(int x, int y, int c);
+    }
+
+    /**
+     * Blends a blob into the image with an edge that fades over {@code feather} pixels, at most {@code opacity}
+     * strong; the mask is where it reaches half strength.
+     */
+    private void paintFeathered(Blob b, double feather, double opacity, Fill fill) {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 double d = b.signedDistance(x + 0.5, y + 0.5);
@@ -103,14 +121,10 @@ final class SurfaceDamagePainter {
                 if (a <= 0) {
                     continue;
                 }
-                int u = (int) Math.floor((swap ? y : x) / scale) + ox;
-                int v = (int) Math.floor((swap ? x : y) / scale) + oy;
-                int sx = mirror(u, fw);
-                int sy = mirror(v, fh);
                 int i = y * w + x;
                 for (int c = 0; c < 3; c++) {
                     int k = c * w * h + i;
-                    chw[k] = (float) (chw[k] + a * (src[c * fw * fh + sy * fw + sx] - chw[k]));
+                    chw[k] = (float) (chw[k] + opacity * a * (fill.at(x, y, c) - chw[k]));
                 }
                 mask[i] |= a >= 0.5;
             }
@@ -190,22 +204,7 @@ final class SurfaceDamagePainter {
         for (int s = 0; s < spots; s++) {
             Blob b = blob(0.02 * Math.min(w, h), 0.07 * Math.min(w, h), 0.4, rng);
             double opacity = 0.45 + 0.35 * rng.nextDouble();
-            double feather = 0.25 * b.radius;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    double d = b.signedDistance(x + 0.5, y + 0.5);
-                    double a = smooth(0.5 - d / (2 * feather));
-                    if (a <= 0) {
-                        continue;
-                    }
-                    int i = y * w + x;
-                    for (int c = 0; c < 3; c++) {
-                        int k = c * w * h + i;
-                        chw[k] = (float) (chw[k] + opacity * a * (colour[c] - chw[k]));
-                    }
-                    mask[i] |= a >= 0.5;
-                }
-            }
+            paintFeathered(b, 0.25 * b.radius, opacity, (x, y, c) -> colour[c]);
         }
     }
 
