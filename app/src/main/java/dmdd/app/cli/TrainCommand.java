@@ -49,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--method", paramLabel = "METHOD", defaultValue = "dmdd",
-            description = "dmdd or baseline (default: ${DEFAULT-VALUE})")
+            description = "dmdd, aand, dcam or baseline (default: ${DEFAULT-VALUE})")
     MethodChoice method;
 
     @Mixin

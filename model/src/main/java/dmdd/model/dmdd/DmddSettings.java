@@ -143,7 +143,7 @@ public record DmddSettings(
     /** Validates every field, with a message naming the field and the allowed values. */
     public DmddSettings {
         if (method == null) {
-            throw new IllegalArgumentException("method must be dmdd or baseline");
+            throw new IllegalArgumentException("method must be one of " + Method.choices());
         }
         BackboneKind.fromCliName(backbone); // throws naming the choices
         backbone = BackboneKind.fromCliName(backbone).cliName();
