@@ -5,6 +5,8 @@ import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.sample.SampleDataset;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.Method;
+import dmdd.model.dmdd.TrainingStage;
 import dmdd.model.dmdd.NetworkFlops;
 import dmdd.model.engine.ConvolutionCeiling;
 import dmdd.model.engine.DjlRuntime;
@@ -187,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
      * prefetch threads make waits for the CPU).
      */
     private void timeSynthesis(DmddSettings settings, PrintWriter out) throws IOException {
-        if (!settings.isDmdd()) {
+        if (!settings.method().synthesisesAnomalies()) {
             return;
         }
         var synthesizer = Synthesis.forSettings(settings);
@@ -210,8 +212,10 @@ final class BenchCommand implements Callable<Integer> {
     private void timeTraining(DmddSettings settings, Backbone teacher, List<RgbImage> inputs, NetworkFlops flops,
                               double ceiling, PrintWriter out, PrintWriter err) throws IOException {
         int steps = trainSteps + 1;
-        DmddSettings s = settings.with(Map.of("studentSteps", steps, "segmenterSteps", settings.isDmdd() ? steps : 0,
-                "checkpointInterval", 1_000_000));
+        Map<String, Object> perStage = new java.util.HashMap<>();
+        settings.stages().forEach(stage -> perStage.put(stage.stepsSetting(), steps));
+        perStage.put("checkpointInterval", 1_000_000);
+        DmddSettings s = settings.with(perStage);
         long[] stageStart = new long[3];
         long[] stageEnd = new long[3];
         TrainingListener timer = new TrainingListener() {
@@ -229,21 +233,28 @@ final class BenchCommand implements Callable<Integer> {
             err.println("timing " + trainSteps + " training steps per stage (batch " + s.batchSize() + ", " + prefetch
                     + " prefetch threads)");
             err.flush();
-            new DmddTrainer(s, teacher, Synthesis.forSettings(s)::synthesize).withPrefetchWorkers(prefetch)
+            new DmddTrainer(s, teacher, s.method().synthesisesAnomalies() ? Synthesis.forSettings(s)::synthesize
+                    : (img, rng) -> {
+                        throw new IllegalStateException("no synthesis");
+                    }).withPrefetchWorkers(prefetch)
                     .train(inputs, tmp, timer, () -> false, false, null);
         } finally {
             try (Stream<Path> walk = Files.walk(tmp)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        for (int stage = 1; stage <= (settings.isDmdd() ? 2 : 1); stage++) {
+        for (int stage = 1; stage <= s.stages().size(); stage++) {
+            TrainingStage kind = s.stages().get(stage - 1);
             double sec = (stageEnd[stage] - stageStart[stage]) / 1e9;
-            double perImage = stage == 1 ? flops.studentTrainingPerImage() : flops.segmenterTrainingPerImage();
+            // operation counts follow DMDD's and the baseline's stages; AAND's and DCAM's are not modelled
+            boolean counted = s.isDmdd() || s.method() == Method.BASELINE;
+            double perImage = kind == TrainingStage.STUDENT ? flops.studentTrainingPerImage()
+                    : flops.segmenterTrainingPerImage();
             double gflops = perImage * trainSteps * s.batchSize() / sec / 1e9;
-            out.printf(Locale.ROOT, "training stage %d (%s): %.3f steps/s, %.0f ms/step, %.2f images/s, "
-                    + "%.1f GFLOP/s (%.0f %% of the ceiling; prefetch threads %d)%n", stage,
-                    stage == 1 ? "student" : "segmenter", trainSteps / sec, 1000 * sec / trainSteps,
-                    trainSteps * s.batchSize() / sec, gflops, 100 * gflops / ceiling, prefetch);
+            out.printf(Locale.ROOT, "training stage %d (%s): %.3f steps/s, %.0f ms/step, %.2f images/s, %s"
+                    + "(prefetch threads %d)%n", stage, kind.displayName(), trainSteps / sec, 1000 * sec / trainSteps,
+                    trainSteps * s.batchSize() / sec, counted ? String.format(Locale.ROOT,
+                            "%.1f GFLOP/s (%.0f %% of the ceiling) ", gflops, 100 * gflops / ceiling) : "", prefetch);
         }
     }
 }

@@ -15,6 +15,8 @@ import dmdd.model.infer.ModelFolder;
 import dmdd.model.metrics.EvaluationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import dmdd.model.dmdd.Method;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,8 +44,10 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CategoryOptions category;
 
-    @Mixin
-    ModelOption model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL_DIR",
+            description = {"a model saved by train; give --model several times to compare models (for example the "
+                + "methods trained on one category) side by side: the JSON then holds one entry per model"})
+    List<Path> models;
 
     @Mixin
     DeviceOption device;
@@ -59,26 +63,63 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long started = System.nanoTime();
         Path categoryDir = category.folder(true);
-        Path modelDir = model.folder();
+        List<Path> modelDirs = new ArrayList<>();
+        for (Path m : models) {
+            Path dir = CliInputs.existingFolder(m, "--model");
+            ModelFolder.read(dir); // every model checked before the first is evaluated
+            modelDirs.add(dir);
+        }
         Path jsonFile = CliInputs.outputFile(json, "--json", CliInputs.OutputKind.JSON);
         AnnotatedInspection.PixelResolution resolution = switch (pixelResolution) {
             case "mask" -> AnnotatedInspection.PixelResolution.MASK;
             case "input" -> AnnotatedInspection.PixelResolution.INPUT;
             default -> throw new CliException("--pixel-resolution must be mask or input, got '" + pixelResolution + "'");
         };
-        PrintWriter err = spec.commandLine().getErr();
-        ModelFolder folder = ModelFolder.read(modelDir);
         List<AnnotatedInspection.Item> items = AnnotatedInspection.items(AnnotationStore.forMvtecCategory(categoryDir));
         if (items.isEmpty()) {
             throw new CliException(categoryDir.resolve("test") + ": no test image");
         }
+        PrintWriter stdout = spec.commandLine().getOut();
+        List<Evaluated> done = new ArrayList<>();
+        int skipped = 0;
+        for (Path modelDir : modelDirs) {
+            Evaluated e = evaluate(modelDir, categoryDir, items, resolution);
+            done.add(e);
+            skipped = Math.max(skipped, e.skipped());
+            printTable(stdout, e.report(), e.folder(), categoryDir);
+        }
+        if (done.size() == 1) {
+            AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(done.get(0).json()));
+        } else {
+            ObjectNode all = JSON.createObjectNode();
+            ArrayNode list = all.putArray("models");
+            done.forEach(e -> list.add(e.json()));
+            AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(all));
+            printComparison(stdout, done);
+        }
+        stdout.println("metrics written to " + jsonFile);
+        if (skipped > 0) {
+            throw new IOException(skipped + " of " + items.size()
+                    + " test images could not be inspected (see the warnings); the metrics leave them out");
+        }
+        return 0;
+    }
+
+    /** One model's evaluation: its folder, its report, its JSON and how many test images it could not inspect. */
+    private record Evaluated(Path dir, ModelFolder folder, EvaluationReport report, ObjectNode json, int skipped) {
+    }
+
+    private Evaluated evaluate(Path modelDir, Path categoryDir, List<AnnotatedInspection.Item> items,
+            AnnotatedInspection.PixelResolution resolution) throws Exception {
+        long started = System.nanoTime();
+        PrintWriter err = spec.commandLine().getErr();
+        ModelFolder folder = ModelFolder.read(modelDir);
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
             result = AnnotatedInspection.run(pipeline, items, null,
-                    (done, total) -> bar.update(done, total, "test images", null), null,
+                    (n, total) -> bar.update(n, total, "test images", null), null,
                     pipeline.thresholds().image(), resolution);
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s));
@@ -95,6 +136,8 @@ final class EvalCommand implements Callable<Integer> {
                 report.imageF1max(), report.testImages(), (System.nanoTime() - started) / 1e9, report.maps(),
                 report.notes());
         ObjectNode out = JSON.valueToTree(report);
+        out.put("model", modelDir.toString());
+        out.put("method", folder.settings().method().cliName());
         out.put("pixel_resolution", pixelResolution);
         out.put("image_threshold", thresholds.image());
         out.put("ng_threshold", thresholds.imageNg());
@@ -107,29 +150,47 @@ final class EvalCommand implements Callable<Integer> {
             row.put("verdict", Verdict.of(o.score(), thresholds).word());
             row.put("evaluated", o.evaluated());
         }
-        AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(out));
-        printTable(spec.commandLine().getOut(), report, folder, categoryDir, jsonFile);
-        if (!result.skipped().isEmpty()) {
-            throw new IOException(result.skipped().size() + " of " + items.size()
-                    + " test images could not be inspected (see the warnings); the metrics leave them out");
-        }
-        return 0;
+        return new Evaluated(modelDir, folder, report, out, result.skipped().size());
     }
 
-    private static void printTable(PrintWriter out, EvaluationReport r, ModelFolder folder, Path categoryDir, Path json) {
+    /** The models side by side: one column per model, named by its method and folder. */
+    private static void printComparison(PrintWriter out, List<Evaluated> done) {
+        out.println();
+        out.printf(Locale.ROOT, "%-14s", "side by side");
+        done.forEach(e -> out.printf(Locale.ROOT, " %18s", e.folder().settings().method().displayName() + " ("
+                + e.dir().getFileName() + ")"));
+        out.println();
+        row(out, "image AUROC", done, r -> r.imageAuroc());
+        row(out, "pixel AUROC", done, r -> r.pixelAuroc());
+        row(out, "AUPRO@0.3", done, r -> r.aupro());
+        row(out, "pixel AP", done, r -> r.pixelAp());
+        row(out, "seconds", done, r -> r.seconds());
+    }
+
+    private static void row(PrintWriter out, String name, List<Evaluated> done,
+            java.util.function.Function<EvaluationReport, Double> metric) {
+        out.printf(Locale.ROOT, "%-14s", name);
+        done.forEach(e -> out.printf(Locale.ROOT, " %18s", fmt(metric.apply(e.report()))));
+        out.println();
+    }
+
+    private static void printTable(PrintWriter out, EvaluationReport r, ModelFolder folder, Path categoryDir) {
+        Method method = folder.settings().method();
         out.printf(Locale.ROOT, "%s model (%s teacher) on %s: %d test images, %.1f s%n",
-                folder.settings().method().cliName(), folder.teacher().cliName(), categoryDir, r.testImages(), r.seconds());
-        out.printf(Locale.ROOT, "%-14s %10s %10s %12s%n", "metric", "fused", "normality", "abnormality");
+                method.cliName(), folder.teacher().cliName(), categoryDir, r.testImages(), r.seconds());
+        // DMDD's two branch maps; the other methods' fine and coarse levels (the JSON keeps one set of keys)
+        String first = method.hasBranchMaps() ? "normality" : "fine level";
+        String second = method.hasBranchMaps() ? "abnormality" : "coarse levels";
+        out.printf(Locale.ROOT, "%-14s %10s %12s %14s%n", "metric", "fused", first, second);
         EvaluationReport.MapMetrics n = r.maps().get(EvaluationReport.NORMALITY);
         EvaluationReport.MapMetrics a = r.maps().get(EvaluationReport.ABNORMALITY);
         out.printf(Locale.ROOT, "%-14s %10s%n", "image AUROC", fmt(r.imageAuroc()));
-        out.printf(Locale.ROOT, "%-14s %10s %10s %12s%n", "pixel AUROC", fmt(r.pixelAuroc()), fmt(n.pixelAuroc()),
+        out.printf(Locale.ROOT, "%-14s %10s %12s %14s%n", "pixel AUROC", fmt(r.pixelAuroc()), fmt(n.pixelAuroc()),
                 fmt(a.pixelAuroc()));
-        out.printf(Locale.ROOT, "%-14s %10s %10s %12s%n", "AUPRO@0.3", fmt(r.aupro()), fmt(n.aupro()), fmt(a.aupro()));
+        out.printf(Locale.ROOT, "%-14s %10s %12s %14s%n", "AUPRO@0.3", fmt(r.aupro()), fmt(n.aupro()), fmt(a.aupro()));
         out.printf(Locale.ROOT, "%-14s %10s%n", "pixel AP", fmt(r.pixelAp()));
         out.printf(Locale.ROOT, "%-14s %10s%n", "image F1-max", fmt(r.imageF1max()));
         r.notes().forEach((k, why) -> out.println("n/a " + k + ": " + why));
-        out.println("metrics written to " + json);
     }
 
     private static String fmt(Double v) {

@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,9 +34,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code train}: trains a model on the normal images of one MVTec AD category. */
+/** {@code train}: trains a model on the normal images of one MVTec AD category, or of several for one shared model. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a DMDD (or baseline) model on ROOT/NAME/train/good and save it to MODEL_DIR.")
+        description = {"Train a model (DMDD, AAND, DCAM or the baseline) on ROOT/NAME/train/good and save it to "
+                + "MODEL_DIR.", "--category a,b,c (or all) trains one model on several categories' normal images at "
+                + "once: DCAM is made for that; evaluate it on each category in turn."})
 final class TrainCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -101,21 +104,27 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DmddSettings settings = settings();
-        Path categoryDir = category.folder(false);
+        List<Path> categoryDirs = category.folders();
         Path modelDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
 
-        ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
-                new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs());
-        loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
-        if (loaded.loaded().isEmpty()) {
-            throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
+        List<RgbImage> images = new ArrayList<>();
+        for (Path categoryDir : categoryDirs) {
+            ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
+                    new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs());
+            loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
+            if (loaded.loaded().isEmpty()) {
+                throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
+            }
+            loaded.loaded().forEach(l -> images.add(l.image()));
         }
-        List<RgbImage> images = loaded.loaded().stream().map(LoadedImage::image).toList();
+        String source = categoryDirs.size() == 1 ? categoryDirs.get(0).toString()
+                : categoryDirs.size() + " categories (" + categoryDirs.stream().map(d -> d.getFileName().toString())
+                        .collect(java.util.stream.Collectors.joining(", ")) + ")";
         stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%.0f %% held out for the "
                         + "thresholds): %d steps at %d px, batch %d%n", settings.method().cliName(), settings.backbone(),
-                images.size(), categoryDir, 100 * settings.validationFraction(), settings.totalSteps(),
+                images.size(), source, 100 * settings.validationFraction(), settings.totalSteps(),
                 settings.imageSize(), settings.batchSize());
         stdout.flush();
         DeviceChoice choice = device.choose(err);

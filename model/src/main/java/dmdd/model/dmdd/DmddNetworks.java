@@ -14,27 +14,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The trainable networks of one model: the student and, for DMDD, the segmenter. Parameter names
- * are prefixed {@code student/} and {@code segmenter/}; this naming is what checkpoints and model
- * folders store.
+ * The trainable networks of one model: the student (DMDD's {@link DecoupledStudent}, the baseline's and DCAM's
+ * single-branch one, AAND's {@link ReverseDistillationStudent}) and, by method, DMDD's segmenter, AAND's
+ * {@link AnomalyAmplifier} or DCAM's training-only {@link DistributedAttention}. Parameter names are prefixed
+ * {@code student/}, {@code segmenter/}, {@code amplifier/} and {@code attention/}; this naming is what checkpoints
+ * and model folders store.
  */
 public final class DmddNetworks {
     /** Prefix of the student's parameter names. */
     public static final String STUDENT = "student";
     /** Prefix of the segmenter's parameter names. */
     public static final String SEGMENTER = "segmenter";
+    /** Prefix of AAND's amplifier's parameter names. */
+    public static final String AMPLIFIER = "amplifier";
+    /** Prefix of DCAM's attention module's parameter names. */
+    public static final String ATTENTION = "attention";
 
     private final DmddSettings settings;
     private final int[] levelChannels;
-    private final DecoupledStudent student;
+    private final Block student;
     private final MultiPerceptionSegmenter segmenter;
+    private final AnomalyAmplifier amplifier;
+    private final DistributedAttention attention;
 
-    private DmddNetworks(DmddSettings settings, int[] levelChannels, DecoupledStudent student,
-            MultiPerceptionSegmenter segmenter) {
+    private DmddNetworks(DmddSettings settings, int[] levelChannels, Block student, MultiPerceptionSegmenter segmenter,
+            AnomalyAmplifier amplifier, DistributedAttention attention) {
         this.settings = settings;
         this.levelChannels = levelChannels.clone();
         this.student = student;
         this.segmenter = segmenter;
+        this.amplifier = amplifier;
+        this.attention = attention;
     }
 
     /**
@@ -48,16 +58,28 @@ public final class DmddNetworks {
      */
     public static DmddNetworks create(DmddSettings settings, int[] levelChannels, NDManager manager) {
         manager.getEngine().setRandomSeed((int) (settings.seed() ^ (settings.seed() >>> 32)));
-        DecoupledStudent student = DecoupledStudent.of(settings, levelChannels);
+        Shape image = new Shape(1, 3, settings.imageSize(), settings.imageSize());
+        Block student = settings.method() == Method.AAND ? ReverseDistillationStudent.of(settings, levelChannels)
+                : DecoupledStudent.of(settings, levelChannels);
         student.setInitializer(heNormal(), Parameter.Type.WEIGHT);
-        student.initialize(manager, DataType.FLOAT32, new Shape(1, 3, settings.imageSize(), settings.imageSize()));
+        student.initialize(manager, DataType.FLOAT32, image); // composed blocks initialise each child alone
         MultiPerceptionSegmenter segmenter = null;
+        AnomalyAmplifier amplifier = null;
+        DistributedAttention attention = null;
         if (settings.isDmdd()) {
             segmenter = MultiPerceptionSegmenter.of(settings, levelChannels);
             segmenter.setInitializer(heNormal(), Parameter.Type.WEIGHT);
             segmenter.initialize(manager, DataType.FLOAT32, segmenter.initShapes());
+        } else if (settings.method() == Method.AAND) {
+            amplifier = AnomalyAmplifier.of(settings, levelChannels);
+            amplifier.setInitializer(heNormal(), Parameter.Type.WEIGHT);
+            amplifier.initialize(manager, DataType.FLOAT32, image);
+        } else if (settings.method() == Method.DCAM) {
+            attention = DistributedAttention.of(settings, levelChannels);
+            attention.setInitializer(heNormal(), Parameter.Type.WEIGHT);
+            attention.initialize(manager, DataType.FLOAT32, image);
         }
-        return new DmddNetworks(settings, levelChannels, student, segmenter);
+        return new DmddNetworks(settings, levelChannels, student, segmenter, amplifier, attention);
     }
 
     /**
@@ -90,9 +112,48 @@ public final class DmddNetworks {
         return levelChannels.clone();
     }
 
-    /** @return the student */
-    public DecoupledStudent student() {
+    /** @return the student: a {@link DecoupledStudent}, or for AAND a {@link ReverseDistillationStudent} */
+    public Block student() {
         return student;
+    }
+
+    /** @return AAND's amplifier, or {@code null} for the other methods */
+    public AnomalyAmplifier amplifier() {
+        return amplifier;
+    }
+
+    /** @return DCAM's training-only attention module, or {@code null} for the other methods */
+    public DistributedAttention attention() {
+        return attention;
+    }
+
+    /**
+     * What one training stage's optimiser updates: the student (with DCAM's attention module) in
+     * {@link TrainingStage#STUDENT}, the segmenter or the amplifier in theirs. The amplifier's prototypes are chosen,
+     * not learned, and are never among them.
+     *
+     * @param stage a stage of this model's method
+     * @return the parameters with prefixed names
+     */
+    public List<Pair<String, Parameter>> trainedIn(TrainingStage stage) {
+        List<Pair<String, Parameter>> out = new ArrayList<>();
+        switch (stage) {
+            case STUDENT -> {
+                out.addAll(studentParameters());
+                if (attention != null) {
+                    out.addAll(named(ATTENTION, attention));
+                }
+            }
+            case SEGMENTER -> out.addAll(segmenterParameters());
+            case AMPLIFIER -> {
+                for (Pair<String, Parameter> p : named(AMPLIFIER, amplifier)) {
+                    if (!p.getValue().getName().startsWith(AnomalyAmplifier.PROTOTYPES)) {
+                        out.add(p);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** @return the segmenter, or {@code null} for the baseline */
@@ -118,9 +179,7 @@ public final class DmddNetworks {
      */
     public NDList weights() {
         NDList out = new NDList();
-        List<Pair<String, Parameter>> all = new ArrayList<>(studentParameters());
-        all.addAll(segmenterParameters());
-        for (Pair<String, Parameter> p : all) {
+        for (Pair<String, Parameter> p : allParameters()) {
             NDArray a = p.getValue().getArray();
             a.setName(p.getKey());
             out.add(a);
@@ -135,9 +194,7 @@ public final class DmddNetworks {
      * @throws IllegalArgumentException naming the first missing or mis-shaped weight
      */
     public void load(Map<String, NDArray> saved) {
-        List<Pair<String, Parameter>> all = new ArrayList<>(studentParameters());
-        all.addAll(segmenterParameters());
-        for (Pair<String, Parameter> p : all) {
+        for (Pair<String, Parameter> p : allParameters()) {
             NDArray source = saved.get(p.getKey());
             if (source == null) {
                 throw new IllegalArgumentException("saved weights lack '" + p.getKey() + "'");
@@ -146,6 +203,18 @@ public final class DmddNetworks {
             target.setName(p.getKey());
             Weights.copyInto(target, source);
         }
+    }
+
+    private List<Pair<String, Parameter>> allParameters() {
+        List<Pair<String, Parameter>> all = new ArrayList<>(studentParameters());
+        all.addAll(segmenterParameters());
+        if (amplifier != null) {
+            all.addAll(named(AMPLIFIER, amplifier));
+        }
+        if (attention != null) {
+            all.addAll(named(ATTENTION, attention));
+        }
+        return all;
     }
 
     private static List<Pair<String, Parameter>> named(String prefix, Block block) {

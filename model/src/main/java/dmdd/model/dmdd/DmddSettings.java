@@ -82,6 +82,19 @@ import java.util.Map;
  *                               draws {@code imageSize} tiles at that scale, inspection slides overlapping
  *                               tiles over the whole image and stitches the maps
  * @param tileOverlap            share of a tile that overlaps its neighbour when tiling, in [0, 0.9)
+ * @param amplifierSteps         AAND's stage-1 steps (the residual anomaly amplifier on synthetic anomalies); its
+ *                               stage 2 is {@code studentSteps} of reverse distillation
+ * @param amplificationMargin    AAND: the 1 - cosine distance the amplified features of a synthetic anomaly must
+ *                               reach from the teacher's features of the clean image (hinge margin)
+ * @param matchingPrototypes     AAND: normal teacher features per level kept as prototypes; the residual gate opens
+ *                               where a position matches none of them
+ * @param bottleneckWidth        AAND: channels of the reverse-distillation student's compact bottleneck
+ * @param hardFraction           AAND: share of the hardest (largest-discrepancy) positions per level that the hard
+ *                               knowledge distillation loss weights again
+ * @param hardWeight             AAND: weight of that hard-position term beside the mean over all positions
+ * @param spatialKlWeight        DCAM: weight of the KL divergence between teacher and student spatial distributions
+ * @param channelCosineWeight    DCAM: weight of the channel-wise cosine loss (each channel's spatial map as a vector)
+ * @param distillationTemperature DCAM: softmax temperature of the spatial distributions
  * @param improveSteps           steps of one "Improve model" run (continued training from the current model
  *                               on the normal images, people's OK decisions included), split between the two
  *                               stages like {@link #withTotalSteps}; bounded so that it stays short
@@ -128,6 +141,15 @@ public record DmddSettings(
         boolean cacheTeacherFeatures,
         double inspectionScale,
         double tileOverlap,
+        int amplifierSteps,
+        double amplificationMargin,
+        int matchingPrototypes,
+        int bottleneckWidth,
+        double hardFraction,
+        double hardWeight,
+        double spatialKlWeight,
+        double channelCosineWeight,
+        double distillationTemperature,
         int improveSteps) {
 
     /** The most steps one improvement may take: it continues a model, it does not train a new one. */
@@ -185,6 +207,16 @@ public record DmddSettings(
         require(inspectionScale >= 0 && inspectionScale <= 64,
                 "inspectionScale must be 0 (whole image) or a scale in (0, 64]: " + inspectionScale);
         require(tileOverlap >= 0 && tileOverlap < 0.9, "tileOverlap must be in [0, 0.9): " + tileOverlap);
+        require(amplifierSteps >= 0, "amplifierSteps must not be negative: " + amplifierSteps);
+        require(amplificationMargin > 0 && amplificationMargin <= 2, "amplificationMargin must be in (0, 2]: "
+                + amplificationMargin);
+        require(matchingPrototypes >= 1, "matchingPrototypes must be at least 1: " + matchingPrototypes);
+        require(bottleneckWidth >= 4, "bottleneckWidth must be at least 4: " + bottleneckWidth);
+        require(hardFraction > 0 && hardFraction <= 1, "hardFraction must be in (0, 1]: " + hardFraction);
+        require(hardWeight >= 0, "hardWeight must not be negative: " + hardWeight);
+        require(spatialKlWeight >= 0 && channelCosineWeight >= 0,
+                "spatialKlWeight and channelCosineWeight must not be negative");
+        require(distillationTemperature > 0, "distillationTemperature must be positive: " + distillationTemperature);
         require(improveSteps >= 1 && improveSteps <= MAX_IMPROVE_STEPS,
                 "improveSteps must be in [1, " + MAX_IMPROVE_STEPS + "]: " + improveSteps);
     }
@@ -245,6 +277,15 @@ public record DmddSettings(
         d.put("cacheTeacherFeatures", true);
         d.put("inspectionScale", 0.0);
         d.put("tileOverlap", 0.5);
+        d.put("amplifierSteps", 200);
+        d.put("amplificationMargin", 0.5);
+        d.put("matchingPrototypes", 64);
+        d.put("bottleneckWidth", 128);
+        d.put("hardFraction", 0.1);
+        d.put("hardWeight", 1.0);
+        d.put("spatialKlWeight", 1.0);
+        d.put("channelCosineWeight", 1.0);
+        d.put("distillationTemperature", 1.0);
         d.put("improveSteps", 200);
         return d;
     }
@@ -267,30 +308,96 @@ public record DmddSettings(
         return inspectionScale > 0;
     }
 
-    /** @return steps actually trained: stage 1 plus, for DMDD, stage 2 */
+    /**
+     * The training stages of this method in the order they run: DMDD trains the student, then the segmenter; AAND
+     * the amplifier, then the reverse-distillation student; the baseline and DCAM only a student.
+     *
+     * @return the stages
+     */
     @JsonIgnore
-    public int totalSteps() {
-        return studentSteps + (isDmdd() ? segmenterSteps : 0);
+    public List<TrainingStage> stages() {
+        return switch (method) {
+            case DMDD -> List.of(TrainingStage.STUDENT, TrainingStage.SEGMENTER);
+            case AAND -> List.of(TrainingStage.AMPLIFIER, TrainingStage.STUDENT);
+            case BASELINE, DCAM -> List.of(TrainingStage.STUDENT);
+        };
     }
 
     /**
-     * The one rule for splitting a total step budget between the two stages (the command line's
-     * {@code --steps} and the workstation's steps field): DMDD keeps these settings' proportion of student to
-     * segmenter steps, with at least one step in each stage when the total allows; the baseline trains all
-     * steps in its only stage.
+     * @param stage a stage
+     * @return the steps these settings give it (0 for a stage the method does not have)
+     */
+    public int stepsOf(TrainingStage stage) {
+        if (!stages().contains(stage)) {
+            return 0;
+        }
+        return switch (stage) {
+            case STUDENT -> studentSteps;
+            case SEGMENTER -> segmenterSteps;
+            case AMPLIFIER -> amplifierSteps;
+        };
+    }
+
+    /**
+     * @param step a step index counted over all stages, from 0
+     * @return the stage that step belongs to (the last stage for steps beyond the end)
+     */
+    public TrainingStage stageAt(int step) {
+        int end = 0;
+        for (TrainingStage stage : stages()) {
+            end += stepsOf(stage);
+            if (step < end) {
+                return stage;
+            }
+        }
+        return stages().get(stages().size() - 1);
+    }
+
+    /**
+     * @param stage one of this method's stages
+     * @return the steps of all stages before it
+     */
+    public int stageStart(TrainingStage stage) {
+        int start = 0;
+        for (TrainingStage s : stages()) {
+            if (s == stage) {
+                return start;
+            }
+            start += stepsOf(s);
+        }
+        throw new IllegalArgumentException(method.cliName() + " has no " + stage.displayName() + " stage");
+    }
+
+    /** @return steps actually trained: the sum over the method's stages */
+    @JsonIgnore
+    public int totalSteps() {
+        int total = 0;
+        for (TrainingStage stage : stages()) {
+            total += stepsOf(stage);
+        }
+        return total;
+    }
+
+    /**
+     * The one rule for splitting a total step budget between the stages (the command line's
+     * {@code --steps} and the workstation's steps field): a two-stage method keeps these settings' proportion of
+     * its first to its second stage, with at least one step in each when the total allows; a one-stage method
+     * trains all steps in its only stage.
      *
      * @param total steps in all, at least 1
-     * @return new settings with {@code studentSteps} (and, for DMDD, {@code segmenterSteps}) set
+     * @return new settings with the stages' step fields set
      */
     public DmddSettings withTotalSteps(int total) {
         require(total >= 1, "steps must be at least 1, got " + total);
-        if (!isDmdd()) {
-            return with("studentSteps", total);
+        List<TrainingStage> stages = stages();
+        if (stages.size() == 1) {
+            return with(stages.get(0).stepsSetting(), total);
         }
-        int sum = studentSteps + segmenterSteps;
-        int student = sum == 0 ? total / 2 : (int) Math.round((double) total * studentSteps / sum);
-        student = total == 1 ? 1 : Math.max(1, Math.min(total - 1, student));
-        return with(Map.of("studentSteps", student, "segmenterSteps", total - student));
+        int a = stepsOf(stages.get(0));
+        int sum = a + stepsOf(stages.get(1));
+        int first = sum == 0 ? total / 2 : (int) Math.round((double) total * a / sum);
+        first = total == 1 ? 1 : Math.max(1, Math.min(total - 1, first));
+        return with(Map.of(stages.get(0).stepsSetting(), first, stages.get(1).stepsSetting(), total - first));
     }
 
     /** @return these settings as indented JSON */

@@ -13,7 +13,8 @@ import dmdd.model.engine.FlopCounter;
  * segmenter forward and backward.
  *
  * @param teacher   the frozen teacher's forward pass, per image
- * @param student   the student's forward pass, per image
+ * @param student   the student's forward pass, per image (AAND: with its amplifier; DCAM's attention module runs in
+ *                  training only and is not counted)
  * @param segmenter the segmentation network's forward pass, per image (0 for the baseline)
  */
 public record NetworkFlops(long teacher, long student, long segmenter) {
@@ -35,8 +36,20 @@ public record NetworkFlops(long teacher, long student, long segmenter) {
             }
             segmenter = FlopCounter.forward(networks.segmenter(), groups);
         }
-        return new NetworkFlops(FlopCounter.forward(teacher, image), FlopCounter.forward(networks.student(), image),
-                segmenter);
+        long student;
+        if (networks.amplifier() != null) {
+            // AAND: the amplifier and the reverse-distillation student both read the teacher's levels
+            int[] c = networks.levelChannels();
+            Shape[] levels = new Shape[3];
+            for (int l = 0; l < 3; l++) {
+                long stride = 4L << l;
+                levels[l] = new Shape(1, c[l], side / stride, side / stride);
+            }
+            student = FlopCounter.forward(networks.amplifier(), levels) + FlopCounter.forward(networks.student(), levels);
+        } else {
+            student = FlopCounter.forward(networks.student(), image);
+        }
+        return new NetworkFlops(FlopCounter.forward(teacher, image), student, segmenter);
     }
 
     /** @return operations to inspect one image (all three networks forward) */

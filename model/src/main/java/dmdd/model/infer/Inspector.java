@@ -21,8 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a trained model on images: for each one the normality, abnormality and fused maps at the
- * image's own resolution and the image score ({@link AnomalyMaps}). Images are processed in
+ * Runs a trained model on images: for each one the three maps at the image's own resolution and the image score
+ * ({@link AnomalyMaps}): DMDD's normality and abnormality branch maps and fused map; for the per-level methods
+ * (baseline, AAND, DCAM) the fine-level (stride 4) and coarse-level (strides 8 and 16) discrepancy maps and their
+ * sum. Images are processed in
  * batches; every intermediate array lives in a per-batch manager that is closed at once. Not
  * thread-safe: use one inspector per thread.
  */
@@ -251,7 +253,8 @@ public final class Inspector implements AutoCloseable {
             ParameterStore ps = new ParameterStore(sm, false);
             NDArray x = teacher.normalize(sm.create(data, new Shape(n, 3, side, side)));
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
-            NDList s = networks.student().forward(ps, new NDList(x), false);
+            // AAND's student reads the amplified teacher features, every other student the image
+            NDList s = networks.amplifier() != null ? null : networks.student().forward(ps, new NDList(x), false);
             if (settings.isDmdd()) {
                 NDList products = Discrepancy.unitProducts(t, s);
                 normality = Discrepancy.summedDistance(products.subList(0, 3), side).toFloatArray();
@@ -260,20 +263,35 @@ public final class Inspector implements AutoCloseable {
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
                 fused = Activation.sigmoid(logits).toFloatArray();
             } else {
-                normality = Discrepancy.summedDistance(Discrepancy.unitProducts(t, s), side).toFloatArray();
-                abnormality = normality;
+                // per-level methods: AAND compares its student with the amplified teacher, the others with the teacher
+                NDList targets = t;
+                if (networks.amplifier() != null) {
+                    targets = networks.amplifier().forward(ps, t, false);
+                    s = networks.student().forward(ps, targets, false);
+                }
+                NDList products = Discrepancy.unitProducts(targets, s);
+                normality = Discrepancy.summedDistance(products.subList(0, 1), side).toFloatArray();
+                abnormality = Discrepancy.summedDistance(products.subList(1, 3), side).toFloatArray();
                 fused = null;
             }
         }
         List<NetworkMaps> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             float[] norm = FloatMaps.gaussianBlur(slice(normality, i, plane), side, side, settings.gaussianSigma());
-            float[] abn = settings.isDmdd()
-                    ? FloatMaps.gaussianBlur(slice(abnormality, i, plane), side, side, settings.gaussianSigma())
-                    : norm;
-            float[] fus = settings.isDmdd() ? MapFusion.fuse(settings, slice(fused, i, plane), norm, abn, thresholds) : norm;
+            float[] abn = FloatMaps.gaussianBlur(slice(abnormality, i, plane), side, side, settings.gaussianSigma());
+            float[] fus = settings.isDmdd() ? MapFusion.fuse(settings, slice(fused, i, plane), norm, abn, thresholds)
+                    : sum(norm, abn);
             double score = score(fus);
             out.add(new NetworkMaps(side, side, norm, abn, fus, score));
+        }
+        return out;
+    }
+
+    /** The per-level methods' fused map: fine plus coarse levels (blurring is linear, so this is the blurred sum). */
+    private static float[] sum(float[] a, float[] b) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a[i] + b[i];
         }
         return out;
     }

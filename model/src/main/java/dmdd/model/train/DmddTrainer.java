@@ -11,10 +11,13 @@ import ai.djl.training.ParameterStore;
 import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.synthesis.TrainingPair;
+import dmdd.model.dmdd.AandLoss;
+import dmdd.model.dmdd.DcamLoss;
 import dmdd.model.dmdd.Discrepancy;
 import dmdd.model.dmdd.DmddLoss;
 import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.TrainingStage;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.IntraOpThreads;
 import dmdd.model.infer.ModelFolder;
@@ -24,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,25 +153,29 @@ public final class DmddTrainer {
         Map<String, Double> lastLosses = Map.of();
         try (NDManager root = engine.newBaseManager(DmddNetworks.deviceOf(teacher))) {
             DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), root);
-            ParameterOptimizer studentOpt = optimizer("optim/student", nets.studentParameters(),
-                    settings.studentLearningRate(), root);
-            ParameterOptimizer segmenterOpt = nets.segmenter() == null ? null
-                    : optimizer("optim/segmenter", nets.segmenterParameters(), settings.segmenterLearningRate(), root);
+            Map<TrainingStage, ParameterOptimizer> optimizers = new EnumMap<>(TrainingStage.class);
+            for (TrainingStage stage : settings.stages()) {
+                optimizers.put(stage, optimizer("optim/" + stage.displayName(), nets.trainedIn(stage),
+                        stage == TrainingStage.SEGMENTER ? settings.segmenterLearningRate()
+                                : settings.studentLearningRate(), root));
+            }
             int step = 0;
             if (resume && Files.exists(checkpointFile)) {
-                step = restore(checkpointFile, nets, studentOpt, segmenterOpt);
+                step = restore(checkpointFile, nets, optimizers);
                 out.onMessage("resuming at step " + step + " of " + total);
             } else if (resume) {
                 // Said, not silent: a resume that finds nothing to resume from trains from the start.
                 out.onMessage("no checkpoint in " + modelDir + " to resume from: training from the start");
             }
+            ParameterStore ps = new ParameterStore(root, false);
             if (step == 0 && startFrom != null) {
                 out.onMessage("continuing from the model in " + startFrom.folder());
                 startFrom.loadWeightsInto(nets, root);
+            } else if (step == 0 && nets.amplifier() != null) {
+                choosePrototypes(nets, images, root, ps);
             }
-            ParameterStore ps = new ParameterStore(root, false);
             // Tiles differ every step, so tiled training has no fixed images whose features could be cached.
-            TeacherCache cache = step < settings.studentSteps() && !settings.isTiled()
+            TeacherCache cache = settings.stageAt(step) != TrainingStage.SEGMENTER && !settings.isTiled()
                     ? TeacherCache.build(settings, teacher, images, root, ps, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
@@ -176,41 +184,43 @@ public final class DmddTrainer {
             try (batches) {
                 while (step < total) {
                     if (cancel != null && cancel.getAsBoolean()) {
-                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
+                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root,
                                 out);
                         return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started));
                     }
-                    if (cache != null && step >= settings.studentSteps()) {
+                    TrainingStage stage = settings.stageAt(step);
+                    if (cache != null && stage == TrainingStage.SEGMENTER) {
                         cache.close(); // stage 2 needs only the augmented images' features
                         cache = null;
                     }
                     long t0 = System.nanoTime();
                     try (NDManager sm = root.newSubManager()) {
                         Batch b = batches.take(step);
-                        if (step < settings.studentSteps()) {
-                            lastLosses = settings.isDmdd()
-                                    ? studentStep(sm, ps, nets, loss, b, cache, studentOpt)
-                                    : baselineStep(sm, ps, nets, loss, b, cache, studentOpt);
-                        } else {
-                            lastLosses = segmenterStep(sm, ps, nets, loss, b, segmenterOpt);
-                        }
+                        ParameterOptimizer opt = optimizers.get(stage);
+                        lastLosses = switch (stage) {
+                            case SEGMENTER -> segmenterStep(sm, ps, nets, loss, b, opt);
+                            case AMPLIFIER -> amplifierStep(sm, ps, nets, b, cache, opt);
+                            case STUDENT -> switch (settings.method()) {
+                                case DMDD -> studentStep(sm, ps, nets, loss, b, cache, opt);
+                                case BASELINE -> baselineStep(sm, ps, nets, loss, b, cache, opt);
+                                case AAND -> reverseDistillationStep(sm, ps, nets, b, cache, opt);
+                                case DCAM -> dcamStep(sm, ps, nets, b, cache, opt);
+                            };
+                        };
                     }
                     step++;
                     meter.add(System.nanoTime() - t0);
-                    boolean stage1 = step <= settings.studentSteps();
                     double perStep = meter.secondsPerStep();
-                    out.onProgress(new TrainingProgress(step, total, stage1 ? 1 : 2,
-                            stage1 ? step : step - settings.studentSteps(),
-                            stage1 ? settings.studentSteps() : settings.segmenterSteps(), lastLosses,
+                    out.onProgress(new TrainingProgress(step, total, settings.stages().indexOf(stage) + 1, stage,
+                            step - settings.stageStart(stage), settings.stepsOf(stage), lastLosses,
                             perStep > 0 ? settings.batchSize() / perStep : 0, perStep * (total - step)));
                     if (step % settings.checkpointInterval() == 0 && step < total) {
-                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
+                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root,
                                 out);
                     }
                 }
             }
-            saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, studentOpt, segmenterOpt, root,
-                            out);
+            saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root, out);
             if (finisher != null) {
                 finisher.finish(nets, earlierSeconds + seconds(started));
             }
@@ -239,24 +249,10 @@ public final class DmddTrainer {
             Batch b, TeacherCache cache, ParameterOptimizer opt) {
         int n = b.count;
         long side = settings.imageSize();
-        List<NDArray> tClean = new ArrayList<>(3);
-        List<NDArray> tAug = new ArrayList<>(3);
-        NDArray augmented;
-        if (cache != null) {
-            float[] augmentedOnly = Arrays.copyOfRange(b.images, b.images.length / 2, b.images.length);
-            augmented = teacher.normalize(sm.create(augmentedOnly, new Shape(n, 3, side, side)));
-            NDList t = teacher.forward(ps, new NDList(augmented), false);
-            tClean.addAll(cache.features(b.indices, sm));
-            tAug.addAll(t.subList(0, 3));
-        } else {
-            NDArray both = teacher.normalize(sm.create(b.images, new Shape(2L * n, 3, side, side)));
-            NDList t = teacher.forward(ps, new NDList(both), false);
-            for (int l = 0; l < 3; l++) {
-                tClean.add(t.get(l).get("0:" + n));
-                tAug.add(t.get(l).get(n + ":"));
-            }
-            augmented = both.get(n + ":");
-        }
+        TeacherPair tp = teacherPair(sm, ps, b, cache);
+        List<NDArray> tClean = tp.clean();
+        List<NDArray> tAug = tp.augmentedFeatures();
+        NDArray augmented = tp.augmented();
         NDArray mask = sm.create(b.masks, new Shape(n, 1, side, side));
         NDArray ngm;
         NDArray aim;
@@ -276,13 +272,132 @@ public final class DmddTrainer {
         return l;
     }
 
+    /** The teacher's features of a pair batch's normal images (cached when possible) and of its augmented ones. */
+    private record TeacherPair(List<NDArray> clean, List<NDArray> augmentedFeatures, NDArray augmented) {
+    }
+
+    private TeacherPair teacherPair(NDManager sm, ParameterStore ps, Batch b, TeacherCache cache) {
+        int n = b.count;
+        long side = settings.imageSize();
+        List<NDArray> tClean = new ArrayList<>(3);
+        List<NDArray> tAug = new ArrayList<>(3);
+        NDArray augmented;
+        if (cache != null) {
+            float[] augmentedOnly = Arrays.copyOfRange(b.images, b.images.length / 2, b.images.length);
+            augmented = teacher.normalize(sm.create(augmentedOnly, new Shape(n, 3, side, side)));
+            NDList t = teacher.forward(ps, new NDList(augmented), false);
+            tClean.addAll(cache.features(b.indices, sm));
+            tAug.addAll(t.subList(0, 3));
+        } else {
+            NDArray both = teacher.normalize(sm.create(b.images, new Shape(2L * n, 3, side, side)));
+            NDList t = teacher.forward(ps, new NDList(both), false);
+            for (int l = 0; l < 3; l++) {
+                tClean.add(t.get(l).get("0:" + n));
+                tAug.add(t.get(l).get(n + ":"));
+            }
+            augmented = both.get(n + ":");
+        }
+        return new TeacherPair(tClean, tAug, augmented);
+    }
+
+    /** The teacher's features of a batch of normal images (cached when possible). */
+    private List<NDArray> teacherOfNormals(NDManager sm, ParameterStore ps, NDArray x, Batch b, TeacherCache cache) {
+        return cache != null ? cache.features(b.indices, sm) : teacher.forward(ps, new NDList(x), false).subList(0, 3);
+    }
+
+    /**
+     * AAND's stage 1: the amplifier learns to push synthetic anomalies away from the clean image's teacher features
+     * and to leave the rest of the teacher's features as they are.
+     */
+    private Map<String, Double> amplifierStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
+            TeacherCache cache, ParameterOptimizer opt) {
+        long side = settings.imageSize();
+        TeacherPair tp = teacherPair(sm, ps, b, cache);
+        NDArray mask = sm.create(b.masks, new Shape(b.count, 1, side, side));
+        NDArray amplification;
+        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+            NDList amplified = nets.amplifier().forward(ps, new NDList(tp.augmentedFeatures()), true);
+            amplification = AandLoss.of(settings).amplification(amplified, tp.augmentedFeatures(), tp.clean(), mask);
+            gc.backward(amplification);
+        }
+        opt.step();
+        Map<String, Double> l = new LinkedHashMap<>();
+        l.put("total", (double) amplification.getFloat());
+        l.put("amplification", (double) amplification.getFloat());
+        return l;
+    }
+
+    /**
+     * AAND's stage 2: the reverse-distillation student rebuilds the frozen amplified teacher's features of normal
+     * images from its bottleneck, with the hard knowledge distillation loss.
+     */
+    private Map<String, Double> reverseDistillationStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
+            TeacherCache cache, ParameterOptimizer opt) {
+        long side = settings.imageSize();
+        NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
+        NDList amplified = nets.amplifier().forward(ps, new NDList(teacherOfNormals(sm, ps, x, b, cache)), false);
+        NDArray d;
+        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+            NDList s = nets.student().forward(ps, amplified, true);
+            d = AandLoss.of(settings).hardDistillation(s, amplified);
+            gc.backward(d);
+        }
+        opt.step();
+        Map<String, Double> l = new LinkedHashMap<>();
+        l.put("total", (double) d.getFloat());
+        l.put("hard_distillation", (double) d.getFloat());
+        return l;
+    }
+
+    /**
+     * DCAM: the student and its training-only attention module learn together; the loss compares teacher and
+     * student per position, and on the attention-weighted features by spatial KL and channel cosine.
+     */
+    private Map<String, Double> dcamStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
+            TeacherCache cache, ParameterOptimizer opt) {
+        long side = settings.imageSize();
+        NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
+        List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
+        NDArray[] terms;
+        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+            NDList s = nets.student().forward(ps, new NDList(x), true);
+            NDList masks = nets.attention().forward(ps, s, true);
+            terms = DcamLoss.of(settings).terms(s, t, masks);
+            gc.backward(terms[0]);
+        }
+        opt.step();
+        Map<String, Double> l = new LinkedHashMap<>();
+        l.put("total", (double) terms[0].getFloat());
+        l.put("distillation", (double) terms[1].getFloat());
+        l.put("spatial_kl", (double) terms[2].getFloat());
+        l.put("channel_cosine", (double) terms[3].getFloat());
+        return l;
+    }
+
+    /**
+     * AAND's prototypes: normal teacher features at random positions of up to 16 training images (seeded), chosen
+     * once before the first step and saved with the weights.
+     */
+    private void choosePrototypes(DmddNetworks nets, List<RgbImage> images, NDManager root, ParameterStore ps) {
+        Random rng = new Random(settings.seed() ^ 0x5eed_7071L);
+        int side = settings.imageSize();
+        int count = Math.min(16, images.size());
+        float[] data = new float[count * 3 * side * side];
+        for (int i = 0; i < count; i++) {
+            view(images.get(i * images.size() / count), rng).copyTo(data, i * 3 * side * side);
+        }
+        try (NDManager m = root.newSubManager()) {
+            NDArray x = teacher.normalize(m.create(data, new Shape(count, 3, side, side)));
+            nets.amplifier().choosePrototypes(teacher.forward(ps, new NDList(x), false).subList(0, 3), rng);
+        }
+    }
+
     /** The baseline: plain distillation of the teacher into the single-branch student, normal images only. */
     private Map<String, Double> baselineStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
             Batch b, TeacherCache cache, ParameterOptimizer opt) {
         long side = settings.imageSize();
         NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
-        List<NDArray> t = cache != null ? cache.features(b.indices, sm)
-                : teacher.forward(ps, new NDList(x), false).subList(0, 3);
+        List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
         NDArray d;
         try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
             NDList s = nets.student().forward(ps, new NDList(x), true);
@@ -338,9 +453,13 @@ public final class DmddTrainer {
         }
     }
 
-    /** Whether a step trains on (normal, synthetic-anomaly) pairs: every DMDD step; the baseline never. */
+    /**
+     * Whether a step trains on (normal, synthetic-anomaly) pairs: every DMDD step, AAND's amplifier steps; the
+     * students of the baseline, DCAM and AAND never.
+     */
     private boolean pairsAt(int step) {
-        return step >= settings.studentSteps() || settings.isDmdd();
+        TrainingStage stage = settings.stageAt(step);
+        return stage != TrainingStage.STUDENT || settings.isDmdd();
     }
 
     /**
@@ -377,7 +496,7 @@ public final class DmddTrainer {
                 settings.weightDecay(), params, manager);
     }
 
-    private int restore(Path file, DmddNetworks nets, ParameterOptimizer studentOpt, ParameterOptimizer segmenterOpt)
+    private int restore(Path file, DmddNetworks nets, Map<TrainingStage, ParameterOptimizer> optimizers)
             throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint c = Checkpoint.read(file, m);
@@ -387,9 +506,8 @@ public final class DmddTrainer {
             }
             try {
                 nets.load(c.arrays());
-                studentOpt.restore(c.arrays());
-                if (segmenterOpt != null) {
-                    segmenterOpt.restore(c.arrays());
+                for (ParameterOptimizer opt : optimizers.values()) {
+                    opt.restore(c.arrays());
                 }
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " does not fit these networks: " + e.getMessage(), e);
@@ -401,14 +519,13 @@ public final class DmddTrainer {
     }
 
     private void saveCheckpoint(Path file, int step, double trainingSeconds, DmddNetworks nets,
-            ParameterOptimizer studentOpt, ParameterOptimizer segmenterOpt, NDManager root, TrainingListener out)
+            Map<TrainingStage, ParameterOptimizer> optimizers, NDManager root, TrainingListener out)
             throws IOException {
         try (NDManager m = root.newSubManager()) {
             NDList arrays = new NDList();
             arrays.addAll(nets.weights());
-            arrays.addAll(studentOpt.state(m));
-            if (segmenterOpt != null) {
-                arrays.addAll(segmenterOpt.state(m));
+            for (ParameterOptimizer opt : optimizers.values()) {
+                arrays.addAll(opt.state(m));
             }
             Checkpoint.write(file, step, trainingSeconds, settings, arrays, m);
         }

@@ -45,10 +45,18 @@ public final class TrainingJob {
      */
     public static TrainingResult run(DmddSettings settings, List<RgbImage> normals, Backbone teacher, Path modelDir,
             TrainingListener listener, BooleanSupplier cancel, boolean resume) throws IOException {
-        PairSynthesizer synthesis = settings.isDmdd() ? Synthesis.forSettings(settings)::synthesize : (img, rng) -> {
-            throw new IllegalStateException("the baseline uses no synthetic anomalies");
+        return run(settings, normals, teacher, productionSynthesis(settings), modelDir, listener, cancel, resume);
+    }
+
+    /** The production anomaly synthesis for the methods that use one; the others must never ask for a pair. */
+    private static PairSynthesizer productionSynthesis(DmddSettings settings) throws IOException {
+        if (settings.method().synthesisesAnomalies()) {
+            return Synthesis.forSettings(settings)::synthesize;
+        }
+        String method = settings.method().displayName();
+        return (img, rng) -> {
+            throw new IllegalStateException(method + " uses no synthetic anomalies");
         };
-        return run(settings, normals, teacher, synthesis, modelDir, listener, cancel, resume);
     }
 
     /**
@@ -114,10 +122,7 @@ public final class TrainingJob {
             ModelFolder current = ModelFolder.read(modelDir);
             DmddSettings settings = current.settings().withTotalSteps(steps);
             Split<RgbImage> split = Split.of(normals, settings.validationFraction(), settings.seed());
-            PairSynthesizer synthesis = settings.isDmdd() ? Synthesis.forSettings(settings)::synthesize
-                    : (img, rng) -> {
-                        throw new IllegalStateException("the baseline uses no synthetic anomalies");
-                    };
+            PairSynthesizer synthesis = productionSynthesis(settings);
             Path work = modelDir.resolve(IMPROVING);
             deleteTree(work);
             try {
