@@ -26,12 +26,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code eval}: evaluates a saved model on the test split of one MVTec AD category. */
+/** {@code eval}: evaluates saved models (one, or several side by side) on the test split of one MVTec AD category. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate MODEL_DIR on ROOT/NAME/test with ground_truth masks; write the metrics as JSON "
                 + "and print a table.",
             "Keys: image_auroc, pixel_auroc, aupro (FPR <= 0.3, whole test set), pixel_ap, image_f1max, "
-                + "test_images, seconds, maps.{normality,abnormality,fused}.{pixel_auroc,aupro}.",
+                + "test_images, seconds, maps.{normality,abnormality,fused}.{pixel_auroc,aupro} (for the "
+                + "per-level methods normality = fine level, abnormality = coarse levels), model, method.",
             "Labels come from the folders (test/good is OK, any other folder defective); pixel metrics are "
                 + "computed at each mask's own resolution unless --pixel-resolution input.",
             "The JSON also lists every image (file, label, score, verdict) under 'images'."})

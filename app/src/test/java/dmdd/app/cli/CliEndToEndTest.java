@@ -67,7 +67,9 @@ class CliEndToEndTest {
         List<String> keys = new ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
-                "test_images", "seconds", "maps", "pixel_resolution", "image_threshold", "ng_threshold", "images");
+                "test_images", "seconds", "maps", "model", "method", "pixel_resolution", "image_threshold",
+                "ng_threshold", "images");
+        assertThat(j.get("method").asText()).isEqualTo("dmdd");
         assertThat(j.get("pixel_resolution").asText()).isEqualTo("mask");
         // Per image: the label comes from the folder, the verdict from the one rule.
         assertThat(j.get("images")).hasSize(8);
@@ -187,20 +189,57 @@ class CliEndToEndTest {
 
     @Test
     @Order(7)
-    void theBaselineTrainsAndEvaluatesToo() throws IOException {
-        Path baseline = tmp.resolve("baseline");
-        CliRun t = CliRun.of("train", "--data", data.toString(), "--category", category, "--out", baseline.toString(),
-                "--method", "baseline", "--image-size", "64", "--steps", "3", "--batch", "2");
-        assertThat(t.code()).as(t.err()).isZero();
-        assertThat(ModelFolder.read(baseline).settings().isDmdd()).isFalse();
-        Path json = tmp.resolve("baseline.json");
-        CliRun e = CliRun.of("eval", "--data", data.toString(), "--category", category, "--model", baseline.toString(),
-                "--json", json.toString());
+    void everyMethodTrainsAndEvalComparesThemSideBySide() throws IOException {
+        List<String> args = new ArrayList<>(List.of("eval", "--data", data.toString(), "--category", category,
+                "--model", model.toString()));
+        for (String method : List.of("baseline", "aand", "dcam")) {
+            Path dir = tmp.resolve(method);
+            CliRun t = CliRun.of("train", "--data", data.toString(), "--category", category, "--out", dir.toString(),
+                    "--method", method, "--image-size", "64", "--steps", "3", "--batch", "2");
+            assertThat(t.code()).as(t.err()).isZero();
+            assertThat(ModelFolder.read(dir).settings().method().cliName()).isEqualTo(method);
+            args.addAll(List.of("--model", dir.toString()));
+        }
+        Path json = tmp.resolve("side-by-side.json");
+        args.addAll(List.of("--json", json.toString()));
+        CliRun e = CliRun.of(args.toArray(String[]::new));
         assertThat(e.code()).as(e.err()).isZero();
-        JsonNode j = new ObjectMapper().readTree(json.toFile());
-        // One branch, no segmenter: the three maps are the same map.
-        assertThat(j.get("maps").get("fused").get("pixel_auroc").asDouble())
-                .isEqualTo(j.get("maps").get("normality").get("pixel_auroc").asDouble());
+        JsonNode models = new ObjectMapper().readTree(json.toFile()).get("models");
+        assertThat(models).hasSize(4);
+        List<String> methods = new ArrayList<>();
+        models.forEach(m -> methods.add(m.get("method").asText()));
+        assertThat(methods).containsExactly("dmdd", "baseline", "aand", "dcam");
+        models.forEach(m -> assertThat(m.get("pixel_auroc").asDouble()).isBetween(0.0, 1.0));
+        assertThat(e.out()).contains("side by side").contains("AAND (aand)").contains("DCAM (dcam)")
+                .contains("fine level").contains("coarse levels").contains("abnormality");
+        // A per-level method's fused map is the sum of its fine and coarse maps, not a copy of either.
+        JsonNode baseline = models.get(1).get("maps");
+        assertThat(baseline.get("normality").get("pixel_auroc").asDouble())
+                .isNotEqualTo(baseline.get("abnormality").get("pixel_auroc").asDouble());
+    }
+
+    @Test
+    @Order(8)
+    void oneModelTrainsOnSeveralCategoriesAndEvalTakesOneAtATime() throws IOException {
+        Path second = dmdd.app.testing.TinyModel.copyTree(data.resolve(category), data.resolve("second"));
+        Path shared = tmp.resolve("shared");
+        CliRun t = CliRun.of("train", "--data", data.toString(), "--category", category + ",second", "--out",
+                shared.toString(), "--method", "dcam", "--image-size", "64", "--steps", "2", "--batch", "2");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("2 categories (" + category + ", second)");
+        ModelFolder m = ModelFolder.read(shared);
+        int oneCategory = ModelFolder.read(model).training().trainImages() + ModelFolder.read(model).training()
+                .validationImages();
+        assertThat(m.training().trainImages() + m.training().validationImages()).isEqualTo(2 * oneCategory);
+        CliRun all = CliRun.of("train", "--data", data.toString(), "--category", "all", "--out",
+                tmp.resolve("all").toString(), "--method", "dcam", "--image-size", "64", "--steps", "1", "--batch", "2");
+        assertThat(all.code()).as(all.err()).isZero();
+        assertThat(all.out()).contains("2 categories");
+        CliRun e = CliRun.of("eval", "--data", data.toString(), "--category", category + ",second", "--model",
+                shared.toString(), "--json", tmp.resolve("shared.json").toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains("takes one category");
+        assertThat(second).isDirectory();
     }
 
     @Test
