@@ -45,6 +45,8 @@ import java.util.Map;
  * @param fusion                 how the fused map is formed: {@code segmenter} (the segmentation network's
  *                               output) or {@code mean_with_branches} (its mean with the two branch maps, each
  *                               scaled by its calibrated display range and clipped at 1; calibrated in two passes)
+ * @param fusionSegmenterWeight  weight of the segmentation network's output in the {@code mean_with_branches} fused
+ *                               map (the scaled branch maps get the rest)
  * @param segmenterInput         {@code product}: per-channel -t_hat*s_hat of L2-normalised features
  *                               (DeSTSeg); {@code discrepancy}: one 1 - cos map per level and branch
  * @param aimForm                {@code l1}: mean |A - M|; {@code hinge}: M*max(0, 1-A) + (1-M)*A
@@ -119,6 +121,7 @@ public record DmddSettings(
         List<Integer> asppRates,
         int seReduction,
         String fusion,
+        double fusionSegmenterWeight,
         String segmenterInput,
         String aimForm,
         double focalGamma,
@@ -186,6 +189,8 @@ public record DmddSettings(
         }
         require(seReduction >= 1, "seReduction must be at least 1: " + seReduction);
         fusion = oneOf("fusion", fusion, "segmenter", "mean_with_branches");
+        require(fusionSegmenterWeight >= 0 && fusionSegmenterWeight <= 1,
+                "fusionSegmenterWeight must be in [0, 1]: " + fusionSegmenterWeight);
         segmenterInput = oneOf("segmenterInput", segmenterInput, "product", "discrepancy");
         aimForm = oneOf("aimForm", aimForm, "l1", "hinge");
         require(focalGamma >= 0, "focalGamma must not be negative: " + focalGamma);
@@ -255,6 +260,7 @@ public record DmddSettings(
         d.put("asppRates", List.of(6, 12, 18));
         d.put("seReduction", 8);
         d.put("fusion", "segmenter");
+        d.put("fusionSegmenterWeight", 0.5);
         d.put("segmenterInput", "product");
         d.put("aimForm", "l1");
         d.put("focalGamma", 4.0);

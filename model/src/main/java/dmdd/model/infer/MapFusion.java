@@ -4,8 +4,9 @@ import dmdd.model.dmdd.DmddSettings;
 
 /**
  * How the fused map is formed (setting {@code fusion}). {@code segmenter}: the segmentation network's output,
- * DMDD as published. {@code mean_with_branches}: the mean of that output and the branch maps, each branch map
- * divided by the top of its calibrated display range and clipped at 1, so that where the segmentation network,
+ * DMDD as published. {@code mean_with_branches}: the weighted mean of that output (weight
+ * {@code fusionSegmenterWeight}) and the branch maps, each branch map divided by the top of its calibrated display
+ * range, their mean clipped at 1, so that where the segmentation network,
  * trained on synthetic blobs, stays silent inside a large real defect, the branch maps still raise the fused
  * map. The branch ranges come from calibration, so a model with this rule is calibrated in two passes (first
  * the ranges, then the thresholds on the fused maps made with them).
@@ -37,10 +38,11 @@ public final class MapFusion {
         }
         float normalityTop = (float) calibrated.normality().high();
         float abnormalityTop = (float) calibrated.abnormality().high();
+        float w = (float) settings.fusionSegmenterWeight();
         float[] out = new float[segmentation.length];
         for (int i = 0; i < out.length; i++) {
             float branches = Math.min(1f, 0.5f * (normality[i] / normalityTop + abnormality[i] / abnormalityTop));
-            out[i] = 0.5f * (segmentation[i] + branches);
+            out[i] = w * segmentation[i] + (1 - w) * branches;
         }
         return out;
     }
