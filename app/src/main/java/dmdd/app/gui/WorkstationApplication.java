@@ -91,6 +91,17 @@ public class WorkstationApplication extends Application {
                 inspectionModel.updateImages(images);
             }
         });
+        // Another method chosen in the training settings: inspection shows that method's model (or says there is
+        // none yet); the thresholds the user set belong to the other model's scores and are dropped.
+        mainModel.projectProperty().addListener((obs, old, now) -> {
+            if (old != null && now != null && old.folder().equals(now.folder()) && old.method() != now.method()) {
+                if (old.settings().imageThreshold() != null || old.settings().ngThreshold() != null
+                        || old.settings().pixelThreshold() != null) {
+                    mainModel.updateSettings(settings -> settings.withThresholds(null, null, null));
+                }
+                inspectionModel.show(mainModel.projectProperty().get(), List.copyOf(mainModel.inspectImages()));
+            }
+        });
         trainingModel.lastOutcomeProperty().addListener((obs, old, outcome) -> {
             if (outcome != null && outcome.completed()) {
                 inspectionModel.modelChanged();
