@@ -13,6 +13,7 @@ import dmdd.app.gui.main.MainWindowView;
 import dmdd.app.gui.main.MainWindowViewModel;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ProjectSettings;
 import dmdd.model.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
 import dmdd.app.gui.training.TrainingEngine;
@@ -66,8 +67,14 @@ public class WorkstationApplication extends Application {
 
         TrainingViewModel trainingModel = new TrainingViewModel(trainer, background);
         trainingModel.projectProperty().bind(mainModel.projectProperty());
+        // One change, saved at once: another method's model scores on another scale, so the thresholds the user
+        // set for the previous method are dropped with the switch (the new model's calibrated ones apply).
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
-                mainModel.updateSettings(project -> project.withTraining(settings, device)));
+                mainModel.updateSettings(project -> {
+                    ProjectSettings changed = project.withTraining(settings, device);
+                    return project.training().method() == settings.method() ? changed
+                            : changed.withThresholds(null, null, null);
+                }));
         mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
 
         InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);
@@ -92,14 +99,10 @@ public class WorkstationApplication extends Application {
             }
         });
         // Another method chosen in the training settings: inspection shows that method's model (or says there is
-        // none yet); the thresholds the user set belong to the other model's scores and are dropped.
+        // none yet).
         mainModel.projectProperty().addListener((obs, old, now) -> {
             if (old != null && now != null && old.folder().equals(now.folder()) && old.method() != now.method()) {
-                if (old.settings().imageThreshold() != null || old.settings().ngThreshold() != null
-                        || old.settings().pixelThreshold() != null) {
-                    mainModel.updateSettings(settings -> settings.withThresholds(null, null, null));
-                }
-                inspectionModel.show(mainModel.projectProperty().get(), List.copyOf(mainModel.inspectImages()));
+                inspectionModel.show(now, List.copyOf(mainModel.inspectImages()));
             }
         });
         trainingModel.lastOutcomeProperty().addListener((obs, old, outcome) -> {

@@ -193,8 +193,9 @@ public final class MainWindowViewModel {
             return;
         }
         Project changed = current.with(change.apply(current.settings()));
-        project.set(changed);
+        // Numbered before the listeners hear of it: a change they make in turn is newer and must win the save.
         long version = settingsVersion.incrementAndGet();
+        project.set(changed);
         background.run(() -> {
             // Saves may finish out of order on the pool: only the newest settings are written.
             synchronized (settingsVersion) {
