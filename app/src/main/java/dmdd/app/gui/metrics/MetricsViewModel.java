@@ -267,8 +267,12 @@ public final class MetricsViewModel {
             show(new AnnotatedInspection.Result(List.of(), List.of(), null, null));
             result.set(null);
             comparison.clear();
-            status.set(Ui.text("import.modelDone", zip.getFileName(), model.teacher().cliName(),
-                    model.training().steps()));
+            String done = Ui.text("import.modelDone", zip.getFileName(), model.teacher().cliName(),
+                    model.training().steps());
+            // The archive says which method it holds only once unpacked; a mismatch is said, not hidden.
+            Method held = model.settings().method();
+            status.set(held == method.get() ? done
+                    : done + " " + Ui.text("import.otherMethod", held.displayName(), method.get().displayName()));
             onModelImported.run();
         }, error -> status.set(Ui.text("import.modelFailed", error.getMessage())));
     }
