@@ -13,6 +13,7 @@ import dmdd.app.gui.main.MainWindowView;
 import dmdd.app.gui.main.MainWindowViewModel;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ProjectSettings;
 import dmdd.model.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
 import dmdd.app.gui.training.TrainingEngine;
@@ -66,8 +67,14 @@ public class WorkstationApplication extends Application {
 
         TrainingViewModel trainingModel = new TrainingViewModel(trainer, background);
         trainingModel.projectProperty().bind(mainModel.projectProperty());
+        // One change, saved at once: another method's model scores on another scale, so the thresholds the user
+        // set for the previous method are dropped with the switch (the new model's calibrated ones apply).
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
-                mainModel.updateSettings(project -> project.withTraining(settings, device)));
+                mainModel.updateSettings(project -> {
+                    ProjectSettings changed = project.withTraining(settings, device);
+                    return project.training().method() == settings.method() ? changed
+                            : changed.withThresholds(null, null, null);
+                }));
         mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
 
         InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);
@@ -89,6 +96,13 @@ public class WorkstationApplication extends Application {
                 inspectionModel.show(project, images);
             } else {
                 inspectionModel.updateImages(images);
+            }
+        });
+        // Another method chosen in the training settings: inspection shows that method's model (or says there is
+        // none yet).
+        mainModel.projectProperty().addListener((obs, old, now) -> {
+            if (old != null && now != null && old.folder().equals(now.folder()) && old.method() != now.method()) {
+                inspectionModel.show(now, List.copyOf(mainModel.inspectImages()));
             }
         });
         trainingModel.lastOutcomeProperty().addListener((obs, old, outcome) -> {

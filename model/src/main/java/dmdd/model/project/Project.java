@@ -1,6 +1,8 @@
 package dmdd.model.project;
 
 import dmdd.datasets.image.ImageFiles;
+import dmdd.model.dmdd.Method;
+import dmdd.model.infer.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +12,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * An open project: a folder holding {@code project.json}, the normal images ({@code normal/}), the
- * images to inspect ({@code inspect/}, optionally one sub-folder per defect type), their masks
- * ({@code ground_truth/<type>/<name>_mask.png}), the trained model ({@code model/}) and the
- * inspection results ({@code results/}). Not a JavaFX type; the GUI and tests share it.
+ * An open project: a folder holding {@code project.json}, the normal images ({@code normal/}, optionally one
+ * sub-folder per image set when the project holds several part types), the images to inspect
+ * ({@code inspect/}, optionally one sub-folder per defect type, {@code <set>-<type>} for several sets), their
+ * masks ({@code ground_truth/<type>/<name>_mask.png}), one trained model per method ({@code model/} for DMDD,
+ * {@code models/<method>/} for the others, see {@link #modelDir(Method)}) and the inspection results
+ * ({@code results/}). Not a JavaFX type; the GUI and tests share it.
  *
  * @param folder   project folder
  * @param settings contents of {@code project.json}
@@ -35,14 +39,77 @@ public record Project(Path folder, ProjectSettings settings) {
         return folder.resolve("ground_truth");
     }
 
-    /** @return the folder of the trained model */
-    public Path modelDir() {
-        return folder.resolve("model");
+    /**
+     * The one place that says where a method's model lives in a project folder. DMDD keeps {@code model/}, so
+     * projects made before there were several methods stay valid; every other method has
+     * {@code models/<cli name>/}, so a project can hold one trained model per method and compare them.
+     *
+     * @param projectFolder a project folder
+     * @param method        the method
+     * @return the folder of that method's model (it may not exist yet)
+     */
+    public static Path modelDir(Path projectFolder, Method method) {
+        return method == Method.DMDD ? projectFolder.resolve("model")
+                : projectFolder.resolve("models").resolve(method.cliName());
+    }
+
+    /**
+     * @param method the method
+     * @return the folder of that method's model in this project ({@link #modelDir(Path, Method)})
+     */
+    public Path modelDir(Method method) {
+        return modelDir(folder, method);
+    }
+
+    /** @return the method chosen in the project's training settings (DMDD when the settings name none) */
+    public Method method() {
+        return settings == null || settings.training() == null ? Method.DMDD : settings.training().method();
+    }
+
+    /**
+     * @return the model folder of the chosen method ({@link #method()}): the one training writes and inspection
+     *         reads
+     */
+    public Path chosenModelDir() {
+        return modelDir(method());
+    }
+
+    /**
+     * The methods that have a trained model in a project folder.
+     *
+     * @param projectFolder a project folder
+     * @return those methods, in {@link Method} order
+     */
+    public static List<Method> trainedMethods(Path projectFolder) {
+        List<Method> trained = new ArrayList<>();
+        for (Method method : Method.values()) {
+            if (Files.isRegularFile(modelDir(projectFolder, method).resolve(ModelFolder.DESCRIPTION))) {
+                trained.add(method);
+            }
+        }
+        return trained;
+    }
+
+    /** @return the methods with a trained model in this project ({@link #trainedMethods(Path)}) */
+    public List<Method> trainedMethods() {
+        return trainedMethods(folder);
     }
 
     /** @return the folder of inspection results */
     public Path resultsDir() {
         return folder.resolve("results");
+    }
+
+    /**
+     * Where results that belong to one method's model are kept (saved scores, cached normal scores): DMDD's in
+     * {@code results/} as before, the others' in {@code results/<cli name>/}, so that switching methods never
+     * shows one model's scores as another's.
+     *
+     * @param method the method
+     * @return the folder (it may not exist yet)
+     */
+    public Path resultsDir(Method method) {
+        return method == Method.DMDD ? resultsDir() : resultsDir().resolve(method.cliName());
     }
 
     /** @return the {@code project.json} file */
@@ -61,17 +128,30 @@ public record Project(Path folder, ProjectSettings settings) {
     }
 
     /**
-     * Lists the normal images, sorted by name.
+     * Lists the normal images, sorted by path: those directly in {@code normal/} (group "") and those of each
+     * image set in {@code normal/<set>/} (group = the set's name).
      *
      * @return the images
      * @throws IOException if the folder cannot be listed
      */
     public List<ProjectImage> normalImages() throws IOException {
         List<ProjectImage> images = new ArrayList<>();
-        for (Path file : listImages(normalDir(), 1)) {
-            images.add(new ProjectImage(file, ProjectImage.Role.NORMAL, "", null));
+        for (Path file : listImages(normalDir(), 2)) {
+            Path parent = file.getParent();
+            String set = parent.equals(normalDir()) ? "" : parent.getFileName().toString();
+            images.add(new ProjectImage(file, ProjectImage.Role.NORMAL, set, null));
         }
         return images;
+    }
+
+    /**
+     * @return the names of the image sets ({@code normal/<set>/} folders holding images), sorted; empty for a
+     *         project of one part type
+     * @throws IOException if the folder cannot be listed
+     */
+    public List<String> imageSets() throws IOException {
+        return normalImages().stream().map(ProjectImage::group).filter(set -> !set.isEmpty()).distinct().sorted()
+                .toList();
     }
 
     /**

@@ -7,8 +7,9 @@ import java.nio.file.Path;
  *
  * @param file        absolute path of the image inside the project folder
  * @param role        whether it is a normal (training) image or one to inspect
- * @param group       defect type for images imported from an MVTec category ("good" for normal test
- *                    images), or empty for images imported without a label
+ * @param group       for images to inspect: the defect type of images imported from an MVTec category ("good"
+ *                    for normal test images; {@code <set>-<type>} in a project of several image sets); for
+ *                    normal images: the image set ({@code normal/<set>/}); empty for images without either
  * @param groundTruth the defect mask, or null when none is known
  */
 public record ProjectImage(Path file, Role role, String group, Path groundTruth) {

@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Copies images into a project: loose files and folders (as normal images or images to inspect)
- * and whole MVTec AD categories (normal training images, test images by defect type, ground truth).
+ * Copies images into a project: loose files and folders (as normal images or images to inspect),
+ * whole MVTec AD categories (normal training images, test images by defect type, ground truth) and several
+ * image sets at once, each in its own sub-folders ({@link #importImageSets}).
  * Every file is decoded once by the shared {@link ImageReader} to check it; a file that cannot be
  * read is reported with the reason ({@link ImportReport}) and the import goes on with the rest.
  */
@@ -77,22 +78,86 @@ public final class ProjectImporter {
      * @throws IOException if the project folder cannot be written
      */
     public ImportReport<Path> importMvtecCategory(Path categoryFolder) throws IOException {
+        return importMvtecCategory(categoryFolder, "");
+    }
+
+    /**
+     * Imports several image sets into one project (one model for several part types, e.g. for DCAM), each in a
+     * sub-folder of its own named after its folder: an MVTec AD category's normal images go to
+     * {@code normal/<set>/}, its test images to {@code inspect/<set>-<type>/} and its masks to
+     * {@code ground_truth/<set>-<type>/}; any other folder is a set of normal images ({@code normal/<set>/}).
+     * Importing a set again adds to it.
+     *
+     * @param setFolders one folder per image set
+     * @return what was imported and what was skipped
+     * @throws IOException if the project folder cannot be written
+     */
+    public ImportReport<Path> importImageSets(List<Path> setFolders) throws IOException {
+        ImportReport<Path> report = new ImportReport<>(List.of(), List.of());
+        for (Path folder : setFolders) {
+            if (!Files.isDirectory(folder)) {
+                report = join(report, new ImportReport<>(List.of(),
+                        List.of(new ImportReport.Skipped(folder, "an image set is a folder"))));
+                continue;
+            }
+            String set = setName(folder);
+            if (isMvtecCategory(folder)) {
+                report = join(report, importMvtecCategory(folder, set));
+            } else {
+                report = join(report, copyAll(listFiles(folder), project.normalDir().resolve(set)));
+            }
+        }
+        return report;
+    }
+
+    /**
+     * The sub-folders of a folder that are image sets: every sub-folder, except hidden ones, sorted by name (an
+     * MVTec AD root gives its categories, a folder of part types gives one set per part type).
+     *
+     * @param parent a folder
+     * @return its sub-folders
+     * @throws IOException if it cannot be listed
+     */
+    public static List<Path> setFolders(Path parent) throws IOException {
+        try (Stream<Path> children = Files.list(parent)) {
+            return children.filter(Files::isDirectory)
+                    .filter(dir -> !dir.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** The set's name: its folder's name. */
+    private static String setName(Path folder) {
+        Path name = folder.toAbsolutePath().normalize().getFileName();
+        return name == null ? "set" : name.toString();
+    }
+
+    /**
+     * Imports an MVTec AD category, into the sub-folders of one image set when {@code set} is not empty.
+     *
+     * @param categoryFolder the category folder
+     * @param set            the image set's name, or "" for a project of one part type
+     */
+    private ImportReport<Path> importMvtecCategory(Path categoryFolder, String set) throws IOException {
         MvtecCategory category;
         try {
             category = MvtecCategory.open(categoryFolder);
         } catch (InvalidLayoutException e) {
             return new ImportReport<>(List.of(), List.of(new ImportReport.Skipped(categoryFolder, e.getMessage())));
         }
-        ImportReport<Path> report = copyAll(category.trainGood(), project.normalDir());
+        Path normalTarget = set.isEmpty() ? project.normalDir() : project.normalDir().resolve(set);
+        ImportReport<Path> report = copyAll(category.trainGood(), normalTarget);
         for (MvtecCategory.TestSample sample : category.test()) {
-            Path typeDir = project.inspectDir().resolve(sample.defectType());
+            // The set's name leads the group, so that "good" and "scratch" of two part types stay apart.
+            String group = set.isEmpty() ? sample.defectType() : set + "-" + sample.defectType();
+            Path typeDir = project.inspectDir().resolve(group);
             ImportReport<Path> copied = copyAll(List.of(sample.image()), typeDir);
             report = join(report, copied);
             if (!copied.loaded().isEmpty() && sample.maskOrNull() != null) {
                 // The mask keeps the name that matches the copied image, so the pair stays a pair.
                 Path image = copied.loaded().get(0);
-                Path mask = project.groundTruthDir().resolve(sample.defectType())
-                        .resolve(Project.stem(image) + "_mask.png");
+                Path mask = project.groundTruthDir().resolve(group).resolve(Project.stem(image) + "_mask.png");
                 report = join(report, ImportReport.loadAll(List.of(sample.maskOrNull()), file -> copy(file, mask)));
             }
         }

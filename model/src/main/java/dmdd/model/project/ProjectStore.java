@@ -46,7 +46,7 @@ public final class ProjectStore {
         Files.createDirectories(project.normalDir());
         Files.createDirectories(project.inspectDir());
         Files.createDirectories(project.groundTruthDir());
-        Files.createDirectories(project.modelDir());
+        Files.createDirectories(project.modelDir(dmdd.model.dmdd.Method.DMDD));
         Files.createDirectories(project.resultsDir());
         save(project);
         return project;

@@ -32,8 +32,9 @@ import java.util.List;
 
 /**
  * The inspection engine of the application: the model module's {@link Inspector}, the same code
- * the command line's {@code infer} runs. The open inspector (and its teacher) is kept for the
- * project until the model changes. Calls are serialised: one model, one thread at a time.
+ * the command line's {@code infer} runs, on the model of the method chosen in the project's training
+ * settings ({@link Project#chosenModelDir()}). The open inspector (and its teacher) is kept until the
+ * model changes or another method's model is asked for. Calls are serialised: one model, one thread at a time.
  */
 public final class DmddInspectionEngine implements InspectionEngine {
     /** Longest side of the pictures the panels show for whole-image models; maps come out at this resolution. */
@@ -48,7 +49,8 @@ public final class DmddInspectionEngine implements InspectionEngine {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path weightsDir;
-    private Path openFolder;
+    /** The model folder of the open pipeline: a project holds one model per method, so the folder is the key. */
+    private Path openModel;
     private InspectionPipeline pipeline;
 
     /** An engine using the user's weights cache. */
@@ -67,12 +69,12 @@ public final class DmddInspectionEngine implements InspectionEngine {
 
     @Override
     public boolean hasModel(Project project) {
-        return Files.isRegularFile(project.modelDir().resolve(ModelFolder.DESCRIPTION));
+        return Files.isRegularFile(project.chosenModelDir().resolve(ModelFolder.DESCRIPTION));
     }
 
     @Override
     public synchronized Calibration calibration(Project project) throws Exception {
-        Thresholds t = ModelFolder.read(project.modelDir()).thresholds();
+        Thresholds t = ModelFolder.read(project.chosenModelDir()).thresholds();
         return new Calibration(t.image(), t.imageNg(), t.pixel(), range(t.normality()), range(t.abnormality()), range(t.fused()),
                 normalScores(project));
     }
@@ -97,7 +99,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
             java.util.function.BooleanSupplier cancel) throws Exception {
         // The open model is let go first; the improvement writes the folder under its own lock.
         modelChanged(project);
-        ModelFolder current = ModelFolder.read(project.modelDir());
+        ModelFolder current = ModelFolder.read(project.chosenModelDir());
         DmddSettings settings = current.settings();
         List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
         ImportReport<RgbImage> normals = ImportReport.loadAll(files,
@@ -108,7 +110,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
         try (NDManager manager = DjlRuntime.engine().newBaseManager(
                 Devices.system().choose(project.settings().device()).device())) {
             Backbone teacher = Teachers.load(current.teacher(), manager, weightsDir, DownloadProgress.NONE);
-            TrainingResult result = TrainingJob.improve(project.modelDir(), normals.loaded(), teacher,
+            TrainingResult result = TrainingJob.improve(project.chosenModelDir(), normals.loaded(), teacher,
                     project.settings().training().improveSteps(), new TrainingListener() {
                         @Override
                         public void onProgress(TrainingProgress p) {
@@ -136,17 +138,18 @@ public final class DmddInspectionEngine implements InspectionEngine {
             pipeline.close();
         }
         pipeline = null;
-        openFolder = null;
+        openModel = null;
     }
 
     private InspectionPipeline open(Project project) throws IOException {
-        if (pipeline != null && project.folder().equals(openFolder)) {
+        Path model = project.chosenModelDir();
+        if (pipeline != null && model.equals(openModel)) {
             return pipeline;
         }
         close();
-        pipeline = InspectionPipeline.open(project.modelDir(),
+        pipeline = InspectionPipeline.open(model,
                 Devices.system().choose(project.settings().device()).device(), weightsDir, DownloadProgress.NONE);
-        openFolder = project.folder();
+        openModel = model;
         return pipeline;
     }
 
@@ -155,7 +158,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
         Path cache = normalScoresFile(project);
         if (Files.isRegularFile(cache)
                 && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(
-                        project.modelDir().resolve(ModelFolder.DESCRIPTION))) > 0) {
+                        project.chosenModelDir().resolve(ModelFolder.DESCRIPTION))) > 0) {
             return JSON.readValue(cache.toFile(), double[].class);
         }
         List<ProjectImage> normals = project.normalImages();
@@ -182,7 +185,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
     }
 
     private static Path normalScoresFile(Project project) {
-        return project.resultsDir().resolve("normal-scores.json");
+        return project.resultsDir(project.method()).resolve("normal-scores.json");
     }
 
     private static Range range(Thresholds.Range range) {

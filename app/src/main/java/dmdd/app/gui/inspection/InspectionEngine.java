@@ -62,7 +62,7 @@ public interface InspectionEngine {
      * @throws Exception when the model folder cannot be read
      */
     default List<ModelVersions.Version> versions(Project project) throws Exception {
-        return ModelVersions.list(project.modelDir());
+        return ModelVersions.list(project.chosenModelDir());
     }
 
     /**
@@ -90,7 +90,7 @@ public interface InspectionEngine {
      */
     default void restoreVersion(Project project, String id) throws Exception {
         modelChanged(project);
-        ModelVersions.restore(project.modelDir(), id);
+        ModelVersions.restore(project.chosenModelDir(), id);
     }
 
     /**
@@ -116,8 +116,9 @@ public interface InspectionEngine {
      * @param imageThreshold calibrated OK-below image-score threshold (OK at or below)
      * @param ngThreshold    calibrated NG-above image-score threshold (NG above; unsure between the two)
      * @param pixelThreshold calibrated pixel threshold of the fused map
-     * @param normality      colour range of the normality-branch map
-     * @param abnormality    colour range of the abnormality-branch map
+     * @param normality      colour range of the normality-branch map (for methods without branch maps: the fine-level map)
+     * @param abnormality    colour range of the abnormality-branch map (for methods without branch maps: the
+     *                       coarse-level map)
      * @param fused          colour range of the fused map
      * @param normalScores   image scores of the held-out normal images
      */
@@ -130,9 +131,9 @@ public interface InspectionEngine {
      *
      * @param file        the image file
      * @param image       the image resized to the maps' size
-     * @param normality   normality-branch map
-     * @param abnormality abnormality-branch map
-     * @param fused       fused map
+     * @param normality   normality-branch map (for methods without branch maps: the fine-level map)
+     * @param abnormality abnormality-branch map (for methods without branch maps: the coarse-level map)
+     * @param fused       fused map (for methods without branch maps: the sum of the levels)
      * @param score       image score
      */
     record ImageInspection(Path file, RgbImage image, float[] normality, float[] abnormality, float[] fused,

@@ -3,6 +3,7 @@ package dmdd.app.gui.inspection;
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.inspection.InspectionViewModel.RenderedInspection;
+import dmdd.model.dmdd.Method;
 import java.util.List;
 import java.util.Locale;
 import javafx.beans.binding.Bindings;
@@ -26,8 +27,9 @@ import org.controlsfx.control.RangeSlider;
 
 /**
  * The inspection screen: the gallery (score, OK/NG badge, sort and filter), and for the selected
- * image four equal panels side by side (original, normality-branch map, abnormality-branch map,
- * fused map) with one opacity slider, colour bars on the calibrated range, the defect contour of
+ * image four equal panels side by side (original and the model's three maps: for DMDD the normality-branch,
+ * abnormality-branch and fused maps; for the other methods the fine-level, coarse-level and summed maps,
+ * titled by {@link #mapTitleKeys}) with one opacity slider, colour bars on the calibrated range, the defect contour of
  * the pixel threshold on all four, zoom and pan in step, and the score histogram with the threshold.
  */
 public final class InspectionView {
@@ -134,6 +136,8 @@ public final class InspectionView {
                     viewModel.opacityProperty()),
         };
         panels.getChildren().setAll(mapPanels);
+        viewModel.methodProperty().addListener((obs, old, now) -> nameMaps(now));
+        nameMaps(viewModel.methodProperty().get());
         // Square pictures: the panels take what the width allows, the histogram gets the rest.
         panels.maxHeightProperty().bind(panels.widthProperty().subtract(3 * panels.getSpacing()).divide(4).add(56));
         for (MapPanel panel : mapPanels) {
@@ -203,6 +207,31 @@ public final class InspectionView {
                 event.consume();
             }
         });
+    }
+
+    /**
+     * The text keys of the three map panels' titles for a method; each key with {@code .tooltip} appended says
+     * what the map is.
+     *
+     * @param method the method whose model is shown
+     * @return the keys of the second, third and fourth panel
+     */
+    public static List<String> mapTitleKeys(Method method) {
+        return method.hasBranchMaps()
+                ? List.of("inspection.panel.normality", "inspection.panel.abnormality", "inspection.panel.fused")
+                : List.of("inspection.panel.fine", "inspection.panel.coarse", "inspection.panel.levelSum");
+    }
+
+    private void nameMaps(Method method) {
+        List<String> keys = mapTitleKeys(method == null ? Method.DMDD : method);
+        for (int i = 0; i < keys.size(); i++) {
+            mapPanels[i + 1].setTitle(Ui.text(keys.get(i)), Ui.text(keys.get(i) + ".tooltip"));
+        }
+    }
+
+    /** @return the titles of the four panels, left to right, as shown */
+    public List<String> panelTitles() {
+        return java.util.Arrays.stream(mapPanels).map(MapPanel::title).toList();
     }
 
     private static <T extends Enum<T>> Callback<javafx.scene.control.ListView<T>, ListCell<T>> enumCell(String prefix) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundJob;
 import dmdd.app.gui.background.BackgroundWork;
+import dmdd.model.dmdd.Method;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
 import dmdd.model.project.ReviewedNormals;
@@ -118,6 +119,7 @@ public final class InspectionViewModel {
     private final InspectionEngine engine;
     private final BackgroundWork background;
     private final ObjectProperty<Project> project = new SimpleObjectProperty<>();
+    private final ObjectProperty<Method> method = new SimpleObjectProperty<>(Method.DMDD);
     private final ObjectProperty<InspectionEngine.Calibration> calibration = new SimpleObjectProperty<>();
     private final ObservableList<InspectedItem> items = FXCollections.observableArrayList();
     private final FilteredList<InspectedItem> filtered = new FilteredList<>(items);
@@ -204,6 +206,7 @@ public final class InspectionViewModel {
     public void show(Project opened, List<ProjectImage> inspectees) {
         long mine = ++generation;
         project.set(opened);
+        method.set(opened.method());
         detailCache.clear();
         detail.set(null);
         selected.set(null);
@@ -775,7 +778,8 @@ public final class InspectionViewModel {
     }
 
     private static Path scoresFile(Project target) {
-        return target.resultsDir().resolve("scores.json");
+        // Per method: another method's model scores on another scale.
+        return target.resultsDir(target.method()).resolve("scores.json");
     }
 
     private static String relative(Project target, Path file) {
@@ -785,6 +789,14 @@ public final class InspectionViewModel {
     /** @param action stores user thresholds in the project (nulls = use the calibrated ones) */
     public void setSaveThresholds(ThresholdSaver action) {
         saveThresholds = action;
+    }
+
+    /**
+     * @return the method whose model the screen shows (the one chosen in the project's training settings); it
+     *         decides what the three maps are
+     */
+    public ObjectProperty<Method> methodProperty() {
+        return method;
     }
 
     /** @return the shown project */

@@ -28,6 +28,7 @@ final class MapPanel extends VBox {
     private final Viewport viewport = new Viewport();
     private final Label low = new Label();
     private final Label high = new Label();
+    private final Label titleLabel = new Label();
     private final boolean hasHeat;
     private int imageWidth = 1;
     private int imageHeight = 1;
@@ -42,7 +43,7 @@ final class MapPanel extends VBox {
         setPrefWidth(0);
         setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(this, Priority.ALWAYS);
-        Label titleLabel = new Label(title);
+        titleLabel.setText(title);
         titleLabel.getStyleClass().add("map-title");
         heat.opacityProperty().bind(opacity);
         heat.setVisible(hasHeat);
@@ -96,6 +97,22 @@ final class MapPanel extends VBox {
                 view.relocate(x, y);
             }
         }
+    }
+
+    /**
+     * Names the map the panel shows (the maps differ between methods) and says what it means on hover.
+     *
+     * @param title       the title above the picture
+     * @param explanation the tooltip text, or null for none
+     */
+    void setTitle(String title, String explanation) {
+        titleLabel.setText(title);
+        titleLabel.setTooltip(explanation == null ? null : new javafx.scene.control.Tooltip(explanation));
+    }
+
+    /** @return the title above the picture */
+    String title() {
+        return titleLabel.getText();
     }
 
     /** @return the square viewport node (for mouse handling) */

@@ -278,6 +278,16 @@ public final class MainWindowView {
         chooseFolder(Ui.text("chooser.mvtec"), ProjectImage.Role.INSPECT);
     }
 
+    @FXML
+    private void importImageSets() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle(Ui.text("chooser.sets"));
+        File folder = chooser.showDialog(window());
+        if (folder != null) {
+            viewModel.importImageSets(folder.toPath());
+        }
+    }
+
     private void chooseFiles(String title, ProjectImage.Role role) {
         FileChooser chooser = new FileChooser();
         chooser.setTitle(title);

@@ -130,15 +130,41 @@ public final class MainWindowViewModel {
         background.run(() -> {
             ImportReport<Path> summary = new ProjectImporter(current).importFiles(sources, role);
             return new Imported(summary, current.normalImages(), current.inspectImages());
-        }, imported -> {
-            normalImages.setAll(imported.normal());
-            inspectImages.setAll(imported.inspect());
-            skippedFiles.setAll(imported.summary().skipped());
-            lastImport.set(imported.summary());
-            status.set(Ui.text("status.imported", imported.summary().loaded().size(),
-                    imported.summary().skipped().size()));
-            busy.set(false);
-        }, this::fail);
+        }, this::showImported, this::fail);
+    }
+
+    /**
+     * Imports several part types into the open project, one image set per sub-folder of {@code parent} (MVTec AD
+     * categories or folders of normal images), each into sub-folders of its own
+     * ({@link ProjectImporter#importImageSets}); for one model of many part types (DCAM).
+     *
+     * @param parent the folder holding one folder per part type
+     */
+    public void importImageSets(Path parent) {
+        Project current = project.get();
+        if (current == null) {
+            return;
+        }
+        busy.set(true);
+        status.set(Ui.text("status.importingSets", parent.getFileName()));
+        background.run(() -> {
+            List<Path> sets = ProjectImporter.setFolders(parent);
+            if (sets.isEmpty()) {
+                throw new java.io.IOException(Ui.text("status.noSets", parent));
+            }
+            ImportReport<Path> summary = new ProjectImporter(current).importImageSets(sets);
+            return new Imported(summary, current.normalImages(), current.inspectImages());
+        }, this::showImported, this::fail);
+    }
+
+    private void showImported(Imported imported) {
+        normalImages.setAll(imported.normal());
+        inspectImages.setAll(imported.inspect());
+        skippedFiles.setAll(imported.summary().skipped());
+        lastImport.set(imported.summary());
+        status.set(Ui.text("status.imported", imported.summary().loaded().size(),
+                imported.summary().skipped().size()));
+        busy.set(false);
     }
 
     /**
@@ -167,8 +193,9 @@ public final class MainWindowViewModel {
             return;
         }
         Project changed = current.with(change.apply(current.settings()));
-        project.set(changed);
+        // Numbered before the listeners hear of it: a change they make in turn is newer and must win the save.
         long version = settingsVersion.incrementAndGet();
+        project.set(changed);
         background.run(() -> {
             // Saves may finish out of order on the pool: only the newest settings are written.
             synchronized (settingsVersion) {

@@ -1,6 +1,8 @@
 package dmdd.app.gui.metrics;
 
 import dmdd.datasets.annotation.AnnotationStore;
+import dmdd.model.dmdd.Method;
+import dmdd.model.project.Project;
 import dmdd.model.project.ProjectStore;
 import dmdd.model.engine.Devices;
 import dmdd.model.export.AnnotatedInspection;
@@ -14,8 +16,8 @@ import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
 /**
- * Measures a project's model against its annotations with the model module: the project's
- * {@code model/}, its {@code inspect/} images and {@code annotations.json} / {@code ground_truth/}, run
+ * Measures a project's models against its annotations with the model module: the model of the method asked
+ * for ({@link Project#modelDir(Path, Method)}), the project's {@code inspect/} images and {@code annotations.json} / {@code ground_truth/}, run
  * through {@link AnnotatedInspection} exactly as {@code dmdd export} does.
  */
 public final class DmddMetricsEngine implements MetricsEngine {
@@ -34,25 +36,25 @@ public final class DmddMetricsEngine implements MetricsEngine {
     }
 
     @Override
-    public AnnotatedInspection.Result measure(Path projectFolder, AnnotatedInspection.Progress progress,
+    public AnnotatedInspection.Result measure(Path projectFolder, Method method, AnnotatedInspection.Progress progress,
                                               BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, null, Double.NaN, Double.NaN, Double.NaN, progress, cancel);
+        return run(projectFolder, method, null, Double.NaN, Double.NaN, Double.NaN, progress, cancel);
     }
 
     @Override
-    public AnnotatedInspection.Result exportResults(Path projectFolder, Path outDir, double imageThreshold,
-                                                    double ngThreshold, double pixelThreshold,
+    public AnnotatedInspection.Result exportResults(Path projectFolder, Method method, Path outDir,
+                                                    double imageThreshold, double ngThreshold, double pixelThreshold,
                                                     AnnotatedInspection.Progress progress,
                                                     BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, outDir, imageThreshold, ngThreshold, pixelThreshold, progress, cancel);
+        return run(projectFolder, method, outDir, imageThreshold, ngThreshold, pixelThreshold, progress, cancel);
     }
 
-    private AnnotatedInspection.Result run(Path projectFolder, Path outDir, double imageThreshold,
+    private AnnotatedInspection.Result run(Path projectFolder, Method method, Path outDir, double imageThreshold,
                                            double ngThreshold, double pixelThreshold, AnnotatedInspection.Progress progress,
                                            BooleanSupplier cancel) throws Exception {
-        Path modelDir = projectFolder.resolve("model");
+        Path modelDir = Project.modelDir(projectFolder, method);
         if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
-            throw new IllegalStateException(dmdd.app.gui.Ui.text("metrics.noModel"));
+            throw new IllegalStateException(dmdd.app.gui.Ui.text("metrics.noModelFor", method.displayName()));
         }
         var items = AnnotatedInspection.items(AnnotationStore.forProject(projectFolder));
         // The project's device choice, as training and the inspection screen use it.

@@ -3,6 +3,7 @@ package dmdd.app.gui.metrics;
 import dmdd.app.gui.Ui;
 import dmdd.model.export.AnnotatedInspection;
 import java.io.File;
+import java.util.List;
 import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
@@ -15,14 +16,18 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 
 /**
- * The metrics screen: the measurement against the annotations (tiles, confusion table, ROC and PRO
- * charts) and the missed defects and false alarms; a click (or Enter) on one opens the image.
+ * The metrics screen: the methods the project has trained side by side (one row each: image AUROC, pixel
+ * AUROC, AUPRO, false alarms, misses), then the chosen method's measurement against the annotations (tiles,
+ * confusion table, ROC and PRO charts) and its missed defects and false alarms; a click (or Enter) on one
+ * opens the image.
  */
 public final class MetricsView {
     private final MetricsViewModel viewModel;
@@ -50,6 +55,7 @@ public final class MetricsView {
     @FXML private Label falseAlarmsTitle;
     @FXML private ListView<AnnotatedInspection.Outcome> missedList;
     @FXML private ListView<AnnotatedInspection.Outcome> falseAlarmsList;
+    @FXML private TableView<MetricsViewModel.MethodRow> comparisonTable;
 
     /**
      * Builds the screen.
@@ -88,12 +94,40 @@ public final class MetricsView {
         chart(rocChart, Ui.text("metrics.series.image"), viewModel.imageRoc());
         chart(rocChart, Ui.text("metrics.series.pixel"), viewModel.pixelRoc());
         chart(proChart, Ui.text("metrics.series.pro"), viewModel.pro());
+        setUpComparison();
         outcomes(missedList, viewModel.missedDefects());
         outcomes(falseAlarmsList, viewModel.falseAlarms());
         missedTitle.textProperty().bind(Bindings.createStringBinding(
                 () -> Ui.text("metrics.missed", viewModel.missedDefects().size()), viewModel.missedDefects()));
         falseAlarmsTitle.textProperty().bind(Bindings.createStringBinding(
                 () -> Ui.text("metrics.falseAlarms", viewModel.falseAlarms().size()), viewModel.falseAlarms()));
+    }
+
+    /** One row per trained method; the chosen one (the model inspection uses) says so beside its name. */
+    private void setUpComparison() {
+        comparisonTable.setItems(viewModel.comparison());
+        comparisonTable.setPlaceholder(new Label(Ui.text("metrics.comparisonEmpty")));
+        comparisonTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        comparisonTable.getColumns().setAll(List.of(
+                column("methodColumn", Ui.text("metrics.column.method"), row -> row.chosen()
+                        ? Ui.text("metrics.chosenMethod", row.method().displayName()) : row.method().displayName()),
+                column("imageAurocColumn", Ui.text("metrics.imageAuroc"),
+                        row -> MetricsViewModel.format(row.imageAuroc())),
+                column("pixelAurocColumn", Ui.text("metrics.pixelAuroc"),
+                        row -> MetricsViewModel.format(row.pixelAuroc())),
+                column("auproColumn", Ui.text("metrics.aupro"), row -> MetricsViewModel.format(row.aupro())),
+                column("falseAlarmsColumn", Ui.text("metrics.column.falseAlarms"),
+                        row -> Integer.toString(row.falseAlarms())),
+                column("missesColumn", Ui.text("metrics.column.misses"), row -> Integer.toString(row.misses()))));
+    }
+
+    private static TableColumn<MetricsViewModel.MethodRow, String> column(String id, String title,
+            java.util.function.Function<MetricsViewModel.MethodRow, String> text) {
+        TableColumn<MetricsViewModel.MethodRow, String> column = new TableColumn<>(title);
+        column.setId(id);
+        column.setSortable(false);
+        column.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyStringWrapper(text.apply(cell.getValue())));
+        return column;
     }
 
     private static void chart(LineChart<Number, Number> chart, String name,

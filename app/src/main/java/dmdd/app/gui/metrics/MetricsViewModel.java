@@ -4,13 +4,16 @@ import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundJob;
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.app.ApplicationVersion;
+import dmdd.model.dmdd.Method;
 import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.export.ModelArchive;
 import dmdd.model.export.Measurement;
 import dmdd.model.metrics.ConfusionMatrix;
 import dmdd.model.metrics.Curve;
 import dmdd.model.metrics.EvaluationReport;
+import dmdd.model.project.Project;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
@@ -30,9 +33,11 @@ import javafx.collections.ObservableList;
 
 /**
  * State of the metrics screen, without any JavaFX node: runs the measurement in the background
- * ({@link MetricsEngine}), then shows image AUROC, pixel AUROC, AUPRO, F1 at the image threshold, the
- * confusion table, the ROC and PRO curves, and the missed defects and false alarms. Moving the threshold
- * re-counts the table, F1 and the two lists at once, from the same scores, without running the model.
+ * ({@link MetricsEngine}) for every method the project has a trained model of, and shows them side by side
+ * ({@link #comparison()}: image AUROC, pixel AUROC, AUPRO, false alarms and misses per method), then, for the
+ * method chosen in the project's training settings, image AUROC, pixel AUROC, AUPRO, F1 at the image
+ * threshold, the confusion table, the ROC and PRO curves, and the missed defects and false alarms. Moving the
+ * threshold re-counts the table, F1 and the two lists at once, from the same scores, without running the model.
  */
 public final class MetricsViewModel {
     /**
@@ -44,11 +49,30 @@ public final class MetricsViewModel {
     public record ChartPoint(double x, double y) {
     }
 
+    /**
+     * One method's model measured on the project's annotated images, for the side-by-side comparison. The
+     * counts are at that model's own calibrated OK-below threshold, so that each method is judged as it would
+     * run out of the box (the threshold on screen belongs to the chosen method only).
+     *
+     * @param method      the method
+     * @param imageAuroc  image AUROC, or null when undefined (e.g. no defective or no OK image annotated)
+     * @param pixelAuroc  pixel AUROC, or null when undefined (no mask)
+     * @param aupro       AUPRO up to FPR 0.3, or null when undefined
+     * @param falseAlarms images annotated OK that the model flags
+     * @param misses      images annotated defective that the model passes
+     * @param chosen      whether it is the method chosen in the training settings (the one inspection uses)
+     */
+    public record MethodRow(Method method, Double imageAuroc, Double pixelAuroc, Double aupro, int falseAlarms,
+            int misses, boolean chosen) {
+    }
+
     /** Shown before the first measurement. */
     private static final String NOT_MEASURED = "\u2014";
 
     private final MetricsEngine engine;
     private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
+    private final ObjectProperty<Method> method = new SimpleObjectProperty<>(Method.DMDD);
+    private final ObservableList<MethodRow> comparison = FXCollections.observableArrayList();
     private final ObjectProperty<AnnotatedInspection.Result> result = new SimpleObjectProperty<>();
     private final DoubleProperty threshold = new SimpleDoubleProperty(Double.NaN);
     private final DoubleProperty pixelThreshold = new SimpleDoubleProperty(Double.NaN);
@@ -81,6 +105,11 @@ public final class MetricsViewModel {
         this.engine = engine;
         this.job = new BackgroundJob(background, status);
         threshold.addListener((obs, old, t) -> recount());
+        // Rows of another project are no comparison for this one; the mark follows the method chosen now.
+        projectFolder.addListener((obs, old, now) -> comparison.clear());
+        method.addListener((obs, old, now) -> comparison.replaceAll(row -> new MethodRow(row.method(),
+                row.imageAuroc(), row.pixelAuroc(), row.aupro(), row.falseAlarms(), row.misses(),
+                row.method() == now)));
     }
 
     /**
@@ -97,17 +126,46 @@ public final class MetricsViewModel {
         this.openImage = action;
     }
 
-    /** Starts measuring the current project in the background. */
+    /**
+     * Starts measuring, in the background, every method the project has a trained model of, one after the
+     * other; the comparison shows one row per method, the rest of the screen the chosen method.
+     */
     public void measure() {
         Path folder = projectFolder.get();
+        Method chosen = method.get();
         if (folder == null || job.runningProperty().get()) {
             return;
         }
         beforeMeasuring.run();
         long started = System.nanoTime();
-        job.start(Ui.text("metrics.running", 0, "?"), context -> engine.measure(folder, progressTo(context),
-                context::isCancelled), r -> {
+        job.start(Ui.text("metrics.running", 0, "?"), context -> {
+            List<Method> trained = engine.trainedMethods(folder);
+            if (trained.isEmpty()) {
+                throw new IllegalStateException(Ui.text("metrics.noModel"));
+            }
+            List<Measured> measured = new ArrayList<>();
+            for (int i = 0; i < trained.size(); i++) {
+                Method m = trained.get(i);
+                int index = i;
+                AnnotatedInspection.Progress progress = (done, total) -> {
+                    // One bar for all the models: each takes an equal share of it.
+                    context.progress(index * (long) total + done, (long) total * trained.size());
+                    context.message(Ui.text("metrics.runningMethod", m.displayName(), done, total));
+                };
+                measured.add(new Measured(m, engine.measure(folder, m, progress, context::isCancelled)));
+            }
+            return measured;
+        }, measured -> {
             if (!folder.equals(projectFolder.get())) {
+                return;
+            }
+            comparison.setAll(measured.stream().map(x -> row(x, x.method() == chosen)).toList());
+            AnnotatedInspection.Result r = measured.stream().filter(x -> x.method() == chosen).findFirst()
+                    .map(Measured::result).orElse(null);
+            if (r == null) {
+                show(new AnnotatedInspection.Result(List.of(), List.of(), null, null));
+                result.set(null);
+                status.set(Ui.text("metrics.chosenNotTrained", chosen.displayName()));
                 return;
             }
             show(r);
@@ -118,6 +176,20 @@ public final class MetricsViewModel {
                     ? Ui.text("metrics.none", r.note()) : r.note()));
         }, error -> status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
                 : Ui.text("metrics.failed", error.getMessage())));
+    }
+
+    /** One method's result, on the way from the background thread to the screen. */
+    private record Measured(Method method, AnnotatedInspection.Result result) {
+    }
+
+    private static MethodRow row(Measured measured, boolean chosen) {
+        Measurement m = measured.result().measurement();
+        EvaluationReport report = m == null ? null : m.report();
+        int falseAlarms = m == null ? 0 : measured.result().falseAlarms(m.imageThreshold()).size();
+        int misses = m == null ? 0 : measured.result().missedDefects(m.imageThreshold()).size();
+        return new MethodRow(measured.method(), report == null ? null : report.imageAuroc(),
+                report == null ? null : report.pixelAuroc(), report == null ? null : report.aupro(), falseAlarms,
+                misses, chosen);
     }
 
     private static AnnotatedInspection.Progress progressTo(BackgroundJob.Context context) {
@@ -150,7 +222,8 @@ public final class MetricsViewModel {
         double verdictThreshold = threshold.get();
         double ngVerdictThreshold = ngThreshold.get();
         double contourThreshold = pixelThreshold.get();
-        job.start(null, context -> engine.exportResults(folder, outDir, verdictThreshold, ngVerdictThreshold,
+        Method chosen = method.get();
+        job.start(null, context -> engine.exportResults(folder, chosen, outDir, verdictThreshold, ngVerdictThreshold,
                 contourThreshold,
                 progressTo(context), context::isCancelled), r -> {
             if (folder.equals(projectFolder.get())) {
@@ -162,7 +235,7 @@ public final class MetricsViewModel {
     }
 
     /**
-     * Packs the project's model into one zip for another workstation (in the background).
+     * Packs the project's model of the chosen method into one zip for another workstation (in the background).
      *
      * @param zip the file to write
      */
@@ -171,14 +244,15 @@ public final class MetricsViewModel {
         if (folder == null) {
             return;
         }
-        job.start(null, context -> ModelArchive.export(folder.resolve("model"), zip, ApplicationVersion.get()),
+        Path model = Project.modelDir(folder, method.get());
+        job.start(null, context -> ModelArchive.export(model, zip, ApplicationVersion.get()),
                 manifest -> status.set(Ui.text("export.modelDone", zip)),
                 error -> status.set(Ui.text("export.failed", error.getMessage())));
     }
 
     /**
-     * Makes a model zip from another workstation this project's model (in the background). A damaged or
-     * foreign zip is refused with the reason and the project's model stays as it was.
+     * Makes a model zip from another workstation this project's model of the chosen method (in the background).
+     * A damaged or foreign zip is refused with the reason and the project's model stays as it was.
      *
      * @param zip the archive
      */
@@ -187,12 +261,18 @@ public final class MetricsViewModel {
         if (folder == null) {
             return;
         }
-        job.start(null, context -> ModelArchive.importInto(zip, folder.resolve("model")), model -> {
+        Path target = Project.modelDir(folder, method.get());
+        job.start(null, context -> ModelArchive.importInto(zip, target), model -> {
             // The numbers on screen belong to the old model.
             show(new AnnotatedInspection.Result(List.of(), List.of(), null, null));
             result.set(null);
-            status.set(Ui.text("import.modelDone", zip.getFileName(), model.teacher().cliName(),
-                    model.training().steps()));
+            comparison.clear();
+            String done = Ui.text("import.modelDone", zip.getFileName(), model.teacher().cliName(),
+                    model.training().steps());
+            // The archive says which method it holds only once unpacked; a mismatch is said, not hidden.
+            Method held = model.settings().method();
+            status.set(held == method.get() ? done
+                    : done + " " + Ui.text("import.otherMethod", held.displayName(), method.get().displayName()));
             onModelImported.run();
         }, error -> status.set(Ui.text("import.modelFailed", error.getMessage())));
     }
@@ -282,7 +362,20 @@ public final class MetricsViewModel {
         return projectFolder;
     }
 
-    /** @return the last result (outcomes and measurement), or {@code null} */
+    /**
+     * @return the method chosen in the project's training settings: the details, exports and the model exchange
+     *         are about its model
+     */
+    public ObjectProperty<Method> methodProperty() {
+        return method;
+    }
+
+    /** @return one row per method the last measurement measured, in {@link Method} order */
+    public ObservableList<MethodRow> comparison() {
+        return comparison;
+    }
+
+    /** @return the last result of the chosen method (outcomes and measurement), or {@code null} */
     public ObjectProperty<AnnotatedInspection.Result> resultProperty() {
         return result;
     }

@@ -82,6 +82,7 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
                 List<Path> images = main.inspectImages().stream().map(ProjectImage::file).toList();
                 annotation.show(project.folder(), images);
                 metrics.projectFolderProperty().set(project.folder());
+                metrics.methodProperty().set(project.method());
             }
         };
         main.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> showProject.run());

@@ -62,8 +62,8 @@ public final class DmddTrainingEngine implements TrainingEngine {
 
     @Override
     public boolean canResume(Project project) {
-        Path checkpoint = project.modelDir().resolve(Checkpoint.FILE_NAME);
-        Path model = project.modelDir().resolve(ModelFolder.DESCRIPTION);
+        Path checkpoint = project.chosenModelDir().resolve(Checkpoint.FILE_NAME);
+        Path model = project.chosenModelDir().resolve(ModelFolder.DESCRIPTION);
         try {
             // A checkpoint older than the saved model belongs to a finished run: nothing to resume.
             return Files.isRegularFile(checkpoint) && (!Files.isRegularFile(model)
@@ -91,7 +91,7 @@ public final class DmddTrainingEngine implements TrainingEngine {
             Backbone teacher = Teachers.load(settings.backboneKind(), manager, weightsDir,
                     (task, done, total) -> listener.message(total > 0
                             ? String.format("%s: %d%%", task, Math.round(100.0 * done / total)) : task));
-            TrainingResult result = TrainingJob.run(settings, normals.loaded(), teacher, project.modelDir(),
+            TrainingResult result = TrainingJob.run(settings, normals.loaded(), teacher, project.chosenModelDir(),
                     new TrainingListener() {
                         @Override
                         public void onProgress(TrainingProgress progress) {

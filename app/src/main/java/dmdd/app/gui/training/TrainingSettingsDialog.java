@@ -26,13 +26,13 @@ import javafx.scene.layout.VBox;
 import org.controlsfx.control.PropertySheet;
 
 /**
- * The training settings dialog: backbone, steps, image size and device up front, with the device
+ * The training settings dialog: method, backbone, steps, image size and device up front, with the device
  * each choice resolves to shown; every other model setting in a folded "Expert settings" sheet that
  * is built from {@link DmddSettings} itself, so a setting added to the model appears here too.
  */
 public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.Choice> {
     /** Settings the dialog shows up front rather than in the expert sheet. */
-    private static final Set<String> BASIC = Set.of("backbone", "imageSize", "studentSteps", "segmenterSteps");
+    private static final Set<String> BASIC = Set.of("method", "backbone", "imageSize", "studentSteps", "segmenterSteps");
 
     /**
      * The user's choice.
@@ -69,6 +69,22 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
         getDialogPane().setId("trainingSettings");
 
+        ComboBox<dmdd.model.dmdd.Method> method = new ComboBox<>(FXCollections.observableArrayList(
+                dmdd.model.dmdd.Method.values()));
+        method.setValue(current.method());
+        method.setId("dialogMethodChoice");
+        method.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(dmdd.model.dmdd.Method m) {
+                return m == null ? "" : m.displayName();
+            }
+
+            @Override
+            public dmdd.model.dmdd.Method fromString(String text) {
+                return Arrays.stream(dmdd.model.dmdd.Method.values()).filter(m -> m.displayName().equals(text))
+                        .findFirst().orElse(current.method());
+            }
+        });
         ComboBox<String> backbone = new ComboBox<>(FXCollections.observableArrayList(
                 Arrays.stream(BackboneKind.values()).map(BackboneKind::cliName).toList()));
         backbone.setValue(current.backbone());
@@ -108,11 +124,12 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         GridPane basic = new GridPane();
         basic.setHgap(10);
         basic.setVgap(8);
-        basic.addRow(0, new Label(Ui.text("settings.backbone")), backbone);
-        basic.addRow(1, new Label(Ui.text("settings.steps")), steps, new Label(Ui.text("settings.stepsHint")));
-        basic.addRow(2, new Label(Ui.text("settings.imageSize")), imageSize);
-        basic.addRow(3, new Label(Ui.text("settings.device")), deviceChoice);
-        basic.add(resolved, 1, 4, 2, 1);
+        basic.addRow(0, new Label(Ui.text("settings.method")), method);
+        basic.addRow(1, new Label(Ui.text("settings.backbone")), backbone);
+        basic.addRow(2, new Label(Ui.text("settings.steps")), steps, new Label(Ui.text("settings.stepsHint")));
+        basic.addRow(3, new Label(Ui.text("settings.imageSize")), imageSize);
+        basic.addRow(4, new Label(Ui.text("settings.device")), deviceChoice);
+        basic.add(resolved, 1, 5, 2, 1);
 
         // Camera-resolution advice: from the images' size and the smallest defect people need to find.
         Spinner<Integer> smallestDefect = new Spinner<>(0, 1000, 0, 1);
@@ -144,10 +161,10 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         smallestDefect.valueProperty().addListener((obs, old, now) -> advise.run());
         imageSize.valueProperty().addListener((obs, old, now) -> advise.run());
         advise.run();
-        basic.addRow(5, new Label(Ui.text("settings.smallestDefect")), smallestDefect,
+        basic.addRow(6, new Label(Ui.text("settings.smallestDefect")), smallestDefect,
                 new Label(Ui.text("settings.smallestDefectHint")));
-        basic.add(tileIt, 1, 6, 2, 1);
-        basic.add(advice, 0, 7, 3, 1);
+        basic.add(tileIt, 1, 7, 2, 1);
+        basic.add(advice, 0, 8, 3, 1);
 
         Map<String, Object> expertValues = new LinkedHashMap<>();
         PropertySheet sheet = new PropertySheet();
@@ -180,6 +197,7 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
                 return null;
             }
             Map<String, Object> changes = new LinkedHashMap<>(expertValues);
+            changes.put("method", method.getValue());
             changes.put("backbone", backbone.getValue());
             changes.put("imageSize", imageSize.getValue());
             if (normalImageSize != null && smallestDefect.getValue() != null && smallestDefect.getValue() > 0) {

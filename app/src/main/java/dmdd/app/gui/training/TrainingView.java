@@ -3,6 +3,7 @@ package dmdd.app.gui.training;
 import dmdd.app.gui.Ui;
 import dmdd.model.project.Project;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.Method;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -13,6 +14,7 @@ import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.BorderPane;
@@ -20,7 +22,8 @@ import javafx.util.Duration;
 import org.controlsfx.control.Notifications;
 
 /**
- * The training screen: settings summary and device, Train / Resume / Cancel, a progress bar with
+ * The training screen: the method to train (each method has its own model in the project; the chosen one is
+ * also the one inspection uses), settings summary and device, Train / Resume / Cancel, a progress bar with
  * stage, time left and images per second, and the live loss curve.
  */
 public final class TrainingView {
@@ -36,6 +39,7 @@ public final class TrainingView {
     @FXML private Button resumeButton;
     @FXML private Button cancelButton;
     @FXML private Button settingsButton;
+    @FXML private ComboBox<Method> methodChoice;
     @FXML private Label summaryLabel;
     @FXML private Label deviceLabel;
     @FXML private ProgressBar progressBar;
@@ -74,6 +78,7 @@ public final class TrainingView {
         messageLabel.textProperty().bind(viewModel.messageProperty());
         deviceLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> Ui.text("training.device", viewModel.deviceProperty().get()), viewModel.deviceProperty()));
+        setUpMethodChoice();
         summaryLabel.textProperty().bind(Bindings.createStringBinding(() -> summary(viewModel.projectProperty().get()),
                 viewModel.projectProperty()));
         viewModel.losses().addListener((ListChangeListener<TrainingViewModel.LossPoint>) change -> {
@@ -97,7 +102,52 @@ public final class TrainingView {
             return "";
         }
         DmddSettings s = project.settings().training();
-        return Ui.text("training.settingsSummary", s.backbone(), s.imageSize(), s.totalSteps(), s.batchSize());
+        return Ui.text("training.settingsSummary", s.method().displayName(), s.backbone(), s.imageSize(),
+                s.totalSteps(), s.batchSize());
+    }
+
+    /** While true, the choice follows the project instead of saving a change. */
+    private boolean showingProjectMethod;
+
+    /**
+     * The method choice shows the project's method; choosing another saves it in the project settings (atomically,
+     * like every setting), which switches both the model trained here and the one inspection shows.
+     */
+    private void setUpMethodChoice() {
+        methodChoice.setId("methodChoice");
+        methodChoice.getItems().setAll(Method.values());
+        methodChoice.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Method method) {
+                return method == null ? "" : method.displayName();
+            }
+
+            @Override
+            public Method fromString(String text) {
+                return java.util.Arrays.stream(Method.values()).filter(m -> m.displayName().equals(text)).findFirst()
+                        .orElse(null);
+            }
+        });
+        methodChoice.setTooltip(new javafx.scene.control.Tooltip(Ui.text("training.methodHint")));
+        methodChoice.disableProperty().bind(viewModel.runningProperty().or(viewModel.projectProperty().isNull()));
+        viewModel.projectProperty().addListener((obs, old, now) -> showProjectMethod(now));
+        showProjectMethod(viewModel.projectProperty().get());
+        methodChoice.valueProperty().addListener((obs, old, now) -> {
+            Project project = viewModel.projectProperty().get();
+            if (showingProjectMethod || now == null || project == null || now == project.method()) {
+                return;
+            }
+            saveSettings.accept(project.settings().training().with("method", now), project.settings().device());
+        });
+    }
+
+    private void showProjectMethod(Project project) {
+        showingProjectMethod = true;
+        try {
+            methodChoice.setValue(project == null ? null : project.method());
+        } finally {
+            showingProjectMethod = false;
+        }
     }
 
     private void addPoint(TrainingViewModel.LossPoint point) {

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ScriptedInspectionEngine implements InspectionEngine {
     /** Number of {@link #inspect} calls. */
     public final AtomicInteger inspections = new AtomicInteger();
+    /** The model folder each {@link #calibration} call was for, in order: where the screen reads its model. */
+    public final java.util.List<Path> calibratedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ImageReader reader = new ImageReader(64);
 
     @Override
@@ -23,6 +25,7 @@ public final class ScriptedInspectionEngine implements InspectionEngine {
 
     @Override
     public Calibration calibration(Project project) {
+        calibratedModels.add(project.chosenModelDir());
         return new Calibration(0.35, 0.45, 0.3, new Range(0, 0.6), new Range(0, 0.3), new Range(0, 0.6),
                 new double[] {0.1, 0.15, 0.2, 0.22, 0.25, 0.3});
     }

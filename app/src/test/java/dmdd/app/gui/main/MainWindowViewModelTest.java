@@ -61,4 +61,31 @@ class MainWindowViewModelTest {
         assertThat(model.skippedFiles()).allMatch(s -> !s.reason().isBlank());
         assertThat(ProjectStore.isProject(userData.resolve("p"))).isTrue();
     }
+
+    @Test
+    void importingTwoPartTypesListsBothAsSetsWithTheirDefects(@TempDir Path userData, @TempDir Path data)
+            throws Exception {
+        dmdd.datasets.sample.SampleDataset.generate(data, new dmdd.datasets.sample.SampleDataset.Spec("bottle", 32,
+                3, 1, 1, 1L));
+        dmdd.datasets.sample.SampleDataset.generate(data, new dmdd.datasets.sample.SampleDataset.Spec("cable", 32,
+                2, 1, 1, 2L));
+        MainWindowViewModel model = new MainWindowViewModel(new Workspace(userData), BackgroundWork.inline());
+        model.createProject(userData.resolve("p"), "P");
+
+        model.importImageSets(data);
+
+        assertThat(model.normalImages()).extracting(ProjectImage::group)
+                .containsExactly("bottle", "bottle", "bottle", "cable", "cable");
+        assertThat(model.inspectImages()).extracting(ProjectImage::group)
+                .contains("bottle-good", "cable-good").allMatch(g -> g.startsWith("bottle-") || g.startsWith("cable-"));
+        assertThat(model.inspectImages()).filteredOn(i -> !i.group().endsWith("-good"))
+                .isNotEmpty().allMatch(i -> i.groundTruth() != null);
+        assertThat(model.skippedFiles()).isEmpty();
+        // The project opened again lists the same sets (they are folders, not a list kept somewhere).
+        assertThat(ProjectStore.open(userData.resolve("p")).imageSets()).containsExactly("bottle", "cable");
+
+        model.importImageSets(Files.createDirectories(userData.resolve("empty")));
+        assertThat(model.statusProperty().get()).contains("no sub-folders");
+        assertThat(model.normalImages()).hasSize(5);
+    }
 }

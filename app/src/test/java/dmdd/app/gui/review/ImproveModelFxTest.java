@@ -94,12 +94,12 @@ class ImproveModelFxTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Files.isRegularFile(copy));
         assertThat(model.decision(reviewed)).isEqualTo(Label.OK);
         int normals = project.normalImages().size();
-        ModelFolder before = ModelFolder.read(project.modelDir());
+        ModelFolder before = ModelFolder.read(project.chosenModelDir());
 
         robot.clickOn(robot.from(root).lookup("#improveButton").queryAs(Button.class));
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> model.versions().size() == 2
                 && !model.runningProperty().get() && model.items().stream().allMatch(InspectedItem::isInspected));
-        ModelFolder after = ModelFolder.read(project.modelDir());
+        ModelFolder after = ModelFolder.read(project.chosenModelDir());
         assertThat(after.training().steps()).isEqualTo(before.training().steps() + IMPROVE_STEPS);
         assertThat(after.training().normalImages()).as("trained on the reviewed image too").isEqualTo(normals);
         assertThat(after.weightsSha256()).isNotEqualTo(before.weightsSha256());
@@ -128,7 +128,7 @@ class ImproveModelFxTest {
         robot.interact(() -> shown.getItems().get(0).fire());
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> reopened.versions().size() == 3
                 && !reopened.runningProperty().get() && reopened.items().stream().allMatch(InspectedItem::isInspected));
-        assertThat(ModelFolder.read(project.modelDir()).weightsSha256()).isEqualTo(before.weightsSha256());
+        assertThat(ModelFolder.read(project.chosenModelDir()).weightsSha256()).isEqualTo(before.weightsSha256());
         assertThat(reopened.versions()).extracting(ModelVersions.Version::id).containsExactly("v001", "v002", "current");
         assertThat(ModelFolder.read(reopened.versions().get(1).folder()).weightsSha256())
                 .isEqualTo(after.weightsSha256());

@@ -36,7 +36,7 @@ class TrainingViewModelTest {
 
         @Override
         public boolean canResume(Project project) {
-            return Files.exists(project.modelDir().resolve("checkpoint"));
+            return Files.exists(project.chosenModelDir().resolve("checkpoint"));
         }
 
         @Override
@@ -44,7 +44,7 @@ class TrainingViewModelTest {
                 throws Exception {
             int start = 0;
             if (resume) {
-                start = Integer.parseInt(Files.readString(project.modelDir().resolve("checkpoint")));
+                start = Integer.parseInt(Files.readString(project.chosenModelDir().resolve("checkpoint")));
                 resumedFrom.set(start);
             }
             listener.message("obtaining teacher weights");
@@ -53,7 +53,7 @@ class TrainingViewModelTest {
                     Thread.sleep(5);
                 }
                 if (cancelled.getAsBoolean()) {
-                    Files.writeString(project.modelDir().resolve("checkpoint"), Integer.toString(step));
+                    Files.writeString(project.chosenModelDir().resolve("checkpoint"), Integer.toString(step));
                     return new Outcome(false, step, 0.1);
                 }
                 Map<String, Double> losses = new LinkedHashMap<>();
@@ -62,7 +62,7 @@ class TrainingViewModelTest {
                 listener.progress(new Update(step + 1, steps, step < steps / 2 ? "student" : "segmenter", losses,
                         12.5, (steps - step - 1) * 0.01));
             }
-            Files.deleteIfExists(project.modelDir().resolve("checkpoint"));
+            Files.deleteIfExists(project.chosenModelDir().resolve("checkpoint"));
             return new Outcome(true, steps, 0.2);
         }
     }

@@ -1,0 +1,108 @@
+package dmdd.model.project;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.datasets.layout.ImportReport;
+import dmdd.datasets.sample.SampleDataset;
+import dmdd.model.dmdd.Method;
+import dmdd.model.infer.ModelFolder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A project holds one model per method (DMDD's where it always was) and images of several part types, each
+ * set in sub-folders of its own; a project of one part type is listed exactly as before.
+ */
+class ProjectMethodsAndSetsTest {
+    @TempDir
+    Path temp;
+
+    @Test
+    void eachMethodHasItsOwnModelFolderAndDmddKeepsModel() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("p"), "p");
+        assertThat(project.modelDir(Method.DMDD)).isEqualTo(project.folder().resolve("model"));
+        assertThat(Method.values()).extracting(project::modelDir).doesNotHaveDuplicates();
+        assertThat(project.modelDir(Method.AAND)).isEqualTo(project.folder().resolve("models/aand"));
+        assertThat(project.chosenModelDir()).as("a new project trains DMDD").isEqualTo(project.folder().resolve("model"));
+
+        Project dcam = project.with(project.settings().withTraining(
+                project.settings().training().with("method", Method.DCAM), "auto"));
+        ProjectStore.save(dcam);
+        Project reopened = ProjectStore.open(project.folder());
+        assertThat(reopened.method()).isEqualTo(Method.DCAM);
+        assertThat(reopened.chosenModelDir()).isEqualTo(project.folder().resolve("models/dcam"));
+        assertThat(reopened.resultsDir(Method.DCAM)).isNotEqualTo(reopened.resultsDir(Method.DMDD));
+    }
+
+    @Test
+    void trainedMethodsAreThoseWithAModelDescription() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("p"), "p");
+        assertThat(project.trainedMethods()).isEmpty();
+        for (Method m : List.of(Method.DMDD, Method.AAND)) {
+            Files.createDirectories(project.modelDir(m));
+            Files.writeString(project.modelDir(m).resolve(ModelFolder.DESCRIPTION), "{}");
+        }
+        // A folder with only a checkpoint is an unfinished run, not a trained model.
+        Files.createDirectories(project.modelDir(Method.DCAM));
+        Files.writeString(project.modelDir(Method.DCAM).resolve("checkpoint.json"), "{}");
+        assertThat(project.trainedMethods()).containsExactly(Method.DMDD, Method.AAND);
+    }
+
+    @Test
+    void twoMvtecCategoriesImportAsTwoSetsWithTheirMasks() throws Exception {
+        Path data = temp.resolve("mvtec");
+        SampleDataset.generate(data, new SampleDataset.Spec("bottle", 32, 3, 1, 1, 1L));
+        SampleDataset.generate(data, new SampleDataset.Spec("cable", 32, 2, 1, 1, 2L));
+        Project project = ProjectStore.create(temp.resolve("p"), "p");
+
+        ImportReport<Path> report = new ProjectImporter(project)
+                .importImageSets(ProjectImporter.setFolders(data));
+
+        assertThat(report.skipped()).isEmpty();
+        assertThat(project.imageSets()).containsExactly("bottle", "cable");
+        List<ProjectImage> normals = project.normalImages();
+        assertThat(normals).hasSize(5);
+        assertThat(normals.stream().filter(i -> i.group().equals("bottle"))).hasSize(3);
+        assertThat(normals.stream().filter(i -> i.group().equals("cable"))).hasSize(2);
+        assertThat(normals).allMatch(i -> i.file().getParent().getParent().equals(project.normalDir()));
+
+        List<ProjectImage> inspect = project.inspectImages();
+        Set<String> groups = inspect.stream().map(ProjectImage::group).collect(Collectors.toSet());
+        assertThat(groups).contains("bottle-good", "cable-good")
+                .allMatch(g -> g.startsWith("bottle-") || g.startsWith("cable-"));
+        List<ProjectImage> defective = inspect.stream().filter(i -> !i.group().endsWith("-good")).toList();
+        assertThat(defective).isNotEmpty()
+                .allSatisfy(i -> assertThat(i.groundTruth()).isNotNull()
+                        .hasParent(project.groundTruthDir().resolve(i.group())));
+        // The same defect type of the two part types stays two groups.
+        String type = SampleDataset.DEFECT_TYPES.get(0);
+        assertThat(groups).contains("bottle-" + type, "cable-" + type);
+    }
+
+    @Test
+    void foldersOfNormalImagesBecomeSetsAndASingleSetProjectIsListedAsBefore() throws Exception {
+        Path data = temp.resolve("mvtec");
+        Path category = SampleDataset.generate(data, new SampleDataset.Spec("screw", 32, 3, 1, 1, 3L));
+        Project single = ProjectStore.create(temp.resolve("single"), "single");
+        new ProjectImporter(single).importFiles(List.of(category), ProjectImage.Role.NORMAL);
+        assertThat(single.normalImages()).hasSize(3).allMatch(i -> i.group().isEmpty()
+                && i.file().getParent().equals(single.normalDir()));
+        assertThat(single.imageSets()).isEmpty();
+        assertThat(single.inspectImages()).extracting(ProjectImage::group).doesNotContainNull()
+                .allMatch(g -> !g.startsWith("screw-"));
+
+        Project sets = ProjectStore.create(temp.resolve("sets"), "sets");
+        Path partA = category.resolve("train/good");
+        Path partB = Files.createDirectories(temp.resolve("nut"));
+        Files.copy(partA.resolve(Files.list(partA).sorted().findFirst().orElseThrow().getFileName()),
+                partB.resolve("n1.png"));
+        new ProjectImporter(sets).importImageSets(List.of(partA.getParent().getParent(), partB));
+        assertThat(sets.imageSets()).containsExactly("nut", "screw");
+        assertThat(sets.normalImages()).hasSize(4);
+    }
+}
