@@ -100,10 +100,11 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException("--worst must be 0 or more, got " + worst);
         }
         Path modelDir = model != null ? CliInputs.existingFolder(model, "--model")
-                : source != null && source.project != null ? CliInputs.existingFolder(source.project, "--project")
-                        .resolve("model") : null;
+                : source != null && source.project != null ? chosenModel(CliInputs.existingFolder(source.project,
+                        "--project")) : null;
         if (modelDir == null) {
-            throw new CliException("--model MODEL_DIR is required (or --project DIR, whose model/ is used)");
+            throw new CliException("--model MODEL_DIR is required (or --project DIR, whose chosen method's model is "
+                    + "used)");
         }
         ModelFolder folder = ModelFolder.read(modelDir);
         if (modelZip != null) {
@@ -194,5 +195,14 @@ final class ExportCommand implements Callable<Integer> {
 
     private static String fmt(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** The model of the method chosen in a project's settings (the one the workstation inspects with). */
+    private static Path chosenModel(Path project) throws IOException {
+        try {
+            return dmdd.model.project.ProjectStore.open(project).chosenModelDir();
+        } catch (IOException | RuntimeException e) {
+            throw new CliException("--project " + project + ": not a readable project (" + e.getMessage() + ")");
+        }
     }
 }

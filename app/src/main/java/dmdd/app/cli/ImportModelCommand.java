@@ -31,7 +31,8 @@ final class ImportModelCommand implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "MODEL_DIR", description = "the model folder to create or replace")
         Path model;
 
-        @Option(names = "--project", paramLabel = "DIR", description = "a workstation project (its model/ is replaced)")
+        @Option(names = "--project", paramLabel = "DIR", description = "a workstation project (the model folder of the archive's method is "
+                + "replaced: model/ for DMDD, models/<method>/ for the others)")
         Path project;
     }
 
@@ -44,7 +45,13 @@ final class ImportModelCommand implements Callable<Integer> {
                 throw new CliException("--model " + target.model + ": is a file, not a folder");
             }
         } else {
-            modelDir = CliInputs.existingFolder(target.project, "--project").resolve("model");
+            Path project = CliInputs.existingFolder(target.project, "--project");
+            try {
+                // a project keeps one model per method: the archive's goes into its method's folder
+                modelDir = dmdd.model.project.Project.modelDir(project, ModelArchive.method(zip));
+            } catch (dmdd.model.export.ModelArchiveException e) {
+                throw new CliException(e.getMessage());
+            }
         }
         ModelArchive.Manifest manifest;
         ModelFolder model;

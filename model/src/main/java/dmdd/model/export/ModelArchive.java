@@ -148,6 +148,33 @@ public final class ModelArchive {
     }
 
     /**
+     * The method of the model an archive holds (a project keeps one model per method, so an import into a project
+     * needs it before unpacking).
+     *
+     * @param zip the archive
+     * @return the method its model description names (DMDD when it names none)
+     * @throws ModelArchiveException when the archive is not a readable model archive
+     */
+    public static dmdd.model.dmdd.Method method(Path zip) throws ModelArchiveException {
+        try (ZipFile z = openZip(zip)) {
+            manifest(zip, z);
+            ZipEntry entry = z.getEntry(ModelFolder.DESCRIPTION);
+            if (entry == null) {
+                throw new ModelArchiveException(zip, zip + " is incomplete: it has no " + ModelFolder.DESCRIPTION);
+            }
+            try (InputStream in = z.getInputStream(entry)) {
+                com.fasterxml.jackson.databind.JsonNode method = JSON.readTree(in.readNBytes(1 << 22)).get("method");
+                return method == null ? dmdd.model.dmdd.Method.DMDD : dmdd.model.dmdd.Method.fromCliName(method.asText());
+            }
+        } catch (ModelArchiveException e) {
+            throw e;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelArchiveException(zip, zip + " has a damaged " + ModelFolder.DESCRIPTION + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Unpacks and checks an archive, then makes it the model in {@code modelDir} (replacing what was there).
      *
      * @param zip      the archive
