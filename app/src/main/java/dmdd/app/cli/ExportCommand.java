@@ -197,8 +197,14 @@ final class ExportCommand implements Callable<Integer> {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    /** The model of the method chosen in a project's settings (the one the workstation inspects with). */
+    /**
+     * The model of the method chosen in a project's settings (the one the workstation inspects with); a folder
+     * without settings has DMDD's {@code model/}.
+     */
     private static Path chosenModel(Path project) throws IOException {
+        if (!java.nio.file.Files.isRegularFile(project.resolve(dmdd.model.project.ProjectStore.SETTINGS_FILE))) {
+            return dmdd.model.project.Project.modelDir(project, dmdd.model.dmdd.Method.DMDD);
+        }
         try {
             return dmdd.model.project.ProjectStore.open(project).chosenModelDir();
         } catch (IOException | RuntimeException e) {
