@@ -67,6 +67,47 @@ public final class TestImages {
         return new TrainingPair(normal, RgbImage.of(w, h, chw), Mask.of(w, h, m));
     }
 
+    /**
+     * Paints a thin straight scratch (2 px wide, at least half the image long, random angle) of a flat colour far
+     * from the image's mean: an obvious thin defect with its mask.
+     *
+     * @param normal the image
+     * @param rng    generator
+     * @return the pair
+     */
+    public static TrainingPair paintThinLine(RgbImage normal, Random rng) {
+        int w = normal.width();
+        int h = normal.height();
+        float[] chw = normal.chw();
+        double mean = 0;
+        for (float v : chw) {
+            mean += v;
+        }
+        float col = mean / chw.length > 0.5 ? 0.02f : 0.98f; // dark on bright texture, bright on dark
+        double angle = rng.nextDouble() * Math.PI;
+        double length = (0.5 + 0.3 * rng.nextDouble()) * Math.min(w, h);
+        double cx = w / 2.0 + (rng.nextDouble() - 0.5) * w / 4;
+        double cy = h / 2.0 + (rng.nextDouble() - 0.5) * h / 4;
+        double dx = Math.cos(angle);
+        double dy = Math.sin(angle);
+        boolean[] m = new boolean[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double px = x + 0.5 - cx;
+                double py = y + 0.5 - cy;
+                double along = px * dx + py * dy;
+                double across = Math.abs(-px * dy + py * dx);
+                if (Math.abs(along) <= length / 2 && across <= 1.0) {
+                    m[y * w + x] = true;
+                    for (int c = 0; c < 3; c++) {
+                        chw[c * w * h + y * w + x] = col;
+                    }
+                }
+            }
+        }
+        return new TrainingPair(normal, RgbImage.of(w, h, chw), Mask.of(w, h, m));
+    }
+
     private static float clamp(float v) {
         return Math.max(0f, Math.min(1f, v));
     }
