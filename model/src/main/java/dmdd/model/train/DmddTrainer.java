@@ -35,10 +35,12 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 
 /**
- * DMDD's training loop (our own, not DJL's EasyTrain): stage 1 trains the decoupled student with
- * NGM + AIM on (normal, synthetic-anomaly) pairs; stage 2 freezes it and trains the multi-perception
- * segmenter with focal + L1 against the synthetic masks. The baseline runs stage 1 only, with plain
- * distillation on normal images.
+ * The training loop of every method (our own, not DJL's EasyTrain), stage by stage as
+ * {@link DmddSettings#stages()} lists them, one optimiser per stage. DMDD: the decoupled student with NGM + AIM on
+ * (normal, synthetic-anomaly) pairs, then, the student frozen, the multi-perception segmenter with focal + L1
+ * against the synthetic masks. AAND: the anomaly amplifier on pairs, then, the amplifier frozen, the
+ * reverse-distillation student on normal images. The baseline: plain distillation on normal images; DCAM: the same
+ * student with its training-only attention and losses.
  *
  * <p>The loop is cancellable between steps, reports every step to a {@link TrainingListener},
  * writes a {@link Checkpoint} atomically every {@code checkpointInterval} steps, on cancel and at
