@@ -154,7 +154,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException("no images to inspect");
         }
         ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(),
-                new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160));
+                new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {

@@ -74,7 +74,7 @@ final class InferCommand implements Callable<Integer> {
                     @Override
                     public void inspected(Inspection inspection) throws IOException {
                         writeMaps(outDir, outputName(inspection.file(), usedNames), inspection.picture(),
-                                inspection.maps(), thresholds);
+                                inspection.maps(), thresholds, pipeline.settings().method().mapNames());
                         rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
                                 thresholds.image(), thresholds.imageNg(), null));
                         bar.update(rows.size(), files.size(), "images", null);
@@ -108,12 +108,13 @@ final class InferCommand implements Callable<Integer> {
     }
 
     /** The three heatmaps, each on its own calibrated range, and the fused map over the image. */
-    static void writeMaps(Path dir, String name, RgbImage image, AnomalyMaps m, Thresholds t) throws IOException {
+    static void writeMaps(Path dir, String name, RgbImage image, AnomalyMaps m, Thresholds t, List<String> mapNames)
+            throws IOException {
         int w = m.width();
         int h = m.height();
-        write(dir, name, "normality", Heatmaps.heatmap(m.normality(), t.normality().low(), t.normality().high(),
+        write(dir, name, mapNames.get(0), Heatmaps.heatmap(m.normality(), t.normality().low(), t.normality().high(),
                 Colormap.TURBO), w, h);
-        write(dir, name, "abnormality", Heatmaps.heatmap(m.abnormality(), t.abnormality().low(),
+        write(dir, name, mapNames.get(1), Heatmaps.heatmap(m.abnormality(), t.abnormality().low(),
                 t.abnormality().high(), Colormap.TURBO), w, h);
         write(dir, name, "fused", Heatmaps.heatmap(m.fused(), t.fused().low(), t.fused().high(), Colormap.TURBO), w, h);
         RgbImage base = image.width() == w && image.height() == h ? image : image.resize(w, h);

@@ -216,6 +216,14 @@ class CliEndToEndTest {
         JsonNode baseline = models.get(1).get("maps");
         assertThat(baseline.get("normality").get("pixel_auroc").asDouble())
                 .isNotEqualTo(baseline.get("abnormality").get("pixel_auroc").asDouble());
+        // and the files say which maps they are
+        Path out = tmp.resolve("infer-aand");
+        CliRun i = CliRun.of("infer", "--model", tmp.resolve("aand").toString(), "--images",
+                data.resolve(category).resolve("test/hole").toString(), "--out", out.toString());
+        assertThat(i.code()).as(i.err()).isZero();
+        assertThat(out.resolve("000.fine.png")).isRegularFile();
+        assertThat(out.resolve("000.coarse.png")).isRegularFile();
+        assertThat(out.resolve("000.normality.png")).doesNotExist();
     }
 
     @Test

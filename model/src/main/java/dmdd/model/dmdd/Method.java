@@ -59,6 +59,15 @@ public enum Method {
         return this == DMDD;
     }
 
+    /**
+     * @return the words that name the three maps in file names and reports, in display order: DMDD's
+     *         {@code normality, abnormality, fused}; the per-level methods' {@code fine, coarse, fused}
+     */
+    public java.util.List<String> mapNames() {
+        return hasBranchMaps() ? java.util.List.of("normality", "abnormality", "fused")
+                : java.util.List.of("fine", "coarse", "fused");
+    }
+
     /** @return whether training uses synthetic anomalies (and so a texture source) */
     public boolean synthesisesAnomalies() {
         return this == DMDD || this == AAND;

@@ -42,12 +42,12 @@ import javax.imageio.ImageIO;
  * {@link Verdict#of(double, Thresholds)}. Every file is written atomically.
  */
 public final class ResultsExporter {
-    /** Names of the three maps, in display order. */
-    public static final List<String> MAPS = List.of("normality", "abnormality", "fused");
     /** Opacity of the colour at the top of the scale in overlays (the GUI's default). */
     public static final double OVERLAY_OPACITY = 0.6;
 
     private final Path outDir;
+    /** The three maps' names in file names and the report ({@link dmdd.model.dmdd.Method#mapNames()}). */
+    private final List<String> mapNames;
     private final Thresholds thresholds;
     private final Options options;
     private final List<ResultsCsv.Row> rows = new ArrayList<>();
@@ -76,10 +76,13 @@ public final class ResultsExporter {
      * @param outDir     the export folder (created when missing)
      * @param thresholds the model's thresholds (verdicts and colour ranges)
      * @param options    what to write
+     * @param method     the model's method (names the maps)
      * @throws IOException when the folder cannot be created
      */
-    public ResultsExporter(Path outDir, Thresholds thresholds, Options options) throws IOException {
+    public ResultsExporter(Path outDir, Thresholds thresholds, Options options, dmdd.model.dmdd.Method method)
+            throws IOException {
         this.outDir = Files.createDirectories(outDir);
+        this.mapNames = method.mapNames();
         this.thresholds = thresholds;
         this.options = options;
     }
@@ -102,20 +105,21 @@ public final class ResultsExporter {
                 ? image : image.resize(maps.width(), maps.height());
         if (options.maps()) {
             String base = safeName(file);
-            for (String which : MAPS) {
+            for (int which = 0; which < 3; which++) {
                 Thresholds.Range range = range(which);
-                int[] heat = Heatmaps.heatmap(maps.map(which), range.low(), range.high(), Colormap.TURBO);
+                int[] heat = Heatmaps.heatmap(map(maps, which), range.low(), range.high(), Colormap.TURBO);
+                String name = mapNames.get(which);
                 ImageWriter.writePng(Heatmaps.toBufferedImage(heat, maps.width(), maps.height()),
-                        outDir.resolve("maps").resolve(base + "_" + which + ".png"));
+                        outDir.resolve("maps").resolve(base + "_" + name + ".png"));
                 ImageWriter.writePng(Heatmaps.toBufferedImage(overlay(sized, maps, which), maps.width(),
-                        maps.height()), outDir.resolve("maps").resolve(base + "_" + which + "_overlay.png"));
+                        maps.height()), outDir.resolve("maps").resolve(base + "_" + name + "_overlay.png"));
             }
         }
         if (options.html() && options.worstImages() > 0
                 && (worst.size() < options.worstImages() || maps.score() > worst.peek().score())) {
             List<String> pngs = new ArrayList<>();
             pngs.add(thumbnail(sized.toBufferedImage()));
-            for (String which : MAPS) {
+            for (int which = 0; which < 3; which++) {
                 pngs.add(thumbnail(Heatmaps.toBufferedImage(overlay(sized, maps, which), maps.width(), maps.height())));
             }
             worst.add(new Worst(file, maps.score(), row.verdict(), l, pngs));
@@ -250,7 +254,7 @@ public final class ResultsExporter {
         if (!top.isEmpty()) {
             h.append("<h2>Highest-scoring images</h2>\n<table><tr><th>image</th><th>score</th><th>verdict</th>")
                     .append("<th>annotated</th><th>original</th>");
-            MAPS.forEach(which -> h.append("<th>").append(which).append("</th>"));
+            mapNames.forEach(which -> h.append("<th>").append(which).append("</th>"));
             h.append("</tr>\n");
             for (Worst w : top) {
                 // Unsure is "a person decides", wrong for neither label; OK and NG are wrong against the other one.
@@ -276,17 +280,27 @@ public final class ResultsExporter {
         return rows.stream().filter(r -> r.label() == label).count();
     }
 
-    private Thresholds.Range range(String which) {
+    /** The calibrated colour range of map 0, 1 or 2 (display order). */
+    private Thresholds.Range range(int which) {
         return switch (which) {
-            case "normality" -> thresholds.normality();
-            case "abnormality" -> thresholds.abnormality();
+            case 0 -> thresholds.normality();
+            case 1 -> thresholds.abnormality();
             default -> thresholds.fused();
         };
     }
 
-    private int[] overlay(RgbImage image, AnomalyMaps maps, String which) {
+    /** Map 0, 1 or 2 (display order) of an inspection. */
+    private static float[] map(AnomalyMaps maps, int which) {
+        return switch (which) {
+            case 0 -> maps.normality();
+            case 1 -> maps.abnormality();
+            default -> maps.fused();
+        };
+    }
+
+    private int[] overlay(RgbImage image, AnomalyMaps maps, int which) {
         Thresholds.Range range = range(which);
-        return Heatmaps.overlay(image, maps.map(which), range.low(), range.high(), Colormap.TURBO, OVERLAY_OPACITY);
+        return Heatmaps.overlay(image, map(maps, which), range.low(), range.high(), Colormap.TURBO, OVERLAY_OPACITY);
     }
 
     private String thumbnail(BufferedImage image) throws IOException {

@@ -68,7 +68,8 @@ class ResultsExporterTest {
 
     @Test
     void csvMapsAndASelfContainedReport() throws IOException {
-        ResultsExporter exporter = new ResultsExporter(out, thresholds(), new ResultsExporter.Options(true, true, true, 2, 64));
+        ResultsExporter exporter = new ResultsExporter(out, thresholds(), new ResultsExporter.Options(true, true, true, 2, 64),
+                dmdd.model.dmdd.Method.DMDD);
         Evaluation evaluation = new Evaluation();
         record Case(String file, double score, float peak, Label label, boolean defect) {
         }

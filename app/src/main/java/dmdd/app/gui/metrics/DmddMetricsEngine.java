@@ -67,7 +67,8 @@ public final class DmddMetricsEngine implements MetricsEngine {
                         pipeline.thresholds().image(), AnnotatedInspection.PixelResolution.MASK);
             }
             ResultsExporter exporter = new ResultsExporter(outDir, ResultsExporter.withUserThresholds(
-                    pipeline.thresholds(), imageThreshold, ngThreshold, pixelThreshold), ResultsExporter.Options.all());
+                    pipeline.thresholds(), imageThreshold, ngThreshold, pixelThreshold), ResultsExporter.Options.all(),
+                    pipeline.settings().method());
             return AnnotatedInspection.export(pipeline, items, exporter, projectFolder.getFileName().toString(),
                     progress, cancel);
         }
