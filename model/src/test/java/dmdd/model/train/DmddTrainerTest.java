@@ -164,6 +164,35 @@ class DmddTrainerTest {
     }
 
     @Test
+    void aandAndDcamResumeToTheUninterruptedRunAcrossTheirStages(@TempDir Path dir) throws IOException {
+        for (String method : List.of("aand", "dcam")) {
+            // AAND: 5 amplifier + 7 student steps, cut inside the student stage; DCAM: 12 student steps
+            DmddSettings s = tiny(7, 0).with(Map.of("method", method, "amplifierSteps", 5, "matchingPrototypes", 8,
+                    "bottleneckWidth", 16, "checkpointInterval", 4));
+            int total = s.totalSteps();
+            Path straight = dir.resolve(method + "-straight");
+            new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, straight, null, () -> false, false,
+                    null);
+            Path interrupted = dir.resolve(method + "-interrupted");
+            AtomicInteger steps = new AtomicInteger();
+            TrainingListener counter = new TrainingListener() {
+                @Override
+                public void onProgress(TrainingProgress p) {
+                    steps.set(p.completedSteps());
+                }
+            };
+            TrainingResult first = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                    .train(IMAGES, interrupted, counter, () -> steps.get() >= total - 2, false, null);
+            assertThat(first.completed()).as(method).isFalse();
+            TrainingResult second = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                    .train(IMAGES, interrupted, null, () -> false, true, null);
+            assertThat(second.completed()).as(method).isTrue();
+            // the amplifier's prototypes, chosen before the first step, come back from the checkpoint
+            assertSameCheckpoints(straight, interrupted, total, 1e-5f);
+        }
+    }
+
+    @Test
     void resumingWithOtherSettingsIsAClearError(@TempDir Path dir) throws IOException {
         new DmddTrainer(tiny(3, 0), teacher, TestImages::paintRectangle).train(IMAGES, dir, null, () -> false, false, null);
         assertThatThrownBy(() -> new DmddTrainer(tiny(4, 0), teacher, TestImages::paintRectangle)
