@@ -70,8 +70,10 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         for (String m : methods) {
             row(out, label(m), dir, m, categories, metric, decimals);
             if (mapKey != null && hasDistinctBranches(dir, m, categories)) {
+                boolean branches = hasBranchMaps(dir, m, categories);
                 for (String map : new String[] {"normality", "abnormality"}) {
-                    row(out, label(m) + ", " + map + " map", dir, m, categories,
+                    String name = branches ? map : map.equals("normality") ? "fine-level" : "coarse-levels";
+                    row(out, label(m) + ", " + name + " map", dir, m, categories,
                             j -> j.has("maps") && j.get("maps").has(map) ? num(j.get("maps").get(map).get(mapKey)) : null,
                             decimals);
                 }
@@ -89,6 +91,29 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a results folder's models have DMDD's branch maps (the eval JSON's {@code method}; files written
+     * before it was recorded are DMDD's or the baseline's, whose maps were identical) or the per-level methods' fine
+     * and coarse maps.
+     */
+    private static boolean hasBranchMaps(Path dir, String method, List<String> categories) throws IOException {
+        for (String c : categories) {
+            String name = readText(dir.resolve(method).resolve(c + ".json"), "method");
+            if (name != null) {
+                return dmdd.model.dmdd.Method.fromCliName(name).hasBranchMaps();
+            }
+        }
+        return true;
+    }
+
+    private static String readText(Path json, String key) throws IOException {
+        if (!Files.isRegularFile(json)) {
+            return null;
+        }
+        JsonNode j = JSON.readTree(json.toFile());
+        return j != null && j.has(key) ? j.get(key).asText() : null;
     }
 
     private static Double mapValue(JsonNode j, String map) {
@@ -115,6 +140,9 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         return switch (method.toLowerCase(Locale.ROOT)) {
             case "dmdd" -> "DMDD";
             case "baseline" -> "Baseline (ST)";
+            case "aand" -> "AAND";
+            case "dcam" -> "DCAM (a model per category)";
+            case "dcam-shared" -> "DCAM (one model for all categories)";
             default -> method;
         };
     }

@@ -74,6 +74,18 @@ final class CliInputs {
                     + " from something other than an earlier run of this command; not replacing it "
                     + "(choose an empty or new folder)");
         }
+        if (!Files.isRegularFile(marker)) {
+            // Results written among other files (training images, a dataset, a model, a project) would become
+            // part of them: the next training or evaluation would read the heatmaps.
+            List<Path> other;
+            try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+                other = files.sorted().limit(1).toList();
+            }
+            if (!other.isEmpty()) {
+                throw new CliException("--out " + dir + " already holds " + other.get(0).getFileName()
+                        + "; results go into a new or empty folder, or one an earlier run of this command wrote");
+            }
+        }
         dmdd.datasets.image.AtomicFiles.writeBytes(marker,
                 "written by DMDD Inspector; a later run may replace the results here\n"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -111,7 +123,7 @@ final class CliInputs {
     /** What an output file holds: an existing file is only replaced when it already holds the same kind. */
     enum OutputKind {
         /** A JSON document ({@code eval --json}). */
-        JSON("a JSON file", "{", "["),
+        JSON("an earlier eval result", "{"),
         /** A results CSV ({@code review-queue --out}). */
         CSV("a results CSV", "file,"),
         /** A zip archive ({@code export --model-zip}). */
@@ -126,6 +138,9 @@ final class CliInputs {
         }
 
         boolean matches(Path existing) throws IOException {
+            if (this == JSON) {
+                return isEvalResult(existing);
+            }
             byte[] head;
             try (java.io.InputStream in = Files.newInputStream(existing)) {
                 head = in.readNBytes(64);
@@ -144,8 +159,26 @@ final class CliInputs {
     }
 
     /**
-     * An output file. An existing file is replaced only when it holds what the command writes (a JSON file
-     * for JSON, ...) and is not part of a model folder, so that a mistyped path never overwrites an image, a
+     * Whether an existing file is empty or an earlier {@code eval} result (a JSON object with {@code image_auroc},
+     * or {@code models} for a side-by-side evaluation): any other JSON (a project's {@code project.json}, a
+     * settings file, annotations) is a user's document.
+     */
+    private static boolean isEvalResult(Path existing) throws IOException {
+        if (Files.size(existing) == 0) {
+            return true;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(existing.toFile());
+            return j != null && j.isObject() && (j.has("image_auroc") || j.has("models"));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            return false;
+        }
+    }
+
+    /**
+     * An output file. An existing file is replaced only when it holds what the command writes (an earlier eval
+     * result for JSON, ...) and is not part of a model folder, so that a mistyped path never overwrites an image, a
      * model or a user's document.
      *
      * @param file   a file the command will write

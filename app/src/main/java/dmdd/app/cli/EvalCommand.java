@@ -67,8 +67,11 @@ final class EvalCommand implements Callable<Integer> {
         Path categoryDir = category.folder(true);
         List<Path> modelDirs = new ArrayList<>();
         for (Path m : models) {
-            Path dir = CliInputs.existingFolder(m, "--model");
+            Path dir = CliInputs.existingFolder(m, "--model").toAbsolutePath().normalize();
             ModelFolder.read(dir); // every model checked before the first is evaluated
+            if (modelDirs.contains(dir)) {
+                throw new CliException("--model " + m + " is given twice; give each model once");
+            }
             modelDirs.add(dir);
         }
         Path jsonFile = CliInputs.outputFile(json, "--json", CliInputs.OutputKind.JSON);
@@ -88,7 +91,7 @@ final class EvalCommand implements Callable<Integer> {
             Evaluated e = evaluate(modelDir, categoryDir, items, resolution);
             done.add(e);
             skipped = Math.max(skipped, e.skipped());
-            printTable(stdout, e.report(), e.folder(), categoryDir);
+            printTable(stdout, e.report(), e.folder(), modelDir, categoryDir);
         }
         if (done.size() == 1) {
             AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(done.get(0).json()));
@@ -154,31 +157,43 @@ final class EvalCommand implements Callable<Integer> {
         return new Evaluated(modelDir, folder, report, out, result.skipped().size());
     }
 
-    /** The models side by side: one column per model, named by its method and folder. */
+    /**
+     * The models side by side: one column per model, named by its method and folder (with the parent folder when
+     * two folders share a name). Timings are left out: the first model also pays for starting the engine.
+     */
     private static void printComparison(PrintWriter out, List<Evaluated> done) {
+        List<String> names = new ArrayList<>();
+        for (Evaluated e : done) {
+            boolean clash = done.stream().filter(o -> o.dir().getFileName().equals(e.dir().getFileName())).count() > 1;
+            Path shown = clash && e.dir().getParent() != null
+                    ? e.dir().getParent().getFileName().resolve(e.dir().getFileName()) : e.dir().getFileName();
+            names.add(e.folder().settings().method().displayName() + " (" + shown + ")");
+        }
+        int width = Math.max(10, names.stream().mapToInt(String::length).max().orElse(10));
+        String cell = " %" + width + "s";
         out.println();
         out.printf(Locale.ROOT, "%-14s", "side by side");
-        done.forEach(e -> out.printf(Locale.ROOT, " %18s", e.folder().settings().method().displayName() + " ("
-                + e.dir().getFileName() + ")"));
+        names.forEach(n -> out.printf(Locale.ROOT, cell, n));
         out.println();
-        row(out, "image AUROC", done, r -> r.imageAuroc());
-        row(out, "pixel AUROC", done, r -> r.pixelAuroc());
-        row(out, "AUPRO@0.3", done, r -> r.aupro());
-        row(out, "pixel AP", done, r -> r.pixelAp());
-        row(out, "seconds", done, r -> r.seconds());
+        row(out, cell, "image AUROC", done, r -> r.imageAuroc());
+        row(out, cell, "pixel AUROC", done, r -> r.pixelAuroc());
+        row(out, cell, "AUPRO@0.3", done, r -> r.aupro());
+        row(out, cell, "pixel AP", done, r -> r.pixelAp());
+        row(out, cell, "image F1-max", done, r -> r.imageF1max());
     }
 
-    private static void row(PrintWriter out, String name, List<Evaluated> done,
+    private static void row(PrintWriter out, String cell, String name, List<Evaluated> done,
             java.util.function.Function<EvaluationReport, Double> metric) {
         out.printf(Locale.ROOT, "%-14s", name);
-        done.forEach(e -> out.printf(Locale.ROOT, " %18s", fmt(metric.apply(e.report()))));
+        done.forEach(e -> out.printf(Locale.ROOT, cell, fmt(metric.apply(e.report()))));
         out.println();
     }
 
-    private static void printTable(PrintWriter out, EvaluationReport r, ModelFolder folder, Path categoryDir) {
+    private static void printTable(PrintWriter out, EvaluationReport r, ModelFolder folder, Path modelDir,
+            Path categoryDir) {
         Method method = folder.settings().method();
-        out.printf(Locale.ROOT, "%s model (%s teacher) on %s: %d test images, %.1f s%n",
-                method.cliName(), folder.teacher().cliName(), categoryDir, r.testImages(), r.seconds());
+        out.printf(Locale.ROOT, "%s model %s (%s teacher) on %s: %d test images, %.1f s%n",
+                method.cliName(), modelDir, folder.teacher().cliName(), categoryDir, r.testImages(), r.seconds());
         // DMDD's two branch maps; the other methods' fine and coarse levels (the JSON keeps one set of keys)
         String first = method.hasBranchMaps() ? "normality" : "fine level";
         String second = method.hasBranchMaps() ? "abnormality" : "coarse levels";

@@ -46,6 +46,10 @@ final class ImportModelCommand implements Callable<Integer> {
             }
         } else {
             Path project = CliInputs.existingFolder(target.project, "--project");
+            if (!java.nio.file.Files.isRegularFile(project.resolve(dmdd.model.project.ProjectStore.SETTINGS_FILE))) {
+                throw new CliException("--project " + project + ": not a workstation project (it has no "
+                        + dmdd.model.project.ProjectStore.SETTINGS_FILE + "); use --model MODEL_DIR for a model folder");
+            }
             try {
                 // a project keeps one model per method: the archive's goes into its method's folder
                 modelDir = dmdd.model.project.Project.modelDir(project, ModelArchive.method(zip));
@@ -53,6 +57,8 @@ final class ImportModelCommand implements Callable<Integer> {
                 throw new CliException(e.getMessage());
             }
         }
+        java.util.Optional<dmdd.model.dmdd.Method> replaced = java.nio.file.Files.isRegularFile(
+                modelDir.resolve(ModelFolder.DESCRIPTION)) ? readMethod(modelDir) : java.util.Optional.empty();
         ModelArchive.Manifest manifest;
         ModelFolder model;
         try {
@@ -67,6 +73,16 @@ final class ImportModelCommand implements Callable<Integer> {
                         + "(exported by DMDD Inspector %s)%n", modelDir, model.teacher().cliName(),
                 model.settings().imageSize(), model.training().steps(), model.thresholds().image(),
                 manifest.applicationVersion());
+        replaced.ifPresent(m -> spec.commandLine().getOut().println("the " + m.displayName() + " model it replaced is "
+                + "kept in " + modelDir.resolve("versions") + " (restore it from the workstation's versions list)"));
         return 0;
+    }
+
+    private static java.util.Optional<dmdd.model.dmdd.Method> readMethod(Path modelDir) {
+        try {
+            return java.util.Optional.of(ModelFolder.read(modelDir).settings().method());
+        } catch (dmdd.model.infer.ModelFolderException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code infer}: inspects a folder of images with a saved model. */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Inspect every image in DIR: write its normality, abnormality and fused maps as PNG heatmaps "
+        description = {"Inspect every image in DIR: write its three maps (DMDD: normality, abnormality, fused; AAND, DCAM, "
+                + "baseline: fine, coarse, fused) as PNG heatmaps "
                 + "(Turbo colours over the model's calibrated range, the same for every image)",
             "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict "
                 + "OK/UNSURE/NG or ERROR, threshold, ng_threshold, annotated_label, error)."})
@@ -35,7 +36,7 @@ final class InferCommand implements Callable<Integer> {
     static final String RESULTS = ResultsCsv.FILE_NAME;
     /** The maps infer writes, which an earlier run's must not outlive. */
     private static final java.util.regex.Pattern OWNED_MAP =
-            java.util.regex.Pattern.compile(".+\\.(normality|abnormality|fused|overlay)\\.png");
+            java.util.regex.Pattern.compile(".+\\.(normality|abnormality|fine|coarse|fused|overlay)\\.png");
     /** Opacity of the overlay's colour where the fused map is at the top of its range. */
     static final double OVERLAY_OPACITY = 0.6;
 

@@ -51,16 +51,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL_DIR", description = "folder to save the model to")
     Path out;
 
-    @Option(names = "--method", paramLabel = "METHOD", defaultValue = "dmdd",
-            description = "dmdd, aand, dcam or baseline (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", paramLabel = "METHOD",
+            description = "dmdd, aand, dcam or baseline (default: the --settings file's, else dmdd)")
     MethodChoice method;
 
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "mobilenetv2",
+    @Option(names = "--backbone", paramLabel = "NAME",
             converter = BackboneConverter.class, completionCandidates = BackboneConverter.class,
-            description = "teacher: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+            description = "teacher: ${COMPLETION-CANDIDATES} (default: the --settings file's, else mobilenetv2)")
     BackboneKind backbone;
 
     @Option(names = "--steps", paramLabel = "N",
@@ -154,8 +154,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         Map<String, Object> changes = new LinkedHashMap<>();
         overrides.forEach((k, v) -> changes.put(k, parseValue(v)));
-        changes.put("method", method.name());
-        changes.put("backbone", backbone.cliName());
+        // the named options win over --set and the settings file only when given
+        if (method != null) {
+            changes.put("method", method.name());
+        }
+        if (backbone != null) {
+            changes.put("backbone", backbone.cliName());
+        }
         if (imageSize != null && tile != null && !imageSize.equals(tile)) {
             throw new CliException("--tile " + tile + " and --image-size " + imageSize + " disagree: the tile is the "
                     + "network input; give one of them");

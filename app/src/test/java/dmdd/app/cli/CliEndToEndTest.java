@@ -271,4 +271,49 @@ class CliEndToEndTest {
         assertThat(j.get("test_images").asInt()).isEqualTo(7);
         assertThat(j.get("images")).hasSize(8);
     }
+
+    @Test
+    @Order(9)
+    void noUserFileIsOverwrittenAndASettingsFileChoosesTheMethod() throws IOException {
+        // eval --json replaces an earlier eval result, never another JSON document such as a project's settings
+        Path settingsLike = tmp.resolve("project.json");
+        Files.writeString(settingsLike, "{\"name\": \"my project\"}");
+        CliRun e = CliRun.of("eval", "--data", data.toString(), "--category", category, "--model", model.toString(),
+                "--json", settingsLike.toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains(settingsLike.toString()).contains("not an earlier eval result");
+        assertThat(Files.readString(settingsLike)).contains("my project");
+        // infer --out into a folder of other files (here: the training images) is refused
+        Path trainGood = data.resolve(category).resolve("train/good");
+        long before;
+        try (var files = Files.list(trainGood)) {
+            before = files.count();
+        }
+        CliRun i = CliRun.of("infer", "--model", model.toString(), "--images",
+                data.resolve(category).resolve("test/hole").toString(), "--out", trainGood.toString());
+        assertThat(i.code()).isEqualTo(2);
+        assertThat(i.err()).contains("already holds");
+        try (var files = Files.list(trainGood)) {
+            assertThat(files.count()).isEqualTo(before);
+        }
+        // a settings file's method is used unless --method says otherwise
+        Path settings = tmp.resolve("aand-settings.json");
+        Files.writeString(settings, "{\"method\": \"aand\"}");
+        Path fromFile = tmp.resolve("from-settings");
+        CliRun t = CliRun.of("train", "--data", data.toString(), "--category", category, "--out", fromFile.toString(),
+                "--settings", settings.toString(), "--image-size", "64", "--steps", "2", "--batch", "2");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(ModelFolder.read(fromFile).settings().method().cliName()).isEqualTo("aand");
+        // an imported model never silently replaces another: the replaced one is kept as a version
+        Path zip = tmp.resolve("aand.zip");
+        assertThat(CliRun.of("export", "--model", fromFile.toString(), "--model-zip", zip.toString(), "--images",
+                data.resolve(category).resolve("test/hole").toString()).code()).isZero();
+        Path target = tmp.resolve("import-target");
+        dmdd.app.testing.TinyModel.copyTree(model, target);
+        CliRun im = CliRun.of("import-model", zip.toString(), "--model", target.toString());
+        assertThat(im.code()).as(im.err()).isZero();
+        assertThat(im.out()).contains("DMDD model it replaced is kept");
+        assertThat(ModelFolder.read(target).settings().method().cliName()).isEqualTo("aand");
+        assertThat(ModelFolder.read(target.resolve("versions/v001")).settings().method().cliName()).isEqualTo("dmdd");
+    }
 }

@@ -170,6 +170,25 @@ public record DmddSettings(
         if (method == null) {
             throw new IllegalArgumentException("method must be one of " + Method.choices());
         }
+        finite("studentLearningRate", studentLearningRate);
+        finite("segmenterLearningRate", segmenterLearningRate);
+        finite("momentum", momentum);
+        finite("weightDecay", weightDecay);
+        finite("fusionSegmenterWeight", fusionSegmenterWeight);
+        finite("focalGamma", focalGamma);
+        finite("l1Weight", l1Weight);
+        finite("cleanPairFraction", cleanPairFraction);
+        finite("scarShare", scarShare);
+        finite("spotShare", spotShare);
+        finite("gaussianSigma", gaussianSigma);
+        finite("displayHeadroom", displayHeadroom);
+        finite("inspectionScale", inspectionScale);
+        finite("amplificationMargin", amplificationMargin);
+        finite("hardFraction", hardFraction);
+        finite("hardWeight", hardWeight);
+        finite("spatialKlWeight", spatialKlWeight);
+        finite("channelCosineWeight", channelCosineWeight);
+        finite("distillationTemperature", distillationTemperature);
         BackboneKind.fromCliName(backbone); // throws naming the choices
         backbone = BackboneKind.fromCliName(backbone).cliName();
         require(imageSize >= 32 && imageSize % 32 == 0, "imageSize must be a multiple of 32, at least 32: " + imageSize);
@@ -215,13 +234,18 @@ public record DmddSettings(
         require(amplifierSteps >= 0, "amplifierSteps must not be negative: " + amplifierSteps);
         require(amplificationMargin > 0 && amplificationMargin <= 2, "amplificationMargin must be in (0, 2]: "
                 + amplificationMargin);
-        require(matchingPrototypes >= 1, "matchingPrototypes must be at least 1: " + matchingPrototypes);
-        require(bottleneckWidth >= 4, "bottleneckWidth must be at least 4: " + bottleneckWidth);
+        require(matchingPrototypes >= 1 && matchingPrototypes <= 4096,
+                "matchingPrototypes must be in [1, 4096]: " + matchingPrototypes);
+        require(bottleneckWidth >= 4 && bottleneckWidth <= 2048,
+                "bottleneckWidth must be in [4, 2048]: " + bottleneckWidth);
         require(hardFraction > 0 && hardFraction <= 1, "hardFraction must be in (0, 1]: " + hardFraction);
-        require(hardWeight >= 0, "hardWeight must not be negative: " + hardWeight);
-        require(spatialKlWeight >= 0 && channelCosineWeight >= 0,
-                "spatialKlWeight and channelCosineWeight must not be negative");
-        require(distillationTemperature > 0, "distillationTemperature must be positive: " + distillationTemperature);
+        require(hardWeight >= 0 && hardWeight <= 1000, "hardWeight must be in [0, 1000]: " + hardWeight);
+        require(spatialKlWeight >= 0 && spatialKlWeight <= 1000, "spatialKlWeight must be in [0, 1000]: "
+                + spatialKlWeight);
+        require(channelCosineWeight >= 0 && channelCosineWeight <= 1000, "channelCosineWeight must be in [0, 1000]: "
+                + channelCosineWeight);
+        require(distillationTemperature > 0 && distillationTemperature <= 1000,
+                "distillationTemperature must be in (0, 1000]: " + distillationTemperature);
         require(improveSteps >= 1 && improveSteps <= MAX_IMPROVE_STEPS,
                 "improveSteps must be in [1, " + MAX_IMPROVE_STEPS + "]: " + improveSteps);
     }
@@ -387,8 +411,8 @@ public record DmddSettings(
     /**
      * The one rule for splitting a total step budget between the stages (the command line's
      * {@code --steps} and the workstation's steps field): a two-stage method keeps these settings' proportion of
-     * its first to its second stage, with at least one step in each when the total allows; a one-stage method
-     * trains all steps in its only stage.
+     * its first to its second stage, with at least one step in each when the total allows (a stage these settings
+     * give 0 steps stays at 0); a one-stage method trains all steps in its only stage.
      *
      * @param total steps in all, at least 1
      * @return new settings with the stages' step fields set
@@ -400,10 +424,45 @@ public record DmddSettings(
             return with(stages.get(0).stepsSetting(), total);
         }
         int a = stepsOf(stages.get(0));
-        int sum = a + stepsOf(stages.get(1));
+        int b = stepsOf(stages.get(1));
+        int sum = a + b;
         int first = sum == 0 ? total / 2 : (int) Math.round((double) total * a / sum);
-        first = total == 1 ? 1 : Math.max(1, Math.min(total - 1, first));
+        if (a == 0 && b > 0) {
+            first = 0; // a stage someone switched off stays off
+        } else if (b == 0 && a > 0) {
+            first = total;
+        } else {
+            first = total == 1 ? 1 : Math.max(1, Math.min(total - 1, first));
+        }
         return with(Map.of(stages.get(0).stepsSetting(), first, stages.get(1).stepsSetting(), total - first));
+    }
+
+    /**
+     * @param other other settings
+     * @return the names of the settings whose values differ, in declaration order (empty when equal)
+     */
+    public List<String> differencesFrom(DmddSettings other) {
+        ObjectNode a = JSON.valueToTree(this);
+        ObjectNode b = JSON.valueToTree(other);
+        List<String> out = new java.util.ArrayList<>();
+        a.fieldNames().forEachRemaining(name -> {
+            if (!a.get(name).equals(b.get(name))) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * @param name a setting's name
+     * @return its value as compact JSON text (for messages)
+     */
+    public String toJsonValue(String name) {
+        com.fasterxml.jackson.databind.JsonNode v = JSON.valueToTree(this).get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("unknown setting '" + name + "'");
+        }
+        return v.toString();
     }
 
     /** @return these settings as indented JSON */
@@ -494,6 +553,11 @@ public record DmddSettings(
      */
     public DmddSettings with(String name, Object value) {
         return with(Map.of(name, value));
+    }
+
+    /** Infinite values pass every range check written as a lower bound and end a run in NaN losses. */
+    private static void finite(String name, double value) {
+        require(Double.isFinite(value), name + " must be a finite number: " + value);
     }
 
     private static boolean inUnit(double q) {

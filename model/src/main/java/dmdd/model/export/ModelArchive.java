@@ -175,7 +175,8 @@ public final class ModelArchive {
     }
 
     /**
-     * Unpacks and checks an archive, then makes it the model in {@code modelDir} (replacing what was there).
+     * Unpacks and checks an archive, then makes it the model in {@code modelDir} (the model it replaces is kept as
+     * a version, {@code ModelVersions}).
      *
      * @param zip      the archive
      * @param modelDir the model folder to create or replace
@@ -230,6 +231,10 @@ public final class ModelArchive {
             // no longer belongs to the folder's model.
             // Only a verified model takes the folder's lock (so a refused archive creates nothing).
             try (ModelLock lock = ModelLock.acquire(target, "import-model " + zip.getFileName())) {
+                // As after training: the model an import replaces stays as a version to go back to.
+                if (Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))) {
+                    dmdd.model.infer.ModelVersions.keep(target);
+                }
                 ModelFolder imported = ModelFolder.commit(target, staged.readWeights(), staged.description());
                 Files.deleteIfExists(target.resolve("checkpoint.safetensors"));
                 return imported;

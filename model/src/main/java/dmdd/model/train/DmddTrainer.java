@@ -503,8 +503,16 @@ public final class DmddTrainer {
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint c = Checkpoint.read(file, m);
             if (!c.settings().equals(settings)) {
-                throw new IllegalArgumentException("the checkpoint " + file + " was made with other settings; "
-                        + "train with the same settings to resume, or start afresh");
+                List<String> differ = settings.differencesFrom(c.settings());
+                StringBuilder which = new StringBuilder();
+                for (String name : differ.subList(0, Math.min(3, differ.size()))) {
+                    which.append(which.length() == 0 ? "" : ", ").append(name).append(" ")
+                            .append(c.settings().toJsonValue(name)).append(" there, ")
+                            .append(settings.toJsonValue(name)).append(" now");
+                }
+                throw new IllegalArgumentException("the checkpoint " + file + " was made with other settings ("
+                        + which + (differ.size() > 3 ? " and " + (differ.size() - 3) + " more" : "")
+                        + "); train with the same settings to resume, or start afresh");
             }
             try {
                 nets.load(c.arrays());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DmddSettingsTest {
@@ -60,5 +61,32 @@ class DmddSettingsTest {
                 .hasMessageStartingWith("bad settings JSON: not valid JSON");
         assertThatThrownBy(() -> DmddSettings.fromJson("{\"batchSize\": 0}")).hasMessageContaining("batchSize");
         assertThat(DmddSettings.fromJson("{\"batchSize\": 4, \"focalGamma\": 2}").focalGamma()).isEqualTo(2.0);
+    }
+
+    @Test
+    void eachMethodSplitsItsStepsOverItsOwnStagesAndAStageSwitchedOffStaysOff() {
+        DmddSettings aand = DmddSettings.defaults().with("method", "aand");
+        assertThat(aand.stages()).containsExactly(TrainingStage.AMPLIFIER, TrainingStage.STUDENT);
+        DmddSettings split = aand.withTotalSteps(80); // 200 : 600 by default
+        assertThat(List.of(split.amplifierSteps(), split.studentSteps())).containsExactly(20, 60);
+        assertThat(split.totalSteps()).isEqualTo(80);
+        assertThat(split.stageAt(19)).isEqualTo(TrainingStage.AMPLIFIER);
+        assertThat(split.stageAt(20)).isEqualTo(TrainingStage.STUDENT);
+        assertThat(split.stageStart(TrainingStage.STUDENT)).isEqualTo(20);
+        DmddSettings off = aand.with("amplifierSteps", 0).withTotalSteps(10);
+        assertThat(List.of(off.amplifierSteps(), off.studentSteps())).containsExactly(0, 10);
+        assertThat(DmddSettings.defaults().with("method", "dcam").withTotalSteps(7).totalSteps()).isEqualTo(7);
+        assertThat(DmddSettings.defaults().with("method", "dcam").stages()).containsExactly(TrainingStage.STUDENT);
+    }
+
+    @Test
+    void infiniteOrHugeValuesAreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> DmddSettings.defaults().with("spatialKlWeight", Double.POSITIVE_INFINITY))
+                .hasMessageContaining("spatialKlWeight");
+        assertThatThrownBy(() -> DmddSettings.defaults().with("hardWeight", 1e38)).hasMessageContaining("hardWeight");
+        assertThatThrownBy(() -> DmddSettings.defaults().with("bottleneckWidth", 100000))
+                .hasMessageContaining("bottleneckWidth");
+        assertThat(DmddSettings.defaults().differencesFrom(DmddSettings.defaults().with(Map.of("method", "aand",
+                "batchSize", 4)))).containsExactly("method", "batchSize");
     }
 }
