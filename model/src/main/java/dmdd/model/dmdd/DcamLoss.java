@@ -9,7 +9,8 @@ import java.util.List;
  * the training-only attention masks {@code A_l} ({@code S'_l = A_l S_l}, {@code T'_l = A_l T_l}):
  * <ul>
  *   <li>a KL divergence over spatial positions: per channel, the softmax over positions of {@code T'/tau} against
- *       that of {@code S'/tau}, times {@code tau^2} (scale-invariant matching of where each channel responds);</li>
+ *       that of {@code S'/tau}, each map first divided by its root mean square, times {@code tau^2} (scale-invariant
+ *       matching of where each channel responds);</li>
  *   <li>a channel-wise cosine: {@code 1 - cos} between each channel's spatial map of {@code T'} and of {@code S'}.</li>
  * </ul>
  */
@@ -59,8 +60,10 @@ public final class DcamLoss {
             long positions = s.getShape().get(2) * s.getShape().get(3);
             NDArray sm = s.mul(masks.get(l)).reshape(n, c, positions);
             NDArray tm = t.mul(masks.get(l)).reshape(n, c, positions);
-            NDArray logPt = tm.div(tau).logSoftmax(2);
-            NDArray logPs = sm.div(tau).logSoftmax(2);
+            // each channel's map brought to unit RMS before the softmax: raw activations (and a mask that may
+            // concentrate its weight) make the distributions so peaked that the KL's gradients blow training up
+            NDArray logPt = standardised(tm).div(tau).logSoftmax(2);
+            NDArray logPs = standardised(sm).div(tau).logSoftmax(2);
             NDArray k = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {2}).mean().mul(tau * tau);
             kl = kl == null ? k : kl.add(k);
             NDArray cos = tm.normalize(2, 2, EPS).mul(sm.normalize(2, 2, EPS)).sum(new int[] {2});
@@ -69,5 +72,10 @@ public final class DcamLoss {
         }
         NDArray total = pixel.add(kl.mul((float) klWeight)).add(channel.mul((float) channelWeight));
         return new NDArray[] {total, pixel, kl, channel};
+    }
+
+    /** Divides each channel's spatial map (N x C x P) by its root mean square over the positions. */
+    private static NDArray standardised(NDArray x) {
+        return x.div(x.square().mean(new int[] {2}, true).add((float) EPS).sqrt());
     }
 }

@@ -210,6 +210,14 @@ public final class DmddTrainer {
                             };
                         };
                     }
+                    Double totalLoss = lastLosses.get("total");
+                    if (totalLoss == null || !Double.isFinite(totalLoss)) {
+                        // Diverged: every later step would be NaN too, and the thresholds could not be fitted.
+                        throw new TrainingDivergedException("training diverged at step " + (step + 1) + " of " + total
+                                + " (" + stage.displayName() + " loss " + totalLoss + "); the last checkpoint in "
+                                + modelDir + " is from before it. Lower the learning rate (--set studentLearningRate=, "
+                                + "segmenterLearningRate=) or the loss weights, or train with another seed");
+                    }
                     step++;
                     meter.add(System.nanoTime() - t0);
                     double perStep = meter.secondsPerStep();

@@ -193,6 +193,25 @@ class DmddTrainerTest {
     }
 
     @Test
+    void aDivergingRunStopsAtOnceSayingWhyAndKeepsItsLastCheckpoint(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(40, 0).with(Map.of("method", "baseline", "studentLearningRate", 1e30,
+                "checkpointInterval", 1));
+        List<Integer> steps = new ArrayList<>();
+        TrainingListener counter = new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                steps.add(p.completedSteps());
+            }
+        };
+        assertThatThrownBy(() -> new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, counter, () -> false, false, null))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("diverged at step").hasMessageContaining("learning rate");
+        assertThat(steps).hasSizeLessThan(40);
+        assertThat(dir.resolve(Checkpoint.FILE_NAME)).isRegularFile();
+    }
+
+    @Test
     void resumingWithOtherSettingsIsAClearError(@TempDir Path dir) throws IOException {
         new DmddTrainer(tiny(3, 0), teacher, TestImages::paintRectangle).train(IMAGES, dir, null, () -> false, false, null);
         assertThatThrownBy(() -> new DmddTrainer(tiny(4, 0), teacher, TestImages::paintRectangle)
