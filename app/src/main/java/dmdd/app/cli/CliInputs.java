@@ -245,8 +245,12 @@ final class CliInputs {
      * @param withTest whether the test split is needed too
      * @return the category folder, absolute
      */
-    static Path mvtecCategory(Path root, String category, boolean withTest) {
+    static Path mvtecCategory(Path root, String given, boolean withTest) {
         Path r = existingFolder(root, "--data");
+        String category = given.strip(); // an invisible space must not make an existing category "missing"
+        if (category.contains(",")) {
+            throw new CliException("--category " + given + ": this command takes one category");
+        }
         if (category.isBlank() || category.contains("/") || category.contains("\\") || category.equals("..")) {
             throw new CliException("--category '" + category + "': not a folder name");
         }

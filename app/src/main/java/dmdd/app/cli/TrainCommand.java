@@ -133,7 +133,8 @@ final class TrainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
             TrainingResult result = TrainingJob.run(settings, images, teacher, modelDir, listener(bar, err),
                     () -> false, resume);
-            stdout.printf(Locale.ROOT, "trained %d steps in %s; model saved to %s%n", result.completedSteps(),
+            stdout.printf(Locale.ROOT, "trained %d step%s in %s; model saved to %s%n", result.completedSteps(),
+                    result.completedSteps() == 1 ? "" : "s",
                     ProgressBar.format(Duration.ofMillis(Math.round(result.seconds() * 1000))), modelDir);
         }
         return 0;
