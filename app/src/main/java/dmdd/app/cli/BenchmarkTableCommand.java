@@ -143,6 +143,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             case "aand" -> "AAND";
             case "dcam" -> "DCAM (a model per category)";
             case "dcam-shared" -> "DCAM (one model for all categories)";
+            case "baseline-shared" -> "Baseline (one model for all categories)";
             default -> method;
         };
     }

@@ -18,7 +18,7 @@ class BenchmarkTableCommandTest {
         Files.writeString(dir.resolve(category + ".json"), "{\"image_auroc\": " + imageAuroc + ", \"pixel_auroc\": "
                 + pixelAuroc + ", \"aupro\": " + aupro + ", \"pixel_ap\": null, \"image_f1max\": 1.0,"
                 + " \"test_images\": 3, \"seconds\": 1.0, \"maps\": {\"normality\": {\"pixel_auroc\": "
-                + (method.equals("dmdd") ? pixelAuroc - 0.1 : pixelAuroc) + ", \"aupro\": 0.5}, \"abnormality\": "
+                + (method.equals("baseline") ? pixelAuroc : pixelAuroc - 0.1) + ", \"aupro\": 0.5}, \"abnormality\": "
                 + "{\"pixel_auroc\": 0.6, \"aupro\": 0.4}, \"fused\": {\"pixel_auroc\": " + pixelAuroc
                 + ", \"aupro\": " + aupro + "}}}");
         if (seconds != null) {
@@ -48,6 +48,17 @@ class BenchmarkTableCommandTest {
                 .doesNotContain("Baseline (ST), normality map");
         // pixel_ap is null in these files: shown as "-".
         assertThat(r.out()).contains("| DMDD | - | - | - |");
+    }
+
+    @Test
+    void aPerLevelMethodsMapsAreNamedByLevel() throws IOException {
+        result("aand", "grass", 0.9, 0.95, 0.8, 60);
+        Path json = tmp.resolve("aand").resolve("grass.json");
+        Files.writeString(json, Files.readString(json).replaceFirst("^\\{", "{\"method\": \"aand\", "));
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| AAND, fine-level map | 0.850 | 0.850 |")
+                .contains("| AAND, coarse-levels map | 0.600 | 0.600 |").doesNotContain("AAND, normality map");
     }
 
     @Test
