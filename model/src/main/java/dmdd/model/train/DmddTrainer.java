@@ -264,22 +264,12 @@ public final class DmddTrainer {
         List<NDArray> tAug = tp.augmentedFeatures();
         NDArray augmented = tp.augmented();
         NDArray mask = sm.create(b.masks, new Shape(n, 1, side, side));
-        NDArray ngm;
-        NDArray aim;
-        NDArray totalLoss;
-        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+        return descend(sm, opt, () -> {
             NDList s = nets.student().forward(ps, new NDList(augmented), true);
-            ngm = loss.ngm(s.subList(0, 3), tClean);
-            aim = loss.aim(s.subList(3, 6), tAug, mask);
-            totalLoss = ngm.add(aim);
-            gc.backward(totalLoss);
-        }
-        opt.step();
-        Map<String, Double> l = new LinkedHashMap<>();
-        l.put("total", (double) totalLoss.getFloat());
-        l.put("ngm", (double) ngm.getFloat());
-        l.put("aim", (double) aim.getFloat());
-        return l;
+            NDArray ngm = loss.ngm(s.subList(0, 3), tClean);
+            NDArray aim = loss.aim(s.subList(3, 6), tAug, mask);
+            return new NDArray[] {ngm.add(aim), ngm, aim};
+        }, "ngm", "aim");
     }
 
     /** The teacher's features of a pair batch's normal images (cached when possible) and of its augmented ones. */
@@ -324,17 +314,12 @@ public final class DmddTrainer {
         long side = settings.imageSize();
         TeacherPair tp = teacherPair(sm, ps, b, cache);
         NDArray mask = sm.create(b.masks, new Shape(b.count, 1, side, side));
-        NDArray amplification;
-        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+        return descend(sm, opt, () -> {
             NDList amplified = nets.amplifier().forward(ps, new NDList(tp.augmentedFeatures()), true);
-            amplification = AandLoss.of(settings).amplification(amplified, tp.augmentedFeatures(), tp.clean(), mask);
-            gc.backward(amplification);
-        }
-        opt.step();
-        Map<String, Double> l = new LinkedHashMap<>();
-        l.put("total", (double) amplification.getFloat());
-        l.put("amplification", (double) amplification.getFloat());
-        return l;
+            NDArray amplification = AandLoss.of(settings).amplification(amplified, tp.augmentedFeatures(),
+                    tp.clean(), mask);
+            return new NDArray[] {amplification, amplification};
+        }, "amplification");
     }
 
     /**
@@ -346,17 +331,10 @@ public final class DmddTrainer {
         long side = settings.imageSize();
         NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
         NDList amplified = nets.amplifier().forward(ps, new NDList(teacherOfNormals(sm, ps, x, b, cache)), false);
-        NDArray d;
-        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
-            NDList s = nets.student().forward(ps, amplified, true);
-            d = AandLoss.of(settings).hardDistillation(s, amplified);
-            gc.backward(d);
-        }
-        opt.step();
-        Map<String, Double> l = new LinkedHashMap<>();
-        l.put("total", (double) d.getFloat());
-        l.put("hard_distillation", (double) d.getFloat());
-        return l;
+        return descend(sm, opt, () -> {
+            NDArray d = AandLoss.of(settings).hardDistillation(nets.student().forward(ps, amplified, true), amplified);
+            return new NDArray[] {d, d};
+        }, "hard_distillation");
     }
 
     /**
@@ -368,20 +346,10 @@ public final class DmddTrainer {
         long side = settings.imageSize();
         NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
         List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
-        NDArray[] terms;
-        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
+        return descend(sm, opt, () -> {
             NDList s = nets.student().forward(ps, new NDList(x), true);
-            NDList masks = nets.attention().forward(ps, s, true);
-            terms = DcamLoss.of(settings).terms(s, t, masks);
-            gc.backward(terms[0]);
-        }
-        opt.step();
-        Map<String, Double> l = new LinkedHashMap<>();
-        l.put("total", (double) terms[0].getFloat());
-        l.put("distillation", (double) terms[1].getFloat());
-        l.put("spatial_kl", (double) terms[2].getFloat());
-        l.put("channel_cosine", (double) terms[3].getFloat());
-        return l;
+            return DcamLoss.of(settings).terms(s, t, nets.attention().forward(ps, s, true));
+        }, "distillation", "spatial_kl", "channel_cosine");
     }
 
     /**
@@ -408,17 +376,10 @@ public final class DmddTrainer {
         long side = settings.imageSize();
         NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
         List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
-        NDArray d;
-        try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
-            NDList s = nets.student().forward(ps, new NDList(x), true);
-            d = loss.distillation(s, t);
-            gc.backward(d);
-        }
-        opt.step();
-        Map<String, Double> l = new LinkedHashMap<>();
-        l.put("total", (double) d.getFloat());
-        l.put("distillation", (double) d.getFloat());
-        return l;
+        return descend(sm, opt, () -> {
+            NDArray d = loss.distillation(nets.student().forward(ps, new NDList(x), true), t);
+            return new NDArray[] {d, d};
+        }, "distillation");
     }
 
     /** Stage 2 of DMDD: the frozen student and the teacher give the segmenter's inputs. */
@@ -434,16 +395,29 @@ public final class DmddTrainer {
         NDList inputs = Discrepancy.segmenterInputs(Discrepancy.unitProducts(t.subList(0, 3), s),
                 "product".equals(settings.segmenterInput()));
         NDArray mask = sm.create(b.masks, new Shape(n, 1, side, side));
-        NDArray seg;
+        return descend(sm, opt, () -> {
+            NDArray seg = loss.segmentation(nets.segmenter().forward(ps, inputs, true).singletonOrThrow(), mask);
+            return new NDArray[] {seg, seg};
+        }, "segmentation");
+    }
+
+    /**
+     * One optimisation step: runs {@code forward} under autograd, back-propagates its first array (the total loss),
+     * updates the stage's weights and reports the losses: {@code total}, then one per further array, by name.
+     */
+    private static Map<String, Double> descend(NDManager sm, ParameterOptimizer opt,
+            java.util.function.Supplier<NDArray[]> forward, String... names) {
+        NDArray[] terms;
         try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
-            NDArray logits = nets.segmenter().forward(ps, inputs, true).singletonOrThrow();
-            seg = loss.segmentation(logits, mask);
-            gc.backward(seg);
+            terms = forward.get();
+            gc.backward(terms[0]);
         }
         opt.step();
         Map<String, Double> l = new LinkedHashMap<>();
-        l.put("total", (double) seg.getFloat());
-        l.put("segmentation", (double) seg.getFloat());
+        l.put("total", (double) terms[0].getFloat());
+        for (int i = 0; i < names.length; i++) {
+            l.put(names[i], (double) terms[i + 1].getFloat());
+        }
         return l;
     }
 
