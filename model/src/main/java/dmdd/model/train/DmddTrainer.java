@@ -300,6 +300,12 @@ public final class DmddTrainer {
         return new TeacherPair(tClean, tAug, augmented);
     }
 
+    /** A batch of normal images only (no pairs) as the teacher's normalised input. */
+    private NDArray normalImages(NDManager sm, Batch b) {
+        long side = settings.imageSize();
+        return teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
+    }
+
     /** The teacher's features of a batch of normal images (cached when possible). */
     private List<NDArray> teacherOfNormals(NDManager sm, ParameterStore ps, NDArray x, Batch b, TeacherCache cache) {
         return cache != null ? cache.features(b.indices, sm) : teacher.forward(ps, new NDList(x), false).subList(0, 3);
@@ -328,8 +334,7 @@ public final class DmddTrainer {
      */
     private Map<String, Double> reverseDistillationStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
             TeacherCache cache, ParameterOptimizer opt) {
-        long side = settings.imageSize();
-        NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
+        NDArray x = normalImages(sm, b);
         NDList amplified = nets.amplifier().forward(ps, new NDList(teacherOfNormals(sm, ps, x, b, cache)), false);
         return descend(sm, opt, () -> {
             NDArray d = AandLoss.of(settings).hardDistillation(nets.student().forward(ps, amplified, true), amplified);
@@ -343,8 +348,7 @@ public final class DmddTrainer {
      */
     private Map<String, Double> dcamStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
             TeacherCache cache, ParameterOptimizer opt) {
-        long side = settings.imageSize();
-        NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
+        NDArray x = normalImages(sm, b);
         List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
         return descend(sm, opt, () -> {
             NDList s = nets.student().forward(ps, new NDList(x), true);
@@ -373,8 +377,7 @@ public final class DmddTrainer {
     /** The baseline: plain distillation of the teacher into the single-branch student, normal images only. */
     private Map<String, Double> baselineStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
             Batch b, TeacherCache cache, ParameterOptimizer opt) {
-        long side = settings.imageSize();
-        NDArray x = teacher.normalize(sm.create(b.images, new Shape(b.count, 3, side, side)));
+        NDArray x = normalImages(sm, b);
         List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
         return descend(sm, opt, () -> {
             NDArray d = loss.distillation(nets.student().forward(ps, new NDList(x), true), t);

@@ -82,15 +82,7 @@ class DmddTrainerTest {
                 .train(IMAGES, straight, null, () -> false, false, null);
 
         Path interrupted = dir.resolve("interrupted");
-        AtomicInteger steps = new AtomicInteger();
-        TrainingListener counter = new TrainingListener() {
-            @Override
-            public void onProgress(TrainingProgress p) {
-                steps.set(p.completedSteps());
-            }
-        };
-        TrainingResult first = new DmddTrainer(s, teacher, TestImages::paintRectangle)
-                .train(IMAGES, interrupted, counter, () -> steps.get() >= 9, false, null);
+        TrainingResult first = trainUntil(s, interrupted, 9);
         assertThat(first.completed()).isFalse();
         assertThat(first.completedSteps()).isEqualTo(9);
         List<String> messages = new java.util.ArrayList<>();
@@ -134,6 +126,19 @@ class DmddTrainerTest {
         assertSameCheckpoints(dir.resolve("sequential"), dir.resolve("prefetched"), 12, 0f);
     }
 
+    /** Trains with a cancel request once {@code steps} steps are done (a user pressing Cancel). */
+    private static TrainingResult trainUntil(DmddSettings s, Path dir, int steps) throws IOException {
+        AtomicInteger done = new AtomicInteger();
+        TrainingListener counter = new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                done.set(p.completedSteps());
+            }
+        };
+        return new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, counter, () -> done.get() >= steps, false, null);
+    }
+
     private static void assertSameCheckpoints(Path expectedDir, Path actualDir, int steps, float tolerance)
             throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -174,15 +179,7 @@ class DmddTrainerTest {
             new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, straight, null, () -> false, false,
                     null);
             Path interrupted = dir.resolve(method + "-interrupted");
-            AtomicInteger steps = new AtomicInteger();
-            TrainingListener counter = new TrainingListener() {
-                @Override
-                public void onProgress(TrainingProgress p) {
-                    steps.set(p.completedSteps());
-                }
-            };
-            TrainingResult first = new DmddTrainer(s, teacher, TestImages::paintRectangle)
-                    .train(IMAGES, interrupted, counter, () -> steps.get() >= total - 2, false, null);
+            TrainingResult first = trainUntil(s, interrupted, total - 2);
             assertThat(first.completed()).as(method).isFalse();
             TrainingResult second = new DmddTrainer(s, teacher, TestImages::paintRectangle)
                     .train(IMAGES, interrupted, null, () -> false, true, null);
