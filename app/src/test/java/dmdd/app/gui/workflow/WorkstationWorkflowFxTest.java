@@ -7,6 +7,7 @@ import dmdd.app.gui.WorkstationApplication.Workstation;
 import dmdd.app.gui.inspection.DmddInspectionEngine;
 import dmdd.app.gui.inspection.InspectedItem;
 import dmdd.app.gui.inspection.InspectionViewModel;
+import dmdd.model.dmdd.Method;
 import dmdd.model.project.SampleProject;
 import dmdd.model.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
@@ -44,7 +45,10 @@ import org.testfx.util.WaitForAsyncUtils;
  * step count through the settings dialog (progress moves, training finishes, the FX thread is never
  * blocked), inspect, open an image and see four panels, move the threshold and see verdicts change,
  * drag in a corrupt file and see it reported. With {@code -Ddmdd.screenshot=<png>} it also saves a
- * screenshot of the inspection view.
+ * screenshot of the inspection view; with {@code -Ddmdd.screenshot.methods=<png>} or
+ * {@code -Ddmdd.screenshot.aand=<png>} it then trains AAND and DCAM too (or the methods of
+ * {@code -Ddmdd.screenshot.otherMethods}) and saves the Measure screen's
+ * side-by-side table of methods and the inspection screen of the AAND model.
  */
 @ExtendWith(ApplicationExtension.class)
 class WorkstationWorkflowFxTest {
@@ -157,6 +161,16 @@ class WorkstationWorkflowFxTest {
             ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", new File(screenshot));
         }
 
+        // For the README only: with -Ddmdd.screenshot.methods=<png> and/or -Ddmdd.screenshot.aand=<png> the other
+        // methods are trained too (the same steps and image size), then Measure's side-by-side table and the
+        // inspection screen of the AAND model are saved (the rest of the test then runs with AAND chosen). Without
+        // these properties nothing more happens.
+        String methodsShot = System.getProperty("dmdd.screenshot.methods");
+        String aandShot = System.getProperty("dmdd.screenshot.aand");
+        if (isSet(methodsShot) || isSet(aandShot)) {
+            screenshotsOfSeveralMethods(robot, root, methodsShot, aandShot);
+        }
+
         // Move the image thresholds: the verdicts change at once.
         org.controlsfx.control.RangeSlider threshold = robot.from(root).lookup("#imageThresholds")
                 .queryAs(org.controlsfx.control.RangeSlider.class);
@@ -191,6 +205,112 @@ class WorkstationWorkflowFxTest {
                 .queryAllAs(javafx.scene.control.ListCell.class).stream()
                 .anyMatch(cell -> cell.getText() != null && cell.getText().startsWith("corrupt.png"))));
         assertThat(workstation.main().inspectImages()).hasSize(before + 1);
+    }
+
+    /**
+     * Trains the methods of {@code -Ddmdd.screenshot.otherMethods} (default {@code AAND,DCAM}) beside DMDD,
+     * chooses AAND for inspection on the training screen, opens the highest-scoring image (panels named after
+     * AAND's per-level maps) and measures every trained method on the Measure screen.
+     */
+    private void screenshotsOfSeveralMethods(FxRobot robot, Node root, String methodsShot, String aandShot)
+            throws Exception {
+        List<Method> others = java.util.Arrays.stream(System.getProperty("dmdd.screenshot.otherMethods", "AAND,DCAM")
+                .split(",")).map(String::trim).filter(name -> !name.isEmpty()).map(Method::fromCliName).toList();
+        for (Method method : others) {
+            train(robot, root, method);
+        }
+        TrainingViewModel training = workstation.training();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> !training.runningProperty().get()));
+
+        // Inspect with AAND, chosen the way people choose it: the training screen's method list.
+        InspectionViewModel inspection = workstation.inspection();
+        robot.interact(() -> workstation.view().selectScreen("trainingTab"));
+        WaitForAsyncUtils.waitForFxEvents();
+        @SuppressWarnings("unchecked")
+        ComboBox<Method> choice = robot.from(root).lookup("#methodChoice").queryAs(ComboBox.class);
+        if (choice.getValue() != Method.AAND) {
+            robot.clickOn(choice);
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.clickOn(robot.lookup(".combo-box-popup .list-cell")
+                    .lookup((javafx.scene.control.ListCell<?> c) -> "AAND".equals(c.getText())).<Node>query());
+            WaitForAsyncUtils.waitForFxEvents();
+        }
+        assertThat(choice.getValue()).isEqualTo(Method.AAND);
+        List<String> aandTitles = List.of("Original", "Fine level (1/4)", "Coarse levels (1/8, 1/16)",
+                "Fused (sum of levels)");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> inspection.modelReadyProperty().get()
+                && workstation.inspectionView().panelTitles().equals(aandTitles)));
+        robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
+        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Inspect all".equals(b.getText()))
+                .queryButton());
+        WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> onFx(() -> !inspection.runningProperty().get()
+                && inspection.items().stream().allMatch(InspectedItem::isInspected)));
+        robot.interact(() -> inspection.sortOrderProperty().set(InspectionViewModel.SortOrder.SCORE_DESCENDING));
+        robot.interact(() -> inspection.selectedProperty().set(inspection.gallery().get(0)));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> onFx(() -> inspection.detailProperty().get() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(workstation.inspectionView().panelTitles()).isEqualTo(aandTitles);
+        if (isSet(aandShot)) {
+            save(robot, aandShot);
+        }
+
+        // Measure: one row per trained method, each at its own model's calibrated threshold.
+        robot.interact(() -> workstation.view().selectScreen("metricsTab"));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.from(root).lookup("#measureButton").queryButton());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.TableView<?> table = robot.from(root).lookup("#comparisonTable")
+                .queryAs(javafx.scene.control.TableView.class);
+        Button measure = robot.from(root).lookup("#measureButton").queryButton();
+        WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, () -> onFx(() -> !measure.isDisabled()
+                && table.getItems().size() == 1 + others.size()));
+        // The curves are drawn with an animation: let it end before the picture.
+        Thread.sleep(2_000);
+        WaitForAsyncUtils.waitForFxEvents();
+        for (Object row : table.getItems()) {
+            System.out.println("Measure: " + row);
+        }
+        if (isSet(methodsShot)) {
+            save(robot, methodsShot);
+        }
+    }
+
+    /** Trains one method through the settings dialog with the run's steps and image size, and waits for the end. */
+    private void train(FxRobot robot, Node root, Method method) throws Exception {
+        TrainingViewModel training = workstation.training();
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> !training.runningProperty().get()));
+        Object before = onFx(() -> training.lastOutcomeProperty().get());
+        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Train".equals(b.getText())).queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        Node dialog = robot.lookup("#trainingSettings").query();
+        robot.interact(() -> {
+            robot.from(dialog).lookup("#dialogMethodChoice").<ComboBox<Method>>query().setValue(method);
+            robot.from(dialog).lookup("#stepsSpinner").<Spinner<Integer>>query().getValueFactory().setValue(STEPS);
+            robot.from(dialog).lookup("#imageSizeChoice").<ComboBox<Integer>>query().setValue(IMAGE_SIZE);
+        });
+        robot.clickOn(robot.from(dialog).lookup(".button").lookup((Button b) -> "OK".equals(b.getText())).queryButton());
+        WaitForAsyncUtils.waitFor(600 + STEPS * 10L, TimeUnit.SECONDS, () -> onFx(() ->
+                training.lastOutcomeProperty().get() != before
+                        || training.messageProperty().get().startsWith("Training failed")));
+        assertThat(training.messageProperty().get()).as(method + " training").doesNotStartWith("Training failed");
+        assertThat(training.lastOutcomeProperty().get().completed()).isTrue();
+        // The inspection screen loads the new model and renders the image it shows before the next run switches
+        // method (a render still under way when the method changes would be shown without a calibration).
+        InspectionViewModel inspection = workstation.inspection();
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> inspection.modelReadyProperty().get()
+                && (inspection.selectedProperty().get() == null || inspection.detailProperty().get() != null)));
+        System.out.println(method + ": trained " + STEPS + " steps at " + IMAGE_SIZE + " px in "
+                + Math.round(training.lastOutcomeProperty().get().seconds()) + " s");
+    }
+
+    private void save(FxRobot robot, String png) throws Exception {
+        WritableImage[] shot = new WritableImage[1];
+        robot.interact(() -> shot[0] = stage.getScene().snapshot(null));
+        ImageIO.write(SwingFXUtils.fromFXImage(shot[0], null), "png", new File(png));
+    }
+
+    private static boolean isSet(String property) {
+        return property != null && !property.isBlank();
     }
 
     private static <T> T onFx(java.util.concurrent.Callable<T> code) throws Exception {
