@@ -409,7 +409,7 @@ public final class InspectionView {
     }
 
     private void showDetail(RenderedInspection rendered) {
-        if (rendered == null) {
+        if (rendered == null || viewModel.calibrationProperty().get() == null) {
             for (MapPanel panel : mapPanels) {
                 panel.clear();
             }

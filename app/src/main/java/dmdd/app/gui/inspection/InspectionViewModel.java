@@ -452,7 +452,13 @@ public final class InspectionViewModel {
             return;
         }
         InspectionEngine.Calibration calib = calibration.get();
+        long mine = generation;
         background.run(() -> render(engine.inspect(current, file), calib), rendered -> {
+            // A picture of the model shown when it started, not of the one shown now (another method, a new
+            // training): dropped, as the screen's calibration and cache no longer belong to it.
+            if (mine != generation) {
+                return;
+            }
             detailCache.put(file, rendered);
             if (!Double.isNaN(rendered.inspection().score()) && !item.isInspected()) {
                 setScore(item.image(), rendered.inspection().score());
