@@ -30,9 +30,11 @@ import java.util.Map;
  * @param settings       the run's settings
  * @param arrays         every saved array by name (in the manager given to {@link #read})
  * @param trainingSeconds wall-clock training seconds up to this checkpoint, over every run that led to it
+ * @param trainingData    what the run trained on ({@code "<n> images, sha256 <digest>"} of the prepared images), or
+ *                        {@code null} for a checkpoint written without it
  */
 public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, NDArray> arrays,
-                         double trainingSeconds) {
+                         double trainingSeconds, String trainingData) {
     /** The checkpoint's file name inside a model folder. */
     public static final String FILE_NAME = "checkpoint.safetensors";
     /** Name of the array holding the JSON record. */
@@ -69,7 +71,28 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
      */
     public static void write(Path file, int completedSteps, double trainingSeconds, DmddSettings settings,
             NDList arrays, NDManager manager) throws IOException {
+        write(file, completedSteps, trainingSeconds, settings, null, arrays, manager);
+    }
+
+    /**
+     * Writes a checkpoint atomically, with the training time so far and what the run trains on (so that a resume
+     * on other images is refused rather than mixing two training sets in one model).
+     *
+     * @param file            target file
+     * @param completedSteps  steps done
+     * @param trainingSeconds wall-clock training seconds so far, over all runs
+     * @param settings        the run's settings
+     * @param trainingData    the training images' description ({@link #describe}), or {@code null}
+     * @param arrays          named arrays to save (weights and optimiser state)
+     * @param manager         where the temporary metadata array is created
+     * @throws IOException when writing fails (the previous checkpoint then stays intact)
+     */
+    public static void write(Path file, int completedSteps, double trainingSeconds, DmddSettings settings,
+            String trainingData, NDList arrays, NDManager manager) throws IOException {
         ObjectNode meta = JSON.createObjectNode();
+        if (trainingData != null) {
+            meta.put("trainingData", trainingData);
+        }
         meta.put("format", FORMAT);
         meta.put("completedSteps", completedSteps);
         meta.put("trainingSeconds", trainingSeconds);
@@ -119,7 +142,38 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
             throw new IOException("checkpoint " + file + " has unreadable settings: " + e.getMessage(), e);
         }
         return new Checkpoint(meta.path("completedSteps").asInt(), settings, arrays,
-                meta.path("trainingSeconds").asDouble(0));
+                meta.path("trainingSeconds").asDouble(0), meta.hasNonNull("trainingData")
+                        ? meta.get("trainingData").asText() : null);
+    }
+
+    /**
+     * Describes a training set by its size and a digest of every pixel of its prepared images (the same images in
+     * the same order give the same text).
+     *
+     * @param images the images the trainer draws from
+     * @return {@code "<n> images, sha256 <first 16 hex digits>"}
+     */
+    public static String describe(java.util.List<dmdd.datasets.image.RgbImage> images) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
+        for (dmdd.datasets.image.RgbImage image : images) {
+            buffer.putInt(image.width()).putInt(image.height());
+            for (float v : image.chw()) {
+                if (buffer.remaining() < Float.BYTES) {
+                    sha.update(buffer.flip());
+                    buffer.clear();
+                }
+                buffer.putFloat(v);
+            }
+        }
+        sha.update(buffer.flip());
+        return images.size() + (images.size() == 1 ? " image" : " images") + ", sha256 "
+                + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 
     /** Guards record construction: steps are never negative. */

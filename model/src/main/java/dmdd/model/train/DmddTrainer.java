@@ -52,6 +52,8 @@ import java.util.function.BooleanSupplier;
 public final class DmddTrainer {
     /** Training seconds of the runs before a resume (from the checkpoint). */
     private double earlierSeconds;
+    /** What this run trains on ({@link Checkpoint#describe}), recorded in every checkpoint. */
+    private String trainingData;
     private final DmddSettings settings;
     private final Backbone teacher;
     private final PairSynthesizer synthesizer;
@@ -151,6 +153,7 @@ public final class DmddTrainer {
         Path checkpointFile = modelDir.resolve(Checkpoint.FILE_NAME);
         out.onMessage("preparing " + trainImages.size() + " training images");
         List<RgbImage> images = resized(trainImages);
+        trainingData = Checkpoint.describe(images);
         int total = settings.totalSteps();
         Map<String, Double> lastLosses = Map.of();
         try (NDManager root = engine.newBaseManager(DmddNetworks.deviceOf(teacher))) {
@@ -507,6 +510,11 @@ public final class DmddTrainer {
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " does not fit these networks: " + e.getMessage(), e);
             }
+            if (c.trainingData() != null && !c.trainingData().equals(trainingData)) {
+                throw new IllegalArgumentException("the checkpoint " + file + " was made on other training images ("
+                        + c.trainingData() + " then, " + trainingData + " now); resume with the same images and "
+                        + "categories, or start afresh");
+            }
             // A resumed run reports the time of every run that led to the model, not only its own.
             earlierSeconds = c.trainingSeconds();
             return c.completedSteps();
@@ -522,7 +530,7 @@ public final class DmddTrainer {
             for (ParameterOptimizer opt : optimizers.values()) {
                 arrays.addAll(opt.state(m));
             }
-            Checkpoint.write(file, step, trainingSeconds, settings, arrays, m);
+            Checkpoint.write(file, step, trainingSeconds, settings, trainingData, arrays, m);
         }
         out.onCheckpoint(file, step);
     }

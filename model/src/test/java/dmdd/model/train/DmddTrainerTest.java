@@ -209,6 +209,19 @@ class DmddTrainerTest {
     }
 
     @Test
+    void resumingOnOtherImagesIsRefusedNamingBothTrainingSets(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(8, 0).with("method", "baseline");
+        assertThat(trainUntil(s, dir, 3).completed()).isFalse();
+        List<RgbImage> others = TestImages.stripes(10, 64, 2);
+        assertThatThrownBy(() -> new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(others, dir, null, () -> false, true, null))
+                .hasMessageContaining("other training images").hasMessageContaining("12 images")
+                .hasMessageContaining("10 images");
+        assertThat(new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, null, () -> false, true, null).completed()).isTrue();
+    }
+
+    @Test
     void resumingWithOtherSettingsIsAClearError(@TempDir Path dir) throws IOException {
         new DmddTrainer(tiny(3, 0), teacher, TestImages::paintRectangle).train(IMAGES, dir, null, () -> false, false, null);
         assertThatThrownBy(() -> new DmddTrainer(tiny(4, 0), teacher, TestImages::paintRectangle)
