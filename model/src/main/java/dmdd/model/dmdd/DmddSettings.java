@@ -43,10 +43,13 @@ import java.util.Map;
  * @param asppRates              dilation rates of the segmenter's ASPP (DeSTSeg: 6, 12, 18)
  * @param seReduction            squeeze-excitation reduction ratio of the channel attention
  * @param fusion                 how the fused map is formed: {@code segmenter} (the segmentation network's
- *                               output) or {@code mean_with_branches} (its mean with the two branch maps, each
- *                               scaled by its calibrated display range and clipped at 1; calibrated in two passes)
+ *                               output, DMDD as published) or {@code mean_with_branches} (default: its weighted
+ *                               mean with the two branch maps, each scaled by its calibrated display range, their
+ *                               mean clipped at 1; calibrated in two passes; chosen on the first development
+ *                               benchmark, README)
  * @param fusionSegmenterWeight  weight of the segmentation network's output in the {@code mean_with_branches} fused
- *                               map (the scaled branch maps get the rest)
+ *                               map (the scaled branch maps get the rest; 0.97 by default: the branch maps then
+ *                               mostly order the pixels the segmentation network leaves near zero)
  * @param segmenterInput         {@code product}: per-channel -t_hat*s_hat of L2-normalised features
  *                               (DeSTSeg); {@code discrepancy}: one 1 - cos map per level and branch
  * @param aimForm                {@code l1}: mean |A - M|; {@code hinge}: M*max(0, 1-A) + (1-M)*A
@@ -283,8 +286,8 @@ public record DmddSettings(
         d.put("segmenterWidth", 64);
         d.put("asppRates", List.of(6, 12, 18));
         d.put("seReduction", 8);
-        d.put("fusion", "segmenter");
-        d.put("fusionSegmenterWeight", 0.5);
+        d.put("fusion", "mean_with_branches");
+        d.put("fusionSegmenterWeight", 0.97);
         d.put("segmenterInput", "product");
         d.put("aimForm", "l1");
         d.put("focalGamma", 4.0);

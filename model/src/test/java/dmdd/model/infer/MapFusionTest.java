@@ -12,8 +12,21 @@ class MapFusionTest {
             new Range(0, 1), new Thresholds.ScoreStatistics(10, 0.1, 0.01, 0.05, 0.1, 0.2), "validation");
 
     @Test
-    void thePublishedRuleIsTheSegmentationOutputItself() {
+    void theDefaultLetsTheBranchMapsBreakTheSegmentationOutputsTies() {
         DmddSettings s = DmddSettings.defaults();
+        assertThat(s.fusion()).isEqualTo("mean_with_branches");
+        assertThat(s.fusionSegmenterWeight()).isEqualTo(0.97);
+        // two pixels the segmentation network calls equally normal; the branch maps tell them apart
+        float[] seg = {0.01f, 0.01f};
+        float[] fused = MapFusion.fuse(s, seg, new float[] {0.2f, 1.6f}, new float[] {0.4f, 3.2f}, CALIBRATED);
+        // 0.97 * 0.01 + 0.03 * 0.5 * (0.2/2 + 0.4/4) = 0.0127; 0.97 * 0.01 + 0.03 * 0.5 * (0.8 + 0.8) = 0.0337
+        assertThat(fused[0]).isCloseTo(0.0127f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(fused[1]).isCloseTo(0.0337f, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
+    @Test
+    void thePublishedRuleIsTheSegmentationOutputItself() {
+        DmddSettings s = DmddSettings.defaults().with("fusion", "segmenter");
         float[] seg = {0.1f, 0.9f};
         assertThat(s.fusion()).isEqualTo("segmenter");
         assertThat(MapFusion.usesBranchRanges(s)).isFalse();
@@ -22,7 +35,8 @@ class MapFusionTest {
 
     @Test
     void theMeanRuleAddsTheBranchMapsScaledByTheirRangesAndClipped() {
-        DmddSettings s = DmddSettings.defaults().with("fusion", "mean_with_branches");
+        DmddSettings s = DmddSettings.defaults().with(java.util.Map.of("fusion", "mean_with_branches",
+                "fusionSegmenterWeight", 0.5));
         assertThat(MapFusion.usesBranchRanges(s)).isTrue();
         float[] seg = {0f, 0.8f, 0.2f};
         float[] normality = {1f, 0f, 10f};   // range top 2
