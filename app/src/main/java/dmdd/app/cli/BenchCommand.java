@@ -115,9 +115,11 @@ final class BenchCommand implements Callable<Integer> {
             try (NDManager scratch = manager.newSubManager()) {
                 flops = NetworkFlops.of(folder.loadNetworks(scratch), teacher, side);
             }
-            out.printf(Locale.ROOT, "operations per %d px network input: teacher %.2f, student %.2f, segmenter %.2f "
-                    + "GFLOP (inference %.2f)%n", side, flops.teacher() / 1e9, flops.student() / 1e9,
-                    flops.segmenter() / 1e9, flops.inference() / 1e9);
+            out.printf(Locale.ROOT, "operations per %d px network input (%s): teacher %.2f, student %.2f%s GFLOP "
+                    + "(inference %.2f)%n", side, folder.settings().method().displayName(), flops.teacher() / 1e9,
+                    flops.student() / 1e9, folder.settings().isDmdd()
+                            ? String.format(Locale.ROOT, ", segmenter %.2f", flops.segmenter() / 1e9) : "",
+                    flops.inference() / 1e9);
             double ceiling = ConvolutionCeiling.measure(manager, Math.min(seconds, 3));
             out.printf(Locale.ROOT, "engine ceiling: %.1f GFLOP/s (3x3 convolution, 64 channels, batch 8, 64 x 64)%n",
                     ceiling);

@@ -171,7 +171,7 @@ class CliEndToEndTest {
         assertThat(r.out()).contains("inference batch 1:").contains("inference batch 8:").contains("ms/image")
                 .contains("training stage 1 (student):").contains("training stage 2 (segmenter):")
                 .contains("peak memory: Java heap").contains("GFLOP/s (").contains("engine ceiling:")
-                .containsPattern("operations per \\d+ px network input: teacher \\d+\\.\\d\\d, student")
+                .containsPattern("operations per \\d+ px network input \\(DMDD\\): teacher \\d+\\.\\d\\d, student")
                 .containsPattern("anomaly synthesis: \\d+\\.\\d pairs/s")
                 .containsPattern("resident memory over 20 inference calls \\(MiB\\):( \\d+){10}");
     }

@@ -48,6 +48,8 @@ public final class ResultsExporter {
     private final Path outDir;
     /** The three maps' names in file names and the report ({@link dmdd.model.dmdd.Method#mapNames()}). */
     private final List<String> mapNames;
+    /** The model's method, named in the report. */
+    private final dmdd.model.dmdd.Method method;
     private final Thresholds thresholds;
     private final Options options;
     private final List<ResultsCsv.Row> rows = new ArrayList<>();
@@ -83,6 +85,7 @@ public final class ResultsExporter {
             throws IOException {
         this.outDir = Files.createDirectories(outDir);
         this.mapNames = method.mapNames();
+        this.method = method;
         this.thresholds = thresholds;
         this.options = options;
     }
@@ -209,6 +212,7 @@ public final class ResultsExporter {
                 .append(" images inspected.</p>\n");
         long ng = rows.stream().filter(ResultsCsv.Row::defective).count();
         h.append("<h2>Summary</h2>\n<table>")
+                .append(tr("Method", method.displayName()))
                 .append(tr("OK-below image threshold (OK when score &le; threshold)", number(thresholds.image())))
                 .append(tr("NG-above image threshold (NG when score &gt; threshold; unsure between the two)",
                         number(thresholds.imageNg())))

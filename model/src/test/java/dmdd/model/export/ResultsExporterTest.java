@@ -110,7 +110,7 @@ class ResultsExporterTest {
         assertThat(out.resolve("maps/odd__name_abnormality.png")).exists();
 
         String html = Files.readString(out.resolve("report.html"));
-        assertThat(html).contains("<svg").contains("ROC").contains("Per-region overlap");
+        assertThat(html).contains("<svg").contains("ROC").contains("Per-region overlap").contains("<th>Method</th><td>DMDD</td>");
         // Between the two image thresholds: unsure, in the summary and in the table of images.
         assertThat(html).contains("<th>Verdict UNSURE</th><td>1</td>").contains("class=\"unsure\">UNSURE");
         // Image AUROC: defect scores 0.8 and 0.4 vs OK 0.2 -> perfectly ranked.
