@@ -61,8 +61,8 @@ public final class AnomalyAmplifier extends ComposedBlock implements FlopCounter
     }
 
     /**
-     * Takes each level's prototypes from normal teacher features at random positions (with replacement when there
-     * are fewer positions than prototypes).
+     * Takes each level's prototypes from normal teacher features at positions drawn at random (with replacement, so
+     * a small batch still fills every prototype).
      *
      * @param normalLevels the teacher's three levels of a batch of normal images
      * @param rng          chooses the positions
@@ -88,6 +88,7 @@ public final class AnomalyAmplifier extends ComposedBlock implements FlopCounter
      *
      * @param level a teacher level, N x C x H x W
      * @param l     its index
+     * @param ps    where the prototypes are read
      * @return N x 1 x H x W, in [0, 2]
      */
     NDArray matchingDistance(NDArray level, int l, ParameterStore ps) {
