@@ -53,9 +53,9 @@ final class CliInputs {
 
     /**
      * Removes the files an earlier run of the same command left in its output folder, after saying so, so
-     * that results of two runs never mix (stale heatmaps beside a new results.csv). Other files stay. Files
-     * with the command's names in a folder no run of it has marked are someone else's: the command refuses the
-     * folder rather than delete them. The folder is marked for the run about to write.
+     * that results of two runs never mix (stale heatmaps beside a new results.csv); other files in a marked folder
+     * stay. A non-empty folder no run of it has marked is someone else's: the command refuses it rather than write
+     * among or delete its files. The folder is marked for the run about to write.
      *
      * @param dir   the output folder
      * @param owned whether a name (a file or folder directly in {@code dir}) belongs to the command
@@ -69,21 +69,19 @@ final class CliInputs {
             old = files.filter(p -> owned.test(p.getFileName().toString())).sorted().toList();
         }
         Path marker = dir.resolve(RUN_MARKER);
-        if (!old.isEmpty() && !Files.isRegularFile(marker)) {
-            throw new CliException("--out " + dir + " holds " + old.get(0).getFileName()
-                    + " from something other than an earlier run of this command; not replacing it "
-                    + "(choose an empty or new folder)");
-        }
         if (!Files.isRegularFile(marker)) {
-            // Results written among other files (training images, a dataset, a model, a project) would become
-            // part of them: the next training or evaluation would read the heatmaps.
-            List<Path> other;
+            // A folder no run of this command marked is someone else's: results written among its files (training
+            // images, a dataset, a model, a project) would become part of them, and its files are not ours to
+            // delete. Named: one of the command's own file names when it holds one, else its first file.
+            List<Path> any;
             try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-                other = files.sorted().limit(1).toList();
+                any = files.sorted().limit(1).toList();
             }
-            if (!other.isEmpty()) {
-                throw new CliException("--out " + dir + " already holds " + other.get(0).getFileName()
-                        + "; results go into a new or empty folder, or one an earlier run of this command wrote");
+            Path named = !old.isEmpty() ? old.get(0) : any.isEmpty() ? null : any.get(0);
+            if (named != null) {
+                throw new CliException("--out " + dir + " already holds " + named.getFileName()
+                        + ", not written by an earlier run of this command; not replacing it (choose a new or empty "
+                        + "folder, or one an earlier run of this command wrote)");
             }
         }
         dmdd.datasets.image.AtomicFiles.writeBytes(marker,

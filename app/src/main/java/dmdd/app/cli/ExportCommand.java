@@ -202,7 +202,7 @@ final class ExportCommand implements Callable<Integer> {
      * without settings has DMDD's {@code model/}.
      */
     private static Path chosenModel(Path project) throws IOException {
-        if (!java.nio.file.Files.isRegularFile(project.resolve(dmdd.model.project.ProjectStore.SETTINGS_FILE))) {
+        if (!dmdd.model.project.ProjectStore.isProject(project)) {
             return dmdd.model.project.Project.modelDir(project, dmdd.model.dmdd.Method.DMDD);
         }
         try {

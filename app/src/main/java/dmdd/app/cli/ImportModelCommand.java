@@ -46,7 +46,7 @@ final class ImportModelCommand implements Callable<Integer> {
             }
         } else {
             Path project = CliInputs.existingFolder(target.project, "--project");
-            if (!java.nio.file.Files.isRegularFile(project.resolve(dmdd.model.project.ProjectStore.SETTINGS_FILE))) {
+            if (!dmdd.model.project.ProjectStore.isProject(project)) {
                 throw new CliException("--project " + project + ": not a workstation project (it has no "
                         + dmdd.model.project.ProjectStore.SETTINGS_FILE + "); use --model MODEL_DIR for a model folder");
             }

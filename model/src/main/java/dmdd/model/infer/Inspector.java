@@ -253,8 +253,10 @@ public final class Inspector implements AutoCloseable {
             ParameterStore ps = new ParameterStore(sm, false);
             NDArray x = teacher.normalize(sm.create(data, new Shape(n, 3, side, side)));
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
-            // AAND's student reads the amplified teacher features, every other student the image
-            NDList s = networks.amplifier() != null ? null : networks.student().forward(ps, new NDList(x), false);
+            // AAND compares its student, which reads the amplified teacher features, with those features; every
+            // other method compares a student of the image with the teacher
+            NDList targets = networks.amplifier() != null ? networks.amplifier().forward(ps, t, false) : t;
+            NDList s = networks.student().forward(ps, networks.amplifier() != null ? targets : new NDList(x), false);
             if (settings.isDmdd()) {
                 NDList products = Discrepancy.unitProducts(t, s);
                 normality = Discrepancy.summedDistance(products.subList(0, 3), side).toFloatArray();
@@ -263,12 +265,6 @@ public final class Inspector implements AutoCloseable {
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
                 fused = Activation.sigmoid(logits).toFloatArray();
             } else {
-                // per-level methods: AAND compares its student with the amplified teacher, the others with the teacher
-                NDList targets = t;
-                if (networks.amplifier() != null) {
-                    targets = networks.amplifier().forward(ps, t, false);
-                    s = networks.student().forward(ps, targets, false);
-                }
                 NDList products = Discrepancy.unitProducts(targets, s);
                 normality = Discrepancy.summedDistance(products.subList(0, 1), side).toFloatArray();
                 abnormality = Discrepancy.summedDistance(products.subList(1, 3), side).toFloatArray();
