@@ -2,64 +2,9 @@ package dmdd.model.infer;
 
 import dmdd.datasets.image.FloatPlanes;
 
-/** Operations on row-major single-channel float maps: blur, resize, top-k mean, subsampling. */
+/** Operations on row-major single-channel float maps: resize, top-k mean, subsampling ({@link GaussianBlur} blurs). */
 public final class FloatMaps {
     private FloatMaps() {
-    }
-
-    /**
-     * Separable Gaussian blur with edge replication (kernel radius ceil(4 sigma)).
-     *
-     * @param map    width x height values (not changed)
-     * @param width  map width
-     * @param height map height
-     * @param sigma  standard deviation in pixels; 0 returns a copy
-     * @return the blurred map
-     */
-    public static float[] gaussianBlur(float[] map, int width, int height, double sigma) {
-        if (sigma <= 0) {
-            return map.clone();
-        }
-        int radius = (int) Math.ceil(4 * sigma);
-        float[] kernel = new float[2 * radius + 1];
-        double sum = 0;
-        for (int i = -radius; i <= radius; i++) {
-            double v = Math.exp(-0.5 * i * i / (sigma * sigma));
-            kernel[i + radius] = (float) v;
-            sum += v;
-        }
-        for (int i = 0; i < kernel.length; i++) {
-            kernel[i] /= (float) sum;
-        }
-        // Each pass accumulates the taps in the same order as a per-pixel sum (so the values are the
-        // same to the bit), but as whole-row multiply-adds over a border-replicated copy of the row,
-        // which the JIT vectorises: no bounds clamping in the inner loop.
-        float[] tmp = new float[map.length];
-        float[] padded = new float[width + 2 * radius];
-        for (int y = 0; y < height; y++) {
-            int row = y * width;
-            java.util.Arrays.fill(padded, 0, radius, map[row]);
-            System.arraycopy(map, row, padded, radius, width);
-            java.util.Arrays.fill(padded, radius + width, padded.length, map[row + width - 1]);
-            for (int k = 0; k < kernel.length; k++) {
-                float weight = kernel[k];
-                for (int x = 0; x < width; x++) {
-                    tmp[row + x] += weight * padded[x + k];
-                }
-            }
-        }
-        float[] out = new float[map.length];
-        for (int y = 0; y < height; y++) {
-            int row = y * width;
-            for (int k = -radius; k <= radius; k++) {
-                float weight = kernel[k + radius];
-                int source = Math.min(height - 1, Math.max(0, y + k)) * width;
-                for (int x = 0; x < width; x++) {
-                    out[row + x] += weight * tmp[source + x];
-                }
-            }
-        }
-        return out;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dmdd.model.infer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -245,8 +246,7 @@ public final class Inspector implements AutoCloseable {
             }
             input.copyTo(data, i * 3 * plane);
         }
-        float[] normality;
-        float[] abnormality;
+        float[] branches; // per image: its normality (or fine) map, then its abnormality (or coarse) map, blurred
         float[] fused;
         NDManager parent = owned != null ? owned : networks.student().getParameters().valueAt(0).getArray().getManager();
         try (NDManager sm = parent.newSubManager()) {
@@ -259,28 +259,34 @@ public final class Inspector implements AutoCloseable {
             NDList s = networks.student().forward(ps, networks.amplifier() != null ? targets : new NDList(x), false);
             if (settings.isDmdd()) {
                 NDList products = Discrepancy.unitProducts(t, s);
-                normality = Discrepancy.summedDistance(products.subList(0, 3), side).toFloatArray();
-                abnormality = Discrepancy.summedDistance(products.subList(3, 6), side).toFloatArray();
+                branches = blurredBranchMaps(Discrepancy.summedDistance(products.subList(0, 3), side),
+                        Discrepancy.summedDistance(products.subList(3, 6), side));
                 NDList segmenterInputs = Discrepancy.segmenterInputs(products, "product".equals(settings.segmenterInput()));
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
                 fused = Activation.sigmoid(logits).toFloatArray();
             } else {
                 NDList products = Discrepancy.unitProducts(targets, s);
-                normality = Discrepancy.summedDistance(products.subList(0, 1), side).toFloatArray();
-                abnormality = Discrepancy.summedDistance(products.subList(1, 3), side).toFloatArray();
+                branches = blurredBranchMaps(Discrepancy.summedDistance(products.subList(0, 1), side),
+                        Discrepancy.summedDistance(products.subList(1, 3), side));
                 fused = null;
             }
         }
         List<NetworkMaps> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            float[] norm = FloatMaps.gaussianBlur(slice(normality, i, plane), side, side, settings.gaussianSigma());
-            float[] abn = FloatMaps.gaussianBlur(slice(abnormality, i, plane), side, side, settings.gaussianSigma());
+            float[] norm = slice(branches, 2 * i, plane);
+            float[] abn = slice(branches, 2 * i + 1, plane);
             float[] fus = settings.isDmdd() ? MapFusion.fuse(settings, slice(fused, i, plane), norm, abn, thresholds)
                     : sum(norm, abn);
             double score = score(fus);
             out.add(new NetworkMaps(side, side, norm, abn, fus, score));
         }
         return out;
+    }
+
+    /** Both branch maps (each N x side x side) of a batch, blurred together by the engine: N x 2 x side x side. */
+    private float[] blurredBranchMaps(NDArray normality, NDArray abnormality) {
+        return GaussianBlur.apply(NDArrays.stack(new NDList(normality, abnormality), 1), settings.gaussianSigma())
+                .toFloatArray();
     }
 
     /** The per-level methods' fused map: fine plus coarse levels (blurring is linear, so this is the blurred sum). */
