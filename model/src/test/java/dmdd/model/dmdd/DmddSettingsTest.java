@@ -14,11 +14,11 @@ class DmddSettingsTest {
         DmddSettings d = DmddSettings.defaults();
         assertThat(d.method()).isEqualTo(Method.DMDD);
         assertThat(d.backbone()).isEqualTo("mobilenetv2");
-        assertThat(d.imageSize()).isEqualTo(256);
+        assertThat(d.imageSize()).isEqualTo(128);
         assertThat(d.batchSize()).isEqualTo(8);
-        assertThat(d.studentSteps()).isEqualTo(600);
-        assertThat(d.segmenterSteps()).isEqualTo(400);
-        assertThat(d.asppRates()).containsExactly(6, 12, 18);
+        assertThat(d.studentSteps()).isEqualTo(360);
+        assertThat(d.segmenterSteps()).isEqualTo(720);
+        assertThat(d.asppRates()).containsExactly(2);
         assertThat(d.seed()).isEqualTo(42L);
         assertThat(d.textureFolder()).isNull();
         assertThat(d.validationFraction()).isEqualTo(0.1);
@@ -28,11 +28,14 @@ class DmddSettingsTest {
 
     @Test
     void oneRuleSplitsATotalStepBudget() {
-        DmddSettings d = DmddSettings.defaults(); // 600 + 400: 60 % student
-        assertThat(List.of(d.withTotalSteps(1000).studentSteps(), d.withTotalSteps(1000).segmenterSteps()))
-                .containsExactly(600, 400);
+        DmddSettings d = DmddSettings.defaults(); // 360 + 720: a third student
+        assertThat(List.of(d.withTotalSteps(600).studentSteps(), d.withTotalSteps(600).segmenterSteps()))
+                .containsExactly(200, 400);
         assertThat(List.of(d.withTotalSteps(5).studentSteps(), d.withTotalSteps(5).segmenterSteps()))
-                .containsExactly(3, 2);
+                .containsExactly(2, 3);
+        DmddSettings aand = d.with("method", "aand"); // 120 amplifier + 360 student: a quarter amplifier
+        assertThat(List.of(aand.withTotalSteps(600).amplifierSteps(), aand.withTotalSteps(600).studentSteps()))
+                .containsExactly(150, 450);
         // Each stage keeps a step when the total allows it; a single step goes to the student.
         assertThat(List.of(d.withTotalSteps(2).studentSteps(), d.withTotalSteps(2).segmenterSteps()))
                 .containsExactly(1, 1);

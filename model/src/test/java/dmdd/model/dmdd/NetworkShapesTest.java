@@ -88,7 +88,7 @@ class NetworkShapesTest {
         DmddSettings back = DmddSettings.fromJson(s.toJson());
         assertThat(back).isEqualTo(s);
         assertThat(DmddSettings.fromJson("{\"topK\": 7}").topK()).isEqualTo(7);
-        assertThat(DmddSettings.fromJson("{\"topK\": 7}").imageSize()).isEqualTo(256);
+        assertThat(DmddSettings.fromJson("{\"topK\": 7}").imageSize()).isEqualTo(128);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DmddSettings.fromJson("{\"imageSize\": 100}"))
                 .hasMessageContaining("imageSize");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DmddSettings.fromJson("{\"nonsense\": 1}"))
