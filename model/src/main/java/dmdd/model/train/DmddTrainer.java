@@ -146,7 +146,10 @@ public final class DmddTrainer {
         earlierSeconds = 0;
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Engine engine = DjlRuntime.engine();
-        IntraOpThreads.apply(settings.threads());
+        int threads = IntraOpThreads.apply(settings.threads());
+        // Said because it matters for reproducing a model: runs with different thread counts differ slightly.
+        out.onMessage("intra-op threads: " + threads + (settings.threads() > 0 ? ""
+                : " (automatic: the processors the load average leaves free; set threads to fix it)"));
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // autograd only inside the gradient collector
         Files.createDirectories(modelDir);

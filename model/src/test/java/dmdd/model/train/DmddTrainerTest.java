@@ -95,6 +95,7 @@ class DmddTrainerTest {
                 }, () -> false, true, null);
         assertThat(second.completed()).isTrue();
         assertThat(messages).contains("resuming at step 9 of 22");
+        assertThat(messages).contains("intra-op threads: 1"); // the setting's count, said so a run can be reproduced
         // The reported time covers both runs, not only the resumed part.
         assertThat(second.seconds()).isGreaterThan(first.seconds());
         TrainingResult fresh = new DmddTrainer(s, teacher, TestImages::paintRectangle)
