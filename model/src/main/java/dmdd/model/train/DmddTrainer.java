@@ -50,6 +50,13 @@ import java.util.function.BooleanSupplier;
  * normal and augmented images together, outside autograd.
  */
 public final class DmddTrainer {
+    /**
+     * Non-finite steps in a row after which a run counts as diverged. A single one (a batch whose loss or gradient
+     * overflows) is skipped without touching the weights; this many mean the weights themselves no longer give a
+     * finite step.
+     */
+    private static final int MAX_SKIPPED_STEPS_IN_A_ROW = 10;
+
     /** Training seconds of the runs before a resume (from the checkpoint). */
     private double earlierSeconds;
     /** What this run trains on ({@link Checkpoint#describe}), recorded in every checkpoint. */
@@ -159,6 +166,7 @@ public final class DmddTrainer {
         trainingData = Checkpoint.describe(images);
         int total = settings.totalSteps();
         Map<String, Double> lastLosses = Map.of();
+        int skippedInARow = 0;
         try (NDManager root = engine.newBaseManager(DmddNetworks.deviceOf(teacher))) {
             DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), root);
             Map<TrainingStage, ParameterOptimizer> optimizers = new EnumMap<>(TrainingStage.class);
@@ -202,10 +210,11 @@ public final class DmddTrainer {
                         cache = null;
                     }
                     long t0 = System.nanoTime();
+                    Map<String, Double> stepLosses;
                     try (NDManager sm = root.newSubManager()) {
                         Batch b = batches.take(step);
                         ParameterOptimizer opt = optimizers.get(stage);
-                        lastLosses = switch (stage) {
+                        stepLosses = switch (stage) {
                             case SEGMENTER -> segmenterStep(sm, ps, nets, loss, b, opt);
                             case AMPLIFIER -> amplifierStep(sm, ps, nets, b, cache, opt);
                             case STUDENT -> switch (settings.method()) {
@@ -216,11 +225,15 @@ public final class DmddTrainer {
                             };
                         };
                     }
-                    Double totalLoss = lastLosses.get("total");
-                    if (totalLoss == null || !Double.isFinite(totalLoss)) {
-                        // Diverged: every later step would be NaN too, and the thresholds could not be fitted.
+                    Double totalLoss = stepLosses.get("total");
+                    skippedInARow = totalLoss == null || !Double.isFinite(totalLoss) ? skippedInARow + 1 : 0;
+                    if (skippedInARow == 0) {
+                        lastLosses = stepLosses;
+                    } else if (skippedInARow >= MAX_SKIPPED_STEPS_IN_A_ROW) {
+                        // Diverged: the weights give no finite step any more, and the thresholds could not be fitted.
                         throw new TrainingDivergedException("training diverged at step " + (step + 1) + " of " + total
-                                + " (" + stage.displayName() + " loss " + totalLoss + "); the last checkpoint in "
+                                + " (" + stage.displayName() + " loss " + totalLoss + " for " + skippedInARow
+                                + " steps in a row, each skipped); the last checkpoint in "
                                 + modelDir + " is from before it. Lower the learning rate (--set studentLearningRate=, "
                                 + "segmenterLearningRate=) or the loss weights, or train with another seed");
                     }
@@ -412,18 +425,28 @@ public final class DmddTrainer {
 
     /**
      * One optimisation step: runs {@code forward} under autograd, back-propagates its first array (the total loss),
-     * updates the stage's weights and reports the losses: {@code total}, then one per further array, by name.
+     * updates the stage's weights and reports the losses: {@code total}, then one per further array, by name. When
+     * the loss or any gradient is not finite the update is skipped and only {@code total} (NaN) is reported.
      */
     private static Map<String, Double> descend(NDManager sm, ParameterOptimizer opt,
             java.util.function.Supplier<NDArray[]> forward, String... names) {
         NDArray[] terms;
+        List<NDArray> runningStatistics = opt.copyRunningStatistics(sm);
         try (GradientCollector gc = sm.getEngine().newGradientCollector()) {
             terms = forward.get();
             gc.backward(terms[0]);
         }
-        opt.step();
+        float total = terms[0].getFloat();
         Map<String, Double> l = new LinkedHashMap<>();
-        l.put("total", (double) terms[0].getFloat());
+        if (!Float.isFinite(total) || !opt.gradientsFinite()) {
+            // A non-finite step is skipped, not applied: one bad batch must not turn the weights into NaN.
+            opt.discardGradients();
+            opt.restoreRunningStatistics(runningStatistics);
+            l.put("total", Double.NaN);
+            return l;
+        }
+        opt.step();
+        l.put("total", (double) total);
         for (int i = 0; i < names.length; i++) {
             l.put(names[i], (double) terms[i + 1].getFloat());
         }

@@ -8,6 +8,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import dmdd.model.dmdd.Weights;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public final class ParameterOptimizer {
     private final Map<String, NDArray> second = new LinkedHashMap<>();
     private long updates;
 
+    /** The stage's arrays that the forward pass changes without gradients: batch norm's running statistics. */
+    private final List<Pair<String, Parameter>> buffers;
+
     /**
      * @param name         prefix of this optimizer's state arrays in a checkpoint
      * @param adam         {@code true} for Adam (beta1 = momentum), {@code false} for SGD with momentum
@@ -50,6 +54,7 @@ public final class ParameterOptimizer {
         this.momentum = (float) momentum;
         this.weightDecay = (float) weightDecay;
         this.parameters = parameters.stream().filter(p -> p.getValue().requiresGradient()).toList();
+        this.buffers = parameters.stream().filter(p -> !p.getValue().requiresGradient()).toList();
         for (Pair<String, Parameter> p : this.parameters) {
             NDArray w = p.getValue().getArray();
             w.setRequiresGradient(true);
@@ -63,6 +68,58 @@ public final class ParameterOptimizer {
     /** @return the number of updates applied so far */
     public long updates() {
         return updates;
+    }
+
+    /**
+     * @return whether every gradient of the last backward pass is finite (an infinite or NaN gradient would turn
+     *         the weights into NaN for good, even when the loss itself was finite)
+     */
+    public boolean gradientsFinite() {
+        for (Pair<String, Parameter> p : parameters) {
+            // every array made here hangs on the weights' long-lived manager: close each at once
+            try (NDArray grad = p.getValue().getArray().getGradient(); NDArray abs = grad.abs(); NDArray sum = abs.sum()) {
+                if (!Float.isFinite(sum.getFloat())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Copies of the running statistics as they are before a step, so that a skipped step can put them back (a
+     * training-mode forward pass updates them even when its loss turns out not to be finite).
+     *
+     * @param manager where the copies live (the step's manager)
+     * @return the copies, in this optimizer's order
+     */
+    public List<NDArray> copyRunningStatistics(NDManager manager) {
+        List<NDArray> copies = new ArrayList<>(buffers.size());
+        for (Pair<String, Parameter> p : buffers) {
+            NDArray copy = p.getValue().getArray().duplicate();
+            copy.attach(manager);
+            copies.add(copy);
+        }
+        return copies;
+    }
+
+    /**
+     * Puts back running statistics copied by {@link #copyRunningStatistics} (overwriting NaN, which a multiply-add
+     * could not).
+     *
+     * @param copies the copies, in this optimizer's order
+     */
+    public void restoreRunningStatistics(List<NDArray> copies) {
+        for (int i = 0; i < buffers.size(); i++) {
+            copies.get(i).copyTo(buffers.get(i).getValue().getArray());
+        }
+    }
+
+    /** Drops the gradients of the last backward pass without an update (a step that is skipped). */
+    public void discardGradients() {
+        for (Pair<String, Parameter> p : parameters) {
+            JniUtils.zeroGrad((PtNDArray) p.getValue().getArray());
+        }
     }
 
     /**

@@ -191,6 +191,40 @@ class DmddTrainerTest {
     }
 
     @Test
+    void oneNonFiniteStepIsSkippedAndTrainingCarriesOnWithFiniteWeights(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(12, 6);
+        AtomicInteger calls = new AtomicInteger();
+        PairSynthesizer poisonedOnce = (normal, rng) -> {
+            dmdd.datasets.synthesis.TrainingPair p = TestImages.paintRectangle(normal, rng);
+            if (calls.incrementAndGet() != 9) {
+                return p;
+            }
+            float[] chw = p.augmented().chw();
+            chw[0] = Float.NaN; // one pixel of one pair: that step's loss is NaN
+            return new dmdd.datasets.synthesis.TrainingPair(p.normal(),
+                    RgbImage.of(normal.width(), normal.height(), chw), p.mask());
+        };
+        List<String> messages = new ArrayList<>();
+        TrainingResult r = new DmddTrainer(s, teacher, poisonedOnce).withPrefetchWorkers(0)
+                .train(IMAGES, dir, new TrainingListener() {
+                    @Override
+                    public void onMessage(String message) {
+                        messages.add(message);
+                    }
+                }, () -> false, false, null);
+        assertThat(calls.get()).isGreaterThan(9);
+        assertThat(r.completed()).isTrue();
+        assertThat(r.completedSteps()).isEqualTo(18);
+        assertThat(r.lastLosses().get("total")).isFinite();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Checkpoint c = Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME), m);
+            assertThat(c.completedSteps()).isEqualTo(18);
+            c.arrays().forEach((k, a) -> assertThat(a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                    .isNaN().any().getBoolean()).as(k).isFalse());
+        }
+    }
+
+    @Test
     void aDivergingRunStopsAtOnceSayingWhyAndKeepsItsLastCheckpoint(@TempDir Path dir) throws IOException {
         DmddSettings s = tiny(40, 0).with(Map.of("method", "baseline", "studentLearningRate", 1e30,
                 "checkpointInterval", 1));
