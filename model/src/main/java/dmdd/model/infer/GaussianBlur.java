@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.Shape;
  * on a whole batch of maps at once: along one axis the blur is a banded {@code size x size} matrix whose row
  * {@code y} holds the kernel weights of the source pixels of pixel {@code y} (the weights that fall outside the
  * map are added to the edge pixel, which is what replicating the border means), so a blurred map is
- * {@code B_h * map * B_w^T}, two matrix products the engine does on every core. It replaced a per-map Java loop
- * that took 7 % of an inspection.
+ * {@code B_h * map * B_w^T}, two matrix products the engine does on every core and, for a model on a GPU, on the
+ * device (a per-map Java loop did it before; on a 2-core CPU the two took the same time).
  */
 public final class GaussianBlur {
     private GaussianBlur() {

@@ -438,7 +438,7 @@ public final class DmddTrainer {
         }
         float total = terms[0].getFloat();
         Map<String, Double> l = new LinkedHashMap<>();
-        if (!Float.isFinite(total) || !opt.gradientsFinite()) {
+        if (!Float.isFinite(total) || !opt.gradientsFinite(sm)) {
             // A non-finite step is skipped, not applied: one bad batch must not turn the weights into NaN.
             opt.discardGradients();
             opt.restoreRunningStatistics(runningStatistics);

@@ -71,19 +71,22 @@ public final class ParameterOptimizer {
     }
 
     /**
+     * @param manager where the one scalar made here lives (the step's manager)
      * @return whether every gradient of the last backward pass is finite (an infinite or NaN gradient would turn
-     *         the weights into NaN for good, even when the loss itself was finite)
+     *         the weights into NaN for good, even when the loss itself was finite); one read from the device
      */
-    public boolean gradientsFinite() {
+    public boolean gradientsFinite(NDManager manager) {
+        NDArray total = null;
         for (Pair<String, Parameter> p : parameters) {
-            // every array made here hangs on the weights' long-lived manager: close each at once
-            try (NDArray grad = p.getValue().getArray().getGradient(); NDArray abs = grad.abs(); NDArray sum = abs.sum()) {
-                if (!Float.isFinite(sum.getFloat())) {
-                    return false;
-                }
+            // a NaN or infinity anywhere makes the sum non-finite (no abs needed: +inf plus -inf is NaN too);
+            // the gradient handle hangs on the weights' long-lived manager: close it at once
+            try (NDArray grad = p.getValue().getArray().getGradient()) {
+                NDArray sum = grad.sum();
+                sum.attach(manager);
+                total = total == null ? sum : total.add(sum);
             }
         }
-        return true;
+        return total == null || Float.isFinite(total.getFloat());
     }
 
     /**
