@@ -4,9 +4,7 @@ import dmdd.model.dmdd.DmddSettings;
 
 /**
  * How the fused map is formed (setting {@code fusion}). {@code segmenter}: the segmentation network's output,
- * DMDD as published. The default is {@code mean_with_branches} with weight 0.97: the segmentation network trained
- * on synthetic defects answers near zero inside large real damage (glare, folds), where every pixel then ties; a
- * small share of the branch maps orders those pixels without moving what the network is sure of. {@code mean_with_branches}: the weighted mean of that output (weight
+ * DMDD as published. {@code mean_with_branches} (the default, weight 0.97): the weighted mean of that output (weight
  * {@code fusionSegmenterWeight}) and the branch maps, each branch map divided by the top of its calibrated display
  * range, their mean clipped at 1, so that where the segmentation network,
  * trained on synthetic blobs, stays silent inside a large real defect, the branch maps still raise the fused

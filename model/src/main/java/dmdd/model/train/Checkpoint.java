@@ -162,6 +162,12 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
         }
         java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
         for (dmdd.datasets.image.RgbImage image : images) {
+            // the header needs room too: an image can end with the buffer full (the digest does not depend on
+            // where the buffer is flushed)
+            if (buffer.remaining() < 2 * Integer.BYTES) {
+                sha.update(buffer.flip());
+                buffer.clear();
+            }
             buffer.putInt(image.width()).putInt(image.height());
             for (float v : image.chw()) {
                 if (buffer.remaining() < Float.BYTES) {

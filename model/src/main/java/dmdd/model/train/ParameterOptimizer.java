@@ -118,7 +118,7 @@ public final class ParameterOptimizer {
         }
     }
 
-    /** Drops the gradients of the last backward pass without an update (a step that is skipped). */
+    /** Zeroes the gradients of the last backward pass (after an update, or instead of one when a step is skipped). */
     public void discardGradients() {
         for (Pair<String, Parameter> p : parameters) {
             JniUtils.zeroGrad((PtNDArray) p.getValue().getArray());
@@ -147,8 +147,8 @@ public final class ParameterOptimizer {
                             learningRate, weightDecay, 1f, NO_CLIP, momentum, false);
                 }
             }
-            JniUtils.zeroGrad((PtNDArray) w);
         }
+        discardGradients();
     }
 
     /**
