@@ -229,7 +229,11 @@ public final class DmddTrainer {
                     skippedInARow = totalLoss == null || !Double.isFinite(totalLoss) ? skippedInARow + 1 : 0;
                     if (skippedInARow == 0) {
                         lastLosses = stepLosses;
-                    } else if (skippedInARow >= MAX_SKIPPED_STEPS_IN_A_ROW) {
+                    } else if (skippedInARow < MAX_SKIPPED_STEPS_IN_A_ROW) {
+                        // Said, so that a run that skips now and then can be told from one that never does.
+                        out.onMessage("step " + (step + 1) + " of " + total + " skipped: its " + stage.displayName()
+                                + " loss or a gradient was not finite (the weights are unchanged)");
+                    } else {
                         // Diverged: the weights give no finite step any more, and the thresholds could not be fitted.
                         throw new TrainingDivergedException("training diverged at step " + (step + 1) + " of " + total
                                 + " (" + stage.displayName() + " loss " + totalLoss + " for " + skippedInARow

@@ -216,6 +216,9 @@ class DmddTrainerTest {
         assertThat(r.completed()).isTrue();
         assertThat(r.completedSteps()).isEqualTo(18);
         assertThat(r.lastLosses().get("total")).isFinite();
+        // said, not silent: a person can tell a run that skipped a step from one that did not
+        assertThat(messages).filteredOn(m -> m.contains("skipped: its student loss or a gradient was not finite"))
+                .hasSize(1);
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint c = Checkpoint.read(dir.resolve(Checkpoint.FILE_NAME), m);
             assertThat(c.completedSteps()).isEqualTo(18);
