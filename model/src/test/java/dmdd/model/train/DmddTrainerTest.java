@@ -150,7 +150,8 @@ class DmddTrainerTest {
             for (String k : ca.arrays().keySet()) {
                 NDArray x = ca.arrays().get(k).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
                 NDArray y = cb.arrays().get(k).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-                assertThat(x.sub(y).abs().max().toFloatArray()[0]).as(k).isLessThanOrEqualTo(tolerance);
+                assertThat(x.sub(y).abs().max().toFloatArray()[0]).as(actualDir.getFileName() + ": " + k)
+                        .isLessThanOrEqualTo(tolerance);
             }
         }
     }
