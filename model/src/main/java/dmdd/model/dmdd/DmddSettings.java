@@ -57,7 +57,10 @@ import java.util.Map;
  * @param aimForm                {@code l1}: mean |A - M|; {@code hinge}: M*max(0, 1-A) + (1-M)*A
  * @param focalGamma             focal loss gamma of the segmentation loss
  * @param l1Weight               weight of the L1 term next to the focal term
- * @param cleanPairFraction      share of training pairs left without a synthetic anomaly (M = 0)
+ * @param cleanPairFraction      share of training pairs left without a synthetic anomaly (M = 0) in stage 1 (and in
+ *                               AAND's amplifier stage)
+ * @param segmenterCleanPairFraction share of the segmentation stage's training pairs left clean (the quality issue's
+ *                               PyTorch reference leaves 30 % there); 0.5 by default, as stage 1
  * @param textureFolder          folder of texture images or GIMP {@code .pat} files for the anomaly
  *                               synthesis; {@code null} = the procedural texture source
  * @param scarShare              share of the anomalous training pairs whose defect region is a thin curved
@@ -132,6 +135,7 @@ public record DmddSettings(
         double focalGamma,
         double l1Weight,
         double cleanPairFraction,
+        double segmenterCleanPairFraction,
         String textureFolder,
         double scarShare,
         double spotShare,
@@ -183,6 +187,7 @@ public record DmddSettings(
         finite("focalGamma", focalGamma);
         finite("l1Weight", l1Weight);
         finite("cleanPairFraction", cleanPairFraction);
+        finite("segmenterCleanPairFraction", segmenterCleanPairFraction);
         finite("scarShare", scarShare);
         finite("spotShare", spotShare);
         finite("gaussianSigma", gaussianSigma);
@@ -220,6 +225,8 @@ public record DmddSettings(
         require(focalGamma >= 0, "focalGamma must not be negative: " + focalGamma);
         require(l1Weight >= 0, "l1Weight must not be negative: " + l1Weight);
         require(cleanPairFraction >= 0 && cleanPairFraction < 1, "cleanPairFraction must be in [0, 1): " + cleanPairFraction);
+        require(segmenterCleanPairFraction >= 0 && segmenterCleanPairFraction < 1,
+                "segmenterCleanPairFraction must be in [0, 1): " + segmenterCleanPairFraction);
         require(scarShare >= 0 && spotShare >= 0 && scarShare + spotShare <= 1,
                 "scarShare and spotShare must not be negative and must sum to at most 1: " + scarShare + ", " + spotShare);
         require(topK >= 1, "topK must be at least 1: " + topK);
@@ -296,6 +303,7 @@ public record DmddSettings(
         d.put("focalGamma", 4.0);
         d.put("l1Weight", 1.0);
         d.put("cleanPairFraction", 0.5);
+        d.put("segmenterCleanPairFraction", 0.5);
         d.put("textureFolder", null);
         d.put("scarShare", 0.3);
         d.put("spotShare", 0.1);

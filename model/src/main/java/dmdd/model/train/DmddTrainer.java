@@ -196,7 +196,8 @@ public final class DmddTrainer {
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
             BatchPrefetcher<Batch> batches = new BatchPrefetcher<>(
-                    s -> batch(images, StepRandom.forStep(settings.seed(), s), pairsAt(s)), step, total, prefetchWorkers);
+                    s -> batch(images, StepRandom.forStep(settings.seed(), s), pairsAt(s), settings.stageAt(s)), step,
+                    total, prefetchWorkers);
             try (batches) {
                 while (step < total) {
                     if (cancel != null && cancel.getAsBoolean()) {
@@ -487,7 +488,8 @@ public final class DmddTrainer {
      * state). With {@code pairs}, the first half of
      * {@code images} holds the normal images and the second half their anomalous versions.
      */
-    private Batch batch(List<RgbImage> images, Random rng, boolean pairs) {
+    private Batch batch(List<RgbImage> images, Random rng, boolean pairs, TrainingStage stage) {
+        PairSynthesizer stageSynthesis = pairs ? synthesizer.forStage(stage) : null;
         int n = settings.batchSize();
         int side = settings.imageSize();
         int plane = side * side;
@@ -501,7 +503,7 @@ public final class DmddTrainer {
             if (!pairs) {
                 continue;
             }
-            TrainingPair pair = synthesizer.synthesize(normal, rng); // leaves cleanPairFraction of pairs clean
+            TrainingPair pair = stageSynthesis.synthesize(normal, rng); // leaves the stage's share of pairs clean
             RgbImage aug = pair.augmented().resize(side, side);
             aug.copyTo(data, (n + i) * 3 * plane);
             float[] m = pair.mask().resize(side, side).toFloats();

@@ -2,6 +2,7 @@ package dmdd.model.train;
 
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.synthesis.TrainingPair;
+import dmdd.model.dmdd.TrainingStage;
 import java.util.Random;
 
 /**
@@ -17,4 +18,13 @@ public interface PairSynthesizer {
      * @return the pair, all at the size of {@code normal}
      */
     TrainingPair synthesize(RgbImage normal, Random rng);
+
+    /**
+     * @param stage the training stage a pair is for
+     * @return the synthesis for that stage's pairs (stages may differ in their share of clean pairs); this one for
+     *         every stage unless overridden
+     */
+    default PairSynthesizer forStage(TrainingStage stage) {
+        return this;
+    }
 }

@@ -31,7 +31,7 @@ public final class TrainingJob {
     }
 
     /**
-     * Trains a model with the production anomaly synthesis ({@link Synthesis#forSettings}).
+     * Trains a model with the production anomaly synthesis ({@link Synthesis#byStage}).
      *
      * @param settings model settings
      * @param normals  normal images (any size)
@@ -51,7 +51,7 @@ public final class TrainingJob {
     /** The production anomaly synthesis for the methods that use one; the others must never ask for a pair. */
     private static PairSynthesizer productionSynthesis(DmddSettings settings) throws IOException {
         if (settings.method().synthesisesAnomalies()) {
-            return Synthesis.forSettings(settings)::synthesize;
+            return Synthesis.byStage(settings);
         }
         String method = settings.method().displayName();
         return (img, rng) -> {
