@@ -235,7 +235,7 @@ final class BenchCommand implements Callable<Integer> {
             err.println("timing " + trainSteps + " training steps per stage (batch " + s.batchSize() + ", " + prefetch
                     + " prefetch threads)");
             err.flush();
-            new DmddTrainer(s, teacher, s.method().synthesisesAnomalies() ? Synthesis.forSettings(s)::synthesize
+            new DmddTrainer(s, teacher, s.method().synthesisesAnomalies() ? Synthesis.byStage(s)
                     : (img, rng) -> {
                         throw new IllegalStateException("no synthesis");
                     }).withPrefetchWorkers(prefetch)
