@@ -68,6 +68,9 @@ import java.util.Map;
  *                               benchmarks, README)
  * @param spotShare              share of the anomalous training pairs whose defect region is one to four
  *                               small spots; scars and spots together at most 1, the rest Perlin blobs
+ * @param orientationAugmentation whether each training step sees each normal image (or tile) in one of its eight
+ *                               orientations (quarter turns, mirrored or not), drawn at random: for textures and
+ *                               other parts without an up or a left; never for parts with a fixed pose
  * @param topK                   image score = mean of the top-k fused-map pixels
  * @param imageScore             {@code topk_mean} or {@code max}
  * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
@@ -139,6 +142,7 @@ public record DmddSettings(
         String textureFolder,
         double scarShare,
         double spotShare,
+        boolean orientationAugmentation,
         int topK,
         String imageScore,
         double gaussianSigma,
@@ -307,6 +311,7 @@ public record DmddSettings(
         d.put("textureFolder", null);
         d.put("scarShare", 0.3);
         d.put("spotShare", 0.1);
+        d.put("orientationAugmentation", false);
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
         d.put("gaussianSigma", 4.0);

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dmdd.datasets.image.Orientation;
 import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.synthesis.TrainingPair;
@@ -192,7 +193,7 @@ public final class DmddTrainer {
             }
             // Tiles differ every step, so tiled training has no fixed images whose features could be cached.
             TeacherCache cache = settings.stageAt(step) != TrainingStage.SEGMENTER && !settings.isTiled()
-                    ? TeacherCache.build(settings, teacher, images, root, ps, out, cancel) : null;
+                    ? TeacherCache.build(settings, teacher, oriented(images), root, ps, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
             BatchPrefetcher<Batch> batches = new BatchPrefetcher<>(
@@ -497,8 +498,12 @@ public final class DmddTrainer {
         float[] masks = new float[pairs ? n * plane : 0];
         int[] indices = new int[n];
         for (int i = 0; i < n; i++) {
-            indices[i] = rng.nextInt(images.size());
-            RgbImage normal = view(images.get(indices[i]), rng);
+            int index = rng.nextInt(images.size());
+            RgbImage normal = view(images.get(index), rng);
+            // The orientation is drawn only when asked for, so models without it get exactly the batches as before.
+            int orientation = settings.orientationAugmentation() ? rng.nextInt(Orientation.COUNT) : 0;
+            normal = Orientation.apply(normal, orientation);
+            indices[i] = index * orientations() + orientation; // an index into oriented(images)
             normal.copyTo(data, i * 3 * plane);
             if (!pairs) {
                 continue;
@@ -578,6 +583,34 @@ public final class DmddTrainer {
             out.add(preprocessing.atScale(preprocessing.picture(img)));
         }
         return out;
+    }
+
+    /** How many orientations of each training image the steps draw from. */
+    private int orientations() {
+        return settings.orientationAugmentation() ? Orientation.COUNT : 1;
+    }
+
+    /**
+     * The training images in every orientation the steps draw from, image by image (orientation {@code k} of
+     * image {@code i} at {@code i * orientations() + k}), turned when read: the teacher cache holds the features of
+     * each, without keeping eight copies of the images.
+     */
+    private List<RgbImage> oriented(List<RgbImage> images) {
+        int n = orientations();
+        if (n == 1) {
+            return images;
+        }
+        return new java.util.AbstractList<>() {
+            @Override
+            public RgbImage get(int i) {
+                return Orientation.apply(images.get(i / n), i % n);
+            }
+
+            @Override
+            public int size() {
+                return images.size() * n;
+            }
+        };
     }
 
     /** The step's view of a training image: itself, or a random tile of it when tiling. */

@@ -158,8 +158,11 @@ class DmddTrainerTest {
 
     @Test
     void cachedTeacherFeaturesGiveTheSameTrainingAsRecomputedOnes(@TempDir Path dir) throws IOException {
-        for (String method : List.of("dmdd", "baseline")) {
-            DmddSettings s = tiny(5, 0).with("method", method);
+        // with orientations the cache holds every turned image's features and the steps must pick the right ones
+        Map<String, Double> lastLoss = new java.util.HashMap<>();
+        for (String method : List.of("dmdd", "baseline", "baseline-turned")) {
+            DmddSettings s = tiny(5, 0).with(Map.of("method", method.replace("-turned", ""),
+                    "orientationAugmentation", method.endsWith("-turned")));
             TrainingResult cached = new DmddTrainer(s, teacher, TestImages::paintRectangle)
                     .train(IMAGES, dir.resolve(method + "-cached"), null, () -> false, false, null);
             TrainingResult recomputed = new DmddTrainer(s.with("cacheTeacherFeatures", false), teacher,
@@ -167,7 +170,10 @@ class DmddTrainerTest {
                     false, null);
             assertThat(cached.lastLosses().get("total")).as(method).isCloseTo(recomputed.lastLosses().get("total"),
                     org.assertj.core.data.Offset.offset(1e-4));
+            lastLoss.put(method, cached.lastLosses().get("total"));
         }
+        assertThat(lastLoss.get("baseline-turned")).as("turned images change what the student sees")
+                .isNotCloseTo(lastLoss.get("baseline"), org.assertj.core.data.Offset.offset(1e-4));
     }
 
     @Test
