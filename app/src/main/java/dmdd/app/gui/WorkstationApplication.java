@@ -13,7 +13,6 @@ import dmdd.app.gui.main.MainWindowView;
 import dmdd.app.gui.main.MainWindowViewModel;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
-import dmdd.model.project.ProjectSettings;
 import dmdd.model.project.Workspace;
 import dmdd.app.gui.training.DmddTrainingEngine;
 import dmdd.app.gui.training.TrainingEngine;
@@ -67,14 +66,10 @@ public class WorkstationApplication extends Application {
 
         TrainingViewModel trainingModel = new TrainingViewModel(trainer, background);
         trainingModel.projectProperty().bind(mainModel.projectProperty());
-        // One change, saved at once: another method's model scores on another scale, so the thresholds the user
-        // set for the previous method are dropped with the switch (the new model's calibrated ones apply).
+        // One change, saved at once: another method's model scores on another scale, so a switch puts the
+        // thresholds the user set aside for the method left and brings back the new method's own (withTraining).
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
-                mainModel.updateSettings(project -> {
-                    ProjectSettings changed = project.withTraining(settings, device);
-                    return project.training().method() == settings.method() ? changed
-                            : changed.withThresholds(null, null, null);
-                }));
+                mainModel.updateSettings(project -> project.withTraining(settings, device)));
         mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
 
         InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);

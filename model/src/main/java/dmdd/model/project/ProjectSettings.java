@@ -2,6 +2,8 @@ package dmdd.model.project;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dmdd.model.dmdd.DmddSettings;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What {@code project.json} holds: the project's name, the file format version, the training
@@ -17,10 +19,35 @@ import dmdd.model.dmdd.DmddSettings;
  * @param pixelThreshold  pixel threshold chosen by the user, or null for the calibrated one
  * @param lastScreen      the id of the tab shown when the project was closed ({@code imagesTab}, {@code trainingTab}, {@code inspectionTab})
  * @param lastImage       file name (relative to the project) selected when closed, or null
+ * @param otherMethodsThresholds the thresholds the user chose for the methods not chosen now, by method name
+ *                        ({@code dmdd}, {@code aand}, ...), kept for when the user switches back (each method's
+ *                        model scores on its own scale, so one method's thresholds never apply to another's);
+ *                        empty when none (also in files written before it existed)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProjectSettings(int version, String name, DmddSettings training, String device, Double imageThreshold,
-        Double ngThreshold, Double pixelThreshold, String lastScreen, String lastImage) {
+        Double ngThreshold, Double pixelThreshold, String lastScreen, String lastImage,
+        Map<String, UserThresholds> otherMethodsThresholds) {
+
+    /**
+     * Thresholds the user chose for one method (null = that method's calibrated one).
+     *
+     * @param image OK-below image-score threshold or null
+     * @param ng    NG-above image-score threshold or null
+     * @param pixel pixel threshold or null
+     */
+    public record UserThresholds(Double image, Double ng, Double pixel) {
+        /** @return whether no threshold is the user's */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isEmpty() {
+            return image == null && ng == null && pixel == null;
+        }
+    }
+
+    /** Keeps the map immutable and never null. */
+    public ProjectSettings {
+        otherMethodsThresholds = otherMethodsThresholds == null ? Map.of() : Map.copyOf(otherMethodsThresholds);
+    }
 
     /** The {@code project.json} format this build writes. */
     public static final int CURRENT_VERSION = 1;
@@ -33,19 +60,35 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      */
     public static ProjectSettings newProject(String name) {
         return new ProjectSettings(CURRENT_VERSION, name, DmddSettings.defaults(), "auto", null, null, null, "imagesTab",
-                null);
+                null, Map.of());
     }
 
     /**
-     * Copy with other training settings.
+     * Copy with other training settings. A change of method keeps the user's thresholds of the method left
+     * and brings back those the user chose for the new one before (none: its calibrated ones apply).
      *
      * @param choices training settings
      * @param newDevice device choice
      * @return the copy
      */
     public ProjectSettings withTraining(DmddSettings choices, String newDevice) {
+        if (training != null && choices.method() != training.method()) { // null while project.json is read
+            // The thresholds on screen belong to the method left: keep them for it, bring back the new one's.
+            Map<String, UserThresholds> kept = new TreeMap<>(otherMethodsThresholds);
+            UserThresholds leaving = new UserThresholds(imageThreshold, ngThreshold, pixelThreshold);
+            if (leaving.isEmpty()) {
+                kept.remove(training.method().cliName());
+            } else {
+                kept.put(training.method().cliName(), leaving);
+            }
+            UserThresholds back = kept.remove(choices.method().cliName());
+            return back == null
+                    ? new ProjectSettings(version, name, choices, newDevice, null, null, null, lastScreen, lastImage, kept)
+                    : new ProjectSettings(version, name, choices, newDevice, back.image(), back.ng(), back.pixel(),
+                            lastScreen, lastImage, kept);
+        }
         return new ProjectSettings(version, name, choices, newDevice, imageThreshold, ngThreshold, pixelThreshold,
-                lastScreen, lastImage);
+                lastScreen, lastImage, otherMethodsThresholds);
     }
 
     /**
@@ -57,7 +100,8 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      * @return the copy
      */
     public ProjectSettings withThresholds(Double image, Double ng, Double pixel) {
-        return new ProjectSettings(version, name, training, device, image, ng, pixel, lastScreen, lastImage);
+        return new ProjectSettings(version, name, training, device, image, ng, pixel, lastScreen, lastImage,
+                otherMethodsThresholds);
     }
 
     /**
@@ -69,6 +113,6 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      */
     public ProjectSettings withPlace(String screen, String image) {
         return new ProjectSettings(version, name, training, device, imageThreshold, ngThreshold, pixelThreshold, screen,
-                image);
+                image, otherMethodsThresholds);
     }
 }

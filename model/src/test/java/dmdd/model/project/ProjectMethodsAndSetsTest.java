@@ -40,6 +40,38 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void eachMethodKeepsTheThresholdsTheUserChoseForItAcrossSwitchesAndReopening() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("p"), "p");
+        ProjectSettings dmdd = project.settings().withThresholds(0.3, 0.4, 0.5);
+        ProjectSettings aand = dmdd.withTraining(dmdd.training().with("method", Method.AAND), "auto");
+        assertThat(aand.imageThreshold()).as("DMDD's scale is not AAND's").isNull();
+        ProjectStore.save(project.with(aand.withThresholds(7.0, 8.0, null)));
+
+        ProjectSettings reopened = ProjectStore.open(project.folder()).settings();
+        assertThat(reopened.otherMethodsThresholds())
+                .containsExactly(java.util.Map.entry("dmdd", new ProjectSettings.UserThresholds(0.3, 0.4, 0.5)));
+        ProjectSettings backToDmdd = reopened.withTraining(reopened.training().with("method", Method.DMDD), "cpu");
+        assertThat(List.of(backToDmdd.imageThreshold(), backToDmdd.ngThreshold(), backToDmdd.pixelThreshold()))
+                .containsExactly(0.3, 0.4, 0.5);
+        assertThat(backToDmdd.otherMethodsThresholds())
+                .containsExactly(java.util.Map.entry("aand", new ProjectSettings.UserThresholds(7.0, 8.0, null)));
+        // a change that keeps the method keeps the thresholds on screen
+        assertThat(backToDmdd.withTraining(backToDmdd.training().with("imageSize", 96), "cpu").imageThreshold())
+                .isEqualTo(0.3);
+    }
+
+    @Test
+    void aProjectFileWrittenBeforeThresholdsPerMethodStillOpens() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("old"), "old");
+        Path file = project.folder().resolve(ProjectStore.SETTINGS_FILE);
+        String json = Files.readString(file);
+        assertThat(json).contains("otherMethodsThresholds");
+        Files.writeString(file, json.replaceAll(",\\s*\"otherMethodsThresholds\"\\s*:\\s*\\{\\s*}", ""));
+        assertThat(Files.readString(file)).doesNotContain("otherMethodsThresholds");
+        assertThat(ProjectStore.open(project.folder()).settings().otherMethodsThresholds()).isEmpty();
+    }
+
+    @Test
     void trainedMethodsAreThoseWithAModelDescription() throws Exception {
         Project project = ProjectStore.create(temp.resolve("p"), "p");
         assertThat(project.trainedMethods()).isEmpty();

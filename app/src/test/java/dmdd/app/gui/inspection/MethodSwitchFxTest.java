@@ -84,6 +84,13 @@ class MethodSwitchFxTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
                 () -> folder.resolve("model").equals(engine.calibratedModels.get(engine.calibratedModels.size() - 1)));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> ProjectStore.open(folder).method() == Method.DMDD);
+        // back on DMDD, the thresholds the user chose for it come back, on screen and in the project
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> inspection.imageThresholdProperty().get() == 0.123);
+        assertThat(inspection.ngThresholdProperty().get()).isEqualTo(0.456);
+        assertThat(inspection.pixelThresholdProperty().get()).isEqualTo(0.2);
+        Project back = ProjectStore.open(folder);
+        assertThat(back.settings().imageThreshold()).isEqualTo(0.123);
+        assertThat(back.settings().otherMethodsThresholds()).isEmpty();
     }
 
     /** Opens the training screen's method list and clicks a method by the name people read. */
