@@ -205,10 +205,22 @@ final class ExportCommand implements Callable<Integer> {
         if (!dmdd.model.project.ProjectStore.isProject(project)) {
             return dmdd.model.project.Project.modelDir(project, dmdd.model.dmdd.Method.DMDD);
         }
+        dmdd.model.project.Project opened;
         try {
-            return dmdd.model.project.ProjectStore.open(project).chosenModelDir();
+            opened = dmdd.model.project.ProjectStore.open(project);
         } catch (IOException | RuntimeException e) {
             throw new CliException("--project " + project + ": not a readable project (" + e.getMessage() + ")");
         }
+        List<dmdd.model.dmdd.Method> trained = opened.trainedMethods();
+        if (!trained.contains(opened.method())) {
+            // Said in the project's terms: which method is chosen, which ones could be exported instead.
+            throw new CliException("--project " + project + ": its chosen method, " + opened.method().displayName()
+                    + ", has no trained model yet (" + opened.chosenModelDir() + "); "
+                    + (trained.isEmpty() ? "train one on the workstation's Training screen"
+                            : "trained: " + trained.stream().map(m -> m.displayName() + " (--model "
+                                    + opened.modelDir(m) + ")").collect(java.util.stream.Collectors.joining(", "))
+                                    + "; or train " + opened.method().displayName() + " on the Training screen"));
+        }
+        return opened.chosenModelDir();
     }
 }

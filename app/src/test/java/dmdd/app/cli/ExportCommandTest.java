@@ -115,6 +115,19 @@ class ExportCommandTest {
     }
 
     @Test
+    void aProjectWhoseChosenMethodIsUntrainedSaysWhichModelsItHas() throws IOException {
+        Path project = TinyModel.get().project(tmp.resolve("project"), true);
+        Files.writeString(project.resolve("project.json"),
+                "{\"version\":1,\"name\":\"p\",\"training\":{\"method\":\"aand\"},\"device\":\"auto\"}");
+        CliRun r = CliRun.of("export", "--project", project.toString(), "--out", tmp.resolve("out").toString());
+        assertThat(r.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(r.errLines()).isEqualTo(1);
+        assertThat(r.err()).contains("its chosen method, AAND, has no trained model yet")
+                .contains("trained: DMDD (--model " + project.toAbsolutePath().resolve("model"));
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void aPlainFolderOfImagesHasNoAnnotationsAndNoMetrics() throws IOException {
         TinyModel tiny = TinyModel.get();
         CliRun r = CliRun.of("export", "--images", tiny.category().resolve("test").toString(), "--model",
