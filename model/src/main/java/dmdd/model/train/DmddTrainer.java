@@ -179,6 +179,13 @@ public final class DmddTrainer {
             int step = 0;
             if (resume && Files.exists(checkpointFile)) {
                 step = restore(checkpointFile, nets, optimizers);
+                if (step >= total && holdsThisRunsModel(modelDir, total)) {
+                    // Saving again would only keep the same model once more as a version to go back to.
+                    out.onMessage("the run in " + modelDir + " had already finished its " + total
+                            + " steps and its model is saved: nothing to resume (train without resuming to train "
+                            + "it again)");
+                    return new TrainingResult(true, step, modelDir, Map.of(), earlierSeconds);
+                }
                 out.onMessage("resuming at step " + step + " of " + total);
             } else if (resume) {
                 // Said, not silent: a resume that finds nothing to resume from trains from the start.
@@ -262,6 +269,19 @@ public final class DmddTrainer {
             return new TrainingResult(true, step, modelDir, lastLosses, earlierSeconds + seconds(started));
         } finally {
             JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** Whether the folder's saved model is the one a finished run with these settings and steps saved. */
+    private boolean holdsThisRunsModel(Path modelDir, int total) {
+        if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
+            return false; // stopped between its last checkpoint and the save: the save still has to happen
+        }
+        try {
+            ModelFolder saved = ModelFolder.read(modelDir);
+            return saved.settings().equals(settings) && saved.training().steps() == total;
+        } catch (IOException e) {
+            return false;
         }
     }
 

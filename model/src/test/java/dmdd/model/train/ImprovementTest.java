@@ -88,6 +88,33 @@ class ImprovementTest {
     }
 
     @Test
+    void resumingAFinishedRunSaysSoAndKeepsNoSecondCopyOfTheSameModel(@TempDir Path tmp) throws IOException {
+        Path dir = copyOfBase(tmp); // the finished run's model and its last checkpoint
+        DmddSettings settings = ModelFolder.read(dir).settings();
+        String weightsBefore = ModelFolder.read(dir).weightsSha256();
+        List<String> said = new java.util.ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onMessage(String message) {
+                said.add(message);
+            }
+        };
+        TrainingResult again = TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, listener,
+                null, true);
+        assertThat(again.completed()).isTrue();
+        assertThat(said).anyMatch(m -> m.contains("had already finished its 4 steps") && m.contains("nothing to resume"));
+        assertThat(ModelVersions.list(dir)).extracting(ModelVersions.Version::id)
+                .containsExactly(ModelVersions.Version.CURRENT);
+        assertThat(ModelFolder.read(dir).weightsSha256()).isEqualTo(weightsBefore);
+
+        // a run that stopped after its last checkpoint but before saving its model still saves it on resume
+        Files.delete(dir.resolve(ModelFolder.DESCRIPTION));
+        assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, null, null, true)
+                .completed()).isTrue();
+        assertThat(ModelFolder.read(dir).settings()).isEqualTo(settings);
+    }
+
+    @Test
     void improvingContinuesTheModelAndKeepsThePreviousOneAsAVersionToGoBackTo(@TempDir Path tmp) throws IOException {
         Path model = copyOfBase(tmp);
         ModelFolder before = ModelFolder.read(model);
