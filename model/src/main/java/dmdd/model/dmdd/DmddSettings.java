@@ -68,9 +68,11 @@ import java.util.Map;
  *                               benchmarks, README)
  * @param spotShare              share of the anomalous training pairs whose defect region is one to four
  *                               small spots; scars and spots together at most 1, the rest Perlin blobs
- * @param orientationAugmentation whether each training step sees each normal image (or tile) in one of its eight
- *                               orientations (quarter turns, mirrored or not), drawn at random: for textures and
- *                               other parts without an up or a left; never for parts with a fixed pose
+ * @param orientationAugmentation which training steps see each normal image (or tile) in one of its eight
+ *                               orientations (quarter turns, mirrored or not), drawn at random: {@code none},
+ *                               {@code all} stages, or the {@code segmenter} stage only (the student learns the
+ *                               images as they come); for parts without an up or a left, never for parts with a
+ *                               fixed pose
  * @param topK                   image score = mean of the top-k fused-map pixels
  * @param imageScore             {@code topk_mean} or {@code max}
  * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
@@ -142,7 +144,7 @@ public record DmddSettings(
         String textureFolder,
         double scarShare,
         double spotShare,
-        boolean orientationAugmentation,
+        String orientationAugmentation,
         int topK,
         String imageScore,
         double gaussianSigma,
@@ -235,6 +237,7 @@ public record DmddSettings(
                 "scarShare and spotShare must not be negative and must sum to at most 1: " + scarShare + ", " + spotShare);
         require(topK >= 1, "topK must be at least 1: " + topK);
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
+        orientationAugmentation = oneOf("orientationAugmentation", orientationAugmentation, "none", "all", "segmenter");
         require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
         require(inUnit(imageThresholdQuantile) && inUnit(imageNgThresholdQuantile) && inUnit(pixelThresholdQuantile)
@@ -311,7 +314,7 @@ public record DmddSettings(
         d.put("textureFolder", null);
         d.put("scarShare", 0.3);
         d.put("spotShare", 0.1);
-        d.put("orientationAugmentation", false);
+        d.put("orientationAugmentation", "none");
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
         d.put("gaussianSigma", 4.0);

@@ -521,9 +521,9 @@ public final class DmddTrainer {
             int index = rng.nextInt(images.size());
             RgbImage normal = view(images.get(index), rng);
             // The orientation is drawn only when asked for, so models without it get exactly the batches as before.
-            int orientation = settings.orientationAugmentation() ? rng.nextInt(Orientation.COUNT) : 0;
+            int orientation = turns(stage) ? rng.nextInt(Orientation.COUNT) : 0;
             normal = Orientation.apply(normal, orientation);
-            indices[i] = index * orientations() + orientation; // an index into oriented(images)
+            indices[i] = orientations() > 1 ? index * orientations() + orientation : index; // into oriented(images)
             normal.copyTo(data, i * 3 * plane);
             if (!pairs) {
                 continue;
@@ -605,9 +605,21 @@ public final class DmddTrainer {
         return out;
     }
 
-    /** How many orientations of each training image the steps draw from. */
+    /** Whether the steps of a stage turn their normal images ({@code orientationAugmentation}). */
+    private boolean turns(TrainingStage stage) {
+        return switch (settings.orientationAugmentation()) {
+            case "all" -> true;
+            case "segmenter" -> stage == TrainingStage.SEGMENTER;
+            default -> false;
+        };
+    }
+
+    /**
+     * How many orientations of each training image the teacher cache holds: eight when the stages it serves (all
+     * but the segmentation stage) turn their images, else one.
+     */
     private int orientations() {
-        return settings.orientationAugmentation() ? Orientation.COUNT : 1;
+        return "all".equals(settings.orientationAugmentation()) ? Orientation.COUNT : 1;
     }
 
     /**

@@ -162,7 +162,7 @@ class DmddTrainerTest {
         Map<String, Double> lastLoss = new java.util.HashMap<>();
         for (String method : List.of("dmdd", "baseline", "baseline-turned")) {
             DmddSettings s = tiny(5, 0).with(Map.of("method", method.replace("-turned", ""),
-                    "orientationAugmentation", method.endsWith("-turned")));
+                    "orientationAugmentation", method.endsWith("-turned") ? "all" : "none"));
             TrainingResult cached = new DmddTrainer(s, teacher, TestImages::paintRectangle)
                     .train(IMAGES, dir.resolve(method + "-cached"), null, () -> false, false, null);
             TrainingResult recomputed = new DmddTrainer(s.with("cacheTeacherFeatures", false), teacher,
