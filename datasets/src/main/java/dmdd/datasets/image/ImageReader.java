@@ -403,34 +403,9 @@ public final class ImageReader implements ImageLoader {
         if (orientation < 2 || orientation > 8) {
             return image;
         }
-        int w = image.width();
-        int h = image.height();
-        boolean swap = orientation >= 5;
-        int ow = swap ? h : w;
-        int oh = swap ? w : h;
-        float[] src = image.chw();
-        float[] dst = new float[src.length];
-        int plane = w * h;
-        for (int y = 0; y < oh; y++) {
-            for (int x = 0; x < ow; x++) {
-                int sx;
-                int sy;
-                switch (orientation) {
-                    case 2 -> { sx = w - 1 - x; sy = y; }
-                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
-                    case 4 -> { sx = x; sy = h - 1 - y; }
-                    case 5 -> { sx = y; sy = x; }
-                    case 6 -> { sx = y; sy = h - 1 - x; }
-                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
-                    default -> { sx = w - 1 - y; sy = x; }
-                }
-                int from = sy * w + sx;
-                int to = y * ow + x;
-                dst[to] = src[from];
-                dst[plane + to] = src[plane + from];
-                dst[2 * plane + to] = src[2 * plane + from];
-            }
-        }
-        return RgbImage.of(ow, oh, dst);
+        return Orientation.apply(image, EXIF_TO_ORIENTATION[orientation]);
     }
+
+    /** For each EXIF orientation (index 2 to 8), the {@link Orientation} that makes the stored pixels upright. */
+    private static final int[] EXIF_TO_ORIENTATION = {0, 0, 1, 4, 5, 7, 2, 3, 6};
 }

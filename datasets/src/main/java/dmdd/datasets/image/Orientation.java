@@ -4,6 +4,7 @@ package dmdd.datasets.image;
  * The eight ways a square picture can lie (the dihedral group: four quarter turns, each optionally mirrored).
  * A texture has no up or left, so a model of one may train on its normal images in every orientation and see
  * eight times the normal variety; a part with a fixed pose (a nut whose defect is lying upside down) must not.
+ * EXIF orientations are the same eight ({@link ImageReader#orient}).
  */
 public final class Orientation {
     /** How many orientations there are. */
