@@ -3,6 +3,7 @@ package dmdd.model.project;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dmdd.model.dmdd.DmddSettings;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -81,11 +82,10 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
             } else {
                 kept.put(training.method().cliName(), leaving);
             }
-            UserThresholds back = kept.remove(choices.method().cliName());
-            return back == null
-                    ? new ProjectSettings(version, name, choices, newDevice, null, null, null, lastScreen, lastImage, kept)
-                    : new ProjectSettings(version, name, choices, newDevice, back.image(), back.ng(), back.pixel(),
-                            lastScreen, lastImage, kept);
+            UserThresholds back = Objects.requireNonNullElse(kept.remove(choices.method().cliName()),
+                    new UserThresholds(null, null, null));
+            return new ProjectSettings(version, name, choices, newDevice, back.image(), back.ng(), back.pixel(),
+                    lastScreen, lastImage, kept);
         }
         return new ProjectSettings(version, name, choices, newDevice, imageThreshold, ngThreshold, pixelThreshold,
                 lastScreen, lastImage, otherMethodsThresholds);

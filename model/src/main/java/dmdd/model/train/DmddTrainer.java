@@ -73,7 +73,7 @@ public final class DmddTrainer {
      * @param settings    model settings
      * @param teacher     the frozen teacher (its kind must match {@code settings.backbone()})
      * @param synthesizer makes anomaly pairs, clean ones included (ignored by the baseline);
-     *                    {@link Synthesis#forSettings(DmddSettings)} builds the production one
+     *                    {@link Synthesis#byStage(DmddSettings)} builds the production one
      */
     public DmddTrainer(DmddSettings settings, Backbone teacher, PairSynthesizer synthesizer) {
         this(settings, teacher, synthesizer, BatchPrefetcher.automaticWorkers(), null);

@@ -118,7 +118,7 @@ class DmddTrainerTest {
         // The production synthesis (procedural textures, Perlin masks) runs on the workers here, so a
         // shared mutable state in it would show as a difference.
         DmddSettings s = tiny(6, 6).with("cleanPairFraction", 0.3);
-        PairSynthesizer synthesis = Synthesis.forSettings(s)::synthesize;
+        PairSynthesizer synthesis = Synthesis.byStage(s);
         TrainingResult sequential = new DmddTrainer(s, teacher, synthesis).withPrefetchWorkers(0)
                 .train(IMAGES, dir.resolve("sequential"), null, () -> false, false, null);
         TrainingResult prefetched = new DmddTrainer(s, teacher, synthesis).withPrefetchWorkers(3)
