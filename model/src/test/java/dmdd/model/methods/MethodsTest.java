@@ -80,15 +80,15 @@ class MethodsTest {
         List<RgbImage> normals = new ArrayList<>(RealTeacher.crops("gravel.png", 12, 128, 64, 1));
         normals.addAll(RealTeacher.crops("brick.png", 12, 128, 64, 1));
         // Two part types need more than the 16-channel student: with it, brick's AUROC ranged 0.75-0.98 over seeds
-        // 1-8 (and 0.84 at seed 42 on the CI machine's CPU). With 32 channels it ranged 0.86-0.98 over seeds 1-20;
-        // an untrained student gives 0.29-0.72, so 0.80 still tells a model that learnt both from one that did not.
+        // 1-8 (and 0.84 at seed 42 on the CI machine's CPU). With 32 channels and 16 test crops per texture instead
+        // of 8 it ranged 0.90-0.97 over seeds 1-12, clear of the 0.85 every method's test asks for.
         Learning l = train(tiny("dcam").with(Map.of("studentWidth", 32)), normals, dir);
         assertThat(l.falls(TrainingStage.STUDENT)).isTrue();
-        double gravel = pixelAuroc(dir, RealTeacher.crops("gravel.png", 8, 128, 64, 2));
-        double brick = pixelAuroc(dir, RealTeacher.crops("brick.png", 8, 128, 64, 2));
+        double gravel = pixelAuroc(dir, RealTeacher.crops("gravel.png", 16, 128, 64, 2));
+        double brick = pixelAuroc(dir, RealTeacher.crops("brick.png", 16, 128, 64, 2));
         System.out.printf("DCAM two categories: gravel %.3f, brick %.3f%n", gravel, brick);
-        assertThat(gravel).isGreaterThan(0.80);
-        assertThat(brick).isGreaterThan(0.80);
+        assertThat(gravel).isGreaterThan(0.85);
+        assertThat(brick).isGreaterThan(0.85);
     }
 
     /** The losses of each stage, in step order. */
