@@ -17,6 +17,7 @@ import dmdd.model.engine.FlopCounter;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,9 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone, F
     private final boolean withClassifier;
     private final List<Block> stages = new ArrayList<>();
     private final Map<String, Parameter> tensors = new LinkedHashMap<>();
+    private final Map<BatchNorm, Float> epsilons = new IdentityHashMap<>();
     private volatile WeightsOrigin weightsOrigin = WeightsOrigin.untrained();
+    private volatile FoldedBackbone folded;
 
     /**
      * @param kind           which backbone this is
@@ -65,6 +68,29 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone, F
     /** @param origin where the weights now in this network came from */
     void setWeightsOrigin(WeightsOrigin origin) {
         this.weightsOrigin = Objects.requireNonNull(origin);
+    }
+
+    /**
+     * Builds the form the engine runs from the weights now in the network ({@link FoldedBackbone}: each batch
+     * norm folded into its convolution). Called after every load of weights; until then the blocks run as built.
+     */
+    void foldForInference() {
+        FoldedBackbone previous = folded;
+        NDManager weights = tensors.values().iterator().next().getArray().getManager();
+        folded = FoldedBackbone.fold(stages, epsilons, weights);
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    /**
+     * Runs the blocks as built, not the folded form: the reference the folded form is checked against.
+     *
+     * @param input N x 3 x H x W, already normalized
+     * @return the levels (and class probabilities when the head is present)
+     */
+    NDList runUnfolded(NDArray input) {
+        return runStages(new ParameterStore(input.getManager(), false), new NDList(input), null);
     }
 
     /**
@@ -100,6 +126,14 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone, F
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        FoldedBackbone engineForm = folded;
+        if (engineForm != null) {
+            return engineForm.forward(inputs.singletonOrThrow());
+        }
+        return runStages(parameterStore, inputs, params);
+    }
+
+    private NDList runStages(ParameterStore parameterStore, NDList inputs, PairList<String, Object> params) {
         // Teachers are frozen: batch norm always uses its running statistics.
         NDList out = new NDList(stages.size());
         NDList x = inputs;
@@ -178,6 +212,7 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone, F
     protected BatchNorm batchNorm(float epsilon, String gammaName, String betaName, String meanName,
                                   String varianceName) {
         BatchNorm bn = BatchNorm.builder().optEpsilon(epsilon).build();
+        epsilons.put(bn, epsilon);
         register(gammaName, bn, "gamma");
         register(betaName, bn, "beta");
         register(meanName, bn, "runningMean");

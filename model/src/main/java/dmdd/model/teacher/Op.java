@@ -16,10 +16,31 @@ import java.util.function.UnaryOperator;
 final class Op extends AbstractBlock {
     private final UnaryOperator<NDArray> function;
     private final UnaryOperator<Shape> shapeFunction;
+    private final boolean padsBottomRight;
 
     private Op(UnaryOperator<NDArray> function, UnaryOperator<Shape> shapeFunction) {
+        this(function, shapeFunction, false);
+    }
+
+    private Op(UnaryOperator<NDArray> function, UnaryOperator<Shape> shapeFunction, boolean padsBottomRight) {
         this.function = function;
         this.shapeFunction = shapeFunction;
+        this.padsBottomRight = padsBottomRight;
+    }
+
+    /** @return whether this step is {@link #padBottomRight()} (which {@link FoldedBackbone} folds into a kernel) */
+    boolean padsBottomRight() {
+        return padsBottomRight;
+    }
+
+    /**
+     * Applies the step to one array.
+     *
+     * @param x the input
+     * @return the output
+     */
+    NDArray apply(NDArray x) {
+        return function.apply(x);
     }
 
     /** @return ReLU */
@@ -42,7 +63,7 @@ final class Op extends AbstractBlock {
     static Op padBottomRight() {
         // torch.nn.functional.pad order: (left, right) of the last axis, then (top, bottom).
         return new Op(x -> x.pad(new Shape(0, 1, 0, 1), 0.0),
-                s -> new Shape(s.get(0), s.get(1), s.get(2) + 1, s.get(3) + 1));
+                s -> new Shape(s.get(0), s.get(1), s.get(2) + 1, s.get(3) + 1), true);
     }
 
     /** @return global average pooling, N x C x H x W to N x C */

@@ -31,6 +31,21 @@ final class ResidualBlock extends AbstractBlock {
         this.reluAfterSum = reluAfterSum;
     }
 
+    /** @return the main path */
+    Block body() {
+        return body;
+    }
+
+    /** @return the shortcut path, or {@code null} for the identity */
+    Block shortcut() {
+        return shortcut;
+    }
+
+    /** @return whether ReLU follows the sum */
+    boolean reluAfterSum() {
+        return reluAfterSum;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
                                      PairList<String, Object> params) {

@@ -262,6 +262,7 @@ public final class TeacherWeights {
             }
         }
         network.freezeParameters(true);
+        network.foldForInference();
         network.setWeightsOrigin(origin);
     }
 

@@ -94,6 +94,7 @@ public final class Teachers {
         BackboneBlock network = create(kind, withClassifier);
         network.initializeParameters(manager);
         network.freezeParameters(true);
+        network.foldForInference();
         return network;
     }
 
