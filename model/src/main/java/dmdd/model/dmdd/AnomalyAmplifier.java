@@ -105,11 +105,10 @@ public final class AnomalyAmplifier extends ComposedBlock implements FlopCounter
         NDList out = new NDList(3);
         for (int l = 0; l < 3; l++) {
             NDArray t = inputs.get(l);
-            NDArray residual = generators[l].forward(ps, new NDList(t), training).singletonOrThrow();
-            NDArray scale = Activation.sigmoid(attributeScales[l].forward(ps,
-                    new NDList(t.mean(new int[] {3}, true).mean(new int[] {2}, true)), training).singletonOrThrow());
-            NDArray gate = Activation.sigmoid(gates[l].forward(ps,
-                    new NDList(matchingDistance(t, l, ps)), training).singletonOrThrow());
+            NDArray residual = forwardChild(generators[l], ps, t, training);
+            NDArray pooled = t.mean(new int[] {3}, true).mean(new int[] {2}, true);
+            NDArray scale = Activation.sigmoid(forwardChild(attributeScales[l], ps, pooled, training));
+            NDArray gate = Activation.sigmoid(forwardChild(gates[l], ps, matchingDistance(t, l, ps), training));
             out.add(t.add(residual.mul(scale).mul(gate)));
         }
         return out;

@@ -1,10 +1,13 @@
 package dmdd.model.dmdd;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -40,5 +43,26 @@ abstract class ComposedBlock extends AbstractBlock {
         for (Block b : children.values()) {
             b.initialize(manager, dataType, new Shape(1, inputChannels.get(b), DUMMY_SIDE, DUMMY_SIDE));
         }
+    }
+
+    /**
+     * Forwards one child block whose output is a single array: in inference with a {@link FoldedBatchNorms}
+     * store, the child's folded form when it has one, else the child itself. Every composed network forwards
+     * its children through here, so a folded store reaches every level.
+     *
+     * @param child    the child
+     * @param ps       the parameter store of this forward
+     * @param x        the child's input
+     * @param training whether this is a training forward
+     * @return the child's output
+     */
+    static NDArray forwardChild(Block child, ParameterStore ps, NDArray x, boolean training) {
+        if (!training) {
+            java.util.function.UnaryOperator<NDArray> folded = FoldedBatchNorms.lookup(ps, child);
+            if (folded != null) {
+                return folded.apply(x);
+            }
+        }
+        return child.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 }

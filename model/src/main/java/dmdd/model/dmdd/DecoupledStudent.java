@@ -97,10 +97,10 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = stem.forward(ps, inputs, training).singletonOrThrow();
+        NDArray x = forwardChild(stem, ps, inputs.singletonOrThrow(), training);
         NDArray[] enc = new NDArray[4];
         for (int s = 0; s < 4; s++) {
-            x = encoder[s].forward(ps, new NDList(x), training).singletonOrThrow();
+            x = forwardChild(encoder[s], ps, x, training);
             enc[s] = x;
         }
         NDArray[] levels = new NDArray[3];
@@ -110,8 +110,8 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
             if (skips) {
                 up = up.concat(enc[lvl], 1);
             }
-            x = decoder[lvl].forward(ps, new NDList(up), training).singletonOrThrow();
-            levels[lvl] = projections[lvl].forward(ps, new NDList(x), training).singletonOrThrow();
+            x = forwardChild(decoder[lvl], ps, up, training);
+            levels[lvl] = forwardChild(projections[lvl], ps, x, training);
         }
         if (!decoupled) {
             return new NDList(levels);

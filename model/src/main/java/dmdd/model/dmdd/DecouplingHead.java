@@ -24,7 +24,7 @@ public final class DecouplingHead extends ComposedBlock {
     /** Returns {@code [normality, abnormality]}, each N x C x H x W. */
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray both = expand.forward(ps, inputs, training).singletonOrThrow();
+        NDArray both = forwardChild(expand, ps, inputs.singletonOrThrow(), training);
         return both.split(new long[] {channels}, 1);
     }
 

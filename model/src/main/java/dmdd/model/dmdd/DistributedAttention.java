@@ -52,12 +52,11 @@ public final class DistributedAttention extends ComposedBlock {
         NDList masks = new NDList(3);
         for (int l = 0; l < 3; l++) {
             NDArray s = inputs.get(l);
-            NDArray channel = Activation.sigmoid(channelAttention[l].forward(ps,
-                    new NDList(s.mean(new int[] {3}, true).mean(new int[] {2}, true)), training).singletonOrThrow());
+            NDArray squeezed = s.mean(new int[] {3}, true).mean(new int[] {2}, true);
+            NDArray channel = Activation.sigmoid(forwardChild(channelAttention[l], ps, squeezed, training));
             NDArray refined = s.mul(channel);
             NDArray pooled = refined.mean(new int[] {1}, true).concat(refined.max(new int[] {1}, true), 1);
-            NDArray spatial = Activation.sigmoid(spatialAttention[l].forward(ps, new NDList(pooled), training)
-                    .singletonOrThrow());
+            NDArray spatial = Activation.sigmoid(forwardChild(spatialAttention[l], ps, pooled, training));
             NDArray mask = channel.mul(spatial);
             masks.add(mask.div(mask.mean(new int[] {3}, true).mean(new int[] {2}, true).mean(new int[] {1}, true).add(EPS)));
         }

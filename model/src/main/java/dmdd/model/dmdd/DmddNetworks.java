@@ -161,6 +161,17 @@ public final class DmddNetworks {
         return segmenter;
     }
 
+    /**
+     * The networks' batch norms folded into their convolutions, from the weights as they are now
+     * ({@link FoldedBatchNorms}): valid while the weights do not change.
+     *
+     * @param device a manager on the networks' device
+     * @return the folded forms; close them
+     */
+    public FoldedBatchNorms foldBatchNorms(NDManager device) {
+        return FoldedBatchNorms.of(device, student(), amplifier(), segmenter());
+    }
+
     /** @return the student's parameters with prefixed names */
     public List<Pair<String, Parameter>> studentParameters() {
         return named(STUDENT, student);

@@ -15,6 +15,8 @@ final class Layers {
     private static final int BILINEAR = 1;
     /** DJL's interpolation code for area averaging (Image.Interpolation.AREA). */
     private static final int AREA = 2;
+    /** Epsilon of every batch norm in the DMDD networks (DJL's default; {@link FoldedBatchNorms} folds with it). */
+    static final float BATCH_NORM_EPSILON = 1e-5f;
 
     private Layers() {
     }
@@ -35,7 +37,7 @@ final class Layers {
                 .add(Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
                         .optPadding(new Shape(pad, pad)).optDilation(new Shape(dilation, dilation))
                         .setFilters(out).optBias(false).build())
-                .add(ai.djl.nn.norm.BatchNorm.builder().build());
+                .add(BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build());
         if (relu) {
             b.add(Activation.reluBlock());
         }
@@ -90,7 +92,7 @@ final class Layers {
 
     /** @return a fresh batch norm (kept here so every block uses the same defaults) */
     static Block batchNorm() {
-        return BatchNorm.builder().build();
+        return BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build();
     }
 
     /**

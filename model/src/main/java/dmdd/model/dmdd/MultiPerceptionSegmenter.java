@@ -121,21 +121,21 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         NDArray x = NDArrays.concat(groups, 1);
         // channel attention (squeeze-excitation)
         NDArray pooled = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
-        NDArray se = squeeze.forward(ps, new NDList(pooled), training).singletonOrThrow();
-        se = excite.forward(ps, new NDList(Activation.relu(se)), training).singletonOrThrow();
+        NDArray se = forwardChild(squeeze, ps, pooled, training);
+        se = forwardChild(excite, ps, Activation.relu(se), training);
         x = x.mul(Activation.sigmoid(se));
         // spatial attention (CBAM): where to look, from the channel mean and max
         NDArray desc = x.mean(new int[] {1}, true).concat(x.max(new int[] {1}, true), 1);
-        NDArray sa = spatial.forward(ps, new NDList(desc), training).singletonOrThrow();
+        NDArray sa = forwardChild(spatial, ps, desc, training);
         x = x.mul(Activation.sigmoid(sa));
-        x = reduce.forward(ps, new NDList(x), training).singletonOrThrow();
-        x = body.forward(ps, new NDList(x), training).singletonOrThrow();
+        x = forwardChild(reduce, ps, x, training);
+        x = forwardChild(body, ps, x, training);
         NDList branches = new NDList(aspp.length);
         for (Block b : aspp) {
-            branches.add(b.forward(ps, new NDList(x), training).singletonOrThrow());
+            branches.add(forwardChild(b, ps, x, training));
         }
-        x = asppMerge.forward(ps, new NDList(NDArrays.concat(branches, 1)), training).singletonOrThrow();
-        NDArray logits = head.forward(ps, new NDList(x), training).singletonOrThrow();
+        x = forwardChild(asppMerge, ps, NDArrays.concat(branches, 1), training);
+        NDArray logits = forwardChild(head, ps, x, training);
         return new NDList(Layers.resize(logits, h * OUTPUT_STRIDE, w * OUTPUT_STRIDE));
     }
 

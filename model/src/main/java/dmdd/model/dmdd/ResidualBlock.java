@@ -36,8 +36,8 @@ public final class ResidualBlock extends ComposedBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray y = body.forward(ps, inputs, training).singletonOrThrow();
-        NDArray s = shortcut == null ? x : shortcut.forward(ps, inputs, training).singletonOrThrow();
+        NDArray y = forwardChild(body, ps, inputs.singletonOrThrow(), training);
+        NDArray s = shortcut == null ? x : forwardChild(shortcut, ps, inputs.singletonOrThrow(), training);
         return new NDList(Activation.relu(y.add(s)));
     }
 

@@ -67,15 +67,15 @@ public final class ReverseDistillationStudent extends ComposedBlock implements F
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray[] parts = new NDArray[3];
         for (int l = 0; l < 3; l++) {
-            parts[l] = squeeze[l].forward(ps, new NDList(inputs.get(l)), training).singletonOrThrow();
+            parts[l] = forwardChild(squeeze[l], ps, inputs.get(l), training);
         }
-        NDArray x = bottleneck.forward(ps, new NDList(parts[0].concat(parts[1], 1).concat(parts[2], 1)), training).singletonOrThrow();
+        NDArray x = forwardChild(bottleneck, ps, parts[0].concat(parts[1], 1).concat(parts[2], 1), training);
         NDArray[] levels = new NDArray[3];
         for (int lvl = 2; lvl >= 0; lvl--) {
             Shape target = inputs.get(lvl).getShape();
             NDArray up = Layers.resize(x, target.get(2), target.get(3));
-            x = decoder[lvl].forward(ps, new NDList(up), training).singletonOrThrow();
-            levels[lvl] = projections[lvl].forward(ps, new NDList(x), training).singletonOrThrow();
+            x = forwardChild(decoder[lvl], ps, up, training);
+            levels[lvl] = forwardChild(projections[lvl], ps, x, training);
         }
         return new NDList(levels);
     }

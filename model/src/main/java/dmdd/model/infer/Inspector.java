@@ -14,6 +14,7 @@ import dmdd.datasets.image.RgbImage;
 import dmdd.model.dmdd.Discrepancy;
 import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.FoldedBatchNorms;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.IntraOpThreads;
 import dmdd.model.teacher.Backbone;
@@ -38,6 +39,8 @@ public final class Inspector implements AutoCloseable {
     private final Thresholds thresholds;
     private final ModelFolder model;
     private final NDManager owned;
+    /** The owned weights' folded batch norms (they never change); live networks are folded per call. */
+    private final FoldedBatchNorms folded;
     private final int batchSize;
     private final Preprocessing preprocessing;
 
@@ -53,6 +56,7 @@ public final class Inspector implements AutoCloseable {
         this.thresholds = thresholds;
         this.model = model;
         this.owned = owned;
+        this.folded = owned != null ? networks.foldBatchNorms(owned) : null;
         this.batchSize = Math.max(1, batchSize);
         this.preprocessing = new Preprocessing(settings.imageSize(), settings.inspectionScale());
     }
@@ -222,18 +226,28 @@ public final class Inspector implements AutoCloseable {
         IntraOpThreads.apply(settings.threads());
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
+        // live networks may train again after this call: their folded form lasts only for it
+        FoldedBatchNorms forCall = folded != null ? null : networks.foldBatchNorms(weightsManager());
         try {
             List<NetworkMaps> out = new ArrayList<>(inputs.size());
             for (int i = 0; i < inputs.size(); i += batchSize) {
-                out.addAll(inspectBatch(inputs.subList(i, Math.min(inputs.size(), i + batchSize))));
+                out.addAll(inspectBatch(inputs.subList(i, Math.min(inputs.size(), i + batchSize)),
+                        folded != null ? folded : forCall));
             }
             return out;
         } finally {
+            if (forCall != null) {
+                forCall.close();
+            }
             JniUtils.setGradMode(gradMode);
         }
     }
 
-    private List<NetworkMaps> inspectBatch(List<RgbImage> inputs) {
+    private NDManager weightsManager() {
+        return owned != null ? owned : networks.student().getParameters().valueAt(0).getArray().getManager();
+    }
+
+    private List<NetworkMaps> inspectBatch(List<RgbImage> inputs, FoldedBatchNorms folds) {
         int side = settings.imageSize();
         int plane = side * side;
         int n = inputs.size();
@@ -248,9 +262,8 @@ public final class Inspector implements AutoCloseable {
         }
         float[] branches; // per image: its normality (or fine) map, then its abnormality (or coarse) map, blurred
         float[] fused;
-        NDManager parent = owned != null ? owned : networks.student().getParameters().valueAt(0).getArray().getManager();
-        try (NDManager sm = parent.newSubManager()) {
-            ParameterStore ps = new ParameterStore(sm, false);
+        try (NDManager sm = weightsManager().newSubManager()) {
+            ParameterStore ps = folds.parameterStore(sm);
             NDArray x = teacher.normalize(sm.create(data, new Shape(n, 3, side, side)));
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
             // AAND compares its student, which reads the amplified teacher features, with those features; every
@@ -307,6 +320,9 @@ public final class Inspector implements AutoCloseable {
     /** Frees the weights when this inspector loaded them; live networks stay with their owner. */
     @Override
     public void close() {
+        if (folded != null) {
+            folded.close();
+        }
         if (owned != null) {
             owned.close();
         }

@@ -18,6 +18,7 @@ import dmdd.model.dmdd.Discrepancy;
 import dmdd.model.dmdd.DmddLoss;
 import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.FoldedBatchNorms;
 import dmdd.model.dmdd.TrainingStage;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.IntraOpThreads;
@@ -206,6 +207,7 @@ public final class DmddTrainer {
             BatchPrefetcher<Batch> batches = new BatchPrefetcher<>(
                     s -> batch(images, StepRandom.forStep(settings.seed(), s), pairsAt(s), settings.stageAt(s)), step,
                     total, prefetchWorkers);
+            FoldedBatchNorms frozenStudent = null; // the segmentation stage's student never changes: folded once
             try (batches) {
                 while (step < total) {
                     if (cancel != null && cancel.getAsBoolean()) {
@@ -218,13 +220,16 @@ public final class DmddTrainer {
                         cache.close(); // stage 2 needs only the augmented images' features
                         cache = null;
                     }
+                    if (frozenStudent == null && stage == TrainingStage.SEGMENTER) {
+                        frozenStudent = FoldedBatchNorms.of(root, nets.student());
+                    }
                     long t0 = System.nanoTime();
                     Map<String, Double> stepLosses;
                     try (NDManager sm = root.newSubManager()) {
                         Batch b = batches.take(step);
                         ParameterOptimizer opt = optimizers.get(stage);
                         stepLosses = switch (stage) {
-                            case SEGMENTER -> segmenterStep(sm, ps, nets, loss, b, opt);
+                            case SEGMENTER -> segmenterStep(sm, frozenStudent.parameterStore(sm), nets, loss, b, opt);
                             case AMPLIFIER -> amplifierStep(sm, ps, nets, b, cache, opt);
                             case STUDENT -> switch (settings.method()) {
                                 case DMDD -> studentStep(sm, ps, nets, loss, b, cache, opt);
@@ -260,6 +265,10 @@ public final class DmddTrainer {
                         saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root,
                                 out);
                     }
+                }
+            } finally {
+                if (frozenStudent != null) {
+                    frozenStudent.close();
                 }
             }
             saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root, out);
@@ -430,7 +439,10 @@ public final class DmddTrainer {
         }, "distillation");
     }
 
-    /** Stage 2 of DMDD: the frozen student and the teacher give the segmenter's inputs. */
+    /**
+     * Stage 2 of DMDD: the frozen student and the teacher give the segmenter's inputs. {@code ps} carries the
+     * student's folded batch norms (the same form inspection uses).
+     */
     private Map<String, Double> segmenterStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
             Batch b, ParameterOptimizer opt) {
         int n = b.count;

@@ -1,0 +1,170 @@
+package dmdd.model.dmdd;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Trained networks as inference runs them: every convolution followed by a batch norm becomes one convolution
+ * with scaled weights and a bias (batch norm in inference is a fixed per-channel affine map), which saves a pass
+ * over each activation. Built from the weights as they are now, so it is only valid while they do not change:
+ * for a loaded model, for one inspection call on live networks, for the frozen student of the segmentation
+ * stage. Used through {@link #parameterStore}: a {@link ComposedBlock} forwarding a child in inference with
+ * that store runs the child's folded form; training forwards never do.
+ *
+ * <p>Folding changes the maps by float rounding only (about 1e-6 of their range, {@code FoldedBatchNormsTest});
+ * whoever uses it uses it for every map of the model it serves, so thresholds and scores stay consistent.
+ */
+public final class FoldedBatchNorms implements AutoCloseable {
+    private final NDManager manager;
+    private final Map<Block, UnaryOperator<NDArray>> folded = new IdentityHashMap<>();
+
+    private FoldedBatchNorms(NDManager manager) {
+        this.manager = manager;
+    }
+
+    /**
+     * Folds the batch norms of networks.
+     *
+     * @param device   a manager on the networks' device (the folded weights live in a sub-manager of it)
+     * @param networks the networks (nulls are skipped)
+     * @return the folded forms; close to free them
+     */
+    public static FoldedBatchNorms of(NDManager device, Block... networks) {
+        FoldedBatchNorms out = new FoldedBatchNorms(device.newSubManager());
+        try {
+            for (Block network : networks) {
+                if (network != null) {
+                    out.collect(network);
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A parameter store that makes forwards in inference use these folded forms.
+     *
+     * @param manager the manager of the call's arrays
+     * @return the store
+     */
+    public ParameterStore parameterStore(NDManager manager) {
+        return new Store(manager, this);
+    }
+
+    /** @return how many sequences of blocks were folded (a network without batch norms has none) */
+    public int size() {
+        return folded.size();
+    }
+
+    /**
+     * The folded form of a child block for an inference forward with {@code store}, if there is one.
+     *
+     * @param store the store the forward received
+     * @param child the child block
+     * @return its folded form, or {@code null}: run the block itself
+     */
+    static UnaryOperator<NDArray> lookup(ParameterStore store, Block child) {
+        return store instanceof Store s ? s.folded.folded.get(child) : null;
+    }
+
+    /** Frees the folded weights. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    private void collect(Block block) {
+        if (block instanceof SequentialBlock sequence && hasConvolutionWithBatchNorm(sequence)) {
+            folded.put(sequence, sequence(sequence.getChildren().values()));
+        }
+        for (Block child : block.getChildren().values()) {
+            collect(child);
+        }
+    }
+
+    private static boolean hasConvolutionWithBatchNorm(SequentialBlock sequence) {
+        List<Block> children = sequence.getChildren().values();
+        for (int i = 0; i + 1 < children.size(); i++) {
+            if (children.get(i) instanceof Conv2d && children.get(i + 1) instanceof BatchNorm) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private UnaryOperator<NDArray> sequence(List<Block> children) {
+        List<UnaryOperator<NDArray>> steps = new ArrayList<>(children.size());
+        for (int i = 0; i < children.size(); i++) {
+            Block child = children.get(i);
+            if (child instanceof Conv2d conv && i + 1 < children.size() && children.get(i + 1) instanceof BatchNorm bn) {
+                steps.add(convolution(conv, bn));
+                i++;
+            } else if (child instanceof SequentialBlock nested) {
+                steps.add(sequence(nested.getChildren().values()));
+            } else {
+                steps.add(x -> ComposedBlock.forwardChild(child, new Store(x.getManager(), this), x, false));
+            }
+        }
+        return x -> {
+            NDArray y = x;
+            for (UnaryOperator<NDArray> step : steps) {
+                y = step.apply(y);
+            }
+            return y;
+        };
+    }
+
+    /** Weights {@code w * g / sqrt(v + eps)}, bias {@code beta + (b - mean) * g / sqrt(v + eps)}, in Java floats. */
+    private UnaryOperator<NDArray> convolution(Conv2d conv, BatchNorm norm) {
+        NDArray weight = conv.getParameters().get("weight").getArray();
+        Shape shape = weight.getShape();
+        int out = (int) shape.get(0);
+        int perFilter = (int) (shape.size() / out);
+        float[] w = weight.toFloatArray();
+        float[] b = conv.isIncludeBias() ? conv.getParameters().get("bias").getArray().toFloatArray() : new float[out];
+        float[] gamma = norm.getParameters().get("gamma").getArray().toFloatArray();
+        float[] beta = norm.getParameters().get("beta").getArray().toFloatArray();
+        float[] mean = norm.getParameters().get("runningMean").getArray().toFloatArray();
+        float[] variance = norm.getParameters().get("runningVar").getArray().toFloatArray();
+        float[] bias = new float[out];
+        for (int o = 0; o < out; o++) {
+            float scale = gamma[o] / (float) Math.sqrt(variance[o] + Layers.BATCH_NORM_EPSILON);
+            for (int k = 0; k < perFilter; k++) {
+                w[o * perFilter + k] *= scale;
+            }
+            bias[o] = beta[o] + (b[o] - mean[o]) * scale;
+        }
+        NDArray foldedWeight = manager.create(w, shape);
+        NDArray foldedBias = manager.create(bias, new Shape(out));
+        Shape stride = conv.getStride();
+        Shape padding = conv.getPadding();
+        Shape dilation = conv.getDilation();
+        int groups = conv.getGroups();
+        return x -> Conv2d.conv2d(x, foldedWeight, foldedBias, stride, padding, dilation, groups).singletonOrThrow();
+    }
+
+    /** The store that carries the folded forms down the forward calls. */
+    private static final class Store extends ParameterStore {
+        private final FoldedBatchNorms folded;
+
+        Store(NDManager manager, FoldedBatchNorms folded) {
+            super(manager, false);
+            this.folded = folded;
+        }
+    }
+}

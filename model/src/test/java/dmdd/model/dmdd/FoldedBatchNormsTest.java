@@ -1,0 +1,119 @@
+package dmdd.model.dmdd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import dmdd.model.engine.DjlRuntime;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Inference with folded batch norms computes what the networks' blocks compute: the DMDD student and
+ * segmenter and AAND's amplifier and student, with batch norm statistics far from the identity, agree to
+ * float rounding; the folded form holds the weights of the moment it was made; training forwards never use it.
+ */
+class FoldedBatchNormsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dmdd", "aand"})
+    void foldedInferenceGivesTheBlocksOutputs(String method) {
+        DjlRuntime.engine();
+        DmddSettings settings = DmddSettings.defaults().with("method", method).with("imageSize", 64)
+                .with("studentWidth", 8).with("segmenterWidth", 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);
+            randomiseBatchNorms(nets, manager, new Random(11));
+            NDArray x = teacher.normalize(manager.randomUniform(0f, 1f, new Shape(2, 3, 64, 64)));
+            NDList t = teacher.forward(new ParameterStore(manager, false), new NDList(x), false);
+            try (FoldedBatchNorms folded = nets.foldBatchNorms(manager); NDManager call = manager.newSubManager()) {
+                assertThat(folded.size()).isGreaterThan(3);
+                NDList plain = outputs(nets, new ParameterStore(call, false), x, t, false);
+                NDList fast = outputs(nets, folded.parameterStore(call), x, t, false);
+                assertClose(fast, plain);
+
+                // training forwards run the blocks (batch statistics), whatever store they get
+                NDList trainingPlain = outputs(nets, new ParameterStore(call, false), x, t, true);
+                NDList trainingFolded = outputs(nets, folded.parameterStore(call), x, t, true);
+                for (int i = 0; i < trainingPlain.size(); i++) {
+                    assertThat(trainingFolded.get(i).toFloatArray()).containsExactly(trainingPlain.get(i).toFloatArray());
+                }
+
+                // the folded form keeps the weights it was made from
+                randomiseBatchNorms(nets, manager, new Random(12));
+                NDList changed = outputs(nets, new ParameterStore(call, false), x, t, false);
+                NDList stale = outputs(nets, folded.parameterStore(call), x, t, false);
+                assertClose(stale, plain);
+                assertThat(maxDifference(changed, plain)).isGreaterThan(1e-2f);
+            }
+        }
+    }
+
+    /** The method's inference outputs: DMDD's six student levels and the segmenter's logits, AAND's three. */
+    private static NDList outputs(DmddNetworks nets, ParameterStore ps, NDArray x, NDList t, boolean training) {
+        NDList out = new NDList();
+        if (nets.amplifier() != null) {
+            NDList amplified = nets.amplifier().forward(ps, t, training);
+            out.addAll(nets.student().forward(ps, amplified, training));
+            return out;
+        }
+        NDList s = nets.student().forward(ps, new NDList(x), training);
+        out.addAll(s);
+        NDList inputs = Discrepancy.segmenterInputs(Discrepancy.unitProducts(t.subList(0, 3), s), true);
+        out.add(nets.segmenter().forward(ps, inputs, training).singletonOrThrow());
+        return out;
+    }
+
+    private static void assertClose(NDList actual, NDList expected) {
+        assertThat(actual).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+            float range = expected.get(i).abs().max().getFloat();
+            float difference = actual.get(i).sub(expected.get(i)).abs().max().getFloat();
+            assertThat(range).as("output %d carries signal", i).isGreaterThan(1e-3f);
+            assertThat(difference).as("output %d: largest difference against range %f", i, range)
+                    .isLessThan(2e-5f * range);
+        }
+    }
+
+    private static float maxDifference(NDList a, NDList b) {
+        float max = 0;
+        for (int i = 0; i < a.size(); i++) {
+            float range = b.get(i).abs().max().getFloat();
+            max = Math.max(max, a.get(i).sub(b.get(i)).abs().max().getFloat() / range);
+        }
+        return max;
+    }
+
+    private static void randomiseBatchNorms(DmddNetworks nets, NDManager manager, Random random) {
+        ai.djl.nn.Block[] blocks = {nets.student(), nets.segmenter(), nets.amplifier()};
+        for (ai.djl.nn.Block block : blocks) {
+            if (block == null) {
+                continue;
+            }
+            for (Parameter p : block.getParameters().values()) {
+                Parameter.Type type = p.getType();
+                NDArray array = p.getArray();
+                float[] values = new float[(int) array.size()];
+                if (type == Parameter.Type.RUNNING_VAR) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = 0.3f + 2 * random.nextFloat();
+                    }
+                } else if (type == Parameter.Type.RUNNING_MEAN || type == Parameter.Type.BETA
+                        || type == Parameter.Type.GAMMA) {
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (type == Parameter.Type.GAMMA ? 1f : 0f) + 0.4f * (float) random.nextGaussian();
+                    }
+                } else {
+                    continue;
+                }
+                array.set(values);
+            }
+        }
+    }
+}
