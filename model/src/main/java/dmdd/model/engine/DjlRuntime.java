@@ -31,6 +31,7 @@ public final class DjlRuntime {
             synchronized (DjlRuntime.class) {
                 loaded = engine;
                 if (loaded == null) {
+                    NativeAllocator.keepFreedMemory();
                     applyOfflineSettings();
                     loaded = Engine.getEngine(ENGINE);
                     engine = loaded;
