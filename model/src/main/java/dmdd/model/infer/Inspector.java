@@ -21,6 +21,7 @@ import dmdd.model.teacher.Backbone;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Runs a trained model on images: for each one the three maps at the image's own resolution and the image score
@@ -173,10 +174,14 @@ public final class Inspector implements AutoCloseable {
      * @return the maps at network resolution and the scores, in order
      */
     public List<NetworkMaps> inspectPictures(List<RgbImage> pictures, TileProgress progress) {
+        return withFoldedWeights(folds -> inspectPictures(pictures, progress, folds));
+    }
+
+    private List<NetworkMaps> inspectPictures(List<RgbImage> pictures, TileProgress progress, FoldedBatchNorms folds) {
         if (!preprocessing.isTiled()) {
             List<RgbImage> inputs = new ArrayList<>(pictures.size());
             pictures.forEach(p -> inputs.add(preprocessing.input(p)));
-            return inspectInputs(inputs);
+            return inspectInputs(inputs, folds);
         }
         List<NetworkMaps> out = new ArrayList<>(pictures.size());
         for (int p = 0; p < pictures.size(); p++) {
@@ -189,7 +194,7 @@ public final class Inspector implements AutoCloseable {
                 List<int[]> chunk = origins.subList(i, Math.min(origins.size(), i + batchSize));
                 List<RgbImage> tiles = new ArrayList<>(chunk.size());
                 chunk.forEach(o -> tiles.add(stitcher.cut(scaled, o)));
-                List<NetworkMaps> maps = inspectInputs(tiles);
+                List<NetworkMaps> maps = inspectInputs(tiles, folds);
                 for (int k = 0; k < chunk.size(); k++) {
                     stitcher.add(chunk.get(k), maps.get(k));
                 }
@@ -223,23 +228,34 @@ public final class Inspector implements AutoCloseable {
      * @return the maps at network resolution and the scores, in order
      */
     public List<NetworkMaps> inspectInputs(List<RgbImage> inputs) {
+        return withFoldedWeights(folds -> inspectInputs(inputs, folds));
+    }
+
+    private List<NetworkMaps> inspectInputs(List<RgbImage> inputs, FoldedBatchNorms folds) {
         IntraOpThreads.apply(settings.threads());
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        // live networks may train again after this call: their folded form lasts only for it
-        FoldedBatchNorms forCall = folded != null ? null : networks.foldBatchNorms(weightsManager());
         try {
             List<NetworkMaps> out = new ArrayList<>(inputs.size());
             for (int i = 0; i < inputs.size(); i += batchSize) {
-                out.addAll(inspectBatch(inputs.subList(i, Math.min(inputs.size(), i + batchSize)),
-                        folded != null ? folded : forCall));
+                out.addAll(inspectBatch(inputs.subList(i, Math.min(inputs.size(), i + batchSize)), folds));
             }
             return out;
         } finally {
-            if (forCall != null) {
-                forCall.close();
-            }
             JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /**
+     * Runs work with the networks' folded batch norms: the owned weights' (made once), or, for live networks
+     * that may train again afterwards, ones made for this call only.
+     */
+    private <T> T withFoldedWeights(Function<FoldedBatchNorms, T> work) {
+        if (folded != null) {
+            return work.apply(folded);
+        }
+        try (FoldedBatchNorms forCall = networks.foldBatchNorms(weightsManager())) {
+            return work.apply(forCall);
         }
     }
 
