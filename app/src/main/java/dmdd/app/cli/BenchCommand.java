@@ -10,6 +10,7 @@ import dmdd.model.dmdd.TrainingStage;
 import dmdd.model.dmdd.NetworkFlops;
 import dmdd.model.engine.ConvolutionCeiling;
 import dmdd.model.engine.DjlRuntime;
+import dmdd.model.engine.NativeAllocator;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.teacher.Backbone;
@@ -106,6 +107,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        out.println(NativeAllocator.keepFreedMemory()
+                ? "native allocator: glibc keeps freed memory for the next array (-Ddmdd.mallopt=false: system defaults)"
+                : "native allocator: the system's defaults");
         out.printf(Locale.ROOT, "%s model, %s teacher, %d px input, %d threads available%n", settings.method().cliName(),
                 folder.teacher().cliName(), side, Runtime.getRuntime().availableProcessors());
         PeakMemory.resetHeapPeak();
@@ -129,6 +133,7 @@ final class BenchCommand implements Callable<Integer> {
                     err.println("timing inference at batch " + batch + " for " + seconds + " s");
                     err.flush();
                     inspector.inspect(inputs.subList(0, Math.min(batch, inputs.size()))); // warm-up
+                    OptionalLong faultsBefore = PeakMemory.minorPageFaults();
                     long t0 = System.nanoTime();
                     long done = 0;
                     double megapixels = 0;
@@ -144,12 +149,17 @@ final class BenchCommand implements Callable<Integer> {
                         done += batch;
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
+                    OptionalLong faultsAfter = PeakMemory.minorPageFaults();
                     out.printf(Locale.ROOT, "inference batch %d: %.2f images/s, %.1f ms/image, %.1f ms/megapixel "
-                            + "(%d images in %.1f s)%s%n", batch, done / s, 1000 * s / done, 1000 * s / megapixels,
+                            + "(%d images in %.1f s)%s%s%n", batch, done / s, 1000 * s / done, 1000 * s / megapixels,
                             done, s, settings.isTiled() ? ""
                                     : String.format(Locale.ROOT, ", %.1f GFLOP/s (%.0f %% of the ceiling)",
                                             flops.inference() * done / s / 1e9,
-                                            100 * flops.inference() * done / s / 1e9 / ceiling));
+                                            100 * flops.inference() * done / s / 1e9 / ceiling),
+                            faultsBefore.isPresent() && faultsAfter.isPresent()
+                                    ? String.format(Locale.ROOT, ", %.0f page faults per image",
+                                            (faultsAfter.getAsLong() - faultsBefore.getAsLong()) / (double) done)
+                                    : "");
                     out.flush();
                 }
             }

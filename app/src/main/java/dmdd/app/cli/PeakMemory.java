@@ -47,6 +47,26 @@ final class PeakMemory {
         return statusBytes("VmRSS:");
     }
 
+    /**
+     * @return the page faults this process has taken that needed no disk read (fresh or reclaimed pages the
+     *         kernel had to map and zero), from {@code /proc/self/stat}, when the OS reports them
+     */
+    static OptionalLong minorPageFaults() {
+        Path stat = Path.of("/proc/self/stat");
+        if (!Files.isReadable(stat)) {
+            return OptionalLong.empty();
+        }
+        try {
+            String line = Files.readString(stat);
+            // the command name may hold spaces: the fields after its closing parenthesis are state, ppid, pgrp,
+            // session, tty_nr, tpgid, flags, minflt
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split("\\s+");
+            return OptionalLong.of(Long.parseLong(fields[7]));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     private static OptionalLong statusBytes(String field) {
         Path status = Path.of("/proc/self/status");
         if (!Files.isReadable(status)) {

@@ -173,7 +173,11 @@ class CliEndToEndTest {
                 .contains("peak memory: Java heap").contains("GFLOP/s (").contains("engine ceiling:")
                 .containsPattern("operations per \\d+ px network input \\(DMDD\\): teacher \\d+\\.\\d\\d, student")
                 .containsPattern("anomaly synthesis: \\d+\\.\\d pairs/s")
-                .containsPattern("resident memory over 20 inference calls \\(MiB\\):( \\d+){10}");
+                .containsPattern("resident memory over 20 inference calls \\(MiB\\):( \\d+){10}")
+                .containsPattern("native allocator: (glibc keeps freed memory|the system's defaults)");
+        if (Files.isReadable(Path.of("/proc/self/stat"))) {
+            assertThat(r.out()).containsPattern("inference batch 8: .*, \\d+ page faults per image");
+        }
     }
 
     @Test
