@@ -1,14 +1,13 @@
 package dmdd.model.dmdd;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
+import dmdd.model.engine.FoldedConvolution;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -112,7 +111,7 @@ public final class FoldedBatchNorms implements AutoCloseable {
         for (int i = 0; i < children.size(); i++) {
             Block child = children.get(i);
             if (child instanceof Conv2d conv && i + 1 < children.size() && children.get(i + 1) instanceof BatchNorm bn) {
-                steps.add(convolution(conv, bn));
+                steps.add(FoldedConvolution.of(conv, bn, Layers.BATCH_NORM_EPSILON, false, manager));
                 i++;
             } else if (child instanceof SequentialBlock nested) {
                 steps.add(sequence(nested.getChildren().values()));
@@ -127,35 +126,6 @@ public final class FoldedBatchNorms implements AutoCloseable {
             }
             return y;
         };
-    }
-
-    /** Weights {@code w * g / sqrt(v + eps)}, bias {@code beta + (b - mean) * g / sqrt(v + eps)}, in Java floats. */
-    private UnaryOperator<NDArray> convolution(Conv2d conv, BatchNorm norm) {
-        NDArray weight = conv.getParameters().get("weight").getArray();
-        Shape shape = weight.getShape();
-        int out = (int) shape.get(0);
-        int perFilter = (int) (shape.size() / out);
-        float[] w = weight.toFloatArray();
-        float[] b = conv.isIncludeBias() ? conv.getParameters().get("bias").getArray().toFloatArray() : new float[out];
-        float[] gamma = norm.getParameters().get("gamma").getArray().toFloatArray();
-        float[] beta = norm.getParameters().get("beta").getArray().toFloatArray();
-        float[] mean = norm.getParameters().get("runningMean").getArray().toFloatArray();
-        float[] variance = norm.getParameters().get("runningVar").getArray().toFloatArray();
-        float[] bias = new float[out];
-        for (int o = 0; o < out; o++) {
-            float scale = gamma[o] / (float) Math.sqrt(variance[o] + Layers.BATCH_NORM_EPSILON);
-            for (int k = 0; k < perFilter; k++) {
-                w[o * perFilter + k] *= scale;
-            }
-            bias[o] = beta[o] + (b[o] - mean[o]) * scale;
-        }
-        NDArray foldedWeight = manager.create(w, shape);
-        NDArray foldedBias = manager.create(bias, new Shape(out));
-        Shape stride = conv.getStride();
-        Shape padding = conv.getPadding();
-        Shape dilation = conv.getDilation();
-        int groups = conv.getGroups();
-        return x -> Conv2d.conv2d(x, foldedWeight, foldedBias, stride, padding, dilation, groups).singletonOrThrow();
     }
 
     /** The store that carries the folded forms down the forward calls. */

@@ -9,6 +9,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
+import dmdd.model.engine.FoldedConvolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ final class FoldedBackbone implements AutoCloseable {
             };
         }
         if (block instanceof Conv2d conv) {
-            return convolution(conv, null, 0, false, manager);
+            return FoldedConvolution.of(conv, null, 0f, false, manager);
         }
         if (block instanceof Op op) {
             return op::apply;
@@ -120,7 +121,8 @@ final class FoldedBackbone implements AutoCloseable {
                 if (norm != null) {
                     i++;
                 }
-                steps.add(convolution(conv, norm, norm == null ? 0 : epsilon.applyAsDouble(norm), padded, manager));
+                float eps = norm == null ? 0f : (float) epsilon.applyAsDouble(norm);
+                steps.add(FoldedConvolution.of(conv, norm, eps, padded, manager));
             } else {
                 steps.add(fold(child, epsilon, manager));
             }
@@ -137,53 +139,5 @@ final class FoldedBackbone implements AutoCloseable {
     private static boolean isStride2By3(Conv2d conv) {
         return conv.getKernelShape().equals(new Shape(3, 3)) && conv.getStride().equals(new Shape(2, 2))
                 && conv.getPadding().equals(new Shape(0, 0)) && conv.getDilation().equals(new Shape(1, 1));
-    }
-
-    /**
-     * One convolution with the batch norm after it (if any) folded in: weights {@code w * g / sqrt(v + eps)}
-     * and bias {@code beta + (b - mean) * g / sqrt(v + eps)}, computed in Java floats (the arrays are small).
-     */
-    private static UnaryOperator<NDArray> convolution(Conv2d conv, BatchNorm norm, double epsilon,
-            boolean paddedBottomRight, NDManager manager) {
-        NDArray weight = conv.getParameters().get("weight").getArray();
-        Shape shape = weight.getShape(); // out x in/groups x kh x kw
-        int out = (int) shape.get(0);
-        int perFilter = (int) (shape.size() / out);
-        float[] w = weight.toFloatArray();
-        float[] b = conv.isIncludeBias() ? conv.getParameters().get("bias").getArray().toFloatArray() : null;
-        if (norm != null) {
-            float[] gamma = norm.getParameters().get("gamma").getArray().toFloatArray();
-            float[] beta = norm.getParameters().get("beta").getArray().toFloatArray();
-            float[] mean = norm.getParameters().get("runningMean").getArray().toFloatArray();
-            float[] variance = norm.getParameters().get("runningVar").getArray().toFloatArray();
-            float[] folded = new float[out];
-            for (int o = 0; o < out; o++) {
-                float scale = gamma[o] / (float) Math.sqrt(variance[o] + (float) epsilon);
-                for (int k = 0; k < perFilter; k++) {
-                    w[o * perFilter + k] *= scale;
-                }
-                folded[o] = beta[o] + ((b == null ? 0f : b[o]) - mean[o]) * scale;
-            }
-            b = folded;
-        }
-        if (paddedBottomRight) {
-            // a zero first row and column: window 2i-1..2i+2 of the symmetrically padded input reads 2i..2i+2
-            int planes = (int) (shape.get(0) * shape.get(1));
-            float[] four = new float[planes * 16];
-            for (int p = 0; p < planes; p++) {
-                for (int r = 0; r < 3; r++) {
-                    System.arraycopy(w, p * 9 + r * 3, four, p * 16 + (r + 1) * 4 + 1, 3);
-                }
-            }
-            w = four;
-            shape = new Shape(shape.get(0), shape.get(1), 4, 4);
-        }
-        NDArray foldedWeight = manager.create(w, shape);
-        NDArray foldedBias = b == null ? null : manager.create(b, new Shape(out));
-        Shape stride = conv.getStride();
-        Shape padding = paddedBottomRight ? new Shape(1, 1) : conv.getPadding();
-        Shape dilation = conv.getDilation();
-        int groups = conv.getGroups();
-        return x -> Conv2d.conv2d(x, foldedWeight, foldedBias, stride, padding, dilation, groups).singletonOrThrow();
     }
 }

@@ -1,0 +1,81 @@
+package dmdd.model.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import java.util.function.UnaryOperator;
+
+/**
+ * One convolution with the batch norm that follows it folded in, for inference: batch norm with its running
+ * statistics is a fixed per-channel affine map, so {@code bn(conv(x))} is a convolution with weights
+ * {@code w * g / sqrt(v + eps)} and bias {@code beta + (b - mean) * g / sqrt(v + eps)}; one pass over the
+ * activations instead of two. The folded weights are computed in Java floats from the parameters' values at
+ * the time of the call (the arrays are small) and live in the given manager.
+ */
+public final class FoldedConvolution {
+    private FoldedConvolution() {
+    }
+
+    /**
+     * Folds a convolution and its batch norm.
+     *
+     * @param conv          the convolution (with or without bias)
+     * @param norm          the batch norm after it, or {@code null} for the convolution alone
+     * @param epsilon       the batch norm's epsilon
+     * @param padTopLeft    whether to grow a 3x3 stride-2 kernel into a 4x4 one with a zero first row and column
+     *                      under a symmetric padding of 1: the windows of the kernel after a zero padding of one
+     *                      row at the bottom and one column at the right (Keras' "same" for stride 2), without
+     *                      the padded copy of the input
+     * @param manager       where the folded weights live
+     * @return the folded convolution
+     */
+    public static UnaryOperator<NDArray> of(Conv2d conv, BatchNorm norm, float epsilon, boolean padTopLeft,
+            NDManager manager) {
+        NDArray weight = conv.getParameters().get("weight").getArray();
+        Shape shape = weight.getShape(); // out x in/groups x kh x kw
+        int out = (int) shape.get(0);
+        int perFilter = (int) (shape.size() / out);
+        float[] w = weight.toFloatArray();
+        float[] b = conv.isIncludeBias() ? conv.getParameters().get("bias").getArray().toFloatArray() : null;
+        if (norm != null) {
+            float[] gamma = norm.getParameters().get("gamma").getArray().toFloatArray();
+            float[] beta = norm.getParameters().get("beta").getArray().toFloatArray();
+            float[] mean = norm.getParameters().get("runningMean").getArray().toFloatArray();
+            float[] variance = norm.getParameters().get("runningVar").getArray().toFloatArray();
+            float[] bias = new float[out];
+            for (int o = 0; o < out; o++) {
+                float scale = gamma[o] / (float) Math.sqrt(variance[o] + epsilon);
+                for (int k = 0; k < perFilter; k++) {
+                    w[o * perFilter + k] *= scale;
+                }
+                bias[o] = beta[o] + ((b == null ? 0f : b[o]) - mean[o]) * scale;
+            }
+            b = bias;
+        }
+        Shape padding = conv.getPadding();
+        if (padTopLeft) {
+            if (!shape.slice(2).equals(new Shape(3, 3))) {
+                throw new IllegalArgumentException("only a 3x3 kernel grows to 4x4: " + shape);
+            }
+            int planes = (int) (shape.get(0) * shape.get(1));
+            float[] four = new float[planes * 16];
+            for (int p = 0; p < planes; p++) {
+                for (int r = 0; r < 3; r++) {
+                    System.arraycopy(w, p * 9 + r * 3, four, p * 16 + (r + 1) * 4 + 1, 3);
+                }
+            }
+            w = four;
+            shape = new Shape(shape.get(0), shape.get(1), 4, 4);
+            padding = new Shape(1, 1);
+        }
+        NDArray foldedWeight = manager.create(w, shape);
+        NDArray foldedBias = b == null ? null : manager.create(b, new Shape(out));
+        Shape stride = conv.getStride();
+        Shape dilation = conv.getDilation();
+        Shape pad = padding;
+        int groups = conv.getGroups();
+        return x -> Conv2d.conv2d(x, foldedWeight, foldedBias, stride, pad, dilation, groups).singletonOrThrow();
+    }
+}
