@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A block made of child blocks whose parameter shapes depend only on their input channel count.
@@ -58,7 +59,7 @@ abstract class ComposedBlock extends AbstractBlock {
      */
     static NDArray forwardChild(Block child, ParameterStore ps, NDArray x, boolean training) {
         if (!training) {
-            java.util.function.UnaryOperator<NDArray> folded = FoldedBatchNorms.lookup(ps, child);
+            UnaryOperator<NDArray> folded = FoldedBatchNorms.lookup(ps, child);
             if (folded != null) {
                 return folded.apply(x);
             }

@@ -41,9 +41,16 @@ final class ResidualBlock extends AbstractBlock {
         return shortcut;
     }
 
-    /** @return whether ReLU follows the sum */
-    boolean reluAfterSum() {
-        return reluAfterSum;
+    /**
+     * Joins the two paths: their sum, then ReLU if this block has it.
+     *
+     * @param main the main path's output
+     * @param skip the shortcut's output (the input for the identity)
+     * @return the block's output
+     */
+    NDArray join(NDArray main, NDArray skip) {
+        NDArray sum = main.add(skip);
+        return reluAfterSum ? sum.maximum(0f) : sum;
     }
 
     @Override
@@ -53,8 +60,7 @@ final class ResidualBlock extends AbstractBlock {
         NDArray main = body.forward(parameterStore, inputs, training, params).singletonOrThrow();
         NDArray skip = shortcut == null ? x
                 : shortcut.forward(parameterStore, inputs, training, params).singletonOrThrow();
-        NDArray sum = main.add(skip);
-        return new NDList(reluAfterSum ? sum.maximum(0f) : sum);
+        return new NDList(join(main, skip));
     }
 
     @Override
