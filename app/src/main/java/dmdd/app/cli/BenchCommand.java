@@ -9,6 +9,7 @@ import dmdd.model.dmdd.Method;
 import dmdd.model.dmdd.TrainingStage;
 import dmdd.model.dmdd.NetworkFlops;
 import dmdd.model.engine.ConvolutionCeiling;
+import dmdd.model.engine.ConvolutionKernels;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.NativeAllocator;
 import dmdd.model.infer.Inspector;
@@ -114,6 +115,8 @@ final class BenchCommand implements Callable<Integer> {
                 folder.teacher().cliName(), side, Runtime.getRuntime().availableProcessors());
         PeakMemory.resetHeapPeak();
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
+            out.println("convolutions: " + ConvolutionKernels.decision() + "; "
+                    + ConvolutionKernels.check(manager).describe());
             Backbone teacher = Teachers.load(folder.teacher(), manager);
             NetworkFlops flops;
             try (NDManager scratch = manager.newSubManager()) {

@@ -174,7 +174,8 @@ class CliEndToEndTest {
                 .containsPattern("operations per \\d+ px network input \\(DMDD\\): teacher \\d+\\.\\d\\d, student")
                 .containsPattern("anomaly synthesis: \\d+\\.\\d pairs/s")
                 .containsPattern("resident memory over 20 inference calls \\(MiB\\):( \\d+){10}")
-                .containsPattern("native allocator: (glibc keeps freed memory|the system's defaults)");
+                .containsPattern("native allocator: (glibc keeps freed memory|the system's defaults)")
+                .contains("float32 convolutions agree with float64");
         if (Files.isReadable(Path.of("/proc/self/stat"))) {
             assertThat(r.out()).containsPattern("inference batch 8: .*, \\d+ page faults per image");
         }

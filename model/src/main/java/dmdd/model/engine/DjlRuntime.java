@@ -33,6 +33,7 @@ public final class DjlRuntime {
                 if (loaded == null) {
                     NativeAllocator.keepFreedMemory();
                     applyOfflineSettings();
+                    ConvolutionKernels.limitWhereWrong(); // before oneDNN's first convolution reads it
                     loaded = Engine.getEngine(ENGINE);
                     engine = loaded;
                 }

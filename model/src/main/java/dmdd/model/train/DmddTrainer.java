@@ -20,6 +20,7 @@ import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.dmdd.FoldedBatchNorms;
 import dmdd.model.dmdd.TrainingStage;
+import dmdd.model.engine.ConvolutionKernels;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.IntraOpThreads;
 import dmdd.model.infer.ModelFolder;
@@ -159,6 +160,19 @@ public final class DmddTrainer {
         // Said because it matters for reproducing a model: runs with different thread counts differ slightly.
         out.onMessage("intra-op threads: " + threads + (settings.threads() > 0 ? ""
                 : " (automatic: the processors the load average leaves free; set threads to fix it)"));
+        String kernelChoice = ConvolutionKernels.decision();
+        if (kernelChoice != null && kernelChoice.startsWith("oneDNN limited")) {
+            out.onMessage("convolutions: " + kernelChoice);
+        }
+        try (NDManager check = engine.newBaseManager()) {
+            // Wrong kernels make a model that looks trained and is not: refuse before the first step.
+            ConvolutionKernels.Verdict kernels = ConvolutionKernels.check(check);
+            if (!kernels.correct()) {
+                throw new IllegalStateException("cannot train: this CPU's " + kernels.describe() + " ("
+                        + ConvolutionKernels.decision() + "). Start again with " + ConvolutionKernels.ISA_VARIABLE
+                        + "=AVX2 in the environment");
+            }
+        }
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // autograd only inside the gradient collector
         Files.createDirectories(modelDir);
