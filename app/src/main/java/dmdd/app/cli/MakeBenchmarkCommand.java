@@ -50,6 +50,12 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default: 2024)")
     Long seed;
 
+    @Option(names = "--split", paramLabel = "SPLIT", description = {"how each texture is divided between train and "
+            + "test crops: LEFT_RIGHT (default, the README tables: train from the left 55 %, test from the rest) or "
+            + "QUADRANTS (train from the top-left and bottom-right quarters, test from the other two, so both see "
+            + "every side of a photograph whose look drifts across it)"})
+    DefectBenchmarkGenerator.Split split = DefectBenchmarkGenerator.Split.LEFT_RIGHT;
+
     @Option(names = "--camera", paramLabel = "PX", description = {"camera-resolution category instead: PX x PX "
             + "images of the texture mirror-tiled, with scratches, pits and cracks of a few pixels and full-resolution "
             + "masks (--train default 20, --test-good 10, --test-per-defect: per kind of 3, default 7)"})
@@ -75,7 +81,8 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
             s = new DefectBenchmarkGenerator.Settings(cropPx, imageSize == null ? cropPx : imageSize,
                     train == null ? d.trainImages() : train, testGood == null ? d.testGoodImages() : testGood,
                     testPerDefect == null ? d.testImagesPerDefect() : testPerDefect, d.trainFraction(),
-                    d.maxRotationDegrees(), d.brightnessJitter(), seed == null ? d.seed() : seed);
+                    d.maxRotationDegrees(), d.brightnessJitter(), seed == null ? d.seed() : seed)
+                    .withSplit(split);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -19,7 +19,10 @@ import java.util.Random;
  *       way, with one kind of {@link BenchmarkDefect} painted on the defect images and its mask in
  *       {@code ground_truth/<defect>/NNN_mask.png}.</li>
  * </ul>
- * Train and test never share a source pixel, so a model cannot score well by memorising crops.
+ * Train and test never share a source pixel, so a model cannot score well by memorising crops. With
+ * {@link Split#QUADRANTS} the parts are diagonal quadrants instead (train: top left and bottom right; test:
+ * top right and bottom left), so that both splits see every side of a photograph whose look drifts across
+ * it (brick's perspective, grass's leaves), as MVTec's train and test images come from one process.
  * Deterministic: the same texture, settings and seed give byte-identical files. Written through
  * {@link MvtecCategory#create(Path)}, so the names are exactly MVTec's.
  */
@@ -38,7 +41,23 @@ public final class DefectBenchmarkGenerator {
      */
     public record Settings(int cropSize, int imageSize, int trainImages, int testGoodImages,
                            int testImagesPerDefect, double trainFraction, double maxRotationDegrees,
-                           double brightnessJitter, long seed) {
+                           double brightnessJitter, long seed, Split split) {
+
+        /** Settings with the {@link Split#LEFT_RIGHT} split (the README benchmarks'). */
+        public Settings(int cropSize, int imageSize, int trainImages, int testGoodImages, int testImagesPerDefect,
+                        double trainFraction, double maxRotationDegrees, double brightnessJitter, long seed) {
+            this(cropSize, imageSize, trainImages, testGoodImages, testImagesPerDefect, trainFraction,
+                    maxRotationDegrees, brightnessJitter, seed, Split.LEFT_RIGHT);
+        }
+
+        /**
+         * @param split how the texture is divided between train and test
+         * @return these settings with another split
+         */
+        public Settings withSplit(Split split) {
+            return new Settings(cropSize, imageSize, trainImages, testGoodImages, testImagesPerDefect, trainFraction,
+                    maxRotationDegrees, brightnessJitter, seed, split);
+        }
 
         /** Validates the settings. */
         public Settings {
@@ -54,6 +73,7 @@ public final class DefectBenchmarkGenerator {
             if (maxRotationDegrees < 0 || maxRotationDegrees > 30 || brightnessJitter < 0 || brightnessJitter > 0.5) {
                 throw new IllegalArgumentException("rotation jitter must be in [0, 30] degrees, brightness in [0, 0.5]");
             }
+            java.util.Objects.requireNonNull(split, "split");
         }
 
         /**
@@ -65,6 +85,18 @@ public final class DefectBenchmarkGenerator {
         public static Settings defaults() {
             return new Settings(192, 192, 160, 20, 15, 0.55, 8, 0.10, 2024);
         }
+    }
+
+    /** How a texture is divided between training and test crops (they never share a source pixel). */
+    public enum Split {
+        /** Training crops from the left {@code trainFraction} of the width, test crops from the rest. */
+        LEFT_RIGHT,
+        /** Training crops from the top-left and bottom-right quadrants, test crops from the other two. */
+        QUADRANTS
+    }
+
+    /** A rectangle of the source, columns [x0, x1) and rows [y0, y1). */
+    private record Part(int x0, int x1, int y0, int y1) {
     }
 
     private final Settings settings;
@@ -148,10 +180,14 @@ public final class DefectBenchmarkGenerator {
 
     private Path write(Path texture, RgbImage source, Path root, String category, int kinds, Painter painter)
             throws IOException {
-        int testWidth = source.width() - (int) Math.round(settings.trainFraction() * source.width());
+        int w = source.width();
+        int h = source.height();
+        int testWidth = w - (int) Math.round(settings.trainFraction() * w);
         int needed = (int) Math.ceil(settings.cropSize() * rotationGrowth()) + 2;
-        if (testWidth < needed || source.height() < needed) {
-            throw new IOException(texture + ": " + source.width() + "x" + source.height()
+        boolean quadrants = settings.split() == Split.QUADRANTS;
+        boolean fits = quadrants ? Math.min(w / 2, h / 2) >= needed : testWidth >= needed && h >= needed;
+        if (!fits) {
+            throw new IOException(texture + ": " + w + "x" + h
                     + " is too small for " + settings.cropSize() + " px crops with a held-out test part");
         }
         Path dir = root.resolve(category);
@@ -159,17 +195,23 @@ public final class DefectBenchmarkGenerator {
             throw new IOException(dir + " already exists; remove it or write the benchmark elsewhere");
         }
         Random rng = new Random(settings.seed() * 31 + category.hashCode());
-        int trainEnd = source.width() - testWidth;
+        int trainEnd = w - testWidth;
+        Part[] trainParts = quadrants
+                ? new Part[] {new Part(0, w / 2, 0, h / 2), new Part(w / 2, w, h / 2, h)}
+                : new Part[] {new Part(0, trainEnd, 0, h)};
+        Part[] testParts = quadrants
+                ? new Part[] {new Part(w / 2, w, 0, h / 2), new Part(0, w / 2, h / 2, h)}
+                : new Part[] {new Part(trainEnd, w, 0, h)};
         MvtecCategory.Writer writer = MvtecCategory.create(dir);
         for (int i = 0; i < settings.trainImages(); i++) {
-            writer.addTrainGood(crop(source, 0, trainEnd, rng));
+            writer.addTrainGood(crop(source, trainParts, rng));
         }
         for (int i = 0; i < settings.testGoodImages(); i++) {
-            writer.addTestGood(crop(source, trainEnd, source.width(), rng));
+            writer.addTestGood(crop(source, testParts, rng));
         }
         for (int kind = 0; kind < kinds; kind++) {
             for (int i = 0; i < settings.testImagesPerDefect(); i++) {
-                Painted p = painter.paint(crop(source, trainEnd, source.width(), rng), kind, rng);
+                Painted p = painter.paint(crop(source, testParts, rng), kind, rng);
                 writer.addTestDefect(p.folder(), p.image(), p.mask());
             }
         }
@@ -181,13 +223,17 @@ public final class DefectBenchmarkGenerator {
         return Math.cos(a) + Math.sin(a);
     }
 
-    /** A jittered crop whose rotated footprint lies inside columns [x0, x1) of the source. */
-    private RgbImage crop(RgbImage source, int x0, int x1, Random rng) {
+    /** A jittered crop whose rotated footprint lies inside one of the parts (drawn at random when several). */
+    private RgbImage crop(RgbImage source, Part[] parts, Random rng) {
+        // one part: no draw, so the left/right split gives the same files as before the quadrant split existed
+        Part part = parts.length == 1 ? parts[0] : parts[rng.nextInt(parts.length)];
+        int x0 = part.x0();
+        int x1 = part.x1();
         int size = settings.cropSize();
         double angle = Math.toRadians((rng.nextDouble() * 2 - 1) * settings.maxRotationDegrees());
         double reach = size / 2.0 * (Math.abs(Math.cos(angle)) + Math.abs(Math.sin(angle))) + 1;
         double cx = x0 + reach + rng.nextDouble() * Math.max(0, x1 - x0 - 2 * reach);
-        double cy = reach + rng.nextDouble() * Math.max(0, source.height() - 2 * reach);
+        double cy = part.y0() + reach + rng.nextDouble() * Math.max(0, part.y1() - part.y0() - 2 * reach);
         boolean flipX = rng.nextBoolean();
         boolean flipY = rng.nextBoolean();
         double gain = 1 + (rng.nextDouble() * 2 - 1) * settings.brightnessJitter();

@@ -83,6 +83,54 @@ class DefectBenchmarkGeneratorTest {
     }
 
     @Test
+    void theQuadrantSplitTrainsOnTwoDiagonalQuartersAndTestsOnTheOtherTwo() throws IOException {
+        // red rises left to right, green top to bottom: a crop's mean colour says where it was cut
+        int side = 512;
+        float[] chw = new float[3 * side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                chw[y * side + x] = x / (float) (side - 1);
+                chw[side * side + y * side + x] = y / (float) (side - 1);
+                chw[2 * side * side + y * side + x] = 0.5f;
+            }
+        }
+        Path texture = tmp.resolve("gradient.png");
+        dmdd.datasets.image.ImageWriter.writePng(RgbImage.of(side, side, chw), texture);
+        DefectBenchmarkGenerator.Settings still = new DefectBenchmarkGenerator.Settings(96, 96, 12, 8, 2, 0.55, 0, 0, 5);
+        Path quadrants = new DefectBenchmarkGenerator(still.withSplit(DefectBenchmarkGenerator.Split.QUADRANTS))
+                .generate(texture, tmp.resolve("q"), "gradient");
+        java.util.Set<String> trainParts = parts(quadrants.resolve("train/good"));
+        java.util.Set<String> testParts = parts(quadrants.resolve("test/good"));
+        for (BenchmarkDefect d : BenchmarkDefect.values()) {
+            testParts.addAll(parts(quadrants.resolve("test").resolve(d.folderName())));
+        }
+        assertThat(trainParts).containsExactlyInAnyOrder("top left", "bottom right");
+        assertThat(testParts).containsExactlyInAnyOrder("top right", "bottom left");
+        Path leftRight = new DefectBenchmarkGenerator(still).generate(texture, tmp.resolve("lr"), "gradient");
+        assertThat(parts(leftRight.resolve("train/good"))).allMatch(p -> p.endsWith("left"));
+        assertThat(parts(leftRight.resolve("test/good"))).allMatch(p -> p.endsWith("right"));
+    }
+
+    /** Where each image of a folder was cut from, by its mean colour on the gradient texture. */
+    private static java.util.Set<String> parts(Path folder) throws IOException {
+        java.util.Set<String> parts = new java.util.HashSet<>();
+        ImageReader reader = new ImageReader(Integer.MAX_VALUE);
+        for (Path image : ImageFiles.list(folder)) {
+            RgbImage img = reader.read(image);
+            float[] c = img.chw();
+            int n = img.width() * img.height();
+            double red = 0;
+            double green = 0;
+            for (int i = 0; i < n; i++) {
+                red += c[i];
+                green += c[n + i];
+            }
+            parts.add((green / n < 0.5 ? "top " : "bottom ") + (red / n < 0.5 ? "left" : "right"));
+        }
+        return parts;
+    }
+
+    @Test
     void neverWritesIntoAnExistingCategory() throws IOException {
         new DefectBenchmarkGenerator(SMALL).generate(BRICK, tmp, "brick");
         assertThatThrownBy(() -> new DefectBenchmarkGenerator(SMALL).generate(BRICK, tmp, "brick"))

@@ -91,6 +91,11 @@ public final class ConvolutionKernels {
         return decision;
     }
 
+    /** @return what a person can do when the kernels are still wrong */
+    public static String advice() {
+        return "Start the program again with " + ISA_VARIABLE + "=" + SAFE_ISA + " in the environment";
+    }
+
     /** @return what {@link #limitWhereWrong} decided, or {@code null} before it ran */
     public static String decision() {
         return decision;

@@ -169,8 +169,7 @@ public final class DmddTrainer {
             ConvolutionKernels.Verdict kernels = ConvolutionKernels.check(check);
             if (!kernels.correct()) {
                 throw new IllegalStateException("cannot train: this CPU's " + kernels.describe() + " ("
-                        + ConvolutionKernels.decision() + "). Start again with " + ConvolutionKernels.ISA_VARIABLE
-                        + "=AVX2 in the environment");
+                        + ConvolutionKernels.decision() + "). " + ConvolutionKernels.advice());
             }
         }
         boolean gradMode = JniUtils.isGradMode();
