@@ -10,7 +10,6 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +57,7 @@ public final class ConvolutionKernels {
     /** Relative error (of the float64 result's largest magnitude) above which a convolution is wrong. */
     static final double TOLERANCE = 1e-3;
     private static final String CORRECT = "correct";
+    private static final String LIMITED = "oneDNN limited to ";
     private static volatile String decision;
 
     private ConvolutionKernels() {
@@ -94,6 +94,12 @@ public final class ConvolutionKernels {
     /** @return what a person can do when the kernels are still wrong */
     public static String advice() {
         return "Start the program again with " + ISA_VARIABLE + "=" + SAFE_ISA + " in the environment";
+    }
+
+    /** @return what {@link #limitWhereWrong} decided when it limited oneDNN itself (worth telling whoever trains) */
+    public static java.util.Optional<String> limitation() {
+        String d = decision;
+        return d != null && d.startsWith(LIMITED) ? java.util.Optional.of(d) : java.util.Optional.empty();
     }
 
     /** @return what {@link #limitWhereWrong} decided, or {@code null} before it ran */
@@ -145,7 +151,7 @@ public final class ConvolutionKernels {
             return "oneDNN default instruction set (could not limit it: " + why + ")";
         }
         LOG.info("oneDNN limited to {}: {}", isa, why);
-        return "oneDNN limited to " + isa + " (" + why + ")";
+        return LIMITED + isa + " (" + why + ")";
     }
 
     /** The C library's {@code setenv}: {@link System#getenv} cannot change the environment libtorch reads. */
@@ -188,21 +194,30 @@ public final class ConvolutionKernels {
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ConvolutionKernels.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove(ISA_VARIABLE);
-        pb.environment().remove(OLD_ISA_VARIABLE);
-        Process p = pb.start();
+        // output to a file, not a pipe: a hung child must not hang this process past the timeout
+        Path log = Files.createTempFile("dmdd-convolution-check", ".log");
         String output;
-        try (InputStream in = p.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().remove(ISA_VARIABLE);
+            pb.environment().remove(OLD_ISA_VARIABLE);
+            Process p = pb.start();
+            try {
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException("the kernel check did not finish in 120 s");
+                }
+            } catch (InterruptedException e) {
                 p.destroyForcibly();
-                throw new IOException("the kernel check did not finish in 120 s");
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while checking the kernels", e);
             }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while checking the kernels", e);
+            output = Files.readString(log, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                output += System.lineSeparator() + "exit " + p.exitValue();
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
         List<String> lines = output.lines().toList();
         for (int i = lines.size() - 1; i >= 0; i--) {
@@ -211,8 +226,7 @@ public final class ConvolutionKernels {
                 return line.substring("verdict: ".length()).trim();
             }
         }
-        throw new IOException("the kernel check gave no verdict (exit " + p.exitValue() + "): "
-                + output.lines().reduce((a, b) -> b).orElse(""));
+        throw new IOException("the kernel check gave no verdict: " + output.lines().reduce((a, b) -> b).orElse(""));
     }
 
     /**

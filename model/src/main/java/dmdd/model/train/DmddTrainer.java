@@ -160,10 +160,7 @@ public final class DmddTrainer {
         // Said because it matters for reproducing a model: runs with different thread counts differ slightly.
         out.onMessage("intra-op threads: " + threads + (settings.threads() > 0 ? ""
                 : " (automatic: the processors the load average leaves free; set threads to fix it)"));
-        String kernelChoice = ConvolutionKernels.decision();
-        if (kernelChoice != null && kernelChoice.startsWith("oneDNN limited")) {
-            out.onMessage("convolutions: " + kernelChoice);
-        }
+        ConvolutionKernels.limitation().ifPresent(d -> out.onMessage("convolutions: " + d));
         try (NDManager check = engine.newBaseManager()) {
             // Wrong kernels make a model that looks trained and is not: refuse before the first step.
             ConvolutionKernels.Verdict kernels = ConvolutionKernels.check(check);
