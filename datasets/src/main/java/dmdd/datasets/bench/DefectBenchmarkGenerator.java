@@ -38,6 +38,7 @@ public final class DefectBenchmarkGenerator {
      * @param maxRotationDegrees rotation jitter, plus or minus
      * @param brightnessJitter   gain jitter, plus or minus (offset jitter is a third of it)
      * @param seed               random seed
+     * @param split              which parts of the texture the train and the test crops come from
      */
     public record Settings(int cropSize, int imageSize, int trainImages, int testGoodImages,
                            int testImagesPerDefect, double trainFraction, double maxRotationDegrees,
