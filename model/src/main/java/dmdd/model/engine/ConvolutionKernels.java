@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>oneDNN reads that variable once, at its first convolution, so the decision must come before the
  * engine computes anything, and it cannot come from a check in this process. {@link #limitWhereWrong}
  * therefore runs {@link #check} once per machine in a child JVM (this class's {@code main}), caches the
- * verdict in the user's cache folder by CPU and DJL version, and sets the variable through the C
+ * verdict in the user's cache folder by CPU, DJL version and core count, and sets the variable through the C
  * library when the kernels are wrong. Only x86 CPUs with AVX2 are checked (below that oneDNN's kernels
  * are the fallback's already). A variable the user set, or
  * {@code -Ddmdd.onednnIsa=VALUE} ({@code default}: leave oneDNN alone), always wins. Trainers call
@@ -80,7 +78,7 @@ public final class ConvolutionKernels {
     }
 
     /**
-     * Decides, once per process and before the engine starts, whether oneDNN must be limited to AVX2.
+     * Decides, once per process and before the engine starts, whether oneDNN must be limited to AVX.
      *
      * @return what was decided, for messages (for example {@code "oneDNN default instruction set"})
      */
@@ -142,8 +140,7 @@ public final class ConvolutionKernels {
             return "oneDNN default instruction set (could not limit it: " + why + ")";
         }
         try {
-            Libc libc = Native.load("c", Libc.class);
-            if (libc.setenv(ISA_VARIABLE, isa, 1) != 0) {
+            if (Libc.load().setenv(ISA_VARIABLE, isa, 1) != 0) {
                 throw new IllegalStateException("setenv refused");
             }
         } catch (LinkageError | RuntimeException e) {
@@ -152,11 +149,6 @@ public final class ConvolutionKernels {
         }
         LOG.info("oneDNN limited to {}: {}", isa, why);
         return LIMITED + isa + " (" + why + ")";
-    }
-
-    /** The C library's {@code setenv}: {@link System#getenv} cannot change the environment libtorch reads. */
-    private interface Libc extends Library {
-        int setenv(String name, String value, int overwrite);
     }
 
     /** The cached verdict for this CPU and DJL, or a fresh one from a child JVM (then cached). */
@@ -170,15 +162,7 @@ public final class ConvolutionKernels {
         }
         String verdict = runChild();
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, verdict + System.lineSeparator(), StandardCharsets.UTF_8);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            dmdd.datasets.image.AtomicFiles.writeString(file, verdict + System.lineSeparator());
         } catch (IOException e) {
             // the verdict still holds for this process; the next start checks again
             LOG.info("could not keep the convolution check's verdict in {} ({})", file, e.toString());

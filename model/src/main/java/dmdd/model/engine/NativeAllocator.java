@@ -1,7 +1,5 @@
 package dmdd.model.engine;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +29,6 @@ public final class NativeAllocator {
     private NativeAllocator() {
     }
 
-    /** glibc's tuning call. */
-    private interface C extends Library {
-        int mallopt(int parameter, int value);
-    }
-
     /**
      * Applies the settings once per process (later calls return the first answer).
      *
@@ -53,7 +46,7 @@ public final class NativeAllocator {
             return false;
         }
         try {
-            C libc = Native.load("c", C.class);
+            Libc libc = Libc.load();
             boolean ok = libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
                     && libc.mallopt(M_TRIM_THRESHOLD, Integer.MAX_VALUE) == 1;
             if (!ok) {
