@@ -25,20 +25,18 @@ import org.slf4j.LoggerFactory;
  * Keeps libtorch's convolutions right on CPUs where oneDNN's AVX2 and AVX-512 kernels compute them wrongly.
  *
  * <p>On an AMD EPYC of family 26 (Zen 5), libtorch 2.7.1's oneDNN 3.7.1 returned wrong float32 convolutions
- * for some channel counts: a 24-channel 3x3 convolution forward off by a fifth of its range, the input
- * gradient of every convolution with fewer than 16 outputs and a kernel over 1x1 (the segmentation
- * network's 7x7 spatial attention, AAND's gate) wrong or NaN. DMDD training then skipped step after step
- * and diverged. Limited to AVX2 kernels the small-output gradients stayed wrong; limited to AVX
- * ({@code ONEDNN_MAX_CPU_ISA=AVX}: direct AVX forward, GEMM-based backward) all 99 convolution shapes the
- * four methods train with agreed with float64. That costs speed there (a 128 px student step 385 instead
- * of 200 ms), and right gradients come first.
+ * for channel counts that are not multiples of 16 (see {@link ChannelPaddedConvolution}, which the networks'
+ * convolutions run through and which keeps them to channel counts computed right there). Limited to AVX
+ * ({@code ONEDNN_MAX_CPU_ISA=AVX}) every convolution the four methods train with agreed with float64, at about
+ * half the speed.
  *
- * <p>oneDNN reads that variable once, at its first convolution, so the decision must come before the
- * engine computes anything, and it cannot come from a check in this process. {@link #limitWhereWrong}
+ * <p>This class checks that the networks' path computes right with oneDNN's defaults and, where it does not,
+ * limits oneDNN to AVX. oneDNN reads that variable once, at its first convolution, so the decision must come
+ * before the engine computes anything, and it cannot come from a check in this process. {@link #limitWhereWrong}
  * therefore runs {@link #check} once per machine in a child JVM (this class's {@code main}), caches the
- * verdict in the user's cache folder by CPU, DJL version and core count, and sets the variable through the C
- * library when the kernels are wrong. Only x86 CPUs with AVX2 are checked (below that oneDNN's kernels
- * are the fallback's already). A variable the user set, or
+ * verdict in the user's cache folder by CPU, DJL version, core count and the check's own version, and sets the
+ * variable through the C library when the kernels are wrong. Only x86 CPUs with AVX2 are checked (below that
+ * oneDNN's kernels are the fallback's already). A variable the user set, or
  * {@code -Ddmdd.onednnIsa=VALUE} ({@code default}: leave oneDNN alone), always wins. Trainers call
  * {@link #check} again in their own process and refuse to train on wrong kernels.
  */
@@ -55,6 +53,8 @@ public final class ConvolutionKernels {
     /** Relative error (of the float64 result's largest magnitude) above which a convolution is wrong. */
     static final double TOLERANCE = 1e-3;
     private static final String CORRECT = "correct";
+    /** Part of the cached verdict's key: a verdict of an earlier check (other cases, another path) is not reused. */
+    private static final String CHECK_VERSION = "channel-padded-1";
     private static final String LIMITED = "oneDNN limited to ";
     private static volatile String decision;
 
@@ -219,16 +219,18 @@ public final class ConvolutionKernels {
     }
 
     /**
-     * Computes convolutions of the shapes that went wrong, as the engine runs them in float32 and as float64
-     * sums of matrix products, forward and backward (input and weight gradients), three times each (some
-     * errors come and go with thread timing), and compares.
+     * Computes convolutions of the shapes that went wrong, as the networks run them ({@link ChannelPaddedConvolution},
+     * float32) and as float64 sums of matrix products, forward and backward (input and weight gradients), three
+     * times each (some errors come and go with thread timing), and compares.
      *
      * @param manager where the arrays live (closed by the caller)
      * @return the verdict
      */
     public static Verdict check(NDManager manager) {
-        // in, out, kernel, side: a 24-channel level's 3x3; the spatial attention's 2 -> 1 7x7; AAND's 1 -> 1 3x3 gate
-        int[][] cases = {{24, 24, 3, 32}, {2, 1, 7, 32}, {1, 1, 3, 32}, {64, 1, 3, 32}};
+        // in, out, kernel, side: 24- and 40-channel levels' 3x3; the spatial attention's 2 -> 1 7x7; AAND's 1 -> 1
+        // 3x3 gate; 1- and 8-channel outputs; a 32 -> 24 3x3 (each was wrong on that EPYC without the padding)
+        int[][] cases = {{24, 24, 3, 32}, {40, 40, 3, 16}, {2, 1, 7, 32}, {1, 1, 3, 32}, {64, 1, 3, 32}, {8, 8, 3, 32},
+            {32, 24, 3, 32}};
         double worst = 0;
         String worstCase = "none";
         boolean correct = true;
@@ -288,11 +290,10 @@ public final class ConvolutionKernels {
         return new NDArray[] {y.stopGradient(), x.getGradient(), w.getGradient()};
     }
 
-    /** The engine's convolution (stride 1, same padding): what the networks run. */
+    /** The networks' convolution (stride 1, same padding). */
     private static NDArray convolution(NDArray x, NDArray w) {
         long pad = w.getShape().get(2) / 2;
-        return x.getNDArrayInternal().convolution(x, w, null, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1)
-                .singletonOrThrow();
+        return ChannelPaddedConvolution.convolve(x, w, null, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1);
     }
 
     /**
@@ -382,10 +383,10 @@ public final class ConvolutionKernels {
             return new CpuInfo(vendor, family, model, stepping, name, avx2);
         }
 
-        /** A file name for this CPU, DJL's version and the cores the check runs on. */
+        /** A file name for this check, this CPU, DJL's version and the cores the check runs on. */
         String key() {
             String djl = Engine.class.getPackage().getImplementationVersion();
-            String text = String.join("|", vendor, family, model, stepping, name, String.valueOf(djl),
+            String text = String.join("|", CHECK_VERSION, vendor, family, model, stepping, name, String.valueOf(djl),
                     String.valueOf(Runtime.getRuntime().availableProcessors()));
             try {
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -76,6 +76,6 @@ public final class FoldedConvolution {
         Shape dilation = conv.getDilation();
         Shape pad = padding;
         int groups = conv.getGroups();
-        return x -> Conv2d.conv2d(x, foldedWeight, foldedBias, stride, pad, dilation, groups).singletonOrThrow();
+        return x -> ChannelPaddedConvolution.convolve(x, foldedWeight, foldedBias, stride, pad, dilation, groups);
     }
 }

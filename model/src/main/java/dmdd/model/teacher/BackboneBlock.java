@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
+import dmdd.model.engine.ChannelPaddedConv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -187,14 +188,13 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone, F
      * @return the convolution
      */
     protected Conv2d conv(String tensorName, int filters, int kernel, int stride, int padding, int groups) {
-        Conv2d conv = Conv2d.builder()
+        Conv2d conv = new ChannelPaddedConv2d(Conv2d.builder()
                 .setFilters(filters)
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(padding, padding))
                 .optGroups(groups)
-                .optBias(false)
-                .build();
+                .optBias(false));
         register(tensorName, conv, "weight");
         return conv;
     }

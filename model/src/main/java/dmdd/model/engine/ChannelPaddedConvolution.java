@@ -1,0 +1,86 @@
+package dmdd.model.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+/**
+ * Every trained network's 2-D convolution, run with channel counts that oneDNN computes right.
+ *
+ * <p>libtorch 2.7.1's oneDNN 3.7.1, with its AVX2 and AVX-512 kernels on an AMD EPYC of family 26 (Zen 5), computes
+ * convolutions with a kernel over 1 x 1 wrongly when a channel count is not a multiple of 16: the forward and the
+ * weight gradient when the input has 24 or 40 channels, the input gradient whenever the output has 1, 8 or 24
+ * (NaN or errors of 10-80 % of the result's range; depthwise, grouped and 1 x 1 convolutions, and inputs of at most
+ * 8 channels, are right). Such a convolution is computed here as the same convolution with zero channels added: the
+ * input padded to the next multiple of 16 (over 8 channels), the output to the next multiple of 16, the extra
+ * outputs dropped. The values and gradients are those of the convolution asked for (zero weights add exact zeros),
+ * the trained parameters keep their shapes, and only the few small convolutions concerned cost more (at the default
+ * settings the segmentation network's 2 -> 1 spatial attention and its 1-channel head). Done on every CPU, so that
+ * one computation runs everywhere; {@link ConvolutionKernels} checks this path and limits oneDNN to AVX only where
+ * even it is wrong.
+ */
+public final class ChannelPaddedConvolution {
+    /** oneDNN's blocking of channels in its AVX-512 kernels: counts that are multiples of it are computed right. */
+    static final int CHANNEL_BLOCK = 16;
+    /** Inputs with at most this many channels go through kernels that were right at every output count. */
+    static final int SMALL_INPUT = 8;
+
+    private ChannelPaddedConvolution() {
+    }
+
+    /**
+     * A convolution as {@link Conv2d#conv2d} computes it (N x C x H x W input, out x C/groups x kh x kw weight).
+     *
+     * @param x        input
+     * @param weight   weight
+     * @param bias     bias of the outputs, or {@code null}
+     * @param stride   stride
+     * @param padding  zero padding of the spatial sides
+     * @param dilation dilation
+     * @param groups   groups
+     * @return the output, N x out x H' x W'
+     */
+    public static NDArray convolve(NDArray x, NDArray weight, NDArray bias, Shape stride, Shape padding,
+            Shape dilation, int groups) {
+        Shape w = weight.getShape();
+        long out = w.get(0);
+        long in = w.get(1);
+        long paddedIn = paddedInput(in, w, groups);
+        long paddedOut = paddedOutput(out, w, groups);
+        if (paddedIn == in && paddedOut == out) {
+            return Conv2d.conv2d(x, weight, bias, stride, padding, dilation, groups).singletonOrThrow();
+        }
+        // pad() lists the last axis first: (kw, kh, in, out), before and after each. The padded copies of the
+        // long-lived weight and bias belong to the call, like its output: in the input's manager.
+        NDArray paddedWeight = weight.pad(new Shape(0, 0, 0, 0, 0, paddedIn - in, 0, paddedOut - out), 0);
+        paddedWeight.attach(x.getManager());
+        NDArray paddedX = paddedIn == in ? x : x.pad(new Shape(0, 0, 0, 0, 0, paddedIn - in), 0);
+        NDArray paddedBias = bias;
+        if (bias != null && paddedOut != out) {
+            paddedBias = bias.pad(new Shape(0, paddedOut - out), 0);
+            paddedBias.attach(x.getManager());
+        }
+        NDArray y = Conv2d.conv2d(paddedX, paddedWeight, paddedBias, stride, padding, dilation, groups)
+                .singletonOrThrow();
+        return paddedOut == out ? y : y.get(":, 0:" + out);
+    }
+
+    /** @return the input channels the convolution runs with */
+    static long paddedInput(long in, Shape weight, int groups) {
+        return concerned(weight, groups) && in > SMALL_INPUT ? roundUp(in) : in;
+    }
+
+    /** @return the output channels the convolution runs with */
+    static long paddedOutput(long out, Shape weight, int groups) {
+        return concerned(weight, groups) ? roundUp(out) : out;
+    }
+
+    /** Dense convolutions with a kernel over 1 x 1: the ones whose kernels were wrong. */
+    private static boolean concerned(Shape weight, int groups) {
+        return groups == 1 && weight.get(2) * weight.get(3) > 1;
+    }
+
+    private static long roundUp(long channels) {
+        return (channels + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK * CHANNEL_BLOCK;
+    }
+}
