@@ -7,7 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import dmdd.model.engine.ChannelPaddedConv2d;
+import dmdd.model.engine.ChannelPaddedConvolution;
 import ai.djl.nn.norm.BatchNorm;
 
 /** The small building pieces the DMDD networks are made of. */
@@ -35,7 +35,7 @@ final class Layers {
     static SequentialBlock convBn(int out, int kernel, int stride, int dilation, boolean relu) {
         int pad = dilation * (kernel - 1) / 2;
         SequentialBlock b = new SequentialBlock()
-                .add(new ChannelPaddedConv2d(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
+                .add(new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
                         .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad))
                         .optDilation(new Shape(dilation, dilation)).setFilters(out).optBias(false)))
                 .add(BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build());
@@ -54,7 +54,7 @@ final class Layers {
      */
     static Block conv(int out, int kernel) {
         int pad = (kernel - 1) / 2;
-        return new ChannelPaddedConv2d(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
+        return new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
                 .optPadding(new Shape(pad, pad)).setFilters(out));
     }
 

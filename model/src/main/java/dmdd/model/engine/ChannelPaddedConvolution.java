@@ -1,8 +1,11 @@
 package dmdd.model.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 
 /**
  * Every trained network's 2-D convolution, run with channel counts that oneDNN computes right.
@@ -29,7 +32,32 @@ public final class ChannelPaddedConvolution {
     }
 
     /**
-     * A convolution as {@link Conv2d#conv2d} computes it (N x C x H x W input, out x C/groups x kh x kw weight).
+     * DJL's 2-D convolution block whose forward runs {@link #convolve}. Its simple name is DJL's ({@code Conv2d}) on
+     * purpose: a sequential block names its children's parameters by their class's simple name, so saved models
+     * and checkpoints keep their weight names ({@code ...01Conv2d_weight}) and open as before.
+     */
+    public static final class Conv2d extends ai.djl.nn.convolutional.Conv2d {
+
+        /**
+         * @param builder a {@link ai.djl.nn.convolutional.Conv2d#builder()} with the convolution's settings, not built
+         */
+        public Conv2d(ai.djl.nn.convolutional.Conv2d.Builder builder) {
+            super(builder);
+        }
+
+        @Override
+        protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+                PairList<String, Object> params) {
+            NDArray input = inputs.singletonOrThrow();
+            Device device = input.getDevice();
+            NDArray w = parameterStore.getValue(weight, device, training);
+            NDArray b = bias == null ? null : parameterStore.getValue(bias, device, training);
+            return new NDList(convolve(input, w, b, stride, padding, dilation, groups));
+        }
+    }
+
+    /**
+     * A convolution as {@link ai.djl.nn.convolutional.Conv2d#conv2d} computes it (N x C x H x W input, out x C/groups x kh x kw weight).
      *
      * @param x        input
      * @param weight   weight
@@ -48,7 +76,8 @@ public final class ChannelPaddedConvolution {
         long paddedIn = paddedInput(in, w, groups);
         long paddedOut = paddedOutput(out, w, groups);
         if (paddedIn == in && paddedOut == out) {
-            return Conv2d.conv2d(x, weight, bias, stride, padding, dilation, groups).singletonOrThrow();
+            return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, stride, padding, dilation, groups)
+                    .singletonOrThrow();
         }
         // pad() lists the last axis first: (kw, kh, in, out), before and after each. The padded copies of the
         // long-lived weight and bias belong to the call, like its output: in the input's manager.
@@ -60,8 +89,8 @@ public final class ChannelPaddedConvolution {
             paddedBias = bias.pad(new Shape(0, paddedOut - out), 0);
             paddedBias.attach(x.getManager());
         }
-        NDArray y = Conv2d.conv2d(paddedX, paddedWeight, paddedBias, stride, padding, dilation, groups)
-                .singletonOrThrow();
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(paddedX, paddedWeight, paddedBias, stride, padding,
+                dilation, groups).singletonOrThrow();
         return paddedOut == out ? y : y.get(":, 0:" + out);
     }
 

@@ -9,7 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import dmdd.model.engine.ChannelPaddedConv2d;
+import dmdd.model.engine.ChannelPaddedConvolution;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -188,7 +188,7 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone, F
      * @return the convolution
      */
     protected Conv2d conv(String tensorName, int filters, int kernel, int stride, int padding, int groups) {
-        Conv2d conv = new ChannelPaddedConv2d(Conv2d.builder()
+        Conv2d conv = new ChannelPaddedConvolution.Conv2d(Conv2d.builder()
                 .setFilters(filters)
                 .setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride))

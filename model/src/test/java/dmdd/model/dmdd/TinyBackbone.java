@@ -9,7 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import dmdd.model.engine.ChannelPaddedConv2d;
+import dmdd.model.engine.ChannelPaddedConvolution;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dmdd.model.teacher.Backbone;
@@ -46,7 +46,7 @@ public final class TinyBackbone extends AbstractBlock implements Backbone {
     }
 
     private static Block conv(int out, int stride) {
-        return new ChannelPaddedConv2d(Conv2d.builder().setKernelShape(new Shape(stride + 1, stride + 1))
+        return new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(stride + 1, stride + 1))
                 .optStride(new Shape(stride, stride)).optPadding(new Shape(stride / 2, stride / 2)).setFilters(out));
     }
 
