@@ -7,8 +7,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import dmdd.model.engine.ChannelPaddedConvolution;
 import ai.djl.nn.norm.BatchNorm;
+import dmdd.model.engine.ChannelPaddedConvolution;
 
 /** The small building pieces the DMDD networks are made of. */
 final class Layers {

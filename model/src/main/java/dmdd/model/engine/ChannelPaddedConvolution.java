@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Every trained network's 2-D convolution, run with channel counts that oneDNN computes right.
+ * Every network's 2-D convolution (the teacher's too), run with channel counts that oneDNN computes right.
  *
  * <p>libtorch 2.7.1's oneDNN 3.7.1, with its AVX2 and AVX-512 kernels on an AMD EPYC of family 26 (Zen 5), computes
  * convolutions with a kernel over 1 x 1 wrongly when a channel count is not a multiple of 16: the forward and the
@@ -17,10 +17,10 @@ import ai.djl.util.PairList;
  * 8 channels, are right). Such a convolution is computed here as the same convolution with zero channels added: the
  * input padded to the next multiple of 16 (over 8 channels), the output to the next multiple of 16, the extra
  * outputs dropped. The values and gradients are those of the convolution asked for (zero weights add exact zeros),
- * the trained parameters keep their shapes, and only the few small convolutions concerned cost more (at the default
- * settings the segmentation network's 2 -> 1 spatial attention and its 1-channel head). Done on every CPU, so that
- * one computation runs everywhere; {@link ConvolutionKernels} checks this path and limits oneDNN to AVX only where
- * even it is wrong.
+ * the trained parameters keep their shapes, and only the few small convolutions concerned cost more (DMDD's is the
+ * segmentation network's 7x7 2 -> 1 spatial attention; AAND and DCAM also have 1 -> 1 gates and 24- and 40-channel
+ * convolutions). Done on every CPU, so that one computation runs everywhere; {@link ConvolutionKernels} checks this
+ * path and limits oneDNN to AVX only where even it is wrong.
  */
 public final class ChannelPaddedConvolution {
     /** oneDNN's blocking of channels in its AVX-512 kernels: counts that are multiples of it are computed right. */
@@ -57,7 +57,8 @@ public final class ChannelPaddedConvolution {
     }
 
     /**
-     * A convolution as {@link ai.djl.nn.convolutional.Conv2d#conv2d} computes it (N x C x H x W input, out x C/groups x kh x kw weight).
+     * A convolution as {@link ai.djl.nn.convolutional.Conv2d#conv2d} computes it (N x C x H x W input,
+     * out x C/groups x kh x kw weight).
      *
      * @param x        input
      * @param weight   weight

@@ -9,11 +9,11 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import dmdd.model.engine.ChannelPaddedConvolution;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.ChannelPaddedConvolution;
 import dmdd.model.engine.FlopCounter;
 
 import java.util.ArrayList;

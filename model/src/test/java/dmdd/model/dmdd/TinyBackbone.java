@@ -9,9 +9,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import dmdd.model.engine.ChannelPaddedConvolution;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.ChannelPaddedConvolution;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.BackboneKind;
 

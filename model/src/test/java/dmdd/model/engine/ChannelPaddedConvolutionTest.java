@@ -56,7 +56,8 @@ class ChannelPaddedConvolutionTest {
                     assertThat(padded[i].getShape()).isEqualTo(reference[i].getShape());
                     float scale = reference[i].abs().max().getFloat();
                     float error = padded[i].sub(reference[i]).abs().max().getFloat() / scale;
-                    assertThat(error).as(c[0] + " -> " + c[1] + " " + c[2] + "x" + c[2] + ": " + what[i]).isLessThan(1e-4f);
+                    assertThat(error).as(c[0] + " -> " + c[1] + " " + c[2] + "x" + c[2] + ": " + what[i])
+                            .isLessThan(1e-4f);
                 }
             }
         } finally {
