@@ -74,8 +74,8 @@ public final class ChannelPaddedConvolution {
         Shape w = weight.getShape();
         long out = w.get(0);
         long in = w.get(1);
-        long paddedIn = paddedInput(in, w, groups);
-        long paddedOut = paddedOutput(out, w, groups);
+        long paddedIn = paddedInput(w, groups);
+        long paddedOut = paddedOutput(w, groups);
         if (paddedIn == in && paddedOut == out) {
             return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, stride, padding, dilation, groups)
                     .singletonOrThrow();
@@ -95,13 +95,15 @@ public final class ChannelPaddedConvolution {
         return paddedOut == out ? y : y.get(":, 0:" + out);
     }
 
-    /** @return the input channels the convolution runs with */
-    static long paddedInput(long in, Shape weight, int groups) {
+    /** @return the input channels (per group) the convolution with this out x in/groups x kh x kw weight runs with */
+    static long paddedInput(Shape weight, int groups) {
+        long in = weight.get(1);
         return concerned(weight, groups) && in > SMALL_INPUT ? roundUp(in) : in;
     }
 
-    /** @return the output channels the convolution runs with */
-    static long paddedOutput(long out, Shape weight, int groups) {
+    /** @return the output channels the convolution with this weight runs with */
+    static long paddedOutput(Shape weight, int groups) {
+        long out = weight.get(0);
         return concerned(weight, groups) ? roundUp(out) : out;
     }
 

@@ -268,7 +268,8 @@ public final class ConvolutionKernels {
         return new Verdict(correct, worst, worstCase);
     }
 
-    private static NDArray random(NDManager manager, java.util.Random rng, Shape shape, float scale) {
+    /** Values uniform in [-scale, scale) from {@code rng}, not from the engine's generator. */
+    static NDArray random(NDManager manager, java.util.Random rng, Shape shape, float scale) {
         float[] values = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < values.length; i++) {
             values[i] = (rng.nextFloat() * 2 - 1) * scale;

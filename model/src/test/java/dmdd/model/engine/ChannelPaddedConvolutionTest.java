@@ -22,14 +22,14 @@ class ChannelPaddedConvolutionTest {
     @Test
     void padsDenseConvolutionsOverOneByOneToMultiplesOfSixteenAndLeavesTheOthers() {
         Shape k3 = new Shape(24, 24, 3, 3);
-        assertThat(ChannelPaddedConvolution.paddedInput(24, k3, 1)).isEqualTo(32);
-        assertThat(ChannelPaddedConvolution.paddedOutput(24, k3, 1)).isEqualTo(32);
-        assertThat(ChannelPaddedConvolution.paddedInput(40, new Shape(40, 40, 3, 3), 1)).isEqualTo(48);
-        assertThat(ChannelPaddedConvolution.paddedInput(2, new Shape(1, 2, 7, 7), 1)).isEqualTo(2); // small inputs stay
-        assertThat(ChannelPaddedConvolution.paddedOutput(1, new Shape(1, 2, 7, 7), 1)).isEqualTo(16);
-        assertThat(ChannelPaddedConvolution.paddedOutput(64, new Shape(64, 24, 3, 3), 1)).isEqualTo(64);
-        assertThat(ChannelPaddedConvolution.paddedOutput(24, new Shape(24, 24, 1, 1), 1)).isEqualTo(24); // 1 x 1
-        assertThat(ChannelPaddedConvolution.paddedOutput(24, new Shape(24, 1, 3, 3), 24)).isEqualTo(24); // depthwise
+        assertThat(ChannelPaddedConvolution.paddedInput(k3, 1)).isEqualTo(32);
+        assertThat(ChannelPaddedConvolution.paddedOutput(k3, 1)).isEqualTo(32);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(40, 40, 3, 3), 1)).isEqualTo(48);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(1, 2, 7, 7), 1)).isEqualTo(2); // small inputs stay
+        assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(1, 2, 7, 7), 1)).isEqualTo(16);
+        assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(64, 24, 3, 3), 1)).isEqualTo(64);
+        assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(24, 24, 1, 1), 1)).isEqualTo(24); // 1 x 1
+        assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(24, 1, 3, 3), 24)).isEqualTo(24); // depthwise
     }
 
     @Test
@@ -43,9 +43,9 @@ class ChannelPaddedConvolutionTest {
             JniUtils.setGradMode(true);
             Random rng = new Random(3);
             for (int[] c : cases) {
-                NDArray x = random(m, rng, new Shape(2, c[0], 17, 17), 1f);
-                NDArray w = random(m, rng, new Shape(c[1], c[0], c[2], c[2]), 0.1f);
-                NDArray b = c[5] == 1 ? random(m, rng, new Shape(c[1]), 0.5f) : null;
+                NDArray x = ConvolutionKernels.random(m, rng, new Shape(2, c[0], 17, 17), 1f);
+                NDArray w = ConvolutionKernels.random(m, rng, new Shape(c[1], c[0], c[2], c[2]), 0.1f);
+                NDArray b = c[5] == 1 ? ConvolutionKernels.random(m, rng, new Shape(c[1]), 0.5f) : null;
                 NDArray[] padded = run(x, w, b, c, false);
                 NDArray[] reference = run(x, w, b, c, true);
                 String[] what = {"output", "input gradient", "weight gradient", "bias gradient"};
@@ -92,13 +92,5 @@ class ChannelPaddedConvolutionTest {
 
     private static NDArray f32(NDArray a) {
         return a.toType(DataType.FLOAT32, false);
-    }
-
-    private static NDArray random(NDManager manager, Random rng, Shape shape, float scale) {
-        float[] values = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (rng.nextFloat() * 2 - 1) * scale;
-        }
-        return manager.create(values, shape);
     }
 }

@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine this process runs must compute convolutions right: on CPUs whose oneDNN AVX-512 kernels are wrong
- * (an AMD EPYC of family 26 with libtorch 2.7.1), {@link DjlRuntime#engine()} limits oneDNN to AVX first. Run
- * with {@code -Ddmdd.onednnIsa=default} or {@code =AVX2} on such a CPU, the first test fails (errors 0.2 to NaN).
+ * The engine this process runs must compute the networks' convolutions right: on an AMD EPYC of family 26 with
+ * libtorch 2.7.1, whose oneDNN AVX2/AVX-512 kernels get channel counts that are not multiples of 16 wrong, they run
+ * channel-padded ({@link ChannelPaddedConvolution}), and {@link DjlRuntime#engine()} limits oneDNN to AVX where even
+ * that is wrong. On such a CPU, with the padding taken out of {@link ChannelPaddedConvolution#convolve} and
+ * {@code -Ddmdd.onednnIsa=default} (oneDNN's own kernels), the first test fails (errors 0.2 to NaN).
  */
 class ConvolutionKernelsTest {
 
