@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DMDD's student (DeSTSeg's layout): a randomly initialised ResNet-18-style encoder down to
- * stride 32, and a decoder that upsamples bilinearly back to strides 16, 8 and 4, giving one
- * feature map per teacher level with the teacher's channel count. For DMDD each level then goes
+ * DMDD's student (DeSTSeg's layout): a randomly initialised encoder, by default ResNet-18-style down to
+ * stride 32 ({@code resnet}), or MobileNetV2's inverted residual layout down to stride 16
+ * ({@code inverted_residual}, the student of the quality issue's PyTorch reference), and a decoder that upsamples
+ * bilinearly back to strides 16, 8 and 4, giving one feature map per teacher level with the teacher's channel
+ * count. For DMDD each level then goes
  * through a {@link DecouplingHead} (1x1 convolution C -> 2C, split) into normality and
  * abnormality features; the baseline has a single branch.
  *
@@ -27,43 +29,80 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
     private final boolean decoupled;
     private final boolean skips;
     private final Block stem;
-    private final Block[] encoder = new Block[4];
+    private final Block[] encoder;
     private final Block[] decoder = new Block[3];
     private final Block[] projections = new Block[3];
     private final Block[] heads = new Block[3];
 
     /**
      * @param levelChannels teacher channels of the three levels (strides 4, 8, 16)
-     * @param width         channels of the first encoder stage (ResNet-18: 64)
-     * @param decoderBlocks residual blocks per decoder stage
+     * @param encoderLayout {@code resnet} or {@code inverted_residual}
+     * @param width         channels of the first encoder stage (ResNet-18: 64; MobileNetV2's stem: 32)
+     * @param decoderBlocks blocks per decoder stage
      * @param skips         whether encoder features are concatenated into the decoder (U-Net skips)
      * @param decoupled     {@code true} for DMDD (two branches), {@code false} for the baseline
      */
-    public DecoupledStudent(int[] levelChannels, int width, int decoderBlocks, boolean skips, boolean decoupled) {
+    public DecoupledStudent(int[] levelChannels, String encoderLayout, int width, int decoderBlocks, boolean skips,
+            boolean decoupled) {
         if (levelChannels.length != 3) {
             throw new IllegalArgumentException("the student mirrors exactly three teacher levels");
         }
         this.levelChannels = levelChannels.clone();
         this.decoupled = decoupled;
         this.skips = skips;
-        stem = child("stem", Layers.convBn(width, 7, 2, 1, true)
-                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))), 3);
-        int[] w = {width, 2 * width, 4 * width, 8 * width};
-        int in = width;
-        for (int s = 0; s < 4; s++) {
-            SequentialBlock stage = new SequentialBlock()
-                    .add(new ResidualBlock(in, w[s], s == 0 ? 1 : 2))
-                    .add(new ResidualBlock(w[s], w[s], 1));
-            encoder[s] = child("encoder" + (s + 1), new StageBlock(stage, in, w[s], s == 0 ? 1 : 2), in);
-            in = w[s];
+        boolean invertedResidual = switch (encoderLayout) {
+            case "resnet" -> false;
+            case "inverted_residual" -> true;
+            default -> throw new IllegalArgumentException("unknown student encoder: " + encoderLayout);
+        };
+        // w[s]: channels of encoder stage s (strides 4, 8, 16 and, for the ResNet layout, 32); the decoder stage of
+        // level l works at w[l] and reads the next deeper stage's width (the deepest stage's for level 3)
+        int[] w;
+        if (invertedResidual) {
+            // MobileNetV2's widths scaled by width / 32: stem 32 -> 16, then 24 (stride 4), 32 (stride 8), 64 and 96
+            // (stride 16); expansion 6 as there
+            int first = scaled(16, width);
+            w = new int[] {scaled(24, width), scaled(32, width), scaled(96, width)};
+            SequentialBlock stemBlock = new SequentialBlock();
+            stemBlock.addAll(Layers.convBn(width, 3, 2, 1, true).getChildren().values());
+            stemBlock.add(new InvertedResidualBlock(width, first, 1, 1));
+            stem = child("stem", stemBlock, 3);
+            // per stage: {output channels, blocks} groups, the first block of each stage with stride 2
+            int[][][] stages = {{{w[0], 2}}, {{w[1], 3}}, {{scaled(64, width), 4}, {w[2], 3}}};
+            encoder = new Block[3];
+            int in = first;
+            for (int s = 0; s < 3; s++) {
+                int stageIn = in;
+                SequentialBlock stage = new SequentialBlock();
+                for (int[] group : stages[s]) {
+                    for (int b = 0; b < group[1]; b++) {
+                        stage.add(new InvertedResidualBlock(in, group[0], 6, stage.getChildren().isEmpty() ? 2 : 1));
+                        in = group[0];
+                    }
+                }
+                encoder[s] = child("encoder" + (s + 1), new StageBlock(stage, stageIn, w[s], 2), stageIn);
+            }
+        } else {
+            stem = child("stem", Layers.convBn(width, 7, 2, 1, true)
+                    .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))), 3);
+            w = new int[] {width, 2 * width, 4 * width, 8 * width};
+            encoder = new Block[4];
+            int in = width;
+            for (int s = 0; s < 4; s++) {
+                SequentialBlock stage = new SequentialBlock()
+                        .add(new ResidualBlock(in, w[s], s == 0 ? 1 : 2))
+                        .add(new ResidualBlock(w[s], w[s], 1));
+                encoder[s] = child("encoder" + (s + 1), new StageBlock(stage, in, w[s], s == 0 ? 1 : 2), in);
+                in = w[s];
+            }
         }
-        // decoder[2] produces stride 16 (level 3) from stride 32; decoder[0] produces stride 4.
+        // decoder[2] produces stride 16 (level 3) from the deepest stage; decoder[0] produces stride 4.
         for (int lvl = 2; lvl >= 0; lvl--) {
-            int deeper = w[lvl + 1];
-            int stageIn = deeper + (skips ? w[lvl] : 0);
-            SequentialBlock stage = new SequentialBlock().add(new ResidualBlock(stageIn, w[lvl], 1));
+            int deeper = w[Math.min(lvl + 1, w.length - 1)];
+            int stageIn = deeper + (skipsInto(lvl) ? w[lvl] : 0);
+            SequentialBlock stage = new SequentialBlock().add(decoderBlock(invertedResidual, stageIn, w[lvl]));
             for (int b = 1; b < decoderBlocks; b++) {
-                stage.add(new ResidualBlock(w[lvl], w[lvl], 1));
+                stage.add(decoderBlock(invertedResidual, w[lvl], w[lvl]));
             }
             decoder[lvl] = child("decoder" + (lvl + 1), new StageBlock(stage, stageIn, w[lvl], 1), stageIn);
             projections[lvl] = child("project" + (lvl + 1), Layers.conv(levelChannels[lvl], 1), w[lvl]);
@@ -71,6 +110,21 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
                 heads[lvl] = child("decouple" + (lvl + 1), new DecouplingHead(levelChannels[lvl]), levelChannels[lvl]);
             }
         }
+    }
+
+    /** @return MobileNetV2's channel count {@code base} scaled by {@code width / 32}, at least 4 */
+    private static int scaled(int base, int width) {
+        return Math.max(4, Math.round(base * width / 32f));
+    }
+
+    /** Whether level {@code lvl}'s decoder stage also reads the encoder's stage at its stride. */
+    private boolean skipsInto(int lvl) {
+        // the inverted residual encoder ends at stride 16: its deepest stage already is level 3's input
+        return skips && lvl + 1 < encoder.length;
+    }
+
+    private static Block decoderBlock(boolean invertedResidual, int in, int out) {
+        return invertedResidual ? new InvertedResidualBlock(in, out, 6, 1) : new ResidualBlock(in, out, 1);
     }
 
     /**
@@ -81,7 +135,8 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
      * @return the (uninitialised) student
      */
     public static DecoupledStudent of(DmddSettings settings, int[] levelChannels) {
-        return new DecoupledStudent(levelChannels, settings.studentWidth(), settings.decoderBlocks(),
+        return new DecoupledStudent(levelChannels, settings.studentEncoder(), settings.studentWidth(),
+                settings.decoderBlocks(),
                 settings.studentSkips(), settings.isDmdd());
     }
 
@@ -98,8 +153,8 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = forwardChild(stem, ps, inputs.singletonOrThrow(), training);
-        NDArray[] enc = new NDArray[4];
-        for (int s = 0; s < 4; s++) {
+        NDArray[] enc = new NDArray[encoder.length];
+        for (int s = 0; s < encoder.length; s++) {
             x = forwardChild(encoder[s], ps, x, training);
             enc[s] = x;
         }
@@ -107,7 +162,7 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
         for (int lvl = 2; lvl >= 0; lvl--) {
             Shape target = enc[lvl].getShape();
             NDArray up = Layers.resize(x, target.get(2), target.get(3));
-            if (skips) {
+            if (skipsInto(lvl)) {
                 up = up.concat(enc[lvl], 1);
             }
             x = forwardChild(decoder[lvl], ps, up, training);
@@ -133,14 +188,14 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
     public long forwardFlops(Shape... inputShapes) {
         long total = FlopCounter.forward(stem, inputShapes);
         Shape[] x = stem.getOutputShapes(inputShapes);
-        Shape[] enc = new Shape[4];
-        for (int s = 0; s < 4; s++) {
+        Shape[] enc = new Shape[encoder.length];
+        for (int s = 0; s < encoder.length; s++) {
             total += FlopCounter.forward(encoder[s], x);
             x = encoder[s].getOutputShapes(x);
             enc[s] = x[0];
         }
         for (int lvl = 2; lvl >= 0; lvl--) {
-            long channels = x[0].get(1) + (skips ? enc[lvl].get(1) : 0);
+            long channels = x[0].get(1) + (skipsInto(lvl) ? enc[lvl].get(1) : 0);
             Shape up = new Shape(enc[lvl].get(0), channels, enc[lvl].get(2), enc[lvl].get(3));
             total += FlopCounter.forward(decoder[lvl], up);
             x = decoder[lvl].getOutputShapes(new Shape[] {up});

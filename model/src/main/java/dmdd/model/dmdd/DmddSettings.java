@@ -33,6 +33,9 @@ import java.util.Map;
  * @param momentum               SGD momentum (and Adam's beta1)
  * @param weightDecay            L2 weight decay added to the gradients
  * @param seed                   seed of weight init, batch sampling and anomaly synthesis
+ * @param studentEncoder         the student's encoder: {@code resnet} (DeSTSeg's ResNet-18 layout to stride 32,
+ *                               the default) or {@code inverted_residual} (MobileNetV2's layout to stride 16, the
+ *                               quality issue's PyTorch reference; {@code studentWidth} is then its stem's width)
  * @param studentWidth           channels of the student's first encoder stage (ResNet-18 uses 64;
  *                               32 by default for the CPU); the stages use 1x, 2x, 4x, 8x
  * @param decoderBlocks          residual blocks per student decoder stage (ResNet-18 mirror: 2)
@@ -127,6 +130,7 @@ public record DmddSettings(
         double momentum,
         double weightDecay,
         long seed,
+        String studentEncoder,
         int studentWidth,
         int decoderBlocks,
         boolean studentSkips,
@@ -215,6 +219,7 @@ public record DmddSettings(
         require(studentLearningRate > 0 && segmenterLearningRate > 0, "learning rates must be positive");
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1): " + momentum);
         require(weightDecay >= 0, "weightDecay must not be negative: " + weightDecay);
+        studentEncoder = oneOf("studentEncoder", studentEncoder, "resnet", "inverted_residual");
         require(studentWidth >= 4, "studentWidth must be at least 4: " + studentWidth);
         require(decoderBlocks >= 1, "decoderBlocks must be at least 1: " + decoderBlocks);
         require(segmenterWidth >= 4, "segmenterWidth must be at least 4: " + segmenterWidth);
@@ -297,6 +302,7 @@ public record DmddSettings(
         d.put("momentum", 0.9);
         d.put("weightDecay", 0.0);
         d.put("seed", 42L);
+        d.put("studentEncoder", "resnet");
         d.put("studentWidth", 32);
         d.put("decoderBlocks", 2);
         d.put("studentSkips", false);

@@ -46,6 +46,22 @@ final class Layers {
     }
 
     /**
+     * A 3x3 depthwise convolution (one filter per channel, no bias), batch norm and ReLU.
+     *
+     * @param channels input and output channels
+     * @param stride   stride
+     * @return the block
+     */
+    static SequentialBlock depthwiseConvBn(int channels, int stride) {
+        return new SequentialBlock()
+                .add(new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(3, 3))
+                        .optStride(new Shape(stride, stride)).optPadding(new Shape(1, 1)).setFilters(channels)
+                        .optGroups(channels).optBias(false)))
+                .add(BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build())
+                .add(Activation.reluBlock());
+    }
+
+    /**
      * A plain convolution with bias.
      *
      * @param out    output channels

@@ -11,7 +11,7 @@ import ai.djl.training.ParameterStore;
 import dmdd.model.engine.DjlRuntime;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Inference with folded batch norms computes what the networks' blocks compute: the DMDD student and
@@ -21,11 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FoldedBatchNormsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"dmdd", "aand"})
-    void foldedInferenceGivesTheBlocksOutputs(String method) {
+    @CsvSource({"dmdd, resnet", "aand, resnet", "dmdd, inverted_residual"})
+    void foldedInferenceGivesTheBlocksOutputs(String method, String studentEncoder) {
         DjlRuntime.engine();
         DmddSettings settings = DmddSettings.defaults().with("method", method).with("imageSize", 64)
-                .with("studentWidth", 8).with("segmenterWidth", 8);
+                .with("studentEncoder", studentEncoder).with("studentWidth", 8).with("segmenterWidth", 8);
         try (NDManager manager = NDManager.newBaseManager()) {
             TinyBackbone teacher = TinyBackbone.create(manager);
             DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);

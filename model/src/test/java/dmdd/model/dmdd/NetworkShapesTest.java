@@ -15,6 +15,42 @@ import org.junit.jupiter.api.Test;
 class NetworkShapesTest {
 
     @Test
+    void theInvertedResidualStudentGivesEveryTeacherLevelFromAStride16Encoder() {
+        DjlRuntime.engine();
+        DmddSettings settings = DmddSettings.defaults().with("studentEncoder", "inverted_residual")
+                .with("studentWidth", 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            DecoupledStudent student = DecoupledStudent.of(settings, teacher.levelChannels());
+            student.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray x = teacher.normalize(manager.randomUniform(0f, 1f, new Shape(2, 3, 64, 64)));
+            NDList t = teacher.forward(ps, new NDList(x), false);
+            NDList s = student.forward(ps, new NDList(x), true);
+            assertThat(s).hasSize(6);
+            for (int i = 0; i < 6; i++) {
+                assertThat(s.get(i).getShape()).isEqualTo(t.get(i % 3).getShape());
+            }
+            assertThat(student.getOutputShapes(new Shape[] {new Shape(2, 3, 64, 64)}))
+                    .containsExactly(s.getShapes());
+            // MobileNetV2's layout: depthwise convolutions, no stride-32 stage (the ResNet layout's deepest stage has
+            // 8 x width channels)
+            assertThat(student.getParameters().keys()).noneMatch(name -> name.startsWith("encoder4"));
+            long depthwise = student.getParameters().values().stream()
+                    .filter(p -> p.getName().equals("weight") && p.getArray().getShape().dimension() == 4
+                            && p.getArray().getShape().get(1) == 1 && p.getArray().getShape().get(2) == 3)
+                    .count();
+            assertThat(depthwise).isEqualTo(2 + 3 + 7 + 1 + 3 * 2); // encoder stages, stem, decoder blocks
+            // under 60 % of the ResNet layout's operations at the same width
+            DecoupledStudent resnet = DecoupledStudent.of(settings.with("studentEncoder", "resnet"),
+                    teacher.levelChannels());
+            resnet.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            Shape image = new Shape(1, 3, 256, 256);
+            assertThat(student.forwardFlops(image)).isLessThan(resnet.forwardFlops(image) * 6 / 10);
+        }
+    }
+
+    @Test
     void studentSegmenterAndLossesProduceTheDocumentedShapes() {
         DjlRuntime.engine();
         DmddSettings settings = DmddSettings.defaults().with("studentWidth", 8).with("segmenterWidth", 8);
