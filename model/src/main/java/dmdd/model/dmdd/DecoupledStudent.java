@@ -17,9 +17,8 @@ import java.util.List;
  * stride 32 ({@code resnet}), or MobileNetV2's inverted residual layout down to stride 16
  * ({@code inverted_residual}, the student of the quality issue's PyTorch reference), and a decoder that upsamples
  * bilinearly back to strides 16, 8 and 4, giving one feature map per teacher level with the teacher's channel
- * count. For DMDD each level then goes
- * through a {@link DecouplingHead} (1x1 convolution C -> 2C, split) into normality and
- * abnormality features; the baseline has a single branch.
+ * count. For DMDD each level then goes through a {@link DecouplingHead} (1x1 convolution C -> 2C, split) into
+ * normality and abnormality features; the baseline has a single branch.
  *
  * <p>Input: the teacher-normalised image batch, N x 3 x H x W (H, W multiples of 32). Output for
  * DMDD: {@code [norm1, norm2, norm3, abn1, abn2, abn3]}; for the baseline {@code [s1, s2, s3]}.
@@ -136,8 +135,7 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
      */
     public static DecoupledStudent of(DmddSettings settings, int[] levelChannels) {
         return new DecoupledStudent(levelChannels, settings.studentEncoder(), settings.studentWidth(),
-                settings.decoderBlocks(),
-                settings.studentSkips(), settings.isDmdd());
+                settings.decoderBlocks(), settings.studentSkips(), settings.isDmdd());
     }
 
     /** @return whether the student has separate normality and abnormality branches */
