@@ -29,7 +29,9 @@ public final class Weights {
         try {
             NDArray converted = source.toType(target.getDataType(), false);
             try {
-                target.muli(0).addi(converted);
+                // a true copy: multiplying by zero and adding would leave NaN or infinity (a diverged step, memory
+                // never written) where the source has a number
+                converted.copyTo(target);
             } finally {
                 if (converted != source) {
                     converted.close();
