@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DMDD's student (DeSTSeg's layout): a randomly initialised encoder, by default ResNet-18-style down to
- * stride 32 ({@code resnet}), or MobileNetV2's inverted residual layout down to stride 16
- * ({@code inverted_residual}, the student of the quality issue's PyTorch reference), and a decoder that upsamples
+ * DMDD's student (DeSTSeg's layout): a randomly initialised encoder, by default MobileNetV2's inverted residual
+ * layout down to stride 16 ({@code inverted_residual}, the student of the quality issue's PyTorch reference), or
+ * DeSTSeg's ResNet-18 layout down to stride 32 ({@code resnet}), and a decoder that upsamples
  * bilinearly back to strides 16, 8 and 4, giving one feature map per teacher level with the teacher's channel
  * count. For DMDD each level then goes through a {@link DecouplingHead} (1x1 convolution C -> 2C, split) into
  * normality and abnormality features; the baseline has a single branch.

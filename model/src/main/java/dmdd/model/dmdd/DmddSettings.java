@@ -33,12 +33,15 @@ import java.util.Map;
  * @param momentum               SGD momentum (and Adam's beta1)
  * @param weightDecay            L2 weight decay added to the gradients
  * @param seed                   seed of weight init, batch sampling and anomaly synthesis
- * @param studentEncoder         the student's encoder: {@code resnet} (DeSTSeg's ResNet-18 layout to stride 32,
- *                               the default) or {@code inverted_residual} (MobileNetV2's layout to stride 16, the
- *                               quality issue's PyTorch reference; {@code studentWidth} is then its stem's width)
- * @param studentWidth           channels of the student's first encoder stage (ResNet-18 uses 64;
- *                               32 by default for the CPU); the stages use 1x, 2x, 4x, 8x
- * @param decoderBlocks          residual blocks per student decoder stage (ResNet-18 mirror: 2)
+ * @param studentEncoder         the student's encoder: {@code inverted_residual} (MobileNetV2's layout to stride 16,
+ *                               as the quality issue's PyTorch reference; {@code studentWidth} is its stem's width;
+ *                               the default: better image and pixel AUROC on both development benchmarks with two
+ *                               seeds, README) or {@code resnet} (DeSTSeg's ResNet-18 layout to stride 32, the only
+ *                               one before 2026-12-05, so models saved earlier read as it, {@link #fromSavedJson})
+ * @param studentWidth           the student's width, 32 by default for the CPU: the inverted residual encoder's
+ *                               stem (MobileNetV2's 32; its stages scale with it), or the ResNet encoder's first
+ *                               stage (ResNet-18 uses 64; the stages use 1x, 2x, 4x, 8x)
+ * @param decoderBlocks          blocks per student decoder stage (inverted residual or residual, as the encoder; 2)
  * @param studentSkips           whether the decoder receives U-Net skips from the encoder (off by
  *                               default: skips let a defect pass straight through and weaken the
  *                               normality branch's denoising)
@@ -275,9 +278,9 @@ public record DmddSettings(
     }
 
     /**
-     * The defaults: DMDD.md's design, sized for a 2-core CPU (128 px, batch 8, student width 32,
-     * 360 student + 720 segmentation steps, one dilated segmenter branch, Adam): what both development benchmarks
-     * measured, about 4.5 minutes of training per category on a 2-core CPU (README).
+     * The defaults: DMDD.md's design, sized for a 2-core CPU (128 px, batch 8, an inverted residual student of
+     * width 32, 360 student + 720 segmentation steps, one dilated segmenter branch, Adam): what both development
+     * benchmarks measured, about 4-5 minutes of training per category on a 2-core CPU (README).
      *
      * @return default settings
      */
@@ -302,7 +305,7 @@ public record DmddSettings(
         d.put("momentum", 0.9);
         d.put("weightDecay", 0.0);
         d.put("seed", 42L);
-        d.put("studentEncoder", "resnet");
+        d.put("studentEncoder", "inverted_residual");
         d.put("studentWidth", 32);
         d.put("decoderBlocks", 2);
         d.put("studentSkips", false);
@@ -528,6 +531,38 @@ public record DmddSettings(
             throw new IllegalArgumentException("bad settings JSON: " + explain(e), e);
         }
     }
+
+    /**
+     * Reads the settings a model or checkpoint was saved with. Every save names every setting of its time, so a
+     * network setting it does not name was added later, and its networks were built the way they were before that
+     * setting existed ({@link #SAVED_BEFORE}), whatever today's default is; other absent fields keep their defaults.
+     *
+     * @param json the saved settings, a JSON object
+     * @return the settings its networks were built with
+     * @throws IllegalArgumentException naming the bad field when the JSON is malformed or invalid
+     */
+    public static DmddSettings fromSavedJson(String json) {
+        JsonNode given;
+        try {
+            given = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("bad settings JSON: " + explain(e), e);
+        }
+        if (given instanceof ObjectNode saved) {
+            SAVED_BEFORE.forEach((name, value) -> {
+                if (!saved.has(name)) {
+                    saved.put(name, value);
+                }
+            });
+        }
+        return fromJson(given == null ? "null" : given.toString());
+    }
+
+    /**
+     * Network settings whose default changed, with the value that models saved before the setting existed were
+     * built with ({@code studentEncoder}: the ResNet layout was the only one until 2026-12-05).
+     */
+    private static final Map<String, String> SAVED_BEFORE = Map.of("studentEncoder", "resnet");
 
     /**
      * Changes some fields, given as a JSON-like map of setting name to value (command-line

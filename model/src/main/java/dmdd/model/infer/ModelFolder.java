@@ -243,7 +243,7 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
                     + " is missing");
         }
         try {
-            DmddSettings settings = DmddSettings.fromJson(root.path("settings").toString());
+            DmddSettings settings = DmddSettings.fromSavedJson(root.path("settings").toString());
             BackboneKind teacher = BackboneKind.fromCliName(root.path("teacher").asText());
             JsonNode thresholdsNode = root.path("thresholds");
             if (thresholdsNode instanceof ObjectNode t && !t.has("imageNg") && t.has("image")) {

@@ -137,7 +137,7 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
         }
         DmddSettings settings;
         try {
-            settings = DmddSettings.fromJson(meta.path("settings").toString());
+            settings = DmddSettings.fromSavedJson(meta.path("settings").toString());
         } catch (IllegalArgumentException e) {
             throw new IOException("checkpoint " + file + " has unreadable settings: " + e.getMessage(), e);
         }

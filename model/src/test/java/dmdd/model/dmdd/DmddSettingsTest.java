@@ -19,11 +19,28 @@ class DmddSettingsTest {
         assertThat(d.studentSteps()).isEqualTo(360);
         assertThat(d.segmenterSteps()).isEqualTo(720);
         assertThat(d.asppRates()).containsExactly(2);
+        assertThat(d.studentEncoder()).isEqualTo("inverted_residual");
         assertThat(d.seed()).isEqualTo(42L);
         assertThat(d.textureFolder()).isNull();
         assertThat(d.validationFraction()).isEqualTo(0.1);
         assertThat(d.cacheTeacherFeatures()).isTrue();
         assertThat(DmddSettings.fromJson(d.toJson())).isEqualTo(d);
+    }
+
+    @Test
+    void savedSettingsWithoutANetworkSettingDescribeTheNetworksOfTheirTime() {
+        // a model saved before studentEncoder existed has a ResNet-layout student, whatever the default is now
+        String saved = "{\"method\": \"dmdd\", \"imageSize\": 128, \"studentWidth\": 32}";
+        assertThat(DmddSettings.fromSavedJson(saved).studentEncoder()).isEqualTo("resnet");
+        assertThat(DmddSettings.fromSavedJson(saved).imageSize()).isEqualTo(128);
+        // what a save names is kept, and a save of today reads back as it was written
+        DmddSettings today = DmddSettings.defaults().with("studentEncoder", "inverted_residual");
+        assertThat(DmddSettings.fromSavedJson(today.toJson())).isEqualTo(today);
+        assertThat(DmddSettings.fromSavedJson(DmddSettings.defaults().toJson())).isEqualTo(DmddSettings.defaults());
+        assertThatThrownBy(() -> DmddSettings.fromSavedJson("{\"studentEncoder\": \"vgg\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("studentEncoder");
+        assertThatThrownBy(() -> DmddSettings.fromSavedJson("{not json"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad settings JSON");
     }
 
     @Test

@@ -16,10 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Models and checkpoints saved earlier keep opening: every method's networks at the default settings have the
- * weight names and shapes listed in {@code weight-names-<method>.txt}, which the build of 873c34f wrote (before the
+ * Models and checkpoints saved earlier keep opening: every method's networks at the settings of 873c34f's time have
+ * the weight names and shapes listed in {@code weight-names-<method>.txt}, which that build wrote (before the
  * networks' convolutions became {@link dmdd.model.engine.ChannelPaddedConvolution.Conv2d} blocks). DJL names a
- * sequential block's parameters after its children's classes, so a renamed block class would rename the weights.
+ * sequential block's parameters after its children's classes, so a renamed block class would rename the weights; and
+ * settings added since then must read such a model's {@code model.json} as the networks it was saved with
+ * ({@link DmddSettings#fromSavedJson}). The default student since 2026-12-05 keeps the names listed in
+ * {@code weight-names-<method>-inverted-residual.txt}, which the build that made it the default wrote.
  */
 class SavedWeightNamesTest {
 
@@ -27,18 +30,42 @@ class SavedWeightNamesTest {
     @ValueSource(strings = {"dmdd", "aand", "dcam", "baseline"})
     void theNetworksWeightNamesAndShapesAreThoseEarlierModelsWereSavedWith(String method) throws IOException {
         DjlRuntime.engine();
-        List<String> expected;
-        try (InputStream in = getClass().getResourceAsStream("weight-names-" + method + ".txt")) {
-            expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        }
+        List<String> expected = listed("weight-names-" + method + ".txt");
         List<String> actual = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
-            DmddNetworks networks = DmddNetworks.create(DmddSettings.defaults().with(Map.of("method", method)),
+            // the settings such a model's model.json holds: every setting of 873c34f's time, none added since
+            String saved = DmddSettings.defaults().with(Map.of("method", method)).toJson()
+                    .replaceAll("\"studentEncoder\"\\s*:\\s*\"[a-z_]+\"\\s*,", "");
+            assertThat(saved).doesNotContain("studentEncoder");
+            DmddNetworks networks = DmddNetworks.create(DmddSettings.fromSavedJson(saved),
                     BackboneKind.MOBILENET_V2.levelChannels(), m);
             for (NDArray w : networks.weights()) {
                 actual.add(w.getName() + " " + w.getShape());
             }
         }
         assertThat(actual).containsExactlyElementsOf(expected);
+    }
+
+    /** Today's default student (inverted residual) keeps the names the build that made it the default saved. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dmdd", "baseline", "dcam"})
+    void theDefaultStudentsWeightNamesAndShapesStayAsTheyWereFirstSaved(String method) throws IOException {
+        DjlRuntime.engine();
+        DmddSettings settings = DmddSettings.defaults().with(Map.of("method", method));
+        assertThat(settings.studentEncoder()).isEqualTo("inverted_residual");
+        List<String> actual = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            DmddNetworks networks = DmddNetworks.create(settings, BackboneKind.MOBILENET_V2.levelChannels(), m);
+            for (NDArray w : networks.weights()) {
+                actual.add(w.getName() + " " + w.getShape());
+            }
+        }
+        assertThat(actual).containsExactlyElementsOf(listed("weight-names-" + method + "-inverted-residual.txt"));
+    }
+
+    private List<String> listed(String resource) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
     }
 }
