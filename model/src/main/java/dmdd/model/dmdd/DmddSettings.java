@@ -34,10 +34,11 @@ import java.util.Map;
  * @param weightDecay            L2 weight decay added to the gradients
  * @param seed                   seed of weight init, batch sampling and anomaly synthesis
  * @param studentEncoder         the student's encoder: {@code inverted_residual} (MobileNetV2's layout to stride 16,
- *                               as the quality issue's PyTorch reference; {@code studentWidth} is its stem's width;
- *                               the default: better image and pixel AUROC on both development benchmarks with two
- *                               seeds, README) or {@code resnet} (DeSTSeg's ResNet-18 layout to stride 32, the only
- *                               one before 2026-12-05, so models saved earlier read as it, {@link #fromSavedJson})
+ *                               as the quality issue's PyTorch reference; {@code studentWidth} is its stem's width)
+ *                               or {@code resnet} (DeSTSeg's ResNet-18 layout to stride 32, the only one before
+ *                               2026-12-05, so models saved earlier read as it, {@link #fromSavedJson}); by default
+ *                               the method's own ({@link #studentOf}): choosing a method without naming this setting
+ *                               ({@link #with}, {@link #fromJson}) gives that method's student
  * @param studentWidth           the student's width, 32 by default for the CPU: the inverted residual encoder's
  *                               stem (MobileNetV2's 32; its stages scale with it), or the ResNet encoder's first
  *                               stage (ResNet-18 uses 64; the stages use 1x, 2x, 4x, 8x)
@@ -526,10 +527,27 @@ public record DmddSettings(
                 }
                 merged.set(e.getKey(), e.getValue());
             }
+            if (given.has("method") && !given.has("studentEncoder")) {
+                merged.set("studentEncoder", JSON.valueToTree(studentOf(JSON.treeToValue(given.get("method"),
+                        Method.class))));
+            }
             return JSON.treeToValue(merged, DmddSettings.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("bad settings JSON: " + explain(e), e);
         }
+    }
+
+    /**
+     * The student encoder a method trains with unless {@code studentEncoder} is given: the inverted residual layout
+     * for DMDD and the baseline (it helped DMDD on both development benchmarks with two seeds, and the baseline is
+     * DMDD's student without its decoupling), the ResNet layout for DCAM (its distributed attention lost image AUROC
+     * and AUPRO with the inverted residual student, README). AAND has its own reverse-distillation student.
+     *
+     * @param method a method
+     * @return its default {@code studentEncoder}
+     */
+    public static String studentOf(Method method) {
+        return method == Method.DCAM ? "resnet" : "inverted_residual";
     }
 
     /**
@@ -578,6 +596,16 @@ public record DmddSettings(
                 throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'");
             }
             node.set(e.getKey(), JSON.valueToTree(e.getValue()));
+        }
+        if (overrides.containsKey("method") && !overrides.containsKey("studentEncoder")) {
+            try {
+                Method chosen = JSON.treeToValue(node.get("method"), Method.class);
+                if (chosen != method) {
+                    node.put("studentEncoder", studentOf(chosen)); // another method: its own student
+                }
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                // an unknown method: the record's validation below names it
+            }
         }
         try {
             return JSON.treeToValue(node, DmddSettings.class);

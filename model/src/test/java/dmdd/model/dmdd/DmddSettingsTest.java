@@ -28,6 +28,27 @@ class DmddSettingsTest {
     }
 
     @Test
+    void choosingAMethodChoosesItsStudentUnlessTheStudentIsNamed() {
+        DmddSettings d = DmddSettings.defaults();
+        assertThat(d.with("method", "dcam").studentEncoder()).isEqualTo("resnet");
+        assertThat(d.with("method", "baseline").studentEncoder()).isEqualTo("inverted_residual");
+        assertThat(d.with("method", "dcam").with("method", "dmdd").studentEncoder()).isEqualTo("inverted_residual");
+        assertThat(d.with(Map.of("method", "dcam", "studentEncoder", "inverted_residual")).studentEncoder())
+                .isEqualTo("inverted_residual");
+        // a student chosen for this method stays while the method does
+        DmddSettings resnet = d.with("studentEncoder", "resnet");
+        assertThat(resnet.with("method", "dmdd").studentEncoder()).isEqualTo("resnet");
+        assertThat(resnet.with("seed", 7L).studentEncoder()).isEqualTo("resnet");
+        // a settings file that names a method and no student gets the method's
+        assertThat(DmddSettings.fromJson("{\"method\": \"dcam\"}").studentEncoder()).isEqualTo("resnet");
+        assertThat(DmddSettings.fromJson("{\"method\": \"dcam\", \"studentEncoder\": \"inverted_residual\"}")
+                .studentEncoder()).isEqualTo("inverted_residual");
+        assertThat(DmddSettings.fromJson("{\"seed\": 3}").studentEncoder()).isEqualTo("inverted_residual");
+        assertThatThrownBy(() -> d.with("method", "vgg")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vgg");
+    }
+
+    @Test
     void savedSettingsWithoutANetworkSettingDescribeTheNetworksOfTheirTime() {
         // a model saved before studentEncoder existed has a ResNet-layout student, whatever the default is now
         String saved = "{\"method\": \"dmdd\", \"imageSize\": 128, \"studentWidth\": 32}";
