@@ -47,6 +47,19 @@ abstract class ComposedBlock extends AbstractBlock {
     }
 
     /**
+     * The output shape of a block that maps an N x C x H x W input to {@code channels} channels with a stride (a
+     * padded 3x3 convolution's rounding: the size divided by the stride, rounded up).
+     *
+     * @param in       the input shape
+     * @param channels output channels
+     * @param stride   the block's stride
+     * @return the output shape
+     */
+    static Shape stridedShape(Shape in, long channels, int stride) {
+        return new Shape(in.get(0), channels, (in.get(2) + stride - 1) / stride, (in.get(3) + stride - 1) / stride);
+    }
+
+    /**
      * Forwards one child block whose output is a single array: in inference with a {@link FoldedBatchNorms}
      * store, the child's folded form when it has one, else the child itself. Every composed network forwards
      * its children through here, so a folded store reaches every level.

@@ -55,11 +55,6 @@ public final class InvertedResidualBlock extends ComposedBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return new Shape[] {new Shape(in.get(0), outChannels, ceilDiv(in.get(2), stride), ceilDiv(in.get(3), stride))};
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+        return new Shape[] {stridedShape(inputShapes[0], outChannels, stride)};
     }
 }

@@ -185,6 +185,8 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
             expertValues.put(component.getName(), value);
             sheet.getItems().add(new SettingItem(component.getName(), boxed(type), expertValues));
         }
+        // only what the user changed is applied, so that a new method brings its own student (DmddSettings.with)
+        Map<String, Object> shownValues = new java.util.HashMap<>(expertValues); // values may be null
         sheet.setPrefHeight(320);
         TitledPane expert = new TitledPane(Ui.text("settings.expert"), sheet);
         expert.setExpanded(false);
@@ -196,7 +198,12 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
             if (button != ButtonType.OK) {
                 return null;
             }
-            Map<String, Object> changes = new LinkedHashMap<>(expertValues);
+            Map<String, Object> changes = new LinkedHashMap<>();
+            expertValues.forEach((name, value) -> {
+                if (!java.util.Objects.equals(value, shownValues.get(name))) {
+                    changes.put(name, value);
+                }
+            });
             changes.put("method", method.getValue());
             changes.put("backbone", backbone.getValue());
             changes.put("imageSize", imageSize.getValue());
