@@ -33,16 +33,7 @@ final class Layers {
      * @return the block
      */
     static SequentialBlock convBn(int out, int kernel, int stride, int dilation, boolean relu) {
-        int pad = dilation * (kernel - 1) / 2;
-        SequentialBlock b = new SequentialBlock()
-                .add(new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
-                        .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad))
-                        .optDilation(new Shape(dilation, dilation)).setFilters(out).optBias(false)))
-                .add(BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build());
-        if (relu) {
-            b.add(Activation.reluBlock());
-        }
-        return b;
+        return convBn(out, kernel, stride, dilation, 1, relu);
     }
 
     /**
@@ -53,12 +44,20 @@ final class Layers {
      * @return the block
      */
     static SequentialBlock depthwiseConvBn(int channels, int stride) {
-        return new SequentialBlock()
-                .add(new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(3, 3))
-                        .optStride(new Shape(stride, stride)).optPadding(new Shape(1, 1)).setFilters(channels)
-                        .optGroups(channels).optBias(false)))
-                .add(BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build())
-                .add(Activation.reluBlock());
+        return convBn(channels, 3, stride, 1, channels, true);
+    }
+
+    private static SequentialBlock convBn(int out, int kernel, int stride, int dilation, int groups, boolean relu) {
+        int pad = dilation * (kernel - 1) / 2;
+        SequentialBlock b = new SequentialBlock()
+                .add(new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
+                        .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad))
+                        .optDilation(new Shape(dilation, dilation)).setFilters(out).optGroups(groups).optBias(false)))
+                .add(batchNorm());
+        if (relu) {
+            b.add(Activation.reluBlock());
+        }
+        return b;
     }
 
     /**
