@@ -7,7 +7,9 @@ import dmdd.model.teacher.BackboneKind;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javafx.beans.value.ObservableValue;
@@ -31,6 +33,8 @@ import org.controlsfx.control.PropertySheet;
  * is built from {@link DmddSettings} itself, so a setting added to the model appears here too.
  */
 public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.Choice> {
+    /** The expert setting that follows the chosen method until the person picks a value of it. */
+    private static final String STUDENT = "studentEncoder";
     /** Settings the dialog shows up front rather than in the expert sheet. */
     private static final Set<String> BASIC = Set.of("method", "backbone", "imageSize", "studentSteps", "segmenterSteps");
 
@@ -170,6 +174,7 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         PropertySheet sheet = new PropertySheet();
         sheet.setModeSwitcherVisible(false);
         sheet.setSearchBoxVisible(false);
+        sheet.setId("expertSheet");
         for (RecordComponent component : DmddSettings.class.getRecordComponents()) {
             Class<?> type = component.getType();
             boolean editable = type.isPrimitive() || type == String.class || type.isEnum();
@@ -187,6 +192,16 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         }
         // only what the user changed is applied, so that a new method brings its own student (DmddSettings.with)
         Map<String, Object> shownValues = new java.util.HashMap<>(expertValues); // values may be null
+        // The sheet shows the student the chosen method will get (DmddSettings.with: the current one for the current
+        // method, the method's own for another), as long as the person has not picked one.
+        method.valueProperty().addListener((obs, old, now) -> {
+            if (now != null && Objects.equals(expertValues.get(STUDENT), shownValues.get(STUDENT))) {
+                String student = now == current.method() ? current.studentEncoder() : DmddSettings.studentOf(now);
+                expertValues.put(STUDENT, student);
+                shownValues.put(STUDENT, student);
+                sheet.getItems().setAll(List.copyOf(sheet.getItems())); // editors re-read their values
+            }
+        });
         sheet.setPrefHeight(320);
         TitledPane expert = new TitledPane(Ui.text("settings.expert"), sheet);
         expert.setExpanded(false);
@@ -200,7 +215,7 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
             }
             Map<String, Object> changes = new LinkedHashMap<>();
             expertValues.forEach((name, value) -> {
-                if (!java.util.Objects.equals(value, shownValues.get(name))) {
+                if (!Objects.equals(value, shownValues.get(name))) {
                     changes.put(name, value);
                 }
             });
