@@ -51,7 +51,7 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--split", paramLabel = "SPLIT", description = {"how each texture is divided between train and "
-            + "test crops: LEFT_RIGHT (default, the README tables: train from the left 55 %, test from the rest) or "
+            + "test crops: LEFT_RIGHT (default, the README tables: train from the left 55 %%, test from the rest) or "
             + "QUADRANTS (train from the top-left and bottom-right quarters, test from the other two, so both see "
             + "every side of a photograph whose look drifts across it)"})
     DefectBenchmarkGenerator.Split split = DefectBenchmarkGenerator.Split.LEFT_RIGHT;

@@ -19,7 +19,7 @@ import java.util.Map;
  * scaled down for a 2-core CPU where noted. Serialised to JSON with Jackson ({@link #toJson()},
  * {@link #fromJson(String)}); a JSON file may name only some fields, the rest keep their defaults.
  *
- * @param method                 {@code dmdd} or {@code baseline}
+ * @param method                 the method: {@code dmdd}, {@code aand}, {@code baseline} or {@code dcam}
  * @param backbone               teacher backbone name ({@link BackboneKind#cliName()})
  * @param imageSize              side of the square network input in pixels (a multiple of 32)
  * @param batchSize              normal images per training step

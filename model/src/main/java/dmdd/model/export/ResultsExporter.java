@@ -32,7 +32,7 @@ import javax.imageio.ImageIO;
  * Writes the results of an inspection run, image by image so that thousands of images never sit in
  * memory together:
  * <pre>
- * &lt;out&gt;/results.csv                       file, score, verdict, threshold, ng_threshold, annotated_label
+ * &lt;out&gt;/results.csv                       file, score, verdict, threshold, ng_threshold, annotated_label, error
  * &lt;out&gt;/maps/&lt;name&gt;_&lt;map&gt;.png             heatmap of each map (normality, abnormality, fused)
  * &lt;out&gt;/maps/&lt;name&gt;_&lt;map&gt;_overlay.png     the same blended onto the image
  * &lt;out&gt;/report.html                       self-contained: summary, metrics, charts (inline SVG),

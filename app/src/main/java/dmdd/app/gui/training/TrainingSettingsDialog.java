@@ -130,7 +130,14 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         basic.setVgap(8);
         basic.addRow(0, new Label(Ui.text("settings.method")), method);
         basic.addRow(1, new Label(Ui.text("settings.backbone")), backbone);
-        basic.addRow(2, new Label(Ui.text("settings.steps")), steps, new Label(Ui.text("settings.stepsHint")));
+        Label stepsHint = new Label(Ui.text("settings.stepsHint." + current.method().cliName()));
+        stepsHint.setId("stepsHint");
+        method.valueProperty().addListener((obs, old, now) -> {
+            if (now != null) {
+                stepsHint.setText(Ui.text("settings.stepsHint." + now.cliName()));
+            }
+        });
+        basic.addRow(2, new Label(Ui.text("settings.steps")), steps, stepsHint);
         basic.addRow(3, new Label(Ui.text("settings.imageSize")), imageSize);
         basic.addRow(4, new Label(Ui.text("settings.device")), deviceChoice);
         basic.add(resolved, 1, 5, 2, 1);

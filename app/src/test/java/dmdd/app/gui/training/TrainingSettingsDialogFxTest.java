@@ -51,6 +51,7 @@ class TrainingSettingsDialogFxTest {
         robot.interact(() -> find(robot, "#dialogMethodChoice", ComboBox.class).setValue(Method.DCAM));
         assertThat(expertItem(robot, "studentEncoder").getValue()).as("the sheet shows what OK will give")
                 .isEqualTo(DmddSettings.studentOf(Method.DCAM));
+        assertThat(find(robot, "#stepsHint", javafx.scene.control.Label.class).getText()).isEqualTo("(student)");
 
         DmddSettings chosen = ok(robot);
 
