@@ -8,6 +8,8 @@ import java.util.Random;
  * Makes training pairs the way DRAEM does: a Perlin-noise region M, a texture T, a blend factor
  * b ~ U[0, maxBlend), and
  * <pre>  x_aug = x (1 - M) + (1 - b) T M + b x M  </pre>
+ * with, in the settings' shares, thin scars or small spots as the region M ({@link ThinDefectMasks}), or a patch of
+ * the image itself pasted elsewhere instead of a texture ({@link PastedPatches}).
  * A share of pairs ({@link SynthesisSettings#cleanFraction()}) is left clean so the networks see
  * both cases. Defects can be kept on the object with a foreground mask.
  *
@@ -80,20 +82,27 @@ public final class DefectSynthesizer {
         Mask allowed = foreground == null ? null : foreground.resize(w, h);
         float[] x = normal.chw();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Mask region = region(w, h, allowed, rng);
-            RgbImage texture = textures.texture(w, h, normal, rng);
-            if (settings.augmentTexture()) {
-                texture = TextureAugmenter.augment(texture, rng);
+            Kind kind = kind(rng);
+            TrainingPair pair;
+            if (kind == Kind.PATCH) {
+                pair = PastedPatches.paste(normal, allowed, settings.minChange(), rng);
+            } else {
+                Mask region = region(kind, w, h, allowed, rng);
+                RgbImage texture = textures.texture(w, h, normal, rng);
+                if (settings.augmentTexture()) {
+                    texture = TextureAugmenter.augment(texture, rng);
+                }
+                float blend = (float) (rng.nextDouble() * settings.maxBlend());
+                pair = blend(normal, x, region, texture.chw(), blend);
             }
-            float blend = (float) (rng.nextDouble() * settings.maxBlend());
-            TrainingPair pair = blend(normal, x, region, texture.chw(), blend);
             if (!pair.mask().isEmpty()) {
                 return pair;
             }
         }
         // Practically unreachable: every texture matched the image inside its region. A texture
         // at least 0.5 away from the image in every channel makes a change that cannot vanish.
-        Mask region = region(w, h, allowed, rng);
+        Kind kind = kind(rng);
+        Mask region = region(kind == Kind.PATCH ? Kind.BLOB : kind, w, h, allowed, rng);
         float[] opposite = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             opposite[i] = x[i] >= 0.5f ? 0f : 1f;
@@ -101,22 +110,35 @@ public final class DefectSynthesizer {
         return blend(normal, x, region, opposite, 0f);
     }
 
+    /** The kinds of defect, drawn in the settings' shares. */
+    private enum Kind { SCAR, SPOTS, PATCH, BLOB }
+
     /**
-     * The defect region: a thin scar, small spots or a Perlin blob in the settings' shares. With no
-     * scars and no spots asked for, no extra random number is drawn, so such settings make exactly
-     * the pairs they made before the shapes existed.
+     * Draws the kind of defect: a thin scar, small spots, a pasted patch or a Perlin blob in the settings' shares.
+     * With none but blobs asked for, no random number is drawn, so such settings make exactly the pairs they made
+     * before the other kinds existed; a zero patch share leaves the other kinds' draws as they were before patches.
      */
-    private Mask region(int w, int h, Mask allowed, Random rng) {
-        if (settings.scarShare() > 0 || settings.spotShare() > 0) {
-            double u = rng.nextDouble();
-            if (u < settings.scarShare()) {
-                return ThinDefectMasks.scar(w, h, allowed, rng);
-            }
-            if (u < settings.scarShare() + settings.spotShare()) {
-                return ThinDefectMasks.spots(w, h, allowed, rng);
-            }
+    private Kind kind(Random rng) {
+        if (settings.scarShare() <= 0 && settings.spotShare() <= 0 && settings.patchShare() <= 0) {
+            return Kind.BLOB;
         }
-        return PerlinMask.sample(w, h, allowed, settings, rng);
+        double u = rng.nextDouble();
+        if (u < settings.scarShare()) {
+            return Kind.SCAR;
+        }
+        if (u < settings.scarShare() + settings.spotShare()) {
+            return Kind.SPOTS;
+        }
+        return u < settings.scarShare() + settings.spotShare() + settings.patchShare() ? Kind.PATCH : Kind.BLOB;
+    }
+
+    /** The region of a texture-filled defect of the given kind. */
+    private Mask region(Kind kind, int w, int h, Mask allowed, Random rng) {
+        return switch (kind) {
+            case SCAR -> ThinDefectMasks.scar(w, h, allowed, rng);
+            case SPOTS -> ThinDefectMasks.spots(w, h, allowed, rng);
+            case BLOB, PATCH -> PerlinMask.sample(w, h, allowed, settings, rng);
+        };
     }
 
     private TrainingPair blend(RgbImage normal, float[] x, Mask region, float[] texture, float b) {

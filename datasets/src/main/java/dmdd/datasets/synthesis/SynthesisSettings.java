@@ -18,7 +18,10 @@ package dmdd.datasets.synthesis;
  * @param scarShare            share of the anomalous pairs whose region is a thin curved scar (1-3 px wide)
  *                             instead of a Perlin blob: real scratches and cracks are thin, blobs are not
  * @param spotShare            share of the anomalous pairs whose region is one to four small spots (pits,
- *                             dust); the rest are Perlin blobs
+ *                             dust)
+ * @param patchShare           share of the anomalous pairs whose defect is a patch of the image itself pasted
+ *                             elsewhere with soft edges ({@link PastedPatches}); scars, spots and patches together
+ *                             at most 1, the rest Perlin blobs
  */
 public record SynthesisSettings(
         double cleanFraction,
@@ -30,11 +33,12 @@ public record SynthesisSettings(
         float minChange,
         boolean augmentTexture,
         double scarShare,
-        double spotShare) {
+        double spotShare,
+        double patchShare) {
 
     /** DRAEM's values, with half of the pairs clean. */
     public static final SynthesisSettings DEFAULTS =
-            new SynthesisSettings(0.5, 0.8, 0, 5, 90, 0.5, 1f / 255f, true, 0, 0);
+            new SynthesisSettings(0.5, 0.8, 0, 5, 90, 0.5, 1f / 255f, true, 0, 0, 0);
 
     /**
      * Checks the values.
@@ -49,6 +53,7 @@ public record SynthesisSettings(
      * @param augmentTexture     whether textures are colour-augmented
      * @param scarShare          share of thin scars among the anomalous pairs
      * @param spotShare          share of small spots among the anomalous pairs
+     * @param patchShare         share of pasted patches among the anomalous pairs
      */
     public SynthesisSettings {
         if (!(cleanFraction >= 0 && cleanFraction <= 1)) {
@@ -67,9 +72,9 @@ public record SynthesisSettings(
         if (!(perlinThreshold > -1 && perlinThreshold < 1)) {
             throw new IllegalArgumentException("perlinThreshold must be in (-1, 1), got " + perlinThreshold);
         }
-        if (!(scarShare >= 0 && spotShare >= 0 && scarShare + spotShare <= 1)) {
-            throw new IllegalArgumentException("scarShare and spotShare must be non-negative and sum to at most 1, got "
-                    + scarShare + " and " + spotShare);
+        if (!(scarShare >= 0 && spotShare >= 0 && patchShare >= 0 && scarShare + spotShare + patchShare <= 1)) {
+            throw new IllegalArgumentException("scarShare, spotShare and patchShare must be non-negative and sum to at "
+                    + "most 1, got " + scarShare + ", " + spotShare + " and " + patchShare);
         }
         if (!(minChange > 0 && minChange < 1)) {
             throw new IllegalArgumentException("minChange must be in (0, 1), got " + minChange);
@@ -82,16 +87,17 @@ public record SynthesisSettings(
      */
     public SynthesisSettings withCleanFraction(double fraction) {
         return new SynthesisSettings(fraction, maxBlend, minPerlinScaleExp, maxPerlinScaleExp,
-                maxRotationDegrees, perlinThreshold, minChange, augmentTexture, scarShare, spotShare);
+                maxRotationDegrees, perlinThreshold, minChange, augmentTexture, scarShare, spotShare, patchShare);
     }
 
     /**
-     * @param scar share of thin scars among the anomalous pairs
-     * @param spot share of small spots among the anomalous pairs
-     * @return these settings with other region shapes
+     * @param scar  share of thin scars among the anomalous pairs
+     * @param spot  share of small spots among the anomalous pairs
+     * @param patch share of pasted patches among the anomalous pairs
+     * @return these settings with other defect kinds
      */
-    public SynthesisSettings withShapeShares(double scar, double spot) {
+    public SynthesisSettings withShapeShares(double scar, double spot, double patch) {
         return new SynthesisSettings(cleanFraction, maxBlend, minPerlinScaleExp, maxPerlinScaleExp,
-                maxRotationDegrees, perlinThreshold, minChange, augmentTexture, scar, spot);
+                maxRotationDegrees, perlinThreshold, minChange, augmentTexture, scar, spot, patch);
     }
 }

@@ -59,7 +59,7 @@ class DefectSynthesizerTest {
                 return "the image itself";
             }
         };
-        SynthesisSettings noAugment = new SynthesisSettings(0, 0.8, 0, 5, 90, 0.5, 1f / 255, false, 0, 0);
+        SynthesisSettings noAugment = new SynthesisSettings(0, 0.8, 0, 5, 90, 0.5, 1f / 255, false, 0, 0, 0);
 
         TrainingPair pair = new DefectSynthesizer(noAugment, copy).synthesize(normal, new Random(4));
 
@@ -85,7 +85,7 @@ class DefectSynthesizerTest {
                 return "solid";
             }
         };
-        SynthesisSettings settings = new SynthesisSettings(0, 0.8, 0, 5, 90, 0.5, 1f / 255, false, 0, 0);
+        SynthesisSettings settings = new SynthesisSettings(0, 0.8, 0, 5, 90, 0.5, 1f / 255, false, 0, 0, 0);
 
         TrainingPair pair = new DefectSynthesizer(settings, solid).synthesize(normal, new Random(8));
 

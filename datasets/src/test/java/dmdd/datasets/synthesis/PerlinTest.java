@@ -56,7 +56,7 @@ class PerlinTest {
 
     @Test
     void anImpossibleThresholdFallsBackToTheStrongestNoise() {
-        SynthesisSettings never = new SynthesisSettings(0, 0.8, 0, 0, 0, 0.99, 1f / 255, true, 0, 0);
+        SynthesisSettings never = new SynthesisSettings(0, 0.8, 0, 0, 0, 0.99, 1f / 255, true, 0, 0, 0);
 
         Mask m = PerlinMask.sample(40, 40, null, never, new Random(3));
 

@@ -52,7 +52,7 @@ class ThinDefectMasksTest {
         java.util.Arrays.fill(half, 0.5f);
         RgbImage gray = RgbImage.of(96, 96, half);
         DefectSynthesizer scarsOnly = new DefectSynthesizer(SynthesisSettings.DEFAULTS.withCleanFraction(0)
-                .withShapeShares(1, 0), new ProceduralTextureSource());
+                .withShapeShares(1, 0, 0), new ProceduralTextureSource());
         DefectSynthesizer blobsOnly = new DefectSynthesizer(SynthesisSettings.DEFAULTS.withCleanFraction(0),
                 new ProceduralTextureSource());
         int thickBlobs = 0;

@@ -74,7 +74,11 @@ import java.util.Map;
  *                               scar (1-3 px) instead of a Perlin blob (0.3: it helped both development
  *                               benchmarks, README)
  * @param spotShare              share of the anomalous training pairs whose defect region is one to four
- *                               small spots; scars and spots together at most 1, the rest Perlin blobs
+ *                               small spots
+ * @param patchShare             share of the anomalous training pairs whose defect is a patch of the image itself
+ *                               pasted elsewhere with soft edges (CutPaste / NSA, {@code PastedPatches}); 0 by
+ *                               default (README: measured); scars, spots and patches together at most 1, the rest
+ *                               Perlin blobs
  * @param orientationAugmentation which training steps see each normal image (or tile) in one of its eight
  *                               orientations (quarter turns, mirrored or not), drawn at random: {@code none},
  *                               {@code all} stages, or the {@code segmenter} stage only (the student learns the
@@ -152,6 +156,7 @@ public record DmddSettings(
         String textureFolder,
         double scarShare,
         double spotShare,
+        double patchShare,
         String orientationAugmentation,
         int topK,
         String imageScore,
@@ -204,6 +209,7 @@ public record DmddSettings(
         finite("segmenterCleanPairFraction", segmenterCleanPairFraction);
         finite("scarShare", scarShare);
         finite("spotShare", spotShare);
+        finite("patchShare", patchShare);
         finite("gaussianSigma", gaussianSigma);
         finite("displayHeadroom", displayHeadroom);
         finite("inspectionScale", inspectionScale);
@@ -242,8 +248,9 @@ public record DmddSettings(
         require(cleanPairFraction >= 0 && cleanPairFraction < 1, "cleanPairFraction must be in [0, 1): " + cleanPairFraction);
         require(segmenterCleanPairFraction >= 0 && segmenterCleanPairFraction < 1,
                 "segmenterCleanPairFraction must be in [0, 1): " + segmenterCleanPairFraction);
-        require(scarShare >= 0 && spotShare >= 0 && scarShare + spotShare <= 1,
-                "scarShare and spotShare must not be negative and must sum to at most 1: " + scarShare + ", " + spotShare);
+        require(scarShare >= 0 && spotShare >= 0 && patchShare >= 0 && scarShare + spotShare + patchShare <= 1,
+                "scarShare, spotShare and patchShare must not be negative and must sum to at most 1: " + scarShare
+                        + ", " + spotShare + ", " + patchShare);
         require(topK >= 1, "topK must be at least 1: " + topK);
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
         orientationAugmentation = oneOf("orientationAugmentation", orientationAugmentation, "none", "all", "segmenter");
@@ -324,6 +331,7 @@ public record DmddSettings(
         d.put("textureFolder", null);
         d.put("scarShare", 0.3);
         d.put("spotShare", 0.1);
+        d.put("patchShare", 0.0);
         d.put("orientationAugmentation", "none");
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");

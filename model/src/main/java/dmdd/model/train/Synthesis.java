@@ -24,7 +24,7 @@ public final class Synthesis {
 
     /**
      * DRAEM-style synthesis (datasets' defaults) with the settings' clean-pair fraction, region shares
-     * (thin scars and small spots beside Perlin blobs) and texture
+     * (thin scars, small spots and pasted patches beside Perlin blobs) and texture
      * source: the procedural source when {@code textureFolder} is unset, GIMP patterns when the
      * folder holds {@code .pat} files, otherwise the folder's images.
      *
@@ -65,7 +65,7 @@ public final class Synthesis {
 
     private static SynthesisSettings synthesisSettings(DmddSettings settings, double cleanFraction) {
         return SynthesisSettings.DEFAULTS.withCleanFraction(cleanFraction)
-                .withShapeShares(settings.scarShare(), settings.spotShare());
+                .withShapeShares(settings.scarShare(), settings.spotShare(), settings.patchShare());
     }
 
     private static TextureSource textures(DmddSettings settings) throws IOException {

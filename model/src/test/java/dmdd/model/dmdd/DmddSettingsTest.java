@@ -22,6 +22,7 @@ class DmddSettingsTest {
         assertThat(d.studentEncoder()).isEqualTo("inverted_residual");
         assertThat(d.seed()).isEqualTo(42L);
         assertThat(d.textureFolder()).isNull();
+        assertThat(d.scarShare() + d.spotShare() + d.patchShare()).isEqualTo(0.4);
         assertThat(d.validationFraction()).isEqualTo(0.1);
         assertThat(d.cacheTeacherFeatures()).isTrue();
         assertThat(DmddSettings.fromJson(d.toJson())).isEqualTo(d);
@@ -102,6 +103,10 @@ class DmddSettingsTest {
                 .hasMessageStartingWith("bad settings JSON: not valid JSON");
         assertThatThrownBy(() -> DmddSettings.fromJson("{\"batchSize\": 0}")).hasMessageContaining("batchSize");
         assertThat(DmddSettings.fromJson("{\"batchSize\": 4, \"focalGamma\": 2}").focalGamma()).isEqualTo(2.0);
+        // the defect kinds share the anomalous pairs: more than all of them is refused by name
+        assertThatThrownBy(() -> DmddSettings.defaults().with("patchShare", 0.7))
+                .hasMessageContaining("patchShare").hasMessageContaining("at most 1");
+        assertThat(DmddSettings.defaults().with("patchShare", 0.6).patchShare()).isEqualTo(0.6);
     }
 
     @Test
