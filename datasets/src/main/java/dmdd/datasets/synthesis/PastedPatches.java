@@ -7,10 +7,12 @@ import java.util.Random;
 /**
  * Pasted-patch defects after CutPaste (Li et al., CVPR 2021) and NSA (Schlüter et al., ECCV 2022): a rectangle of
  * the normal image itself, cut at one place, maybe mirrored, resized and its brightness scaled, and pasted at
- * another place with soft edges. What it imitates is material of the right look in the wrong place (a fold, a misplaced or missing piece,
- * a seam): the colours are the image's own, only the texture's continuity breaks, which a network trained on
- * foreign textures alone can learn to ignore. The content never comes from a texture source, so this recipe is
- * independent of the generators that make the development benchmarks' defects.
+ * another place with soft edges. What it imitates is material of the right look in the wrong place (a fold, a
+ * misplaced or missing piece, a seam): the colours are the image's own, only the texture's continuity breaks, which
+ * a network trained on foreign textures alone can learn to ignore. The content never comes from a texture source, so
+ * this recipe is independent of the generators that make the development benchmarks' defects. On natural stone and
+ * brick it taught the networks that natural seams are defects (README, development benchmark), so its share is 0 by
+ * default.
  *
  * <p>The patch covers 10-35 % of each side and shows the source 0.7-1.4 times as large (a pasted piece of the
  * same texture at its own scale is invisible but at its seams); its brightness is scaled by 0.85-1.15 and its edges
