@@ -91,13 +91,15 @@ class PastedPatchesTest {
     void theSynthesiserPastesPatchesInTheirShare() {
         RgbImage normal = ramps();
         DefectSynthesizer patchesOnly = new DefectSynthesizer(
-                SynthesisSettings.DEFAULTS.withCleanFraction(0).withShapeShares(0, 0, 1), new ProceduralTextureSource());
+                SynthesisSettings.DEFAULTS.withCleanFraction(0).withShapeShares(0, 0, 1),
+                new ProceduralTextureSource());
         for (int seed = 0; seed < 10; seed++) {
             TrainingPair pair = patchesOnly.synthesize(normal, new Random(seed));
             Random afterTheChoices = new Random(seed);
             afterTheChoices.nextDouble(); // clean or not
             afterTheChoices.nextDouble(); // which kind
-            assertThat(pair.augmented()).isEqualTo(PastedPatches.paste(normal, null, 1f / 255, afterTheChoices).augmented());
+            assertThat(pair.augmented())
+                    .isEqualTo(PastedPatches.paste(normal, null, 1f / 255, afterTheChoices).augmented());
         }
     }
 

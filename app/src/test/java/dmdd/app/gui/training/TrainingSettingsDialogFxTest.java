@@ -91,7 +91,8 @@ class TrainingSettingsDialogFxTest {
     @Test
     void untouchedExpertSettingsKeepTheCurrentValuesAndTheNewStepsKeepTheSplit(FxRobot robot) throws Exception {
         // A saved project whose expert values differ from today's defaults: OK must not reset them.
-        DmddSettings current = DmddSettings.defaults().with("studentEncoder", "resnet").with("fusionSegmenterWeight", 0.9);
+        DmddSettings current = DmddSettings.defaults().with("studentEncoder", "resnet")
+                .with("fusionSegmenterWeight", 0.9);
         open(robot, current);
         int total = current.totalSteps() * 2;
         robot.interact(() -> find(robot, "#stepsSpinner", Spinner.class).getValueFactory().setValue(total));
