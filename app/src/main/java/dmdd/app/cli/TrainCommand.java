@@ -87,7 +87,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", description = "images per step (default: the settings' batch)")
     Integer batch;
 
-    @Option(names = "--threads", paramLabel = "N", description = "intra-op CPU threads, 0 = automatic: the processors other work leaves free (default: the settings')")
+    @Option(names = "--threads", paramLabel = "N", description = "intra-op CPU threads, 0 = automatic: the "
+            + "processors other work leaves free (default: the settings')")
     Integer threads;
 
     @Option(names = "--settings", paramLabel = "FILE", description = "a DMDD settings JSON file (absent fields keep "

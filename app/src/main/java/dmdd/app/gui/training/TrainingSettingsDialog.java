@@ -199,11 +199,11 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         }
         // only what the user changed is applied, so that a new method brings its own student (DmddSettings.with)
         Map<String, Object> shownValues = new java.util.HashMap<>(expertValues); // values may be null
-        // The sheet shows the student the chosen method will get (DmddSettings.with: the current one for the current
-        // method, the method's own for another), as long as the person has not picked one.
+        // The sheet shows the student the chosen method will get (DmddSettings.with's rule), as long as the person
+        // has not picked one.
         method.valueProperty().addListener((obs, old, now) -> {
             if (now != null && Objects.equals(expertValues.get(STUDENT), shownValues.get(STUDENT))) {
-                String student = now == current.method() ? current.studentEncoder() : DmddSettings.studentOf(now);
+                String student = current.with("method", now).studentEncoder();
                 expertValues.put(STUDENT, student);
                 shownValues.put(STUDENT, student);
                 sheet.getItems().setAll(List.copyOf(sheet.getItems())); // editors re-read their values
