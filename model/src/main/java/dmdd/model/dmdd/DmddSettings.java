@@ -90,9 +90,10 @@ import java.util.Map;
  * @param validationFraction     share of the normal training images held out to fit thresholds
  * @param imageThresholdQuantile quantile of the held-out normal image scores used as the OK-below image
  *                               threshold (OK at or below it)
- * @param imageNgThresholdQuantile quantile of the held-out normal image scores used as the NG-above image
- *                               threshold (NG above it; unsure between the two), at least
- *                               {@code imageThresholdQuantile}
+ * @param imageNgThresholdQuantile probability for the NG-above image threshold (NG above it; unsure between
+ *                               the two): this quantile of the held-out normal image scores, or with fewer than
+ *                               1 / (1 - q) of them the larger of it and their prediction bound at it (Student's t);
+ *                               at least {@code imageThresholdQuantile}
  * @param pixelThresholdQuantile quantile of the held-out normal fused pixels used as pixel threshold
  * @param displayQuantile        quantile of held-out normal pixels that, times {@link #displayHeadroom},
  *                               becomes the top of each map's colour scale

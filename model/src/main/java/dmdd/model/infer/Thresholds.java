@@ -14,7 +14,9 @@ import java.util.List;
  * so normal images look calm and defects stand out.
  *
  * @param image       OK-below image-score threshold ({@code imageThresholdQuantile} of the normal scores)
- * @param imageNg     NG-above image-score threshold ({@code imageNgThresholdQuantile} of the normal scores), at
+ * @param imageNg     NG-above image-score threshold: the {@code imageNgThresholdQuantile} of the normal scores, or,
+ *                    when too few images were held out for that quantile to lie in their tail, the larger of it and
+ *                    their prediction bound at that probability ({@link ThresholdFitting#normalPredictionBound}); at
  *                    least {@code image}; models saved before it existed read it as {@code image} (no unsure band)
  * @param pixel       fused-map pixel threshold (normal-pixel quantile)
  * @param normality   display range of the normality map
@@ -117,12 +119,26 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
             scores[i] = normal.get(i).score();
         }
         double imageThreshold = ThresholdFitting.normalQuantile(scores, settings.imageThresholdQuantile());
-        double ngThreshold = ThresholdFitting.normalQuantile(scores, settings.imageNgThresholdQuantile());
+        double ngThreshold = ngAbove(scores, settings.imageNgThresholdQuantile());
         double[] fusedPixels = sortedPixels(normal, "fused");
         double pixelThreshold = ThresholdFitting.quantileOfSorted(fusedPixels, settings.pixelThresholdQuantile());
         return new Thresholds(imageThreshold, Math.max(imageThreshold, ngThreshold), pixelThreshold, range(sortedPixels(normal, "normality"), settings),
                 range(sortedPixels(normal, "abnormality"), settings), range(fusedPixels, settings),
                 ScoreStatistics.of(scores), fittedOn);
+    }
+
+    /**
+     * The NG-above threshold. OK-below stays the empirical quantile (no image scoring above nearly every held-out
+     * normal one is called OK); NG-above too when the set is large enough to hold a share 1 - q of its images above
+     * it. A smaller set's high quantiles all lie at its highest score, so there NG-above is at least the prediction
+     * bound, which leaves an unsure band for a person to decide instead of an automatic NG.
+     */
+    private static double ngAbove(double[] scores, double quantile) {
+        double empirical = ThresholdFitting.normalQuantile(scores, quantile);
+        if (scores.length * (1 - quantile) >= 1) {
+            return empirical;
+        }
+        return Math.max(empirical, ThresholdFitting.normalPredictionBound(scores, quantile).orElse(empirical));
     }
 
     private static Range range(double[] sortedPixels, DmddSettings settings) {

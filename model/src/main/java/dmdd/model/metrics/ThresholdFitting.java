@@ -1,6 +1,8 @@
 package dmdd.model.metrics;
 
 import java.util.Arrays;
+import java.util.OptionalDouble;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * Fits decision thresholds on a VALIDATION split (never on the test split, whose numbers would then be
@@ -25,6 +27,37 @@ public final class ThresholdFitting {
         double[] sorted = normalScores.clone();
         Arrays.sort(sorted);
         return quantileOfSorted(sorted, quantile);
+    }
+
+    /**
+     * The upper q prediction bound for the score of one more normal image, from the normal validation scores'
+     * mean and spread: {@code mean + t(q, n - 1) * s * sqrt(1 + 1 / n)} (Student's t with n - 1 degrees of freedom, s
+     * the sample standard deviation), which a new image from the same normal distribution stays under with
+     * probability q. It is there for the small validation sets people have: the empirical q-quantile of n scores
+     * never lies above the highest of them, so with fewer than 1 / (1 - q) images every high quantile is about that
+     * one score (0.99 and 0.999 of 16 images differ by a hundredth of the gap between the top two), whereas this
+     * bound grows with the spread seen and with the uncertainty of so few images.
+     *
+     * @param normalScores scores of normal validation images
+     * @param quantile     in (0, 1)
+     * @return the bound, or empty with fewer than two scores, without spread, or for a quantile of 0 or 1
+     */
+    public static OptionalDouble normalPredictionBound(double[] normalScores, double quantile) {
+        int n = normalScores.length;
+        if (n < 2 || !(quantile > 0 && quantile < 1)) {
+            return OptionalDouble.empty();
+        }
+        double mean = Arrays.stream(normalScores).sum() / n;
+        double squares = 0;
+        for (double s : normalScores) {
+            squares += (s - mean) * (s - mean);
+        }
+        double sd = Math.sqrt(squares / (n - 1));
+        if (!(sd > 0)) {
+            return OptionalDouble.empty();
+        }
+        double t = new TDistribution(null, n - 1).inverseCumulativeProbability(quantile);
+        return OptionalDouble.of(mean + t * sd * Math.sqrt(1 + 1.0 / n));
     }
 
     /**
