@@ -35,8 +35,8 @@ public final class ThresholdFitting {
      * the sample standard deviation), which a new image from the same normal distribution stays under with
      * probability q. It is there for the small validation sets people have: the empirical q-quantile of n scores
      * never lies above the highest of them, so with fewer than 1 / (1 - q) images every high quantile is about that
-     * one score (0.99 and 0.999 of 16 images differ by a hundredth of the gap between the top two), whereas this
-     * bound grows with the spread seen and with the uncertainty of so few images.
+     * one score (0.99 and 0.999 of 16 images both lie in the top 15 % of the gap between the two highest), whereas
+     * this bound grows with the spread seen and with the uncertainty of so few images.
      *
      * @param normalScores scores of normal validation images
      * @param quantile     in (0, 1)
