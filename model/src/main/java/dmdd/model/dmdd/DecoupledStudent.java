@@ -38,11 +38,13 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
      * @param encoderLayout {@code resnet} or {@code inverted_residual}
      * @param width         channels of the first encoder stage (ResNet-18: 64; MobileNetV2's stem: 32)
      * @param decoderBlocks blocks per decoder stage
+     * @param expansion     the inverted residual blocks' widening factor (MobileNetV2's 6; the ResNet layout ignores
+     *                      it)
      * @param skips         whether encoder features are concatenated into the decoder (U-Net skips)
      * @param decoupled     {@code true} for DMDD (two branches), {@code false} for the baseline
      */
-    public DecoupledStudent(int[] levelChannels, String encoderLayout, int width, int decoderBlocks, boolean skips,
-            boolean decoupled) {
+    public DecoupledStudent(int[] levelChannels, String encoderLayout, int width, int decoderBlocks, int expansion,
+            boolean skips, boolean decoupled) {
         if (levelChannels.length != 3) {
             throw new IllegalArgumentException("the student mirrors exactly three teacher levels");
         }
@@ -59,7 +61,7 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
         int[] w;
         if (invertedResidual) {
             // MobileNetV2's widths scaled by width / 32: stem 32 -> 16, then 24 (stride 4), 32 (stride 8), 64 and 96
-            // (stride 16); expansion 6 as there
+            // (stride 16); MobileNetV2 widens by 6 inside its blocks, `expansion` here
             int first = scaled(16, width);
             w = new int[] {scaled(24, width), scaled(32, width), scaled(96, width)};
             SequentialBlock stemBlock = new SequentialBlock();
@@ -75,7 +77,7 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
                 SequentialBlock stage = new SequentialBlock();
                 for (int[] group : stages[s]) {
                     for (int b = 0; b < group[1]; b++) {
-                        stage.add(new InvertedResidualBlock(in, group[0], 6, stage.getChildren().isEmpty() ? 2 : 1));
+                        stage.add(new InvertedResidualBlock(in, group[0], expansion, stage.getChildren().isEmpty() ? 2 : 1));
                         in = group[0];
                     }
                 }
@@ -99,9 +101,9 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
         for (int lvl = 2; lvl >= 0; lvl--) {
             int deeper = w[Math.min(lvl + 1, w.length - 1)];
             int stageIn = deeper + (skipsInto(lvl) ? w[lvl] : 0);
-            SequentialBlock stage = new SequentialBlock().add(decoderBlock(invertedResidual, stageIn, w[lvl]));
+            SequentialBlock stage = new SequentialBlock().add(decoderBlock(invertedResidual, stageIn, w[lvl], expansion));
             for (int b = 1; b < decoderBlocks; b++) {
-                stage.add(decoderBlock(invertedResidual, w[lvl], w[lvl]));
+                stage.add(decoderBlock(invertedResidual, w[lvl], w[lvl], expansion));
             }
             decoder[lvl] = child("decoder" + (lvl + 1), new StageBlock(stage, stageIn, w[lvl], 1), stageIn);
             projections[lvl] = child("project" + (lvl + 1), Layers.conv(levelChannels[lvl], 1), w[lvl]);
@@ -122,8 +124,8 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
         return skips && lvl + 1 < encoder.length;
     }
 
-    private static Block decoderBlock(boolean invertedResidual, int in, int out) {
-        return invertedResidual ? new InvertedResidualBlock(in, out, 6, 1) : new ResidualBlock(in, out, 1);
+    private static Block decoderBlock(boolean invertedResidual, int in, int out, int expansion) {
+        return invertedResidual ? new InvertedResidualBlock(in, out, expansion, 1) : new ResidualBlock(in, out, 1);
     }
 
     /**
@@ -135,7 +137,7 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
      */
     public static DecoupledStudent of(DmddSettings settings, int[] levelChannels) {
         return new DecoupledStudent(levelChannels, settings.studentEncoder(), settings.studentWidth(),
-                settings.decoderBlocks(), settings.studentSkips(), settings.isDmdd());
+                settings.decoderBlocks(), settings.studentExpansion(), settings.studentSkips(), settings.isDmdd());
     }
 
     /** @return whether the student has separate normality and abnormality branches */

@@ -43,6 +43,8 @@ import java.util.Map;
  *                               stem (MobileNetV2's 32; its stages scale with it), or the ResNet encoder's first
  *                               stage (ResNet-18 uses 64; the stages use 1x, 2x, 4x, 8x)
  * @param decoderBlocks          blocks per student decoder stage (inverted residual or residual, as the encoder; 2)
+ * @param studentExpansion       how many times an inverted residual student block widens its input before the
+ *                               depthwise convolution (MobileNetV2's 6, the default; the ResNet layout ignores it)
  * @param studentSkips           whether the decoder receives U-Net skips from the encoder (off by
  *                               default: skips let a defect pass straight through and weaken the
  *                               normality branch's denoising)
@@ -142,6 +144,7 @@ public record DmddSettings(
         String studentEncoder,
         int studentWidth,
         int decoderBlocks,
+        int studentExpansion,
         boolean studentSkips,
         int segmenterWidth,
         List<Integer> asppRates,
@@ -233,6 +236,7 @@ public record DmddSettings(
         studentEncoder = oneOf("studentEncoder", studentEncoder, "resnet", "inverted_residual");
         require(studentWidth >= 4, "studentWidth must be at least 4: " + studentWidth);
         require(decoderBlocks >= 1, "decoderBlocks must be at least 1: " + decoderBlocks);
+        require(studentExpansion >= 1, "studentExpansion must be at least 1: " + studentExpansion);
         require(segmenterWidth >= 4, "segmenterWidth must be at least 4: " + segmenterWidth);
         asppRates = asppRates == null ? List.of() : List.copyOf(asppRates);
         for (int r : asppRates) {
@@ -317,6 +321,7 @@ public record DmddSettings(
         d.put("studentEncoder", "inverted_residual");
         d.put("studentWidth", 32);
         d.put("decoderBlocks", 2);
+        d.put("studentExpansion", 6);
         d.put("studentSkips", false);
         d.put("segmenterWidth", 64);
         d.put("asppRates", List.of(2));

@@ -1,6 +1,7 @@
 package dmdd.model.dmdd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dmdd.model.engine.DjlRuntime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The networks wire up: every output has the shape the losses and the inference expect. */
@@ -48,6 +50,46 @@ class NetworkShapesTest {
             Shape image = new Shape(1, 3, 256, 256);
             assertThat(student.forwardFlops(image)).isLessThan(resnet.forwardFlops(image) * 6 / 10);
         }
+    }
+
+    @Test
+    void aNarrowerExpansionKeepsTheLevelsAndWidensOnlyTheDepthwiseStage() {
+        DjlRuntime.engine();
+        DmddSettings six = DmddSettings.defaults().with("studentEncoder", "inverted_residual").with("studentWidth", 8);
+        DmddSettings three = six.with("studentExpansion", 3);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            DecoupledStudent wide = DecoupledStudent.of(six, teacher.levelChannels());
+            DecoupledStudent narrow = DecoupledStudent.of(three, teacher.levelChannels());
+            wide.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            narrow.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            Shape[] input = {new Shape(2, 3, 64, 64)};
+            assertThat(narrow.getOutputShapes(input)).containsExactly(wide.getOutputShapes(input));
+            // every depthwise kernel has half the channels: the hidden width is input x expansion (the stem's block
+            // does not widen)
+            List<Long> wideDepthwise = depthwiseChannels(wide);
+            List<Long> narrowDepthwise = depthwiseChannels(narrow);
+            assertThat(narrowDepthwise).hasSameSizeAs(wideDepthwise);
+            assertThat(narrowDepthwise.subList(1, narrowDepthwise.size()))
+                    .isEqualTo(wideDepthwise.subList(1, wideDepthwise.size()).stream().map(c -> c / 2).toList());
+            Shape image = new Shape(1, 3, 256, 256);
+            // the widening and projecting 1x1 convolutions halve too; the stem and the heads stay
+            assertThat(narrow.forwardFlops(image)).isLessThan(wide.forwardFlops(image) * 7 / 10);
+        }
+        assertThatThrownBy(() -> six.with("studentExpansion", 0))
+                .hasMessageContaining("studentExpansion must be at least 1");
+        // a model saved before the setting existed was built with MobileNetV2's 6
+        assertThat(DmddSettings.fromSavedJson("{\"studentEncoder\": \"inverted_residual\"}").studentExpansion())
+                .isEqualTo(6);
+    }
+
+    /** Channels of each depthwise 3x3 kernel, in the order the parameters are listed. */
+    private static List<Long> depthwiseChannels(DecoupledStudent student) {
+        return student.getParameters().values().stream()
+                .filter(p -> p.getName().equals("weight") && p.getArray().getShape().dimension() == 4
+                        && p.getArray().getShape().get(1) == 1 && p.getArray().getShape().get(2) == 3)
+                .map(p -> p.getArray().getShape().get(0))
+                .toList();
     }
 
     @Test
