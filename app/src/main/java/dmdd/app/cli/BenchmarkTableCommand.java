@@ -2,13 +2,21 @@ package dmdd.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dmdd.datasets.annotation.Label;
+import dmdd.model.metrics.ImageAurocByKind;
+import dmdd.model.metrics.MetricValue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -51,6 +59,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         categories.sort(null);
         PrintWriter out = spec.commandLine().getOut();
         table(out, "Image AUROC", dir, methods, categories, j -> num(j.get("image_auroc")), null, 3);
+        kindTable(out, dir, methods, categories);
         table(out, "Pixel AUROC", dir, methods, categories, j -> num(j.get("pixel_auroc")), "pixel_auroc", 3);
         table(out, "AUPRO (FPR <= 0.3)", dir, methods, categories, j -> num(j.get("aupro")), "aupro", 3);
         table(out, "Pixel AP", dir, methods, categories, j -> num(j.get("pixel_ap")), null, 3);
@@ -80,6 +89,58 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             }
         }
         out.println();
+    }
+
+    /**
+     * Each kind of defect's image AUROC against the good images (from the eval JSON's per-image scores), one row per
+     * method and category, one column per kind; left out when no category has more than one kind.
+     */
+    private static void kindTable(PrintWriter out, Path dir, List<String> methods, List<String> categories)
+            throws IOException {
+        Map<String, SortedMap<String, MetricValue>> rows = new LinkedHashMap<>();
+        SortedSet<String> kinds = new TreeSet<>();
+        for (String m : methods) {
+            for (String c : categories) {
+                Path json = dir.resolve(m).resolve(c + ".json");
+                List<ImageAurocByKind.ScoredImage> images = read(json, BenchmarkTableCommand::scoredImages);
+                if (images != null && !images.isEmpty()) {
+                    SortedMap<String, MetricValue> byKind = ImageAurocByKind.compute(images);
+                    rows.put("| " + label(m) + " | " + c + " |", byKind);
+                    kinds.addAll(byKind.keySet());
+                }
+            }
+        }
+        if (rows.values().stream().noneMatch(byKind -> byKind.size() > 1)) {
+            return;
+        }
+        out.println("| Image AUROC by defect kind (against the good images) | Category | " + String.join(" | ", kinds)
+                + " |");
+        out.println("|---|---|" + "---|".repeat(kinds.size()));
+        rows.forEach((start, byKind) -> {
+            StringBuilder row = new StringBuilder(start);
+            for (String k : kinds) {
+                MetricValue v = byKind.get(k);
+                row.append(' ').append(fmt(v == null ? null : v.orNull(), 3)).append(" |");
+            }
+            out.println(row);
+        });
+        out.println();
+    }
+
+    /** The evaluated images of an eval JSON (files written before {@code evaluated} was recorded count all). */
+    private static List<ImageAurocByKind.ScoredImage> scoredImages(JsonNode j) {
+        List<ImageAurocByKind.ScoredImage> images = new ArrayList<>();
+        if (j.has("images") && j.get("images").isArray()) {
+            for (JsonNode i : j.get("images")) {
+                boolean evaluated = !i.has("evaluated") || i.get("evaluated").asBoolean();
+                Double score = num(i.get("score"));
+                if (evaluated && score != null && i.has("file") && i.has("label")) {
+                    images.add(new ImageAurocByKind.ScoredImage(i.get("file").asText(), score,
+                            Label.DEFECT.key().equals(i.get("label").asText())));
+                }
+            }
+        }
+        return images;
     }
 
     private static boolean hasDistinctBranches(Path dir, String method, List<String> categories) throws IOException {
@@ -148,7 +209,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         };
     }
 
-    private static Double read(Path json, Function<JsonNode, Double> metric) throws IOException {
+    private static <T> T read(Path json, Function<JsonNode, T> metric) throws IOException {
         if (!Files.isRegularFile(json)) {
             return null;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dmdd.datasets.annotation.AnnotationStore;
+import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.pipeline.InspectionPipeline;
@@ -13,12 +14,15 @@ import dmdd.model.infer.Thresholds;
 import java.io.IOException;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.metrics.EvaluationReport;
+import dmdd.model.metrics.ImageAurocByKind;
+import dmdd.model.metrics.MetricValue;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import dmdd.model.dmdd.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
             Evaluated e = evaluate(modelDir, categoryDir, items, resolution);
             done.add(e);
             skipped = Math.max(skipped, e.skipped());
-            printTable(stdout, e.report(), e.folder(), modelDir, categoryDir);
+            printTable(stdout, e.report(), e.byKind(), e.folder(), modelDir, categoryDir);
         }
         if (done.size() == 1) {
             AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(done.get(0).json()));
@@ -110,8 +114,12 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One model's evaluation: its folder, its report, its JSON and how many test images it could not inspect. */
-    private record Evaluated(Path dir, ModelFolder folder, EvaluationReport report, ObjectNode json, int skipped) {
+    /**
+     * One model's evaluation: its folder, its report, the image AUROC of each kind of defect, its JSON and how many
+     * test images it could not inspect.
+     */
+    private record Evaluated(Path dir, ModelFolder folder, EvaluationReport report,
+            SortedMap<String, MetricValue> byKind, ObjectNode json, int skipped) {
     }
 
     private Evaluated evaluate(Path modelDir, Path categoryDir, List<AnnotatedInspection.Item> items,
@@ -154,7 +162,14 @@ final class EvalCommand implements Callable<Integer> {
             row.put("verdict", Verdict.of(o.score(), thresholds).word());
             row.put("evaluated", o.evaluated());
         }
-        return new Evaluated(modelDir, folder, report, out, result.skipped().size());
+        SortedMap<String, MetricValue> byKind = ImageAurocByKind.compute(result.outcomes().stream()
+                .filter(AnnotatedInspection.Outcome::evaluated)
+                .map(o -> new ImageAurocByKind.ScoredImage(o.item().name(), o.score(),
+                        o.item().annotation().label() == Label.DEFECT))
+                .toList());
+        ObjectNode kinds = out.putObject("image_auroc_by_kind");
+        byKind.forEach((kind, auroc) -> kinds.putPOJO(kind, auroc.orNull()));
+        return new Evaluated(modelDir, folder, report, byKind, out, result.skipped().size());
     }
 
     /**
@@ -189,8 +204,8 @@ final class EvalCommand implements Callable<Integer> {
         out.println();
     }
 
-    private static void printTable(PrintWriter out, EvaluationReport r, ModelFolder folder, Path modelDir,
-            Path categoryDir) {
+    private static void printTable(PrintWriter out, EvaluationReport r, SortedMap<String, MetricValue> byKind,
+            ModelFolder folder, Path modelDir, Path categoryDir) {
         Method method = folder.settings().method();
         out.printf(Locale.ROOT, "%s model %s (%s teacher) on %s: %d test images, %.1f s%n",
                 method.cliName(), modelDir, folder.teacher().cliName(), categoryDir, r.testImages(), r.seconds());
@@ -206,6 +221,13 @@ final class EvalCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-14s %10s %12s %14s%n", "AUPRO@0.3", fmt(r.aupro()), fmt(n.aupro()), fmt(a.aupro()));
         out.printf(Locale.ROOT, "%-14s %10s%n", "pixel AP", fmt(r.pixelAp()));
         out.printf(Locale.ROOT, "%-14s %10s%n", "image F1-max", fmt(r.imageF1max()));
+        if (byKind.size() > 1) {
+            // each kind's defective images against all good ones: which defects the verdict misses
+            StringBuilder kinds = new StringBuilder();
+            byKind.forEach((kind, auroc) -> kinds.append(kinds.isEmpty() ? "" : ", ").append(kind).append(' ')
+                    .append(fmt(auroc.orNull())));
+            out.println("image AUROC by defect kind: " + kinds);
+        }
         r.notes().forEach((k, why) -> out.println("n/a " + k + ": " + why));
     }
 

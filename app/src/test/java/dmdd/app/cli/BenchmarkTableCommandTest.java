@@ -48,6 +48,8 @@ class BenchmarkTableCommandTest {
                 .doesNotContain("Baseline (ST), normality map");
         // pixel_ap is null in these files: shown as "-".
         assertThat(r.out()).contains("| DMDD | - | - | - |");
+        // no per-image scores in these files: no table by kind of defect
+        assertThat(r.out()).doesNotContain("by defect kind");
     }
 
     @Test
@@ -59,6 +61,38 @@ class BenchmarkTableCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| AAND, fine-level map | 0.850 | 0.850 |")
                 .contains("| AAND, coarse-levels map | 0.600 | 0.600 |").doesNotContain("AAND, normality map");
+    }
+
+    @Test
+    void eachKindOfDefectGetsItsImageAurocFromThePerImageScores() throws IOException {
+        result("dmdd", "grass", 0.9, 0.95, 0.8, 60);
+        result("dmdd", "brick", 1.0, 0.97, 0.9, 60);
+        result("baseline", "grass", 0.5, 0.6, 0.7, 60);
+        images("dmdd", "grass", "{\"file\": \"good/000.png\", \"label\": \"ok\", \"score\": 0.2}",
+                "{\"file\": \"good/001.png\", \"label\": \"ok\", \"score\": 0.6}",
+                // cracks: 0.7 beats both good images, 0.4 one of two: 3 of 4 pairs
+                "{\"file\": \"crack/000.png\", \"label\": \"defect\", \"score\": 0.7}",
+                "{\"file\": \"crack/001.png\", \"label\": \"defect\", \"score\": 0.4}",
+                "{\"file\": \"stain/000.png\", \"label\": \"defect\", \"score\": 0.9}",
+                // not evaluated: left out, as eval left it out of its metrics
+                "{\"file\": \"stain/001.png\", \"label\": \"defect\", \"score\": 0.1, \"evaluated\": false}");
+        images("dmdd", "brick", "{\"file\": \"good/000.png\", \"label\": \"ok\", \"score\": 0.2}",
+                "{\"file\": \"pit/000.png\", \"label\": \"defect\", \"score\": 0.1}");
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| Image AUROC by defect kind (against the good images) | Category | crack | pit "
+                        + "| stain |")
+                .contains("| DMDD | brick | - | 0.000 | - |")
+                .contains("| DMDD | grass | 0.750 | - | 1.000 |")
+                // the baseline's files have no per-image scores: no row
+                .doesNotContain("| Baseline (ST) | grass |");
+    }
+
+    /** Adds per-image rows, as eval writes them, to a result file. */
+    private void images(String method, String category, String... rows) throws IOException {
+        Path json = tmp.resolve(method).resolve(category + ".json");
+        Files.writeString(json, Files.readString(json).replaceFirst("\\}$", ", \"images\": [" + String.join(", ", rows)
+                + "]}"));
     }
 
     @Test

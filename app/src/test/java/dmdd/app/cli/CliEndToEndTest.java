@@ -68,7 +68,7 @@ class CliEndToEndTest {
         j.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
                 "test_images", "seconds", "maps", "model", "method", "pixel_resolution", "image_threshold",
-                "ng_threshold", "images");
+                "ng_threshold", "images", "image_auroc_by_kind");
         assertThat(j.get("method").asText()).isEqualTo("dmdd");
         assertThat(j.get("pixel_resolution").asText()).isEqualTo("mask");
         // Per image: the label comes from the folder, the verdict from the one rule.
@@ -82,6 +82,29 @@ class CliEndToEndTest {
             double score = img.get("score").asDouble();
             assertThat(img.get("verdict").asText()).as(file)
                     .isEqualTo(score > ngThreshold ? "NG" : score > imageThreshold ? "UNSURE" : "OK");
+        }
+        // Each kind of defect against the good images, counted pair by pair here (a tie is half a pair).
+        List<String> kinds = new ArrayList<>();
+        j.get("image_auroc_by_kind").fieldNames().forEachRemaining(kinds::add);
+        assertThat(kinds).isNotEmpty().isSorted().doesNotContain("good");
+        for (String kind : kinds) {
+            double pairs = 0;
+            double won = 0;
+            for (JsonNode bad : j.get("images")) {
+                if (!bad.get("file").asText().startsWith(kind + "/")) {
+                    continue;
+                }
+                for (JsonNode good : j.get("images")) {
+                    if (good.get("label").asText().equals("ok")) {
+                        double d = bad.get("score").asDouble() - good.get("score").asDouble();
+                        pairs++;
+                        won += d > 0 ? 1 : d == 0 ? 0.5 : 0;
+                    }
+                }
+            }
+            assertThat(pairs).as(kind).isPositive();
+            assertThat(j.get("image_auroc_by_kind").get(kind).asDouble()).as(kind)
+                    .isCloseTo(won / pairs, org.assertj.core.data.Offset.offset(1e-6));
         }
         for (String k : new String[] {"image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max"}) {
             assertThat(j.get(k).isNumber()).as(k).isTrue();
