@@ -98,9 +98,10 @@ final class InferCommand implements Callable<Integer> {
         long unsure = rows.stream().filter(ResultsCsv.Row::unsure).count();
         long failed = rows.stream().filter(r -> r.verdict() == null).count();
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf(Locale.ROOT, "%d images inspected: %d NG, %d UNSURE, %d OK (OK at or below %s, NG above %s); "
-                + "maps and %s in %s%n", rows.size() - failed, defective, unsure, rows.size() - failed - defective
-                - unsure, number(used.image()), number(used.imageNg()), RESULTS, outDir);
+        long inspected = rows.size() - failed;
+        stdout.printf(Locale.ROOT, "%d %s inspected: %d NG, %d UNSURE, %d OK (OK at or below %s, NG above %s); "
+                + "maps and %s in %s%n", inspected, inspected == 1 ? "image" : "images", defective, unsure,
+                inspected - defective - unsure, number(used.image()), number(used.imageNg()), RESULTS, outDir);
         if (failed > 0) {
             throw new IOException(failed + " of " + files.size() + " images have no result (see the warnings and "
                     + "the ERROR rows of " + RESULTS + ")");

@@ -35,6 +35,7 @@ public final class DjlRuntime {
                     applyOfflineSettings();
                     ConvolutionKernels.limitWhereWrong(); // before oneDNN's first convolution reads it
                     loaded = Engine.getEngine(ENGINE);
+                    TorchLogLevel.quietUnlessAsked(); // libtorch is loaded now
                     engine = loaded;
                 }
             }
