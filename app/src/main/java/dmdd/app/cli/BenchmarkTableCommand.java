@@ -57,13 +57,17 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             }
         }
         categories.sort(null);
-        PrintWriter out = spec.commandLine().getOut();
+        // every table is made before the first line is printed: a bad file stops the command without half a table
+        java.io.StringWriter tables = new java.io.StringWriter();
+        PrintWriter out = new PrintWriter(tables);
         table(out, "Image AUROC", dir, methods, categories, j -> num(j.get("image_auroc")), null, 3);
         kindTable(out, dir, methods, categories);
         table(out, "Pixel AUROC", dir, methods, categories, j -> num(j.get("pixel_auroc")), "pixel_auroc", 3);
         table(out, "AUPRO (FPR <= 0.3)", dir, methods, categories, j -> num(j.get("aupro")), "aupro", 3);
         table(out, "Pixel AP", dir, methods, categories, j -> num(j.get("pixel_ap")), null, 3);
         table(out, "Training time (minutes)", dir, methods, categories, null, null, 1);
+        out.flush();
+        spec.commandLine().getOut().print(tables);
         return 0;
     }
 
@@ -134,9 +138,11 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             for (JsonNode i : j.get("images")) {
                 boolean evaluated = !i.has("evaluated") || i.get("evaluated").asBoolean();
                 Double score = num(i.get("score"));
-                if (evaluated && score != null && i.has("file") && i.has("label")) {
+                String label = i.has("label") ? i.get("label").asText() : "";
+                boolean labelled = Label.DEFECT.key().equals(label) || Label.OK.key().equals(label);
+                if (evaluated && labelled && score != null && i.has("file")) {
                     images.add(new ImageAurocByKind.ScoredImage(i.get("file").asText(), score,
-                            Label.DEFECT.key().equals(i.get("label").asText())));
+                            Label.DEFECT.key().equals(label)));
                 }
             }
         }
@@ -241,10 +247,20 @@ final class BenchmarkTableCommand implements Callable<Integer> {
 
     private static List<String> names(Path dir, boolean folders) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> folders ? Files.isDirectory(p) : p.toString().endsWith(".json"))
+            // a method is a folder with at least one result file; a result file is a regular .json file
+            return s.filter(p -> folders ? Files.isDirectory(p) && hasResults(p)
+                            : Files.isRegularFile(p) && p.toString().endsWith(".json"))
                     .map(p -> p.getFileName().toString().replaceFirst("\\.json$", ""))
                     .filter(n -> !n.startsWith("."))
                     .sorted((a, b) -> folders ? order(a) - order(b) : a.compareTo(b)).toList();
+        }
+    }
+
+    private static boolean hasResults(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.anyMatch(p -> Files.isRegularFile(p) && p.toString().endsWith(".json"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

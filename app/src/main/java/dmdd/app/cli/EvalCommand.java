@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dmdd.datasets.annotation.AnnotationStore;
+import dmdd.datasets.annotation.DefectTypes;
 import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.export.AnnotatedInspection;
@@ -22,6 +23,8 @@ import dmdd.model.dmdd.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -88,6 +91,7 @@ final class EvalCommand implements Callable<Integer> {
         if (items.isEmpty()) {
             throw new CliException(categoryDir.resolve("test") + ": no test image");
         }
+        warnAboutUnlabelled(items, categoryDir);
         PrintWriter stdout = spec.commandLine().getOut();
         List<Evaluated> done = new ArrayList<>();
         int skipped = 0;
@@ -112,6 +116,38 @@ final class EvalCommand implements Callable<Integer> {
                     + " test images could not be inspected (see the warnings); the metrics leave them out");
         }
         return 0;
+    }
+
+    /**
+     * Names, per folder, the test images that get no label and so stay out of every metric: a folder whose name
+     * cannot be a defect type (it becomes a folder and a label in annotations) and images directly in {@code test/}.
+     * Without this a category whose folders are named {@code crack.v2} or {@code Good} would be measured on a part of
+     * its images without a word.
+     */
+    private void warnAboutUnlabelled(List<AnnotatedInspection.Item> items, Path categoryDir) {
+        Map<String, Integer> byFolder = new TreeMap<>();
+        for (AnnotatedInspection.Item item : items) {
+            if (item.annotation().label() == Label.UNLABELLED) {
+                int slash = item.name().indexOf('/');
+                byFolder.merge(slash > 0 ? item.name().substring(0, slash) : "", 1, Integer::sum);
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        byFolder.forEach((folder, count) -> {
+            String why;
+            if (folder.isEmpty()) {
+                why = "they are not in a folder (test/good for OK images, test/<defect type> for defective ones)";
+            } else {
+                try {
+                    DefectTypes.validate(folder);
+                    why = "they have no label";
+                } catch (IllegalArgumentException e) {
+                    why = e.getMessage();
+                }
+            }
+            err.println("warning: " + count + " test " + (count == 1 ? "image" : "images") + " in "
+                    + categoryDir.resolve("test").resolve(folder) + " left out of the metrics: " + why);
+        });
     }
 
     /**

@@ -88,6 +88,35 @@ class BenchmarkTableCommandTest {
                 .doesNotContain("| Baseline (ST) | grass |");
     }
 
+    @Test
+    void aBadFileStopsTheCommandBeforeAnyTableAndEmptyFoldersAreNoMethods() throws IOException {
+        result("dmdd", "grass", 0.9, 0.95, 0.8, 60);
+        Files.createDirectories(tmp.resolve("empty"));
+        Files.createDirectories(tmp.resolve("dmdd").resolve("folder.json"));
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| Image AUROC | Avg | grass |").doesNotContain("empty").doesNotContain("folder");
+
+        Files.writeString(tmp.resolve("dmdd").resolve("brick.json"), "{\"image_auroc\": ");
+        CliRun broken = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(broken.code()).isNotZero();
+        assertThat(broken.err()).contains("brick.json").contains("not a readable eval JSON");
+        assertThat(broken.out()).isEmpty();
+    }
+
+    @Test
+    void imagesWithoutALabelCountNeitherAsGoodNorAsDefective() throws IOException {
+        result("dmdd", "grass", 0.9, 0.95, 0.8, 60);
+        images("dmdd", "grass", "{\"file\": \"good/000.png\", \"label\": \"ok\", \"score\": 0.2}",
+                "{\"file\": \"crack/000.png\", \"label\": \"defect\", \"score\": 0.5}",
+                "{\"file\": \"stain/000.png\", \"label\": \"defect\", \"score\": 0.1}",
+                // an older file without "evaluated": an unlabelled image above the crack would make it 0.5
+                "{\"file\": \"odd.v2/000.png\", \"label\": \"unlabelled\", \"score\": 0.9}");
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| DMDD | grass | 1.000 | 0.000 |").doesNotContain("odd.v2");
+    }
+
     /** Adds per-image rows, as eval writes them, to a result file. */
     private void images(String method, String category, String... rows) throws IOException {
         Path json = tmp.resolve(method).resolve(category + ".json");

@@ -301,6 +301,35 @@ class CliEndToEndTest {
     }
 
     @Test
+    @Order(6)
+    void testImagesEvalCannotLabelAreNamedPerFolder() throws IOException {
+        Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category), tmp.resolve("odd-names").resolve(category));
+        Path kind;
+        try (var kinds = Files.list(copy.resolve("test"))) {
+            kind = kinds.filter(p -> !p.getFileName().toString().equals("good")).sorted().findFirst().orElseThrow();
+        }
+        // a folder name that cannot be a defect type, with its masks, and one image outside any folder
+        Path renamed = Files.move(kind, kind.resolveSibling(kind.getFileName() + ".v2"));
+        Files.move(copy.resolve("ground_truth").resolve(kind.getFileName()),
+                copy.resolve("ground_truth").resolve(renamed.getFileName()));
+        Path loose;
+        try (var images = Files.list(copy.resolve("test").resolve("good"))) {
+            loose = images.sorted().findFirst().orElseThrow();
+        }
+        Files.copy(loose, copy.resolve("test").resolve("loose.png"));
+        long inRenamed;
+        try (var images = Files.list(renamed)) {
+            inRenamed = images.count();
+        }
+        CliRun r = CliRun.of("eval", "--data", copy.getParent().toString(), "--category", category, "--model",
+                model.toString(), "--json", tmp.resolve("odd-names.json").toString());
+        assertThat(r.err()).contains("warning: " + inRenamed + " test images in " + renamed
+                        + " left out of the metrics: defect type '" + renamed.getFileName() + "' may only hold")
+                .contains("warning: 1 test image in " + copy.resolve("test") + " left out of the metrics: they are "
+                        + "not in a folder");
+    }
+
+    @Test
     @Order(9)
     void noUserFileIsOverwrittenAndASettingsFileChoosesTheMethod() throws IOException {
         // eval --json replaces an earlier eval result, never another JSON document such as a project's settings

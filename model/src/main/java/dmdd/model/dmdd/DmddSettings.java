@@ -44,7 +44,8 @@ import java.util.Map;
  *                               stage (ResNet-18 uses 64; the stages use 1x, 2x, 4x, 8x)
  * @param decoderBlocks          blocks per student decoder stage (inverted residual or residual, as the encoder; 2)
  * @param studentExpansion       how many times an inverted residual student block widens its input before the
- *                               depthwise convolution (MobileNetV2's 6, the default; the ResNet layout ignores it)
+ *                               depthwise convolution (1-16; MobileNetV2's 6, the default; the ResNet layout ignores
+ *                               it)
  * @param studentSkips           whether the decoder receives U-Net skips from the encoder (off by
  *                               default: skips let a defect pass straight through and weaken the
  *                               normality branch's denoising)
@@ -236,7 +237,9 @@ public record DmddSettings(
         studentEncoder = oneOf("studentEncoder", studentEncoder, "resnet", "inverted_residual");
         require(studentWidth >= 4, "studentWidth must be at least 4: " + studentWidth);
         require(decoderBlocks >= 1, "decoderBlocks must be at least 1: " + decoderBlocks);
-        require(studentExpansion >= 1, "studentExpansion must be at least 1: " + studentExpansion);
+        // MobileNetV2 widens by 6; far wider blocks only exhaust memory before the first step
+        require(studentExpansion >= 1 && studentExpansion <= 16, "studentExpansion must be between 1 and 16: "
+                + studentExpansion);
         require(segmenterWidth >= 4, "segmenterWidth must be at least 4: " + segmenterWidth);
         asppRates = asppRates == null ? List.of() : List.copyOf(asppRates);
         for (int r : asppRates) {

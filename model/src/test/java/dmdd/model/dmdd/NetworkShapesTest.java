@@ -77,7 +77,9 @@ class NetworkShapesTest {
             assertThat(narrow.forwardFlops(image)).isLessThan(wide.forwardFlops(image) * 7 / 10);
         }
         assertThatThrownBy(() -> six.with("studentExpansion", 0))
-                .hasMessageContaining("studentExpansion must be at least 1");
+                .hasMessageContaining("studentExpansion must be between 1 and 16: 0");
+        assertThatThrownBy(() -> six.with("studentExpansion", 99999))
+                .hasMessageContaining("studentExpansion must be between 1 and 16: 99999");
         // a model saved before the setting existed was built with MobileNetV2's 6
         assertThat(DmddSettings.fromSavedJson("{\"studentEncoder\": \"inverted_residual\"}").studentExpansion())
                 .isEqualTo(6);
