@@ -40,9 +40,11 @@ import picocli.CommandLine.Spec;
             "Keys: image_auroc, pixel_auroc, aupro (FPR <= 0.3, whole test set), pixel_ap, image_f1max, "
                 + "test_images, seconds, maps.{normality,abnormality,fused}.{pixel_auroc,aupro} (for the "
                 + "per-level methods normality = fine level, abnormality = coarse levels), model, method.",
-            "Labels come from the folders (test/good is OK, any other folder defective); pixel metrics are "
-                + "computed at each mask's own resolution unless --pixel-resolution input.",
-            "The JSON also lists every image (file, label, score, verdict) under 'images'."})
+            "Labels come from the folders (test/good is OK, any other folder named like a defect type - letters, "
+                + "digits, _, - and single spaces - defective; other images are named in a warning and left out); "
+                + "pixel metrics are computed at each mask's own resolution unless --pixel-resolution input.",
+            "The JSON also lists every image (file, label, score, verdict) under 'images', and each defect "
+                + "folder's image AUROC against the good images under 'image_auroc_by_kind'."})
 final class EvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
