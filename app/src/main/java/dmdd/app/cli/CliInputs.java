@@ -14,6 +14,16 @@ final class CliInputs {
     }
 
     /**
+     * @param failed images without a result
+     * @param total  images given
+     * @return "1 of 2 images has no result", "2 of 3 images have no result", "1 of 1 image has no result"
+     */
+    static String noResult(long failed, long total) {
+        return failed + " of " + total + (total == 1 ? " image" : " images") + (failed == 1 ? " has" : " have")
+                + " no result";
+    }
+
+    /**
      * @param dir    a folder given on the command line
      * @param option the option that named it, for the message
      * @return the folder, absolute

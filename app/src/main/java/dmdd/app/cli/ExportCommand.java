@@ -166,7 +166,7 @@ final class ExportCommand implements Callable<Integer> {
         int failed = items.size() - result.outcomes().size();
         if (failed > 0) {
             // As infer: images without a result are a failure of the run, not a footnote (exit 1).
-            throw new IOException(failed + " of " + items.size() + " images have no result (see the warnings and "
+            throw new IOException(CliInputs.noResult(failed, items.size()) + " (see the warnings and "
                     + "the ERROR rows of " + ResultsCsv.FILE_NAME + ")");
         }
         return 0;

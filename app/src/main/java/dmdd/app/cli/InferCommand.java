@@ -103,7 +103,7 @@ final class InferCommand implements Callable<Integer> {
                 + "maps and %s in %s%n", inspected, inspected == 1 ? "image" : "images", defective, unsure,
                 inspected - defective - unsure, number(used.image()), number(used.imageNg()), RESULTS, outDir);
         if (failed > 0) {
-            throw new IOException(failed + " of " + files.size() + " images have no result (see the warnings and "
+            throw new IOException(CliInputs.noResult(failed, files.size()) + " (see the warnings and "
                     + "the ERROR rows of " + RESULTS + ")");
         }
         return 0;

@@ -88,7 +88,7 @@ final class ReviewQueueCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "%d of %d images to review: %d unsure%s%s%n", queue.size(), files.size(), unsure,
                 withNg ? ", " + (queue.size() - unsure) + " NG" : "", outFile == null ? "" : "; written to " + outFile);
         if (failed[0] > 0) {
-            throw new IOException(failed[0] + " of " + files.size() + " images have no result (see the warnings)");
+            throw new IOException(CliInputs.noResult(failed[0], files.size()) + " (see the warnings)");
         }
         return 0;
     }

@@ -180,7 +180,7 @@ class CliEndToEndTest {
         Path out = tmp.resolve("mixed-out");
         CliRun r = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out", out.toString());
         assertThat(r.code()).isEqualTo(DmddCli.EXIT_FAILURE);
-        assertThat(r.err()).contains("broken.png").contains("1 of 2 images have no result").doesNotContain("\tat ");
+        assertThat(r.err()).contains("broken.png").contains("1 of 2 images has no result").doesNotContain("\tat ");
         assertThat(out.resolve("ok.fused.png")).exists();
         assertThat(Files.readString(out.resolve("results.csv"))).contains("broken.png,,ERROR,");
     }

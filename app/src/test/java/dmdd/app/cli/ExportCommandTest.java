@@ -88,7 +88,7 @@ class ExportCommandTest {
         CliRun r = CliRun.of("export", "--images", images.toString(), "--model", tiny.model().toString(), "--out",
                 tmp.resolve("out").toString(), "--no-maps", "--no-html");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("1 of 2 images have no result");
+        assertThat(r.err()).contains("1 of 2 images has no result");
         assertThat(r.err().lines().filter(l -> l.startsWith("warning:")))
                 .allMatch(l -> l.indexOf("corrupt.png") == l.lastIndexOf("corrupt.png"));
         List<String> csv = Files.readAllLines(tmp.resolve("out/results.csv"));
