@@ -282,10 +282,7 @@ class CliEndToEndTest {
     @Order(6)
     void aMaskOfAnotherSizeIsNamedAndLeftOutNeverStretched() throws IOException {
         Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category), tmp.resolve("wrong-mask").resolve(category));
-        Path mask;
-        try (var masks = Files.walk(copy.resolve("ground_truth"))) {
-            mask = masks.filter(p -> p.toString().endsWith("_mask.png")).sorted().findFirst().orElseThrow();
-        }
+        Path mask = first(Files.walk(copy.resolve("ground_truth")), p -> p.toString().endsWith("_mask.png"));
         boolean[] square = new boolean[10 * 7];
         java.util.Arrays.fill(square, true);
         dmdd.datasets.image.MaskIo.write(dmdd.datasets.image.Mask.of(10, 7, square), mask);
@@ -304,18 +301,12 @@ class CliEndToEndTest {
     @Order(6)
     void testImagesEvalCannotLabelAreNamedPerFolder() throws IOException {
         Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category), tmp.resolve("odd-names").resolve(category));
-        Path kind;
-        try (var kinds = Files.list(copy.resolve("test"))) {
-            kind = kinds.filter(p -> !p.getFileName().toString().equals("good")).sorted().findFirst().orElseThrow();
-        }
+        Path kind = first(Files.list(copy.resolve("test")), p -> !p.getFileName().toString().equals("good"));
         // a folder name that cannot be a defect type, with its masks, and one image outside any folder
         Path renamed = Files.move(kind, kind.resolveSibling(kind.getFileName() + ".v2"));
         Files.move(copy.resolve("ground_truth").resolve(kind.getFileName()),
                 copy.resolve("ground_truth").resolve(renamed.getFileName()));
-        Path loose;
-        try (var images = Files.list(copy.resolve("test").resolve("good"))) {
-            loose = images.sorted().findFirst().orElseThrow();
-        }
+        Path loose = first(Files.list(copy.resolve("test").resolve("good")), p -> true);
         Files.copy(loose, copy.resolve("test").resolve("loose.png"));
         long inRenamed;
         try (var images = Files.list(renamed)) {
@@ -327,6 +318,13 @@ class CliEndToEndTest {
                         + " left out of the metrics: defect type '" + renamed.getFileName() + "' may only hold")
                 .contains("warning: 1 test image in " + copy.resolve("test") + " left out of the metrics: they are "
                         + "not in a folder");
+    }
+
+    /** The first of {@code paths} (in name order) that {@code wanted} accepts; closes the stream. */
+    private static Path first(java.util.stream.Stream<Path> paths, java.util.function.Predicate<Path> wanted) {
+        try (paths) {
+            return paths.filter(wanted).sorted().findFirst().orElseThrow();
+        }
     }
 
     @Test
