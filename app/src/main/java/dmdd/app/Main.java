@@ -2,10 +2,13 @@ package dmdd.app;
 
 import dmdd.app.cli.DmddCli;
 import dmdd.app.gui.WorkstationLauncher;
+import java.util.OptionalInt;
 
 /**
  * Entry point of {@code dmdd.jar}. Without arguments it opens the workstation; with a subcommand it
- * runs the command line. A plain class (not an {@code Application}) so the jar starts on a class path.
+ * runs the command line. A plain class (not an {@code Application}) so the jar starts on a class path. On Linux
+ * it first starts itself again with the native memory settings glibc reads only at start-up
+ * ({@link NativeMemoryRelaunch}).
  */
 public final class Main {
     private Main() {
@@ -17,6 +20,10 @@ public final class Main {
      * @param args command line arguments
      */
     public static void main(String[] args) {
+        OptionalInt child = NativeMemoryRelaunch.runInChildIfUseful(Main.class, args);
+        if (child.isPresent()) {
+            System.exit(child.getAsInt());
+        }
         if (args.length == 0) {
             try {
                 WorkstationLauncher.launch(args);

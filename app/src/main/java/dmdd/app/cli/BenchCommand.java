@@ -12,6 +12,7 @@ import dmdd.model.engine.ConvolutionCeiling;
 import dmdd.model.engine.ConvolutionKernels;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.NativeAllocator;
+import dmdd.model.engine.NativeMemoryEnvironment;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.teacher.Backbone;
@@ -111,6 +112,7 @@ final class BenchCommand implements Callable<Integer> {
         out.println(NativeAllocator.keepFreedMemory()
                 ? "native allocator: glibc keeps freed memory for the next array (-Ddmdd.mallopt=false: system defaults)"
                 : "native allocator: the system's defaults");
+        out.println(NativeMemoryEnvironment.describe(System.getenv()));
         out.printf(Locale.ROOT, "%s model, %s teacher, %d px input, %d threads available%n", settings.method().cliName(),
                 folder.teacher().cliName(), side, Runtime.getRuntime().availableProcessors());
         PeakMemory.resetHeapPeak();

@@ -33,7 +33,7 @@ class CliArgumentsTest {
     void versionAndHelpWork() {
         CliRun v = CliRun.of("--version");
         assertThat(v.code()).isZero();
-        assertThat(v.out()).contains("DMDD Inspector").contains("Java ").contains("DJL ");
+        assertThat(v.out()).contains("DMDD Inspector").contains("Java ").contains("DJL ").contains("native memory: ");
         for (String cmd : new String[] {"train", "eval", "infer", "bench", "make-benchmark"}) {
             CliRun h = CliRun.of(cmd, "--help");
             assertThat(h.code()).as(cmd).isZero();

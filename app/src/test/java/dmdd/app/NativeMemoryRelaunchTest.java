@@ -1,0 +1,106 @@
+package dmdd.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dmdd.model.engine.NativeMemoryEnvironment;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The program starts once more with the native memory settings, exactly when that helps and is safe. */
+class NativeMemoryRelaunchTest {
+    private static final List<String> JVM = List.of("-Xmx2g", "-Dx=y");
+
+    private static NativeMemoryRelaunch.Start start(String os, Map<String, String> env, String relaunch,
+                                                    String jpackage, List<String> jvm) {
+        return new NativeMemoryRelaunch.Start(os, env, relaunch, jpackage, "/opt/jdk", jvm, "/a/dmdd.jar",
+                "dmdd.app.Main", List.of("train", "--data", "my folder"));
+    }
+
+    @Test
+    void aJavaStartOnLinuxRunsTheSameJvmOptionsClassPathAndArgumentsAgain() {
+        assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of("HOME", "/h"), null, null, JVM)))
+                .contains(List.of("/opt/jdk/bin/java", "-Xmx2g", "-Dx=y", "-cp", "/a/dmdd.jar", "dmdd.app.Main",
+                        "train", "--data", "my folder"));
+    }
+
+    @Test
+    void anInstalledLauncherIsStartedAgainWithTheArgumentsOnly() {
+        assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of(), null, "/opt/dmdd/bin/DMDD Inspector", JVM)))
+                .contains(List.of("/opt/dmdd/bin/DMDD Inspector", "train", "--data", "my folder"));
+    }
+
+    @Test
+    void noSecondStartWhereItWouldNotHelpOrWouldNotBeSafe() {
+        assertThat(NativeMemoryRelaunch.command(start("Windows 11", Map.of(), null, null, JVM))).isEmpty();
+        assertThat(NativeMemoryRelaunch.command(start("Mac OS X", Map.of(), null, null, JVM))).isEmpty();
+        // already started with it, or the user chose another value: no loop, no override
+        assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of("MALLOC_ARENA_MAX", "4"), null, null, JVM)))
+                .isEmpty();
+        assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of(), "false", null, JVM))).isEmpty();
+        // a debugger or agent would be attached twice
+        for (String agent : List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
+                "-javaagent:/p/agent.jar", "-agentpath:/p/lib.so", "-Xdebug")) {
+            List<String> jvm = new ArrayList<>(JVM);
+            jvm.add(agent);
+            assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of(), null, null, jvm))).as(agent).isEmpty();
+        }
+        assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of(), "true", null, JVM))).isPresent();
+    }
+
+    @Test
+    void theChildRunsWithTheSettingsAndItsExitCodeComesBack(@TempDir Path dir) throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the second start is for glibc");
+        Child relaunched = run(dir.resolve("relaunched"), List.of(), "a b", "c");
+        assertThat(relaunched.code()).as(relaunched.err()).isEqualTo(7);
+        assertThat(relaunched.out()).isEqualTo("arenas=1 pages=1 args=[a b, c]\n");
+
+        Child asked = run(dir.resolve("asked"), List.of("-D" + NativeMemoryRelaunch.PROPERTY + "=false"), "a");
+        assertThat(asked.code()).as(asked.err()).isEqualTo(7);
+        assertThat(asked.out()).isEqualTo("arenas=null pages=null args=[a]\n");
+    }
+
+    private record Child(int code, String out, String err) {
+    }
+
+    private static Child run(Path dir, List<String> jvm, String... args) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvm);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
+        command.addAll(List.of(args));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        NativeMemoryEnvironment.wanted().keySet().forEach(builder.environment()::remove);
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        int code = builder.start().waitFor();
+        return new Child(code, Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** A main like {@link Main}'s: starts again if useful, else reports what it runs with and exits with 7. */
+    public static final class Probe {
+        /**
+         * @param args echoed
+         */
+        public static void main(String[] args) {
+            OptionalInt child = NativeMemoryRelaunch.runInChildIfUseful(Probe.class, args);
+            if (child.isPresent()) {
+                System.exit(child.getAsInt());
+            }
+            System.out.print("arenas=" + System.getenv(NativeMemoryEnvironment.ARENAS) + " pages="
+                    + System.getenv(NativeMemoryEnvironment.HUGE_PAGES) + " args=" + List.of(args) + "\n");
+            System.exit(7);
+        }
+    }
+}
