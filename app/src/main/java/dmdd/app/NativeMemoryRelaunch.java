@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +28,12 @@ final class NativeMemoryRelaunch {
     static final String PROPERTY = "dmdd.relaunch";
     /** The property jpackage's launchers set to their own path. */
     static final String JPACKAGE_APP_PATH = "jpackage.app-path";
+    /**
+     * The variable a jpackage launcher sets for the Java launcher it runs; a launcher that finds it takes its
+     * arguments as a {@code java} command line (so {@code --version} printed Java's version), so the child must
+     * not inherit it.
+     */
+    static final String JPACKAGE_LAUNCHER_MARK = "_JPACKAGE_LAUNCHER";
 
     private NativeMemoryRelaunch() {
     }
@@ -85,6 +92,20 @@ final class NativeMemoryRelaunch {
         return Optional.of(command);
     }
 
+    /**
+     * The child's environment: this process's, with the native memory settings and without the mark of a jpackage
+     * launcher.
+     *
+     * @param environment this process's environment
+     * @return the child's
+     */
+    static Map<String, String> childEnvironment(Map<String, String> environment) {
+        Map<String, String> child = new HashMap<>(environment);
+        child.remove(JPACKAGE_LAUNCHER_MARK);
+        child.putAll(NativeMemoryEnvironment.wanted());
+        return child;
+    }
+
     private static boolean attachesSomething(String jvmArgument) {
         return jvmArgument.startsWith("-agentlib") || jvmArgument.startsWith("-agentpath")
                 || jvmArgument.startsWith("-javaagent") || jvmArgument.startsWith("-Xrunjdwp")
@@ -107,7 +128,8 @@ final class NativeMemoryRelaunch {
             return OptionalInt.empty();
         }
         ProcessBuilder builder = new ProcessBuilder(command.get()).inheritIO();
-        builder.environment().putAll(NativeMemoryEnvironment.wanted());
+        builder.environment().clear();
+        builder.environment().putAll(childEnvironment(start.environment()));
         Process child;
         try {
             child = builder.start();

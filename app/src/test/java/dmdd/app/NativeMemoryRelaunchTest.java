@@ -39,6 +39,12 @@ class NativeMemoryRelaunchTest {
     }
 
     @Test
+    void theChildGetsTheSettingsAndNotTheMarkThatMakesAJpackageLauncherActAsJava() {
+        assertThat(NativeMemoryRelaunch.childEnvironment(Map.of("HOME", "/h", "_JPACKAGE_LAUNCHER", "0")))
+                .isEqualTo(Map.of("HOME", "/h", "MALLOC_ARENA_MAX", "1", "THP_MEM_ALLOC_ENABLE", "1"));
+    }
+
+    @Test
     void noSecondStartWhereItWouldNotHelpOrWouldNotBeSafe() {
         assertThat(NativeMemoryRelaunch.command(start("Windows 11", Map.of(), null, null, JVM))).isEmpty();
         assertThat(NativeMemoryRelaunch.command(start("Mac OS X", Map.of(), null, null, JVM))).isEmpty();
