@@ -89,6 +89,9 @@ import java.util.Map;
  *                               fixed pose
  * @param topK                   image score = mean of the top-k fused-map pixels
  * @param imageScore             {@code topk_mean} or {@code max}
+ * @param inspectionFlips        mirrored views each inspected image is also run as, their maps mirrored back and
+ *                               averaged with the image's own: 0 (none), 1 (left-right) or 3 (left-right, up-down
+ *                               and both); for surfaces without an up or a left, at 2 or 4 times the inspection time
  * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
  * @param validationFraction     share of the normal training images held out to fit thresholds
  * @param imageThresholdQuantile quantile of the held-out normal image scores used as the OK-below image
@@ -165,6 +168,7 @@ public record DmddSettings(
         String orientationAugmentation,
         int topK,
         String imageScore,
+        int inspectionFlips,
         double gaussianSigma,
         double validationFraction,
         double imageThresholdQuantile,
@@ -261,6 +265,8 @@ public record DmddSettings(
                         + ", " + spotShare + ", " + patchShare);
         require(topK >= 1, "topK must be at least 1: " + topK);
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
+        require(inspectionFlips == 0 || inspectionFlips == 1 || inspectionFlips == 3,
+                "inspectionFlips must be 0, 1 or 3: " + inspectionFlips);
         orientationAugmentation = oneOf("orientationAugmentation", orientationAugmentation, "none", "all", "segmenter");
         require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
@@ -344,6 +350,7 @@ public record DmddSettings(
         d.put("orientationAugmentation", "none");
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
+        d.put("inspectionFlips", 0);
         d.put("gaussianSigma", 4.0);
         d.put("validationFraction", 0.1);
         d.put("imageThresholdQuantile", 0.99);

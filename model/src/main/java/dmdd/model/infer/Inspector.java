@@ -280,7 +280,8 @@ public final class Inspector implements AutoCloseable {
         float[] fused;
         try (NDManager sm = weightsManager().newSubManager()) {
             ParameterStore ps = folds.parameterStore(sm);
-            NDArray x = teacher.normalize(sm.create(data, new Shape(n, 3, side, side)));
+            int flips = settings.inspectionFlips();
+            NDArray x = FlipViews.stack(teacher.normalize(sm.create(data, new Shape(n, 3, side, side))), flips);
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
             // AAND compares its student, which reads the amplified teacher features, with those features; every
             // other method compares a student of the image with the teacher
@@ -288,15 +289,17 @@ public final class Inspector implements AutoCloseable {
             NDList s = networks.student().forward(ps, networks.amplifier() != null ? targets : new NDList(x), false);
             if (settings.isDmdd()) {
                 NDList products = Discrepancy.unitProducts(t, s);
-                branches = blurredBranchMaps(Discrepancy.summedDistance(products.subList(0, 3), side),
-                        Discrepancy.summedDistance(products.subList(3, 6), side));
+                branches = blurredBranchMaps(
+                        FlipViews.average(Discrepancy.summedDistance(products.subList(0, 3), side), flips),
+                        FlipViews.average(Discrepancy.summedDistance(products.subList(3, 6), side), flips));
                 NDList segmenterInputs = Discrepancy.segmenterInputs(products, "product".equals(settings.segmenterInput()));
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
-                fused = Activation.sigmoid(logits).toFloatArray();
+                fused = FlipViews.average(Activation.sigmoid(logits), flips).toFloatArray();
             } else {
                 NDList products = Discrepancy.unitProducts(targets, s);
-                branches = blurredBranchMaps(Discrepancy.summedDistance(products.subList(0, 1), side),
-                        Discrepancy.summedDistance(products.subList(1, 3), side));
+                branches = blurredBranchMaps(
+                        FlipViews.average(Discrepancy.summedDistance(products.subList(0, 1), side), flips),
+                        FlipViews.average(Discrepancy.summedDistance(products.subList(1, 3), side), flips));
                 fused = null;
             }
         }
