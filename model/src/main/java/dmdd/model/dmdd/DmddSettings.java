@@ -89,9 +89,11 @@ import java.util.Map;
  *                               fixed pose
  * @param topK                   image score = mean of the top-k fused-map pixels
  * @param imageScore             {@code topk_mean} or {@code max}
- * @param inspectionFlips        mirrored views each inspected image is also run as, their maps mirrored back and
- *                               averaged with the image's own: 0 (none), 1 (left-right) or 3 (left-right, up-down
- *                               and both); for surfaces without an up or a left, at 2 or 4 times the inspection time
+ * @param inspectionViews        how many orientations each inspected image is run in, their maps turned back and
+ *                               averaged: 1 (as it is), 2 (and mirrored left-right), 4 (and mirrored up-down, and
+ *                               turned by half a turn) or 8 (all eight, quarter turns too); the inspection takes
+ *                               that many network passes. For surfaces and parts that look normal in every such
+ *                               orientation; 1 for parts whose mirror image is not a normal part (print, threads)
  * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
  * @param validationFraction     share of the normal training images held out to fit thresholds
  * @param imageThresholdQuantile quantile of the held-out normal image scores used as the OK-below image
@@ -168,7 +170,7 @@ public record DmddSettings(
         String orientationAugmentation,
         int topK,
         String imageScore,
-        int inspectionFlips,
+        int inspectionViews,
         double gaussianSigma,
         double validationFraction,
         double imageThresholdQuantile,
@@ -265,8 +267,8 @@ public record DmddSettings(
                         + ", " + spotShare + ", " + patchShare);
         require(topK >= 1, "topK must be at least 1: " + topK);
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
-        require(inspectionFlips == 0 || inspectionFlips == 1 || inspectionFlips == 3,
-                "inspectionFlips must be 0, 1 or 3: " + inspectionFlips);
+        require(inspectionViews == 1 || inspectionViews == 2 || inspectionViews == 4 || inspectionViews == 8,
+                "inspectionViews must be 1, 2, 4 or 8: " + inspectionViews);
         orientationAugmentation = oneOf("orientationAugmentation", orientationAugmentation, "none", "all", "segmenter");
         require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
@@ -350,7 +352,7 @@ public record DmddSettings(
         d.put("orientationAugmentation", "none");
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
-        d.put("inspectionFlips", 0);
+        d.put("inspectionViews", 1);
         d.put("gaussianSigma", 4.0);
         d.put("validationFraction", 0.1);
         d.put("imageThresholdQuantile", 0.99);

@@ -280,8 +280,8 @@ public final class Inspector implements AutoCloseable {
         float[] fused;
         try (NDManager sm = weightsManager().newSubManager()) {
             ParameterStore ps = folds.parameterStore(sm);
-            int flips = settings.inspectionFlips();
-            NDArray x = FlipViews.stack(teacher.normalize(sm.create(data, new Shape(n, 3, side, side))), flips);
+            int views = settings.inspectionViews();
+            NDArray x = InspectionViews.stack(teacher.normalize(sm.create(data, new Shape(n, 3, side, side))), views);
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
             // AAND compares its student, which reads the amplified teacher features, with those features; every
             // other method compares a student of the image with the teacher
@@ -290,16 +290,16 @@ public final class Inspector implements AutoCloseable {
             if (settings.isDmdd()) {
                 NDList products = Discrepancy.unitProducts(t, s);
                 branches = blurredBranchMaps(
-                        FlipViews.average(Discrepancy.summedDistance(products.subList(0, 3), side), flips),
-                        FlipViews.average(Discrepancy.summedDistance(products.subList(3, 6), side), flips));
+                        InspectionViews.average(Discrepancy.summedDistance(products.subList(0, 3), side), views),
+                        InspectionViews.average(Discrepancy.summedDistance(products.subList(3, 6), side), views));
                 NDList segmenterInputs = Discrepancy.segmenterInputs(products, "product".equals(settings.segmenterInput()));
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
-                fused = FlipViews.average(Activation.sigmoid(logits), flips).toFloatArray();
+                fused = InspectionViews.average(Activation.sigmoid(logits), views).toFloatArray();
             } else {
                 NDList products = Discrepancy.unitProducts(targets, s);
                 branches = blurredBranchMaps(
-                        FlipViews.average(Discrepancy.summedDistance(products.subList(0, 1), side), flips),
-                        FlipViews.average(Discrepancy.summedDistance(products.subList(1, 3), side), flips));
+                        InspectionViews.average(Discrepancy.summedDistance(products.subList(0, 1), side), views),
+                        InspectionViews.average(Discrepancy.summedDistance(products.subList(1, 3), side), views));
                 fused = null;
             }
         }

@@ -1,0 +1,132 @@
+package dmdd.model.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.RgbImage;
+import dmdd.model.dmdd.DmddNetworks;
+import dmdd.model.dmdd.DmddSettings;
+import dmdd.model.dmdd.TinyBackbone;
+import dmdd.model.engine.DjlRuntime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code inspectionViews}: an image inspected in several orientations gets the average of what its views get
+ * alone, each map turned back, and its score from that averaged map.
+ */
+class InspectionViewsTest {
+    private static final int SIDE = 32;
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4, 8})
+    void theMapsAreTheViewsMapsTurnedBackAndAveraged(int views) {
+        DjlRuntime.engine();
+        DmddSettings plain = DmddSettings.defaults().with(Map.of("imageSize", SIDE, "studentWidth", 8,
+                "segmenterWidth", 8, "topK", 10));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            DmddNetworks one = DmddNetworks.create(plain, teacher.levelChannels(), manager);
+            DmddNetworks several = DmddNetworks.create(plain.with("inspectionViews", views), teacher.levelChannels(),
+                    manager);
+            Map<String, NDArray> weights = new HashMap<>();
+            one.weights().forEach(a -> weights.put(a.getName(), a));
+            several.load(weights);
+
+            RgbImage image = randomImage(new Random(5));
+            List<RgbImage> viewed = new ArrayList<>();
+            for (int v = 0; v < views; v++) {
+                viewed.add(RgbImage.of(SIDE, SIDE, view(image.chw(), 3, v)));
+            }
+            List<NetworkMaps> alone = Inspector.of(one, teacher, null).inspectInputs(viewed);
+            NetworkMaps averaged = Inspector.of(several, teacher, null).inspectInputs(List.of(image)).get(0);
+
+            float[] fused = new float[SIDE * SIDE];
+            float[] normality = new float[SIDE * SIDE];
+            float[] abnormality = new float[SIDE * SIDE];
+            for (int v = 0; v < views; v++) {
+                add(fused, unview(alone.get(v).fused(), v), views);
+                add(normality, unview(alone.get(v).normality(), v), views);
+                add(abnormality, unview(alone.get(v).abnormality(), v), views);
+            }
+            for (int i = 0; i < fused.length; i++) {
+                assertThat(averaged.fused()[i]).as("fused pixel %d", i).isCloseTo(fused[i], within(1e-4f));
+                assertThat(averaged.normality()[i]).as("normality pixel %d", i).isCloseTo(normality[i], within(1e-4f));
+                assertThat(averaged.abnormality()[i]).as("abnormality pixel %d", i)
+                        .isCloseTo(abnormality[i], within(1e-4f));
+            }
+            assertThat(averaged.score()).isCloseTo(FloatMaps.topKMean(fused, 10), within(1e-4));
+            // random networks answer differently in each orientation, so the average is not the first view's map
+            assertThat(maxDifference(averaged.fused(), alone.get(0).fused())).isGreaterThan(1e-3f);
+        }
+    }
+
+    @Test
+    void onlyOneTwoFourOrEightViews() {
+        for (int bad : new int[] {0, 3, 5, 16}) {
+            assertThatThrownBy(() -> DmddSettings.defaults().with("inspectionViews", bad))
+                    .hasMessageContaining("inspectionViews must be 1, 2, 4 or 8");
+        }
+    }
+
+    /** View v of square planes, by hand: rows and columns swapped if bit 2, then mirrored left-right (bit 0), up-down (bit 1). */
+    private static float[] view(float[] planes, int count, int v) {
+        float[] out = new float[planes.length];
+        for (int c = 0; c < count; c++) {
+            for (int y = 0; y < SIDE; y++) {
+                for (int x = 0; x < SIDE; x++) {
+                    int sx = (v & 1) != 0 ? SIDE - 1 - x : x;
+                    int sy = (v & 2) != 0 ? SIDE - 1 - y : y;
+                    int from = (v & 4) != 0 ? sx * SIDE + sy : sy * SIDE + sx;
+                    out[c * SIDE * SIDE + y * SIDE + x] = planes[c * SIDE * SIDE + from];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The inverse of {@link #view} for one plane: where view v put pixel (x, y), take it back from. */
+    private static float[] unview(float[] map, int v) {
+        float[] out = new float[map.length];
+        float[] index = new float[map.length];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i;
+        }
+        float[] moved = view(index, 1, v); // moved[j] = the original pixel shown at j
+        for (int j = 0; j < map.length; j++) {
+            out[(int) moved[j]] = map[j];
+        }
+        return out;
+    }
+
+    private static void add(float[] sum, float[] map, int views) {
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += map[i] / views;
+        }
+    }
+
+    private static RgbImage randomImage(Random random) {
+        float[] chw = new float[3 * SIDE * SIDE];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = random.nextFloat();
+        }
+        return RgbImage.of(SIDE, SIDE, chw);
+    }
+
+    private static float maxDifference(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+}
