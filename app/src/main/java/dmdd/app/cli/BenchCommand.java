@@ -77,6 +77,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "them, to show it stays flat (default: ${DEFAULT-VALUE}, off)")
     int soak;
 
+    @Option(names = "--views", paramLabel = "N",
+            description = "orientations each image is inspected in for the timing (1, 2, 4 or 8; default: the "
+                    + "model's inspectionViews); 1 times one pass through the networks per image")
+    Integer views;
+
     @Override
     public Integer call() throws Exception {
         if (!(seconds > 0)) {
@@ -91,7 +96,17 @@ final class BenchCommand implements Callable<Integer> {
         Path modelDir = model.folder();
         List<Path> files = images == null ? List.of() : CliInputs.images(images, "--images");
         ModelFolder folder = ModelFolder.read(modelDir);
+        if (views != null) {
+            try {
+                folder = new ModelFolder(folder.folder(), folder.settings().with("inspectionViews", views),
+                        folder.teacher(), folder.thresholds(), folder.training(), folder.weightsFile(),
+                        folder.weightsSha256());
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--views " + views + ": " + e.getMessage());
+            }
+        }
         DmddSettings settings = folder.settings();
+        int passes = settings.inspectionViews();
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();
         if (files.isEmpty()) {
@@ -132,6 +147,8 @@ final class BenchCommand implements Callable<Integer> {
             double ceiling = ConvolutionCeiling.measure(manager, Math.min(seconds, 3));
             out.printf(Locale.ROOT, "engine ceiling: %.1f GFLOP/s (3x3 convolution, 64 channels, batch 8, 64 x 64)%n",
                     ceiling);
+            out.printf(Locale.ROOT, "inspection views: %d (each image passes %d time%s through the networks; "
+                    + "--views N times another count)%n", passes, passes, passes == 1 ? "" : "s");
             out.flush();
             for (int batch : new int[] {1, 8}) {
                 try (Inspector inspector = Inspector.open(folder, teacher, batch)) {
@@ -159,8 +176,8 @@ final class BenchCommand implements Callable<Integer> {
                             + "(%d images in %.1f s)%s%s%n", batch, done / s, 1000 * s / done, 1000 * s / megapixels,
                             done, s, settings.isTiled() ? ""
                                     : String.format(Locale.ROOT, ", %.1f GFLOP/s (%.0f %% of the ceiling)",
-                                            flops.inference() * done / s / 1e9,
-                                            100 * flops.inference() * done / s / 1e9 / ceiling),
+                                            flops.inference() * passes * done / s / 1e9,
+                                            100 * flops.inference() * passes * done / s / 1e9 / ceiling),
                             faultsBefore.isPresent() && faultsAfter.isPresent()
                                     ? String.format(Locale.ROOT, ", %.0f page faults per image",
                                             (faultsAfter.getAsLong() - faultsBefore.getAsLong()) / (double) done)
