@@ -189,8 +189,12 @@ class CliEndToEndTest {
     @Order(5)
     void benchReportsSpeedAndMemory() {
         CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1",
-                "--soak", "20");
+                "--soak", "20", "--views", "2");
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("inspection views: 2 (each image passes 2 times through the networks");
+        CliRun badViews = CliRun.of("bench", "--model", model.toString(), "--views", "3");
+        assertThat(badViews.code()).isNotZero();
+        assertThat(badViews.err()).contains("--views 3").contains("inspectionViews must be 1, 2, 4 or 8");
         assertThat(r.out()).contains("inference batch 1:").contains("inference batch 8:").contains("ms/image")
                 .contains("training stage 1 (student):").contains("training stage 2 (segmenter):")
                 .contains("peak memory: Java heap").contains("GFLOP/s (").contains("engine ceiling:")

@@ -352,7 +352,7 @@ public record DmddSettings(
         d.put("orientationAugmentation", "none");
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
-        d.put("inspectionViews", 1);
+        d.put("inspectionViews", 4);
         d.put("gaussianSigma", 4.0);
         d.put("validationFraction", 0.1);
         d.put("imageThresholdQuantile", 0.99);
@@ -578,8 +578,9 @@ public record DmddSettings(
 
     /**
      * Reads the settings a model or checkpoint was saved with. Every save names every setting of its time, so a
-     * network setting it does not name was added later, and its networks were built the way they were before that
-     * setting existed ({@link #SAVED_BEFORE}), whatever today's default is; other absent fields keep their defaults.
+     * setting it does not name was added later, and its networks were built and its thresholds fitted the way they
+     * were before that setting existed ({@link #SAVED_BEFORE}), whatever today's default is; other absent fields
+     * keep their defaults.
      *
      * @param json the saved settings, a JSON object
      * @return the settings its networks were built with
@@ -595,7 +596,7 @@ public record DmddSettings(
         if (given instanceof ObjectNode saved) {
             SAVED_BEFORE.forEach((name, value) -> {
                 if (!saved.has(name)) {
-                    saved.put(name, value);
+                    saved.set(name, JSON.valueToTree(value));
                 }
             });
         }
@@ -603,10 +604,12 @@ public record DmddSettings(
     }
 
     /**
-     * Network settings whose default changed, with the value that models saved before the setting existed were
-     * built with ({@code studentEncoder}: the ResNet layout was the only one until 2026-12-05).
+     * Settings whose default changed, with the value that models saved before the setting existed were built and
+     * calibrated with ({@code studentEncoder}: the ResNet layout was the only one until 2026-12-05;
+     * {@code inspectionViews}: one view until the session after, and their thresholds were fitted on one view's
+     * scores).
      */
-    private static final Map<String, String> SAVED_BEFORE = Map.of("studentEncoder", "resnet");
+    private static final Map<String, Object> SAVED_BEFORE = Map.of("studentEncoder", "resnet", "inspectionViews", 1);
 
     /**
      * Changes some fields, given as a JSON-like map of setting name to value (command-line

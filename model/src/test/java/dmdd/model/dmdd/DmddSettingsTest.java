@@ -55,6 +55,10 @@ class DmddSettingsTest {
         String saved = "{\"method\": \"dmdd\", \"imageSize\": 128, \"studentWidth\": 32}";
         assertThat(DmddSettings.fromSavedJson(saved).studentEncoder()).isEqualTo("resnet");
         assertThat(DmddSettings.fromSavedJson(saved).imageSize()).isEqualTo(128);
+        // and was inspected (and its thresholds fitted) in one view, whatever the default is now
+        assertThat(DmddSettings.defaults().inspectionViews()).isEqualTo(4);
+        assertThat(DmddSettings.fromSavedJson(saved).inspectionViews()).isEqualTo(1);
+        assertThat(DmddSettings.fromSavedJson("{\"inspectionViews\": 2}").inspectionViews()).isEqualTo(2);
         // what a save names is kept, and a save of today reads back as it was written
         DmddSettings today = DmddSettings.defaults().with("studentEncoder", "inverted_residual");
         assertThat(DmddSettings.fromSavedJson(today.toJson())).isEqualTo(today);

@@ -32,7 +32,7 @@ class InspectionViewsTest {
     void theMapsAreTheViewsMapsTurnedBackAndAveraged(int views) {
         DjlRuntime.engine();
         DmddSettings plain = DmddSettings.defaults().with(Map.of("imageSize", SIDE, "studentWidth", 8,
-                "segmenterWidth", 8, "topK", 10));
+                "segmenterWidth", 8, "topK", 10, "inspectionViews", 1));
         try (NDManager manager = NDManager.newBaseManager()) {
             TinyBackbone teacher = TinyBackbone.create(manager);
             DmddNetworks one = DmddNetworks.create(plain, teacher.levelChannels(), manager);
