@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the program in a child process started with {@link NativeMemoryEnvironment#wanted()} when this process was
@@ -34,6 +35,9 @@ final class NativeMemoryRelaunch {
      * not inherit it.
      */
     static final String JPACKAGE_LAUNCHER_MARK = "_JPACKAGE_LAUNCHER";
+
+    /** How long a stopped first process waits for its child to finish stopping. */
+    private static final long STOP_GRACE_SECONDS = 30;
 
     private NativeMemoryRelaunch() {
     }
@@ -141,6 +145,12 @@ final class NativeMemoryRelaunch {
         Thread stopChild = new Thread(() -> {
             if (child.isAlive()) {
                 child.destroy(); // SIGTERM: the child's own shutdown hooks still run
+                try {
+                    // the terminal gets its prompt back when the child has finished (a checkpoint being written)
+                    child.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }, "stop child");
         Runtime.getRuntime().addShutdownHook(stopChild);

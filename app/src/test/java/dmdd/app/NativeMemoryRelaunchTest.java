@@ -74,35 +74,80 @@ class NativeMemoryRelaunchTest {
         assertThat(asked.out()).isEqualTo("arenas=null pages=null args=[a]\n");
     }
 
+    @Test
+    void stoppingTheFirstProcessStopsTheChildAndWaitsForIt(@TempDir Path dir) throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the second start is for glibc");
+        Path out = dir.resolve("out.txt");
+        Path stopped = dir.resolve("child-stopped.txt");
+        Process first = builder(List.of(), "wait", stopped.toString()).redirectOutput(out.toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!(Files.exists(out) && Files.readString(out).contains("waiting")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.readString(out)).as(Files.readString(dir.resolve("err.txt"))).contains("waiting");
+        List<ProcessHandle> children = first.toHandle().descendants().toList();
+        assertThat(children).isNotEmpty();
+
+        first.destroy(); // SIGTERM to the first process only, as a service manager or `kill` sends it
+        assertThat(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // the child's shutdown hook had run before the first process ended, and no child is left
+        assertThat(stopped).exists();
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+    }
+
     private record Child(int code, String out, String err) {
     }
 
     private static Child run(Path dir, List<String> jvm, String... args) throws IOException, InterruptedException {
         Files.createDirectories(dir);
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        int code = builder(jvm, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start().waitFor();
+        return new Child(code, Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** The probe started as a person starts the program: without the settings in the environment. */
+    private static ProcessBuilder builder(List<String> jvm, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvm);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
         command.addAll(List.of(args));
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command);
         NativeMemoryEnvironment.wanted().keySet().forEach(builder.environment()::remove);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
-        int code = builder.start().waitFor();
-        return new Child(code, Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return builder;
     }
 
-    /** A main like {@link Main}'s: starts again if useful, else reports what it runs with and exits with 7. */
+    /**
+     * A main like {@link Main}'s: starts again if useful, else reports what it runs with and exits with 7; with
+     * {@code wait FILE} it waits instead, and writes FILE when it is stopped.
+     */
     public static final class Probe {
         /**
-         * @param args echoed
+         * @param args echoed, or {@code wait FILE}
+         * @throws Exception never on purpose
          */
-        public static void main(String[] args) {
+        public static void main(String[] args) throws Exception {
             OptionalInt child = NativeMemoryRelaunch.runInChildIfUseful(Probe.class, args);
             if (child.isPresent()) {
                 System.exit(child.getAsInt());
+            }
+            if (args.length == 2 && args[0].equals("wait")) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Thread.sleep(500); // a child that takes a moment to stop, as one writing a checkpoint
+                        Files.writeString(Path.of(args[1]), "stopped");
+                    } catch (IOException | InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+                System.out.println("waiting");
+                System.out.flush();
+                Thread.sleep(120_000);
+                return;
             }
             System.out.print("arenas=" + System.getenv(NativeMemoryEnvironment.ARENAS) + " pages="
                     + System.getenv(NativeMemoryEnvironment.HUGE_PAGES) + " args=" + List.of(args) + "\n");
