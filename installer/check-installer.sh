@@ -118,7 +118,7 @@ texture="$project/.fixtures/deb/usr/lib/python3/dist-packages/skimage/data/brick
 say "dmdd-inspector --version"
 version=$(run --version) || { echo "$version"; fail "--version failed"; }
 # the launcher starts the program once more with glibc's arena limit (NativeMemoryRelaunch)
-grep -q 'MALLOC_ARENA_MAX=1' <<<"$version" || { echo "$version"; fail "the program did not run with MALLOC_ARENA_MAX=1"; }
+grep -q 'MALLOC_ARENA_MAX="1"' <<<"$version" || { echo "$version"; fail "the program did not run with MALLOC_ARENA_MAX=1"; }
 say "$(grep 'native memory' <<<"$version")"
 say "dmdd-inspector make-benchmark"
 run make-benchmark "$texture" --out "$work/data" --crop 96 --image-size 64 --train 6 --test-good 2 --test-per-defect 1 \

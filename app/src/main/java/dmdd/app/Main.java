@@ -24,6 +24,7 @@ public final class Main {
         if (child.isPresent()) {
             System.exit(child.getAsInt());
         }
+        NativeMemoryRelaunch.endWithTheFirstProcess(System.getenv());
         if (args.length == 0) {
             try {
                 WorkstationLauncher.launch(args);

@@ -3,6 +3,7 @@ package dmdd.app;
 import dmdd.model.engine.NativeMemoryEnvironment;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * a second, idle JVM (about 40 MB) and a few hundred milliseconds.
  *
  * <p>It does nothing outside Linux, when {@value NativeMemoryEnvironment#ARENAS} is already set (by the user or by
- * an earlier start), with {@code -D}{@value #PROPERTY}{@code =false}, and when a debugger or Java agent is
- * attached (a second JVM would try to attach it again).
+ * an earlier start), with {@code -D}{@value #PROPERTY}{@code =false}, when a debugger, Java agent, flight recording
+ * or log file is named (a second JVM would open it again), and when an argument cannot be written in the
+ * platform's encoding (a C locale). The child ends when the first process ends, however it ended.
  */
 final class NativeMemoryRelaunch {
     /** {@code -Ddmdd.relaunch=false} keeps everything in the first process. */
@@ -36,6 +39,12 @@ final class NativeMemoryRelaunch {
      */
     static final String JPACKAGE_LAUNCHER_MARK = "_JPACKAGE_LAUNCHER";
 
+    /** The variable that tells the child which process started it. */
+    static final String FIRST_PROCESS = "DMDD_FIRST_PROCESS";
+    /** Values of {@value #PROPERTY} that keep one process. */
+    private static final Set<String> OFF = Set.of("false", "0", "no", "off");
+    /** A child's exit code when its first process vanished: 128 + SIGTERM, as if it had been stopped. */
+    static final int STOPPED_ALONE = 143;
     /** How long a stopped first process waits for its child to finish stopping. */
     private static final long STOP_GRACE_SECONDS = 30;
 
@@ -56,12 +65,22 @@ final class NativeMemoryRelaunch {
      * @param args           the program's arguments
      */
     record Start(String os, Map<String, String> environment, String relaunch, String jpackageLauncher, String javaHome,
-                 List<String> jvmArguments, String classPath, String mainClass, List<String> args) {
+                 List<String> jvmArguments, String classPath, String mainClass, List<String> args,
+                 Charset argumentEncoding) {
         static Start current(Class<?> mainClass, String[] args) {
             return new Start(System.getProperty("os.name", ""), System.getenv(), System.getProperty(PROPERTY),
                     System.getProperty(JPACKAGE_APP_PATH), System.getProperty("java.home"),
                     ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"),
-                    mainClass.getName(), List.of(args));
+                    mainClass.getName(), List.of(args), platformEncoding());
+        }
+
+        /** The encoding a child's command line is written in (the platform's, {@code sun.jnu.encoding}). */
+        private static Charset platformEncoding() {
+            try {
+                return Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
+            } catch (IllegalArgumentException e) {
+                return Charset.defaultCharset();
+            }
         }
     }
 
@@ -74,8 +93,11 @@ final class NativeMemoryRelaunch {
     static Optional<List<String>> command(Start start) {
         if (!start.os().toLowerCase(Locale.ROOT).startsWith("linux")
                 || NativeMemoryEnvironment.arenasChosen(start.environment())
-                || "false".equalsIgnoreCase(start.relaunch())
-                || start.jvmArguments().stream().anyMatch(NativeMemoryRelaunch::attachesSomething)) {
+                || (start.relaunch() != null && OFF.contains(start.relaunch().trim().toLowerCase(Locale.ROOT)))
+                || start.jvmArguments().stream().anyMatch(NativeMemoryRelaunch::attachesSomething)
+                // an argument this process could not read (a C locale and a name with an umlaut) would reach the
+                // child as '?': this process keeps it and fails as a single process does
+                || !start.args().stream().allMatch(a -> start.argumentEncoding().newEncoder().canEncode(a))) {
             return Optional.empty();
         }
         List<String> command = new ArrayList<>();
@@ -87,7 +109,7 @@ final class NativeMemoryRelaunch {
                 return Optional.empty();
             }
             command.add(Path.of(start.javaHome(), "bin", "java").toString());
-            command.addAll(start.jvmArguments());
+            command.addAll(withoutEnvironmentOptions(start.jvmArguments(), start.environment()));
             command.add("-cp");
             command.add(start.classPath());
             command.add(start.mainClass());
@@ -103,17 +125,68 @@ final class NativeMemoryRelaunch {
      * @param environment this process's environment
      * @return the child's
      */
-    static Map<String, String> childEnvironment(Map<String, String> environment) {
+    static Map<String, String> childEnvironment(Map<String, String> environment, long firstProcess) {
         Map<String, String> child = new HashMap<>(environment);
         child.remove(JPACKAGE_LAUNCHER_MARK);
-        child.putAll(NativeMemoryEnvironment.wanted());
+        NativeMemoryEnvironment.wanted().forEach(child::putIfAbsent); // a value the user chose stays
+        child.put(FIRST_PROCESS, Long.toString(firstProcess));
         return child;
     }
 
+    /**
+     * The JVM options without those that came from {@code JAVA_TOOL_OPTIONS} and {@code JDK_JAVA_OPTIONS}: the
+     * child reads those variables again.
+     */
+    private static List<String> withoutEnvironmentOptions(List<String> jvmArguments, Map<String, String> env) {
+        List<String> left = new ArrayList<>(jvmArguments);
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+            String value = env.get(variable);
+            if (value != null) {
+                for (String option : value.trim().split("\\s+")) {
+                    left.remove(option);
+                }
+            }
+        }
+        return left;
+    }
+
+    /** Options that attach a debugger, an agent or a recording or log file, which two JVMs would both open. */
     private static boolean attachesSomething(String jvmArgument) {
         return jvmArgument.startsWith("-agentlib") || jvmArgument.startsWith("-agentpath")
                 || jvmArgument.startsWith("-javaagent") || jvmArgument.startsWith("-Xrunjdwp")
-                || jvmArgument.equals("-Xdebug");
+                || jvmArgument.equals("-Xdebug") || jvmArgument.startsWith("-XX:StartFlightRecording")
+                || (jvmArgument.startsWith("-Xlog") && jvmArgument.contains("file="));
+    }
+
+    /**
+     * In the child: ends it when the first process is gone, also when that one was killed without a chance to
+     * stop it ({@code kill -9}, an out-of-memory killer, a CI timeout), so no worker is left running alone.
+     * Does nothing in a process that was not started by {@link #runInChildIfUseful}.
+     *
+     * @param environment this process's environment
+     */
+    static void endWithTheFirstProcess(Map<String, String> environment) {
+        String first = environment.get(FIRST_PROCESS);
+        if (first == null) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(first.trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        if (parent.isEmpty() || parent.get().pid() != pid) {
+            stopAlone(); // the first process ended before this one got here
+            return;
+        }
+        parent.get().onExit().thenRun(NativeMemoryRelaunch::stopAlone);
+    }
+
+    private static void stopAlone() {
+        System.err.println("stopping: the process that started this one has ended");
+        System.exit(STOPPED_ALONE);
     }
 
     /**
@@ -133,7 +206,7 @@ final class NativeMemoryRelaunch {
         }
         ProcessBuilder builder = new ProcessBuilder(command.get()).inheritIO();
         builder.environment().clear();
-        builder.environment().putAll(childEnvironment(start.environment()));
+        builder.environment().putAll(childEnvironment(start.environment(), ProcessHandle.current().pid()));
         Process child;
         try {
             child = builder.start();

@@ -22,7 +22,7 @@ class NativeMemoryRelaunchTest {
     private static NativeMemoryRelaunch.Start start(String os, Map<String, String> env, String relaunch,
                                                     String jpackage, List<String> jvm) {
         return new NativeMemoryRelaunch.Start(os, env, relaunch, jpackage, "/opt/jdk", jvm, "/a/dmdd.jar",
-                "dmdd.app.Main", List.of("train", "--data", "my folder"));
+                "dmdd.app.Main", List.of("train", "--data", "my folder"), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -40,8 +40,30 @@ class NativeMemoryRelaunchTest {
 
     @Test
     void theChildGetsTheSettingsAndNotTheMarkThatMakesAJpackageLauncherActAsJava() {
-        assertThat(NativeMemoryRelaunch.childEnvironment(Map.of("HOME", "/h", "_JPACKAGE_LAUNCHER", "0")))
-                .isEqualTo(Map.of("HOME", "/h", "MALLOC_ARENA_MAX", "1", "THP_MEM_ALLOC_ENABLE", "1"));
+        assertThat(NativeMemoryRelaunch.childEnvironment(Map.of("HOME", "/h", "_JPACKAGE_LAUNCHER", "0"), 42))
+                .isEqualTo(Map.of("HOME", "/h", "MALLOC_ARENA_MAX", "1", "THP_MEM_ALLOC_ENABLE", "1",
+                        "DMDD_FIRST_PROCESS", "42"));
+        // a value the user chose stays
+        assertThat(NativeMemoryRelaunch.childEnvironment(Map.of("THP_MEM_ALLOC_ENABLE", "0"), 42))
+                .containsEntry("THP_MEM_ALLOC_ENABLE", "0").containsEntry("MALLOC_ARENA_MAX", "1");
+    }
+
+    @Test
+    void optionsFromTheEnvironmentAreLeftToTheChildsOwnReadingOfIt() {
+        Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", " -Dx=y ", "JDK_JAVA_OPTIONS", "-Xss4m");
+        assertThat(NativeMemoryRelaunch.command(start("Linux", env, null, null, List.of("-Xss4m", "-Xmx2g", "-Dx=y"))))
+                .contains(List.of("/opt/jdk/bin/java", "-Xmx2g", "-cp", "/a/dmdd.jar", "dmdd.app.Main",
+                        "train", "--data", "my folder"));
+    }
+
+    @Test
+    void anArgumentThePlatformEncodingCannotWriteKeepsOneProcess() {
+        NativeMemoryRelaunch.Start cLocale = new NativeMemoryRelaunch.Start("Linux", Map.of(), null, null, "/opt/jdk",
+                JVM, "/a/dmdd.jar", "dmdd.app.Main", List.of("infer", "--out", "res-\u00fc"), StandardCharsets.US_ASCII);
+        assertThat(NativeMemoryRelaunch.command(cLocale)).isEmpty();
+        NativeMemoryRelaunch.Start utf8 = new NativeMemoryRelaunch.Start("Linux", Map.of(), null, null, "/opt/jdk",
+                JVM, "/a/dmdd.jar", "dmdd.app.Main", List.of("infer", "--out", "res-\u00fc"), StandardCharsets.UTF_8);
+        assertThat(NativeMemoryRelaunch.command(utf8)).isPresent();
     }
 
     @Test
@@ -51,10 +73,13 @@ class NativeMemoryRelaunchTest {
         // already started with it, or the user chose another value: no loop, no override
         assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of("MALLOC_ARENA_MAX", "4"), null, null, JVM)))
                 .isEmpty();
-        assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of(), "false", null, JVM))).isEmpty();
+        for (String off : List.of("false", "0", "no", "OFF")) {
+            assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of(), off, null, JVM))).as(off).isEmpty();
+        }
         // a debugger or agent would be attached twice
         for (String agent : List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
-                "-javaagent:/p/agent.jar", "-agentpath:/p/lib.so", "-Xdebug")) {
+                "-javaagent:/p/agent.jar", "-agentpath:/p/lib.so", "-Xdebug",
+                "-XX:StartFlightRecording=filename=x.jfr", "-Xlog:gc:file=gc.log")) {
             List<String> jvm = new ArrayList<>(JVM);
             jvm.add(agent);
             assertThat(NativeMemoryRelaunch.command(start("Linux", Map.of(), null, null, jvm))).as(agent).isEmpty();
@@ -96,6 +121,30 @@ class NativeMemoryRelaunchTest {
         assertThat(children).noneMatch(ProcessHandle::isAlive);
     }
 
+    @Test
+    void aChildWhoseFirstProcessIsKilledOutrightStopsItself(@TempDir Path dir) throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the second start is for glibc");
+        Path out = dir.resolve("out.txt");
+        Path stopped = dir.resolve("child-stopped.txt");
+        Process first = builder(List.of(), "wait", stopped.toString()).redirectOutput(out.toFile())
+                .redirectError(dir.resolve("err.txt").toFile()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!(Files.exists(out) && Files.readString(out).contains("waiting")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<ProcessHandle> children = first.toHandle().descendants().toList();
+        assertThat(children).isNotEmpty();
+
+        first.destroyForcibly(); // SIGKILL: the first process runs nothing more
+        first.waitFor();
+        for (ProcessHandle child : children) {
+            child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(stopped).exists(); // it stopped through its shutdown hooks, not by a kill
+        assertThat(Files.readString(dir.resolve("err.txt"))).contains("the process that started this one has ended");
+    }
+
     private record Child(int code, String out, String err) {
     }
 
@@ -135,6 +184,7 @@ class NativeMemoryRelaunchTest {
             if (child.isPresent()) {
                 System.exit(child.getAsInt());
             }
+            NativeMemoryRelaunch.endWithTheFirstProcess(System.getenv());
             if (args.length == 2 && args[0].equals("wait")) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {

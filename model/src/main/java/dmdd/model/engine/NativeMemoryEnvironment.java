@@ -58,8 +58,8 @@ public final class NativeMemoryEnvironment {
         String arenas = environment.get(ARENAS);
         String pages = environment.get(HUGE_PAGES);
         return "native memory: " + (arenas == null ? "glibc's per-thread arenas (" + ARENAS + " unset)"
-                : ARENAS + "=" + arenas + ("1".equals(arenas) ? " (every thread on the main heap)" : ""))
+                : ARENAS + "=\"" + arenas + "\"" + ("1".equals(arenas.trim()) ? " (every thread on the main heap)" : ""))
                 + ", " + (pages == null ? "4 kB pages (" + HUGE_PAGES + " unset)"
-                : HUGE_PAGES + "=" + pages + ("1".equals(pages) ? " (2 MB pages under large arrays)" : ""));
+                : HUGE_PAGES + "=\"" + pages + "\"" + ("1".equals(pages.trim()) ? " (2 MB pages under large arrays)" : ""));
     }
 }

@@ -267,6 +267,18 @@ class DmddTrainerTest {
     }
 
     @Test
+    void aCheckpointResumesUnderAnotherViewCount(@TempDir Path dir) throws IOException {
+        // a checkpoint from before inspectionViews existed reads as one view; today's default is four
+        DmddSettings before = tiny(8, 0).with("method", "baseline").with("inspectionViews", 1);
+        assertThat(trainUntil(before, dir, 3).completed()).isFalse();
+        DmddSettings today = before.with("inspectionViews", 4);
+        TrainingResult resumed = new DmddTrainer(today, teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, null, () -> false, true, null); // refused before: "other settings"
+        assertThat(resumed.completed()).isTrue();
+        assertThat(resumed.completedSteps()).isEqualTo(8);
+    }
+
+    @Test
     void resumingWithOtherSettingsIsAClearError(@TempDir Path dir) throws IOException {
         new DmddTrainer(tiny(3, 0), teacher, TestImages::paintRectangle).train(IMAGES, dir, null, () -> false, false, null);
         assertThatThrownBy(() -> new DmddTrainer(tiny(4, 0), teacher, TestImages::paintRectangle)
