@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +102,32 @@ class NativeMemoryRelaunchTest {
 
     @Test
     void stoppingTheFirstProcessStopsTheChildAndWaitsForIt(@TempDir Path dir) throws Exception {
+        Waiting w = startWaiting(dir);
+        w.first().destroy(); // SIGTERM to the first process only, as a service manager or `kill` sends it
+        assertThat(w.first().waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // the child's shutdown hook had run before the first process ended, and no child is left
+        assertThat(w.stopped()).exists();
+        assertThat(w.children()).noneMatch(ProcessHandle::isAlive);
+    }
+
+    @Test
+    void aChildWhoseFirstProcessIsKilledOutrightStopsItself(@TempDir Path dir) throws Exception {
+        Waiting w = startWaiting(dir);
+        w.first().destroyForcibly(); // SIGKILL: the first process runs nothing more
+        w.first().waitFor();
+        for (ProcessHandle child : w.children()) {
+            child.onExit().get(60, TimeUnit.SECONDS);
+        }
+        assertThat(w.children()).noneMatch(ProcessHandle::isAlive);
+        assertThat(w.stopped()).exists(); // it stopped through its shutdown hooks, not by a kill
+        assertThat(Files.readString(dir.resolve("err.txt"))).contains("the process that started this one has ended");
+    }
+
+    /** A first process whose child waits; the child writes {@code stopped} when it stops. */
+    private record Waiting(Process first, List<ProcessHandle> children, Path stopped) {
+    }
+
+    private static Waiting startWaiting(Path dir) throws Exception {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the second start is for glibc");
         Path out = dir.resolve("out.txt");
         Path stopped = dir.resolve("child-stopped.txt");
@@ -113,36 +140,7 @@ class NativeMemoryRelaunchTest {
         assertThat(Files.readString(out)).as(Files.readString(dir.resolve("err.txt"))).contains("waiting");
         List<ProcessHandle> children = first.toHandle().descendants().toList();
         assertThat(children).isNotEmpty();
-
-        first.destroy(); // SIGTERM to the first process only, as a service manager or `kill` sends it
-        assertThat(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        // the child's shutdown hook had run before the first process ended, and no child is left
-        assertThat(stopped).exists();
-        assertThat(children).noneMatch(ProcessHandle::isAlive);
-    }
-
-    @Test
-    void aChildWhoseFirstProcessIsKilledOutrightStopsItself(@TempDir Path dir) throws Exception {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "the second start is for glibc");
-        Path out = dir.resolve("out.txt");
-        Path stopped = dir.resolve("child-stopped.txt");
-        Process first = builder(List.of(), "wait", stopped.toString()).redirectOutput(out.toFile())
-                .redirectError(dir.resolve("err.txt").toFile()).start();
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!(Files.exists(out) && Files.readString(out).contains("waiting")) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        List<ProcessHandle> children = first.toHandle().descendants().toList();
-        assertThat(children).isNotEmpty();
-
-        first.destroyForcibly(); // SIGKILL: the first process runs nothing more
-        first.waitFor();
-        for (ProcessHandle child : children) {
-            child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        assertThat(children).noneMatch(ProcessHandle::isAlive);
-        assertThat(stopped).exists(); // it stopped through its shutdown hooks, not by a kill
-        assertThat(Files.readString(dir.resolve("err.txt"))).contains("the process that started this one has ended");
+        return new Waiting(first, children, stopped);
     }
 
     private record Child(int code, String out, String err) {
