@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * platform's encoding (a C locale). The child ends when the first process ends, however it ended.
  */
 final class NativeMemoryRelaunch {
-    /** {@code -Ddmdd.relaunch=false} keeps everything in the first process. */
+    /** {@code -Ddmdd.relaunch=false} (or {@code 0}, {@code no}, {@code off}) keeps everything in the first process. */
     static final String PROPERTY = "dmdd.relaunch";
     /** The property jpackage's launchers set to their own path. */
     static final String JPACKAGE_APP_PATH = "jpackage.app-path";
@@ -63,6 +63,7 @@ final class NativeMemoryRelaunch {
      * @param classPath      {@code java.class.path}
      * @param mainClass      the class whose {@code main} runs
      * @param args           the program's arguments
+     * @param argumentEncoding the encoding a child's command line is written in
      */
     record Start(String os, Map<String, String> environment, String relaunch, String jpackageLauncher, String javaHome,
                  List<String> jvmArguments, String classPath, String mainClass, List<String> args,
