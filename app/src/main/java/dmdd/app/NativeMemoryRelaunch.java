@@ -123,7 +123,8 @@ final class NativeMemoryRelaunch {
      * The child's environment: this process's, with the native memory settings and without the mark of a jpackage
      * launcher.
      *
-     * @param environment this process's environment
+     * @param environment  this process's environment
+     * @param firstProcess this process's id, which the child watches
      * @return the child's
      */
     static Map<String, String> childEnvironment(Map<String, String> environment, long firstProcess) {
@@ -178,11 +179,12 @@ final class NativeMemoryRelaunch {
             return;
         }
         Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        if (parent.isEmpty() || parent.get().pid() != pid) {
+        if (parent.isPresent() && parent.get().pid() == pid) {
+            parent.get().onExit().thenRun(NativeMemoryRelaunch::stopAlone);
+        } else if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             stopAlone(); // the first process ended before this one got here
-            return;
         }
-        parent.get().onExit().thenRun(NativeMemoryRelaunch::stopAlone);
+        // else: a process further down that inherited the variable; the first process is someone else's parent
     }
 
     private static void stopAlone() {
