@@ -291,17 +291,13 @@ public final class Inspector implements AutoCloseable {
             NDList s = networks.student().forward(ps, networks.amplifier() != null ? targets : new NDList(x), false);
             if (settings.isDmdd()) {
                 NDList products = Discrepancy.unitProducts(t, s);
-                branches = blurredBranchMaps(
-                        InspectionViews.average(Discrepancy.summedDistance(products.subList(0, 3), side), views),
-                        InspectionViews.average(Discrepancy.summedDistance(products.subList(3, 6), side), views));
+                branches = blurredBranchMaps(products.subList(0, 3), products.subList(3, 6), views);
                 NDList segmenterInputs = Discrepancy.segmenterInputs(products, "product".equals(settings.segmenterInput()));
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
                 fused = InspectionViews.average(Activation.sigmoid(logits), views).toFloatArray();
             } else {
                 NDList products = Discrepancy.unitProducts(targets, s);
-                branches = blurredBranchMaps(
-                        InspectionViews.average(Discrepancy.summedDistance(products.subList(0, 1), side), views),
-                        InspectionViews.average(Discrepancy.summedDistance(products.subList(1, 3), side), views));
+                branches = blurredBranchMaps(products.subList(0, 1), products.subList(1, 3), views);
                 fused = null;
             }
         }
@@ -317,8 +313,14 @@ public final class Inspector implements AutoCloseable {
         return out;
     }
 
-    /** Both branch maps (each N x side x side) of a batch, blurred together by the engine: N x 2 x side x side. */
-    private float[] blurredBranchMaps(NDArray normality, NDArray abnormality) {
+    /**
+     * Both branch maps of a batch from their levels' feature products: each level's distance summed at input size,
+     * averaged over the views, then blurred together by the engine (N x 2 x side x side).
+     */
+    private float[] blurredBranchMaps(List<NDArray> normalityLevels, List<NDArray> abnormalityLevels, int views) {
+        int side = settings.imageSize();
+        NDArray normality = InspectionViews.average(Discrepancy.summedDistance(normalityLevels, side), views);
+        NDArray abnormality = InspectionViews.average(Discrepancy.summedDistance(abnormalityLevels, side), views);
         return GaussianBlur.apply(NDArrays.stack(new NDList(normality, abnormality), 1), settings.gaussianSigma())
                 .toFloatArray();
     }
