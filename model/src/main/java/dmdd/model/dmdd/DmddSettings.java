@@ -197,9 +197,13 @@ public record DmddSettings(
     /** The most steps one improvement may take: it continues a model, it does not train a new one. */
     public static final int MAX_IMPROVE_STEPS = 5000;
 
-    /** Exact types: 2.5 is no batch size and "8" is no number (no silent truncation or coercion). */
+    /**
+     * Exact types: 2.5 is no batch size, "8" is no number and null is no view count (no silent truncation, coercion
+     * or zero).
+     */
     private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
@@ -668,11 +672,11 @@ public record DmddSettings(
 
     /**
      * @param name  setting name
-     * @param value new value
+     * @param value new value ({@code null} only where the setting may be absent, as {@code textureFolder})
      * @return new settings with one field changed
      */
     public DmddSettings with(String name, Object value) {
-        return with(Map.of(name, value));
+        return with(java.util.Collections.singletonMap(name, value)); // null is a value here (no texture folder)
     }
 
     /** Infinite values pass every range check written as a lower bound and end a run in NaN losses. */

@@ -101,6 +101,16 @@ class DmddSettingsTest {
                 .hasMessage("bad settings JSON: setting 'batchSize' must be a whole number");
         assertThatThrownBy(() -> DmddSettings.fromJson("{\"topK\": \"many\"}"))
                 .hasMessage("bad settings JSON: setting 'topK' must be a whole number");
+        // a null number is refused by name, not read as 0 (which some settings would take)
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"inspectionViews\": null}"))
+                .hasMessage("bad settings JSON: setting 'inspectionViews' must be a whole number");
+        assertThatThrownBy(() -> DmddSettings.fromSavedJson("{\"gaussianSigma\": null}"))
+                .hasMessage("bad settings JSON: setting 'gaussianSigma' must be a number");
+        assertThatThrownBy(() -> DmddSettings.defaults().with("threads", null))
+                .hasMessage("bad setting: setting 'threads' must be a whole number");
+        assertThat(DmddSettings.fromJson("{\"textureFolder\": null}").textureFolder()).isNull();
+        assertThat(DmddSettings.defaults().with("textureFolder", "/tex").with("textureFolder", null).textureFolder())
+                .isNull();
         assertThatThrownBy(() -> DmddSettings.defaults().with("cacheTeacherFeatures", "yes"))
                 .hasMessage("bad setting: setting 'cacheTeacherFeatures' must be true or false");
         assertThatThrownBy(() -> DmddSettings.fromJson("{\"topK\": "))
