@@ -132,10 +132,10 @@ final class CliInputs {
     enum OutputKind {
         /** A JSON document ({@code eval --json}). */
         JSON("an earlier eval result", "{"),
-        /** A results CSV ({@code review-queue --out}). */
-        CSV("a results CSV", "file,"),
-        /** A zip archive ({@code export --model-zip}). */
-        ZIP("a zip archive", "PK");
+        /** A results CSV ({@code review-queue --out}): its header, not just a first column named "file". */
+        CSV("a results CSV", "file,score,verdict,"),
+        /** A model archive ({@code export --model-zip}): any other zip is a user's. */
+        ZIP("a model archive", "PK");
 
         private final String description;
         private final String[] starts;
@@ -148,6 +148,9 @@ final class CliInputs {
         boolean matches(Path existing) throws IOException {
             if (this == JSON) {
                 return isEvalResult(existing);
+            }
+            if (this == ZIP && Files.size(existing) > 0) {
+                return isModelArchive(existing);
             }
             byte[] head;
             try (java.io.InputStream in = Files.newInputStream(existing)) {
@@ -162,6 +165,15 @@ final class CliInputs {
                     return true;
                 }
             }
+            return false;
+        }
+    }
+
+    /** Whether a zip holds the manifest every model archive has (a damaged or foreign zip is a user's file). */
+    private static boolean isModelArchive(Path existing) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(existing.toFile())) {
+            return zip.getEntry(dmdd.model.export.ModelArchive.MANIFEST) != null;
+        } catch (IOException e) {
             return false;
         }
     }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             "Without arguments, java -jar dmdd.jar opens the workstation."},
         subcommands = {TrainCommand.class, EvalCommand.class, InferCommand.class, BenchCommand.class,
             MakeBenchmarkCommand.class, BenchmarkTableCommand.class, ExportCommand.class, ImportModelCommand.class,
+            ImportWeightsCommand.class,
             ReviewQueueCommand.class, ImproveCommand.class, AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class DmddCli implements Runnable {
     /** Exit code of a failure while running (an unreadable file, a crash in a library). */

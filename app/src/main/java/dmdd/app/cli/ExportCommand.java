@@ -191,6 +191,9 @@ final class ExportCommand implements Callable<Integer> {
                 fmt(Double.isFinite(m.f1AtThreshold()) ? m.f1AtThreshold() : null), r.testImages());
         out.printf(Locale.ROOT, "missed defects %d, false alarms %d%n", result.missedDefects(threshold).size(),
                 result.falseAlarms(threshold).size());
+        if (result.note() != null) {
+            out.println("note: " + result.note());
+        }
     }
 
     private static String fmt(Double v) {

@@ -63,12 +63,31 @@ class ExportCommandTest {
         CliRun zipOverImage = CliRun.of("export", "--data", data.toString(), "--category", category,
                 "--model", tiny.model().toString(), "--model-zip", image.toString());
         assertThat(zipOverImage.code()).isEqualTo(2);
-        assertThat(zipOverImage.err()).contains("photo.png").contains("is not a zip archive");
+        assertThat(zipOverImage.err()).contains("photo.png").contains("is not a model archive");
         CliRun csvOverImage = CliRun.of("review-queue", "--model", tiny.model().toString(), "--images",
                 tiny.category().resolve("test/good").toString(), "--out", image.toString());
         assertThat(csvOverImage.code()).isEqualTo(2);
         assertThat(csvOverImage.err()).contains("is not a results CSV");
         assertThat(Files.readAllBytes(image)).isEqualTo(imageBytes);
+
+        // a zip of photos and a CSV of notes whose first column is "file" are the user's too
+        Path photos = tmp.resolve("photos.zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(photos))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("holiday1.png"));
+            z.write(imageBytes);
+        }
+        byte[] photosBytes = Files.readAllBytes(photos);
+        CliRun zipOverPhotos = CliRun.of("export", "--data", data.toString(), "--category", category,
+                "--model", tiny.model().toString(), "--model-zip", photos.toString());
+        assertThat(zipOverPhotos.code()).isEqualTo(2);
+        assertThat(zipOverPhotos.err()).contains("photos.zip").contains("is not a model archive");
+        assertThat(Files.readAllBytes(photos)).isEqualTo(photosBytes);
+        Path notes = Files.writeString(tmp.resolve("notes.csv"), "file,notes\nimg1.png,recheck\n");
+        CliRun csvOverNotes = CliRun.of("review-queue", "--model", tiny.model().toString(), "--images",
+                tiny.category().resolve("test/good").toString(), "--out", notes.toString());
+        assertThat(csvOverNotes.code()).isEqualTo(2);
+        assertThat(csvOverNotes.err()).contains("notes.csv").contains("is not a results CSV");
+        assertThat(Files.readString(notes)).isEqualTo("file,notes\nimg1.png,recheck\n");
 
         Path modelFile = tiny.model().resolve("model.json");
         byte[] modelBytes = Files.readAllBytes(modelFile);
@@ -111,7 +130,8 @@ class ExportCommandTest {
         assertThat(csv).anyMatch(l -> l.startsWith("good/001.png,") && l.endsWith(",defect,"));
         // A defect without a painted mask cannot be scored at pixel level: 7 of 8 images are evaluated.
         assertThat(Files.readString(tmp.resolve("out/report.html"))).contains("<th>Evaluated images</th><td>7</td>");
-        assertThat(r.out()).contains("(7 labelled images)");
+        assertThat(r.out()).contains("(7 labelled images)")
+                .contains("images labelled defect without a painted mask are not in the metrics: good/001.png");
     }
 
     @Test

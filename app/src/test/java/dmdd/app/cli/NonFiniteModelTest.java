@@ -62,5 +62,8 @@ class NonFiniteModelTest {
                 tmp.resolve("eval.json").toString());
         assertThat(eval.code()).isNotZero();
         assertThat(eval.err()).contains("not a finite number");
+        // the final reason is the model's, not a fully labelled category's "no image is labelled yet"
+        assertThat(eval.err()).contains("no test image could be evaluated (none of the")
+                .contains("images could be inspected").doesNotContain("labelled yet");
     }
 }

@@ -251,6 +251,7 @@ public record DmddSettings(
         require(studentExpansion >= 1 && studentExpansion <= 16, "studentExpansion must be between 1 and 16: "
                 + studentExpansion);
         require(segmenterWidth >= 4, "segmenterWidth must be at least 4: " + segmenterWidth);
+        require(asppRates == null || !asppRates.contains(null), "asppRates must be whole numbers: " + asppRates);
         asppRates = asppRates == null ? List.of() : List.copyOf(asppRates);
         for (int r : asppRates) {
             require(r >= 1, "asppRates must be positive: " + asppRates);
@@ -647,13 +648,30 @@ public record DmddSettings(
         }
     }
 
+    /** The setting a failure is about: the innermost named field of its path (a list's element has no name). */
+    private static String settingOf(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+            List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = m.getPath();
+            for (int i = path.size() - 1; i >= 0; i--) {
+                if (path.get(i).getFieldName() != null) {
+                    return path.get(i).getFieldName();
+                }
+            }
+        }
+        return null;
+    }
+
     /** The product's own words for a Jackson failure: which setting, what it must be, what it got. */
     private static String explain(JsonProcessingException e) {
         if (e.getCause() instanceof IllegalArgumentException iae) {
             return iae.getMessage(); // the record's own validation, already naming the field
         }
-        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && !m.getPath().isEmpty()) {
-            String field = m.getPath().get(m.getPath().size() - 1).getFieldName();
+        String field = settingOf(e);
+        if (field != null && (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException
+                || e.getCause() instanceof com.fasterxml.jackson.core.exc.InputCoercionException)) {
+            return "setting '" + field + "' is out of range";
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && field != null) {
             Class<?> type = m.getTargetType();
             String wanted = type == null ? "another type"
                     : type == int.class || type == Integer.class || type == long.class || type == Long.class

@@ -285,7 +285,7 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
         List<Outcome> outcomes = new ArrayList<>();
         List<ImportReport.Skipped> skipped = new ArrayList<>();
         List<String> vanished = new ArrayList<>();
-        boolean[] defectWithoutMask = {false};
+        List<String> defectWithoutMask = new ArrayList<>();
         Map<Path, Item> byFile = new HashMap<>();
         items.forEach(item -> byFile.put(item.file(), item));
         int[] done = {0};
@@ -305,7 +305,9 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                                     + " x " + inspection.originalHeight() + " px; left out of the metrics"));
                         }
                         boolean evaluated = maskFits && (a.label() == Label.OK || a.hasMask());
-                        defectWithoutMask[0] |= a.label() == Label.DEFECT && !a.hasMask();
+                        if (a.label() == Label.DEFECT && !a.hasMask()) {
+                            defectWithoutMask.add(item.name());
+                        }
                         if (evaluated) {
                             boolean defective = a.label() == Label.DEFECT;
                             AnomalyMaps m;
@@ -352,20 +354,28 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                     }
                 }, cancel);
         if (evaluation.imageCount() == 0) {
-            return new Result(outcomes, skipped, null, defectWithoutMask[0]
+            return new Result(outcomes, skipped, null, outcomes.isEmpty() && !skipped.isEmpty()
+                    ? "none of the " + skipped.size() + " images could be inspected; the first: " + skipped.get(0)
+                    : !defectWithoutMask.isEmpty()
                     ? "no image is labelled OK or has a painted defect mask"
                     : "no image is labelled yet (label images OK or defect, and paint the defects)");
         }
         Measurement measurement = Measurement.of(evaluation, imageThreshold,
                 (System.nanoTime() - started) / 1e9);
         List<String> notes = new ArrayList<>();
-        if (defectWithoutMask[0]) {
-            notes.add("images labelled defect without a painted mask are not in the metrics");
+        if (!defectWithoutMask.isEmpty()) {
+            notes.add("images labelled defect without a painted mask are not in the metrics: " + names(defectWithoutMask));
         }
         if (!vanished.isEmpty()) {
             notes.add(vanished.size() + " defect mask(s) vanish at the " + side + " px input resolution and count "
                     + "no defect pixel there (the images still count as defective): " + String.join(", ", vanished));
         }
         return new Result(outcomes, skipped, measurement, notes.isEmpty() ? null : String.join("; ", notes));
+    }
+
+    /** Up to five names, then how many more: a note stays one readable line for a folder of thousands. */
+    private static String names(List<String> all) {
+        String shown = String.join(", ", all.subList(0, Math.min(5, all.size())));
+        return all.size() > 5 ? shown + " and " + (all.size() - 5) + " more" : shown;
     }
 }

@@ -38,6 +38,9 @@ import javax.imageio.ImageIO;
  * &lt;out&gt;/report.html                       self-contained: summary, metrics, charts (inline SVG),
  *                                        the highest-scoring images with their three maps (inline PNG)
  * </pre>
+ * Two images whose names give the same stem ({@code a b.png} and {@code a_b.png}, {@code a.png} and {@code a.jpg})
+ * never share map files: the later one's stem gets {@code ~2}, {@code ~3}, ... (a character {@link #safeName} never
+ * leaves, so no other image can own it), compared without case for the file systems that ignore it.
  * Colours come from {@link Heatmaps} with the model's calibrated ranges, as in the GUI. The verdict is
  * {@link Verdict#of(double, Thresholds)}. Every file is written atomically.
  */
@@ -53,6 +56,7 @@ public final class ResultsExporter {
     private final Thresholds thresholds;
     private final Options options;
     private final List<ResultsCsv.Row> rows = new ArrayList<>();
+    private final java.util.Set<String> mapStems = new java.util.HashSet<>();
     private final PriorityQueue<Worst> worst = new PriorityQueue<>(Comparator.comparingDouble(Worst::score));
 
     /**
@@ -107,7 +111,7 @@ public final class ResultsExporter {
         RgbImage sized = image.width() == maps.width() && image.height() == maps.height()
                 ? image : image.resize(maps.width(), maps.height());
         if (options.maps()) {
-            String base = safeName(file);
+            String base = uniqueStem(file);
             for (int which = 0; which < 3; which++) {
                 Thresholds.Range range = range(which);
                 int[] heat = Heatmaps.heatmap(map(maps, which), range.low(), range.high(), Colormap.TURBO);
@@ -336,6 +340,15 @@ public final class ResultsExporter {
         }
         s = s.replaceAll("^/+", "").replace('/', '_').replaceAll("[^\\p{L}\\p{N}._-]", "_");
         return s.isEmpty() || s.startsWith(".") ? "image" + s : s;
+    }
+
+    private String uniqueStem(String file) {
+        String base = safeName(file);
+        String stem = base;
+        for (int k = 2; !mapStems.add(stem.toLowerCase(java.util.Locale.ROOT)); k++) {
+            stem = base + "~" + k;
+        }
+        return stem;
     }
 
     private static String tr(String key, String value) {

@@ -43,7 +43,9 @@ final class HttpDownload {
             Thread.currentThread().interrupt();
             throw new IOException("download of " + uri + " was interrupted", e);
         } catch (IOException e) {
-            throw new IOException("cannot download " + uri + ": " + e.getMessage(), e);
+            // a refused or failed connection often carries no message of its own
+            throw new IOException("cannot download " + uri + ": " + (e.getMessage() != null ? e.getMessage()
+                    : "no connection (" + e.getClass().getSimpleName() + ")"), e);
         }
         if (response.statusCode() != 200) {
             response.body().close();

@@ -365,7 +365,7 @@ public final class TeacherWeights {
             throw e;
         } catch (IOException e) {
             throw new TeacherWeightsException(e.getMessage() + ". Without internet, download " + hub.uri()
-                    + " on another machine and import it (Teachers.importWeights / the import command).", e);
+                    + " on another machine and import it: dmdd import-weights --backbone " + kind.cliName() + " FILE", e);
         }
         writeChecksumFile(cached);
         String pinNote = hub.sha256() == null ? " (SHA-256 " + sha + " not checked: no pin is recorded yet)" : "";

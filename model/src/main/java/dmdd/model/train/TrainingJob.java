@@ -166,9 +166,11 @@ public final class TrainingJob {
                     ? Inspector.of(networks, teacher, ranges).inspect(calibration) : first;
             Thresholds thresholds = MapFusion.usesBranchRanges(used) ? Thresholds.fit(maps, used, fittedOn) : ranges;
             long falseAlarms = maps.stream().filter(m -> Verdict.of(m.score(), thresholds) != Verdict.OK).count();
-            out.onMessage(String.format(java.util.Locale.ROOT,
-                    "image thresholds: OK at or below %.4g, NG above %.4g, unsure (a person decides) between",
-                    thresholds.image(), thresholds.imageNg()));
+            out.onMessage(thresholds.imageNg() > thresholds.image()
+                    ? String.format(java.util.Locale.ROOT, "image thresholds: OK at or below %.4g, NG above %.4g, "
+                            + "unsure (a person decides) in between", thresholds.image(), thresholds.imageNg())
+                    : String.format(java.util.Locale.ROOT, "image threshold: OK at or below %.4g, NG above it "
+                            + "(no unsure band)", thresholds.image()));
             // Whatever model the folder held (trained, improved or imported) stays as a version to go back to.
             if (startFrom != null || java.nio.file.Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
                 String kept = ModelVersions.keep(modelDir);

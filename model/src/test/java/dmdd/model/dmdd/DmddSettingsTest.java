@@ -109,6 +109,13 @@ class DmddSettingsTest {
         assertThatThrownBy(() -> DmddSettings.defaults().with("threads", null))
                 .hasMessage("bad setting: setting 'threads' must be a whole number");
         assertThat(DmddSettings.fromJson("{\"textureFolder\": null}").textureFolder()).isNull();
+        // a list's element and a number too large for its type are named by their setting
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"asppRates\": [2.5]}"))
+                .hasMessage("bad settings JSON: setting 'asppRates' must be a whole number");
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"asppRates\": [null]}"))
+                .hasMessage("bad settings JSON: asppRates must be whole numbers: [null]");
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"topK\": 99999999999}"))
+                .hasMessage("bad settings JSON: setting 'topK' is out of range");
         assertThat(DmddSettings.defaults().with("textureFolder", "/tex").with("textureFolder", null).textureFolder())
                 .isNull();
         assertThatThrownBy(() -> DmddSettings.defaults().with("cacheTeacherFeatures", "yes"))

@@ -135,6 +135,29 @@ class ResultsExporterTest {
     }
 
     @Test
+    void imagesWhoseNamesGiveTheSameStemKeepTheirOwnMaps() throws IOException {
+        ResultsExporter exporter = new ResultsExporter(out, thresholds(), new ResultsExporter.Options(true, true, false, 0, 64),
+                dmdd.model.dmdd.Method.DMDD);
+        // the same stem four ways: a space, another extension, another case (one file on Windows and macOS)
+        List<String> files = List.of("a b.png", "a_b.png", "a_b.jpg", "A_B.png");
+        for (int i = 0; i < files.size(); i++) {
+            exporter.add(files.get(i), gray(), maps(0.1 + 0.2 * i, 0.1f + 0.2f * i), null);
+        }
+        exporter.finish("bottle", null, null);
+        List<String> stems = List.of("a_b", "a_b~2", "a_b~3", "A_B~4");
+        java.util.Set<String> fused = new java.util.HashSet<>();
+        for (String stem : stems) {
+            Path heat = out.resolve("maps/" + stem + "_fused.png");
+            assertThat(heat).exists();
+            fused.add(java.util.Arrays.toString(Files.readAllBytes(heat)));
+        }
+        assertThat(fused).as("four images, four different fused maps").hasSize(4);
+        try (var listed = Files.list(out.resolve("maps"))) {
+            assertThat(listed.count()).isEqualTo(4 * 6);
+        }
+    }
+
+    @Test
     void safeNamesNeverLeaveTheMapsFolder() {
         assertThat(ResultsExporter.safeName("../../etc/passwd")).doesNotContain("/").doesNotStartWith(".");
         assertThat(ResultsExporter.safeName("a/b.c/d.png")).isEqualTo("a_b.c_d");
