@@ -57,6 +57,14 @@ final class ImportModelCommand implements Callable<Integer> {
                 throw new CliException(e.getMessage());
             }
         }
+        // the archive is unpacked beside the model folder and then moved into place: both must be writable
+        String option = target.model != null ? "--model" : "--project";
+        if (modelDir.getParent() != null) {
+            CliInputs.outputFolder(modelDir.getParent(), option);
+        }
+        if (java.nio.file.Files.isDirectory(modelDir) && !java.nio.file.Files.isWritable(modelDir)) {
+            throw new CliException(option + " " + modelDir + ": folder is not writable");
+        }
         java.util.Optional<dmdd.model.dmdd.Method> replaced = java.nio.file.Files.isRegularFile(
                 modelDir.resolve(ModelFolder.DESCRIPTION)) ? readMethod(modelDir) : java.util.Optional.empty();
         ModelArchive.Manifest manifest;

@@ -54,6 +54,10 @@ final class ImproveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path modelDir = model.folder();
         ModelFolder current = ModelFolder.read(modelDir);
+        if (!java.nio.file.Files.isWritable(modelDir)) {
+            // before the lock file, whose bare path would be all the file system says
+            throw new CliException("--model " + modelDir + ": folder is not writable (the improved model is saved there)");
+        }
         DmddSettings settings = current.settings();
         int n = steps == null ? settings.improveSteps() : steps;
         if (n < 1 || n > DmddSettings.MAX_IMPROVE_STEPS) {

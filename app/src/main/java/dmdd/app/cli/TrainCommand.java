@@ -134,6 +134,10 @@ final class TrainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
             TrainingResult result = TrainingJob.run(settings, images, teacher, modelDir, listener(bar, err),
                     () -> false, resume);
+            if (result.unchanged()) {
+                stdout.printf(Locale.ROOT, "the model in %s is unchanged (%d steps)%n", modelDir, result.completedSteps());
+                return 0;
+            }
             stdout.printf(Locale.ROOT, "trained %d step%s in %s; model saved to %s%n", result.completedSteps(),
                     result.completedSteps() == 1 ? "" : "s",
                     ProgressBar.format(Duration.ofMillis(Math.round(result.seconds() * 1000))), modelDir);

@@ -195,7 +195,7 @@ public final class DmddTrainer {
                     out.onMessage("the run in " + modelDir + " had already finished its " + total
                             + " steps and its model is saved: nothing to resume (train without resuming to train "
                             + "it again)");
-                    return new TrainingResult(true, step, modelDir, Map.of(), earlierSeconds);
+                    return new TrainingResult(true, step, modelDir, Map.of(), earlierSeconds, true);
                 }
                 out.onMessage("resuming at step " + step + " of " + total);
             } else if (resume) {
@@ -223,7 +223,7 @@ public final class DmddTrainer {
                     if (cancel != null && cancel.getAsBoolean()) {
                         saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root,
                                 out);
-                        return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started));
+                        return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
                     }
                     TrainingStage stage = settings.stageAt(step);
                     if (cache != null && stage == TrainingStage.SEGMENTER) {
@@ -285,7 +285,7 @@ public final class DmddTrainer {
             if (finisher != null) {
                 finisher.finish(nets, earlierSeconds + seconds(started));
             }
-            return new TrainingResult(true, step, modelDir, lastLosses, earlierSeconds + seconds(started));
+            return new TrainingResult(true, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
         } finally {
             JniUtils.setGradMode(gradMode);
         }
@@ -571,7 +571,9 @@ public final class DmddTrainer {
             Checkpoint c = Checkpoint.read(file, m);
             // How the finished model inspects is this run's choice: the views never touch the weights, and a
             // checkpoint from before the setting existed reads as one view while today's default is four.
-            DmddSettings saved = c.settings().with(Map.of("inspectionViews", settings.inspectionViews()));
+            // Nor does how often checkpoints are written.
+            DmddSettings saved = c.settings().with(Map.of("inspectionViews", settings.inspectionViews(),
+                    "checkpointInterval", settings.checkpointInterval()));
             if (!saved.equals(settings)) {
                 List<String> differ = settings.differencesFrom(saved);
                 StringBuilder which = new StringBuilder();

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param modelDir       the model folder (also holding the checkpoint)
  * @param lastLosses     the last step's loss terms (empty if no step ran in this call)
  * @param seconds        wall-clock seconds of this call
+ * @param unchanged      {@code true} when a resumed run had already finished and its saved model was left as it was
  */
 public record TrainingResult(boolean completed, int completedSteps, Path modelDir, Map<String, Double> lastLosses,
-        double seconds) {
+        double seconds, boolean unchanged) {
 }

@@ -102,6 +102,7 @@ class ImprovementTest {
         TrainingResult again = TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, listener,
                 null, true);
         assertThat(again.completed()).isTrue();
+        assertThat(again.unchanged()).as("the front ends say 'unchanged', not 'trained'").isTrue();
         assertThat(said).anyMatch(m -> m.contains("had already finished its 4 steps") && m.contains("nothing to resume"));
         assertThat(ModelVersions.list(dir)).extracting(ModelVersions.Version::id)
                 .containsExactly(ModelVersions.Version.CURRENT);
@@ -109,8 +110,10 @@ class ImprovementTest {
 
         // a run that stopped after its last checkpoint but before saving its model still saves it on resume
         Files.delete(dir.resolve(ModelFolder.DESCRIPTION));
-        assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, null, null, true)
-                .completed()).isTrue();
+        TrainingResult saved = TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, null, null,
+                true);
+        assertThat(saved.completed()).isTrue();
+        assertThat(saved.unchanged()).isFalse();
         assertThat(ModelFolder.read(dir).settings()).isEqualTo(settings);
     }
 
