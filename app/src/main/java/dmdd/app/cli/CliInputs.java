@@ -295,7 +295,9 @@ final class CliInputs {
                 throw new CliException(test + ": no test folders (expected test/good/ and test/<defect>/)");
             }
             for (String type : types) {
-                if (!type.equals("good") && !Files.isDirectory(dir.resolve("ground_truth").resolve(type))) {
+                // a folder not named like a defect type holds no defect images: eval names it in a warning instead
+                if (!type.equals("good") && dmdd.datasets.annotation.DefectTypes.isValid(type)
+                        && !Files.isDirectory(dir.resolve("ground_truth").resolve(type))) {
                     throw new CliException(dir + ": test/" + type + " has no ground_truth/" + type + "/ masks");
                 }
             }

@@ -312,6 +312,9 @@ class CliEndToEndTest {
                 copy.resolve("ground_truth").resolve(renamed.getFileName()));
         Path loose = first(Files.list(copy.resolve("test").resolve("good")), p -> true);
         Files.copy(loose, copy.resolve("test").resolve("loose.png"));
+        // and a folder of the same kind without masks: named in a warning too, not a broken layout
+        Path odd = Files.createDirectories(copy.resolve("test").resolve("bad folder!"));
+        Files.copy(loose, odd.resolve("x.png"));
         long inRenamed;
         try (var images = Files.list(renamed)) {
             inRenamed = images.count();
@@ -321,7 +324,9 @@ class CliEndToEndTest {
         assertThat(r.err()).contains("warning: " + inRenamed + " test images in " + renamed
                         + " left out of the metrics: defect type '" + renamed.getFileName() + "' may only hold")
                 .contains("warning: 1 test image in " + copy.resolve("test") + " left out of the metrics: they are "
-                        + "not in a folder");
+                        + "not in a folder")
+                .contains("warning: 1 test image in " + odd + " left out of the metrics");
+        assertThat(r.code()).as(r.err()).isZero();
     }
 
     /** The first of {@code paths} (in name order) that {@code wanted} accepts; closes the stream. */
