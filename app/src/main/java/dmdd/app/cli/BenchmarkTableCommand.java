@@ -57,6 +57,12 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             }
         }
         categories.sort(null);
+        for (String m : methods) {
+            for (String c : categories) {
+                check(dir.resolve(m).resolve(c + ".json"));
+                minutes(dir.resolve(m).resolve(c + ".train_seconds"));
+            }
+        }
         // every table is made before the first line is printed: a bad file stops the command without half a table
         java.io.StringWriter tables = new java.io.StringWriter();
         PrintWriter out = new PrintWriter(tables);
@@ -215,12 +221,45 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         };
     }
 
+    /** The metrics a table shows: each absent, null (not defined for that test set) or a number in [0, 1]. */
+    private static final List<String> METRICS = List.of("image_auroc", "pixel_auroc", "aupro", "pixel_ap");
+
+    /**
+     * Refuses, by file, what is not one model's eval result: an empty or foreign JSON, a side-by-side evaluation of
+     * several models, a metric that is no number or lies outside [0, 1] (a table of them would look like results).
+     */
+    private static void check(Path json) throws IOException {
+        if (!Files.isRegularFile(json)) {
+            return;
+        }
+        if (Files.size(json) == 0) {
+            throw new CliException(json + ": is empty, not an eval result");
+        }
+        JsonNode j = read(json, node -> node);
+        if (j != null && j.isObject() && j.has("models")) {
+            throw new CliException(json + ": holds several models (eval with --model given more than once); give "
+                    + "each model its own RESULTS/<method>/ folder");
+        }
+        if (j == null || !j.isObject() || !j.has("image_auroc")) {
+            throw new CliException(json + ": not an eval result (no image_auroc)");
+        }
+        for (String metric : METRICS) {
+            JsonNode v = j.get(metric);
+            if (v != null && !v.isNull() && !(v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                throw new CliException(json + ": " + metric + " is " + v + ", not a number in [0, 1]");
+            }
+        }
+    }
+
     private static <T> T read(Path json, Function<JsonNode, T> metric) throws IOException {
         if (!Files.isRegularFile(json)) {
             return null;
         }
         try {
             return metric.apply(JSON.readTree(json.toFile()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the parser's own words without its location boilerplate
+            throw new CliException(json + ": not a readable eval JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {
             throw new CliException(json + ": not a readable eval JSON (" + e.getMessage() + ")");
         }
@@ -230,11 +269,16 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         if (!Files.isRegularFile(seconds)) {
             return null;
         }
+        double value;
         try {
-            return Double.parseDouble(Files.readString(seconds).trim()) / 60;
+            value = Double.parseDouble(Files.readString(seconds).trim());
         } catch (NumberFormatException e) {
             throw new CliException(seconds + ": expected a number of seconds");
         }
+        if (!Double.isFinite(value) || value < 0) {
+            throw new CliException(seconds + ": expected a number of seconds, got " + value);
+        }
+        return value / 60;
     }
 
     private static Double num(JsonNode n) {

@@ -100,8 +100,36 @@ class BenchmarkTableCommandTest {
         Files.writeString(tmp.resolve("dmdd").resolve("brick.json"), "{\"image_auroc\": ");
         CliRun broken = CliRun.of("benchmark-table", tmp.toString());
         assertThat(broken.code()).isNotZero();
-        assertThat(broken.err()).contains("brick.json").contains("not a readable eval JSON");
+        assertThat(broken.err()).contains("brick.json").contains("not a readable eval JSON")
+                .doesNotContain("Source:").doesNotContain("StreamReadFeature");
         assertThat(broken.out()).isEmpty();
+    }
+
+    @Test
+    void whatIsNotOneModelsEvalResultIsRefusedByName() throws IOException {
+        result("dmdd", "grass", 0.9, 0.95, 0.8, 60);
+        Path brick = tmp.resolve("dmdd").resolve("brick.json");
+        java.util.Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("", "is empty, not an eval result");
+        refused.put("{}", "not an eval result (no image_auroc)");
+        refused.put("[1, 2]", "not an eval result (no image_auroc)");
+        refused.put("{\"models\": [{\"image_auroc\": 0.9}]}", "holds several models");
+        refused.put("{\"image_auroc\": 7.5}", "image_auroc is 7.5, not a number in [0, 1]");
+        refused.put("{\"image_auroc\": 0.9, \"pixel_auroc\": [1]}", "pixel_auroc is [1], not a number in [0, 1]");
+        refused.put("{\"image_auroc\": \"high\"}", "image_auroc is \"high\", not a number in [0, 1]");
+        for (java.util.Map.Entry<String, String> e : refused.entrySet()) {
+            Files.writeString(brick, e.getKey());
+            CliRun r = CliRun.of("benchmark-table", tmp.toString());
+            assertThat(r.code()).as(e.getKey()).isEqualTo(DmddCli.EXIT_USAGE);
+            assertThat(r.err()).as(e.getKey()).contains(brick.toString()).contains(e.getValue());
+            assertThat(r.out()).isEmpty();
+        }
+        Files.writeString(brick, "{\"image_auroc\": null, \"pixel_auroc\": 0.9}"); // undefined metrics are blanks
+        assertThat(CliRun.of("benchmark-table", tmp.toString()).code()).isZero();
+        Files.writeString(tmp.resolve("dmdd").resolve("grass.train_seconds"), "-5\n");
+        CliRun negative = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(negative.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(negative.err()).contains("grass.train_seconds: expected a number of seconds, got -5.0");
     }
 
     @Test
