@@ -80,11 +80,13 @@ final class ImproveCommand implements Callable<Integer> {
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
             Backbone teacher = Teachers.load(current.teacher(), manager);
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-            TrainingResult result = TrainingJob.improve(modelDir, images, teacher, n, TrainCommand.listener(bar, err),
-                    () -> false);
-            if (!result.completed()) {
-                throw new java.io.IOException("the improvement stopped after " + result.completedSteps()
-                        + " steps; the model is as it was");
+            try (StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
+                TrainingResult result = TrainingJob.improve(modelDir, images, teacher, n,
+                        TrainCommand.listener(bar, err), stop);
+                if (!result.completed()) {
+                    throw new java.io.IOException("the improvement stopped after " + result.completedSteps()
+                            + " steps; the model is as it was");
+                }
             }
         }
         ModelFolder improved = ModelFolder.read(modelDir);

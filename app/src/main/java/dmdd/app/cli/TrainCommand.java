@@ -102,6 +102,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the checkpoint in MODEL_DIR (same settings)")
     boolean resume;
 
+    /** How long Ctrl-C or SIGTERM waits for the run to save its checkpoint (a step and the write take seconds). */
+    static final java.time.Duration SAVE_GRACE = java.time.Duration.ofSeconds(20);
+
     @Override
     public Integer call() throws Exception {
         DmddSettings settings = settings();
@@ -132,8 +135,16 @@ final class TrainCommand implements Callable<Integer> {
         try (NDManager manager = DjlRuntime.engine().newBaseManager(choice.device())) {
             Backbone teacher = Teachers.load(settings.backboneKind(), manager);
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
-            TrainingResult result = TrainingJob.run(settings, images, teacher, modelDir, listener(bar, err),
-                    () -> false, resume);
+            TrainingResult result;
+            try (StopOnShutdown stop = new StopOnShutdown(SAVE_GRACE)) {
+                result = TrainingJob.run(settings, images, teacher, modelDir, listener(bar, err), stop, resume);
+                if (!result.completed()) {
+                    err.printf(Locale.ROOT, "%nstopped at step %d of %d; the checkpoint in %s is saved: run the same "
+                            + "command with --resume to go on%n", result.completedSteps(), settings.totalSteps(), modelDir);
+                    err.flush();
+                    return DmddCli.EXIT_FAILURE;
+                }
+            }
             if (result.unchanged()) {
                 stdout.printf(Locale.ROOT, "the model in %s is unchanged (%d steps)%n", modelDir, result.completedSteps());
                 return 0;

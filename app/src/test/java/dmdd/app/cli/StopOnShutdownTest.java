@@ -1,0 +1,63 @@
+package dmdd.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.testing.TinyModel;
+import dmdd.model.train.Checkpoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ctrl-C or SIGTERM during {@code train} (in a process of its own, as a person runs it): the run stops, saves a
+ * checkpoint and says how to go on, instead of ending between two checkpoints without a word.
+ */
+class StopOnShutdownTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigtermDuringTrainingSavesACheckpointAndSaysHowToGoOn() throws Exception {
+        TinyModel tiny = TinyModel.get();
+        Path model = tmp.resolve("model");
+        Path err = tmp.resolve("err.txt");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ddmdd.relaunch=false", "-Dai.djl.offline=true", "-DPYTORCH_FLAVOR=cpu", "-Djava.awt.headless=true"));
+        if (System.getProperty("dmdd.fixtures") != null) {
+            command.add("-Ddmdd.fixtures=" + System.getProperty("dmdd.fixtures"));
+        }
+        // no periodic checkpoint: the only one can come from the stop
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dmdd.app.Main", "train", "--data",
+                tiny.category().getParent().toString(), "--category", tiny.category().getFileName().toString(),
+                "--out", model.toString(), "--steps", "4000", "--batch", "2", "--image-size", "32",
+                "--set", "threads=1", "--set", "checkpointInterval=100000"));
+        Process train = new ProcessBuilder(command).redirectOutput(tmp.resolve("out.txt").toFile())
+                .redirectError(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!Files.readString(err, StandardCharsets.UTF_8).contains("/4000") && train.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(train.isAlive()).as(Files.readString(err, StandardCharsets.UTF_8)).isTrue();
+        train.destroy(); // SIGTERM
+        assertThat(train.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        String said = Files.readString(err, StandardCharsets.UTF_8);
+        Matcher stopped = Pattern.compile("stopped at step (\\d+) of 4000; the checkpoint in .* is saved: run the "
+                + "same command with --resume to go on").matcher(said);
+        assertThat(stopped.find()).as(said).isTrue();
+        assertThat(model.resolve("model.json")).doesNotExist();
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertThat(Checkpoint.read(model.resolve(Checkpoint.FILE_NAME), m).completedSteps())
+                    .isEqualTo(Integer.parseInt(stopped.group(1))).isPositive();
+        }
+    }
+}
