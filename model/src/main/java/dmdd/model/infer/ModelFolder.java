@@ -257,7 +257,11 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
             }
             return new ModelFolder(folder, settings, teacher, thresholds, training, weightsFile, sha);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelFolderException(folder, "bad model description " + description + ": " + e.getMessage(), e);
+            // a record's own check (thresholds out of order) says what is wrong; Jackson's wrapping adds only noise
+            String why = e.getCause() instanceof IllegalArgumentException own ? own.getMessage()
+                    : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    : e.getMessage();
+            throw new ModelFolderException(folder, "bad model description " + description + ": " + why, e);
         }
     }
 

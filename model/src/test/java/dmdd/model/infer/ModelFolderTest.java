@@ -141,6 +141,17 @@ class ModelFolderTest {
         assertThatThrownBy(() -> ModelFolder.read(newer))
                 .hasMessageContaining("format version 99").hasMessageContaining("newer version");
 
+        // a hand-edited description whose thresholds are out of order: the record's own words, not Jackson's
+        Path edited = Files.createDirectories(tmp.resolve("edited"));
+        Files.copy(modelDir.resolve(weightsFile), edited.resolve(weightsFile));
+        ObjectNode editedDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
+        ObjectNode editedThresholds = (ObjectNode) editedDescription.get("thresholds");
+        editedThresholds.put("imageNg", editedThresholds.get("image").asDouble() - 1);
+        Files.writeString(edited.resolve(ModelFolder.DESCRIPTION), editedDescription.toString());
+        assertThatThrownBy(() -> ModelFolder.read(edited)).isInstanceOf(ModelFolderException.class)
+                .hasMessageContaining("bad model description").hasMessageContaining("must not be below the OK-below")
+                .hasMessageNotContaining("Cannot construct").hasMessageNotContaining("Source:");
+
         Path corrupt = Files.createDirectories(tmp.resolve("corrupt"));
         Files.copy(modelDir.resolve(ModelFolder.DESCRIPTION), corrupt.resolve(ModelFolder.DESCRIPTION));
         Files.writeString(corrupt.resolve(weightsFile), "garbage");
