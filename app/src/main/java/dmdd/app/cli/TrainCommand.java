@@ -202,6 +202,13 @@ final class TrainCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw new CliException("--steps " + steps + ": must be at least 1");
         }
+        // the same setting twice with two values (--image-size 64 --set imageSize=96) is a mistake, not a ranking
+        changes.forEach((name, value) -> {
+            if (overrides.containsKey(name) && !sameValue(parseValue(overrides.get(name)), value)) {
+                throw new CliException("--set " + name + "=" + overrides.get(name) + " and "
+                        + OPTION_OF.getOrDefault(name, "an option") + " (" + value + ") disagree: give one of them");
+            }
+        });
         try {
             DmddSettings chosen = s.with(changes);
             return steps == null ? chosen : chosen.withTotalSteps(steps);
@@ -211,6 +218,18 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A JSON literal when it parses as one (numbers, booleans, lists), otherwise the text itself. */
+    /** The named option that sets each setting, for messages. */
+    private static final Map<String, String> OPTION_OF = Map.of("method", "--method", "backbone", "--backbone",
+            "imageSize", "--image-size / --tile", "inspectionScale", "--scale / --tile", "seed", "--seed",
+            "batchSize", "--batch", "threads", "--threads");
+
+    private static boolean sameValue(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return x.doubleValue() == y.doubleValue();
+        }
+        return String.valueOf(a).equalsIgnoreCase(String.valueOf(b));
+    }
+
     private static Object parseValue(String v) {
         try {
             return JSON.readValue(v, Object.class);

@@ -73,6 +73,14 @@ class CliArgumentsTest {
                 "--steps", "many"), "many");
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
                 "--image-size", "100"), "multiple of 32");
+        // one setting given twice with two values is refused; the same value twice is no conflict
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--image-size", "64", "--set", "imageSize=96"), "--set imageSize=96 and --image-size / --tile (64) disagree");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--threads", "2", "--set", "threads=1"), "--set threads=1 and --threads (2) disagree");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--method", "dmdd", "--set", "method=dmdd", "--scale", "1", "--set", "inspectionScale=1.0",
+                "--set", "topK=0"), "topK");
     }
 
     @Test
