@@ -86,9 +86,17 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+        java.util.Map<String, Path> categories = new java.util.HashMap<>();
         for (Path t : textures) {
             if (!Files.isRegularFile(t)) {
                 throw new CliException("TEXTURE " + t + ": no such file");
+            }
+            // checked before anything is written: one category per name
+            String name = t.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            Path other = categories.put(name, t);
+            if (other != null && !damage) {
+                throw new CliException("TEXTURE " + t + ": makes the category '" + name + "' as " + other
+                        + " does; give each texture once, with its own file name");
             }
         }
         Path root = CliInputs.outputFolder(out, "--out");

@@ -123,6 +123,12 @@ class CliArgumentsTest {
         assertThat(tmp.resolve("bench/brick/train/good/001.png")).exists();
         assertThat(tmp.resolve("bench/brick/ground_truth/pit/000_mask.png")).exists();
         assertThat(r.out()).contains("scratch, pit, stain, crack");
+
+        // the same texture twice would write one category and then fail: refused before anything is written
+        CliRun twice = CliRun.of("make-benchmark", "--out", tmp.resolve("twice").toString(), "--crop", "64",
+                "--train", "2", "--test-good", "1", "--test-per-defect", "1", brick.toString(), brick.toString());
+        assertOneLineError(twice, "makes the category 'brick' as");
+        assertThat(tmp.resolve("twice/brick")).doesNotExist();
     }
 
     @Test
