@@ -109,7 +109,26 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DmddSettings settings = settings();
         List<Path> categoryDirs = category.folders();
+        boolean existed = Files.exists(out);
         Path modelDir = CliInputs.outputFolder(out, "--out");
+        try {
+            return train(settings, categoryDirs, modelDir);
+        } catch (Exception | Error e) {
+            // a run that failed before writing anything (no teacher weights, no readable image) leaves no empty folder
+            if (!existed) {
+                try (java.util.stream.Stream<Path> left = Files.list(modelDir)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.deleteIfExists(modelDir);
+                    }
+                } catch (IOException ignored) {
+                    // the folder stays; the failure is what the user needs to hear about
+                }
+            }
+            throw e;
+        }
+    }
+
+    private int train(DmddSettings settings, List<Path> categoryDirs, Path modelDir) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
 

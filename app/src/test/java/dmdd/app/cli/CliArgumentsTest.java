@@ -97,6 +97,14 @@ class CliArgumentsTest {
         category("empty", false);
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "empty", "--out", out),
                 "empty training set");
+        // only unreadable images: the run fails before writing anything and leaves no empty model folder behind
+        Path broken = Files.createDirectories(data.resolve("broken/train/good"));
+        Files.writeString(broken.resolve("000.png"), "not a picture");
+        CliRun unreadable = CliRun.of("train", "--data", data.toString(), "--category", "broken", "--out",
+                tmp.resolve("fresh").toString());
+        assertThat(unreadable.code()).isNotZero();
+        assertThat(unreadable.err()).contains("no readable image");
+        assertThat(tmp.resolve("fresh")).doesNotExist();
         Files.writeString(tmp.resolve("file"), "x");
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out",
                 tmp.resolve("file").toString()), "is a file");
