@@ -68,7 +68,8 @@ final class ImproveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         ImportReport<LoadedImage> loaded = NormalFolder.open(dir, true).load(
-                new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs());
+                new Preprocessing(settings.imageSize(), settings.inspectionScale())
+                        .networkInputs(warning -> err.println("warning: " + warning)));
         loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
         if (loaded.loaded().isEmpty()) {
             throw new CliException("--normal " + dir + ": no readable image");

@@ -135,7 +135,8 @@ final class TrainCommand implements Callable<Integer> {
         List<RgbImage> images = new ArrayList<>();
         for (Path categoryDir : categoryDirs) {
             ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
-                    new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs());
+                    new Preprocessing(settings.imageSize(), settings.inspectionScale())
+                        .networkInputs(warning -> err.println("warning: " + warning)));
             loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
             if (loaded.loaded().isEmpty()) {
                 throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));

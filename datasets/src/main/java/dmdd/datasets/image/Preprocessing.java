@@ -122,7 +122,53 @@ public final class Preprocessing {
      *         memory), the decoded pictures when tiling (training cuts tiles at the scale from them)
      */
     public ImageLoader networkInputs() {
-        return file -> isTiled() ? read(file).picture() : read(file).input();
+        return networkInputs(warning -> { });
+    }
+
+    /**
+     * {@link #networkInputs()}, telling which images train poorly ({@link #sizeWarning}) without refusing them.
+     *
+     * @param warnings receives one line per such image, naming the file
+     * @return the loader
+     */
+    public ImageLoader networkInputs(java.util.function.Consumer<String> warnings) {
+        return file -> {
+            PreparedImage prepared = read(file);
+            String warning = sizeWarning(prepared.originalWidth(), prepared.originalHeight());
+            if (warning != null) {
+                warnings.accept(file + ": " + warning);
+            }
+            return isTiled() ? prepared.picture() : prepared.input();
+        };
+    }
+
+    /**
+     * Why an image of this size makes a poor normal sample, or {@code null}: a whole image far smaller than the
+     * input (enlarged, it teaches the model blur) or far from square (squeezed into the square input, its texture
+     * is distorted), or, when tiling, one smaller than a tile at the scale (stretched to one).
+     *
+     * @param width  the image's width in pixels
+     * @param height its height
+     * @return the reason in a user's words, or {@code null} when the size is fine
+     */
+    public String sizeWarning(int width, int height) {
+        if (isTiled()) {
+            double tile = side * scale;
+            return width < tile || height < tile ? String.format(java.util.Locale.ROOT,
+                    "is %d x %d px, smaller than one %d px tile at scale %s (%.0f px): it is stretched to a tile",
+                    width, height, side, scale, tile) : null;
+        }
+        int longer = Math.max(width, height);
+        int shorter = Math.max(1, Math.min(width, height));
+        if (2 * longer < side) {
+            return "is " + width + " x " + height + " px, under half the " + side + " px input: it is enlarged "
+                    + Math.round((double) side / longer) + " times";
+        }
+        if (longer > 4 * shorter) {
+            return "is " + width + " x " + height + " px: squeezed into the square input, its texture is distorted "
+                    + Math.round((double) longer / shorter) + " times";
+        }
+        return null;
     }
 
     /**

@@ -48,6 +48,28 @@ class PreprocessingTest {
     }
 
     @Test
+    void tinyOrStretchedImagesAreNamedInAWarningAndStillLoaded(@TempDir Path dir) throws Exception {
+        Preprocessing whole = new Preprocessing(128);
+        assertThat(whole.sizeWarning(192, 192)).isNull();
+        assertThat(whole.sizeWarning(64, 64)).isNull(); // half the input: enlarged twice, still a texture
+        assertThat(whole.sizeWarning(400, 100)).isNull(); // 4:1 is a wide part, not a strip
+        assertThat(whole.sizeWarning(1, 1)).isEqualTo("is 1 x 1 px, under half the 128 px input: it is enlarged 128 times");
+        assertThat(whole.sizeWarning(4000, 10))
+                .isEqualTo("is 4000 x 10 px: squeezed into the square input, its texture is distorted 400 times");
+        Preprocessing tiled = new Preprocessing(64, 10);
+        assertThat(tiled.sizeWarning(192, 192)).startsWith("is 192 x 192 px, smaller than one 64 px tile at scale 10.0");
+        assertThat(tiled.sizeWarning(2048, 2048)).isNull();
+
+        Path strip = dir.resolve("strip.png");
+        ImageWriter.writePng(RgbImage.of(400, 10, new float[3 * 400 * 10]).toBufferedImage(), strip);
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        RgbImage input = whole.networkInputs(warnings::add).read(strip);
+        assertThat(input.width()).isEqualTo(128);
+        assertThat(warnings).containsExactly(strip + ": is 400 x 10 px: squeezed into the square input, its texture "
+                + "is distorted 40 times");
+    }
+
+    @Test
     void cameraImagesAreDecodedAboveTheBoundAndAOnePixelScratchReachesTheInput(@TempDir Path dir)
             throws Exception {
         int w = 2448;
