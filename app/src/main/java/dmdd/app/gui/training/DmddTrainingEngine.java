@@ -82,7 +82,8 @@ public final class DmddTrainingEngine implements TrainingEngine {
         List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
         listener.message("Reading " + files.size() + " normal images");
         ImportReport<RgbImage> normals = ImportReport.loadAll(files,
-                new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs()::read);
+                new Preprocessing(settings.imageSize(), settings.inspectionScale())
+                        .networkInputs(warning -> listener.message("Warning: " + warning))::read);
         if (normals.loaded().isEmpty()) {
             throw new IOException("the project has no readable normal image to train on"
                     + (normals.hasSkipped() ? ": " + normals.summary() : ""));
