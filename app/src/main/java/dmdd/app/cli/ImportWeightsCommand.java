@@ -43,7 +43,10 @@ final class ImportWeightsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
             throw new CliException(file + ": " + (Files.isDirectory(file) ? "is a folder, not a weights file"
-                    : "no such file"));
+                    : Files.exists(file) ? "not a regular file" : "no such file"));
+        }
+        if (!Files.isReadable(file)) {
+            throw new CliException(file + ": cannot be read (permission denied)");
         }
         Path cache = weightsDir != null ? weightsDir.toAbsolutePath().normalize() : UserDataDirs.weightsDir();
         WeightsOrigin origin;

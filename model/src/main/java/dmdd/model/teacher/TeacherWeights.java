@@ -246,6 +246,9 @@ public final class TeacherWeights {
                 } else if (!array.getDataType().isFloating()) {
                     problems.add("tensor '" + entry.getKey() + "' holds " + array.getDataType()
                             + " values, not floating point");
+                } else if (array.isNaN().any().getBoolean() || array.isInfinite().any().getBoolean()) {
+                    // a damaged file: a teacher with such a weight turns every map into NaN
+                    problems.add("tensor '" + entry.getKey() + "' holds values that are not finite numbers");
                 }
             }
             if (!problems.isEmpty()) {

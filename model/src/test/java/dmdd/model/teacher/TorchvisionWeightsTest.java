@@ -118,6 +118,18 @@ class TorchvisionWeightsTest {
     }
 
     @Test
+    void aTensorWithANaNIsNamedAndNothingIsLoaded() throws IOException {
+        Path broken = dir.resolve("nan.safetensors");
+        writeFile(broken, tensors -> {
+            NDArray damaged = tensors.get("layer1.0.bn2.weight");
+            damaged.set(new ai.djl.ndarray.index.NDIndex("3"), Float.NaN);
+            return tensors;
+        });
+        assertMisfitLeavesNetworkUntouched(broken, null,
+                "tensor 'layer1.0.bn2.weight' holds values that are not finite numbers");
+    }
+
+    @Test
     void fileThatIsNotSafetensorsIsAClearError() throws IOException {
         Path junk = dir.resolve("junk.safetensors");
         Files.write(junk, "this is not a weights file at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
