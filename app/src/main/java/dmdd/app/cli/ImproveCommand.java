@@ -84,12 +84,20 @@ final class ImproveCommand implements Callable<Integer> {
             try (StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
                 TrainingResult result = TrainingJob.improve(modelDir, images, teacher, n,
                         TrainCommand.listener(bar, err), stop);
+                // said before the stop is released: a signal that came during the save must not cut the report
                 if (!result.completed()) {
-                    throw new java.io.IOException("the improvement stopped after " + result.completedSteps()
+                    err.println("error: the improvement stopped after " + result.completedSteps()
                             + " steps; the model is as it was");
+                    err.flush();
+                    return DmddCli.EXIT_FAILURE;
                 }
+                report(stdout, modelDir);
             }
         }
+        return 0;
+    }
+
+    private static void report(PrintWriter stdout, Path modelDir) throws java.io.IOException {
         ModelFolder improved = ModelFolder.read(modelDir);
         stdout.printf(Locale.ROOT, "improved: OK at or below %.6g, NG above %.6g; model versions:%n",
                 improved.thresholds().image(), improved.thresholds().imageNg());
@@ -100,6 +108,6 @@ final class ImproveCommand implements Callable<Integer> {
                     Double.isNaN(v.falseAlarmRate()) ? "-" : String.format(Locale.ROOT, "%.1f %%",
                             100 * v.falseAlarmRate()));
         }
-        return 0;
+        stdout.flush();
     }
 }

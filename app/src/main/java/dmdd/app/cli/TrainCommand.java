@@ -164,14 +164,17 @@ final class TrainCommand implements Callable<Integer> {
                     err.flush();
                     return DmddCli.EXIT_FAILURE;
                 }
+                // said before the stop is released: a signal that came during the save must not cut the last line
+                if (result.unchanged()) {
+                    stdout.printf(Locale.ROOT, "the model in %s is unchanged (%d steps)%n", modelDir,
+                            result.completedSteps());
+                } else {
+                    stdout.printf(Locale.ROOT, "trained %d step%s in %s; model saved to %s%n", result.completedSteps(),
+                            result.completedSteps() == 1 ? "" : "s",
+                            ProgressBar.format(Duration.ofMillis(Math.round(result.seconds() * 1000))), modelDir);
+                }
+                stdout.flush();
             }
-            if (result.unchanged()) {
-                stdout.printf(Locale.ROOT, "the model in %s is unchanged (%d steps)%n", modelDir, result.completedSteps());
-                return 0;
-            }
-            stdout.printf(Locale.ROOT, "trained %d step%s in %s; model saved to %s%n", result.completedSteps(),
-                    result.completedSteps() == 1 ? "" : "s",
-                    ProgressBar.format(Duration.ofMillis(Math.round(result.seconds() * 1000))), modelDir);
         }
         return 0;
     }
