@@ -193,7 +193,12 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         Map<String, Object> changes = new LinkedHashMap<>();
-        overrides.forEach((k, v) -> changes.put(k, parseValue(v)));
+        overrides.forEach((k, v) -> {
+            if (v == null || v.isEmpty()) {
+                throw new CliException("--set " + k + ": give NAME=VALUE (for example --set " + k + "=...)");
+            }
+            changes.put(k, parseValue(v));
+        });
         // the named options win over --set and the settings file only when given
         if (method != null) {
             changes.put("method", method.name());

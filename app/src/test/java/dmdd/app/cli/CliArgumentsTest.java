@@ -79,6 +79,8 @@ class CliArgumentsTest {
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
                 "--threads", "2", "--set", "threads=1"), "--set threads=1 and --threads (2) disagree");
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--set", "imageSize"), "--set imageSize: give NAME=VALUE");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
                 "--method", "dmdd", "--set", "method=dmdd", "--scale", "1", "--set", "inspectionScale=1.0",
                 "--set", "topK=0"), "topK");
     }
