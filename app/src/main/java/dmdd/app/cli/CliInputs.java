@@ -135,7 +135,7 @@ final class CliInputs {
         /** A results CSV ({@code review-queue --out}): its header, not just a first column named "file". */
         CSV("a results CSV", "file,score,verdict,"),
         /** A model archive ({@code export --model-zip}): any other zip is a user's. */
-        ZIP("a model archive", "PK");
+        ZIP("a model archive");
 
         private final String description;
         private final String[] starts;
@@ -149,8 +149,8 @@ final class CliInputs {
             if (this == JSON) {
                 return isEvalResult(existing);
             }
-            if (this == ZIP && Files.size(existing) > 0) {
-                return isModelArchive(existing);
+            if (this == ZIP) {
+                return Files.size(existing) == 0 || isModelArchive(existing); // an empty file holds nothing to lose
             }
             byte[] head;
             try (java.io.InputStream in = Files.newInputStream(existing)) {

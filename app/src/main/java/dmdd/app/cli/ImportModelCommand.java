@@ -62,8 +62,8 @@ final class ImportModelCommand implements Callable<Integer> {
         if (modelDir.getParent() != null) {
             CliInputs.outputFolder(modelDir.getParent(), option);
         }
-        if (java.nio.file.Files.isDirectory(modelDir) && !java.nio.file.Files.isWritable(modelDir)) {
-            throw new CliException(option + " " + modelDir + ": folder is not writable");
+        if (java.nio.file.Files.isDirectory(modelDir)) {
+            CliInputs.outputFolder(modelDir, option);
         }
         java.util.Optional<dmdd.model.dmdd.Method> replaced = java.nio.file.Files.isRegularFile(
                 modelDir.resolve(ModelFolder.DESCRIPTION)) ? readMethod(modelDir) : java.util.Optional.empty();

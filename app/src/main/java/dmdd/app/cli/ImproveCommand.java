@@ -54,10 +54,8 @@ final class ImproveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path modelDir = model.folder();
         ModelFolder current = ModelFolder.read(modelDir);
-        if (!java.nio.file.Files.isWritable(modelDir)) {
-            // before the lock file, whose bare path would be all the file system says
-            throw new CliException("--model " + modelDir + ": folder is not writable (the improved model is saved there)");
-        }
+        // the improved model is saved there: checked before the lock file, whose bare path is all the file system says
+        CliInputs.outputFolder(modelDir, "--model");
         DmddSettings settings = current.settings();
         int n = steps == null ? settings.improveSteps() : steps;
         if (n < 1 || n > DmddSettings.MAX_IMPROVE_STEPS) {

@@ -192,13 +192,14 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException("--settings " + settingsFile + ": " + e.getMessage());
             }
         }
-        Map<String, Object> changes = new LinkedHashMap<>();
+        Map<String, Object> given = new LinkedHashMap<>();
         overrides.forEach((k, v) -> {
             if (v == null || v.isEmpty()) {
                 throw new CliException("--set " + k + ": give NAME=VALUE (for example --set " + k + "=...)");
             }
-            changes.put(k, parseValue(v));
+            given.put(k, parseValue(v));
         });
+        Map<String, Object> changes = new LinkedHashMap<>(given);
         // the named options win over --set and the settings file only when given
         if (method != null) {
             changes.put("method", method.name());
@@ -232,7 +233,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         // the same setting twice with two values (--image-size 64 --set imageSize=96) is a mistake, not a ranking
         changes.forEach((name, value) -> {
-            if (overrides.containsKey(name) && !sameValue(parseValue(overrides.get(name)), value)) {
+            if (given.containsKey(name) && !sameValue(given.get(name), value)) {
                 throw new CliException("--set " + name + "=" + overrides.get(name) + " and "
                         + OPTION_OF.getOrDefault(name, "an option") + " (" + value + ") disagree: give one of them");
             }
@@ -245,7 +246,6 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** A JSON literal when it parses as one (numbers, booleans, lists), otherwise the text itself. */
     /** The named option that sets each setting, for messages. */
     private static final Map<String, String> OPTION_OF = Map.of("method", "--method", "backbone", "--backbone",
             "imageSize", "--image-size / --tile", "inspectionScale", "--scale / --tile", "seed", "--seed",
@@ -258,6 +258,7 @@ final class TrainCommand implements Callable<Integer> {
         return String.valueOf(a).equalsIgnoreCase(String.valueOf(b));
     }
 
+    /** A JSON literal when it parses as one (numbers, booleans, lists), otherwise the text itself. */
     private static Object parseValue(String v) {
         try {
             return JSON.readValue(v, Object.class);
