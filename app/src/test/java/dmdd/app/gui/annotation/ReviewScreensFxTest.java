@@ -79,7 +79,8 @@ class ReviewScreensFxTest {
         robot.interact(() -> inspection.pixelThresholdProperty().set(0.05));
         int calls = engine.inspections.get();
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
-                () -> !robot.from(root).lookup("#predictionButton").queryButton().isDisabled());
+                () -> dmdd.app.gui.FxToolkit.onFx(() -> !robot.from(root).lookup("#predictionButton").queryButton()
+                        .isDisabled()));
         robot.clickOn(robot.from(root).lookup("#predictionButton").queryButton());
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> list.getItems().get(index).toString()
                 .contains("label=DEFECT"));

@@ -40,16 +40,18 @@ class MainWindowFxTest {
 
     @Test
     void opensTheSampleProjectAndShowsItsThumbnails(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
-                () -> SampleProject.NAME.equals(robot.from(stage.getScene().getRoot()).lookup(".project-name").queryAs(Label.class).getText()));
+        // each look at the scene graph runs on the FX thread: thumbnails are added to it while the test waits
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> dmdd.app.gui.FxToolkit.onFx(
+                () -> SampleProject.NAME.equals(robot.from(stage.getScene().getRoot()).lookup(".project-name").queryAs(Label.class).getText())));
         assertThat(stage.getTitle()).startsWith("DMDD Inspector");
         assertThat(stage.getTitle()).contains(SampleProject.NAME);
         // Thumbnails decode in the background; wait until some image views in the normal grid hold one.
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.from(stage.getScene().getRoot()).lookup("#normal-grid .thumbnail-cell")
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> dmdd.app.gui.FxToolkit.onFx(
+                () -> robot.from(stage.getScene().getRoot()).lookup("#normal-grid .thumbnail-cell")
                 .queryAllAs(javafx.scene.Node.class).stream()
                 .flatMap(cell -> robot.from(cell).lookup(".image-view").queryAllAs(ImageView.class).stream())
                 .filter(view -> view.getImage() != null && view.getImage().getWidth() > 0)
-                .count() >= 4);
+                .count() >= 4));
         assertThat(robot.from(stage.getScene().getRoot()).lookup("#inspect-grid .thumbnail-cell").queryAll()).isNotEmpty();
         // The Projects screen lists the recent projects, the sample first.
         javafx.scene.control.ListView<?> recent = robot.from(stage.getScene().getRoot()).lookup("#recentProjects")

@@ -1,5 +1,7 @@
 package dmdd.app.gui.workflow;
 
+import static dmdd.app.gui.FxToolkit.onFx;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dmdd.app.gui.WorkstationApplication;
@@ -311,10 +313,6 @@ class WorkstationWorkflowFxTest {
 
     private static boolean isSet(String property) {
         return property != null && !property.isBlank();
-    }
-
-    private static <T> T onFx(java.util.concurrent.Callable<T> code) throws Exception {
-        return WaitForAsyncUtils.asyncFx(code).get(30, TimeUnit.SECONDS);
     }
 
     /** Posts to the FX thread every 20 ms and records the longest wait for it to run. */
