@@ -117,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         } else {
             // Pictures as the pipeline decodes them; inspect() then times the resize to the input too.
-            Preprocessing preprocessing = new Preprocessing(side, settings.inspectionScale());
+            Preprocessing preprocessing = settings.preprocessing();
             for (Path f : files.subList(0, Math.min(files.size(), 16))) {
                 inputs.add(preprocessing.read(f).picture());
             }

@@ -1,7 +1,6 @@
 package dmdd.app.cli;
 
 import ai.djl.ndarray.NDManager;
-import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.datasets.layout.LoadedImage;
@@ -66,7 +65,7 @@ final class ImproveCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         ImportReport<LoadedImage> loaded = NormalFolder.open(dir, true).load(
-                new Preprocessing(settings.imageSize(), settings.inspectionScale())
+                settings.preprocessing()
                         .networkInputs(warning -> err.println("warning: " + warning)));
         loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
         if (loaded.loaded().isEmpty()) {

@@ -2,7 +2,6 @@ package dmdd.app.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.datasets.layout.LoadedImage;
@@ -135,7 +134,7 @@ final class TrainCommand implements Callable<Integer> {
         List<RgbImage> images = new ArrayList<>();
         for (Path categoryDir : categoryDirs) {
             ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
-                    new Preprocessing(settings.imageSize(), settings.inspectionScale())
+                    settings.preprocessing()
                         .networkInputs(warning -> err.println("warning: " + warning)));
             loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
             if (loaded.loaded().isEmpty()) {
@@ -147,9 +146,11 @@ final class TrainCommand implements Callable<Integer> {
                 : categoryDirs.size() + " categories (" + categoryDirs.stream().map(d -> d.getFileName().toString())
                         .collect(java.util.stream.Collectors.joining(", ")) + ")";
         stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%.0f %% held out for the "
-                        + "thresholds): %d steps at %d px, batch %d%n", settings.method().cliName(), settings.backbone(),
-                images.size(), source, 100 * settings.validationFraction(), settings.totalSteps(),
-                settings.imageSize(), settings.batchSize());
+                        + "thresholds): %d steps at %d px%s, batch %d%n", settings.method().cliName(),
+                settings.backbone(), images.size(), source, 100 * settings.validationFraction(), settings.totalSteps(),
+                settings.imageSize(), settings.isTiled() ? " (tiles)" : settings.trainsOnCrops()
+                        ? " (crops of the whole image at " + settings.zoomedSide() + " px)" : "",
+                settings.batchSize());
         stdout.flush();
         DeviceChoice choice = device.choose(err);
         try (NDManager manager = DjlRuntime.engine().newBaseManager(choice.device())) {

@@ -22,6 +22,10 @@ import java.nio.file.Path;
  * <p>With an inspection scale (camera-resolution tiling), the picture is decoded up to
  * {@value #TILED_DECODE_SIDE} px and brought to {@link #atScale} (original pixels per network pixel) with
  * the same area-averaging resize; the model then slides tiles over it instead of shrinking it whole.
+ *
+ * <p>{@link #zoomed Zoomed}, the whole image is shrunk as above, but to a square larger than the network input,
+ * and tiles of the input's side slide over that square: a model trained on crops of that size sees a thin defect
+ * at the larger size, and only ever inputs of the size it was trained on.
  * Immutable and thread-safe.
  */
 public final class Preprocessing {
@@ -34,6 +38,8 @@ public final class Preprocessing {
 
     private final int side;
     private final double scale;
+    /** The side of the square a zoomed whole image is brought to (0: not zoomed). */
+    private final int zoomedSide;
     private final ImageReader reader;
 
     /**
@@ -50,6 +56,25 @@ public final class Preprocessing {
      * @param scale 0 for whole images; otherwise original pixels per network pixel for tiling
      */
     public Preprocessing(int side, double scale) {
+        this(side, scale, 0);
+    }
+
+    /**
+     * Zoomed whole-image preprocessing: each image is resized whole to a {@code zoomedSide} square, and
+     * {@code side}-square tiles slide over it.
+     *
+     * @param side       the network input side (the tile side), at least 1
+     * @param zoomedSide the side of the square the whole image is brought to, at least {@code side}
+     * @return the preprocessing ({@link #isTiled()}: tiles are cut from the zoomed image)
+     */
+    public static Preprocessing zoomed(int side, int zoomedSide) {
+        if (zoomedSide < side) {
+            throw new IllegalArgumentException("the zoomed side " + zoomedSide + " is below the input side " + side);
+        }
+        return zoomedSide == side ? new Preprocessing(side) : new Preprocessing(side, 0, zoomedSide);
+    }
+
+    private Preprocessing(int side, double scale, int zoomedSide) {
         if (side < 1) {
             throw new IllegalArgumentException("the input side must be at least 1, got " + side);
         }
@@ -58,12 +83,16 @@ public final class Preprocessing {
         }
         this.side = side;
         this.scale = scale;
-        this.reader = new ImageReader(scale > 0 ? TILED_DECODE_SIDE : decodeSide(side));
+        this.zoomedSide = zoomedSide;
+        this.reader = new ImageReader(scale > 0 ? TILED_DECODE_SIDE : decodeSide(Math.max(side, zoomedSide)));
     }
 
-    /** @return whether images are tiled at an inspection scale rather than shrunk whole */
+    /**
+     * @return whether the model slides tiles over the picture {@link #atScale} (at an inspection scale, or over
+     *         the zoomed whole image) rather than taking the whole image as one input
+     */
     public boolean isTiled() {
-        return scale > 0;
+        return scale > 0 || zoomedSide > 0;
     }
 
     /** @return the inspection scale (0 for whole images) */
@@ -75,9 +104,13 @@ public final class Preprocessing {
      * The picture at the inspection scale, which tiles are cut from (never smaller than one tile).
      *
      * @param picture a picture as {@link #read} decodes it
-     * @return the picture resized by {@code 1 / scale}; for whole-image preprocessing, the network input
+     * @return the picture resized by {@code 1 / scale}; zoomed, the whole picture at the zoomed side; for whole-image
+     *         preprocessing, the network input
      */
     public RgbImage atScale(RgbImage picture) {
+        if (zoomedSide > 0) {
+            return picture.resize(zoomedSide, zoomedSide);
+        }
         if (!isTiled()) {
             return input(picture);
         }
@@ -152,17 +185,18 @@ public final class Preprocessing {
      * @return the reason in a user's words, or {@code null} when the size is fine
      */
     public String sizeWarning(int width, int height) {
-        if (isTiled()) {
+        if (scale > 0) {
             double tile = side * scale;
             return width < tile || height < tile ? String.format(java.util.Locale.ROOT,
                     "is %d x %d px, smaller than one %d px tile at scale %s (%.0f px): it is stretched to a tile",
                     width, height, side, scale, tile) : null;
         }
+        int target = Math.max(side, zoomedSide); // what the whole image is resized to
         int longer = Math.max(width, height);
         int shorter = Math.max(1, Math.min(width, height));
-        if (2 * longer < side) {
-            return "is " + width + " x " + height + " px, under half the " + side + " px input: it is enlarged "
-                    + Math.round((double) side / longer) + " times";
+        if (2 * longer < target) {
+            return "is " + width + " x " + height + " px, under half the " + target + " px input: it is enlarged "
+                    + Math.round((double) target / longer) + " times";
         }
         if (longer > 4 * shorter) {
             return "is " + width + " x " + height + " px: squeezed into the square input, its texture is distorted "
@@ -205,6 +239,7 @@ public final class Preprocessing {
 
     @Override
     public String toString() {
-        return "Preprocessing[side=" + side + ", scale=" + scale + ", decodeSide=" + decodeSide() + "]";
+        return "Preprocessing[side=" + side + ", scale=" + scale + (zoomedSide > 0 ? ", zoomedSide=" + zoomedSide : "")
+                + ", decodeSide=" + decodeSide() + "]";
     }
 }

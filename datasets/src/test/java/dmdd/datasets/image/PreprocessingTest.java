@@ -48,6 +48,24 @@ class PreprocessingTest {
     }
 
     @Test
+    void aZoomedImageIsShrunkWholeToALargerSquareThatTilesOfTheInputCover() {
+        Preprocessing zoomed = Preprocessing.zoomed(64, 96);
+        assertThat(zoomed.isTiled()).isTrue();
+        assertThat(zoomed.side()).isEqualTo(64);
+        assertThat(zoomed.scale()).isEqualTo(0.0);
+        RgbImage wide = RgbImage.of(300, 200, new float[3 * 300 * 200]);
+        RgbImage atScale = zoomed.atScale(wide);
+        assertThat(atScale.width()).isEqualTo(96); // squared like the whole-image input, only larger
+        assertThat(atScale.height()).isEqualTo(96);
+        assertThat(zoomed.sizeWarning(40, 40)).contains("under half the 96 px input");
+        assertThat(zoomed.decodeSide()).isEqualTo(Preprocessing.decodeSide(96));
+        // no zoom is whole-image preprocessing
+        assertThat(Preprocessing.zoomed(64, 64).isTiled()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Preprocessing.zoomed(64, 32))
+                .hasMessageContaining("below the input side");
+    }
+
+    @Test
     void tinyOrStretchedImagesAreNamedInAWarningAndStillLoaded(@TempDir Path dir) throws Exception {
         Preprocessing whole = new Preprocessing(128);
         assertThat(whole.sizeWarning(192, 192)).isNull();

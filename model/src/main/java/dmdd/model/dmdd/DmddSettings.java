@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dmdd.datasets.image.Preprocessing;
 import dmdd.model.teacher.BackboneKind;
 import java.util.Iterator;
 import java.util.List;
@@ -117,6 +118,13 @@ import java.util.Map;
  *                               draws {@code imageSize} tiles at that scale, inspection slides overlapping
  *                               tiles over the whole image and stitches the maps
  * @param tileOverlap            share of a tile that overlaps its neighbour when tiling, in [0, 0.9)
+ * @param inspectionZoom         whole-image models: how much larger than {@code imageSize} the whole image is
+ *                               inspected, in [1, 4] ({@link #zoomedSide()}: the product rounded to 32 px), in
+ *                               {@code imageSize} tiles; training cuts random {@code imageSize} crops from the
+ *                               normal images resized to that side, so a thin defect keeps its width at the cost
+ *                               of {@code imageSize} training steps (1 by default; 1.5 finds thin defects on busy textures better and
+ *                               wide low-contrast damage worse, README);
+ *                               camera-resolution tiling has its own scale and does not use it
  * @param amplifierSteps         AAND's stage-1 steps (the residual anomaly amplifier on synthetic anomalies); its
  *                               stage 2 is {@code studentSteps} of reverse distillation
  * @param amplificationMargin    AAND: the 1 - cosine distance the amplified features of a synthetic anomaly must
@@ -183,6 +191,7 @@ public record DmddSettings(
         boolean cacheTeacherFeatures,
         double inspectionScale,
         double tileOverlap,
+        double inspectionZoom,
         int amplifierSteps,
         double amplificationMargin,
         int matchingPrototypes,
@@ -228,6 +237,7 @@ public record DmddSettings(
         finite("gaussianSigma", gaussianSigma);
         finite("displayHeadroom", displayHeadroom);
         finite("inspectionScale", inspectionScale);
+        finite("inspectionZoom", inspectionZoom);
         finite("amplificationMargin", amplificationMargin);
         finite("hardFraction", hardFraction);
         finite("hardWeight", hardWeight);
@@ -287,6 +297,7 @@ public record DmddSettings(
         require(inspectionScale >= 0 && inspectionScale <= 64,
                 "inspectionScale must be 0 (whole image) or a scale in (0, 64]: " + inspectionScale);
         require(tileOverlap >= 0 && tileOverlap < 0.9, "tileOverlap must be in [0, 0.9): " + tileOverlap);
+        require(inspectionZoom >= 1 && inspectionZoom <= 4, "inspectionZoom must be in [1, 4]: " + inspectionZoom);
         require(amplifierSteps >= 0, "amplifierSteps must not be negative: " + amplifierSteps);
         require(amplificationMargin > 0 && amplificationMargin <= 2, "amplificationMargin must be in (0, 2]: "
                 + amplificationMargin);
@@ -370,6 +381,7 @@ public record DmddSettings(
         d.put("cacheTeacherFeatures", true);
         d.put("inspectionScale", 0.0);
         d.put("tileOverlap", 0.5);
+        d.put("inspectionZoom", 1.0);
         d.put("amplifierSteps", 120);
         d.put("amplificationMargin", 0.5);
         d.put("matchingPrototypes", 64);
@@ -399,6 +411,34 @@ public record DmddSettings(
     @JsonIgnore
     public boolean isTiled() {
         return inspectionScale > 0;
+    }
+
+    /**
+     * The side of the square a whole image is resized to before inspection: {@code imageSize} times
+     * {@code inspectionZoom}, rounded to a multiple of 32; with a zoom above 1, tiles of {@code imageSize} slide over
+     * it (the networks only ever see inputs of the size they were trained on). Tiled models (an
+     * {@code inspectionScale}) have their own scale.
+     *
+     * @return the side in pixels, at least {@code imageSize}
+     */
+    @JsonIgnore
+    public int zoomedSide() {
+        return Math.max(imageSize, 32 * (int) Math.round(imageSize * inspectionZoom / 32));
+    }
+
+    /**
+     * @return whether training cuts random {@code imageSize} crops (tiles at the inspection scale, or crops of the
+     *         zoomed whole image) instead of using each normal image's whole input
+     */
+    @JsonIgnore
+    public boolean trainsOnCrops() {
+        return isTiled() || zoomedSide() > imageSize;
+    }
+
+    /** @return the one preprocessing of these settings' inputs, for training and inspection alike */
+    @JsonIgnore
+    public Preprocessing preprocessing() {
+        return isTiled() ? new Preprocessing(imageSize, inspectionScale) : Preprocessing.zoomed(imageSize, zoomedSide());
     }
 
     /**

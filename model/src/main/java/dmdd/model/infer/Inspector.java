@@ -59,7 +59,7 @@ public final class Inspector implements AutoCloseable {
         this.owned = owned;
         this.folded = owned != null ? networks.foldBatchNorms(owned) : null;
         this.batchSize = Math.max(1, batchSize);
-        this.preprocessing = new Preprocessing(settings.imageSize(), settings.inspectionScale());
+        this.preprocessing = settings.preprocessing();
     }
 
     /**

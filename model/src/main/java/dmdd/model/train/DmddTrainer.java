@@ -209,8 +209,8 @@ public final class DmddTrainer {
             } else if (step == 0 && nets.amplifier() != null) {
                 choosePrototypes(nets, images, root, ps);
             }
-            // Tiles differ every step, so tiled training has no fixed images whose features could be cached.
-            TeacherCache cache = settings.stageAt(step) != TrainingStage.SEGMENTER && !settings.isTiled()
+            // Tiles and crops differ every step, so such training has no fixed images whose features could be cached.
+            TeacherCache cache = settings.stageAt(step) != TrainingStage.SEGMENTER && !settings.trainsOnCrops()
                     ? TeacherCache.build(settings, teacher, oriented(images), root, ps, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
@@ -620,11 +620,12 @@ public final class DmddTrainer {
     }
 
     /**
-     * The training images as the network sees them: whole-image models keep each image's input; tiled
-     * models keep each image at the inspection scale, and every step cuts tiles from it.
+     * The training images as the network sees them: whole-image models keep each image's inspection input (at the
+     * inspection zoom); tiled models keep each image at the inspection scale. Every step cuts {@code imageSize}
+     * crops from them when they are larger.
      */
     private List<RgbImage> resized(List<RgbImage> images) {
-        Preprocessing preprocessing = new Preprocessing(settings.imageSize(), settings.inspectionScale());
+        Preprocessing preprocessing = settings.preprocessing();
         List<RgbImage> out = new ArrayList<>(images.size());
         for (RgbImage img : images) {
             out.add(preprocessing.atScale(preprocessing.picture(img)));
@@ -672,7 +673,7 @@ public final class DmddTrainer {
         };
     }
 
-    /** The step's view of a training image: itself, or a random tile of it when tiling. */
+    /** The step's view of a training image: itself, or a random {@code imageSize} crop (a tile) of it. */
     private RgbImage view(RgbImage image, Random rng) {
         int side = settings.imageSize();
         if (image.width() == side && image.height() == side) {

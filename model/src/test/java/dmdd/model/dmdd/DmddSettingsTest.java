@@ -50,6 +50,32 @@ class DmddSettingsTest {
     }
 
     @Test
+    void theZoomSetsTheInspectedSideInStepsOfTheNetworksStride() {
+        assertThat(DmddSettings.defaults().zoomedSide()).isEqualTo(128);
+        assertThat(DmddSettings.defaults().trainsOnCrops()).isFalse();
+        assertThat(DmddSettings.defaults().preprocessing().isTiled()).isFalse();
+        DmddSettings d = DmddSettings.defaults().with("inspectionZoom", 1.5);
+        assertThat(d.zoomedSide()).isEqualTo(192); // 128 px crops in training, 128 px tiles over the 192 px image
+        assertThat(d.trainsOnCrops()).isTrue();
+        assertThat(d.preprocessing().isTiled()).isTrue();
+        assertThat(d.preprocessing().side()).isEqualTo(128);
+        assertThat(d.preprocessing().scale()).isEqualTo(0.0);
+        assertThat(d.with("inspectionZoom", 1.0).zoomedSide()).isEqualTo(128);
+        assertThat(d.with("inspectionZoom", 1.0).trainsOnCrops()).isFalse();
+        assertThat(d.with("imageSize", 64).zoomedSide()).isEqualTo(96);
+        assertThat(d.with("imageSize", 96).zoomedSide()).isEqualTo(160); // 144 rounds to a multiple of 32
+        assertThat(d.with("inspectionZoom", 1.1).zoomedSide()).isEqualTo(128); // 140.8 rounds down to the input
+        assertThat(d.with("inspectionZoom", 1.1).preprocessing().isTiled()).isFalse();
+        // a tiled model's tiles are its crops; its scale, not the zoom, says how large the image is inspected
+        DmddSettings tiled = d.with(Map.of("inspectionScale", 2.0, "imageSize", 64));
+        assertThat(tiled.trainsOnCrops()).isTrue();
+        assertThat(tiled.preprocessing().scale()).isEqualTo(2.0);
+        assertThat(tiled.preprocessing().side()).isEqualTo(64);
+        assertThatThrownBy(() -> d.with("inspectionZoom", 0.5)).hasMessageContaining("inspectionZoom must be in [1, 4]");
+        assertThatThrownBy(() -> d.with("inspectionZoom", Double.NaN)).hasMessageContaining("inspectionZoom");
+    }
+
+    @Test
     void savedSettingsWithoutANetworkSettingDescribeTheNetworksOfTheirTime() {
         // a model saved before studentEncoder existed has a ResNet-layout student, whatever the default is now
         String saved = "{\"method\": \"dmdd\", \"imageSize\": 128, \"studentWidth\": 32}";

@@ -1,7 +1,6 @@
 package dmdd.app.gui.inspection;
 
 import ai.djl.ndarray.NDManager;
-import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.model.dmdd.DmddSettings;
@@ -103,7 +102,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
         DmddSettings settings = current.settings();
         List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
         ImportReport<RgbImage> normals = ImportReport.loadAll(files,
-                new Preprocessing(settings.imageSize(), settings.inspectionScale()).networkInputs()::read);
+                settings.preprocessing().networkInputs()::read);
         if (normals.loaded().isEmpty()) {
             throw new IOException("the project has no readable normal image to train on");
         }

@@ -3,7 +3,6 @@ package dmdd.app.gui.training;
 import ai.djl.ndarray.NDManager;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
-import dmdd.datasets.image.Preprocessing;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.model.dmdd.DmddSettings;
@@ -82,7 +81,7 @@ public final class DmddTrainingEngine implements TrainingEngine {
         List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
         listener.message("Reading " + files.size() + " normal images");
         ImportReport<RgbImage> normals = ImportReport.loadAll(files,
-                new Preprocessing(settings.imageSize(), settings.inspectionScale())
+                settings.preprocessing()
                         .networkInputs(warning -> listener.message("Warning: " + warning))::read);
         if (normals.loaded().isEmpty()) {
             throw new IOException("the project has no readable normal image to train on"

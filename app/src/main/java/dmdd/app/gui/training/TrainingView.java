@@ -102,8 +102,11 @@ public final class TrainingView {
             return "";
         }
         DmddSettings s = project.settings().training();
-        return Ui.text("training.settingsSummary", s.method().displayName(), s.backbone(), s.imageSize(),
-                s.totalSteps(), s.batchSize());
+        String size = s.trainsOnCrops() && !s.isTiled()
+                ? Ui.text("training.imageSizeZoomed", s.imageSize(), s.zoomedSide())
+                : Ui.text("training.imageSize", s.imageSize());
+        return Ui.text("training.settingsSummary", s.method().displayName(), s.backbone(), size, s.totalSteps(),
+                s.batchSize());
     }
 
     /** While true, the choice follows the project instead of saving a change. */
