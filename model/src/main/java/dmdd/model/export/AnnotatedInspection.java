@@ -304,11 +304,12 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                                     + " x " + a.mask().height() + " px but the image is " + inspection.originalWidth()
                                     + " x " + inspection.originalHeight() + " px; left out of the metrics"));
                         }
-                        boolean evaluated = maskFits && (a.label() == Label.OK || a.hasMask());
-                        if (a.label() == Label.DEFECT && !a.hasMask()) {
+                        boolean evaluated = maskFits && a.label() != Label.UNLABELLED;
+                        if (evaluated && a.label() == Label.DEFECT && !a.hasMask()) {
+                            // Its label is known, where its defect lies is not: image metrics only.
                             defectWithoutMask.add(item.name());
-                        }
-                        if (evaluated) {
+                            evaluation.addImageOnly((float) inspection.score(), true);
+                        } else if (evaluated) {
                             boolean defective = a.label() == Label.DEFECT;
                             AnomalyMaps m;
                             Mask mask;
@@ -356,15 +357,14 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
         if (evaluation.imageCount() == 0) {
             return new Result(outcomes, skipped, null, outcomes.isEmpty() && !skipped.isEmpty()
                     ? "none of the " + skipped.size() + " images could be inspected; the first: " + skipped.get(0)
-                    : !defectWithoutMask.isEmpty()
-                    ? "no image is labelled OK or has a painted defect mask"
                     : "no image is labelled yet (label images OK or defect, and paint the defects)");
         }
         Measurement measurement = Measurement.of(evaluation, imageThreshold,
                 (System.nanoTime() - started) / 1e9);
         List<String> notes = new ArrayList<>();
         if (!defectWithoutMask.isEmpty()) {
-            notes.add("images labelled defect without a painted mask are not in the metrics: " + names(defectWithoutMask));
+            notes.add("images labelled defect without a painted mask count in the image metrics, not in the pixel "
+                    + "metrics: " + names(defectWithoutMask));
         }
         if (!vanished.isEmpty()) {
             notes.add(vanished.size() + " defect mask(s) vanish at the " + side + " px input resolution and count "

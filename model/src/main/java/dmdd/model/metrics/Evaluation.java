@@ -46,6 +46,22 @@ public final class Evaluation {
         fused.addAll(fusedMap);
     }
 
+    /**
+     * Adds one test image to the image-level metrics only: a person labelled it but painted no mask, so its label
+     * is known and where its defect lies is not (its pixels would count as normal ones).
+     *
+     * @param imageScore its image score
+     * @param defective  its label
+     */
+    public void addImageOnly(float imageScore, boolean defective) {
+        int index = imageScores.size();
+        if (index == imageLabels.length) {
+            imageLabels = Arrays.copyOf(imageLabels, 2 * index);
+        }
+        imageLabels[index] = defective;
+        imageScores.add(imageScore);
+    }
+
     /** @return images added so far */
     public int imageCount() {
         return imageScores.size();

@@ -68,6 +68,23 @@ class EvaluationTest {
     }
 
     @Test
+    void aDefectWithoutAMaskCountsInTheImageMetricsOnly() throws Exception {
+        Evaluation e = new Evaluation();
+        e.add(0.2f, false, new float[4], new float[4], new float[] {0.1f, 0.2f, 0.1f, 0.3f}, GOOD);
+        e.add(0.5f, false, new float[4], new float[4], new float[] {0.1f, 0.1f, 0.1f, 0.1f}, GOOD);
+        e.add(0.7f, true, new float[4], new float[4], new float[] {0.9f, 0.1f, 0.2f, 0.1f}, DEFECT);
+        e.addImageOnly(0.4f, true); // labelled defective, no mask: ranks below the second good image
+        EvaluationReport r = e.report(0.1);
+        assertThat(r.testImages()).isEqualTo(4);
+        // pairs (defect, good): 0.7 > 0.2, 0.7 > 0.5, 0.4 > 0.2, 0.4 < 0.5 -> 3 of 4
+        assertThat(r.imageAuroc()).isEqualTo(0.75);
+        assertThat(e.imageLabels()).containsExactly(false, false, true, true);
+        // its pixels are not in the pixel metrics: the 12 pixels of the three images with masks rank perfectly
+        assertThat(r.pixelAuroc()).isEqualTo(1.0);
+        assertThat(e.pixelRocCurve(10).points()).isNotEmpty();
+    }
+
+    @Test
     void mapsOfTheWrongSizeAreRejected() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> new Evaluation().add(0, false, new float[3], new float[4], new float[4], GOOD))
