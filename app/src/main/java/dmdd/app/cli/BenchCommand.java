@@ -15,6 +15,7 @@ import dmdd.model.engine.NativeAllocator;
 import dmdd.model.engine.NativeMemoryEnvironment;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.TileStitcher;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.Teachers;
 import dmdd.model.train.DmddTrainer;
@@ -106,12 +107,15 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         DmddSettings settings = folder.settings();
-        int passes = settings.inspectionViews();
+        // a zoomed whole image runs as a fixed number of tiles, each in every view
+        int zoomTiles = settings.isTiled() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
+                settings.imageSize(), settings.tileOverlap()).origins().size();
+        int passes = settings.inspectionViews() * zoomTiles;
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();
         if (files.isEmpty()) {
             // A tiled model is timed on camera-sized surfaces, a whole-image model on input-sized ones.
-            int generated = settings.isTiled() ? 1024 : side;
+            int generated = settings.isTiled() ? 1024 : settings.zoomedSide();
             for (int i = 0; i < (settings.isTiled() ? 2 : 16); i++) {
                 inputs.add(SampleDataset.normalSurface(generated, 1000 + i));
             }
@@ -147,8 +151,10 @@ final class BenchCommand implements Callable<Integer> {
             double ceiling = ConvolutionCeiling.measure(manager, Math.min(seconds, 3));
             out.printf(Locale.ROOT, "engine ceiling: %.1f GFLOP/s (3x3 convolution, 64 channels, batch 8, 64 x 64)%n",
                     ceiling);
-            out.printf(Locale.ROOT, "inspection views: %d (each image passes %d time%s through the networks; "
-                    + "--views N times another count)%n", passes, passes, passes == 1 ? "" : "s");
+            out.printf(Locale.ROOT, "inspection views: %d (each image passes %d time%s through the networks%s; "
+                    + "--views N times another count)%n", settings.inspectionViews(), passes, passes == 1 ? "" : "s",
+                    zoomTiles == 1 ? "" : String.format(Locale.ROOT, ": %d tiles of the whole image zoomed to %d px",
+                            zoomTiles, settings.zoomedSide()));
             out.flush();
             for (int batch : new int[] {1, 8}) {
                 try (Inspector inspector = Inspector.open(folder, teacher, batch)) {
