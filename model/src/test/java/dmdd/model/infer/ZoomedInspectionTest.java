@@ -41,18 +41,18 @@ class ZoomedInspectionTest {
         assertThat(zoomed.zoomedSide()).isEqualTo(SIDE);
         List<RgbImage> normals = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            normals.add(surface(100 + i));
+            normals.add(PaintedSurface.of(SIDE, 100 + i));
         }
         List<RgbImage> tests = new ArrayList<>();
         List<int[]> pits = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            tests.add(surface(200 + i));
+            tests.add(PaintedSurface.of(SIDE, 200 + i));
         }
         for (int i = 0; i < 4; i++) {
             int x = 40 + 53 * i;
             int y = 210 - 47 * i;
             pits.add(new int[] {x, y});
-            tests.add(pit(surface(300 + i), x, y));
+            tests.add(PaintedSurface.withPit(PaintedSurface.of(SIDE, 300 + i), x, y));
         }
         boolean[] defective = {false, false, false, false, true, true, true, true};
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -82,53 +82,10 @@ class ZoomedInspectionTest {
             assertThat(zoomedAuroc).isEqualTo(1.0);
             for (int i = 0; i < pits.size(); i++) {
                 AnomalyMaps m = zoomedMaps.get(4 + i);
-                int peak = argmax(m.fused());
+                int peak = PaintedSurface.argmax(m.fused());
                 assertThat(Math.hypot(peak % m.width() - pits.get(i)[0], peak / m.width() - pits.get(i)[1]))
                         .as("peak of image %d", i).isLessThan(4);
             }
         }
-    }
-
-    /** A smooth painted surface with a fine grain: a 2-px pit stands out at full size, not at a quarter. */
-    private static RgbImage surface(long seed) {
-        java.util.Random rng = new java.util.Random(seed);
-        double p1 = rng.nextDouble() * 6.28;
-        double p2 = rng.nextDouble() * 6.28;
-        int plane = SIDE * SIDE;
-        float[] chw = new float[3 * plane];
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
-                double v = 0.55 + 0.12 * Math.sin(x / 37.0 + p1) * Math.cos(y / 53.0 + p2) + 0.02 * rng.nextGaussian();
-                int i = y * SIDE + x;
-                chw[i] = (float) v;
-                chw[plane + i] = (float) (v * 0.97);
-                chw[2 * plane + i] = (float) (v * 0.9);
-            }
-        }
-        return RgbImage.of(SIDE, SIDE, chw);
-    }
-
-    /** A 2 x 2 px dark pit. */
-    private static RgbImage pit(RgbImage image, int x, int y) {
-        float[] chw = image.chw();
-        int plane = SIDE * SIDE;
-        for (int dy = 0; dy < 2; dy++) {
-            for (int dx = 0; dx < 2; dx++) {
-                for (int c = 0; c < 3; c++) {
-                    chw[c * plane + (y + dy) * SIDE + x + dx] = 0.02f;
-                }
-            }
-        }
-        return RgbImage.of(SIDE, SIDE, chw);
-    }
-
-    private static int argmax(float[] map) {
-        int best = 0;
-        for (int i = 1; i < map.length; i++) {
-            if (map[i] > map[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
