@@ -108,23 +108,36 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DmddSettings settings = settings();
         List<Path> categoryDirs = category.folders();
-        boolean existed = Files.exists(out);
+        Path firstCreated = firstMissing(out.toAbsolutePath().normalize());
         Path modelDir = CliInputs.outputFolder(out, "--out");
         try {
             return train(settings, categoryDirs, modelDir);
         } catch (Exception | Error e) {
-            // a run that failed before writing anything (no teacher weights, no readable image) leaves no empty folder
-            if (!existed) {
-                try (java.util.stream.Stream<Path> left = Files.list(modelDir)) {
-                    if (left.findAny().isEmpty()) {
-                        Files.deleteIfExists(modelDir);
+            // a run that failed before writing anything (no teacher weights, no readable image) leaves none of the
+            // empty folders it created (--out a/b with neither there: b, then a)
+            if (firstCreated != null) {
+                for (Path p = modelDir; p != null && p.startsWith(firstCreated); p = p.getParent()) {
+                    try (java.util.stream.Stream<Path> left = Files.list(p)) {
+                        if (left.findAny().isPresent()) {
+                            break;
+                        }
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        break; // the folder stays; the failure is what the user needs to hear about
                     }
-                } catch (IOException ignored) {
-                    // the folder stays; the failure is what the user needs to hear about
                 }
             }
             throw e;
         }
+    }
+
+    /** The outermost folder of {@code dir} (itself included) that does not exist yet, or {@code null}. */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
     }
 
     private int train(DmddSettings settings, List<Path> categoryDirs, Path modelDir) throws Exception {

@@ -107,6 +107,12 @@ class CliArgumentsTest {
         assertThat(unreadable.code()).isNotZero();
         assertThat(unreadable.err()).contains("no readable image");
         assertThat(tmp.resolve("fresh")).doesNotExist();
+        // nor the fresh parents of a nested one; a parent that was there stays
+        CliRun nested = CliRun.of("train", "--data", data.toString(), "--category", "broken", "--out",
+                tmp.resolve("new/models/run").toString());
+        assertThat(nested.code()).isNotZero();
+        assertThat(tmp.resolve("new")).doesNotExist();
+        assertThat(tmp).exists();
         Files.writeString(tmp.resolve("file"), "x");
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out",
                 tmp.resolve("file").toString()), "is a file");
