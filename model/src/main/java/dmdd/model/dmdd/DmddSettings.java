@@ -122,9 +122,9 @@ import java.util.Map;
  *                               inspected, in [1, 4] ({@link #zoomedSide()}: the product rounded to 32 px), in
  *                               {@code imageSize} tiles; training cuts random {@code imageSize} crops from the
  *                               normal images resized to that side, so a thin defect keeps its width at the cost
- *                               of {@code imageSize} training steps (1 by default; 1.5 finds thin defects on busy textures better and
- *                               wide low-contrast damage worse, README);
- *                               camera-resolution tiling has its own scale and does not use it
+ *                               of {@code imageSize} training steps (1 by default; 1.5 finds thin defects on busy
+ *                               textures better and wide low-contrast damage worse, README); camera-resolution
+ *                               tiling has its own scale and does not use it
  * @param amplifierSteps         AAND's stage-1 steps (the residual anomaly amplifier on synthetic anomalies); its
  *                               stage 2 is {@code studentSteps} of reverse distillation
  * @param amplificationMargin    AAND: the 1 - cosine distance the amplified features of a synthetic anomaly must
