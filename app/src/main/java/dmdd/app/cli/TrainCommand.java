@@ -143,6 +143,13 @@ final class TrainCommand implements Callable<Integer> {
     private int train(DmddSettings settings, List<Path> categoryDirs, Path modelDir) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
+        if (settings.inspectionZoom() != 1 && settings.isTiled()) {
+            err.println("warning: inspectionZoom " + settings.inspectionZoom() + " has no effect with camera tiling "
+                    + "(--scale / --tile): the scale says how large images are inspected");
+        } else if (settings.inspectionZoom() != 1 && !settings.trainsOnCrops()) {
+            err.println("warning: inspectionZoom " + settings.inspectionZoom() + " rounds to the " + settings.imageSize()
+                    + " px input (the zoomed side is a multiple of 32 px): no zoom");
+        }
 
         List<RgbImage> images = new ArrayList<>();
         for (Path categoryDir : categoryDirs) {

@@ -107,6 +107,13 @@ class CliArgumentsTest {
         assertThat(unreadable.code()).isNotZero();
         assertThat(unreadable.err()).contains("no readable image");
         assertThat(tmp.resolve("fresh")).doesNotExist();
+        // a zoom that rounds away or that tiling ignores is named before the run
+        CliRun rounded = CliRun.of("train", "--data", data.toString(), "--category", "broken", "--out",
+                tmp.resolve("z").toString(), "--image-size", "64", "--set", "inspectionZoom=1.2");
+        assertThat(rounded.err()).contains("warning: inspectionZoom 1.2 rounds to the 64 px input");
+        CliRun tiled = CliRun.of("train", "--data", data.toString(), "--category", "broken", "--out",
+                tmp.resolve("z").toString(), "--tile", "64", "--set", "inspectionZoom=2");
+        assertThat(tiled.err()).contains("warning: inspectionZoom 2.0 has no effect with camera tiling");
         // nor the fresh parents of a nested one; a parent that was there stays
         CliRun nested = CliRun.of("train", "--data", data.toString(), "--category", "broken", "--out",
                 tmp.resolve("new/models/run").toString());

@@ -195,7 +195,8 @@ public final class Preprocessing {
         int longer = Math.max(width, height);
         int shorter = Math.max(1, Math.min(width, height));
         if (2 * longer < target) {
-            return "is " + width + " x " + height + " px, under half the " + target + " px input: it is enlarged "
+            return "is " + width + " x " + height + " px, under half the " + target + " px "
+                    + (zoomedSide > 0 ? "square it is zoomed to" : "input") + ": it is enlarged "
                     + Math.round((double) target / longer) + " times";
         }
         if (longer > 4 * shorter) {

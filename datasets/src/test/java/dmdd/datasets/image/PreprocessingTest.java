@@ -57,7 +57,7 @@ class PreprocessingTest {
         RgbImage atScale = zoomed.atScale(wide);
         assertThat(atScale.width()).isEqualTo(96); // squared like the whole-image input, only larger
         assertThat(atScale.height()).isEqualTo(96);
-        assertThat(zoomed.sizeWarning(40, 40)).contains("under half the 96 px input");
+        assertThat(zoomed.sizeWarning(40, 40)).contains("under half the 96 px square it is zoomed to");
         assertThat(zoomed.decodeSide()).isEqualTo(Preprocessing.decodeSide(96));
         // no zoom is whole-image preprocessing
         assertThat(Preprocessing.zoomed(64, 64).isTiled()).isFalse();

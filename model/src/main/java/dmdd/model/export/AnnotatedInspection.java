@@ -280,7 +280,6 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
         if (pipeline.thresholds() == null) {
             throw new IllegalArgumentException("the inspector has no thresholds: open it from a trained model folder");
         }
-        int side = pipeline.settings().imageSize();
         Evaluation evaluation = new Evaluation();
         List<Outcome> outcomes = new ArrayList<>();
         List<ImportReport.Skipped> skipped = new ArrayList<>();
@@ -320,7 +319,7 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                                 m = inspection.network().at(nw, nh);
                                 mask = a.hasMask() ? a.mask().resize(nw, nh) : Mask.empty(nw, nh);
                                 if (defective && !a.mask().isEmpty() && mask.isEmpty()) {
-                                    vanished.add(item.name());
+                                    vanished.add(item.name() + " (" + nw + " x " + nh + " px)");
                                 }
                             } else if (a.hasMask()) {
                                 mask = a.mask();
@@ -357,7 +356,8 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
         if (evaluation.imageCount() == 0) {
             return new Result(outcomes, skipped, null, outcomes.isEmpty() && !skipped.isEmpty()
                     ? "none of the " + skipped.size() + " images could be inspected; the first: " + skipped.get(0)
-                    : "no image is labelled yet (label images OK or defect, and paint the defects)");
+                    : "no image is labelled yet (label images OK or defect; a defect's painted mask adds the pixel "
+                    + "metrics)");
         }
         Measurement measurement = Measurement.of(evaluation, imageThreshold,
                 (System.nanoTime() - started) / 1e9);
@@ -367,8 +367,8 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                     + "metrics: " + names(defectWithoutMask));
         }
         if (!vanished.isEmpty()) {
-            notes.add(vanished.size() + " defect mask(s) vanish at the " + side + " px input resolution and count "
-                    + "no defect pixel there (the images still count as defective): " + String.join(", ", vanished));
+            notes.add(vanished.size() + " defect mask(s) vanish at the network's resolution and count no defect pixel "
+                    + "there (the images still count as defective): " + names(vanished));
         }
         return new Result(outcomes, skipped, measurement, notes.isEmpty() ? null : String.join("; ", notes));
     }
