@@ -130,7 +130,8 @@ class ExportCommandTest {
         assertThat(csv).anyMatch(l -> l.startsWith("good/001.png,") && l.endsWith(",defect,"));
         // A defect without a painted mask is known to be defective but not where: all 8 images count in the image
         // metrics, the 7 with known pixels in the pixel metrics.
-        assertThat(Files.readString(tmp.resolve("out/report.html"))).contains("<th>Evaluated images</th><td>8</td>");
+        assertThat(Files.readString(tmp.resolve("out/report.html"))).contains("<th>Evaluated images</th><td>8</td>")
+                .contains("Note: images labelled defect without a painted mask count in the image metrics");
         assertThat(r.out()).contains("(8 labelled images)")
                 .contains("images labelled defect without a painted mask count in the image metrics, not in the pixel "
                         + "metrics: good/001.png");

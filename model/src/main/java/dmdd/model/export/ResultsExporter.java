@@ -190,7 +190,8 @@ public final class ResultsExporter {
      *
      * @param title       the report's title (project or category name)
      * @param measurement metrics against the annotations, or {@code null} when there are not enough labels
-     * @param note        why there are no metrics (shown when {@code measurement} is null; may be null)
+     * @param note        why there are no metrics, or what to know about them (e.g. images that count in the
+     *                    image metrics only); may be null
      * @throws IOException when writing fails
      */
     public void finish(String title, Measurement measurement, String note) throws IOException {
@@ -242,6 +243,9 @@ public final class ResultsExporter {
                     .append("</table>\n");
             r.notes().forEach((k, v) -> h.append("<p>").append(Html.escape(k)).append(": ")
                     .append(Html.escape(v)).append("</p>\n"));
+            if (note != null) {
+                h.append("<p>Note: ").append(Html.escape(note)).append("</p>\n");
+            }
             ConfusionMatrix c = m.confusion();
             h.append("<h3>Confusion (images)</h3>\n<p>Counted at the OK-below threshold: an image that is not OK (unsure or NG) is flagged.</p><table><tr><th></th><th>verdict UNSURE or NG</th><th>verdict OK</th></tr>")
                     .append("<tr><th>annotated defect</th><td>").append(c.truePositives()).append("</td><td>")
