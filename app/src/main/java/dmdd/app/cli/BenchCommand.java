@@ -151,8 +151,11 @@ final class BenchCommand implements Callable<Integer> {
             double ceiling = ConvolutionCeiling.measure(manager, Math.min(seconds, 3));
             out.printf(Locale.ROOT, "engine ceiling: %.1f GFLOP/s (3x3 convolution, 64 channels, batch 8, 64 x 64)%n",
                     ceiling);
-            out.printf(Locale.ROOT, "inspection views: %d (each image passes %d time%s through the networks%s; "
-                    + "--views N times another count)%n", settings.inspectionViews(), passes, passes == 1 ? "" : "s",
+            out.printf(Locale.ROOT, "inspection views: %d (%s %d time%s through the networks%s; "
+                    + "--views N times another count)%n", settings.inspectionViews(),
+                    settings.isTiled() ? "each tile of a camera image, as many as its size needs, passes"
+                            : "each image passes",
+                    passes, passes == 1 ? "" : "s",
                     zoomTiles == 1 ? "" : String.format(Locale.ROOT, ": %d tiles of the whole image zoomed to %d px",
                             zoomTiles, settings.zoomedSide()));
             out.flush();
