@@ -92,7 +92,7 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
                 throw new CliException("TEXTURE " + t + ": no such file");
             }
             // checked before anything is written: one category per name
-            String name = t.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            String name = DefectBenchmarkGenerator.categoryName(t);
             Path other = categories.put(name, t);
             if (other != null && !damage) {
                 throw new CliException("TEXTURE " + t + ": makes the category '" + name + "' as " + other
@@ -111,7 +111,7 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
             return 0;
         }
         for (Path t : textures) {
-            String name = t.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            String name = DefectBenchmarkGenerator.categoryName(t);
             Path dir = generator.generate(t, root, name);
             spec.commandLine().getOut().printf("%s: %d train, %d good + %d x %d defective test images (%s)%n", dir,
                     s.trainImages(), s.testGoodImages(), BenchmarkDefect.values().length, s.testImagesPerDefect(),
@@ -138,7 +138,7 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
             if (!Files.isRegularFile(t)) {
                 throw new CliException("TEXTURE " + t + ": no such file");
             }
-            String name = t.getFileName().toString().replaceFirst("\\.[^.]+$", "") + "_" + camera;
+            String name = DefectBenchmarkGenerator.categoryName(t) + "_" + camera;
             Path dir = new CameraBenchmarkGenerator(s).generateFromTexture(t, root, name);
             spec.commandLine().getOut().printf("%s: %d train, %d good + 3 x %d defective test images (scratch, pit, "
                     + "crack) at %d x %d%n", dir, s.trainImages(), s.testGoodImages(), s.testImagesPerDefect(), camera,

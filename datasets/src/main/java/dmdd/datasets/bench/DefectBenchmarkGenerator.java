@@ -27,6 +27,14 @@ import java.util.Random;
  * {@link MvtecCategory#create(Path)}, so the names are exactly MVTec's.
  */
 public final class DefectBenchmarkGenerator {
+    /**
+     * @param texture a texture file
+     * @return the category it makes: its file name without the extension
+     */
+    public static String categoryName(Path texture) {
+        return texture.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+    }
+
 
     /**
      * @param cropSize           side of the square crops, in source pixels
@@ -154,7 +162,7 @@ public final class DefectBenchmarkGenerator {
             if (foreign.size() > 1) {
                 foreign.remove(t);
             }
-            String category = textures.get(t).getFileName().toString().replaceFirst("\\.[^.]+$", "");
+            String category = categoryName(textures.get(t));
             written.add(write(textures.get(t), sources.get(t), root, category, SurfaceDamage.values().length,
                     (clean, i, rng) -> {
                         SurfaceDamage damage = SurfaceDamage.values()[i];
