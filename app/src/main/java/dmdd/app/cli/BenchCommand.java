@@ -108,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         DmddSettings settings = folder.settings();
         // a zoomed whole image runs as a fixed number of tiles, each in every view
-        int zoomTiles = settings.isTiled() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
+        int zoomTiles = !settings.isZoomed() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
                 settings.imageSize(), settings.tileOverlap()).origins().size();
         int passes = settings.inspectionViews() * zoomTiles;
         int side = settings.imageSize();

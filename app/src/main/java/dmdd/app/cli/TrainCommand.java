@@ -146,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
         if (settings.inspectionZoom() != 1 && settings.isTiled()) {
             err.println("warning: inspectionZoom " + settings.inspectionZoom() + " has no effect with camera tiling "
                     + "(--scale / --tile): the scale says how large images are inspected");
-        } else if (settings.inspectionZoom() != 1 && !settings.trainsOnCrops()) {
+        } else if (settings.inspectionZoom() != 1 && !settings.isZoomed()) {
             err.println("warning: inspectionZoom " + settings.inspectionZoom() + " rounds to the " + settings.imageSize()
                     + " px input (the zoomed side is a multiple of 32 px): no zoom");
         }
@@ -168,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%.0f %% held out for the "
                         + "thresholds): %d steps at %d px%s, batch %d%n", settings.method().cliName(),
                 settings.backbone(), images.size(), source, 100 * settings.validationFraction(), settings.totalSteps(),
-                settings.imageSize(), settings.isTiled() ? " (tiles)" : settings.trainsOnCrops()
+                settings.imageSize(), settings.isTiled() ? " (tiles)" : settings.isZoomed()
                         ? " (crops of the whole image at " + settings.zoomedSide() + " px)" : "",
                 settings.batchSize());
         stdout.flush();

@@ -432,7 +432,13 @@ public record DmddSettings(
      */
     @JsonIgnore
     public boolean trainsOnCrops() {
-        return isTiled() || zoomedSide() > imageSize;
+        return isTiled() || isZoomed();
+    }
+
+    /** @return whether a whole-image model is inspected zoomed (its zoomed side above {@code imageSize}), in tiles */
+    @JsonIgnore
+    public boolean isZoomed() {
+        return !isTiled() && zoomedSide() > imageSize;
     }
 
     /** @return the one preprocessing of these settings' inputs, for training and inspection alike */

@@ -57,6 +57,7 @@ class DmddSettingsTest {
         DmddSettings d = DmddSettings.defaults().with("inspectionZoom", 1.5);
         assertThat(d.zoomedSide()).isEqualTo(192); // 128 px crops in training, 128 px tiles over the 192 px image
         assertThat(d.trainsOnCrops()).isTrue();
+        assertThat(d.isZoomed()).isTrue();
         assertThat(d.preprocessing().isTiled()).isTrue();
         assertThat(d.preprocessing().side()).isEqualTo(128);
         assertThat(d.preprocessing().scale()).isEqualTo(0.0);
@@ -69,6 +70,7 @@ class DmddSettingsTest {
         // a tiled model's tiles are its crops; its scale, not the zoom, says how large the image is inspected
         DmddSettings tiled = d.with(Map.of("inspectionScale", 2.0, "imageSize", 64));
         assertThat(tiled.trainsOnCrops()).isTrue();
+        assertThat(tiled.isZoomed()).isFalse();
         assertThat(tiled.preprocessing().scale()).isEqualTo(2.0);
         assertThat(tiled.preprocessing().side()).isEqualTo(64);
         assertThatThrownBy(() -> d.with("inspectionZoom", 0.5)).hasMessageContaining("inspectionZoom must be in [1, 4]");

@@ -102,7 +102,7 @@ public final class TrainingView {
             return "";
         }
         DmddSettings s = project.settings().training();
-        String size = s.trainsOnCrops() && !s.isTiled()
+        String size = s.isZoomed()
                 ? Ui.text("training.imageSizeZoomed", s.imageSize(), s.zoomedSide())
                 : Ui.text("training.imageSize", s.imageSize());
         return Ui.text("training.settingsSummary", s.method().displayName(), s.backbone(), size, s.totalSteps(),
