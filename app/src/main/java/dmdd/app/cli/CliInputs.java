@@ -256,13 +256,13 @@ final class CliInputs {
     }
 
     /**
-     * Checks the MVTec AD layout of one category: {@code ROOT/NAME/train/good} with images, and when
-     * {@code withTest}, {@code ROOT/NAME/test/<type>} folders with images and a
-     * {@code ground_truth/<type>} folder for every defect type.
+     * Checks the MVTec AD layout of one category for the split a command reads: {@code ROOT/NAME/train/good} with
+     * images for training, or {@code ROOT/NAME/test/<type>} folders and a {@code ground_truth/<type>} folder for
+     * every defect type for evaluation (a test-only copy of a category, without training images, is evaluated too).
      *
      * @param root     the dataset root (--data)
      * @param category the category name (--category)
-     * @param withTest whether the test split is needed too
+     * @param withTest whether the command reads the test split (eval, export) instead of the training images
      * @return the category folder, absolute
      */
     static Path mvtecCategory(Path root, String given, boolean withTest) {
@@ -279,14 +279,18 @@ final class CliInputs {
             throw new CliException("--category " + category + ": no folder " + dir + " (categories there: "
                     + subfolders(r) + ")");
         }
-        try {
-            MvtecCategory.open(dir);
-        } catch (InvalidLayoutException e) {
-            throw new CliException(e.getMessage());
+        Path test = dir.resolve("test");
+        if (!withTest || !Files.isDirectory(test)) {
+            // the layout's own message first: it says when NAME is a folder of categories or a train/ folder
+            try {
+                MvtecCategory.open(dir);
+            } catch (InvalidLayoutException e) {
+                throw new CliException(e.getMessage());
+            }
         }
-        images(dir.resolve("train").resolve(MvtecCategory.GOOD), "empty training set:");
-        if (withTest) {
-            Path test = dir.resolve("test");
+        if (!withTest) {
+            images(dir.resolve("train").resolve(MvtecCategory.GOOD), "empty training set:");
+        } else {
             if (!Files.isDirectory(test)) {
                 throw new CliException(dir + ": no test/ folder (expected test/good/ and test/<defect>/)");
             }

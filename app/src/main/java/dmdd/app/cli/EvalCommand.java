@@ -199,6 +199,7 @@ final class EvalCommand implements Callable<Integer> {
             row.put("score", o.score());
             row.put("verdict", Verdict.of(o.score(), thresholds).word());
             row.put("evaluated", o.evaluated());
+            row.put("pixel_metrics", o.evaluated() && !o.imageOnly());
         }
         SortedMap<String, MetricValue> byKind = ImageAurocByKind.compute(result.outcomes().stream()
                 .filter(AnnotatedInspection.Outcome::evaluated)

@@ -329,6 +329,42 @@ class CliEndToEndTest {
         assertThat(r.code()).as(r.err()).isZero();
     }
 
+    @Test
+    @Order(6)
+    void aTestOnlyCategoryIsEvaluatedAndAnImageWithoutAMaskIsMarkedImageOnly() throws IOException {
+        // the test split and its masks, without the training images: eval reads neither train/ nor its images
+        Path copy = tmp.resolve("test-only").resolve(category);
+        dmdd.app.testing.TinyModel.copyTree(data.resolve(category).resolve("test"), copy.resolve("test"));
+        dmdd.app.testing.TinyModel.copyTree(data.resolve(category).resolve("ground_truth"),
+                copy.resolve("ground_truth"));
+        Path kind = first(Files.list(copy.resolve("ground_truth")), p -> true);
+        Path dropped = first(Files.list(kind), p -> true);
+        Files.delete(dropped);
+        String stem = dropped.getFileName().toString().replace("_mask", "");
+        stem = stem.substring(0, stem.lastIndexOf('.'));
+        Path json = tmp.resolve("test-only.json");
+        CliRun r = CliRun.of("eval", "--data", copy.getParent().toString(), "--category", category, "--model",
+                model.toString(), "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode images = new ObjectMapper().readTree(json.toFile()).get("images");
+        assertThat(images).hasSize(8);
+        List<String> imageOnly = new ArrayList<>();
+        for (JsonNode img : images) {
+            assertThat(img.get("evaluated").asBoolean()).as(img.toString()).isTrue();
+            if (!img.get("pixel_metrics").asBoolean()) {
+                imageOnly.add(img.get("file").asText());
+            }
+        }
+        assertThat(imageOnly).hasSize(1);
+        assertThat(imageOnly.get(0)).startsWith(kind.getFileName() + "/" + stem + ".");
+        // training still needs its images, and says so
+        Files.createDirectories(copy.resolve("train/good"));
+        CliRun train = CliRun.of("train", "--data", copy.getParent().toString(), "--category", category, "--out",
+                tmp.resolve("never").toString());
+        assertThat(train.code()).isNotZero();
+        assertThat(train.err()).contains("empty training set");
+    }
+
     /** The first of {@code paths} (in name order) that {@code wanted} accepts; closes the stream. */
     private static Path first(java.util.stream.Stream<Path> paths, java.util.function.Predicate<Path> wanted) {
         try (paths) {

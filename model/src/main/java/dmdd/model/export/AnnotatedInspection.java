@@ -51,8 +51,9 @@ public final class AnnotatedInspection {
      * @param item      the input
      * @param score     image score
      * @param evaluated whether it entered the metrics
+     * @param imageOnly whether it entered the image metrics only (labelled defective without a painted mask)
      */
-    public record Outcome(Item item, double score, boolean evaluated) {
+    public record Outcome(Item item, double score, boolean evaluated, boolean imageOnly) {
         /**
          * @param threshold an image threshold
          * @return the verdict at that threshold (defective when the score is above it, as {@code Thresholds})
@@ -304,7 +305,8 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                                     + " x " + inspection.originalHeight() + " px; left out of the metrics"));
                         }
                         boolean evaluated = maskFits && a.label() != Label.UNLABELLED;
-                        if (evaluated && a.label() == Label.DEFECT && !a.hasMask()) {
+                        boolean imageOnly = evaluated && a.label() == Label.DEFECT && !a.hasMask();
+                        if (imageOnly) {
                             // Its label is known, where its defect lies is not: image metrics only.
                             defectWithoutMask.add(item.name());
                             evaluation.addImageOnly((float) inspection.score(), true);
@@ -330,7 +332,7 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                             }
                             evaluation.add((float) m.score(), defective, m.normality(), m.abnormality(), m.fused(), mask);
                         }
-                        outcomes.add(new Outcome(item, inspection.score(), evaluated));
+                        outcomes.add(new Outcome(item, inspection.score(), evaluated, imageOnly));
                         if (sink != null) {
                             sink.accept(item, inspection.picture(), inspection.maps());
                         }
