@@ -74,10 +74,11 @@ final class InferCommand implements Callable<Integer> {
                 pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
                     @Override
                     public void inspected(Inspection inspection) throws IOException {
-                        writeMaps(outDir, outputName(inspection.file(), usedNames), inspection.picture(),
-                                inspection.maps(), thresholds, pipeline.settings().method().mapNames());
+                        String name = outputName(inspection.file(), usedNames);
+                        writeMaps(outDir, name, inspection.picture(), inspection.maps(), thresholds,
+                                pipeline.settings().method().mapNames());
                         rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
-                                thresholds.image(), thresholds.imageNg(), null));
+                                thresholds.image(), thresholds.imageNg(), null).withFusedMap(name + ".fused.png"));
                         bar.update(rows.size(), files.size(), "images", null);
                     }
 

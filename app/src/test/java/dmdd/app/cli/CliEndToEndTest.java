@@ -134,7 +134,7 @@ class CliEndToEndTest {
             assertThat(png.width()).as(kind).isEqualTo(source.width());
         }
         List<String> csv = Files.readAllLines(out.resolve("results.csv"));
-        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,ng_threshold,annotated_label,error");
+        assertThat(csv.get(0)).isEqualTo("file,score,verdict,threshold,ng_threshold,annotated_label,error,fused_map");
         assertThat(csv).hasSize(3);
         double threshold = ModelFolder.read(model).thresholds().image();
         double ngThreshold = ModelFolder.read(model).thresholds().imageNg();
@@ -146,6 +146,8 @@ class CliEndToEndTest {
             double score = Double.parseDouble(f[1]);
             assertThat(f[2]).isEqualTo(score > ngThreshold ? "NG" : score > threshold ? "UNSURE" : "OK");
             assertThat(f[6]).isEmpty();
+            assertThat(f[7]).isEqualTo(f[0].replace(".png", ".fused.png"));
+            assertThat(out.resolve(f[7])).exists();
         }
     }
 

@@ -67,7 +67,7 @@ class ReviewAndImproveCommandTest {
         CliRun queue = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString());
         assertThat(queue.code()).as(queue.err()).isZero();
         List<String> lines = queue.out().lines().toList();
-        assertThat(lines.get(0)).isEqualTo("file,score,verdict,threshold,ng_threshold,annotated_label,error");
+        assertThat(lines.get(0)).isEqualTo("file,score,verdict,threshold,ng_threshold,annotated_label,error,fused_map");
         List<Double> listed = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);

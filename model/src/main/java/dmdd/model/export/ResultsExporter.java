@@ -32,7 +32,8 @@ import javax.imageio.ImageIO;
  * Writes the results of an inspection run, image by image so that thousands of images never sit in
  * memory together:
  * <pre>
- * &lt;out&gt;/results.csv                       file, score, verdict, threshold, ng_threshold, annotated_label, error
+ * &lt;out&gt;/results.csv                       file, score, verdict, threshold, ng_threshold, annotated_label, error,
+ *                                        fused_map (maps/&lt;name&gt;_fused.png when maps are written)
  * &lt;out&gt;/maps/&lt;name&gt;_&lt;map&gt;.png             heatmap of each map (normality, abnormality, fused)
  * &lt;out&gt;/maps/&lt;name&gt;_&lt;map&gt;_overlay.png     the same blended onto the image
  * &lt;out&gt;/report.html                       self-contained: summary, metrics, charts (inline SVG),
@@ -107,11 +108,14 @@ public final class ResultsExporter {
     public ResultsCsv.Row add(String file, RgbImage image, AnomalyMaps maps, Label label) throws IOException {
         Label l = label == null ? Label.UNLABELLED : label;
         ResultsCsv.Row row = ResultsCsv.inspected(file, maps.score(), thresholds.image(), thresholds.imageNg(), l);
+        String base = options.maps() ? uniqueStem(file) : null;
+        if (base != null) {
+            row = row.withFusedMap("maps/" + base + "_" + mapNames.get(2) + ".png");
+        }
         rows.add(row);
         RgbImage sized = image.width() == maps.width() && image.height() == maps.height()
                 ? image : image.resize(maps.width(), maps.height());
-        if (options.maps()) {
-            String base = uniqueStem(file);
+        if (base != null) {
             for (int which = 0; which < 3; which++) {
                 Thresholds.Range range = range(which);
                 int[] heat = Heatmaps.heatmap(map(maps, which), range.low(), range.high(), Colormap.TURBO);

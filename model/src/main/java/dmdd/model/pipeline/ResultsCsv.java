@@ -11,17 +11,19 @@ import java.util.List;
  * workstation's export alike: UTF-8, comma separated, RFC 4180 quoting, dot decimals, scores at full
  * precision (the shortest text that reads back as the same double, so scores compare exactly).
  *
- * <pre>file,score,verdict,threshold,ng_threshold,annotated_label,error</pre>
+ * <pre>file,score,verdict,threshold,ng_threshold,annotated_label,error,fused_map</pre>
  * {@code verdict} is {@link Verdict#OK}, {@link Verdict#UNSURE}, {@link Verdict#NG}, or {@code ERROR} for an
  * image that has no result (then {@code score} is empty and {@code error} says why); {@code threshold} is the
  * OK-below image threshold and {@code ng_threshold} the NG-above one the verdict used; {@code annotated_label}
- * is what a person said ({@code ok}, {@code defect}, {@code unlabelled}).
+ * is what a person said ({@code ok}, {@code defect}, {@code unlabelled}); {@code fused_map} is the path of the
+ * image's fused heatmap PNG relative to the CSV's folder, empty when no maps were written (so a row finds its maps
+ * even when two images' names give the same file stem).
  */
 public final class ResultsCsv {
     /** The file name in an output folder. */
     public static final String FILE_NAME = "results.csv";
     /** The header line. */
-    public static final String HEADER = "file,score,verdict,threshold,ng_threshold,annotated_label,error";
+    public static final String HEADER = "file,score,verdict,threshold,ng_threshold,annotated_label,error,fused_map";
     /** The verdict column of an image without a result. */
     public static final String ERROR = "ERROR";
 
@@ -38,9 +40,18 @@ public final class ResultsCsv {
      * @param ngThreshold the NG-above image threshold the verdict used
      * @param label       what a person said
      * @param error       why there is no result, {@code null} for an inspected image
+     * @param fusedMap    the fused heatmap PNG relative to the output folder, {@code null} when none was written
      */
     public record Row(String file, double score, Verdict verdict, double threshold, double ngThreshold, Label label,
-                      String error) {
+                      String error, String fusedMap) {
+        /**
+         * @param path the fused heatmap PNG, relative to the folder of {@code results.csv} ({@code /} separated)
+         * @return this row naming that file
+         */
+        public Row withFusedMap(String path) {
+            return new Row(file, score, verdict, threshold, ngThreshold, label, error, path);
+        }
+
         /** @return whether the verdict is NG */
         public boolean defective() {
             return verdict == Verdict.NG;
@@ -62,7 +73,7 @@ public final class ResultsCsv {
      */
     public static Row inspected(String file, double score, double threshold, double ngThreshold, Label label) {
         return new Row(file, score, Verdict.of(score, threshold, ngThreshold), threshold, ngThreshold,
-                label == null ? Label.UNLABELLED : label, null);
+                label == null ? Label.UNLABELLED : label, null, null);
     }
 
     /**
@@ -73,7 +84,7 @@ public final class ResultsCsv {
      * @return the error row
      */
     public static Row failed(String file, double threshold, double ngThreshold, String error) {
-        return new Row(file, Double.NaN, null, threshold, ngThreshold, Label.UNLABELLED, error);
+        return new Row(file, Double.NaN, null, threshold, ngThreshold, Label.UNLABELLED, error, null);
     }
 
     /**
@@ -100,7 +111,8 @@ public final class ResultsCsv {
                     .append(r.threshold()).append(',')
                     .append(r.ngThreshold()).append(',')
                     .append(r.label().key()).append(',')
-                    .append(r.error() == null ? "" : field(r.error())).append('\n');
+                    .append(r.error() == null ? "" : field(r.error())).append(',')
+                    .append(r.fusedMap() == null ? "" : field(r.fusedMap())).append('\n');
         }
         return csv.toString();
     }

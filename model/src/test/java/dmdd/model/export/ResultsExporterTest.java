@@ -90,12 +90,12 @@ class ResultsExporterTest {
         exporter.finish("bottle", measurement, null);
 
         assertThat(Files.readAllLines(out.resolve("results.csv"))).containsExactly(
-                "file,score,verdict,threshold,ng_threshold,annotated_label,error",
-                "good/000.png,0.2,OK,0.5,0.7,ok,",
-                "crack/000.png,0.8,NG,0.5,0.7,defect,",
-                "crack/001.png,0.4,OK,0.5,0.7,defect,",
-                "\"odd, name.png\",0.6,UNSURE,0.5,0.7,unlabelled,",
-                "broken.png,,ERROR,0.5,0.7,unlabelled,\"broken.png: not an image, truncated\"");
+                "file,score,verdict,threshold,ng_threshold,annotated_label,error,fused_map",
+                "good/000.png,0.2,OK,0.5,0.7,ok,,maps/good_000_fused.png",
+                "crack/000.png,0.8,NG,0.5,0.7,defect,,maps/crack_000_fused.png",
+                "crack/001.png,0.4,OK,0.5,0.7,defect,,maps/crack_001_fused.png",
+                "\"odd, name.png\",0.6,UNSURE,0.5,0.7,unlabelled,,maps/odd__name_fused.png",
+                "broken.png,,ERROR,0.5,0.7,unlabelled,\"broken.png: not an image, truncated\",");
 
         BufferedImage heat = ImageIO.read(out.resolve("maps/crack_000_fused.png").toFile());
         assertThat(heat.getWidth()).isEqualTo(W);
@@ -152,6 +152,11 @@ class ResultsExporterTest {
             fused.add(java.util.Arrays.toString(Files.readAllBytes(heat)));
         }
         assertThat(fused).as("four images, four different fused maps").hasSize(4);
+        // each row names its own maps, so a person finds them although the names clash
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(csv.get(i + 1)).startsWith(files.get(i) + ",").endsWith(",maps/" + stems.get(i) + "_fused.png");
+        }
         try (var listed = Files.list(out.resolve("maps"))) {
             assertThat(listed.count()).isEqualTo(4 * 6);
         }
