@@ -15,7 +15,6 @@ import dmdd.model.engine.NativeAllocator;
 import dmdd.model.engine.NativeMemoryEnvironment;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
-import dmdd.model.infer.TileStitcher;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.Teachers;
 import dmdd.model.train.DmddTrainer;
@@ -107,10 +106,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         DmddSettings settings = folder.settings();
-        // a zoomed whole image runs as a fixed number of tiles, each in every view
-        int zoomTiles = !settings.isZoomed() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
-                settings.imageSize(), settings.tileOverlap()).origins().size();
-        int passes = settings.inspectionViews() * zoomTiles;
+        int passes = Inspector.passesPerInput(settings);
+        int zoomTiles = passes / settings.inspectionViews();
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();
         if (files.isEmpty()) {

@@ -72,8 +72,9 @@ final class ImproveCommand implements Callable<Integer> {
             throw new CliException("--normal " + dir + ": no readable image");
         }
         List<RgbImage> images = loaded.loaded().stream().map(LoadedImage::image).toList();
-        stdout.printf(Locale.ROOT, "improving %s on %d normal images of %s: %d steps from the current model (%d "
-                + "steps so far)%n", modelDir, images.size(), dir, n, current.training().steps());
+        stdout.printf(Locale.ROOT, "improving %s on %d normal images of %s: %d steps at %d px%s from the current "
+                + "model (%d steps so far)%n", modelDir, images.size(), dir, n, settings.imageSize(),
+                TrainCommand.whatIsTrainedOn(settings), current.training().steps());
         stdout.flush();
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
             Backbone teacher = Teachers.load(current.teacher(), manager);

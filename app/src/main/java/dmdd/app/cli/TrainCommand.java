@@ -131,6 +131,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** What a training step's inputs are when they are not the whole images: " (tiles)", " (crops of ...)" or "". */
+    static String whatIsTrainedOn(DmddSettings settings) {
+        return settings.isTiled() ? " (tiles)" : settings.isZoomed()
+                ? " (crops of the whole image at " + settings.zoomedSide() + " px)" : "";
+    }
+
     /** The outermost folder of {@code dir} (itself included) that does not exist yet, or {@code null}. */
     private static Path firstMissing(Path dir) {
         Path missing = null;
@@ -168,9 +174,15 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%.0f %% held out for the "
                         + "thresholds): %d steps at %d px%s, batch %d%n", settings.method().cliName(),
                 settings.backbone(), images.size(), source, 100 * settings.validationFraction(), settings.totalSteps(),
-                settings.imageSize(), settings.isTiled() ? " (tiles)" : settings.isZoomed()
-                        ? " (crops of the whole image at " + settings.zoomedSide() + " px)" : "",
-                settings.batchSize());
+                settings.imageSize(), whatIsTrainedOn(settings), settings.batchSize());
+        if (settings.isZoomed()) {
+            // the zoom's price is paid at every inspection, not in training: say it before the minutes are spent
+            int passes = dmdd.model.infer.Inspector.passesPerInput(settings);
+            stdout.printf(Locale.ROOT, "each inspected image will take %d network passes (%d tiles of %d px over "
+                    + "the %d px image, %d views each) instead of %d without the zoom%n", passes,
+                    passes / settings.inspectionViews(), settings.imageSize(), settings.zoomedSide(),
+                    settings.inspectionViews(), settings.inspectionViews());
+        }
         stdout.flush();
         DeviceChoice choice = device.choose(err);
         try (NDManager manager = DjlRuntime.engine().newBaseManager(choice.device())) {

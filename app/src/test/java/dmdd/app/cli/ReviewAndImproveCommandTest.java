@@ -100,7 +100,8 @@ class ReviewAndImproveCommandTest {
         assertThat(after.training().steps()).isEqualTo(before.training().steps() + 2);
         assertThat(after.weightsSha256()).isNotEqualTo(before.weightsSha256());
         assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("v001", "current");
-        assertThat(run.out()).contains("v001").contains("current").contains("false alarms");
+        assertThat(run.out()).contains("v001").contains("current").contains("false alarms")
+                .contains(": 2 steps at " + before.settings().imageSize() + " px from the current model");
 
         CliRun tooMany = CliRun.of("improve", "--model", model.toString(), "--normal", normal.toString(), "--steps",
                 "999999");
