@@ -123,7 +123,7 @@ public class MapRules {
     }
 
     /** A separable Gaussian blur of a square map, edges repeated. */
-    private static float[] blur(float[] f, int side, double sigma) {
+    static float[] blur(float[] f, int side, double sigma) {
         int r = (int) Math.ceil(3 * sigma);
         float[] k = new float[2 * r + 1];
         float sum = 0;

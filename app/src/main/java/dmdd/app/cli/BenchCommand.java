@@ -106,8 +106,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         DmddSettings settings = folder.settings();
-        int passes = Inspector.passesPerInput(settings);
-        int zoomTiles = passes / settings.inspectionViews();
+        int passes = Inspector.passesPerImage(settings);
+        int zoomTiles = passes / settings.passesPerInput();
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();
         if (files.isEmpty()) {
@@ -148,8 +148,8 @@ final class BenchCommand implements Callable<Integer> {
             double ceiling = ConvolutionCeiling.measure(manager, Math.min(seconds, 3));
             out.printf(Locale.ROOT, "engine ceiling: %.1f GFLOP/s (3x3 convolution, 64 channels, batch 8, 64 x 64)%n",
                     ceiling);
-            out.printf(Locale.ROOT, "inspection views: %d (%s %d time%s through the networks%s; "
-                    + "--views N times another count)%n", settings.inspectionViews(),
+            out.printf(Locale.ROOT, "inspection views: %d, shifts: %d (%s %d time%s through the networks%s; "
+                    + "--views N times another count)%n", settings.inspectionViews(), settings.inspectionShifts(),
                     settings.isTiled() ? "each tile of a camera image, as many as its size needs, passes"
                             : "each image passes",
                     passes, passes == 1 ? "" : "s",

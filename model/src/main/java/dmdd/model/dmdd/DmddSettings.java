@@ -95,6 +95,11 @@ import java.util.Map;
  *                               turned by half a turn) or 8 (all eight, quarter turns too); the inspection takes
  *                               that many network passes. For surfaces and parts that look normal in every such
  *                               orientation; 1 for parts whose mirror image is not a normal part (print, threads)
+ * @param inspectionShifts       how many positions each view is run in, its maps moved back and averaged: 1 (as it
+ *                               is), 2 (and moved diagonally by half a cell of the finest feature level, 2 input
+ *                               pixels) or 4 (and by half a cell across and down): a line thinner than a cell falls
+ *                               differently on the networks' grid in each. The inspection takes views times shifts
+ *                               network passes
  * @param gaussianSigma          Gaussian sigma (network-input pixels) on the branch maps
  * @param validationFraction     share of the normal training images held out to fit thresholds
  * @param imageThresholdQuantile quantile of the held-out normal image scores used as the OK-below image
@@ -179,6 +184,7 @@ public record DmddSettings(
         int topK,
         String imageScore,
         int inspectionViews,
+        int inspectionShifts,
         double gaussianSigma,
         double validationFraction,
         double imageThresholdQuantile,
@@ -284,6 +290,8 @@ public record DmddSettings(
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
         require(inspectionViews == 1 || inspectionViews == 2 || inspectionViews == 4 || inspectionViews == 8,
                 "inspectionViews must be 1, 2, 4 or 8: " + inspectionViews);
+        require(inspectionShifts == 1 || inspectionShifts == 2 || inspectionShifts == 4,
+                "inspectionShifts must be 1, 2 or 4: " + inspectionShifts);
         orientationAugmentation = oneOf("orientationAugmentation", orientationAugmentation, "none", "all", "segmenter");
         require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
@@ -369,6 +377,7 @@ public record DmddSettings(
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
         d.put("inspectionViews", 4);
+        d.put("inspectionShifts", 1);
         d.put("gaussianSigma", 4.0);
         d.put("validationFraction", 0.1);
         d.put("imageThresholdQuantile", 0.99);
@@ -433,6 +442,12 @@ public record DmddSettings(
     @JsonIgnore
     public boolean trainsOnCrops() {
         return isTiled() || isZoomed();
+    }
+
+    /** @return network passes per inspected input (a whole image, or one tile): each view in each shift */
+    @JsonIgnore
+    public int passesPerInput() {
+        return inspectionViews * inspectionShifts;
     }
 
     /** @return whether a whole-image model is inspected zoomed (its zoomed side above {@code imageSize}), in tiles */
@@ -658,9 +673,10 @@ public record DmddSettings(
      * Settings whose default changed, with the value that models saved before the setting existed were built and
      * calibrated with ({@code studentEncoder}: the ResNet layout was the only one until 2026-12-05;
      * {@code inspectionViews}: one view until the session after, and their thresholds were fitted on one view's
-     * scores).
+     * scores; {@code inspectionShifts}: none before 2026-12-06, the same reason).
      */
-    private static final Map<String, Object> SAVED_BEFORE = Map.of("studentEncoder", "resnet", "inspectionViews", 1);
+    private static final Map<String, Object> SAVED_BEFORE = Map.of("studentEncoder", "resnet", "inspectionViews", 1,
+            "inspectionShifts", 1);
 
     /**
      * Changes some fields, given as a JSON-like map of setting name to value (command-line

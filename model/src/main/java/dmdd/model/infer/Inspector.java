@@ -108,17 +108,17 @@ public final class Inspector implements AutoCloseable {
     }
 
     /**
-     * How many network passes one inspection costs: each view of each tile. A whole image is one tile, a zoomed one
-     * a fixed grid of tiles over its zoomed square; for camera tiling this is the cost of one tile (an image needs as
-     * many tiles as its size).
+     * How many network passes one inspection costs: each view and shift of each tile. A whole image is one tile, a
+     * zoomed one a fixed grid of tiles over its zoomed square; for camera tiling this is the cost of one tile (an
+     * image needs as many tiles as its size).
      *
      * @param settings a model's settings
      * @return network passes per whole or zoomed image, or per camera tile
      */
-    public static int passesPerInput(DmddSettings settings) {
+    public static int passesPerImage(DmddSettings settings) {
         int tiles = !settings.isZoomed() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
                 settings.imageSize(), settings.tileOverlap()).origins().size();
-        return settings.inspectionViews() * tiles;
+        return settings.passesPerInput() * tiles;
     }
 
     /** @return the model's settings */
@@ -296,8 +296,8 @@ public final class Inspector implements AutoCloseable {
         float[] fused;
         try (NDManager sm = weightsManager().newSubManager()) {
             ParameterStore ps = folds.parameterStore(sm);
-            int views = settings.inspectionViews();
-            NDArray x = InspectionViews.stack(teacher.normalize(sm.create(data, new Shape(n, 3, side, side))), views);
+            InspectionViews views = new InspectionViews(settings.inspectionViews(), settings.inspectionShifts());
+            NDArray x = views.stack(teacher.normalize(sm.create(data, new Shape(n, 3, side, side))));
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
             // AAND compares its student, which reads the amplified teacher features, with those features; every
             // other method compares a student of the image with the teacher
@@ -308,7 +308,7 @@ public final class Inspector implements AutoCloseable {
                 branches = blurredBranchMaps(products.subList(0, 3), products.subList(3, 6), views);
                 NDList segmenterInputs = Discrepancy.segmenterInputs(products, "product".equals(settings.segmenterInput()));
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
-                fused = InspectionViews.average(Activation.sigmoid(logits), views).toFloatArray();
+                fused = views.average(Activation.sigmoid(logits)).toFloatArray();
             } else {
                 NDList products = Discrepancy.unitProducts(targets, s);
                 branches = blurredBranchMaps(products.subList(0, 1), products.subList(1, 3), views);
@@ -331,10 +331,11 @@ public final class Inspector implements AutoCloseable {
      * Both branch maps of a batch from their levels' feature products: each level's distance summed at input size,
      * averaged over the views, then blurred together by the engine (N x 2 x side x side).
      */
-    private float[] blurredBranchMaps(List<NDArray> normalityLevels, List<NDArray> abnormalityLevels, int views) {
+    private float[] blurredBranchMaps(List<NDArray> normalityLevels, List<NDArray> abnormalityLevels,
+            InspectionViews views) {
         int side = settings.imageSize();
-        NDArray normality = InspectionViews.average(Discrepancy.summedDistance(normalityLevels, side), views);
-        NDArray abnormality = InspectionViews.average(Discrepancy.summedDistance(abnormalityLevels, side), views);
+        NDArray normality = views.average(Discrepancy.summedDistance(normalityLevels, side));
+        NDArray abnormality = views.average(Discrepancy.summedDistance(abnormalityLevels, side));
         return GaussianBlur.apply(NDArrays.stack(new NDList(normality, abnormality), 1), settings.gaussianSigma())
                 .toFloatArray();
     }

@@ -87,6 +87,9 @@ class DmddSettingsTest {
         assertThat(DmddSettings.defaults().inspectionViews()).isEqualTo(4);
         assertThat(DmddSettings.fromSavedJson(saved).inspectionViews()).isEqualTo(1);
         assertThat(DmddSettings.fromSavedJson("{\"inspectionViews\": 2}").inspectionViews()).isEqualTo(2);
+        // and unshifted
+        assertThat(DmddSettings.fromSavedJson(saved).inspectionShifts()).isEqualTo(1);
+        assertThat(DmddSettings.fromSavedJson("{\"inspectionShifts\": 2}").inspectionShifts()).isEqualTo(2);
         // what a save names is kept, and a save of today reads back as it was written
         DmddSettings today = DmddSettings.defaults().with("studentEncoder", "inverted_residual");
         assertThat(DmddSettings.fromSavedJson(today.toJson())).isEqualTo(today);

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code inspectionViews}: an image inspected in several orientations gets the average of what its views get
- * alone, each map turned back, and its score from that averaged map.
+ * {@code inspectionViews} and {@code inspectionShifts}: an image inspected in several orientations and positions
+ * gets the average of what its views get alone, each map turned and moved back, and its score from that averaged map.
  */
 class InspectionViewsTest {
     private static final int SIDE = 32;
@@ -70,6 +70,66 @@ class InspectionViewsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4})
+    void shiftedViewsAreMovedBackByHalfACellAndAveragedWithEveryOrientation(int shifts) {
+        DjlRuntime.engine();
+        DmddSettings plain = DmddSettings.defaults().with(Map.of("imageSize", SIDE, "studentWidth", 8,
+                "segmenterWidth", 8, "topK", 10, "inspectionViews", 1, "gaussianSigma", 1.0));
+        int orientations = 2;
+        int[][] moves = {{0, 0}, {2, 2}, {2, 0}, {0, 2}}; // right, down: half a stride-4 cell
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            DmddNetworks one = DmddNetworks.create(plain, teacher.levelChannels(), manager);
+            DmddNetworks several = DmddNetworks.create(plain.with(Map.of("inspectionViews", orientations,
+                    "inspectionShifts", shifts)), teacher.levelChannels(), manager);
+            Map<String, NDArray> weights = new HashMap<>();
+            one.weights().forEach(a -> weights.put(a.getName(), a));
+            several.load(weights);
+
+            RgbImage image = randomImage(new Random(6));
+            List<RgbImage> viewed = new ArrayList<>();
+            for (int s = 0; s < shifts; s++) {
+                for (int v = 0; v < orientations; v++) {
+                    viewed.add(RgbImage.of(SIDE, SIDE, view(move(image.chw(), 3, moves[s][0], moves[s][1]), 3, v)));
+                }
+            }
+            List<NetworkMaps> alone = Inspector.of(one, teacher, null).inspectInputs(viewed);
+            NetworkMaps averaged = Inspector.of(several, teacher, null).inspectInputs(List.of(image)).get(0);
+
+            int views = orientations * shifts;
+            float[] fused = new float[SIDE * SIDE];
+            float[] normality = new float[SIDE * SIDE];
+            for (int s = 0; s < shifts; s++) {
+                for (int v = 0; v < orientations; v++) {
+                    NetworkMaps m = alone.get(s * orientations + v);
+                    add(fused, move(unview(m.fused(), v), 1, -moves[s][0], -moves[s][1]), views);
+                    add(normality, move(unview(m.normality(), v), 1, -moves[s][0], -moves[s][1]), views);
+                }
+            }
+            for (int i = 0; i < fused.length; i++) {
+                assertThat(averaged.fused()[i]).as("fused pixel %d", i).isCloseTo(fused[i], within(1e-4f));
+            }
+            // the branch maps are blurred after the views are averaged, which moving back changes at the edges only
+            for (int y = 5; y < SIDE - 5; y++) {
+                for (int x = 5; x < SIDE - 5; x++) {
+                    assertThat(averaged.normality()[y * SIDE + x]).as("normality pixel %d, %d", x, y)
+                            .isCloseTo(normality[y * SIDE + x], within(1e-4f));
+                }
+            }
+            assertThat(averaged.score()).isCloseTo(FloatMaps.topKMean(fused, 10), within(1e-4));
+            assertThat(plain.with("inspectionShifts", shifts).passesPerInput()).isEqualTo(shifts);
+        }
+    }
+
+    @Test
+    void onlyOneTwoOrFourShifts() {
+        for (int bad : new int[] {0, 3, 8}) {
+            assertThatThrownBy(() -> DmddSettings.defaults().with("inspectionShifts", bad))
+                    .hasMessageContaining("inspectionShifts must be 1, 2 or 4");
+        }
+    }
+
     @Test
     void onlyOneTwoFourOrEightViews() {
         for (int bad : new int[] {0, 3, 5, 16}) {
@@ -104,6 +164,21 @@ class InspectionViewsTest {
         float[] moved = view(index, 1, v); // moved[j] = the original pixel shown at j
         for (int j = 0; j < map.length; j++) {
             out[(int) moved[j]] = map[j];
+        }
+        return out;
+    }
+
+    /** Square planes moved right by dx and down by dy pixels (negative: back), the uncovered edge repeated. */
+    private static float[] move(float[] planes, int count, int dx, int dy) {
+        float[] out = new float[planes.length];
+        for (int c = 0; c < count; c++) {
+            for (int y = 0; y < SIDE; y++) {
+                for (int x = 0; x < SIDE; x++) {
+                    int sx = Math.min(SIDE - 1, Math.max(0, x - dx));
+                    int sy = Math.min(SIDE - 1, Math.max(0, y - dy));
+                    out[c * SIDE * SIDE + y * SIDE + x] = planes[c * SIDE * SIDE + sy * SIDE + sx];
+                }
+            }
         }
         return out;
     }

@@ -32,12 +32,12 @@ class ZoomedInspectionTest {
     @Test
     void aZoomedImageCostsOnePassPerViewOfEachTile() {
         DmddSettings d = DmddSettings.defaults();
-        assertThat(Inspector.passesPerInput(d)).isEqualTo(d.inspectionViews());
+        assertThat(Inspector.passesPerImage(d)).isEqualTo(d.inspectionViews());
         // 192 px in 128 px tiles at the default overlap: two tiles a side, four in all
-        assertThat(Inspector.passesPerInput(d.with("inspectionZoom", 1.5))).isEqualTo(4 * d.inspectionViews());
-        assertThat(Inspector.passesPerInput(d.with("inspectionZoom", 1.5).with("inspectionViews", 1))).isEqualTo(4);
+        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5))).isEqualTo(4 * d.inspectionViews());
+        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5).with("inspectionViews", 1))).isEqualTo(4);
         // camera tiling: the cost of one tile, whatever the zoom says
-        assertThat(Inspector.passesPerInput(d.with("inspectionScale", 0.5).with("inspectionZoom", 1.5)))
+        assertThat(Inspector.passesPerImage(d.with("inspectionScale", 0.5).with("inspectionZoom", 1.5)))
                 .isEqualTo(d.inspectionViews());
     }
 
