@@ -79,8 +79,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--views", paramLabel = "N",
             description = "orientations each image is inspected in for the timing (1, 2, 4 or 8; default: the "
-                    + "model's inspectionViews); 1 times one pass through the networks per image")
+                    + "model's inspectionViews); with --shifts 1, --views 1 times one pass through the networks per "
+                    + "image")
     Integer views;
+
+    @Option(names = "--shifts", paramLabel = "N",
+            description = "half-cell positions each view is inspected in for the timing (1, 2 or 4; default: the "
+                    + "model's inspectionShifts)")
+    Integer shifts;
 
     @Override
     public Integer call() throws Exception {
@@ -96,15 +102,8 @@ final class BenchCommand implements Callable<Integer> {
         Path modelDir = model.folder();
         List<Path> files = images == null ? List.of() : CliInputs.images(images, "--images");
         ModelFolder folder = ModelFolder.read(modelDir);
-        if (views != null) {
-            try {
-                folder = new ModelFolder(folder.folder(), folder.settings().with("inspectionViews", views),
-                        folder.teacher(), folder.thresholds(), folder.training(), folder.weightsFile(),
-                        folder.weightsSha256());
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--views " + views + ": " + e.getMessage());
-            }
-        }
+        folder = timedAs(folder, "--views", "inspectionViews", views);
+        folder = timedAs(folder, "--shifts", "inspectionShifts", shifts);
         DmddSettings settings = folder.settings();
         int passes = Inspector.passesPerImage(settings);
         int zoomTiles = passes / settings.passesPerInput();
@@ -149,7 +148,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "engine ceiling: %.1f GFLOP/s (3x3 convolution, 64 channels, batch 8, 64 x 64)%n",
                     ceiling);
             out.printf(Locale.ROOT, "inspection views: %d, shifts: %d (%s %d time%s through the networks%s; "
-                    + "--views N times another count)%n", settings.inspectionViews(), settings.inspectionShifts(),
+                    + "--views N and --shifts N time other counts)%n", settings.inspectionViews(),
+                    settings.inspectionShifts(),
                     settings.isTiled() ? "each tile of a camera image, as many as its size needs, passes"
                             : "each image passes",
                     passes, passes == 1 ? "" : "s",
@@ -203,6 +203,19 @@ final class BenchCommand implements Callable<Integer> {
         OptionalLong rss = PeakMemory.residentPeakBytes();
         out.println(rss.isPresent() ? ", process resident (heap + libtorch) " + PeakMemory.format(rss.getAsLong()) : "");
         return 0;
+    }
+
+    /** The model with another inspection setting for the timing, or as it is when the option was not given. */
+    private static ModelFolder timedAs(ModelFolder folder, String option, String setting, Integer value) {
+        if (value == null) {
+            return folder;
+        }
+        try {
+            return new ModelFolder(folder.folder(), folder.settings().with(setting, value), folder.teacher(),
+                    folder.thresholds(), folder.training(), folder.weightsFile(), folder.weightsSha256());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(option + " " + value + ": " + e.getMessage());
+        }
     }
 
     /** Many single-image inference calls; resident memory after each tenth of them. */

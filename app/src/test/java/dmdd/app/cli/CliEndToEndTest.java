@@ -193,7 +193,14 @@ class CliEndToEndTest {
         CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1",
                 "--soak", "20", "--views", "2");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("inspection views: 2, shifts: 1 (each image passes 2 times through the networks");
+        assertThat(r.out()).contains("inspection views: 2, shifts: 2 (each image passes 4 times through the networks");
+        CliRun onePass = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.2", "--train-steps", "0",
+                "--views", "1", "--shifts", "1");
+        assertThat(onePass.code()).as(onePass.err()).isZero();
+        assertThat(onePass.out()).contains("inspection views: 1, shifts: 1 (each image passes 1 time through");
+        CliRun badShifts = CliRun.of("bench", "--model", model.toString(), "--shifts", "3");
+        assertThat(badShifts.code()).isNotZero();
+        assertThat(badShifts.err()).contains("--shifts 3").contains("inspectionShifts must be 1, 2 or 4");
         CliRun badViews = CliRun.of("bench", "--model", model.toString(), "--views", "3");
         assertThat(badViews.code()).isNotZero();
         assertThat(badViews.err()).contains("--views 3").contains("inspectionViews must be 1, 2, 4 or 8");

@@ -377,7 +377,7 @@ public record DmddSettings(
         d.put("topK", 100);
         d.put("imageScore", "topk_mean");
         d.put("inspectionViews", 4);
-        d.put("inspectionShifts", 1);
+        d.put("inspectionShifts", 2);
         d.put("gaussianSigma", 4.0);
         d.put("validationFraction", 0.1);
         d.put("imageThresholdQuantile", 0.99);

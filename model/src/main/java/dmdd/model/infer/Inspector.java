@@ -251,8 +251,8 @@ public final class Inspector implements AutoCloseable {
         JniUtils.setGradMode(false);
         try {
             List<NetworkMaps> out = new ArrayList<>(inputs.size());
-            // every image runs once per view: fewer images per pass keep a pass at batchSize arrays (memory)
-            int images = Math.max(1, batchSize / settings.inspectionViews());
+            // every image runs once per view and shift: fewer images per pass keep a pass at batchSize arrays (memory)
+            int images = Math.max(1, batchSize / settings.passesPerInput());
             for (int i = 0; i < inputs.size(); i += images) {
                 out.addAll(inspectBatch(inputs.subList(i, Math.min(inputs.size(), i + images)), folds));
             }

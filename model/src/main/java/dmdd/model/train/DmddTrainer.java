@@ -569,11 +569,11 @@ public final class DmddTrainer {
             throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint c = Checkpoint.read(file, m);
-            // How the finished model inspects is this run's choice: the views never touch the weights, and a
-            // checkpoint from before the setting existed reads as one view while today's default is four.
-            // Nor does how often checkpoints are written.
+            // How the finished model inspects is this run's choice: the views and shifts never touch the weights,
+            // and a checkpoint from before a setting existed reads as one view and no shift while today's defaults
+            // differ. Nor does how often checkpoints are written.
             DmddSettings saved = c.settings().with(Map.of("inspectionViews", settings.inspectionViews(),
-                    "checkpointInterval", settings.checkpointInterval()));
+                    "inspectionShifts", settings.inspectionShifts(), "checkpointInterval", settings.checkpointInterval()));
             if (!saved.equals(settings)) {
                 List<String> differ = settings.differencesFrom(saved);
                 StringBuilder which = new StringBuilder();

@@ -32,7 +32,7 @@ class InspectionViewsTest {
     void theMapsAreTheViewsMapsTurnedBackAndAveraged(int views) {
         DjlRuntime.engine();
         DmddSettings plain = DmddSettings.defaults().with(Map.of("imageSize", SIDE, "studentWidth", 8,
-                "segmenterWidth", 8, "topK", 10, "inspectionViews", 1));
+                "segmenterWidth", 8, "topK", 10, "inspectionViews", 1, "inspectionShifts", 1));
         try (NDManager manager = NDManager.newBaseManager()) {
             TinyBackbone teacher = TinyBackbone.create(manager);
             DmddNetworks one = DmddNetworks.create(plain, teacher.levelChannels(), manager);
@@ -75,7 +75,7 @@ class InspectionViewsTest {
     void shiftedViewsAreMovedBackByHalfACellAndAveragedWithEveryOrientation(int shifts) {
         DjlRuntime.engine();
         DmddSettings plain = DmddSettings.defaults().with(Map.of("imageSize", SIDE, "studentWidth", 8,
-                "segmenterWidth", 8, "topK", 10, "inspectionViews", 1, "gaussianSigma", 1.0));
+                "segmenterWidth", 8, "topK", 10, "inspectionViews", 1, "inspectionShifts", 1, "gaussianSigma", 1.0));
         int orientations = 2;
         int[][] moves = {{0, 0}, {2, 2}, {2, 0}, {0, 2}}; // right, down: half a stride-4 cell
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -32,13 +32,15 @@ class ZoomedInspectionTest {
     @Test
     void aZoomedImageCostsOnePassPerViewOfEachTile() {
         DmddSettings d = DmddSettings.defaults();
-        assertThat(Inspector.passesPerImage(d)).isEqualTo(d.inspectionViews());
+        assertThat(d.passesPerInput()).isEqualTo(d.inspectionViews() * d.inspectionShifts());
+        assertThat(Inspector.passesPerImage(d)).isEqualTo(d.passesPerInput());
         // 192 px in 128 px tiles at the default overlap: two tiles a side, four in all
-        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5))).isEqualTo(4 * d.inspectionViews());
-        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5).with("inspectionViews", 1))).isEqualTo(4);
+        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5))).isEqualTo(4 * d.passesPerInput());
+        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5).with("inspectionViews", 1)
+                .with("inspectionShifts", 1))).isEqualTo(4);
         // camera tiling: the cost of one tile, whatever the zoom says
         assertThat(Inspector.passesPerImage(d.with("inspectionScale", 0.5).with("inspectionZoom", 1.5)))
-                .isEqualTo(d.inspectionViews());
+                .isEqualTo(d.passesPerInput());
     }
 
     @Test
@@ -46,7 +48,7 @@ class ZoomedInspectionTest {
         DjlRuntime.engine();
         DmddSettings plain = DmddSettings.defaults().with(Map.of("imageSize", 64, "batchSize", 4,
                 "studentWidth", 16, "studentSteps", 200, "validationFraction", 0.25, "threads", 1, "topK", 10,
-                "inspectionViews", 1, "gaussianSigma", 1.0))
+                "inspectionViews", 1, "inspectionShifts", 1, "gaussianSigma", 1.0))
                 // The zoom is independent of the method; the single-branch distillation keeps this test fast.
                 .with("method", "baseline");
         DmddSettings zoomed = plain.with("inspectionZoom", 4.0);

@@ -267,12 +267,14 @@ class DmddTrainerTest {
     }
 
     @Test
-    void aCheckpointResumesUnderAnotherViewCountOrCheckpointInterval(@TempDir Path dir) throws IOException {
-        // a checkpoint from before inspectionViews existed reads as one view; today's default is four; and how often
-        // checkpoints are written is no property of the weights
-        DmddSettings before = tiny(8, 0).with("method", "baseline").with("inspectionViews", 1);
+    void aCheckpointResumesUnderAnotherViewOrShiftCountOrCheckpointInterval(@TempDir Path dir) throws IOException {
+        // a checkpoint from before inspectionViews (inspectionShifts) existed reads as one view (no shift); today's
+        // defaults may differ; and how often checkpoints are written is no property of the weights
+        DmddSettings before = tiny(8, 0).with("method", "baseline").with("inspectionViews", 1)
+                .with("inspectionShifts", 1);
         assertThat(trainUntil(before, dir, 3).completed()).isFalse();
-        DmddSettings today = before.with("inspectionViews", 4).with("checkpointInterval", before.checkpointInterval() + 7);
+        DmddSettings today = before.with("inspectionViews", 4).with("inspectionShifts", 2)
+                .with("checkpointInterval", before.checkpointInterval() + 7);
         TrainingResult resumed = new DmddTrainer(today, teacher, TestImages::paintRectangle)
                 .train(IMAGES, dir, null, () -> false, true, null); // refused before: "other settings"
         assertThat(resumed.completed()).isTrue();

@@ -164,7 +164,7 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
             int tile = imageSize.getValue() == null ? current.imageSize() : imageSize.getValue();
             TilingAdvice a = TilingAdvice.propose(normalImageSize[0], normalImageSize[1], defect, tile,
                     current.tileOverlap(),
-                    SECONDS_PER_128_PX_PASS * current.inspectionViews() * (tile / 128.0) * (tile / 128.0));
+                    SECONDS_PER_128_PX_PASS * current.passesPerInput() * (tile / 128.0) * (tile / 128.0));
             proposedScale[0] = a.scale();
             advice.setText(a.explanation());
             tileIt.setDisable(a.scale() == 0);
