@@ -15,6 +15,7 @@ import dmdd.model.engine.NativeAllocator;
 import dmdd.model.engine.NativeMemoryEnvironment;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
+import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.Teachers;
 import dmdd.model.train.DmddTrainer;
@@ -105,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         folder = timedAs(folder, "--views", "inspectionViews", views);
         folder = timedAs(folder, "--shifts", "inspectionShifts", shifts);
         DmddSettings settings = folder.settings();
-        int passes = Inspector.passesPerImage(settings);
+        int passes = InspectionPipeline.passesPerImage(settings);
         int zoomTiles = passes / settings.passesPerInput();
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();

@@ -177,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
                 settings.imageSize(), whatIsTrainedOn(settings), settings.batchSize());
         if (settings.isZoomed()) {
             // the zoom's price is paid at every inspection, not in training: say it before the minutes are spent
-            int passes = dmdd.model.infer.Inspector.passesPerImage(settings);
+            int passes = dmdd.model.pipeline.InspectionPipeline.passesPerImage(settings);
             stdout.printf(Locale.ROOT, "each inspected image will take %d network passes (%d tiles of %d px over "
                     + "the %d px image, %d passes each) instead of %d without the zoom%n", passes,
                     passes / settings.passesPerInput(), settings.imageSize(), settings.zoomedSide(),

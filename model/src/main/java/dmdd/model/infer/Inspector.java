@@ -107,20 +107,6 @@ public final class Inspector implements AutoCloseable {
         return new Inspector(networks, teacher, thresholds, null, null, DEFAULT_BATCH);
     }
 
-    /**
-     * How many network passes one inspection costs: each view and shift of each tile. A whole image is one tile, a
-     * zoomed one a fixed grid of tiles over its zoomed square; for camera tiling this is the cost of one tile (an
-     * image needs as many tiles as its size).
-     *
-     * @param settings a model's settings
-     * @return network passes per whole or zoomed image, or per camera tile
-     */
-    public static int passesPerImage(DmddSettings settings) {
-        int tiles = !settings.isZoomed() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
-                settings.imageSize(), settings.tileOverlap()).origins().size();
-        return settings.passesPerInput() * tiles;
-    }
-
     /** @return the model's settings */
     public DmddSettings settings() {
         return settings;

@@ -13,6 +13,7 @@ import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.NetworkMaps;
 import dmdd.model.infer.Thresholds;
+import dmdd.model.infer.TileStitcher;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.DownloadProgress;
 import dmdd.model.teacher.Teachers;
@@ -41,6 +42,20 @@ public final class InspectionPipeline implements AutoCloseable {
     private InspectionPipeline(Inspector inspector, NDManager teacherManager) {
         this.inspector = inspector;
         this.teacherManager = teacherManager;
+    }
+
+    /**
+     * How many network passes one inspection costs: each view and shift of each tile. A whole image is one tile, a
+     * zoomed one a fixed grid of tiles over its zoomed square; for camera tiling this is the cost of one tile (an
+     * image needs as many tiles as its size).
+     *
+     * @param settings a model's settings
+     * @return network passes per whole or zoomed image, or per camera tile
+     */
+    public static int passesPerImage(DmddSettings settings) {
+        int tiles = !settings.isZoomed() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
+                settings.imageSize(), settings.tileOverlap()).origins().size();
+        return settings.passesPerInput() * tiles;
     }
 
     /**

@@ -36,11 +36,7 @@ class InspectionViewsTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             TinyBackbone teacher = TinyBackbone.create(manager);
             DmddNetworks one = DmddNetworks.create(plain, teacher.levelChannels(), manager);
-            DmddNetworks several = DmddNetworks.create(plain.with("inspectionViews", views), teacher.levelChannels(),
-                    manager);
-            Map<String, NDArray> weights = new HashMap<>();
-            one.weights().forEach(a -> weights.put(a.getName(), a));
-            several.load(weights);
+            DmddNetworks several = withWeightsOf(one, plain.with("inspectionViews", views), teacher, manager);
 
             RgbImage image = randomImage(new Random(5));
             List<RgbImage> viewed = new ArrayList<>();
@@ -81,11 +77,8 @@ class InspectionViewsTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             TinyBackbone teacher = TinyBackbone.create(manager);
             DmddNetworks one = DmddNetworks.create(plain, teacher.levelChannels(), manager);
-            DmddNetworks several = DmddNetworks.create(plain.with(Map.of("inspectionViews", orientations,
-                    "inspectionShifts", shifts)), teacher.levelChannels(), manager);
-            Map<String, NDArray> weights = new HashMap<>();
-            one.weights().forEach(a -> weights.put(a.getName(), a));
-            several.load(weights);
+            DmddNetworks several = withWeightsOf(one, plain.with(Map.of("inspectionViews", orientations,
+                    "inspectionShifts", shifts)), teacher, manager);
 
             RgbImage image = randomImage(new Random(6));
             List<RgbImage> viewed = new ArrayList<>();
@@ -136,6 +129,16 @@ class InspectionViewsTest {
             assertThatThrownBy(() -> DmddSettings.defaults().with("inspectionViews", bad))
                     .hasMessageContaining("inspectionViews must be 1, 2, 4 or 8");
         }
+    }
+
+    /** Networks of other inspection settings that compute what {@code one} computes (the same weights). */
+    private static DmddNetworks withWeightsOf(DmddNetworks one, DmddSettings settings, TinyBackbone teacher,
+            NDManager manager) {
+        DmddNetworks networks = DmddNetworks.create(settings, teacher.levelChannels(), manager);
+        Map<String, NDArray> weights = new HashMap<>();
+        one.weights().forEach(a -> weights.put(a.getName(), a));
+        networks.load(weights);
+        return networks;
     }
 
     /** View v of square planes, by hand: rows and columns swapped if bit 2, then mirrored left-right (bit 0), up-down (bit 1). */

@@ -8,6 +8,7 @@ import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.dmdd.RealTeacher;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.metrics.Auroc;
+import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.train.TrainingJob;
 import java.io.IOException;
@@ -33,13 +34,13 @@ class ZoomedInspectionTest {
     void aZoomedImageCostsOnePassPerViewOfEachTile() {
         DmddSettings d = DmddSettings.defaults();
         assertThat(d.passesPerInput()).isEqualTo(d.inspectionViews() * d.inspectionShifts());
-        assertThat(Inspector.passesPerImage(d)).isEqualTo(d.passesPerInput());
+        assertThat(InspectionPipeline.passesPerImage(d)).isEqualTo(d.passesPerInput());
         // 192 px in 128 px tiles at the default overlap: two tiles a side, four in all
-        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5))).isEqualTo(4 * d.passesPerInput());
-        assertThat(Inspector.passesPerImage(d.with("inspectionZoom", 1.5).with("inspectionViews", 1)
+        assertThat(InspectionPipeline.passesPerImage(d.with("inspectionZoom", 1.5))).isEqualTo(4 * d.passesPerInput());
+        assertThat(InspectionPipeline.passesPerImage(d.with("inspectionZoom", 1.5).with("inspectionViews", 1)
                 .with("inspectionShifts", 1))).isEqualTo(4);
         // camera tiling: the cost of one tile, whatever the zoom says
-        assertThat(Inspector.passesPerImage(d.with("inspectionScale", 0.5).with("inspectionZoom", 1.5)))
+        assertThat(InspectionPipeline.passesPerImage(d.with("inspectionScale", 0.5).with("inspectionZoom", 1.5)))
                 .isEqualTo(d.passesPerInput());
     }
 
