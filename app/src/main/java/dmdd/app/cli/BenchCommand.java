@@ -107,7 +107,7 @@ final class BenchCommand implements Callable<Integer> {
         folder = timedAs(folder, "--shifts", "inspectionShifts", shifts);
         DmddSettings settings = folder.settings();
         int passes = InspectionPipeline.passesPerImage(settings);
-        int zoomTiles = passes / settings.passesPerInput();
+        int zoomTiles = InspectionPipeline.zoomTiles(settings);
         int side = settings.imageSize();
         List<RgbImage> inputs = new ArrayList<>();
         if (files.isEmpty()) {

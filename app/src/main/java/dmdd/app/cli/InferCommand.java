@@ -78,7 +78,7 @@ final class InferCommand implements Callable<Integer> {
                         writeMaps(outDir, name, inspection.picture(), inspection.maps(), thresholds,
                                 pipeline.settings().method().mapNames());
                         rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
-                                thresholds.image(), thresholds.imageNg(), null).withFusedMap(name + ".fused.png"));
+                                thresholds.image(), thresholds.imageNg(), null).withFusedMap(mapFile(name, "fused")));
                         bar.update(rows.size(), files.size(), "images", null);
                     }
 
@@ -126,7 +126,12 @@ final class InferCommand implements Callable<Integer> {
     }
 
     private static void write(Path dir, String name, String kind, int[] argb, int w, int h) throws IOException {
-        ImageWriter.writePng(Heatmaps.toBufferedImage(argb, w, h), dir.resolve(name + "." + kind + ".png"));
+        ImageWriter.writePng(Heatmaps.toBufferedImage(argb, w, h), dir.resolve(mapFile(name, kind)));
+    }
+
+    /** The file of one of an image's maps ({@code kind}: a map's name or {@code overlay}), as results.csv names it. */
+    private static String mapFile(String name, String kind) {
+        return name + "." + kind + ".png";
     }
 
     /** The file's stem, or its whole name when another file already has that stem (a.png and a.jpg). */

@@ -9,6 +9,7 @@ import dmdd.datasets.layout.MvtecCategory;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.engine.DeviceChoice;
 import dmdd.model.engine.DjlRuntime;
+import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.BackboneKind;
 import dmdd.model.teacher.Teachers;
@@ -177,11 +178,10 @@ final class TrainCommand implements Callable<Integer> {
                 settings.imageSize(), whatIsTrainedOn(settings), settings.batchSize());
         if (settings.isZoomed()) {
             // the zoom's price is paid at every inspection, not in training: say it before the minutes are spent
-            int passes = dmdd.model.pipeline.InspectionPipeline.passesPerImage(settings);
             stdout.printf(Locale.ROOT, "each inspected image will take %d network passes (%d tiles of %d px over "
-                    + "the %d px image, %d passes each) instead of %d without the zoom%n", passes,
-                    passes / settings.passesPerInput(), settings.imageSize(), settings.zoomedSide(),
-                    settings.passesPerInput(), settings.passesPerInput());
+                    + "the %d px image, %d passes each) instead of %d without the zoom%n",
+                    InspectionPipeline.passesPerImage(settings), InspectionPipeline.zoomTiles(settings),
+                    settings.imageSize(), settings.zoomedSide(), settings.passesPerInput(), settings.passesPerInput());
         }
         stdout.flush();
         DeviceChoice choice = device.choose(err);

@@ -46,6 +46,9 @@ import javax.imageio.ImageIO;
  * {@link Verdict#of(double, Thresholds)}. Every file is written atomically.
  */
 public final class ResultsExporter {
+    /** The folder of the heatmap and overlay PNGs inside an export. */
+    private static final String MAPS = "maps";
+
     /** Opacity of the colour at the top of the scale in overlays (the GUI's default). */
     public static final double OVERLAY_OPACITY = 0.6;
 
@@ -110,7 +113,7 @@ public final class ResultsExporter {
         ResultsCsv.Row row = ResultsCsv.inspected(file, maps.score(), thresholds.image(), thresholds.imageNg(), l);
         String base = options.maps() ? uniqueStem(file) : null;
         if (base != null) {
-            row = row.withFusedMap("maps/" + base + "_" + mapNames.get(2) + ".png");
+            row = row.withFusedMap(MAPS + "/" + mapFile(base, mapNames.get(2)));
         }
         rows.add(row);
         RgbImage sized = image.width() == maps.width() && image.height() == maps.height()
@@ -121,9 +124,9 @@ public final class ResultsExporter {
                 int[] heat = Heatmaps.heatmap(map(maps, which), range.low(), range.high(), Colormap.TURBO);
                 String name = mapNames.get(which);
                 ImageWriter.writePng(Heatmaps.toBufferedImage(heat, maps.width(), maps.height()),
-                        outDir.resolve("maps").resolve(base + "_" + name + ".png"));
+                        outDir.resolve(MAPS).resolve(mapFile(base, name)));
                 ImageWriter.writePng(Heatmaps.toBufferedImage(overlay(sized, maps, which), maps.width(),
-                        maps.height()), outDir.resolve("maps").resolve(base + "_" + name + "_overlay.png"));
+                        maps.height()), outDir.resolve(MAPS).resolve(mapFile(base, name + "_overlay")));
             }
         }
         if (options.html() && options.worstImages() > 0
@@ -348,6 +351,11 @@ public final class ResultsExporter {
         }
         s = s.replaceAll("^/+", "").replace('/', '_').replaceAll("[^\\p{L}\\p{N}._-]", "_");
         return s.isEmpty() || s.startsWith(".") ? "image" + s : s;
+    }
+
+    /** A map's PNG in the maps folder ({@code kind}: a map's name, with {@code _overlay} for its overlay). */
+    private static String mapFile(String stem, String kind) {
+        return stem + "_" + kind + ".png";
     }
 
     private String uniqueStem(String file) {

@@ -53,9 +53,16 @@ public final class InspectionPipeline implements AutoCloseable {
      * @return network passes per whole or zoomed image, or per camera tile
      */
     public static int passesPerImage(DmddSettings settings) {
-        int tiles = !settings.isZoomed() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
+        return settings.passesPerInput() * zoomTiles(settings);
+    }
+
+    /**
+     * @param settings a model's settings
+     * @return the tiles a zoomed whole image is inspected in (a fixed grid over its zoomed square), else 1
+     */
+    public static int zoomTiles(DmddSettings settings) {
+        return !settings.isZoomed() ? 1 : new TileStitcher(settings.zoomedSide(), settings.zoomedSide(),
                 settings.imageSize(), settings.tileOverlap()).origins().size();
-        return settings.passesPerInput() * tiles;
     }
 
     /**
