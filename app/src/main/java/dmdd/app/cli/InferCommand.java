@@ -134,13 +134,23 @@ final class InferCommand implements Callable<Integer> {
         return name + "." + kind + ".png";
     }
 
-    /** The file's stem, or its whole name when another file already has that stem (a.png and a.jpg). */
-    private static String outputName(Path file, Set<String> used) {
+    /**
+     * The file's stem, or its whole name when another file already has that stem ({@code a.png} and {@code a.jpg}),
+     * with {@code ~2}, {@code ~3}, ... when that is taken too ({@code a.jpg.png} came first). Names are compared
+     * without case, so two images never share map files on the file systems that ignore it ({@code A.png} and
+     * {@code a.jpg}).
+     */
+    static String outputName(Path file, Set<String> used) {
         String full = file.getFileName().toString();
         int dot = full.lastIndexOf('.');
         String stem = dot > 0 ? full.substring(0, dot) : full;
-        String name = used.add(stem) ? stem : full;
-        used.add(name);
+        if (used.add(stem.toLowerCase(Locale.ROOT))) {
+            return stem;
+        }
+        String name = full;
+        for (int k = 2; !used.add(name.toLowerCase(Locale.ROOT)); k++) {
+            name = full + "~" + k;
+        }
         return name;
     }
 

@@ -188,6 +188,24 @@ class CliEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void imagesWhoseNamesClashKeepTheirOwnMapsEvenWhereCaseIsIgnored() throws IOException {
+        Path images = Files.createDirectories(tmp.resolve("clashing"));
+        Path good = data.resolve(category).resolve("test/good/000.png");
+        // a.jpg.png takes the stem a.jpg before a.jpg comes; A.png and a.png are one file where case is ignored
+        for (String name : new String[] {"a.jpg.png", "a.png", "a.jpg", "A.png"}) {
+            Files.copy(good, images.resolve(name));
+        }
+        Path out = tmp.resolve("clashing-out");
+        CliRun r = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> maps = Files.readAllLines(out.resolve("results.csv")).stream().skip(1)
+                .map(line -> line.split(",", -1)[7]).toList();
+        assertThat(maps).hasSize(4).allSatisfy(m -> assertThat(out.resolve(m)).exists());
+        assertThat(maps.stream().map(m -> m.toLowerCase(java.util.Locale.ROOT)).distinct()).hasSize(4);
+    }
+
+    @Test
     @Order(5)
     void benchReportsSpeedAndMemory() {
         CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1",
