@@ -42,7 +42,7 @@ public class MapRules {
         rules.put("segmenter", (s, x, y) -> s);
         rules.put("normality", (s, x, y) -> x);
         rules.put("abnormality", (s, x, y) -> y);
-        for (float w : new float[] {0.97f, 0.9f, 0.8f}) {
+        for (float w : new float[] {0.99f, 0.97f, 0.95f, 0.93f, 0.9f, 0.85f, 0.8f}) {
             rules.put("mean w=" + w, (s, x, y) -> w * s + (1 - w) * Math.min(1f, 0.5f * (x / nt + y / at)));
         }
         for (float al : new float[] {0.3f, 0.5f, 0.7f, 1f}) {
