@@ -37,6 +37,16 @@ class ImportWeightsCommandTest {
         assertThat(wrong.err()).contains(usbStick.toString()).doesNotContain("\tat ");
         assertThat(cache.resolve(TeacherWeights.cacheFileName(BackboneKind.RESNET18))).doesNotExist();
 
+        // one weight changed, still a finite number: not the conversion, refused before the cache is touched
+        byte[] changed = Files.readAllBytes(usbStick);
+        changed[changed.length - 4] ^= 1; // the lowest mantissa byte of the last little-endian float
+        Path edited = Files.write(tmp.resolve("edited.safetensors"), changed);
+        CliRun refused = CliRun.of("import-weights", "--backbone", "mobilenetv2", "--weights-dir", cache.toString(),
+                edited.toString());
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains(edited.toString()).contains("wrong checksum").doesNotContain("\tat ");
+        assertThat(Files.readAllBytes(cache.resolve(name))).isEqualTo(Files.readAllBytes(usbStick));
+
         CliRun missing = CliRun.of("import-weights", "--backbone", "resnet18", tmp.resolve("nowhere.safetensors")
                 .toString());
         assertThat(missing.code()).isEqualTo(DmddCli.EXIT_USAGE);

@@ -14,6 +14,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +40,10 @@ import java.util.Map;
  * are converted to DJL layout: convolutions HWIO to OIHW, depthwise H x W x C x 1 to
  * C x 1 x H x W, dense inputs x units to units x inputs. Tensor names stay the Keras ones.
  *
- * <p>The conversion is deterministic; the file is written atomically together with a
- * {@code .sha256} file that later loads check the cache against.
+ * <p>The conversion is deterministic (Java's float arithmetic is the same on every platform, and the file's tensors
+ * keep the manifest's order), so its SHA-256 is pinned ({@link #CONVERTED_SHA256}): a conversion that gives other
+ * bytes is refused before it is stored, and an imported converted file must have them. The file is written atomically
+ * together with a {@code .sha256} file that later loads check the cache against.
  */
 public final class NsfwjsConverter {
     /** npm package name. */
@@ -48,6 +52,8 @@ public final class NsfwjsConverter {
     public static final String PACKAGE_VERSION = "4.3.0";
     /** SHA-256 of {@code nsfwjs-4.3.0.tgz} as published on the npm registry. */
     public static final String TARBALL_SHA256 = "4496790efc9bdc6f3e85a826a8e482c1fa1e9db4b3d18c095e98cc0c73cfb12f";
+    /** SHA-256 of the safetensors file this converter makes from that tarball. */
+    public static final String CONVERTED_SHA256 = "14052d5c86f889b982238d15594ed574a69a4864cffd527598cb7f731f24f2ea";
     /** Folder of the model inside the tarball. */
     static final String MODEL_DIR = "package/dist/models/mobilenet_v2/";
     /** The topology and weights manifest inside the tarball. */
@@ -84,10 +90,19 @@ public final class NsfwjsConverter {
                     + actual + ", expected " + TARBALL_SHA256);
         }
         Map<String, byte[]> files = readModelFiles(tarball);
+        byte[] converted;
         try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
-            NDList tensors = decode(files, tarball, manager);
-            AtomicFiles.write(target, out -> tensors.encode(out, NDList.Encoding.SAFETENSORS));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            decode(files, tarball, manager).encode(out, NDList.Encoding.SAFETENSORS);
+            converted = out.toByteArray();
         }
+        String sha = HexFormat.of().formatHex(WeightFiles.newSha256().digest(converted));
+        if (!CONVERTED_SHA256.equals(sha)) {
+            throw new TeacherWeightsException("converting " + tarball + " gave a file with SHA-256 " + sha
+                    + ", expected " + CONVERTED_SHA256 + "; nothing was stored (please report this: the conversion "
+                    + "should give the same bytes everywhere)");
+        }
+        AtomicFiles.writeBytes(target, converted);
         TeacherWeights.writeChecksumFile(target);
     }
 

@@ -180,10 +180,13 @@ public final class TeacherWeights {
             NsfwjsConverter.convert(source, cached);
         } else {
             String sha = WeightFiles.sha256(source);
-            String pinned = kind == BackboneKind.MOBILENET_V2 ? null : hubFile(kind).sha256();
+            String pinned = kind == BackboneKind.MOBILENET_V2 ? NsfwjsConverter.CONVERTED_SHA256
+                    : hubFile(kind).sha256();
             if (pinned != null && !pinned.equals(sha)) {
                 throw new TeacherWeightsException(source + " has the wrong checksum for " + kind.cliName()
-                        + ": SHA-256 " + sha + ", expected " + pinned + " (" + hubFile(kind).uri() + ")");
+                        + ": SHA-256 " + sha + ", expected " + pinned + " (" + (kind == BackboneKind.MOBILENET_V2
+                        ? "the conversion of " + NsfwjsConverter.tarballFileName() + "; importing the tarball "
+                                + "itself converts it here" : hubFile(kind).uri()) + ")");
             }
             try (NDManager scratch = manager.newSubManager()) {
                 BackboneBlock probe = Teachers.create(kind, false);

@@ -83,6 +83,8 @@ class MobileNetV2NsfwjsTest {
 
     @Test
     void converterWritesAllKerasTensorsInDjlLayout() throws IOException {
+        // the same bytes on every platform: the pin that imports of converted files are checked against
+        assertThat(WeightFiles.sha256(converted)).isEqualTo(NsfwjsConverter.CONVERTED_SHA256);
         try (NDManager scratch = manager.newSubManager()) {
             NDList tensors = NDList.decode(scratch, Files.newInputStream(converted));
             assertThat(tensors).hasSize(266);
