@@ -96,6 +96,9 @@ public final class AnomalyAmplifier extends ComposedBlock implements FlopCounter
         NDArray unit = Discrepancy.unit(level).reshape(s.get(0), s.get(1), s.get(2) * s.get(3));
         NDArray p = ps.getValue(prototypes[l], level.getDevice(), false);
         NDArray unitPrototypes = p.normalize(2, 1, EPS);
+        // computed from the parameter itself, which lives as long as the weights: this and all that follows from it
+        // belong to the call
+        unitPrototypes.attach(level.getManager());
         NDArray best = unitPrototypes.matMul(unit).max(new int[] {1}); // N x HW
         return best.neg().add(1f).reshape(s.get(0), 1, s.get(2), s.get(3));
     }
