@@ -20,6 +20,7 @@ import dmdd.app.gui.training.TrainingView;
 import dmdd.app.gui.training.TrainingViewModel;
 import java.util.List;
 import javafx.application.Application;
+import javafx.beans.binding.BooleanBinding;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
@@ -102,7 +103,7 @@ public class WorkstationApplication extends Application {
         });
         trainingModel.lastOutcomeProperty().addListener((obs, old, outcome) -> {
             if (outcome != null && outcome.completed()) {
-                inspectionModel.modelChanged();
+                inspectionModel.modelChanged(trainingModel.lastTrainedProject());
             }
         });
 
@@ -118,13 +119,16 @@ public class WorkstationApplication extends Application {
         stage.titleProperty().bind(mainModel.windowTitleProperty());
         stage.setMinWidth(900);
         stage.setMinHeight(600);
-        // Closing while training runs first stops the run at the next step (it writes a checkpoint to
-        // resume from), then closes.
+        // Closing (the window's button or Quit) while training or an inspection run works first stops them at
+        // their next step (training writes a checkpoint to resume from, an inspection run saves the scores it has),
+        // then closes.
+        BooleanBinding busy = trainingModel.runningProperty().or(inspectionModel.runningProperty());
         stage.setOnCloseRequest(event -> {
-            if (trainingModel.runningProperty().get()) {
+            if (busy.get()) {
                 event.consume();
                 trainingModel.cancel();
-                trainingModel.runningProperty().addListener((obs, was, running) -> {
+                inspectionModel.cancel();
+                busy.addListener((obs, was, running) -> {
                     if (!running) {
                         stage.close();
                     }

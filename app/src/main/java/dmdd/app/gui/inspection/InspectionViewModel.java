@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javafx.beans.Observable;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -204,6 +205,11 @@ public final class InspectionViewModel {
      * @param inspectees its images to inspect
      */
     public void show(Project opened, List<ProjectImage> inspectees) {
+        Project before = project.get();
+        if (before != null && !sameModel(before, opened)) {
+            // A run for the project or method shown before stops; what it inspected is saved for that one.
+            job.cancel();
+        }
         long mine = ++generation;
         project.set(opened);
         method.set(opened.method());
@@ -268,7 +274,33 @@ public final class InspectionViewModel {
     }
 
     /**
-     * Call after training wrote a new model: the scores and maps of the old one are dropped.
+     * Call after training wrote a new model for a project: the scores of its old model are dropped, and when it is
+     * the project and method shown, its maps too and it is shown again. A run that ends after the user opened another
+     * project or chose another method leaves the shown one's scores alone.
+     *
+     * @param trained the project (and method) the run trained
+     */
+    public void modelChanged(Project trained) {
+        Project current = project.get();
+        if (current != null && sameModel(current, trained)) {
+            modelChanged();
+            return;
+        }
+        background.run(() -> {
+            engine.modelChanged(trained);
+            Files.deleteIfExists(scoresFile(trained));
+            return true;
+        }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
+    }
+
+    /** Whether two states of a project hold the same model: the same folder and method. */
+    private static boolean sameModel(Project a, Project b) {
+        return a.folder().equals(b.folder()) && a.method() == b.method();
+    }
+
+    /**
+     * Call after a new model was written for the shown project and method: the scores and maps of the old one are
+     * dropped.
      */
     public void modelChanged() {
         Project current = project.get();
@@ -348,6 +380,10 @@ public final class InspectionViewModel {
             return;
         }
         List<InspectedItem> todo = items.stream().filter(item -> all || !item.isInspected()).toList();
+        long mine = generation;
+        InspectionEngine.Calibration calib = calibration.get();
+        // The run's own scores: saved for the project and method it started on, whatever is shown when it ends.
+        Map<String, Double> computed = new ConcurrentHashMap<>();
         job.start(Ui.text("inspection.running", todo.size()), context -> {
             int done = 0;
             for (InspectedItem item : todo) {
@@ -358,21 +394,45 @@ public final class InspectionViewModel {
                 // A tiled image takes seconds: the bar moves with its tiles, not only between images.
                 InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file(),
                         fraction -> context.progress(before + fraction, todo.size()));
-                RenderedInspection rendered = render(result, calibration.get());
+                RenderedInspection rendered = render(result, calib);
+                computed.put(relative(current, item.image().file()), result.score());
                 background.onUiThread(() -> {
-                    detailCache.put(item.image().file(), rendered);
-                    setScore(item.image(), result.score());
+                    if (mine == generation) {
+                        detailCache.put(item.image().file(), rendered);
+                        setScore(item.image(), result.score());
+                    }
                 });
                 context.progress(++done, todo.size());
             }
             return done;
         }, done -> {
-            message.set(Ui.text("inspection.done", done));
-            saveScores(current);
+            if (mine == generation) {
+                message.set(Ui.text("inspection.done", done));
+            }
+            saveScores(current, mine, computed);
         }, error -> {
-            message.set(Ui.text("status.error", error.getMessage()));
-            saveScores(current);
+            if (mine == generation) {
+                message.set(Ui.text("status.error", error.getMessage()));
+            }
+            saveScores(current, mine, computed);
         });
+    }
+
+    /**
+     * Saves an inspection run's scores: the gallery's when its project and method are still shown, otherwise the
+     * run's own added to what that project and method had saved.
+     */
+    private void saveScores(Project target, long runGeneration, Map<String, Double> computed) {
+        if (runGeneration == generation) {
+            saveScores(target);
+            return;
+        }
+        background.run(() -> {
+            Map<String, Double> scores = new LinkedHashMap<>(readScores(target));
+            scores.putAll(computed);
+            AtomicFiles.writeBytes(scoresFile(target), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(scores));
+            return true;
+        }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
     }
 
     /**

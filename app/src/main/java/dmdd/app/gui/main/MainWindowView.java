@@ -8,7 +8,6 @@ import dmdd.model.project.ProjectImage;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
-import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
@@ -29,6 +28,7 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
+import javafx.stage.WindowEvent;
 import javafx.util.Duration;
 import org.controlsfx.control.GridView;
 import org.controlsfx.control.Notifications;
@@ -308,9 +308,11 @@ public final class MainWindowView {
         }
     }
 
+    /** Quit asks the window to close, as its close button does, so running work is stopped and saved first. */
     @FXML
     private void quit() {
-        Platform.exit();
+        Window window = window();
+        window.fireEvent(new WindowEvent(window, WindowEvent.WINDOW_CLOSE_REQUEST));
     }
 
     @FXML

@@ -120,6 +120,11 @@ public final class TrainingViewModel {
         service.restart();
     }
 
+    /** @return the project (and method) the latest run trained, or {@code null} before the first run */
+    public Project lastTrainedProject() {
+        return service.project;
+    }
+
     /**
      * Asks the running training to stop after the current step; it keeps a checkpoint to resume from.
      */

@@ -90,6 +90,66 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void anInspectionRunKeepsItsScoresForTheProjectItStartedOnWhenAnotherIsOpened(@TempDir Path folder)
+            throws Exception {
+        Project first = sample(folder.resolve("first"));
+        Project second = sample(folder.resolve("second"));
+        ScriptedInspectionEngine scripted = new ScriptedInspectionEngine();
+        InspectionViewModel[] model = new InspectionViewModel[1];
+        // the user opens the second project while the run inspects the first's second image
+        InspectionEngine engine = new InspectionEngine() {
+            @Override
+            public boolean hasModel(Project project) {
+                return true;
+            }
+
+            @Override
+            public Calibration calibration(Project project) {
+                return scripted.calibration(project);
+            }
+
+            @Override
+            public ImageInspection inspect(Project project, Path image) throws Exception {
+                ImageInspection result = scripted.inspect(project, image);
+                if (scripted.inspections.get() == 2) {
+                    model[0].show(second, second.inspectImages());
+                }
+                return result;
+            }
+        };
+        model[0] = new InspectionViewModel(engine, BackgroundWork.inline());
+        model[0].show(first, first.inspectImages());
+        model[0].inspectAll(false);
+
+        assertThat(scripted.inspections.get()).as("the run stopped when the project changed").isEqualTo(2);
+        assertThat(model[0].items()).as("the shown project's gallery got none of the other's scores")
+                .noneMatch(InspectedItem::isInspected);
+        assertThat(second.resultsDir().resolve("scores.json")).doesNotExist();
+        InspectionViewModel reopened = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        reopened.show(first, first.inspectImages());
+        assertThat(reopened.items().stream().filter(InspectedItem::isInspected).map(item -> item.image().file()))
+                .containsExactly(first.inspectImages().get(0).file(), first.inspectImages().get(1).file());
+    }
+
+    @Test
+    void aModelTrainedForAProjectNoLongerShownDropsOnlyThatProjectsScores(@TempDir Path folder) throws Exception {
+        Project trained = sample(folder.resolve("trained"));
+        Project shown = sample(folder.resolve("shown"));
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(trained, trained.inspectImages());
+        model.inspectAll(false);
+        model.show(shown, shown.inspectImages());
+        model.inspectAll(false);
+
+        model.modelChanged(trained);
+        assertThat(trained.resultsDir().resolve("scores.json")).doesNotExist();
+        assertThat(shown.resultsDir().resolve("scores.json")).exists();
+        assertThat(model.items()).allMatch(InspectedItem::isInspected);
+        assertThat(model.projectProperty().get().folder()).isEqualTo(shown.folder());
+    }
+
+    @Test
     void reopeningSelectsTheImageTheUserWasLookingAt(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ProjectImage third = project.inspectImages().get(2);
