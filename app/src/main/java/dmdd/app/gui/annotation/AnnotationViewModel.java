@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
@@ -169,7 +170,9 @@ public final class AnnotationViewModel {
      * @param images its images to inspect, in display order
      */
     public void show(Path folder, List<Path> images) {
-        flush();
+        // The saves still queued reach the disk before the list is read again, off the UI thread: a save can
+        // take a while (a large mask, a slow disk) and this runs on many clicks.
+        Callable<Boolean> saved = flushLater();
         Path previous = projectFolder.get();
         boolean sameProject = folder.equals(previous) && saver != null;
         projectFolder.set(folder);
@@ -186,6 +189,7 @@ public final class AnnotationViewModel {
         int generation = ++showGeneration;
         AnnotationSaver keptSaver = saver;
         background.run(() -> {
+            saved.call();
             AnnotationStore store = sameProject ? keptSaver.store() : AnnotationStore.forProject(folder);
             List<Entry> list = images.stream().map(file -> entry(store, file)).toList();
             return new Object[] {store, list, store.defectTypes()};
@@ -562,6 +566,18 @@ public final class AnnotationViewModel {
     public boolean flush() {
         finishStroke();
         return saver == null || saver.flush(30);
+    }
+
+    /**
+     * Ends a stroke in progress (on the UI thread) and gives the wait for every change to reach the disk, to call
+     * off the UI thread.
+     *
+     * @return waits at most 30 s; true when all saves finished in time
+     */
+    public Callable<Boolean> flushLater() {
+        finishStroke();
+        AnnotationSaver pending = saver;
+        return () -> pending == null || pending.flush(30);
     }
 
     private void changed(Path file, ImageAnnotation annotation) {

@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
@@ -93,7 +95,7 @@ public final class MetricsViewModel {
     private final ObservableList<ChartPoint> pro = FXCollections.observableArrayList();
     private final ObservableList<AnnotatedInspection.Outcome> missedDefects = FXCollections.observableArrayList();
     private final ObservableList<AnnotatedInspection.Outcome> falseAlarms = FXCollections.observableArrayList();
-    private Runnable beforeMeasuring = () -> { };
+    private Supplier<Callable<Boolean>> beforeMeasuring = () -> () -> true;
     private Consumer<Path> openImage = file -> { };
     private Runnable onModelImported = () -> { };
 
@@ -113,9 +115,10 @@ public final class MetricsViewModel {
     }
 
     /**
-     * @param action runs on the UI thread before each measurement (the annotation screen flushes its saves)
+     * @param action runs on the UI thread before each measurement or export, and gives what the measurement then
+     *               waits for off the UI thread (the annotation screen's saves reaching the disk)
      */
-    public void setBeforeMeasuring(Runnable action) {
+    public void setBeforeMeasuring(Supplier<Callable<Boolean>> action) {
         this.beforeMeasuring = action;
     }
 
@@ -136,9 +139,10 @@ public final class MetricsViewModel {
         if (folder == null || job.runningProperty().get()) {
             return;
         }
-        beforeMeasuring.run();
+        Callable<Boolean> saved = beforeMeasuring.get();
         long started = System.nanoTime();
         job.start(Ui.text("metrics.running", 0, "?"), context -> {
+            saved.call();
             List<Method> trained = engine.trainedMethods(folder);
             if (trained.isEmpty()) {
                 throw new IllegalStateException(Ui.text("metrics.noModel"));
@@ -218,14 +222,16 @@ public final class MetricsViewModel {
         if (folder == null || job.runningProperty().get()) {
             return;
         }
-        beforeMeasuring.run();
+        Callable<Boolean> saved = beforeMeasuring.get();
         double verdictThreshold = threshold.get();
         double ngVerdictThreshold = ngThreshold.get();
         double contourThreshold = pixelThreshold.get();
         Method chosen = method.get();
-        job.start(null, context -> engine.exportResults(folder, chosen, outDir, verdictThreshold, ngVerdictThreshold,
-                contourThreshold,
-                progressTo(context), context::isCancelled), r -> {
+        job.start(null, context -> {
+            saved.call();
+            return engine.exportResults(folder, chosen, outDir, verdictThreshold, ngVerdictThreshold,
+                    contourThreshold, progressTo(context), context::isCancelled);
+        }, r -> {
             if (folder.equals(projectFolder.get())) {
                 show(r);
             }

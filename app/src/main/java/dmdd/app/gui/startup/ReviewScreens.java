@@ -71,7 +71,7 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
             }
         });
 
-        metrics.setBeforeMeasuring(annotation::flush);
+        metrics.setBeforeMeasuring(annotation::flushLater);
         metrics.setOpenImage(file -> {
             view.screens().getSelectionModel().select(annotationTab);
             annotation.select(file);
@@ -86,7 +86,15 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
             }
         };
         main.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> showProject.run());
-        main.projectProperty().addListener((obs, old, project) -> showProject.run());
+        // Settings, thresholds and the place the user is at change the project too, on many clicks: only another
+        // project is read again; another method only changes what Measure reads.
+        main.projectProperty().addListener((obs, old, project) -> {
+            if (old == null || project == null || !old.folder().equals(project.folder())) {
+                showProject.run();
+            } else {
+                metrics.methodProperty().set(project.method());
+            }
+        });
         showProject.run();
 
         // Closing the window waits for the last annotation to reach the disk.

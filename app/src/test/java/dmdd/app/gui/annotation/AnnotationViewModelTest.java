@@ -1,6 +1,7 @@
 package dmdd.app.gui.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dmdd.app.gui.background.BackgroundWork;
 import dmdd.datasets.annotation.AnnotationStore;
@@ -12,7 +13,15 @@ import dmdd.datasets.image.MaskIo;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +60,69 @@ class AnnotationViewModelTest {
     private static AnnotationViewModel viewModel(AnnotationViewModel.PredictionSource predictions) {
         return new AnnotationViewModel(BackgroundWork.inline(), Runnable::run, AnnotationViewModel.defaultLoader(),
                 predictions);
+    }
+
+    @Test
+    void aReloadNeverWaitsOnTheUiThreadForASlowSaveAndStillReadsItBack() throws Exception {
+        // The test thread is the UI thread: it runs the callbacks it takes from this queue.
+        BlockingQueue<Runnable> ui = new LinkedBlockingQueue<>();
+        ExecutorService workers = Executors.newSingleThreadExecutor();
+        ExecutorService saves = Executors.newSingleThreadExecutor();
+        BackgroundWork background = new BackgroundWork() {
+            @Override
+            public <T> void run(Callable<T> work, Consumer<? super T> onSuccess,
+                    Consumer<Throwable> onFailure) {
+                workers.execute(() -> {
+                    try {
+                        T result = work.call();
+                        ui.add(() -> onSuccess.accept(result));
+                    } catch (Exception e) {
+                        ui.add(() -> onFailure.accept(e));
+                    }
+                });
+            }
+
+            @Override
+            public void onUiThread(Runnable action) {
+                ui.add(action);
+            }
+
+            @Override
+            public boolean isInline() {
+                return false;
+            }
+        };
+        try {
+            AnnotationViewModel slow = new AnnotationViewModel(background, saves, AnnotationViewModel.defaultLoader(),
+                    (folder, image) -> null);
+            slow.show(project, images);
+            while (slow.busyProperty().get() || slow.entries().isEmpty()) {
+                ui.take().run();
+            }
+            CountDownLatch disk = new CountDownLatch(1);
+            saves.execute(() -> {
+                try {
+                    disk.await(); // a slow disk: every save queued after this waits
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            slow.decide(images.get(2), Label.OK);
+
+            // settings, a tab or the selection changed: the list is shown again while the save still waits
+            assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> slow.show(project, images), "show() waited on the UI thread for the queued save");
+            assertThat(disk.getCount()).as("the save was still waiting").isEqualTo(1);
+            disk.countDown();
+            while (slow.busyProperty().get()) {
+                ui.take().run();
+            }
+            assertThat(slow.entries().get(2).label()).isEqualTo(Label.OK);
+            assertThat(AnnotationStore.forProject(project).load(images.get(2)).label()).isEqualTo(Label.OK);
+        } finally {
+            workers.shutdownNow();
+            saves.shutdownNow();
+        }
     }
 
     @Test
@@ -144,8 +216,8 @@ class AnnotationViewModelTest {
         private final java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
 
         @Override
-        public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<? super T> onSuccess,
-                            java.util.function.Consumer<Throwable> onFailure) {
+        public <T> void run(Callable<T> work, Consumer<? super T> onSuccess,
+                            Consumer<Throwable> onFailure) {
             queue.add(() -> BackgroundWork.inline().run(work, onSuccess, onFailure));
         }
 
