@@ -62,27 +62,22 @@ final class CliInputs {
     static final String RUN_MARKER = ".dmdd-results";
 
     /**
-     * Removes the files an earlier run of the same command left in its output folder, after saying so, so
-     * that results of two runs never mix (stale heatmaps beside a new results.csv); other files in a marked folder
-     * stay. A non-empty folder no run of it has marked is someone else's: the command refuses it rather than write
-     * among or delete its files. The folder is marked for the run about to write.
+     * Claims an output folder for a command before any work: a non-empty folder no run of it has marked is someone
+     * else's, and the command refuses it rather than write among or delete its files. The folder is marked for the
+     * run about to write. Nothing is removed here: an earlier run's results stay until the run has checked
+     * everything it can check first ({@link #clearEarlierRun}).
      *
      * @param dir   the output folder
      * @param owned whether a name (a file or folder directly in {@code dir}) belongs to the command
-     * @param err   where the note goes
-     * @throws IOException when a file cannot be removed
+     * @throws IOException when the folder cannot be read or marked
      */
-    static void clearEarlierRun(Path dir, java.util.function.Predicate<String> owned, java.io.PrintWriter err)
-            throws IOException {
-        List<Path> old;
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            old = files.filter(p -> owned.test(p.getFileName().toString())).sorted().toList();
-        }
+    static void claimOutputFolder(Path dir, java.util.function.Predicate<String> owned) throws IOException {
         Path marker = dir.resolve(RUN_MARKER);
         if (!Files.isRegularFile(marker)) {
             // A folder no run of this command marked is someone else's: results written among its files (training
             // images, a dataset, a model, a project) would become part of them, and its files are not ours to
             // delete. Named: one of the command's own file names when it holds one, else its first file.
+            List<Path> old = earlierRun(dir, owned);
             List<Path> any;
             try (java.util.stream.Stream<Path> files = Files.list(dir)) {
                 any = files.sorted().limit(1).toList();
@@ -97,6 +92,22 @@ final class CliInputs {
         dmdd.datasets.image.AtomicFiles.writeBytes(marker,
                 "written by DMDD Inspector; a later run may replace the results here\n"
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Removes the files an earlier run of the same command left in the output folder it claimed
+     * ({@link #claimOutputFolder}), after saying so, so that results of two runs never mix (stale heatmaps beside a
+     * new results.csv); other files in the folder stay. Call it once the run has opened its model and device and read
+     * its inputs, so that a mistake found there leaves the earlier results as they were.
+     *
+     * @param dir   the output folder
+     * @param owned whether a name (a file or folder directly in {@code dir}) belongs to the command
+     * @param err   where the note goes
+     * @throws IOException when a file cannot be removed
+     */
+    static void clearEarlierRun(Path dir, java.util.function.Predicate<String> owned, java.io.PrintWriter err)
+            throws IOException {
+        List<Path> old = earlierRun(dir, owned);
         if (old.isEmpty()) {
             return;
         }
@@ -108,6 +119,12 @@ final class CliInputs {
                     Files.deleteIfExists(q);
                 }
             }
+        }
+    }
+
+    private static List<Path> earlierRun(Path dir, java.util.function.Predicate<String> owned) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> owned.test(p.getFileName().toString())).sorted().toList();
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,8 +127,9 @@ final class ExportCommand implements Callable<Integer> {
             CliInputs.outsideOf(out, source.images, "--out");
         }
         Path outDir = CliInputs.outputFolder(out, "--out");
-        CliInputs.clearEarlierRun(outDir, name -> name.equals(ResultsCsv.FILE_NAME) || name.equals("report.html")
-                || name.equals("maps"), err);
+        Predicate<String> owned = name -> name.equals(ResultsCsv.FILE_NAME)
+                || name.equals("report.html") || name.equals("maps");
+        CliInputs.claimOutputFolder(outDir, owned);
         String title;
         List<AnnotatedInspection.Item> items = new ArrayList<>();
         if (source.images != null) {
@@ -153,11 +155,13 @@ final class ExportCommand implements Callable<Integer> {
         if (items.isEmpty()) {
             throw new CliException("no images to inspect");
         }
-        ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(),
-                new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
+            // The inputs are read and the model and the device open: only now do the earlier results go.
+            CliInputs.clearEarlierRun(outDir, owned, err);
+            ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(),
+                    new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
             result = AnnotatedInspection.export(pipeline, items, exporter, title,
                     (done, total) -> bar.update(done, total, "images", null), null);
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,12 +63,15 @@ final class InferCommand implements Callable<Integer> {
         Path modelDir = model.folder();
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
-        CliInputs.clearEarlierRun(outDir, name -> name.equals(RESULTS) || OWNED_MAP.matcher(name).matches(), err);
+        Predicate<String> owned = name -> name.equals(RESULTS) || OWNED_MAP.matcher(name).matches();
+        CliInputs.claimOutputFolder(outDir, owned);
         List<ResultsCsv.Row> rows = new ArrayList<>();
         Set<String> usedNames = new HashSet<>();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         Thresholds used;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
+            // The model and the device are open: only now do the earlier results go.
+            CliInputs.clearEarlierRun(outDir, owned, err);
             Thresholds thresholds = pipeline.thresholds();
             used = thresholds;
             try {

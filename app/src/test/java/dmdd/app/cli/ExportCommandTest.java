@@ -56,6 +56,54 @@ class ExportCommandTest {
     }
 
     @Test
+    void aRunThatFailsBeforeInspectingLeavesTheEarlierResultsOfInferAndExport() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path data = tiny.category().getParent();
+        String category = tiny.category().getFileName().toString();
+        Path exported = tmp.resolve("exported");
+        Path inferred = tmp.resolve("inferred");
+        Path images = tiny.category().resolve("test/hole");
+        assertThat(CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
+                tiny.model().toString(), "--out", exported.toString()).code()).isZero();
+        assertThat(CliRun.of("infer", "--model", tiny.model().toString(), "--images", images.toString(), "--out",
+                inferred.toString()).code()).isZero();
+        List<Path> before = tree(exported, inferred);
+
+        // a damaged copy of the model: found when the run opens it, after it has claimed its --out
+        Path damaged = tmp.resolve("damaged");
+        Files.createDirectories(damaged);
+        try (var files = Files.list(tiny.model())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, damaged.resolve(f.getFileName()));
+            }
+        }
+        try (var files = Files.list(damaged)) {
+            for (Path weights : files.filter(f -> f.getFileName().toString().endsWith(".safetensors")).toList()) {
+                byte[] bytes = Files.readAllBytes(weights);
+                Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            }
+        }
+        CliRun export = CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
+                damaged.toString(), "--out", exported.toString());
+        CliRun infer = CliRun.of("infer", "--model", damaged.toString(), "--images", images.toString(), "--out",
+                inferred.toString());
+        assertThat(export.code()).isNotZero();
+        assertThat(infer.code()).isNotZero();
+        assertThat(export.err() + infer.err()).doesNotContain("replacing the results of an earlier run");
+        assertThat(tree(exported, inferred)).isEqualTo(before);
+    }
+
+    private static List<Path> tree(Path... roots) throws IOException {
+        List<Path> all = new java.util.ArrayList<>();
+        for (Path root : roots) {
+            try (var walk = Files.walk(root)) {
+                walk.sorted().forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    @Test
     void anOutputFileNeverReplacesAnImageAModelFileOrADocumentOfAnotherKind() throws IOException {
         TinyModel tiny = TinyModel.get();
         Path data = tiny.category().getParent();
