@@ -1,5 +1,6 @@
 package dmdd.app.cli;
 
+import dmdd.datasets.image.FileNames;
 import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.RgbImage;
 import dmdd.model.infer.AnomalyMaps;
@@ -145,7 +146,8 @@ final class InferCommand implements Callable<Integer> {
      * {@code a.jpg}).
      */
     static String outputName(Path file, Set<String> used) {
-        String full = file.getFileName().toString();
+        // A long name is cut so that its maps' names still fit the file system.
+        String full = FileNames.withinBytes(file.getFileName().toString(), FileNames.MAX_STEM_BYTES);
         int dot = full.lastIndexOf('.');
         String stem = dot > 0 ? full.substring(0, dot) : full;
         if (used.add(stem.toLowerCase(Locale.ROOT))) {

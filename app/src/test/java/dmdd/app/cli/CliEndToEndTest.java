@@ -206,6 +206,28 @@ class CliEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void anImageWithTheLongestNameTheFileSystemAllowsIsInspectedWithTheOthers() throws IOException {
+        Path images = Files.createDirectories(tmp.resolve("long-names"));
+        Path good = data.resolve(category).resolve("test/good/000.png");
+        String longest = "a".repeat(251) + ".png"; // 255 bytes: its maps' names would be longer
+        Files.copy(good, images.resolve(longest));
+        Files.copy(good, images.resolve("b.png"));
+        for (String command : new String[] {"infer", "export"}) {
+            Path out = tmp.resolve("long-names-" + command);
+            CliRun r = CliRun.of(command, "--model", model.toString(), "--images", images.toString(), "--out",
+                    out.toString());
+            assertThat(r.code()).as(command + ": " + r.err()).isZero();
+            List<String> rows = Files.readAllLines(out.resolve("results.csv")).stream().skip(1).toList();
+            assertThat(rows).as(command).hasSize(2).allSatisfy(row -> {
+                String[] f = row.split(",", -1);
+                assertThat(f[2]).isIn("OK", "UNSURE", "NG");
+                assertThat(out.resolve(f[7])).exists();
+            });
+        }
+    }
+
+    @Test
     @Order(5)
     void benchReportsSpeedAndMemory() {
         CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1",

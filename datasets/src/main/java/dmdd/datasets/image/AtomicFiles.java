@@ -94,7 +94,9 @@ public final class AtomicFiles {
     private static Path createTemp(Path dir, String targetName) throws IOException {
         for (int attempt = 0; ; attempt++) {
             long id = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
-            Path temp = dir.resolve(TEMP_PREFIX + targetName + "." + Long.toString(id, 36) + ".part");
+            // The target's name only to recognise the file by: cut, so a target of 255 bytes still has a temp file.
+            Path temp = dir.resolve(TEMP_PREFIX + FileNames.withinBytes(targetName, 100) + "."
+                    + Long.toString(id, 36) + ".part");
             try {
                 return Files.createFile(temp);
             } catch (FileAlreadyExistsException e) {

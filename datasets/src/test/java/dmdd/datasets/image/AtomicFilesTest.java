@@ -27,6 +27,28 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aNameAsLongAsTheFileSystemAllowsIsWrittenToo() throws IOException {
+        // 255 bytes, the most ext4 and most others allow: the temporary file's name must not be longer
+        Path file = dir.resolve("x".repeat(251) + ".png");
+
+        AtomicFiles.writeString(file, "content");
+
+        assertThat(file).hasContent("content");
+        assertThat(filesIn(dir)).containsExactly(file.getFileName().toString());
+    }
+
+    @Test
+    void namesAreCutToAByteBudgetWithoutSplittingACharacter() {
+        assertThat(FileNames.withinBytes("part-9", 200)).isEqualTo("part-9");
+        assertThat(FileNames.withinBytes("abcdef", 4)).isEqualTo("abcd");
+        // three bytes each in UTF-8
+        assertThat(FileNames.withinBytes("\u90e8\u54c1\u753b\u50cf", 8)).isEqualTo("\u90e8\u54c1");
+        // a character outside the basic plane: four bytes, two Java chars, kept whole or not at all
+        assertThat(FileNames.withinBytes("a\ud83d\udd27b", 4)).isEqualTo("a");
+        assertThat(FileNames.withinBytes("a\ud83d\udd27b", 5)).isEqualTo("a\ud83d\udd27");
+    }
+
+    @Test
     void aFailedWriteKeepsTheOldFileAndLeavesNoTemporaryFile() throws IOException {
         Path file = dir.resolve("checkpoint.bin");
         AtomicFiles.writeString(file, "good old content");

@@ -2,6 +2,7 @@ package dmdd.model.export;
 
 import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.AtomicFiles;
+import dmdd.datasets.image.FileNames;
 import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.RgbImage;
 import dmdd.model.infer.AnomalyMaps;
@@ -350,7 +351,8 @@ public final class ResultsExporter {
             s = s.substring(0, dot);
         }
         s = s.replaceAll("^/+", "").replace('/', '_').replaceAll("[^\\p{L}\\p{N}._-]", "_");
-        return s.isEmpty() || s.startsWith(".") ? "image" + s : s;
+        // A long path is cut so that its maps' names still fit the file system.
+        return FileNames.withinBytes(s.isEmpty() || s.startsWith(".") ? "image" + s : s, FileNames.MAX_STEM_BYTES);
     }
 
     /** A map's PNG in the maps folder ({@code kind}: a map's name, with {@code _overlay} for its overlay). */
