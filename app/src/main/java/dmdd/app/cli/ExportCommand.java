@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -157,13 +158,25 @@ final class ExportCommand implements Callable<Integer> {
         }
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
-        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
+        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
+             StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The inputs are read and the model and the device open: only now do the earlier results go.
             CliInputs.clearEarlierRun(outDir, owned, err);
             ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(),
                     new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
-            result = AnnotatedInspection.export(pipeline, items, exporter, title,
-                    (done, total) -> bar.update(done, total, "images", null), null);
+            int[] done = new int[1];
+            try {
+                result = AnnotatedInspection.export(pipeline, items, exporter, title, (d, total) -> {
+                    done[0] = d;
+                    bar.update(d, total, "images", null);
+                }, stop);
+            } catch (CancellationException e) {
+                // Ctrl-C or SIGTERM: export has written results.csv for the images done (no report without all).
+                err.printf(Locale.ROOT, "%nstopped after %d of %d images; their results are in %s%n", done[0],
+                        items.size(), outDir.resolve(ResultsCsv.FILE_NAME));
+                err.flush();
+                return DmddCli.EXIT_FAILURE;
+            }
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s));
         report(stdout, result, outDir, folder.thresholds());

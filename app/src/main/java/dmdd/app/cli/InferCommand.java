@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,11 +71,13 @@ final class InferCommand implements Callable<Integer> {
         Set<String> usedNames = new HashSet<>();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         Thresholds used;
-        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
+        try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
+             StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The model and the device are open: only now do the earlier results go.
             CliInputs.clearEarlierRun(outDir, owned, err);
             Thresholds thresholds = pipeline.thresholds();
             used = thresholds;
+            boolean stopped = false;
             try {
                 pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
                     @Override
@@ -94,10 +97,19 @@ final class InferCommand implements Callable<Integer> {
                                 thresholds.imageNg(), reason.getMessage()));
                         bar.update(rows.size(), files.size(), "images", null);
                     }
-                }, null);
+                }, stop);
+            } catch (CancellationException e) {
+                stopped = true;
             } finally {
-                // What was inspected before a failure is kept.
+                // What was inspected before a failure or a stop is kept.
                 ResultsCsv.write(rows, outDir.resolve(RESULTS));
+            }
+            if (stopped) {
+                // Ctrl-C or SIGTERM, said before the shutdown goes on
+                err.printf(Locale.ROOT, "%nstopped after %d of %d images; their results are in %s%n", rows.size(),
+                        files.size(), outDir.resolve(RESULTS));
+                err.flush();
+                return DmddCli.EXIT_FAILURE;
             }
         }
         long defective = rows.stream().filter(ResultsCsv.Row::defective).count();

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ctrl-C or SIGTERM during {@code train} (in a process of its own, as a person runs it): the run stops, saves a
- * checkpoint and says how to go on, instead of ending between two checkpoints without a word.
+ * Ctrl-C or SIGTERM during {@code train} or {@code infer} (in a process of its own, as a person runs it): the run
+ * stops, saves a checkpoint or the results so far and says how to go on, instead of ending without a word.
  */
 class StopOnShutdownTest {
     @TempDir
@@ -29,16 +29,11 @@ class StopOnShutdownTest {
         TinyModel tiny = TinyModel.get();
         Path model = tmp.resolve("model");
         Path err = tmp.resolve("err.txt");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ddmdd.relaunch=false", "-Dai.djl.offline=true", "-DPYTORCH_FLAVOR=cpu", "-Djava.awt.headless=true"));
-        if (System.getProperty("dmdd.fixtures") != null) {
-            command.add("-Ddmdd.fixtures=" + System.getProperty("dmdd.fixtures"));
-        }
         // no periodic checkpoint: the only one can come from the stop
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dmdd.app.Main", "train", "--data",
+        List<String> command = dmdd("train", "--data",
                 tiny.category().getParent().toString(), "--category", tiny.category().getFileName().toString(),
                 "--out", model.toString(), "--steps", "4000", "--batch", "2", "--image-size", "32",
-                "--set", "threads=1", "--set", "checkpointInterval=100000"));
+                "--set", "threads=1", "--set", "checkpointInterval=100000");
         Process train = new ProcessBuilder(command).redirectOutput(tmp.resolve("out.txt").toFile())
                 .redirectError(err.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -59,5 +54,57 @@ class StopOnShutdownTest {
             assertThat(Checkpoint.read(model.resolve(Checkpoint.FILE_NAME), m).completedSteps())
                     .isEqualTo(Integer.parseInt(stopped.group(1))).isPositive();
         }
+    }
+
+    @Test
+    void sigtermDuringInferKeepsTheResultsOfTheImagesDone() throws Exception {
+        TinyModel tiny = TinyModel.get();
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        Path good = tiny.category().resolve("test/good/000.png");
+        int count = 3000; // far more than the child inspects before the signal
+        for (int i = 0; i < count; i++) {
+            Files.copy(good, images.resolve(String.format("%04d.png", i)));
+        }
+        Path out = tmp.resolve("out");
+        Path err = tmp.resolve("infer-err.txt");
+        Process infer = new ProcessBuilder(dmdd("infer", "--model", tiny.model().toString(), "--images",
+                images.toString(), "--out", out.toString())).redirectOutput(tmp.resolve("infer-out.txt").toFile())
+                .redirectError(err.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (fusedMaps(out) < 5 && infer.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(infer.isAlive()).as(Files.readString(err, StandardCharsets.UTF_8)).isTrue();
+        infer.destroy(); // SIGTERM
+        assertThat(infer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        String said = Files.readString(err, StandardCharsets.UTF_8);
+        Matcher stopped = Pattern.compile("stopped after (\\d+) of " + count + " images; their results are in .*"
+                + "results.csv").matcher(said);
+        assertThat(stopped.find()).as(said).isTrue();
+        List<String> rows = Files.readAllLines(out.resolve("results.csv")).stream().skip(1).toList();
+        assertThat(rows).hasSize(Integer.parseInt(stopped.group(1))).hasSizeLessThan(count).isNotEmpty()
+                .allSatisfy(row -> assertThat(out.resolve(row.split(",", -1)[7])).exists());
+    }
+
+    private static long fusedMaps(Path out) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (var files = Files.list(out)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".fused.png")).count();
+        }
+    }
+
+    /** A command line of the program in a JVM of its own, as a person starts it. */
+    private static List<String> dmdd(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ddmdd.relaunch=false", "-Dai.djl.offline=true", "-DPYTORCH_FLAVOR=cpu", "-Djava.awt.headless=true"));
+        if (System.getProperty("dmdd.fixtures") != null) {
+            command.add("-Ddmdd.fixtures=" + System.getProperty("dmdd.fixtures"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dmdd.app.Main"));
+        command.addAll(List.of(args));
+        return command;
     }
 }
