@@ -58,6 +58,25 @@ final class CliInputs {
         return dir.toAbsolutePath().normalize();
     }
 
+    /**
+     * The maps {@code infer} writes beside its results.csv; {@code DOTALL}: a file name may hold a line break.
+     */
+    private static final java.util.regex.Pattern INFER_MAP = java.util.regex.Pattern.compile(
+            ".+\\.(normality|abnormality|fine|coarse|fused|overlay)\\.png", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * Whether a file or folder directly in a marked output folder is a result an earlier run of {@code infer} or
+     * {@code export} wrote there: both commands replace both kinds, so an {@code infer} into a folder an
+     * {@code export} wrote never leaves that export's maps and report beside the new results.csv.
+     *
+     * @param name a name directly in the output folder
+     * @return whether the next run removes it
+     */
+    static boolean resultOfARun(String name) {
+        return name.equals(dmdd.model.pipeline.ResultsCsv.FILE_NAME) || name.equals("report.html")
+                || name.equals("maps") || INFER_MAP.matcher(name).matches();
+    }
+
     /** Marks an output folder as written by a command (its name inside), so a later run may replace its files. */
     static final String RUN_MARKER = ".dmdd-results";
 
@@ -67,17 +86,16 @@ final class CliInputs {
      * run about to write. Nothing is removed here: an earlier run's results stay until the run has checked
      * everything it can check first ({@link #clearEarlierRun}).
      *
-     * @param dir   the output folder
-     * @param owned whether a name (a file or folder directly in {@code dir}) belongs to the command
+     * @param dir the output folder
      * @throws IOException when the folder cannot be read or marked
      */
-    static void claimOutputFolder(Path dir, java.util.function.Predicate<String> owned) throws IOException {
+    static void claimOutputFolder(Path dir) throws IOException {
         Path marker = dir.resolve(RUN_MARKER);
         if (!Files.isRegularFile(marker)) {
             // A folder no run of this command marked is someone else's: results written among its files (training
             // images, a dataset, a model, a project) would become part of them, and its files are not ours to
             // delete. Named: one of the command's own file names when it holds one, else its first file.
-            List<Path> old = earlierRun(dir, owned);
+            List<Path> old = earlierRun(dir);
             List<Path> any;
             try (java.util.stream.Stream<Path> files = Files.list(dir)) {
                 any = files.sorted().limit(1).toList();
@@ -100,14 +118,13 @@ final class CliInputs {
      * new results.csv); other files in the folder stay. Call it once the run has opened its model and device and read
      * its inputs, so that a mistake found there leaves the earlier results as they were.
      *
-     * @param dir   the output folder
-     * @param owned whether a name (a file or folder directly in {@code dir}) belongs to the command
-     * @param err   where the note goes
+     * @param dir the output folder
+     * @param err where the note goes
      * @throws IOException when a file cannot be removed
      */
-    static void clearEarlierRun(Path dir, java.util.function.Predicate<String> owned, java.io.PrintWriter err)
+    static void clearEarlierRun(Path dir, java.io.PrintWriter err)
             throws IOException {
-        List<Path> old = earlierRun(dir, owned);
+        List<Path> old = earlierRun(dir);
         if (old.isEmpty()) {
             return;
         }
@@ -122,9 +139,9 @@ final class CliInputs {
         }
     }
 
-    private static List<Path> earlierRun(Path dir, java.util.function.Predicate<String> owned) throws IOException {
+    private static List<Path> earlierRun(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> owned.test(p.getFileName().toString())).sorted().toList();
+            return files.filter(p -> resultOfARun(p.getFileName().toString())).sorted().toList();
         }
     }
 

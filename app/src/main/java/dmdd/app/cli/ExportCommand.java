@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.function.Predicate;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,9 +127,7 @@ final class ExportCommand implements Callable<Integer> {
             CliInputs.outsideOf(out, source.images, "--out");
         }
         Path outDir = CliInputs.outputFolder(out, "--out");
-        Predicate<String> owned = name -> name.equals(ResultsCsv.FILE_NAME)
-                || name.equals("report.html") || name.equals("maps");
-        CliInputs.claimOutputFolder(outDir, owned);
+        CliInputs.claimOutputFolder(outDir);
         String title;
         List<AnnotatedInspection.Item> items = new ArrayList<>();
         if (source.images != null) {
@@ -161,7 +158,7 @@ final class ExportCommand implements Callable<Integer> {
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The inputs are read and the model and the device open: only now do the earlier results go.
-            CliInputs.clearEarlierRun(outDir, owned, err);
+            CliInputs.clearEarlierRun(outDir, err);
             ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(),
                     new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
             int[] done = new int[1];

@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +36,6 @@ import picocli.CommandLine.Spec;
 final class InferCommand implements Callable<Integer> {
     /** Name of the table written next to the maps. */
     static final String RESULTS = ResultsCsv.FILE_NAME;
-    /** The maps infer writes, which an earlier run's must not outlive. */
-    private static final java.util.regex.Pattern OWNED_MAP =
-            java.util.regex.Pattern.compile(".+\\.(normality|abnormality|fine|coarse|fused|overlay)\\.png");
     /** Opacity of the overlay's colour where the fused map is at the top of its range. */
     static final double OVERLAY_OPACITY = 0.6;
 
@@ -65,8 +61,7 @@ final class InferCommand implements Callable<Integer> {
         Path modelDir = model.folder();
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
-        Predicate<String> owned = name -> name.equals(RESULTS) || OWNED_MAP.matcher(name).matches();
-        CliInputs.claimOutputFolder(outDir, owned);
+        CliInputs.claimOutputFolder(outDir);
         List<ResultsCsv.Row> rows = new ArrayList<>();
         Set<String> usedNames = new HashSet<>();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
@@ -74,7 +69,7 @@ final class InferCommand implements Callable<Integer> {
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The model and the device are open: only now do the earlier results go.
-            CliInputs.clearEarlierRun(outDir, owned, err);
+            CliInputs.clearEarlierRun(outDir, err);
             Thresholds thresholds = pipeline.thresholds();
             used = thresholds;
             boolean stopped = false;

@@ -93,6 +93,31 @@ class ExportCommandTest {
         assertThat(tree(exported, inferred)).isEqualTo(before);
     }
 
+    @Test
+    void inferIntoAFolderExportWroteLeavesNoneOfTheExportBehindAndTheOtherWayRound() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path data = tiny.category().getParent();
+        String category = tiny.category().getFileName().toString();
+        Path images = tiny.category().resolve("test/hole");
+        Path mixed = tmp.resolve("mixed");
+        assertThat(CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
+                tiny.model().toString(), "--out", mixed.toString()).code()).isZero();
+        assertThat(mixed.resolve("maps")).isDirectory();
+
+        CliRun infer = CliRun.of("infer", "--model", tiny.model().toString(), "--images", images.toString(), "--out",
+                mixed.toString());
+        assertThat(infer.code()).as(infer.err()).isZero();
+        assertThat(mixed.resolve("maps")).doesNotExist();
+        assertThat(mixed.resolve("report.html")).doesNotExist();
+        assertThat(Files.readAllLines(mixed.resolve("results.csv"))).hasSize(3); // the header and two hole images
+
+        assertThat(CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
+                tiny.model().toString(), "--out", mixed.toString()).code()).isZero();
+        try (var files = Files.list(mixed)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".fused.png"));
+        }
+    }
+
     private static List<Path> tree(Path... roots) throws IOException {
         List<Path> all = new java.util.ArrayList<>();
         for (Path root : roots) {
