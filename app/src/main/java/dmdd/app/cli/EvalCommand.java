@@ -114,8 +114,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         stdout.println("metrics written to " + jsonFile);
         if (skipped > 0) {
-            throw new IOException(skipped + " of " + items.size()
-                    + " test images could not be inspected (see the warnings); the metrics leave them out");
+            // Not "could not be inspected": an image whose mask has another size was inspected and scored.
+            throw new IOException(skipped + " of " + items.size() + " test images are left out of the metrics (see "
+                    + "the warnings: unreadable, or a mask of another size than its image)");
         }
         return 0;
     }

@@ -344,6 +344,7 @@ class CliEndToEndTest {
                 model.toString(), "--json", json.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(DmddCli.EXIT_FAILURE);
         assertThat(r.err()).contains(mask.getParent().getFileName().toString()).contains("its mask is 10 x 7 px")
+                .contains("1 of 8 test images are left out of the metrics").doesNotContain("could not be inspected")
                 .doesNotContain("\tat ");
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertThat(j.get("test_images").asInt()).isEqualTo(7);
