@@ -100,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
         if (trainSteps < 0) {
             throw new CliException("--train-steps " + trainSteps + ": must not be negative");
         }
+        if (soak < 0) {
+            throw new CliException("--soak " + soak + ": must not be negative");
+        }
         Path modelDir = model.folder();
         List<Path> files = images == null ? List.of() : CliInputs.images(images, "--images");
         ModelFolder folder = ModelFolder.read(modelDir);

@@ -132,6 +132,8 @@ class CliArgumentsTest {
         assertOneLineError(CliRun.of("infer", "--model", tmp.toString(), "--images", tmp.resolve("noimages").toString(),
                 "--out", tmp.resolve("o").toString()), "no image files");
         assertOneLineError(CliRun.of("bench", "--model", tmp.resolve("nomodel").toString()), "no such folder");
+        assertOneLineError(CliRun.of("bench", "--model", tmp.resolve("nomodel").toString(), "--soak", "-5"),
+                "--soak -5: must not be negative");
         assertOneLineError(CliRun.of("make-benchmark", "--out", tmp.resolve("b").toString(),
                 tmp.resolve("missing.png").toString()), "no such file");
     }
