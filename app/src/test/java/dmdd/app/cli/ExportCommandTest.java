@@ -58,13 +58,10 @@ class ExportCommandTest {
     @Test
     void aRunThatFailsBeforeInspectingLeavesTheEarlierResultsOfInferAndExport() throws IOException {
         TinyModel tiny = TinyModel.get();
-        Path data = tiny.category().getParent();
-        String category = tiny.category().getFileName().toString();
         Path exported = tmp.resolve("exported");
         Path inferred = tmp.resolve("inferred");
         Path images = tiny.category().resolve("test/hole");
-        assertThat(CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
-                tiny.model().toString(), "--out", exported.toString()).code()).isZero();
+        assertThat(exportTiny(tiny.model(), exported).code()).isZero();
         assertThat(CliRun.of("infer", "--model", tiny.model().toString(), "--images", images.toString(), "--out",
                 inferred.toString()).code()).isZero();
         List<Path> before = tree(exported, inferred);
@@ -83,8 +80,7 @@ class ExportCommandTest {
                 Files.write(weights, java.util.Arrays.copyOf(bytes, bytes.length / 2));
             }
         }
-        CliRun export = CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
-                damaged.toString(), "--out", exported.toString());
+        CliRun export = exportTiny(damaged, exported);
         CliRun infer = CliRun.of("infer", "--model", damaged.toString(), "--images", images.toString(), "--out",
                 inferred.toString());
         assertThat(export.code()).isNotZero();
@@ -96,12 +92,9 @@ class ExportCommandTest {
     @Test
     void inferIntoAFolderExportWroteLeavesNoneOfTheExportBehindAndTheOtherWayRound() throws IOException {
         TinyModel tiny = TinyModel.get();
-        Path data = tiny.category().getParent();
-        String category = tiny.category().getFileName().toString();
         Path images = tiny.category().resolve("test/hole");
         Path mixed = tmp.resolve("mixed");
-        assertThat(CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
-                tiny.model().toString(), "--out", mixed.toString()).code()).isZero();
+        assertThat(exportTiny(tiny.model(), mixed).code()).isZero();
         assertThat(mixed.resolve("maps")).isDirectory();
 
         CliRun infer = CliRun.of("infer", "--model", tiny.model().toString(), "--images", images.toString(), "--out",
@@ -111,11 +104,17 @@ class ExportCommandTest {
         assertThat(mixed.resolve("report.html")).doesNotExist();
         assertThat(Files.readAllLines(mixed.resolve("results.csv"))).hasSize(3); // the header and two hole images
 
-        assertThat(CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
-                tiny.model().toString(), "--out", mixed.toString()).code()).isZero();
+        assertThat(exportTiny(tiny.model(), mixed).code()).isZero();
         try (var files = Files.list(mixed)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".fused.png"));
         }
+    }
+
+    /** {@code export} of the tiny sample category with a model into {@code out}. */
+    private static CliRun exportTiny(Path model, Path out) {
+        TinyModel tiny = TinyModel.get();
+        return CliRun.of("export", "--data", tiny.category().getParent().toString(), "--category",
+                tiny.category().getFileName().toString(), "--model", model.toString(), "--out", out.toString());
     }
 
     private static List<Path> tree(Path... roots) throws IOException {
