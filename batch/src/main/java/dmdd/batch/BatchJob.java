@@ -42,6 +42,10 @@ import org.apache.spark.sql.SparkSession;
 public final class BatchJob {
     /** Images per partition when the number of partitions is chosen automatically. */
     static final int IMAGES_PER_PARTITION = 256;
+    /** Beside an output that --overwrite replaces: the new output while it is written. */
+    static final String STAGED = ".dmdd-new-";
+    /** Beside an output that --overwrite replaces: the earlier output for the moment of the swap. */
+    static final String REPLACED = ".dmdd-old-";
 
     private BatchJob() {
     }
@@ -113,19 +117,34 @@ public final class BatchJob {
             Dataset<Row> rows = paths.repartition(partitions).mapPartitions(
                     new PartitionInspector(shipment, new HadoopConfiguration(hadoop), request.mapSide()),
                     Encoders.row(ResultSchema.of(request.mapSide() > 0)));
-            SaveMode mode = request.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
-            long start = System.nanoTime();
-            rows.write().mode(mode).parquet(request.out());
-            double inspectionSeconds = (System.nanoTime() - start) / 1e9;
-            // The CSV copy is read back from the Parquet table: inspecting twice would cost twice.
-            Dataset<Row> written = spark.read().parquet(request.out());
-            if (request.csvOut() != null) {
-                written.drop(ResultSchema.FUSED_PNG).write().mode(mode).option("header", true).csv(request.csvOut());
-            }
+            // An earlier output that --overwrite replaces stays until the new one is complete: the job writes
+            // beside it, and only a finished table (and CSV) takes its place (Spark's own Overwrite would delete
+            // it first, and a failed run would leave nothing).
+            String tableAt = stagedOutput(request.out(), hadoop);
+            String csvAt = request.csvOut() == null ? null : stagedOutput(request.csvOut(), hadoop);
             Map<String, Long> verdicts = new HashMap<>();
-            for (Row r : written.groupBy(ResultSchema.VERDICT).count().collectAsList()) {
-                verdicts.put(r.getString(0), r.getLong(1));
+            double inspectionSeconds;
+            try {
+                long start = System.nanoTime();
+                rows.write().mode(SaveMode.ErrorIfExists).parquet(tableAt);
+                inspectionSeconds = (System.nanoTime() - start) / 1e9;
+                // The CSV copy is read back from the Parquet table: inspecting twice would cost twice.
+                Dataset<Row> written = spark.read().parquet(tableAt);
+                if (csvAt != null) {
+                    written.drop(ResultSchema.FUSED_PNG).write().mode(SaveMode.ErrorIfExists).option("header", true)
+                            .csv(csvAt);
+                }
+                for (Row r : written.groupBy(ResultSchema.VERDICT).count().collectAsList()) {
+                    verdicts.put(r.getString(0), r.getLong(1));
+                }
+            } catch (Throwable e) {
+                // Spark's own exceptions are checked ones that Java does not see declared: all end here.
+                removeStaged(tableAt, request.out(), hadoop);
+                removeStaged(csvAt, request.csvOut(), hadoop);
+                throw e;
             }
+            replaceWithStaged(request.out(), tableAt, hadoop);
+            replaceWithStaged(request.csvOut(), csvAt, hadoop);
             long images = verdicts.values().stream().mapToLong(Long::longValue).sum();
             return new Summary(images, verdicts.getOrDefault("OK", 0L), verdicts.getOrDefault("UNSURE", 0L),
                     verdicts.getOrDefault("NG", 0L),
@@ -168,13 +187,65 @@ public final class BatchJob {
             }
             for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
                 String name = f.getPath().getName();
+                // Spark's files, and the working folders a killed run leaves
                 boolean spark = f.isFile() && (name.startsWith("part-") || name.startsWith(".part-")
-                        || name.startsWith("_") || name.startsWith("._"));
+                        || name.startsWith("_") || name.startsWith("._"))
+                        || f.isDirectory() && (name.equals("_temporary") || name.startsWith(".spark-staging"));
                 if (!spark) {
                     throw new BatchException(option + " " + out + " holds " + name + ", which no results table "
                             + "has; --overwrite replaces only an earlier run's output, so choose another folder");
                 }
             }
+        }
+    }
+
+    /**
+     * Where an output is written: the output itself when it does not exist, else (--overwrite, checked before) a
+     * sibling folder that takes its place once complete ({@link #replaceWithStaged}).
+     */
+    private static String stagedOutput(String out, Configuration hadoop) throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(out);
+        FileSystem fs = path.getFileSystem(hadoop);
+        if (!fs.exists(path)) {
+            return out;
+        }
+        org.apache.hadoop.fs.Path qualified = fs.makeQualified(path);
+        return new org.apache.hadoop.fs.Path(qualified.getParent(), qualified.getName() + STAGED
+                + java.util.UUID.randomUUID()).toString();
+    }
+
+    /** Puts a completed staged output in the place of the earlier one, then removes the earlier one. */
+    private static void replaceWithStaged(String out, String staged, Configuration hadoop) throws IOException {
+        if (out == null || staged.equals(out)) {
+            return;
+        }
+        org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(out);
+        org.apache.hadoop.fs.Path fresh = new org.apache.hadoop.fs.Path(staged);
+        FileSystem fs = target.getFileSystem(hadoop);
+        org.apache.hadoop.fs.Path qualified = fs.makeQualified(target);
+        org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(qualified.getParent(), qualified.getName()
+                + REPLACED + java.util.UUID.randomUUID());
+        if (!fs.rename(target, old)) {
+            throw new IOException("cannot move the earlier " + out + " aside to " + old + "; the new results are in "
+                    + staged);
+        }
+        if (!fs.rename(fresh, target)) {
+            throw new IOException("cannot move the new results from " + staged + " to " + out + "; the earlier ones "
+                    + "are in " + old);
+        }
+        fs.delete(old, true);
+    }
+
+    /** Removes what a failed run wrote beside an earlier output (never the output itself). */
+    private static void removeStaged(String staged, String out, Configuration hadoop) {
+        if (staged == null || staged.equals(out)) {
+            return;
+        }
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(staged);
+            path.getFileSystem(hadoop).delete(path, true);
+        } catch (IOException e) {
+            // a leftover folder named as staged output beside the earlier one, which is unchanged
         }
     }
 

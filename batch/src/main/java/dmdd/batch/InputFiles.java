@@ -59,7 +59,9 @@ final class InputFiles {
         Arrays.sort(entries, Comparator.comparing(s -> s.getPath().getName()));
         for (FileStatus entry : entries) {
             String name = entry.getPath().getName();
-            if (name.startsWith(".") || name.startsWith("_")) {
+            // As ImageFiles: hidden names are skipped; of the underscore names only Spark's own working folder
+            // (an image called _0001.png is an input like any other).
+            if (name.startsWith(".") || name.equals("_temporary")) {
                 continue;
             }
             if (entry.isDirectory()) {

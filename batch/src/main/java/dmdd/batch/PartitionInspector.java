@@ -1,5 +1,6 @@
 package dmdd.batch;
 
+import dmdd.datasets.image.FileNames;
 import dmdd.model.infer.Thresholds;
 import dmdd.model.pipeline.Inspection;
 import dmdd.model.pipeline.InspectionPipeline;
@@ -185,7 +186,12 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
             if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
                 return new Input(path, Path.of(fs.makeQualified(p).toUri()), false, null);
             }
-            Path local = scratch.resolve(index + "-" + p.getName());
+            // Named by its index and extension only: a remote name may be as long as a local name may be at
+            // most, and the decoder reads the format from the content (the extension is kept for the reader's
+            // choice of plugin). The row keeps the remote path.
+            String name = p.getName();
+            int dot = name.lastIndexOf('.');
+            Path local = scratch.resolve(index + (dot > 0 ? FileNames.withinBytes(name.substring(dot), 16) : ""));
             try (InputStream in = fs.open(p)) {
                 Files.copy(in, local);
             }

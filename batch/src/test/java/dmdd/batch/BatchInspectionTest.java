@@ -48,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BatchInspectionTest {
     /** Generated images (a few hundred, small, so the test stays fast on two cores). */
     private static final int IMAGES = 240;
+    /** 255 bytes, the most most file systems allow in a name. */
+    private static final String LONGEST_NAME = "x".repeat(251) + ".png";
 
     @TempDir
     static Path root;
@@ -213,6 +215,10 @@ class BatchInspectionTest {
                 "notes.png", "gone.png")) {
             lines.add(RemoteTestFileSystem.SCHEME + ":" + images.resolve(name));
         }
+        // a name as long as a file system allows: its scratch copy must still fit
+        Path longest = Files.copy(images.resolve("img-001.png"),
+                Files.createDirectories(root.resolve("long-names")).resolve(LONGEST_NAME));
+        lines.add(RemoteTestFileSystem.SCHEME + ":" + longest);
         Path list = root.resolve("remote-list.txt");
         Files.write(list, lines, StandardCharsets.UTF_8);
         String out = root.resolve("remote.parquet").toString();
@@ -225,7 +231,7 @@ class BatchInspectionTest {
         for (Row row : rows) {
             String path = row.getAs(ResultSchema.PATH);
             String name = path.substring(path.lastIndexOf('/') + 1);
-            Inspection expected = REFERENCE.get(name);
+            Inspection expected = REFERENCE.get(name.equals(LONGEST_NAME) ? "img-001.png" : name);
             if (expected != null) {
                 assertThat((double) row.getAs(ResultSchema.SCORE)).as(name).isCloseTo(expected.score(), within(1e-6));
                 assertThat((String) row.getAs(ResultSchema.VERDICT)).isEqualTo(expected.verdict().word());
@@ -276,6 +282,49 @@ class BatchInspectionTest {
                 .isInstanceOf(BatchException.class).hasMessageContaining("overlap");
     }
 
+    @Test
+    void overwriteKeepsTheEarlierTableUntilTheNewOneIsCompleteAndCleansUpAfterAKilledRun() throws IOException {
+        Path out = root.resolve("monthly.parquet");
+        BatchJob.run(spark, new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png").toString()), null,
+                false, out.toString(), null, false, 0, 0, "auto", null), new PrintWriter(new StringWriter()));
+        Map<String, Long> before = listing(out);
+
+        // the re-run fails after inspecting (its CSV cannot be written): the earlier table stays as it was
+        Path aFile = Files.writeString(root.resolve("a-file"), "not a folder");
+        BatchRequest failing = new BatchRequest(zip.toString(), List.of(images.resolve("img-002.png").toString()),
+                null, false, out.toString(), aFile.resolve("csv").toString(), true, 0, 0, "auto", null);
+        assertThatThrownBy(() -> BatchJob.run(spark, failing, new PrintWriter(new StringWriter())));
+        assertThat(listing(out)).isEqualTo(before);
+        assertThat(siblingsOf(out)).isEmpty();
+
+        // a run killed while writing leaves Spark's working folder: --overwrite takes it as its own
+        Files.createDirectories(out.resolve("_temporary/0/_temporary/attempt_1"));
+        BatchJob.run(spark, new BatchRequest(zip.toString(), List.of(images.resolve("img-002.png").toString()), null,
+                false, out.toString(), null, true, 0, 0, "auto", null), new PrintWriter(new StringWriter()));
+        List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
+        assertThat(rows).singleElement().satisfies(row -> assertThat((String) row.getAs(ResultSchema.PATH))
+                .endsWith("img-002.png"));
+        assertThat(siblingsOf(out)).isEmpty();
+    }
+
+    private static Map<String, Long> listing(Path dir) throws IOException {
+        Map<String, Long> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(dir)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(f).toString(), Files.size(f));
+            }
+        }
+        return files;
+    }
+
+    /** Staged or replaced copies of an output left beside it. */
+    private static List<String> siblingsOf(Path out) throws IOException {
+        try (var files = Files.list(out.getParent())) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith(out.getFileName().toString() + ".dmdd-")).toList();
+        }
+    }
+
     /** A tiny model trained in seconds (64 px, two steps per stage), as the app's tests make theirs. */
     private static Path trainTinyModel(Path dir) throws IOException {
         Path category = SampleDataset.generateTiny(dir.resolve("data"));
@@ -300,7 +349,8 @@ class BatchInspectionTest {
             RgbImage image = i % 4 == 0
                     ? SampleDataset.defective(side, SampleDataset.DEFECT_TYPES.get(i % 3), 1000 + i).image()
                     : SampleDataset.normalSurface(side, 1000 + i);
-            ImageWriter.writePng(image, dir.resolve(String.format("img-%03d.png", i)));
+            // an underscore name is an input like any other (only Spark's own files start with one)
+            ImageWriter.writePng(image, dir.resolve(String.format(i == 5 ? "_img-%03d.png" : "img-%03d.png", i)));
         }
         byte[] png = Files.readAllBytes(dir.resolve("img-001.png"));
         Files.write(dir.resolve("truncated.png"), java.util.Arrays.copyOf(png, png.length / 2));
