@@ -30,6 +30,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * The driver side of a batch inspection. It checks the model zip completely before anything is
@@ -58,13 +59,15 @@ public final class BatchJob {
      * @param unsure      rows with verdict UNSURE (between the two image thresholds: for a person to review)
      * @param ng          rows with verdict NG
      * @param errors      ERROR rows (images without a result)
+     * @param nonFinite   of those, the rows whose score or map was not a finite number: the model, not the image,
+     *                    is broken
      * @param modelSha256 SHA-256 of the model zip used
      * @param partitions  partitions the images were spread over
      * @param inspectionSeconds wall-clock seconds of the distributed part: executors loading the model,
      *                    reading and inspecting the images, writing the Parquet table
      */
-    public record Summary(long images, long ok, long unsure, long ng, long errors, String modelSha256, int partitions,
-                          double inspectionSeconds) {
+    public record Summary(long images, long ok, long unsure, long ng, long errors, long nonFinite, String modelSha256,
+                          int partitions, double inspectionSeconds) {
     }
 
     /**
@@ -123,6 +126,7 @@ public final class BatchJob {
             String tableAt = stagedOutput(request.out(), hadoop);
             String csvAt = request.csvOut() == null ? null : stagedOutput(request.csvOut(), hadoop);
             Map<String, Long> verdicts = new HashMap<>();
+            long nonFinite;
             double inspectionSeconds;
             try {
                 long start = System.nanoTime();
@@ -137,6 +141,8 @@ public final class BatchJob {
                 for (Row r : written.groupBy(ResultSchema.VERDICT).count().collectAsList()) {
                     verdicts.put(r.getString(0), r.getLong(1));
                 }
+                nonFinite = written.filter(functions.col(ResultSchema.ERROR)
+                        .contains(InspectionPipeline.NonFiniteResultException.WORDS)).count();
             } catch (Throwable e) {
                 // Spark's own exceptions are checked ones that Java does not see declared: all end here.
                 removeStaged(tableAt, request.out(), hadoop);
@@ -148,7 +154,8 @@ public final class BatchJob {
             long images = verdicts.values().stream().mapToLong(Long::longValue).sum();
             return new Summary(images, verdicts.getOrDefault("OK", 0L), verdicts.getOrDefault("UNSURE", 0L),
                     verdicts.getOrDefault("NG", 0L),
-                    verdicts.getOrDefault(ResultsCsv.ERROR, 0L), shipment.zipSha256(), partitions, inspectionSeconds);
+                    verdicts.getOrDefault(ResultsCsv.ERROR, 0L), nonFinite, shipment.zipSha256(), partitions,
+                    inspectionSeconds);
         } finally {
             ExecutorModels.deleteTree(staging);
         }

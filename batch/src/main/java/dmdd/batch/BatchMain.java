@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
             "Paths may be local or on any Hadoop file system (hdfs://, s3a://, ...). An unreadable image is an ERROR "
                 + "row with the reason, never a failed job."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every image has a row (ERROR rows included)", "1:the job failed while running",
+        exitCodeList = {"0:every image has a row (ERROR rows of unreadable images included)",
+            "1:the job failed while running, or the model gave a score that is not a finite number (its rows are ERROR)",
             "2:a bad option, a missing or damaged model zip, no images, an existing output"})
 public final class BatchMain implements Callable<Integer> {
     @Spec
@@ -115,11 +116,21 @@ public final class BatchMain implements Callable<Integer> {
                     + "of which %.1f s inspecting and writing (%.1f images/s); results in %s%n", s.images(), s.ng(),
                     s.unsure(), s.ok(),
                     s.errors(), seconds, s.inspectionSeconds(), s.images() / s.inspectionSeconds(), out);
+            if (s.nonFinite() > 0) {
+                // Not an unreadable image but a broken model: a scheduler must see the run fail, as with infer.
+                err.printf(Locale.ROOT, "error: %d of %d images got a score or map that is not a finite number: the "
+                        + "model's weights may be damaged; those rows are ERROR, with no verdict%n", s.nonFinite(),
+                        s.images());
+                return EXIT_BROKEN_MODEL;
+            }
         } finally {
             spark.stop();
         }
         return 0;
     }
+
+    /** The exit code of a run whose model gave scores that are not finite numbers. */
+    static final int EXIT_BROKEN_MODEL = 1;
 
     /**
      * Runs the command and exits with its code.

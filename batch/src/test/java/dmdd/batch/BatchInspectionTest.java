@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageReader;
@@ -15,12 +17,14 @@ import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.engine.Devices;
 import dmdd.model.export.ModelArchive;
+import dmdd.model.infer.ModelFolder;
 import dmdd.model.pipeline.Inspection;
 import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.teacher.Teachers;
 import dmdd.model.train.TrainingJob;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -305,6 +309,34 @@ class BatchInspectionTest {
         assertThat(rows).singleElement().satisfies(row -> assertThat((String) row.getAs(ResultSchema.PATH))
                 .endsWith("img-002.png"));
         assertThat(siblingsOf(out)).isEmpty();
+    }
+
+    @Test
+    void aModelThatGivesNaNIsCountedSoTheRunFailsInsteadOfReportingErrorRowsAsASuccess() throws IOException {
+        ModelFolder good = ModelFolder.read(modelDir);
+        Path broken = root.resolve("nan-model");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // the first saved tensor made NaN: the checksum is right, the numbers are not
+            NDList saved = NDList.decode(manager, good.readWeights());
+            NDList poisoned = new NDList();
+            for (int i = 0; i < saved.size(); i++) {
+                NDArray a = saved.get(i);
+                NDArray b = i == 0 ? a.mul(Float.NaN) : a;
+                b.setName(a.getName());
+                poisoned.add(b);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            poisoned.encode(bytes, NDList.Encoding.SAFETENSORS);
+            ModelFolder.commit(broken, bytes.toByteArray(), good.description());
+        }
+        Path brokenZip = root.resolve("nan-model.zip");
+        ModelArchive.export(broken, brokenZip, "batch-test");
+        List<String> inputs = List.of(images.resolve("img-001.png").toString(), images.resolve("notes.png").toString());
+        BatchJob.Summary s = BatchJob.run(spark, BatchRequest.of(brokenZip.toString(), inputs,
+                root.resolve("nan.parquet").toString()), new PrintWriter(new StringWriter()));
+        assertThat(s.errors()).isEqualTo(2);
+        assertThat(s.nonFinite()).as("the unreadable file is not the model's fault").isEqualTo(1);
+        assertThat(s.ok() + s.unsure() + s.ng()).isZero();
     }
 
     private static Map<String, Long> listing(Path dir) throws IOException {

@@ -288,11 +288,13 @@ public final class InspectionPipeline implements AutoCloseable {
 
     /** An image whose score or maps are not finite numbers: an error, never a verdict. */
     public static final class NonFiniteResultException extends IOException {
+        /** Words every such message holds, for output that keeps only the message (a batch table's error column). */
+        public static final String WORDS = "a score or map that is not a finite number";
         private static final long serialVersionUID = 1L;
 
         NonFiniteResultException(Path file) {
-            super(file + ": the model gave a score or map that is not a finite number (NaN or infinite); "
-                    + "its weights may be damaged, so no verdict is given");
+            super(file + ": the model gave " + WORDS + " (NaN or infinite); its weights may be damaged, so no "
+                    + "verdict is given");
         }
     }
 
