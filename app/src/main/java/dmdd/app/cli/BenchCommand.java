@@ -121,9 +121,21 @@ final class BenchCommand implements Callable<Integer> {
             }
         } else {
             // Pictures as the pipeline decodes them; inspect() then times the resize to the input too.
+            // Up to 16 readable ones; an unreadable file is skipped with a warning, as every other command does.
             Preprocessing preprocessing = settings.preprocessing();
-            for (Path f : files.subList(0, Math.min(files.size(), 16))) {
-                inputs.add(preprocessing.read(f).picture());
+            for (Path f : files) {
+                if (inputs.size() == 16) {
+                    break;
+                }
+                try {
+                    inputs.add(preprocessing.read(f).picture());
+                } catch (IOException e) {
+                    spec.commandLine().getErr().println("warning: skipped " + e.getMessage());
+                }
+            }
+            if (inputs.isEmpty()) {
+                throw new CliException("--images " + images + ": none of its " + files.size() + " image files can "
+                        + "be read (see the warnings)");
             }
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -229,11 +229,19 @@ class CliEndToEndTest {
 
     @Test
     @Order(5)
-    void benchReportsSpeedAndMemory() {
+    void benchReportsSpeedAndMemory() throws IOException {
         CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1",
                 "--soak", "20", "--views", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("inspection views: 2, shifts: 2 (each image passes 4 times through the networks");
+        // an unreadable file among the images is skipped with a warning, as every other command does
+        Path images = Files.createDirectories(tmp.resolve("bench-images"));
+        Files.copy(data.resolve(category).resolve("test/good/000.png"), images.resolve("good.png"));
+        Files.writeString(images.resolve("broken.png"), "not a png");
+        CliRun withImages = CliRun.of("bench", "--model", model.toString(), "--images", images.toString(),
+                "--seconds", "0.2", "--train-steps", "0", "--views", "1", "--shifts", "1");
+        assertThat(withImages.code()).as(withImages.err()).isZero();
+        assertThat(withImages.err()).contains("warning: skipped").contains("broken.png");
         CliRun onePass = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.2", "--train-steps", "0",
                 "--views", "1", "--shifts", "1");
         assertThat(onePass.code()).as(onePass.err()).isZero();
