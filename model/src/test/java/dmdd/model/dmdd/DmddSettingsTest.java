@@ -135,6 +135,9 @@ class DmddSettingsTest {
         // a null number is refused by name, not read as 0 (which some settings would take)
         assertThatThrownBy(() -> DmddSettings.fromJson("{\"inspectionViews\": null}"))
                 .hasMessage("bad settings JSON: setting 'inspectionViews' must be a whole number");
+        // a setting named twice is refused by name, not settled by the last one
+        assertThatThrownBy(() -> DmddSettings.fromJson("{\"inspectionViews\": 4, \"inspectionViews\": 2}"))
+                .hasMessageStartingWith("bad settings JSON").hasMessageContaining("inspectionViews");
         assertThatThrownBy(() -> DmddSettings.fromSavedJson("{\"gaussianSigma\": null}"))
                 .hasMessage("bad settings JSON: setting 'gaussianSigma' must be a number");
         assertThatThrownBy(() -> DmddSettings.defaults().with("threads", null))

@@ -144,11 +144,13 @@ class TorchvisionWeightsTest {
 
     @Test
     void importOfTheWrongNetworksFileIsRejectedAndTheCacheStaysEmpty() {
-        // A ResNet-18 file offered as MobileNetV2 weights (no pin there: checked tensor by tensor).
+        // A ResNet-18 file offered as MobileNetV2 weights: not the pinned conversion, refused before any tensor.
         Path cache = dir.resolve("cache");
         assertThatThrownBy(() -> Teachers.importWeights(BackboneKind.MOBILENET_V2, file, cache, manager))
                 .isInstanceOf(TeacherWeightsException.class)
-                .hasMessageContaining("tensor 'Conv1/kernel' is missing");
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("wrong checksum")
+                .hasMessageContaining(NsfwjsConverter.CONVERTED_SHA256);
         assertThat(cache.resolve(TeacherWeights.cacheFileName(BackboneKind.MOBILENET_V2))).doesNotExist();
     }
 
