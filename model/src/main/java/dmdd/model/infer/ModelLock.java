@@ -23,10 +23,20 @@ public final class ModelLock implements AutoCloseable {
     /** The lock file's name inside a model folder. */
     public static final String FILE = ".lock";
 
+    /**
+     * The lock files this process holds, with their holder. A second writer in this process is refused from here,
+     * never by opening the file again: on Linux, closing any channel on a file drops every lock the process holds on
+     * it, so a refused second try would have freed the folder for a writer in another process.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, String> HELD =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private ModelLock(FileChannel channel, FileLock lock) {
+    private ModelLock(Path file, FileChannel channel, FileLock lock) {
+        this.file = file;
         this.channel = channel;
         this.lock = lock;
     }
@@ -42,30 +52,42 @@ public final class ModelLock implements AutoCloseable {
      */
     public static ModelLock acquire(Path folder, String operation) throws IOException {
         Files.createDirectories(folder);
-        Path file = folder.resolve(FILE);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // this process holds it already
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        if (lock == null) {
-            String holder = holder(channel);
-            channel.close();
-            throw new ModelFolderException(folder, folder + " is in use by another writer ("
-                    + (holder.isBlank() ? "unknown" : holder) + "); wait until it finishes or choose another folder");
-        }
+        Path file = folder.toRealPath().resolve(FILE);
         String me = operation + ", process " + ManagementFactory.getRuntimeMXBean().getPid() + ", since "
                 + Instant.now();
-        channel.truncate(0);
-        channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-        channel.force(false);
-        return new ModelLock(channel, lock);
+        String inThisProcess = HELD.putIfAbsent(file, me);
+        if (inThisProcess != null) {
+            throw busy(folder, inThisProcess);
+        }
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException | IOException e) {
+                channel.close();
+                throw e;
+            }
+            if (lock == null) {
+                // Another process holds it; this process holds no lock on the file, so closing loses nothing.
+                String holder = holder(channel);
+                channel.close();
+                throw busy(folder, holder);
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+            return new ModelLock(file, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(file, me);
+            throw e;
+        }
+    }
+
+    private static ModelFolderException busy(Path folder, String holder) {
+        return new ModelFolderException(folder, folder + " is in use by another writer ("
+                + (holder.isBlank() ? "unknown" : holder) + "); wait until it finishes or choose another folder");
     }
 
     private static String holder(FileChannel channel) {
@@ -87,6 +109,7 @@ public final class ModelLock implements AutoCloseable {
             }
         } finally {
             channel.close();
+            HELD.remove(file);
         }
     }
 }

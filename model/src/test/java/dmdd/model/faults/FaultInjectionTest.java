@@ -216,6 +216,31 @@ class FaultInjectionTest {
         assertOneWholeModel(dir, "after the holder died");
     }
 
+    @Test
+    void aWriterRefusedInsideTheProcessLeavesTheFolderLockedForOtherProcesses() throws Exception {
+        Path dir = tmp.resolve("held-here");
+        try (ModelLock held = ModelLock.acquire(dir, "training in the workstation")) {
+            // Improve clicked while training runs: refused by name ...
+            assertThatThrownBy(() -> ModelLock.acquire(dir, "improve"))
+                    .isInstanceOf(ModelFolderException.class).hasMessageContaining("training in the workstation");
+            // ... and a command-line writer in another process is still refused afterwards
+            assertThat(tryInAnotherProcess(dir)).isEqualTo("refused");
+        }
+        assertThat(tryInAnotherProcess(dir)).isEqualTo("acquired");
+    }
+
+    private static String tryInAnotherProcess(Path dir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), FaultLoop.class.getName(),
+                "try", dir.toString()).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            return line;
+        }
+    }
+
     private static Path zipOf(Path model, String name) throws IOException {
         Path zip = tmp.resolve("zips").resolve(name);
         Files.createDirectories(zip.getParent());

@@ -54,6 +54,13 @@ public final class FaultLoop {
                     Thread.sleep(60_000);
                 }
             }
+            case "try" -> {
+                try (ModelLock lock = ModelLock.acquire(Path.of(args[1]), "try for a test")) {
+                    System.out.println("acquired");
+                } catch (dmdd.model.infer.ModelFolderException e) {
+                    System.out.println("refused");
+                }
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
