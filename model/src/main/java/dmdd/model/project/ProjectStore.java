@@ -34,14 +34,19 @@ public final class ProjectStore {
     }
 
     /**
-     * Creates a new, empty project (or re-initialises the sub-folders of an existing one).
+     * Creates a new, empty project. A folder that already holds a project is refused, never reset: its settings,
+     * thresholds and chosen method would be replaced by the defaults (open it instead).
      *
      * @param folder project folder (created if missing)
      * @param name   project name
      * @return the project
-     * @throws IOException if the folder cannot be written
+     * @throws IOException if the folder already holds a project or cannot be written
      */
     public static Project create(Path folder, String name) throws IOException {
+        if (isProject(folder)) {
+            throw new IOException(folder + " already holds a DMDD project; open it instead (a new project there "
+                    + "would replace its settings)");
+        }
         Project project = new Project(folder.toAbsolutePath(), ProjectSettings.newProject(name));
         Files.createDirectories(project.normalDir());
         Files.createDirectories(project.inspectDir());

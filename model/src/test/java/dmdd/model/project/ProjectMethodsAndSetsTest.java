@@ -61,6 +61,17 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void aNewProjectInAFolderThatHoldsOneIsRefusedAndTheOldOneKeepsItsSettings() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("kept"), "kept");
+        ProjectStore.save(project.with(project.settings().withThresholds(0.3, 0.4, 0.5)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProjectStore.create(project.folder(), "new"))
+                .hasMessageContaining(project.folder().toString()).hasMessageContaining("already holds");
+        Project reopened = ProjectStore.open(project.folder());
+        assertThat(reopened.settings().name()).isEqualTo("kept");
+        assertThat(reopened.settings().imageThreshold()).isEqualTo(0.3);
+    }
+
+    @Test
     void aProjectFileWrittenBeforeThresholdsPerMethodStillOpens() throws Exception {
         Project project = ProjectStore.create(temp.resolve("old"), "old");
         Path file = project.folder().resolve(ProjectStore.SETTINGS_FILE);
