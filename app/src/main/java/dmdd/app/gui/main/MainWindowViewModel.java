@@ -129,7 +129,7 @@ public final class MainWindowViewModel {
         status.set(Ui.text("status.importing", sources.size()));
         background.run(() -> {
             ImportReport<Path> summary = new ProjectImporter(current).importFiles(sources, role);
-            return new Imported(summary, current.normalImages(), current.inspectImages());
+            return new Imported(current.folder(), summary, current.normalImages(), current.inspectImages());
         }, this::showImported, this::fail);
     }
 
@@ -153,18 +153,26 @@ public final class MainWindowViewModel {
                 throw new java.io.IOException(Ui.text("status.noSets", parent));
             }
             ImportReport<Path> summary = new ProjectImporter(current).importImageSets(sets);
-            return new Imported(summary, current.normalImages(), current.inspectImages());
+            return new Imported(current.folder(), summary, current.normalImages(), current.inspectImages());
         }, this::showImported, this::fail);
     }
 
     private void showImported(Imported imported) {
+        busy.set(false);
+        Project current = project.get();
+        if (current == null || !current.folder().equals(imported.project())) {
+            // Another project was opened meanwhile: the images are in the project they were imported into, and
+            // its lists are read when it is opened again; this one's lists stay its own.
+            status.set(Ui.text("status.importedElsewhere", imported.summary().loaded().size(),
+                    imported.project().getFileName()));
+            return;
+        }
         normalImages.setAll(imported.normal());
         inspectImages.setAll(imported.inspect());
         skippedFiles.setAll(imported.summary().skipped());
         lastImport.set(imported.summary());
         status.set(Ui.text("status.imported", imported.summary().loaded().size(),
                 imported.summary().skipped().size()));
-        busy.set(false);
     }
 
     /**
@@ -242,7 +250,8 @@ public final class MainWindowViewModel {
     private record Loaded(Project project, List<ProjectImage> normal, List<ProjectImage> inspect, List<Path> recent) {
     }
 
-    private record Imported(ImportReport<Path> summary, List<ProjectImage> normal, List<ProjectImage> inspect) {
+    private record Imported(Path project, ImportReport<Path> summary, List<ProjectImage> normal,
+                            List<ProjectImage> inspect) {
     }
 
     /** @return the open project (null until one is open) */

@@ -63,6 +63,55 @@ class MainWindowViewModelTest {
     }
 
     @Test
+    void anImportThatEndsAfterAnotherProjectWasOpenedStaysInItsOwnProject(@TempDir Path userData) throws Exception {
+        // Background work that runs when the test says, in the order it says.
+        List<Runnable> queued = new java.util.ArrayList<>();
+        BackgroundWork later = new BackgroundWork() {
+            @Override
+            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<? super T> onSuccess,
+                    java.util.function.Consumer<Throwable> onFailure) {
+                queued.add(() -> {
+                    T result;
+                    try {
+                        result = work.call();
+                    } catch (Exception e) {
+                        onFailure.accept(e);
+                        return;
+                    }
+                    onSuccess.accept(result);
+                });
+            }
+
+            @Override
+            public void onUiThread(Runnable action) {
+                action.run();
+            }
+
+            @Override
+            public boolean isInline() {
+                return false;
+            }
+        };
+        MainWindowViewModel model = new MainWindowViewModel(new Workspace(userData), later);
+        model.createProject(userData.resolve("a"), "A");
+        queued.remove(0).run();
+        Path image = userData.resolve("part.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", image.toFile());
+
+        model.importFiles(List.of(image), ProjectImage.Role.INSPECT); // a long import into A ...
+        model.createProject(userData.resolve("b"), "B"); // ... while the user opens B
+        queued.remove(1).run();
+        queued.remove(0).run();
+
+        assertThat(model.projectNameProperty().get()).isEqualTo("B");
+        assertThat(model.inspectImages()).isEmpty();
+        assertThat(ProjectStore.open(userData.resolve("a")).inspectImages()).extracting(ProjectImage::fileName)
+                .containsExactly("part.png");
+        assertThat(model.statusProperty().get()).contains("no longer open");
+    }
+
+    @Test
     void importingTwoPartTypesListsBothAsSetsWithTheirDefects(@TempDir Path userData, @TempDir Path data)
             throws Exception {
         dmdd.datasets.sample.SampleDataset.generate(data, new dmdd.datasets.sample.SampleDataset.Spec("bottle", 32,
