@@ -61,9 +61,9 @@ public final class ProjectImporter {
             if (Files.isDirectory(source) && isMvtecCategory(source)) {
                 report = join(report, importMvtecCategory(source));
             } else if (Files.isDirectory(source)) {
-                report = join(report, copyAll(listFiles(source), target));
+                report = join(report, copyAll(listFiles(source), target, null));
             } else {
-                report = join(report, copyAll(List.of(source), target));
+                report = join(report, copyAll(List.of(source), target, null));
             }
         }
         return report;
@@ -104,7 +104,7 @@ public final class ProjectImporter {
             if (isMvtecCategory(folder)) {
                 report = join(report, importMvtecCategory(folder, set));
             } else {
-                report = join(report, copyAll(listFiles(folder), project.normalDir().resolve(set)));
+                report = join(report, copyAll(listFiles(folder), project.normalDir().resolve(set), null));
             }
         }
         return report;
@@ -147,18 +147,20 @@ public final class ProjectImporter {
             return new ImportReport<>(List.of(), List.of(new ImportReport.Skipped(categoryFolder, e.getMessage())));
         }
         Path normalTarget = set.isEmpty() ? project.normalDir() : project.normalDir().resolve(set);
-        ImportReport<Path> report = copyAll(category.trainGood(), normalTarget);
+        ImportReport<Path> report = copyAll(category.trainGood(), normalTarget, null);
         for (MvtecCategory.TestSample sample : category.test()) {
             // The set's name leads the group, so that "good" and "scratch" of two part types stay apart.
             String group = set.isEmpty() ? sample.defectType() : set + "-" + sample.defectType();
             Path typeDir = project.inspectDir().resolve(group);
-            ImportReport<Path> copied = copyAll(List.of(sample.image()), typeDir);
+            Path maskDir = project.groundTruthDir().resolve(group);
+            ImportReport<Path> copied = copyAll(List.of(sample.image()), typeDir, maskDir);
             report = join(report, copied);
             if (!copied.loaded().isEmpty() && sample.maskOrNull() != null) {
-                // The mask keeps the name that matches the copied image, so the pair stays a pair.
+                // The mask keeps the name that matches the copied image, so the pair stays a pair; the image's
+                // name was chosen so that no mask has it yet (a painted one is never replaced).
                 Path image = copied.loaded().get(0);
-                Path mask = project.groundTruthDir().resolve(group).resolve(Project.stem(image) + "_mask.png");
-                report = join(report, ImportReport.loadAll(List.of(sample.maskOrNull()), file -> copy(file, mask)));
+                Path mask = maskDir.resolve(Project.stem(image) + "_mask.png");
+                report = join(report, ImportReport.loadAll(List.of(sample.maskOrNull()), file -> copyNew(file, mask)));
             }
         }
         return report;
@@ -173,7 +175,11 @@ public final class ProjectImporter {
         }
     }
 
-    private ImportReport<Path> copyAll(List<Path> files, Path targetDir) throws IOException {
+    /**
+     * Copies the image files among {@code files} into {@code targetDir}, each under a name whose stem no file there
+     * has yet (with any extension) and, with {@code maskDir}, no mask there has either.
+     */
+    private ImportReport<Path> copyAll(List<Path> files, Path targetDir, Path maskDir) throws IOException {
         Files.createDirectories(targetDir);
         List<ImportReport.Skipped> notImages = new ArrayList<>();
         List<Path> images = new ArrayList<>();
@@ -187,7 +193,7 @@ public final class ProjectImporter {
         }
         return ImportReport.loadAll(images, file -> {
             reader.read(file);
-            return copy(file, uniqueTarget(targetDir, file.getFileName().toString()));
+            return copy(file, uniqueTarget(targetDir, file.getFileName().toString(), maskDir));
         }).withSkipped(notImages);
     }
 
@@ -212,14 +218,38 @@ public final class ProjectImporter {
         return new ImportReport<>(loaded, a.skipped()).withSkipped(b.skipped());
     }
 
-    private static Path uniqueTarget(Path dir, String name) {
-        Path target = dir.resolve(name);
+    /**
+     * A name for an imported image: its own, or its stem with {@code _2}, {@code _3}, ... when another image in the
+     * folder has that stem (masks and annotations go by the stem: {@code a.png} and {@code a.jpg} would share one)
+     * or, with {@code maskDir}, a mask with that stem exists (a painted mask is never replaced by an imported one).
+     */
+    private static Path uniqueTarget(Path dir, String name, Path maskDir) {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : "";
-        for (int i = 2; Files.exists(target); i++) {
-            target = dir.resolve(stem + "_" + i + ext);
+        String candidate = stem;
+        for (int i = 2; stemTaken(dir, candidate)
+                || maskDir != null && Files.exists(maskDir.resolve(candidate + "_mask.png")); i++) {
+            candidate = stem + "_" + i;
         }
-        return target;
+        return dir.resolve(candidate + ext);
+    }
+
+    private static boolean stemTaken(Path dir, String stem) {
+        for (String extension : ImageFiles.EXTENSIONS) {
+            if (Files.exists(dir.resolve(stem + "." + extension))
+                    || Files.exists(dir.resolve(stem + "." + extension.toUpperCase(java.util.Locale.ROOT)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Copies a file to a name nothing has yet; an existing file there is never replaced. */
+    private static Path copyNew(Path file, Path target) throws IOException {
+        if (Files.exists(target)) {
+            throw new IOException(target + " exists already; not replacing it");
+        }
+        return copy(file, target);
     }
 }

@@ -72,6 +72,43 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void anImportedMaskNeverReplacesAMaskThatIsThereAndNoTwoImagesShareOne() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("p"), "p");
+        Path category = SampleDataset.generateTiny(temp.resolve("data"));
+        // a mask the user painted for a loose image called 000.png, marked as a hole
+        Path painted = project.groundTruthDir().resolve("hole/000_mask.png");
+        Files.createDirectories(painted.getParent());
+        Files.write(painted, new byte[] {1, 2, 3});
+        // a second copy of the category whose hole image is a JPEG named like the first one's PNG
+        Path jpegs = temp.resolve("jpegs").resolve(category.getFileName());
+        for (Path f : Files.walk(category).filter(Files::isRegularFile).toList()) {
+            Path to = jpegs.resolve(category.relativize(f).toString());
+            Files.createDirectories(to.getParent());
+            Files.copy(f, to);
+        }
+        Path png = jpegs.resolve("test/hole/000.png");
+        javax.imageio.ImageIO.write(javax.imageio.ImageIO.read(png.toFile()), "jpg",
+                png.resolveSibling("000.jpg").toFile());
+        Files.delete(png);
+
+        ProjectImporter importer = new ProjectImporter(project);
+        importer.importFiles(List.of(category), ProjectImage.Role.INSPECT);
+        importer.importFiles(List.of(jpegs), ProjectImage.Role.INSPECT);
+
+        assertThat(painted).hasBinaryContent(new byte[] {1, 2, 3});
+        List<String> holes;
+        try (var files = Files.list(project.inspectDir().resolve("hole"))) {
+            holes = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        Set<String> stems = holes.stream().map(n -> n.substring(0, n.lastIndexOf('.'))).collect(Collectors.toSet());
+        assertThat(stems).as("one stem per image: %s", holes).hasSameSizeAs(holes);
+        for (String stem : stems) {
+            assertThat(project.groundTruthDir().resolve("hole/" + stem + "_mask.png")).exists();
+        }
+        assertThat(stems).doesNotContain("000");
+    }
+
+    @Test
     void aProjectFileWrittenBeforeThresholdsPerMethodStillOpens() throws Exception {
         Project project = ProjectStore.create(temp.resolve("old"), "old");
         Path file = project.folder().resolve(ProjectStore.SETTINGS_FILE);
