@@ -96,9 +96,14 @@ public class WorkstationApplication extends Application {
         });
         // Another method chosen in the training settings: inspection shows that method's model (or says there is
         // none yet).
+        // The same model with other settings: inspection keeps its images and maps and reads the new settings.
         mainModel.projectProperty().addListener((obs, old, now) -> {
-            if (old != null && now != null && old.folder().equals(now.folder()) && old.method() != now.method()) {
-                inspectionModel.show(now, List.copyOf(mainModel.inspectImages()));
+            if (old != null && now != null && old.folder().equals(now.folder())) {
+                if (old.method() != now.method()) {
+                    inspectionModel.show(now, List.copyOf(mainModel.inspectImages()));
+                } else {
+                    inspectionModel.settingsChanged(now);
+                }
             }
         });
         trainingModel.lastOutcomeProperty().addListener((obs, old, outcome) -> {

@@ -293,6 +293,20 @@ public final class InspectionViewModel {
         }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
     }
 
+    /**
+     * Call when the shown project's settings changed without another model to show (thresholds, training settings,
+     * the place the user is at): what this screen does next (calibrating after a new model, Improve's steps and
+     * device) reads them, not the ones of when the project was shown.
+     *
+     * @param now the project as it is now
+     */
+    public void settingsChanged(Project now) {
+        Project current = project.get();
+        if (current != null && sameModel(current, now)) {
+            project.set(now);
+        }
+    }
+
     /** Whether two states of a project hold the same model: the same folder and method. */
     private static boolean sameModel(Project a, Project b) {
         return a.folder().equals(b.folder()) && a.method() == b.method();

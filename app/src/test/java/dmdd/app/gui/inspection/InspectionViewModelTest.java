@@ -150,6 +150,22 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void aNewModelIsShownWithTheThresholdsTheUserSetAfterTheProjectWasOpened(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        assertThat(model.imageThresholdProperty().get()).isEqualTo(0.35); // calibrated
+
+        // the user sets thresholds (saved in the project), then Improve or Train writes a new model
+        model.settingsChanged(project.with(project.settings().withThresholds(0.2, 0.5, 0.1)));
+        model.modelChanged();
+
+        assertThat(model.imageThresholdProperty().get()).isEqualTo(0.2);
+        assertThat(model.ngThresholdProperty().get()).isEqualTo(0.5);
+        assertThat(model.pixelThresholdProperty().get()).isEqualTo(0.1);
+    }
+
+    @Test
     void reopeningSelectsTheImageTheUserWasLookingAt(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ProjectImage third = project.inspectImages().get(2);
