@@ -18,7 +18,10 @@ public final class ProjectStore {
     /** Name of the settings file inside a project folder. */
     public static final String SETTINGS_FILE = "project.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** A key written twice in a hand-edited file is refused by name, not settled by the last one. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private ProjectStore() {
     }
@@ -73,8 +76,16 @@ public final class ProjectStore {
         try {
             // The model settings go through DmddSettings.fromJson so that settings added by a newer
             // build of the model get their defaults instead of failing validation.
-            ObjectNode tree = (ObjectNode) JSON.readTree(file.toFile());
+            JsonNode read = JSON.readTree(file.toFile());
+            if (read == null || !read.isObject()) {
+                throw new IllegalArgumentException("it is empty or not a JSON object");
+            }
+            ObjectNode tree = (ObjectNode) read;
             JsonNode training = tree.remove("training");
+            if (training != null && !training.isNull() && !training.isObject()) {
+                // replaced by defaults, the next save would lose the settings the user meant
+                throw new IllegalArgumentException("'training' must be a JSON object of settings, not " + training);
+            }
             settings = JSON.treeToValue(tree, ProjectSettings.class);
             if (training != null && training.isObject()) {
                 settings = settings.withTraining(DmddSettings.fromJson(training.toString()), settings.device());

@@ -109,6 +109,22 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void aHandEditedProjectFileThatCannotMeanOneThingIsRefusedByName() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("edited"), "edited");
+        Path file = project.folder().resolve(ProjectStore.SETTINGS_FILE);
+        String saved = Files.readString(file);
+        for (String edited : new String[] {
+                "",
+                saved.replaceFirst("\\{", "{\"name\": \"twice\","),
+                saved.replaceFirst("\"training\"\\s*:\\s*\\{", "\"training\": 3, \"was\": {")}) {
+            Files.writeString(file, edited);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProjectStore.open(project.folder()))
+                    .as(edited).hasMessageStartingWith(file + " cannot be read: ")
+                    .hasMessageNotContaining("cannot be cast");
+        }
+    }
+
+    @Test
     void aProjectFileWrittenBeforeThresholdsPerMethodStillOpens() throws Exception {
         Project project = ProjectStore.create(temp.resolve("old"), "old");
         Path file = project.folder().resolve(ProjectStore.SETTINGS_FILE);
