@@ -152,7 +152,7 @@ final class InferCommand implements Callable<Integer> {
      * without case, so two images never share map files on the file systems that ignore it ({@code A.png} and
      * {@code a.jpg}).
      */
-    static String outputName(Path file, Set<String> used) {
+    private static String outputName(Path file, Set<String> used) {
         // A long name is cut so that its maps' names still fit the file system.
         String full = FileNames.withinBytes(file.getFileName().toString(), FileNames.MAX_STEM_BYTES);
         int dot = full.lastIndexOf('.');
