@@ -95,9 +95,10 @@ final class TrainCommand implements Callable<Integer> {
             + "their defaults); the options above override it")
     Path settingsFile;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", mapFallbackValue = "",
+    /** As given: a map would keep the last of two values for one name without a word. */
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
             description = "change any setting by name, e.g. --set topK=50 --set asppRates=[2,4,6]")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    List<String> sets = new ArrayList<>();
 
     @Option(names = "--resume", description = "continue from the checkpoint in MODEL_DIR (same settings)")
     boolean resume;
@@ -223,6 +224,17 @@ final class TrainCommand implements Callable<Integer> {
                 s = DmddSettings.fromJson(Files.readString(settingsFile));
             } catch (IllegalArgumentException e) {
                 throw new CliException("--settings " + settingsFile + ": " + e.getMessage());
+            }
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String set : sets) {
+            int eq = set.indexOf('=');
+            String name = eq < 0 ? set : set.substring(0, eq);
+            String value = eq < 0 ? "" : set.substring(eq + 1);
+            String before = overrides.put(name, value);
+            if (before != null) {
+                throw new CliException("--set " + name + " is given twice (" + before + " and " + value
+                        + "): give it once");
             }
         }
         Map<String, Object> given = new LinkedHashMap<>();

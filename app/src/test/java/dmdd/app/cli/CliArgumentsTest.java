@@ -81,6 +81,9 @@ class CliArgumentsTest {
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
                 "--set", "imageSize"), "--set imageSize: give NAME=VALUE");
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
+                "--set", "inspectionViews=4", "--set", "inspectionViews=2"),
+                "--set inspectionViews is given twice (4 and 2): give it once");
+        assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "c", "--out", out,
                 "--method", "dmdd", "--set", "method=dmdd", "--scale", "1", "--set", "inspectionScale=1.0",
                 "--set", "topK=0"), "topK");
     }

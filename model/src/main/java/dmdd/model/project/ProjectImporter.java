@@ -166,12 +166,18 @@ public final class ProjectImporter {
         return report;
     }
 
+    /**
+     * The files under a folder, through symbolic links (a share linked into the home folder is imported, not
+     * skipped without a word); a link back into the folder is refused by name.
+     */
     private static List<Path> listFiles(Path folder) throws IOException {
-        try (Stream<Path> files = Files.walk(folder)) {
+        try (Stream<Path> files = Files.walk(folder, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             return files.filter(Files::isRegularFile)
                     .filter(file -> !file.getFileName().toString().startsWith("."))
                     .sorted()
                     .toList();
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(folder + " cannot be listed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -112,6 +112,12 @@ public final class Workspace {
      * @throws IOException if the preferences cannot be saved
      */
     public void remember(Path folder) throws IOException {
+        Path file = preferencesFile();
+        if (Files.isRegularFile(file) && !readable(file)) {
+            // Started with empty preferences; the damaged file is kept beside, not overwritten, for a person to mend.
+            Files.move(file, file.resolveSibling(file.getFileName() + ".unreadable"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         String path = folder.toAbsolutePath().toString();
         List<String> recent = new ArrayList<>(preferences().recentProjects());
         recent.remove(path);
@@ -120,6 +126,15 @@ public final class Workspace {
             recent.remove(recent.size() - 1);
         }
         AtomicFiles.writeBytes(preferencesFile(), JSON.writeValueAsBytes(new Preferences(recent, path)));
+    }
+
+    private static boolean readable(Path file) {
+        try {
+            JSON.readValue(file.toFile(), Preferences.class);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private Path preferencesFile() {

@@ -125,6 +125,38 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void aFolderReachedThroughASymbolicLinkIsImported() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("linked"), "linked");
+        Path share = Files.createDirectories(temp.resolve("share/line-3"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", share.resolve("part.png").toFile());
+        Path link = Files.createSymbolicLink(temp.resolve("link-to-share"), share.getParent());
+
+        ImportReport<Path> report = new ProjectImporter(project).importFiles(List.of(link), ProjectImage.Role.INSPECT);
+
+        assertThat(report.loaded()).hasSize(1);
+        assertThat(report.skipped()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableListOfRecentProjectsIsKeptBesideNotOverwritten() throws Exception {
+        Workspace workspace = new Workspace(temp.resolve("user"));
+        Project project = ProjectStore.create(temp.resolve("recent"), "recent");
+        workspace.remember(project.folder());
+        Path file;
+        try (var files = Files.list(temp.resolve("user"))) {
+            file = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+        }
+        Files.writeString(file, "{ half a list");
+
+        assertThat(workspace.recentProjects()).isEmpty(); // the workstation still starts
+        workspace.remember(project.folder());
+
+        assertThat(file.resolveSibling(file.getFileName() + ".unreadable")).hasContent("{ half a list");
+        assertThat(workspace.recentProjects()).containsExactly(project.folder());
+    }
+
+    @Test
     void aProjectFileWrittenBeforeThresholdsPerMethodStillOpens() throws Exception {
         Project project = ProjectStore.create(temp.resolve("old"), "old");
         Path file = project.folder().resolve(ProjectStore.SETTINGS_FILE);
