@@ -375,12 +375,21 @@ public final class InspectionViewModel {
     }
 
     /**
-     * Stores the current thresholds in the project (call when the user lets go of a slider).
+     * Stores the current thresholds in the project (call when the user lets go of a slider). A threshold still at the
+     * model's calibrated value is stored as "calibrated", not as a number: moving the pixel slider must not pin the
+     * image thresholds, which a later model calibrates on its own scale.
      */
     public void commitThresholds() {
-        if (calibration.get() != null) {
-            saveThresholds.save(imageThreshold.get(), ngThreshold.get(), pixelThreshold.get());
+        InspectionEngine.Calibration calib = calibration.get();
+        if (calib != null) {
+            saveThresholds.save(setByUser(imageThreshold.get(), calib.imageThreshold()),
+                    setByUser(ngThreshold.get(), calib.ngThreshold()),
+                    setByUser(pixelThreshold.get(), calib.pixelThreshold()));
         }
+    }
+
+    private static Double setByUser(double shown, double calibrated) {
+        return shown == calibrated ? null : shown;
     }
 
     /**

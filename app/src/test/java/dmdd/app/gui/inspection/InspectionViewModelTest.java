@@ -166,6 +166,20 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void movingOneSliderStoresOnlyThatThresholdTheOthersStayCalibrated(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        Double[][] saved = new Double[1][];
+        model.setSaveThresholds((image, ng, pixel) -> saved[0] = new Double[] {image, ng, pixel});
+        model.show(project, project.inspectImages());
+
+        model.pixelThresholdProperty().set(0.25);
+        model.commitThresholds();
+
+        assertThat(saved[0]).containsExactly(null, null, 0.25);
+    }
+
+    @Test
     void reopeningSelectsTheImageTheUserWasLookingAt(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ProjectImage third = project.inspectImages().get(2);
