@@ -16,6 +16,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextInputControl;
+import javafx.scene.image.Image;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -419,12 +420,12 @@ public final class InspectionView {
         InspectionEngine.Calibration calib = viewModel.calibrationProperty().get();
         int w = inspection.width();
         int h = inspection.height();
-        mapPanels[0].show(w, h, rendered.original(), null, 0, 0);
-        mapPanels[1].show(w, h, rendered.original(), rendered.normality(), calib.normality().low(),
-                calib.normality().high());
-        mapPanels[2].show(w, h, rendered.original(), rendered.abnormality(), calib.abnormality().low(),
+        Image original = MapPanel.image(rendered.original(), w, h);
+        mapPanels[0].show(w, h, original, null, 0, 0);
+        mapPanels[1].show(w, h, original, rendered.normality(), calib.normality().low(), calib.normality().high());
+        mapPanels[2].show(w, h, original, rendered.abnormality(), calib.abnormality().low(),
                 calib.abnormality().high());
-        mapPanels[3].show(w, h, rendered.original(), rendered.fused(), calib.fused().low(), calib.fused().high());
+        mapPanels[3].show(w, h, original, rendered.fused(), calib.fused().low(), calib.fused().high());
         showContour();
         applyView();
     }
@@ -438,8 +439,9 @@ public final class InspectionView {
         // One pass over the fused map: cheap enough for the FX thread while a slider moves.
         int[] pixels = Contours.paint(Contours.boundary(inspection.fused(), inspection.width(), inspection.height(),
                 viewModel.pixelThresholdProperty().get()), CONTOUR_COLOUR);
+        Image outline = MapPanel.image(pixels, inspection.width(), inspection.height());
         for (MapPanel panel : mapPanels) {
-            panel.showContour(pixels);
+            panel.showContour(outline);
         }
     }
 

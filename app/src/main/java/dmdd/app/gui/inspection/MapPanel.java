@@ -8,6 +8,7 @@ import javafx.geometry.Rectangle2D;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
+import javafx.scene.image.Image;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
@@ -125,10 +126,14 @@ final class MapPanel extends VBox {
         return Math.max(1, Math.min(viewport.getWidth(), viewport.getHeight()));
     }
 
-    void show(int width, int height, int[] original, int[] heatPixels, double rangeLow, double rangeHigh) {
+    /**
+     * @param original the picture, one image shared by every panel (a camera-resolution picture is tens of
+     *                 megabytes: made once per selection, not once per panel)
+     */
+    void show(int width, int height, Image original, int[] heatPixels, double rangeLow, double rangeHigh) {
         imageWidth = width;
         imageHeight = height;
-        base.setImage(image(original, width, height));
+        base.setImage(original);
         if (hasHeat && heatPixels != null) {
             heat.setImage(image(heatPixels, width, height));
             low.setText(String.format("%.3g", rangeLow));
@@ -142,8 +147,9 @@ final class MapPanel extends VBox {
         contour.setImage(null);
     }
 
-    void showContour(int[] pixels) {
-        contour.setImage(pixels == null ? null : image(pixels, imageWidth, imageHeight));
+    /** @param outline the contour, one image shared by every panel, or null */
+    void showContour(Image outline) {
+        contour.setImage(outline);
     }
 
     void setView(double zoom, double centreX, double centreY) {
@@ -167,7 +173,8 @@ final class MapPanel extends VBox {
         return contour;
     }
 
-    private static WritableImage image(int[] argb, int width, int height) {
+    /** An ARGB picture as an image (its pixels are copied). */
+    static WritableImage image(int[] argb, int width, int height) {
         WritableImage image = new WritableImage(width, height);
         image.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), argb, 0, width);
         return image;
