@@ -58,7 +58,20 @@ public abstract class BackgroundWork {
      * @return the inline runner
      */
     public static BackgroundWork inline() {
-        return new InlineBackgroundWork();
+        return new ExecutorBackgroundWork(Runnable::run, Runnable::run, true);
+    }
+
+    /**
+     * Work where and when a test wants it: each piece of work goes to {@code work} (a queue the test runs in the
+     * order it chooses, or a thread of its own), its callbacks and {@link #onUiThread} actions to {@code ui} (the
+     * calling thread, or a queue the test's "UI thread" drains).
+     *
+     * @param work runs the work
+     * @param ui   runs the callbacks
+     * @return the runner
+     */
+    public static BackgroundWork on(java.util.concurrent.Executor work, java.util.concurrent.Executor ui) {
+        return new ExecutorBackgroundWork(work, ui, false);
     }
 
     /**
@@ -112,27 +125,39 @@ public abstract class BackgroundWork {
         }
     }
 
-    private static final class InlineBackgroundWork extends BackgroundWork {
+    private static final class ExecutorBackgroundWork extends BackgroundWork {
+        private final java.util.concurrent.Executor work;
+        private final java.util.concurrent.Executor ui;
+        private final boolean inline;
+
+        ExecutorBackgroundWork(java.util.concurrent.Executor work, java.util.concurrent.Executor ui, boolean inline) {
+            this.work = Objects.requireNonNull(work);
+            this.ui = Objects.requireNonNull(ui);
+            this.inline = inline;
+        }
+
         @Override
-        public <T> void run(Callable<T> work, Consumer<? super T> onSuccess, Consumer<Throwable> onFailure) {
-            T result;
-            try {
-                result = work.call();
-            } catch (Exception | Error e) {
-                onFailure.accept(e);
-                return;
-            }
-            onSuccess.accept(result);
+        public <T> void run(Callable<T> task, Consumer<? super T> onSuccess, Consumer<Throwable> onFailure) {
+            work.execute(() -> {
+                T result;
+                try {
+                    result = task.call();
+                } catch (Exception | Error e) {
+                    ui.execute(() -> onFailure.accept(e));
+                    return;
+                }
+                ui.execute(() -> onSuccess.accept(result));
+            });
         }
 
         @Override
         public void onUiThread(Runnable action) {
-            action.run();
+            ui.execute(action);
         }
 
         @Override
         public boolean isInline() {
-            return true;
+            return inline;
         }
     }
 }

@@ -16,12 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,30 +66,7 @@ class AnnotationViewModelTest {
         BlockingQueue<Runnable> ui = new LinkedBlockingQueue<>();
         ExecutorService workers = Executors.newSingleThreadExecutor();
         ExecutorService saves = Executors.newSingleThreadExecutor();
-        BackgroundWork background = new BackgroundWork() {
-            @Override
-            public <T> void run(Callable<T> work, Consumer<? super T> onSuccess,
-                    Consumer<Throwable> onFailure) {
-                workers.execute(() -> {
-                    try {
-                        T result = work.call();
-                        ui.add(() -> onSuccess.accept(result));
-                    } catch (Exception e) {
-                        ui.add(() -> onFailure.accept(e));
-                    }
-                });
-            }
-
-            @Override
-            public void onUiThread(Runnable action) {
-                ui.add(action);
-            }
-
-            @Override
-            public boolean isInline() {
-                return false;
-            }
-        };
+        BackgroundWork background = BackgroundWork.on(workers, ui::add);
         try {
             AnnotationViewModel slow = new AnnotationViewModel(background, saves, AnnotationViewModel.defaultLoader(),
                     (folder, image) -> null);
@@ -211,45 +186,19 @@ class AnnotationViewModelTest {
         assertThat(vm.mask().area()).isEqualTo(200);
     }
 
-    /** Background work that runs only when the test says so, like a slow disk. */
-    private static final class DeferredWork extends BackgroundWork {
-        private final java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
-
-        @Override
-        public <T> void run(Callable<T> work, Consumer<? super T> onSuccess,
-                            Consumer<Throwable> onFailure) {
-            queue.add(() -> BackgroundWork.inline().run(work, onSuccess, onFailure));
-        }
-
-        @Override
-        public void onUiThread(Runnable action) {
-            action.run();
-        }
-
-        @Override
-        public boolean isInline() {
-            return false;
-        }
-
-        void runAll() {
-            while (!queue.isEmpty()) {
-                queue.poll().run();
-            }
-        }
-    }
-
     @Test
     void aLabelTypedWhileTheNextImageLoadsGoesToThatImage() throws IOException {
-        DeferredWork slow = new DeferredWork();
-        AnnotationViewModel review = new AnnotationViewModel(slow, Runnable::run, AnnotationViewModel.defaultLoader(),
-                (f, i) -> null);
+        // background work that runs only when the test says so, like a slow disk
+        java.util.ArrayDeque<Runnable> slow = new java.util.ArrayDeque<>();
+        AnnotationViewModel review = new AnnotationViewModel(BackgroundWork.on(slow::add, Runnable::run),
+                Runnable::run, AnnotationViewModel.defaultLoader(), (f, i) -> null);
         review.show(project, images);
-        slow.runAll();
+        runAll(slow);
         assertThat(review.currentFile()).isEqualTo(images.get(0));
         review.next();
         review.labelDefect();
         assertThat(review.currentFile()).as("still loading").isNull();
-        slow.runAll();
+        runAll(slow);
         assertThat(review.currentFile()).isEqualTo(images.get(1));
         assertThat(review.labelProperty().get()).isEqualTo(Label.DEFECT);
         AnnotationStore store = AnnotationStore.forProject(project);
@@ -276,5 +225,11 @@ class AnnotationViewModelTest {
         failing.startFromPrediction();
         assertThat(failing.statusProperty().get()).contains("no trained model");
         assertThat(failing.busyProperty().get()).isFalse();
+    }
+
+    private static void runAll(java.util.Queue<Runnable> queue) {
+        while (!queue.isEmpty()) {
+            queue.poll().run();
+        }
     }
 }

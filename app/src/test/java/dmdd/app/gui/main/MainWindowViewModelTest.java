@@ -66,32 +66,7 @@ class MainWindowViewModelTest {
     void anImportThatEndsAfterAnotherProjectWasOpenedStaysInItsOwnProject(@TempDir Path userData) throws Exception {
         // Background work that runs when the test says, in the order it says.
         List<Runnable> queued = new java.util.ArrayList<>();
-        BackgroundWork later = new BackgroundWork() {
-            @Override
-            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<? super T> onSuccess,
-                    java.util.function.Consumer<Throwable> onFailure) {
-                queued.add(() -> {
-                    T result;
-                    try {
-                        result = work.call();
-                    } catch (Exception e) {
-                        onFailure.accept(e);
-                        return;
-                    }
-                    onSuccess.accept(result);
-                });
-            }
-
-            @Override
-            public void onUiThread(Runnable action) {
-                action.run();
-            }
-
-            @Override
-            public boolean isInline() {
-                return false;
-            }
-        };
+        BackgroundWork later = BackgroundWork.on(queued::add, Runnable::run);
         MainWindowViewModel model = new MainWindowViewModel(new Workspace(userData), later);
         model.createProject(userData.resolve("a"), "A");
         queued.remove(0).run();
