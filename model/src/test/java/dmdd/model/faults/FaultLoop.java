@@ -54,6 +54,12 @@ public final class FaultLoop {
                     Thread.sleep(60_000);
                 }
             }
+            case "hold-project" -> {
+                try (dmdd.model.project.ProjectLock lock = dmdd.model.project.ProjectLock.acquire(Path.of(args[1]))) {
+                    ready();
+                    Thread.sleep(60_000);
+                }
+            }
             case "try" -> {
                 try (ModelLock lock = ModelLock.acquire(Path.of(args[1]), "try for a test")) {
                     System.out.println("acquired");

@@ -6,9 +6,11 @@ import dmdd.datasets.layout.ImportReport;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
 import dmdd.model.project.ProjectImporter;
+import dmdd.model.project.ProjectLock;
 import dmdd.model.project.ProjectStore;
 import dmdd.model.project.SampleProject;
 import dmdd.model.project.Workspace;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -31,6 +33,8 @@ import javafx.collections.ObservableList;
 public final class MainWindowViewModel {
     private final Workspace workspace;
     private final BackgroundWork background;
+    /** The open project's mark ({@link ProjectLock}); held until another project is shown. */
+    private ProjectLock openLock;
     private final ObjectProperty<Project> project = new SimpleObjectProperty<>();
     private final StringProperty projectName = new SimpleStringProperty("");
     private final StringProperty windowTitle = new SimpleStringProperty(Ui.text("app.title"));
@@ -66,8 +70,7 @@ public final class MainWindowViewModel {
         background.run(() -> {
             Path last = workspace.lastProject();
             Project opened = last != null ? ProjectStore.open(last) : SampleProject.openOrCreate(workspace);
-            workspace.remember(opened.folder());
-            return new Loaded(opened, opened.normalImages(), opened.inspectImages(), workspace.recentProjects());
+            return loaded(opened);
         }, this::show, this::fail);
     }
 
@@ -78,9 +81,7 @@ public final class MainWindowViewModel {
         busy.set(true);
         status.set(Ui.text("status.opening"));
         background.run(() -> {
-            Project opened = SampleProject.openOrCreate(workspace);
-            workspace.remember(opened.folder());
-            return new Loaded(opened, opened.normalImages(), opened.inspectImages(), workspace.recentProjects());
+            return loaded(SampleProject.openOrCreate(workspace));
         }, this::show, this::fail);
     }
 
@@ -93,9 +94,7 @@ public final class MainWindowViewModel {
         busy.set(true);
         status.set(Ui.text("status.opening"));
         background.run(() -> {
-            Project opened = ProjectStore.open(folder);
-            workspace.remember(opened.folder());
-            return new Loaded(opened, opened.normalImages(), opened.inspectImages(), workspace.recentProjects());
+            return loaded(ProjectStore.open(folder));
         }, this::show, this::fail);
     }
 
@@ -108,9 +107,7 @@ public final class MainWindowViewModel {
     public void createProject(Path folder, String name) {
         busy.set(true);
         background.run(() -> {
-            Project created = ProjectStore.create(folder, name);
-            workspace.remember(created.folder());
-            return new Loaded(created, List.of(), List.of(), workspace.recentProjects());
+            return loaded(ProjectStore.create(folder, name));
         }, this::show, this::fail);
     }
 
@@ -231,7 +228,31 @@ public final class MainWindowViewModel {
         });
     }
 
+    /**
+     * A project about to be shown, marked as open here ({@link ProjectLock}): refused, naming the other process, when
+     * another workstation has it open, since each would undo the other's saves.
+     */
+    private Loaded loaded(Project opened) throws IOException {
+        ProjectLock lock = ProjectLock.acquire(opened.folder());
+        try {
+            workspace.remember(opened.folder());
+            return new Loaded(opened, opened.normalImages(), opened.inspectImages(), workspace.recentProjects(), lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
     private void show(Loaded loaded) {
+        ProjectLock previous = openLock;
+        openLock = loaded.lock();
+        if (previous != null) {
+            try {
+                previous.close();
+            } catch (IOException e) {
+                // the process's lock on the previous project goes at the latest with the process
+            }
+        }
         project.set(loaded.project());
         normalImages.setAll(loaded.normal());
         inspectImages.setAll(loaded.inspect());
@@ -247,7 +268,8 @@ public final class MainWindowViewModel {
         status.set(Ui.text("status.error", error.getMessage()));
     }
 
-    private record Loaded(Project project, List<ProjectImage> normal, List<ProjectImage> inspect, List<Path> recent) {
+    private record Loaded(Project project, List<ProjectImage> normal, List<ProjectImage> inspect, List<Path> recent,
+                          ProjectLock lock) {
     }
 
     private record Imported(Path project, ImportReport<Path> summary, List<ProjectImage> normal,
