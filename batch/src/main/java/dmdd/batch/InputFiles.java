@@ -40,7 +40,13 @@ final class InputFiles {
                 if (matches == null || matches.length == 0) {
                     throw new BatchException("--images " + input + ": no such file or folder");
                 }
+                // A wildcard skips hidden names as a shell's does (and as a listed folder's); a file named
+                // outright is inspected whatever its name.
+                boolean wildcard = input.chars().anyMatch(c -> "*?[{".indexOf(c) >= 0);
                 for (FileStatus match : matches) {
+                    if (wildcard && match.getPath().getName().startsWith(".")) {
+                        continue;
+                    }
                     if (match.isDirectory()) {
                         addImages(fs, match.getPath(), recursive, files);
                     } else {

@@ -339,6 +339,18 @@ class BatchInspectionTest {
         assertThat(s.ok() + s.unsure() + s.ng()).isZero();
     }
 
+    @Test
+    void aWildcardSkipsHiddenNamesAsAShellDoesAFileNamedOutrightIsKept() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("globbed"));
+        for (String name : List.of("a.png", "_b.png", ".hidden.png")) {
+            Files.copy(images.resolve("img-001.png"), dir.resolve(name));
+        }
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        assertThat(InputFiles.list(List.of(dir + "/*.png"), false, conf))
+                .extracting(p -> p.substring(p.lastIndexOf('/') + 1)).containsExactly("_b.png", "a.png");
+        assertThat(InputFiles.list(List.of(dir.resolve(".hidden.png").toString()), false, conf)).hasSize(1);
+    }
+
     private static Map<String, Long> listing(Path dir) throws IOException {
         Map<String, Long> files = new java.util.TreeMap<>();
         try (var walk = Files.walk(dir)) {

@@ -131,11 +131,24 @@ final class CliInputs {
         err.println("note: replacing the results of an earlier run in " + dir + " (" + old.size() + " "
                 + (old.size() == 1 ? "entry" : "entries") + ")");
         for (Path p : old) {
+            if (!Files.isDirectory(p)) {
+                Files.deleteIfExists(p);
+                continue;
+            }
+            // export's maps/ folder: its pictures go, anything else a person put there stays (and with it the folder)
             try (java.util.stream.Stream<Path> tree = Files.walk(p)) {
                 for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(q);
+                    if (Files.isDirectory(q) ? isEmpty(q) : q.getFileName().toString().endsWith(".png")) {
+                        Files.deleteIfExists(q);
+                    }
                 }
             }
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
         }
     }
 

@@ -96,11 +96,15 @@ class ExportCommandTest {
         Path mixed = tmp.resolve("mixed");
         assertThat(exportTiny(tiny.model(), mixed).code()).isZero();
         assertThat(mixed.resolve("maps")).isDirectory();
+        Files.writeString(mixed.resolve("maps/notes.txt"), "a person's own notes beside the maps");
 
         CliRun infer = CliRun.of("infer", "--model", tiny.model().toString(), "--images", images.toString(), "--out",
                 mixed.toString());
         assertThat(infer.code()).as(infer.err()).isZero();
-        assertThat(mixed.resolve("maps")).doesNotExist();
+        try (var left = Files.list(mixed.resolve("maps"))) {
+            assertThat(left.map(f -> f.getFileName().toString())).as("the maps go, the notes stay")
+                    .containsExactly("notes.txt");
+        }
         assertThat(mixed.resolve("report.html")).doesNotExist();
         assertThat(Files.readAllLines(mixed.resolve("results.csv"))).hasSize(3); // the header and two hole images
 
