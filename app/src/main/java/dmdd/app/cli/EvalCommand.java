@@ -8,8 +8,10 @@ import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.annotation.DefectTypes;
 import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.AtomicFiles;
+import dmdd.datasets.layout.ImportReport;
 import dmdd.model.export.AnnotatedInspection;
 import dmdd.model.pipeline.InspectionPipeline;
+import dmdd.model.pipeline.ResultsCsv;
 import dmdd.model.pipeline.Verdict;
 import dmdd.model.infer.Thresholds;
 import java.io.IOException;
@@ -21,10 +23,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import dmdd.model.dmdd.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -201,6 +206,26 @@ final class EvalCommand implements Callable<Integer> {
             row.put("verdict", Verdict.of(o.score(), thresholds).word());
             row.put("evaluated", o.evaluated());
             row.put("pixel_metrics", o.evaluated() && !o.imageOnly());
+        }
+        // An image without a result is a row too (verdict ERROR and the reason), so the list accounts for every
+        // test image, as results.csv does.
+        Set<Path> inspected = new HashSet<>();
+        result.outcomes().forEach(o -> inspected.add(o.item().file()));
+        Map<Path, AnnotatedInspection.Item> byFile = new HashMap<>();
+        items.forEach(item -> byFile.put(item.file(), item));
+        for (ImportReport.Skipped s : result.skipped()) {
+            AnnotatedInspection.Item item = byFile.get(s.file());
+            if (item == null || inspected.contains(s.file())) {
+                continue;
+            }
+            ObjectNode row = images.addObject();
+            row.put("file", item.name());
+            row.put("label", item.annotation().label().key());
+            row.putNull("score");
+            row.put("verdict", ResultsCsv.ERROR);
+            row.put("evaluated", false);
+            row.put("pixel_metrics", false);
+            row.put("error", s.reason());
         }
         SortedMap<String, MetricValue> byKind = ImageAurocByKind.compute(result.outcomes().stream()
                 .filter(AnnotatedInspection.Outcome::evaluated)

@@ -361,6 +361,31 @@ class CliEndToEndTest {
 
     @Test
     @Order(6)
+    void anUnreadableTestImageIsAnErrorRowOfTheEvalJson() throws IOException {
+        Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category),
+                tmp.resolve("broken-test").resolve(category));
+        Files.writeString(copy.resolve("test/good/broken.png"), "not a png");
+        Path json = tmp.resolve("broken-test.json");
+        CliRun r = CliRun.of("eval", "--data", copy.getParent().toString(), "--category", category, "--model",
+                model.toString(), "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(DmddCli.EXIT_FAILURE);
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("images")).hasSize(9); // the 8 inspected and the unreadable one
+        JsonNode broken = null;
+        for (JsonNode row : j.get("images")) {
+            if (row.get("file").asText().equals("good/broken.png")) {
+                broken = row;
+            }
+        }
+        assertThat(broken).as(j.get("images").toString()).isNotNull();
+        assertThat(broken.get("verdict").asText()).isEqualTo("ERROR");
+        assertThat(broken.get("score").isNull()).isTrue();
+        assertThat(broken.get("evaluated").asBoolean()).isFalse();
+        assertThat(broken.get("error").asText()).contains("broken.png");
+    }
+
+    @Test
+    @Order(6)
     void testImagesEvalCannotLabelAreNamedPerFolder() throws IOException {
         Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category), tmp.resolve("odd-names").resolve(category));
         Path kind = first(Files.list(copy.resolve("test")), p -> !p.getFileName().toString().equals("good"));
