@@ -36,7 +36,6 @@ import org.controlsfx.control.RangeSlider;
 public final class InspectionView {
     /** Thumbnail side in the gallery. */
     public static final int THUMBNAIL_SIDE = 96;
-    private static final int CONTOUR_COLOUR = 0xffffffff;
 
     private final InspectionViewModel viewModel;
     private final ThumbnailCache thumbnails;
@@ -164,7 +163,7 @@ public final class InspectionView {
         viewModel.imageThresholdProperty().addListener(obs -> drawHistogram());
         viewModel.ngThresholdProperty().addListener(obs -> drawHistogram());
         viewModel.detailProperty().addListener((obs, old, now) -> showDetail(now));
-        viewModel.pixelThresholdProperty().addListener(obs -> showContour());
+        viewModel.contourProperty().addListener((obs, old, now) -> showContour(now));
         viewModel.zoomProperty().addListener(obs -> applyView());
         viewModel.panXProperty().addListener(obs -> applyView());
         viewModel.panYProperty().addListener(obs -> applyView());
@@ -420,26 +419,17 @@ public final class InspectionView {
         InspectionEngine.Calibration calib = viewModel.calibrationProperty().get();
         int w = inspection.width();
         int h = inspection.height();
-        Image original = MapPanel.image(rendered.original(), w, h);
+        Image original = rendered.original();
         mapPanels[0].show(w, h, original, null, 0, 0);
         mapPanels[1].show(w, h, original, rendered.normality(), calib.normality().low(), calib.normality().high());
         mapPanels[2].show(w, h, original, rendered.abnormality(), calib.abnormality().low(),
                 calib.abnormality().high());
         mapPanels[3].show(w, h, original, rendered.fused(), calib.fused().low(), calib.fused().high());
-        showContour();
+        showContour(viewModel.contourProperty().get());
         applyView();
     }
 
-    private void showContour() {
-        RenderedInspection rendered = viewModel.detailProperty().get();
-        if (rendered == null) {
-            return;
-        }
-        InspectionEngine.ImageInspection inspection = rendered.inspection();
-        // One pass over the fused map: cheap enough for the FX thread while a slider moves.
-        int[] pixels = Contours.paint(Contours.boundary(inspection.fused(), inspection.width(), inspection.height(),
-                viewModel.pixelThresholdProperty().get()), CONTOUR_COLOUR);
-        Image outline = MapPanel.image(pixels, inspection.width(), inspection.height());
+    private void showContour(Image outline) {
         for (MapPanel panel : mapPanels) {
             panel.showContour(outline);
         }

@@ -29,6 +29,7 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -40,6 +41,9 @@ import javafx.collections.ObservableList;
 import javafx.collections.ObservableMap;
 import javafx.collections.transformation.FilteredList;
 import javafx.collections.transformation.SortedList;
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
 
 /**
  * State of the inspection screen: the gallery of images with their scores, the verdict filter and
@@ -98,8 +102,10 @@ public final class InspectionViewModel {
     }
 
     /**
-     * The selected image's pictures, ready for the panels (ARGB, row-major, map resolution). The
-     * colour layers' alpha follows the score on the model's calibrated scale, so calm areas stay clear.
+     * The selected image's pictures, ready for the panels at map resolution. They are made in the
+     * background with the maps: a camera-resolution picture is tens of megabytes of pixels, which the FX
+     * thread only shows. The colour layers' alpha follows the score on the model's calibrated scale, so calm
+     * areas stay clear.
      *
      * @param inspection  the maps and score
      * @param original    the image
@@ -107,9 +113,12 @@ public final class InspectionViewModel {
      * @param abnormality abnormality-branch heat layer
      * @param fused       fused-map heat layer
      */
-    public record RenderedInspection(InspectionEngine.ImageInspection inspection, int[] original, int[] normality,
-            int[] abnormality, int[] fused) {
+    public record RenderedInspection(InspectionEngine.ImageInspection inspection, Image original, Image normality,
+            Image abnormality, Image fused) {
     }
+
+    /** The defect contour's colour on every panel. */
+    static final int CONTOUR_COLOUR = 0xffffffff;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DETAIL_CACHE = 24;
@@ -136,6 +145,10 @@ public final class InspectionViewModel {
     private final DoubleProperty panY = new SimpleDoubleProperty(0.5);
     private final ObjectProperty<InspectedItem> selected = new SimpleObjectProperty<>();
     private final ObjectProperty<RenderedInspection> detail = new SimpleObjectProperty<>();
+    private final ObjectProperty<Image> contour = new SimpleObjectProperty<>();
+    /** The contour the panels should show next (picture and threshold); drawn in the background. */
+    private ContourRequest contourWanted;
+    private boolean contourDrawing;
     private final ObjectProperty<ScoreHistogram> histogram = new SimpleObjectProperty<>();
     private final IntegerProperty okCount = new SimpleIntegerProperty();
     private final IntegerProperty ngCount = new SimpleIntegerProperty();
@@ -196,6 +209,55 @@ public final class InspectionViewModel {
         sortOrder.addListener(obs -> resort());
         resort();
         selected.addListener((obs, old, now) -> loadDetail(now));
+        detail.addListener((obs, old, now) -> {
+            // Another picture: its contour is drawn anew, the old one never outlines it meanwhile.
+            contour.set(null);
+            requestContour();
+        });
+        pixelThreshold.addListener(obs -> requestContour());
+    }
+
+    private record ContourRequest(RenderedInspection rendered, double threshold) {
+    }
+
+    /**
+     * Asks for the contour of the shown picture at the pixel threshold of the moment. A slider sends many
+     * values a second and a camera-resolution map takes tens of milliseconds a pass: one drawing runs at a
+     * time in the background and the next one takes the latest wish, the values in between are skipped.
+     */
+    private void requestContour() {
+        RenderedInspection rendered = detail.get();
+        contourWanted = rendered == null ? null : new ContourRequest(rendered, pixelThreshold.get());
+        if (contourWanted == null) {
+            contour.set(null);
+        } else if (!contourDrawing) {
+            drawContour();
+        }
+    }
+
+    private void drawContour() {
+        ContourRequest request = contourWanted;
+        contourDrawing = true;
+        background.run(() -> outline(request), image -> {
+            if (contourWanted != null && contourWanted.rendered() == request.rendered()) {
+                contour.set(image);
+            }
+            if (contourWanted != null && contourWanted != request) {
+                drawContour();
+            } else {
+                contourDrawing = false;
+            }
+        }, error -> {
+            contourDrawing = false;
+            message.set(Ui.text("status.error", error.getMessage()));
+        });
+    }
+
+    private static Image outline(ContourRequest request) {
+        InspectionEngine.ImageInspection inspection = request.rendered().inspection();
+        int[] pixels = Contours.paint(Contours.boundary(inspection.fused(), inspection.width(), inspection.height(),
+                request.threshold()), CONTOUR_COLOUR);
+        return picture(pixels, inspection.width(), inspection.height());
     }
 
     /**
@@ -563,15 +625,30 @@ public final class InspectionViewModel {
      */
     public static RenderedInspection render(InspectionEngine.ImageInspection inspection,
             InspectionEngine.Calibration calib) {
-        int[] original = inspection.image().toBufferedImage().getRGB(0, 0, inspection.width(), inspection.height(),
-                null, 0, inspection.width());
+        int w = inspection.width();
+        int h = inspection.height();
+        int[] original = inspection.image().toBufferedImage().getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < original.length; i++) {
             original[i] |= 0xff000000;
         }
-        return new RenderedInspection(inspection, original,
-                heatLayer(inspection.normality(), calib.normality()),
-                heatLayer(inspection.abnormality(), calib.abnormality()),
-                heatLayer(inspection.fused(), calib.fused()));
+        return new RenderedInspection(inspection, picture(original, w, h),
+                picture(heatLayer(inspection.normality(), calib.normality()), w, h),
+                picture(heatLayer(inspection.abnormality(), calib.abnormality()), w, h),
+                picture(heatLayer(inspection.fused(), calib.fused()), w, h));
+    }
+
+    /**
+     * An ARGB picture as an image (its pixels are copied). An image not yet shown may be made on any thread.
+     *
+     * @param argb   row-major ARGB pixels
+     * @param width  width
+     * @param height height
+     * @return the image
+     */
+    static WritableImage picture(int[] argb, int width, int height) {
+        WritableImage image = new WritableImage(width, height);
+        image.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), argb, 0, width);
+        return image;
     }
 
     private static int[] heatLayer(float[] map, InspectionEngine.Range range) {
@@ -956,6 +1033,14 @@ public final class InspectionViewModel {
     /** @return the selected gallery item */
     public ObjectProperty<InspectedItem> selectedProperty() {
         return selected;
+    }
+
+    /**
+     * @return the defect contour of the shown picture at the pixel threshold, drawn in the background; null while
+     *         none is drawn yet
+     */
+    public ReadOnlyObjectProperty<Image> contourProperty() {
+        return contour;
     }
 
     /** @return the selected image's pictures (null while loading or without model) */

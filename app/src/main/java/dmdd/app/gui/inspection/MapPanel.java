@@ -7,9 +7,7 @@ import javafx.geometry.Pos;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
-import javafx.scene.image.PixelFormat;
 import javafx.scene.image.Image;
-import javafx.scene.image.WritableImage;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
@@ -130,12 +128,12 @@ final class MapPanel extends VBox {
      * @param original the picture, one image shared by every panel (a camera-resolution picture is tens of
      *                 megabytes: made once per selection, not once per panel)
      */
-    void show(int width, int height, Image original, int[] heatPixels, double rangeLow, double rangeHigh) {
+    void show(int width, int height, Image original, Image heatLayer, double rangeLow, double rangeHigh) {
         imageWidth = width;
         imageHeight = height;
         base.setImage(original);
-        if (hasHeat && heatPixels != null) {
-            heat.setImage(image(heatPixels, width, height));
+        if (hasHeat && heatLayer != null) {
+            heat.setImage(heatLayer);
             low.setText(String.format("%.3g", rangeLow));
             high.setText(String.format("%.3g", rangeHigh));
         }
@@ -173,20 +171,13 @@ final class MapPanel extends VBox {
         return contour;
     }
 
-    /** An ARGB picture as an image (its pixels are copied). */
-    static WritableImage image(int[] argb, int width, int height) {
-        WritableImage image = new WritableImage(width, height);
-        image.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), argb, 0, width);
-        return image;
-    }
-
-    private static WritableImage gradient(Colormap colormap) {
+    private static Image gradient(Colormap colormap) {
         // Several identical rows: a one-row image scaled with filtering samples past its edge.
         int rows = 8;
         int[] pixels = new int[256 * rows];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = colormap.argb((i % 256) / 255.0);
         }
-        return image(pixels, 256, rows);
+        return InspectionViewModel.picture(pixels, 256, rows);
     }
 }

@@ -203,15 +203,69 @@ class InspectionViewModelTest {
                 new double[0]);
         InspectionViewModel.RenderedInspection rendered = InspectionViewModel.render(
                 new InspectionEngine.ImageInspection(folder, image, calm, calm, calm, 0.02), calib);
-        for (int argb : rendered.fused()) {
+        for (int argb : pixels(rendered.fused())) {
             assertThat(argb >>> 24).as("alpha of a calm pixel").isLessThan(60);
         }
         float[] hot = calm.clone();
         hot[5] = 1f;
         InspectionViewModel.RenderedInspection defect = InspectionViewModel.render(
                 new InspectionEngine.ImageInspection(folder, image, hot, hot, hot, 1), calib);
-        assertThat(defect.fused()[5] >>> 24).isEqualTo(255);
-        assertThat(defect.fused()[3]).isEqualTo(rendered.fused()[3]);
+        assertThat(pixels(defect.fused())[5] >>> 24).isEqualTo(255);
+        assertThat(pixels(defect.fused())[3]).isEqualTo(pixels(rendered.fused())[3]);
+    }
+
+    private static int[] pixels(javafx.scene.image.Image image) {
+        int w = (int) image.getWidth();
+        int h = (int) image.getHeight();
+        int[] argb = new int[w * h];
+        image.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+        return argb;
+    }
+
+    @Test
+    void theContourIsDrawnInTheBackgroundAndADraggedSliderDrawsOnlyItsLatestValue(@TempDir Path folder)
+            throws Exception {
+        Project project = sample(folder);
+        java.util.Deque<Runnable> work = new java.util.ArrayDeque<>();
+        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(),
+                BackgroundWork.on(work::add, Runnable::run));
+        model.show(project, project.inspectImages());
+        drain(work);
+        model.selectedProperty().set(model.items().get(0));
+        int ran = drain(work);
+        InspectionViewModel.RenderedInspection shown = model.detailProperty().get();
+        assertThat(shown).isNotNull();
+        assertThat(ran).as("the picture, then its contour").isEqualTo(2);
+        InspectionEngine.ImageInspection maps = shown.inspection();
+        assertThat(pixels(model.contourProperty().get()))
+                .isEqualTo(contour(maps, model.pixelThresholdProperty().get()));
+
+        float[] sorted = maps.fused().clone();
+        Arrays.sort(sorted);
+        double[] dragged = {sorted[sorted.length / 4], sorted[sorted.length / 2], sorted[3 * sorted.length / 4]};
+        for (double value : dragged) {
+            model.pixelThresholdProperty().set(value);
+        }
+        assertThat(work).as("nothing drawn on the calling (FX) thread, one drawing at a time").hasSize(1);
+        assertThat(drain(work)).as("the first value's drawing and the last one's; the middle one skipped")
+                .isEqualTo(2);
+        int[] last = contour(maps, dragged[2]);
+        assertThat(last).as("a contour that differs between thresholds").isNotEqualTo(contour(maps, dragged[0]));
+        assertThat(pixels(model.contourProperty().get())).isEqualTo(last);
+    }
+
+    private static int drain(java.util.Deque<Runnable> work) {
+        int ran = 0;
+        while (!work.isEmpty()) {
+            work.poll().run();
+            ran++;
+        }
+        return ran;
+    }
+
+    private static int[] contour(InspectionEngine.ImageInspection maps, double threshold) {
+        return Contours.paint(Contours.boundary(maps.fused(), maps.width(), maps.height(), threshold),
+                InspectionViewModel.CONTOUR_COLOUR);
     }
 
     @Test
