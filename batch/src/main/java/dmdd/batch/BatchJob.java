@@ -99,7 +99,8 @@ public final class BatchJob {
             throw new BatchException("--device " + request.device() + ": " + e.getMessage(), e);
         }
         Path staging = Files.createTempDirectory("dmdd-batch-driver-");
-        try {
+        try (ExitCleanup removeStaging = ExitCleanup.register("dmdd-batch-driver-staging",
+                () -> ExecutorModels.deleteTree(staging))) {
             long checkStart = System.nanoTime();
             ModelShipment shipment = ship(spark, request, staging, log);
             log.printf(Locale.ROOT, "Model checked and shipped in %.1f s%n", (System.nanoTime() - checkStart) / 1e9);
@@ -128,6 +129,12 @@ public final class BatchJob {
             Map<String, Long> verdicts = new HashMap<>();
             long nonFinite;
             double inspectionSeconds;
+            // A run stopped by a signal before its results are complete leaves no half-written table beside the
+            // earlier one (once the swap begins, the hook leaves everything as it is).
+            ExitCleanup unfinished = ExitCleanup.register("dmdd-batch-unfinished-output", () -> {
+                removeStaged(tableAt, request.out(), hadoop);
+                removeStaged(csvAt, request.csvOut(), hadoop);
+            });
             try {
                 long start = System.nanoTime();
                 rows.write().mode(SaveMode.ErrorIfExists).parquet(tableAt);
@@ -148,6 +155,8 @@ public final class BatchJob {
                 removeStaged(tableAt, request.out(), hadoop);
                 removeStaged(csvAt, request.csvOut(), hadoop);
                 throw e;
+            } finally {
+                unfinished.close();
             }
             replaceWithStaged(request.out(), tableAt, hadoop);
             replaceWithStaged(request.csvOut(), csvAt, hadoop);
