@@ -169,10 +169,7 @@ final class ExportCommand implements Callable<Integer> {
                 }, stop);
             } catch (CancellationException e) {
                 // Ctrl-C or SIGTERM: export has written results.csv for the images done (no report without all).
-                err.printf(Locale.ROOT, "%nstopped after %d of %d images; their results are in %s%n", done[0],
-                        items.size(), outDir.resolve(ResultsCsv.FILE_NAME));
-                err.flush();
-                return DmddCli.EXIT_FAILURE;
+                return StopOnShutdown.reportStopped(err, done[0], items.size(), outDir.resolve(ResultsCsv.FILE_NAME));
             }
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s));

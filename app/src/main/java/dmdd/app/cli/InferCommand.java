@@ -101,10 +101,7 @@ final class InferCommand implements Callable<Integer> {
             }
             if (stopped) {
                 // Ctrl-C or SIGTERM, said before the shutdown goes on
-                err.printf(Locale.ROOT, "%nstopped after %d of %d images; their results are in %s%n", rows.size(),
-                        files.size(), outDir.resolve(RESULTS));
-                err.flush();
-                return DmddCli.EXIT_FAILURE;
+                return StopOnShutdown.reportStopped(err, rows.size(), files.size(), outDir.resolve(RESULTS));
             }
         }
         long defective = rows.stream().filter(ResultsCsv.Row::defective).count();

@@ -48,4 +48,20 @@ final class StopOnShutdown implements BooleanSupplier, AutoCloseable {
             // the JVM is shutting down: the hook has been released above and ends at once
         }
     }
+
+    /**
+     * Says how far a stopped inspection got, before the shutdown goes on.
+     *
+     * @param err     the error stream
+     * @param done    images whose results were written
+     * @param total   images asked for
+     * @param results the results file that holds them
+     * @return the exit code of a stopped run
+     */
+    static int reportStopped(java.io.PrintWriter err, int done, int total, java.nio.file.Path results) {
+        err.printf(java.util.Locale.ROOT, "%nstopped after %d of %d images; their results are in %s%n", done, total,
+                results);
+        err.flush();
+        return DmddCli.EXIT_FAILURE;
+    }
 }
