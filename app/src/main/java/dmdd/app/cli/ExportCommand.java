@@ -153,13 +153,15 @@ final class ExportCommand implements Callable<Integer> {
         if (items.isEmpty()) {
             throw new CliException("no images to inspect");
         }
+        Thresholds thresholds = source.project == null ? folder.thresholds()
+                : projectThresholds(source.project, modelDir, folder.thresholds(), stdout);
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The inputs are read and the model and the device open: only now do the earlier results go.
             CliInputs.clearEarlierRun(outDir, err);
-            ResultsExporter exporter = new ResultsExporter(outDir, folder.thresholds(),
+            ResultsExporter exporter = new ResultsExporter(outDir, thresholds,
                     new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
             int[] done = new int[1];
             try {
@@ -173,7 +175,7 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s));
-        report(stdout, result, outDir, folder.thresholds());
+        report(stdout, result, outDir, thresholds);
         int failed = items.size() - result.outcomes().size();
         if (failed > 0) {
             // As infer: images without a result are a failure of the run, not a footnote (exit 1).
@@ -215,6 +217,39 @@ final class ExportCommand implements Callable<Integer> {
      * The model of the method chosen in a project's settings (the one the workstation inspects with); a folder
      * without settings has DMDD's {@code model/}.
      */
+    /**
+     * The thresholds a project's images are judged by: those the user set in the workstation for the method of
+     * {@code modelDir} when it is one of the project's models (the verdicts the workstation shows and its own
+     * export writes), else the model's calibrated ones.
+     */
+    private static Thresholds projectThresholds(Path project, Path modelDir, Thresholds calibrated, PrintWriter out)
+            throws IOException {
+        if (!dmdd.model.project.ProjectStore.isProject(project)) {
+            return calibrated;
+        }
+        dmdd.model.project.Project opened = dmdd.model.project.ProjectStore.open(project);
+        for (dmdd.model.dmdd.Method method : dmdd.model.dmdd.Method.values()) {
+            Path own = opened.modelDir(method);
+            if (Files.isDirectory(own) && Files.isSameFile(own, modelDir)) {
+                dmdd.model.project.ProjectSettings.UserThresholds user = opened.settings().userThresholds(method);
+                if (user.isEmpty()) {
+                    return calibrated;
+                }
+                Thresholds chosen = ResultsExporter.withUserThresholds(calibrated, orNaN(user.image()),
+                        orNaN(user.ng()), orNaN(user.pixel()));
+                out.printf(Locale.ROOT, "thresholds set in the workstation for %s: OK at or below %.6g, NG above "
+                        + "%.6g, defect pixels above %.6g%n", method.displayName(), chosen.image(), chosen.imageNg(),
+                        chosen.pixel());
+                return chosen;
+            }
+        }
+        return calibrated;
+    }
+
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
+    }
+
     private static Path chosenModel(Path project) throws IOException {
         if (!dmdd.model.project.ProjectStore.isProject(project)) {
             return dmdd.model.project.Project.modelDir(project, dmdd.model.dmdd.Method.DMDD);

@@ -13,6 +13,7 @@ import dmdd.model.pipeline.InspectionPipeline;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.BackboneKind;
 import dmdd.model.teacher.Teachers;
+import dmdd.model.train.Checkpoint;
 import dmdd.model.train.TrainingJob;
 import dmdd.model.train.TrainingListener;
 import dmdd.model.train.TrainingProgress;
@@ -103,6 +104,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from the checkpoint in MODEL_DIR (same settings)")
     boolean resume;
 
+    @Option(names = "--restart", description = "start from scratch although MODEL_DIR holds the checkpoint of a run "
+            + "that has not finished (the checkpoint is replaced; without this, such a folder is refused)")
+    boolean restart;
+
     /** How long Ctrl-C or SIGTERM waits for the run to save its checkpoint (a step and the write take seconds). */
     static final java.time.Duration SAVE_GRACE = java.time.Duration.ofSeconds(20);
 
@@ -151,6 +156,16 @@ final class TrainCommand implements Callable<Integer> {
     private int train(DmddSettings settings, List<Path> categoryDirs, Path modelDir) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
+        if (resume && restart) {
+            throw new CliException("--resume and --restart contradict each other: give one");
+        }
+        if (!resume && !restart && TrainingJob.hasRunToResume(modelDir)) {
+            // The same command run again after a crash or Ctrl-C would start over and overwrite the checkpoint.
+            throw new CliException("--out " + modelDir + " holds the checkpoint of a run that has not finished ("
+                    + Checkpoint.FILE_NAME + ", saved " + Files.getLastModifiedTime(modelDir.resolve(
+                            Checkpoint.FILE_NAME)).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "): --resume continues it, --restart starts over and replaces it");
+        }
         if (settings.inspectionZoom() != 1 && settings.isTiled()) {
             err.println("warning: inspectionZoom " + settings.inspectionZoom() + " has no effect with camera tiling "
                     + "(--scale / --tile): the scale says how large images are inspected");

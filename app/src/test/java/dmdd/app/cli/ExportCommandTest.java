@@ -216,6 +216,52 @@ class ExportCommandTest {
     }
 
     @Test
+    void aProjectsExportJudgesByTheThresholdsSetInTheWorkstation() throws IOException {
+        Path project = TinyModel.get().project(tmp.resolve("project"), true);
+        String settings = "{\"version\":1,\"name\":\"p\",\"training\":{\"method\":\"dmdd\"},\"device\":\"auto\"";
+        Files.writeString(project.resolve("project.json"), settings + "}");
+        CliRun calibrated = CliRun.of("export", "--project", project.toString(), "--out", tmp.resolve("a").toString(),
+                "--no-maps", "--no-html");
+        assertThat(calibrated.code()).as(calibrated.err()).isZero();
+        assertThat(calibrated.out()).doesNotContain("thresholds set in the workstation");
+        java.util.Map<String, String[]> before = rows(tmp.resolve("a/results.csv"));
+        double[] scores = before.values().stream().mapToDouble(r -> Double.parseDouble(r[1])).sorted().distinct()
+                .toArray();
+        assertThat(scores.length).isGreaterThanOrEqualTo(4);
+        // Moved in the workstation: a third OK, a third UNSURE, a third NG (midway between scores).
+        int third = scores.length / 3;
+        double ok = (scores[third - 1] + scores[third]) / 2;
+        double ng = (scores[2 * third - 1] + scores[2 * third]) / 2;
+        Files.writeString(project.resolve("project.json"), settings + ",\"imageThreshold\":" + ok
+                + ",\"ngThreshold\":" + ng + "}");
+
+        CliRun user = CliRun.of("export", "--project", project.toString(), "--out", tmp.resolve("b").toString(),
+                "--no-maps", "--no-html");
+        assertThat(user.code()).as(user.err()).isZero();
+        assertThat(user.out()).contains("thresholds set in the workstation");
+        java.util.Map<String, String[]> after = rows(tmp.resolve("b/results.csv"));
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        for (String[] row : after.values()) {
+            double score = Double.parseDouble(row[1]);
+            String expected = score <= ok ? "OK" : score <= ng ? "UNSURE" : "NG";
+            assertThat(row[2]).as(row[0] + " scored " + score).isEqualTo(expected);
+            assertThat(Double.parseDouble(row[3])).isEqualTo(ok, org.assertj.core.data.Offset.offset(1e-6 * ok));
+        }
+        assertThat(after.values()).anyMatch(r -> r[2].equals("UNSURE"));
+        assertThat(user.out()).contains(after.values().stream().filter(r -> r[2].equals("UNSURE")).count()
+                + " UNSURE");
+    }
+
+    private static java.util.Map<String, String[]> rows(Path csv) throws IOException {
+        java.util.Map<String, String[]> rows = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+            String[] cells = line.split(",", -1);
+            rows.put(cells[0], cells);
+        }
+        return rows;
+    }
+
+    @Test
     void aProjectWhoseChosenMethodIsUntrainedSaysWhichModelsItHas() throws IOException {
         Path project = TinyModel.get().project(tmp.resolve("project"), true);
         Files.writeString(project.resolve("project.json"),

@@ -54,6 +54,25 @@ class StopOnShutdownTest {
             assertThat(Checkpoint.read(model.resolve(Checkpoint.FILE_NAME), m).completedSteps())
                     .isEqualTo(Integer.parseInt(stopped.group(1))).isPositive();
         }
+
+        // The same command again, without --resume, would start over and overwrite the checkpoint: refused.
+        byte[] checkpoint = Files.readAllBytes(model.resolve(Checkpoint.FILE_NAME));
+        String[] again = command.subList(command.indexOf("train"), command.size()).toArray(String[]::new);
+        CliRun refused = CliRun.of(again);
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("holds the checkpoint of a run that has not finished")
+                .contains("--resume continues it, --restart starts over");
+        assertThat(Files.readAllBytes(model.resolve(Checkpoint.FILE_NAME))).isEqualTo(checkpoint);
+        List<String> both = new java.util.ArrayList<>(List.of(again));
+        both.addAll(List.of("--resume", "--restart"));
+        assertThat(CliRun.of(both.toArray(String[]::new)).err()).contains("contradict");
+        // Starting over is one option away.
+        List<String> restart = new java.util.ArrayList<>(List.of(again));
+        restart.set(restart.indexOf("4000"), "2");
+        restart.add("--restart");
+        CliRun restarted = CliRun.of(restart.toArray(String[]::new));
+        assertThat(restarted.code()).as(restarted.err()).isZero();
+        assertThat(model.resolve("model.json")).isRegularFile();
     }
 
     @Test

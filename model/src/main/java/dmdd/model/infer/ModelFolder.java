@@ -65,21 +65,24 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
      * @param createdAt        ISO-8601 instant the folder was written
      * @param validationFalseAlarmRate share of the held-out normal images that are not OK at the fitted
      *                         thresholds (unsure or NG), or {@code null} for models saved before it was recorded
+     * @param trainingData     what the run that saved the model trained on (the checkpoint's description of the
+     *                         prepared images), or {@code null} for models saved before it was recorded
      */
     public record TrainingSummary(int steps, double seconds, int trainImages, int validationImages, String createdAt,
-            Double validationFalseAlarmRate) {
+            Double validationFalseAlarmRate, String trainingData) {
         /**
          * @param steps            steps (of every run that led to the model: training and improvements)
          * @param seconds          seconds
          * @param trainImages      training images
          * @param validationImages validation images
          * @param falseAlarmRate   the held-out normal images' false-alarm rate
+         * @param trainingData     what the run trained on
          * @return a summary stamped now
          */
         public static TrainingSummary now(int steps, double seconds, int trainImages, int validationImages,
-                double falseAlarmRate) {
+                double falseAlarmRate, String trainingData) {
             return new TrainingSummary(steps, seconds, trainImages, validationImages, Instant.now().toString(),
-                    falseAlarmRate);
+                    falseAlarmRate, trainingData);
         }
 
         /** @return the normal images the model learned from, held-out ones included */

@@ -45,6 +45,20 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
         }
     }
 
+    /**
+     * The thresholds the user chose for a method's model (the chosen method's are on screen, the others are kept
+     * aside), so that every export of the project gives the verdicts the workstation shows.
+     *
+     * @param method a method
+     * @return the user's thresholds for it, each null where the model's calibrated one applies
+     */
+    public UserThresholds userThresholds(dmdd.model.dmdd.Method method) {
+        if (training != null && method == training.method()) {
+            return new UserThresholds(imageThreshold, ngThreshold, pixelThreshold);
+        }
+        return otherMethodsThresholds.getOrDefault(method.cliName(), new UserThresholds(null, null, null));
+    }
+
     /** Keeps the map immutable and never null. */
     public ProjectSettings {
         otherMethodsThresholds = otherMethodsThresholds == null ? Map.of() : Map.copyOf(otherMethodsThresholds);

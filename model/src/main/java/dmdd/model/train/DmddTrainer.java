@@ -283,7 +283,7 @@ public final class DmddTrainer {
             }
             saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root, out);
             if (finisher != null) {
-                finisher.finish(nets, earlierSeconds + seconds(started));
+                finisher.finish(nets, earlierSeconds + seconds(started), trainingData);
             }
             return new TrainingResult(true, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
         } finally {
@@ -291,14 +291,19 @@ public final class DmddTrainer {
         }
     }
 
-    /** Whether the folder's saved model is the one a finished run with these settings and steps saved. */
+    /**
+     * Whether the folder's saved model is the one this finished run saved: the same settings, steps and training
+     * images. An earlier model of the folder with the same settings (a run on other images stopped between its
+     * last checkpoint and its save) is not, and neither is one saved before the images were recorded.
+     */
     private boolean holdsThisRunsModel(Path modelDir, int total) {
         if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
             return false; // stopped between its last checkpoint and the save: the save still has to happen
         }
         try {
             ModelFolder saved = ModelFolder.read(modelDir);
-            return saved.settings().equals(settings) && saved.training().steps() == total;
+            return saved.settings().equals(settings) && saved.training().steps() == total
+                    && trainingData.equals(saved.training().trainingData());
         } catch (IOException e) {
             return false;
         }
@@ -310,9 +315,10 @@ public final class DmddTrainer {
         /**
          * @param networks        the trained networks (valid only during this call)
          * @param trainingSeconds wall-clock seconds of this training call so far
+         * @param trainingData    what the run trained on ({@link Checkpoint#describe}), to be saved with the model
          * @throws IOException when saving fails
          */
-        void finish(DmddNetworks networks, double trainingSeconds) throws IOException;
+        void finish(DmddNetworks networks, double trainingSeconds, String trainingData) throws IOException;
     }
 
     /**

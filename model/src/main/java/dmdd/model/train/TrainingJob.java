@@ -31,6 +31,26 @@ public final class TrainingJob {
     }
 
     /**
+     * Whether a model folder holds a run to resume: a checkpoint written after the folder's saved model (or with no
+     * model saved), which only a run that stopped before its save leaves (a finished run saves its model after its
+     * last checkpoint).
+     *
+     * @param modelDir a model folder
+     * @return whether {@code --resume} (or the workstation's Resume) would continue a run there
+     */
+    public static boolean hasRunToResume(Path modelDir) {
+        Path checkpoint = modelDir.resolve(Checkpoint.FILE_NAME);
+        Path model = modelDir.resolve(ModelFolder.DESCRIPTION);
+        try {
+            return java.nio.file.Files.isRegularFile(checkpoint) && (!java.nio.file.Files.isRegularFile(model)
+                    || java.nio.file.Files.getLastModifiedTime(checkpoint)
+                            .compareTo(java.nio.file.Files.getLastModifiedTime(model)) > 0);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Trains a model with the production anomaly synthesis ({@link Synthesis#byStage}).
      *
      * @param settings model settings
@@ -155,7 +175,7 @@ public final class TrainingJob {
         List<RgbImage> calibration = heldOut ? split.validation() : split.train();
         DmddTrainer fresh = new DmddTrainer(used, teacher, synthesizer);
         DmddTrainer trainer = startFrom == null ? fresh : fresh.startingFrom(startFrom);
-        return trainer.train(split.train(), checkpointDir, out, cancel, resume, (networks, seconds) -> {
+        return trainer.train(split.train(), checkpointDir, out, cancel, resume, (networks, seconds, trainedOn) -> {
             out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
                     + (calibration.size() == 1 ? " normal image" : " normal images"));
             String fittedOn = heldOut ? "validation" : "training";
@@ -179,7 +199,7 @@ public final class TrainingJob {
             out.onMessage("saving the model to " + modelDir);
             ModelFolder.save(modelDir, networks, thresholds, ModelFolder.TrainingSummary.now(
                     earlierSteps + used.totalSteps(), seconds, split.train().size(), split.validation().size(),
-                    (double) falseAlarms / maps.size()));
+                    (double) falseAlarms / maps.size(), trainedOn));
         });
     }
 

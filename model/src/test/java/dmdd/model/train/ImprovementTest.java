@@ -118,6 +118,39 @@ class ImprovementTest {
     }
 
     @Test
+    void aRunOnOtherImagesStoppedBeforeItsSaveIsSavedOnResumeNotTakenForTheFoldersEarlierModel(@TempDir Path tmp)
+            throws IOException {
+        Path dir = copyOfBase(tmp); // the folder's earlier model, trained on `normals`
+        DmddSettings settings = ModelFolder.read(dir).settings();
+        List<RgbImage> others = TestImages.stripes(8, 64, 99); // as many images, other ones
+        Path finished = tmp.resolve("finished");
+        assertThat(TrainingJob.run(settings, others, teacher, TestImages::paintRectangle, finished, null, null, false)
+                .completed()).isTrue();
+        // The same settings and steps retrained on the other images, stopped after the last checkpoint, before the
+        // save: the folder holds that run's final checkpoint beside the earlier model.
+        Files.copy(finished.resolve(Checkpoint.FILE_NAME), dir.resolve(Checkpoint.FILE_NAME),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(TrainingJob.hasRunToResume(dir)).isTrue();
+        List<String> said = new java.util.ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onMessage(String message) {
+                said.add(message);
+            }
+        };
+        TrainingResult resumed = TrainingJob.run(settings, others, teacher, TestImages::paintRectangle, dir, listener,
+                null, true);
+        assertThat(resumed.completed()).isTrue();
+        assertThat(resumed.unchanged()).as("the stopped run's model still had to be saved").isFalse();
+        assertThat(said).noneMatch(m -> m.contains("nothing to resume"));
+        assertThat(ModelFolder.read(dir).training().trainingData()).isNotNull()
+                .isEqualTo(ModelFolder.read(finished).training().trainingData())
+                .isNotEqualTo(ModelFolder.read(base).training().trainingData());
+        assertThat(ModelFolder.read(dir).weightsSha256()).isEqualTo(ModelFolder.read(finished).weightsSha256());
+        assertThat(TrainingJob.hasRunToResume(dir)).isFalse();
+    }
+
+    @Test
     void improvingContinuesTheModelAndKeepsThePreviousOneAsAVersionToGoBackTo(@TempDir Path tmp) throws IOException {
         Path model = copyOfBase(tmp);
         ModelFolder before = ModelFolder.read(model);

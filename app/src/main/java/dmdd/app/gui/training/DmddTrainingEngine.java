@@ -61,15 +61,7 @@ public final class DmddTrainingEngine implements TrainingEngine {
 
     @Override
     public boolean canResume(Project project) {
-        Path checkpoint = project.chosenModelDir().resolve(Checkpoint.FILE_NAME);
-        Path model = project.chosenModelDir().resolve(ModelFolder.DESCRIPTION);
-        try {
-            // A checkpoint older than the saved model belongs to a finished run: nothing to resume.
-            return Files.isRegularFile(checkpoint) && (!Files.isRegularFile(model)
-                    || Files.getLastModifiedTime(checkpoint).compareTo(Files.getLastModifiedTime(model)) > 0);
-        } catch (IOException e) {
-            return false;
-        }
+        return TrainingJob.hasRunToResume(project.chosenModelDir());
     }
 
     @Override
