@@ -60,7 +60,14 @@ public final class DmddCli implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         quietLibraries();
         CommandLine cl = create(out, err);
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands on errors: said in the user's words like any other failure (exit 1), not as a trace
+            err.println("error: " + describe(e));
+            code = EXIT_FAILURE;
+        }
         out.flush();
         err.flush();
         return code;

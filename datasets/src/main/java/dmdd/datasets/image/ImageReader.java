@@ -129,7 +129,15 @@ public final class ImageReader implements ImageLoader {
      */
     public Sized readSized(Path file) throws UnreadableImageException {
         Decoded decoded = decode(file, maxSide);
-        RgbImage image = RgbImage.fromBufferedImage(decoded.image());
+        RgbImage image;
+        try {
+            image = RgbImage.fromBufferedImage(decoded.image());
+        } catch (OutOfMemoryError e) {
+            // The decoded picture fitted, its float copy did not: this image fails, the run goes on.
+            throw new UnreadableImageException(file, "too large to hold in the memory available ("
+                    + decoded.image().getWidth() + " x " + decoded.image().getHeight() + " px; give Java more "
+                    + "memory with -Xmx)", null);
+        }
         int orientation = 1;
         if (decoded.isJpeg()) {
             orientation = exifOrientation(file);

@@ -208,6 +208,48 @@ public final class InspectionPipeline implements AutoCloseable {
         void failed(Path file, IOException reason) throws IOException;
     }
 
+    /** Decoded picture pixels one batch of {@link #inspectFiles} holds at most (besides its last image). */
+    static final long PICTURE_PIXELS_PER_BATCH = 16_000_000L;
+
+    /** Reads one image into its picture and network input. */
+    @FunctionalInterface
+    interface Reader {
+        PreparedImage read(Path file) throws UnreadableImageException;
+    }
+
+    /**
+     * The next batch of files, read: up to {@code batch} images, fewer when their pictures are large. A tiled model
+     * keeps each picture at full resolution (a 100-megapixel frame is 1.2 GB of floats); eight of them would not fit
+     * in memory, so a batch ends once its pictures reach {@code pixelBudget} pixels.
+     *
+     * @param files    the files read so far and next
+     * @param prepared the images read (the readable files, in order)
+     * @param slots    per file, its {@link PreparedImage} or its {@link UnreadableImageException}
+     * @param next     index of the first file of the next batch
+     */
+    record ReadChunk(List<Path> files, List<PreparedImage> prepared, List<Object> slots, int next) {
+        static ReadChunk of(List<Path> all, int from, int batch, long pixelBudget, Reader reader) {
+            List<Path> files = new ArrayList<>(batch);
+            List<PreparedImage> prepared = new ArrayList<>(batch);
+            List<Object> slots = new ArrayList<>(batch);
+            long pixels = 0;
+            int i = from;
+            while (i < all.size() && files.size() < batch && pixels < pixelBudget) {
+                Path f = all.get(i++);
+                files.add(f);
+                try {
+                    PreparedImage p = reader.read(f);
+                    prepared.add(p);
+                    slots.add(p);
+                    pixels += (long) p.picture().width() * p.picture().height();
+                } catch (UnreadableImageException e) {
+                    slots.add(e);
+                }
+            }
+            return new ReadChunk(files, prepared, slots, i);
+        }
+    }
+
     /**
      * Inspects files in batches.
      *
@@ -221,22 +263,16 @@ public final class InspectionPipeline implements AutoCloseable {
             throws IOException {
         Preprocessing preprocessing = preprocessing();
         int batch = Inspector.DEFAULT_BATCH;
-        for (int i = 0; i < files.size(); i += batch) {
+        int i = 0;
+        while (i < files.size()) {
             if (cancel != null && cancel.getAsBoolean()) {
                 throw new CancellationException("cancelled");
             }
-            List<Path> chunk = files.subList(i, Math.min(files.size(), i + batch));
-            List<PreparedImage> prepared = new ArrayList<>(chunk.size());
-            List<Object> slots = new ArrayList<>(chunk.size());
-            for (Path f : chunk) {
-                try {
-                    PreparedImage p = preprocessing.read(f);
-                    prepared.add(p);
-                    slots.add(p);
-                } catch (UnreadableImageException e) {
-                    slots.add(e);
-                }
-            }
+            ReadChunk read = ReadChunk.of(files, i, batch, PICTURE_PIXELS_PER_BATCH, preprocessing::read);
+            i = read.next();
+            List<Path> chunk = read.files();
+            List<PreparedImage> prepared = read.prepared();
+            List<Object> slots = read.slots();
             List<NetworkMaps> maps = prepared.isEmpty() ? List.of()
                     : preprocessing.isTiled()
                     ? inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), tileProgress)
