@@ -14,6 +14,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileLock;
+import java.nio.channels.FileChannel;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -56,6 +59,10 @@ public final class ModelArchive {
     private static final String STAGING_PREFIX = ".import-";
     /** Larger entries are refused (a zip bomb would otherwise fill the disk). */
     static final long MAX_ENTRY_BYTES = 4L << 30;
+    /** A model description is a few kilobytes of JSON; larger ones are refused. */
+    static final long MAX_DESCRIPTION_BYTES = 16L << 20;
+    /** Held (an OS lock) inside a staging folder while its import runs, so another import leaves it alone. */
+    private static final String STAGING_IN_USE = "in-use.lock";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -191,9 +198,12 @@ public final class ModelArchive {
         Files.createDirectories(parent);
         removeStaleStaging(parent);
         Path staging = parent.resolve(STAGING_PREFIX + UUID.randomUUID());
-        try (ZipFile z = openZip(zip)) {
+        Files.createDirectories(staging);
+        try (ZipFile z = openZip(zip);
+             FileChannel inUse = FileChannel.open(staging.resolve(STAGING_IN_USE), StandardOpenOption.CREATE,
+                     StandardOpenOption.WRITE);
+             FileLock held = inUse.lock()) {
             Manifest manifest = manifest(zip, z);
-            Files.createDirectories(staging);
             var entries = z.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
@@ -244,12 +254,46 @@ public final class ModelArchive {
         }
     }
 
-    /** Staging folders of imports that were killed; safe to remove as none of them is a model folder. */
+    /**
+     * Staging folders of imports that were killed: only folders this class names ({@code .import-<uuid>}) that hold
+     * its in-use mark and whose mark no running import holds. Another import's folder, and anything else in the
+     * parent (a user's home folder, say), stay.
+     */
     private static void removeStaleStaging(Path parent) throws IOException {
+        List<Path> candidates;
         try (Stream<Path> entries = Files.list(parent)) {
-            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).toList()) {
+            candidates = entries.filter(ModelArchive::isStagingName).filter(Files::isDirectory).toList();
+        }
+        for (Path p : candidates) {
+            Path mark = p.resolve(STAGING_IN_USE);
+            if (!Files.isRegularFile(mark)) {
+                continue;
+            }
+            boolean stale;
+            try (FileChannel channel = FileChannel.open(mark, StandardOpenOption.WRITE);
+                 FileLock lock = channel.tryLock()) {
+                stale = lock != null;
+            } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+                stale = false;
+            } catch (IOException unreadable) {
+                stale = false;
+            }
+            if (stale) {
                 deleteTree(p);
             }
+        }
+    }
+
+    private static boolean isStagingName(Path p) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(STAGING_PREFIX)) {
+            return false;
+        }
+        try {
+            UUID.fromString(name.substring(STAGING_PREFIX.length()));
+            return name.length() == STAGING_PREFIX.length() + 36;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 
@@ -290,6 +334,18 @@ public final class ModelArchive {
         }
         if (m.files() == null || !m.files().keySet().containsAll(MODEL_FILES)) {
             throw new ModelArchiveException(zip, zip + " is incomplete: its manifest must list " + MODEL_FILES);
+        }
+        if (!MODEL_FILES.containsAll(m.files().keySet())) {
+            // Nothing but the model travels: an extra file, however well checksummed, is unpacked for nothing
+            // (gigabytes of zeros compress to a few kilobytes).
+            throw new ModelArchiveException(zip, zip + " lists files besides " + MODEL_FILES + " ("
+                    + m.files().keySet().stream().filter(n -> !MODEL_FILES.contains(n)).sorted().toList()
+                    + "); a model archive holds only those, the archive was altered");
+        }
+        FileInfo description = m.files().get(ModelFolder.DESCRIPTION);
+        if (description != null && description.size() > MAX_DESCRIPTION_BYTES) {
+            throw new ModelArchiveException(zip, zip + ": '" + ModelFolder.DESCRIPTION + "' claims "
+                    + description.size() + " bytes, more than a model description can be");
         }
         return m;
     }

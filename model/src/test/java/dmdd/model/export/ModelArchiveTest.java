@@ -165,6 +165,53 @@ class ModelArchiveTest {
         assertThat(tmp.resolve("sub/m6")).doesNotExist();
     }
 
+    @Test
+    void anArchiveListingMoreThanTheModelIsRefusedBeforeAnythingIsUnpacked(@TempDir Path tmp) throws IOException {
+        // A checksummed extra entry: 300 MB of zeros would compress to a few hundred kilobytes.
+        byte[] pad = new byte[1000];
+        String manifest = readEntry(ModelArchive.MANIFEST).replaceFirst("\"files\"\\s*:\\s*\\{",
+                "\"files\" : { \"pad\" : { \"size\" : 1000, \"sha256\" : \"" + ModelFolder.sha256(pad) + "\" },");
+        assertThat(manifest).contains("\"pad\"");
+        Path padded = tmp.resolve("padded.zip");
+        writeZip(padded, Map.of(ModelArchive.MANIFEST, manifest.getBytes(StandardCharsets.UTF_8),
+                ModelFolder.DESCRIPTION, readEntry(ModelFolder.DESCRIPTION).getBytes(StandardCharsets.UTF_8),
+                ModelFolder.WEIGHTS, readBytes(ModelFolder.WEIGHTS), "pad", pad));
+        assertThatThrownBy(() -> ModelArchive.importInto(padded, tmp.resolve("m")))
+                .isInstanceOf(ModelArchiveException.class).hasMessageContaining("lists files besides")
+                .hasMessageContaining("[pad]");
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("padded.zip");
+        }
+    }
+
+    @Test
+    void anImportRemovesOnlyStagingFoldersThatNoRunningImportHolds(@TempDir Path tmp) throws IOException {
+        Path stale = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
+        Files.writeString(stale.resolve("in-use.lock"), "");
+        Files.write(stale.resolve(ModelFolder.WEIGHTS), new byte[] {1});
+        Path running = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
+        Path notOurs = Files.createDirectories(tmp.resolve(".import-notes"));
+        Files.writeString(notOurs.resolve("todo.txt"), "mine");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+                running.resolve("in-use.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = channel.lock()) {
+            Files.write(running.resolve(ModelFolder.WEIGHTS), new byte[] {2});
+            ModelArchive.importInto(zip, tmp.resolve("model"));
+            assertThat(running.resolve(ModelFolder.WEIGHTS)).as("another import's unpacked files").exists();
+        }
+        assertThat(stale).as("a killed import's staging folder").doesNotExist();
+        assertThat(notOurs.resolve("todo.txt")).hasContent("mine");
+        assertThat(ModelFolder.read(tmp.resolve("model")).weightsSha256())
+                .isEqualTo(ModelFolder.read(modelDir).weightsSha256());
+    }
+
+    private static byte[] readBytes(String name) throws IOException {
+        try (var z = new java.util.zip.ZipFile(zip.toFile())) {
+            return z.getInputStream(z.getEntry(name)).readAllBytes();
+        }
+    }
+
     private static String readEntry(String name) throws IOException {
         try (var z = new java.util.zip.ZipFile(zip.toFile())) {
             return new String(z.getInputStream(z.getEntry(name)).readAllBytes(), StandardCharsets.UTF_8);
