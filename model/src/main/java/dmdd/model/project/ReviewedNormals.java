@@ -1,20 +1,29 @@
 package dmdd.model.project;
 
 import dmdd.datasets.image.AtomicFiles;
+import dmdd.datasets.image.FileNames;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Images a person marked OK in the review join the project's normal set as copies: the image stays where it
  * is (the user keeps it there), a copy goes into {@code normal/} under a name that says where it came from
- * ({@value #PREFIX}{@code <folder>_<name>}, so two images of the same name in different folders never
- * collide), written atomically. Marking the image defective again removes the copy. The next "Improve model"
- * trains on them.
+ * ({@value #PREFIX}{@code <folder>_<stem>-<tag>.<ext>}, the tag eight hex digits of the image's path in the
+ * project, so images whose folder and file names join alike, {@code a_b/c.png} and {@code a/b_c.png}, never
+ * share a copy), written atomically. Marking the image defective again removes the copy. The next "Improve
+ * model" trains on them.
  */
 public final class ReviewedNormals {
     /** Prefix of the copies' names in {@code normal/}. */
     public static final String PREFIX = "reviewed_";
+    /** Room left for the tag and the extension under the file system's 255 bytes. */
+    private static final int STEM_BYTES = 200;
 
     private ReviewedNormals() {
     }
@@ -26,13 +35,32 @@ public final class ReviewedNormals {
      */
     public static Path copyOf(Project project, Path image) {
         Path absolute = image.toAbsolutePath().normalize();
+        String name = absolute.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : "";
+        Path root = project.folder().toAbsolutePath().normalize();
+        String where = (absolute.startsWith(root) ? root.relativize(absolute) : absolute).toString().replace('\\', '/');
+        String tag = sha256(where).substring(0, 8);
+        return project.normalDir().resolve(FileNames.withinBytes(PREFIX + folderPart(absolute) + stem, STEM_BYTES)
+                + "-" + tag + extension);
+    }
+
+    /** The name copies had before the tag: {@code reviewed_<folder>_<name>}, which two images could share. */
+    private static Path legacyCopyOf(Project project, Path image) {
+        Path absolute = image.toAbsolutePath().normalize();
+        return project.normalDir().resolve(PREFIX + folderPart(absolute) + absolute.getFileName());
+    }
+
+    private static String folderPart(Path absolute) {
         Path parent = absolute.getParent();
-        String folder = parent == null || parent.getFileName() == null ? "" : parent.getFileName() + "_";
-        return project.normalDir().resolve(PREFIX + folder + absolute.getFileName());
+        return parent == null || parent.getFileName() == null ? "" : parent.getFileName() + "_";
     }
 
     /**
-     * Copies an image into the normal set (atomically; an existing copy is kept as it is).
+     * Copies an image into the normal set (atomically). An existing copy with other bytes (the image was replaced
+     * under its name) is written anew; a copy saved under the earlier, untagged name with the same bytes counts
+     * as the copy.
      *
      * @param project the project
      * @param image   the image marked OK
@@ -40,16 +68,22 @@ public final class ReviewedNormals {
      * @throws IOException when the image cannot be read or the copy written
      */
     public static Path add(Project project, Path image) throws IOException {
+        byte[] bytes = Files.readAllBytes(image);
+        Path legacy = legacyCopyOf(project, image);
+        if (holds(legacy, bytes)) {
+            return legacy;
+        }
         Path copy = copyOf(project, image);
-        if (!Files.isRegularFile(copy)) {
+        if (!holds(copy, bytes)) {
             Files.createDirectories(copy.getParent());
-            AtomicFiles.write(copy, out -> Files.copy(image, out));
+            AtomicFiles.write(copy, out -> out.write(bytes));
         }
         return copy;
     }
 
     /**
-     * Removes an image's copy from the normal set (the image itself is untouched).
+     * Removes an image's copy from the normal set (the image itself is untouched). A copy under the earlier,
+     * untagged name is removed only if it holds this image's bytes: under that name it may be another image's.
      *
      * @param project the project
      * @param image   the image no longer marked OK
@@ -57,6 +91,25 @@ public final class ReviewedNormals {
      * @throws IOException when it cannot be deleted
      */
     public static boolean remove(Project project, Path image) throws IOException {
-        return Files.deleteIfExists(copyOf(project, image));
+        boolean removed = Files.deleteIfExists(copyOf(project, image));
+        Path legacy = legacyCopyOf(project, image);
+        if (Files.isRegularFile(image) && holds(legacy, Files.readAllBytes(image))) {
+            removed |= Files.deleteIfExists(legacy);
+        }
+        return removed;
+    }
+
+    private static boolean holds(Path file, byte[] bytes) throws IOException {
+        return Files.isRegularFile(file) && Files.size(file) == bytes.length
+                && Arrays.equals(Files.readAllBytes(file), bytes);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 }
