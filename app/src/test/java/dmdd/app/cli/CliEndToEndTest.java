@@ -185,6 +185,17 @@ class CliEndToEndTest {
         assertThat(r.err()).contains("broken.png").contains("1 of 2 images has no result").doesNotContain("\tat ");
         assertThat(out.resolve("ok.fused.png")).exists();
         assertThat(Files.readString(out.resolve("results.csv"))).contains("broken.png,,ERROR,");
+        assertThat(r.err()).as("a normal image gets no size warning").doesNotContain("less sure");
+
+        // A line-scan strip squeezed into the square input: inspected, and the person told.
+        java.awt.image.BufferedImage strip = new java.awt.image.BufferedImage(300, 6,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(strip, "png", images.resolve("strip.png").toFile());
+        CliRun odd = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
+                out.toString());
+        assertThat(odd.err()).contains("strip.png is 300 x 6 px: squeezed into the square input")
+                .contains("its verdict is less sure");
+        assertThat(Files.readString(out.resolve("results.csv"))).containsPattern("(?m)^strip\\.png,[0-9.eE-]+,");
     }
 
     @Test
