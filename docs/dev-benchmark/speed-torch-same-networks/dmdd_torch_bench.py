@@ -533,6 +533,18 @@ class Model:
         return fold_all(self.student), fold_all(self.segmenter)
 
 
+def descend(opt, value, running):
+    """The product's step end: a non-finite loss or gradient skips the step and restores the running statistics."""
+    if not math.isfinite(value) or not opt.gradients_finite():
+        opt.discard_gradients()
+        with torch.no_grad():
+            for b, c in zip(opt.buffers, running):
+                b.copy_(c)
+        return float("nan")
+    opt.step()
+    return value
+
+
 def make_images(count, side, seed):
     g = np.random.default_rng(seed)
     # stand-ins for SampleDataset.normalSurface: smooth-ish textures in [0, 1], CHW float32 like RgbImage
@@ -631,14 +643,7 @@ class Trainer:
         aim = aim_loss(s[3:6], t_aug, mask)
         total = ngm.add(aim)
         total.backward()
-        value = total.item()
-        if not math.isfinite(value) or not opt.gradients_finite():
-            opt.discard_gradients()
-            with torch.no_grad():
-                for b, c in zip(opt.buffers, running):
-                    b.copy_(c)
-            return float("nan")
-        opt.step()
+        value = descend(opt, total.item(), running)
         ngm.item(), aim.item()
         return value
 
@@ -658,14 +663,7 @@ class Trainer:
         running = opt.copy_running_statistics()
         seg = segmentation_loss(model.segmenter(inputs), mask)
         seg.backward()
-        value = seg.item()
-        if not math.isfinite(value) or not opt.gradients_finite():
-            opt.discard_gradients()
-            with torch.no_grad():
-                for b, c in zip(opt.buffers, running):
-                    b.copy_(c)
-            return float("nan")
-        opt.step()
+        value = descend(opt, seg.item(), running)
         seg.item()
         return value
 

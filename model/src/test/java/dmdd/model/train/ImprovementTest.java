@@ -53,6 +53,15 @@ class ImprovementTest {
         manager.close();
     }
 
+    private static TrainingListener messagesInto(List<String> said) {
+        return new TrainingListener() {
+            @Override
+            public void onMessage(String message) {
+                said.add(message);
+            }
+        };
+    }
+
     private static Path copyOfBase(Path tmp) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("model"));
         try (var files = Files.list(base)) {
@@ -93,12 +102,7 @@ class ImprovementTest {
         DmddSettings settings = ModelFolder.read(dir).settings();
         String weightsBefore = ModelFolder.read(dir).weightsSha256();
         List<String> said = new java.util.ArrayList<>();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onMessage(String message) {
-                said.add(message);
-            }
-        };
+        TrainingListener listener = messagesInto(said);
         TrainingResult again = TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, listener,
                 null, true);
         assertThat(again.completed()).isTrue();
@@ -132,12 +136,7 @@ class ImprovementTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(TrainingJob.hasRunToResume(dir)).isTrue();
         List<String> said = new java.util.ArrayList<>();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onMessage(String message) {
-                said.add(message);
-            }
-        };
+        TrainingListener listener = messagesInto(said);
         TrainingResult resumed = TrainingJob.run(settings, others, teacher, TestImages::paintRectangle, dir, listener,
                 null, true);
         assertThat(resumed.completed()).isTrue();
