@@ -34,6 +34,9 @@ class TiledInspectionTest {
                 "studentWidth", 16, "segmenterWidth", 16, "studentSteps", 150, "segmenterSteps", 100,
                 "asppRates", List.of(2, 4), "validationFraction", 0.25, "threads", 1, "topK", 10))
                 .with("gaussianSigma", 1.0).with("tileOverlap", 0.25)
+                // One pass per tile: the mirrored views and shifts are another subject (InspectionViewsTest), and
+                // eight passes over some 440 tiles an image cost this test two minutes.
+                .with("inspectionViews", 1).with("inspectionShifts", 1)
                 // Tiling is independent of the method; the single-branch distillation keeps this test fast
                 // and free of the segmentation network's own quality (the quality issue's subject).
                 .with("method", "baseline");
