@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dmdd.datasets.image.AtomicFiles;
+import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.MaskIo;
 import dmdd.datasets.image.UnreadableImageException;
@@ -219,26 +220,43 @@ public final class AnnotationStore {
         Entry entry = entries.get(key);
         if (entry == null) {
             String folder = folderType(key);
-            if (MvtecCategory.GOOD.equals(folder)) {
+            if (folder != null && DefectTypes.isGoodFolder(folder)) {
                 return ImageAnnotation.OK;
             }
             if (folder == null || !DefectTypes.isValid(folder)) {
                 return ImageAnnotation.UNLABELLED;
             }
-            Path mask = groundTruthRoot.resolve(folder).resolve(stem(key) + MASK_SUFFIX);
-            return ImageAnnotation.defect(folder, Files.isRegularFile(mask) ? readMask(mask) : null);
+            String conventional = conventionalMask(key);
+            return ImageAnnotation.defect(folder, conventional == null ? null
+                    : readMask(groundTruthRoot.resolve(conventional)));
         }
         if (entry.label() != Label.DEFECT) {
             return new ImageAnnotation(entry.label(), null, null);
         }
         Mask mask = null;
-        if (entry.mask() != null) {
-            Path file = groundTruthRoot.resolve(entry.mask());
-            if (Files.isRegularFile(file)) {
-                mask = readMask(file);
-            }
+        Path file = maskInside(entry.mask());
+        if (file != null && Files.isRegularFile(file)) {
+            mask = readMask(file);
         }
         return ImageAnnotation.defect(entry.defectType(), mask);
+    }
+
+    /**
+     * Whether the labels file holds an annotation for an image of this folder and stem (with any extension),
+     * whether or not the image is still there: a new image under that name would inherit it.
+     *
+     * @param folder a folder inside the images folder (or the images folder itself)
+     * @param stem   a file name without its extension
+     * @return whether such an annotation exists
+     */
+    public synchronized boolean mentions(Path folder, String stem) {
+        Path abs = folder.toAbsolutePath().normalize();
+        if (!abs.startsWith(imagesRoot)) {
+            return false;
+        }
+        String prefix = abs.equals(imagesRoot) ? "" : imagesRoot.relativize(abs).toString().replace('\\', '/') + "/";
+        return entries.keySet().stream().anyMatch(k -> k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0
+                && stem(k).equals(stem));
     }
 
     /**
@@ -252,7 +270,7 @@ public final class AnnotationStore {
         Entry entry = entries.get(key);
         if (entry == null) {
             String folder = folderType(key);
-            if (MvtecCategory.GOOD.equals(folder)) {
+            if (folder != null && DefectTypes.isGoodFolder(folder)) {
                 return ImageAnnotation.OK;
             }
             return folder == null || !DefectTypes.isValid(folder) ? ImageAnnotation.UNLABELLED
@@ -283,10 +301,18 @@ public final class AnnotationStore {
         String key = key(image);
         Entry old = entries.get(key);
         String oldMask = old != null ? old.mask() : conventionalMask(key);
+        boolean oldDefect = old != null ? old.label() == Label.DEFECT : oldMask != null;
         String newMask = null;
         if (annotation.hasMask()) {
             newMask = maskPathFor(key, annotation.defectType());
             MaskIo.write(annotation.mask(), groundTruthRoot.resolve(newMask));
+        } else if (oldMask != null && (annotation.label() == Label.OK || annotation.label() == Label.DEFECT
+                && !oldDefect)) {
+            // A mask is set aside, not deleted, when the image is marked OK (one mistaken key in the review
+            // would otherwise destroy ground truth), and comes back when it is marked defective again without a
+            // new one. Erasing the mask of a defect (defect to defect without a mask) and taking the label away
+            // (an undone paint) still remove it.
+            newMask = oldMask;
         }
         Entry entry = new Entry(annotation.label(), annotation.defectType(), newMask);
         entries.put(key, entry);
@@ -294,8 +320,8 @@ public final class AnnotationStore {
             namedTypes.add(annotation.defectType());
         }
         writeLabels();
-        if (oldMask != null && !oldMask.equals(newMask) && !isReferenced(oldMask)) {
-            Files.deleteIfExists(groundTruthRoot.resolve(oldMask));
+        if (oldMask != null && !oldMask.equals(newMask) && !isReferenced(oldMask) && maskInside(oldMask) != null) {
+            Files.deleteIfExists(maskInside(oldMask));
         }
     }
 
@@ -347,7 +373,7 @@ public final class AnnotationStore {
         String key = key(image);
         Entry entry = entries.get(key);
         if (entry != null) {
-            return entry.mask() == null ? null : groundTruthRoot.resolve(entry.mask());
+            return entry.label() == Label.DEFECT ? maskInside(entry.mask()) : null;
         }
         String conventional = conventionalMask(key);
         return conventional == null ? null : groundTruthRoot.resolve(conventional);
@@ -398,13 +424,45 @@ public final class AnnotationStore {
         return entries.values().stream().anyMatch(e -> maskPath.equals(e.mask()));
     }
 
+    /**
+     * The MVTec mask of an image in a defect folder: {@code <type>/<stem>_mask.png}, or with another image
+     * extension as MVTec categories may bring ({@code _mask.bmp}, {@code _MASK.png}; the layout reader accepts
+     * them too), or {@code null}.
+     */
     private String conventionalMask(String key) {
         String folder = folderType(key);
         if (folder == null || !DefectTypes.isValid(folder)) {
             return null;
         }
         String path = folder + "/" + stem(key) + MASK_SUFFIX;
-        return Files.isRegularFile(groundTruthRoot.resolve(path)) ? path : null;
+        if (Files.isRegularFile(groundTruthRoot.resolve(path))) {
+            return path;
+        }
+        Path dir = groundTruthRoot.resolve(folder);
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        String wanted = (stem(key) + "_mask").toLowerCase(java.util.Locale.ROOT);
+        try (var files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> ImageFiles.isImageFile(Path.of(n))
+                            && stem(n).toLowerCase(java.util.Locale.ROOT).equals(wanted))
+                    .sorted().findFirst().map(n -> folder + "/" + n).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A mask path of the labels file as a file inside the masks folder, or {@code null} when it has none or names
+     * a place outside it (a hand-edited labels file must never make a save delete or overwrite a file elsewhere).
+     */
+    private Path maskInside(String maskPath) {
+        if (maskPath == null) {
+            return null;
+        }
+        Path file = groundTruthRoot.resolve(maskPath).normalize();
+        return file.startsWith(groundTruthRoot) && !file.equals(groundTruthRoot) ? file : null;
     }
 
     private void writeLabels() throws IOException {

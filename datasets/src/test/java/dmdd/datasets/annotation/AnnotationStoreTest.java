@@ -60,7 +60,7 @@ class AnnotationStoreTest {
     }
 
     @Test
-    void unlabelledImagesGetTheirMaskUnderTheNamedTypeAndLoseItWhenLabelledOk() throws IOException {
+    void unlabelledImagesGetTheirMaskUnderTheNamedTypeAndSetItAsideWhenLabelledOk() throws IOException {
         Path inspect = dir.resolve("inspect");
         Path gt = dir.resolve("ground_truth");
         Path img = inspect.resolve("part-17.png");
@@ -79,10 +79,87 @@ class AnnotationStoreTest {
         assertThat(gt.resolve("dent/part-17_mask.png")).exists();
 
         store.save(img, ImageAnnotation.OK);
-        assertThat(gt.resolve("dent/part-17_mask.png")).doesNotExist();
+        assertThat(store.maskFile(img)).as("an OK image has no mask").isNull();
+        assertThat(gt.resolve("dent/part-17_mask.png")).as("set aside, not deleted").exists();
         AnnotationStore reopened = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
         assertThat(reopened.load(img)).isEqualTo(ImageAnnotation.OK);
         assertThat(reopened.defectTypes()).contains("scratch", "dent");
+        // Marked defective again without a new mask (the review's D after a mistaken O): the mask comes back.
+        reopened.save(img, ImageAnnotation.defect("dent", null));
+        assertThat(reopened.load(img).mask()).isEqualTo(square(0, 0, 3));
+        // Erasing a defect's mask (defect to defect without one) removes it.
+        reopened.save(img, ImageAnnotation.defect("dent", null));
+        reopened.save(img, ImageAnnotation.defect("dent", square(1, 1, 2)));
+        reopened.save(img, ImageAnnotation.defect("dent", null));
+        assertThat(gt.resolve("dent/part-17_mask.png")).doesNotExist();
+    }
+
+    @Test
+    void aMistakenOkInTheReviewKeepsTheImportedGroundTruth() throws IOException {
+        Path inspect = dir.resolve("inspect");
+        Path gt = dir.resolve("ground_truth");
+        Path img = inspect.resolve("wilber-crack/000.png");
+        image(img);
+        MaskIo.write(square(2, 2, 4), gt.resolve("wilber-crack/000_mask.png"));
+        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        store.save(img, ImageAnnotation.OK);
+        assertThat(store.load(img)).isEqualTo(ImageAnnotation.OK);
+        store.save(img, ImageAnnotation.defect("wilber-crack", null));
+        assertThat(store.load(img).mask()).isEqualTo(square(2, 2, 4));
+        assertThat(MaskIo.read(gt.resolve("wilber-crack/000_mask.png"))).isEqualTo(square(2, 2, 4));
+    }
+
+    @Test
+    void theGoodTestImagesOfEachPartTypeAreNormal() throws IOException {
+        Path inspect = dir.resolve("inspect");
+        image(inspect.resolve("wilber-good/000.png"));
+        image(inspect.resolve("wilber-crack/000.png"));
+        AnnotationStore store = AnnotationStore.open(inspect, dir.resolve("ground_truth"),
+                dir.resolve("annotations.json"));
+        assertThat(store.load(inspect.resolve("wilber-good/000.png"))).isEqualTo(ImageAnnotation.OK);
+        assertThat(store.loadLabel(inspect.resolve("wilber-good/000.png"))).isEqualTo(ImageAnnotation.OK);
+        assertThat(store.load(inspect.resolve("wilber-crack/000.png")).label()).isEqualTo(Label.DEFECT);
+        assertThatThrownBy(() -> DefectTypes.validate("Wilber-Good")).hasMessageContaining("defect-free");
+    }
+
+    @Test
+    void aMaskOfAnotherImageFormatIsTheImagesGroundTruth() throws IOException {
+        Path inspect = dir.resolve("inspect");
+        Path gt = dir.resolve("ground_truth");
+        image(inspect.resolve("crack/000.png"));
+        image(inspect.resolve("crack/001.png"));
+        BufferedImage bmp = new BufferedImage(16, 12, BufferedImage.TYPE_BYTE_GRAY);
+        bmp.getRaster().setSample(3, 4, 0, 255);
+        Files.createDirectories(gt.resolve("crack"));
+        javax.imageio.ImageIO.write(bmp, "bmp", gt.resolve("crack/000_mask.bmp").toFile());
+        javax.imageio.ImageIO.write(bmp, "png", gt.resolve("crack/001_MASK.png").toFile());
+        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        for (String name : new String[] {"000", "001"}) {
+            Mask mask = store.load(inspect.resolve("crack/" + name + ".png")).mask();
+            assertThat(mask).as(name).isNotNull();
+            assertThat(mask.area()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMaskPathLeadingOutOfTheMasksFolderIsNeverReadNorDeleted() throws IOException {
+        Path inspect = dir.resolve("inspect");
+        Path gt = dir.resolve("ground_truth");
+        Path img = inspect.resolve("a.png");
+        image(img);
+        Path precious = dir.resolve("precious/a_mask_from_labelling_tool.png");
+        MaskIo.write(square(1, 1, 2), precious);
+        Files.writeString(dir.resolve("annotations.json"), "{\"format\":\"dmdd-annotations\",\"version\":1,"
+                + "\"images\":{\"a.png\":{\"label\":\"defect\",\"defect_type\":\"scratch\",\"mask\":\""
+                + precious.toString().replace("\\", "/") + "\"}}}");
+        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        assertThat(store.load(img).mask()).isNull();
+        assertThat(store.maskFile(img)).isNull();
+        store.save(img, ImageAnnotation.OK);
+        store.save(img, ImageAnnotation.defect("scratch", square(3, 3, 2)));
+        assertThat(precious).exists();
+        assertThat(MaskIo.read(precious)).isEqualTo(square(1, 1, 2));
+        assertThat(store.maskFile(img)).startsWith(gt);
     }
 
     @Test

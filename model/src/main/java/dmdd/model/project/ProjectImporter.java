@@ -197,9 +197,10 @@ public final class ProjectImporter {
                         + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")"));
             }
         }
+        java.util.function.Predicate<String> annotated = annotatedStems(targetDir);
         return ImportReport.loadAll(images, file -> {
             reader.read(file);
-            return copy(file, uniqueTarget(targetDir, file.getFileName().toString(), maskDir));
+            return copy(file, uniqueTarget(targetDir, file.getFileName().toString(), maskDir, annotated));
         }).withSkipped(notImages);
     }
 
@@ -229,16 +230,35 @@ public final class ProjectImporter {
      * folder has that stem (masks and annotations go by the stem: {@code a.png} and {@code a.jpg} would share one)
      * or, with {@code maskDir}, a mask with that stem exists (a painted mask is never replaced by an imported one).
      */
-    private static Path uniqueTarget(Path dir, String name, Path maskDir) {
+    private static Path uniqueTarget(Path dir, String name, Path maskDir,
+            java.util.function.Predicate<String> annotated) {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         String ext = dot > 0 ? name.substring(dot) : "";
         String candidate = stem;
-        for (int i = 2; stemTaken(dir, candidate)
+        for (int i = 2; stemTaken(dir, candidate) || annotated.test(candidate)
                 || maskDir != null && Files.exists(maskDir.resolve(candidate + "_mask.png")); i++) {
             candidate = stem + "_" + i;
         }
         return dir.resolve(candidate + ext);
+    }
+
+    /**
+     * The stems in {@code dir} that the project's annotations still mention (an image deleted outside the program
+     * leaves its label and mask): a new image under such a name would show the old image's defect as its own.
+     */
+    private java.util.function.Predicate<String> annotatedStems(Path dir) {
+        if (!dir.toAbsolutePath().normalize().startsWith(project.inspectDir().toAbsolutePath().normalize())) {
+            return stem -> false; // only inspected images carry annotations
+        }
+        try {
+            dmdd.datasets.annotation.AnnotationStore store =
+                    dmdd.datasets.annotation.AnnotationStore.forProject(project.folder());
+            return stem -> store.mentions(dir, stem);
+        } catch (IOException e) {
+            // An unreadable labels file is refused where it is used; the import goes on without this check.
+            return stem -> false;
+        }
     }
 
     private static boolean stemTaken(Path dir, String stem) {

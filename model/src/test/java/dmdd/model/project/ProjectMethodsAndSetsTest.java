@@ -139,6 +139,29 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void aNewImageNeverTakesTheNameOfAnAnnotatedImageThatWasDeleted() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("renumbered"), "renumbered");
+        Path camera = Files.createDirectories(temp.resolve("camera"));
+        Path frame = camera.resolve("img_0001.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", frame.toFile());
+        ProjectImporter importer = new ProjectImporter(project);
+        Path first = importer.importFiles(List.of(frame), ProjectImage.Role.INSPECT).loaded().get(0);
+        var store = dmdd.datasets.annotation.AnnotationStore.forProject(project.folder());
+        boolean[] pixels = new boolean[64];
+        pixels[9] = true;
+        store.save(first, dmdd.datasets.annotation.ImageAnnotation.defect("scratch",
+                dmdd.datasets.image.Mask.of(8, 8, pixels)));
+        Files.delete(first); // removed outside the program; its label and mask stay
+
+        // The camera's numbering starts again: another picture under the same name.
+        Path second = importer.importFiles(List.of(frame), ProjectImage.Role.INSPECT).loaded().get(0);
+        assertThat(second.getFileName().toString()).isEqualTo("img_0001_2.png");
+        assertThat(dmdd.datasets.annotation.AnnotationStore.forProject(project.folder()).load(second))
+                .isEqualTo(dmdd.datasets.annotation.ImageAnnotation.UNLABELLED);
+    }
+
+    @Test
     void anUnreadableListOfRecentProjectsIsKeptBesideNotOverwritten() throws Exception {
         Workspace workspace = new Workspace(temp.resolve("user"));
         Project project = ProjectStore.create(temp.resolve("recent"), "recent");

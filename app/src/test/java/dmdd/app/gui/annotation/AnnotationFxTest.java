@@ -195,6 +195,8 @@ public class AnnotationFxTest {
         assertThat(store.load(images.get(0)).label()).isEqualTo(Label.OK);
         assertThat(store.load(images.get(1)).label()).isEqualTo(Label.DEFECT);
         assertThat(store.load(images.get(2)).label()).isEqualTo(Label.OK);
-        assertThat(project.resolve("ground_truth/crack/000_mask.png")).doesNotExist();
+        // Marked OK, the MVTec mask is set aside (measured as no defect), not deleted.
+        assertThat(store.load(images.get(0)).mask()).isNull();
+        assertThat(project.resolve("ground_truth/crack/000_mask.png")).exists();
     }
 }

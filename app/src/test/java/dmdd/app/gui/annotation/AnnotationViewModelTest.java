@@ -158,11 +158,16 @@ class AnnotationViewModelTest {
         vm.labelOk();
         vm.select(0);
         vm.labelOk();
-        assertThat(project.resolve("ground_truth/crack/000_mask.png")).as("OK removes the MVTec mask").doesNotExist();
+        assertThat(project.resolve("ground_truth/crack/000_mask.png")).as("OK sets the MVTec mask aside").exists();
         AnnotationStore reopened = AnnotationStore.forProject(project);
         assertThat(reopened.load(images.get(1)).label()).isEqualTo(Label.DEFECT);
         assertThat(reopened.load(images.get(2)).label()).isEqualTo(Label.OK);
-        assertThat(reopened.load(images.get(0)).label()).isEqualTo(Label.OK);
+        assertThat(reopened.load(images.get(0))).isEqualTo(ImageAnnotation.OK);
+        // A mistaken OK undone by marking the image defective again: its ground truth is back.
+        vm.select(0);
+        vm.labelDefect();
+        assertThat(vm.flush()).isTrue();
+        assertThat(AnnotationStore.forProject(project).load(images.get(0)).mask()).isNotNull();
     }
 
     @Test
