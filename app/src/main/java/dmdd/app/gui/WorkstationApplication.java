@@ -82,8 +82,8 @@ public class WorkstationApplication extends Application {
         state.ngThresholdProperty().bind(inspectionModel.ngThresholdProperty());
         state.pixelThresholdProperty().bind(inspectionModel.pixelThresholdProperty());
         ReviewScreens.install(state, mainModel, mainView, background, inspector, inspectionModel);
-        inspectionModel.setSaveThresholds((image, ng, pixel) ->
-                mainModel.updateSettings(project -> project.withThresholds(image, ng, pixel)));
+        inspectionModel.setSaveThresholds((image, ng, pixel, model) ->
+                mainModel.updateSettings(project -> project.withThresholds(image, ng, pixel, model)));
         mainModel.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> {
             Project project = mainModel.projectProperty().get();
             List<ProjectImage> images = List.copyOf(mainModel.inspectImages());

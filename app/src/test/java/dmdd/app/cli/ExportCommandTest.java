@@ -232,8 +232,17 @@ class ExportCommandTest {
         int third = scores.length / 3;
         double ok = (scores[third - 1] + scores[third]) / 2;
         double ng = (scores[2 * third - 1] + scores[2 * third]) / 2;
-        Files.writeString(project.resolve("project.json"), settings + ",\"imageThreshold\":" + ok
-                + ",\"ngThreshold\":" + ng + "}");
+        String thresholds = settings + ",\"imageThreshold\":" + ok + ",\"ngThreshold\":" + ng;
+        // Set for an earlier model of the slot: not applied to this one (it scores on its own scale).
+        Files.writeString(project.resolve("project.json"), thresholds + ",\"thresholdsModel\":\"0123abcd\"}");
+        CliRun earlier = CliRun.of("export", "--project", project.toString(), "--out", tmp.resolve("c").toString(),
+                "--no-maps", "--no-html");
+        assertThat(earlier.code()).as(earlier.err()).isZero();
+        assertThat(earlier.out()).contains("were set for an earlier model; this model's calibrated ones apply");
+        assertThat(rows(tmp.resolve("c/results.csv")).values()).extracting(r -> r[2])
+                .isEqualTo(before.values().stream().map(r -> r[2]).toList());
+        String modelId = dmdd.model.infer.ModelFolder.read(project.resolve("model")).weightsSha256();
+        Files.writeString(project.resolve("project.json"), thresholds + ",\"thresholdsModel\":\"" + modelId + "\"}");
 
         CliRun user = CliRun.of("export", "--project", project.toString(), "--out", tmp.resolve("b").toString(),
                 "--no-maps", "--no-html");

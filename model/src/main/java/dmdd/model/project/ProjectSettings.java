@@ -24,24 +24,40 @@ import java.util.TreeMap;
  *                        ({@code dmdd}, {@code aand}, ...), kept for when the user switches back (each method's
  *                        model scores on its own scale, so one method's thresholds never apply to another's);
  *                        empty when none (also in files written before it existed)
+ * @param thresholdsModel the model the chosen method's thresholds were set for (its weights' SHA-256): they apply to
+ *                        that model only, a newly trained, improved or imported model starts at its own calibration
+ *                        (another model scores on another scale); null in files written before it was recorded,
+ *                        whose thresholds apply to no model
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProjectSettings(int version, String name, DmddSettings training, String device, Double imageThreshold,
         Double ngThreshold, Double pixelThreshold, String lastScreen, String lastImage,
-        Map<String, UserThresholds> otherMethodsThresholds) {
+        Map<String, UserThresholds> otherMethodsThresholds, String thresholdsModel) {
 
     /**
-     * Thresholds the user chose for one method (null = that method's calibrated one).
+     * Thresholds the user chose for one method's model (null = that model's calibrated one).
      *
      * @param image OK-below image-score threshold or null
      * @param ng    NG-above image-score threshold or null
      * @param pixel pixel threshold or null
+     * @param model the model they were set for (its weights' SHA-256), or null when not recorded
      */
-    public record UserThresholds(Double image, Double ng, Double pixel) {
+    public record UserThresholds(Double image, Double ng, Double pixel, String model) {
+        /** No threshold of the user's. */
+        public static final UserThresholds NONE = new UserThresholds(null, null, null, null);
+
         /** @return whether no threshold is the user's */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isEmpty() {
             return image == null && ng == null && pixel == null;
+        }
+
+        /**
+         * @param modelId a model's weights SHA-256
+         * @return whether these thresholds were set for that model (and so apply to it)
+         */
+        public boolean isFor(String modelId) {
+            return model != null && model.equals(modelId);
         }
     }
 
@@ -54,9 +70,9 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      */
     public UserThresholds userThresholds(dmdd.model.dmdd.Method method) {
         if (training != null && method == training.method()) {
-            return new UserThresholds(imageThreshold, ngThreshold, pixelThreshold);
+            return new UserThresholds(imageThreshold, ngThreshold, pixelThreshold, thresholdsModel);
         }
-        return otherMethodsThresholds.getOrDefault(method.cliName(), new UserThresholds(null, null, null));
+        return otherMethodsThresholds.getOrDefault(method.cliName(), UserThresholds.NONE);
     }
 
     /** Keeps the map immutable and never null. */
@@ -75,7 +91,7 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      */
     public static ProjectSettings newProject(String name) {
         return new ProjectSettings(CURRENT_VERSION, name, DmddSettings.defaults(), "auto", null, null, null, "imagesTab",
-                null, Map.of());
+                null, Map.of(), null);
     }
 
     /**
@@ -90,19 +106,19 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
         if (training != null && choices.method() != training.method()) { // null while project.json is read
             // The thresholds on screen belong to the method left: keep them for it, bring back the new one's.
             Map<String, UserThresholds> kept = new TreeMap<>(otherMethodsThresholds);
-            UserThresholds leaving = new UserThresholds(imageThreshold, ngThreshold, pixelThreshold);
+            UserThresholds leaving = new UserThresholds(imageThreshold, ngThreshold, pixelThreshold, thresholdsModel);
             if (leaving.isEmpty()) {
                 kept.remove(training.method().cliName());
             } else {
                 kept.put(training.method().cliName(), leaving);
             }
             UserThresholds back = Objects.requireNonNullElse(kept.remove(choices.method().cliName()),
-                    new UserThresholds(null, null, null));
+                    UserThresholds.NONE);
             return new ProjectSettings(version, name, choices, newDevice, back.image(), back.ng(), back.pixel(),
-                    lastScreen, lastImage, kept);
+                    lastScreen, lastImage, kept, back.model());
         }
         return new ProjectSettings(version, name, choices, newDevice, imageThreshold, ngThreshold, pixelThreshold,
-                lastScreen, lastImage, otherMethodsThresholds);
+                lastScreen, lastImage, otherMethodsThresholds, thresholdsModel);
     }
 
     /**
@@ -111,11 +127,12 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      * @param image OK-below image-score threshold or null
      * @param ng    NG-above image-score threshold or null
      * @param pixel pixel threshold or null
+     * @param model the model they are set for (its weights' SHA-256)
      * @return the copy
      */
-    public ProjectSettings withThresholds(Double image, Double ng, Double pixel) {
+    public ProjectSettings withThresholds(Double image, Double ng, Double pixel, String model) {
         return new ProjectSettings(version, name, training, device, image, ng, pixel, lastScreen, lastImage,
-                otherMethodsThresholds);
+                otherMethodsThresholds, image == null && ng == null && pixel == null ? null : model);
     }
 
     /**
@@ -127,6 +144,6 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
      */
     public ProjectSettings withPlace(String screen, String image) {
         return new ProjectSettings(version, name, training, device, imageThreshold, ngThreshold, pixelThreshold, screen,
-                image, otherMethodsThresholds);
+                image, otherMethodsThresholds, thresholdsModel);
     }
 }

@@ -42,19 +42,21 @@ class ProjectMethodsAndSetsTest {
     @Test
     void eachMethodKeepsTheThresholdsTheUserChoseForItAcrossSwitchesAndReopening() throws Exception {
         Project project = ProjectStore.create(temp.resolve("p"), "p");
-        ProjectSettings dmdd = project.settings().withThresholds(0.3, 0.4, 0.5);
+        ProjectSettings dmdd = project.settings().withThresholds(0.3, 0.4, 0.5, "dmdd-model");
         ProjectSettings aand = dmdd.withTraining(dmdd.training().with("method", Method.AAND), "auto");
         assertThat(aand.imageThreshold()).as("DMDD's scale is not AAND's").isNull();
-        ProjectStore.save(project.with(aand.withThresholds(7.0, 8.0, null)));
+        ProjectStore.save(project.with(aand.withThresholds(7.0, 8.0, null, "aand-model")));
 
         ProjectSettings reopened = ProjectStore.open(project.folder()).settings();
         assertThat(reopened.otherMethodsThresholds())
-                .containsExactly(java.util.Map.entry("dmdd", new ProjectSettings.UserThresholds(0.3, 0.4, 0.5)));
+                .containsExactly(java.util.Map.entry("dmdd", new ProjectSettings.UserThresholds(0.3, 0.4, 0.5, "dmdd-model")));
         ProjectSettings backToDmdd = reopened.withTraining(reopened.training().with("method", Method.DMDD), "cpu");
         assertThat(List.of(backToDmdd.imageThreshold(), backToDmdd.ngThreshold(), backToDmdd.pixelThreshold()))
                 .containsExactly(0.3, 0.4, 0.5);
+        assertThat(backToDmdd.userThresholds(Method.DMDD).isFor("dmdd-model")).as("still bound to its model").isTrue();
+        assertThat(backToDmdd.userThresholds(Method.AAND).isFor("aand-model")).isTrue();
         assertThat(backToDmdd.otherMethodsThresholds())
-                .containsExactly(java.util.Map.entry("aand", new ProjectSettings.UserThresholds(7.0, 8.0, null)));
+                .containsExactly(java.util.Map.entry("aand", new ProjectSettings.UserThresholds(7.0, 8.0, null, "aand-model")));
         // a change that keeps the method keeps the thresholds on screen
         assertThat(backToDmdd.withTraining(backToDmdd.training().with("imageSize", 96), "cpu").imageThreshold())
                 .isEqualTo(0.3);
@@ -63,7 +65,7 @@ class ProjectMethodsAndSetsTest {
     @Test
     void aNewProjectInAFolderThatHoldsOneIsRefusedAndTheOldOneKeepsItsSettings() throws Exception {
         Project project = ProjectStore.create(temp.resolve("kept"), "kept");
-        ProjectStore.save(project.with(project.settings().withThresholds(0.3, 0.4, 0.5)));
+        ProjectStore.save(project.with(project.settings().withThresholds(0.3, 0.4, 0.5, "m")));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProjectStore.create(project.folder(), "new"))
                 .hasMessageContaining(project.folder().toString()).hasMessageContaining("already holds");
         Project reopened = ProjectStore.open(project.folder());

@@ -73,9 +73,10 @@ public final class DmddInspectionEngine implements InspectionEngine {
 
     @Override
     public synchronized Calibration calibration(Project project) throws Exception {
-        Thresholds t = ModelFolder.read(project.chosenModelDir()).thresholds();
+        ModelFolder model = ModelFolder.read(project.chosenModelDir());
+        Thresholds t = model.thresholds();
         return new Calibration(t.image(), t.imageNg(), t.pixel(), range(t.normality()), range(t.abnormality()), range(t.fused()),
-                normalScores(project));
+                normalScores(project), model.weightsSha256());
     }
 
     @Override

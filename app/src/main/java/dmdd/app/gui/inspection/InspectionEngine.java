@@ -121,9 +121,11 @@ public interface InspectionEngine {
      *                       coarse-level map)
      * @param fused          colour range of the fused map
      * @param normalScores   image scores of the held-out normal images
+     * @param modelId        the model's identity (its weights' SHA-256): the user's thresholds apply to the model they
+     *                       were set for only
      */
     record Calibration(double imageThreshold, double ngThreshold, double pixelThreshold, Range normality, Range abnormality, Range fused,
-            double[] normalScores) {
+            double[] normalScores, String modelId) {
     }
 
     /**

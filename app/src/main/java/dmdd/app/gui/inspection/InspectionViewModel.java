@@ -7,6 +7,7 @@ import dmdd.app.gui.background.BackgroundWork;
 import dmdd.model.dmdd.Method;
 import dmdd.model.project.Project;
 import dmdd.model.project.ProjectImage;
+import dmdd.model.project.ProjectSettings;
 import dmdd.model.project.ReviewedNormals;
 import dmdd.model.infer.ModelVersions;
 import dmdd.datasets.annotation.Label;
@@ -97,8 +98,9 @@ public final class InspectionViewModel {
          * @param image OK-below image threshold, or null for the calibrated one
          * @param ng    NG-above image threshold, or null for the calibrated one
          * @param pixel pixel threshold, or null for the calibrated one
+         * @param model the model they are set for (its weights' SHA-256)
          */
-        void save(Double image, Double ng, Double pixel);
+        void save(Double image, Double ng, Double pixel, String model);
     }
 
     /**
@@ -172,7 +174,7 @@ public final class InspectionViewModel {
         }
     };
     private final BackgroundJob job;
-    private ThresholdSaver saveThresholds = (image, ng, pixel) -> { };
+    private ThresholdSaver saveThresholds = (image, ng, pixel, model) -> { };
     private long generation;
 
     /**
@@ -295,12 +297,14 @@ public final class InspectionViewModel {
             @SuppressWarnings("unchecked")
             List<ModelVersions.Version> kept = (List<ModelVersions.Version>) loaded[2];
             versions.setAll(kept);
-            applyCalibration((InspectionEngine.Calibration) loaded[0]);
+            boolean otherModelsThresholds = applyCalibration((InspectionEngine.Calibration) loaded[0]);
             items.replaceAll(item -> {
                 Double score = saved.get(relative(opened, item.image().file()));
                 return score == null ? item : new InspectedItem(item.image(), score);
             });
-            message.set(modelReady.get() ? Ui.text("inspection.ready") : Ui.text("inspection.noModel"));
+            message.set(!modelReady.get() ? Ui.text("inspection.noModel") : otherModelsThresholds
+                    ? Ui.text("inspection.ready") + " " + Ui.text("inspection.thresholdsOfAnotherModel")
+                    : Ui.text("inspection.ready"));
             restoreSelection(opened);
             if (inspectWhenShown && modelReady.get()) {
                 inspectWhenShown = false;
@@ -392,23 +396,30 @@ public final class InspectionViewModel {
         }, done -> show(current, images), error -> show(current, images));
     }
 
-    private void applyCalibration(InspectionEngine.Calibration calib) {
+    /** @return whether the user's thresholds were set for another model and so do not apply (to be said) */
+    private boolean applyCalibration(InspectionEngine.Calibration calib) {
         calibration.set(calib);
         modelReady.set(calib != null);
         if (calib == null) {
             imageThreshold.set(Double.NaN);
             ngThreshold.set(Double.NaN);
             pixelThreshold.set(Double.NaN);
-            return;
+            return false;
         }
         Project current = project.get();
-        Double userImage = current == null ? null : current.settings().imageThreshold();
-        Double userNg = current == null ? null : current.settings().ngThreshold();
-        Double userPixel = current == null ? null : current.settings().pixelThreshold();
-        setImageThresholds(userImage != null ? userImage : calib.imageThreshold(),
-                userNg != null ? userNg : calib.ngThreshold());
-        pixelThreshold.set(userPixel != null ? userPixel : calib.pixelThreshold());
+        ProjectSettings.UserThresholds user = current == null ? ProjectSettings.UserThresholds.NONE
+                : current.settings().userThresholds(current.method());
+        // Thresholds apply to the model they were set for: a new model scores on its own scale, and an old OK-below
+        // threshold could call its defects OK.
+        boolean another = !user.isEmpty() && !user.isFor(calib.modelId());
+        if (!user.isFor(calib.modelId())) {
+            user = ProjectSettings.UserThresholds.NONE;
+        }
+        setImageThresholds(user.image() != null ? user.image() : calib.imageThreshold(),
+                user.ng() != null ? user.ng() : calib.ngThreshold());
+        pixelThreshold.set(user.pixel() != null ? user.pixel() : calib.pixelThreshold());
         relabel();
+        return another;
     }
 
     /**
@@ -432,7 +443,7 @@ public final class InspectionViewModel {
         if (calib != null) {
             setImageThresholds(calib.imageThreshold(), calib.ngThreshold());
             pixelThreshold.set(calib.pixelThreshold());
-            saveThresholds.save(null, null, null);
+            saveThresholds.save(null, null, null, calib.modelId());
         }
     }
 
@@ -446,7 +457,7 @@ public final class InspectionViewModel {
         if (calib != null) {
             saveThresholds.save(setByUser(imageThreshold.get(), calib.imageThreshold()),
                     setByUser(ngThreshold.get(), calib.ngThreshold()),
-                    setByUser(pixelThreshold.get(), calib.pixelThreshold()));
+                    setByUser(pixelThreshold.get(), calib.pixelThreshold()), calib.modelId());
         }
     }
 

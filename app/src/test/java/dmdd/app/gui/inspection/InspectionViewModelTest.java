@@ -150,19 +150,29 @@ class InspectionViewModelTest {
     }
 
     @Test
-    void aNewModelIsShownWithTheThresholdsTheUserSetAfterTheProjectWasOpened(@TempDir Path folder) throws Exception {
+    void thresholdsApplyToTheModelTheyWereSetForAndANewModelStartsAtItsOwnCalibration(@TempDir Path folder)
+            throws Exception {
         Project project = sample(folder);
-        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
         model.show(project, project.inspectImages());
         assertThat(model.imageThresholdProperty().get()).isEqualTo(0.35); // calibrated
 
-        // the user sets thresholds (saved in the project), then Improve or Train writes a new model
-        model.settingsChanged(project.with(project.settings().withThresholds(0.2, 0.5, 0.1)));
-        model.modelChanged();
-
+        // the user sets thresholds for this model (saved in the project); the screen shows them after a reload
+        Project set = project.with(project.settings().withThresholds(0.2, 0.5, 0.1, engine.modelId));
+        model.settingsChanged(set);
+        model.show(set, set.inspectImages());
         assertThat(model.imageThresholdProperty().get()).isEqualTo(0.2);
         assertThat(model.ngThresholdProperty().get()).isEqualTo(0.5);
         assertThat(model.pixelThresholdProperty().get()).isEqualTo(0.1);
+
+        // Improve or Train writes a new model: it scores on its own scale, the old OK-below could call defects OK
+        engine.modelId = "scripted-model-2";
+        model.modelChanged();
+        assertThat(model.imageThresholdProperty().get()).isEqualTo(0.35);
+        assertThat(model.ngThresholdProperty().get()).isEqualTo(0.45);
+        assertThat(model.pixelThresholdProperty().get()).isEqualTo(0.3);
+        assertThat(model.messageProperty().get()).contains("earlier model");
     }
 
     @Test
@@ -170,13 +180,18 @@ class InspectionViewModelTest {
         Project project = sample(folder);
         InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
         Double[][] saved = new Double[1][];
-        model.setSaveThresholds((image, ng, pixel) -> saved[0] = new Double[] {image, ng, pixel});
+        String[] savedFor = new String[1];
+        model.setSaveThresholds((image, ng, pixel, modelId) -> {
+            saved[0] = new Double[] {image, ng, pixel};
+            savedFor[0] = modelId;
+        });
         model.show(project, project.inspectImages());
 
         model.pixelThresholdProperty().set(0.25);
         model.commitThresholds();
 
         assertThat(saved[0]).containsExactly(null, null, 0.25);
+        assertThat(savedFor[0]).isEqualTo("scripted-model-1");
     }
 
     @Test
@@ -200,7 +215,7 @@ class InspectionViewModelTest {
         RgbImage image = RgbImage.of(4, 4, new float[3 * n]);
         InspectionEngine.Calibration calib = new InspectionEngine.Calibration(0.5, 0.5, 0.5,
                 new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1),
-                new double[0]);
+                new double[0], "m");
         InspectionViewModel.RenderedInspection rendered = InspectionViewModel.render(
                 new InspectionEngine.ImageInspection(folder, image, calm, calm, calm, 0.02), calib);
         for (int argb : pixels(rendered.fused())) {

@@ -58,7 +58,7 @@ class MethodSwitchFxTest {
                 .containsExactly("Original", "Normality branch", "Abnormality branch", "Fused map");
 
         // A threshold of DMDD's scores, which must not be applied to AAND's.
-        robot.interact(() -> workstation.main().updateSettings(s -> s.withThresholds(0.123, 0.456, 0.2)));
+        robot.interact(() -> workstation.main().updateSettings(s -> s.withThresholds(0.123, 0.456, 0.2, engine.modelId)));
 
         Node root = workstation.view().root();
         robot.interact(() -> workstation.view().selectScreen("trainingTab"));

@@ -16,6 +16,8 @@ public final class ScriptedInspectionEngine implements InspectionEngine {
     public final AtomicInteger inspections = new AtomicInteger();
     /** The model folder each {@link #calibration} call was for, in order: where the screen reads its model. */
     public final java.util.List<Path> calibratedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The model's identity the calibration reports; a test sets another one to stand for a newly trained model. */
+    public volatile String modelId = "scripted-model-1";
     private final ImageReader reader = new ImageReader(64);
 
     @Override
@@ -27,7 +29,7 @@ public final class ScriptedInspectionEngine implements InspectionEngine {
     public Calibration calibration(Project project) {
         calibratedModels.add(project.chosenModelDir());
         return new Calibration(0.35, 0.45, 0.3, new Range(0, 0.6), new Range(0, 0.3), new Range(0, 0.6),
-                new double[] {0.1, 0.15, 0.2, 0.22, 0.25, 0.3});
+                new double[] {0.1, 0.15, 0.2, 0.22, 0.25, 0.3}, modelId);
     }
 
     @Override
