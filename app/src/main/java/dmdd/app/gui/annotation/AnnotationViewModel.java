@@ -8,6 +8,7 @@ import dmdd.datasets.annotation.EditableMask;
 import dmdd.datasets.annotation.ImageAnnotation;
 import dmdd.datasets.annotation.Label;
 import dmdd.datasets.image.ImageReader;
+import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.RgbImage;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -80,10 +81,11 @@ public final class AnnotationViewModel {
     public interface ImageLoader {
         /**
          * @param file the image file
-         * @return the pixels
+         * @return the pixels (at most {@link #MAX_SIDE} a side) and the image's full upright size, which its mask
+         *         is saved at
          * @throws Exception when the file cannot be read
          */
-        RgbImage load(Path file) throws Exception;
+        ImageReader.Sized load(Path file) throws Exception;
     }
 
     /**
@@ -160,7 +162,7 @@ public final class AnnotationViewModel {
     /** @return the default image loader (the datasets reader, up to {@link #MAX_SIDE}) */
     public static ImageLoader defaultLoader() {
         ImageReader reader = new ImageReader(MAX_SIDE);
-        return reader::read;
+        return reader::readSized;
     }
 
     /**
@@ -280,7 +282,8 @@ public final class AnnotationViewModel {
                     return;
                 }
                 busy.set(false);
-                RgbImage pixels = (RgbImage) result[0];
+                ImageReader.Sized sized = (ImageReader.Sized) result[0];
+                RgbImage pixels = sized.image();
                 AnnotationEditor e = known;
                 if (e == null || e.width() != pixels.width() || e.height() != pixels.height()) {
                     ImageAnnotation saved = result[1] != null ? (ImageAnnotation) result[1] : e.annotation();
@@ -288,8 +291,13 @@ public final class AnnotationViewModel {
                     if (DefectTypes.DEFAULT.equals(suggested) && chosenType != null) {
                         suggested = chosenType;
                     }
+                    int fullWidth = sized.originalWidth();
+                    int fullHeight = sized.originalHeight();
+                    // Painted on the picture shown (a camera frame over MAX_SIDE is shown smaller), saved at the
+                    // image's own size: a mask of another size is left out of the metrics, and a shrunk one would
+                    // replace full-resolution ground truth.
                     e = new AnnotationEditor(pixels.width(), pixels.height(), saved, suggested,
-                            annotation -> changed(file, annotation));
+                            annotation -> changed(file, atSize(annotation, fullWidth, fullHeight)));
                     editors.put(file, e);
                 }
                 current = file;
@@ -578,6 +586,12 @@ public final class AnnotationViewModel {
         finishStroke();
         AnnotationSaver pending = saver;
         return () -> pending == null || pending.flush(30);
+    }
+
+    private static ImageAnnotation atSize(ImageAnnotation annotation, int width, int height) {
+        Mask mask = annotation.mask();
+        return mask == null || mask.width() == width && mask.height() == height ? annotation
+                : new ImageAnnotation(annotation.label(), annotation.defectType(), mask.resize(width, height));
     }
 
     private void changed(Path file, ImageAnnotation annotation) {

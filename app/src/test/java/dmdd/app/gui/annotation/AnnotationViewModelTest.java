@@ -112,6 +112,30 @@ class AnnotationViewModelTest {
     }
 
     @Test
+    void aMaskPaintedOnAShrunkCameraFrameIsSavedAtTheFramesOwnSize() throws IOException {
+        // 5000 x 200 px: shown at most 4096 px a side, measured against masks of its full size.
+        Path frame = project.resolve("inspect/scratch/line-1.png");
+        ImageWriter.writePng(new BufferedImage(5000, 200, BufferedImage.TYPE_BYTE_GRAY), frame);
+        boolean[] truth = new boolean[5000 * 200];
+        truth[100 * 5000 + 4900] = true; // ground truth near the far end, at full resolution
+        MaskIo.write(Mask.of(5000, 200, truth), project.resolve("ground_truth/scratch/line-1_mask.png"));
+        vm.show(project, List.of(frame));
+        vm.select(0);
+        assertThat(vm.mask().width()).isEqualTo(AnnotationViewModel.MAX_SIDE);
+        vm.brushRadiusProperty().set(3);
+        vm.press(100, 50);
+        vm.drag(200, 50);
+        vm.release();
+        assertThat(vm.flush()).isTrue();
+        Mask saved = MaskIo.read(project.resolve("ground_truth/scratch/line-1_mask.png"));
+        assertThat(saved.width()).isEqualTo(5000);
+        assertThat(saved.height()).isEqualTo(200);
+        assertThat(saved.area()).isGreaterThan(vm.mask().area() - 1);
+        var reread = AnnotationStore.forProject(project).load(frame);
+        assertThat(reread.mask().width()).isEqualTo(5000);
+    }
+
+    @Test
     void paintUndoRedoAndEveryChangeIsOnDiskAtOnce() throws IOException {
         vm.select(2);
         assertThat(vm.labelProperty().get()).isEqualTo(Label.UNLABELLED);
