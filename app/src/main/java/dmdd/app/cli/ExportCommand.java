@@ -238,7 +238,7 @@ final class ExportCommand implements Callable<Integer> {
                 if (!user.isFor(ModelFolder.read(modelDir).weightsSha256())) {
                     // Set for an earlier model of the slot: another model scores on another scale.
                     out.printf(Locale.ROOT, "note: the thresholds set in the workstation for %s were set for an "
-                            + "earlier model; this model's calibrated ones apply%n", method.displayName());
+                            + "earlier model (or saved without naming one); this model's calibrated ones apply%n", method.displayName());
                     return calibrated;
                 }
                 Thresholds chosen = ResultsExporter.withUserThresholds(calibrated, orNaN(user.image()),

@@ -109,7 +109,9 @@ public final class AnnotationEditor {
             return;
         }
         boolean[] before = mask.toBooleans();
-        if (newLabel != Label.DEFECT) {
+        // Marked OK, the mask stays (hidden; the store sets its file aside) so that a mistaken OK undone by marking
+        // the image defective again shows and keeps it; taking a defect's label away clears it.
+        if (label == Label.DEFECT && newLabel == Label.UNLABELLED) {
             mask.clear();
         }
         commit(before, newLabel, newLabel == Label.DEFECT ? newDefectType : null);

@@ -306,12 +306,11 @@ public final class AnnotationStore {
         if (annotation.hasMask()) {
             newMask = maskPathFor(key, annotation.defectType());
             MaskIo.write(annotation.mask(), groundTruthRoot.resolve(newMask));
-        } else if (oldMask != null && (annotation.label() == Label.OK || annotation.label() == Label.DEFECT
-                && !oldDefect)) {
+        } else if (oldMask != null && (!oldDefect || annotation.label() == Label.OK)) {
             // A mask is set aside, not deleted, when the image is marked OK (one mistaken key in the review
-            // would otherwise destroy ground truth), and comes back when it is marked defective again without a
-            // new one. Erasing the mask of a defect (defect to defect without a mask) and taking the label away
-            // (an undone paint) still remove it.
+            // would otherwise destroy ground truth), stays aside while it is not a defect, and comes back when
+            // it is marked defective again without a new one. Erasing the mask of a defect (defect to defect
+            // without a mask) and taking a defect's label away (an undone paint) still remove it.
             newMask = oldMask;
         }
         Entry entry = new Entry(annotation.label(), annotation.defectType(), newMask);

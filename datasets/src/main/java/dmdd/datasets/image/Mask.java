@@ -104,6 +104,38 @@ public final class Mask {
         return new Mask(newWidth, newHeight, out);
     }
 
+    /**
+     * A full-size mask after edits made on a smaller copy of it (an image shown smaller than it is): the pixels whose
+     * shown pixel the edits changed take its new value, every other pixel keeps the full-size mask's own, so detail
+     * finer than the shown copy (a 1 px scratch) survives edits elsewhere. The shown pixel of a full-size pixel is
+     * the one {@link #resize} samples.
+     *
+     * @param fullBefore  the full-size mask before the edits, or {@code null} for none (resized if its size differs)
+     * @param shownBefore the shown copy before the edits
+     * @param shownAfter  the shown copy after them (the same size)
+     * @param width       the full width
+     * @param height      the full height
+     * @return the full-size mask after the edits
+     */
+    public static Mask editedAtFullSize(Mask fullBefore, Mask shownBefore, Mask shownAfter, int width, int height) {
+        if (shownBefore.width != shownAfter.width || shownBefore.height != shownAfter.height) {
+            throw new IllegalArgumentException("the shown masks differ in size");
+        }
+        Mask full = fullBefore == null ? empty(width, height) : fullBefore.resize(width, height);
+        int w = shownAfter.width;
+        int h = shownAfter.height;
+        boolean[] out = new boolean[width * height];
+        for (int y = 0; y < height; y++) {
+            int sy = Math.min(h - 1, (int) ((y + 0.5) * h / height));
+            for (int x = 0; x < width; x++) {
+                int s = sy * w + Math.min(w - 1, (int) ((x + 0.5) * w / width));
+                out[y * width + x] = shownBefore.pixels[s] != shownAfter.pixels[s] ? shownAfter.pixels[s]
+                        : full.pixels[y * width + x];
+            }
+        }
+        return new Mask(width, height, out);
+    }
+
     /** @return the number of defect pixels */
     public int area() {
         int n = 0;

@@ -51,13 +51,19 @@ class AnnotationEditorTest {
     }
 
     @Test
-    void labellingOkRemovesTheMaskAndUndoBringsItBack() {
+    void labellingOkSetsTheMaskAsideAndDefectOrUndoBringsItBack() {
         AnnotationEditor e = editor(ImageAnnotation.UNLABELLED);
         e.fillPolygon(new double[] {0, 10, 10, 0}, new double[] {0, 0, 10, 10}, true);
         Mask painted = e.annotation().mask();
         e.setLabel(Label.OK);
-        assertThat(e.annotation()).isEqualTo(ImageAnnotation.OK);
-        assertThat(e.mask().area()).isZero();
+        assertThat(e.annotation()).as("an OK image has no mask").isEqualTo(ImageAnnotation.OK);
+        e.setLabel(Label.DEFECT);
+        assertThat(e.annotation().mask()).as("a mistaken OK undone by D").isEqualTo(painted);
+        e.setLabel(Label.UNLABELLED);
+        assertThat(e.mask().area()).as("a defect's label taken away clears it").isZero();
+        e.undo();
+        e.undo();
+        assertThat(e.label()).isEqualTo(Label.OK);
         e.undo();
         assertThat(e.annotation().mask()).isEqualTo(painted);
         assertThat(e.canRedo()).isTrue();

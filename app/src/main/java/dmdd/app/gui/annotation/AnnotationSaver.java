@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Saves annotations away from the UI thread, one file operation at a time and in order. When changes to
@@ -19,7 +20,11 @@ public final class AnnotationSaver {
     private final AnnotationStore store;
     private final Executor executor;
     private final Consumer<Throwable> onError;
-    private final Map<Path, ImageAnnotation> pending = new ConcurrentHashMap<>();
+    private final Map<Path, Pending> pending = new ConcurrentHashMap<>();
+
+    /** An annotation waiting to be saved and what turns it into the saved one (on the saving thread). */
+    private record Pending(ImageAnnotation annotation, UnaryOperator<ImageAnnotation> finish) {
+    }
 
     /**
      * @param store    where annotations go
@@ -44,12 +49,24 @@ public final class AnnotationSaver {
      * @param annotation its whole annotation as it stands now
      */
     public void save(Path image, ImageAnnotation annotation) {
-        pending.put(image, annotation);
+        save(image, annotation, UnaryOperator.identity());
+    }
+
+    /**
+     * Queues a save whose annotation is finished on the saving thread (a mask painted on a shrunk picture is
+     * brought to the image's size there, not on the FX thread).
+     *
+     * @param image      the image
+     * @param annotation its whole annotation as it stands now
+     * @param finish     makes the annotation to store from it
+     */
+    public void save(Path image, ImageAnnotation annotation, UnaryOperator<ImageAnnotation> finish) {
+        pending.put(image, new Pending(annotation, finish));
         executor.execute(() -> {
-            ImageAnnotation latest = pending.remove(image);
+            Pending latest = pending.remove(image);
             if (latest != null) {
                 try {
-                    store.save(image, latest);
+                    store.save(image, latest.finish().apply(latest.annotation()));
                 } catch (Exception e) {
                     onError.accept(e);
                 }

@@ -293,11 +293,15 @@ public final class AnnotationViewModel {
                     }
                     int fullWidth = sized.originalWidth();
                     int fullHeight = sized.originalHeight();
+                    Mask fullBefore = saved.mask();
+                    Mask[] shownBefore = new Mask[1];
                     // Painted on the picture shown (a camera frame over MAX_SIDE is shown smaller), saved at the
-                    // image's own size: a mask of another size is left out of the metrics, and a shrunk one would
-                    // replace full-resolution ground truth.
+                    // image's own size with only the edited pixels changed: a mask of another size is left out of
+                    // the metrics, and an enlarged shrunk copy would erase detail finer than the picture shown.
                     e = new AnnotationEditor(pixels.width(), pixels.height(), saved, suggested,
-                            annotation -> changed(file, atSize(annotation, fullWidth, fullHeight)));
+                            annotation -> changed(file, annotation, shown -> atSize(shown, fullBefore,
+                                    shownBefore[0], fullWidth, fullHeight)));
+                    shownBefore[0] = e.mask().toMask();
                     editors.put(file, e);
                 }
                 current = file;
@@ -588,14 +592,21 @@ public final class AnnotationViewModel {
         return () -> pending == null || pending.flush(30);
     }
 
-    private static ImageAnnotation atSize(ImageAnnotation annotation, int width, int height) {
+    private static ImageAnnotation atSize(ImageAnnotation annotation, Mask fullBefore, Mask shownBefore, int width,
+            int height) {
         Mask mask = annotation.mask();
         return mask == null || mask.width() == width && mask.height() == height ? annotation
-                : new ImageAnnotation(annotation.label(), annotation.defectType(), mask.resize(width, height));
+                : new ImageAnnotation(annotation.label(), annotation.defectType(),
+                        Mask.editedAtFullSize(fullBefore, shownBefore, mask, width, height));
     }
 
     private void changed(Path file, ImageAnnotation annotation) {
-        saver.save(file, annotation);
+        changed(file, annotation, java.util.function.UnaryOperator.identity());
+    }
+
+    private void changed(Path file, ImageAnnotation annotation,
+            java.util.function.UnaryOperator<ImageAnnotation> finish) {
+        saver.save(file, annotation, finish);
         int index = indexOf(file);
         if (index >= 0) {
             Entry old = entries.get(index);

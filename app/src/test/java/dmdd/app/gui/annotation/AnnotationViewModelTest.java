@@ -118,6 +118,9 @@ class AnnotationViewModelTest {
         ImageWriter.writePng(new BufferedImage(5000, 200, BufferedImage.TYPE_BYTE_GRAY), frame);
         boolean[] truth = new boolean[5000 * 200];
         truth[100 * 5000 + 4900] = true; // ground truth near the far end, at full resolution
+        for (int y = 0; y < 200; y++) {
+            truth[y * 5000 + 2501] = true; // a 1 px scratch, finer than the picture shown
+        }
         MaskIo.write(Mask.of(5000, 200, truth), project.resolve("ground_truth/scratch/line-1_mask.png"));
         vm.show(project, List.of(frame));
         vm.select(0);
@@ -130,7 +133,12 @@ class AnnotationViewModelTest {
         Mask saved = MaskIo.read(project.resolve("ground_truth/scratch/line-1_mask.png"));
         assertThat(saved.width()).isEqualTo(5000);
         assertThat(saved.height()).isEqualTo(200);
-        assertThat(saved.area()).isGreaterThan(vm.mask().area() - 1);
+        assertThat(saved.area()).isGreaterThan(vm.mask().area());
+        assertThat(saved.get(4900, 100)).as("ground truth away from the edit, to the pixel").isTrue();
+        for (int y = 0; y < 200; y++) {
+            assertThat(saved.get(2501, y)).as("the 1 px scratch at row %d", y).isTrue();
+            assertThat(saved.get(2500, y) || saved.get(2502, y)).isFalse();
+        }
         var reread = AnnotationStore.forProject(project).load(frame);
         assertThat(reread.mask().width()).isEqualTo(5000);
     }
