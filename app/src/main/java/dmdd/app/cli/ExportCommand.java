@@ -235,7 +235,7 @@ final class ExportCommand implements Callable<Integer> {
                 if (user.isEmpty()) {
                     return calibrated;
                 }
-                if (!user.isFor(ModelFolder.read(modelDir).weightsSha256())) {
+                if (!user.isFor(ModelFolder.read(modelDir).identity())) {
                     // Set for an earlier model of the slot: another model scores on another scale.
                     out.printf(Locale.ROOT, "note: the thresholds set in the workstation for %s were set for an "
                             + "earlier model (or saved without naming one); this model's calibrated ones apply%n", method.displayName());

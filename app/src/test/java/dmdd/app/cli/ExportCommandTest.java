@@ -242,7 +242,7 @@ class ExportCommandTest {
                 + "ones apply");
         assertThat(rows(tmp.resolve("c/results.csv")).values()).extracting(r -> r[2])
                 .isEqualTo(before.values().stream().map(r -> r[2]).toList());
-        String modelId = dmdd.model.infer.ModelFolder.read(project.resolve("model")).weightsSha256();
+        String modelId = dmdd.model.infer.ModelFolder.read(project.resolve("model")).identity();
         Files.writeString(project.resolve("project.json"), thresholds + ",\"thresholdsModel\":\"" + modelId + "\"}");
 
         CliRun user = CliRun.of("export", "--project", project.toString(), "--out", tmp.resolve("b").toString(),

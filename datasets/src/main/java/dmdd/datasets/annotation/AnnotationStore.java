@@ -59,6 +59,8 @@ public final class AnnotationStore {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path imagesRoot;
+    /** Names of the folders whose images are normal ({@code good}, and a project's {@code <part>-good}). */
+    private final Set<String> goodFolders;
     private final Path groundTruthRoot;
     private final Path labelsFile;
     private final TreeMap<String, Entry> entries = new TreeMap<>();
@@ -89,7 +91,8 @@ public final class AnnotationStore {
                       @JsonProperty("images") Map<String, Entry> images) {
     }
 
-    private AnnotationStore(Path imagesRoot, Path groundTruthRoot, Path labelsFile) {
+    private AnnotationStore(Path imagesRoot, Path groundTruthRoot, Path labelsFile, Set<String> goodFolders) {
+        this.goodFolders = Set.copyOf(goodFolders);
         this.imagesRoot = imagesRoot.toAbsolutePath().normalize();
         this.groundTruthRoot = groundTruthRoot.toAbsolutePath().normalize();
         this.labelsFile = labelsFile.toAbsolutePath().normalize();
@@ -105,7 +108,12 @@ public final class AnnotationStore {
      * @throws IOException when the labels file exists but cannot be read; the message names it and the problem
      */
     public static AnnotationStore open(Path imagesRoot, Path groundTruthRoot, Path labelsFile) throws IOException {
-        AnnotationStore store = new AnnotationStore(imagesRoot, groundTruthRoot, labelsFile);
+        return open(imagesRoot, groundTruthRoot, labelsFile, Set.of(MvtecCategory.GOOD));
+    }
+
+    private static AnnotationStore open(Path imagesRoot, Path groundTruthRoot, Path labelsFile,
+            Set<String> goodFolders) throws IOException {
+        AnnotationStore store = new AnnotationStore(imagesRoot, groundTruthRoot, labelsFile, goodFolders);
         store.load();
         store.removeStaleTemporaryFiles();
         return store;
@@ -132,7 +140,21 @@ public final class AnnotationStore {
      * @throws IOException when the labels file exists but cannot be read
      */
     public static AnnotationStore forProject(Path project) throws IOException {
-        return open(project.resolve("inspect"), project.resolve("ground_truth"), project.resolve(LABELS_FILE));
+        // A project of several part types keeps each one's good test images in inspect/<part>-good/, the part
+        // being a set of normal images (normal/<part>/); only those and good/ are folders of normal images.
+        Set<String> good = new java.util.HashSet<>(Set.of(MvtecCategory.GOOD));
+        Path normal = project.resolve("normal");
+        if (Files.isDirectory(normal)) {
+            try (var sets = Files.list(normal)) {
+                sets.filter(Files::isDirectory).forEach(set -> good.add(set.getFileName() + "-" + MvtecCategory.GOOD));
+            }
+        }
+        return open(project.resolve("inspect"), project.resolve("ground_truth"), project.resolve(LABELS_FILE), good);
+    }
+
+    /** Whether images in this folder (directly under the images folder's tree) are normal ones. */
+    private boolean isGoodFolder(String folder) {
+        return folder != null && goodFolders.contains(folder);
     }
 
     private void load() throws IOException {
@@ -220,7 +242,7 @@ public final class AnnotationStore {
         Entry entry = entries.get(key);
         if (entry == null) {
             String folder = folderType(key);
-            if (folder != null && DefectTypes.isGoodFolder(folder)) {
+            if (isGoodFolder(folder)) {
                 return ImageAnnotation.OK;
             }
             if (folder == null || !DefectTypes.isValid(folder)) {
@@ -270,7 +292,7 @@ public final class AnnotationStore {
         Entry entry = entries.get(key);
         if (entry == null) {
             String folder = folderType(key);
-            if (folder != null && DefectTypes.isGoodFolder(folder)) {
+            if (isGoodFolder(folder)) {
                 return ImageAnnotation.OK;
             }
             return folder == null || !DefectTypes.isValid(folder) ? ImageAnnotation.UNLABELLED
@@ -287,7 +309,7 @@ public final class AnnotationStore {
      */
     public String suggestedDefectType(Path image) {
         String folder = folderType(key(image));
-        return folder != null && DefectTypes.isValid(folder) ? folder : DefectTypes.DEFAULT;
+        return folder != null && !isGoodFolder(folder) && DefectTypes.isValid(folder) ? folder : DefectTypes.DEFAULT;
     }
 
     /**

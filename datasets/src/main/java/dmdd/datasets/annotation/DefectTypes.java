@@ -32,28 +32,15 @@ public final class DefectTypes {
         if (n.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("defect type '" + n + "' is longer than " + MAX_LENGTH + " characters");
         }
-        if (isGoodFolder(n)) {
-            throw new IllegalArgumentException("'" + n + "' names a folder of defect-free images ('"
-                    + MvtecCategory.GOOD + "', or '<part type>-" + MvtecCategory.GOOD + "' in a project of several "
-                    + "part types), not a defect type");
+        if (n.equalsIgnoreCase(MvtecCategory.GOOD)) {
+            throw new IllegalArgumentException("'" + MvtecCategory.GOOD + "' is the folder of defect-free images, "
+                    + "not a defect type");
         }
         if (!ALLOWED.matcher(n).matches()) {
             throw new IllegalArgumentException("defect type '" + n + "' may only hold letters, digits, '_', '-' "
                     + "and single spaces (it becomes a folder name)");
         }
         return n;
-    }
-
-    /**
-     * Whether a folder holds defect-free images: MVTec's {@code good}, or {@code <part type>-good}, the name a
-     * project of several part types gives each one's good test images.
-     *
-     * @param folder a folder name
-     * @return whether its images are normal
-     */
-    public static boolean isGoodFolder(String folder) {
-        String f = folder.toLowerCase(java.util.Locale.ROOT);
-        return f.equals(MvtecCategory.GOOD) || f.endsWith("-" + MvtecCategory.GOOD);
     }
 
     /**

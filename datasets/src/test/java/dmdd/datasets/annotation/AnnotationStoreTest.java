@@ -111,15 +111,20 @@ class AnnotationStoreTest {
 
     @Test
     void theGoodTestImagesOfEachPartTypeAreNormal() throws IOException {
+        // A project of the part types "wilber" and "gray" (their normal sets), imported from two MVTec categories.
+        Files.createDirectories(dir.resolve("normal/wilber"));
+        Files.createDirectories(dir.resolve("normal/gray"));
         Path inspect = dir.resolve("inspect");
         image(inspect.resolve("wilber-good/000.png"));
         image(inspect.resolve("wilber-crack/000.png"));
-        AnnotationStore store = AnnotationStore.open(inspect, dir.resolve("ground_truth"),
-                dir.resolve("annotations.json"));
+        image(inspect.resolve("no-good/000.png")); // a defect type of its own: "NG", not a part type's good images
+        AnnotationStore store = AnnotationStore.forProject(dir);
         assertThat(store.load(inspect.resolve("wilber-good/000.png"))).isEqualTo(ImageAnnotation.OK);
         assertThat(store.loadLabel(inspect.resolve("wilber-good/000.png"))).isEqualTo(ImageAnnotation.OK);
+        assertThat(store.suggestedDefectType(inspect.resolve("wilber-good/000.png"))).isEqualTo(DefectTypes.DEFAULT);
         assertThat(store.load(inspect.resolve("wilber-crack/000.png")).label()).isEqualTo(Label.DEFECT);
-        assertThatThrownBy(() -> DefectTypes.validate("Wilber-Good")).hasMessageContaining("defect-free");
+        assertThat(store.load(inspect.resolve("no-good/000.png")).label()).isEqualTo(Label.DEFECT);
+        assertThat(DefectTypes.isValid("not-good")).as("valid before part types existed, valid still").isTrue();
     }
 
     @Test

@@ -63,6 +63,8 @@ public final class ModelArchive {
     static final long MAX_DESCRIPTION_BYTES = 16L << 20;
     /** Held (an OS lock) inside a staging folder while its import runs, so another import leaves it alone. */
     private static final String STAGING_IN_USE = "in-use.lock";
+    /** Age after which an unmarked staging folder can only be a killed import's. */
+    static final java.time.Duration UNMARKED_STAGING_AGE = java.time.Duration.ofDays(1);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -256,8 +258,9 @@ public final class ModelArchive {
 
     /**
      * Staging folders of imports that were killed: only folders this class names ({@code .import-<uuid>}) that hold
-     * its in-use mark and whose mark no running import holds. Another import's folder, and anything else in the
-     * parent (a user's home folder, say), stay.
+     * its in-use mark and whose mark no running import holds, or that have no mark and are over a day old (an
+     * older version's, or one killed before its mark). Another import's folder, and anything else in the parent (a
+     * user's home folder, say), stay.
      */
     private static void removeStaleStaging(Path parent) throws IOException {
         List<Path> candidates;
@@ -267,6 +270,11 @@ public final class ModelArchive {
         for (Path p : candidates) {
             Path mark = p.resolve(STAGING_IN_USE);
             if (!Files.isRegularFile(mark)) {
+                // Left by an older version (no mark) or killed before its mark: gone once no import can still run.
+                if (Files.getLastModifiedTime(p).toInstant()
+                        .isBefore(java.time.Instant.now().minus(UNMARKED_STAGING_AGE))) {
+                    deleteTree(p);
+                }
                 continue;
             }
             boolean stale;

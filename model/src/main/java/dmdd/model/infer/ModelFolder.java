@@ -56,6 +56,19 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
+     * What tells this model from the others a folder held (a user's thresholds are kept for one model): its weights'
+     * SHA-256, or for a model saved without one, the time it was written.
+     *
+     * @return the identity, or {@code null} for a model that records neither
+     */
+    public String identity() {
+        if (weightsSha256 != null) {
+            return weightsSha256;
+        }
+        return training != null && training.createdAt() != null ? "created " + training.createdAt() : null;
+    }
+
+    /**
      * How a model was trained.
      *
      * @param steps            optimisation steps over both stages

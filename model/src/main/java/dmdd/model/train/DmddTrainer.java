@@ -63,6 +63,8 @@ public final class DmddTrainer {
     /** Training seconds of the runs before a resume (from the checkpoint). */
     private double earlierSeconds;
     /** What this run trains on ({@link Checkpoint#describe}), recorded in every checkpoint. */
+    /** How a person starts a run over, in either front end. */
+    static final String START_AFRESH = "--restart on the command line, Train in the workstation";
     private String trainingData;
     private final DmddSettings settings;
     private final Backbone teacher;
@@ -193,8 +195,8 @@ public final class DmddTrainer {
                 if (step >= total && holdsThisRunsModel(modelDir, total)) {
                     // Saving again would only keep the same model once more as a version to go back to.
                     out.onMessage("the run in " + modelDir + " had already finished its " + total
-                            + " steps and its model is saved: nothing to resume (train without resuming to train "
-                            + "it again)");
+                            + " steps and its model is saved: nothing to resume (to train it again: "
+                            + START_AFRESH + ")");
                     return new TrainingResult(true, step, modelDir, Map.of(), earlierSeconds, true);
                 }
                 out.onMessage("resuming at step " + step + " of " + total);
@@ -590,7 +592,7 @@ public final class DmddTrainer {
                 }
                 throw new IllegalArgumentException("the checkpoint " + file + " was made with other settings ("
                         + which + (differ.size() > 3 ? " and " + (differ.size() - 3) + " more" : "")
-                        + "); train with the same settings to resume, or start afresh");
+                        + "); train with the same settings to resume, or start afresh (" + START_AFRESH + ")");
             }
             try {
                 nets.load(c.arrays());
@@ -603,7 +605,7 @@ public final class DmddTrainer {
             if (c.trainingData() != null && !c.trainingData().equals(trainingData)) {
                 throw new IllegalArgumentException("the checkpoint " + file + " was made on other training images ("
                         + c.trainingData() + " then, " + trainingData + " now); resume with the same images and "
-                        + "categories, or start afresh");
+                        + "categories, or start afresh (" + START_AFRESH + ")");
             }
             // A resumed run reports the time of every run that led to the model, not only its own.
             earlierSeconds = c.trainingSeconds();

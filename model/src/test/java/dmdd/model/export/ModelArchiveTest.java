@@ -190,6 +190,11 @@ class ModelArchiveTest {
         Files.writeString(stale.resolve("in-use.lock"), "");
         Files.write(stale.resolve(ModelFolder.WEIGHTS), new byte[] {1});
         Path running = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
+        Path older = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
+        Files.write(older.resolve(ModelFolder.WEIGHTS), new byte[] {3}); // an older version's: no mark
+        Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minus(java.time.Duration.ofDays(2))));
+        Path young = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
         Path notOurs = Files.createDirectories(tmp.resolve(".import-notes"));
         Files.writeString(notOurs.resolve("todo.txt"), "mine");
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
@@ -201,6 +206,8 @@ class ModelArchiveTest {
             assertThat(running.resolve(ModelFolder.WEIGHTS)).as("another import's unpacked files").exists();
         }
         assertThat(stale).as("a killed import's staging folder").doesNotExist();
+        assertThat(older).as("an older version's staging folder, two days old").doesNotExist();
+        assertThat(young).as("unmarked but new: maybe an import about to mark it").exists();
         assertThat(notOurs.resolve("todo.txt")).hasContent("mine");
         assertThat(ModelFolder.read(tmp.resolve("model")).weightsSha256())
                 .isEqualTo(ModelFolder.read(modelDir).weightsSha256());

@@ -76,7 +76,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
         ModelFolder model = ModelFolder.read(project.chosenModelDir());
         Thresholds t = model.thresholds();
         return new Calibration(t.image(), t.imageNg(), t.pixel(), range(t.normality()), range(t.abnormality()), range(t.fused()),
-                normalScores(project), model.weightsSha256());
+                normalScores(project), model.identity());
     }
 
     @Override
