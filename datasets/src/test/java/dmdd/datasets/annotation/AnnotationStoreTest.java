@@ -23,6 +23,11 @@ class AnnotationStoreTest {
         ImageWriter.writePng(new BufferedImage(16, 12, BufferedImage.TYPE_INT_RGB), file);
     }
 
+    /** The annotations of {@code dir/inspect}, masks in {@code dir/ground_truth}, as a project keeps them. */
+    private AnnotationStore store() throws IOException {
+        return AnnotationStore.open(dir.resolve("inspect"), dir.resolve("ground_truth"), dir.resolve("annotations.json"));
+    }
+
     static Mask square(int x0, int y0, int size) {
         boolean[] p = new boolean[16 * 12];
         for (int y = y0; y < y0 + size; y++) {
@@ -65,7 +70,7 @@ class AnnotationStoreTest {
         Path gt = dir.resolve("ground_truth");
         Path img = inspect.resolve("part-17.png");
         image(img);
-        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        AnnotationStore store = store();
         assertThat(store.load(img)).isEqualTo(ImageAnnotation.UNLABELLED);
         assertThat(store.suggestedDefectType(img)).isEqualTo(DefectTypes.DEFAULT);
 
@@ -81,7 +86,7 @@ class AnnotationStoreTest {
         store.save(img, ImageAnnotation.OK);
         assertThat(store.maskFile(img)).as("an OK image has no mask").isNull();
         assertThat(gt.resolve("dent/part-17_mask.png")).as("set aside, not deleted").exists();
-        AnnotationStore reopened = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        AnnotationStore reopened = store();
         assertThat(reopened.load(img)).isEqualTo(ImageAnnotation.OK);
         assertThat(reopened.defectTypes()).contains("scratch", "dent");
         // Marked defective again without a new mask (the review's D after a mistaken O): the mask comes back.
@@ -101,7 +106,7 @@ class AnnotationStoreTest {
         Path img = inspect.resolve("wilber-crack/000.png");
         image(img);
         MaskIo.write(square(2, 2, 4), gt.resolve("wilber-crack/000_mask.png"));
-        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        AnnotationStore store = store();
         store.save(img, ImageAnnotation.OK);
         assertThat(store.load(img)).isEqualTo(ImageAnnotation.OK);
         store.save(img, ImageAnnotation.defect("wilber-crack", null));
@@ -138,7 +143,7 @@ class AnnotationStoreTest {
         Files.createDirectories(gt.resolve("crack"));
         javax.imageio.ImageIO.write(bmp, "bmp", gt.resolve("crack/000_mask.bmp").toFile());
         javax.imageio.ImageIO.write(bmp, "png", gt.resolve("crack/001_MASK.png").toFile());
-        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        AnnotationStore store = store();
         for (String name : new String[] {"000", "001"}) {
             Mask mask = store.load(inspect.resolve("crack/" + name + ".png")).mask();
             assertThat(mask).as(name).isNotNull();
@@ -157,7 +162,7 @@ class AnnotationStoreTest {
         Files.writeString(dir.resolve("annotations.json"), "{\"format\":\"dmdd-annotations\",\"version\":1,"
                 + "\"images\":{\"a.png\":{\"label\":\"defect\",\"defect_type\":\"scratch\",\"mask\":\""
                 + precious.toString().replace("\\", "/") + "\"}}}");
-        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        AnnotationStore store = store();
         assertThat(store.load(img).mask()).isNull();
         assertThat(store.maskFile(img)).isNull();
         store.save(img, ImageAnnotation.OK);
@@ -174,12 +179,12 @@ class AnnotationStoreTest {
         image(inspect.resolve("scratch/000.png"));
         MaskIo.write(square(1, 1, 2), gt.resolve("scratch/000_mask.png"));
         image(inspect.resolve("good/000.png"));
-        AnnotationStore store = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        AnnotationStore store = store();
 
         store.save(inspect.resolve("good/000.png"), ImageAnnotation.defect("scratch", square(5, 5, 3)));
         assertThat(MaskIo.read(gt.resolve("scratch/000_mask.png"))).isEqualTo(square(1, 1, 2));
         assertThat(store.maskFile(inspect.resolve("good/000.png"))).isEqualTo(gt.resolve("scratch/good_000_mask.png"));
-        AnnotationStore reopened = AnnotationStore.open(inspect, gt, dir.resolve("annotations.json"));
+        AnnotationStore reopened = store();
         assertThat(reopened.load(inspect.resolve("good/000.png")).mask()).isEqualTo(square(5, 5, 3));
         assertThat(reopened.load(inspect.resolve("scratch/000.png")).mask()).isEqualTo(square(1, 1, 2));
     }
