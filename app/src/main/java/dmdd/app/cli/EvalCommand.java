@@ -189,7 +189,8 @@ final class EvalCommand implements Callable<Integer> {
         Thresholds thresholds = folder.thresholds();
         EvaluationReport report = result.measurement().report();
         report = new EvaluationReport(report.imageAuroc(), report.pixelAuroc(), report.aupro(), report.pixelAp(),
-                report.imageF1max(), report.testImages(), (System.nanoTime() - started) / 1e9, report.maps(),
+                report.imageF1max(), report.testImages(), report.evaluatedPixels(),
+                (System.nanoTime() - started) / 1e9, report.maps(),
                 report.notes());
         ObjectNode out = JSON.valueToTree(report);
         out.put("model", modelDir.toString());

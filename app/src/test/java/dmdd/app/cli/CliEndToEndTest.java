@@ -67,7 +67,7 @@ class CliEndToEndTest {
         List<String> keys = new ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
-                "test_images", "seconds", "maps", "model", "method", "pixel_resolution", "image_threshold",
+                "test_images", "evaluated_pixels", "seconds", "maps", "model", "method", "pixel_resolution", "image_threshold",
                 "ng_threshold", "images", "image_auroc_by_kind");
         assertThat(j.get("method").asText()).isEqualTo("dmdd");
         assertThat(j.get("pixel_resolution").asText()).isEqualTo("mask");

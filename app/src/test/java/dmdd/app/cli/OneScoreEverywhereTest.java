@@ -125,6 +125,14 @@ class OneScoreEverywhereTest {
                 defective += fromDefectFolder ? 1 : 0;
             }
             assertThat(defective).isEqualTo(4);
+            // Every image counts its pixels at the resolution measured at: its own size (good images too, not the
+            // decoded picture's, which is smaller for a 2448 px frame), or the network's 64 x 64 input.
+            long expected = 0;
+            for (Path f : ImageFiles.listRecursively(categoryDir.resolve("test"))) {
+                int[] d = dmdd.datasets.image.ImageReader.dimensions(f);
+                expected += resolution.equals("mask") ? (long) d[0] * d[1] : 64 * 64;
+            }
+            assertThat(report.get("evaluated_pixels").asLong()).as(resolution).isEqualTo(expected);
             assertThat(report.get("image_auroc").isNumber()).isTrue();
             assertThat(report.get("pixel_auroc").isNumber()).isTrue();
             if (resolution.equals("input")) {

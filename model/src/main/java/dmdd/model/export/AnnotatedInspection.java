@@ -327,7 +327,9 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                                 mask = a.mask();
                                 m = inspection.network().at(mask.width(), mask.height());
                             } else {
-                                m = inspection.maps();
+                                // At the image's own size, as a defect is measured at its mask's: every image
+                                // counts its pixels alike (a decoded picture may be smaller than the file).
+                                m = inspection.network().at(inspection.originalWidth(), inspection.originalHeight());
                                 mask = Mask.empty(m.width(), m.height());
                             }
                             evaluation.add((float) m.score(), defective, m.normality(), m.abnormality(), m.fused(), mask);

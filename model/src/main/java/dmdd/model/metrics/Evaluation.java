@@ -102,7 +102,7 @@ public final class Evaluation {
             }
         }
         return new EvaluationReport(imageAuroc.orNull(), fusedAuroc.orNull(), fusedAupro.orNull(), fusedAp.orNull(),
-                imageF1.orNull(), imageScores.size(), seconds, maps, notes);
+                imageF1.orNull(), imageScores.size(), groundTruth.pixelCount(), seconds, maps, notes);
     }
 
     /**

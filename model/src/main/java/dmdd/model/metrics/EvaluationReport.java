@@ -16,11 +16,14 @@ import java.util.Map;
  * @param pixelAp    pixel average precision of the fused map
  * @param imageF1max best image F1 over thresholds
  * @param testImages number of evaluated test images
+ * @param evaluatedPixels pixels the pixel metrics are computed over (every evaluated image with known pixels, each at
+ *                   the resolution it is measured at), so the protocol can be checked
  * @param seconds    wall-clock time of the evaluation
  * @param maps       per map kind ({@code normality}, {@code abnormality}, {@code fused}): pixel AUROC and AUPRO
  * @param notes      reasons for the undefined metrics, by key (empty when all are defined)
  */
-@JsonPropertyOrder({"image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max", "test_images", "seconds", "maps"})
+@JsonPropertyOrder({"image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max", "test_images", "evaluated_pixels",
+        "seconds", "maps"})
 public record EvaluationReport(
         @JsonProperty("image_auroc") Double imageAuroc,
         @JsonProperty("pixel_auroc") Double pixelAuroc,
@@ -28,6 +31,7 @@ public record EvaluationReport(
         @JsonProperty("pixel_ap") Double pixelAp,
         @JsonProperty("image_f1max") Double imageF1max,
         @JsonProperty("test_images") int testImages,
+        @JsonProperty("evaluated_pixels") long evaluatedPixels,
         @JsonProperty("seconds") double seconds,
         @JsonProperty("maps") Map<String, MapMetrics> maps,
         @com.fasterxml.jackson.annotation.JsonIgnore Map<String, String> notes) {

@@ -26,6 +26,7 @@ class EvaluationTest {
                 new float[] {0.9f, 0.1f, 0.2f, 0.1f}, DEFECT);
         EvaluationReport r = e.report(1.5);
         assertThat(r.testImages()).isEqualTo(2);
+        assertThat(r.evaluatedPixels()).as("two images of 2 x 2").isEqualTo(8);
         assertThat(r.imageAuroc()).isEqualTo(1.0);
         assertThat(r.imageF1max()).isEqualTo(1.0);
         assertThat(r.pixelAuroc()).isEqualTo(1.0);
@@ -44,7 +45,7 @@ class EvaluationTest {
         List<String> keys = new ArrayList<>();
         json.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
-                "test_images", "seconds", "maps");
+                "test_images", "evaluated_pixels", "seconds", "maps");
         List<String> mapKeys = new ArrayList<>();
         json.get("maps").fieldNames().forEachRemaining(mapKeys::add);
         assertThat(mapKeys).containsExactly("normality", "abnormality", "fused");
