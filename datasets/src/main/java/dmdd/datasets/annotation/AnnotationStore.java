@@ -175,11 +175,19 @@ public final class AnnotationStore {
                     + "; this version of the application reads up to " + FORMAT_VERSION);
         }
         if (file.images() != null) {
-            file.images().forEach((k, v) -> {
-                if (v != null && v.label() != null) {
-                    entries.put(k, v);
+            for (Map.Entry<String, Entry> e : file.images().entrySet()) {
+                Entry v = e.getValue();
+                if (v == null || v.label() == null) {
+                    continue;
                 }
-            });
+                if (v.label() == Label.DEFECT && v.defectType() != null && !DefectTypes.isValid(v.defectType())) {
+                    // Refused here, naming the file and the image, not later in whichever screen reads it.
+                    throw new IOException("annotations file " + labelsFile + ": image " + e.getKey()
+                            + " has the defect type '" + v.defectType() + "', which is not a valid type name ("
+                            + invalidReason(v.defectType()) + ")");
+                }
+                entries.put(e.getKey(), v);
+            }
         }
         if (file.defectTypes() != null) {
             file.defectTypes().stream().filter(DefectTypes::isValid).forEach(namedTypes::add);
@@ -412,6 +420,15 @@ public final class AnnotationStore {
             alternative = type + "/" + prefix + "_" + stem(key) + "_" + n + MASK_SUFFIX;
         }
         return alternative;
+    }
+
+    private static String invalidReason(String type) {
+        try {
+            DefectTypes.validate(type);
+            return "";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** Whether a mask path can be used for an image without taking another image's mask. */

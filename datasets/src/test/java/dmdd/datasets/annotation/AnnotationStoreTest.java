@@ -198,6 +198,11 @@ class AnnotationStoreTest {
         Files.writeString(labels, "{\"name\": \"something else\"}");
         assertThatThrownBy(() -> AnnotationStore.open(dir, dir.resolve("gt"), labels))
                 .hasMessageContaining("not a DMDD annotations file");
+        Files.writeString(labels, "{\"format\": \"dmdd-annotations\", \"version\": 1, \"images\": "
+                + "{\"crack/7.png\": {\"label\": \"defect\", \"defect_type\": \"a/b\"}}}");
+        assertThatThrownBy(() -> AnnotationStore.open(dir, dir.resolve("gt"), labels))
+                .hasMessageContaining(labels.toString()).hasMessageContaining("crack/7.png")
+                .hasMessageContaining("'a/b'");
     }
 
     @Test
