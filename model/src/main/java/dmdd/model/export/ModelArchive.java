@@ -9,14 +9,12 @@ import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.ModelFolderException;
 import dmdd.model.infer.ModelLock;
+import dmdd.model.paths.ProcessFileLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileLock;
-import java.nio.channels.FileChannel;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -202,9 +200,8 @@ public final class ModelArchive {
         Path staging = parent.resolve(STAGING_PREFIX + UUID.randomUUID());
         Files.createDirectories(staging);
         try (ZipFile z = openZip(zip);
-             FileChannel inUse = FileChannel.open(staging.resolve(STAGING_IN_USE), StandardOpenOption.CREATE,
-                     StandardOpenOption.WRITE);
-             FileLock held = inUse.lock()) {
+             ProcessFileLock inUse = ProcessFileLock.acquire(staging.resolve(STAGING_IN_USE), "import-model "
+                     + zip.getFileName() + ", process " + ProcessHandle.current().pid(), false)) {
             Manifest manifest = manifest(zip, z);
             var entries = z.entries();
             while (entries.hasMoreElements()) {
@@ -277,13 +274,12 @@ public final class ModelArchive {
                 }
                 continue;
             }
+            // Probed through the process's own list of held files: opening the mark a second time from inside the
+            // process and closing it would drop a running import's lock on Linux.
             boolean stale;
-            try (FileChannel channel = FileChannel.open(mark, StandardOpenOption.WRITE);
-                 FileLock lock = channel.tryLock()) {
-                stale = lock != null;
-            } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
-                stale = false;
-            } catch (IOException unreadable) {
+            try (ProcessFileLock probe = ProcessFileLock.acquire(mark, "removing a killed import's files", false)) {
+                stale = true;
+            } catch (IOException heldOrUnreadable) {
                 stale = false;
             }
             if (stale) {

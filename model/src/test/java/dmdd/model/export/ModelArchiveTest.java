@@ -197,10 +197,9 @@ class ModelArchiveTest {
         Path young = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
         Path notOurs = Files.createDirectories(tmp.resolve(".import-notes"));
         Files.writeString(notOurs.resolve("todo.txt"), "mine");
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
-                running.resolve("in-use.lock"), java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-             java.nio.channels.FileLock lock = channel.lock()) {
+        // Held as a running import holds its mark (the process's one channel on it).
+        try (dmdd.model.paths.ProcessFileLock held = dmdd.model.paths.ProcessFileLock.acquire(
+                running.resolve("in-use.lock"), "import-model other.zip", false)) {
             Files.write(running.resolve(ModelFolder.WEIGHTS), new byte[] {2});
             ModelArchive.importInto(zip, tmp.resolve("model"));
             assertThat(running.resolve(ModelFolder.WEIGHTS)).as("another import's unpacked files").exists();
