@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dmdd.datasets.image.AtomicFiles;
-import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.MaskIo;
 import dmdd.datasets.image.UnreadableImageException;
@@ -180,11 +179,15 @@ public final class AnnotationStore {
                 if (v == null || v.label() == null) {
                     continue;
                 }
-                if (v.label() == Label.DEFECT && v.defectType() != null && !DefectTypes.isValid(v.defectType())) {
-                    // Refused here, naming the file and the image, not later in whichever screen reads it.
-                    throw new IOException("annotations file " + labelsFile + ": image " + e.getKey()
-                            + " has the defect type '" + v.defectType() + "', which is not a valid type name ("
-                            + invalidReason(v.defectType()) + ")");
+                if (v.label() == Label.DEFECT && v.defectType() != null) {
+                    try {
+                        DefectTypes.validate(v.defectType());
+                    } catch (IllegalArgumentException invalid) {
+                        // Refused here, naming the file and the image, not later in whichever screen reads it.
+                        throw new IOException("annotations file " + labelsFile + ": image " + e.getKey()
+                                + " has the defect type '" + v.defectType() + "', which is not a valid type name ("
+                                + invalid.getMessage() + ")", invalid);
+                    }
                 }
                 entries.put(e.getKey(), v);
             }
@@ -349,8 +352,9 @@ public final class AnnotationStore {
             namedTypes.add(annotation.defectType());
         }
         writeLabels();
-        if (oldMask != null && !oldMask.equals(newMask) && !isReferenced(oldMask) && maskInside(oldMask) != null) {
-            Files.deleteIfExists(maskInside(oldMask));
+        Path obsolete = oldMask == null || oldMask.equals(newMask) || isReferenced(oldMask) ? null : maskInside(oldMask);
+        if (obsolete != null) {
+            Files.deleteIfExists(obsolete);
         }
     }
 
@@ -422,15 +426,6 @@ public final class AnnotationStore {
         return alternative;
     }
 
-    private static String invalidReason(String type) {
-        try {
-            DefectTypes.validate(type);
-            return "";
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
-    }
-
     /** Whether a mask path can be used for an image without taking another image's mask. */
     private boolean isFreeFor(String maskPath, String key, String type) {
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
@@ -474,18 +469,11 @@ public final class AnnotationStore {
         }
         String path = folder + "/" + stem(key) + MASK_SUFFIX;
         if (Files.isRegularFile(groundTruthRoot.resolve(path))) {
-            return path;
+            return path; // the usual name, without listing the folder
         }
-        Path dir = groundTruthRoot.resolve(folder);
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        String wanted = (stem(key) + "_mask").toLowerCase(java.util.Locale.ROOT);
-        try (var files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
-                    .filter(n -> ImageFiles.isImageFile(Path.of(n))
-                            && stem(n).toLowerCase(java.util.Locale.ROOT).equals(wanted))
-                    .sorted().findFirst().map(n -> folder + "/" + n).orElse(null);
+        try {
+            Path mask = MvtecCategory.masksByStem(groundTruthRoot.resolve(folder)).get(stem(key));
+            return mask == null ? null : folder + "/" + mask.getFileName();
         } catch (IOException e) {
             return null;
         }

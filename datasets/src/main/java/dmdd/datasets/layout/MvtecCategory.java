@@ -237,7 +237,18 @@ public final class MvtecCategory {
     }
 
     private Map<String, Path> masksByStem(String type) throws IOException {
-        Path dir = root.resolve("ground_truth").resolve(type);
+        return masksByStem(root.resolve("ground_truth").resolve(type));
+    }
+
+    /**
+     * The masks of one defect type's folder by the stem of the image each belongs to: {@code <stem>_mask.<ext>}
+     * with any image extension and any case of {@code _mask}, the {@code .png} one when there are several.
+     *
+     * @param dir a {@code ground_truth/<type>} folder
+     * @return mask files by image stem; empty when the folder does not exist
+     * @throws IOException when the folder cannot be listed
+     */
+    public static Map<String, Path> masksByStem(Path dir) throws IOException {
         Map<String, Path> masks = new HashMap<>();
         if (!Files.isDirectory(dir)) {
             return masks;

@@ -22,6 +22,8 @@ import java.util.stream.Stream;
  */
 public final class ProjectImporter {
     private final Project project;
+    private dmdd.datasets.annotation.AnnotationStore annotations;
+    private boolean annotationsRead;
     // Small side: the check decodes (subsampled) to prove the file is readable, nothing more.
     private final ImageReader reader = new ImageReader(64);
 
@@ -55,6 +57,7 @@ public final class ProjectImporter {
      * @throws IOException if the project folder cannot be written
      */
     public ImportReport<Path> importFiles(List<Path> sources, ProjectImage.Role role) throws IOException {
+        annotationsRead = false; // annotations may have changed since the last import
         ImportReport<Path> report = new ImportReport<>(List.of(), List.of());
         Path target = role == ProjectImage.Role.NORMAL ? project.normalDir() : project.inspectDir();
         for (Path source : sources) {
@@ -78,6 +81,7 @@ public final class ProjectImporter {
      * @throws IOException if the project folder cannot be written
      */
     public ImportReport<Path> importMvtecCategory(Path categoryFolder) throws IOException {
+        annotationsRead = false; // annotations may have changed since the last import
         return importMvtecCategory(categoryFolder, "");
     }
 
@@ -93,6 +97,7 @@ public final class ProjectImporter {
      * @throws IOException if the project folder cannot be written
      */
     public ImportReport<Path> importImageSets(List<Path> setFolders) throws IOException {
+        annotationsRead = false; // annotations may have changed since the last import
         ImportReport<Path> report = new ImportReport<>(List.of(), List.of());
         for (Path folder : setFolders) {
             if (!Files.isDirectory(folder)) {
@@ -251,14 +256,25 @@ public final class ProjectImporter {
         if (!dir.toAbsolutePath().normalize().startsWith(project.inspectDir().toAbsolutePath().normalize())) {
             return stem -> false; // only inspected images carry annotations
         }
-        try {
-            dmdd.datasets.annotation.AnnotationStore store =
-                    dmdd.datasets.annotation.AnnotationStore.forProject(project.folder());
-            return stem -> store.mentions(dir, stem);
-        } catch (IOException e) {
-            // An unreadable labels file is refused where it is used; the import goes on without this check.
-            return stem -> false;
+        dmdd.datasets.annotation.AnnotationStore store = annotations();
+        return store == null ? stem -> false : stem -> store.mentions(dir, stem);
+    }
+
+    /**
+     * The project's annotations, read once per import (an MVTec category copies its test images one by one, and an
+     * import adds images, never annotations; each public import reads them anew), or {@code null} when the labels
+     * file cannot be read: it is refused where it is used, and the import goes on without the check.
+     */
+    private dmdd.datasets.annotation.AnnotationStore annotations() {
+        if (!annotationsRead) {
+            annotationsRead = true;
+            try {
+                annotations = dmdd.datasets.annotation.AnnotationStore.forProject(project.folder());
+            } catch (IOException e) {
+                annotations = null;
+            }
         }
+        return annotations;
     }
 
     private static boolean stemTaken(Path dir, String stem) {

@@ -2,14 +2,12 @@ package dmdd.model.project;
 
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.datasets.image.FileNames;
+import dmdd.model.infer.ModelFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * Images a person marked OK in the review join the project's normal set as copies: the image stays where it
@@ -41,7 +39,7 @@ public final class ReviewedNormals {
         String extension = dot > 0 ? name.substring(dot) : "";
         Path root = project.folder().toAbsolutePath().normalize();
         String where = (absolute.startsWith(root) ? root.relativize(absolute) : absolute).toString().replace('\\', '/');
-        String tag = sha256(where).substring(0, 8);
+        String tag = ModelFolder.sha256(where.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
         return project.normalDir().resolve(FileNames.withinBytes(PREFIX + folderPart(absolute) + stem, STEM_BYTES)
                 + "-" + tag + extension);
     }
@@ -102,14 +100,5 @@ public final class ReviewedNormals {
     private static boolean holds(Path file, byte[] bytes) throws IOException {
         return Files.isRegularFile(file) && Files.size(file) == bytes.length
                 && Arrays.equals(Files.readAllBytes(file), bytes);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

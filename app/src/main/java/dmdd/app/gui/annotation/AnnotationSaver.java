@@ -43,18 +43,8 @@ public final class AnnotationSaver {
     }
 
     /**
-     * Queues a save.
-     *
-     * @param image      the image
-     * @param annotation its whole annotation as it stands now
-     */
-    public void save(Path image, ImageAnnotation annotation) {
-        save(image, annotation, UnaryOperator.identity());
-    }
-
-    /**
-     * Queues a save whose annotation is finished on the saving thread (a mask painted on a shrunk picture is
-     * brought to the image's size there, not on the FX thread).
+     * Queues a save, its annotation finished on the saving thread (a mask painted on a shrunk picture is brought to
+     * the image's size there, not on the FX thread).
      *
      * @param image      the image
      * @param annotation its whole annotation as it stands now
