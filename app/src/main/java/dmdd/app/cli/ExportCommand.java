@@ -214,10 +214,6 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /**
-     * The model of the method chosen in a project's settings (the one the workstation inspects with); a folder
-     * without settings has DMDD's {@code model/}.
-     */
-    /**
      * The thresholds a project's images are judged by: those the user set in the workstation for the method of
      * {@code modelDir} when it is one of the project's models (the verdicts the workstation shows and its own
      * export writes), else the model's calibrated ones.
@@ -231,14 +227,16 @@ final class ExportCommand implements Callable<Integer> {
         for (dmdd.model.dmdd.Method method : dmdd.model.dmdd.Method.values()) {
             Path own = opened.modelDir(method);
             if (Files.isDirectory(own) && Files.isSameFile(own, modelDir)) {
-                dmdd.model.project.ProjectSettings.UserThresholds user = opened.settings().userThresholds(method);
-                if (user.isEmpty()) {
-                    return calibrated;
-                }
-                if (!user.isFor(ModelFolder.read(modelDir).identity())) {
+                dmdd.model.project.ProjectSettings.UserThresholds saved = opened.settings().userThresholds(method);
+                String modelId = ModelFolder.read(modelDir).identity();
+                dmdd.model.project.ProjectSettings.UserThresholds user = saved.appliedTo(modelId);
+                if (saved.setForAnother(modelId)) {
                     // Set for an earlier model of the slot: another model scores on another scale.
                     out.printf(Locale.ROOT, "note: the thresholds set in the workstation for %s were set for an "
                             + "earlier model (or saved without naming one); this model's calibrated ones apply%n", method.displayName());
+                    return calibrated;
+                }
+                if (user.isEmpty()) {
                     return calibrated;
                 }
                 Thresholds chosen = ResultsExporter.withUserThresholds(calibrated, orNaN(user.image()),
@@ -256,6 +254,10 @@ final class ExportCommand implements Callable<Integer> {
         return value == null ? Double.NaN : value;
     }
 
+    /**
+     * The model of the method chosen in a project's settings (the one the workstation inspects with); a folder
+     * without settings has DMDD's {@code model/}.
+     */
     private static Path chosenModel(Path project) throws IOException {
         if (!dmdd.model.project.ProjectStore.isProject(project)) {
             return dmdd.model.project.Project.modelDir(project, dmdd.model.dmdd.Method.DMDD);

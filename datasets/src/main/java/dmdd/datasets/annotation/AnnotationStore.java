@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dmdd.datasets.image.AtomicFiles;
 import dmdd.datasets.image.Mask;
@@ -64,6 +66,14 @@ public final class AnnotationStore {
     private final Path labelsFile;
     private final TreeMap<String, Entry> entries = new TreeMap<>();
     private final TreeSet<String> namedTypes = new TreeSet<>();
+    /**
+     * Fields of the labels file this version does not know (another tool's, a newer version's, a person's notes),
+     * at the top and per image, written back unchanged: a save must not drop what it did not write.
+     */
+    private ObjectNode unknownTopFields = JSON.createObjectNode();
+    private final Map<String, ObjectNode> unknownImageFields = new TreeMap<>();
+    private static final Set<String> TOP_FIELDS = Set.of("format", "version", "defect_types", "images");
+    private static final Set<String> ENTRY_FIELDS = Set.of("label", "defect_type", "mask");
 
     /**
      * One image's record in the labels file.
@@ -161,8 +171,10 @@ public final class AnnotationStore {
             return;
         }
         LabelsFile file;
+        JsonNode tree;
         try {
-            file = JSON.readValue(labelsFile.toFile(), LabelsFile.class);
+            tree = JSON.readTree(labelsFile.toFile());
+            file = tree == null || !tree.isObject() ? null : JSON.treeToValue(tree, LabelsFile.class);
         } catch (JsonProcessingException e) {
             throw new IOException("annotations file " + labelsFile + " is damaged: " + e.getOriginalMessage(), e);
         }
@@ -195,6 +207,25 @@ public final class AnnotationStore {
         if (file.defectTypes() != null) {
             file.defectTypes().stream().filter(DefectTypes::isValid).forEach(namedTypes::add);
         }
+        keepUnknownFields((ObjectNode) tree);
+    }
+
+    private void keepUnknownFields(ObjectNode tree) {
+        unknownTopFields = tree.deepCopy();
+        unknownTopFields.remove(TOP_FIELDS);
+        JsonNode images = tree.get("images");
+        if (images == null || !images.isObject()) {
+            return;
+        }
+        images.fields().forEachRemaining(image -> {
+            if (image.getValue().isObject() && entries.containsKey(image.getKey())) {
+                ObjectNode unknown = image.getValue().deepCopy();
+                unknown.remove(ENTRY_FIELDS);
+                if (!unknown.isEmpty()) {
+                    unknownImageFields.put(image.getKey(), unknown);
+                }
+            }
+        });
     }
 
     /**
@@ -494,7 +525,15 @@ public final class AnnotationStore {
     private void writeLabels() throws IOException {
         LabelsFile file = new LabelsFile("dmdd-annotations", FORMAT_VERSION, new ArrayList<>(namedTypes),
                 new TreeMap<>(entries));
-        AtomicFiles.write(labelsFile, out -> JSON.writeValue(out, file));
+        ObjectNode tree = JSON.valueToTree(file);
+        tree.setAll(unknownTopFields.deepCopy());
+        JsonNode images = tree.get("images");
+        unknownImageFields.forEach((image, unknown) -> {
+            if (images.get(image) instanceof ObjectNode known) {
+                known.setAll(unknown.deepCopy());
+            }
+        });
+        AtomicFiles.write(labelsFile, out -> JSON.writeValue(out, tree));
     }
 
     private Mask readMask(Path file) throws IOException {

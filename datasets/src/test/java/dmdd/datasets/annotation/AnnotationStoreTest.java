@@ -206,6 +206,29 @@ class AnnotationStoreTest {
     }
 
     @Test
+    void fieldsThisVersionDoesNotKnowSurviveASave() throws IOException {
+        image(dir.resolve("inspect/scratch/000.png"));
+        image(dir.resolve("inspect/scratch/001.png"));
+        Path labels = dir.resolve("annotations.json");
+        Files.writeString(labels, "{\"format\": \"dmdd-annotations\", \"version\": 1, \"site\": {\"line\": 4},"
+                + " \"images\": {\"scratch/000.png\": {\"label\": \"defect\", \"defect_type\": \"scratch\","
+                + " \"reviewer\": \"Anna\", \"note\": \"edge of the lot\"},"
+                + " \"scratch/001.png\": {\"label\": \"ok\", \"reviewer\": \"Ben\"}}}");
+
+        AnnotationStore store = store();
+        store.save(dir.resolve("inspect/scratch/000.png"), ImageAnnotation.defect("scratch", square(2, 2, 3)));
+
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(labels.toFile());
+        assertThat(json.at("/site/line").asInt()).isEqualTo(4);
+        assertThat(json.at("/images/scratch~1000.png/reviewer").asText()).isEqualTo("Anna");
+        assertThat(json.at("/images/scratch~1000.png/note").asText()).isEqualTo("edge of the lot");
+        assertThat(json.at("/images/scratch~1000.png/mask").asText()).as("the save's own change")
+                .isEqualTo("scratch/000_mask.png");
+        assertThat(json.at("/images/scratch~1001.png/reviewer").asText()).isEqualTo("Ben");
+        assertThat(store().load(dir.resolve("inspect/scratch/000.png")).mask()).isEqualTo(square(2, 2, 3));
+    }
+
+    @Test
     void defectTypeNamesMustBeSafeFolderNames() {
         assertThat(DefectTypes.validate("  broken wire ")).isEqualTo("broken wire");
         assertThatThrownBy(() -> DefectTypes.validate("../x")).isInstanceOf(IllegalArgumentException.class);

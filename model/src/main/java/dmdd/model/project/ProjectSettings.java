@@ -59,6 +59,25 @@ public record ProjectSettings(int version, String name, DmddSettings training, S
         public boolean isFor(String modelId) {
             return model != null && model.equals(modelId);
         }
+
+        /**
+         * The rule every surface judges by: thresholds apply only to the model they were set for, because another
+         * model scores on another scale (an old OK-below threshold could call its defects OK).
+         *
+         * @param modelId the identity of the model that judges ({@code ModelFolder.identity()})
+         * @return these thresholds when set for that model, else {@link #NONE} (its calibrated ones apply)
+         */
+        public UserThresholds appliedTo(String modelId) {
+            return isFor(modelId) ? this : NONE;
+        }
+
+        /**
+         * @param modelId the identity of the model that judges
+         * @return whether the user set thresholds that do not apply to that model (to be said, not applied)
+         */
+        public boolean setForAnother(String modelId) {
+            return !isEmpty() && !isFor(modelId);
+        }
     }
 
     /**

@@ -407,14 +407,10 @@ public final class InspectionViewModel {
             return false;
         }
         Project current = project.get();
-        ProjectSettings.UserThresholds user = current == null ? ProjectSettings.UserThresholds.NONE
+        ProjectSettings.UserThresholds saved = current == null ? ProjectSettings.UserThresholds.NONE
                 : current.settings().userThresholds(current.method());
-        // Thresholds apply to the model they were set for: a new model scores on its own scale, and an old OK-below
-        // threshold could call its defects OK.
-        boolean another = !user.isEmpty() && !user.isFor(calib.modelId());
-        if (!user.isFor(calib.modelId())) {
-            user = ProjectSettings.UserThresholds.NONE;
-        }
+        boolean another = saved.setForAnother(calib.modelId());
+        ProjectSettings.UserThresholds user = saved.appliedTo(calib.modelId());
         setImageThresholds(user.image() != null ? user.image() : calib.imageThreshold(),
                 user.ng() != null ? user.ng() : calib.ngThreshold());
         pixelThreshold.set(user.pixel() != null ? user.pixel() : calib.pixelThreshold());
