@@ -99,7 +99,7 @@ public final class BatchJob {
             throw new BatchException("--device " + request.device() + ": " + e.getMessage(), e);
         }
         Path staging = Files.createTempDirectory("dmdd-batch-driver-");
-        try (ExitCleanup removeStaging = ExitCleanup.register("dmdd-batch-driver-staging",
+        try (ExitCleanup removeStaging = ExitCleanup.register(
                 () -> ExecutorModels.deleteTree(staging))) {
             long checkStart = System.nanoTime();
             ModelShipment shipment = ship(spark, request, staging, log);
@@ -131,7 +131,7 @@ public final class BatchJob {
             double inspectionSeconds;
             // A run stopped by a signal before its results are complete leaves no half-written table beside the
             // earlier one (once the swap begins, the hook leaves everything as it is).
-            ExitCleanup unfinished = ExitCleanup.register("dmdd-batch-unfinished-output", () -> {
+            ExitCleanup unfinished = ExitCleanup.register(() -> {
                 removeStaged(tableAt, request.out(), hadoop);
                 removeStaged(csvAt, request.csvOut(), hadoop);
             });

@@ -1,11 +1,17 @@
 package dmdd.batch;
 
 import java.io.IOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
 
 /**
  * Removes what a run leaves behind if the JVM is stopped by a signal before the run's own cleanup: a
  * {@code finally} does not run on SIGTERM, a shutdown hook does. Closing it withdraws the hook once the run
  * has cleaned up (or kept) its files itself.
+ *
+ * <p>The hook is Hadoop's, not the JVM's: the JVM runs its hooks all at once, so Hadoop's own hook could close the
+ * cached file systems (an HDFS output's among them) while the cleanup still needs them. Hadoop runs its hooks one
+ * after another by priority: this one after Spark has stopped its context, before the file systems close.
  */
 final class ExitCleanup implements AutoCloseable {
     /** Cleanup work that may fail on I/O. */
@@ -19,11 +25,14 @@ final class ExitCleanup implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private final Thread hook;
+    /** Between Spark's context (50) and its temporary folders (25), above Hadoop's file systems (10). */
+    static final int PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 20;
+
+    private final Runnable hook;
     private volatile boolean withdrawn;
 
-    private ExitCleanup(String name, Action action) {
-        this.hook = new Thread(() -> {
+    private ExitCleanup(Action action) {
+        this.hook = () -> {
             if (withdrawn) {
                 return;
             }
@@ -32,19 +41,18 @@ final class ExitCleanup implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 // the JVM is stopping: a leftover temporary file is all that remains, nobody is left to tell
             }
-        }, name);
+        };
     }
 
     /**
      * Registers a cleanup for a stop by signal.
      *
-     * @param name   the hook thread's name
      * @param action what to remove
      * @return the registration, to close when the run has cleaned up itself
      */
-    static ExitCleanup register(String name, Action action) {
-        ExitCleanup cleanup = new ExitCleanup(name, action);
-        Runtime.getRuntime().addShutdownHook(cleanup.hook);
+    static ExitCleanup register(Action action) {
+        ExitCleanup cleanup = new ExitCleanup(action);
+        ShutdownHookManager.get().addShutdownHook(cleanup.hook, PRIORITY);
         return cleanup;
     }
 
@@ -53,7 +61,7 @@ final class ExitCleanup implements AutoCloseable {
     public void close() {
         withdrawn = true;
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
+            ShutdownHookManager.get().removeShutdownHook(hook);
         } catch (IllegalStateException stopping) {
             // the JVM is stopping already; the hook sees the flag
         }

@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A batch driver stopped by SIGTERM removes its scratch files; a run that cleaned up itself leaves the rest. */
+/**
+ * A batch driver stopped by SIGTERM removes its scratch files before Hadoop closes its file systems; a run that
+ * cleaned up itself leaves the rest.
+ */
 class ExitCleanupTest {
 
     /** The child JVM: a folder that a registered cleanup owns (args: folder, "keep" to withdraw it first). */
@@ -20,7 +23,26 @@ class ExitCleanupTest {
         public static void main(String[] args) throws Exception {
             Path folder = Files.createDirectories(Path.of(args[0]).resolve("scratch"));
             Files.writeString(folder.resolve("part-00000"), "half written");
-            ExitCleanup cleanup = ExitCleanup.register("test-cleanup", () -> ExecutorModels.deleteTree(folder));
+            Path closed = Path.of(args[0]).resolve("file-systems-closed");
+            // Stands for Hadoop's hook that closes the cached file systems (an HDFS output's among them).
+            org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(() -> {
+                try {
+                    Files.writeString(closed, "closed");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, org.apache.hadoop.fs.FileSystem.SHUTDOWN_HOOK_PRIORITY);
+            ExitCleanup cleanup = ExitCleanup.register(() -> {
+                try {
+                    Thread.sleep(300); // JVM hooks run at once: Hadoop's would close the file systems meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (Files.exists(closed)) {
+                    return; // an HDFS cleanup could not remove anything any more
+                }
+                ExecutorModels.deleteTree(folder);
+            });
             if (args.length > 1) {
                 cleanup.close();
             }
