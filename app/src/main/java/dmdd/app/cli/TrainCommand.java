@@ -175,6 +175,8 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         List<RgbImage> images = new ArrayList<>();
+        // By category: each one is held out for the thresholds in its share.
+        List<List<RgbImage>> imageSets = new ArrayList<>();
         for (Path categoryDir : categoryDirs) {
             ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
                     settings.preprocessing()
@@ -183,7 +185,8 @@ final class TrainCommand implements Callable<Integer> {
             if (loaded.loaded().isEmpty()) {
                 throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
             }
-            loaded.loaded().forEach(l -> images.add(l.image()));
+            imageSets.add(loaded.loaded().stream().map(LoadedImage::image).toList());
+            images.addAll(imageSets.get(imageSets.size() - 1));
         }
         String source = categoryDirs.size() == 1 ? categoryDirs.get(0).toString()
                 : categoryDirs.size() + " categories (" + categoryDirs.stream().map(d -> d.getFileName().toString())
@@ -206,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
             TrainingResult result;
             try (StopOnShutdown stop = new StopOnShutdown(SAVE_GRACE)) {
-                result = TrainingJob.run(settings, images, teacher, modelDir, listener(bar, err), stop, resume);
+                result = TrainingJob.runOnSets(settings, imageSets, teacher, modelDir, listener(bar, err), stop, resume);
                 if (!result.completed()) {
                     err.printf(Locale.ROOT, "%nstopped at step %d of %d; the checkpoint in %s is saved: run the same "
                             + "command with --resume to go on%n", result.completedSteps(), settings.totalSteps(), modelDir);

@@ -67,6 +67,28 @@ public record Split<T>(List<T> train, List<T> validation) {
     }
 
     /**
+     * Splits each group on its own ({@link #of(List, double, long)} with the same seed) and joins the parts, so
+     * that every group (a part type of a model for several) is held out in its share: a pooled random split can
+     * leave a small group out of the thresholds' images altogether. One group splits exactly as {@code of} does.
+     *
+     * @param groups             the items by group
+     * @param validationFraction the share held out of each group, in [0, 1]
+     * @param seed               the seed
+     * @param <T>                the item type
+     * @return the joined split, groups in their order
+     */
+    public static <T> Split<T> byGroup(List<List<T>> groups, double validationFraction, long seed) {
+        List<T> train = new ArrayList<>();
+        List<T> validation = new ArrayList<>();
+        for (List<T> group : groups) {
+            Split<T> part = of(group, validationFraction, seed);
+            train.addAll(part.train());
+            validation.addAll(part.validation());
+        }
+        return new Split<>(train, validation);
+    }
+
+    /**
      * Splits with {@link #DEFAULT_SEED}.
      *
      * @param items              the items

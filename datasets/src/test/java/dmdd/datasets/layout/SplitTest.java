@@ -36,4 +36,23 @@ class SplitTest {
         assertThat(Split.of(List.of(1), 0.5, 3).train()).hasSize(1);
         assertThatThrownBy(() -> Split.of(items, 1.5, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void eachGroupIsHeldOutInItsShare() {
+        List<Integer> large = IntStream.range(0, 200).boxed().toList();
+        List<Integer> small = IntStream.range(1000, 1012).boxed().toList();
+        Split<Integer> split = Split.byGroup(List.of(large, small), 0.1, 7);
+
+        assertThat(split.validation()).filteredOn(i -> i >= 1000).as("the small group's held-out images")
+                .hasSize(1);
+        assertThat(split.validation()).filteredOn(i -> i < 1000).hasSize(20);
+        assertThat(split.train()).hasSize(191);
+        assertThat(Split.byGroup(List.of(large), 0.1, 7)).as("one group splits as a plain split")
+                .isEqualTo(Split.of(large, 0.1, 7));
+        // Pooled, a seed can leave the small group out of the thresholds' images altogether.
+        List<Integer> pooled = new ArrayList<>(large);
+        pooled.addAll(small);
+        assertThat(IntStream.range(0, 50).filter(seed -> Split.of(pooled, 0.1, seed).validation().stream()
+                .noneMatch(i -> i >= 1000)).count()).isPositive();
+    }
 }

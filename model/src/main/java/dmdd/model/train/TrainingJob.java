@@ -65,7 +65,26 @@ public final class TrainingJob {
      */
     public static TrainingResult run(DmddSettings settings, List<RgbImage> normals, Backbone teacher, Path modelDir,
             TrainingListener listener, BooleanSupplier cancel, boolean resume) throws IOException {
-        return run(settings, normals, teacher, productionSynthesis(settings), modelDir, listener, cancel, resume);
+        return runOnSets(settings, List.of(normals), teacher, modelDir, listener, cancel, resume);
+    }
+
+    /**
+     * Trains a model on several sets of normal images (part types, categories) with the production anomaly
+     * synthesis; each set is held out for the thresholds in its share ({@link Split#byGroup}).
+     *
+     * @param settings   model settings
+     * @param normalSets normal images by set (any size)
+     * @param teacher    the frozen teacher named by {@code settings.backbone()}
+     * @param modelDir   the model folder to write (the checkpoint lives there too)
+     * @param listener   progress receiver (may be null)
+     * @param cancel     polled between steps (may be null)
+     * @param resume     continue from the folder's checkpoint when there is one
+     * @return how it ended; when completed, {@code modelDir} holds a readable model
+     * @throws IOException when the texture folder, a checkpoint or the model folder fails
+     */
+    public static TrainingResult runOnSets(DmddSettings settings, List<List<RgbImage>> normalSets, Backbone teacher,
+            Path modelDir, TrainingListener listener, BooleanSupplier cancel, boolean resume) throws IOException {
+        return train(settings, normalSets, teacher, productionSynthesis(settings), modelDir, listener, cancel, resume);
     }
 
     /** The production anomaly synthesis for the methods that use one; the others must never ask for a pair. */
@@ -96,11 +115,17 @@ public final class TrainingJob {
     public static TrainingResult run(DmddSettings settings, List<RgbImage> normals, Backbone teacher,
             PairSynthesizer synthesizer, Path modelDir, TrainingListener listener, BooleanSupplier cancel,
             boolean resume) throws IOException {
-        if (normals.isEmpty()) {
+        return train(settings, List.of(normals), teacher, synthesizer, modelDir, listener, cancel, resume);
+    }
+
+    private static TrainingResult train(DmddSettings settings, List<List<RgbImage>> normalSets, Backbone teacher,
+            PairSynthesizer synthesizer, Path modelDir, TrainingListener listener, BooleanSupplier cancel,
+            boolean resume) throws IOException {
+        if (normalSets.stream().allMatch(List::isEmpty)) {
             throw new IllegalArgumentException("no normal image to train on");
         }
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
-        Split<RgbImage> split = Split.of(normals, settings.validationFraction(), settings.seed());
+        Split<RgbImage> split = Split.byGroup(normalSets, settings.validationFraction(), settings.seed());
         refuseForeignFolder(modelDir);
         // One writer per model folder: a second train or import into it is refused, naming this one.
         try (ModelLock lock = ModelLock.acquire(modelDir, "train")) {

@@ -194,4 +194,15 @@ class ImprovementTest {
         assertThatThrownBy(() -> TrainingJob.improve(model, normals, teacher, DmddSettings.MAX_IMPROVE_STEPS + 1,
                 null, null)).hasMessageContaining("steps");
     }
+
+    @Test
+    void everySetOfNormalImagesIsHeldOutForTheThresholds(@TempDir Path tmp) throws IOException {
+        DmddSettings settings = ModelFolder.read(base).settings().with("validationFraction", 0.1);
+        List<RgbImage> parts = TestImages.stripes(12, 64, 5);
+        List<RgbImage> fewOtherParts = TestImages.stripes(2, 64, 9);
+        assertThat(TrainingJob.runOnSets(settings, List.of(parts, fewOtherParts), teacher, tmp.resolve("m"), null,
+                null, false).completed()).isTrue();
+        // One of each set; a pooled split of the 14 would hold out one image, from either set.
+        assertThat(ModelFolder.read(tmp.resolve("m")).training().validationImages()).isEqualTo(2);
+    }
 }

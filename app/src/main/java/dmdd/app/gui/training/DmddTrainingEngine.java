@@ -21,8 +21,11 @@ import dmdd.model.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -70,20 +73,27 @@ public final class DmddTrainingEngine implements TrainingEngine {
         DmddSettings settings = project.settings().training();
         DeviceChoice device = Devices.system().choose(project.settings().device());
         listener.message(device.explanation());
-        List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
-        listener.message("Reading " + files.size() + " normal images");
-        ImportReport<RgbImage> normals = ImportReport.loadAll(files,
-                settings.preprocessing()
-                        .networkInputs(warning -> listener.message("Warning: " + warning))::read);
-        if (normals.loaded().isEmpty()) {
+        // By set (part type): each set is held out for the thresholds in its share.
+        Map<String, List<Path>> filesBySet = project.normalImages().stream().collect(Collectors.groupingBy(
+                ProjectImage::group, TreeMap::new, Collectors.mapping(ProjectImage::file, Collectors.toList())));
+        listener.message("Reading " + filesBySet.values().stream().mapToInt(List::size).sum() + " normal images");
+        var reader = settings.preprocessing().networkInputs(warning -> listener.message("Warning: " + warning));
+        List<List<RgbImage>> normalSets = new ArrayList<>();
+        List<ImportReport.Skipped> skipped = new ArrayList<>();
+        for (List<Path> files : filesBySet.values()) {
+            ImportReport<RgbImage> set = ImportReport.loadAll(files, reader::read);
+            normalSets.add(set.loaded());
+            skipped.addAll(set.skipped());
+        }
+        if (normalSets.stream().allMatch(List::isEmpty)) {
             throw new IOException("the project has no readable normal image to train on"
-                    + (normals.hasSkipped() ? ": " + normals.summary() : ""));
+                    + (skipped.isEmpty() ? "" : ": " + new ImportReport<>(List.of(), skipped).summary()));
         }
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.device())) {
             Backbone teacher = Teachers.load(settings.backboneKind(), manager, weightsDir,
                     (task, done, total) -> listener.message(total > 0
                             ? String.format("%s: %d%%", task, Math.round(100.0 * done / total)) : task));
-            TrainingResult result = TrainingJob.run(settings, normals.loaded(), teacher, project.chosenModelDir(),
+            TrainingResult result = TrainingJob.runOnSets(settings, normalSets, teacher, project.chosenModelDir(),
                     new TrainingListener() {
                         @Override
                         public void onProgress(TrainingProgress progress) {
