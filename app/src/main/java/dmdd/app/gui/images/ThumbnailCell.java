@@ -76,6 +76,15 @@ public class ThumbnailCell<T> extends GridCell<T> {
     }
 
     /**
+     * Shows another caption for the item shown (one that changes with more than the item).
+     *
+     * @param text the caption
+     */
+    protected void showCaption(String text) {
+        caption.setText(text);
+    }
+
+    /**
      * Hook for subclasses to show a badge for an item.
      *
      * @param item the item shown

@@ -21,7 +21,7 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
     };
 
     InspectionCell(InspectionViewModel viewModel, ThumbnailCache cache, int side) {
-        super(cache, side, item -> item.image().file(), InspectionCell::caption);
+        super(cache, side, item -> item.image().file(), item -> caption(viewModel, item));
         this.viewModel = viewModel;
         viewModel.imageThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
         viewModel.ngThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
@@ -30,7 +30,8 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
         decision.getStyleClass().addAll("label-badge", "decision");
         decision.setVisible(false);
         picture.getChildren().add(decision);
-        StackPane.setAlignment(decision, Pos.TOP_LEFT);
+        // Below the picture's top edge, where the verdict badge is: the two never cover each other.
+        StackPane.setAlignment(decision, Pos.BOTTOM_LEFT);
         setOnMouseClicked(event -> {
             if (getItem() != null) {
                 viewModel.selectedProperty().set(getItem());
@@ -38,15 +39,17 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
         });
     }
 
-    private static String caption(InspectedItem item) {
+    private static String caption(InspectionViewModel viewModel, InspectedItem item) {
         String name = item.image().group().isEmpty() ? item.image().fileName()
                 : item.image().group() + "/" + item.image().fileName();
         // Score first: the name may be cut off in a narrow cell, the score must not.
-        return item.isInspected() ? String.format("%.3f", item.score()) + "  " + name : name;
+        return item.isInspected() ? viewModel.scoreText(item) + "  " + name : name;
     }
 
     @Override
     protected void decorate(InspectedItem item) {
+        // The thresholds decide how many digits the score needs to read on the right side of them.
+        showCaption(caption(viewModel, item));
         Verdict verdict = viewModel.verdict(item);
         badge.setText(Ui.text("inspection.verdict." + verdict.name()));
         badge.getStyleClass().removeAll("ok", "unsure", "ng", "unknown");

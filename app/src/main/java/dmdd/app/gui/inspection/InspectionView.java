@@ -150,10 +150,12 @@ public final class InspectionView {
         setUpThresholdSlider(pixelThresholdSlider, viewModel.pixelThresholdProperty());
         imageThresholdRange.setId("imageThresholds");
         pixelThresholdSlider.setId("pixelThreshold");
-        imageThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.imageThreshold")
-                + ": OK \u2264 " + format(viewModel.imageThresholdProperty().get()) + " < UNSURE \u2264 "
-                + format(viewModel.ngThresholdProperty().get()) + " < NG",
-                viewModel.imageThresholdProperty(), viewModel.ngThresholdProperty()));
+        imageThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> {
+            String[] shown = ScoreText.thresholds(viewModel.imageThresholdProperty().get(),
+                    viewModel.ngThresholdProperty().get());
+            return Ui.text("inspection.imageThreshold") + ": OK \u2264 " + shown[0] + " < UNSURE \u2264 " + shown[1]
+                    + " < NG";
+        }, viewModel.imageThresholdProperty(), viewModel.ngThresholdProperty()));
         pixelThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.pixelThreshold")
                 + ": " + format(viewModel.pixelThresholdProperty().get()), viewModel.pixelThresholdProperty()));
 
@@ -402,7 +404,7 @@ public final class InspectionView {
         Verdict verdict = viewModel.verdict(item);
         fileLabel.setText(item.image().group().isEmpty() ? item.image().fileName()
                 : item.image().group() + "/" + item.image().fileName());
-        scoreLabel.setText(item.isInspected() ? Ui.text("inspection.score", format(item.score())) : "");
+        scoreLabel.setText(item.isInspected() ? Ui.text("inspection.score", viewModel.scoreText(item)) : "");
         verdictLabel.setText(Ui.text("inspection.verdict." + verdict.name()));
         verdictLabel.getStyleClass().add(verdict.name().toLowerCase(Locale.ROOT));
         verdictLabel.setVisible(true);
@@ -447,7 +449,7 @@ public final class InspectionView {
     }
 
     private static String format(double value) {
-        return Double.isFinite(value) ? String.format("%.4g", value) : "\u2013";
+        return ScoreText.of(value);
     }
 
     @FXML

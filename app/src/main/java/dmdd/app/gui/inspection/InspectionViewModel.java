@@ -717,6 +717,15 @@ public final class InspectionViewModel {
     }
 
     /**
+     * @param item an inspected image
+     * @return its score as every inspection view shows it, with digits enough to read on the side of the
+     *         thresholds its verdict says ({@link ScoreText#score})
+     */
+    public String scoreText(InspectedItem item) {
+        return ScoreText.score(item.score(), imageThreshold.get(), ngThreshold.get());
+    }
+
+    /**
      * Opens the review queue: the unsure images first, then the NG ones, each with its maps; the first one
      * without a decision is selected.
      */

@@ -174,12 +174,12 @@ public final class MainWindowView {
     }
 
     private void notifyImport(ImportReport<Path> summary) {
-        String text = summary.skipped().isEmpty()
-                ? Ui.text("import.done", summary.loaded().size())
+        String text = summary.loaded().isEmpty() && summary.skipped().isEmpty() ? Ui.text("import.nothing")
+                : summary.skipped().isEmpty() ? Ui.text("import.done", summary.loaded().size())
                 : Ui.text("import.doneWithProblems", summary.loaded().size(), summary.skipped().size());
         Notifications notification = Notifications.create().title(Ui.text("app.title")).text(text)
                 .owner(root.getScene().getWindow()).hideAfter(Duration.seconds(4));
-        if (summary.skipped().isEmpty()) {
+        if (summary.skipped().isEmpty() && !summary.loaded().isEmpty()) {
             notification.showInformation();
         } else {
             notification.showWarning();

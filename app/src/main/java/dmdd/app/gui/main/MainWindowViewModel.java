@@ -168,8 +168,9 @@ public final class MainWindowViewModel {
         inspectImages.setAll(imported.inspect());
         skippedFiles.setAll(imported.summary().skipped());
         lastImport.set(imported.summary());
-        status.set(Ui.text("status.imported", imported.summary().loaded().size(),
-                imported.summary().skipped().size()));
+        status.set(imported.summary().loaded().isEmpty() && !imported.summary().hasSkipped()
+                ? Ui.text("import.nothing")
+                : Ui.text("status.imported", imported.summary().loaded().size(), imported.summary().skipped().size()));
     }
 
     /**

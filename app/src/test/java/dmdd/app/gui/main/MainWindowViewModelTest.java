@@ -60,6 +60,10 @@ class MainWindowViewModelTest {
                 .containsExactlyInAnyOrder("corrupt.png", "notes.txt");
         assertThat(model.skippedFiles()).allMatch(s -> !s.reason().isBlank());
         assertThat(ProjectStore.isProject(userData.resolve("p"))).isTrue();
+
+        model.importFiles(List.of(Files.createDirectories(drop.resolve("empty"))), ProjectImage.Role.INSPECT);
+        assertThat(model.statusProperty().get()).as("an empty folder says so, not 'imported 0 files'")
+                .startsWith("No image found");
     }
 
     @Test
