@@ -108,7 +108,11 @@ public final class MetricsViewModel {
         this.job = new BackgroundJob(background, status);
         threshold.addListener((obs, old, t) -> recount());
         // Rows of another project are no comparison for this one; the mark follows the method chosen now.
-        projectFolder.addListener((obs, old, now) -> comparison.clear());
+        projectFolder.addListener((obs, old, now) -> {
+            comparison.clear();
+            clearResult();
+            status.set("");
+        });
         method.addListener((obs, old, now) -> comparison.replaceAll(row -> new MethodRow(row.method(),
                 row.imageAuroc(), row.pixelAuroc(), row.aupro(), row.falseAlarms(), row.misses(),
                 row.method() == now)));
@@ -297,6 +301,35 @@ public final class MetricsViewModel {
         if (outcome != null) {
             openImage.accept(outcome.item().file());
         }
+    }
+
+    /**
+     * Call when the model the screen measured was replaced (trained, improved, restored, imported): its scores say
+     * nothing about the new one, and counting them at the new model's thresholds would mix the two.
+     */
+    public void modelChanged() {
+        if (job.runningProperty().get()) {
+            job.cancel();
+        }
+        boolean shown = result.get() != null || !comparison.isEmpty();
+        comparison.clear();
+        clearResult();
+        if (shown) {
+            status.set(Ui.text("metrics.modelChanged"));
+        }
+    }
+
+    /** Nothing measured on screen: the figures, curves, table and lists of another project or model go. */
+    private void clearResult() {
+        result.set(null);
+        imageAuroc.set(NOT_MEASURED);
+        pixelAuroc.set(NOT_MEASURED);
+        aupro.set(NOT_MEASURED);
+        imageRoc.clear();
+        pixelRoc.clear();
+        pro.clear();
+        recount();
+        f1.set(NOT_MEASURED);
     }
 
     private void show(AnnotatedInspection.Result r) {

@@ -131,6 +131,12 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         metrics.thresholdProperty().bind(state.imageThresholdProperty());
         metrics.ngThresholdProperty().bind(state.ngThresholdProperty());
         metrics.setOnModelImported(inspection::modelChanged);
+        // Another model on screen (trained, improved, restored, imported): Measure's figures were the old one's.
+        inspection.calibrationProperty().addListener((obs, old, now) -> {
+            if (old != null && now != null && !old.modelId().equals(now.modelId())) {
+                metrics.modelChanged();
+            }
+        });
         // The review queue's decisions are annotations: stored through the annotation screen's one store and
         // saver, and every label there (Annotate's or the review's) is shown in the inspection gallery.
         AnnotationViewModel annotation = screens.annotation();

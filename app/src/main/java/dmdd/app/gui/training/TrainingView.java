@@ -84,7 +84,9 @@ public final class TrainingView {
         viewModel.losses().addListener((ListChangeListener<TrainingViewModel.LossPoint>) change -> {
             while (change.next()) {
                 if (change.wasRemoved() && viewModel.losses().isEmpty()) {
-                    series.values().forEach(s -> s.getData().clear());
+                    // The series go too: a legend entry of the last run's terms would stay with no line.
+                    lossChart.getData().clear();
+                    series.clear();
                 }
                 for (TrainingViewModel.LossPoint point : change.getAddedSubList()) {
                     addPoint(point);

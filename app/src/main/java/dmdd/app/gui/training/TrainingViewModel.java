@@ -71,7 +71,18 @@ public final class TrainingViewModel {
         service.setExecutor(executor);
         service.setOnSucceeded(event -> finished(service.getValue()));
         service.setOnFailed(event -> failed(service.getException()));
-        project.addListener((obs, old, now) -> refresh());
+        project.addListener((obs, old, now) -> {
+            if ((old == null || now == null || !old.folder().equals(now.folder())) && !service.isRunning()) {
+                // Another project: the last run's curve, stage and outcome were the other project's.
+                losses.clear();
+                stage.set("");
+                eta.set("");
+                speed.set("");
+                lastOutcome.set(null);
+                message.set(Ui.text("training.idle"));
+            }
+            refresh();
+        });
     }
 
     /**
@@ -189,7 +200,10 @@ public final class TrainingViewModel {
         }
         for (Map.Entry<String, Double> loss : update.losses().entrySet()) {
             if (Double.isFinite(loss.getValue())) {
-                losses.add(new LossPoint(update.completedSteps(), loss.getKey(), loss.getValue()));
+                // Each stage's total is its own curve: joined, the change of loss at the stage boundary read as
+                // a sudden improvement.
+                String term = loss.getKey().equals("total") ? "total, " + update.stage() : loss.getKey();
+                losses.add(new LossPoint(update.completedSteps(), term, loss.getValue()));
             }
         }
     }

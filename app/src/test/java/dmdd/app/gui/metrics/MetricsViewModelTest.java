@@ -75,6 +75,22 @@ class MetricsViewModelTest {
         vm.open(vm.missedDefects().get(0));
         assertThat(opened).hasSize(1);
         assertThat(opened.get(0)).startsWith(project.resolve("inspect"));
+
+        // Another model: the old one's scores are not counted at the new one's thresholds.
+        vm.modelChanged();
+        assertThat(vm.resultProperty().get()).isNull();
+        assertThat(vm.imageAurocProperty().get()).isEqualTo("\u2014");
+        assertThat(vm.missedDefects()).isEmpty();
+        assertThat(vm.imageRoc()).isEmpty();
+        assertThat(vm.truePositivesProperty().get() + vm.falseNegativesProperty().get()).isZero();
+        assertThat(vm.statusProperty().get()).contains("model changed");
+        vm.measure();
+        assertThat(vm.resultProperty().get()).isNotNull();
+        // Another project: nothing of this one's measurement stays on screen.
+        vm.projectFolderProperty().set(tmp.resolve("another"));
+        assertThat(vm.resultProperty().get()).isNull();
+        assertThat(vm.auproProperty().get()).isEqualTo("\u2014");
+        assertThat(vm.pro()).isEmpty();
     }
 
     @Test

@@ -88,12 +88,22 @@ class TrainingViewModelTest {
         FxToolkit.onFx(() -> {
             assertThat(model.runningProperty().get()).isFalse();
             assertThat(model.lastOutcomeProperty().get().completed()).isTrue();
-            assertThat(model.losses()).filteredOn(p -> p.term().equals("total")).hasSize(20);
+            // Each stage's total is its own curve: joined, the stage boundary read as a sudden improvement.
+            assertThat(model.losses()).filteredOn(p -> p.term().equals("total, student")).hasSize(10);
+            assertThat(model.losses()).filteredOn(p -> p.term().equals("total, segmenter")).hasSize(10);
             assertThat(model.losses().get(0).value()).isGreaterThan(model.losses().get(model.losses().size() - 1).value());
             assertThat(model.stageProperty().get()).contains("segmenter").contains("20");
             assertThat(model.speedProperty().get()).contains("12.5");
             assertThat(model.deviceProperty().get()).isEqualTo("CPU (scripted)");
             assertThat(model.canResumeProperty().get()).isFalse();
+            return null;
+        });
+        Project other = ProjectStore.create(folder.resolve("q"), "Q");
+        FxToolkit.onFx(() -> {
+            model.projectProperty().set(other);
+            assertThat(model.losses()).as("another project shows none of the last run's curve").isEmpty();
+            assertThat(model.stageProperty().get()).isEmpty();
+            assertThat(model.lastOutcomeProperty().get()).isNull();
             return null;
         });
     }
