@@ -546,6 +546,14 @@ public final class AnnotationViewModel {
         }
     }
 
+    /**
+     * @return whether the image shown has a mask that "start from prediction" would replace (a person's ground
+     *         truth: the view asks first, since Measure would then score the model against its own answer)
+     */
+    public boolean predictionReplacesAMask() {
+        return editor != null && editor.mask().area() > 0;
+    }
+
     /** Replaces the current mask by the model's prediction (the fused map above the pixel threshold). */
     public void startFromPrediction() {
         Path file = current;

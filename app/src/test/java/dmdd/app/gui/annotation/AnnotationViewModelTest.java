@@ -205,6 +205,7 @@ class AnnotationViewModelTest {
     @Test
     void polygonAndPrediction() {
         vm.select(2);
+        assertThat(vm.predictionReplacesAMask()).as("no mask yet: nothing to ask").isFalse();
         vm.toolProperty().set(AnnotationViewModel.Tool.POLYGON);
         vm.press(0, 0);
         vm.press(20, 0);
@@ -214,6 +215,7 @@ class AnnotationViewModelTest {
         vm.closePolygon(false);
         assertThat(vm.polygon()).isEmpty();
         assertThat(vm.mask().area()).isEqualTo(200);
+        assertThat(vm.predictionReplacesAMask()).as("the view asks before replacing a drawn mask").isTrue();
 
         vm.startFromPrediction();
         // 4 x 3 map over a 40 x 30 image: the top-left cell is the top-left 10 x 10 pixels.
