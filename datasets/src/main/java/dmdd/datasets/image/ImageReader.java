@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * images become RGB (alpha composited over black). The orientation tag of a JPEG (EXIF) or a TIFF
  * is applied, so the image comes out as a photo viewer shows it.
  *
- * <p>Huge files are never decoded at full size: the decoder skips rows and columns (source
- * subsampling by the integer step that keeps the longer side at least {@code maxSide}), then the
- * anti-aliased, area-averaging resize ({@link FloatPlanes#resize}) brings the longer side to
- * {@code maxSide}. Smaller images are not enlarged. Network inputs are read through
+ * <p>Huge files are never held at full size: the file is decoded in bands of rows, and each band is averaged
+ * over blocks of step x step pixels (the integer step that keeps the longer side at least {@code maxSide}), so
+ * every pixel of the file counts (a decoder's subsampling would keep one row and column in {@code step} and
+ * drop a thin line on the others); then the anti-aliased, area-averaging resize ({@link FloatPlanes#resize})
+ * brings the longer side to {@code maxSide}. Smaller images are not enlarged. Network inputs are read through
  * {@link Preprocessing}, which chooses {@code maxSide} well above the input side.
  *
  * <p>Every failure (missing, empty, not an image, unsupported format, corrupt or truncated data)
@@ -131,11 +132,11 @@ public final class ImageReader implements ImageLoader {
         Decoded decoded = decode(file, maxSide);
         RgbImage image;
         try {
-            image = RgbImage.fromBufferedImage(decoded.image());
+            image = decoded.rgb();
         } catch (OutOfMemoryError e) {
             // The decoded picture fitted, its float copy did not: this image fails, the run goes on.
             throw new UnreadableImageException(file, "too large to hold in the memory available ("
-                    + decoded.image().getWidth() + " x " + decoded.image().getHeight() + " px; give Java more "
+                    + decoded.decodedSize()[0] + " x " + decoded.decodedSize()[1] + " px; give Java more "
                     + "memory with -Xmx)", null);
         }
         int orientation = 1;
@@ -171,7 +172,18 @@ public final class ImageReader implements ImageLoader {
     }
 
     /** A decoded image and the name of the format it came from. */
-    record Decoded(BufferedImage image, String format, int width, int height) {
+    record Decoded(BufferedImage image, RgbImage averaged, String format, int width, int height) {
+        /** @return the picture as floating point (the block averages of a large file, else the decoded image) */
+        RgbImage rgb() {
+            return averaged != null ? averaged : RgbImage.fromBufferedImage(image);
+        }
+
+        /** @return the decoded picture's size, {@code {width, height}} */
+        int[] decodedSize() {
+            return averaged != null ? new int[] {averaged.width(), averaged.height()}
+                    : new int[] {image.getWidth(), image.getHeight()};
+        }
+
         boolean isJpeg() {
             return format.equalsIgnoreCase("jpeg") || format.equalsIgnoreCase("jpg");
         }
@@ -218,19 +230,21 @@ public final class ImageReader implements ImageLoader {
                     throw new UnreadableImageException(file, format + " header gives an empty size "
                             + width + "x" + height);
                 }
-                ImageReadParam param = reader.getDefaultReadParam();
                 int step = subsamplingStep(width, height, maxSide);
+                BufferedImage image = null;
+                RgbImage averaged = null;
                 if (step > 1) {
-                    param.setSourceSubsampling(step, step, 0, 0);
+                    averaged = decodeAveraged(reader, width, height, step);
+                } else {
+                    image = reader.read(0, reader.getDefaultReadParam());
                 }
-                BufferedImage image = reader.read(0, param);
                 for (String warning : warnings) {
                     if (isTruncationWarning(warning)) {
                         throw new UnreadableImageException(file, "truncated " + format + " data (" + warning + ")");
                     }
                     LOG.debug("{}: decoder warning: {}", file, warning);
                 }
-                return new Decoded(image, format, width, height);
+                return new Decoded(image, averaged, format, width, height);
             } catch (UnreadableImageException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
@@ -248,6 +262,69 @@ public final class ImageReader implements ImageLoader {
             }
             throw new UnreadableImageException(file, "cannot read the file (" + describe(e) + ")", e);
         }
+    }
+
+    /** Pixels of the file decoded at once: a band of rows holds at most about this many. */
+    static final int BAND_PIXELS = 16_000_000;
+    /** Pixels of a band turned into floating point at once. */
+    private static final int CONVERT_PIXELS = 1_000_000;
+
+    /**
+     * Decodes an image in bands of rows and averages each block of {@code step x step} pixels (fewer at the right
+     * and bottom edges) into one, so that memory stays bounded and no row or column of the file is skipped.
+     */
+    private static RgbImage decodeAveraged(javax.imageio.ImageReader reader, int width, int height, int step)
+            throws IOException {
+        int outW = (width + step - 1) / step;
+        int outH = (height + step - 1) / step;
+        int plane = outW * outH;
+        float[] sums = new float[3 * plane];
+        // Decoded at once where a quarter of the free heap holds it (8 bytes a pixel covers 16-bit RGBA): a decoder
+        // reads a band by decoding every row above it again. Otherwise whole blocks per band, so that a block never
+        // spans two bands' reads.
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        int bandRows = 8L * width * height <= free / 4 ? height
+                : (int) Math.min(height, Math.max(1, BAND_PIXELS / ((long) width * step)) * step);
+        int convertRows = Math.max(1, CONVERT_PIXELS / width);
+        int[] block = new int[width];
+        for (int x = 0; x < width; x++) {
+            block[x] = x / step;
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        for (int y0 = 0; y0 < height; y0 += bandRows) {
+            int rows = Math.min(bandRows, height - y0);
+            if (rows < height) {
+                param.setSourceRegion(new java.awt.Rectangle(0, y0, width, rows));
+            }
+            BufferedImage band = reader.read(0, param);
+            for (int r0 = 0; r0 < band.getHeight(); r0 += convertRows) {
+                int n = Math.min(convertRows, band.getHeight() - r0);
+                RgbImage part = RgbImage.fromBufferedImage(band.getSubimage(0, r0, band.getWidth(), n));
+                float[] chw = part.chw();
+                int partPlane = part.width() * n;
+                for (int r = 0; r < n; r++) {
+                    int outRow = (y0 + r0 + r) / step * outW;
+                    for (int c = 0; c < 3; c++) {
+                        int in = c * partPlane + r * part.width();
+                        int out = c * plane + outRow;
+                        for (int x = 0; x < part.width(); x++) {
+                            sums[out + block[x]] += chw[in + x];
+                        }
+                    }
+                }
+            }
+        }
+        for (int oy = 0; oy < outH; oy++) {
+            int blockH = Math.min(step, height - oy * step);
+            for (int ox = 0; ox < outW; ox++) {
+                float area = blockH * Math.min(step, width - ox * step);
+                for (int c = 0; c < 3; c++) {
+                    sums[c * plane + oy * outW + ox] /= area;
+                }
+            }
+        }
+        return RgbImage.of(outW, outH, sums);
     }
 
     /**

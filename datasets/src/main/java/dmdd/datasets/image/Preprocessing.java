@@ -10,9 +10,9 @@ import java.nio.file.Path;
  * <p>Two steps, both fixed by the input side alone:
  * <ol>
  *   <li>decode: the file is read with {@link ImageReader} bounded to {@link #decodeSide()}
- *       ({@value #DECODE_FACTOR} x the input side, at least {@value #MIN_DECODE_SIDE} px). The decoder's
- *       integer subsampling only ever stops above that bound, so a camera image is decoded at (nearly)
- *       full resolution and no thin defect is point-sampled away; larger files are reduced with the
+ *       ({@value #DECODE_FACTOR} x the input side, at least {@value #MIN_DECODE_SIDE} px). A larger file is
+ *       averaged over integer blocks of pixels while decoding, stopping above that bound, so a camera image is
+ *       decoded at (nearly) full resolution and no thin defect is point-sampled away; the rest is the
  *       area-averaging resize;</li>
  *   <li>resize: one anti-aliased, area-averaging resize ({@link FloatPlanes#resize}) to the square
  *       network input.</li>

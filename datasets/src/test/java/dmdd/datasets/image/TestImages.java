@@ -20,6 +20,12 @@ final class TestImages {
      * uses the PNG "Up" filter, so the compressed stream is almost all zeros.
      */
     static void writeSolidPng(Path file, int width, int height, int r, int g, int b) throws IOException {
+        writeSolidPng(file, width, height, r, g, b, -1);
+    }
+
+    /** A solid PNG with one white row ({@code whiteRow}, or none when negative), written without holding it. */
+    static void writeSolidPng(Path file, int width, int height, int r, int g, int b, int whiteRow)
+            throws IOException {
         try (OutputStream raw = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(raw)) {
             out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
             ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
@@ -40,8 +46,10 @@ final class TestImages {
                 z.write(row);
                 byte[] up = new byte[1 + 3 * width];
                 up[0] = 2;
+                byte[] white = new byte[1 + 3 * width];
+                java.util.Arrays.fill(white, 1, white.length, (byte) 255);
                 for (int y = 1; y < height; y++) {
-                    z.write(up);
+                    z.write(y == whiteRow ? white : y == whiteRow + 1 ? row : up);
                 }
             } finally {
                 deflater.end();
