@@ -1,6 +1,5 @@
 package dmdd.app.gui.inspection;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.background.BackgroundJob;
 import dmdd.app.gui.background.BackgroundWork;
@@ -11,7 +10,6 @@ import dmdd.model.project.ProjectSettings;
 import dmdd.model.project.ReviewedNormals;
 import dmdd.model.infer.ModelVersions;
 import dmdd.datasets.annotation.Label;
-import dmdd.datasets.image.AtomicFiles;
 import dmdd.model.viz.Colormap;
 import dmdd.model.viz.Heatmaps;
 import java.io.IOException;
@@ -122,7 +120,6 @@ public final class InspectionViewModel {
     /** The defect contour's colour on every panel. */
     static final int CONTOUR_COLOUR = 0xffffffff;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DETAIL_CACHE = 24;
     /** About 40 bytes a pixel (picture, three maps, four rendered layers): some 650 MB at most. */
     private static final long DETAIL_CACHE_PIXELS = 16_000_000L;
@@ -285,7 +282,8 @@ public final class InspectionViewModel {
         items.setAll(inspectees.stream().map(image -> new InspectedItem(image, Double.NaN)).toList());
         background.run(() -> {
             InspectionEngine.Calibration calib = engine.hasModel(opened) ? engine.calibration(opened) : null;
-            Map<String, Double> saved = calib == null ? Map.of() : readScores(opened);
+            Map<String, Double> saved = calib == null ? Map.of()
+                    : SavedScores.read(scoresFile(opened), calib.modelId(), opened.folder());
             List<ModelVersions.Version> kept = calib == null ? List.of() : engine.versions(opened);
             return new Object[] {calib, saved, kept};
         }, loaded -> {
@@ -501,12 +499,12 @@ public final class InspectionViewModel {
             if (mine == generation) {
                 message.set(Ui.text("inspection.done", done));
             }
-            saveScores(current, mine, computed);
+            saveScores(current, calib.modelId(), mine, computed);
         }, error -> {
             if (mine == generation) {
                 message.set(Ui.text("status.error", error.getMessage()));
             }
-            saveScores(current, mine, computed);
+            saveScores(current, calib.modelId(), mine, computed);
         });
     }
 
@@ -514,15 +512,16 @@ public final class InspectionViewModel {
      * Saves an inspection run's scores: the gallery's when its project and method are still shown, otherwise the
      * run's own added to what that project and method had saved.
      */
-    private void saveScores(Project target, long runGeneration, Map<String, Double> computed) {
+    private void saveScores(Project target, String modelId, long runGeneration, Map<String, Double> computed) {
         if (runGeneration == generation) {
-            saveScores(target);
+            saveScores(target, modelId);
             return;
         }
         background.run(() -> {
-            Map<String, Double> scores = new LinkedHashMap<>(readScores(target));
+            Map<String, Double> scores = new LinkedHashMap<>(SavedScores.read(scoresFile(target), modelId,
+                    target.folder()));
             scores.putAll(computed);
-            AtomicFiles.writeBytes(scoresFile(target), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(scores));
+            SavedScores.write(scoresFile(target), modelId, target.folder(), scores);
             return true;
         }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
     }
@@ -931,7 +930,7 @@ public final class InspectionViewModel {
                 calib == null ? Double.NaN : calib.ngThreshold(), 30));
     }
 
-    private void saveScores(Project target) {
+    private void saveScores(Project target, String modelId) {
         Map<String, Double> scores = new LinkedHashMap<>();
         for (InspectedItem item : items) {
             if (item.isInspected()) {
@@ -939,24 +938,9 @@ public final class InspectionViewModel {
             }
         }
         background.run(() -> {
-            AtomicFiles.writeBytes(scoresFile(target), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(scores));
+            SavedScores.write(scoresFile(target), modelId, target.folder(), scores);
             return true;
         }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
-    }
-
-    private static Map<String, Double> readScores(Project target) {
-        Path file = scoresFile(target);
-        if (!Files.isRegularFile(file)) {
-            return Map.of();
-        }
-        try {
-            Map<String, Double> scores = new HashMap<>();
-            JSON.readTree(file.toFile()).fields().forEachRemaining(e -> scores.put(e.getKey(), e.getValue().asDouble()));
-            return scores;
-        } catch (IOException e) {
-            // Saved scores are a cache: when unreadable, the images are simply inspected again.
-            return Map.of();
-        }
     }
 
     private static Path scoresFile(Project target) {

@@ -25,6 +25,35 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void savedScoresHoldOnlyForTheirModelAndTheImageFilesAsTheyWere(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        model.inspectAll(false);
+        int total = project.inspectImages().size();
+
+        InspectionViewModel reopened = new InspectionViewModel(engine, BackgroundWork.inline());
+        reopened.show(project, project.inspectImages());
+        assertThat(reopened.items()).as("the same model, the same files").allMatch(InspectedItem::isInspected);
+
+        // An image replaced under its name (a later photo of the part): its score is the old picture's.
+        Path replaced = project.inspectImages().get(0).file();
+        Files.setLastModifiedTime(replaced, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(replaced).toMillis() + 60_000));
+        reopened.show(project, project.inspectImages());
+        assertThat(reopened.items()).filteredOn(item -> !item.isInspected()).extracting(i -> i.image().file())
+                .containsExactly(replaced);
+
+        // A model trained or imported outside this window (the command line): no saved score is its own.
+        engine.modelId = "scripted-model-2";
+        reopened.show(project, project.inspectImages());
+        assertThat(reopened.items()).noneMatch(InspectedItem::isInspected);
+        reopened.inspectAll(false);
+        assertThat(engine.inspections.get()).isEqualTo(2 * total);
+    }
+
+    @Test
     void thresholdsRelabelTheGalleryWithoutRunningTheModelAgain(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
