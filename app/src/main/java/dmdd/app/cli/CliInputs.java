@@ -77,8 +77,18 @@ final class CliInputs {
                 || name.equals("maps") || INFER_MAP.matcher(name).matches();
     }
 
-    /** Marks an output folder as written by a command (its name inside), so a later run may replace its files. */
+    /**
+     * Marks an output folder as written by a command (its name inside), so a later run may replace its files. It
+     * also records what the last run wrote: the time it started and, once it ended, each file it wrote; a later run
+     * removes exactly those, so a file a person put there later, even one named like a result, stays.
+     */
     static final String RUN_MARKER = ".dmdd-results";
+    private static final String MARKER_HEADER = "written by DMDD Inspector; a later run may replace the results here";
+    private static final String STARTED = "started ";
+    private static final String WROTE = "wrote ";
+    private static final String ENDED = "ended";
+    /** File times are coarser than the clock on some file systems: a file this much older still counts. */
+    private static final long CLOCK_GRACE_MILLIS = 2_000;
 
     /**
      * Claims an output folder for a command before any work: a non-empty folder no run of it has marked is someone
@@ -107,9 +117,52 @@ final class CliInputs {
                         + "folder, or one an earlier run of this command wrote)");
             }
         }
-        dmdd.datasets.image.AtomicFiles.writeBytes(marker,
-                "written by DMDD Inspector; a later run may replace the results here\n"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!Files.isRegularFile(marker)) {
+            writeMarker(dir, List.of());
+        }
+    }
+
+    private static void writeMarker(Path dir, List<String> lines) throws IOException {
+        StringBuilder text = new StringBuilder(MARKER_HEADER).append('\n');
+        lines.forEach(line -> text.append(line).append('\n'));
+        dmdd.datasets.image.AtomicFiles.writeBytes(dir.resolve(RUN_MARKER),
+                text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Records, at the end of a run (finished, failed or stopped), the files it wrote into its output folder: the
+     * results named like a run's whose time is not before the run's start.
+     *
+     * @param dir     the output folder
+     * @param started when the run started writing ({@link #clearEarlierRun} gives it)
+     * @throws IOException when the folder cannot be listed or the record written
+     */
+    static void recordRun(Path dir, long started) throws IOException {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add(STARTED + started);
+        lines.add(ENDED);
+        for (Path p : candidates(dir)) {
+            if (Files.getLastModifiedTime(p).toMillis() >= started - CLOCK_GRACE_MILLIS) {
+                lines.add(WROTE + dir.relativize(p).toString().replace('\\', '/'));
+            }
+        }
+        writeMarker(dir, lines);
+    }
+
+    /** The files directly in the folder named like a run's results, and the pictures in its {@code maps/}. */
+    private static List<Path> candidates(Path dir) throws IOException {
+        List<Path> found = new java.util.ArrayList<>();
+        for (Path p : earlierRun(dir)) {
+            if (!Files.isDirectory(p)) {
+                found.add(p);
+                continue;
+            }
+            try (java.util.stream.Stream<Path> tree = Files.walk(p)) {
+                tree.filter(q -> Files.isRegularFile(q) && q.getFileName().toString().endsWith(".png"))
+                        .sorted().forEach(found::add);
+            }
+        }
+        return found;
     }
 
     /**
@@ -118,32 +171,68 @@ final class CliInputs {
      * new results.csv); other files in the folder stay. Call it once the run has opened its model and device and read
      * its inputs, so that a mistake found there leaves the earlier results as they were.
      *
+     * <p>Which files are the earlier run's: those its record lists ({@link #recordRun}); for a run that was killed
+     * before it recorded them, the results written since it started; for a folder marked by a version that kept no
+     * record, every file named like a result.
+     *
      * @param dir the output folder
      * @param err where the note goes
+     * @return when this run starts writing (for {@link #recordRun})
      * @throws IOException when a file cannot be removed
      */
-    static void clearEarlierRun(Path dir, java.io.PrintWriter err)
+    static long clearEarlierRun(Path dir, java.io.PrintWriter err)
             throws IOException {
-        List<Path> old = earlierRun(dir);
-        if (old.isEmpty()) {
-            return;
-        }
-        err.println("note: replacing the results of an earlier run in " + dir + " (" + old.size() + " "
-                + (old.size() == 1 ? "entry" : "entries") + ")");
-        for (Path p : old) {
-            if (!Files.isDirectory(p)) {
+        List<Path> old = earlierRunsFiles(dir);
+        long started = System.currentTimeMillis();
+        if (!old.isEmpty()) {
+            err.println("note: replacing the results of an earlier run in " + dir + " (" + old.size() + " "
+                    + (old.size() == 1 ? "file" : "files") + ")");
+            for (Path p : old) {
                 Files.deleteIfExists(p);
-                continue;
             }
-            // export's maps/ folder: its pictures go, anything else a person put there stays (and with it the folder)
-            try (java.util.stream.Stream<Path> tree = Files.walk(p)) {
-                for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    if (Files.isDirectory(q) ? isEmpty(q) : q.getFileName().toString().endsWith(".png")) {
-                        Files.deleteIfExists(q);
+            Path maps = dir.resolve("maps");
+            if (Files.isDirectory(maps)) {
+                try (java.util.stream.Stream<Path> tree = Files.walk(maps)) {
+                    for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        if (Files.isDirectory(q) && isEmpty(q)) {
+                            Files.delete(q);
+                        }
                     }
                 }
             }
         }
+        // Killed from here on, the next run finds the start and removes what was written since.
+        writeMarker(dir, List.of(STARTED + started));
+        return started;
+    }
+
+    private static List<Path> earlierRunsFiles(Path dir) throws IOException {
+        Path marker = dir.resolve(RUN_MARKER);
+        List<String> record = Files.isRegularFile(marker)
+                ? Files.readAllLines(marker, java.nio.charset.StandardCharsets.UTF_8) : List.of();
+        Long started = record.stream().filter(line -> line.startsWith(STARTED)).findFirst()
+                .map(line -> Long.parseLong(line.substring(STARTED.length()).trim())).orElse(null);
+        List<String> wrote = record.stream().filter(line -> line.startsWith(WROTE))
+                .map(line -> line.substring(WROTE.length())).toList();
+        if (started == null) {
+            return candidates(dir); // marked before runs kept a record
+        }
+        List<Path> files = new java.util.ArrayList<>();
+        if (record.contains(ENDED)) {
+            for (String name : wrote) {
+                Path file = dir.resolve(name).normalize();
+                if (file.startsWith(dir) && Files.isRegularFile(file)) {
+                    files.add(file);
+                }
+            }
+            return files;
+        }
+        for (Path p : candidates(dir)) {
+            if (Files.getLastModifiedTime(p).toMillis() >= started - CLOCK_GRACE_MILLIS) {
+                files.add(p);
+            }
+        }
+        return files;
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -160,7 +160,7 @@ final class ExportCommand implements Callable<Integer> {
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The inputs are read and the model and the device open: only now do the earlier results go.
-            CliInputs.clearEarlierRun(outDir, err);
+            long started = CliInputs.clearEarlierRun(outDir, err);
             ResultsExporter exporter = new ResultsExporter(outDir, thresholds,
                     new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
             int[] done = new int[1];
@@ -172,6 +172,8 @@ final class ExportCommand implements Callable<Integer> {
             } catch (CancellationException e) {
                 // Ctrl-C or SIGTERM: export has written results.csv for the images done (no report without all).
                 return StopOnShutdown.reportStopped(err, done[0], items.size(), outDir.resolve(ResultsCsv.FILE_NAME));
+            } finally {
+                CliInputs.recordRun(outDir, started);
             }
         }
         result.skipped().forEach(s -> err.println("warning: skipped " + s));

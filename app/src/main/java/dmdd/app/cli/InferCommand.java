@@ -69,7 +69,7 @@ final class InferCommand implements Callable<Integer> {
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The model and the device are open: only now do the earlier results go.
-            CliInputs.clearEarlierRun(outDir, err);
+            long started = CliInputs.clearEarlierRun(outDir, err);
             Thresholds thresholds = pipeline.thresholds();
             used = thresholds;
             boolean stopped = false;
@@ -103,7 +103,11 @@ final class InferCommand implements Callable<Integer> {
                 stopped = true;
             } finally {
                 // What was inspected before a failure or a stop is kept.
-                ResultsCsv.write(rows, outDir.resolve(RESULTS));
+                try {
+                    ResultsCsv.write(rows, outDir.resolve(RESULTS));
+                } finally {
+                    CliInputs.recordRun(outDir, started);
+                }
             }
             if (stopped) {
                 // Ctrl-C or SIGTERM, said before the shutdown goes on
