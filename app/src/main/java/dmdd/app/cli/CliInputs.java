@@ -82,7 +82,7 @@ final class CliInputs {
      * also records what the last run wrote: the time it started and, once it ended, each file it wrote; a later run
      * removes exactly those, so a file a person put there later, even one named like a result, stays.
      */
-    static final String RUN_MARKER = ".dmdd-results";
+    static final String RUN_MARKER = dmdd.datasets.image.ImageFiles.RESULTS_MARKER;
     private static final String MARKER_HEADER = "written by DMDD Inspector; a later run may replace the results here";
     private static final String STARTED = "started ";
     private static final String WROTE = "wrote ";
@@ -256,11 +256,25 @@ final class CliInputs {
      * @param outOption the output option's name, for the message
      */
     static void outsideOf(Path out, Path images, String outOption) {
+        outsideOf(out, images, outOption, "--images " + images, "the next run would inspect its own heatmaps");
+    }
+
+    /**
+     * Refuses an output folder inside a folder the command or a later one reads as input (checked before anything is
+     * created there).
+     *
+     * @param out       the output folder
+     * @param inputs    a folder of inputs
+     * @param outOption the option that named the output
+     * @param what      the inputs as the message names them
+     * @param why       what would go wrong
+     */
+    static void outsideOf(Path out, Path inputs, String outOption, String what, String why) {
         Path o = out.toAbsolutePath().normalize();
-        Path i = images.toAbsolutePath().normalize();
+        Path i = inputs.toAbsolutePath().normalize();
         if (o.startsWith(i)) {
-            throw new CliException(outOption + " " + out + ": is inside --images " + images
-                    + " (the next run would inspect its own heatmaps); choose a folder outside it");
+            throw new CliException(outOption + " " + out + ": is inside " + what + " (" + why
+                    + "); choose a folder outside it");
         }
     }
 

@@ -125,6 +125,15 @@ final class ExportCommand implements Callable<Integer> {
         }
         if (source.images != null) {
             CliInputs.outsideOf(out, source.images, "--out");
+        } else if (source.project != null) {
+            for (String inputs : List.of("inspect", "normal", "ground_truth")) {
+                CliInputs.outsideOf(out, source.project.resolve(inputs), "--out", "the project's " + inputs + "/",
+                        "its pictures would become images of the project, inspected and measured as defects");
+            }
+        } else {
+            CliInputs.outsideOf(out, source.mvtec.data.resolve(source.mvtec.category.strip()), "--out",
+                    "the category " + source.mvtec.category.strip(), "its pictures would become test images or a "
+                            + "defect type without masks, and eval of the category would fail");
         }
         Path outDir = CliInputs.outputFolder(out, "--out");
         CliInputs.claimOutputFolder(outDir);

@@ -115,6 +115,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DmddSettings settings = settings();
         List<Path> categoryDirs = category.folders();
+        for (Path categoryDir : categoryDirs) {
+            CliInputs.outsideOf(out, categoryDir, "--out", "the category " + categoryDir.getFileName(),
+                    "the model's files would become a test image folder or a defect type without masks, and eval "
+                            + "of the category would fail");
+        }
         Path firstCreated = firstMissing(out.toAbsolutePath().normalize());
         Path modelDir = CliInputs.outputFolder(out, "--out");
         try {

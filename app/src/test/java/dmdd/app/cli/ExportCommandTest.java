@@ -319,6 +319,29 @@ class ExportCommandTest {
     }
 
     @Test
+    void resultsAndModelsNeverGoAmongTheImagesTheyWouldBecomePartOf() throws IOException {
+        Path project = TinyModel.get().project(tmp.resolve("project"), true);
+        CliRun intoProject = CliRun.of("export", "--project", project.toString(), "--out",
+                project.resolve("inspect/results").toString(), "--no-html");
+        assertThat(intoProject.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(intoProject.err()).contains("inside the project's inspect/");
+        assertThat(project.resolve("inspect/results")).as("nothing created there").doesNotExist();
+
+        Path category = TinyModel.get().category();
+        String data = category.getParent().toString();
+        String name = category.getFileName().toString();
+        CliRun intoCategory = CliRun.of("export", "--data", data, "--category", name, "--model",
+                TinyModel.get().model().toString(), "--out", category.resolve("test/results").toString());
+        assertThat(intoCategory.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(intoCategory.err()).contains("inside the category " + name);
+        assertThat(category.resolve("test/results")).doesNotExist();
+        CliRun trainInto = CliRun.of("train", "--data", data, "--category", name, "--out",
+                category.resolve("test/mymodel").toString(), "--steps", "1");
+        assertThat(trainInto.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(category.resolve("test/mymodel")).doesNotExist();
+    }
+
+    @Test
     void exportNeedsSomethingToDo() {
         CliRun r = CliRun.of("export", "--model", tmp.toString());
         assertThat(r.code()).isEqualTo(DmddCli.EXIT_USAGE);

@@ -14,6 +14,12 @@ import java.util.stream.Stream;
  * {@link ImageReader} decodes them; a misnamed file then becomes a skipped file with a reason.
  */
 public final class ImageFiles {
+    /**
+     * The file by which a folder is marked as results this program wrote ({@code infer}, {@code export}): never
+     * read as input images, so that heatmaps are never trained on or inspected as pictures of parts.
+     */
+    public static final String RESULTS_MARKER = ".dmdd-results";
+
     /** Lower-case extensions (without the dot) of the formats {@link ImageReader} decodes. */
     public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "tif", "tiff", "gif");
 
@@ -50,23 +56,46 @@ public final class ImageFiles {
      */
     public static List<Path> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> Files.isRegularFile(p) && isImageFile(p)).sorted().collect(Collectors.toList());
+            return s.filter(p -> isImageEntry(p)).sorted().collect(Collectors.toList());
         }
     }
 
     /**
-     * The image files in a folder and all its sub-folders (hidden folders skipped), sorted by
-     * path.
+     * An entry named like an image that is not a folder: a broken or looping link counts too, so that reading it
+     * reports it by name instead of it vanishing from the list.
+     */
+    private static boolean isImageEntry(Path p) {
+        return isImageFile(p) && !Files.isDirectory(p);
+    }
+
+    /**
+     * The image files in a folder and all its sub-folders (hidden folders and folders of results this program
+     * wrote, {@link #RESULTS_MARKER}, skipped; links to folders are not followed), sorted by path.
      *
      * @param dir the folder
-     * @return regular files with an image extension
+     * @return entries with an image extension that are not folders
      * @throws IOException when a folder cannot be listed
      */
     public static List<Path> listRecursively(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> Files.isRegularFile(p) && isImageFile(p) && !inHiddenFolder(dir, p))
+            return s.filter(p -> isImageEntry(p) && !inHiddenFolder(dir, p) && !inResultsFolder(dir, p))
                     .sorted().collect(Collectors.toList());
         }
+    }
+
+    /**
+     * @param root a folder of input images
+     * @param file a file below it
+     * @return whether the file lies in a sub-folder of results this program wrote ({@link #RESULTS_MARKER})
+     */
+    public static boolean inResultsFolder(Path root, Path file) {
+        for (Path folder = file.getParent(); folder != null && folder.startsWith(root) && !folder.equals(root);
+                folder = folder.getParent()) {
+            if (Files.isRegularFile(folder.resolve(RESULTS_MARKER))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean inHiddenFolder(Path root, Path file) {

@@ -203,6 +203,17 @@ public final class ImageReader implements ImageLoader {
      * @throws UnreadableImageException when the file is not a readable image
      */
     static Decoded decode(Path file, int maxSide) throws UnreadableImageException {
+        try {
+            return decodeNamed(file, maxSide);
+        } catch (java.nio.file.InvalidPathException e) {
+            // Under a C or POSIX locale Java cannot open names outside ASCII: this file fails, the run goes on.
+            throw new UnreadableImageException(file, "its name cannot be opened with this system's character set ("
+                    + System.getProperty("sun.jnu.encoding") + "); start the program under a UTF-8 locale, e.g. "
+                    + "LANG=C.UTF-8", e);
+        }
+    }
+
+    private static Decoded decodeNamed(Path file, int maxSide) throws UnreadableImageException {
         checkFile(file);
         ImageInputStream input;
         try {

@@ -98,7 +98,7 @@ public final class NormalFolder {
         try (Stream<Path> s = recursive ? Files.walk(dir) : Files.list(dir)) {
             s.filter(Files::isRegularFile)
                     .filter(p -> !ImageFiles.isImageFile(p))
-                    .filter(p -> !isHidden(p))
+                    .filter(p -> !isHidden(p) && !ImageFiles.inResultsFolder(dir, p))
                     .sorted()
                     .forEach(p -> other.add(new ImportReport.Skipped(p,
                             "not an image file (supported: " + String.join(", ", sortedExtensions()) + ")")));

@@ -1,6 +1,7 @@
 package dmdd.datasets.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,5 +40,22 @@ class ImageFilesTest {
         assertThat(ImageFiles.list(dir)).containsExactly(dir.resolve("a.jpg"), dir.resolve("b.png"));
         assertThat(ImageFiles.listRecursively(dir))
                 .containsExactly(dir.resolve("a.jpg"), dir.resolve("b.png"), dir.resolve("sub/c.png"));
+    }
+
+    @Test
+    void resultsThisProgramWroteAreNeverInputsAndBrokenLinksAreListedToBeReported() throws IOException {
+        Files.createFile(dir.resolve("a.png"));
+        Path inspected = Files.createDirectories(dir.resolve("inspected"));
+        Files.createFile(inspected.resolve(ImageFiles.RESULTS_MARKER));
+        Files.createFile(inspected.resolve("a.fused.png"));
+        Files.createDirectories(inspected.resolve("maps"));
+        Files.createFile(inspected.resolve("maps/a.overlay.png"));
+        Path broken = Files.createSymbolicLink(dir.resolve("gone.png"), dir.resolve("missing.png"));
+        Files.createSymbolicLink(dir.resolve("loop"), dir); // a link back up: not followed
+
+        assertThat(ImageFiles.listRecursively(dir)).as("the heatmaps an infer wrote into a sub-folder")
+                .containsExactly(dir.resolve("a.png"), broken);
+        assertThat(ImageFiles.list(dir)).containsExactly(dir.resolve("a.png"), broken);
+        assertThatThrownBy(() -> new ImageReader(64).read(broken)).hasMessageContaining("gone.png");
     }
 }

@@ -393,4 +393,36 @@ class ImageReaderTest {
                 });
     }
 
+
+    /** Reads every file of a folder and prints each outcome (a child JVM under a C locale). */
+    public static final class ReadUnderCLocale {
+        public static void main(String[] args) throws IOException {
+            try (var files = Files.list(Path.of(args[0]))) {
+                for (Path f : files.sorted().toList()) {
+                    try {
+                        new ImageReader(64).read(f);
+                        System.out.println("read");
+                    } catch (UnreadableImageException e) {
+                        System.out.println("unreadable: " + e.reason());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNameTheLocaleCannotOpenFailsThatFileAloneAndSaysWhy() throws Exception {
+        TestImages.writeSolidPng(dir.resolve("plain.png"), 8, 8, 1, 2, 3);
+        TestImages.writeSolidPng(dir.resolve("\u00e9 \u65e5\u672c.png"), 8, 8, 1, 2, 3);
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ReadUnderCLocale.class.getName(), dir.toString());
+        child.environment().remove("LANG");
+        child.environment().put("LC_ALL", "C");
+        child.redirectErrorStream(true);
+        Process p = child.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("read").contains("unreadable: its name cannot be opened with this system's "
+                + "character set").contains("LANG=C.UTF-8");
+    }
 }
