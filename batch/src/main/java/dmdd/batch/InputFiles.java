@@ -48,7 +48,7 @@ final class InputFiles {
                         continue;
                     }
                     if (match.isDirectory()) {
-                        addImages(fs, match.getPath(), recursive, files);
+                        addImages(fs, match.getPath(), recursive, files, new java.util.HashSet<>());
                     } else {
                         files.add(match.getPath().toString());
                     }
@@ -60,7 +60,25 @@ final class InputFiles {
         return files.stream().distinct().sorted(Comparator.naturalOrder()).toList();
     }
 
-    private static void addImages(FileSystem fs, Path dir, boolean recursive, List<String> out) throws IOException {
+    /** A folder's real path on the local file system (links resolved), else its path. */
+    private static String realFolder(FileSystem fs, Path dir) {
+        if ("file".equals(fs.getUri().getScheme())) {
+            try {
+                return java.nio.file.Path.of(fs.makeQualified(dir).toUri()).toRealPath().toString();
+            } catch (IOException | RuntimeException e) {
+                // listed as it is named; a folder that cannot be resolved is listed by listStatus or reported there
+            }
+        }
+        return fs.makeQualified(dir).toString();
+    }
+
+    private static void addImages(FileSystem fs, Path dir, boolean recursive, List<String> out,
+            java.util.Set<String> visited) throws IOException {
+        // A link back up (a local folder linking to its parent) would list the same images again at every depth,
+        // and two links to one folder would list it twice: each folder is listed once, by its real path.
+        if (!visited.add(realFolder(fs, dir))) {
+            return;
+        }
         FileStatus[] entries = fs.listStatus(dir);
         Arrays.sort(entries, Comparator.comparing(s -> s.getPath().getName()));
         for (FileStatus entry : entries) {
@@ -71,8 +89,9 @@ final class InputFiles {
                 continue;
             }
             if (entry.isDirectory()) {
-                if (recursive) {
-                    addImages(fs, entry.getPath(), true, out);
+                // As ImageFiles: a folder of results this program wrote holds heatmaps, not pictures of parts.
+                if (recursive && !fs.exists(new Path(entry.getPath(), ImageFiles.RESULTS_MARKER))) {
+                    addImages(fs, entry.getPath(), true, out, visited);
                 }
             } else if (ImageFiles.isImageFile(java.nio.file.Path.of(name))) {
                 out.add(entry.getPath().toString());

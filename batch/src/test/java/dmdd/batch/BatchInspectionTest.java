@@ -351,6 +351,19 @@ class BatchInspectionTest {
         assertThat(InputFiles.list(List.of(dir.resolve(".hidden.png").toString()), false, conf)).hasSize(1);
     }
 
+    @Test
+    void aRecursiveListingFollowsNoLinkLoopAndSkipsResultsThisProgramWrote() throws IOException {
+        Path dir = Files.createDirectories(root.resolve("linked/sub"));
+        Files.copy(images.resolve("img-001.png"), dir.resolve("a.png"));
+        Files.createSymbolicLink(dir.resolve("up"), dir.getParent()); // sub/up -> linked
+        Path results = Files.createDirectories(dir.getParent().resolve("inspected"));
+        Files.createFile(results.resolve(dmdd.datasets.image.ImageFiles.RESULTS_MARKER));
+        Files.copy(images.resolve("img-001.png"), results.resolve("a.fused.png"));
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        assertThat(InputFiles.list(List.of(dir.getParent().toString()), true, conf))
+                .as("each image once, no heatmap").singleElement().asString().endsWith("/sub/a.png");
+    }
+
     private static Map<String, Long> listing(Path dir) throws IOException {
         Map<String, Long> files = new java.util.TreeMap<>();
         try (var walk = Files.walk(dir)) {
