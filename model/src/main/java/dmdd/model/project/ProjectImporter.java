@@ -64,7 +64,7 @@ public final class ProjectImporter {
             if (Files.isDirectory(source) && isMvtecCategory(source)) {
                 report = join(report, importMvtecCategory(source));
             } else if (Files.isDirectory(source)) {
-                report = join(report, copyAll(listFiles(source), target, null));
+                report = join(report, copyFolder(source, target));
             } else {
                 report = join(report, copyAll(List.of(source), target, null));
             }
@@ -109,7 +109,7 @@ public final class ProjectImporter {
             if (isMvtecCategory(folder)) {
                 report = join(report, importMvtecCategory(folder, set));
             } else {
-                report = join(report, copyAll(listFiles(folder), project.normalDir().resolve(set), null));
+                report = join(report, copyFolder(folder, project.normalDir().resolve(set)));
             }
         }
         return report;
@@ -172,18 +172,43 @@ public final class ProjectImporter {
     }
 
     /**
-     * The files under a folder, through symbolic links (a share linked into the home folder is imported, not
-     * skipped without a word); a link back into the folder is refused by name.
+     * Copies the files under a folder, through symbolic links (a share linked into the home folder is imported, not
+     * skipped without a word); a link back into the folder is refused by name, and the rest imports.
      */
-    private static List<Path> listFiles(Path folder) throws IOException {
-        try (Stream<Path> files = Files.walk(folder, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
-                    .sorted()
-                    .toList();
-        } catch (java.io.UncheckedIOException e) {
-            throw new IOException(folder + " cannot be listed: " + e.getCause().getMessage(), e.getCause());
-        }
+    private ImportReport<Path> copyFolder(Path folder, Path targetDir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        List<ImportReport.Skipped> skipped = new ArrayList<>();
+        Files.walkFileTree(folder, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),
+                Integer.MAX_VALUE, new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                            java.nio.file.attribute.BasicFileAttributes attrs) {
+                        // Results this program wrote (infer, export) are heatmaps, not pictures of parts.
+                        return !dir.equals(folder) && Files.isRegularFile(dir.resolve(ImageFiles.RESULTS_MARKER))
+                                ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path file,
+                            java.nio.file.attribute.BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+                            files.add(file);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                        // One bad entry (a link back into a folder above it, a folder that cannot be read) is
+                        // named with its reason; the rest imports.
+                        skipped.add(new ImportReport.Skipped(file, e instanceof java.nio.file.FileSystemLoopException
+                                ? "a link back into a folder above it: not followed"
+                                : "cannot be read (" + e.getMessage() + ")"));
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
+        files.sort(null);
+        return join(copyAll(files, targetDir, null), new ImportReport<>(List.of(), skipped));
     }
 
     /**
