@@ -298,6 +298,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         };
         Path tmp = Files.createTempDirectory("dmdd-bench");
+        // Ctrl-C ends the JVM without the finally below: the hook removes the folder (and a checkpoint in it) then.
+        Thread removeOnExit = new Thread(() -> deleteTree(tmp), "dmdd-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(removeOnExit);
         try {
             err.println("timing " + trainSteps + " training steps per stage (batch " + s.batchSize() + ", " + prefetch
                     + " prefetch threads)");
@@ -308,8 +311,11 @@ final class BenchCommand implements Callable<Integer> {
                     }).withPrefetchWorkers(prefetch)
                     .train(inputs, tmp, timer, () -> false, false, null);
         } finally {
-            try (Stream<Path> walk = Files.walk(tmp)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            deleteTree(tmp);
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeOnExit);
+            } catch (IllegalStateException stopping) {
+                // the JVM is stopping: the hook runs (and finds nothing left)
             }
         }
         for (int stage = 1; stage <= s.stages().size(); stage++) {
@@ -324,6 +330,14 @@ final class BenchCommand implements Callable<Integer> {
                     + "(prefetch threads %d)%n", stage, kind.displayName(), trainSteps / sec, 1000 * sec / trainSteps,
                     trainSteps * s.batchSize() / sec, counted ? String.format(Locale.ROOT,
                             "%.1f GFLOP/s (%.0f %% of the ceiling) ", gflops, 100 * gflops / ceiling) : "", prefetch);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // already gone, or the system's temporary folder keeps a leftover it cleans itself
         }
     }
 }

@@ -122,6 +122,27 @@ final class CliInputs {
         }
     }
 
+    /**
+     * After a run that failed before writing anything: a folder it created holds nothing but its mark, and goes
+     * (an empty, marked folder would look like results).
+     *
+     * @param dir     the output folder
+     * @param created whether this run created it
+     */
+    static void removeIfUnused(Path dir, boolean created) {
+        if (!created) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            if (entries.allMatch(p -> p.getFileName().toString().equals(RUN_MARKER))) {
+                Files.deleteIfExists(dir.resolve(RUN_MARKER));
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            // the folder stays; the failure is what the user needs to hear about
+        }
+    }
+
     private static void writeMarker(Path dir, List<String> lines) throws IOException {
         StringBuilder text = new StringBuilder(MARKER_HEADER).append('\n');
         lines.forEach(line -> text.append(line).append('\n'));

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Inspect images and export results.csv (file, score, verdict, threshold, ng_threshold, "
-                + "annotated_label, error), heatmaps and overlays (maps/), and report.html; and/or pack the model as one .zip.",
+                + "annotated_label, error, fused_map), heatmaps and overlays (maps/), and report.html; and/or pack the model as one .zip.",
             "Images and annotations come from a workstation project (--project: inspect/, ground_truth/, "
                 + "annotations.json), an MVTec AD category (--data/--category: test/, ground_truth/), or a "
                 + "plain folder (--images, no annotations)."})

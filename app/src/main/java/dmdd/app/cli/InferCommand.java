@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 + "baseline: fine, coarse, fused) as PNG heatmaps "
                 + "(Turbo colours over the model's calibrated range, the same for every image)",
             "and the fused map overlaid on the image, as <name>.<map>.png, plus results.csv (file, score, verdict "
-                + "OK/UNSURE/NG or ERROR, threshold, ng_threshold, annotated_label, error)."})
+                + "OK/UNSURE/NG or ERROR, threshold, ng_threshold, annotated_label, error, fused_map)."})
 final class InferCommand implements Callable<Integer> {
     /** Name of the table written next to the maps. */
     static final String RESULTS = ResultsCsv.FILE_NAME;
@@ -59,9 +59,19 @@ final class InferCommand implements Callable<Integer> {
         List<Path> files = CliInputs.images(images, "--images");
         CliInputs.outsideOf(out, images, "--out");
         Path modelDir = model.folder();
+        boolean created = !java.nio.file.Files.exists(out);
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
         CliInputs.claimOutputFolder(outDir);
+        try {
+            return inspect(files, modelDir, outDir, err);
+        } catch (Exception | Error e) {
+            CliInputs.removeIfUnused(outDir, created);
+            throw e;
+        }
+    }
+
+    private int inspect(List<Path> files, Path modelDir, Path outDir, PrintWriter err) throws Exception {
         List<ResultsCsv.Row> rows = new ArrayList<>();
         Set<String> usedNames = new HashSet<>();
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());

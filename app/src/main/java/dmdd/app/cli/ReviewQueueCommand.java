@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "review-queue", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Inspect every image in DIR and list the UNSURE ones (score between the model's OK-below and "
                 + "NG-above thresholds), highest score first, as CSV in the results.csv format (file, score, verdict, "
-                + "threshold, ng_threshold, annotated_label, error); with --with-ng the NG ones follow, as in the "
+                + "threshold, ng_threshold, annotated_label, error, fused_map); with --with-ng the NG ones follow, as in the "
                 + "workstation's review queue."})
 final class ReviewQueueCommand implements Callable<Integer> {
     @Spec

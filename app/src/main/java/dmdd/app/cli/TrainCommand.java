@@ -214,7 +214,14 @@ final class TrainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
             TrainingResult result;
             try (StopOnShutdown stop = new StopOnShutdown(SAVE_GRACE)) {
-                result = TrainingJob.runOnSets(settings, imageSets, teacher, modelDir, listener(bar, err), stop, resume);
+                try {
+                    result = TrainingJob.runOnSets(settings, imageSets, teacher, modelDir, listener(bar, err), stop,
+                            resume);
+                } catch (IllegalArgumentException refused) {
+                    // what the user asked for cannot be done (a folder of other files, --resume with other
+                    // settings): a usage error, exit 2, as README says
+                    throw new CliException(refused.getMessage());
+                }
                 if (!result.completed()) {
                     err.printf(Locale.ROOT, "%nstopped at step %d of %d; the checkpoint in %s is saved: run the same "
                             + "command with --resume to go on%n", result.completedSteps(), settings.totalSteps(), modelDir);

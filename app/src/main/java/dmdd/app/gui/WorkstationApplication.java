@@ -21,6 +21,7 @@ import dmdd.app.gui.training.TrainingViewModel;
 import java.util.List;
 import javafx.application.Application;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
@@ -71,11 +72,17 @@ public class WorkstationApplication extends Application {
         // thresholds the user set aside for the method left and brings back the new method's own (withTraining).
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->
                 mainModel.updateSettings(project -> project.withTraining(settings, device)));
-        mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog);
+        mainView.setTrainingScreen(trainingView.root(), trainingView::trainWithDialog,
+                mainModel.projectProperty().isNotNull().and(trainingModel.runningProperty().not())
+                        .and(Bindings.isNotEmpty(mainModel.normalImages())));
 
         InspectionViewModel inspectionModel = new InspectionViewModel(inspector, background);
         InspectionView inspectionView = new InspectionView(inspectionModel, thumbnails);
-        mainView.setInspectionScreen(inspectionView.root(), () -> inspectionModel.inspectAll(false));
+        // Inspecting or improving while a training writes the model would read or write a model about to change.
+        inspectionModel.trainingRunningProperty().bind(trainingModel.runningProperty());
+        mainView.setInspectionScreen(inspectionView.root(), () -> inspectionModel.inspectAll(false),
+                inspectionModel.modelReadyProperty().and(inspectionModel.runningProperty().not())
+                        .and(trainingModel.runningProperty().not()));
         StateManager state = new StateManager();
         state.projectProperty().bind(mainModel.projectProperty());
         state.imageThresholdProperty().bind(inspectionModel.imageThresholdProperty());

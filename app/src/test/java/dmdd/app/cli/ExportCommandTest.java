@@ -339,6 +339,18 @@ class ExportCommandTest {
                 category.resolve("test/mymodel").toString(), "--steps", "1");
         assertThat(trainInto.code()).isEqualTo(DmddCli.EXIT_USAGE);
         assertThat(category.resolve("test/mymodel")).doesNotExist();
+        Path documents = Files.createDirectories(tmp.resolve("documents"));
+        Files.writeString(documents.resolve("notes.txt"), "mine");
+        CliRun intoDocuments = CliRun.of("train", "--data", data, "--category", name, "--out", documents.toString(),
+                "--steps", "1");
+        assertThat(intoDocuments.code()).as("a user's mistake, exit 2").isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(intoDocuments.err()).contains("is not a model folder");
+        assertThat(documents.resolve("notes.txt")).hasContent("mine");
+        // A run that fails before writing (no such GPU) leaves no new, marked folder that looks like results.
+        CliRun noGpu = CliRun.of("infer", "--model", TinyModel.get().model().toString(), "--images",
+                category.resolve("test/good").toString(), "--out", tmp.resolve("fresh").toString(), "--device", "gpu:1");
+        assertThat(noGpu.code()).isNotZero();
+        assertThat(tmp.resolve("fresh")).doesNotExist();
     }
 
     @Test

@@ -256,13 +256,25 @@ public final class InspectionPipeline implements AutoCloseable {
      * @param files      image files
      * @param outputSide longest side of the pictures and maps handed back
      * @param receiver   gets every result or failure, in input order
-     * @param cancel     polled between batches (may be null); a cancelled run throws {@link CancellationException}
+     * @param cancel     polled between batches, and for tiled pictures between batches of tiles (may be null); a
+     *                   cancelled run throws {@link CancellationException}
      * @throws IOException when the receiver fails
      */
     public void inspectFiles(List<Path> files, int outputSide, Receiver receiver, BooleanSupplier cancel)
             throws IOException {
         Preprocessing preprocessing = preprocessing();
-        int batch = Inspector.DEFAULT_BATCH;
+        // A tiled camera picture takes seconds to minutes: one a batch, and a stop asked for between its tiles, so
+        // that Ctrl-C ends the run within the time its results are saved in (not after a batch of frames).
+        int batch = preprocessing.isTiled() ? 1 : Inspector.DEFAULT_BATCH;
+        Inspector.TileProgress reported = tileProgress;
+        Inspector.TileProgress progress = cancel == null ? reported : (picture, fraction) -> {
+            if (cancel.getAsBoolean()) {
+                throw new CancellationException("cancelled");
+            }
+            if (reported != null) {
+                reported.update(picture, fraction);
+            }
+        };
         int i = 0;
         while (i < files.size()) {
             if (cancel != null && cancel.getAsBoolean()) {
@@ -275,7 +287,7 @@ public final class InspectionPipeline implements AutoCloseable {
             List<Object> slots = read.slots();
             List<NetworkMaps> maps = prepared.isEmpty() ? List.of()
                     : preprocessing.isTiled()
-                    ? inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), tileProgress)
+                    ? inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), progress)
                     // The inputs were made while reading: no second resize.
                     : inspector.inspectInputs(prepared.stream().map(PreparedImage::input).toList());
             int k = 0;

@@ -117,7 +117,18 @@ public final class NsfwjsConverter {
             System.err.println("usage: NsfwjsConverter <" + tarballFileName() + "> <output.safetensors>");
             System.exit(2);
         }
-        convert(Path.of(args[0]), Path.of(args[1]));
+        Path target = Path.of(args[1]);
+        if (java.nio.file.Files.exists(target) && !args[1].endsWith(".safetensors")) {
+            // A typo must not replace a person's file with weights.
+            System.err.println("error: " + target + " exists and is not a .safetensors file; not replacing it");
+            System.exit(2);
+        }
+        try {
+            convert(Path.of(args[0]), target);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
         System.out.println("wrote " + args[1]);
     }
 

@@ -72,6 +72,27 @@ class TiledInspectionTest {
                 List<Double> fractions = new ArrayList<>();
                 t.inspectPictures(List.of(tests.get(0)), (picture, fraction) -> fractions.add(fraction));
                 assertThat(fractions).hasSizeGreaterThan(10).isSorted().last().isEqualTo(1.0);
+                // A stop asked for while a camera picture is inspected ends the run between its tiles, not after a
+                // batch of frames that takes longer than Ctrl-C waits.
+                Path frame = dir.resolve("frame.png");
+                dmdd.datasets.image.ImageWriter.writePng(tests.get(4).toBufferedImage(), frame);
+                java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+                List<Path> inspected = new ArrayList<>();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> dmdd.model.pipeline.InspectionPipeline.of(t)
+                        .inspectFiles(List.of(frame, frame), 256, new dmdd.model.pipeline.InspectionPipeline.Receiver() {
+                            @Override
+                            public void inspected(dmdd.model.pipeline.Inspection inspection) {
+                                inspected.add(inspection.file());
+                            }
+
+                            @Override
+                            public void failed(Path file, IOException reason) {
+                                inspected.add(file);
+                            }
+                        }, () -> polls.incrementAndGet() > 3))
+                        .isInstanceOf(java.util.concurrent.CancellationException.class);
+                assertThat(inspected).isEmpty();
+                assertThat(polls.get()).isEqualTo(4);
                 for (int i = 0; i < tests.size(); i++) {
                     wholeScores[i] = (float) wholeMaps.get(i).score();
                     tiledScores[i] = (float) tiledMaps.get(i).score();

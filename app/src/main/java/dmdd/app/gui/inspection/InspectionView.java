@@ -84,7 +84,8 @@ public final class InspectionView {
 
     @FXML
     private void initialize() {
-        inspectAllButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not()));
+        inspectAllButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not())
+                .or(viewModel.trainingRunningProperty()));
         stopButton.disableProperty().bind(viewModel.runningProperty().not());
         inspectProgress.progressProperty().bind(viewModel.progressProperty());
         inspectProgress.visibleProperty().bind(viewModel.runningProperty());
@@ -102,9 +103,11 @@ public final class InspectionView {
         reviewButton.setId("reviewButton");
         viewModel.decisions().addListener((javafx.beans.Observable obs) -> showHeader());
         improveButton.setId("improveButton");
-        improveButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not()));
+        improveButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not())
+                .or(viewModel.trainingRunningProperty()));
         versionsButton.setId("versionsButton");
-        versionsButton.disableProperty().bind(Bindings.isEmpty(viewModel.versions()));
+        // The list holds the current model too: a choice needs another one.
+        versionsButton.disableProperty().bind(Bindings.size(viewModel.versions()).lessThan(2));
         viewModel.versions().addListener((javafx.beans.Observable obs) -> showVersions());
 
         sortChoice.getItems().setAll(InspectionViewModel.SortOrder.values());

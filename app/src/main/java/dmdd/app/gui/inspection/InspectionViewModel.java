@@ -160,6 +160,7 @@ public final class InspectionViewModel {
     /** Set by an improvement or a restored version: every image is inspected again once the new model is shown. */
     private boolean inspectWhenShown;
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
+    private final BooleanProperty trainingRunning = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
         @Override
@@ -466,7 +467,7 @@ public final class InspectionViewModel {
      */
     public void inspectAll(boolean all) {
         Project current = project.get();
-        if (current == null || job.runningProperty().get() || !modelReady.get()) {
+        if (current == null || job.runningProperty().get() || !modelReady.get() || trainingRunning.get()) {
             return;
         }
         List<InspectedItem> todo = items.stream().filter(item -> all || !item.isInspected()).toList();
@@ -533,7 +534,7 @@ public final class InspectionViewModel {
      */
     public void improveModel() {
         Project current = project.get();
-        if (current == null || job.runningProperty().get() || !modelReady.get()) {
+        if (current == null || job.runningProperty().get() || !modelReady.get() || trainingRunning.get()) {
             return;
         }
         job.start(Ui.text("inspection.improving", current.settings().training().improveSteps()),
@@ -1071,6 +1072,14 @@ public final class InspectionViewModel {
     /** @return whether Inspect all runs */
     public ReadOnlyBooleanProperty runningProperty() {
         return job.runningProperty();
+    }
+
+    /**
+     * @return whether a training runs (bound by the workstation): inspecting and improving wait for it, since it
+     *         writes the model they would read or write
+     */
+    public BooleanProperty trainingRunningProperty() {
+        return trainingRunning;
     }
 
     /** @return whether a trained model is loaded */

@@ -65,6 +65,8 @@ public final class MainWindowView {
     @FXML private ListView<ImportReport.Skipped> skippedList;
     @FXML private Button trainButton;
     @FXML private Button inspectButton;
+    @FXML private javafx.scene.control.MenuItem trainItem;
+    @FXML private javafx.scene.control.MenuItem inspectItem;
 
     private Runnable onTrain = () -> { };
     private Runnable onInspect = () -> { };
@@ -331,22 +333,30 @@ public final class MainWindowView {
      * Puts the training screen into its tab and wires the Train action to it.
      *
      * @param content the training screen
-     * @param action  what Train does
+     * @param action    what Train does
+     * @param available whether Train can start now (a project with normal images, no training running)
      */
-    public void setTrainingScreen(Node content, Runnable action) {
+    public void setTrainingScreen(Node content, Runnable action, javafx.beans.value.ObservableBooleanValue available) {
         trainingTab.setContent(content);
         onTrain = action;
+        // Enabled only when a click can start something: never a button that silently does nothing.
+        trainButton.disableProperty().bind(Bindings.not(available));
+        trainItem.disableProperty().bind(Bindings.not(available));
     }
 
     /**
      * Puts the inspection screen into its tab and wires the Inspect action to it.
      *
      * @param content the inspection screen
-     * @param action  what Inspect does
+     * @param action    what Inspect does
+     * @param available whether Inspect can start now (a model ready, no inspection or training running)
      */
-    public void setInspectionScreen(Node content, Runnable action) {
+    public void setInspectionScreen(Node content, Runnable action,
+            javafx.beans.value.ObservableBooleanValue available) {
         inspectionTab.setContent(content);
         onInspect = action;
+        inspectButton.disableProperty().bind(Bindings.not(available));
+        inspectItem.disableProperty().bind(Bindings.not(available));
     }
 
     /**

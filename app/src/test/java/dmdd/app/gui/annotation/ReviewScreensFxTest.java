@@ -92,6 +92,11 @@ class ReviewScreensFxTest {
 
         robot.interact(() -> inspection.pixelThresholdProperty().set(0.5));
         robot.clickOn(robot.from(root).lookup("#predictionButton").queryButton());
+        // The mask is now ground truth on disk: the screen asks before the prediction replaces it.
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        javafx.scene.control.DialogPane ask = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        assertThat(ask.getContentText()).contains("already has a mask");
+        robot.clickOn(ask.lookupButton(javafx.scene.control.ButtonType.OK));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
             try {
                 return !Files.exists(mask) || MaskIo.read(mask).area() < low;
