@@ -152,13 +152,19 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         Label advice = new Label(normalImageSize == null ? Ui.text("settings.noImageSize") : "");
         advice.setWrapText(true);
         advice.setMaxWidth(520);
+        // Its full height, whatever the grid would give it: the advice is read, not skimmed.
+        advice.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         advice.getStyleClass().add("muted");
         advice.setId("tilingAdvice");
         double[] proposedScale = {current.inspectionScale()};
         Runnable advise = () -> {
             int defect = smallestDefect.getValue() == null ? 0 : smallestDefect.getValue();
             if (normalImageSize == null || defect < 1) {
+                // No defect size: no advice (an earlier one would stay on screen, and its tiling ticked).
+                advice.setText(normalImageSize == null ? Ui.text("settings.noImageSize") : "");
+                tileIt.setSelected(current.isTiled());
                 tileIt.setDisable(!current.isTiled());
+                resizeWindow();
                 return;
             }
             int tile = imageSize.getValue() == null ? current.imageSize() : imageSize.getValue();
@@ -169,6 +175,7 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
             advice.setText(a.explanation());
             tileIt.setDisable(a.scale() == 0);
             tileIt.setSelected(a.scale() > 0);
+            resizeWindow();
         };
         smallestDefect.valueProperty().addListener((obs, old, now) -> advise.run());
         imageSize.valueProperty().addListener((obs, old, now) -> advise.run());
@@ -211,10 +218,12 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
             }
         });
         sheet.setPrefHeight(320);
+        sheet.setMinHeight(240); // opened, it shows rows to edit, not one squeezed row
         TitledPane expert = new TitledPane(Ui.text("settings.expert"), sheet);
         expert.setExpanded(false);
         expert.setId("expertSettings");
-        expert.expandedProperty().addListener((obs, old, now) -> getDialogPane().getScene().getWindow().sizeToScene());
+        expert.expandedProperty().addListener((obs, old, now) -> resizeWindow());
+        setResizable(true);
 
         getDialogPane().setContent(new VBox(12, basic, expert));
         setResultConverter(button -> {
@@ -312,6 +321,13 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         @Override
         public Optional<ObservableValue<? extends Object>> getObservableValue() {
             return Optional.empty();
+        }
+    }
+
+    /** Fits the window to what it shows now (advice of another length, the expert sheet opened or closed). */
+    private void resizeWindow() {
+        if (getDialogPane().getScene() != null && getDialogPane().getScene().getWindow() != null) {
+            getDialogPane().getScene().getWindow().sizeToScene();
         }
     }
 }

@@ -108,6 +108,27 @@ class TrainingSettingsDialogFxTest {
                 .isEqualTo(current);
     }
 
+    @Test
+    void theTilingAdviceFollowsTheDefectSizeAndGoesWithIt(FxRobot robot) {
+        robot.interact(() -> {
+            dialog = new TrainingSettingsDialog(DmddSettings.defaults(), "cpu", "cpu", new int[] {4000, 3000});
+            dialog.show();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        @SuppressWarnings("unchecked")
+        Spinner<Integer> defect = find(robot, "#smallestDefectSpinner", Spinner.class);
+        javafx.scene.control.Label advice = find(robot, "#tilingAdvice", javafx.scene.control.Label.class);
+        javafx.scene.control.CheckBox tile = find(robot, "#tileCheck", javafx.scene.control.CheckBox.class);
+        robot.interact(() -> defect.getValueFactory().setValue(2));
+        assertThat(advice.getText()).isNotBlank();
+        assertThat(tile.isSelected()).isTrue();
+        assertThat(advice.getHeight()).as("the whole advice, not one line of it")
+                .isGreaterThanOrEqualTo(advice.prefHeight(advice.getWidth()) - 1);
+        robot.interact(() -> defect.getValueFactory().setValue(0));
+        assertThat(advice.getText()).as("no defect size, no advice").isEmpty();
+        assertThat(tile.isSelected()).isFalse();
+    }
+
     private void open(FxRobot robot, DmddSettings current) {
         robot.interact(() -> {
             dialog = new TrainingSettingsDialog(current, "cpu", "cpu");
