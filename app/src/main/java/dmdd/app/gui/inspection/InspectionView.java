@@ -58,6 +58,8 @@ public final class InspectionView {
     @FXML private Label scoreLabel;
     @FXML private Label verdictLabel;
     @FXML private Label decisionLabel;
+    @FXML private Button markOkButton;
+    @FXML private Button markDefectButton;
     @FXML private Button reviewButton;
     @FXML private Button improveButton;
     @FXML private javafx.scene.control.MenuButton versionsButton;
@@ -101,6 +103,12 @@ public final class InspectionView {
                 viewModel.reviewLeftProperty().get()), viewModel.reviewLeftProperty()));
         reviewButton.disableProperty().bind(viewModel.modelReadyProperty().not());
         reviewButton.setId("reviewButton");
+        // The review's decisions by mouse too (O and D on the keyboard).
+        for (Button mark : List.of(markOkButton, markDefectButton)) {
+            mark.disableProperty().bind(viewModel.selectedProperty().isNull());
+        }
+        markOkButton.setTooltip(new javafx.scene.control.Tooltip(Ui.text("inspection.markOk.tooltip")));
+        markDefectButton.setTooltip(new javafx.scene.control.Tooltip(Ui.text("inspection.markDefect.tooltip")));
         viewModel.decisions().addListener((javafx.beans.Observable obs) -> showHeader());
         improveButton.setId("improveButton");
         improveButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not())
@@ -453,6 +461,16 @@ public final class InspectionView {
 
     private static String format(double value) {
         return ScoreText.of(value);
+    }
+
+    @FXML
+    private void markOk() {
+        viewModel.decide(dmdd.datasets.annotation.Label.OK);
+    }
+
+    @FXML
+    private void markDefect() {
+        viewModel.decide(dmdd.datasets.annotation.Label.DEFECT);
     }
 
     @FXML
