@@ -186,6 +186,9 @@ public final class AnnotationViewModel {
             image.set(null);
             entries.clear();
             selectedIndex.set(-1);
+            // The edits to undo were the other project's.
+            canUndo.set(false);
+            canRedo.set(false);
         }
         busy.set(true);
         int generation = ++showGeneration;

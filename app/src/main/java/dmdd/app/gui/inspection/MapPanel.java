@@ -143,6 +143,9 @@ final class MapPanel extends VBox {
         base.setImage(null);
         heat.setImage(null);
         contour.setImage(null);
+        // The colour bar's range was the last model's: with nothing shown it says nothing.
+        low.setText("");
+        high.setText("");
     }
 
     /** @param outline the contour, one image shared by every panel, or null */

@@ -223,6 +223,10 @@ class AnnotationViewModelTest {
         assertThat(vm.mask().get(9, 9)).isTrue();
         vm.undo();
         assertThat(vm.mask().area()).isEqualTo(200);
+        assertThat(vm.canUndoProperty().get()).isTrue();
+
+        vm.show(project.resolve("another-project"), List.of());
+        assertThat(vm.canUndoProperty().get()).as("the edits to undo were the other project's").isFalse();
     }
 
     @Test
