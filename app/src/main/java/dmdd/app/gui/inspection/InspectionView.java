@@ -1,5 +1,6 @@
 package dmdd.app.gui.inspection;
 
+import dmdd.app.gui.ScoreText;
 import dmdd.app.gui.Ui;
 import dmdd.app.gui.images.ThumbnailCache;
 import dmdd.app.gui.inspection.InspectionViewModel.RenderedInspection;

@@ -147,7 +147,7 @@ public final class MetricsView {
             protected void updateItem(AnnotatedInspection.Outcome item, boolean empty) {
                 super.updateItem(item, empty);
                 setText(empty || item == null ? null : Ui.text("metrics.item", item.item().name(),
-                        dmdd.app.gui.inspection.ScoreText.score(item.score(), viewModel.thresholdProperty().get())));
+                        dmdd.app.gui.ScoreText.score(item.score(), viewModel.thresholdProperty().get())));
             }
         });
         list.setOnMouseClicked(event -> viewModel.open(list.getSelectionModel().getSelectedItem()));

@@ -356,7 +356,7 @@ public final class MetricsViewModel {
             // No threshold on screen yet (the inspection screen has not calibrated): the model's.
             t = r.measurement().imageThreshold();
         }
-        f1Title.set(Ui.text("metrics.f1", dmdd.app.gui.inspection.ScoreText.of(t)));
+        f1Title.set(Ui.text("metrics.f1", dmdd.app.gui.ScoreText.of(t)));
         if (r == null || r.measurement() == null || Double.isNaN(t)) {
             f1.set(format(null));
             truePositives.set(0);

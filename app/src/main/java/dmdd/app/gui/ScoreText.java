@@ -1,4 +1,4 @@
-package dmdd.app.gui.inspection;
+package dmdd.app.gui;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dmdd.app.gui.inspection;
+package dmdd.app.gui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
