@@ -145,6 +145,7 @@ public final class DmddCli implements Runnable {
     }
 
     private static String oneLine(String s) {
-        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", "; ");
+        // picocli starts some messages with its own "Error: ", which would follow ours
+        return s == null ? "" : s.strip().replaceFirst("^Error: ", "").replaceAll("\\s*\\R\\s*", "; ");
     }
 }

@@ -57,6 +57,9 @@ class CliArgumentsTest {
         assertOneLineError(CliRun.of("train", "--data", "x"), "Missing required option");
         assertOneLineError(CliRun.of("frobnicate"), "frobnicate");
         assertOneLineError(CliRun.of("eval", "--data"), "--data");
+        CliRun twoSources = CliRun.of("export", "--data", "d", "--category", "c", "--images", "i", "--out", "o");
+        assertOneLineError(twoSources, "expected only one match");
+        assertThat(twoSources.err()).as("picocli's own 'Error: ' is not doubled").doesNotContain("Error: ");
     }
 
     @Test
