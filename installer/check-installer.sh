@@ -72,6 +72,7 @@ say "jpackage settings for Linux, Windows and macOS name existing icons and file
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/dmdd-installer-check.XXXXXX")
 if [ "${DMDD_CHECK_KEEP:-0}" = 1 ]; then say "keeping $scratch"; else trap 'rm -rf "$scratch"' EXIT; fi
 dpkg-deb -f "$deb" Package | grep -qx dmdd-inspector || fail "package name is not dmdd-inspector"
+dpkg-deb -f "$deb" Depends | grep -q 'libgtk-3-0' || fail "the package does not depend on libgtk-3-0 (the GUI needs GTK 3)"
 dpkg-deb -e "$deb" "$scratch/control"
 grep -q 'xdg-desktop-menu install' "$scratch/control/postinst" || fail "postinst does not add the menu entry"
 grep -q 'ln -sf /opt/dmdd-inspector/bin/dmdd-inspector /usr/bin/dmdd-inspector' "$scratch/control/postinst" \
