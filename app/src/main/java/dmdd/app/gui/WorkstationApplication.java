@@ -68,6 +68,7 @@ public class WorkstationApplication extends Application {
 
         TrainingViewModel trainingModel = new TrainingViewModel(trainer, background);
         trainingModel.projectProperty().bind(mainModel.projectProperty());
+        trainingModel.hasNormalImagesProperty().bind(Bindings.isNotEmpty(mainModel.normalImages()));
         // One change, saved at once: another method's model scores on another scale, so a switch puts the
         // thresholds the user set aside for the method left and brings back the new method's own (withTraining).
         TrainingView trainingView = new TrainingView(trainingModel, (settings, device) ->

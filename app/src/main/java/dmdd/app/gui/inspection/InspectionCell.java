@@ -59,7 +59,8 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
         decision.getStyleClass().removeAll("ok", "defect");
         decision.setVisible(decided != dmdd.datasets.annotation.Label.UNLABELLED);
         if (decision.isVisible()) {
-            decision.setText(Ui.text("review.decision." + decided.name()));
+            // short on a thumbnail (the detail header says it in full): the picture stays visible
+            decision.setText(Ui.text("review.decisionShort." + decided.name()));
             decision.getStyleClass().add(decided.key());
         }
         InspectedItem selected = viewModel.selectedProperty().get();

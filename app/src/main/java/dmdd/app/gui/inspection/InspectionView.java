@@ -116,7 +116,8 @@ public final class InspectionView {
                 .or(viewModel.trainingRunningProperty()));
         versionsButton.setId("versionsButton");
         // The list holds the current model too: a choice needs another one.
-        versionsButton.disableProperty().bind(Bindings.size(viewModel.versions()).lessThan(2));
+        versionsButton.disableProperty().bind(Bindings.size(viewModel.versions()).lessThan(2)
+                .or(viewModel.runningProperty()).or(viewModel.trainingRunningProperty()));
         viewModel.versions().addListener((javafx.beans.Observable obs) -> showVersions());
 
         sortChoice.getItems().setAll(InspectionViewModel.SortOrder.values());

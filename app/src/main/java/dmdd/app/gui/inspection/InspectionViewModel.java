@@ -556,7 +556,7 @@ public final class InspectionViewModel {
      */
     public void restoreVersion(ModelVersions.Version version) {
         Project current = project.get();
-        if (current == null || version.isCurrent() || job.runningProperty().get()) {
+        if (current == null || version.isCurrent() || job.runningProperty().get() || trainingRunning.get()) {
             return;
         }
         job.start(Ui.text("inspection.restoring", version.id()), context -> {

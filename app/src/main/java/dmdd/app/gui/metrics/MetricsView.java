@@ -135,9 +135,14 @@ public final class MetricsView {
         XYChart.Series<Number, Number> series = new XYChart.Series<>();
         series.setName(name);
         chart.getData().add(series);
-        points.addListener((ListChangeListener<MetricsViewModel.ChartPoint>) change ->
-                series.getData().setAll(points.stream()
-                        .map(p -> new XYChart.Data<Number, Number>(p.x(), p.y())).toList()));
+        points.addListener((ListChangeListener<MetricsViewModel.ChartPoint>) change -> {
+            series.getData().setAll(points.stream()
+                    .map(p -> new XYChart.Data<Number, Number>(p.x(), p.y())).toList());
+            // A LineChart keeps drawing the last line of a series whose points are all removed: hidden then.
+            if (series.getNode() != null) {
+                series.getNode().setVisible(!points.isEmpty());
+            }
+        });
     }
 
     private void outcomes(ListView<AnnotatedInspection.Outcome> list, ObservableList<AnnotatedInspection.Outcome> items) {

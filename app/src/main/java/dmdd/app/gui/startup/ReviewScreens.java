@@ -132,10 +132,16 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         metrics.ngThresholdProperty().bind(state.ngThresholdProperty());
         metrics.setOnModelImported(inspection::modelChanged);
         // Another model on screen (trained, improved, restored, imported): Measure's figures were the old one's.
+        // The calibration goes to null while a model loads (old, null, new): compared with the last model shown.
+        String[] lastModel = {null};
         inspection.calibrationProperty().addListener((obs, old, now) -> {
-            if (old != null && now != null && !old.modelId().equals(now.modelId())) {
+            if (now == null) {
+                return;
+            }
+            if (lastModel[0] != null && !lastModel[0].equals(now.modelId())) {
                 metrics.modelChanged();
             }
+            lastModel[0] = now.modelId();
         });
         // The review queue's decisions are annotations: stored through the annotation screen's one store and
         // saver, and every label there (Annotate's or the review's) is shown in the inspection gallery.

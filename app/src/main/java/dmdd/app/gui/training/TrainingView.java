@@ -63,7 +63,8 @@ public final class TrainingView {
 
     @FXML
     private void initialize() {
-        trainButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.projectProperty().isNull()));
+        trainButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.projectProperty().isNull())
+                .or(viewModel.hasNormalImagesProperty().not()));
         settingsButton.disableProperty().bind(viewModel.runningProperty());
         resumeButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.canResumeProperty().not()));
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());

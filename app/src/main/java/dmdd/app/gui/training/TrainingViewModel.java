@@ -42,6 +42,7 @@ public final class TrainingViewModel {
     private final StringProperty message = new SimpleStringProperty(Ui.text("training.idle"));
     private final StringProperty device = new SimpleStringProperty("");
     private final BooleanProperty canResume = new SimpleBooleanProperty();
+    private final BooleanProperty hasNormalImages = new SimpleBooleanProperty(true);
     private final ObjectProperty<TrainingEngine.Outcome> lastOutcome = new SimpleObjectProperty<>();
     private final ObservableList<LossPoint> losses = FXCollections.observableArrayList();
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
@@ -117,7 +118,7 @@ public final class TrainingViewModel {
      * @param resume continue from the checkpoint
      */
     public void start(boolean resume) {
-        if (service.isRunning() || project.get() == null) {
+        if (service.isRunning() || project.get() == null || !hasNormalImages.get()) {
             return;
         }
         cancelRequested.set(false);
@@ -198,7 +199,12 @@ public final class TrainingViewModel {
         if (!cancelRequested.get()) {
             message.set(Ui.text("training.running"));
         }
+        // A total of one term is that term: its own curve would lie under the term's.
+        boolean oneTerm = update.losses().keySet().stream().filter(term -> !term.equals("total")).count() <= 1;
         for (Map.Entry<String, Double> loss : update.losses().entrySet()) {
+            if (oneTerm && loss.getKey().equals("total") && update.losses().size() > 1) {
+                continue;
+            }
             if (Double.isFinite(loss.getValue())) {
                 // Each stage's total is its own curve: joined, the change of loss at the stage boundary read as
                 // a sudden improvement.
@@ -296,5 +302,13 @@ public final class TrainingViewModel {
     /** @return the engine (for the settings dialog's device text) */
     public TrainingEngine engine() {
         return engine;
+    }
+
+    /**
+     * @return whether the project has normal images to train on (bound by the workstation); without them Train
+     *         has nothing to start
+     */
+    public BooleanProperty hasNormalImagesProperty() {
+        return hasNormalImages;
     }
 }

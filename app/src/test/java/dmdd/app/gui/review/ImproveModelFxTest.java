@@ -95,6 +95,13 @@ class ImproveModelFxTest {
         assertThat(model.decision(reviewed)).isEqualTo(Label.OK);
         int normals = project.normalImages().size();
         ModelFolder before = ModelFolder.read(project.chosenModelDir());
+        // Measured with the first model: the figures go when the model changes (they were the old model's).
+        javafx.scene.control.Label imageAuroc = robot.from(root).lookup("#imageAurocValue")
+                .queryAs(javafx.scene.control.Label.class);
+        robot.interact(() -> workstation.view().selectScreen("metricsTab"));
+        robot.clickOn(robot.from(root).lookup("#measureButton").queryAs(Button.class));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> imageAuroc.getText().matches("[0-9.]+"));
+        robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
 
         robot.clickOn(robot.from(root).lookup("#improveButton").queryAs(Button.class));
         WaitForAsyncUtils.waitFor(300, TimeUnit.SECONDS, () -> model.versions().size() == 2
@@ -105,6 +112,7 @@ class ImproveModelFxTest {
         assertThat(after.weightsSha256()).isNotEqualTo(before.weightsSha256());
         assertThat(model.versions()).extracting(ModelVersions.Version::id).containsExactly("v001", "current");
         assertThat(model.versions().get(0).normalImages()).isEqualTo(normals - 1);
+        assertThat(imageAuroc.getText()).as("Measure's figures were the first model's").isEqualTo("\u2014");
         MenuButton versions = robot.from(root).lookup("#versionsButton").queryAs(MenuButton.class);
         assertThat(versions.getItems()).hasSize(2);
         assertThat(versions.getItems().get(0).getText()).startsWith("v001").contains((normals - 1) + " normal images");
