@@ -55,7 +55,12 @@ final class CliInputs {
         if (!Files.isWritable(dir)) {
             throw new CliException(option + " " + dir + ": folder is not writable");
         }
-        return dir.toAbsolutePath().normalize();
+        try {
+            // the folder the system made, links and '..' resolved as it resolved them
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new CliException(option + " " + dir + ": cannot be resolved (" + e.getMessage() + ")");
+        }
     }
 
     /**
@@ -164,7 +169,9 @@ final class CliInputs {
         lines.add(ENDED);
         for (Path p : candidates(dir)) {
             if (Files.getLastModifiedTime(p).toMillis() >= started - CLOCK_GRACE_MILLIS) {
-                lines.add(WROTE + dir.relativize(p).toString().replace('\\', '/'));
+                // encoded: a name may hold a line break, which must not read as another line of the record
+                lines.add(WROTE + java.net.URLEncoder.encode(dir.relativize(p).toString().replace('\\', '/'),
+                        java.nio.charset.StandardCharsets.UTF_8));
             }
         }
         writeMarker(dir, lines);
@@ -231,29 +238,59 @@ final class CliInputs {
         Path marker = dir.resolve(RUN_MARKER);
         List<String> record = Files.isRegularFile(marker)
                 ? Files.readAllLines(marker, java.nio.charset.StandardCharsets.UTF_8) : List.of();
-        Long started = record.stream().filter(line -> line.startsWith(STARTED)).findFirst()
-                .map(line -> Long.parseLong(line.substring(STARTED.length()).trim())).orElse(null);
-        List<String> wrote = record.stream().filter(line -> line.startsWith(WROTE))
-                .map(line -> line.substring(WROTE.length())).toList();
+        Long started;
+        List<String> wrote;
+        try {
+            started = record.stream().filter(line -> line.startsWith(STARTED)).findFirst()
+                    .map(line -> Long.parseLong(line.substring(STARTED.length()).trim())).orElse(null);
+            wrote = record.stream().filter(line -> line.startsWith(WROTE))
+                    .map(line -> java.net.URLDecoder.decode(line.substring(WROTE.length()),
+                            java.nio.charset.StandardCharsets.UTF_8)).toList();
+        } catch (IllegalArgumentException damaged) {
+            throw new CliException("--out " + dir + ": its " + RUN_MARKER + " is damaged (" + damaged.getMessage()
+                    + "); nothing was replaced (remove that file to let this command replace the results there)");
+        }
         if (started == null) {
             return candidates(dir); // marked before runs kept a record
         }
         List<Path> files = new java.util.ArrayList<>();
+        Path realDir = dir.toRealPath();
         if (record.contains(ENDED)) {
             for (String name : wrote) {
                 Path file = dir.resolve(name).normalize();
-                if (file.startsWith(dir) && Files.isRegularFile(file)) {
+                // never a file elsewhere, not even through a link inside the folder (a hand-edited record)
+                if (file.startsWith(dir) && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && file.getParent().toRealPath().startsWith(realDir)) {
                     files.add(file);
                 }
             }
             return files;
         }
+        // A run killed before it recorded its files: what it wrote lies between its start and its last sign of
+        // life (the marker's time, touched as it went), so a file a person added after the kill stays.
+        long lastAlive = Files.getLastModifiedTime(dir.resolve(RUN_MARKER)).toMillis();
         for (Path p : candidates(dir)) {
-            if (Files.getLastModifiedTime(p).toMillis() >= started - CLOCK_GRACE_MILLIS) {
+            long written = Files.getLastModifiedTime(p).toMillis();
+            if (written >= started - CLOCK_GRACE_MILLIS && written <= lastAlive + CLOCK_GRACE_MILLIS) {
                 files.add(p);
             }
         }
         return files;
+    }
+
+    /**
+     * A sign of life of a running run (after each image it wrote): a run killed later is then known to have
+     * written nothing after this moment.
+     *
+     * @param dir the output folder
+     */
+    static void stillRunning(Path dir) {
+        try {
+            Files.setLastModifiedTime(dir.resolve(RUN_MARKER),
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            // only a killed run's clean-up is less precise
+        }
     }
 
     private static boolean isEmpty(Path dir) throws IOException {
@@ -291,11 +328,44 @@ final class CliInputs {
      * @param why       what would go wrong
      */
     static void outsideOf(Path out, Path inputs, String outOption, String what, String why) {
-        Path o = out.toAbsolutePath().normalize();
-        Path i = inputs.toAbsolutePath().normalize();
+        Path o = resolved(out);
+        Path i = resolved(inputs);
         if (o.startsWith(i)) {
             throw new CliException(outOption + " " + out + ": is inside " + what + " (" + why
                     + "); choose a folder outside it");
+        }
+    }
+
+    /**
+     * A path as the file system resolves it, for a path that may not exist yet: its longest existing part with
+     * links and {@code ..} resolved by the system, the rest appended (so a link to the inputs is seen through).
+     */
+    private static Path resolved(Path path) {
+        Path absolute = path.toAbsolutePath();
+        Path existing = absolute;
+        Path rest = absolute.getFileSystem().getPath("");
+        while (existing != null && !Files.exists(existing)) {
+            rest = existing.getFileName().resolve(rest);
+            existing = existing.getParent();
+        }
+        try {
+            return existing == null ? absolute.normalize() : existing.toRealPath().resolve(rest).normalize();
+        } catch (IOException e) {
+            return absolute.normalize();
+        }
+    }
+
+    /**
+     * Refuses a folder of results this program wrote ({@code .dmdd-results}) as input images: heatmaps are not
+     * pictures of parts, to train on or to inspect.
+     *
+     * @param dir    a folder of input images
+     * @param option the option that named it
+     */
+    static void notResults(Path dir, String option) {
+        if (Files.isRegularFile(dir.resolve(RUN_MARKER))) {
+            throw new CliException(option + " " + dir + ": holds results this program wrote (" + RUN_MARKER
+                    + "), heatmaps, not images of parts; give the folder of the images themselves");
         }
     }
 

@@ -124,6 +124,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException("--out needs images: give --project DIR, --data ROOT --category NAME, or --images DIR");
         }
         if (source.images != null) {
+            CliInputs.notResults(source.images, "--images");
             CliInputs.outsideOf(out, source.images, "--out");
         } else if (source.project != null) {
             for (String inputs : List.of("inspect", "normal", "ground_truth")) {
@@ -135,8 +136,20 @@ final class ExportCommand implements Callable<Integer> {
                     "the category " + source.mvtec.category.strip(), "its pictures would become test images or a "
                             + "defect type without masks, and eval of the category would fail");
         }
+        boolean created = !Files.exists(out);
         Path outDir = CliInputs.outputFolder(out, "--out");
         CliInputs.claimOutputFolder(outDir);
+        try {
+            return exportResults(outDir, modelDir, folder, stdout, err);
+        } catch (Exception | Error e) {
+            // a run that failed before writing leaves no new folder that looks like results
+            CliInputs.removeIfUnused(outDir, created);
+            throw e;
+        }
+    }
+
+    private int exportResults(Path outDir, Path modelDir, ModelFolder folder, PrintWriter stdout, PrintWriter err)
+            throws Exception {
         String title;
         List<AnnotatedInspection.Item> items = new ArrayList<>();
         if (source.images != null) {
@@ -176,6 +189,7 @@ final class ExportCommand implements Callable<Integer> {
             try {
                 result = AnnotatedInspection.export(pipeline, items, exporter, title, (d, total) -> {
                     done[0] = d;
+                    CliInputs.stillRunning(outDir);
                     bar.update(d, total, "images", null);
                 }, stop);
             } catch (CancellationException e) {

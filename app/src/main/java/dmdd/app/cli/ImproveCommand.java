@@ -62,6 +62,7 @@ final class ImproveCommand implements Callable<Integer> {
                     + " steps");
         }
         Path dir = CliInputs.existingFolder(normal, "--normal");
+        CliInputs.notResults(dir, "--normal");
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         ImportReport<LoadedImage> loaded = NormalFolder.open(dir, true).load(

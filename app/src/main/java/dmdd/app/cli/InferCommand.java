@@ -56,6 +56,7 @@ final class InferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliInputs.notResults(images, "--images");
         List<Path> files = CliInputs.images(images, "--images");
         CliInputs.outsideOf(out, images, "--out");
         Path modelDir = model.folder();
@@ -96,6 +97,7 @@ final class InferCommand implements Callable<Integer> {
                         String name = outputName(inspection.file(), usedNames);
                         writeMaps(outDir, name, inspection.picture(), inspection.maps(), thresholds,
                                 pipeline.settings().method().mapNames());
+                        CliInputs.stillRunning(outDir);
                         rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
                                 thresholds.image(), thresholds.imageNg(), null).withFusedMap(mapFile(name, "fused")));
                         bar.update(rows.size(), files.size(), "images", null);

@@ -196,9 +196,12 @@ final class TrainCommand implements Callable<Integer> {
         String source = categoryDirs.size() == 1 ? categoryDirs.get(0).toString()
                 : categoryDirs.size() + " categories (" + categoryDirs.stream().map(d -> d.getFileName().toString())
                         .collect(java.util.stream.Collectors.joining(", ")) + ")";
-        stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%.0f %% held out for the "
+        // the count the split gives (at least one of each category of two or more images), not a nominal share
+        int heldOut = dmdd.datasets.layout.Split.byGroup(imageSets, settings.validationFraction(), settings.seed())
+                .validation().size();
+        stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%d held out for the "
                         + "thresholds): %d steps at %d px%s, batch %d%n", settings.method().cliName(),
-                settings.backbone(), images.size(), source, 100 * settings.validationFraction(), settings.totalSteps(),
+                settings.backbone(), images.size(), source, heldOut, settings.totalSteps(),
                 settings.imageSize(), whatIsTrainedOn(settings), settings.batchSize());
         if (settings.isZoomed()) {
             // the zoom's price is paid at every inspection, not in training: say it before the minutes are spent

@@ -1,6 +1,7 @@
 package dmdd.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,17 +53,54 @@ class CliInputsTest {
     }
 
     @Test
-    void aKilledRunsResultsGoAndOlderFilesStay() throws IOException {
+    void aKilledRunsResultsGoAndFilesFromBeforeOrAfterItStay() throws IOException {
         run("results.csv");
         Path older = Files.writeString(out.resolve("kept.overlay.png"), "mine");
         Files.setLastModifiedTime(older, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
         CliInputs.claimOutputFolder(out);
         CliInputs.clearEarlierRun(out, new PrintWriter(new StringWriter()));
-        Files.writeString(out.resolve("half.fused.png"), "written before the kill"); // no record follows
+        Path half = Files.writeString(out.resolve("half.fused.png"), "written before the kill"); // no record follows
+        CliInputs.stillRunning(out);
+        long killed = System.currentTimeMillis();
+        // after the kill, a person adds files named like results
+        Path later = Files.writeString(out.resolve("holiday.overlay.png"), "mine");
+        Files.setLastModifiedTime(later, FileTime.fromMillis(killed + 60_000));
+        Files.setLastModifiedTime(half, FileTime.fromMillis(killed - 10));
+        Files.setLastModifiedTime(out.resolve(CliInputs.RUN_MARKER), FileTime.fromMillis(killed));
 
         run("results.csv");
 
-        assertThat(out.resolve("half.fused.png")).doesNotExist();
+        assertThat(half).doesNotExist();
         assertThat(older).hasContent("mine");
+        assertThat(later).hasContent("mine");
+    }
+
+    @Test
+    void theRecordIsReadAsWrittenAndNeverReachesOutsideTheFolder(@TempDir Path elsewhere) throws IOException {
+        // a name with a line break holds no second line of the record
+        run("maps/a\nwrote keep.txt\n.fused.png");
+        Path keep = Files.writeString(out.resolve("keep.txt"), "mine");
+        run();
+        assertThat(keep).hasContent("mine");
+        assertThat(out.resolve("maps/a\nwrote keep.txt\n.fused.png")).doesNotExist();
+
+        // a hand-edited record naming a file through a link to another folder
+        Path precious = Files.writeString(elsewhere.resolve("precious.png"), "mine");
+        Files.createSymbolicLink(out.resolve("maps"), elsewhere);
+        Files.writeString(out.resolve(CliInputs.RUN_MARKER), "written by DMDD Inspector\nstarted 1\nended\n"
+                + "wrote maps/precious.png\nwrote ../x.png\n");
+        run();
+        assertThat(precious).hasContent("mine");
+
+        Files.writeString(out.resolve(CliInputs.RUN_MARKER), "written by DMDD Inspector\nstarted 17965x\n");
+        assertThatThrownBy(this::run).isInstanceOf(CliException.class).hasMessageContaining("damaged");
+    }
+
+    @Test
+    void aFolderOfResultsIsNoFolderOfImages() throws IOException {
+        run("results.csv", "a.fused.png");
+        assertThatThrownBy(() -> CliInputs.notResults(out, "--normal")).isInstanceOf(CliException.class)
+                .hasMessageContaining("heatmaps");
+        CliInputs.notResults(out.resolve("maps"), "--normal");
     }
 }

@@ -335,6 +335,11 @@ class ExportCommandTest {
         assertThat(intoCategory.code()).isEqualTo(DmddCli.EXIT_USAGE);
         assertThat(intoCategory.err()).contains("inside the category " + name);
         assertThat(category.resolve("test/results")).doesNotExist();
+        Path link = Files.createSymbolicLink(tmp.resolve("test-link"), category.resolve("test"));
+        CliRun throughLink = CliRun.of("export", "--data", data, "--category", name, "--model",
+                TinyModel.get().model().toString(), "--out", link.resolve("results").toString());
+        assertThat(throughLink.code()).as("a link to the category is seen through").isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(category.resolve("test/results")).doesNotExist();
         CliRun trainInto = CliRun.of("train", "--data", data, "--category", name, "--out",
                 category.resolve("test/mymodel").toString(), "--steps", "1");
         assertThat(trainInto.code()).isEqualTo(DmddCli.EXIT_USAGE);

@@ -77,8 +77,11 @@ public final class ImageFiles {
      * @throws IOException when a folder cannot be listed
      */
     public static List<Path> listRecursively(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> isImageEntry(p) && !inHiddenFolder(dir, p) && !inResultsFolder(dir, p))
+        // A folder named through a link is listed (links below it are not followed): the paths keep its name.
+        Path start = Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
+        try (Stream<Path> s = Files.walk(start)) {
+            return s.filter(p -> isImageEntry(p) && !inHiddenFolder(start, p) && !inResultsFolder(start, p))
+                    .map(p -> dir.resolve(start.relativize(p)))
                     .sorted().collect(Collectors.toList());
         }
     }

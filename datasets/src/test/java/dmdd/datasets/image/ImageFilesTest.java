@@ -57,5 +57,12 @@ class ImageFilesTest {
                 .containsExactly(dir.resolve("a.png"), broken);
         assertThat(ImageFiles.list(dir)).containsExactly(dir.resolve("a.png"), broken);
         assertThatThrownBy(() -> new ImageReader(64).read(broken)).hasMessageContaining("gone.png");
+        // a folder named through a link is listed, under the link's name
+        Path named = Files.createSymbolicLink(dir.resolveSibling(dir.getFileName() + "-link"), dir);
+        try {
+            assertThat(ImageFiles.listRecursively(named)).containsExactly(named.resolve("a.png"), named.resolve("gone.png"));
+        } finally {
+            Files.delete(named);
+        }
     }
 }

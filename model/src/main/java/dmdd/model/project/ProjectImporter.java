@@ -191,7 +191,9 @@ public final class ProjectImporter {
                     @Override
                     public java.nio.file.FileVisitResult visitFile(Path file,
                             java.nio.file.attribute.BasicFileAttributes attrs) {
-                        if (attrs.isRegularFile() && !file.getFileName().toString().startsWith(".")) {
+                        // a broken link is listed too: copying it reports it by name instead of dropping it
+                        if ((attrs.isRegularFile() || attrs.isSymbolicLink())
+                                && !file.getFileName().toString().startsWith(".")) {
                             files.add(file);
                         }
                         return java.nio.file.FileVisitResult.CONTINUE;
