@@ -24,13 +24,19 @@ class InspectionViewModelTest {
         return project;
     }
 
+    /** The sample project, inspected once on a screen (its scores saved). */
+    private static Project inspectedSample(Path folder, ScriptedInspectionEngine engine) throws Exception {
+        Project project = sample(folder);
+        InspectionViewModel first = new InspectionViewModel(engine, BackgroundWork.inline());
+        first.show(project, project.inspectImages());
+        first.inspectAll(false);
+        return project;
+    }
+
     @Test
     void savedScoresHoldOnlyForTheirModelAndTheImageFilesAsTheyWere(@TempDir Path folder) throws Exception {
-        Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
-        model.inspectAll(false);
+        Project project = inspectedSample(folder, engine);
         int total = project.inspectImages().size();
 
         InspectionViewModel reopened = new InspectionViewModel(engine, BackgroundWork.inline());
@@ -100,11 +106,8 @@ class InspectionViewModelTest {
 
     @Test
     void scoresSurviveReopeningAndNavigationWraps(@TempDir Path folder) throws Exception {
-        Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
-        InspectionViewModel first = new InspectionViewModel(engine, BackgroundWork.inline());
-        first.show(project, project.inspectImages());
-        first.inspectAll(false);
+        Project project = inspectedSample(folder, engine);
 
         InspectionViewModel reopened = new InspectionViewModel(engine, BackgroundWork.inline());
         reopened.show(project, project.inspectImages());
