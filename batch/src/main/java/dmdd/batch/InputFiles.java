@@ -97,5 +97,29 @@ final class InputFiles {
                 out.add(entry.getPath().toString());
             }
         }
+        addBrokenLinks(fs, dir, entries, out);
+    }
+
+    /**
+     * Hadoop's local listing leaves out a link whose target is gone: such an entry named like an image becomes an
+     * input too, so that it is an ERROR row ("does not exist") as with {@code dmdd infer}, not a missing row.
+     */
+    private static void addBrokenLinks(FileSystem fs, Path dir, FileStatus[] listed, List<String> out) {
+        if (!"file".equals(fs.getUri().getScheme())) {
+            return;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (FileStatus s : listed) {
+            names.add(s.getPath().getName());
+        }
+        java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(dir).toUri());
+        try (java.util.stream.Stream<java.nio.file.Path> entries = java.nio.file.Files.list(local)) {
+            entries.filter(p -> !names.contains(p.getFileName().toString()) && !p.getFileName().toString().startsWith(".")
+                            && java.nio.file.Files.isSymbolicLink(p) && !java.nio.file.Files.exists(p)
+                            && ImageFiles.isImageFile(p))
+                    .sorted().forEach(p -> out.add(new Path(dir, p.getFileName().toString()).toString()));
+        } catch (IOException | RuntimeException e) {
+            // the folder was listed above; only the broken links go unreported
+        }
     }
 }

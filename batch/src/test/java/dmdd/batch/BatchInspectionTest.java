@@ -362,6 +362,9 @@ class BatchInspectionTest {
         org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
         assertThat(InputFiles.list(List.of(dir.getParent().toString()), true, conf))
                 .as("each image once, no heatmap").singleElement().asString().endsWith("/sub/a.png");
+        Files.createSymbolicLink(dir.resolve("moved.png"), dir.resolve("nowhere.png"));
+        assertThat(InputFiles.list(List.of(dir.getParent().toString()), true, conf))
+                .as("a broken link is an input, to be an ERROR row").hasSize(2).last().asString().endsWith("/sub/moved.png");
     }
 
     private static Map<String, Long> listing(Path dir) throws IOException {
