@@ -309,6 +309,9 @@ public final class ImageReader implements ImageLoader {
                 param.setSourceRegion(new java.awt.Rectangle(0, y0, width, rows));
             }
             BufferedImage band = reader.read(0, param);
+            if (addInterleavedBytes(band, y0, step, outW, plane, sums, block)) {
+                continue;
+            }
             for (int r0 = 0; r0 < band.getHeight(); r0 += convertRows) {
                 int n = Math.min(convertRows, band.getHeight() - r0);
                 RgbImage part = RgbImage.fromBufferedImage(band.getSubimage(0, r0, band.getWidth(), n));
@@ -336,6 +339,46 @@ public final class ImageReader implements ImageLoader {
             }
         }
         return RgbImage.of(outW, outH, sums);
+    }
+
+    /**
+     * The block sums straight from the bytes of an 8-bit sRGB picture without alpha stored pixel by pixel (what the
+     * JPEG and PNG readers give for colour photos), the same values to the bit as through
+     * {@link RgbImage#fromBufferedImage} (each sample divided by 255, added in the same order) at a third of the time.
+     *
+     * @return false when the picture is stored otherwise (the caller converts it)
+     */
+    private static boolean addInterleavedBytes(BufferedImage band, int y0, int step, int outW, int plane,
+            float[] sums, int[] block) {
+        java.awt.image.Raster raster = band.getRaster();
+        java.awt.image.ColorModel cm = band.getColorModel();
+        if (!(cm instanceof java.awt.image.ComponentColorModel) || !cm.getColorSpace().isCS_sRGB() || cm.hasAlpha()
+                || cm.getNumComponents() != 3 || cm.getComponentSize(0) != 8 || cm.getComponentSize(1) != 8
+                || cm.getComponentSize(2) != 8
+                || !(raster.getSampleModel() instanceof java.awt.image.PixelInterleavedSampleModel sm)
+                || !(raster.getDataBuffer() instanceof java.awt.image.DataBufferByte bytes)
+                || bytes.getNumBanks() != 1) {
+            return false;
+        }
+        byte[] data = bytes.getData();
+        int[] offsets = sm.getBandOffsets();
+        int pixelStride = sm.getPixelStride();
+        int scanline = sm.getScanlineStride();
+        int x0 = -raster.getSampleModelTranslateX();
+        int firstRow = -raster.getSampleModelTranslateY();
+        int w = band.getWidth();
+        for (int r = 0; r < band.getHeight(); r++) {
+            int outRow = (y0 + r) / step * outW;
+            int rowStart = bytes.getOffset() + (firstRow + r) * scanline + x0 * pixelStride;
+            for (int c = 0; c < 3; c++) {
+                int in = rowStart + offsets[c];
+                int out = c * plane + outRow;
+                for (int x = 0; x < w; x++) {
+                    sums[out + block[x]] += (data[in + x * pixelStride] & 0xff) / 255f;
+                }
+            }
+        }
+        return true;
     }
 
     /**

@@ -425,4 +425,43 @@ class ImageReaderTest {
         assertThat(out).contains("read").contains("unreadable: its name cannot be opened with this system's "
                 + "character set").contains("LANG=C.UTF-8");
     }
+
+    @Test
+    void blockAveragingGivesTheBlockMeansOfTheFullPictureWhateverItsStorage() throws IOException {
+        java.util.Random random = new java.util.Random(5);
+        int w = 1031;
+        int h = 517; // not multiples of the step: partial blocks at the right and bottom edges
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_BYTE_GRAY}) {
+            BufferedImage picture = new BufferedImage(w, h, type);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    picture.setRGB(x, y, random.nextInt());
+                }
+            }
+            Path file = dir.resolve("picture-" + type + ".png");
+            javax.imageio.ImageIO.write(picture, "png", file.toFile());
+            RgbImage full = RgbImage.fromBufferedImage(javax.imageio.ImageIO.read(file.toFile()));
+            int step = ImageReader.subsamplingStep(w, h, 256); // 4
+            RgbImage averaged = ImageReader.decode(file, 256).rgb();
+            int outW = (w + step - 1) / step;
+            int outH = (h + step - 1) / step;
+            assertThat(averaged.width()).isEqualTo(outW);
+            assertThat(averaged.height()).isEqualTo(outH);
+            for (int c = 0; c < 3; c++) {
+                for (int oy = 0; oy < outH; oy++) {
+                    for (int ox = 0; ox < outW; ox++) {
+                        float sum = 0;
+                        int n = 0;
+                        for (int y = oy * step; y < Math.min(h, oy * step + step); y++) {
+                            for (int x = ox * step; x < Math.min(w, ox * step + step); x++) {
+                                sum += full.get(c, x, y);
+                                n++;
+                            }
+                        }
+                        assertThat(averaged.get(c, ox, oy)).as("type %d", type).isCloseTo(sum / n, within(1e-5f));
+                    }
+                }
+            }
+        }
+    }
 }
