@@ -124,6 +124,64 @@ final class CliInputs {
         }
         if (!Files.isRegularFile(marker)) {
             writeMarker(dir, List.of());
+        } else if (runningInto(dir)) {
+            throw new CliException("--out " + dir + ": another run is writing its results there now (its "
+                    + RUN_MARKER + " was touched " + (System.currentTimeMillis()
+                    - Files.getLastModifiedTime(marker).toMillis()) / 1000 + " s ago); wait for it or choose another "
+                    + "folder");
+        }
+    }
+
+    /** Whether a run that has not ended keeps the folder's marker fresh ({@link Heartbeat}). */
+    private static boolean runningInto(Path dir) throws IOException {
+        Path marker = dir.resolve(RUN_MARKER);
+        List<String> record;
+        try {
+            record = Files.readAllLines(marker, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException damaged) {
+            return false; // said when the record is read
+        }
+        return record.stream().anyMatch(line -> line.matches(STARTED + "\\d+")) && !record.contains(ENDED)
+                && Math.abs(System.currentTimeMillis() - Files.getLastModifiedTime(marker).toMillis()) < ALIVE_MILLIS;
+    }
+
+    /** How often a running run touches its marker. */
+    static final long HEARTBEAT_MILLIS = 2_000;
+    /** A marker touched within this time belongs to a run that still writes; older, to one that was killed. */
+    private static final long ALIVE_MILLIS = 10_000;
+
+    /**
+     * Touches the output folder's marker every {@link #HEARTBEAT_MILLIS} while a run writes there: a run killed at
+     * any moment is then known to have written nothing later than a few seconds after the last touch, and a second
+     * run sees that the folder is taken.
+     */
+    static final class Heartbeat implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer;
+
+        /**
+         * @param dir the output folder
+         */
+        Heartbeat(Path dir) {
+            timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread t = new Thread(runnable, "dmdd-output-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleAtFixedRate(() -> touch(dir), 0, HEARTBEAT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
+    }
+
+    private static void touch(Path dir) {
+        try {
+            Files.setLastModifiedTime(dir.resolve(RUN_MARKER),
+                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            // only a killed run's clean-up is less precise
         }
     }
 
@@ -134,17 +192,62 @@ final class CliInputs {
      * @param dir     the output folder
      * @param created whether this run created it
      */
-    static void removeIfUnused(Path dir, boolean created) {
-        if (!created) {
+    static void removeIfUnused(Path dir, Path firstCreated) {
+        if (firstCreated == null) {
             return;
         }
-        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
-            if (entries.allMatch(p -> p.getFileName().toString().equals(RUN_MARKER))) {
-                Files.deleteIfExists(dir.resolve(RUN_MARKER));
-                Files.deleteIfExists(dir);
+        try {
+            try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+                if (!entries.allMatch(p -> p.getFileName().toString().equals(RUN_MARKER))) {
+                    return;
+                }
             }
+            Files.deleteIfExists(dir.resolve(RUN_MARKER));
+            removeCreated(dir, firstCreated);
         } catch (IOException e) {
             // the folder stays; the failure is what the user needs to hear about
+        }
+    }
+
+    /**
+     * @param dir a folder about to be created
+     * @return the first of its folders that does not exist yet (what a failed run removes again), or null
+     */
+    static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /**
+     * Removes the empty folders a failed run created, from {@code dir} up to {@code firstCreated} ({@code --out
+     * a/b} with neither there: b, then a).
+     *
+     * @param dir          the deepest folder the run created
+     * @param firstCreated the first folder the run created ({@link #firstMissing}), or null
+     */
+    static void removeCreated(Path dir, Path firstCreated) {
+        if (firstCreated == null) {
+            return;
+        }
+        Path first;
+        try {
+            first = firstCreated.getParent() == null ? firstCreated
+                    : firstCreated.getParent().toRealPath().resolve(firstCreated.getFileName());
+        } catch (IOException e) {
+            return;
+        }
+        for (Path p = dir; p != null && p.startsWith(first); p = p.getParent()) {
+            try (java.util.stream.Stream<Path> left = Files.list(p)) {
+                if (left.findAny().isPresent()) {
+                    break;
+                }
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                break; // the folder stays; the failure is what the user needs to hear about
+            }
         }
     }
 
@@ -186,7 +289,8 @@ final class CliInputs {
                 continue;
             }
             try (java.util.stream.Stream<Path> tree = Files.walk(p)) {
-                tree.filter(q -> Files.isRegularFile(q) && q.getFileName().toString().endsWith(".png"))
+                tree.filter(q -> Files.isRegularFile(q) && (q.getFileName().toString().endsWith(".png")
+                                || dmdd.datasets.image.AtomicFiles.isTemporary(q)))
                         .sorted().forEach(found::add);
             }
         }
@@ -236,8 +340,14 @@ final class CliInputs {
 
     private static List<Path> earlierRunsFiles(Path dir) throws IOException {
         Path marker = dir.resolve(RUN_MARKER);
-        List<String> record = Files.isRegularFile(marker)
-                ? Files.readAllLines(marker, java.nio.charset.StandardCharsets.UTF_8) : List.of();
+        List<String> record;
+        try {
+            record = Files.isRegularFile(marker)
+                    ? Files.readAllLines(marker, java.nio.charset.StandardCharsets.UTF_8) : List.of();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CliException("--out " + dir + ": its " + RUN_MARKER + " is damaged (not text); nothing was "
+                    + "replaced (remove that file to let this command replace the results there)");
+        }
         Long started;
         List<String> wrote;
         try {
@@ -267,31 +377,18 @@ final class CliInputs {
             return files;
         }
         // A run killed before it recorded its files: what it wrote lies between its start and its last sign of
-        // life (the marker's time, touched as it went), so a file a person added after the kill stays.
+        // life (the marker's time, touched every few seconds as it ran), so a file a person added later stays.
         long lastAlive = Files.getLastModifiedTime(dir.resolve(RUN_MARKER)).toMillis();
         for (Path p : candidates(dir)) {
             long written = Files.getLastModifiedTime(p).toMillis();
-            if (written >= started - CLOCK_GRACE_MILLIS && written <= lastAlive + CLOCK_GRACE_MILLIS) {
+            if (written >= started - CLOCK_GRACE_MILLIS && written <= lastAlive + HEARTBEAT_MILLIS + CLOCK_GRACE_MILLIS) {
                 files.add(p);
             }
         }
         return files;
     }
 
-    /**
-     * A sign of life of a running run (after each image it wrote): a run killed later is then known to have
-     * written nothing after this moment.
-     *
-     * @param dir the output folder
-     */
-    static void stillRunning(Path dir) {
-        try {
-            Files.setLastModifiedTime(dir.resolve(RUN_MARKER),
-                    java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-        } catch (IOException e) {
-            // only a killed run's clean-up is less precise
-        }
-    }
+
 
     private static boolean isEmpty(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
@@ -301,7 +398,8 @@ final class CliInputs {
 
     private static List<Path> earlierRun(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> resultOfARun(p.getFileName().toString())).sorted().toList();
+            return files.filter(p -> resultOfARun(p.getFileName().toString())
+                    || dmdd.datasets.image.AtomicFiles.isTemporary(p)).sorted().toList();
         }
     }
 
@@ -341,18 +439,25 @@ final class CliInputs {
      * links and {@code ..} resolved by the system, the rest appended (so a link to the inputs is seen through).
      */
     private static Path resolved(Path path) {
+        // Component by component as the system does once the folders exist: an existing part with its links
+        // resolved, '..' from where that leads (a text-normalised 'missing/../link/x' would skip the link).
         Path absolute = path.toAbsolutePath();
-        Path existing = absolute;
-        Path rest = absolute.getFileSystem().getPath("");
-        while (existing != null && !Files.exists(existing)) {
-            rest = existing.getFileName().resolve(rest);
-            existing = existing.getParent();
+        Path current = absolute.getRoot();
+        for (Path part : absolute) {
+            Path next = current.resolve(part);
+            if (Files.exists(next)) {
+                try {
+                    current = next.toRealPath();
+                } catch (IOException e) {
+                    current = next.normalize();
+                }
+            } else if (part.toString().equals("..")) {
+                current = current.getParent() == null ? current : current.getParent();
+            } else if (!part.toString().equals(".")) {
+                current = next;
+            }
         }
-        try {
-            return existing == null ? absolute.normalize() : existing.toRealPath().resolve(rest).normalize();
-        } catch (IOException e) {
-            return absolute.normalize();
-        }
+        return current;
     }
 
     /**
@@ -363,9 +468,12 @@ final class CliInputs {
      * @param option the option that named it
      */
     static void notResults(Path dir, String option) {
-        if (Files.isRegularFile(dir.resolve(RUN_MARKER))) {
-            throw new CliException(option + " " + dir + ": holds results this program wrote (" + RUN_MARKER
-                    + "), heatmaps, not images of parts; give the folder of the images themselves");
+        for (Path folder = resolved(dir); folder != null; folder = folder.getParent()) {
+            if (Files.isRegularFile(folder.resolve(RUN_MARKER))) {
+                throw new CliException(option + " " + dir + ": " + (folder.equals(resolved(dir)) ? "holds" : "is in")
+                        + " results this program wrote (" + folder.resolve(RUN_MARKER) + "), heatmaps, not images of "
+                        + "parts; give the folder of the images themselves");
+            }
         }
     }
 

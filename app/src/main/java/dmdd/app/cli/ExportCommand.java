@@ -136,14 +136,14 @@ final class ExportCommand implements Callable<Integer> {
                     "the category " + source.mvtec.category.strip(), "its pictures would become test images or a "
                             + "defect type without masks, and eval of the category would fail");
         }
-        boolean created = !Files.exists(out);
+        Path firstCreated = CliInputs.firstMissing(out);
         Path outDir = CliInputs.outputFolder(out, "--out");
         CliInputs.claimOutputFolder(outDir);
         try {
             return exportResults(outDir, modelDir, folder, stdout, err);
         } catch (Exception | Error e) {
             // a run that failed before writing leaves no new folder that looks like results
-            CliInputs.removeIfUnused(outDir, created);
+            CliInputs.removeIfUnused(outDir, firstCreated);
             throw e;
         }
     }
@@ -183,19 +183,20 @@ final class ExportCommand implements Callable<Integer> {
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The inputs are read and the model and the device open: only now do the earlier results go.
             long started = CliInputs.clearEarlierRun(outDir, err);
+            CliInputs.Heartbeat alive = new CliInputs.Heartbeat(outDir);
             ResultsExporter exporter = new ResultsExporter(outDir, thresholds,
                     new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());
             int[] done = new int[1];
             try {
                 result = AnnotatedInspection.export(pipeline, items, exporter, title, (d, total) -> {
                     done[0] = d;
-                    CliInputs.stillRunning(outDir);
                     bar.update(d, total, "images", null);
                 }, stop);
             } catch (CancellationException e) {
                 // Ctrl-C or SIGTERM: export has written results.csv for the images done (no report without all).
                 return StopOnShutdown.reportStopped(err, done[0], items.size(), outDir.resolve(ResultsCsv.FILE_NAME));
             } finally {
+                alive.close();
                 CliInputs.recordRun(outDir, started);
             }
         }

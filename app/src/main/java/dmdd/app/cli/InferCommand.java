@@ -60,14 +60,14 @@ final class InferCommand implements Callable<Integer> {
         List<Path> files = CliInputs.images(images, "--images");
         CliInputs.outsideOf(out, images, "--out");
         Path modelDir = model.folder();
-        boolean created = !java.nio.file.Files.exists(out);
+        Path firstCreated = CliInputs.firstMissing(out);
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
         CliInputs.claimOutputFolder(outDir);
         try {
             return inspect(files, modelDir, outDir, err);
         } catch (Exception | Error e) {
-            CliInputs.removeIfUnused(outDir, created);
+            CliInputs.removeIfUnused(outDir, firstCreated);
             throw e;
         }
     }
@@ -81,6 +81,7 @@ final class InferCommand implements Callable<Integer> {
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The model and the device are open: only now do the earlier results go.
             long started = CliInputs.clearEarlierRun(outDir, err);
+            CliInputs.Heartbeat alive = new CliInputs.Heartbeat(outDir);
             Thresholds thresholds = pipeline.thresholds();
             used = thresholds;
             boolean stopped = false;
@@ -97,7 +98,6 @@ final class InferCommand implements Callable<Integer> {
                         String name = outputName(inspection.file(), usedNames);
                         writeMaps(outDir, name, inspection.picture(), inspection.maps(), thresholds,
                                 pipeline.settings().method().mapNames());
-                        CliInputs.stillRunning(outDir);
                         rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
                                 thresholds.image(), thresholds.imageNg(), null).withFusedMap(mapFile(name, "fused")));
                         bar.update(rows.size(), files.size(), "images", null);
@@ -118,6 +118,7 @@ final class InferCommand implements Callable<Integer> {
                 try {
                     ResultsCsv.write(rows, outDir.resolve(RESULTS));
                 } finally {
+                    alive.close();
                     CliInputs.recordRun(outDir, started);
                 }
             }

@@ -120,25 +120,14 @@ final class TrainCommand implements Callable<Integer> {
                     "the model's files would become a test image folder or a defect type without masks, and eval "
                             + "of the category would fail");
         }
-        Path firstCreated = firstMissing(out.toAbsolutePath().normalize());
+        Path firstCreated = CliInputs.firstMissing(out);
         Path modelDir = CliInputs.outputFolder(out, "--out");
         try {
             return train(settings, categoryDirs, modelDir);
         } catch (Exception | Error e) {
             // a run that failed before writing anything (no teacher weights, no readable image) leaves none of the
-            // empty folders it created (--out a/b with neither there: b, then a)
-            if (firstCreated != null) {
-                for (Path p = modelDir; p != null && p.startsWith(firstCreated); p = p.getParent()) {
-                    try (java.util.stream.Stream<Path> left = Files.list(p)) {
-                        if (left.findAny().isPresent()) {
-                            break;
-                        }
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        break; // the folder stays; the failure is what the user needs to hear about
-                    }
-                }
-            }
+            // empty folders it created
+            CliInputs.removeCreated(modelDir, firstCreated);
             throw e;
         }
     }
@@ -147,15 +136,6 @@ final class TrainCommand implements Callable<Integer> {
     static String whatIsTrainedOn(DmddSettings settings) {
         return settings.isTiled() ? " (tiles)" : settings.isZoomed()
                 ? " (crops of the whole image at " + settings.zoomedSide() + " px)" : "";
-    }
-
-    /** The outermost folder of {@code dir} (itself included) that does not exist yet, or {@code null}. */
-    private static Path firstMissing(Path dir) {
-        Path missing = null;
-        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
-            missing = p;
-        }
-        return missing;
     }
 
     private int train(DmddSettings settings, List<Path> categoryDirs, Path modelDir) throws Exception {

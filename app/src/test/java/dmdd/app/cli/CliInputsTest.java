@@ -60,17 +60,19 @@ class CliInputsTest {
         CliInputs.claimOutputFolder(out);
         CliInputs.clearEarlierRun(out, new PrintWriter(new StringWriter()));
         Path half = Files.writeString(out.resolve("half.fused.png"), "written before the kill"); // no record follows
-        CliInputs.stillRunning(out);
-        long killed = System.currentTimeMillis();
+        long killed = System.currentTimeMillis() + 60_000; // its last heartbeat, a minute into the run
+        Path leftover = Files.writeString(out.resolve(".tmp-half.overlay.png.1.part"), "a write cut short");
         // after the kill, a person adds files named like results
         Path later = Files.writeString(out.resolve("holiday.overlay.png"), "mine");
-        Files.setLastModifiedTime(later, FileTime.fromMillis(killed + 60_000));
-        Files.setLastModifiedTime(half, FileTime.fromMillis(killed - 10));
+        Files.setLastModifiedTime(later, FileTime.fromMillis(killed + 30_000));
+        Files.setLastModifiedTime(half, FileTime.fromMillis(killed + CliInputs.HEARTBEAT_MILLIS - 10));
+        Files.setLastModifiedTime(leftover, FileTime.fromMillis(killed));
         Files.setLastModifiedTime(out.resolve(CliInputs.RUN_MARKER), FileTime.fromMillis(killed));
 
         run("results.csv");
 
         assertThat(half).doesNotExist();
+        assertThat(leftover).doesNotExist();
         assertThat(older).hasContent("mine");
         assertThat(later).hasContent("mine");
     }
@@ -93,14 +95,48 @@ class CliInputsTest {
         assertThat(precious).hasContent("mine");
 
         Files.writeString(out.resolve(CliInputs.RUN_MARKER), "written by DMDD Inspector\nstarted 17965x\n");
+        Files.setLastModifiedTime(out.resolve(CliInputs.RUN_MARKER), FileTime.fromMillis(1_000));
         assertThatThrownBy(this::run).isInstanceOf(CliException.class).hasMessageContaining("damaged");
     }
 
     @Test
     void aFolderOfResultsIsNoFolderOfImages() throws IOException {
-        run("results.csv", "a.fused.png");
+        run("results.csv", "maps/good/a.fused.png");
         assertThatThrownBy(() -> CliInputs.notResults(out, "--normal")).isInstanceOf(CliException.class)
                 .hasMessageContaining("heatmaps");
-        CliInputs.notResults(out.resolve("maps"), "--normal");
+        assertThatThrownBy(() -> CliInputs.notResults(out.resolve("maps/good"), "--images"))
+                .as("a folder inside results").hasMessageContaining("is in results");
+    }
+
+    @Test
+    void aFolderAnotherRunWritesIntoIsRefusedAndADamagedRecordIsNamed() throws IOException {
+        CliInputs.claimOutputFolder(out);
+        CliInputs.clearEarlierRun(out, new PrintWriter(new StringWriter()));
+        try (CliInputs.Heartbeat alive = new CliInputs.Heartbeat(out)) {
+            assertThatThrownBy(() -> CliInputs.claimOutputFolder(out)).isInstanceOf(CliException.class)
+                    .hasMessageContaining("another run is writing");
+        }
+        Files.write(out.resolve(CliInputs.RUN_MARKER), new byte[] {(byte) 0xff, (byte) 0xfe, ' ', 'x', '\n'});
+        assertThatThrownBy(this::run).isInstanceOf(CliException.class).hasMessageContaining("damaged");
+    }
+
+    @Test
+    void outputChecksFollowTheFileSystemThroughLinksAndDotDot(@TempDir Path data) throws IOException {
+        Path test = Files.createDirectories(data.resolve("brick/test"));
+        Path link = Files.createSymbolicLink(out.resolve("tlink"), test);
+        for (Path tricky : new Path[] {link.resolve("zz"), out.resolve("missing/../tlink/zz"),
+            out.resolve("tlink/../tlink/./zz")}) {
+            assertThatThrownBy(() -> CliInputs.outsideOf(tricky, data.resolve("brick"), "--out", "the category",
+                    "why")).as("%s", tricky).isInstanceOf(CliException.class);
+        }
+        CliInputs.outsideOf(out.resolve("missing/../elsewhere"), data.resolve("brick"), "--out", "the category", "why");
+
+        // a run that fails before writing removes every folder it created
+        Path nested = out.resolve("na/nb/nc");
+        Path firstCreated = CliInputs.firstMissing(nested);
+        Path made = CliInputs.outputFolder(nested, "--out");
+        CliInputs.claimOutputFolder(made);
+        CliInputs.removeIfUnused(made, firstCreated);
+        assertThat(out.resolve("na")).doesNotExist();
     }
 }

@@ -122,8 +122,7 @@ public final class AtomicFiles {
         int removed = 0;
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
-                String n = f.getFileName().toString();
-                if (n.startsWith(TEMP_PREFIX) && n.endsWith(".part") && Files.deleteIfExists(f)) {
+                if (isTemporary(f) && Files.deleteIfExists(f)) {
                     removed++;
                 }
             }
@@ -151,5 +150,14 @@ public final class AtomicFiles {
      */
     public static void writeString(Path target, String content) throws IOException {
         writeBytes(target, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param file a file
+     * @return whether it is a temporary file of a write (the leftover of a killed one when no write is running)
+     */
+    public static boolean isTemporary(Path file) {
+        String n = file.getFileName() == null ? "" : file.getFileName().toString();
+        return n.startsWith(TEMP_PREFIX) && n.endsWith(".part");
     }
 }
