@@ -354,6 +354,12 @@ public final class MainWindowView {
     public void setInspectionScreen(Node content, Runnable action,
             javafx.beans.value.ObservableBooleanValue available) {
         inspectionTab.setContent(content);
+        // The screen's keys (O, D, arrows) reach it when it opens, not the row of tabs that had the focus.
+        inspectionTab.selectedProperty().addListener((obs, was, selected) -> {
+            if (selected) {
+                content.requestFocus();
+            }
+        });
         onInspect = action;
         inspectButton.disableProperty().bind(Bindings.not(available));
         inspectItem.disableProperty().bind(Bindings.not(available));

@@ -105,8 +105,9 @@ class ReviewQueueFxTest {
         InspectedItem defect = model.gallery().stream().filter(i -> model.decision(i) == Label.DEFECT).findFirst()
                 .orElseThrow();
         robot.interact(() -> model.selectedProperty().set(defect));
-        Node panel = workstation.inspectionView().panels().get(0);
-        robot.clickOn(panel);
+        // back from another screen, the keys reach the inspection screen without a click into it first
+        robot.interact(() -> workstation.view().selectScreen("imagesTab"));
+        robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
         assertThat(model.selectedProperty().get()).isEqualTo(defect);
         robot.type(KeyCode.O);
         WaitForAsyncUtils.waitForFxEvents();
