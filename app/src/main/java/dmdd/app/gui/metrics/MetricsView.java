@@ -87,10 +87,15 @@ public final class MetricsView {
         auproValue.textProperty().bind(viewModel.auproProperty());
         f1Value.textProperty().bind(viewModel.f1Property());
         f1Title.textProperty().bind(viewModel.f1TitleProperty());
-        tpValue.textProperty().bind(viewModel.truePositivesProperty().asString());
-        fpValue.textProperty().bind(viewModel.falsePositivesProperty().asString());
-        tnValue.textProperty().bind(viewModel.trueNegativesProperty().asString());
-        fnValue.textProperty().bind(viewModel.falseNegativesProperty().asString());
+        // Nothing measured reads as a dash, like the figures beside it, not as counts of zero.
+        Label[] cells = {tpValue, fpValue, tnValue, fnValue};
+        javafx.beans.property.LongProperty[] counts = {viewModel.truePositivesProperty(),
+            viewModel.falsePositivesProperty(), viewModel.trueNegativesProperty(), viewModel.falseNegativesProperty()};
+        for (int i = 0; i < cells.length; i++) {
+            javafx.beans.property.LongProperty count = counts[i];
+            cells[i].textProperty().bind(Bindings.createStringBinding(() -> viewModel.resultProperty().get() == null
+                    ? "\u2014" : Long.toString(count.get()), count, viewModel.resultProperty()));
+        }
         chart(rocChart, Ui.text("metrics.series.image"), viewModel.imageRoc());
         chart(rocChart, Ui.text("metrics.series.pixel"), viewModel.pixelRoc());
         chart(proChart, Ui.text("metrics.series.pro"), viewModel.pro());

@@ -62,6 +62,7 @@ class MetricsFxTest {
         assertThat(code).as(err.toString()).isZero();
         JsonNode eval = new ObjectMapper().readTree(json.toFile());
 
+        assertThat(text(robot, "#tpValue")).as("nothing measured yet: no counts of zero").isEqualTo("\u2014");
         robot.clickOn("#measureButton");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS,
                 () -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
