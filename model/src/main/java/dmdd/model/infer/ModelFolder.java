@@ -88,14 +88,15 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
          * @param seconds          seconds
          * @param trainImages      training images
          * @param validationImages validation images
-         * @param falseAlarmRate   the held-out normal images' false-alarm rate
+         * @param falseAlarmRate   the held-out normal images' false-alarm rate (not recorded without held-out
+         *                         images: a rate on the training images would look like one)
          * @param trainingData     what the run trained on
          * @return a summary stamped now
          */
         public static TrainingSummary now(int steps, double seconds, int trainImages, int validationImages,
                 double falseAlarmRate, String trainingData) {
             return new TrainingSummary(steps, seconds, trainImages, validationImages, Instant.now().toString(),
-                    falseAlarmRate, trainingData);
+                    validationImages > 0 && Double.isFinite(falseAlarmRate) ? falseAlarmRate : null, trainingData);
         }
 
         /** @return the normal images the model learned from, held-out ones included */

@@ -204,5 +204,10 @@ class ImprovementTest {
                 null, false).completed()).isTrue();
         // One of each set; a pooled split of the 14 would hold out one image, from either set.
         assertThat(ModelFolder.read(tmp.resolve("m")).training().validationImages()).isEqualTo(2);
+
+        // Nothing held out: the thresholds come from training images, and no false-alarm rate is claimed for them.
+        assertThat(TrainingJob.runOnSets(settings.with("validationFraction", 0.0), List.of(parts), teacher,
+                tmp.resolve("n"), null, null, false).completed()).isTrue();
+        assertThat(ModelFolder.read(tmp.resolve("n")).training().validationFalseAlarmRate()).isNull();
     }
 }
