@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Checks of the command line's folders and files, each failing with one line naming the path. */
 final class CliInputs {
@@ -77,6 +79,26 @@ final class CliInputs {
      * @param name a name directly in the output folder
      * @return whether the next run removes it
      */
+    /**
+     * The stems of the map-named files left in an output folder once an earlier run's are removed: a person's own
+     * (the run gives its maps other names, so as not to write over them).
+     *
+     * @param dir the output folder
+     * @return the stems, lower-case ({@code x} for {@code x.fused.png})
+     * @throws IOException when the folder cannot be listed
+     */
+    static Set<String> mapStemsLeft(Path dir) throws IOException {
+        Set<String> stems = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            files.map(p -> p.getFileName().toString()).filter(n -> INFER_MAP.matcher(n).matches())
+                    .forEach(n -> {
+                        String withoutPng = n.substring(0, n.length() - ".png".length());
+                        stems.add(withoutPng.substring(0, withoutPng.lastIndexOf('.')).toLowerCase(Locale.ROOT));
+                    });
+        }
+        return stems;
+    }
+
     static boolean resultOfARun(String name) {
         return name.equals(dmdd.model.pipeline.ResultsCsv.FILE_NAME) || name.equals("report.html")
                 || name.equals("maps") || INFER_MAP.matcher(name).matches();
@@ -132,6 +154,23 @@ final class CliInputs {
         }
     }
 
+    /** When the recorded run ended (0: ended, time not recorded), or null when it did not end. */
+    private static Long endOf(List<String> record) {
+        for (String line : record) {
+            if (line.equals(ENDED)) {
+                return 0L;
+            }
+            if (line.startsWith(ENDED + " ")) {
+                try {
+                    return Long.parseLong(line.substring(ENDED.length() + 1).trim());
+                } catch (NumberFormatException damaged) {
+                    return 0L;
+                }
+            }
+        }
+        return null;
+    }
+
     /** Whether a run that has not ended keeps the folder's marker fresh ({@link Heartbeat}). */
     private static boolean runningInto(Path dir) throws IOException {
         Path marker = dir.resolve(RUN_MARKER);
@@ -141,7 +180,7 @@ final class CliInputs {
         } catch (java.nio.charset.CharacterCodingException damaged) {
             return false; // said when the record is read
         }
-        return record.stream().anyMatch(line -> line.matches(STARTED + "\\d+")) && !record.contains(ENDED)
+        return record.stream().anyMatch(line -> line.matches(STARTED + "\\d+")) && endOf(record) == null
                 && Math.abs(System.currentTimeMillis() - Files.getLastModifiedTime(marker).toMillis()) < ALIVE_MILLIS;
     }
 
@@ -263,15 +302,16 @@ final class CliInputs {
      * results named like a run's whose time is not before the run's start.
      *
      * @param dir     the output folder
-     * @param started when the run started writing ({@link #clearEarlierRun} gives it)
+     * @param start   the run's start ({@link #clearEarlierRun} gives it)
      * @throws IOException when the folder cannot be listed or the record written
      */
-    static void recordRun(Path dir, long started) throws IOException {
+    static void recordRun(Path dir, RunStart start) throws IOException {
         List<String> lines = new java.util.ArrayList<>();
-        lines.add(STARTED + started);
-        lines.add(ENDED);
+        lines.add(STARTED + start.millis());
+        lines.add(ENDED + " " + System.currentTimeMillis());
         for (Path p : candidates(dir)) {
-            if (Files.getLastModifiedTime(p).toMillis() >= started - CLOCK_GRACE_MILLIS) {
+            // files there before the run (a person's) are not its own, however close their time
+            if (!start.before().contains(p) && Files.getLastModifiedTime(p).toMillis() >= start.millis() - CLOCK_GRACE_MILLIS) {
                 // encoded: a name may hold a line break, which must not read as another line of the record
                 lines.add(WROTE + java.net.URLEncoder.encode(dir.relativize(p).toString().replace('\\', '/'),
                         java.nio.charset.StandardCharsets.UTF_8));
@@ -309,10 +349,10 @@ final class CliInputs {
      *
      * @param dir the output folder
      * @param err where the note goes
-     * @return when this run starts writing (for {@link #recordRun})
+     * @return when this run starts writing and what was there before (for {@link #recordRun})
      * @throws IOException when a file cannot be removed
      */
-    static long clearEarlierRun(Path dir, java.io.PrintWriter err)
+    static RunStart clearEarlierRun(Path dir, java.io.PrintWriter err)
             throws IOException {
         List<Path> old = earlierRunsFiles(dir);
         long started = System.currentTimeMillis();
@@ -335,7 +375,16 @@ final class CliInputs {
         }
         // Killed from here on, the next run finds the start and removes what was written since.
         writeMarker(dir, List.of(STARTED + started));
-        return started;
+        return new RunStart(started, Set.copyOf(candidates(dir)));
+    }
+
+    /**
+     * A run's start in its output folder.
+     *
+     * @param millis when it started writing
+     * @param before the result-named files left there before it wrote anything (a person's), never its own
+     */
+    record RunStart(long millis, Set<Path> before) {
     }
 
     private static List<Path> earlierRunsFiles(Path dir) throws IOException {
@@ -365,12 +414,15 @@ final class CliInputs {
         }
         List<Path> files = new java.util.ArrayList<>();
         Path realDir = dir.toRealPath();
-        if (record.contains(ENDED)) {
+        Long ended = endOf(record);
+        if (ended != null) {
             for (String name : wrote) {
                 Path file = dir.resolve(name).normalize();
-                // never a file elsewhere, not even through a link inside the folder (a hand-edited record)
+                // never a file elsewhere, not even through a link inside the folder (a hand-edited record), nor one
+                // a person wrote over after the run (it is theirs now)
                 if (file.startsWith(dir) && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                        && file.getParent().toRealPath().startsWith(realDir)) {
+                        && file.getParent().toRealPath().startsWith(realDir)
+                        && (ended == 0 || Files.getLastModifiedTime(file).toMillis() <= ended + CLOCK_GRACE_MILLIS)) {
                     files.add(file);
                 }
             }

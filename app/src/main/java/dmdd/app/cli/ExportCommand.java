@@ -182,7 +182,7 @@ final class ExportCommand implements Callable<Integer> {
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The inputs are read and the model and the device open: only now do the earlier results go.
-            long started = CliInputs.clearEarlierRun(outDir, err);
+            CliInputs.RunStart started = CliInputs.clearEarlierRun(outDir, err);
             CliInputs.Heartbeat alive = new CliInputs.Heartbeat(outDir);
             ResultsExporter exporter = new ResultsExporter(outDir, thresholds,
                     new ResultsExporter.Options(true, !noMaps, !noHtml, worst, 160), folder.settings().method());

@@ -80,8 +80,10 @@ final class InferCommand implements Callable<Integer> {
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
              StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
             // The model and the device are open: only now do the earlier results go.
-            long started = CliInputs.clearEarlierRun(outDir, err);
+            CliInputs.RunStart started = CliInputs.clearEarlierRun(outDir, err);
             CliInputs.Heartbeat alive = new CliInputs.Heartbeat(outDir);
+            // a person's own file named like a map stays: this run's maps take other names
+            usedNames.addAll(CliInputs.mapStemsLeft(outDir));
             Thresholds thresholds = pipeline.thresholds();
             used = thresholds;
             boolean stopped = false;

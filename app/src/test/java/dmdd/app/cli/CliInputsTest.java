@@ -26,7 +26,7 @@ class CliInputsTest {
     /** What a run of infer or export writes. */
     private void run(String... names) throws IOException {
         CliInputs.claimOutputFolder(out);
-        long started = CliInputs.clearEarlierRun(out, new PrintWriter(new StringWriter()));
+        CliInputs.RunStart started = CliInputs.clearEarlierRun(out, new PrintWriter(new StringWriter()));
         for (String name : names) {
             Files.createDirectories(out.resolve(name).getParent());
             Files.writeString(out.resolve(name), "result");

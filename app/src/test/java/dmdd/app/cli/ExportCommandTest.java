@@ -112,6 +112,18 @@ class ExportCommandTest {
         try (var files = Files.list(mixed)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".fused.png"));
         }
+
+        // A person's own file named like the map an image would get stays; the run's map takes another name.
+        Path inferred = tmp.resolve("inferred");
+        assertThat(CliRun.of("infer", "--model", tiny.model().toString(), "--images", images.toString(), "--out",
+                inferred.toString()).code()).isZero();
+        // a person replaces the run's map of 000.png with a picture of their own (later than the run's end)
+        Path mine = Files.writeString(inferred.resolve("000.fused.png"), "a person's picture");
+        Files.setLastModifiedTime(mine, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertThat(CliRun.of("infer", "--model", tiny.model().toString(), "--images", images.toString(), "--out",
+                inferred.toString()).code()).isZero();
+        assertThat(mine).hasContent("a person's picture");
+        assertThat(Files.readString(inferred.resolve("results.csv"))).contains("000.png.fused.png");
     }
 
     /** {@code export} of the tiny sample category with a model into {@code out}. */
