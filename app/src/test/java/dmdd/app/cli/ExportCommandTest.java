@@ -124,6 +124,19 @@ class ExportCommandTest {
                 inferred.toString()).code()).isZero();
         assertThat(mine).hasContent("a person's picture");
         assertThat(Files.readString(inferred.resolve("results.csv"))).contains("000.png.fused.png");
+
+        // the same for export's maps/
+        Path exported = tmp.resolve("exported");
+        assertThat(exportTiny(tiny.model(), exported).code()).isZero();
+        Path someMap;
+        try (var maps = Files.list(exported.resolve("maps"))) {
+            someMap = maps.filter(f -> f.getFileName().toString().endsWith("_overlay.png")).sorted().findFirst()
+                    .orElseThrow();
+        }
+        Files.writeString(someMap, "a person's picture");
+        Files.setLastModifiedTime(someMap, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertThat(exportTiny(tiny.model(), exported).code()).isZero();
+        assertThat(someMap).hasContent("a person's picture");
     }
 
     /** {@code export} of the tiny sample category with a model into {@code out}. */

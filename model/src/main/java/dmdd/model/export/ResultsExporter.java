@@ -363,10 +363,22 @@ public final class ResultsExporter {
     private String uniqueStem(String file) {
         String base = safeName(file);
         String stem = base;
-        for (int k = 2; !mapStems.add(stem.toLowerCase(java.util.Locale.ROOT)); k++) {
+        // a file already in maps/ under one of the names is a person's (a caller removes an earlier run's first):
+        // the maps take another name rather than write over it
+        for (int k = 2; takenOnDisk(stem) || !mapStems.add(stem.toLowerCase(java.util.Locale.ROOT)); k++) {
             stem = base + "~" + k;
         }
         return stem;
+    }
+
+    private boolean takenOnDisk(String stem) {
+        for (String name : mapNames) {
+            if (java.nio.file.Files.exists(outDir.resolve(MAPS).resolve(mapFile(stem, name)))
+                    || java.nio.file.Files.exists(outDir.resolve(MAPS).resolve(mapFile(stem, name + "_overlay")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String tr(String key, String value) {
