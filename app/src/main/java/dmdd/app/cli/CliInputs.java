@@ -79,6 +79,11 @@ final class CliInputs {
      * @param name a name directly in the output folder
      * @return whether the next run removes it
      */
+    static boolean resultOfARun(String name) {
+        return name.equals(dmdd.model.pipeline.ResultsCsv.FILE_NAME) || name.equals("report.html")
+                || name.equals("maps") || INFER_MAP.matcher(name).matches();
+    }
+
     /**
      * The stems of the map-named files left in an output folder once an earlier run's are removed: a person's own
      * (the run gives its maps other names, so as not to write over them).
@@ -97,11 +102,6 @@ final class CliInputs {
                     });
         }
         return stems;
-    }
-
-    static boolean resultOfARun(String name) {
-        return name.equals(dmdd.model.pipeline.ResultsCsv.FILE_NAME) || name.equals("report.html")
-                || name.equals("maps") || INFER_MAP.matcher(name).matches();
     }
 
     /**
@@ -154,6 +154,16 @@ final class CliInputs {
         }
     }
 
+    /**
+     * When the recorded run started, or null for a record without one (a version that kept no record).
+     *
+     * @throws NumberFormatException when the line is damaged
+     */
+    private static Long startOf(List<String> record) {
+        return record.stream().filter(line -> line.startsWith(STARTED)).findFirst()
+                .map(line -> Long.parseLong(line.substring(STARTED.length()).trim())).orElse(null);
+    }
+
     /** When the recorded run ended (0: ended, time not recorded), or null when it did not end. */
     private static Long endOf(List<String> record) {
         for (String line : record) {
@@ -180,7 +190,14 @@ final class CliInputs {
         } catch (java.nio.charset.CharacterCodingException damaged) {
             return false; // said when the record is read
         }
-        return record.stream().anyMatch(line -> line.matches(STARTED + "\\d+")) && endOf(record) == null
+        try {
+            if (startOf(record) == null) {
+                return false;
+            }
+        } catch (NumberFormatException damaged) {
+            return false; // said when the record is read
+        }
+        return endOf(record) == null
                 && Math.abs(System.currentTimeMillis() - Files.getLastModifiedTime(marker).toMillis()) < ALIVE_MILLIS;
     }
 
@@ -228,8 +245,8 @@ final class CliInputs {
      * After a run that failed before writing anything: a folder it created holds nothing but its mark, and goes
      * (an empty, marked folder would look like results).
      *
-     * @param dir     the output folder
-     * @param created whether this run created it
+     * @param dir          the output folder
+     * @param firstCreated the first folder this run created ({@link #firstMissing}), or null when it created none
      */
     static void removeIfUnused(Path dir, Path firstCreated) {
         if (firstCreated == null) {
@@ -400,8 +417,7 @@ final class CliInputs {
         Long started;
         List<String> wrote;
         try {
-            started = record.stream().filter(line -> line.startsWith(STARTED)).findFirst()
-                    .map(line -> Long.parseLong(line.substring(STARTED.length()).trim())).orElse(null);
+            started = startOf(record);
             wrote = record.stream().filter(line -> line.startsWith(WROTE))
                     .map(line -> java.net.URLDecoder.decode(line.substring(WROTE.length()),
                             java.nio.charset.StandardCharsets.UTF_8)).toList();
@@ -439,8 +455,6 @@ final class CliInputs {
         }
         return files;
     }
-
-
 
     private static boolean isEmpty(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
@@ -487,12 +501,11 @@ final class CliInputs {
     }
 
     /**
-     * A path as the file system resolves it, for a path that may not exist yet: its longest existing part with
-     * links and {@code ..} resolved by the system, the rest appended (so a link to the inputs is seen through).
+     * A path as the file system resolves it once its folders exist, for a path that may not exist yet: component by
+     * component, an existing part with its links resolved, {@code ..} from where that leads (so a link to the
+     * inputs is seen through, and a text-normalised {@code missing/../link/x} cannot skip the link).
      */
     private static Path resolved(Path path) {
-        // Component by component as the system does once the folders exist: an existing part with its links
-        // resolved, '..' from where that leads (a text-normalised 'missing/../link/x' would skip the link).
         Path absolute = path.toAbsolutePath();
         Path current = absolute.getRoot();
         for (Path part : absolute) {
@@ -520,9 +533,10 @@ final class CliInputs {
      * @param option the option that named it
      */
     static void notResults(Path dir, String option) {
-        for (Path folder = resolved(dir); folder != null; folder = folder.getParent()) {
-            if (Files.isRegularFile(folder.resolve(RUN_MARKER))) {
-                throw new CliException(option + " " + dir + ": " + (folder.equals(resolved(dir)) ? "holds" : "is in")
+        Path given = resolved(dir);
+        for (Path folder = given; folder != null; folder = folder.getParent()) {
+            if (dmdd.datasets.image.ImageFiles.isResultsFolder(folder)) {
+                throw new CliException(option + " " + dir + ": " + (folder.equals(given) ? "holds" : "is in")
                         + " results this program wrote (" + folder.resolve(RUN_MARKER) + "), heatmaps, not images of "
                         + "parts; give the folder of the images themselves");
             }

@@ -176,7 +176,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException("no images to inspect");
         }
         Thresholds thresholds = source.project == null ? folder.thresholds()
-                : projectThresholds(source.project, modelDir, folder.thresholds(), stdout);
+                : projectThresholds(source.project, modelDir, folder, stdout);
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
@@ -242,10 +242,11 @@ final class ExportCommand implements Callable<Integer> {
     /**
      * The thresholds a project's images are judged by: those the user set in the workstation for the method of
      * {@code modelDir} when it is one of the project's models (the verdicts the workstation shows and its own
-     * export writes), else the model's calibrated ones.
+     * export writes), else the model's calibrated ones ({@code model}, read from {@code modelDir}).
      */
-    private static Thresholds projectThresholds(Path project, Path modelDir, Thresholds calibrated, PrintWriter out)
+    private static Thresholds projectThresholds(Path project, Path modelDir, ModelFolder model, PrintWriter out)
             throws IOException {
+        Thresholds calibrated = model.thresholds();
         if (!dmdd.model.project.ProjectStore.isProject(project)) {
             return calibrated;
         }
@@ -254,7 +255,7 @@ final class ExportCommand implements Callable<Integer> {
             Path own = opened.modelDir(method);
             if (Files.isDirectory(own) && Files.isSameFile(own, modelDir)) {
                 dmdd.model.project.ProjectSettings.UserThresholds saved = opened.settings().userThresholds(method);
-                String modelId = ModelFolder.read(modelDir).identity();
+                String modelId = model.identity();
                 dmdd.model.project.ProjectSettings.UserThresholds user = saved.appliedTo(modelId);
                 if (saved.setForAnother(modelId)) {
                     // Set for an earlier model of the slot: another model scores on another scale.

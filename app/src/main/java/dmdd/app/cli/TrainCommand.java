@@ -159,7 +159,6 @@ final class TrainCommand implements Callable<Integer> {
                     + " px input (the zoomed side is a multiple of 32 px): no zoom");
         }
 
-        List<RgbImage> images = new ArrayList<>();
         // By category: each one is held out for the thresholds in its share.
         List<List<RgbImage>> imageSets = new ArrayList<>();
         for (Path categoryDir : categoryDirs) {
@@ -171,7 +170,6 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
             }
             imageSets.add(loaded.loaded().stream().map(LoadedImage::image).toList());
-            images.addAll(imageSets.get(imageSets.size() - 1));
         }
         String source = categoryDirs.size() == 1 ? categoryDirs.get(0).toString()
                 : categoryDirs.size() + " categories (" + categoryDirs.stream().map(d -> d.getFileName().toString())
@@ -181,7 +179,7 @@ final class TrainCommand implements Callable<Integer> {
                 .validation().size();
         stdout.printf(Locale.ROOT, "training %s (%s teacher) on %d normal images of %s (%d held out for the "
                         + "thresholds): %d steps at %d px%s, batch %d%n", settings.method().cliName(),
-                settings.backbone(), images.size(), source, heldOut, settings.totalSteps(),
+                settings.backbone(), imageSets.stream().mapToInt(List::size).sum(), source, heldOut, settings.totalSteps(),
                 settings.imageSize(), whatIsTrainedOn(settings), settings.batchSize());
         if (settings.isZoomed()) {
             // the zoom's price is paid at every inspection, not in training: say it before the minutes are spent

@@ -87,6 +87,14 @@ public final class ImageFiles {
     }
 
     /**
+     * @param folder a folder
+     * @return whether it holds results this program wrote ({@link #RESULTS_MARKER}), not input images
+     */
+    public static boolean isResultsFolder(Path folder) {
+        return Files.isRegularFile(folder.resolve(RESULTS_MARKER));
+    }
+
+    /**
      * @param root a folder of input images
      * @param file a file below it
      * @return whether the file lies in a sub-folder of results this program wrote ({@link #RESULTS_MARKER})
@@ -94,7 +102,7 @@ public final class ImageFiles {
     public static boolean inResultsFolder(Path root, Path file) {
         for (Path folder = file.getParent(); folder != null && folder.startsWith(root) && !folder.equals(root);
                 folder = folder.getParent()) {
-            if (Files.isRegularFile(folder.resolve(RESULTS_MARKER))) {
+            if (isResultsFolder(folder)) {
                 return true;
             }
         }

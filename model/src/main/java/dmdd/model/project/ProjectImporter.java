@@ -184,7 +184,7 @@ public final class ProjectImporter {
                     public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
                             java.nio.file.attribute.BasicFileAttributes attrs) {
                         // Results this program wrote (infer, export) are heatmaps, not pictures of parts.
-                        return !dir.equals(folder) && Files.isRegularFile(dir.resolve(ImageFiles.RESULTS_MARKER))
+                        return !dir.equals(folder) && ImageFiles.isResultsFolder(dir)
                                 ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
                     }
 
