@@ -8,6 +8,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.ChannelsLast;
 import dmdd.model.engine.FlopCounter;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +153,7 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = forwardChild(stem, ps, inputs.singletonOrThrow(), training);
+        NDArray x = forwardChild(stem, ps, ChannelsLast.of(inputs.singletonOrThrow()), training);
         NDArray[] enc = new NDArray[encoder.length];
         for (int s = 0; s < encoder.length; s++) {
             x = forwardChild(encoder[s], ps, x, training);

@@ -54,7 +54,7 @@ public final class ConvolutionKernels {
     static final double TOLERANCE = 1e-3;
     private static final String CORRECT = "correct";
     /** Part of the cached verdict's key: a verdict of an earlier check (other cases, another path) is not reused. */
-    private static final String CHECK_VERSION = "channel-padded-1";
+    private static final String CHECK_VERSION = "channel-padded-channels-last-1";
     private static final String LIMITED = "oneDNN limited to ";
     private static volatile String decision;
 
@@ -176,7 +176,8 @@ public final class ConvolutionKernels {
             throw new IOException("no java launcher in " + java.getParent() + " to check the kernels with");
         }
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m"));
-        for (String property : new String[] {"DJL_CACHE_DIR", dmdd.model.paths.UserDataDirs.OVERRIDE_PROPERTY}) {
+        for (String property : new String[] {"DJL_CACHE_DIR", dmdd.model.paths.UserDataDirs.OVERRIDE_PROPERTY,
+            ChannelsLast.PROPERTY}) {
             String v = System.getProperty(property);
             if (v != null) {
                 command.add("-D" + property + "=" + v);
@@ -220,8 +221,8 @@ public final class ConvolutionKernels {
 
     /**
      * Computes convolutions of the shapes that went wrong, as the networks run them ({@link ChannelPaddedConvolution},
-     * float32) and as float64 sums of matrix products, forward and backward (input and weight gradients), three
-     * times each (some errors come and go with thread timing), and compares.
+     * float32, {@link ChannelsLast}) and as float64 sums of matrix products, forward and backward (input and weight
+     * gradients), three times each (some errors come and go with thread timing), and compares.
      *
      * @param manager where the arrays live (closed by the caller)
      * @return the verdict
@@ -291,10 +292,11 @@ public final class ConvolutionKernels {
         return new NDArray[] {y.stopGradient(), x.getGradient(), w.getGradient()};
     }
 
-    /** The networks' convolution (stride 1, same padding). */
+    /** The networks' convolution (stride 1, same padding), in the networks' memory layout. */
     private static NDArray convolution(NDArray x, NDArray w) {
         long pad = w.getShape().get(2) / 2;
-        return ChannelPaddedConvolution.convolve(x, w, null, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), 1);
+        return ChannelPaddedConvolution.convolve(ChannelsLast.of(x), w, null, new Shape(1, 1), new Shape(pad, pad),
+                new Shape(1, 1), 1);
     }
 
     /**
@@ -387,8 +389,9 @@ public final class ConvolutionKernels {
         /** A file name for this check, this CPU, DJL's version and the cores the check runs on. */
         String key() {
             String djl = Engine.class.getPackage().getImplementationVersion();
-            String text = String.join("|", CHECK_VERSION, vendor, family, model, stepping, name, String.valueOf(djl),
-                    String.valueOf(Runtime.getRuntime().availableProcessors()));
+            String layout = ChannelsLast.enabled() ? "" : "-rows";
+            String text = String.join("|", CHECK_VERSION + layout, vendor, family, model, stepping, name,
+                    String.valueOf(djl), String.valueOf(Runtime.getRuntime().availableProcessors()));
             try {
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
                 return HexFormat.of().formatHex(digest, 0, 8);

@@ -14,6 +14,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dmdd.model.engine.ChannelPaddedConvolution;
+import dmdd.model.engine.ChannelsLast;
 import dmdd.model.engine.FlopCounter;
 
 import java.util.ArrayList;
@@ -127,11 +128,12 @@ public abstract class BackboneBlock extends AbstractBlock implements Backbone, F
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
+        NDArray input = ChannelsLast.of(inputs.singletonOrThrow());
         FoldedBackbone engineForm = folded;
         if (engineForm != null) {
-            return engineForm.forward(inputs.singletonOrThrow());
+            return engineForm.forward(input);
         }
-        return runStages(parameterStore, inputs, params);
+        return runStages(parameterStore, new NDList(input), params);
     }
 
     private NDList runStages(ParameterStore parameterStore, NDList inputs, PairList<String, Object> params) {
