@@ -8,6 +8,7 @@ import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.dmdd.Method;
 import dmdd.model.dmdd.TrainingStage;
 import dmdd.model.dmdd.NetworkFlops;
+import dmdd.model.engine.ChannelsLast;
 import dmdd.model.engine.ConvolutionCeiling;
 import dmdd.model.engine.ConvolutionKernels;
 import dmdd.model.engine.DjlRuntime;
@@ -144,6 +145,9 @@ final class BenchCommand implements Callable<Integer> {
                 ? "native allocator: glibc keeps freed memory for the next array (-Ddmdd.mallopt=false: system defaults)"
                 : "native allocator: the system's defaults");
         out.println(NativeMemoryEnvironment.describe(System.getenv()));
+        out.println(ChannelsLast.enabled()
+                ? "memory layout: channels last (-D" + ChannelsLast.PROPERTY + "=false: row by row)"
+                : "memory layout: row by row (" + ChannelsLast.PROPERTY + "=false)");
         out.printf(Locale.ROOT, "%s model, %s teacher, %d px input, %d threads available%n", settings.method().cliName(),
                 folder.teacher().cliName(), side, Runtime.getRuntime().availableProcessors());
         PeakMemory.resetHeapPeak();

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Inspect every image in DIR and list the UNSURE ones (score between the model's OK-below and "
                 + "NG-above thresholds), highest score first, as CSV in the results.csv format (file, score, verdict, "
                 + "threshold, ng_threshold, annotated_label, error, fused_map); with --with-ng the NG ones follow, as in the "
-                + "workstation's review queue."})
+                + "workstation's review queue. Images that cannot be inspected come first, as ERROR rows naming the reason."})
 final class ReviewQueueCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -68,15 +68,20 @@ final class ReviewQueueCommand implements Callable<Integer> {
 
                 @Override
                 public void failed(Path file, IOException reason) {
+                    // a picture without a verdict is one a person must look at: it leads the queue, never drops out
                     err.println("warning: " + reason.getMessage());
+                    queue.add(ResultsCsv.failed(images.relativize(file).toString().replace('\\', '/'), t.image(),
+                            t.imageNg(), reason.getMessage()));
                     failed[0]++;
                     bar.update(++seen[0], files.size(), "images", null);
                 }
             }, null);
         }
-        // The workstation's queue order: unsure first, then NG; the highest score first within each.
-        queue.sort(Comparator.comparing((ResultsCsv.Row r) -> r.verdict() == Verdict.UNSURE ? 0 : 1)
-                .thenComparing(Comparator.comparingDouble(ResultsCsv.Row::score).reversed()));
+        // The workstation's queue order: unsure first, then NG; the highest score first within each. Images that
+        // could not be inspected come before all of them.
+        queue.sort(Comparator.comparing((ResultsCsv.Row r) -> r.verdict() == null ? 0 : r.verdict() == Verdict.UNSURE ? 1 : 2)
+                .thenComparing(Comparator.comparingDouble((ResultsCsv.Row r) -> Double.isNaN(r.score()) ? 0 : r.score())
+                        .reversed()));
         if (outFile == null) {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(ResultsCsv.format(queue));
@@ -85,8 +90,10 @@ final class ReviewQueueCommand implements Callable<Integer> {
             ResultsCsv.write(queue, outFile);
         }
         long unsure = queue.stream().filter(ResultsCsv.Row::unsure).count();
-        err.printf(Locale.ROOT, "%d of %d images to review: %d unsure%s%s%n", queue.size(), files.size(), unsure,
-                withNg ? ", " + (queue.size() - unsure) + " NG" : "", outFile == null ? "" : "; written to " + outFile);
+        err.printf(Locale.ROOT, "%d of %d images to review: %s%d unsure%s%s%n", queue.size(), files.size(),
+                failed[0] > 0 ? failed[0] + " not inspected (ERROR rows), " : "", unsure,
+                withNg ? ", " + (queue.size() - unsure - failed[0]) + " NG" : "",
+                outFile == null ? "" : "; written to " + outFile);
         if (failed[0] > 0) {
             throw new IOException(CliInputs.noResult(failed[0], files.size()) + " (see the warnings)");
         }

@@ -87,6 +87,17 @@ class ReviewAndImproveCommandTest {
         assertThat(rows).hasSize((int) expected + 2);
         assertThat(rows.get(rows.size() - 1)).contains(",NG,");
         assertThat(scores(out).values()).contains(sorted[sorted.length - 1]);
+
+        // A picture that cannot be read has no verdict: it leads the queue as an ERROR row (it was left out, as
+        // if it had passed), and the run says so and fails.
+        Files.write(images.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
+        CliRun withBroken = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString());
+        assertThat(withBroken.code()).isEqualTo(1);
+        List<String> queued = withBroken.out().lines().toList();
+        assertThat(queued).hasSize((int) expected + 2);
+        assertThat(queued.get(1)).startsWith("broken.png,,ERROR,").contains("broken.png");
+        assertThat(queued.subList(2, queued.size())).allMatch(l -> l.contains(",UNSURE,"));
+        assertThat(withBroken.err()).contains("1 not inspected (ERROR rows), " + expected + " unsure");
     }
 
     @Test

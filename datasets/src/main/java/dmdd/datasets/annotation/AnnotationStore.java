@@ -188,8 +188,13 @@ public final class AnnotationStore {
         if (file.images() != null) {
             for (Map.Entry<String, Entry> e : file.images().entrySet()) {
                 Entry v = e.getValue();
-                if (v == null || v.label() == null) {
+                if (v == null) {
                     continue;
+                }
+                if (v.label() == null) {
+                    // written by hand or by another tool: kept as not yet labelled, with its mask and fields, which
+                    // the next save would otherwise drop
+                    v = new Entry(Label.UNLABELLED, v.defectType(), v.mask());
                 }
                 if (v.label() == Label.DEFECT && v.defectType() != null) {
                     try {

@@ -213,7 +213,8 @@ class AnnotationStoreTest {
         Files.writeString(labels, "{\"format\": \"dmdd-annotations\", \"version\": 1, \"site\": {\"line\": 4},"
                 + " \"images\": {\"scratch/000.png\": {\"label\": \"defect\", \"defect_type\": \"scratch\","
                 + " \"reviewer\": \"Anna\", \"note\": \"edge of the lot\"},"
-                + " \"scratch/001.png\": {\"label\": \"ok\", \"reviewer\": \"Ben\"}}}");
+                + " \"scratch/001.png\": {\"label\": \"ok\", \"reviewer\": \"Ben\"},"
+                + " \"scratch/002.png\": {\"mask\": \"scratch/002_mask.png\", \"reviewer\": \"Cy\"}}}");
 
         AnnotationStore store = store();
         store.save(dir.resolve("inspect/scratch/000.png"), ImageAnnotation.defect("scratch", square(2, 2, 3)));
@@ -225,6 +226,10 @@ class AnnotationStoreTest {
         assertThat(json.at("/images/scratch~1000.png/mask").asText()).as("the save's own change")
                 .isEqualTo("scratch/000_mask.png");
         assertThat(json.at("/images/scratch~1001.png/reviewer").asText()).isEqualTo("Ben");
+        // an entry without a label (another tool's) stays, as not yet labelled, with its mask and fields
+        assertThat(json.at("/images/scratch~1002.png/label").asText()).isEqualTo("unlabelled");
+        assertThat(json.at("/images/scratch~1002.png/mask").asText()).isEqualTo("scratch/002_mask.png");
+        assertThat(json.at("/images/scratch~1002.png/reviewer").asText()).isEqualTo("Cy");
         assertThat(store().load(dir.resolve("inspect/scratch/000.png")).mask()).isEqualTo(square(2, 2, 3));
     }
 

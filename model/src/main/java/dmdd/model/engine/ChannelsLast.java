@@ -13,7 +13,8 @@ import ai.djl.ndarray.types.Shape;
  * these copies cost a sizeable share of a pass. An array stored channels last goes to oneDNN's channels-last kernels
  * without them, and libtorch keeps the layout through convolutions, element-wise operations, pooling, resizing and
  * their gradients. The values are the same to float rounding (oneDNN sums in another order). {@code
- * -Ddmdd.channelsLast=false} keeps the row-by-row layout, to compare.
+ * -Ddmdd.channelsLast=false} keeps the row-by-row layout, to compare. Arrays on a GPU keep rows: the layout was
+ * measured on CPUs only, and cuDNN picks its kernels by other rules.
  */
 public final class ChannelsLast {
     /** The system property that turns the layout off ({@code false}). */
@@ -28,14 +29,15 @@ public final class ChannelsLast {
     }
 
     /**
-     * The same values stored channels last, or {@code x} itself when the layout is off or {@code x} is not 4-D.
+     * The same values stored channels last, or {@code x} itself when the layout is off, {@code x} is on a GPU or is
+     * not 4-D.
      *
      * @param x an N x C x H x W batch
      * @return an N x C x H x W array whose memory runs pixel by pixel, in {@code x}'s manager
      */
     public static NDArray of(NDArray x) {
         Shape s = x.getShape();
-        if (s.dimension() != 4 || !enabled()) {
+        if (s.dimension() != 4 || !enabled() || x.getDevice().isGpu()) {
             return x;
         }
         // DJL has no memory-format argument: a permuted view made contiguous by a reshape that cannot be a view (to

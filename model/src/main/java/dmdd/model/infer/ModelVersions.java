@@ -98,7 +98,10 @@ public final class ModelVersions {
         Path staging = dir.resolve(".staging-" + id);
         deleteTree(staging);
         Files.createDirectories(staging);
-        Files.copy(modelDir.resolve(current.weightsFile()), staging.resolve(current.weightsFile()));
+        // through AtomicFiles, which forces the bytes to the disk before the version is named: a plain copy could
+        // leave an empty weights file behind a power cut, and the model this version keeps would be lost
+        Path weights = modelDir.resolve(current.weightsFile());
+        AtomicFiles.write(staging.resolve(current.weightsFile()), out -> Files.copy(weights, out));
         AtomicFiles.writeBytes(staging.resolve(ModelFolder.DESCRIPTION),
                 Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION)));
         try {

@@ -146,7 +146,7 @@ public final class AnnotationView {
         canvas.widthProperty().addListener(o -> redraw());
         canvas.heightProperty().addListener(o -> redraw());
         viewModel.imageProperty().addListener((obs, old, image) -> {
-            picture = image == null ? null : toFxImage(image);
+            picture = image == null ? null : viewModel.pictureProperty().get();
             overlay = image == null ? null : new WritableImage(image.width(), image.height());
             overlayPixels = image == null ? null : new int[image.width() * image.height()];
             overlayRevision = -1;
@@ -370,16 +370,6 @@ public final class AnnotationView {
         }
         overlay.getPixelWriter().setPixels(x0, y0, x1 - x0 + 1, y1 - y0 + 1, PixelFormat.getIntArgbInstance(),
                 overlayPixels, y0 * width + x0, width);
-    }
-
-    private static WritableImage toFxImage(RgbImage image) {
-        int w = image.width();
-        int h = image.height();
-        WritableImage fx = new WritableImage(w, h);
-        java.awt.image.BufferedImage b = image.toBufferedImage();
-        int[] argb = b.getRGB(0, 0, w, h, null, 0, w);
-        fx.getPixelWriter().setPixels(0, 0, w, h, PixelFormat.getIntArgbInstance(), argb, 0, w);
-        return fx;
     }
 
     @FXML

@@ -20,6 +20,7 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.scene.image.WritableImage;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -117,6 +118,7 @@ public final class AnnotationViewModel {
     private final ObservableList<Point> polygon = FXCollections.observableArrayList();
     private final IntegerProperty selectedIndex = new SimpleIntegerProperty(-1);
     private final ObjectProperty<RgbImage> image = new SimpleObjectProperty<>();
+    private final ObjectProperty<WritableImage> picture = new SimpleObjectProperty<>();
     private final ObjectProperty<Label> label = new SimpleObjectProperty<>(Label.UNLABELLED);
     private final StringProperty defectType = new SimpleStringProperty(DefectTypes.DEFAULT);
     private final ObjectProperty<Tool> tool = new SimpleObjectProperty<>(Tool.BRUSH);
@@ -184,6 +186,7 @@ public final class AnnotationViewModel {
             current = null;
             saver = null;
             image.set(null);
+            picture.set(null);
             entries.clear();
             selectedIndex.set(-1);
             // The edits to undo were the other project's.
@@ -229,6 +232,7 @@ public final class AnnotationViewModel {
             } else {
                 selectedIndex.set(-1);
                 image.set(null);
+                picture.set(null);
             }
         }, error -> {
             if (generation == showGeneration) {
@@ -279,8 +283,12 @@ public final class AnnotationViewModel {
         AnnotationStore store = saver.store();
         AnnotationEditor known = editors.get(file);
         busy.set(true);
-        background.run(() -> new Object[] {loader.load(file), known == null ? store.load(file) : null,
-            store.suggestedDefectType(file)}, result -> {
+        background.run(() -> {
+            ImageReader.Sized loaded = loader.load(file);
+            // the picture for the canvas is built here too: converting a camera frame took the FX thread ~0.5 s
+            return new Object[] {loaded, known == null ? store.load(file) : null, store.suggestedDefectType(file),
+                picture(loaded.image())};
+        }, result -> {
                 if (generation != loadGeneration) {
                     return;
                 }
@@ -309,6 +317,7 @@ public final class AnnotationViewModel {
                 }
                 current = file;
                 editor = e;
+                picture.set((WritableImage) result[3]);
                 image.set(pixels);
                 refresh();
                 status.set("");
@@ -323,6 +332,7 @@ public final class AnnotationViewModel {
                     current = null;
                     editor = null;
                     image.set(null);
+                    picture.set(null);
                     status.set(text("annotation.loadFailed", file.getFileName(), error.getMessage()));
                 }
             });
@@ -680,6 +690,24 @@ public final class AnnotationViewModel {
     /** @return index of the shown image in {@link #entries()}, -1 for none */
     public IntegerProperty selectedIndexProperty() {
         return selectedIndex;
+    }
+
+    /**
+     * @return the {@link #imageProperty() image} as a picture for the screen, built in the background with it and set
+     *         just before it
+     */
+    public ObjectProperty<WritableImage> pictureProperty() {
+        return picture;
+    }
+
+    /** The image's pixels as an opaque picture. */
+    private static WritableImage picture(RgbImage pixels) {
+        int w = pixels.width();
+        int h = pixels.height();
+        int[] argb = pixels.toBufferedImage().getRGB(0, 0, w, h, null, 0, w);
+        WritableImage fx = new WritableImage(w, h);
+        fx.getPixelWriter().setPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
+        return fx;
     }
 
     /** @return the shown image's pixels */

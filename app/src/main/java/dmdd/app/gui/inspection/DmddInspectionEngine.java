@@ -141,13 +141,20 @@ public final class DmddInspectionEngine implements InspectionEngine {
         openModel = null;
     }
 
+    /**
+     * The pipeline of the project's model as its folder holds it now. The folder alone is not the key: the command
+     * line (train, improve, import-model) can replace the model while the workstation keeps the old one open, and
+     * the thresholds {@link #calibration} reads would then judge the old model's scores.
+     */
     private InspectionPipeline open(Project project) throws IOException {
         Path model = project.chosenModelDir();
-        if (pipeline != null && model.equals(openModel)) {
+        ModelFolder current = ModelFolder.read(model);
+        if (pipeline != null && model.equals(openModel)
+                && java.util.Objects.equals(current.identity(), pipeline.model().identity())) {
             return pipeline;
         }
         close();
-        pipeline = InspectionPipeline.open(model,
+        pipeline = InspectionPipeline.open(current,
                 Devices.system().choose(project.settings().device()).device(), weightsDir, DownloadProgress.NONE);
         openModel = model;
         return pipeline;

@@ -163,6 +163,10 @@ public final class InspectionViewModel {
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
     private final BooleanProperty trainingRunning = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
+    /** Each shown score's file stamp as it was before the image was read ({@link SavedScores.Scored}). */
+    private final Map<Path, String> scoredAs = new ConcurrentHashMap<>();
+    /** The image whose detail the screen waits for (set on the UI thread, read by the detail's background job). */
+    private volatile Path detailWanted;
     private final Map<Path, RenderedInspection> detailCache = new LinkedHashMap<>(DETAIL_CACHE, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, RenderedInspection> eldest) {
@@ -277,6 +281,7 @@ public final class InspectionViewModel {
         project.set(opened);
         method.set(opened.method());
         detailCache.clear();
+        scoredAs.clear();
         detail.set(null);
         selected.set(null);
         calibration.set(null);
@@ -284,7 +289,7 @@ public final class InspectionViewModel {
         items.setAll(inspectees.stream().map(image -> new InspectedItem(image, Double.NaN)).toList());
         background.run(() -> {
             InspectionEngine.Calibration calib = engine.hasModel(opened) ? engine.calibration(opened) : null;
-            Map<String, Double> saved = calib == null ? Map.of()
+            Map<String, SavedScores.Scored> saved = calib == null ? Map.of()
                     : SavedScores.read(scoresFile(opened), calib.modelId(), opened.folder());
             List<ModelVersions.Version> kept = calib == null ? List.of() : engine.versions(opened);
             return new Object[] {calib, saved, kept};
@@ -293,14 +298,18 @@ public final class InspectionViewModel {
                 return;
             }
             @SuppressWarnings("unchecked")
-            Map<String, Double> saved = (Map<String, Double>) loaded[1];
+            Map<String, SavedScores.Scored> saved = (Map<String, SavedScores.Scored>) loaded[1];
             @SuppressWarnings("unchecked")
             List<ModelVersions.Version> kept = (List<ModelVersions.Version>) loaded[2];
             versions.setAll(kept);
             boolean otherModelsThresholds = applyCalibration((InspectionEngine.Calibration) loaded[0]);
             items.replaceAll(item -> {
-                Double score = saved.get(relative(opened, item.image().file()));
-                return score == null ? item : new InspectedItem(item.image(), score);
+                SavedScores.Scored score = saved.get(relative(opened, item.image().file()));
+                if (score == null) {
+                    return item;
+                }
+                scoredAs.put(item.image().file(), score.stamp());
+                return new InspectedItem(item.image(), score.score());
             });
             message.set(!modelReady.get() ? Ui.text("inspection.noModel") : otherModelsThresholds
                     ? Ui.text("inspection.ready") + " " + Ui.text("inspection.thresholdsOfAnotherModel")
@@ -475,7 +484,7 @@ public final class InspectionViewModel {
         long mine = generation;
         InspectionEngine.Calibration calib = calibration.get();
         // The run's own scores: saved for the project and method it started on, whatever is shown when it ends.
-        Map<String, Double> computed = new ConcurrentHashMap<>();
+        Map<String, SavedScores.Scored> computed = new ConcurrentHashMap<>();
         job.start(Ui.text("inspection.running", todo.size()), context -> {
             int done = 0;
             for (InspectedItem item : todo) {
@@ -483,14 +492,16 @@ public final class InspectionViewModel {
                     break;
                 }
                 int before = done;
+                String stamp = SavedScores.stamp(item.image().file());
                 // A tiled image takes seconds: the bar moves with its tiles, not only between images.
                 InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file(),
                         fraction -> context.progress(before + fraction, todo.size()));
                 RenderedInspection rendered = render(result, calib);
-                computed.put(relative(current, item.image().file()), result.score());
+                computed.put(relative(current, item.image().file()), new SavedScores.Scored(result.score(), stamp));
                 background.onUiThread(() -> {
                     if (mine == generation) {
                         detailCache.put(item.image().file(), rendered);
+                        scoredAs.put(item.image().file(), stamp);
                         setScore(item.image(), result.score());
                     }
                 });
@@ -514,16 +525,17 @@ public final class InspectionViewModel {
      * Saves an inspection run's scores: the gallery's when its project and method are still shown, otherwise the
      * run's own added to what that project and method had saved.
      */
-    private void saveScores(Project target, String modelId, long runGeneration, Map<String, Double> computed) {
+    private void saveScores(Project target, String modelId, long runGeneration,
+            Map<String, SavedScores.Scored> computed) {
         if (runGeneration == generation) {
             saveScores(target, modelId);
             return;
         }
         background.run(() -> {
-            Map<String, Double> scores = new LinkedHashMap<>(SavedScores.read(scoresFile(target), modelId,
+            Map<String, SavedScores.Scored> scores = new LinkedHashMap<>(SavedScores.read(scoresFile(target), modelId,
                     target.folder()));
             scores.putAll(computed);
-            SavedScores.write(scoresFile(target), modelId, target.folder(), scores);
+            SavedScores.write(scoresFile(target), modelId, scores);
             return true;
         }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
     }
@@ -594,6 +606,7 @@ public final class InspectionViewModel {
 
     private void loadDetail(InspectedItem item) {
         Project current = project.get();
+        detailWanted = item == null ? null : item.image().file();
         if (item == null || current == null || !modelReady.get()) {
             detail.set(null);
             return;
@@ -606,14 +619,24 @@ public final class InspectionViewModel {
         }
         InspectionEngine.Calibration calib = calibration.get();
         long mine = generation;
-        background.run(() -> render(engine.inspect(current, file), calib), rendered -> {
+        background.run(() -> {
+            // Arrow keys held down through the gallery queue one request per image passed: only the one still
+            // wanted is inspected (the engine takes one at a time; the others would hold up the one on screen).
+            if (!file.equals(detailWanted)) {
+                return null;
+            }
+            String stamp = SavedScores.stamp(file);
+            return new Object[] {render(engine.inspect(current, file), calib), stamp};
+        }, done -> {
             // A picture of the model shown when it started, not of the one shown now (another method, a new
             // training): dropped, as the screen's calibration and cache no longer belong to it.
-            if (mine != generation) {
+            if (done == null || mine != generation) {
                 return;
             }
+            RenderedInspection rendered = (RenderedInspection) done[0];
             detailCache.put(file, rendered);
             if (!Double.isNaN(rendered.inspection().score()) && !item.isInspected()) {
+                scoredAs.put(file, (String) done[1]);
                 setScore(item.image(), rendered.inspection().score());
             }
             InspectedItem now = selected.get();
@@ -933,14 +956,15 @@ public final class InspectionViewModel {
     }
 
     private void saveScores(Project target, String modelId) {
-        Map<String, Double> scores = new LinkedHashMap<>();
+        Map<String, SavedScores.Scored> scores = new LinkedHashMap<>();
         for (InspectedItem item : items) {
-            if (item.isInspected()) {
-                scores.put(relative(target, item.image().file()), item.score());
+            String stamp = scoredAs.get(item.image().file());
+            if (item.isInspected() && stamp != null) {
+                scores.put(relative(target, item.image().file()), new SavedScores.Scored(item.score(), stamp));
             }
         }
         background.run(() -> {
-            SavedScores.write(scoresFile(target), modelId, target.folder(), scores);
+            SavedScores.write(scoresFile(target), modelId, scores);
             return true;
         }, ok -> { }, error -> message.set(Ui.text("status.error", error.getMessage())));
     }

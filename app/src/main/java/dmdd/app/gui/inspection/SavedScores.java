@@ -29,8 +29,8 @@ final class SavedScores {
      * @param project the project folder the keys are relative to
      * @return the scores that still hold, by image path relative to the project ({@code /} separated)
      */
-    static Map<String, Double> read(Path file, String modelId, Path project) {
-        Map<String, Double> scores = new HashMap<>();
+    static Map<String, Scored> read(Path file, String modelId, Path project) {
+        Map<String, Scored> scores = new HashMap<>();
         if (modelId == null || !Files.isRegularFile(file)) {
             return scores;
         }
@@ -41,9 +41,9 @@ final class SavedScores {
             }
             root.path("scores").fields().forEachRemaining(e -> {
                 JsonNode entry = e.getValue();
-                Path image = project.resolve(e.getKey());
-                if (entry.path("score").isNumber() && stamp(image).equals(entry.path("file").asText(""))) {
-                    scores.put(e.getKey(), entry.get("score").asDouble());
+                String now = stamp(project.resolve(e.getKey()));
+                if (entry.path("score").isNumber() && !now.isEmpty() && now.equals(entry.path("file").asText(""))) {
+                    scores.put(e.getKey(), new Scored(entry.get("score").asDouble(), now));
                 }
             });
         } catch (IOException e) {
@@ -53,29 +53,40 @@ final class SavedScores {
     }
 
     /**
-     * Writes the scores atomically with the model's identity and each image file's stamp of now.
+     * A score and the stamp of the file as it was when it was scored: taken before the image is read, so that a
+     * picture replaced under its name during the inspection never gets the old picture's score.
+     *
+     * @param score the score
+     * @param stamp {@link #stamp} of the file before it was read
+     */
+    record Scored(double score, String stamp) {
+    }
+
+    /**
+     * Writes the scores atomically with the model's identity and the stamp each image file had when it was scored.
      *
      * @param file    the scores file
      * @param modelId the identity of the model that computed them
-     * @param project the project folder the keys are relative to
      * @param scores  scores by image path relative to the project
      * @throws IOException when the file cannot be written
      */
-    static void write(Path file, String modelId, Path project, Map<String, Double> scores) throws IOException {
+    static void write(Path file, String modelId, Map<String, Scored> scores) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", modelId);
         ObjectNode entries = root.putObject("scores");
-        for (Map.Entry<String, Double> e : scores.entrySet()) {
-            String stamp = stamp(project.resolve(e.getKey()));
-            if (!stamp.isEmpty()) {
-                entries.putObject(e.getKey()).put("score", e.getValue()).put("file", stamp);
+        for (Map.Entry<String, Scored> e : scores.entrySet()) {
+            if (!e.getValue().stamp().isEmpty()) {
+                entries.putObject(e.getKey()).put("score", e.getValue().score()).put("file", e.getValue().stamp());
             }
         }
         AtomicFiles.writeBytes(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 
-    /** A file's size and modification time, or empty when it cannot be read. */
-    private static String stamp(Path image) {
+    /**
+     * @param image an image file
+     * @return its size and modification time, or empty when it cannot be read
+     */
+    static String stamp(Path image) {
         try {
             return Files.size(image) + "@" + Files.getLastModifiedTime(image).toMillis();
         } catch (IOException e) {

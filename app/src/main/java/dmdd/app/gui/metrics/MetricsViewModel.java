@@ -231,15 +231,17 @@ public final class MetricsViewModel {
         double ngVerdictThreshold = ngThreshold.get();
         double contourThreshold = pixelThreshold.get();
         Method chosen = method.get();
+        java.util.concurrent.atomic.AtomicReference<Path> written = new java.util.concurrent.atomic.AtomicReference<>();
         job.start(null, context -> {
             saved.call();
-            return engine.exportResults(folder, chosen, outDir, verdictThreshold, ngVerdictThreshold,
+            written.set(ExportFolder.create(outDir, folder.getFileName().toString(), java.time.LocalDateTime.now()));
+            return engine.exportResults(folder, chosen, written.get(), verdictThreshold, ngVerdictThreshold,
                     contourThreshold, progressTo(context), context::isCancelled);
         }, r -> {
             if (folder.equals(projectFolder.get())) {
                 show(r);
             }
-            status.set(Ui.text("export.resultsDone", r.outcomes().size(), outDir));
+            status.set(Ui.text("export.resultsDone", r.outcomes().size(), written.get()));
         }, error -> status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
                 : Ui.text("export.failed", error.getMessage())));
     }

@@ -82,7 +82,12 @@ public final class TrainingViewModel {
                 lastOutcome.set(null);
                 message.set(Ui.text("training.idle"));
             }
-            refresh();
+            // every image selected in the gallery is remembered in the project's settings: that alone changes
+            // nothing this screen shows, and refreshing walks the normal images' folder
+            if (old == null || now == null || !old.folder().equals(now.folder())
+                    || !old.settings().withPlace(null, null).equals(now.settings().withPlace(null, null))) {
+                refresh();
+            }
         });
     }
 

@@ -60,6 +60,34 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void aPictureReplacedWhileItIsInspectedIsNotSavedWithTheOldPicturesScore(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        Path replaced = project.inspectImages().get(0).file();
+        ScriptedInspectionEngine camera = new ScriptedInspectionEngine() {
+            @Override
+            public ImageInspection inspect(Project p, Path file) throws Exception {
+                ImageInspection result = super.inspect(p, file);
+                if (file.equals(replaced)) {
+                    // the camera writes the next part's picture under the same name while this one is scored
+                    Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+                            Files.getLastModifiedTime(file).toMillis() + 60_000));
+                }
+                return result;
+            }
+        };
+        InspectionViewModel first = new InspectionViewModel(camera, BackgroundWork.inline());
+        first.show(project, project.inspectImages());
+        first.inspectAll(false);
+        assertThat(first.items()).allMatch(InspectedItem::isInspected);
+
+        InspectionViewModel reopened = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        reopened.show(project, project.inspectImages());
+        assertThat(reopened.items()).filteredOn(item -> !item.isInspected()).extracting(i -> i.image().file())
+                .as("the new picture is inspected again, not shown with the old one's verdict")
+                .containsExactly(replaced);
+    }
+
+    @Test
     void thresholdsRelabelTheGalleryWithoutRunningTheModelAgain(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
@@ -299,6 +327,26 @@ class InspectionViewModelTest {
         int[] last = contour(maps, dragged[2]);
         assertThat(last).as("a contour that differs between thresholds").isNotEqualTo(contour(maps, dragged[0]));
         assertThat(pixels(model.contourProperty().get())).isEqualTo(last);
+    }
+
+    @Test
+    void steppingQuicklyThroughTheGalleryInspectsOnlyTheImageStillWanted(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        java.util.Deque<Runnable> work = new java.util.ArrayDeque<>();
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.on(work::add, Runnable::run));
+        model.show(project, project.inspectImages());
+        drain(work);
+        int before = engine.inspections.get();
+        // an arrow key held down: four images passed before the background gets to any of them
+        for (int i = 0; i < 4; i++) {
+            model.next();
+        }
+        drain(work);
+        assertThat(engine.inspections.get() - before).as("the skipped images are not inspected").isEqualTo(1);
+        InspectionViewModel.RenderedInspection shown = model.detailProperty().get();
+        assertThat(shown).isNotNull();
+        assertThat(shown.inspection().file()).isEqualTo(model.selectedProperty().get().image().file());
     }
 
     private static int drain(java.util.Deque<Runnable> work) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * colour (so the sample's defects light up), the score is the fused map's maximum. Counts its calls
  * so tests can prove the model is not run again when only a threshold moves.
  */
-public final class ScriptedInspectionEngine implements InspectionEngine {
+public class ScriptedInspectionEngine implements InspectionEngine {
     /** Number of {@link #inspect} calls. */
     public final AtomicInteger inspections = new AtomicInteger();
     /** The model folder each {@link #calibration} call was for, in order: where the screen reads its model. */

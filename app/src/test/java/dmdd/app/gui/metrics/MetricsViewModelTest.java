@@ -103,16 +103,33 @@ class MetricsViewModelTest {
         Path zip = tmp.resolve("exchange/model.zip");
         first.exportModel(zip);
         assertThat(zip).as(first.statusProperty().get()).exists();
-        first.exportResults(tmp.resolve("export"));
-        assertThat(tmp.resolve("export/results.csv")).as(first.statusProperty().get()).exists();
-        assertThat(tmp.resolve("export/report.html")).exists();
+        // The chosen folder is the person's, with a results.csv and a report.html of their own: each export goes
+        // into a new, marked folder of its own inside it and writes over nothing.
+        Path chosen = java.nio.file.Files.createDirectories(tmp.resolve("Documents"));
+        java.nio.file.Files.writeString(chosen.resolve("results.csv"), "my own table");
+        java.nio.file.Files.writeString(chosen.resolve("report.html"), "my own report");
+        first.exportResults(chosen);
+        Path export = onlyExportIn(chosen);
+        assertThat(export.getFileName().toString()).startsWith("a results ");
+        assertThat(first.statusProperty().get()).contains(export.toString());
+        assertThat(export.resolve("results.csv")).as(first.statusProperty().get()).exists();
+        assertThat(export.resolve("report.html")).exists();
+        assertThat(dmdd.datasets.image.ImageFiles.isResultsFolder(export)).isTrue();
         // Exported verdicts use the threshold on screen: above every score, every image is OK.
         first.thresholdProperty().set(1e9);
-        first.exportResults(tmp.resolve("strict"));
-        List<String> strict = java.nio.file.Files.readAllLines(tmp.resolve("strict/results.csv"));
+        Path strictFolder = java.nio.file.Files.createDirectories(tmp.resolve("strict"));
+        first.exportResults(strictFolder);
+        List<String> strict = java.nio.file.Files.readAllLines(onlyExportIn(strictFolder).resolve("results.csv"));
         assertThat(strict).hasSize(9);
         assertThat(strict.subList(1, 9)).allMatch(l -> l.contains(",OK,1.0E9,"));
         assertThat(first.falseNegativesProperty().get()).isEqualTo(6);
+        first.exportResults(chosen);
+        try (var folders = java.nio.file.Files.list(chosen)) {
+            assertThat(folders.filter(java.nio.file.Files::isDirectory).count()).as("a second export, a second folder")
+                    .isEqualTo(2);
+        }
+        assertThat(chosen.resolve("results.csv")).hasContent("my own table");
+        assertThat(chosen.resolve("report.html")).hasContent("my own report");
 
         MetricsViewModel second = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.inline());
         second.projectFolderProperty().set(b);
@@ -132,6 +149,14 @@ class MetricsViewModelTest {
                 .map(AnnotatedInspection.Outcome::score).toList();
         assertThat(after).hasSize(8).isEqualTo(before);
         assertThat(second.auproProperty().get()).isEqualTo(first.auproProperty().get());
+    }
+
+    private static Path onlyExportIn(Path chosen) throws IOException {
+        try (var folders = java.nio.file.Files.list(chosen)) {
+            List<Path> made = folders.filter(java.nio.file.Files::isDirectory).toList();
+            assertThat(made).hasSize(1);
+            return made.get(0);
+        }
     }
 
     @Test
