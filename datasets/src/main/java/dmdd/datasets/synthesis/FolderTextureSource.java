@@ -29,6 +29,7 @@ public final class FolderTextureSource implements TextureSource {
     private final Path dir;
     private final ImageReader reader;
     private final List<Path> files;
+    private final java.util.Set<Path> unreadable = new java.util.HashSet<>();
     private final Map<Path, RgbImage> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Path, RgbImage> eldest) {
@@ -65,7 +66,7 @@ public final class FolderTextureSource implements TextureSource {
 
     /** @return the number of usable texture files known */
     public synchronized int size() {
-        return files.size();
+        return files.size() - unreadable.size();
     }
 
     /**
@@ -75,8 +76,13 @@ public final class FolderTextureSource implements TextureSource {
      */
     @Override
     public synchronized RgbImage texture(int width, int height, RgbImage normal, Random rng) {
-        while (!files.isEmpty()) {
+        // An unreadable file stays in the list and is drawn again: removing it would make later draws depend on
+        // which files earlier steps happened to draw, so a resumed run or other prefetch timing would differ.
+        while (unreadable.size() < files.size()) {
             Path file = files.get(rng.nextInt(files.size()));
+            if (unreadable.contains(file)) {
+                continue;
+            }
             RgbImage image = cache.get(file);
             if (image == null) {
                 try {
@@ -84,7 +90,7 @@ public final class FolderTextureSource implements TextureSource {
                     cache.put(file, image);
                 } catch (UnreadableImageException e) {
                     LOG.warn("Texture skipped: {}", e.getMessage());
-                    files.remove(file);
+                    unreadable.add(file);
                     continue;
                 }
             }

@@ -681,6 +681,20 @@ public record DmddSettings(
             "inspectionShifts", 1);
 
     /**
+     * @param other settings to take values from
+     * @param names the settings to take
+     * @return these settings with those of {@code other} named
+     */
+    public DmddSettings withValuesOf(DmddSettings other, java.util.Collection<String> names) {
+        ObjectNode from = JSON.valueToTree(other);
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            values.put(name, from.get(name));
+        }
+        return with(values);
+    }
+
+    /**
      * Changes some fields, given as a JSON-like map of setting name to value (command-line
      * overrides use this, so that every setting is reachable without one method per field).
      *

@@ -205,6 +205,7 @@ public final class DmddTrainer {
                 out.onMessage("no checkpoint in " + modelDir + " to resume from: training from the start");
             }
             ParameterStore ps = new ParameterStore(root, false);
+            int firstStep = step;
             if (step == 0 && startFrom != null) {
                 out.onMessage("continuing from the model in " + startFrom.folder());
                 startFrom.loadWeightsInto(nets, root);
@@ -223,8 +224,13 @@ public final class DmddTrainer {
             try (batches) {
                 while (step < total) {
                     if (cancel != null && cancel.getAsBoolean()) {
-                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root,
-                                out);
+                        // Stopped before this call trained a step: nothing to keep, and the folder may hold the
+                        // checkpoint of an earlier stopped run (Train pressed instead of Resume, then Cancel), which
+                        // a checkpoint of step 0 would replace.
+                        if (step > firstStep) {
+                            saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers,
+                                    root, out);
+                        }
                         return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
                     }
                     TrainingStage stage = settings.stageAt(step);
@@ -573,15 +579,21 @@ public final class DmddTrainer {
                 settings.weightDecay(), params, manager);
     }
 
+    /** Settings a resumed run may change: they decide nothing about the training steps (see {@link #restore}). */
+    private static final List<String> NOT_TRAINING = List.of("inspectionViews", "inspectionShifts",
+            "checkpointInterval", "threads", "improveSteps", "cacheTeacherFeatures", "imageThresholdQuantile",
+            "imageNgThresholdQuantile", "pixelThresholdQuantile", "displayQuantile", "displayHeadroom", "topK",
+            "imageScore", "gaussianSigma", "tileOverlap");
+
     private int restore(Path file, DmddNetworks nets, Map<TrainingStage, ParameterOptimizer> optimizers)
             throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint c = Checkpoint.read(file, m);
-            // How the finished model inspects is this run's choice: the views and shifts never touch the weights,
-            // and a checkpoint from before a setting existed reads as one view and no shift while today's defaults
-            // differ. Nor does how often checkpoints are written.
-            DmddSettings saved = c.settings().with(Map.of("inspectionViews", settings.inspectionViews(),
-                    "inspectionShifts", settings.inspectionShifts(), "checkpointInterval", settings.checkpointInterval()));
+            // Settings that never touch the steps are this run's choice: how the finished model inspects and is
+            // calibrated (a checkpoint from before a setting existed reads as one view and no shift while today's
+            // defaults differ), how many threads compute, how often checkpoints are written, how long an
+            // improvement runs, whether the teacher's features are cached.
+            DmddSettings saved = c.settings().withValuesOf(settings, NOT_TRAINING);
             if (!saved.equals(settings)) {
                 List<String> differ = settings.differencesFrom(saved);
                 StringBuilder which = new StringBuilder();

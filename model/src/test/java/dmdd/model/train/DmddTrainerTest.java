@@ -107,6 +107,16 @@ class DmddTrainerTest {
                 }, () -> true, true, null);
         assertThat(messages).anyMatch(m -> m.startsWith("no checkpoint in ") && m.endsWith("training from the start"));
         assertThat(fresh.completed()).isFalse();
+
+        // Train pressed instead of Resume over a stopped run, then Cancel before a step: the stopped run's
+        // checkpoint stays (a checkpoint of step 0 replaced it), and Resume still continues it.
+        Path stopped = dir.resolve("stopped");
+        trainUntil(s, stopped, 9);
+        byte[] kept = java.nio.file.Files.readAllBytes(stopped.resolve(Checkpoint.FILE_NAME));
+        TrainingResult restarted = new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, stopped, null, () -> true, false, null);
+        assertThat(restarted.completed()).isFalse();
+        assertThat(stopped.resolve(Checkpoint.FILE_NAME)).hasBinaryContent(kept);
         assertThat(second.lastLosses().get("total")).isCloseTo(a.lastLosses().get("total"),
                 org.assertj.core.data.Offset.offset(1e-5));
 
@@ -267,14 +277,16 @@ class DmddTrainerTest {
     }
 
     @Test
-    void aCheckpointResumesUnderAnotherViewOrShiftCountOrCheckpointInterval(@TempDir Path dir) throws IOException {
+    void aCheckpointResumesUnderSettingsThatDoNotTouchTheSteps(@TempDir Path dir) throws IOException {
         // a checkpoint from before inspectionViews (inspectionShifts) existed reads as one view (no shift); today's
         // defaults may differ; and how often checkpoints are written is no property of the weights
         DmddSettings before = tiny(8, 0).with("method", "baseline").with("inspectionViews", 1)
                 .with("inspectionShifts", 1);
         assertThat(trainUntil(before, dir, 3).completed()).isFalse();
+        // nor the threads, the calibration's quantiles and image score (the expert settings dialog shows them)
         DmddSettings today = before.with("inspectionViews", 4).with("inspectionShifts", 2)
-                .with("checkpointInterval", before.checkpointInterval() + 7);
+                .with("checkpointInterval", before.checkpointInterval() + 7).with("threads", 2)
+                .with("imageThresholdQuantile", 0.95).with("topK", 50).with("imageScore", "max");
         TrainingResult resumed = new DmddTrainer(today, teacher, TestImages::paintRectangle)
                 .train(IMAGES, dir, null, () -> false, true, null); // refused before: "other settings"
         assertThat(resumed.completed()).isTrue();

@@ -91,7 +91,8 @@ public final class DmddInspectionEngine implements InspectionEngine {
         Inspection r = pipeline.inspect(file, pipeline.settings().isTiled() ? TILED_DISPLAY_SIDE : DISPLAY_SIDE,
                 progress);
         AnomalyMaps maps = r.maps();
-        return new ImageInspection(file, r.picture(), maps.normality(), maps.abnormality(), maps.fused(), r.score());
+        return new ImageInspection(file, r.picture(), maps.normality(), maps.abnormality(), maps.fused(), r.score(),
+                pipeline.model().identity());
     }
 
     @Override

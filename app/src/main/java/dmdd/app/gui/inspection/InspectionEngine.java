@@ -137,9 +137,34 @@ public interface InspectionEngine {
      * @param abnormality abnormality-branch map (for methods without branch maps: the coarse-level map)
      * @param fused       fused map (for methods without branch maps: the sum of the levels)
      * @param score       image score
+     * @param modelId     the identity of the model that scored it ({@link Calibration#modelId()}), or {@code null}
+     *                    when unknown
      */
     record ImageInspection(Path file, RgbImage image, float[] normality, float[] abnormality, float[] fused,
-            double score) {
+            double score, String modelId) {
+        /**
+         * An inspection by a model of unknown identity.
+         *
+         * @param file        the image file
+         * @param image       the image resized to the maps' size
+         * @param normality   normality-branch map
+         * @param abnormality abnormality-branch map
+         * @param fused       fused map
+         * @param score       image score
+         */
+        public ImageInspection(Path file, RgbImage image, float[] normality, float[] abnormality, float[] fused,
+                double score) {
+            this(file, image, normality, abnormality, fused, score, null);
+        }
+
+        /**
+         * @param calibration the thresholds the screen judges with
+         * @return whether another model than the calibration's scored this (one replaced in the folder meanwhile)
+         */
+        public boolean byAnotherModelThan(Calibration calibration) {
+            return modelId != null && calibration != null && !modelId.equals(calibration.modelId());
+        }
+
         /** @return map width */
         public int width() {
             return image.width();

@@ -163,6 +163,8 @@ public final class InspectionViewModel {
     private final BooleanProperty modelReady = new SimpleBooleanProperty();
     private final BooleanProperty trainingRunning = new SimpleBooleanProperty();
     private final StringProperty message = new SimpleStringProperty("");
+    /** Whether the next load of the model follows one replaced outside the workstation (to be said). */
+    private boolean reloaded;
     /** Each shown score's file stamp as it was before the image was read ({@link SavedScores.Scored}). */
     private final Map<Path, String> scoredAs = new ConcurrentHashMap<>();
     /** The image whose detail the screen waits for (set on the UI thread, read by the detail's background job). */
@@ -311,9 +313,10 @@ public final class InspectionViewModel {
                 scoredAs.put(item.image().file(), score.stamp());
                 return new InspectedItem(item.image(), score.score());
             });
+            String ready = reloaded ? Ui.text("inspection.modelReplaced") : Ui.text("inspection.ready");
+            reloaded = false;
             message.set(!modelReady.get() ? Ui.text("inspection.noModel") : otherModelsThresholds
-                    ? Ui.text("inspection.ready") + " " + Ui.text("inspection.thresholdsOfAnotherModel")
-                    : Ui.text("inspection.ready"));
+                    ? ready + " " + Ui.text("inspection.thresholdsOfAnotherModel") : ready);
             restoreSelection(opened);
             if (inspectWhenShown && modelReady.get()) {
                 inspectWhenShown = false;
@@ -496,6 +499,9 @@ public final class InspectionViewModel {
                 // A tiled image takes seconds: the bar moves with its tiles, not only between images.
                 InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file(),
                         fraction -> context.progress(before + fraction, todo.size()));
+                if (result.byAnotherModelThan(calib)) {
+                    throw new ModelReplacedException();
+                }
                 RenderedInspection rendered = render(result, calib);
                 computed.put(relative(current, item.image().file()), new SavedScores.Scored(result.score(), stamp));
                 background.onUiThread(() -> {
@@ -514,10 +520,10 @@ public final class InspectionViewModel {
             }
             saveScores(current, calib.modelId(), mine, computed);
         }, error -> {
-            if (mine == generation) {
-                message.set(Ui.text("status.error", error.getMessage()));
-            }
             saveScores(current, calib.modelId(), mine, computed);
+            if (mine == generation) {
+                reportOrReload(error);
+            }
         });
     }
 
@@ -626,7 +632,11 @@ public final class InspectionViewModel {
                 return null;
             }
             String stamp = SavedScores.stamp(file);
-            return new Object[] {render(engine.inspect(current, file), calib), stamp};
+            InspectionEngine.ImageInspection result = engine.inspect(current, file);
+            if (result.byAnotherModelThan(calib)) {
+                throw new ModelReplacedException();
+            }
+            return new Object[] {render(result, calib), stamp};
         }, done -> {
             // A picture of the model shown when it started, not of the one shown now (another method, a new
             // training): dropped, as the screen's calibration and cache no longer belong to it.
@@ -643,7 +653,31 @@ public final class InspectionViewModel {
             if (now != null && now.image().file().equals(file)) {
                 detail.set(rendered);
             }
-        }, error -> message.set(Ui.text("status.error", error.getMessage())));
+        }, error -> {
+            if (mine == generation) {
+                reportOrReload(error);
+            }
+        });
+    }
+
+    /**
+     * The model in the project's folder is not the one the screen's thresholds belong to: trained, improved or
+     * imported on the command line while the workstation had it open. Its scores are not judged by the old
+     * thresholds; the screen loads the model again.
+     */
+    private static final class ModelReplacedException extends Exception {
+        ModelReplacedException() {
+            super("the model was replaced outside the workstation");
+        }
+    }
+
+    private void reportOrReload(Throwable error) {
+        if (error instanceof ModelReplacedException) {
+            reloaded = true; // said once the model is loaded again
+            modelChanged();
+        } else {
+            message.set(Ui.text("status.error", error.getMessage()));
+        }
     }
 
     /**

@@ -187,7 +187,28 @@ public final class TrainingView {
 
     @FXML
     private void train() {
-        viewModel.start(false);
+        if (startingOverIsMeant()) {
+            viewModel.start(false);
+        }
+    }
+
+    /**
+     * Train while Resume is enabled starts over: the stopped run's checkpoint goes with the new run's first one.
+     *
+     * @return whether to start (nothing to resume, or the person confirmed)
+     */
+    private boolean startingOverIsMeant() {
+        if (!viewModel.canResumeProperty().get()) {
+            return true;
+        }
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(
+                javafx.scene.control.Alert.AlertType.CONFIRMATION, Ui.text("training.restartConfirm"),
+                javafx.scene.control.ButtonType.CANCEL, javafx.scene.control.ButtonType.OK);
+        ask.setHeaderText(null);
+        if (root.getScene() != null) {
+            ask.initOwner(root.getScene().getWindow());
+        }
+        return ask.showAndWait().orElse(javafx.scene.control.ButtonType.CANCEL) == javafx.scene.control.ButtonType.OK;
     }
 
     @FXML
@@ -228,7 +249,9 @@ public final class TrainingView {
                 .showAndWait()
                 .ifPresent(choice -> {
                     saveSettings.accept(choice.settings(), choice.device());
-                    viewModel.start(false);
+                    if (startingOverIsMeant()) {
+                        viewModel.start(false);
+                    }
                 });
     }
 

@@ -88,6 +88,25 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void aModelReplacedOutsideTheWorkstationIsLoadedAgainNotJudgedByTheOldThresholds(@TempDir Path folder)
+            throws Exception {
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        Project project = sample(folder);
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        assertThat(model.calibrationProperty().get().modelId()).isEqualTo("scripted-model-1");
+
+        engine.modelId = "scripted-model-2"; // dmdd improve wrote another model into the project's folder
+        model.inspectAll(false);
+        assertThat(model.calibrationProperty().get().modelId()).as("the new model's own thresholds")
+                .isEqualTo("scripted-model-2");
+        assertThat(model.items()).as("no score judged by the old model's thresholds").noneMatch(InspectedItem::isInspected);
+        assertThat(model.messageProperty().get()).contains("replaced outside the workstation");
+        model.inspectAll(false);
+        assertThat(model.items()).allMatch(InspectedItem::isInspected);
+    }
+
+    @Test
     void thresholdsRelabelTheGalleryWithoutRunningTheModelAgain(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();

@@ -58,6 +58,6 @@ public class ScriptedInspectionEngine implements InspectionEngine {
             fused[i] = (float) Math.min(1, d);
             score = Math.max(score, fused[i]);
         }
-        return new ImageInspection(file, image, normality, abnormality, fused, score);
+        return new ImageInspection(file, image, normality, abnormality, fused, score, modelId);
     }
 }
