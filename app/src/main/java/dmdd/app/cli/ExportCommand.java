@@ -176,7 +176,7 @@ final class ExportCommand implements Callable<Integer> {
             throw new CliException("no images to inspect");
         }
         Thresholds thresholds = source.project == null ? folder.thresholds()
-                : projectThresholds(source.project, modelDir, folder, stdout);
+                : ProjectThresholds.of(source.project, modelDir, folder, stdout);
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         AnnotatedInspection.Result result;
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null);
@@ -237,48 +237,6 @@ final class ExportCommand implements Callable<Integer> {
 
     private static String fmt(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    /**
-     * The thresholds a project's images are judged by: those the user set in the workstation for the method of
-     * {@code modelDir} when it is one of the project's models (the verdicts the workstation shows and its own
-     * export writes), else the model's calibrated ones ({@code model}, read from {@code modelDir}).
-     */
-    private static Thresholds projectThresholds(Path project, Path modelDir, ModelFolder model, PrintWriter out)
-            throws IOException {
-        Thresholds calibrated = model.thresholds();
-        if (!dmdd.model.project.ProjectStore.isProject(project)) {
-            return calibrated;
-        }
-        dmdd.model.project.Project opened = dmdd.model.project.ProjectStore.open(project);
-        for (dmdd.model.dmdd.Method method : dmdd.model.dmdd.Method.values()) {
-            Path own = opened.modelDir(method);
-            if (Files.isDirectory(own) && Files.isSameFile(own, modelDir)) {
-                dmdd.model.project.ProjectSettings.UserThresholds saved = opened.settings().userThresholds(method);
-                String modelId = model.identity();
-                dmdd.model.project.ProjectSettings.UserThresholds user = saved.appliedTo(modelId);
-                if (saved.setForAnother(modelId)) {
-                    // Set for an earlier model of the slot: another model scores on another scale.
-                    out.printf(Locale.ROOT, "note: the thresholds set in the workstation for %s were set for an "
-                            + "earlier model (or saved without naming one); this model's calibrated ones apply%n", method.displayName());
-                    return calibrated;
-                }
-                if (user.isEmpty()) {
-                    return calibrated;
-                }
-                Thresholds chosen = ResultsExporter.withUserThresholds(calibrated, orNaN(user.image()),
-                        orNaN(user.ng()), orNaN(user.pixel()));
-                out.printf(Locale.ROOT, "thresholds set in the workstation for %s: OK at or below %.6g, NG above "
-                        + "%.6g, defect pixels above %.6g%n", method.displayName(), chosen.image(), chosen.imageNg(),
-                        chosen.pixel());
-                return chosen;
-            }
-        }
-        return calibrated;
-    }
-
-    private static double orNaN(Double value) {
-        return value == null ? Double.NaN : value;
     }
 
     /**

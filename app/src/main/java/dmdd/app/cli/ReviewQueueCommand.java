@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Inspect every image in DIR and list the UNSURE ones (score between the model's OK-below and "
                 + "NG-above thresholds), highest score first, as CSV in the results.csv format (file, score, verdict, "
                 + "threshold, ng_threshold, annotated_label, error, fused_map); with --with-ng the NG ones follow, as in the "
-                + "workstation's review queue. Images that cannot be inspected come first, as ERROR rows naming the reason."})
+                + "workstation's review queue (for a project's model, at the thresholds set in the workstation). Images that "
+                + "cannot be inspected come first, as ERROR rows naming the reason."})
 final class ReviewQueueCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,11 +56,13 @@ final class ReviewQueueCommand implements Callable<Integer> {
         int[] seen = {0};
         int[] failed = {0};
         try (InspectionPipeline pipeline = InspectionPipeline.open(modelDir, device.choose(err).device(), null, null)) {
-            Thresholds t = pipeline.thresholds();
+            // a project's model: the thresholds set in the workstation, as its review queue uses them
+            Thresholds t = ProjectThresholds.ofModel(modelDir, pipeline.model(), err);
             pipeline.inspectFiles(files, 1, new InspectionPipeline.Receiver() {
                 @Override
                 public void inspected(Inspection inspection) {
-                    if (inspection.verdict() == Verdict.UNSURE || withNg && inspection.verdict() == Verdict.NG) {
+                    Verdict verdict = Verdict.of(inspection.score(), t.image(), t.imageNg());
+                    if (verdict == Verdict.UNSURE || withNg && verdict == Verdict.NG) {
                         queue.add(ResultsCsv.inspected(images.relativize(inspection.file()).toString()
                                 .replace('\\', '/'), inspection.score(), t.image(), t.imageNg(), null));
                     }

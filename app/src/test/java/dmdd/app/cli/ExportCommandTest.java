@@ -285,6 +285,28 @@ class ExportCommandTest {
         assertThat(after.values()).anyMatch(r -> r[2].equals("UNSURE"));
         assertThat(user.out()).contains(after.values().stream().filter(r -> r[2].equals("UNSURE")).count()
                 + " UNSURE");
+
+        // review-queue on the project's model (its images in one flat folder, as it reads them): the workstation's
+        // thresholds, so the same images to review
+        Path flat = Files.createDirectories(tmp.resolve("flat"));
+        for (String name : after.keySet()) {
+            Files.copy(project.resolve("inspect").resolve(name), flat.resolve(name.replace('/', '_')));
+        }
+        CliRun queue = CliRun.of("review-queue", "--model", project.resolve("model").toString(), "--images",
+                flat.toString());
+        assertThat(queue.code()).as(queue.err()).isZero();
+        assertThat(queue.err()).contains("thresholds set in the workstation");
+        java.util.Set<String> queued = new java.util.TreeSet<>();
+        for (String line : queue.out().lines().skip(1).toList()) {
+            queued.add(line.split(",", -1)[0]);
+        }
+        java.util.Set<String> unsure = new java.util.TreeSet<>();
+        after.forEach((file, row) -> {
+            if (row[2].equals("UNSURE")) {
+                unsure.add(file.replace('/', '_'));
+            }
+        });
+        assertThat(queued).isEqualTo(unsure);
     }
 
     private static java.util.Map<String, String[]> rows(Path csv) throws IOException {
