@@ -290,6 +290,12 @@ public final class DmddTrainer {
                 }
             }
             saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root, out);
+            if (cancel != null && cancel.getAsBoolean() && finisher != null) {
+                // Stopped after the last step, before the thresholds are fitted and the model saved: nothing replaces
+                // the folder's model (a cancelled improvement leaves it as it was); a resume fits and saves.
+                out.onMessage("stopped after the last step, before saving; resuming saves the model");
+                return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
+            }
             if (finisher != null) {
                 finisher.finish(nets, earlierSeconds + seconds(started), trainingData);
             }

@@ -191,6 +191,18 @@ class ImprovementTest {
         assertThat(ModelFolder.read(model).weightsSha256()).isEqualTo(sha);
         assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("current");
         assertThat(model.resolve(TrainingJob.IMPROVING)).doesNotExist();
+        // Cancel pressed during the last step: the thresholds are not fitted and nothing is saved or kept
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        TrainingResult late = TrainingJob.improve(model, normals, teacher, 3, new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                done.set(p.completedSteps());
+            }
+        }, () -> done.get() >= 3);
+        assertThat(late.completed()).isFalse();
+        assertThat(late.completedSteps()).isEqualTo(3);
+        assertThat(ModelFolder.read(model).weightsSha256()).isEqualTo(sha);
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("current");
         assertThatThrownBy(() -> TrainingJob.improve(model, normals, teacher, DmddSettings.MAX_IMPROVE_STEPS + 1,
                 null, null)).hasMessageContaining("steps");
     }
