@@ -87,4 +87,21 @@ public final class Ui {
         }
         return url;
     }
+
+    /**
+     * Asks a person to confirm, OK or Cancel, over the window of {@code owner}.
+     *
+     * @param owner   a node of the asking screen (its window owns the dialog when it is shown)
+     * @param textKey the question's key in the texts
+     * @return whether the person pressed OK
+     */
+    public static boolean confirmed(javafx.scene.Node owner, String textKey) {
+        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.CONFIRMATION,
+                text(textKey), javafx.scene.control.ButtonType.CANCEL, javafx.scene.control.ButtonType.OK);
+        ask.setHeaderText(null);
+        if (owner.getScene() != null) {
+            ask.initOwner(owner.getScene().getWindow());
+        }
+        return ask.showAndWait().orElse(javafx.scene.control.ButtonType.CANCEL) == javafx.scene.control.ButtonType.OK;
+    }
 }

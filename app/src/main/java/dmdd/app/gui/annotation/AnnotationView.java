@@ -394,17 +394,8 @@ public final class AnnotationView {
 
     @FXML
     private void fromPrediction() {
-        if (viewModel.predictionReplacesAMask()) {
-            javafx.scene.control.Alert ask = new javafx.scene.control.Alert(
-                    javafx.scene.control.Alert.AlertType.CONFIRMATION, Ui.text("annotation.replaceMask"),
-                    javafx.scene.control.ButtonType.CANCEL, javafx.scene.control.ButtonType.OK);
-            ask.setHeaderText(null);
-            if (root.getScene() != null) {
-                ask.initOwner(root.getScene().getWindow());
-            }
-            if (ask.showAndWait().orElse(javafx.scene.control.ButtonType.CANCEL) != javafx.scene.control.ButtonType.OK) {
-                return;
-            }
+        if (viewModel.predictionReplacesAMask() && !Ui.confirmed(root, "annotation.replaceMask")) {
+            return;
         }
         viewModel.startFromPrediction();
     }

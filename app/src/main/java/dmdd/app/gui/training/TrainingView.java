@@ -198,17 +198,7 @@ public final class TrainingView {
      * @return whether to start (nothing to resume, or the person confirmed)
      */
     private boolean startingOverIsMeant() {
-        if (!viewModel.canResumeProperty().get()) {
-            return true;
-        }
-        javafx.scene.control.Alert ask = new javafx.scene.control.Alert(
-                javafx.scene.control.Alert.AlertType.CONFIRMATION, Ui.text("training.restartConfirm"),
-                javafx.scene.control.ButtonType.CANCEL, javafx.scene.control.ButtonType.OK);
-        ask.setHeaderText(null);
-        if (root.getScene() != null) {
-            ask.initOwner(root.getScene().getWindow());
-        }
-        return ask.showAndWait().orElse(javafx.scene.control.ButtonType.CANCEL) == javafx.scene.control.ButtonType.OK;
+        return !viewModel.canResumeProperty().get() || Ui.confirmed(root, "training.restartConfirm");
     }
 
     @FXML
