@@ -27,7 +27,8 @@ final class ProjectThresholds {
      * @throws IOException when the project's settings cannot be read
      */
     static Thresholds ofModel(Path modelDir, ModelFolder model, PrintWriter out) throws IOException {
-        Path absolute = modelDir.toAbsolutePath().normalize();
+        // the folder the system resolves: a link to a project's model is that model
+        Path absolute = modelDir.toRealPath();
         for (Path candidate = absolute.getParent(); candidate != null
                 && candidate.getNameCount() >= absolute.getNameCount() - 2; candidate = candidate.getParent()) {
             if (dmdd.model.project.ProjectStore.isProject(candidate)) {

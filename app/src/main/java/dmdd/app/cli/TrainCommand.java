@@ -203,6 +203,13 @@ final class TrainCommand implements Callable<Integer> {
                     // settings): a usage error, exit 2, as README says
                     throw new CliException(refused.getMessage());
                 }
+                if (!result.completed() && !java.nio.file.Files.isRegularFile(
+                        modelDir.resolve(dmdd.model.train.Checkpoint.FILE_NAME))) {
+                    err.printf(Locale.ROOT, "%nstopped before the first step: nothing was saved in %s (run the same "
+                            + "command to start)%n", modelDir);
+                    err.flush();
+                    return DmddCli.EXIT_FAILURE;
+                }
                 if (!result.completed()) {
                     err.printf(Locale.ROOT, "%nstopped at step %d of %d; the checkpoint in %s is saved: run the same "
                             + "command with --resume to go on%n", result.completedSteps(), settings.totalSteps(), modelDir);

@@ -307,6 +307,11 @@ class ExportCommandTest {
             }
         });
         assertThat(queued).isEqualTo(unsure);
+        // named through a link, the project's model is still the project's
+        Path link = Files.createSymbolicLink(tmp.resolve("model-link"), project.resolve("model"));
+        CliRun linked = CliRun.of("review-queue", "--model", link.toString(), "--images", flat.toString());
+        assertThat(linked.code()).as(linked.err()).isZero();
+        assertThat(linked.out()).isEqualTo(queue.out());
     }
 
     private static java.util.Map<String, String[]> rows(Path csv) throws IOException {

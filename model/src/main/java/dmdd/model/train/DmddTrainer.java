@@ -585,20 +585,21 @@ public final class DmddTrainer {
                 settings.weightDecay(), params, manager);
     }
 
-    /** Settings a resumed run may change: they decide nothing about the training steps (see {@link #restore}). */
+    /**
+     * Settings a resumed run may change (see {@link #restore}): how often checkpoints are written, how many threads
+     * compute, how long an improvement runs, and the inspection views and shifts (a checkpoint from before they
+     * existed reads as one view and no shift). Not the settings that score or calibrate: the resumed model would
+     * carry the same weights, and so the same identity ({@link dmdd.model.infer.ModelFolder#identity()}), as the
+     * one the thresholds a person set were for, while scoring on another scale. Nor the teacher cache, which
+     * changes the weights' rounding.
+     */
     private static final List<String> NOT_TRAINING = List.of("inspectionViews", "inspectionShifts",
-            "checkpointInterval", "threads", "improveSteps", "cacheTeacherFeatures", "imageThresholdQuantile",
-            "imageNgThresholdQuantile", "pixelThresholdQuantile", "displayQuantile", "displayHeadroom", "topK",
-            "imageScore", "gaussianSigma", "tileOverlap");
+            "checkpointInterval", "threads", "improveSteps");
 
     private int restore(Path file, DmddNetworks nets, Map<TrainingStage, ParameterOptimizer> optimizers)
             throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             Checkpoint c = Checkpoint.read(file, m);
-            // Settings that never touch the steps are this run's choice: how the finished model inspects and is
-            // calibrated (a checkpoint from before a setting existed reads as one view and no shift while today's
-            // defaults differ), how many threads compute, how often checkpoints are written, how long an
-            // improvement runs, whether the teacher's features are cached.
             DmddSettings saved = c.settings().withValuesOf(settings, NOT_TRAINING);
             if (!saved.equals(settings)) {
                 List<String> differ = settings.differencesFrom(saved);

@@ -283,10 +283,9 @@ class DmddTrainerTest {
         DmddSettings before = tiny(8, 0).with("method", "baseline").with("inspectionViews", 1)
                 .with("inspectionShifts", 1);
         assertThat(trainUntil(before, dir, 3).completed()).isFalse();
-        // nor the threads, the calibration's quantiles and image score (the expert settings dialog shows them)
+        // nor the threads
         DmddSettings today = before.with("inspectionViews", 4).with("inspectionShifts", 2)
-                .with("checkpointInterval", before.checkpointInterval() + 7).with("threads", 2)
-                .with("imageThresholdQuantile", 0.95).with("topK", 50).with("imageScore", "max");
+                .with("checkpointInterval", before.checkpointInterval() + 7).with("threads", 2);
         TrainingResult resumed = new DmddTrainer(today, teacher, TestImages::paintRectangle)
                 .train(IMAGES, dir, null, () -> false, true, null); // refused before: "other settings"
         assertThat(resumed.completed()).isTrue();
@@ -298,6 +297,10 @@ class DmddTrainerTest {
     void resumingWithOtherSettingsIsAClearError(@TempDir Path dir) throws IOException {
         new DmddTrainer(tiny(3, 0), teacher, TestImages::paintRectangle).train(IMAGES, dir, null, () -> false, false, null);
         assertThatThrownBy(() -> new DmddTrainer(tiny(4, 0), teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, null, () -> false, true, null))
+                .hasMessageContaining("other settings");
+        // a setting that scores otherwise: the same weights would pass for the model a person's thresholds were for
+        assertThatThrownBy(() -> new DmddTrainer(tiny(3, 0).with("topK", 50), teacher, TestImages::paintRectangle)
                 .train(IMAGES, dir, null, () -> false, true, null))
                 .hasMessageContaining("other settings");
     }

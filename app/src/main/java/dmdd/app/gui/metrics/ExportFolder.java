@@ -51,9 +51,36 @@ final class ExportFolder {
         }
     }
 
-    /** The project name with the characters no file system takes in a folder name replaced. */
+    /** Longest part of the name taken from the project, in UTF-8 bytes (file systems allow 255 for the whole). */
+    private static final int MAX_NAME_BYTES = 160;
+
+    /**
+     * The project name with the characters no file system takes in a folder name replaced, shortened to
+     * {@link #MAX_NAME_BYTES} bytes.
+     */
     private static String safe(String name) {
         String s = name.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").strip();
-        return s.isEmpty() || s.startsWith(".") ? "project" + s : s;
+        s = s.isEmpty() || s.startsWith(".") ? "project" + s : s;
+        while (s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            s = s.substring(0, s.offsetByCodePoints(s.length(), -1)).strip();
+        }
+        return s;
+    }
+
+    /**
+     * Removes an export's folder that holds nothing but its mark (an export that failed or was stopped before it
+     * wrote anything); a folder with results stays.
+     *
+     * @param folder the folder {@link #create} made
+     */
+    static void removeIfEmpty(Path folder) {
+        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+            if (entries.allMatch(p -> p.getFileName().toString().equals(ImageFiles.RESULTS_MARKER))) {
+                Files.deleteIfExists(folder.resolve(ImageFiles.RESULTS_MARKER));
+                Files.deleteIfExists(folder);
+            }
+        } catch (IOException e) {
+            // left as it is: an empty, marked folder harms nothing
+        }
     }
 }

@@ -235,8 +235,13 @@ public final class MetricsViewModel {
         job.start(null, context -> {
             saved.call();
             written.set(ExportFolder.create(outDir, folder.getFileName().toString(), java.time.LocalDateTime.now()));
-            return engine.exportResults(folder, chosen, written.get(), verdictThreshold, ngVerdictThreshold,
-                    contourThreshold, progressTo(context), context::isCancelled);
+            try {
+                return engine.exportResults(folder, chosen, written.get(), verdictThreshold, ngVerdictThreshold,
+                        contourThreshold, progressTo(context), context::isCancelled);
+            } catch (Exception e) {
+                ExportFolder.removeIfEmpty(written.get());
+                throw e;
+            }
         }, r -> {
             if (folder.equals(projectFolder.get())) {
                 show(r);
