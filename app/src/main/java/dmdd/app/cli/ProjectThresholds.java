@@ -87,5 +87,4 @@ final class ProjectThresholds {
     private static double orNaN(Double value) {
         return value == null ? Double.NaN : value;
     }
-
 }
