@@ -1,0 +1,86 @@
+package dmdd.app.gui.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dmdd.app.gui.Ui;
+import dmdd.app.gui.background.BackgroundWork;
+import dmdd.model.project.Project;
+import dmdd.model.project.ProjectStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Train beside an enabled Resume starts over, replacing the stopped run's checkpoint once the new run keeps one: the
+ * training screen asks first, and Cancel in that question starts nothing.
+ */
+@ExtendWith(ApplicationExtension.class)
+class TrainOverAStoppedRunFxTest {
+    @TempDir
+    Path folder;
+    private final AtomicInteger fresh = new AtomicInteger();
+    private TrainingViewModel model;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        Project project = ProjectStore.create(folder.resolve("p"), "P");
+        Files.createDirectories(project.chosenModelDir());
+        Files.writeString(project.chosenModelDir().resolve("checkpoint"), "5000"); // a stopped run
+        TrainingEngine engine = new TrainingEngine() {
+            @Override
+            public String describeDevice(String choice) {
+                return "CPU (scripted)";
+            }
+
+            @Override
+            public boolean canResume(Project p) {
+                return Files.exists(p.chosenModelDir().resolve("checkpoint"));
+            }
+
+            @Override
+            public Outcome train(Project p, boolean resume, Listener listener, BooleanSupplier cancelled) {
+                if (!resume) {
+                    fresh.incrementAndGet();
+                }
+                return new Outcome(true, 1, 0.1);
+            }
+        };
+        model = new TrainingViewModel(engine, BackgroundWork.inline());
+        TrainingView view = new TrainingView(model, (settings, device) -> { });
+        model.projectProperty().set(project);
+        stage.setScene(new Scene((javafx.scene.Parent) view.root(), 900, 600));
+        stage.getScene().getStylesheets().add(Ui.stylesheet());
+        stage.show();
+    }
+
+    @Test
+    void trainAsksFirstAndCancelStartsNothing(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> model.canResumeProperty().get());
+        Button train = robot.lookup("#trainButton").queryButton();
+        robot.clickOn(train);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(robot.lookup(".dialog-pane .button").lookup((Button b) -> "Cancel".equals(b.getText()))
+                .queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(fresh.get()).as("Cancel in the question: no run started").isZero();
+
+        robot.clickOn(train);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".dialog-pane .content").queryLabeled().getText()).contains("can be resumed");
+        robot.clickOn(robot.lookup(".dialog-pane .button").lookup((Button b) -> "OK".equals(b.getText()))
+                .queryButton());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fresh.get() == 1);
+    }
+}
