@@ -9,8 +9,6 @@ import dmdd.model.project.ProjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.stage.Stage;
@@ -30,34 +28,17 @@ import org.testfx.util.WaitForAsyncUtils;
 class TrainOverAStoppedRunFxTest {
     @TempDir
     Path folder;
-    private final AtomicInteger fresh = new AtomicInteger();
+    private Path checkpoint;
     private TrainingViewModel model;
 
     @Start
     void start(Stage stage) throws Exception {
         Project project = ProjectStore.create(folder.resolve("p"), "P");
         Files.createDirectories(project.chosenModelDir());
-        Files.writeString(project.chosenModelDir().resolve("checkpoint"), "5000"); // a stopped run
-        TrainingEngine engine = new TrainingEngine() {
-            @Override
-            public String describeDevice(String choice) {
-                return "CPU (scripted)";
-            }
-
-            @Override
-            public boolean canResume(Project p) {
-                return Files.exists(p.chosenModelDir().resolve("checkpoint"));
-            }
-
-            @Override
-            public Outcome train(Project p, boolean resume, Listener listener, BooleanSupplier cancelled) {
-                if (!resume) {
-                    fresh.incrementAndGet();
-                }
-                return new Outcome(true, 1, 0.1);
-            }
-        };
-        model = new TrainingViewModel(engine, BackgroundWork.inline());
+        Files.writeString(project.chosenModelDir().resolve("checkpoint"), "2"); // a stopped run
+        checkpoint = project.chosenModelDir().resolve("checkpoint");
+        TrainingEngine engine = new ScriptedTrainingEngine(3); // a run from the start deletes its checkpoint at the end
+        model = new TrainingViewModel(engine, BackgroundWork.javaFx(1));
         TrainingView view = new TrainingView(model, (settings, device) -> { });
         model.projectProperty().set(project);
         stage.setScene(new Scene((javafx.scene.Parent) view.root(), 900, 600));
@@ -74,13 +55,13 @@ class TrainOverAStoppedRunFxTest {
         robot.clickOn(robot.lookup(".dialog-pane .button").lookup((Button b) -> "Cancel".equals(b.getText()))
                 .queryButton());
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(fresh.get()).as("Cancel in the question: no run started").isZero();
+        assertThat(checkpoint).as("Cancel in the question: no run started").hasContent("2");
 
         robot.clickOn(train);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup(".dialog-pane .content").queryLabeled().getText()).contains("can be resumed");
         robot.clickOn(robot.lookup(".dialog-pane .button").lookup((Button b) -> "OK".equals(b.getText()))
                 .queryButton());
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> fresh.get() == 1);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !Files.exists(checkpoint));
     }
 }

@@ -8,69 +8,13 @@ import dmdd.model.project.Project;
 import dmdd.model.project.ProjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The training screen's state without a window, with a scripted trainer. */
 class TrainingViewModelTest {
-
-    /** Trains for a fixed number of steps, keeps a checkpoint file when cancelled, resumes from it. */
-    private static final class ScriptedEngine implements TrainingEngine {
-        final int steps;
-        final AtomicInteger resumedFrom = new AtomicInteger(-1);
-        volatile boolean waitForCancel;
-
-        ScriptedEngine(int steps) {
-            this.steps = steps;
-        }
-
-        @Override
-        public String describeDevice(String choice) {
-            return "CPU (scripted)";
-        }
-
-        @Override
-        public boolean canResume(Project project) {
-            return Files.exists(project.chosenModelDir().resolve("checkpoint"));
-        }
-
-        @Override
-        public Outcome train(Project project, boolean resume, Listener listener, BooleanSupplier cancelled)
-                throws Exception {
-            int start = 0;
-            if (resume) {
-                start = Integer.parseInt(Files.readString(project.chosenModelDir().resolve("checkpoint")));
-                resumedFrom.set(start);
-            }
-            listener.message("obtaining teacher weights");
-            for (int step = start; step < steps; step++) {
-                while (waitForCancel && step == 3 && !cancelled.getAsBoolean()) {
-                    Thread.sleep(5);
-                }
-                if (cancelled.getAsBoolean()) {
-                    Files.writeString(project.chosenModelDir().resolve("checkpoint"), Integer.toString(step));
-                    return new Outcome(false, step, 0.1);
-                }
-                Map<String, Double> losses = new LinkedHashMap<>();
-                losses.put("total", 1.0 / (step + 1));
-                boolean student = step < steps / 2;
-                // DMDD's student stage has two terms, its segmentation stage one (the total is that term)
-                losses.put(student ? "ngm" : "segmentation", 0.5 / (step + 1));
-                if (student) {
-                    losses.put("aim", 0.5 / (step + 1));
-                }
-                listener.progress(new Update(step + 1, steps, student ? "student" : "segmenter", losses,
-                        12.5, (steps - step - 1) * 0.01));
-            }
-            Files.deleteIfExists(project.chosenModelDir().resolve("checkpoint"));
-            return new Outcome(true, steps, 0.2);
-        }
-    }
 
     @BeforeAll
     static void toolkit() {
@@ -80,7 +24,7 @@ class TrainingViewModelTest {
     @Test
     void aRunReportsProgressLossesAndItsEnd(@TempDir Path folder) throws Exception {
         Project project = ProjectStore.create(folder.resolve("p"), "P");
-        ScriptedEngine engine = new ScriptedEngine(20);
+        ScriptedTrainingEngine engine = new ScriptedTrainingEngine(20);
         TrainingViewModel model = FxToolkit.onFx(() -> new TrainingViewModel(engine, BackgroundWork.inline()));
         AtomicInteger finished = new AtomicInteger();
         FxToolkit.onFx(() -> {
@@ -118,7 +62,7 @@ class TrainingViewModelTest {
     @Test
     void cancelKeepsACheckpointAndResumeContinuesFromIt(@TempDir Path folder) throws Exception {
         Project project = ProjectStore.create(folder.resolve("p"), "P");
-        ScriptedEngine engine = new ScriptedEngine(10);
+        ScriptedTrainingEngine engine = new ScriptedTrainingEngine(10);
         engine.waitForCancel = true;
         TrainingViewModel model = FxToolkit.onFx(() -> new TrainingViewModel(engine, BackgroundWork.inline()));
         FxToolkit.onFx(() -> {
