@@ -253,10 +253,8 @@ final class CliInputs {
             return;
         }
         try {
-            try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
-                if (!entries.allMatch(p -> p.getFileName().toString().equals(RUN_MARKER))) {
-                    return;
-                }
+            if (!dmdd.datasets.image.ImageFiles.holdsOnlyResultsMarker(dir)) {
+                return;
             }
             Files.deleteIfExists(dir.resolve(RUN_MARKER));
             removeCreated(dir, firstCreated);

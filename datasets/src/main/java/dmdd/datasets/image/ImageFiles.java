@@ -87,6 +87,17 @@ public final class ImageFiles {
     }
 
     /**
+     * @param folder a folder of results
+     * @return whether it holds nothing but its {@link #RESULTS_MARKER} (a run that failed or stopped before it wrote)
+     * @throws IOException when the folder cannot be listed
+     */
+    public static boolean holdsOnlyResultsMarker(Path folder) throws IOException {
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.allMatch(p -> p.getFileName().toString().equals(RESULTS_MARKER));
+        }
+    }
+
+    /**
      * @param folder a folder
      * @return whether it holds results this program wrote ({@link #RESULTS_MARKER}), not input images
      */

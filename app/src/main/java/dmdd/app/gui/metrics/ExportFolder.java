@@ -74,8 +74,8 @@ final class ExportFolder {
      * @param folder the folder {@link #create} made
      */
     static void removeIfEmpty(Path folder) {
-        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
-            if (entries.allMatch(p -> p.getFileName().toString().equals(ImageFiles.RESULTS_MARKER))) {
+        try {
+            if (ImageFiles.holdsOnlyResultsMarker(folder)) {
                 Files.deleteIfExists(folder.resolve(ImageFiles.RESULTS_MARKER));
                 Files.deleteIfExists(folder);
             }
