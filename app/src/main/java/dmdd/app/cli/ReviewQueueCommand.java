@@ -61,10 +61,10 @@ final class ReviewQueueCommand implements Callable<Integer> {
             pipeline.inspectFiles(files, 1, new InspectionPipeline.Receiver() {
                 @Override
                 public void inspected(Inspection inspection) {
-                    Verdict verdict = Verdict.of(inspection.score(), t.image(), t.imageNg());
-                    if (verdict == Verdict.UNSURE || withNg && verdict == Verdict.NG) {
-                        queue.add(ResultsCsv.inspected(images.relativize(inspection.file()).toString()
-                                .replace('\\', '/'), inspection.score(), t.image(), t.imageNg(), null));
+                    ResultsCsv.Row row = ResultsCsv.inspected(nameOf(inspection.file()), inspection.score(), t.image(),
+                            t.imageNg(), null);
+                    if (row.unsure() || withNg && row.verdict() == Verdict.NG) {
+                        queue.add(row);
                     }
                     bar.update(++seen[0], files.size(), "images", null);
                 }
@@ -73,8 +73,7 @@ final class ReviewQueueCommand implements Callable<Integer> {
                 public void failed(Path file, IOException reason) {
                     // a picture without a verdict is one a person must look at: it leads the queue, never drops out
                     err.println("warning: " + reason.getMessage());
-                    queue.add(ResultsCsv.failed(images.relativize(file).toString().replace('\\', '/'), t.image(),
-                            t.imageNg(), reason.getMessage()));
+                    queue.add(ResultsCsv.failed(nameOf(file), t.image(), t.imageNg(), reason.getMessage()));
                     failed[0]++;
                     bar.update(++seen[0], files.size(), "images", null);
                 }
@@ -101,5 +100,10 @@ final class ReviewQueueCommand implements Callable<Integer> {
             throw new IOException(CliInputs.noResult(failed[0], files.size()) + " (see the warnings)");
         }
         return 0;
+    }
+
+    /** An image's name in the queue: its path inside {@code --images}, {@code /} separated. */
+    private String nameOf(Path file) {
+        return images.relativize(file).toString().replace('\\', '/');
     }
 }
