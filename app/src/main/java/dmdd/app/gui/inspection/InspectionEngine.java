@@ -143,21 +143,6 @@ public interface InspectionEngine {
     record ImageInspection(Path file, RgbImage image, float[] normality, float[] abnormality, float[] fused,
             double score, String modelId) {
         /**
-         * An inspection by a model of unknown identity.
-         *
-         * @param file        the image file
-         * @param image       the image resized to the maps' size
-         * @param normality   normality-branch map
-         * @param abnormality abnormality-branch map
-         * @param fused       fused map
-         * @param score       image score
-         */
-        public ImageInspection(Path file, RgbImage image, float[] normality, float[] abnormality, float[] fused,
-                double score) {
-            this(file, image, normality, abnormality, fused, score, null);
-        }
-
-        /**
          * @param calibration the thresholds the screen judges with
          * @return whether another model than the calibration's scored this (one replaced in the folder meanwhile)
          */

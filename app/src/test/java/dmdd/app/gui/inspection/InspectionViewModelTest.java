@@ -296,14 +296,14 @@ class InspectionViewModelTest {
                 new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1),
                 new double[0], "m");
         InspectionViewModel.RenderedInspection rendered = InspectionViewModel.render(
-                new InspectionEngine.ImageInspection(folder, image, calm, calm, calm, 0.02), calib);
+                new InspectionEngine.ImageInspection(folder, image, calm, calm, calm, 0.02, null), calib);
         for (int argb : pixels(rendered.fused())) {
             assertThat(argb >>> 24).as("alpha of a calm pixel").isLessThan(60);
         }
         float[] hot = calm.clone();
         hot[5] = 1f;
         InspectionViewModel.RenderedInspection defect = InspectionViewModel.render(
-                new InspectionEngine.ImageInspection(folder, image, hot, hot, hot, 1), calib);
+                new InspectionEngine.ImageInspection(folder, image, hot, hot, hot, 1, null), calib);
         assertThat(pixels(defect.fused())[5] >>> 24).isEqualTo(255);
         assertThat(pixels(defect.fused())[3]).isEqualTo(pixels(rendered.fused())[3]);
     }
