@@ -65,9 +65,11 @@ public final class BatchJob {
      * @param partitions  partitions the images were spread over
      * @param inspectionSeconds wall-clock seconds of the distributed part: executors loading the model,
      *                    reading and inspecting the images, writing the Parquet table
+     * @param earlierKept whether an earlier output that --overwrite would have replaced was kept instead, because
+     *                    the model gave non-finite results (this run's rows were not kept)
      */
     public record Summary(long images, long ok, long unsure, long ng, long errors, long nonFinite, String modelSha256,
-                          int partitions, double inspectionSeconds) {
+                          int partitions, double inspectionSeconds, boolean earlierKept) {
     }
 
     /**
@@ -129,11 +131,11 @@ public final class BatchJob {
             Map<String, Long> verdicts = new HashMap<>();
             long nonFinite;
             double inspectionSeconds;
-            // A run stopped by a signal before its results are complete leaves no half-written table beside the
-            // earlier one (once the swap begins, the hook leaves everything as it is).
+            // A run stopped by a signal before its results are complete leaves no half-written table, neither
+            // beside an earlier one nor as a first one (once the swap begins, the hook leaves everything as it is).
             ExitCleanup unfinished = ExitCleanup.register(() -> {
-                removeStaged(tableAt, request.out(), hadoop);
-                removeStaged(csvAt, request.csvOut(), hadoop);
+                removeWritten(tableAt, hadoop);
+                removeWritten(csvAt, hadoop);
             });
             try {
                 long start = System.nanoTime();
@@ -152,19 +154,33 @@ public final class BatchJob {
                         .contains(InspectionPipeline.NonFiniteResultException.WORDS)).count();
             } catch (Throwable e) {
                 // Spark's own exceptions are checked ones that Java does not see declared: all end here.
-                removeStaged(tableAt, request.out(), hadoop);
-                removeStaged(csvAt, request.csvOut(), hadoop);
+                removeWritten(tableAt, hadoop);
+                removeWritten(csvAt, hadoop);
                 throw e;
             } finally {
                 unfinished.close();
             }
-            replaceWithStaged(request.out(), tableAt, hadoop);
-            replaceWithStaged(request.csvOut(), csvAt, hadoop);
+            // A broken model's run fails (see Summary#nonFinite): its ERROR rows never replace earlier results.
+            boolean earlierKept = false;
+            if (nonFinite > 0) {
+                // an output that did not exist before keeps this run's rows, to show what failed
+                if (!tableAt.equals(request.out())) {
+                    removeWritten(tableAt, hadoop);
+                    earlierKept = true;
+                }
+                if (csvAt != null && !csvAt.equals(request.csvOut())) {
+                    removeWritten(csvAt, hadoop);
+                    earlierKept = true;
+                }
+            } else {
+                replaceWithStaged(request.out(), tableAt, hadoop);
+                replaceWithStaged(request.csvOut(), csvAt, hadoop);
+            }
             long images = verdicts.values().stream().mapToLong(Long::longValue).sum();
             return new Summary(images, verdicts.getOrDefault("OK", 0L), verdicts.getOrDefault("UNSURE", 0L),
                     verdicts.getOrDefault("NG", 0L),
                     verdicts.getOrDefault(ResultsCsv.ERROR, 0L), nonFinite, shipment.zipSha256(), partitions,
-                    inspectionSeconds);
+                    inspectionSeconds, earlierKept);
         } finally {
             ExecutorModels.deleteTree(staging);
         }
@@ -184,10 +200,13 @@ public final class BatchJob {
             inputs.add(request.imageList());
         }
         inputs.add(request.modelZip());
+        String realTarget = localRealPath(target);
         for (String input : inputs) {
             org.apache.hadoop.fs.Path in = new org.apache.hadoop.fs.Path(input);
             String source = in.getFileSystem(hadoop).makeQualified(in).toString();
-            if (source.equals(target) || source.startsWith(target + "/")) {
+            // the folder the system resolves too: a link to the output, or a glob below it, names its files
+            String realSource = localRealPath(withoutGlob(source));
+            if (inside(source, target) || realTarget != null && realSource != null && inside(realSource, realTarget)) {
                 throw new BatchException(option + " " + out + " holds the input " + input
                         + "; write the results into a folder of their own");
             }
@@ -203,8 +222,10 @@ public final class BatchJob {
             }
             for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(path)) {
                 String name = f.getPath().getName();
-                // Spark's files, and the working folders a killed run leaves
-                boolean spark = f.isFile() && (name.startsWith("part-") || name.startsWith(".part-")
+                // Spark's files, and the working folders a killed run leaves; never an image, whatever its name
+                // (a camera's "_0001.png" starts like Spark's "_SUCCESS")
+                boolean spark = f.isFile() && !isImageName(name)
+                        && (name.startsWith("part-") || name.startsWith(".part-")
                         || name.startsWith("_") || name.startsWith("._"))
                         || f.isDirectory() && (name.equals("_temporary") || name.startsWith(".spark-staging"));
                 if (!spark) {
@@ -212,6 +233,43 @@ public final class BatchJob {
                             + "has; --overwrite replaces only an earlier run's output, so choose another folder");
                 }
             }
+        }
+    }
+
+    private static boolean inside(String path, String folder) {
+        return path.equals(folder) || path.startsWith(folder + "/");
+    }
+
+    /** Whether a file name has an image extension: such a file is never one of Spark's. */
+    private static boolean isImageName(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot >= 0 && dmdd.datasets.image.ImageFiles.EXTENSIONS.contains(
+                name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    /** A qualified path cut before its first component with a glob character ({@code * ? [ {}). */
+    private static String withoutGlob(String qualified) {
+        int glob = -1;
+        for (char c : new char[] {'*', '?', '[', '{'}) {
+            int at = qualified.indexOf(c);
+            if (at >= 0 && (glob < 0 || at < glob)) {
+                glob = at;
+            }
+        }
+        return glob < 0 ? qualified : qualified.substring(0, Math.max(0, qualified.lastIndexOf('/', glob)));
+    }
+
+    /** The real path (links resolved) of a qualified local path that exists, as a file URI string; else null. */
+    private static String localRealPath(String qualified) {
+        try {
+            java.net.URI uri = new org.apache.hadoop.fs.Path(qualified).toUri();
+            if (!"file".equals(uri.getScheme())) {
+                return null;
+            }
+            Path real = Path.of(uri).toRealPath();
+            return new org.apache.hadoop.fs.Path(real.toUri()).toString();
+        } catch (IllegalArgumentException | IOException | java.nio.file.FileSystemNotFoundException e) {
+            return null; // not local, not there yet, or not a path this system can resolve
         }
     }
 
@@ -252,16 +310,19 @@ public final class BatchJob {
         fs.delete(old, true);
     }
 
-    /** Removes what a failed run wrote beside an earlier output (never the output itself). */
-    private static void removeStaged(String staged, String out, Configuration hadoop) {
-        if (staged == null || staged.equals(out)) {
+    /**
+     * Removes what a failed run wrote: the staged folder beside an earlier output, or the output itself when there
+     * was none before ({@link #stagedOutput} writes into the output only then), so a re-run is not refused for it.
+     */
+    private static void removeWritten(String written, Configuration hadoop) {
+        if (written == null) {
             return;
         }
         try {
-            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(staged);
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(written);
             path.getFileSystem(hadoop).delete(path, true);
         } catch (IOException e) {
-            // a leftover folder named as staged output beside the earlier one, which is unchanged
+            // a leftover folder; any earlier output is unchanged
         }
     }
 
@@ -308,9 +369,12 @@ public final class BatchJob {
             log.println("Model " + request.modelZip() + ": teacher " + model.teacher().cliName()
                     + ", image threshold " + check.thresholds().image());
         } catch (IOException e) {
+            String given = request.teacherWeights() == null ? weights.toString() : request.teacherWeights();
+            // the reason names the scratch copy the pipeline read; the person gave another name
+            String reason = String.valueOf(e.getMessage()).replace(
+                    teacherDir.resolve(TeacherWeights.cacheFileName(model.teacher())).toString(), given);
             throw new BatchException("--model " + request.modelZip() + " cannot be opened with the teacher weights "
-                    + (request.teacherWeights() == null ? weights.toString() : request.teacherWeights()) + ": "
-                    + e.getMessage(), e);
+                    + given + ": " + reason, e);
         }
         Path shippedZip = Shipping.ship(spark, zip, "dmdd-model-" + zipSha + ".zip");
         Path shippedWeights = Shipping.ship(spark, weights, "dmdd-teacher-" + weightsSha + ".safetensors");

@@ -113,14 +113,15 @@ public final class BatchMain implements Callable<Integer> {
             BatchJob.Summary s = BatchJob.run(spark, request, err);
             double seconds = (System.nanoTime() - start) / 1e9;
             spec.commandLine().getOut().printf(Locale.ROOT, "%d images: %d NG, %d UNSURE, %d OK, %d ERROR in %.1f s, "
-                    + "of which %.1f s inspecting and writing (%.1f images/s); results in %s%n", s.images(), s.ng(),
+                    + "of which %.1f s inspecting and writing (%.1f images/s); %s %s%n", s.images(), s.ng(),
                     s.unsure(), s.ok(),
-                    s.errors(), seconds, s.inspectionSeconds(), s.images() / s.inspectionSeconds(), out);
+                    s.errors(), seconds, s.inspectionSeconds(), s.images() / s.inspectionSeconds(),
+                    s.earlierKept() ? "not written, the earlier results stay in" : "results in", out);
             if (s.nonFinite() > 0) {
                 // Not an unreadable image but a broken model: a scheduler must see the run fail, as with infer.
                 err.printf(Locale.ROOT, "error: %d of %d images got a score or map that is not a finite number: the "
-                        + "model's weights may be damaged; those rows are ERROR, with no verdict%n", s.nonFinite(),
-                        s.images());
+                        + "model's weights may be damaged; those rows are ERROR, with no verdict%s%n", s.nonFinite(),
+                        s.images(), s.earlierKept() ? "; the earlier results were kept, not replaced by them" : "");
                 return EXIT_BROKEN_MODEL;
             }
         } finally {

@@ -263,12 +263,43 @@ class BatchInspectionTest {
                 List.of(root.resolve("nowhere").toString()), out), new PrintWriter(new StringWriter())))
                 .isInstanceOf(BatchException.class).hasMessageContaining("nowhere: no such file or folder");
 
+        // teacher weights that are no weights are named as the person gave them, not as the scratch copy read
+        Path notWeights = Files.writeString(root.resolve("weights-list.txt"), "mobilenetv2\n");
+        BatchRequest wrongWeights = new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png").toString()),
+                null, false, out, null, false, 0, 0, "auto", notWeights.toString());
+        assertThatThrownBy(() -> BatchJob.run(spark, wrongWeights, new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("weights-list.txt")
+                .hasMessageNotContaining("dmdd-batch-driver-");
+        assertThat(Path.of(out)).doesNotExist();
+
         // --overwrite of a folder that holds the images would delete them.
         BatchRequest overwriteImages = new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png")
                 .toString()), null, false, images.toString(), null, true, 0, 0, "auto", null);
         assertThatThrownBy(() -> BatchJob.run(spark, overwriteImages, new PrintWriter(new StringWriter())))
                 .isInstanceOf(BatchException.class).hasMessageContaining("holds the input");
         assertThat(images.resolve("img-001.png")).exists();
+
+        // ... also when the images' names start like Spark's own files and the folder is named through a glob, a
+        // link or a list (each of these once deleted a camera's images)
+        Path camera = Files.createDirectories(root.resolve("camera"));
+        Files.copy(images.resolve("img-001.png"), camera.resolve("_0001.png"));
+        Files.copy(images.resolve("img-002.png"), camera.resolve("part-0002.png"));
+        Path link = Files.createSymbolicLink(root.resolve("camera-link"), camera);
+        Path list = Files.writeString(root.resolve("camera.txt"), camera.resolve("_0001.png") + "\n");
+        List<BatchRequest> overCamera = List.of(
+                new BatchRequest(zip.toString(), List.of(root.resolve("cam*") + "/_*.png"), null, false,
+                        camera.toString(), null, true, 0, 0, "auto", null),
+                new BatchRequest(zip.toString(), List.of(link.toString()), null, false, camera.toString(), null, true,
+                        0, 0, "auto", null),
+                new BatchRequest(zip.toString(), List.of(), list.toString(), false, camera.toString(), null, true, 0,
+                        0, "auto", null));
+        for (BatchRequest r : overCamera) {
+            assertThatThrownBy(() -> BatchJob.run(spark, r, new PrintWriter(new StringWriter())))
+                    .isInstanceOf(BatchException.class).hasMessageContaining(camera.toString())
+                    .hasMessageMatching("(?s).*(holds the input|holds _0001.png|holds part-0002.png).*");
+            assertThat(camera.resolve("_0001.png")).exists();
+            assertThat(camera.resolve("part-0002.png")).exists();
+        }
 
         // --overwrite replaces an earlier results table, never a folder of someone's documents ...
         Path documents = Files.createDirectories(root.resolve("documents"));
@@ -300,6 +331,12 @@ class BatchInspectionTest {
         assertThatThrownBy(() -> BatchJob.run(spark, failing, new PrintWriter(new StringWriter())));
         assertThat(listing(out)).isEqualTo(before);
         assertThat(siblingsOf(out)).isEmpty();
+        // a first run that fails the same way leaves no folder that would make its re-run be refused
+        Path fresh = root.resolve("first.parquet");
+        BatchRequest failingFirst = new BatchRequest(zip.toString(), List.of(images.resolve("img-002.png").toString()),
+                null, false, fresh.toString(), aFile.resolve("csv").toString(), false, 0, 0, "auto", null);
+        assertThatThrownBy(() -> BatchJob.run(spark, failingFirst, new PrintWriter(new StringWriter())));
+        assertThat(fresh).doesNotExist();
 
         // a run killed while writing leaves Spark's working folder: --overwrite takes it as its own
         Files.createDirectories(out.resolve("_temporary/0/_temporary/attempt_1"));
@@ -337,6 +374,23 @@ class BatchInspectionTest {
         assertThat(s.errors()).isEqualTo(2);
         assertThat(s.nonFinite()).as("the unreadable file is not the model's fault").isEqualTo(1);
         assertThat(s.ok() + s.unsure() + s.ng()).isZero();
+        assertThat(s.earlierKept()).isFalse();
+
+        // a re-run with the broken model fails: its ERROR rows never replace the good results of an earlier run
+        Path earlier = root.resolve("good.parquet");
+        Path goodCsv = root.resolve("good-csv");
+        BatchJob.run(spark, new BatchRequest(zip.toString(), inputs, null, false, earlier.toString(), goodCsv.toString(),
+                false, 0, 0, "auto", null), new PrintWriter(new StringWriter()));
+        Map<String, Long> table = listing(earlier);
+        Map<String, Long> csv = listing(goodCsv);
+        BatchJob.Summary rerun = BatchJob.run(spark, new BatchRequest(brokenZip.toString(), inputs, null, false,
+                earlier.toString(), goodCsv.toString(), true, 0, 0, "auto", null), new PrintWriter(new StringWriter()));
+        assertThat(rerun.nonFinite()).isEqualTo(1);
+        assertThat(rerun.earlierKept()).isTrue();
+        assertThat(listing(earlier)).isEqualTo(table);
+        assertThat(listing(goodCsv)).isEqualTo(csv);
+        assertThat(siblingsOf(earlier)).isEmpty();
+        assertThat(siblingsOf(goodCsv)).isEmpty();
     }
 
     @Test
