@@ -367,7 +367,8 @@ public final class BatchJob {
         try (InspectionPipeline check = InspectionPipeline.open(model.folder(), Device.cpu(), teacherDir,
                 DownloadProgress.NONE)) {
             log.println("Model " + request.modelZip() + ": teacher " + model.teacher().cliName()
-                    + ", image threshold " + check.thresholds().image());
+                    + ", image threshold " + check.thresholds().image() + (manifest.carriesWorkstationThresholds()
+                    ? " (set in the workstation)" : ""));
         } catch (IOException e) {
             String given = request.teacherWeights() == null ? weights.toString() : request.teacherWeights();
             // the reason names the scratch copy the pipeline read; the person gave another name

@@ -114,8 +114,9 @@ final class ExportCommand implements Callable<Integer> {
                 err.println("note: replacing " + zip);
             }
             ModelArchive.Manifest manifest = ModelArchive.export(modelDir, zip, ApplicationVersion.get());
-            stdout.printf(Locale.ROOT, "model packed into %s (%s teacher, %d files)%n", zip, manifest.teacher(),
-                    manifest.files().size());
+            stdout.printf(Locale.ROOT, "model packed into %s (%s teacher, %d files%s)%n", zip, manifest.teacher(),
+                    manifest.files().size(), manifest.carriesWorkstationThresholds()
+                            ? ", with the thresholds set in the workstation" : "");
         }
         if (out == null) {
             return 0;

@@ -84,7 +84,8 @@ final class InferCommand implements Callable<Integer> {
             CliInputs.Heartbeat alive = new CliInputs.Heartbeat(outDir);
             // a person's own file named like a map stays: this run's maps take other names
             usedNames.addAll(CliInputs.mapStemsLeft(outDir));
-            Thresholds thresholds = pipeline.thresholds();
+            // a project's model: the thresholds set in the workstation, so that its verdicts are the workstation's
+            Thresholds thresholds = ProjectThresholds.ofModel(modelDir, pipeline.model(), err);
             used = thresholds;
             boolean stopped = false;
             try {

@@ -312,6 +312,29 @@ class ExportCommandTest {
         CliRun linked = CliRun.of("review-queue", "--model", link.toString(), "--images", flat.toString());
         assertThat(linked.code()).as(linked.err()).isZero();
         assertThat(linked.out()).isEqualTo(queue.out());
+
+        // infer on the project's model gives the workstation's verdicts too
+        CliRun infer = CliRun.of("infer", "--model", project.resolve("model").toString(), "--images", flat.toString(),
+                "--out", tmp.resolve("inferred").toString());
+        assertThat(infer.code()).as(infer.err()).isZero();
+        assertThat(infer.err()).contains("thresholds set in the workstation");
+        java.util.Map<String, String[]> inferred = rows(tmp.resolve("inferred/results.csv"));
+        after.forEach((file, row) -> assertThat(inferred.get(file.replace('/', '_'))[2]).as(file).isEqualTo(row[2]));
+
+        // and the model zip for another workstation or the batch job carries them: there its verdicts are these
+        Path zip = tmp.resolve("model.zip");
+        CliRun packed = CliRun.of("export", "--project", project.toString(), "--model-zip", zip.toString());
+        assertThat(packed.code()).as(packed.err()).isZero();
+        assertThat(packed.out()).contains("with the thresholds set in the workstation");
+        assertThat(dmdd.model.export.ModelArchive.inspect(zip).carriesWorkstationThresholds()).isTrue();
+        dmdd.model.infer.ModelFolder unpacked = dmdd.model.export.ModelArchive.importInto(zip, tmp.resolve("elsewhere"));
+        assertThat(unpacked.identity()).isEqualTo(modelId);
+        assertThat(unpacked.thresholds().image()).isEqualTo(ok);
+        assertThat(unpacked.thresholds().imageNg()).isEqualTo(ng);
+        CliRun elsewhere = CliRun.of("infer", "--model", tmp.resolve("elsewhere").toString(), "--images",
+                flat.toString(), "--out", tmp.resolve("inferred-elsewhere").toString());
+        assertThat(elsewhere.code()).as(elsewhere.err()).isZero();
+        assertThat(rows(tmp.resolve("inferred-elsewhere/results.csv"))).usingRecursiveComparison().isEqualTo(inferred);
     }
 
     private static java.util.Map<String, String[]> rows(Path csv) throws IOException {

@@ -10,6 +10,7 @@ import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.ModelFolderException;
 import dmdd.model.infer.ModelLock;
 import dmdd.model.paths.ProcessFileLock;
+import dmdd.model.project.ThresholdsInForce;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -89,16 +90,30 @@ public final class ModelArchive {
      * @param teacher            the teacher backbone the model needs
      * @param exportedAt         ISO-8601 instant
      * @param files              every packed file by name
+     * @param thresholds         whose thresholds the packed description holds: {@code calibrated} (the model's own)
+     *                           or {@code workstation} (those set in the workstation for a project's model); null in
+     *                           zips from before it was recorded (the model's own)
      */
     public record Manifest(@JsonProperty("format") String format, @JsonProperty("formatVersion") int formatVersion,
                            @JsonProperty("applicationVersion") String applicationVersion,
                            @JsonProperty("modelFormatVersion") int modelFormatVersion,
                            @JsonProperty("teacher") String teacher, @JsonProperty("exportedAt") String exportedAt,
-                           @JsonProperty("files") Map<String, FileInfo> files) {
+                           @JsonProperty("files") Map<String, FileInfo> files,
+                           @JsonProperty("thresholds") String thresholds) {
+        /** @return whether the packed thresholds are the ones a person set in the workstation */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean carriesWorkstationThresholds() {
+            return WORKSTATION_THRESHOLDS.equals(thresholds);
+        }
     }
 
+    /** {@link Manifest#thresholds()} of a zip whose thresholds are the ones set in the workstation. */
+    public static final String WORKSTATION_THRESHOLDS = "workstation";
+
     /**
-     * Packs a trained model into a zip, atomically.
+     * Packs a trained model into a zip, atomically. A project's model is packed with the thresholds set in the
+     * workstation for it ({@link ThresholdsInForce}), so that wherever the zip goes (another workstation, the batch
+     * job) an image gets the verdict the workstation gives it.
      *
      * @param modelDir           a model folder ({@link ModelFolder#read} must accept it)
      * @param zip                the archive to write (replaced if it exists)
@@ -113,6 +128,11 @@ public final class ModelArchive {
         byte[] weights = model.readWeights();
         ObjectNode description = model.description();
         description.remove("weights");
+        ThresholdsInForce inForce = ThresholdsInForce.ofModel(modelDir, model);
+        boolean workstation = inForce.origin() == ThresholdsInForce.Origin.WORKSTATION;
+        if (workstation) {
+            description.set("thresholds", JSON.valueToTree(inForce.thresholds()));
+        }
         byte[] descriptionBytes = JSON.writeValueAsBytes(description);
         Map<String, byte[]> content = new LinkedHashMap<>();
         content.put(ModelFolder.DESCRIPTION, descriptionBytes);
@@ -120,7 +140,8 @@ public final class ModelArchive {
         Map<String, FileInfo> files = new LinkedHashMap<>();
         content.forEach((name, bytes) -> files.put(name, new FileInfo(bytes.length, ModelFolder.sha256(bytes))));
         Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, applicationVersion, ModelFolder.FORMAT_VERSION,
-                model.teacher().cliName(), Instant.now().toString(), files);
+                model.teacher().cliName(), Instant.now().toString(), files,
+                workstation ? WORKSTATION_THRESHOLDS : "calibrated");
         AtomicFiles.write(zip, out -> {
             ZipOutputStream z = new ZipOutputStream(out);
             // The manifest first, so a reader can tell what the zip is from its first entry.

@@ -161,23 +161,6 @@ public final class ResultsExporter {
     }
 
     /**
-     * The model's thresholds with the image and pixel thresholds a user set (colour ranges unchanged).
-     *
-     * @param model   the model's thresholds
-     * @param image   the OK-below image threshold to use, or NaN for the model's
-     * @param imageNg the NG-above image threshold to use, or NaN for the model's (raised to the OK-below one
-     *                when it would lie under it)
-     * @param pixel   the pixel threshold to use, or NaN for the model's
-     * @return the thresholds to export with
-     */
-    public static Thresholds withUserThresholds(Thresholds model, double image, double imageNg, double pixel) {
-        double ok = Double.isFinite(image) ? image : model.image();
-        double ng = Math.max(ok, Double.isFinite(imageNg) ? imageNg : model.imageNg());
-        return new Thresholds(ok, ng, Double.isFinite(pixel) ? pixel : model.pixel(), model.normality(),
-                model.abnormality(), model.fused(), model.scores(), model.fittedOn());
-    }
-
-    /**
      * Writes {@code results.csv} with the rows so far (when a run stops early), if results.csv is wanted.
      *
      * @throws IOException when writing fails

@@ -48,6 +48,22 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
         return new Thresholds(okBelow, ngAbove, pixel, normality, abnormality, fused, scores, fittedOn);
     }
 
+    /**
+     * These (the model's) thresholds with the image and pixel thresholds a user set (colour ranges unchanged).
+     *
+     * @param image   the OK-below image threshold to use, or NaN for this one
+     * @param imageNg the NG-above image threshold to use, or NaN for this one (raised to the OK-below one when it
+     *                would lie under it)
+     * @param pixel   the pixel threshold to use, or NaN for this one
+     * @return the thresholds the user's verdicts are given by
+     */
+    public Thresholds withUserThresholds(double image, double imageNg, double pixel) {
+        double ok = Double.isFinite(image) ? image : this.image;
+        double ng = Math.max(ok, Double.isFinite(imageNg) ? imageNg : this.imageNg);
+        return new Thresholds(ok, ng, Double.isFinite(pixel) ? pixel : this.pixel, normality, abnormality, fused,
+                scores, fittedOn);
+    }
+
     /** Keeps about two million pixels per map for the pixel quantiles. */
     private static final long MAX_PIXELS = 2_000_000L;
 

@@ -66,8 +66,8 @@ public final class DmddMetricsEngine implements MetricsEngine {
                 return AnnotatedInspection.run(pipeline, items, null, progress, cancel,
                         pipeline.thresholds().image(), AnnotatedInspection.PixelResolution.MASK);
             }
-            ResultsExporter exporter = new ResultsExporter(outDir, ResultsExporter.withUserThresholds(
-                    pipeline.thresholds(), imageThreshold, ngThreshold, pixelThreshold), ResultsExporter.Options.all(),
+            ResultsExporter exporter = new ResultsExporter(outDir,
+                    pipeline.thresholds().withUserThresholds(imageThreshold, ngThreshold, pixelThreshold), ResultsExporter.Options.all(),
                     pipeline.settings().method());
             return AnnotatedInspection.export(pipeline, items, exporter, projectFolder.getFileName().toString(),
                     progress, cancel);
