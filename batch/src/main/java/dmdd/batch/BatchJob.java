@@ -224,7 +224,7 @@ public final class BatchJob {
                 String name = f.getPath().getName();
                 // Spark's files, and the working folders a killed run leaves; never an image, whatever its name
                 // (a camera's "_0001.png" starts like Spark's "_SUCCESS")
-                boolean spark = f.isFile() && !isImageName(name)
+                boolean spark = f.isFile() && !dmdd.datasets.image.ImageFiles.isImageFile(Path.of(name))
                         && (name.startsWith("part-") || name.startsWith(".part-")
                         || name.startsWith("_") || name.startsWith("._"))
                         || f.isDirectory() && (name.equals("_temporary") || name.startsWith(".spark-staging"));
@@ -238,13 +238,6 @@ public final class BatchJob {
 
     private static boolean inside(String path, String folder) {
         return path.equals(folder) || path.startsWith(folder + "/");
-    }
-
-    /** Whether a file name has an image extension: such a file is never one of Spark's. */
-    private static boolean isImageName(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot >= 0 && dmdd.datasets.image.ImageFiles.EXTENSIONS.contains(
-                name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     /** A qualified path cut before its first component with a glob character ({@code * ? [ {}). */
