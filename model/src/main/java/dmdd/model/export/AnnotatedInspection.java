@@ -147,10 +147,10 @@ public final class AnnotatedInspection {
          */
         public ConfusionMatrix confusionAt(double threshold) {
             List<Outcome> evaluated = outcomes.stream().filter(Outcome::evaluated).toList();
-            float[] scores = new float[evaluated.size()];
+            double[] scores = new double[evaluated.size()];
             boolean[] labels = new boolean[evaluated.size()];
             for (int i = 0; i < scores.length; i++) {
-                scores[i] = (float) evaluated.get(i).score();
+                scores[i] = evaluated.get(i).score();
                 labels[i] = evaluated.get(i).item().annotation().label() == Label.DEFECT;
             }
             return ConfusionMatrix.at(scores, labels, Math.nextUp(threshold));
@@ -309,7 +309,7 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                         if (imageOnly) {
                             // Its label is known, where its defect lies is not: image metrics only.
                             defectWithoutMask.add(item.name());
-                            evaluation.addImageOnly((float) inspection.score(), true);
+                            evaluation.addImageOnly(inspection.score(), true);
                         } else if (evaluated) {
                             boolean defective = a.label() == Label.DEFECT;
                             AnomalyMaps m;
@@ -332,7 +332,7 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                                 m = inspection.network().at(inspection.originalWidth(), inspection.originalHeight());
                                 mask = Mask.empty(m.width(), m.height());
                             }
-                            evaluation.add((float) m.score(), defective, m.normality(), m.abnormality(), m.fused(), mask);
+                            evaluation.add(m.score(), defective, m.normality(), m.abnormality(), m.fused(), mask);
                         }
                         outcomes.add(new Outcome(item, inspection.score(), evaluated, imageOnly));
                         if (sink != null) {

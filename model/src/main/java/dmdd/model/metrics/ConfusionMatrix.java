@@ -16,7 +16,7 @@ public record ConfusionMatrix(long truePositives, long falsePositives, long true
      * @param threshold decision threshold
      * @return the counts
      */
-    public static ConfusionMatrix at(float[] scores, boolean[] labels, double threshold) {
+    public static ConfusionMatrix at(double[] scores, boolean[] labels, double threshold) {
         if (scores.length != labels.length) {
             throw new IllegalArgumentException(scores.length + " scores but " + labels.length + " labels");
         }

@@ -12,7 +12,9 @@ import java.util.Map;
  */
 public final class Evaluation {
     private final PixelGroundTruth groundTruth = new PixelGroundTruth();
-    private final FloatList imageScores = new FloatList();
+    /** Image scores as the inspection gave them: a verdict compares them, unrounded, with a threshold. */
+    private double[] imageScores = new double[64];
+    private int images;
     private final FloatList normality = new FloatList();
     private final FloatList abnormality = new FloatList();
     private final FloatList fused = new FloatList();
@@ -28,18 +30,13 @@ public final class Evaluation {
      * @param fusedMap    the fused map
      * @param mask        the ground truth at the maps' resolution (empty for a good image)
      */
-    public void add(float imageScore, boolean defective, float[] normalityMap, float[] abnormalityMap, float[] fusedMap, Mask mask) {
+    public void add(double imageScore, boolean defective, float[] normalityMap, float[] abnormalityMap, float[] fusedMap, Mask mask) {
         int n = mask.width() * mask.height();
         if (normalityMap.length != n || abnormalityMap.length != n || fusedMap.length != n) {
             throw new IllegalArgumentException("maps have " + normalityMap.length + "/" + abnormalityMap.length + "/"
                     + fusedMap.length + " pixels but the mask has " + n + "; resize the mask to the map size");
         }
-        int index = imageScores.size();
-        if (index == imageLabels.length) {
-            imageLabels = Arrays.copyOf(imageLabels, 2 * index);
-        }
-        imageLabels[index] = defective;
-        imageScores.add(imageScore);
+        addImageOnly(imageScore, defective);
         groundTruth.add(mask);
         normality.addAll(normalityMap);
         abnormality.addAll(abnormalityMap);
@@ -53,18 +50,19 @@ public final class Evaluation {
      * @param imageScore its image score
      * @param defective  its label
      */
-    public void addImageOnly(float imageScore, boolean defective) {
-        int index = imageScores.size();
-        if (index == imageLabels.length) {
-            imageLabels = Arrays.copyOf(imageLabels, 2 * index);
+    public void addImageOnly(double imageScore, boolean defective) {
+        if (images == imageLabels.length) {
+            imageLabels = Arrays.copyOf(imageLabels, 2 * images);
+            imageScores = Arrays.copyOf(imageScores, 2 * images);
         }
-        imageLabels[index] = defective;
-        imageScores.add(imageScore);
+        imageLabels[images] = defective;
+        imageScores[images] = imageScore;
+        images++;
     }
 
     /** @return images added so far */
     public int imageCount() {
-        return imageScores.size();
+        return images;
     }
 
     /**
@@ -75,10 +73,9 @@ public final class Evaluation {
      */
     public EvaluationReport report(double seconds) {
         Map<String, String> notes = new LinkedHashMap<>();
-        boolean[] labels = Arrays.copyOf(imageLabels, imageScores.size());
-        RankedScores images = RankedScores.of(imageScores.toArray(), labels);
-        MetricValue imageAuroc = note(notes, "image_auroc", Auroc.compute(images));
-        MetricValue imageF1 = note(notes, "image_f1max", F1Max.compute(images).f1());
+        RankedScores ranked = rankedImages();
+        MetricValue imageAuroc = note(notes, "image_auroc", Auroc.compute(ranked));
+        MetricValue imageF1 = note(notes, "image_f1max", F1Max.compute(ranked).f1());
         boolean[] pixelLabels = groundTruth.labels();
         Map<String, EvaluationReport.MapMetrics> maps = new LinkedHashMap<>();
         MetricValue fusedAuroc = null;
@@ -91,18 +88,18 @@ public final class Evaluation {
                 case EvaluationReport.ABNORMALITY -> abnormality.toArray();
                 default -> fused.toArray();
             };
-            RankedScores ranked = RankedScores.of(scores, pixelLabels);
-            MetricValue auroc = Auroc.compute(ranked);
+            RankedScores rankedPixels = RankedScores.of(scores, pixelLabels);
+            MetricValue auroc = Auroc.compute(rankedPixels);
             MetricValue aupro = Aupro.compute(scores, groundTruth, Aupro.DEFAULT_FPR_LIMIT);
             maps.put(kind, new EvaluationReport.MapMetrics(auroc.orNull(), aupro.orNull()));
             if (kind.equals(EvaluationReport.FUSED)) {
                 fusedAuroc = note(notes, "pixel_auroc", auroc);
                 fusedAupro = note(notes, "aupro", aupro);
-                fusedAp = note(notes, "pixel_ap", AveragePrecision.compute(ranked));
+                fusedAp = note(notes, "pixel_ap", AveragePrecision.compute(rankedPixels));
             }
         }
         return new EvaluationReport(imageAuroc.orNull(), fusedAuroc.orNull(), fusedAupro.orNull(), fusedAp.orNull(),
-                imageF1.orNull(), imageScores.size(), groundTruth.pixelCount(), seconds, maps, notes);
+                imageF1.orNull(), images, groundTruth.pixelCount(), seconds, maps, notes);
     }
 
     /**
@@ -112,7 +109,7 @@ public final class Evaluation {
      * @return the curve; empty when the test set lacks good or defective images
      */
     public Curve imageRocCurve(int maxPoints) {
-        return Auroc.curve(RankedScores.of(imageScores(), imageLabels()), maxPoints);
+        return Auroc.curve(rankedImages(), maxPoints);
     }
 
     /**
@@ -135,14 +132,23 @@ public final class Evaluation {
         return Aupro.curve(fused.toArray(), groundTruth, Aupro.DEFAULT_FPR_LIMIT, maxPoints);
     }
 
-    /** @return the image scores in the order the images were added */
-    public float[] imageScores() {
-        return imageScores.toArray();
+    /** @return the image scores in the order the images were added, as given (not rounded to float) */
+    public double[] imageScores() {
+        return Arrays.copyOf(imageScores, images);
     }
 
     /** @return per image in the order added, whether it is labelled defective */
     public boolean[] imageLabels() {
-        return Arrays.copyOf(imageLabels, imageScores.size());
+        return Arrays.copyOf(imageLabels, images);
+    }
+
+    /** The image scores ranked for AUROC and F1 (whose rankers work in float, as for the maps' pixels). */
+    private RankedScores rankedImages() {
+        float[] scores = new float[images];
+        for (int i = 0; i < images; i++) {
+            scores[i] = (float) imageScores[i];
+        }
+        return RankedScores.of(scores, imageLabels());
     }
 
     private static MetricValue note(Map<String, String> notes, String key, MetricValue value) {

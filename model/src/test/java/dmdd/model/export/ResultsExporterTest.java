@@ -81,7 +81,7 @@ class ResultsExporterTest {
             AnomalyMaps m = maps(c.score(), c.peak());
             exporter.add(c.file(), gray(), m, c.label());
             if (c.label() != null) {
-                evaluation.add((float) m.score(), c.defect(), m.normality(), m.abnormality(), m.fused(),
+                evaluation.add(m.score(), c.defect(), m.normality(), m.abnormality(), m.fused(),
                         c.defect() ? square() : Mask.empty(W, H));
             }
         }

@@ -104,4 +104,18 @@ class EvaluationTest {
         // scores: good 0.1; defective 0.9 (above) and 0.05 (below): AUROC = 1/2.
         assertThat(e.report(0).imageAuroc()).isCloseTo(0.5, within(1e-12));
     }
+
+    @Test
+    void theConfusionCountsGiveEachImageTheVerdictItsScoreGets() {
+        // A score equal to the image threshold is OK (score <= threshold). 0.1 is no float: rounded to one (0.10000000149)
+        // it lay above the threshold, and Measure's grid counted as flagged an image whose verdict said OK.
+        Evaluation e = new Evaluation();
+        e.addImageOnly(0.1, true);
+        e.addImageOnly(0.3, true);
+        e.addImageOnly(0.05, false);
+        e.addImageOnly(0.1, false);
+        ConfusionMatrix grid = dmdd.model.export.Measurement.of(e, 0.1, 0).confusion();
+        assertThat(grid).isEqualTo(new ConfusionMatrix(1, 0, 2, 1));
+        assertThat(e.imageScores()).containsExactly(0.1, 0.3, 0.05, 0.1);
+    }
 }

@@ -111,13 +111,13 @@ class RankingMetricsTest {
     @Test
     void confusionMatrixFlagsScoresAtOrAboveTheThreshold() {
         // >= 0.4: 0.4 (normal) and 0.8 (defect) flagged; 0.35 (defect) missed; 0.1 passed.
-        ConfusionMatrix m = ConfusionMatrix.at(SCORES, LABELS, 0.4);
+        ConfusionMatrix m = ConfusionMatrix.at(asDoubles(SCORES), LABELS, 0.4);
         assertThat(m).isEqualTo(new ConfusionMatrix(1, 1, 1, 1));
         assertThat(m.precision()).isEqualTo(0.5);
         assertThat(m.recall()).isEqualTo(0.5);
         assertThat(m.accuracy()).isEqualTo(0.5);
-        assertThat(ConfusionMatrix.at(SCORES, LABELS, F1Max.compute(SCORES, LABELS).threshold()).f1()).isCloseTo(0.8, within(1e-12));
-        assertThat(ConfusionMatrix.at(new float[] {0.1f}, new boolean[] {false}, 0.5).recall()).isNaN();
+        assertThat(ConfusionMatrix.at(asDoubles(SCORES), LABELS, F1Max.compute(SCORES, LABELS).threshold()).f1()).isCloseTo(0.8, within(1e-12));
+        assertThat(ConfusionMatrix.at(new double[] {0.1}, new boolean[] {false}, 0.5).recall()).isNaN();
     }
 
     @Test
@@ -131,7 +131,7 @@ class RankingMetricsTest {
         F1Max fitted = ThresholdFitting.f1Optimal(SCORES, LABELS);
         assertThat(fitted.threshold()).isCloseTo(0.225, within(1e-6));
         assertThat(fitted.f1().value()).isCloseTo(0.8, within(1e-12));
-        assertThat(ConfusionMatrix.at(SCORES, LABELS, fitted.threshold()).f1()).isCloseTo(0.8, within(1e-12));
+        assertThat(ConfusionMatrix.at(asDoubles(SCORES), LABELS, fitted.threshold()).f1()).isCloseTo(0.8, within(1e-12));
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> ThresholdFitting.f1Optimal(new float[] {1}, new boolean[] {false}))
                 .hasMessageContaining("no defective");
@@ -150,5 +150,14 @@ class RankingMetricsTest {
         assertThat(Auroc.compute(new float[] {-0f, 0f}, new boolean[] {true, false}).value()).isEqualTo(0.5);
         assertThat(Auroc.compute(new float[] {-2f, -1f, 3f}, new boolean[] {false, false, true}).value())
                 .isEqualTo(1.0);
+    }
+
+    /** The scores as the inspection gives them (doubles), with the float values above. */
+    private static double[] asDoubles(float[] scores) {
+        double[] d = new double[scores.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = scores[i];
+        }
+        return d;
     }
 }
