@@ -564,6 +564,22 @@ public record DmddSettings(
     }
 
     /**
+     * These settings with the stages' step fields of {@code schedule}: what an improved model records, so that its
+     * settings keep the split it was trained with (an improvement of 1 step is all in the first stage, and recorded
+     * as such it would switch the second stage off for every later improvement).
+     *
+     * @param schedule settings of the same method whose step fields to take
+     * @return new settings
+     */
+    public DmddSettings withStepsOf(DmddSettings schedule) {
+        Map<String, Object> steps = new java.util.HashMap<>();
+        for (TrainingStage stage : stages()) {
+            steps.put(stage.stepsSetting(), schedule.stepsOf(stage));
+        }
+        return with(steps);
+    }
+
+    /**
      * @param other other settings
      * @return the names of the settings whose values differ, in declaration order (empty when equal)
      */

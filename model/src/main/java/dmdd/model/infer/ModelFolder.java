@@ -119,9 +119,25 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
      */
     public static ModelFolder save(Path folder, DmddNetworks networks, Thresholds thresholds, TrainingSummary training)
             throws IOException {
+        return save(folder, networks, networks.settings(), thresholds, training);
+    }
+
+    /**
+     * Saves trained networks as the folder's model, recording other settings than the ones they were last trained
+     * with (an improvement records the schedule of the model's training, not its own few steps).
+     *
+     * @param folder     target folder (created if needed)
+     * @param networks   trained networks
+     * @param settings   the settings to record: those of the networks but for the stages' step fields
+     * @param thresholds fitted thresholds
+     * @param training   training summary
+     * @return the saved model's description
+     * @throws IOException when writing fails, naming the file
+     */
+    public static ModelFolder save(Path folder, DmddNetworks networks, DmddSettings settings, Thresholds thresholds,
+            TrainingSummary training) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         networks.weights().encode(bytes, NDList.Encoding.SAFETENSORS);
-        DmddSettings settings = networks.settings();
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("teacher", settings.backbone());

@@ -222,7 +222,10 @@ public final class TrainingJob {
                 out.onMessage("the previous model is kept as version " + kept);
             }
             out.onMessage("saving the model to " + modelDir);
-            ModelFolder.save(modelDir, networks, thresholds, ModelFolder.TrainingSummary.now(
+            // an improved model keeps the schedule it was trained with, so the next improvement splits like it
+            DmddSettings recorded = startFrom == null ? networks.settings()
+                    : networks.settings().withStepsOf(startFrom.settings());
+            ModelFolder.save(modelDir, networks, recorded, thresholds, ModelFolder.TrainingSummary.now(
                     earlierSteps + used.totalSteps(), seconds, split.train().size(), split.validation().size(),
                     (double) falseAlarms / maps.size(), trainedOn));
         });

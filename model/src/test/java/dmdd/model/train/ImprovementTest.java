@@ -183,6 +183,28 @@ class ImprovementTest {
     }
 
     @Test
+    void everyImprovementTrainsBothStagesInTheModelsOwnSplitAfterAOneStepImprovement(@TempDir Path tmp)
+            throws IOException {
+        Path model = copyOfBase(tmp);
+        DmddSettings trained = ModelFolder.read(model).settings();
+        // one step is all in the first stage; recorded as the model's schedule, it switched the second off for good
+        assertThat(TrainingJob.improve(model, normals, teacher, 1, null, null).completed()).isTrue();
+        assertThat(ModelFolder.read(model).settings().segmenterSteps()).isEqualTo(trained.segmenterSteps());
+        java.util.Map<Integer, Integer> stepsByStage = new java.util.TreeMap<>();
+        TrainingResult next = TrainingJob.improve(model, normals, teacher, 4, new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                stepsByStage.merge(p.stage(), 1, Integer::sum);
+            }
+        }, null);
+        assertThat(next.completed()).isTrue();
+        assertThat(stepsByStage).containsEntry(1, 2).containsEntry(2, 2);
+        ModelFolder after = ModelFolder.read(model);
+        assertThat(after.settings().studentSteps()).isEqualTo(trained.studentSteps());
+        assertThat(after.training().steps()).isEqualTo(ModelVersions.list(model).get(0).steps() + 5);
+    }
+
+    @Test
     void aCancelledOrUnboundedImprovementLeavesTheModelAsItWas(@TempDir Path tmp) throws IOException {
         Path model = copyOfBase(tmp);
         String sha = ModelFolder.read(model).weightsSha256();
