@@ -285,11 +285,20 @@ public final class InspectionPipeline implements AutoCloseable {
             List<Path> chunk = read.files();
             List<PreparedImage> prepared = read.prepared();
             List<Object> slots = read.slots();
-            List<NetworkMaps> maps = prepared.isEmpty() ? List.of()
-                    : preprocessing.isTiled()
-                    ? inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), progress)
-                    // The inputs were made while reading: no second resize.
-                    : inspector.inspectInputs(prepared.stream().map(PreparedImage::input).toList());
+            List<NetworkMaps> maps;
+            try {
+                maps = prepared.isEmpty() ? List.of()
+                        : preprocessing.isTiled()
+                        ? inspector.inspectPictures(prepared.stream().map(PreparedImage::picture).toList(), progress)
+                        // The inputs were made while reading: no second resize.
+                        : inspector.inspectInputs(prepared.stream().map(PreparedImage::input).toList());
+            } catch (OutOfMemoryError e) {
+                if (!preprocessing.isTiled()) {
+                    throw e; // whole-image inputs are small: this is no one picture's size
+                }
+                // A camera picture whose full-size maps do not fit (one a batch): it fails, the run goes on.
+                maps = null;
+            }
             int k = 0;
             for (int j = 0; j < chunk.size(); j++) {
                 if (slots.get(j) instanceof UnreadableImageException e) {
@@ -297,17 +306,33 @@ public final class InspectionPipeline implements AutoCloseable {
                     continue;
                 }
                 PreparedImage p = prepared.get(k);
-                NetworkMaps m = maps.get(k++);
+                NetworkMaps m = maps == null ? null : maps.get(k);
+                k++;
                 Inspection inspection;
                 try {
+                    if (m == null) {
+                        throw tooLarge(p);
+                    }
                     inspection = inspection(p, m, outputSide);
-                } catch (NonFiniteResultException e) {
+                } catch (NonFiniteResultException | UnreadableImageException e) {
                     receiver.failed(chunk.get(j), e);
+                    continue;
+                } catch (OutOfMemoryError e) {
+                    receiver.failed(chunk.get(j), tooLarge(p));
                     continue;
                 }
                 receiver.inspected(inspection);
             }
         }
+    }
+
+    /** A picture whose maps do not fit in the memory Java may use. */
+    private static UnreadableImageException tooLarge(PreparedImage p) {
+        long pixels = (long) p.picture().width() * p.picture().height();
+        return new UnreadableImageException(p.file(), String.format(java.util.Locale.ROOT, "too large to inspect in "
+                + "the memory available (%d x %d px: its three maps take %.1f GB each time they are held; give Java "
+                + "more memory with -Xmx, or inspect it at a smaller --scale)", p.picture().width(),
+                p.picture().height(), 3 * 4.0 * pixels / 1e9), null);
     }
 
     private Inspection inspection(PreparedImage p, NetworkMaps m, int outputSide) throws NonFiniteResultException {

@@ -93,6 +93,34 @@ class TiledInspectionTest {
                         .isInstanceOf(java.util.concurrent.CancellationException.class);
                 assertThat(inspected).isEmpty();
                 assertThat(polls.get()).isEqualTo(4);
+                // A camera picture whose full-size maps do not fit in memory (here: memory running out while its
+                // tiles are inspected) fails by name; the run goes on with the next picture.
+                java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.Map<Path, String> failures = new java.util.LinkedHashMap<>();
+                List<Path> done = new ArrayList<>();
+                Path second = dir.resolve("second.png");
+                java.nio.file.Files.copy(frame, second);
+                dmdd.model.pipeline.InspectionPipeline.of(t).inspectFiles(List.of(frame, second), 256,
+                        new dmdd.model.pipeline.InspectionPipeline.Receiver() {
+                            @Override
+                            public void inspected(dmdd.model.pipeline.Inspection inspection) {
+                                done.add(inspection.file());
+                            }
+
+                            @Override
+                            public void failed(Path file, IOException reason) {
+                                failures.put(file, reason.getMessage());
+                            }
+                        }, () -> {
+                            if (calls.incrementAndGet() == 2) { // the first poll between the first picture's tiles
+                                throw new OutOfMemoryError("Java heap space");
+                            }
+                            return false;
+                        });
+                assertThat(failures).containsOnlyKeys(frame);
+                assertThat(failures.get(frame)).contains("frame.png").contains("too large to inspect")
+                        .contains("1024 x 1024 px").contains("-Xmx");
+                assertThat(done).containsExactly(second);
                 for (int i = 0; i < tests.size(); i++) {
                     wholeScores[i] = (float) wholeMaps.get(i).score();
                     tiledScores[i] = (float) tiledMaps.get(i).score();
