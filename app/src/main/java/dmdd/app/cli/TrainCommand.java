@@ -120,6 +120,11 @@ final class TrainCommand implements Callable<Integer> {
                     "the model's files would become a test image folder or a defect type without masks, and eval "
                             + "of the category would fail");
         }
+        try {
+            dmdd.model.project.Project.requireSlotFor(out, settings.method());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--out " + e.getMessage());
+        }
         Path firstCreated = CliInputs.firstMissing(out);
         Path modelDir = CliInputs.outputFolder(out, "--out");
         try {

@@ -509,5 +509,25 @@ class CliEndToEndTest {
         assertThat(im.out()).contains("DMDD model it replaced is kept");
         assertThat(ModelFolder.read(target).settings().method().cliName()).isEqualTo("aand");
         assertThat(ModelFolder.read(target.resolve("versions/v001")).settings().method().cliName()).isEqualTo("dmdd");
+
+        // a project keeps each method's model in its own folder, shown and measured as that method's: another
+        // method's model is refused there, named with the folder it belongs in
+        Path project = dmdd.app.testing.TinyModel.get().project(tmp.resolve("project"), true);
+        Files.writeString(project.resolve("project.json"),
+                "{\"version\":1,\"name\":\"p\",\"training\":{\"method\":\"dmdd\"},\"device\":\"auto\"}");
+        String dmddModel = ModelFolder.read(project.resolve("model")).identity();
+        CliRun wrongSlot = CliRun.of("import-model", zip.toString(), "--model", project.resolve("model").toString());
+        assertThat(wrongSlot.code()).isEqualTo(2);
+        assertThat(wrongSlot.err()).contains("is the project's DMDD model folder")
+                .contains(project.resolve("models").resolve("aand").toString());
+        CliRun trainWrongSlot = CliRun.of("train", "--data", data.toString(), "--category", category, "--out",
+                project.resolve("model").toString(), "--method", "aand", "--image-size", "64", "--steps", "2",
+                "--batch", "2");
+        assertThat(trainWrongSlot.code()).isNotZero();
+        assertThat(trainWrongSlot.err()).contains("is the project's DMDD model folder");
+        assertThat(ModelFolder.read(project.resolve("model")).identity()).isEqualTo(dmddModel);
+        CliRun routed = CliRun.of("import-model", zip.toString(), "--project", project.toString());
+        assertThat(routed.code()).as(routed.err()).isZero();
+        assertThat(ModelFolder.read(project.resolve("models/aand")).settings().method().cliName()).isEqualTo("aand");
     }
 }

@@ -215,6 +215,14 @@ public final class ModelArchive {
     public static ModelFolder importInto(Path zip, Path modelDir) throws IOException {
         Path target = modelDir.toAbsolutePath().normalize();
         refuseNonModelTarget(zip, target);
+        if (dmdd.model.project.Project.slotMethod(target).isPresent()) {
+            try {
+                dmdd.model.project.Project.requireSlotFor(modelDir, method(zip));
+            } catch (IllegalArgumentException e) {
+                throw new ModelArchiveException(zip, zip + " holds a model of another method: " + e.getMessage()
+                        + ". Nothing was changed", e);
+            }
+        }
         Path parent = target.getParent();
         Files.createDirectories(parent);
         removeStaleStaging(parent);

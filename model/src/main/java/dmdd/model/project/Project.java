@@ -54,6 +54,52 @@ public record Project(Path folder, ProjectSettings settings) {
     }
 
     /**
+     * The method whose model a folder holds when it is a project's model folder ({@link #modelDir(Path, Method)}):
+     * a project shows and measures each slot as its method's, so no other method's model may go there.
+     *
+     * @param folder any folder (it may not exist yet)
+     * @return the slot's method, or empty when the folder is no project's model folder
+     */
+    public static java.util.Optional<Method> slotMethod(Path folder) {
+        return slotOf(folder).map(java.util.Map.Entry::getValue);
+    }
+
+    /**
+     * Refuses a model of one method for a project's model folder of another.
+     *
+     * @param folder the model folder about to be written
+     * @param method the method of the model it would hold
+     * @throws IllegalArgumentException naming the slot's method and where the model belongs
+     */
+    public static void requireSlotFor(Path folder, Method method) {
+        slotOf(folder).filter(slot -> slot.getValue() != method).ifPresent(slot -> {
+            throw new IllegalArgumentException(folder + " is the project's " + slot.getValue().displayName()
+                    + " model folder; a " + method.displayName() + " model belongs in "
+                    + modelDir(slot.getKey(), method));
+        });
+    }
+
+    /** The project and the method of a project's model folder (links resolved). */
+    private static java.util.Optional<java.util.Map.Entry<Path, Method>> slotOf(Path folder) {
+        Path absolute = folder.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(absolute)) {
+                absolute = absolute.toRealPath(); // a link to a project's slot is that slot
+            }
+        } catch (java.io.IOException e) {
+            return java.util.Optional.empty();
+        }
+        for (Method method : Method.values()) {
+            Path project = method == Method.DMDD ? absolute.getParent()
+                    : absolute.getParent() == null ? null : absolute.getParent().getParent();
+            if (project != null && ProjectStore.isProject(project) && modelDir(project, method).equals(absolute)) {
+                return java.util.Optional.of(java.util.Map.entry(project, method));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * @param method the method
      * @return the folder of that method's model in this project ({@link #modelDir(Path, Method)})
      */

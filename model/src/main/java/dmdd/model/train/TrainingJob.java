@@ -127,6 +127,7 @@ public final class TrainingJob {
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Split<RgbImage> split = Split.byGroup(normalSets, settings.validationFraction(), settings.seed());
         refuseForeignFolder(modelDir);
+        dmdd.model.project.Project.requireSlotFor(modelDir, settings.method());
         // One writer per model folder: a second train or import into it is refused, naming this one.
         try (ModelLock lock = ModelLock.acquire(modelDir, "train")) {
             AtomicFiles.removeLeftovers(modelDir);

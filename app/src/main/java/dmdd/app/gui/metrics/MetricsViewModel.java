@@ -278,8 +278,9 @@ public final class MetricsViewModel {
         if (folder == null) {
             return;
         }
-        Path target = Project.modelDir(folder, method.get());
-        job.start(null, context -> ModelArchive.importInto(zip, target), model -> {
+        // a project keeps one model per method: the archive's goes into its own method's folder
+        job.start(null, context -> ModelArchive.importInto(zip, Project.modelDir(folder, ModelArchive.method(zip))),
+                model -> {
             // The numbers on screen belong to the old model.
             show(new AnnotatedInspection.Result(List.of(), List.of(), null, null));
             result.set(null);
