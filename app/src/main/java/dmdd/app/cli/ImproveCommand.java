@@ -73,6 +73,13 @@ final class ImproveCommand implements Callable<Integer> {
             throw new CliException("--normal " + dir + ": no readable image");
         }
         List<RgbImage> images = loaded.loaded().stream().map(LoadedImage::image).toList();
+        // By sub-folder (part type), as training holds them out: each keeps its share of the held-out images.
+        java.util.Map<String, List<RgbImage>> bySet = new java.util.TreeMap<>();
+        for (LoadedImage image : loaded.loaded()) {
+            Path inside = dir.relativize(image.file());
+            String set = inside.getNameCount() > 1 ? inside.getName(0).toString() : "";
+            bySet.computeIfAbsent(set, k -> new java.util.ArrayList<>()).add(image.image());
+        }
         stdout.printf(Locale.ROOT, "improving %s on %d normal images of %s: %d steps at %d px%s from the current "
                 + "model (%d steps so far)%n", modelDir, images.size(), dir, n, settings.imageSize(),
                 TrainCommand.whatIsTrainedOn(settings), current.training().steps());
@@ -81,7 +88,7 @@ final class ImproveCommand implements Callable<Integer> {
             Backbone teacher = Teachers.load(current.teacher(), manager);
             ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
             try (StopOnShutdown stop = new StopOnShutdown(TrainCommand.SAVE_GRACE)) {
-                TrainingResult result = TrainingJob.improve(modelDir, images, teacher, n,
+                TrainingResult result = TrainingJob.improveOnSets(modelDir, List.copyOf(bySet.values()), teacher, n,
                         TrainCommand.listener(bar, err), stop);
                 // said before the stop is released: a signal that came during the save must not cut the report
                 if (!result.completed()) {

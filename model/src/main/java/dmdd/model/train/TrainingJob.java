@@ -155,7 +155,25 @@ public final class TrainingJob {
      */
     public static TrainingResult improve(Path modelDir, List<RgbImage> normals, Backbone teacher, int steps,
             TrainingListener listener, BooleanSupplier cancel) throws IOException {
-        if (normals.isEmpty()) {
+        return improveOnSets(modelDir, List.of(normals), teacher, steps, listener, cancel);
+    }
+
+    /**
+     * Improves a model trained on several sets of normal images (part types): each set is held out for the
+     * thresholds in its share, as in training ({@link Split#byGroup}), so a small set keeps its say in them.
+     *
+     * @param modelDir   the model folder (it must hold a model)
+     * @param normalSets normal images by set
+     * @param teacher    the frozen teacher the model was trained with
+     * @param steps      steps of this improvement (1 to {@link DmddSettings#MAX_IMPROVE_STEPS})
+     * @param listener   progress receiver (may be null)
+     * @param cancel     polled between steps (may be null)
+     * @return how it ended; when completed, the folder holds the improved model
+     * @throws IOException when the model cannot be read or the folder written
+     */
+    public static TrainingResult improveOnSets(Path modelDir, List<List<RgbImage>> normalSets, Backbone teacher,
+            int steps, TrainingListener listener, BooleanSupplier cancel) throws IOException {
+        if (normalSets.stream().allMatch(List::isEmpty)) {
             throw new IllegalArgumentException("no normal image to train on");
         }
         if (steps < 1 || steps > DmddSettings.MAX_IMPROVE_STEPS) {
@@ -167,7 +185,7 @@ public final class TrainingJob {
             AtomicFiles.removeLeftovers(modelDir);
             ModelFolder current = ModelFolder.read(modelDir);
             DmddSettings settings = current.settings().withTotalSteps(steps);
-            Split<RgbImage> split = Split.of(normals, settings.validationFraction(), settings.seed());
+            Split<RgbImage> split = Split.byGroup(normalSets, settings.validationFraction(), settings.seed());
             PairSynthesizer synthesis = productionSynthesis(settings);
             Path work = modelDir.resolve(IMPROVING);
             deleteTree(work);

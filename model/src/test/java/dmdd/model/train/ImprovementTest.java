@@ -238,6 +238,10 @@ class ImprovementTest {
                 null, false).completed()).isTrue();
         // One of each set; a pooled split of the 14 would hold out one image, from either set.
         assertThat(ModelFolder.read(tmp.resolve("m")).training().validationImages()).isEqualTo(2);
+        // An improvement holds them out the same way (it pooled them: the small set could lose its say)
+        assertThat(TrainingJob.improveOnSets(tmp.resolve("m"), List.of(parts, fewOtherParts), teacher, 2, null, null)
+                .completed()).isTrue();
+        assertThat(ModelFolder.read(tmp.resolve("m")).training().validationImages()).isEqualTo(2);
 
         // Nothing held out: the thresholds come from training images, and no false-alarm rate is claimed for them.
         assertThat(TrainingJob.runOnSets(settings.with("validationFraction", 0.0), List.of(parts), teacher,

@@ -102,16 +102,22 @@ public final class DmddInspectionEngine implements InspectionEngine {
         modelChanged(project);
         ModelFolder current = ModelFolder.read(project.chosenModelDir());
         DmddSettings settings = current.settings();
-        List<Path> files = project.normalImages().stream().map(ProjectImage::file).toList();
-        ImportReport<RgbImage> normals = ImportReport.loadAll(files,
-                settings.preprocessing().networkInputs()::read);
-        if (normals.loaded().isEmpty()) {
+        // By set (part type), as training holds them out: each keeps its share of the held-out images.
+        java.util.Map<String, List<Path>> filesBySet = project.normalImages().stream().collect(
+                java.util.stream.Collectors.groupingBy(ProjectImage::group, java.util.TreeMap::new,
+                        java.util.stream.Collectors.mapping(ProjectImage::file, java.util.stream.Collectors.toList())));
+        var reader = settings.preprocessing().networkInputs();
+        List<List<RgbImage>> normalSets = new java.util.ArrayList<>();
+        for (List<Path> files : filesBySet.values()) {
+            normalSets.add(ImportReport.loadAll(files, reader::read).loaded());
+        }
+        if (normalSets.stream().allMatch(List::isEmpty)) {
             throw new IOException("the project has no readable normal image to train on");
         }
         try (NDManager manager = DjlRuntime.engine().newBaseManager(
                 Devices.system().choose(project.settings().device()).device())) {
             Backbone teacher = Teachers.load(current.teacher(), manager, weightsDir, DownloadProgress.NONE);
-            TrainingResult result = TrainingJob.improve(project.chosenModelDir(), normals.loaded(), teacher,
+            TrainingResult result = TrainingJob.improveOnSets(project.chosenModelDir(), normalSets, teacher,
                     project.settings().training().improveSteps(), new TrainingListener() {
                         @Override
                         public void onProgress(TrainingProgress p) {
