@@ -178,7 +178,8 @@ public final class Preprocessing {
     /**
      * Why an image of this size makes a poor normal sample, or {@code null}: a whole image far smaller than the
      * input (enlarged, it teaches the model blur) or far from square (squeezed into the square input, its texture
-     * is distorted), or, when tiling, one smaller than a tile at the scale (stretched to one).
+     * is distorted), or, when tiling, one smaller than a tile at the scale (stretched to one) or one larger than
+     * {@link #TILED_DECODE_SIDE} (read shrunk, so inspected at another scale than the model's).
      *
      * @param width  the image's width in pixels
      * @param height its height
@@ -187,6 +188,14 @@ public final class Preprocessing {
     public String sizeWarning(int width, int height) {
         if (scale > 0) {
             double tile = side * scale;
+            int longer = Math.max(width, height);
+            if (longer > TILED_DECODE_SIDE) {
+                // read shrunk to the decode bound, so its tiles cover more of the part than the model learnt from
+                return String.format(java.util.Locale.ROOT, "is %d x %d px, larger than the %d px a camera picture "
+                        + "is read at: it is shrunk and inspected at %.3g image pixels per model pixel instead of "
+                        + "the model's %s", width, height, TILED_DECODE_SIDE, scale * longer / TILED_DECODE_SIDE,
+                        scale);
+            }
             return width < tile || height < tile ? String.format(java.util.Locale.ROOT,
                     "is %d x %d px, smaller than one %d px tile at scale %s (%.0f px): it is stretched to a tile",
                     width, height, side, scale, tile) : null;

@@ -77,6 +77,11 @@ class PreprocessingTest {
         Preprocessing tiled = new Preprocessing(64, 10);
         assertThat(tiled.sizeWarning(192, 192)).startsWith("is 192 x 192 px, smaller than one 64 px tile at scale 10.0");
         assertThat(tiled.sizeWarning(2048, 2048)).isNull();
+        assertThat(new Preprocessing(64, 1).sizeWarning(16384, 64)).isNull();
+        // wider than a camera picture is read: shrunk to 16384 px, so inspected at 17000 / 16384 pixels per model pixel
+        assertThat(new Preprocessing(64, 1).sizeWarning(17000, 64)).isEqualTo("is 17000 x 64 px, larger than the "
+                + "16384 px a camera picture is read at: it is shrunk and inspected at 1.04 image pixels per model "
+                + "pixel instead of the model's 1.0");
 
         Path strip = dir.resolve("strip.png");
         ImageWriter.writePng(RgbImage.of(400, 10, new float[3 * 400 * 10]).toBufferedImage(), strip);
