@@ -149,7 +149,10 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
                     @Override
                     public void inspected(Inspection inspection) throws IOException {
                         int at = readable.get(next[0]++);
+                        String odd = pipeline.preprocessing().sizeWarning(inspection.originalWidth(),
+                                inspection.originalHeight());
                         rows[at] = row(inputs.get(at).path(), inspection.score(), inspection.verdict().word(),
+                                odd == null ? null : odd + "; its verdict is less sure",
                                 mapSide > 0 ? fusedPng(inspection, thresholds) : null);
                     }
 
@@ -204,8 +207,8 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
         }
     }
 
-    private Row row(String path, double score, String verdict, byte[] png) {
-        Object[] values = {path, score, verdict, shipment.threshold(), shipment.ngThreshold(), null,
+    private Row row(String path, double score, String verdict, String warning, byte[] png) {
+        Object[] values = {path, score, verdict, shipment.threshold(), shipment.ngThreshold(), null, warning,
             shipment.modelVersion(),
             shipment.modelTrainedAt(), shipment.zipSha256()};
         if (mapSide > 0) {
@@ -217,7 +220,7 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
     }
 
     private Row error(String path, String reason) {
-        Object[] values = {path, null, ResultsCsv.ERROR, shipment.threshold(), shipment.ngThreshold(), reason,
+        Object[] values = {path, null, ResultsCsv.ERROR, shipment.threshold(), shipment.ngThreshold(), reason, null,
             shipment.modelVersion(),
             shipment.modelTrainedAt(), shipment.zipSha256()};
         if (mapSide > 0) {

@@ -22,6 +22,11 @@ public final class ResultSchema {
     public static final String NG_THRESHOLD = "ng_threshold";
     /** Why an image has no result (unreadable, not an image, not a finite score); null otherwise. */
     public static final String ERROR = "error";
+    /**
+     * Why a verdict is less sure, or null: the picture the model saw was distorted (a strip squeezed into the square
+     * input, an image smaller than a tile stretched to one, a camera picture read shrunk), as {@code infer} warns.
+     */
+    public static final String WARNING = "warning";
     /** The DMDD Inspector version that exported the model zip. */
     public static final String MODEL_VERSION = "model_version";
     /** When the model was trained (ISO-8601). */
@@ -46,6 +51,7 @@ public final class ResultSchema {
             DataTypes.createStructField(THRESHOLD, DataTypes.DoubleType, false),
             DataTypes.createStructField(NG_THRESHOLD, DataTypes.DoubleType, false),
             DataTypes.createStructField(ERROR, DataTypes.StringType, true),
+            DataTypes.createStructField(WARNING, DataTypes.StringType, true),
             DataTypes.createStructField(MODEL_VERSION, DataTypes.StringType, true),
             DataTypes.createStructField(MODEL_TRAINED_AT, DataTypes.StringType, true),
             DataTypes.createStructField(MODEL_SHA256, DataTypes.StringType, false),

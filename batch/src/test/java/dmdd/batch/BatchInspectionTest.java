@@ -153,6 +153,12 @@ class BatchInspectionTest {
                 assertThat((String) row.getAs(ResultSchema.VERDICT)).as(e.getKey())
                         .isEqualTo(expected.verdict().word());
                 assertThat((Object) row.getAs(ResultSchema.ERROR)).isNull();
+                if (e.getKey().equals("img-007.png")) {
+                    assertThat((String) row.getAs(ResultSchema.WARNING)).startsWith("is 300 x 6 px: squeezed")
+                            .endsWith("its verdict is less sure");
+                } else {
+                    assertThat((Object) row.getAs(ResultSchema.WARNING)).as(e.getKey()).isNull();
+                }
                 ng += expected.verdict().word().equals("NG") ? 1 : 0;
                 unsure += expected.verdict().word().equals("UNSURE") ? 1 : 0;
             }
@@ -463,6 +469,9 @@ class BatchInspectionTest {
             RgbImage image = i % 4 == 0
                     ? SampleDataset.defective(side, SampleDataset.DEFECT_TYPES.get(i % 3), 1000 + i).image()
                     : SampleDataset.normalSurface(side, 1000 + i);
+            if (i == 7) {
+                image = image.resize(300, 6); // a strip: inspected, with a warning that the model saw it squeezed
+            }
             // an underscore name is an input like any other (only Spark's own files start with one)
             ImageWriter.writePng(image, dir.resolve(String.format(i == 5 ? "_img-%03d.png" : "img-%03d.png", i)));
         }
