@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "dmdd-batch", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = BatchMain.Version.class,
         description = {"Inspect images on Apache Spark with a model zip (dmdd export --model-zip): one row per image "
-                + "(path, score, verdict OK/UNSURE/NG/ERROR, threshold, ng_threshold, error, model_version, model_trained_at, "
+                + "(path, score, verdict OK/UNSURE/NG/ERROR, threshold, ng_threshold, error, warning, model_version, model_trained_at, "
                 + "model_sha256[, fused_png]) written as Parquet, and as CSV with --csv.",
             "Paths may be local or on any Hadoop file system (hdfs://, s3a://, ...). An unreadable image is an ERROR "
                 + "row with the reason, never a failed job."},
