@@ -149,10 +149,8 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
                     @Override
                     public void inspected(Inspection inspection) throws IOException {
                         int at = readable.get(next[0]++);
-                        String odd = pipeline.preprocessing().sizeWarning(inspection.originalWidth(),
-                                inspection.originalHeight());
                         rows[at] = row(inputs.get(at).path(), inspection.score(), inspection.verdict().word(),
-                                odd == null ? null : odd + "; its verdict is less sure",
+                                inspection.warning(),
                                 mapSide > 0 ? fusedPng(inspection, thresholds) : null);
                     }
 

@@ -92,11 +92,9 @@ final class InferCommand implements Callable<Integer> {
                 pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
                     @Override
                     public void inspected(Inspection inspection) throws IOException {
-                        String odd = pipeline.preprocessing().sizeWarning(inspection.originalWidth(),
-                                inspection.originalHeight());
-                        if (odd != null) {
+                        if (inspection.warning() != null) {
                             // A verdict is given, but the person should know the model saw a distorted picture.
-                            err.println("warning: " + inspection.file() + " " + odd + "; its verdict is less sure");
+                            err.println("warning: " + inspection.file() + " " + inspection.warning());
                         }
                         String name = outputName(inspection.file(), usedNames);
                         writeMaps(outDir, name, inspection.picture(), inspection.maps(), thresholds,

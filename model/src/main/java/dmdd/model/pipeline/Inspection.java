@@ -16,9 +16,11 @@ import java.nio.file.Path;
  * @param verdict the verdict at the model's two image thresholds
  * @param originalWidth  the width of the file's full-resolution picture (masks are drawn at this size)
  * @param originalHeight the height of the file's full-resolution picture
+ * @param warning why the verdict is less sure (the model saw the picture distorted: squeezed into the square input,
+ *                stretched to a tile, read shrunk), in a person's words, or null; every surface shows it
  */
 public record Inspection(Path file, RgbImage picture, NetworkMaps network, AnomalyMaps maps, Verdict verdict,
-                         int originalWidth, int originalHeight) {
+                         int originalWidth, int originalHeight, String warning) {
     /** @return the image score */
     public double score() {
         return network.score();

@@ -342,7 +342,9 @@ public final class InspectionPipeline implements AutoCloseable {
         Verdict verdict = Verdict.of(m.score(), thresholds());
         var picture = ImageReader.fit(p.picture(), outputSide);
         AnomalyMaps at = m.at(picture.width(), picture.height());
-        return new Inspection(p.file(), picture, m, at, verdict, p.originalWidth(), p.originalHeight());
+        String odd = preprocessing().sizeWarning(p.originalWidth(), p.originalHeight());
+        return new Inspection(p.file(), picture, m, at, verdict, p.originalWidth(), p.originalHeight(),
+                odd == null ? null : odd + "; its verdict is less sure");
     }
 
     private static boolean allFinite(NetworkMaps m) {

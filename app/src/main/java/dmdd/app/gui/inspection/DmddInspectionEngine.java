@@ -92,7 +92,7 @@ public final class DmddInspectionEngine implements InspectionEngine {
                 progress);
         AnomalyMaps maps = r.maps();
         return new ImageInspection(file, r.picture(), maps.normality(), maps.abnormality(), maps.fused(), r.score(),
-                pipeline.model().identity());
+                pipeline.model().identity(), r.warning());
     }
 
     @Override

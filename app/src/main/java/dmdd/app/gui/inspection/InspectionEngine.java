@@ -139,9 +139,10 @@ public interface InspectionEngine {
      * @param score       image score
      * @param modelId     the identity of the model that scored it ({@link Calibration#modelId()}), or {@code null}
      *                    when unknown
+     * @param warning     why its verdict is less sure (the model saw the picture distorted), or {@code null}
      */
     record ImageInspection(Path file, RgbImage image, float[] normality, float[] abnormality, float[] fused,
-            double score, String modelId) {
+            double score, String modelId, String warning) {
         /**
          * @param calibration the thresholds the screen judges with
          * @return whether another model than the calibration's scored this (one replaced in the folder meanwhile)

@@ -652,6 +652,10 @@ public final class InspectionViewModel {
             InspectedItem now = selected.get();
             if (now != null && now.image().file().equals(file)) {
                 detail.set(rendered);
+                if (rendered.inspection().warning() != null) {
+                    // a verdict is given, but the person should know the model saw a distorted picture
+                    message.set(Ui.text("inspection.lessSure", file.getFileName(), rendered.inspection().warning()));
+                }
             }
         }, error -> {
             if (mine == generation) {

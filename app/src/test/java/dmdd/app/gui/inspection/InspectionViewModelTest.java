@@ -296,14 +296,14 @@ class InspectionViewModelTest {
                 new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1), new InspectionEngine.Range(0, 1),
                 new double[0], "m");
         InspectionViewModel.RenderedInspection rendered = InspectionViewModel.render(
-                new InspectionEngine.ImageInspection(folder, image, calm, calm, calm, 0.02, null), calib);
+                new InspectionEngine.ImageInspection(folder, image, calm, calm, calm, 0.02, null, null), calib);
         for (int argb : pixels(rendered.fused())) {
             assertThat(argb >>> 24).as("alpha of a calm pixel").isLessThan(60);
         }
         float[] hot = calm.clone();
         hot[5] = 1f;
         InspectionViewModel.RenderedInspection defect = InspectionViewModel.render(
-                new InspectionEngine.ImageInspection(folder, image, hot, hot, hot, 1, null), calib);
+                new InspectionEngine.ImageInspection(folder, image, hot, hot, hot, 1, null, null), calib);
         assertThat(pixels(defect.fused())[5] >>> 24).isEqualTo(255);
         assertThat(pixels(defect.fused())[3]).isEqualTo(pixels(rendered.fused())[3]);
     }
@@ -314,6 +314,22 @@ class InspectionViewModelTest {
         int[] argb = new int[w * h];
         image.getPixelReader().getPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
         return argb;
+    }
+
+    @Test
+    void aPictureTheModelSawDistortedIsNamedInAWarningWhenShown(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        Path strip = project.inspectImages().get(0).file().resolveSibling("strip.png");
+        dmdd.datasets.image.ImageWriter.writePng(dmdd.datasets.sample.SampleDataset.normalSurface(64, 7)
+                .resize(300, 6), strip);
+        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        model.show(project, ProjectStore.open(project.folder()).inspectImages());
+        model.selectedProperty().set(model.items().stream().filter(i -> i.image().file().equals(strip)).findFirst()
+                .orElseThrow());
+        assertThat(model.messageProperty().get()).startsWith("Warning: strip.png is ").contains("squeezed")
+                .endsWith("its verdict is less sure");
+        model.selectedProperty().set(model.items().get(0));
+        assertThat(model.detailProperty().get().inspection().warning()).isNull();
     }
 
     @Test

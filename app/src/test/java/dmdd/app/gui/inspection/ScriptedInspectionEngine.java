@@ -58,6 +58,9 @@ public class ScriptedInspectionEngine implements InspectionEngine {
             fused[i] = (float) Math.min(1, d);
             score = Math.max(score, fused[i]);
         }
-        return new ImageInspection(file, image, normality, abnormality, fused, score, modelId);
+        // as the pipeline says of a strip squeezed into the square input
+        String warning = image.width() > 4 * image.height() ? "is " + image.width() + " x " + image.height()
+                + " px: squeezed into the square input; its verdict is less sure" : null;
+        return new ImageInspection(file, image, normality, abnormality, fused, score, modelId, warning);
     }
 }
