@@ -681,6 +681,9 @@ final class CliInputs {
     static Path mvtecCategory(Path root, String given, boolean withTest) {
         Path r = existingFolder(root, "--data");
         String category = given.strip(); // an invisible space must not make an existing category "missing"
+        if (category.length() > 1 && (category.endsWith("/") || category.endsWith("\\"))) {
+            category = category.substring(0, category.length() - 1); // what a shell's completion of a folder gives
+        }
         if (category.contains(",")) {
             throw new CliException("--category " + given + ": this command takes one category");
         }
@@ -730,7 +733,7 @@ final class CliInputs {
     private static List<String> subfolderList(Path dir) {
         try (var s = Files.list(dir)) {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith(".")).sorted().toList();
+                    .filter(n -> !n.startsWith(".") && !n.equals(dmdd.model.project.ProjectImporter.MAC_ARCHIVE_FOLDER)).sorted().toList();
         } catch (IOException e) {
             throw new CliException(dir + ": cannot list the folder (" + e.getMessage() + ")");
         }

@@ -61,8 +61,18 @@ public final class ProjectImporter {
         ImportReport<Path> report = new ImportReport<>(List.of(), List.of());
         Path target = role == ProjectImage.Role.NORMAL ? project.normalDir() : project.inspectDir();
         for (Path source : sources) {
+            List<String> categories = Files.isDirectory(source) && !isMvtecCategory(source)
+                    ? setFolders(source).stream().filter(ProjectImporter::isMvtecCategory)
+                            .map(p -> p.getFileName().toString()).toList() : List.of();
             if (Files.isDirectory(source) && isMvtecCategory(source)) {
                 report = join(report, importMvtecCategory(source));
+            } else if (!categories.isEmpty()) {
+                // A dataset root: copied as a folder, its defective test images and masks would become images of
+                // this role without labels (as normal images: defects to learn as normal).
+                report = join(report, new ImportReport<>(List.of(), List.of(new ImportReport.Skipped(source,
+                        "holds MVTec AD categories (" + String.join(", ", categories.subList(0,
+                                Math.min(5, categories.size()))) + (categories.size() > 5 ? ", ..." : "")
+                                + "): import one category folder, or all of them with Import image sets"))));
             } else if (Files.isDirectory(source)) {
                 report = join(report, copyFolder(source, target));
             } else {
@@ -115,6 +125,9 @@ public final class ProjectImporter {
         return report;
     }
 
+    /** The folder of resource forks that archives made on a Mac carry ({@code __MACOSX/}): never images of a part. */
+    public static final String MAC_ARCHIVE_FOLDER = "__MACOSX";
+
     /**
      * The sub-folders of a folder that are image sets: every sub-folder, except hidden ones, sorted by name (an
      * MVTec AD root gives its categories, a folder of part types gives one set per part type).
@@ -127,6 +140,7 @@ public final class ProjectImporter {
         try (Stream<Path> children = Files.list(parent)) {
             return children.filter(Files::isDirectory)
                     .filter(dir -> !dir.getFileName().toString().startsWith("."))
+                    .filter(dir -> !dir.getFileName().toString().equals(MAC_ARCHIVE_FOLDER))
                     .sorted()
                     .toList();
         }

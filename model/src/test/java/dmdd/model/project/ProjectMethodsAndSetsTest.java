@@ -226,7 +226,21 @@ class ProjectMethodsAndSetsTest {
         Path data = temp.resolve("mvtec");
         SampleDataset.generate(data, new SampleDataset.Spec("bottle", 32, 3, 1, 1, 1L));
         SampleDataset.generate(data, new SampleDataset.Spec("cable", 32, 2, 1, 1, 2L));
+        // what an archive unpacked on a Mac brings beside the categories
+        java.nio.file.Files.createDirectories(data.resolve("__MACOSX/bottle/train/good"));
+        java.nio.file.Files.writeString(data.resolve("license.txt"), "CC BY-NC-SA 4.0");
         Project project = ProjectStore.create(temp.resolve("p"), "p");
+
+        // The dataset root chosen where one category (or a folder of images) was asked for: refused by name, not
+        // copied as unlabelled images with its defects and masks (or, as normal images, defects to learn as normal)
+        for (ProjectImage.Role role : ProjectImage.Role.values()) {
+            ImportReport<Path> root = new ProjectImporter(project).importFiles(List.of(data), role);
+            assertThat(root.loaded()).isEmpty();
+            assertThat(root.skipped()).singleElement().satisfies(s -> assertThat(s.reason())
+                    .contains("holds MVTec AD categories (bottle, cable)").contains("Import image sets"));
+        }
+        assertThat(project.normalImages()).isEmpty();
+        assertThat(project.inspectImages()).isEmpty();
 
         ImportReport<Path> report = new ProjectImporter(project)
                 .importImageSets(ProjectImporter.setFolders(data));
