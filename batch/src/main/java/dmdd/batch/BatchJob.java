@@ -211,6 +211,19 @@ public final class BatchJob {
                         + "; write the results into a folder of their own");
             }
         }
+        // A run killed between the two renames of its swap left the earlier results beside the output: a new run
+        // must not bury them (the next swap would take them for its own leftovers).
+        org.apache.hadoop.fs.Path qualifiedOut = fs.makeQualified(path);
+        if (qualifiedOut.getParent() != null && fs.exists(qualifiedOut.getParent())) {
+            for (org.apache.hadoop.fs.FileStatus sibling : fs.listStatus(qualifiedOut.getParent())) {
+                if (sibling.getPath().getName().startsWith(qualifiedOut.getName() + REPLACED)) {
+                    throw new BatchException(option + " " + out + ": a run was stopped while replacing it; the "
+                            + "earlier results are in " + sibling.getPath() + (fs.exists(path) ? ""
+                            : " (and the new ones in a " + qualifiedOut.getName() + STAGED + "... folder beside it)")
+                            + ". Move the results you want to keep to " + out + " or elsewhere, then run again");
+                }
+            }
+        }
         if (!request.overwrite() && fs.exists(path)) {
             throw new BatchException(option + " " + out + " exists; choose a new folder or pass --overwrite");
         }

@@ -352,6 +352,18 @@ class BatchInspectionTest {
         assertThat(rows).singleElement().satisfies(row -> assertThat((String) row.getAs(ResultSchema.PATH))
                 .endsWith("img-002.png"));
         assertThat(siblingsOf(out)).isEmpty();
+
+        // a run killed between the two renames of its swap: the earlier results beside a missing output are
+        // named, never buried under a new run's
+        Path aside = out.resolveSibling(out.getFileName() + BatchJob.REPLACED + "killed");
+        Files.move(out, aside);
+        assertThatThrownBy(() -> BatchJob.run(spark, new BatchRequest(zip.toString(),
+                List.of(images.resolve("img-003.png").toString()), null, false, out.toString(), null, true, 0, 0,
+                "auto", null), new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("stopped while replacing it")
+                .hasMessageContaining(aside.getFileName().toString());
+        assertThat(out).doesNotExist();
+        assertThat(aside).exists();
     }
 
     @Test
