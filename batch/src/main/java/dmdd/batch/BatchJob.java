@@ -240,13 +240,25 @@ public final class BatchJob {
                 boolean spark = f.isFile() && !dmdd.datasets.image.ImageFiles.isImageFile(Path.of(name))
                         && (name.startsWith("part-") || name.startsWith(".part-")
                         || name.startsWith("_") || name.startsWith("._"))
-                        || f.isDirectory() && (name.equals("_temporary") || name.startsWith(".spark-staging"));
+                        || f.isDirectory() && (name.equals("_temporary") || name.startsWith(".spark-staging"))
+                        && !holdsAnImage(fs, f.getPath());
                 if (!spark) {
                     throw new BatchException(option + " " + out + " holds " + name + ", which no results table "
                             + "has; --overwrite replaces only an earlier run's output, so choose another folder");
                 }
             }
         }
+    }
+
+    /** Whether a folder holds an image at any depth: a working folder of Spark's never does. */
+    private static boolean holdsAnImage(FileSystem fs, org.apache.hadoop.fs.Path folder) throws IOException {
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(folder, true);
+        while (files.hasNext()) {
+            if (dmdd.datasets.image.ImageFiles.isImageFile(Path.of(files.next().getPath().getName()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean inside(String path, String folder) {

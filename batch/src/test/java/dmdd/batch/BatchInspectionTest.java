@@ -307,6 +307,18 @@ class BatchInspectionTest {
             assertThat(camera.resolve("part-0002.png")).exists();
         }
 
+        // ... nor images someone put into folders named like Spark's working folders
+        Path table = root.resolve("table-with-images");
+        BatchJob.run(spark, BatchRequest.of(zip.toString(), List.of(images.resolve("img-001.png").toString()),
+                table.toString()), new PrintWriter(new StringWriter()));
+        Path hidden = Files.createDirectories(table.resolve("_temporary/0"));
+        Files.copy(images.resolve("img-002.png"), hidden.resolve("cam0002.png"));
+        BatchRequest overHidden = new BatchRequest(zip.toString(), List.of(images.resolve("img-001.png").toString()),
+                null, false, table.toString(), null, true, 0, 0, "auto", null);
+        assertThatThrownBy(() -> BatchJob.run(spark, overHidden, new PrintWriter(new StringWriter())))
+                .isInstanceOf(BatchException.class).hasMessageContaining("holds _temporary");
+        assertThat(hidden.resolve("cam0002.png")).exists();
+
         // --overwrite replaces an earlier results table, never a folder of someone's documents ...
         Path documents = Files.createDirectories(root.resolve("documents"));
         Files.writeString(documents.resolve("thesis.txt"), "years of work");

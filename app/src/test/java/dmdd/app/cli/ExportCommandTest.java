@@ -335,6 +335,20 @@ class ExportCommandTest {
                 flat.toString(), "--out", tmp.resolve("inferred-elsewhere").toString());
         assertThat(elsewhere.code()).as(elsewhere.err()).isZero();
         assertThat(rows(tmp.resolve("inferred-elsewhere/results.csv"))).usingRecursiveComparison().isEqualTo(inferred);
+        // packed again there, the zip still says whose thresholds it carries
+        Path again = tmp.resolve("again.zip");
+        assertThat(CliRun.of("export", "--model", tmp.resolve("elsewhere").toString(), "--model-zip", again.toString())
+                .code()).isZero();
+        assertThat(dmdd.model.export.ModelArchive.inspect(again).carriesWorkstationThresholds()).isTrue();
+
+        // a project whose model folder is itself a link to a model kept elsewhere: still the project's model
+        Path linkedProject = Files.createDirectories(tmp.resolve("linked-project"));
+        Files.copy(project.resolve("project.json"), linkedProject.resolve("project.json"));
+        Files.createSymbolicLink(linkedProject.resolve("model"), tmp.resolve("elsewhere"));
+        CliRun throughLink = CliRun.of("infer", "--model", linkedProject.resolve("model").toString(), "--images",
+                flat.toString(), "--out", tmp.resolve("inferred-link").toString());
+        assertThat(throughLink.code()).as(throughLink.err()).isZero();
+        assertThat(throughLink.err()).contains("thresholds set in the workstation");
     }
 
     private static java.util.Map<String, String[]> rows(Path csv) throws IOException {

@@ -109,6 +109,8 @@ public final class ModelArchive {
 
     /** {@link Manifest#thresholds()} of a zip whose thresholds are the ones set in the workstation. */
     public static final String WORKSTATION_THRESHOLDS = "workstation";
+    /** The packed description's note of whose thresholds it holds (kept by the folder it is imported into). */
+    static final String THRESHOLDS_FROM = "thresholdsFrom";
 
     /**
      * Packs a trained model into a zip, atomically. A project's model is packed with the thresholds set in the
@@ -129,9 +131,14 @@ public final class ModelArchive {
         ObjectNode description = model.description();
         description.remove("weights");
         ThresholdsInForce inForce = ThresholdsInForce.ofModel(modelDir, model);
-        boolean workstation = inForce.origin() == ThresholdsInForce.Origin.WORKSTATION;
-        if (workstation) {
+        // a model unpacked from such a zip holds a person's thresholds as its own: said again when packed again
+        boolean workstation = inForce.origin() == ThresholdsInForce.Origin.WORKSTATION
+                || WORKSTATION_THRESHOLDS.equals(description.path(THRESHOLDS_FROM).asText());
+        if (inForce.origin() == ThresholdsInForce.Origin.WORKSTATION) {
             description.set("thresholds", JSON.valueToTree(inForce.thresholds()));
+        }
+        if (workstation) {
+            description.put(THRESHOLDS_FROM, WORKSTATION_THRESHOLDS);
         }
         byte[] descriptionBytes = JSON.writeValueAsBytes(description);
         Map<String, byte[]> content = new LinkedHashMap<>();

@@ -79,24 +79,39 @@ public record Project(Path folder, ProjectSettings settings) {
         });
     }
 
-    /** The project and the method of a project's model folder (links resolved). */
+    /**
+     * The project and the method of a project's model folder: as named (a slot that is itself a link to a model
+     * elsewhere), or as the system resolves it (a link to a slot, a slot below a linked folder, also when the folder
+     * does not exist yet).
+     */
     private static java.util.Optional<java.util.Map.Entry<Path, Method>> slotOf(Path folder) {
-        Path absolute = folder.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(absolute)) {
-                absolute = absolute.toRealPath(); // a link to a project's slot is that slot
-            }
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
-        }
-        for (Method method : Method.values()) {
-            Path project = method == Method.DMDD ? absolute.getParent()
-                    : absolute.getParent() == null ? null : absolute.getParent().getParent();
-            if (project != null && ProjectStore.isProject(project) && modelDir(project, method).equals(absolute)) {
-                return java.util.Optional.of(java.util.Map.entry(project, method));
+        Path named = folder.toAbsolutePath().normalize();
+        for (Path candidate : java.util.List.of(named, resolved(named))) {
+            for (Method method : Method.values()) {
+                Path project = method == Method.DMDD ? candidate.getParent()
+                        : candidate.getParent() == null ? null : candidate.getParent().getParent();
+                if (project != null && ProjectStore.isProject(project) && modelDir(project, method).equals(candidate)) {
+                    return java.util.Optional.of(java.util.Map.entry(project, method));
+                }
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** A path with the links of its nearest existing ancestor resolved (the path itself when nothing resolves). */
+    private static Path resolved(Path absolute) {
+        Path existing = absolute;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return absolute;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
+        } catch (java.io.IOException e) {
+            return absolute;
+        }
     }
 
     /**

@@ -38,12 +38,16 @@ public record ThresholdsInForce(Thresholds thresholds, Origin origin, Method met
      * @throws IOException when the project's settings cannot be read
      */
     public static ThresholdsInForce ofModel(Path modelDir, ModelFolder model) throws IOException {
-        // the folder the system resolves: a link to a project's model is that model
-        Path absolute = modelDir.toRealPath();
-        for (Path candidate = absolute.getParent(); candidate != null
-                && candidate.getNameCount() >= absolute.getNameCount() - 2; candidate = candidate.getParent()) {
-            if (ProjectStore.isProject(candidate)) {
-                return of(candidate, modelDir, model);
+        // as named (a project's slot that is itself a link) and as the system resolves it (a link to a slot)
+        for (Path absolute : java.util.List.of(modelDir.toAbsolutePath().normalize(), modelDir.toRealPath())) {
+            for (Path candidate = absolute.getParent(); candidate != null
+                    && candidate.getNameCount() >= absolute.getNameCount() - 2; candidate = candidate.getParent()) {
+                if (ProjectStore.isProject(candidate)) {
+                    ThresholdsInForce found = of(candidate, modelDir, model);
+                    if (found.method() != null) {
+                        return found;
+                    }
+                }
             }
         }
         return calibrated(model, null);

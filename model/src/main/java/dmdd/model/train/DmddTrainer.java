@@ -315,12 +315,26 @@ public final class DmddTrainer {
             return false; // stopped between its last checkpoint and the save: the save still has to happen
         }
         try {
-            ModelFolder saved = ModelFolder.read(modelDir);
-            return saved.settings().equals(settings) && saved.training().steps() == total
-                    && trainingData.equals(saved.training().trainingData());
+            if (isThisRunsModel(ModelFolder.read(modelDir), total)) {
+                return true;
+            }
+            // Saved, then improved (or replaced by an import): the run's model is a kept version now, and
+            // "finishing" the run again would put the old model back over the newer one.
+            for (dmdd.model.infer.ModelVersions.Version v : dmdd.model.infer.ModelVersions.list(modelDir)) {
+                if (!v.id().equals(dmdd.model.infer.ModelVersions.Version.CURRENT)
+                        && isThisRunsModel(ModelFolder.read(v.folder()), total)) {
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private boolean isThisRunsModel(ModelFolder saved, int total) {
+        return saved.settings().equals(settings) && saved.training().steps() == total
+                && trainingData.equals(saved.training().trainingData());
     }
 
     /** Receives the trained networks at the end of a completed run. */

@@ -222,6 +222,28 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void aProjectsModelFolderIsKnownAsSuchThroughLinksAndBeforeItExists() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("p"), "p");
+        Path p = project.folder();
+        assertThat(Project.slotMethod(p.resolve("model"))).contains(Method.DMDD);
+        assertThat(Project.slotMethod(p.resolve("models/aand"))).contains(Method.AAND);
+        assertThat(Project.slotMethod(p.resolve("models/unknown"))).isEmpty();
+        assertThat(Project.slotMethod(temp.resolve("model"))).isEmpty();
+        // a slot that is a link to a model kept elsewhere
+        Path elsewhere = java.nio.file.Files.createDirectories(temp.resolve("elsewhere"));
+        java.nio.file.Files.createDirectories(p.resolve("models"));
+        java.nio.file.Files.createSymbolicLink(p.resolve("models/dcam"), elsewhere);
+        assertThat(Project.slotMethod(p.resolve("models/dcam"))).contains(Method.DCAM);
+        // a slot not made yet, named through a link to the project's models/ folder
+        Path models = java.nio.file.Files.createSymbolicLink(temp.resolve("models-link"), p.resolve("models"));
+        assertThat(Project.slotMethod(models.resolve("baseline"))).contains(Method.BASELINE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Project.requireSlotFor(models.resolve("baseline"),
+                Method.AAND)).hasMessageContaining("is the project's Baseline model folder")
+                .hasMessageContaining(p.resolve("models").resolve("aand").toString());
+        Project.requireSlotFor(models.resolve("baseline"), Method.BASELINE);
+    }
+
+    @Test
     void twoMvtecCategoriesImportAsTwoSetsWithTheirMasks() throws Exception {
         Path data = temp.resolve("mvtec");
         SampleDataset.generate(data, new SampleDataset.Spec("bottle", 32, 3, 1, 1, 1L));

@@ -112,6 +112,16 @@ class ImprovementTest {
                 .containsExactly(ModelVersions.Version.CURRENT);
         assertThat(ModelFolder.read(dir).weightsSha256()).isEqualTo(weightsBefore);
 
+        // improved since: resuming the finished run must not put its old model back over the improved one
+        assertThat(TrainingJob.improve(dir, normals, teacher, 2, null, null).completed()).isTrue();
+        String improved = ModelFolder.read(dir).weightsSha256();
+        List<String> afterImprovement = new java.util.ArrayList<>();
+        TrainingResult stale = TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir,
+                messagesInto(afterImprovement), null, true);
+        assertThat(stale.unchanged()).isTrue();
+        assertThat(afterImprovement).anyMatch(m -> m.contains("nothing to resume"));
+        assertThat(ModelFolder.read(dir).weightsSha256()).isEqualTo(improved);
+
         // a run that stopped after its last checkpoint but before saving its model still saves it on resume
         Files.delete(dir.resolve(ModelFolder.DESCRIPTION));
         TrainingResult saved = TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, dir, null, null,
