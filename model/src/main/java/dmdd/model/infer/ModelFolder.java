@@ -82,7 +82,7 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
      *                         prepared images), or {@code null} for models saved before it was recorded
      */
     public record TrainingSummary(int steps, double seconds, int trainImages, int validationImages, String createdAt,
-            Double validationFalseAlarmRate, String trainingData) {
+            Double validationFalseAlarmRate, String trainingData, Long calibrationPixels) {
         /**
          * @param steps            steps (of every run that led to the model: training and improvements)
          * @param seconds          seconds
@@ -91,12 +91,16 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
          * @param falseAlarmRate   the held-out normal images' false-alarm rate (not recorded without held-out
          *                         images: a rate on the training images would look like one)
          * @param trainingData     what the run trained on
+         * @param calibrationPixels camera (tiled) models: the median picture size, in pixels, of the normal images
+         *                         the thresholds were fitted on (a tiled image's score grows with its size); null
+         *                         for whole-image models, whose inputs all have one size
          * @return a summary stamped now
          */
         public static TrainingSummary now(int steps, double seconds, int trainImages, int validationImages,
-                double falseAlarmRate, String trainingData) {
+                double falseAlarmRate, String trainingData, Long calibrationPixels) {
             return new TrainingSummary(steps, seconds, trainImages, validationImages, Instant.now().toString(),
-                    validationImages > 0 && Double.isFinite(falseAlarmRate) ? falseAlarmRate : null, trainingData);
+                    validationImages > 0 && Double.isFinite(falseAlarmRate) ? falseAlarmRate : null, trainingData,
+                    calibrationPixels);
         }
 
         /** @return the normal images the model learned from, held-out ones included */

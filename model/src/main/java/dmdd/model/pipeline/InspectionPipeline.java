@@ -343,8 +343,39 @@ public final class InspectionPipeline implements AutoCloseable {
         var picture = ImageReader.fit(p.picture(), outputSide);
         AnomalyMaps at = m.at(picture.width(), picture.height());
         String odd = preprocessing().sizeWarning(p.originalWidth(), p.originalHeight());
+        if (odd == null) {
+            odd = areaWarning(p.picture().width(), p.picture().height());
+        }
         return new Inspection(p.file(), picture, m, at, verdict, p.originalWidth(), p.originalHeight(),
                 odd == null ? null : odd + "; its verdict is less sure");
+    }
+
+    /** How far apart two picture areas may be before a tiled score is said to be on another footing. */
+    static final double AREA_RATIO_WARNED = 2.0;
+
+    /**
+     * Why a camera picture's score is not on the footing of the thresholds, or null: a tiled image's score is the
+     * mean of its highest pixels, which grows with the picture's area, and the thresholds were fitted on normal
+     * images of another size.
+     */
+    private String areaWarning(int width, int height) {
+        ModelFolder model = model();
+        Long fitted = model == null || model.training() == null ? null : model.training().calibrationPixels();
+        if (fitted == null || fitted <= 0 || !(preprocessing().scale() > 0)) {
+            return null;
+        }
+        double ratio = (double) width * height / fitted;
+        if (ratio <= AREA_RATIO_WARNED && ratio >= 1 / AREA_RATIO_WARNED) {
+            return null;
+        }
+        long side = Math.round(Math.sqrt(fitted));
+        return ratio > 1
+                ? String.format(java.util.Locale.ROOT, "is %d x %d px, %.1f times the area of the normal images the "
+                        + "thresholds were fitted on (about %d x %d px): it scores higher than they would (more false "
+                        + "alarms)", width, height, ratio, side, side)
+                : String.format(java.util.Locale.ROOT, "is %d x %d px, %.2f of the area of the normal images the "
+                        + "thresholds were fitted on (about %d x %d px): it scores lower than they would (more misses)",
+                        width, height, ratio, side, side);
     }
 
     private static boolean allFinite(NetworkMaps m) {

@@ -244,9 +244,14 @@ public final class TrainingJob {
             // an improved model keeps the schedule it was trained with, so the next improvement splits like it
             DmddSettings recorded = startFrom == null ? networks.settings()
                     : networks.settings().withStepsOf(startFrom.settings());
+            Long calibrationPixels = null;
+            if (used.preprocessing().scale() > 0) {
+                long[] pixels = calibration.stream().mapToLong(i -> (long) i.width() * i.height()).sorted().toArray();
+                calibrationPixels = pixels[pixels.length / 2];
+            }
             ModelFolder.save(modelDir, networks, recorded, thresholds, ModelFolder.TrainingSummary.now(
                     earlierSteps + used.totalSteps(), seconds, split.train().size(), split.validation().size(),
-                    (double) falseAlarms / maps.size(), trainedOn));
+                    (double) falseAlarms / maps.size(), trainedOn, calibrationPixels));
         });
     }
 

@@ -117,6 +117,17 @@ class TiledInspectionTest {
                             }
                             return false;
                         });
+                // A tiled score grows with the picture's area: a picture far smaller (or larger) than the normal
+                // images the thresholds were fitted on is said to be judged on another footing.
+                assertThat(ModelFolder.read(dir.resolve("tiled")).training().calibrationPixels())
+                        .isEqualTo((long) SIDE * SIDE);
+                Path quarter = dir.resolve("quarter.png");
+                dmdd.datasets.image.ImageWriter.writePng(tests.get(0).crop(0, 0, SIDE / 2, SIDE / 2)
+                        .toBufferedImage(), quarter);
+                dmdd.model.pipeline.InspectionPipeline pipeline = dmdd.model.pipeline.InspectionPipeline.of(t);
+                assertThat(pipeline.inspect(quarter, 256).warning()).contains("is 512 x 512 px, 0.25 of the area")
+                        .contains("about 1024 x 1024 px").contains("more misses");
+                assertThat(pipeline.inspect(frame, 256).warning()).isNull();
                 assertThat(failures).containsOnlyKeys(frame);
                 assertThat(failures.get(frame)).contains("frame.png").contains("too large to inspect")
                         .contains("1024 x 1024 px").contains("-Xmx");
