@@ -88,7 +88,7 @@ class WorkstationWorkflowFxTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                 () -> onFx(() -> workstation.training().normalImageSizeProperty().get() != null));
         // Train: the header's Train button opens the settings dialog; choose a tiny run.
-        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Train".equals(b.getText())).queryButton());
+        robot.clickOn(button(robot, root, "Train"));
         WaitForAsyncUtils.waitForFxEvents();
         Node dialog = robot.lookup("#trainingSettings").query();
         assertThat(robot.from(dialog).lookup("#resolvedDevice").queryAs(Label.class).getText()).contains("CPU");
@@ -108,7 +108,7 @@ class WorkstationWorkflowFxTest {
                 .getValueFactory().setValue(0));
         ProbeResult probe = new ProbeResult();
         probe.start();
-        robot.clickOn(robot.from(dialog).lookup(".button").lookup((Button b) -> "OK".equals(b.getText())).queryButton());
+        robot.clickOn(button(robot, dialog, "OK"));
 
         TrainingViewModel training = workstation.training();
         WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> onFx(() -> training.progressProperty().get() > 0
@@ -140,8 +140,7 @@ class WorkstationWorkflowFxTest {
         InspectionViewModel inspection = workstation.inspection();
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> inspection.modelReadyProperty().get());
         robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
-        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Inspect all".equals(b.getText()))
-                .queryButton());
+        robot.clickOn(button(robot, root, "Inspect all"));
         WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> !inspection.runningProperty().get()
                 && inspection.items().stream().allMatch(InspectedItem::isInspected));
 
@@ -243,8 +242,7 @@ class WorkstationWorkflowFxTest {
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> onFx(() -> inspection.modelReadyProperty().get()
                 && workstation.inspectionView().panelTitles().equals(aandTitles)));
         robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
-        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Inspect all".equals(b.getText()))
-                .queryButton());
+        robot.clickOn(button(robot, root, "Inspect all"));
         WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> onFx(() -> !inspection.runningProperty().get()
                 && inspection.items().stream().allMatch(InspectedItem::isInspected)));
         robot.interact(() -> inspection.sortOrderProperty().set(InspectionViewModel.SortOrder.SCORE_DESCENDING));
@@ -282,7 +280,7 @@ class WorkstationWorkflowFxTest {
         TrainingViewModel training = workstation.training();
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> onFx(() -> !training.runningProperty().get()));
         Object before = onFx(() -> training.lastOutcomeProperty().get());
-        robot.clickOn(robot.from(root).lookup(".button").lookup((Button b) -> "Train".equals(b.getText())).queryButton());
+        robot.clickOn(button(robot, root, "Train"));
         WaitForAsyncUtils.waitForFxEvents();
         Node dialog = robot.lookup("#trainingSettings").query();
         robot.interact(() -> {
@@ -290,7 +288,7 @@ class WorkstationWorkflowFxTest {
             robot.from(dialog).lookup("#stepsSpinner").<Spinner<Integer>>query().getValueFactory().setValue(STEPS);
             robot.from(dialog).lookup("#imageSizeChoice").<ComboBox<Integer>>query().setValue(IMAGE_SIZE);
         });
-        robot.clickOn(robot.from(dialog).lookup(".button").lookup((Button b) -> "OK".equals(b.getText())).queryButton());
+        robot.clickOn(button(robot, dialog, "OK"));
         WaitForAsyncUtils.waitFor(600 + STEPS * 10L, TimeUnit.SECONDS, () -> onFx(() ->
                 training.lastOutcomeProperty().get() != before
                         || training.messageProperty().get().startsWith("Training failed")));
@@ -349,5 +347,14 @@ class WorkstationWorkflowFxTest {
         long maxStallMillis() {
             return maxStall.get();
         }
+    }
+
+    /**
+     * The button with that text below {@code parent}, looked up on the FX thread: a lookup from the test's thread
+     * read style classes while the screen still changed them (an index out of bounds inside JavaFX's selector).
+     */
+    private static Button button(FxRobot robot, Node parent, String text) throws Exception {
+        return onFx(() -> robot.from(parent).lookup(".button").lookup((Button b) -> text.equals(b.getText()))
+                .queryButton());
     }
 }
