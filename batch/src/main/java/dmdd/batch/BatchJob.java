@@ -90,7 +90,7 @@ public final class BatchJob {
             String table = qualified(request.out(), hadoop);
             String csv = qualified(request.csvOut(), hadoop);
             // The CSV is read back from the table: one inside the other would delete what is being read.
-            if (table.equals(csv) || csv.startsWith(table + "/") || table.startsWith(csv + "/")) {
+            if (inside(csv, table) || inside(table, csv)) {
                 throw new BatchException("--csv " + request.csvOut() + " and --out " + request.out()
                         + " overlap; give the CSV a folder of its own");
             }

@@ -72,7 +72,6 @@ final class ImproveCommand implements Callable<Integer> {
         if (loaded.loaded().isEmpty()) {
             throw new CliException("--normal " + dir + ": no readable image");
         }
-        List<RgbImage> images = loaded.loaded().stream().map(LoadedImage::image).toList();
         // By sub-folder (part type), as training holds them out: each keeps its share of the held-out images.
         java.util.Map<String, List<RgbImage>> bySet = new java.util.TreeMap<>();
         for (LoadedImage image : loaded.loaded()) {
@@ -81,7 +80,7 @@ final class ImproveCommand implements Callable<Integer> {
             bySet.computeIfAbsent(set, k -> new java.util.ArrayList<>()).add(image.image());
         }
         stdout.printf(Locale.ROOT, "improving %s on %d normal images of %s: %d steps at %d px%s from the current "
-                + "model (%d steps so far)%n", modelDir, images.size(), dir, n, settings.imageSize(),
+                + "model (%d steps so far)%n", modelDir, loaded.loaded().size(), dir, n, settings.imageSize(),
                 TrainCommand.whatIsTrainedOn(settings), current.training().steps());
         stdout.flush();
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {

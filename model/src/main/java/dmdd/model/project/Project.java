@@ -206,6 +206,20 @@ public record Project(Path folder, ProjectSettings settings) {
     }
 
     /**
+     * The normal images by set (part type), as training and improvement hold them out: each set in its share.
+     *
+     * @return the files of each set by its name ("" for those directly in {@code normal/}), sets sorted by name
+     * @throws IOException if the folder cannot be listed
+     */
+    public java.util.SortedMap<String, List<Path>> normalFilesBySet() throws IOException {
+        java.util.SortedMap<String, List<Path>> bySet = new java.util.TreeMap<>();
+        for (ProjectImage image : normalImages()) {
+            bySet.computeIfAbsent(image.group(), k -> new ArrayList<>()).add(image.file());
+        }
+        return bySet;
+    }
+
+    /**
      * @return the names of the image sets ({@code normal/<set>/} folders holding images), sorted; empty for a
      *         project of one part type
      * @throws IOException if the folder cannot be listed

@@ -308,5 +308,11 @@ class ProjectMethodsAndSetsTest {
         new ProjectImporter(sets).importImageSets(List.of(partA.getParent().getParent(), partB));
         assertThat(sets.imageSets()).containsExactly("nut", "screw");
         assertThat(sets.normalImages()).hasSize(4);
+        // by set, as training and improvement hold them out; one part type is one set named ""
+        assertThat(sets.normalFilesBySet()).containsOnlyKeys("nut", "screw")
+                .hasEntrySatisfying("nut", files -> assertThat(files).containsExactly(sets.normalDir()
+                        .resolve("nut/n1.png")))
+                .hasEntrySatisfying("screw", files -> assertThat(files).hasSize(3));
+        assertThat(single.normalFilesBySet()).containsOnlyKeys("").hasEntrySatisfying("", f -> assertThat(f).hasSize(3));
     }
 }

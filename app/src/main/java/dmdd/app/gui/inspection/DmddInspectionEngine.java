@@ -102,13 +102,9 @@ public final class DmddInspectionEngine implements InspectionEngine {
         modelChanged(project);
         ModelFolder current = ModelFolder.read(project.chosenModelDir());
         DmddSettings settings = current.settings();
-        // By set (part type), as training holds them out: each keeps its share of the held-out images.
-        java.util.Map<String, List<Path>> filesBySet = project.normalImages().stream().collect(
-                java.util.stream.Collectors.groupingBy(ProjectImage::group, java.util.TreeMap::new,
-                        java.util.stream.Collectors.mapping(ProjectImage::file, java.util.stream.Collectors.toList())));
         var reader = settings.preprocessing().networkInputs();
         List<List<RgbImage>> normalSets = new java.util.ArrayList<>();
-        for (List<Path> files : filesBySet.values()) {
+        for (List<Path> files : project.normalFilesBySet().values()) {
             normalSets.add(ImportReport.loadAll(files, reader::read).loaded());
         }
         if (normalSets.stream().allMatch(List::isEmpty)) {

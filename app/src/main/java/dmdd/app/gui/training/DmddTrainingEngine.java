@@ -2,30 +2,24 @@ package dmdd.app.gui.training;
 
 import ai.djl.ndarray.NDManager;
 import dmdd.model.project.Project;
-import dmdd.model.project.ProjectImage;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.engine.DeviceChoice;
 import dmdd.model.engine.Devices;
 import dmdd.model.engine.DjlRuntime;
-import dmdd.model.infer.ModelFolder;
 import dmdd.model.paths.UserDataDirs;
 import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.Teachers;
-import dmdd.model.train.Checkpoint;
 import dmdd.model.train.TrainingJob;
 import dmdd.model.train.TrainingListener;
 import dmdd.model.train.TrainingProgress;
 import dmdd.model.train.TrainingResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
@@ -74,8 +68,7 @@ public final class DmddTrainingEngine implements TrainingEngine {
         DeviceChoice device = Devices.system().choose(project.settings().device());
         listener.message(device.explanation());
         // By set (part type): each set is held out for the thresholds in its share.
-        Map<String, List<Path>> filesBySet = project.normalImages().stream().collect(Collectors.groupingBy(
-                ProjectImage::group, TreeMap::new, Collectors.mapping(ProjectImage::file, Collectors.toList())));
+        Map<String, List<Path>> filesBySet = project.normalFilesBySet();
         listener.message("Reading " + filesBySet.values().stream().mapToInt(List::size).sum() + " normal images");
         var reader = settings.preprocessing().networkInputs(warning -> listener.message("Warning: " + warning));
         List<List<RgbImage>> normalSets = new ArrayList<>();
