@@ -51,6 +51,9 @@ import java.util.Map;
  *                               default: skips let a defect pass straight through and weaken the
  *                               normality branch's denoising)
  * @param segmenterWidth         channels of the segmentation network's body
+ * @param segmenterBody          the segmentation network's body: {@code residual} (a residual block, two 3x3
+ *                               convolutions; default) or {@code conv} (one 3x3 convolution, the quality issue's
+ *                               PyTorch reference: a quarter fewer segmentation operations)
  * @param asppRates              dilation rates of the segmenter's dilated branches (DeSTSeg's ASPP: 6, 12, 18; default
  *                               one branch dilated by 2, the multi-perception of a narrow network at stride 4: as good or
  *                               better on both development benchmarks at a third fewer segmenter operations, README)
@@ -166,6 +169,7 @@ public record DmddSettings(
         int studentExpansion,
         boolean studentSkips,
         int segmenterWidth,
+        String segmenterBody,
         List<Integer> asppRates,
         int seReduction,
         String fusion,
@@ -269,6 +273,7 @@ public record DmddSettings(
         require(studentExpansion >= 1 && studentExpansion <= 16, "studentExpansion must be between 1 and 16: "
                 + studentExpansion);
         require(segmenterWidth >= 4, "segmenterWidth must be at least 4: " + segmenterWidth);
+        segmenterBody = oneOf("segmenterBody", segmenterBody, "residual", "conv");
         require(asppRates == null || !asppRates.contains(null), "asppRates must be whole numbers: " + asppRates);
         asppRates = asppRates == null ? List.of() : List.copyOf(asppRates);
         for (int r : asppRates) {
@@ -361,6 +366,7 @@ public record DmddSettings(
         d.put("studentExpansion", 6);
         d.put("studentSkips", false);
         d.put("segmenterWidth", 64);
+        d.put("segmenterBody", "residual");
         d.put("asppRates", List.of(2));
         d.put("seReduction", 8);
         d.put("fusion", "mean_with_branches");

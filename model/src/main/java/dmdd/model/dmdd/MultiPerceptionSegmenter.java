@@ -24,7 +24,7 @@ import java.util.List;
  * {@code 1 - cos} channel each. Each group is upsampled to the size of the first (stride 4), scaled
  * by a learned per-level/per-branch weight and concatenated; then channel attention
  * (squeeze-excitation), spatial attention (CBAM-style: 7x7 convolution over channel mean and max),
- * a 1x1 reduction, a residual block, ASPP (parallel dilated 3x3 convolutions), a 1x1 head, and
+ * a 1x1 reduction, a residual block (or one 3x3 convolution), ASPP (parallel dilated 3x3 convolutions), a 1x1 head, and
  * bilinear upsampling by 4. Output: {@code [logits]}, N x 1 x H x W at the network input size;
  * the anomaly probability is its sigmoid.
  */
@@ -44,10 +44,12 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
     /**
      * @param groupChannels channels of each input group (level x branch)
      * @param width         channels of the body
+     * @param residualBody  a residual block (two 3x3 convolutions) as the body, else one 3x3 convolution
      * @param asppRates     dilation rates of the ASPP branches (a 1x1 branch is always present)
      * @param seReduction   squeeze-excitation reduction ratio
      */
-    public MultiPerceptionSegmenter(int[] groupChannels, int width, List<Integer> asppRates, int seReduction) {
+    public MultiPerceptionSegmenter(int[] groupChannels, int width, boolean residualBody, List<Integer> asppRates,
+            int seReduction) {
         this.groupChannels = groupChannels.clone();
         int total = Arrays.stream(groupChannels).sum();
         groupWeights = addParameter(Parameter.builder().setName("groupWeights").setType(Parameter.Type.OTHER)
@@ -57,7 +59,8 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         excite = child("seExcite", Layers.conv(total, 1), hidden);
         spatial = child("spatialAttention", Layers.conv(1, 7), 2);
         reduce = child("reduce", Layers.convBn(width, 1, 1, 1, true), total);
-        body = child("body", new ResidualBlock(width, width, 1), width);
+        body = child("body", residualBody ? new ResidualBlock(width, width, 1) : Layers.convBn(width, 3, 1, 1, true),
+                width);
         aspp = new Block[asppRates.size() + 1];
         aspp[0] = child("aspp0", Layers.convBn(width, 1, 1, 1, true), width);
         for (int i = 0; i < asppRates.size(); i++) {
@@ -76,7 +79,7 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
      */
     public static MultiPerceptionSegmenter of(DmddSettings settings, int[] levelChannels) {
         return new MultiPerceptionSegmenter(inputChannels(settings, levelChannels), settings.segmenterWidth(),
-                settings.asppRates(), settings.seReduction());
+                "residual".equals(settings.segmenterBody()), settings.asppRates(), settings.seReduction());
     }
 
     /**
