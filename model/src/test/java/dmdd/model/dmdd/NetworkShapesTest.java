@@ -85,6 +85,43 @@ class NetworkShapesTest {
                 .isEqualTo(6);
     }
 
+    @Test
+    void aConvolutionBodyKeepsTheSegmentersOutputAndDropsOneOfItsThreeByThreeConvolutions() {
+        DjlRuntime.engine();
+        DmddSettings residual = DmddSettings.defaults().with("segmenterWidth", 16);
+        DmddSettings conv = residual.with("segmenterBody", "conv");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            int[] c = TinyBackbone.create(manager).levelChannels();
+            MultiPerceptionSegmenter a = MultiPerceptionSegmenter.of(residual, c);
+            MultiPerceptionSegmenter b = MultiPerceptionSegmenter.of(conv, c);
+            a.initialize(manager, DataType.FLOAT32, a.initShapes());
+            b.initialize(manager, DataType.FLOAT32, b.initShapes());
+            Shape[] in = a.initShapes();
+            assertThat(b.getOutputShapes(in)).containsExactly(a.getOutputShapes(in));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDList inputs = new NDList();
+            for (Shape s : in) {
+                inputs.add(manager.randomUniform(-1f, 1f, s));
+            }
+            assertThat(b.forward(ps, inputs, false).singletonOrThrow().getShape()).isEqualTo(a.getOutputShapes(in)[0]);
+            // 3x3 kernels of width x width: the residual block's two and the dilated branch's one, against two
+            assertThat(threeByThreeKernels(a, 16)).isEqualTo(3);
+            assertThat(threeByThreeKernels(b, 16)).isEqualTo(2);
+            long saved = a.forwardFlops(in) - b.forwardFlops(in);
+            assertThat(saved).isEqualTo(2L * 16 * 16 * 9 * in[0].get(2) * in[0].get(3));
+        }
+        assertThatThrownBy(() -> residual.with("segmenterBody", "wide"))
+                .hasMessageContaining("segmenterBody");
+        // models saved before the setting existed have the residual body
+        assertThat(DmddSettings.fromSavedJson("{}").segmenterBody()).isEqualTo("residual");
+    }
+
+    private static long threeByThreeKernels(MultiPerceptionSegmenter segmenter, long width) {
+        return segmenter.getParameters().values().stream()
+                .filter(p -> p.getName().equals("weight") && p.getArray().getShape().equals(new Shape(width, width, 3, 3)))
+                .count();
+    }
+
     /** Channels of each depthwise 3x3 kernel, in the order the parameters are listed. */
     private static List<Long> depthwiseChannels(DecoupledStudent student) {
         return student.getParameters().values().stream()
