@@ -388,7 +388,8 @@ public final class AnnotationStore {
             namedTypes.add(annotation.defectType());
         }
         writeLabels();
-        Path obsolete = oldMask == null || oldMask.equals(newMask) || isReferenced(oldMask) ? null : maskInside(oldMask);
+        Path obsolete = oldMask == null || oldMask.equals(newMask) || isReferenced(oldMask, key) ? null
+                : maskInside(oldMask);
         if (obsolete != null) {
             Files.deleteIfExists(obsolete);
         }
@@ -489,8 +490,36 @@ public final class AnnotationStore {
         return !Files.exists(groundTruthRoot.resolve(maskPath)) || maskPath.equals(conventionalMask(key));
     }
 
-    private boolean isReferenced(String maskPath) {
-        return entries.values().stream().anyMatch(e -> maskPath.equals(e.mask()));
+    /**
+     * Whether a mask belongs to an image other than {@code key}: one the labels file names it for, or the image
+     * without an entry whose MVTec mask it is by name ({@code <type>/<stem>_mask.*} of {@code <images>/<type>/<stem>.*};
+     * a hand-edited labels file that points an image at another's mask must not make a save delete that one).
+     */
+    private boolean isReferenced(String maskPath, String key) {
+        if (entries.entrySet().stream().anyMatch(e -> !e.getKey().equals(key) && maskPath.equals(e.getValue().mask()))) {
+            return true;
+        }
+        int slash = maskPath.indexOf('/');
+        if (slash <= 0) {
+            return false;
+        }
+        String type = maskPath.substring(0, slash);
+        String name = stem(maskPath.substring(slash + 1));
+        if (!name.toLowerCase(java.util.Locale.ROOT).endsWith("_mask")) {
+            return false;
+        }
+        String ownerStem = name.substring(0, name.length() - "_mask".length());
+        Path ownerFolder = imagesRoot.resolve(type).normalize();
+        if (!ownerFolder.startsWith(imagesRoot) || !Files.isDirectory(ownerFolder)) {
+            return false;
+        }
+        try (var s = Files.list(ownerFolder)) {
+            return s.map(p -> type + "/" + p.getFileName())
+                    .anyMatch(owner -> !owner.equals(key) && !entries.containsKey(owner)
+                            && stem(owner.substring(slash + 1)).equals(ownerStem));
+        } catch (IOException e) {
+            return true; // cannot tell whose it is: keep it
+        }
     }
 
     /**

@@ -190,6 +190,26 @@ class AnnotationStoreTest {
     }
 
     @Test
+    void erasingAMaskThatALabelsFilePointsAtAnotherImagesMaskLeavesThatMask() throws IOException {
+        Path inspect = dir.resolve("inspect");
+        Path gt = dir.resolve("ground_truth");
+        image(inspect.resolve("crack/000.png"));
+        image(inspect.resolve("stain/000.png"));
+        MaskIo.write(square(1, 1, 2), gt.resolve("crack/000_mask.png"));
+        MaskIo.write(square(4, 4, 2), gt.resolve("stain/000_mask.png"));
+        // hand-edited: the crack points at the stain image's mask, the stain image has no entry
+        Files.writeString(dir.resolve("annotations.json"), "{\"format\":\"dmdd-annotations\",\"version\":1,"
+                + "\"images\":{\"crack/000.png\":{\"label\":\"defect\",\"defect_type\":\"crack\","
+                + "\"mask\":\"stain/000_mask.png\"}}}");
+        AnnotationStore store = store();
+
+        store.save(inspect.resolve("crack/000.png"), ImageAnnotation.defect("crack", null));
+        assertThat(MaskIo.read(gt.resolve("stain/000_mask.png"))).as("the stain image's own mask")
+                .isEqualTo(square(4, 4, 2));
+        assertThat(store().load(inspect.resolve("stain/000.png")).mask()).isEqualTo(square(4, 4, 2));
+    }
+
+    @Test
     void damagedOrForeignLabelsFilesAreReportedWithTheirName() throws IOException {
         Path labels = dir.resolve("annotations.json");
         Files.writeString(labels, "{\"format\": \"dmdd-annotations\", \"version\": 1, \"images\": {");
