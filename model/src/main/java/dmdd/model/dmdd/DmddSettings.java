@@ -215,6 +215,11 @@ public record DmddSettings(
 
     /** The most steps one improvement may take: it continues a model, it does not train a new one. */
     public static final int MAX_IMPROVE_STEPS = 5000;
+    /**
+     * The largest network input side: 4096 px is already sixteen times the teacher's usual input per side (camera
+     * pictures go through tiles, {@code inspectionScale}), and far larger sides only exhaust memory.
+     */
+    public static final int MAX_IMAGE_SIZE = 4096;
 
     /**
      * Exact types: 2.5 is no batch size, "8" is no number and null is no view count (no silent truncation, coercion
@@ -258,7 +263,8 @@ public record DmddSettings(
         finite("distillationTemperature", distillationTemperature);
         BackboneKind.fromCliName(backbone); // throws naming the choices
         backbone = BackboneKind.fromCliName(backbone).cliName();
-        require(imageSize >= 32 && imageSize % 32 == 0, "imageSize must be a multiple of 32, at least 32: " + imageSize);
+        require(imageSize >= 32 && imageSize % 32 == 0 && imageSize <= MAX_IMAGE_SIZE,
+                "imageSize must be a multiple of 32 from 32 to " + MAX_IMAGE_SIZE + ": " + imageSize);
         require(batchSize >= 1, "batchSize must be at least 1: " + batchSize);
         require(studentSteps >= 0, "studentSteps must not be negative: " + studentSteps);
         require(segmenterSteps >= 0, "segmenterSteps must not be negative: " + segmenterSteps);
@@ -300,7 +306,8 @@ public record DmddSettings(
         require(inspectionShifts == 1 || inspectionShifts == 2 || inspectionShifts == 4,
                 "inspectionShifts must be 1, 2 or 4: " + inspectionShifts);
         orientationAugmentation = oneOf("orientationAugmentation", orientationAugmentation, "none", "all", "segmenter");
-        require(gaussianSigma >= 0, "gaussianSigma must not be negative: " + gaussianSigma);
+        require(gaussianSigma >= 0 && gaussianSigma <= imageSize, "gaussianSigma must be from 0 to the image size ("
+                + imageSize + " px): " + gaussianSigma);
         require(validationFraction >= 0 && validationFraction < 1, "validationFraction must be in [0, 1): " + validationFraction);
         require(inUnit(imageThresholdQuantile) && inUnit(imageNgThresholdQuantile) && inUnit(pixelThresholdQuantile)
                 && inUnit(displayQuantile), "threshold and display quantiles must be in [0, 1]");

@@ -140,6 +140,7 @@ public final class ModelArchive {
         if (workstation) {
             description.put(THRESHOLDS_FROM, WORKSTATION_THRESHOLDS);
         }
+        ModelFolder.seal(description); // the thresholds packed are the ones it now holds
         byte[] descriptionBytes = JSON.writeValueAsBytes(description);
         Map<String, byte[]> content = new LinkedHashMap<>();
         content.put(ModelFolder.DESCRIPTION, descriptionBytes);
@@ -198,8 +199,15 @@ public final class ModelArchive {
                 throw new ModelArchiveException(zip, zip + " is incomplete: it has no " + ModelFolder.DESCRIPTION);
             }
             try (InputStream in = z.getInputStream(entry)) {
-                com.fasterxml.jackson.databind.JsonNode method = JSON.readTree(in.readNBytes(1 << 22)).get("method");
-                return method == null ? dmdd.model.dmdd.Method.DMDD : dmdd.model.dmdd.Method.fromCliName(method.asText());
+                // the settings decide which networks the weights are loaded into; the top-level field only repeats it
+                com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(in.readNBytes(1 << 22));
+                dmdd.model.dmdd.Method method = dmdd.model.dmdd.DmddSettings.fromSavedJson(root.path("settings")
+                        .toString()).method();
+                if (root.has("method") && !root.path("method").asText().equals(method.cliName())) {
+                    throw new IllegalArgumentException("'method' says " + root.path("method")
+                            + " but the settings are those of " + method.cliName());
+                }
+                return method;
             }
         } catch (ModelArchiveException e) {
             throw e;
@@ -265,8 +273,14 @@ public final class ModelArchive {
                 }
             }
             ModelFolder staged;
+            byte[] weights;
             try {
                 staged = ModelFolder.read(staging);
+                // checked before anything in the target changes: the checksum, then that the weights fit the networks
+                weights = staged.readWeights();
+                try (ai.djl.ndarray.NDManager check = dmdd.model.engine.DjlRuntime.engine().newBaseManager()) {
+                    staged.loadNetworks(check);
+                }
             } catch (ModelFolderException e) {
                 throw new ModelArchiveException(zip, zip + " does not hold a usable model: "
                         + e.getMessage().replace(staging.toString(), "the archive"), e);
@@ -280,7 +294,7 @@ public final class ModelArchive {
                 if (Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))) {
                     dmdd.model.infer.ModelVersions.keep(target);
                 }
-                ModelFolder imported = ModelFolder.commit(target, staged.readWeights(), staged.description());
+                ModelFolder imported = ModelFolder.commit(target, weights, staged.description());
                 Files.deleteIfExists(target.resolve("checkpoint.safetensors"));
                 return imported;
             }

@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -49,11 +50,20 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     public static final int FORMAT_VERSION = 1;
     /** The description file. */
     public static final String DESCRIPTION = "model.json";
+    /**
+     * The description's field holding the digest of its method, teacher, settings and thresholds, written at every
+     * save and import; a model saved before it existed has none and is read without the check.
+     */
+    public static final String SEAL = "calibrationDigest";
     /** The weights file name of models saved without a pointer, and inside model archives. */
     public static final String WEIGHTS = "weights.safetensors";
     private static final String WEIGHTS_PREFIX = "weights";
     private static final String WEIGHTS_SUFFIX = ".safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Reads a description: a key given twice or text after it is damage, not something to guess about. */
+    private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JSON.reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
      * What tells this model from the others a folder held (a user's thresholds are kept for one model): its weights'
@@ -179,6 +189,7 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         pointer.put("sha256", sha);
         pointer.put("bytes", weights.length);
         description.set("weights", pointer);
+        seal(description);
         AtomicFiles.writeBytes(folder.resolve(DESCRIPTION), JSON.writeValueAsBytes(description));
         removeOldWeights(folder, name, previous);
         return read(folder);
@@ -258,7 +269,7 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         }
         JsonNode root;
         try {
-            root = JSON.readTree(description.toFile());
+            root = STRICT.readTree(Files.readAllBytes(description));
         } catch (IOException e) {
             throw new ModelFolderException(folder, "unreadable model description " + description + ": " + e.getMessage(), e);
         }
@@ -275,6 +286,21 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
                     + weightsFile + "'");
         }
         String sha = root.path("weights").hasNonNull("sha256") ? root.path("weights").path("sha256").asText() : null;
+        if (root.has(SEAL)) {
+            // Thresholds are fitted with these settings on these networks: a description edited since (a threshold
+            // set to infinity, another topK or image size, the weights' checksum taken out) would give wrong verdicts
+            // without a sign.
+            if (!root.path(SEAL).asText().equals(sealOf(root))) {
+                throw new ModelFolderException(folder, "the model description " + description + " was changed after "
+                        + "the model was saved: its settings, thresholds, method or teacher are no longer the ones its "
+                        + "thresholds were fitted with, so its verdicts could be wrong; retrain the model, or import "
+                        + "its zip again");
+            }
+            if (root.has("weights") && sha == null) {
+                throw new ModelFolderException(folder, "bad model description " + description
+                        + ": the weights' checksum (weights.sha256) is missing, so the weights cannot be verified");
+            }
+        }
         if (!Files.isRegularFile(folder.resolve(weightsFile))) {
             throw new ModelFolderException(folder, "the model in " + folder + " is incomplete: " + weightsFile
                     + " is missing");
@@ -282,10 +308,18 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         try {
             DmddSettings settings = DmddSettings.fromSavedJson(root.path("settings").toString());
             BackboneKind teacher = BackboneKind.fromCliName(root.path("teacher").asText());
+            if (root.has("method") && !root.path("method").asText().equals(settings.method().cliName())) {
+                throw new IllegalArgumentException("'method' says " + root.path("method") + " but the settings are "
+                        + "those of " + settings.method().cliName());
+            }
             JsonNode thresholdsNode = root.path("thresholds");
             if (thresholdsNode instanceof ObjectNode t && !t.has("imageNg") && t.has("image")) {
                 // Saved before the unsure band existed: one image threshold, so no band.
                 t.set("imageNg", t.get("image"));
+            }
+            requireNumbers(thresholdsNode, "thresholds", "image", "imageNg", "pixel");
+            for (String map : List.of("normality", "abnormality", "fused")) {
+                requireNumbers(thresholdsNode.path(map), "thresholds." + map, "low", "high");
             }
             Thresholds thresholds = JSON.treeToValue(thresholdsNode, Thresholds.class);
             TrainingSummary training = JSON.treeToValue(root.path("training"), TrainingSummary.class);
@@ -299,6 +333,75 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
                     : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
                     : e.getMessage();
             throw new ModelFolderException(folder, "bad model description " + description + ": " + why, e);
+        }
+    }
+
+    /**
+     * Records in a description the digest of what its verdicts depend on ({@value #SEAL}), so that a later edit is
+     * found when it is read.
+     *
+     * @param description a model description
+     */
+    public static void seal(ObjectNode description) {
+        description.put(SEAL, sealOf(description));
+    }
+
+    /**
+     * The SHA-256 of the description's method, teacher, settings and thresholds, each in a canonical form (keys
+     * sorted, numbers as Jackson writes them), so that re-formatting or re-ordering the file changes nothing.
+     */
+    private static String sealOf(JsonNode description) {
+        ObjectNode sealed = JSON.createObjectNode();
+        for (String field : List.of("method", "teacher", "settings", "thresholds")) {
+            sealed.set(field, canonical(description.get(field)));
+        }
+        try {
+            return sha256(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(sealed));
+        } catch (IOException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    private static JsonNode canonical(JsonNode node) {
+        if (node == null) {
+            return com.fasterxml.jackson.databind.node.NullNode.getInstance();
+        }
+        if (node.isObject()) {
+            ObjectNode sorted = JSON.createObjectNode();
+            java.util.List<String> names = new java.util.ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            java.util.Collections.sort(names);
+            for (String name : names) {
+                sorted.set(name, canonical(node.get(name)));
+            }
+            return sorted;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode copy = JSON.createArrayNode();
+            node.forEach(e -> copy.add(canonical(e)));
+            return copy;
+        }
+        if (node.isNumber()) {
+            // 1e-05 (Python) and 1.0E-5 (Jackson) are one number; integers stay integers
+            return node.isIntegralNumber() ? node
+                    : com.fasterxml.jackson.databind.node.DoubleNode.valueOf(node.doubleValue());
+        }
+        return node;
+    }
+
+    /**
+     * Refuses a missing, null or quoted number (Jackson reads a missing or null one as 0 and {@code "Infinity"} as
+     * infinity, which would silently change every verdict).
+     */
+    private static void requireNumbers(JsonNode node, String where, String... fields) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("'" + where + "' is missing or not an object");
+        }
+        for (String field : fields) {
+            if (!node.path(field).isNumber()) {
+                throw new IllegalArgumentException("'" + where + "." + field + "' must be a number, not "
+                        + (node.has(field) ? node.get(field).toString() : "missing"));
+            }
         }
     }
 

@@ -29,8 +29,19 @@ import java.util.List;
 public record Thresholds(double image, double imageNg, double pixel, Range normality, Range abnormality,
         Range fused, ScoreStatistics scores, String fittedOn) {
 
-    /** Keeps the unsure band well formed: NG-above is never below OK-below. */
+    /**
+     * Keeps the thresholds usable: every threshold a finite number (an infinite or missing one would call every
+     * image OK, or every one NG), every display range present with finite ends, and the unsure band well formed:
+     * NG-above never below OK-below.
+     */
     public Thresholds {
+        if (!Double.isFinite(image) || !Double.isFinite(imageNg) || !Double.isFinite(pixel)) {
+            throw new IllegalArgumentException("the thresholds must be finite numbers: image " + image + ", imageNg "
+                    + imageNg + ", pixel " + pixel);
+        }
+        requireRange("normality", normality);
+        requireRange("abnormality", abnormality);
+        requireRange("fused", fused);
         if (!(imageNg >= image)) {
             throw new IllegalArgumentException("the NG-above threshold " + imageNg
                     + " must not be below the OK-below threshold " + image);
@@ -62,6 +73,16 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
         double ng = Math.max(ok, Double.isFinite(imageNg) ? imageNg : this.imageNg);
         return new Thresholds(ok, ng, Double.isFinite(pixel) ? pixel : this.pixel, normality, abnormality, fused,
                 scores, fittedOn);
+    }
+
+    private static void requireRange(String map, Range range) {
+        if (range == null) {
+            throw new IllegalArgumentException("the " + map + " map's display range is missing");
+        }
+        if (!Double.isFinite(range.low()) || !Double.isFinite(range.high()) || range.high() < range.low()) {
+            throw new IllegalArgumentException("the " + map + " map's display range must run from one finite number up "
+                    + "to another: " + range.low() + " to " + range.high());
+        }
     }
 
     /** Keeps about two million pixels per map for the pixel quantiles. */
@@ -133,6 +154,11 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
         double[] scores = new double[normal.size()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = normal.get(i).score();
+            if (!Double.isFinite(scores[i])) {
+                throw new IllegalArgumentException("the model scores normal images as " + scores[i]
+                        + ", not a number: its weights are not finite (training diverged); train again with a lower "
+                        + "learning rate or another seed");
+            }
         }
         double imageThreshold = ThresholdFitting.normalQuantile(scores, settings.imageThresholdQuantile());
         double ngThreshold = ngAbove(scores, settings.imageNgThresholdQuantile());

@@ -93,6 +93,11 @@ public final class ProjectStore {
         } catch (IOException | ClassCastException | IllegalArgumentException e) {
             throw new IOException(file + " cannot be read: " + e.getMessage(), e);
         }
+        String unusable = unusableThresholds(settings);
+        if (unusable != null) {
+            // a person's thresholds decide every verdict of the project's model: never guessed at
+            throw new IOException(file + " cannot be read: " + unusable);
+        }
         if (settings.version() > ProjectSettings.CURRENT_VERSION) {
             throw new IOException(file + " was written by a newer DMDD Inspector (format " + settings.version()
                     + "; this one reads up to " + ProjectSettings.CURRENT_VERSION + ")");
@@ -102,6 +107,30 @@ public final class ProjectStore {
                     settings.device() == null ? "auto" : settings.device());
         }
         return new Project(folder.toAbsolutePath(), settings);
+    }
+
+    /** What is wrong with the thresholds a project records for its methods' models, or null. */
+    private static String unusableThresholds(ProjectSettings settings) {
+        java.util.Map<String, ProjectSettings.UserThresholds> all = new java.util.LinkedHashMap<>();
+        all.put("the model's", new ProjectSettings.UserThresholds(settings.imageThreshold(), settings.ngThreshold(),
+                settings.pixelThreshold(), settings.thresholdsModel()));
+        settings.otherMethodsThresholds().forEach((method, t) -> all.put(method + "'s", t));
+        for (var e : all.entrySet()) {
+            ProjectSettings.UserThresholds t = e.getValue();
+            if (t == null) {
+                continue;
+            }
+            for (Double v : new Double[] {t.image(), t.ng(), t.pixel()}) {
+                if (v != null && !Double.isFinite(v)) {
+                    return "the thresholds set for " + e.getKey() + " verdicts must be finite numbers, not " + v;
+                }
+            }
+            if (t.image() != null && t.ng() != null && t.ng() < t.image()) {
+                return "the NG-above threshold set for " + e.getKey() + " verdicts (" + t.ng()
+                        + ") is below its OK-below threshold (" + t.image() + ")";
+            }
+        }
+        return null;
     }
 
     /**

@@ -130,7 +130,20 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
         if (metaArray == null) {
             throw new IOException("not a DMDD checkpoint (no " + META + " record): " + file);
         }
-        JsonNode meta = JSON.readTree(new String(metaArray.toByteArray(), StandardCharsets.UTF_8));
+        JsonNode meta;
+        try {
+            meta = JSON.readTree(new String(metaArray.toByteArray(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException("checkpoint " + file + " has a damaged " + META + " record: " + e.getMessage(), e);
+        }
+        if (meta == null || !meta.isObject()) {
+            throw new IOException("checkpoint " + file + " has a damaged " + META + " record (not a JSON object)");
+        }
+        if (!meta.path("completedSteps").canConvertToInt() || !meta.path("completedSteps").isIntegralNumber()
+                || meta.path("completedSteps").asInt() < 0) {
+            throw new IOException("checkpoint " + file + " has a damaged " + META + " record: completedSteps "
+                    + meta.path("completedSteps") + " is not a step count");
+        }
         if (meta.path("format").asInt(-1) != FORMAT) {
             throw new IOException("checkpoint " + file + " has format " + meta.path("format") + ", this version reads "
                     + FORMAT);

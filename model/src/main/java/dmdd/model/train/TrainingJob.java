@@ -127,6 +127,7 @@ public final class TrainingJob {
         TrainingListener out = listener == null ? TrainingListener.NONE : listener;
         Split<RgbImage> split = Split.byGroup(normalSets, settings.validationFraction(), settings.seed());
         refuseForeignFolder(modelDir);
+        refuseUnreadableModel(modelDir);
         dmdd.model.project.Project.requireSlotFor(modelDir, settings.method());
         // One writer per model folder: a second train or import into it is refused, naming this one.
         try (ModelLock lock = ModelLock.acquire(modelDir, "train")) {
@@ -273,6 +274,23 @@ public final class TrainingJob {
                         + (foreign.size() > 1 ? " and " + (foreign.size() - 1) + " more" : "")
                         + "): train into an empty folder or an existing model's folder");
             }
+        }
+    }
+
+    /**
+     * The model a folder holds is kept as a version when a training run replaces it, which needs it readable: a
+     * damaged description is found before the run, not after its last step.
+     */
+    private static void refuseUnreadableModel(Path modelDir) {
+        if (!java.nio.file.Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
+            return;
+        }
+        try {
+            ModelFolder.read(modelDir);
+        } catch (dmdd.model.infer.ModelFolderException e) {
+            throw new IllegalArgumentException(e.getMessage() + ". A new run keeps the model it replaces as a version "
+                    + "and cannot keep this one: move " + modelDir.resolve(ModelFolder.DESCRIPTION)
+                    + " out of the folder, or train into a new folder", e);
         }
     }
 

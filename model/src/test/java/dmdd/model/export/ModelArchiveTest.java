@@ -212,6 +212,53 @@ class ModelArchiveTest {
                 .isEqualTo(ModelFolder.read(modelDir).weightsSha256());
     }
 
+    @Test
+    void anArchiveWhoseWeightsDoNotFitItsNetworksChangesNothingInTheTarget(@TempDir Path tmp) throws IOException {
+        Path target = tmp.resolve("model");
+        ModelArchive.importInto(zip, target);
+        byte[] weights = ModelFolder.read(target).readWeights();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        // a description re-packed with a wider student (and without its seal, as a model of an older version):
+        // its checksums are right, its weights belong to other networks
+        com.fasterxml.jackson.databind.node.ObjectNode description =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(readEntry(ModelFolder.DESCRIPTION));
+        description.remove(ModelFolder.SEAL);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) description.get("settings")).put("studentWidth", 16);
+        Path wider = repacked(tmp.resolve("wider.zip"), json.writeValueAsBytes(description));
+        assertThatThrownBy(() -> ModelArchive.importInto(wider, target)).isInstanceOf(ModelArchiveException.class)
+                .hasMessageContaining(wider.toString()).hasMessageContaining("does not hold a usable model")
+                .hasMessageNotContaining(".import-");
+        assertThat(ModelFolder.read(target).readWeights()).isEqualTo(weights);
+        assertThat(target.resolve("versions")).as("no version kept for a refused import").doesNotExist();
+
+        // its top-level method says AAND while its settings (which decide the networks) are DMDD's
+        com.fasterxml.jackson.databind.node.ObjectNode relabelled =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(readEntry(ModelFolder.DESCRIPTION));
+        relabelled.remove(ModelFolder.SEAL);
+        relabelled.put("method", "aand");
+        Path aand = repacked(tmp.resolve("relabelled.zip"), json.writeValueAsBytes(relabelled));
+        assertThatThrownBy(() -> ModelArchive.method(aand)).isInstanceOf(ModelArchiveException.class)
+                .hasMessageContaining("'method' says \"aand\" but the settings are those of dmdd");
+        assertThatThrownBy(() -> ModelArchive.importInto(aand, target)).isInstanceOf(ModelArchiveException.class);
+        assertThat(ModelFolder.read(target).readWeights()).isEqualTo(weights);
+        assertThat(target.resolve("versions")).doesNotExist();
+    }
+
+    /** The exported zip with another description, its manifest's size and checksum made to match. */
+    private static Path repacked(Path file, byte[] description) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode manifest =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(readEntry(ModelArchive.MANIFEST));
+        com.fasterxml.jackson.databind.node.ObjectNode info = (com.fasterxml.jackson.databind.node.ObjectNode)
+                manifest.get("files").get(ModelFolder.DESCRIPTION);
+        info.put("size", description.length);
+        info.put("sha256", ModelFolder.sha256(description));
+        writeZip(file, Map.of(ModelArchive.MANIFEST, json.writeValueAsBytes(manifest), ModelFolder.DESCRIPTION,
+                description, ModelFolder.WEIGHTS, readBytes(ModelFolder.WEIGHTS)));
+        return file;
+    }
+
     private static byte[] readBytes(String name) throws IOException {
         try (var z = new java.util.zip.ZipFile(zip.toFile())) {
             return z.getInputStream(z.getEntry(name)).readAllBytes();

@@ -145,6 +145,7 @@ class ModelFolderTest {
         Path edited = Files.createDirectories(tmp.resolve("edited"));
         Files.copy(modelDir.resolve(weightsFile), edited.resolve(weightsFile));
         ObjectNode editedDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
+        editedDescription.remove(ModelFolder.SEAL); // as a model saved before the seal
         ObjectNode editedThresholds = (ObjectNode) editedDescription.get("thresholds");
         editedThresholds.put("imageNg", editedThresholds.get("image").asDouble() - 1);
         Files.writeString(edited.resolve(ModelFolder.DESCRIPTION), editedDescription.toString());
@@ -169,6 +170,7 @@ class ModelFolderTest {
         Path old = Files.createDirectories(tmp.resolve("old"));
         ObjectNode oldDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
         oldDescription.remove("weights");
+        oldDescription.remove(ModelFolder.SEAL);
         Files.writeString(old.resolve(ModelFolder.DESCRIPTION), oldDescription.toString());
         Files.copy(modelDir.resolve(weightsFile), old.resolve(ModelFolder.WEIGHTS));
         try (Inspector inspector = Inspector.open(old, teacher)) {
@@ -178,10 +180,98 @@ class ModelFolderTest {
         Path single = Files.createDirectories(tmp.resolve("single"));
         ObjectNode singleDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
         ((ObjectNode) singleDescription.get("thresholds")).remove("imageNg");
+        singleDescription.remove(ModelFolder.SEAL);
         Files.writeString(single.resolve(ModelFolder.DESCRIPTION), singleDescription.toString());
         Files.copy(modelDir.resolve(weightsFile), single.resolve(weightsFile));
         Thresholds oneThreshold = ModelFolder.read(single).thresholds();
         assertThat(oneThreshold.imageNg()).isEqualTo(oneThreshold.image())
                 .isNotEqualTo(ModelFolder.read(modelDir).thresholds().imageNg());
+    }
+
+    @Test
+    void aDescriptionEditedAfterItsModelWasSavedIsRefusedAndAReformattedOneIsNot(@TempDir Path tmp) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        String weightsFile = ModelFolder.read(modelDir).weightsFile();
+        ObjectNode saved = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
+        assertThat(saved.path(ModelFolder.SEAL).asText()).matches("[0-9a-f]{64}");
+
+        // another topK: the scores move away from the thresholds fitted with the saved one
+        ObjectNode topK = saved.deepCopy();
+        ((ObjectNode) topK.get("settings")).put("topK", 2147483647);
+        assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("topK"), topK, weightsFile)))
+                .isInstanceOf(ModelFolderException.class).hasMessageContaining("was changed after the model was saved")
+                .hasMessageContaining(ModelFolder.DESCRIPTION);
+        // an OK-below threshold raised so far that every image is OK
+        ObjectNode raised = saved.deepCopy();
+        ((ObjectNode) raised.get("thresholds")).put("image", 1e300).put("imageNg", 1e300);
+        assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("raised"), raised, weightsFile)))
+                .hasMessageContaining("was changed after the model was saved");
+        // the weights' checksum taken out (its check would be skipped)
+        ObjectNode unverified = saved.deepCopy();
+        ((ObjectNode) unverified.get("weights")).remove("sha256");
+        assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("unverified"), unverified, weightsFile)))
+                .hasMessageContaining("weights.sha256").hasMessageContaining("missing");
+        // the same description written compactly with its keys in another order is the same model
+        ObjectNode reordered = json.createObjectNode();
+        List<String> names = new java.util.ArrayList<>();
+        saved.fieldNames().forEachRemaining(names::add);
+        java.util.Collections.reverse(names);
+        names.forEach(n -> reordered.set(n, saved.get(n)));
+        ModelFolder same = ModelFolder.read(folderWith(tmp.resolve("reordered"), reordered, weightsFile));
+        assertThat(same.thresholds()).isEqualTo(ModelFolder.read(modelDir).thresholds());
+
+        // without a seal (a model saved before it), thresholds still have to be numbers
+        ObjectNode unsealed = saved.deepCopy();
+        unsealed.remove(ModelFolder.SEAL);
+        for (String value : new String[] {"\"Infinity\"", "null", "\"0.5\""}) {
+            ObjectNode bad = unsealed.deepCopy();
+            ((ObjectNode) bad.get("thresholds")).set("image", json.readTree(value));
+            Path folder = folderWith(tmp.resolve("bad" + value.hashCode()), bad, weightsFile);
+            assertThatThrownBy(() -> ModelFolder.read(folder)).isInstanceOf(ModelFolderException.class)
+                    .hasMessageContaining("'thresholds.image' must be a number");
+        }
+        ObjectNode noFusedRange = unsealed.deepCopy();
+        ((ObjectNode) noFusedRange.get("thresholds")).remove("fused");
+        assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("noFused"), noFusedRange, weightsFile)))
+                .hasMessageContaining("'thresholds.fused' is missing");
+        ObjectNode otherMethod = unsealed.deepCopy();
+        otherMethod.put("method", "aand");
+        assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("method"), otherMethod, weightsFile)))
+                .hasMessageContaining("'method' says \"aand\" but the settings are those of dmdd");
+        // a key given twice: which one was meant is a guess
+        Path twice = folderWith(tmp.resolve("twice"), unsealed, weightsFile);
+        String text = Files.readString(twice.resolve(ModelFolder.DESCRIPTION));
+        Files.writeString(twice.resolve(ModelFolder.DESCRIPTION), text.replaceFirst("\"thresholds\"\\s*:\\s*\\{",
+                "\"thresholds\": {\"image\": 1e300, "));
+        assertThatThrownBy(() -> ModelFolder.read(twice)).hasMessageContaining("unreadable model description")
+                .hasMessageContaining("image");
+    }
+
+    private static Path folderWith(Path folder, ObjectNode description, String weightsFile) throws IOException {
+        Files.createDirectories(folder);
+        Files.copy(modelDir.resolve(weightsFile), folder.resolve(weightsFile));
+        Files.writeString(folder.resolve(ModelFolder.DESCRIPTION), description.toString());
+        return folder;
+    }
+
+    @Test
+    void aRunIntoAFolderWhoseModelCannotBeReadIsRefusedBeforeItsFirstStep(@TempDir Path tmp) throws IOException {
+        Path damaged = Files.createDirectories(tmp.resolve("damaged"));
+        String weightsFile = ModelFolder.read(modelDir).weightsFile();
+        Files.copy(modelDir.resolve(weightsFile), damaged.resolve(weightsFile));
+        Files.writeString(damaged.resolve(ModelFolder.DESCRIPTION), "");
+        List<String> steps = new java.util.ArrayList<>();
+        dmdd.model.train.TrainingListener listener = new dmdd.model.train.TrainingListener() {
+            @Override
+            public void onProgress(dmdd.model.train.TrainingProgress p) {
+                steps.add("step");
+            }
+        };
+        assertThatThrownBy(() -> TrainingJob.run(settings(), normals, teacher, TestImages::paintRectangle, damaged,
+                listener, null, false)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(damaged.resolve(ModelFolder.DESCRIPTION).toString())
+                .hasMessageContaining("train into a new folder");
+        assertThat(steps).isEmpty();
+        assertThat(damaged.resolve(Checkpoint.FILE_NAME)).doesNotExist();
     }
 }

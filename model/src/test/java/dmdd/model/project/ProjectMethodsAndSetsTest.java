@@ -127,6 +127,25 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void thresholdsThatCannotBeAPersonsChoiceAreRefusedByNameNotResolvedTowardsOk() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("thresholds"), "thresholds");
+        Path file = project.folder().resolve(ProjectStore.SETTINGS_FILE);
+        ProjectStore.save(project.with(project.settings().withThresholds(0.3, 0.4, 0.5, "m")));
+        String saved = Files.readString(file);
+        assertThat(saved).contains("\"ngThreshold\" : 0.4");
+        for (String[] edit : new String[][] {
+                {"\"ngThreshold\" : 0.4", "\"ngThreshold\" : 0.1", "below its OK-below threshold"},
+                {"\"imageThreshold\" : 0.3", "\"imageThreshold\" : \"NaN\"", "finite numbers"},
+                {"\"pixelThreshold\" : 0.5", "\"pixelThreshold\" : \"Infinity\"", "finite numbers"}}) {
+            Files.writeString(file, saved.replace(edit[0], edit[1]));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProjectStore.open(project.folder()))
+                    .as(edit[1]).hasMessageStartingWith(file + " cannot be read: ").hasMessageContaining(edit[2]);
+        }
+        Files.writeString(file, saved);
+        assertThat(ProjectStore.open(project.folder()).settings().ngThreshold()).isEqualTo(0.4);
+    }
+
+    @Test
     void aFolderReachedThroughASymbolicLinkIsImported() throws Exception {
         Project project = ProjectStore.create(temp.resolve("linked"), "linked");
         Path share = Files.createDirectories(temp.resolve("share/line-3"));
