@@ -241,17 +241,28 @@ public final class ImageReader implements ImageLoader {
                     throw new UnreadableImageException(file, format + " header gives an empty size "
                             + width + "x" + height);
                 }
+                if ((long) width * height > MAX_PIXELS) {
+                    throw new UnreadableImageException(file, String.format(Locale.ROOT, "is %d x %d px (%.0f "
+                            + "megapixels), more than the %d megapixels a picture may have here; cut it into "
+                            + "parts first", width, height, (double) width * height / 1e6, MAX_PIXELS / 1_000_000));
+                }
                 int step = subsamplingStep(width, height, maxSide);
                 BufferedImage image = null;
                 RgbImage averaged = null;
                 if (step > 1) {
-                    averaged = decodeAveraged(reader, width, height, step);
+                    averaged = decodeAveraged(file, reader, width, height, step);
                 } else {
                     image = reader.read(0, reader.getDefaultReadParam());
+                    checkFloatSamples(file, image);
                 }
                 for (String warning : warnings) {
                     if (isTruncationWarning(warning)) {
                         throw new UnreadableImageException(file, "truncated " + format + " data (" + warning + ")");
+                    }
+                    if (warning.toLowerCase(Locale.ROOT).contains("corrupt")) {
+                        // the decoder went on past damage: the picture it gives is partly wrong (shifted, smeared),
+                        // and a model would score it as if it were the part
+                        throw new UnreadableImageException(file, "corrupt " + format + " data (" + warning + ")");
                     }
                     LOG.debug("{}: decoder warning: {}", file, warning);
                 }
@@ -275,8 +286,54 @@ public final class ImageReader implements ImageLoader {
         }
     }
 
-    /** Pixels of the file decoded at once: a band of rows holds at most about this many. */
+    /** Pixels of the file decoded at once at least: a band of rows holds about this many, or more where memory allows. */
     static final int BAND_PIXELS = 16_000_000;
+    /**
+     * The largest picture read, in pixels (two gigapixels: a line-scan camera's 16 384 x 100 000 px strip fits). A
+     * decoder reads each band by decoding every row above it again, so far larger files take hours, not seconds.
+     */
+    static final long MAX_PIXELS = 2_000_000_000L;
+
+    /**
+     * Floating-point samples are read as light from 0 to 1: a value that is not a number would make every score of
+     * the picture NaN (blamed on the model), and values beyond 1 are clipped to a blank picture.
+     */
+    private static void checkFloatSamples(Path file, BufferedImage image) throws UnreadableImageException {
+        java.awt.image.Raster raster = image.getRaster();
+        int type = raster.getTransferType();
+        if (type != java.awt.image.DataBuffer.TYPE_FLOAT && type != java.awt.image.DataBuffer.TYPE_DOUBLE) {
+            return;
+        }
+        int w = raster.getWidth();
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        long atEnds = 0;
+        double[] row = new double[w];
+        for (int y = 0; y < raster.getHeight(); y++) {
+            for (int b = 0; b < raster.getNumBands(); b++) {
+                raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, b, row);
+                for (double v : row) {
+                    if (!Double.isFinite(v)) {
+                        throw new UnreadableImageException(file, "holds pixel values that are not numbers (" + v
+                                + " in row " + y + "); save it without them");
+                    }
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                    if (v == 0 || v == 1) {
+                        atEnds++;
+                    }
+                }
+            }
+        }
+        long samples = (long) w * raster.getHeight() * raster.getNumBands();
+        // the TIFF decoder clips floating-point samples to 0..1 itself: a picture stored as 0..255 or 0..65535
+        // arrives as a blank one, all of its pixels at the ends of the range
+        if (min < 0 || max > 1 || atEnds * 2 > samples) {
+            throw new UnreadableImageException(file, String.format(Locale.ROOT, "holds floating-point pixel values "
+                    + "outside 0 to 1 (%.0f %% of them are read as 0 or 1 exactly: clipped); scale them to 0..1 or "
+                    + "save it as an 8- or 16-bit image", 100.0 * atEnds / samples));
+        }
+    }
     /** Pixels of a band turned into floating point at once. */
     private static final int CONVERT_PIXELS = 1_000_000;
 
@@ -284,8 +341,8 @@ public final class ImageReader implements ImageLoader {
      * Decodes an image in bands of rows and averages each block of {@code step x step} pixels (fewer at the right
      * and bottom edges) into one, so that memory stays bounded and no row or column of the file is skipped.
      */
-    private static RgbImage decodeAveraged(javax.imageio.ImageReader reader, int width, int height, int step)
-            throws IOException {
+    private static RgbImage decodeAveraged(Path file, javax.imageio.ImageReader reader, int width, int height,
+            int step) throws IOException {
         int outW = (width + step - 1) / step;
         int outH = (height + step - 1) / step;
         int plane = outW * outH;
@@ -295,8 +352,9 @@ public final class ImageReader implements ImageLoader {
         // spans two bands' reads.
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long bandPixels = Math.max(BAND_PIXELS, free / 4 / 8);
         int bandRows = 8L * width * height <= free / 4 ? height
-                : (int) Math.min(height, Math.max(1, BAND_PIXELS / ((long) width * step)) * step);
+                : (int) Math.min(height, Math.max(1, bandPixels / ((long) width * step)) * step);
         int convertRows = Math.max(1, CONVERT_PIXELS / width);
         int[] block = new int[width];
         for (int x = 0; x < width; x++) {
@@ -309,6 +367,7 @@ public final class ImageReader implements ImageLoader {
                 param.setSourceRegion(new java.awt.Rectangle(0, y0, width, rows));
             }
             BufferedImage band = reader.read(0, param);
+            checkFloatSamples(file, band);
             if (addInterleavedBytes(band, y0, step, outW, plane, sums, block)) {
                 continue;
             }

@@ -351,6 +351,78 @@ class ImageReaderTest {
     }
 
     @Test
+    void aJpegDamagedInsideItsScanIsRejectedNotReadAsAShiftedPicture() throws IOException {
+        BufferedImage img = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(4);
+        for (int y = 0; y < 128; y++) {
+            for (int x = 0; x < 128; x++) {
+                img.setRGB(x, y, random.nextInt());
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", jpeg);
+        byte[] bytes = jpeg.toByteArray();
+        Path intact = Files.write(dir.resolve("intact.jpg"), bytes);
+        assertThat(reader.read(intact).width()).isEqualTo(128);
+        // 40 bytes in the middle of the entropy-coded data replaced by one marker-like pattern
+        for (int i = 0; i < 40; i++) {
+            bytes[bytes.length / 2 + i] = (byte) (i % 2 == 0 ? 0xff : 0xd3);
+        }
+        Path damaged = Files.write(dir.resolve("damaged.jpg"), bytes);
+        assertUnreadable(damaged, "corrupt JPEG data");
+    }
+
+    @Test
+    void floatingPointPicturesOutsideZeroToOneOrWithNaNAreRejectedByName() throws IOException {
+        for (float[] values : new float[][] {{0.2f, 0.8f}, {0f, 255f}, {0.5f, Float.NaN}}) {
+            java.awt.image.WritableRaster raster = java.awt.image.Raster.createWritableRaster(
+                    new java.awt.image.BandedSampleModel(java.awt.image.DataBuffer.TYPE_FLOAT, 16, 16, 1), null);
+            for (int y = 0; y < 16; y++) {
+                for (int x = 0; x < 16; x++) {
+                    raster.setSample(x, y, 0, x < 8 ? values[0] : values[1]);
+                }
+            }
+            java.awt.image.ColorModel cm = new java.awt.image.ComponentColorModel(
+                    java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), false, false,
+                    java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_FLOAT);
+            Path file = dir.resolve("float-" + values[1] + ".tif");
+            // the JDK's TIFF writer: TwelveMonkeys' writes no floating-point samples
+            javax.imageio.ImageWriter writer = java.util.stream.StreamSupport.stream(
+                    java.util.Spliterators.spliteratorUnknownSize(ImageIO.getImageWritersByFormatName("tiff"), 0), false)
+                    .filter(w -> w.getClass().getName().startsWith("com.sun.imageio")).findFirst().orElseThrow();
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+                writer.setOutput(out);
+                writer.write(new BufferedImage(cm, raster, false, null));
+            } finally {
+                writer.dispose();
+            }
+            if (values[1] == 0.8f) {
+                RgbImage read = reader.read(file);
+                assertThat(read.chw()[0]).isCloseTo(0.2f, within(1e-6f));
+                assertThat(read.chw()[15]).isCloseTo(0.8f, within(1e-6f));
+            } else if (Float.isNaN(values[1])) {
+                assertUnreadable(file, "not numbers");
+            } else {
+                assertUnreadable(file, "outside 0 to 1");
+            }
+        }
+    }
+
+    @Test
+    void aHeaderClaimingMoreThanTwoGigapixelsIsRejectedBeforeDecoding() throws IOException {
+        // a PNG signature and an IHDR chunk of 50 000 x 50 000 px, nothing after it
+        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 25);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a});
+        byte[] ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(50_000).putInt(50_000).put(new byte[] {8, 2, 0, 0, 0}).array();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr);
+        png.putInt(13).put(ihdr).putInt((int) crc.getValue());
+        Path file = Files.write(dir.resolve("huge.png"), png.array());
+        assertUnreadable(file, "2500 megapixels");
+    }
+
+    @Test
     void randomBytesNamedPngAreRejected() throws IOException {
         byte[] noise = new byte[4096];
         new Random(3).nextBytes(noise);
