@@ -144,8 +144,10 @@ public final class BatchJob {
                 // The CSV copy is read back from the Parquet table: inspecting twice would cost twice.
                 Dataset<Row> written = spark.read().parquet(tableAt);
                 if (csvAt != null) {
+                    // RFC 4180 quoting, as results.csv: Spark's default escapes a quote with a backslash, which a CSV
+                    // reader takes for the end of the cell (a file name with a quote and a comma shifts the columns)
                     written.drop(ResultSchema.FUSED_PNG).write().mode(SaveMode.ErrorIfExists).option("header", true)
-                            .csv(csvAt);
+                            .option("escape", "\"").csv(csvAt);
                 }
                 for (Row r : written.groupBy(ResultSchema.VERDICT).count().collectAsList()) {
                     verdicts.put(r.getString(0), r.getLong(1));

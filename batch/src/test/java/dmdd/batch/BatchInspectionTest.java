@@ -183,6 +183,9 @@ class BatchInspectionTest {
         lines.add(files.get(0).toUri().toString()); // the same file again, as a URI: a row of its own
         lines.add(images.resolve("gone.png").toString());
         lines.add(images.resolve("empty.png").toString());
+        // a name with a quote and a comma: its CSV cell must not spill into the next column
+        Path quoted = Files.copy(files.get(1), root.resolve("line \"3\", left.png"));
+        lines.add(quoted.toString());
         Path list = root.resolve("list.txt");
         Files.write(list, lines, StandardCharsets.UTF_8);
         String out = root.resolve("list.parquet").toString();
@@ -192,11 +195,14 @@ class BatchInspectionTest {
         BatchJob.Summary summary = BatchJob.run(spark, request, new PrintWriter(new StringWriter()));
 
         List<Row> rows = spark.read().parquet(out).collectAsList();
-        assertThat(rows).hasSize(15);
+        assertThat(rows).hasSize(16);
         assertThat(summary.errors()).isEqualTo(2);
         for (Row row : rows) {
             String path = row.getAs(ResultSchema.PATH);
             byte[] png = row.getAs(ResultSchema.FUSED_PNG);
+            if (path.endsWith("left.png")) {
+                path = files.get(1).toString(); // the same picture under a hostile name
+            }
             if (path.endsWith("gone.png")) {
                 assertThat((String) row.getAs(ResultSchema.ERROR)).contains(path).contains("does not exist");
                 assertThat(png).isNull();
@@ -213,8 +219,20 @@ class BatchInspectionTest {
                         .isEqualTo(Math.min(48, Math.max(picture.width(), picture.height())));
             }
         }
-        assertThat(spark.read().option("header", true).csv(csv).count()).isEqualTo(15);
+        assertThat(spark.read().option("header", true).option("escape", "\"").csv(csv).count()).isEqualTo(16);
         assertThat(spark.read().option("header", true).csv(csv).columns()).doesNotContain(ResultSchema.FUSED_PNG);
+        // RFC 4180, as results.csv: a quote inside a quoted cell is doubled, never escaped with a backslash
+        String csvText;
+        try (var parts = Files.list(Path.of(csv))) {
+            csvText = parts.filter(p -> p.getFileName().toString().endsWith(".csv")).map(p -> {
+                try {
+                    return Files.readString(p);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).collect(java.util.stream.Collectors.joining());
+        }
+        assertThat(csvText).contains("line \"\"3\"\", left.png\",").doesNotContain("\\\"");
     }
 
     @Test

@@ -629,6 +629,12 @@ final class CliInputs {
             throw new CliException(option + " " + file + ": is inside the model folder " + folder
                     + "; write it elsewhere");
         }
+        if (folder != null && Files.isRegularFile(abs) && Files.isRegularFile(folder.resolve(RUN_MARKER))) {
+            // that folder's results.csv and maps are one run's answer; replacing one file would leave maps
+            // without their rows, or rows of another run beside them
+            throw new CliException(option + " " + file + ": is in the results folder of an earlier run (" + folder
+                    + ", marked by " + RUN_MARKER + "); not replacing it (choose another name or folder)");
+        }
         if (Files.isRegularFile(abs)) {
             boolean same;
             try {

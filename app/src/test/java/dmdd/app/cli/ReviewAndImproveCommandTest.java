@@ -30,6 +30,7 @@ class ReviewAndImproveCommandTest {
         ObjectNode thresholds = (ObjectNode) root.get("thresholds");
         thresholds.put("image", okBelow);
         thresholds.put("imageNg", ngAbove);
+        ModelFolder.seal(root); // as if calibrated with this band
         Files.writeString(description, root.toString());
         return model;
     }
@@ -87,6 +88,14 @@ class ReviewAndImproveCommandTest {
         assertThat(rows).hasSize((int) expected + 2);
         assertThat(rows.get(rows.size() - 1)).contains(",NG,");
         assertThat(scores(out).values()).contains(sorted[sorted.length - 1]);
+        // infer's results.csv belongs with its maps: a queue written over it would leave them without their rows
+        Path inferCsv = tmp.resolve("infer/results.csv");
+        byte[] inferRows = Files.readAllBytes(inferCsv);
+        CliRun overInfer = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString(),
+                "--out", inferCsv.toString());
+        assertThat(overInfer.code()).isEqualTo(2);
+        assertThat(overInfer.err()).contains("results folder of an earlier run").contains(inferCsv.toString());
+        assertThat(Files.readAllBytes(inferCsv)).isEqualTo(inferRows);
 
         // A picture that cannot be read has no verdict: it leads the queue as an ERROR row (it was left out, as
         // if it had passed), and the run says so and fails.
