@@ -273,6 +273,10 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         } catch (IOException e) {
             throw new ModelFolderException(folder, "unreadable model description " + description + ": " + e.getMessage(), e);
         }
+        if (root == null || !root.isObject() || root.isEmpty()) {
+            throw new ModelFolderException(folder, "the model description " + description + " is empty or not a "
+                    + "model description (was it damaged? retrain the model, or import its zip again)");
+        }
         int version = root.path("formatVersion").asInt(-1);
         if (version != FORMAT_VERSION) {
             throw new ModelFolderException(folder, "the model in " + folder + " has format version "
