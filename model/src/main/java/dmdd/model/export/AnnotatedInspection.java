@@ -199,7 +199,7 @@ public final class AnnotatedInspection {
 
                 @Override
                 public void failed(Item item, String reason) {
-                    exporter.failed(item.name(), reason);
+                    exporter.failed(item.name(), item.annotation().label(), reason);
                 }
             }, progress, cancel, exporter.thresholds().image(), PixelResolution.MASK);
         } catch (IOException | RuntimeException e) {

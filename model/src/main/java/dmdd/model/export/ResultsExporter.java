@@ -149,10 +149,11 @@ public final class ResultsExporter {
      * Records an image that has no result (unreadable, non-finite score): an ERROR row, never a verdict.
      *
      * @param file   its name in the CSV
+     * @param label  its annotation's label
      * @param reason why
      */
-    public void failed(String file, String reason) {
-        rows.add(ResultsCsv.failed(file, thresholds.image(), thresholds.imageNg(), reason));
+    public void failed(String file, dmdd.datasets.annotation.Label label, String reason) {
+        rows.add(ResultsCsv.failed(file, thresholds.image(), thresholds.imageNg(), label, reason));
     }
 
     /** @return the thresholds the verdicts and colours use */

@@ -84,7 +84,22 @@ public final class ResultsCsv {
      * @return the error row
      */
     public static Row failed(String file, double threshold, double ngThreshold, String error) {
-        return new Row(file, Double.NaN, null, threshold, ngThreshold, Label.UNLABELLED, error, null);
+        return failed(file, threshold, ngThreshold, Label.UNLABELLED, error);
+    }
+
+    /**
+     * The row of an annotated image that has no result: its label stays (a defect that could not be inspected is
+     * still one a person marked).
+     *
+     * @param file        the image name
+     * @param threshold   the OK-below image threshold
+     * @param ngThreshold the NG-above image threshold
+     * @param label       its annotation's label
+     * @param error       why there is no result
+     * @return the error row
+     */
+    public static Row failed(String file, double threshold, double ngThreshold, Label label, String error) {
+        return new Row(file, Double.NaN, null, threshold, ngThreshold, label, error, null);
     }
 
     /**

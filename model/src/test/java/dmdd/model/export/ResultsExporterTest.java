@@ -85,7 +85,9 @@ class ResultsExporterTest {
                         c.defect() ? square() : Mask.empty(W, H));
             }
         }
-        exporter.failed("broken.png", "broken.png: not an image, truncated");
+        exporter.failed("broken.png", Label.UNLABELLED, "broken.png: not an image, truncated");
+        // a defect a person marked stays one in the ERROR row of its image (eval counts it as a defect too)
+        exporter.failed("crack/002.png", Label.DEFECT, "crack/002.png: file is empty (0 bytes)");
         Measurement measurement = Measurement.of(evaluation, thresholds().image(), 0);
         exporter.finish("bottle", measurement, null);
 
@@ -95,7 +97,8 @@ class ResultsExporterTest {
                 "crack/000.png,0.8,NG,0.5,0.7,defect,,maps/crack_000_fused.png",
                 "crack/001.png,0.4,OK,0.5,0.7,defect,,maps/crack_001_fused.png",
                 "\"odd, name.png\",0.6,UNSURE,0.5,0.7,unlabelled,,maps/odd__name_fused.png",
-                "broken.png,,ERROR,0.5,0.7,unlabelled,\"broken.png: not an image, truncated\",");
+                "broken.png,,ERROR,0.5,0.7,unlabelled,\"broken.png: not an image, truncated\",",
+                "crack/002.png,,ERROR,0.5,0.7,defect,crack/002.png: file is empty (0 bytes),");
 
         BufferedImage heat = ImageIO.read(out.resolve("maps/crack_000_fused.png").toFile());
         assertThat(heat.getWidth()).isEqualTo(W);
