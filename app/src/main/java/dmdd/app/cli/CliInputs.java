@@ -4,6 +4,7 @@ import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.layout.InvalidLayoutException;
 import dmdd.datasets.layout.MvtecCategory;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -652,6 +653,28 @@ final class CliInputs {
             outputFolder(parent, option);
         }
         return abs;
+    }
+
+    /**
+     * Says how many images in sub-folders of {@code dir} a command that reads the folder itself leaves out (they
+     * vanished without a word, while {@code export --images} reads them).
+     *
+     * @param dir  the folder given
+     * @param err  where the note goes
+     * @param read how many images directly in it are read
+     */
+    static void noteImagesInSubfolders(Path dir, PrintWriter err, int read) {
+        int all;
+        try {
+            all = ImageFiles.listRecursively(dir).size();
+        } catch (IOException e) {
+            return; // only a note
+        }
+        if (all > read) {
+            err.println("note: " + (all - read) + (all - read == 1 ? " image" : " images") + " in sub-folders of "
+                    + dir + " not inspected (this command reads the images directly in the folder; export --images "
+                    + "reads sub-folders too)");
+        }
     }
 
     /**

@@ -107,6 +107,11 @@ class ReviewAndImproveCommandTest {
         assertThat(queued.get(1)).startsWith("broken.png,,ERROR,").contains("broken.png");
         assertThat(queued.subList(2, queued.size())).allMatch(l -> l.contains(",UNSURE,"));
         assertThat(withBroken.err()).contains("1 not inspected (ERROR rows), " + expected + " unsure");
+        // an image in a sub-folder is not inspected, and the run says so instead of dropping it without a word
+        Files.copy(images.resolve("good_000.png"), Files.createDirectories(images.resolve("line-2")).resolve("a.png"));
+        CliRun withSubfolder = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString());
+        assertThat(withSubfolder.err()).contains("note: 1 image in sub-folders of " + images + " not inspected");
+        assertThat(withSubfolder.out().lines()).hasSize((int) expected + 2);
     }
 
     @Test
