@@ -131,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
                 try {
                     inputs.add(preprocessing.read(f).picture());
                 } catch (IOException e) {
-                    spec.commandLine().getErr().println("warning: skipped " + e.getMessage());
+                    spec.commandLine().getErr().println("warning: " + e.getMessage() + " (skipped)");
                 }
             }
             if (inputs.isEmpty()) {

@@ -178,7 +178,7 @@ final class EvalCommand implements Callable<Integer> {
                     (n, total) -> bar.update(n, total, "test images", null), null,
                     pipeline.thresholds().image(), resolution);
         }
-        result.skipped().forEach(s -> err.println("warning: skipped " + s));
+        result.skipped().forEach(s -> err.println("warning: " + s + " (skipped)"));
         if (result.measurement() == null) {
             throw new CliException(categoryDir.resolve("test") + ": no test image could be evaluated ("
                     + result.note() + ")");

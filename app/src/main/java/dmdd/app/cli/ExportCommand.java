@@ -201,7 +201,7 @@ final class ExportCommand implements Callable<Integer> {
                 CliInputs.recordRun(outDir, started);
             }
         }
-        result.skipped().forEach(s -> err.println("warning: skipped " + s));
+        result.skipped().forEach(s -> err.println("warning: " + s + " (skipped)"));
         report(stdout, result, outDir, thresholds);
         int failed = items.size() - result.outcomes().size();
         if (failed > 0) {

@@ -68,7 +68,7 @@ final class ImproveCommand implements Callable<Integer> {
         ImportReport<LoadedImage> loaded = NormalFolder.open(dir, true).load(
                 settings.preprocessing()
                         .networkInputs(warning -> err.println("warning: " + warning)));
-        loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
+        loaded.skipped().forEach(s -> err.println("warning: " + s + " (skipped)"));
         if (loaded.loaded().isEmpty()) {
             throw new CliException("--normal " + dir + ": no readable image");
         }

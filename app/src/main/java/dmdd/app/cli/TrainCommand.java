@@ -170,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
             ImportReport<LoadedImage> loaded = MvtecCategory.open(categoryDir).loadTrainGood(
                     settings.preprocessing()
                         .networkInputs(warning -> err.println("warning: " + warning)));
-            loaded.skipped().forEach(s -> err.println("warning: skipped " + s));
+            loaded.skipped().forEach(s -> err.println("warning: " + s + " (skipped)"));
             if (loaded.loaded().isEmpty()) {
                 throw new CliException("empty training set: no readable image in " + categoryDir.resolve("train/good"));
             }
