@@ -179,6 +179,9 @@ final class EvalCommand implements Callable<Integer> {
                     pipeline.thresholds().image(), resolution);
         }
         result.skipped().forEach(s -> err.println("warning: " + s + " (skipped)"));
+        // the same words as infer's for a picture inspected through a distorted input
+        result.outcomes().stream().filter(o -> o.warning() != null)
+                .forEach(o -> err.println("warning: " + o.item().file() + " " + o.warning()));
         if (result.measurement() == null) {
             throw new CliException(categoryDir.resolve("test") + ": no test image could be evaluated ("
                     + result.note() + ")");

@@ -202,6 +202,9 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         result.skipped().forEach(s -> err.println("warning: " + s + " (skipped)"));
+        // the same words as infer's for a picture inspected through a distorted input
+        result.outcomes().stream().filter(o -> o.warning() != null)
+                .forEach(o -> err.println("warning: " + o.item().file() + " " + o.warning()));
         report(stdout, result, outDir, thresholds);
         int failed = items.size() - result.outcomes().size();
         if (failed > 0) {

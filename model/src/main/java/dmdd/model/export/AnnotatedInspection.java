@@ -52,8 +52,9 @@ public final class AnnotatedInspection {
      * @param score     image score
      * @param evaluated whether it entered the metrics
      * @param imageOnly whether it entered the image metrics only (labelled defective without a painted mask)
+     * @param warning   why its verdict is less sure ({@code Inspection.warning()}), or {@code null}
      */
-    public record Outcome(Item item, double score, boolean evaluated, boolean imageOnly) {
+    public record Outcome(Item item, double score, boolean evaluated, boolean imageOnly, String warning) {
         /**
          * @param threshold an image threshold
          * @return the verdict at that threshold (defective when the score is above it, as {@code Thresholds})
@@ -334,7 +335,7 @@ public static Result run(Inspector inspector, List<Item> items, Sink sink, Progr
                             }
                             evaluation.add(m.score(), defective, m.normality(), m.abnormality(), m.fused(), mask);
                         }
-                        outcomes.add(new Outcome(item, inspection.score(), evaluated, imageOnly));
+                        outcomes.add(new Outcome(item, inspection.score(), evaluated, imageOnly, inspection.warning()));
                         if (sink != null) {
                             sink.accept(item, inspection.picture(), inspection.maps());
                         }
