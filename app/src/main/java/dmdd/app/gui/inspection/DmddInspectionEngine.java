@@ -144,6 +144,11 @@ public final class DmddInspectionEngine implements InspectionEngine {
         openModel = null;
     }
 
+    @Override
+    public String modelOnDisk(Project project) throws Exception {
+        return ModelFolder.read(project.chosenModelDir()).identity();
+    }
+
     /**
      * The pipeline of the project's model as its folder holds it now. The folder alone is not the key: the command
      * line (train, improve, import-model) can replace the model while the workstation keeps the old one open, and

@@ -102,6 +102,18 @@ public interface InspectionEngine {
     }
 
     /**
+     * The identity of the model the project's folder holds now (called on a background thread), to tell whether
+     * the screen's calibration still belongs to it.
+     *
+     * @param project the project
+     * @return the model's identity ({@link Calibration#modelId()}), or {@code null} when this engine cannot tell
+     * @throws Exception when the folder's model cannot be read
+     */
+    default String modelOnDisk(Project project) throws Exception {
+        return null;
+    }
+
+    /**
      * A score range a colour scale spans.
      *
      * @param low  score at the bottom of the scale

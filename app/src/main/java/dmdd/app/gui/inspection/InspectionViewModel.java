@@ -488,7 +488,14 @@ public final class InspectionViewModel {
         InspectionEngine.Calibration calib = calibration.get();
         // The run's own scores: saved for the project and method it started on, whatever is shown when it ends.
         Map<String, SavedScores.Scored> computed = new ConcurrentHashMap<>();
+        List<String> unreadable = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         job.start(Ui.text("inspection.running", todo.size()), context -> {
+            // A model replaced on the command line is found even when every image already has a score (then no
+            // image is inspected to notice it, and the screen went on judging by the old model's thresholds).
+            String onDisk = engine.modelOnDisk(current);
+            if (onDisk != null && calib != null && !onDisk.equals(calib.modelId())) {
+                throw new ModelReplacedException();
+            }
             int done = 0;
             for (InspectedItem item : todo) {
                 if (context.isCancelled()) {
@@ -497,8 +504,17 @@ public final class InspectionViewModel {
                 int before = done;
                 String stamp = SavedScores.stamp(item.image().file());
                 // A tiled image takes seconds: the bar moves with its tiles, not only between images.
-                InspectionEngine.ImageInspection result = engine.inspect(current, item.image().file(),
-                        fraction -> context.progress(before + fraction, todo.size()));
+                InspectionEngine.ImageInspection result;
+                try {
+                    result = engine.inspect(current, item.image().file(),
+                            fraction -> context.progress(before + fraction, todo.size()));
+                } catch (dmdd.datasets.image.UnreadableImageException e) {
+                    // one picture that cannot be read has no score (as the command line's ERROR rows); the others
+                    // are inspected, the run used to stop at it again on every Inspect all
+                    unreadable.add(e.getMessage());
+                    context.progress(++done, todo.size());
+                    continue;
+                }
                 if (result.byAnotherModelThan(calib)) {
                     throw new ModelReplacedException();
                 }
@@ -516,7 +532,9 @@ public final class InspectionViewModel {
             return done;
         }, done -> {
             if (mine == generation) {
-                message.set(Ui.text("inspection.done", done));
+                message.set(unreadable.isEmpty() ? Ui.text("inspection.done", done - unreadable.size())
+                        : Ui.text("inspection.doneWithUnreadable", done - unreadable.size(), unreadable.size(),
+                                unreadable.get(0)));
             }
             saveScores(current, calib.modelId(), mine, computed);
         }, error -> {

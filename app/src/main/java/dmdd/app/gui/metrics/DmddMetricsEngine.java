@@ -38,20 +38,19 @@ public final class DmddMetricsEngine implements MetricsEngine {
     @Override
     public AnnotatedInspection.Result measure(Path projectFolder, Method method, AnnotatedInspection.Progress progress,
                                               BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, method, null, Double.NaN, Double.NaN, Double.NaN, progress, cancel);
+        return run(projectFolder, method, null, progress, cancel);
     }
 
     @Override
     public AnnotatedInspection.Result exportResults(Path projectFolder, Method method, Path outDir,
-                                                    double imageThreshold, double ngThreshold, double pixelThreshold,
                                                     AnnotatedInspection.Progress progress,
                                                     BooleanSupplier cancel) throws Exception {
-        return run(projectFolder, method, outDir, imageThreshold, ngThreshold, pixelThreshold, progress, cancel);
+        return run(projectFolder, method, outDir, progress, cancel);
     }
 
-    private AnnotatedInspection.Result run(Path projectFolder, Method method, Path outDir, double imageThreshold,
-                                           double ngThreshold, double pixelThreshold, AnnotatedInspection.Progress progress,
-                                           BooleanSupplier cancel) throws Exception {
+    private AnnotatedInspection.Result run(Path projectFolder, Method method, Path outDir,
+                                           AnnotatedInspection.Progress progress, BooleanSupplier cancel)
+            throws Exception {
         Path modelDir = Project.modelDir(projectFolder, method);
         if (!Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
             throw new IllegalStateException(dmdd.app.gui.Ui.text("metrics.noModelFor", method.displayName()));
@@ -66,9 +65,11 @@ public final class DmddMetricsEngine implements MetricsEngine {
                 return AnnotatedInspection.run(pipeline, items, null, progress, cancel,
                         pipeline.thresholds().image(), AnnotatedInspection.PixelResolution.MASK);
             }
+            // The one rule of every surface (ThresholdsInForce), for the model the folder holds now: a model
+            // replaced on the command line since the screen loaded is never judged by the old one's thresholds.
             ResultsExporter exporter = new ResultsExporter(outDir,
-                    pipeline.thresholds().withUserThresholds(imageThreshold, ngThreshold, pixelThreshold), ResultsExporter.Options.all(),
-                    pipeline.settings().method());
+                    dmdd.model.project.ThresholdsInForce.of(projectFolder, modelDir, pipeline.model()).thresholds(),
+                    ResultsExporter.Options.all(), pipeline.settings().method());
             return AnnotatedInspection.export(pipeline, items, exporter, projectFolder.getFileName().toString(),
                     progress, cancel);
         }

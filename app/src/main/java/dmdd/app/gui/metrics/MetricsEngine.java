@@ -57,17 +57,15 @@ public interface MetricsEngine {
      *
      * @param projectFolder the project
      * @param method        whose model
-     * @param outDir        the export folder
-     * @param imageThreshold the OK-below image threshold for the verdicts (the one on screen), or NaN for the model's
-     * @param ngThreshold    the NG-above image threshold for the verdicts (the one on screen), or NaN for the model's
-     * @param pixelThreshold the pixel threshold of the exported maps and report (the one on screen), or NaN
+     * @param outDir        the export folder (verdicts, maps and report use the thresholds in force for the model the
+     *                      folder holds now: those set in the workstation for it, else its calibrated ones; never
+     *                      thresholds set for a model replaced since)
      * @param progress      progress receiver
      * @param cancel        polled between batches
      * @return outcomes and measurement
      * @throws Exception when there is no model, or reading or writing fails
      */
-    AnnotatedInspection.Result exportResults(Path projectFolder, Method method, Path outDir, double imageThreshold,
-                                             double ngThreshold, double pixelThreshold,
+    AnnotatedInspection.Result exportResults(Path projectFolder, Method method, Path outDir,
                                              AnnotatedInspection.Progress progress,
                                              BooleanSupplier cancel) throws Exception;
 }

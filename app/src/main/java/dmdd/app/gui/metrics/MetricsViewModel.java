@@ -217,7 +217,8 @@ public final class MetricsViewModel {
 
     /**
      * Inspects, measures and writes results.csv, the heatmaps and overlays, and report.html into a folder
-     * (in the background; the screen shows the measurement too). Verdicts use the threshold on screen.
+     * (in the background; the screen shows the measurement too). Verdicts use the thresholds in force for the model
+     * the project holds now: the ones set on screen for it (saved with the project), else its calibrated ones.
      *
      * @param outDir the export folder
      */
@@ -227,17 +228,13 @@ public final class MetricsViewModel {
             return;
         }
         Callable<Boolean> saved = beforeMeasuring.get();
-        double verdictThreshold = threshold.get();
-        double ngVerdictThreshold = ngThreshold.get();
-        double contourThreshold = pixelThreshold.get();
         Method chosen = method.get();
         java.util.concurrent.atomic.AtomicReference<Path> written = new java.util.concurrent.atomic.AtomicReference<>();
         job.start(null, context -> {
             saved.call();
             written.set(ExportFolder.create(outDir, folder.getFileName().toString(), java.time.LocalDateTime.now()));
             try {
-                return engine.exportResults(folder, chosen, written.get(), verdictThreshold, ngVerdictThreshold,
-                        contourThreshold, progressTo(context), context::isCancelled);
+                return engine.exportResults(folder, chosen, written.get(), progressTo(context), context::isCancelled);
             } catch (Exception e) {
                 ExportFolder.removeIfEmpty(written.get());
                 throw e;

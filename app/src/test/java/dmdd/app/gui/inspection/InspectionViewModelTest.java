@@ -107,6 +107,40 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void aModelReplacedAfterEveryImageHasAScoreIsFoundByInspectAll(@TempDir Path folder) throws Exception {
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        Project project = sample(folder);
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        model.inspectAll(false);
+        assertThat(model.items()).allMatch(InspectedItem::isInspected);
+
+        // nothing is left to inspect, so no inspection would notice: the run asks the folder first
+        engine.modelId = "scripted-model-2";
+        model.inspectAll(false);
+        assertThat(model.calibrationProperty().get().modelId()).isEqualTo("scripted-model-2");
+        assertThat(model.items()).noneMatch(InspectedItem::isInspected);
+        assertThat(model.messageProperty().get()).contains("replaced outside the workstation");
+    }
+
+    @Test
+    void anUnreadableImageHasNoScoreAndInspectAllGoesOnPastIt(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        Path broken = project.inspectImages().get(1).file();
+        Files.writeString(broken, "not a picture any more");
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        model.inspectAll(false);
+        assertThat(model.items()).filteredOn(item -> !item.isInspected()).extracting(i -> i.image().file())
+                .containsExactly(broken);
+        assertThat(model.messageProperty().get()).contains("1 could not be read").contains(broken.getFileName().toString());
+        int before = engine.inspections.get();
+        model.inspectAll(false);
+        assertThat(engine.inspections.get() - before).as("only the unreadable one is tried again").isEqualTo(1);
+    }
+
+    @Test
     void thresholdsRelabelTheGalleryWithoutRunningTheModelAgain(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();

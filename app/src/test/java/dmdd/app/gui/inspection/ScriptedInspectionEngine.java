@@ -33,6 +33,11 @@ public class ScriptedInspectionEngine implements InspectionEngine {
     }
 
     @Override
+    public String modelOnDisk(Project project) {
+        return modelId;
+    }
+
+    @Override
     public ImageInspection inspect(Project project, Path file) throws Exception {
         inspections.incrementAndGet();
         RgbImage image = reader.read(file);

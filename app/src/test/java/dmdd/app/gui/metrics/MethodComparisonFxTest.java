@@ -57,10 +57,9 @@ class MethodComparisonFxTest {
             }
 
             @Override
-            public AnnotatedInspection.Result exportResults(Path folder, Method method, Path outDir, double image,
-                    double ng, double pixel, AnnotatedInspection.Progress progress, BooleanSupplier cancel)
-                    throws Exception {
-                return real.exportResults(folder, method, outDir, image, ng, pixel, progress, cancel);
+            public AnnotatedInspection.Result exportResults(Path folder, Method method, Path outDir,
+                    AnnotatedInspection.Progress progress, BooleanSupplier cancel) throws Exception {
+                return real.exportResults(folder, method, outDir, progress, cancel);
             }
         };
         vm = new MetricsViewModel(recording, BackgroundWork.javaFx(1));

@@ -115,14 +115,29 @@ class MetricsViewModelTest {
         assertThat(export.resolve("results.csv")).as(first.statusProperty().get()).exists();
         assertThat(export.resolve("report.html")).exists();
         assertThat(dmdd.datasets.image.ImageFiles.isResultsFolder(export)).isTrue();
-        // Exported verdicts use the threshold on screen: above every score, every image is OK.
-        first.thresholdProperty().set(1e9);
+        // Exported verdicts use the thresholds set on screen for this model (saved with the project as the
+        // inspection screen saves them): above every score, every image is OK.
+        dmdd.model.project.Project opened = dmdd.model.project.ProjectStore.create(a, "a");
+        String modelId = dmdd.model.infer.ModelFolder.read(opened.modelDir(dmdd.model.dmdd.Method.DMDD)).identity();
+        dmdd.model.project.ProjectStore.save(opened.with(opened.settings().withThresholds(1e9, 1e9, null, modelId)));
         Path strictFolder = java.nio.file.Files.createDirectories(tmp.resolve("strict"));
         first.exportResults(strictFolder);
         List<String> strict = java.nio.file.Files.readAllLines(onlyExportIn(strictFolder).resolve("results.csv"));
         assertThat(strict).hasSize(9);
         assertThat(strict.subList(1, 9)).allMatch(l -> l.contains(",OK,1.0E9,"));
         assertThat(first.falseNegativesProperty().get()).isEqualTo(6);
+        // thresholds set for a model that was replaced since (trained on the command line while the screen kept
+        // the old one's): never applied to the model the folder holds now, which is judged by its own
+        dmdd.model.project.ProjectStore.save(opened.with(opened.settings().withThresholds(1e9, 1e9, null,
+                "the-model-before")));
+        Path replacedFolder = java.nio.file.Files.createDirectories(tmp.resolve("replaced"));
+        first.exportResults(replacedFolder);
+        List<String> replaced = java.nio.file.Files.readAllLines(onlyExportIn(replacedFolder).resolve("results.csv"));
+        double calibrated = dmdd.model.infer.ModelFolder.read(opened.modelDir(dmdd.model.dmdd.Method.DMDD))
+                .thresholds().image();
+        assertThat(replaced.subList(1, 9)).noneMatch(l -> l.contains("1.0E9"))
+                .allMatch(l -> l.contains("," + calibrated + ","));
+        dmdd.model.project.ProjectStore.save(opened);
         first.exportResults(chosen);
         try (var folders = java.nio.file.Files.list(chosen)) {
             assertThat(folders.filter(java.nio.file.Files::isDirectory).count()).as("a second export, a second folder")
