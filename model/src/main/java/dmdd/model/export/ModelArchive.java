@@ -124,6 +124,7 @@ public final class ModelArchive {
      * @throws IOException when the folder is no complete model or writing fails
      */
     public static Manifest export(Path modelDir, Path zip, String applicationVersion) throws IOException {
+        refuseNonArchiveTarget(zip);
         ModelFolder model = ModelFolder.read(modelDir);
         // The archive holds the description and the weights it points to, under the archive's fixed names;
         // the weights are checked against the description's checksum on the way.
@@ -164,6 +165,31 @@ public final class ModelArchive {
             z.finish();
         });
         return manifest;
+    }
+
+    /**
+     * An export replaces only an earlier model archive, and never writes into a model folder: a Save dialog that
+     * picked a project's picture, its annotations or a model's description would otherwise lose it (the command
+     * line's {@code --model-zip} checks the same).
+     */
+    private static void refuseNonArchiveTarget(Path zip) throws ModelArchiveException {
+        Path target = zip.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent != null && Files.isRegularFile(parent.resolve(ModelFolder.DESCRIPTION))) {
+            throw new ModelArchiveException(zip, zip + " is inside the model folder " + parent
+                    + "; save the archive elsewhere");
+        }
+        if (Files.isDirectory(target)) {
+            throw new ModelArchiveException(zip, zip + " is a folder; choose a file name for the archive");
+        }
+        if (Files.exists(target)) {
+            try {
+                inspect(target);
+            } catch (ModelArchiveException notAnArchive) {
+                throw new ModelArchiveException(zip, zip + " exists and is not a model archive; not replacing it "
+                        + "(choose another name)", notAnArchive);
+            }
+        }
     }
 
     /**

@@ -245,6 +245,25 @@ class ModelArchiveTest {
         assertThat(target.resolve("versions")).doesNotExist();
     }
 
+    @Test
+    void anExportReplacesOnlyAnEarlierArchiveAndNeverWritesIntoAModelFolder(@TempDir Path tmp) throws IOException {
+        Path picture = Files.write(tmp.resolve("000.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        assertThatThrownBy(() -> ModelArchive.export(modelDir, picture, "test-1.0"))
+                .isInstanceOf(ModelArchiveException.class).hasMessageContaining("is not a model archive");
+        assertThat(Files.readAllBytes(picture)).containsExactly((byte) 0x89, 'P', 'N', 'G', 1, 2, 3);
+        byte[] description = Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION));
+        assertThatThrownBy(() -> ModelArchive.export(modelDir, modelDir.resolve(ModelFolder.DESCRIPTION), "test-1.0"))
+                .hasMessageContaining("is inside the model folder");
+        assertThatThrownBy(() -> ModelArchive.export(modelDir, modelDir.resolve("model.zip"), "test-1.0"))
+                .hasMessageContaining("is inside the model folder");
+        assertThat(Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION))).isEqualTo(description);
+        // an earlier archive is replaced
+        Path again = tmp.resolve("again.zip");
+        Files.copy(zip, again);
+        ModelArchive.export(modelDir, again, "test-2.0");
+        assertThat(ModelArchive.inspect(again).applicationVersion()).isEqualTo("test-2.0");
+    }
+
     /** The exported zip with another description, its manifest's size and checksum made to match. */
     private static Path repacked(Path file, byte[] description) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
