@@ -628,6 +628,14 @@ public final class AnnotationViewModel {
     private void changed(Path file, ImageAnnotation annotation,
             java.util.function.UnaryOperator<ImageAnnotation> finish) {
         saver.save(file, annotation, finish);
+        Path folder = projectFolder.get();
+        if (annotation.label() != Label.OK && folder != null) {
+            // An image no longer marked OK leaves the normal set, whichever screen changed its label: the review
+            // queue's copy of it would otherwise be trained on as a normal part after it was marked defective here.
+            background.run(() -> dmdd.model.project.ProjectStore.isProject(folder)
+                    && dmdd.model.project.ReviewedNormals.remove(dmdd.model.project.ProjectStore.open(folder), file),
+                    removed -> { }, error -> status.set(text("status.error", error.getMessage())));
+        }
         int index = indexOf(file);
         if (index >= 0) {
             Entry old = entries.get(index);

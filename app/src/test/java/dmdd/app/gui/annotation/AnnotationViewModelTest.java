@@ -101,6 +101,19 @@ class AnnotationViewModelTest {
     }
 
     @Test
+    void anImageMarkedDefectiveHereLeavesTheNormalSetTheReviewQueueCopiedItInto() throws IOException {
+        dmdd.model.project.Project opened = dmdd.model.project.ProjectStore.create(project, "p");
+        Path good = project.resolve("inspect/good/000.png");
+        // the review queue marked it OK: a copy of it is a normal training image now
+        Path copy = dmdd.model.project.ReviewedNormals.add(opened, good);
+        assertThat(copy).exists();
+        vm.show(project, images);
+        vm.decide(good, Label.DEFECT);
+        assertThat(copy).as("a known defect is never trained on as a normal part").doesNotExist();
+        assertThat(good).exists();
+    }
+
+    @Test
     void importedGroundTruthShowsAsAnnotations() {
         assertThat(vm.entries()).extracting(AnnotationViewModel.Entry::label)
                 .containsExactly(Label.DEFECT, Label.OK, Label.UNLABELLED);
