@@ -641,6 +641,8 @@ public final class InspectionViewModel {
             detail.set(cached);
             return;
         }
+        // nothing of the image shown before stays under this one's name while it loads, or when it cannot be read
+        detail.set(null);
         InspectionEngine.Calibration calib = calibration.get();
         long mine = generation;
         background.run(() -> {

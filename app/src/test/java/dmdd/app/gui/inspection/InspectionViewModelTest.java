@@ -308,6 +308,21 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void anImageThatCannotBeReadNeverShowsThePreviousImagesMaps(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        Path broken = project.inspectImages().get(1).file();
+        Files.writeString(broken, "not a picture any more");
+        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        model.selectedProperty().set(model.items().get(0));
+        assertThat(model.detailProperty().get()).isNotNull();
+        model.selectedProperty().set(model.items().stream().filter(i -> i.image().file().equals(broken))
+                .findFirst().orElseThrow());
+        assertThat(model.detailProperty().get()).as("no maps of the image selected before").isNull();
+        assertThat(model.messageProperty().get()).contains(broken.getFileName().toString());
+    }
+
+    @Test
     void reopeningSelectsTheImageTheUserWasLookingAt(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ProjectImage third = project.inspectImages().get(2);
