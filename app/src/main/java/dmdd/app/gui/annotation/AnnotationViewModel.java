@@ -320,7 +320,8 @@ public final class AnnotationViewModel {
                 picture.set((WritableImage) result[3]);
                 image.set(pixels);
                 refresh();
-                status.set("");
+                // a refused save stays on screen until the disk takes it: the paint is not on disk yet
+                status.set(saver != null && saver.unsaved() > 0 ? text("annotation.unsaved", saver.unsaved()) : "");
                 if (pendingLabel != null) {
                     Label waiting = pendingLabel;
                     pendingLabel = null;
