@@ -82,6 +82,8 @@ public final class DmddTrainingEngine implements TrainingEngine {
             throw new IOException("the project has no readable normal image to train on"
                     + (skipped.isEmpty() ? "" : ": " + new ImportReport<>(List.of(), skipped).summary()));
         }
+        // as the command line's train: each image left out is named (the run said only how many it prepared)
+        skipped.forEach(s -> listener.message("Warning: " + s + " (skipped)"));
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.device())) {
             Backbone teacher = Teachers.load(settings.backboneKind(), manager, weightsDir,
                     (task, done, total) -> listener.message(total > 0
