@@ -180,6 +180,10 @@ public final class MetricsViewModel {
             long evaluated = r.outcomes().stream().filter(AnnotatedInspection.Outcome::evaluated).count();
             String done = Ui.text("metrics.done", r.outcomes().size(), evaluated,
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+            if (!r.skipped().isEmpty()) {
+                // as eval: an image the metrics leave out is named, never dropped without a word
+                done += " " + Ui.text("metrics.leftOut", r.skipped().size(), r.skipped().get(0));
+            }
             status.set(r.note() == null ? done : done + " " + (r.measurement() == null
                     ? Ui.text("metrics.none", r.note()) : r.note()));
         }, error -> status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
@@ -243,7 +247,8 @@ public final class MetricsViewModel {
             if (folder.equals(projectFolder.get())) {
                 show(r);
             }
-            status.set(Ui.text("export.resultsDone", r.outcomes().size(), written.get()));
+            status.set(r.skipped().isEmpty() ? Ui.text("export.resultsDone", r.outcomes().size(), written.get())
+                    : Ui.text("export.resultsDoneWithErrors", r.outcomes().size(), written.get(), r.skipped().size()));
         }, error -> status.set(error instanceof CancellationException ? Ui.text("metrics.cancelled")
                 : Ui.text("export.failed", error.getMessage())));
     }

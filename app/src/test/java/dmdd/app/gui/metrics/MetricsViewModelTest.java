@@ -94,6 +94,25 @@ class MetricsViewModelTest {
     }
 
     @Test
+    void anImageThatCannotBeReadIsNamedByMeasureAndCountedByExport() throws IOException {
+        TinyModel tiny = TinyModel.get();
+        Path project = tiny.project(tmp.resolve("broken"), true);
+        Path broken;
+        try (var files = java.nio.file.Files.walk(project.resolve("inspect"))) {
+            broken = files.filter(java.nio.file.Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        java.nio.file.Files.writeString(broken, "not a picture");
+        MetricsViewModel vm = new MetricsViewModel(new DmddMetricsEngine(), BackgroundWork.inline());
+        vm.projectFolderProperty().set(project);
+        vm.measure();
+        assertThat(vm.statusProperty().get()).contains("1 image(s) could not be read and are left out of the metrics")
+                .contains(broken.getFileName().toString());
+        Path exports = java.nio.file.Files.createDirectories(tmp.resolve("broken-exports"));
+        vm.exportResults(exports);
+        assertThat(vm.statusProperty().get()).contains("1 could not be read");
+    }
+
+    @Test
     void exportTheModelImportItIntoAFreshProjectAndGetIdenticalScores() throws IOException {
         TinyModel tiny = TinyModel.get();
         Path a = tiny.project(tmp.resolve("a"), true);
