@@ -579,6 +579,10 @@ public final class AnnotationViewModel {
         busy.set(true);
         status.set(text("annotation.predicting"));
         background.run(() -> predictions.predict(project, file), p -> {
+            if (!project.equals(projectFolder.get()) || saver == null) {
+                // another project was opened meanwhile: its saver must not store a mask of an image of this one
+                return;
+            }
             busy.set(false);
             status.set("");
             target.startFromPrediction(p.fused(), p.width(), p.height(), p.pixelThreshold());
@@ -587,6 +591,9 @@ public final class AnnotationViewModel {
                 maskRevision.set(maskRevision.get() + 1);
             }
         }, error -> {
+            if (!project.equals(projectFolder.get())) {
+                return;
+            }
             busy.set(false);
             status.set(text("annotation.predictFailed", error.getMessage()));
         });

@@ -114,6 +114,43 @@ class AnnotationViewModelTest {
     }
 
     @Test
+    void aPredictionThatArrivesAfterAnotherProjectOpenedIsDropped(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path a = tmp.resolve("a/inspect/x.png");
+        Path b = tmp.resolve("b/inspect/y.png");
+        for (Path p : List.of(a, b)) {
+            ImageWriter.writePng(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), p);
+        }
+        java.util.Deque<Runnable> held = new java.util.ArrayDeque<>();
+        boolean[] hold = {false};
+        BackgroundWork background = BackgroundWork.on(r -> {
+            if (hold[0]) {
+                held.add(r);
+            } else {
+                r.run();
+            }
+        }, Runnable::run);
+        AnnotationViewModel twoProjects = new AnnotationViewModel(background, Runnable::run,
+                AnnotationViewModel.defaultLoader(), (folder, image) -> {
+                    float[] fused = new float[4 * 3];
+                    java.util.Arrays.fill(fused, 0.9f);
+                    return new AnnotationViewModel.Prediction(fused, 4, 3, 0.5f);
+                });
+        twoProjects.show(tmp.resolve("a"), List.of(a));
+        twoProjects.select(0);
+        hold[0] = true;
+        twoProjects.startFromPrediction();
+        twoProjects.show(tmp.resolve("b"), List.of(b));
+        hold[0] = false;
+        while (!held.isEmpty()) {
+            held.poll().run(); // threw a NullPointerException on the UI thread, or saved a's mask into b's store
+        }
+        assertThat(tmp.resolve("a/ground_truth")).doesNotExist();
+        assertThat(tmp.resolve("b/ground_truth")).doesNotExist();
+        assertThat(twoProjects.statusProperty().get()).doesNotContain("Could not save");
+    }
+
+    @Test
     void importedGroundTruthShowsAsAnnotations() {
         assertThat(vm.entries()).extracting(AnnotationViewModel.Entry::label)
                 .containsExactly(Label.DEFECT, Label.OK, Label.UNLABELLED);
