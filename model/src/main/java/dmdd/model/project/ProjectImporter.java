@@ -60,7 +60,18 @@ public final class ProjectImporter {
         annotationsRead = false; // annotations may have changed since the last import
         ImportReport<Path> report = new ImportReport<>(List.of(), List.of());
         Path target = role == ProjectImage.Role.NORMAL ? project.normalDir() : project.inspectDir();
+        Path projectRoot = realOrAbsolute(project.folder());
         for (Path source : sources) {
+            Path real = realOrAbsolute(source);
+            if (real.startsWith(projectRoot) || projectRoot.startsWith(real)) {
+                // the project's own images copied into it again: its images to inspect, defects among them, would
+                // become normal training images, or every image a second copy of itself
+                report = join(report, new ImportReport<>(List.of(), List.of(new ImportReport.Skipped(source,
+                        (real.equals(projectRoot) ? "is" : real.startsWith(projectRoot) ? "is inside" : "holds")
+                                + " the project " + project.folder()
+                                + ": its images are already in it"))));
+                continue;
+            }
             List<String> categories = Files.isDirectory(source) && !isMvtecCategory(source)
                     ? setFolders(source).stream().filter(ProjectImporter::isMvtecCategory)
                             .map(p -> p.getFileName().toString()).toList() : List.of();
@@ -80,6 +91,14 @@ public final class ProjectImporter {
             }
         }
         return report;
+    }
+
+    private static Path realOrAbsolute(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     /**

@@ -146,6 +146,27 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void theProjectsOwnFoldersAreNeverImportedIntoItAgain() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("own"), "own");
+        Path defect = Files.createDirectories(project.inspectDir().resolve("crack")).resolve("000.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", defect.toFile());
+        ProjectImporter importer = new ProjectImporter(project);
+
+        // the project folder dropped on the normal images: its defects would be trained on as normal parts
+        ImportReport<Path> whole = importer.importFiles(List.of(project.folder()), ProjectImage.Role.NORMAL);
+        assertThat(whole.loaded()).isEmpty();
+        assertThat(whole.skipped()).singleElement().satisfies(s -> assertThat(s.reason()).contains("is the project"));
+        ImportReport<Path> above = importer.importFiles(List.of(temp), ProjectImage.Role.NORMAL);
+        assertThat(above.skipped()).singleElement().satisfies(s -> assertThat(s.reason()).contains("holds the project"));
+        ImportReport<Path> inspect = importer.importFiles(List.of(project.inspectDir()), ProjectImage.Role.INSPECT);
+        assertThat(inspect.skipped()).singleElement().satisfies(s -> assertThat(s.reason()).contains("is inside the project"));
+        try (var files = Files.walk(project.folder())) {
+            assertThat(files.filter(p -> p.toString().endsWith(".png")).toList()).containsExactly(defect);
+        }
+    }
+
+    @Test
     void aFolderReachedThroughASymbolicLinkIsImported() throws Exception {
         Project project = ProjectStore.create(temp.resolve("linked"), "linked");
         Path share = Files.createDirectories(temp.resolve("share/line-3"));
