@@ -91,7 +91,12 @@ public final class ProjectStore {
                 settings = settings.withTraining(DmddSettings.fromJson(training.toString()), settings.device());
             }
         } catch (IOException | ClassCastException | IllegalArgumentException e) {
-            throw new IOException(file + " cannot be read: " + e.getMessage(), e);
+            // the parser's own words and where, without its internals ("Source: REDACTED ...")
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? j.getOriginalMessage() + (j.getLocation() == null ? "" : " (line " + j.getLocation().getLineNr()
+                            + ", column " + j.getLocation().getColumnNr() + ")")
+                    : e.getMessage();
+            throw new IOException(file + " cannot be read: " + why, e);
         }
         String unusable = unusableThresholds(settings);
         if (unusable != null) {
