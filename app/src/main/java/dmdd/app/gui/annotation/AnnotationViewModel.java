@@ -334,6 +334,11 @@ public final class AnnotationViewModel {
                     editor = null;
                     image.set(null);
                     picture.set(null);
+                    // nothing of the image shown before stays: its label and type are not this one's
+                    label.set(Label.UNLABELLED);
+                    pendingLabel = null;
+                    canUndo.set(false);
+                    canRedo.set(false);
                     status.set(text("annotation.loadFailed", file.getFileName(), error.getMessage()));
                 }
             });

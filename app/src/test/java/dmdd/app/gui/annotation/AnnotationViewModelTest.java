@@ -151,6 +151,16 @@ class AnnotationViewModelTest {
     }
 
     @Test
+    void anImageThatCannotBeReadShowsNoneOfThePreviousImagesLabel() throws IOException {
+        vm.select(0); // crack/000.png, a defect
+        assertThat(vm.labelProperty().get()).isEqualTo(Label.DEFECT);
+        java.nio.file.Files.writeString(project.resolve("inspect/part-9.png"), "not a picture");
+        vm.select(2);
+        assertThat(vm.labelProperty().get()).isEqualTo(Label.UNLABELLED);
+        assertThat(vm.statusProperty().get()).contains("part-9.png");
+    }
+
+    @Test
     void importedGroundTruthShowsAsAnnotations() {
         assertThat(vm.entries()).extracting(AnnotationViewModel.Entry::label)
                 .containsExactly(Label.DEFECT, Label.OK, Label.UNLABELLED);
