@@ -358,7 +358,8 @@ class DecoupledStudent(nn.Module):
 # MultiPerceptionSegmenter
 # ----------------------------------------------------------------------------------------------------------------
 class MultiPerceptionSegmenter(nn.Module):
-    def __init__(self, group_channels, width=64, aspp_rates=(2,), se_reduction=8, channel_pad=True):
+    def __init__(self, group_channels, width=64, aspp_rates=(2,), se_reduction=8, channel_pad=True,
+                 residual_body=True):
         super().__init__()
         total = sum(group_channels)
         self.group_weights = nn.Parameter(torch.ones(len(group_channels)))
@@ -367,7 +368,8 @@ class MultiPerceptionSegmenter(nn.Module):
         self.se_excite = plain_conv(hidden, total, 1)
         self.spatial = ChannelPaddedConv(2, 1, 7, pad=channel_pad)
         self.reduce = ConvBN(total, width, 1)
-        self.body = ResidualBlock(width, width, 1)
+        # segmenterBody: residual (two 3x3 convolutions, the default) or conv (one)
+        self.body = ResidualBlock(width, width, 1) if residual_body else ConvBN(width, width, 3)
         aspp = [ConvBN(width, width, 1)]
         for r in aspp_rates:
             aspp.append(ConvBN(width, width, 3, 1, dilation=r))
@@ -523,7 +525,8 @@ class Model:
         self.student = DecoupledStudent(LEVELS, args.student_width, args.decoder_blocks, args.expansion)
         groups = [LEVELS[i % 3] for i in range(6)]  # segmenterInput "product"
         self.segmenter = MultiPerceptionSegmenter(groups, args.segmenter_width, tuple(args.aspp_rates), 8,
-                                                  channel_pad=not args.no_channel_pad)
+                                                  channel_pad=not args.no_channel_pad,
+                                                  residual_body=args.segmenter_body == "residual")
         self.sigma = 4.0
         self.fusion_weight = 0.97
         self.top_k = 100
@@ -730,14 +733,14 @@ def formula_student(side, width=32, decoder_blocks=2, e=6):
     return f
 
 
-def formula_segmenter(side, width=64, rates=(2,)):
+def formula_segmenter(side, width=64, rates=(2,), residual_body=True):
     h = side // 4
     total = 2 * sum(LEVELS)
     hidden = max(1, total // 8)
     f = 2 * total * hidden + 2 * hidden * total  # SE at 1 x 1
     f += 2 * 2 * 49 * h * h  # spatial attention 2 -> 1 (counted unpadded)
     f += 2 * total * width * h * h  # reduce
-    f += 2 * 2 * width * width * 9 * h * h  # residual body
+    f += (2 if residual_body else 1) * 2 * width * width * 9 * h * h  # body
     f += 2 * width * width * h * h  # aspp0
     f += len(rates) * 2 * width * width * 9 * h * h
     f += 2 * width * (len(rates) + 1) * width * h * h  # merge
@@ -868,6 +871,8 @@ def main():
     ap.add_argument("--expansion", type=int, default=6)
     ap.add_argument("--segmenter-width", type=int, default=64)
     ap.add_argument("--aspp-rates", type=int, nargs="*", default=[2])
+    ap.add_argument("--segmenter-body", choices=["residual", "conv"], default="residual",
+                    help="the segmenter's body, as the product's segmenterBody setting (default residual)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -886,9 +891,10 @@ def main():
     model = Model(args)
     side = args.size
     print("input %d px, teacher mobilenetv2 (folded, %s), student inverted_residual width %d expansion %d decoder "
-          "blocks %d, segmenter width %d aspp %s, spatial attention %s" % (
+          "blocks %d, segmenter width %d body %s aspp %s, spatial attention %s" % (
               side, "explicit Keras pad + 3x3" if args.keras_pad else "4x4 kernels for stride-2",
-              args.student_width, args.expansion, args.decoder_blocks, args.segmenter_width, args.aspp_rates,
+              args.student_width, args.expansion, args.decoder_blocks, args.segmenter_width, args.segmenter_body,
+              args.aspp_rates,
               "plain" if args.no_channel_pad else "channel-padded to 16 outputs"))
     student_f, segmenter_f = model.folded()
     print("parameters: teacher %d as run folded (%d conv weights as in Keras 3x3 + %d biases; the Keras layers "
@@ -941,7 +947,8 @@ def main():
                                                   "product"))
         formulas = {"teacher": formula_teacher, "student": lambda s: formula_student(
             s, args.student_width, args.decoder_blocks, args.expansion),
-            "segmenter": lambda s: formula_segmenter(s, args.segmenter_width, tuple(args.aspp_rates))}
+            "segmenter": lambda s: formula_segmenter(s, args.segmenter_width, tuple(args.aspp_rates),
+                                                     args.segmenter_body == "residual")}
         for sz in sorted(flops):
             for i, k in enumerate(("teacher", "student", "segmenter")):
                 prod = PRODUCT_GFLOP.get(sz)
