@@ -334,17 +334,9 @@ class ImageReaderTest {
 
     @Test
     void truncatedJpegIsRejected() throws IOException {
-        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(2);
-        for (int y = 0; y < 64; y++) {
-            for (int x = 0; x < 64; x++) {
-                img.setRGB(x, y, random.nextInt());
-            }
-        }
-        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpeg", jpeg);
+        byte[] jpeg = noiseJpeg(64, 2);
         Path file = dir.resolve("truncated.jpg");
-        Files.write(file, Arrays.copyOf(jpeg.toByteArray(), jpeg.size() / 2));
+        Files.write(file, Arrays.copyOf(jpeg, jpeg.length / 2));
 
         assertUnreadable(file, "truncated");
         assertUnreadable(Fixtures.skimage("truncated.jpg"), "truncated");
@@ -352,16 +344,7 @@ class ImageReaderTest {
 
     @Test
     void aJpegDamagedInsideItsScanIsRejectedNotReadAsAShiftedPicture() throws IOException {
-        BufferedImage img = new BufferedImage(128, 128, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(4);
-        for (int y = 0; y < 128; y++) {
-            for (int x = 0; x < 128; x++) {
-                img.setRGB(x, y, random.nextInt());
-            }
-        }
-        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
-        ImageIO.write(img, "jpeg", jpeg);
-        byte[] bytes = jpeg.toByteArray();
+        byte[] bytes = noiseJpeg(128, 4);
         Path intact = Files.write(dir.resolve("intact.jpg"), bytes);
         assertThat(reader.read(intact).width()).isEqualTo(128);
         // 40 bytes in the middle of the entropy-coded data replaced by one marker-like pattern
@@ -452,6 +435,20 @@ class ImageReaderTest {
     void missingFileAndFolderAreRejected() throws IOException {
         assertUnreadable(dir.resolve("nowhere.png"), "does not exist");
         assertUnreadable(Files.createDirectory(dir.resolve("folder.png")), "folder");
+    }
+
+    /** A JPEG of random colours (side x side), whose entropy-coded data fills most of the file. */
+    private static byte[] noiseJpeg(int side, long seed) throws IOException {
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(seed);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                img.setRGB(x, y, random.nextInt());
+            }
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", jpeg);
+        return jpeg.toByteArray();
     }
 
     private static void assertUnreadable(Path file, String reasonFragment) {
