@@ -154,10 +154,6 @@ public record Checkpoint(int completedSteps, DmddSettings settings, Map<String, 
         } catch (IllegalArgumentException e) {
             throw new IOException("checkpoint " + file + " has unreadable settings: " + e.getMessage(), e);
         }
-        if (meta.path("completedSteps").asInt() > settings.totalSteps()) {
-            throw new IOException("checkpoint " + file + " has a damaged " + META + " record: " + meta.path(
-                    "completedSteps") + " steps done of a run of " + settings.totalSteps());
-        }
         return new Checkpoint(meta.path("completedSteps").asInt(), settings, arrays,
                 meta.path("trainingSeconds").asDouble(0), meta.hasNonNull("trainingData")
                         ? meta.get("trainingData").asText() : null);

@@ -36,7 +36,7 @@ class CheckpointRecordTest {
             for (String record : new String[] {"{not json", "[1, 2]",
                     "{\"format\": 1, \"completedSteps\": \"abc\", \"settings\": {}}",
                     "{\"format\": 1, \"completedSteps\": -1, \"settings\": {}}",
-                    "{\"format\": 1, \"completedSteps\": 1000000, \"settings\": " + settings.toJson() + "}"}) {
+                    "{\"format\": 1, \"completedSteps\": 2.5, \"settings\": " + settings.toJson() + "}"}) {
                 Path file = dir.resolve("damaged-" + Math.abs(record.hashCode()) + ".safetensors");
                 withRecord(file, record, manager);
                 assertThatThrownBy(() -> Checkpoint.read(file, manager)).as(record).isInstanceOf(IOException.class)
