@@ -130,7 +130,12 @@ public final class ModelArchive {
         // the weights are checked against the description's checksum on the way.
         byte[] weights = model.readWeights();
         ObjectNode description = model.description();
-        description.remove("weights");
+        // the archive's weights under its fixed name, with their checksum (the seal covers it)
+        com.fasterxml.jackson.databind.node.ObjectNode pointer = JSON.createObjectNode();
+        pointer.put("file", ModelFolder.WEIGHTS);
+        pointer.put("sha256", ModelFolder.sha256(weights));
+        pointer.put("bytes", weights.length);
+        description.set("weights", pointer);
         ThresholdsInForce inForce = ThresholdsInForce.ofModel(modelDir, model);
         // a model unpacked from such a zip holds a person's thresholds as its own: said again when packed again
         boolean workstation = inForce.origin() == ThresholdsInForce.Origin.WORKSTATION
@@ -141,7 +146,9 @@ public final class ModelArchive {
         if (workstation) {
             description.put(THRESHOLDS_FROM, WORKSTATION_THRESHOLDS);
         }
-        ModelFolder.seal(description); // the thresholds packed are the ones it now holds
+        if (description.has(ModelFolder.SEAL)) {
+            ModelFolder.seal(description); // verified when read: sealed again over the thresholds packed
+        }
         byte[] descriptionBytes = JSON.writeValueAsBytes(description);
         Map<String, byte[]> content = new LinkedHashMap<>();
         content.put(ModelFolder.DESCRIPTION, descriptionBytes);

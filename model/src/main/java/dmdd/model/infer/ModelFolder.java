@@ -51,8 +51,9 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     /** The description file. */
     public static final String DESCRIPTION = "model.json";
     /**
-     * The description's field holding the digest of its method, teacher, settings and thresholds, written at every
-     * save and import; a model saved before it existed has none and is read without the check.
+     * The description's field holding the digest of its method, teacher, settings, thresholds and weights' checksum,
+     * written at every save (and kept through imports, exports and restores of a sealed model); a model saved before
+     * it existed has none and is read without the check.
      */
     public static final String SEAL = "calibrationDigest";
     /** The weights file name of models saved without a pointer, and inside model archives. */
@@ -160,6 +161,7 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         root.set("settings", JSON.readTree(settings.toJson()));
         root.set("thresholds", JSON.valueToTree(thresholds));
         root.set("training", JSON.valueToTree(training));
+        root.put(SEAL, ""); // sealed by commit once the weights' checksum is in: these thresholds were fitted now
         return commit(folder, bytes.toByteArray(), root);
     }
 
@@ -189,7 +191,12 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         pointer.put("sha256", sha);
         pointer.put("bytes", weights.length);
         description.set("weights", pointer);
-        seal(description);
+        if (description.has(SEAL)) {
+            // a description read with its seal verified, or a fresh save: sealed again over the pointer written
+            // here (the same checksum); one read without a seal (an older model, imported or restored) stays so,
+            // since nothing checked that its thresholds belong to its settings
+            seal(description);
+        }
         AtomicFiles.writeBytes(folder.resolve(DESCRIPTION), JSON.writeValueAsBytes(description));
         removeOldWeights(folder, name, previous);
         return read(folder);
@@ -294,15 +301,15 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
             // Thresholds are fitted with these settings on these networks: a description edited since (a threshold
             // set to infinity, another topK or image size, the weights' checksum taken out) would give wrong verdicts
             // without a sign.
-            if (!root.path(SEAL).asText().equals(sealOf(root))) {
-                throw new ModelFolderException(folder, "the model description " + description + " was changed after "
-                        + "the model was saved: its settings, thresholds, method or teacher are no longer the ones its "
-                        + "thresholds were fitted with, so its verdicts could be wrong; retrain the model, or import "
-                        + "its zip again");
-            }
-            if (root.has("weights") && sha == null) {
+            if (sha == null) {
                 throw new ModelFolderException(folder, "bad model description " + description
                         + ": the weights' checksum (weights.sha256) is missing, so the weights cannot be verified");
+            }
+            if (!root.path(SEAL).asText().equals(sealOf(root))) {
+                throw new ModelFolderException(folder, "the model description " + description + " was changed after "
+                        + "the model was saved: its settings, thresholds, method, teacher or weights are no longer "
+                        + "the ones its thresholds were fitted with, so its verdicts could be wrong; retrain the model, "
+                        + "or import its zip again");
             }
         }
         if (!Files.isRegularFile(folder.resolve(weightsFile))) {
@@ -351,14 +358,17 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     }
 
     /**
-     * The SHA-256 of the description's method, teacher, settings and thresholds, each in a canonical form (keys
-     * sorted, numbers as Jackson writes them), so that re-formatting or re-ordering the file changes nothing.
+     * The SHA-256 of the description's method, teacher, settings, thresholds and weights' checksum, each in a
+     * canonical form (keys sorted, every number as a double), so that re-formatting or re-ordering the file changes
+     * nothing.
      */
     private static String sealOf(JsonNode description) {
         ObjectNode sealed = JSON.createObjectNode();
         for (String field : List.of("method", "teacher", "settings", "thresholds")) {
             sealed.set(field, canonical(description.get(field)));
         }
+        // the weights the thresholds were fitted on: other weights under the same description are another model
+        sealed.set("weightsSha256", canonical(description.path("weights").get("sha256")));
         try {
             return sha256(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(sealed));
         } catch (IOException e) {
@@ -386,9 +396,8 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
             return copy;
         }
         if (node.isNumber()) {
-            // 1e-05 (Python) and 1.0E-5 (Jackson) are one number; integers stay integers
-            return node.isIntegralNumber() ? node
-                    : com.fasterxml.jackson.databind.node.DoubleNode.valueOf(node.doubleValue());
+            // one number however it is written: 1e-05 and 1.0E-5, 4 and 4.0 (tools such as jq rewrite one as the other)
+            return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(node.doubleValue());
         }
         return node;
     }

@@ -264,6 +264,29 @@ class ModelArchiveTest {
         assertThat(ModelArchive.inspect(again).applicationVersion()).isEqualTo("test-2.0");
     }
 
+    @Test
+    void aSealedModelStaysSealedThroughAZipAndAnUnsealedOneIsNeverCertified(@TempDir Path tmp) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readTree(readEntry(ModelFolder.DESCRIPTION)).path(ModelFolder.SEAL).asText())
+                .matches("[0-9a-f]{64}");
+        Path sealedCopy = tmp.resolve("sealed");
+        ModelArchive.importInto(zip, sealedCopy);
+        assertThat(json.readTree(sealedCopy.resolve(ModelFolder.DESCRIPTION).toFile()).path(ModelFolder.SEAL).asText())
+                .isEqualTo(json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile()).path(ModelFolder.SEAL)
+                        .asText());
+        // an older model's description (no seal) with thresholds edited: imported as it is, not sealed over them
+        com.fasterxml.jackson.databind.node.ObjectNode description =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(readEntry(ModelFolder.DESCRIPTION));
+        description.remove(ModelFolder.SEAL);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) description.get("thresholds")).put("image", 0.99)
+                .put("imageNg", 0.995);
+        Path unsealed = repacked(tmp.resolve("unsealed.zip"), json.writeValueAsBytes(description));
+        Path target = tmp.resolve("unsealed-model");
+        ModelArchive.importInto(unsealed, target);
+        assertThat(json.readTree(target.resolve(ModelFolder.DESCRIPTION).toFile()).has(ModelFolder.SEAL)).isFalse();
+        assertThat(ModelFolder.read(target).thresholds().image()).isEqualTo(0.99);
+    }
+
     /** The exported zip with another description, its manifest's size and checksum made to match. */
     private static Path repacked(Path file, byte[] description) throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -211,6 +211,28 @@ class ModelFolderTest {
         ((ObjectNode) unverified.get("weights")).remove("sha256");
         assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("unverified"), unverified, weightsFile)))
                 .hasMessageContaining("weights.sha256").hasMessageContaining("missing");
+        // the whole weights pointer taken out: the checksum's check would be skipped
+        ObjectNode noPointer = saved.deepCopy();
+        noPointer.remove("weights");
+        Path unpointed = folderWith(tmp.resolve("unpointed"), noPointer, weightsFile);
+        Files.copy(modelDir.resolve(weightsFile), unpointed.resolve(ModelFolder.WEIGHTS));
+        assertThatThrownBy(() -> ModelFolder.read(unpointed)).hasMessageContaining("weights.sha256");
+        // another model's weights under this description, their own checksum written in: thresholds fitted on other
+        // weights
+        ObjectNode swapped = saved.deepCopy();
+        byte[] other = Files.readAllBytes(modelDir.resolve(weightsFile));
+        other[other.length - 5] ^= 0x10;
+        ((ObjectNode) swapped.get("weights")).put("sha256", ModelFolder.sha256(other));
+        Path swappedFolder = folderWith(tmp.resolve("swapped"), swapped, weightsFile);
+        Files.write(swappedFolder.resolve(weightsFile), other);
+        assertThatThrownBy(() -> ModelFolder.read(swappedFolder)).hasMessageContaining("was changed after");
+        // numbers written another way (jq writes 4.0 as 4, Python 0.001 as 0.001 or 1e-03) are the same numbers
+        String jqStyle = saved.toString().replace("\"gaussianSigma\":4.0", "\"gaussianSigma\":4")
+                .replace("\"studentLearningRate\":0.001", "\"studentLearningRate\":1e-03");
+        assertThat(jqStyle).contains("\"gaussianSigma\":4,").contains("1e-03");
+        Path reformatted = folderWith(tmp.resolve("jq"), saved, weightsFile);
+        Files.writeString(reformatted.resolve(ModelFolder.DESCRIPTION), jqStyle);
+        assertThat(ModelFolder.read(reformatted).settings()).isEqualTo(ModelFolder.read(modelDir).settings());
         // the same description written compactly with its keys in another order is the same model
         ObjectNode reordered = json.createObjectNode();
         List<String> names = new java.util.ArrayList<>();
