@@ -626,9 +626,11 @@ final class CliInputs {
             throw new CliException(option + " " + file + ": is a folder, not a file");
         }
         Path folder = abs.getParent();
-        if (folder != null && Files.isRegularFile(folder.resolve(dmdd.model.infer.ModelFolder.DESCRIPTION))) {
-            throw new CliException(option + " " + file + ": is inside the model folder " + folder
-                    + "; write it elsewhere");
+        for (Path above = folder; above != null; above = above.getParent()) {
+            if (Files.isRegularFile(above.resolve(dmdd.model.infer.ModelFolder.DESCRIPTION))) {
+                throw new CliException(option + " " + file + ": is inside the model folder " + above
+                        + "; write it elsewhere");
+            }
         }
         if (folder != null && Files.isRegularFile(abs) && Files.isRegularFile(folder.resolve(RUN_MARKER))) {
             // that folder's results.csv and maps are one run's answer; replacing one file would leave maps

@@ -259,7 +259,7 @@ public final class ImageReader implements ImageLoader {
                     if (isTruncationWarning(warning)) {
                         throw new UnreadableImageException(file, "truncated " + format + " data (" + warning + ")");
                     }
-                    if (warning.toLowerCase(Locale.ROOT).contains("corrupt")) {
+                    if (isDamageWarning(warning)) {
                         // the decoder went on past damage: the picture it gives is partly wrong (shifted, smeared),
                         // and a model would score it as if it were the part
                         throw new UnreadableImageException(file, "corrupt " + format + " data (" + warning + ")");
@@ -319,7 +319,7 @@ public final class ImageReader implements ImageLoader {
                     }
                     min = Math.min(min, v);
                     max = Math.max(max, v);
-                    if (v == 0 || v == 1) {
+                    if (v == 1) {
                         atEnds++;
                     }
                 }
@@ -327,10 +327,10 @@ public final class ImageReader implements ImageLoader {
         }
         long samples = (long) w * raster.getHeight() * raster.getNumBands();
         // the TIFF decoder clips floating-point samples to 0..1 itself: a picture stored as 0..255 or 0..65535
-        // arrives as a blank one, all of its pixels at the ends of the range
+        // arrives as a blank white one, most of its pixels at exactly 1 (a black background, exactly 0, is common)
         if (min < 0 || max > 1 || atEnds * 2 > samples) {
             throw new UnreadableImageException(file, String.format(Locale.ROOT, "holds floating-point pixel values "
-                    + "outside 0 to 1 (%.0f %% of them are read as 0 or 1 exactly: clipped); scale them to 0..1 or "
+                    + "outside 0 to 1 (%.0f %% of them are read as exactly 1: clipped); scale them to 0..1 or "
                     + "save it as an 8- or 16-bit image", 100.0 * atEnds / samples));
         }
     }
@@ -475,6 +475,23 @@ public final class ImageReader implements ImageLoader {
         } catch (IOException e) {
             return "image";
         }
+    }
+
+    /** Extraneous bytes before the end marker up to this many are an encoder's padding, not damage. */
+    private static final int PADDING_BYTES = 32;
+
+    /**
+     * A decoder's warning that it went on past damaged data. A few extraneous bytes before the end marker (0xd9) are
+     * padding some encoders leave, in a picture that decodes completely; scan data replaced mid-file leaves many.
+     */
+    static boolean isDamageWarning(String warning) {
+        String w = warning.toLowerCase(Locale.ROOT);
+        if (!w.contains("corrupt")) {
+            return false;
+        }
+        java.util.regex.Matcher padding = java.util.regex.Pattern
+                .compile("(\\d+) extraneous bytes before marker 0xd9").matcher(w);
+        return !(padding.find() && Long.parseLong(padding.group(1)) <= PADDING_BYTES);
     }
 
     private static boolean isTruncationWarning(String warning) {

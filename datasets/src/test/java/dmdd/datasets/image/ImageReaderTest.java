@@ -353,11 +353,21 @@ class ImageReaderTest {
         }
         Path damaged = Files.write(dir.resolve("damaged.jpg"), bytes);
         assertUnreadable(damaged, "corrupt JPEG data");
+        // a few bytes of an encoder's padding before the end marker: the picture decodes completely
+        assertThat(ImageReader.isDamageWarning("Corrupt JPEG data: 2 extraneous bytes before marker 0xd9")).isFalse();
+        assertThat(ImageReader.isDamageWarning("Corrupt JPEG data: 100 extraneous bytes before marker 0xd9")).isTrue();
+        assertThat(ImageReader.isDamageWarning("Corrupt JPEG data: 4 extraneous bytes before marker 0xd3")).isTrue();
+        byte[] padded = noiseJpeg(64, 5);
+        byte[] withPadding = new byte[padded.length + 4];
+        System.arraycopy(padded, 0, withPadding, 0, padded.length - 2);
+        withPadding[withPadding.length - 2] = (byte) 0xff;
+        withPadding[withPadding.length - 1] = (byte) 0xd9;
+        assertThat(reader.read(Files.write(dir.resolve("padded.jpg"), withPadding)).width()).isEqualTo(64);
     }
 
     @Test
     void floatingPointPicturesOutsideZeroToOneOrWithNaNAreRejectedByName() throws IOException {
-        for (float[] values : new float[][] {{0.2f, 0.8f}, {0f, 255f}, {0.5f, Float.NaN}}) {
+        for (float[] values : new float[][] {{0.2f, 0.8f}, {0f, 1f}, {40f, 255f}, {0.5f, Float.NaN}}) {
             java.awt.image.WritableRaster raster = java.awt.image.Raster.createWritableRaster(
                     new java.awt.image.BandedSampleModel(java.awt.image.DataBuffer.TYPE_FLOAT, 16, 16, 1), null);
             for (int y = 0; y < 16; y++) {
@@ -379,10 +389,11 @@ class ImageReaderTest {
             } finally {
                 writer.dispose();
             }
-            if (values[1] == 0.8f) {
+            if (values[1] <= 1f) {
+                // within 0..1, a half-black, half-white picture (a part on a black background) too
                 RgbImage read = reader.read(file);
-                assertThat(read.chw()[0]).isCloseTo(0.2f, within(1e-6f));
-                assertThat(read.chw()[15]).isCloseTo(0.8f, within(1e-6f));
+                assertThat(read.chw()[0]).isCloseTo(values[0], within(1e-6f));
+                assertThat(read.chw()[15]).isCloseTo(values[1], within(1e-6f));
             } else if (Float.isNaN(values[1])) {
                 assertUnreadable(file, "not numbers");
             } else {

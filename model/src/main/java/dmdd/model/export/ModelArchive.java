@@ -181,10 +181,11 @@ public final class ModelArchive {
      */
     private static void refuseNonArchiveTarget(Path zip) throws ModelArchiveException {
         Path target = zip.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        if (parent != null && Files.isRegularFile(parent.resolve(ModelFolder.DESCRIPTION))) {
-            throw new ModelArchiveException(zip, zip + " is inside the model folder " + parent
-                    + "; save the archive elsewhere");
+        for (Path folder = target.getParent(); folder != null; folder = folder.getParent()) {
+            if (Files.isRegularFile(folder.resolve(ModelFolder.DESCRIPTION))) {
+                throw new ModelArchiveException(zip, zip + " is inside the model folder " + folder
+                        + "; save the archive elsewhere");
+            }
         }
         if (Files.isDirectory(target)) {
             throw new ModelArchiveException(zip, zip + " is a folder; choose a file name for the archive");

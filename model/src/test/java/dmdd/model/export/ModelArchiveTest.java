@@ -256,6 +256,9 @@ class ModelArchiveTest {
                 .hasMessageContaining("is inside the model folder");
         assertThatThrownBy(() -> ModelArchive.export(modelDir, modelDir.resolve("model.zip"), "test-1.0"))
                 .hasMessageContaining("is inside the model folder");
+        assertThatThrownBy(() -> ModelArchive.export(modelDir, modelDir.resolve("new/deeper/model.zip"), "test-1.0"))
+                .hasMessageContaining("is inside the model folder");
+        assertThat(modelDir.resolve("new")).doesNotExist();
         assertThat(Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION))).isEqualTo(description);
         // an earlier archive is replaced
         Path again = tmp.resolve("again.zip");
