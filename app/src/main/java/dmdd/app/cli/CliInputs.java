@@ -403,6 +403,15 @@ final class CliInputs {
     record RunStart(long millis, Set<Path> before) {
     }
 
+    /** Whether a marked results folder's run wrote this file (a damaged record counts every file as its). */
+    private static boolean isRunsOwnFile(Path dir, Path file) {
+        try {
+            return earlierRunsFiles(dir).stream().anyMatch(f -> f.toAbsolutePath().normalize().equals(file));
+        } catch (IOException | CliException e) {
+            return true;
+        }
+    }
+
     private static List<Path> earlierRunsFiles(Path dir) throws IOException {
         Path marker = dir.resolve(RUN_MARKER);
         List<String> record;
@@ -632,9 +641,11 @@ final class CliInputs {
                         + "; write it elsewhere");
             }
         }
-        if (folder != null && Files.isRegularFile(abs) && Files.isRegularFile(folder.resolve(RUN_MARKER))) {
+        if (folder != null && Files.isRegularFile(abs) && Files.isRegularFile(folder.resolve(RUN_MARKER))
+                && isRunsOwnFile(folder, abs)) {
             // that folder's results.csv and maps are one run's answer; replacing one file would leave maps
-            // without their rows, or rows of another run beside them
+            // without their rows, or rows of another run beside them (a file the run did not write, an earlier
+            // eval result put there, is replaced as anywhere else)
             throw new CliException(option + " " + file + ": is in the results folder of an earlier run (" + folder
                     + ", marked by " + RUN_MARKER + "); not replacing it (choose another name or folder)");
         }

@@ -96,6 +96,13 @@ class ReviewAndImproveCommandTest {
         assertThat(overInfer.code()).isEqualTo(2);
         assertThat(overInfer.err()).contains("results folder of an earlier run").contains(inferCsv.toString());
         assertThat(Files.readAllBytes(inferCsv)).isEqualTo(inferRows);
+        // a file put there later, not the run's (this queue written a first time), is replaced as anywhere else
+        Path laterQueue = tmp.resolve("infer/queue.csv");
+        for (int run = 0; run < 2; run++) {
+            CliRun queueThere = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString(),
+                    "--out", laterQueue.toString());
+            assertThat(queueThere.code()).as(queueThere.err()).isZero();
+        }
 
         // A picture that cannot be read has no verdict: it leads the queue as an ERROR row (it was left out, as
         // if it had passed), and the run says so and fails.
