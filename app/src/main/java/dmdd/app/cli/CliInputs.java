@@ -704,8 +704,15 @@ final class CliInputs {
             throw new CliException(option + " " + dir + ": cannot list the folder (" + e.getMessage() + ")");
         }
         if (files.isEmpty()) {
+            int below;
+            try {
+                below = ImageFiles.listRecursively(dir).size();
+            } catch (IOException e) {
+                below = 0;
+            }
             throw new CliException(option + " " + dir + ": no image files (" + String.join(", ",
-                    ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")");
+                    ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")" + (below == 0 ? ""
+                    : " directly in it; its sub-folders hold " + below + " (name the folder that holds them)"));
         }
         return files;
     }

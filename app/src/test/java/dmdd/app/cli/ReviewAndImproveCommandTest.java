@@ -119,6 +119,13 @@ class ReviewAndImproveCommandTest {
         CliRun withSubfolder = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString());
         assertThat(withSubfolder.err()).contains("note: 1 image in sub-folders of " + images + " not inspected");
         assertThat(withSubfolder.out().lines()).hasSize((int) expected + 2);
+        // a folder whose images all lie in sub-folders says where they are
+        Path onlyBelow = Files.createDirectories(tmp.resolve("line-3/cam-1"));
+        Files.copy(images.resolve("good_000.png"), onlyBelow.resolve("a.png"));
+        CliRun nothingDirect = CliRun.of("review-queue", "--model", model.toString(), "--images",
+                tmp.resolve("line-3").toString());
+        assertThat(nothingDirect.code()).isEqualTo(2);
+        assertThat(nothingDirect.err()).contains("no image files").contains("its sub-folders hold 1");
     }
 
     @Test

@@ -76,7 +76,9 @@ public final class ProjectStore {
         try {
             // The model settings go through DmddSettings.fromJson so that settings added by a newer
             // build of the model get their defaults instead of failing validation.
-            JsonNode read = JSON.readTree(file.toFile());
+            // text after the JSON is damage (a second, half-written copy), not something to ignore
+            JsonNode read = JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature
+                    .FAIL_ON_TRAILING_TOKENS).readTree(Files.readAllBytes(file));
             if (read == null || !read.isObject()) {
                 throw new IllegalArgumentException("it is empty or not a JSON object");
             }

@@ -118,7 +118,8 @@ class ProjectMethodsAndSetsTest {
         for (String edited : new String[] {
                 "",
                 saved.replaceFirst("\\{", "{\"name\": \"twice\","),
-                saved.replaceFirst("\"training\"\\s*:\\s*\\{", "\"training\": 3, \"was\": {")}) {
+                saved.replaceFirst("\"training\"\\s*:\\s*\\{", "\"training\": 3, \"was\": {"),
+                saved + "}"}) {
             Files.writeString(file, edited);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProjectStore.open(project.folder()))
                     .as(edited).hasMessageStartingWith(file + " cannot be read: ")
