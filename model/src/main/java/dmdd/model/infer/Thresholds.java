@@ -63,14 +63,23 @@ public record Thresholds(double image, double imageNg, double pixel, Range norma
      * These (the model's) thresholds with the image and pixel thresholds a user set (colour ranges unchanged).
      *
      * @param image   the OK-below image threshold to use, or NaN for this one
-     * @param imageNg the NG-above image threshold to use, or NaN for this one (raised to the OK-below one when it
-     *                would lie under it)
+     * @param imageNg the NG-above image threshold to use, or NaN for this one
      * @param pixel   the pixel threshold to use, or NaN for this one
-     * @return the thresholds the user's verdicts are given by
+     * @return the thresholds the user's verdicts are given by; a band that would be inverted closes as the
+     *         workstation's sliders close it: the threshold the user set carries the other along (an OK-below set
+     *         above this NG-above raises it, an NG-above set under this OK-below lowers it), so a person's NG-above is
+     *         never raised into calling their defects OK
      */
     public Thresholds withUserThresholds(double image, double imageNg, double pixel) {
         double ok = Double.isFinite(image) ? image : this.image;
-        double ng = Math.max(ok, Double.isFinite(imageNg) ? imageNg : this.imageNg);
+        double ng = Double.isFinite(imageNg) ? imageNg : this.imageNg;
+        if (ng < ok) {
+            if (Double.isFinite(imageNg) && !Double.isFinite(image)) {
+                ok = ng;
+            } else {
+                ng = ok;
+            }
+        }
         return new Thresholds(ok, ng, Double.isFinite(pixel) ? pixel : this.pixel, normality, abnormality, fused,
                 scores, fittedOn);
     }

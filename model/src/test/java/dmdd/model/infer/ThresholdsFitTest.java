@@ -15,6 +15,24 @@ import org.junit.jupiter.api.Test;
  */
 class ThresholdsFitTest {
     @Test
+    void aPersonsThresholdCarriesTheOtherAlongAsTheSlidersDoNeverTheReverse() {
+        Thresholds.Range r = new Thresholds.Range(0, 1);
+        Thresholds calibrated = new Thresholds(0.5, 0.6, 0.4, r, r, r, null, "validation");
+        // NG-above set under the calibrated OK-below: the OK-below comes down with it (it was raised to 0.5, so an
+        // image at 0.45 that the person wanted flagged passed as OK)
+        Thresholds ngOnly = calibrated.withUserThresholds(Double.NaN, 0.1, Double.NaN);
+        assertThat(ngOnly.image()).isEqualTo(0.1);
+        assertThat(ngOnly.imageNg()).isEqualTo(0.1);
+        assertThat(Verdict.of(0.45, ngOnly)).isEqualTo(Verdict.NG);
+        // OK-below set above the calibrated NG-above: the NG-above goes up with it
+        Thresholds okOnly = calibrated.withUserThresholds(0.7, Double.NaN, Double.NaN);
+        assertThat(okOnly.image()).isEqualTo(0.7);
+        assertThat(okOnly.imageNg()).isEqualTo(0.7);
+        assertThat(calibrated.withUserThresholds(0.3, 0.9, 0.2)).extracting(Thresholds::image, Thresholds::imageNg,
+                Thresholds::pixel).containsExactly(0.3, 0.9, 0.2);
+    }
+
+    @Test
     void theHighestNormalScoreIsItsOwnThresholdToTheLastBit() {
         // 0.46760479927 is not a float: rounded to float it becomes 0.4676047861576080, below the score
         double highest = 0.46760479927;
