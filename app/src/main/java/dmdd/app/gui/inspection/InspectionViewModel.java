@@ -483,18 +483,27 @@ public final class InspectionViewModel {
         if (current == null || job.runningProperty().get() || !modelReady.get() || trainingRunning.get()) {
             return;
         }
-        List<InspectedItem> todo = items.stream().filter(item -> all || !item.isInspected()).toList();
+        List<InspectedItem> unscored = items.stream().filter(item -> all || !item.isInspected()).toList();
+        List<InspectedItem> scored = all ? List.of() : items.stream().filter(InspectedItem::isInspected).toList();
         long mine = generation;
         InspectionEngine.Calibration calib = calibration.get();
         // The run's own scores: saved for the project and method it started on, whatever is shown when it ends.
         Map<String, SavedScores.Scored> computed = new ConcurrentHashMap<>();
         List<String> unreadable = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        job.start(Ui.text("inspection.running", todo.size()), context -> {
+        job.start(Ui.text("inspection.running", unscored.size()), context -> {
             // A model replaced on the command line is found even when every image already has a score (then no
             // image is inspected to notice it, and the screen went on judging by the old model's thresholds).
             String onDisk = engine.modelOnDisk(current);
             if (onDisk != null && calib != null && !onDisk.equals(calib.modelId())) {
                 throw new ModelReplacedException();
+            }
+            // so is a picture written again under its name, or deleted, since it was scored in this session (its
+            // score was the old picture's until the project was opened again)
+            List<InspectedItem> todo = new java.util.ArrayList<>(unscored);
+            for (InspectedItem item : scored) {
+                if (!SavedScores.stamp(item.image().file()).equals(scoredAs.get(item.image().file()))) {
+                    todo.add(item);
+                }
             }
             int done = 0;
             for (InspectedItem item : todo) {
@@ -512,6 +521,16 @@ public final class InspectionViewModel {
                     // one picture that cannot be read has no score (as the command line's ERROR rows); the others
                     // are inspected, the run used to stop at it again on every Inspect all
                     unreadable.add(e.getMessage());
+                    if (item.isInspected()) {
+                        // deleted or damaged since its score: the old picture's score and maps go
+                        background.onUiThread(() -> {
+                            if (mine == generation) {
+                                detailCache.remove(item.image().file());
+                                scoredAs.remove(item.image().file());
+                                setScore(item.image(), Double.NaN);
+                            }
+                        });
+                    }
                     context.progress(++done, todo.size());
                     continue;
                 }

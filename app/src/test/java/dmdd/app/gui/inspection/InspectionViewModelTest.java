@@ -124,6 +124,33 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void inspectAllScoresAgainAPictureWrittenAgainOrDeletedSinceItsScore(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        model.inspectAll(false);
+        int total = engine.inspections.get();
+        Path rewritten = project.inspectImages().get(0).file();
+        Path deleted = project.inspectImages().get(1).file();
+        Path source = project.inspectImages().get(2).file();
+        // the camera writes the next part under the same name; another picture is removed
+        Files.copy(source, rewritten, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(rewritten, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(rewritten).toMillis() + 60_000));
+        Files.delete(deleted);
+        model.inspectAll(false);
+        assertThat(engine.inspections.get() - total).as("only the two that changed").isEqualTo(2);
+        double copied = model.items().stream().filter(i -> i.image().file().equals(source)).findFirst()
+                .orElseThrow().score();
+        assertThat(model.items()).filteredOn(i -> i.image().file().equals(rewritten)).singleElement()
+                .satisfies(i -> assertThat(i.score()).isEqualTo(copied));
+        assertThat(model.items()).filteredOn(i -> i.image().file().equals(deleted)).singleElement()
+                .satisfies(i -> assertThat(i.isInspected()).as("no score of a picture that is gone").isFalse());
+        assertThat(model.messageProperty().get()).contains("1 could not be read");
+    }
+
+    @Test
     void anUnreadableImageHasNoScoreAndInspectAllGoesOnPastIt(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         Path broken = project.inspectImages().get(1).file();
