@@ -113,6 +113,10 @@ final class ImproveCommand implements Callable<Integer> {
                     Double.isNaN(v.falseAlarmRate()) ? "-" : String.format(Locale.ROOT, "%.1f %%",
                             100 * v.falseAlarmRate()));
         }
+        for (String damaged : ModelVersions.unreadable(modelDir)) {
+            // left out of the table, not out of sight: it cannot be restored
+            stdout.println("cannot be restored: " + damaged);
+        }
         stdout.flush();
     }
 }

@@ -142,6 +142,12 @@ class ReviewAndImproveCommandTest {
         assertThat(run.out()).contains("v001").contains("current").contains("false alarms")
                 .contains(": 2 steps at " + before.settings().imageSize() + " px from the current model");
 
+        // a kept version damaged since (its description emptied) is named, not dropped from the table unseen
+        Files.writeString(model.resolve("versions/v001/model.json"), "");
+        CliRun again = CliRun.of("improve", "--model", model.toString(), "--normal", normal.toString(), "--steps", "2");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("cannot be restored: v001: ").contains("empty");
+
         CliRun tooMany = CliRun.of("improve", "--model", model.toString(), "--normal", normal.toString(), "--steps",
                 "999999");
         assertThat(tooMany.code()).isEqualTo(2);

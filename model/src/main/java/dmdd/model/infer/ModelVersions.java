@@ -85,6 +85,32 @@ public final class ModelVersions {
     }
 
     /**
+     * The kept versions that cannot be read (a damaged or edited description, missing weights), which {@link #list}
+     * leaves out so that they do not hide the others.
+     *
+     * @param modelDir a model folder
+     * @return one line per such version: its id and why, oldest first
+     * @throws IOException when the versions folder cannot be listed
+     */
+    public static List<String> unreadable(Path modelDir) throws IOException {
+        List<String> out = new ArrayList<>();
+        Path dir = modelDir.resolve(FOLDER);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> kept = Files.list(dir)) {
+                for (Path v : kept.filter(p -> ID.matcher(p.getFileName().toString()).matches())
+                        .sorted(Comparator.comparing(ModelVersions::number)).toList()) {
+                    try {
+                        ModelFolder.read(v);
+                    } catch (ModelFolderException e) {
+                        out.add(v.getFileName() + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Keeps the folder's current model as the next version. The caller holds the folder's {@link ModelLock}.
      *
      * @param modelDir a model folder with a model
