@@ -65,17 +65,11 @@ public final class ModelVersions {
      */
     public static List<Version> list(Path modelDir) throws IOException {
         List<Version> out = new ArrayList<>();
-        Path dir = modelDir.resolve(FOLDER);
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> kept = Files.list(dir)) {
-                for (Path v : kept.filter(p -> ID.matcher(p.getFileName().toString()).matches())
-                        .sorted(Comparator.comparing(ModelVersions::number)).toList()) {
-                    try {
-                        out.add(Version.of(v.getFileName().toString(), ModelFolder.read(v)));
-                    } catch (ModelFolderException e) {
-                        // A damaged version is left out of the list rather than hiding the others.
-                    }
-                }
+        for (Path v : keptFolders(modelDir)) {
+            try {
+                out.add(Version.of(v.getFileName().toString(), ModelFolder.read(v)));
+            } catch (ModelFolderException e) {
+                // A damaged version is left out of the list rather than hiding the others (unreadable() names it).
             }
         }
         if (Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
@@ -94,20 +88,26 @@ public final class ModelVersions {
      */
     public static List<String> unreadable(Path modelDir) throws IOException {
         List<String> out = new ArrayList<>();
-        Path dir = modelDir.resolve(FOLDER);
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> kept = Files.list(dir)) {
-                for (Path v : kept.filter(p -> ID.matcher(p.getFileName().toString()).matches())
-                        .sorted(Comparator.comparing(ModelVersions::number)).toList()) {
-                    try {
-                        ModelFolder.read(v);
-                    } catch (ModelFolderException e) {
-                        out.add(v.getFileName() + ": " + e.getMessage());
-                    }
-                }
+        for (Path v : keptFolders(modelDir)) {
+            try {
+                ModelFolder.read(v);
+            } catch (ModelFolderException e) {
+                out.add(v.getFileName() + ": " + e.getMessage());
             }
         }
         return out;
+    }
+
+    /** The kept versions' folders ({@code versions/vNNN}), oldest first. */
+    private static List<Path> keptFolders(Path modelDir) throws IOException {
+        Path dir = modelDir.resolve(FOLDER);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> kept = Files.list(dir)) {
+            return kept.filter(p -> ID.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing(ModelVersions::number)).toList();
+        }
     }
 
     /**
