@@ -473,19 +473,8 @@ public final class AnnotationStore {
         if (type.equals(folderType(key))) {
             return true;
         }
-        // The MVTec owner of ground_truth/<type>/<stem>_mask.png is an image <stem>.* in <images>/<type>/.
-        Path ownerFolder = imagesRoot.resolve(type);
-        String name = maskPath.substring(maskPath.indexOf('/') + 1);
-        String ownerStem = name.substring(0, name.length() - MASK_SUFFIX.length());
-        if (Files.isDirectory(ownerFolder)) {
-            try (var s = Files.list(ownerFolder)) {
-                if (s.anyMatch(p -> stem(p.getFileName().toString()).equals(ownerStem)
-                        && !entries.containsKey(type + "/" + p.getFileName()))) {
-                    return false;
-                }
-            } catch (IOException e) {
-                return false;
-            }
+        if (ownedByUnlistedImage(maskPath, key)) {
+            return false;
         }
         return !Files.exists(groundTruthRoot.resolve(maskPath)) || maskPath.equals(conventionalMask(key));
     }
@@ -496,9 +485,16 @@ public final class AnnotationStore {
      * a hand-edited labels file that points an image at another's mask must not make a save delete that one).
      */
     private boolean isReferenced(String maskPath, String key) {
-        if (entries.entrySet().stream().anyMatch(e -> !e.getKey().equals(key) && maskPath.equals(e.getValue().mask()))) {
-            return true;
-        }
+        return entries.entrySet().stream().anyMatch(e -> !e.getKey().equals(key) && maskPath.equals(e.getValue().mask()))
+                || ownedByUnlistedImage(maskPath, key);
+    }
+
+    /**
+     * Whether a mask is, by the MVTec convention, that of an image other than {@code key} without an entry of its
+     * own: {@code <type>/<stem>_mask.*} belongs to {@code <images>/<type>/<stem>.*}. When the folder cannot be listed
+     * the mask counts as owned (it is neither taken nor removed).
+     */
+    private boolean ownedByUnlistedImage(String maskPath, String key) {
         int slash = maskPath.indexOf('/');
         if (slash <= 0) {
             return false;

@@ -233,15 +233,7 @@ public final class ModelArchive {
                 throw new ModelArchiveException(zip, zip + " is incomplete: it has no " + ModelFolder.DESCRIPTION);
             }
             try (InputStream in = z.getInputStream(entry)) {
-                // the settings decide which networks the weights are loaded into; the top-level field only repeats it
-                com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(in.readNBytes(1 << 22));
-                dmdd.model.dmdd.Method method = dmdd.model.dmdd.DmddSettings.fromSavedJson(root.path("settings")
-                        .toString()).method();
-                if (root.has("method") && !root.path("method").asText().equals(method.cliName())) {
-                    throw new IllegalArgumentException("'method' says " + root.path("method")
-                            + " but the settings are those of " + method.cliName());
-                }
-                return method;
+                return ModelFolder.settingsOf(JSON.readTree(in.readNBytes(1 << 22))).method();
             }
         } catch (ModelArchiveException e) {
             throw e;

@@ -317,12 +317,8 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
                     + " is missing");
         }
         try {
-            DmddSettings settings = DmddSettings.fromSavedJson(root.path("settings").toString());
+            DmddSettings settings = settingsOf(root);
             BackboneKind teacher = BackboneKind.fromCliName(root.path("teacher").asText());
-            if (root.has("method") && !root.path("method").asText().equals(settings.method().cliName())) {
-                throw new IllegalArgumentException("'method' says " + root.path("method") + " but the settings are "
-                        + "those of " + settings.method().cliName());
-            }
             JsonNode thresholdsNode = root.path("thresholds");
             if (thresholdsNode instanceof ObjectNode t && !t.has("imageNg") && t.has("image")) {
                 // Saved before the unsure band existed: one image threshold, so no band.
@@ -400,6 +396,23 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
             return com.fasterxml.jackson.databind.node.DoubleNode.valueOf(node.doubleValue());
         }
         return node;
+    }
+
+    /**
+     * A description's settings, which decide the networks its weights belong to; its top-level {@code method} only
+     * repeats theirs, and one that disagrees is damage.
+     *
+     * @param description a model description ({@value #DESCRIPTION}'s JSON)
+     * @return its settings
+     * @throws IllegalArgumentException when the settings are unreadable or the top-level method disagrees
+     */
+    public static DmddSettings settingsOf(JsonNode description) {
+        DmddSettings settings = DmddSettings.fromSavedJson(description.path("settings").toString());
+        if (description.has("method") && !description.path("method").asText().equals(settings.method().cliName())) {
+            throw new IllegalArgumentException("'method' says " + description.path("method") + " but the settings "
+                    + "are those of " + settings.method().cliName());
+        }
+        return settings;
     }
 
     /**
