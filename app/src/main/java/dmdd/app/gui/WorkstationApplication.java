@@ -89,7 +89,8 @@ public class WorkstationApplication extends Application {
         state.imageThresholdProperty().bind(inspectionModel.imageThresholdProperty());
         state.ngThresholdProperty().bind(inspectionModel.ngThresholdProperty());
         state.pixelThresholdProperty().bind(inspectionModel.pixelThresholdProperty());
-        ReviewScreens.install(state, mainModel, mainView, background, inspector, inspectionModel);
+        ReviewScreens review = ReviewScreens.install(state, mainModel, mainView, background, inspector,
+                inspectionModel);
         inspectionModel.setSaveThresholds((image, ng, pixel, model) ->
                 mainModel.updateSettings(project -> project.withThresholds(image, ng, pixel, model)));
         mainModel.inspectImages().addListener((ListChangeListener<ProjectImage>) change -> {
@@ -123,7 +124,7 @@ public class WorkstationApplication extends Application {
         rememberWhereTheUserIs(mainModel, mainView, inspectionModel);
 
         Workstation workstation = new Workstation(mainModel, mainView, thumbnails, trainingModel, inspectionModel,
-                inspectionView);
+                inspectionView, review.annotation());
         // Never open larger than the screen (the headless test screen is small, so are laptops).
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(mainView.root(), Math.min(1360, screen.getWidth()), Math.min(860, screen.getHeight()));
@@ -132,11 +133,15 @@ public class WorkstationApplication extends Application {
         stage.titleProperty().bind(mainModel.windowTitleProperty());
         stage.setMinWidth(900);
         stage.setMinHeight(600);
-        // Closing (the window's button or Quit) while training or an inspection run works first stops them at
-        // their next step (training writes a checkpoint to resume from, an inspection run saves the scores it has),
-        // then closes.
+        // Closing (the window's button or Quit) with annotations the disk refused asks first. Closing while training
+        // or an inspection run works first stops them at their next step (training writes a checkpoint to resume
+        // from, an inspection run saves the scores it has), then closes.
         BooleanBinding busy = trainingModel.runningProperty().or(inspectionModel.runningProperty());
         stage.setOnCloseRequest(event -> {
+            if (!mainView.mayLeaveProject()) {
+                event.consume();
+                return;
+            }
             if (busy.get()) {
                 event.consume();
                 trainingModel.cancel();
@@ -196,8 +201,10 @@ public class WorkstationApplication extends Application {
      * @param training       training screen state
      * @param inspection     inspection screen state
      * @param inspectionView inspection screen
+     * @param annotation     annotation screen state
      */
     public record Workstation(MainWindowViewModel main, MainWindowView view, ThumbnailCache thumbnails,
-            TrainingViewModel training, InspectionViewModel inspection, InspectionView inspectionView) {
+            TrainingViewModel training, InspectionViewModel inspection, InspectionView inspectionView,
+            dmdd.app.gui.annotation.AnnotationViewModel annotation) {
     }
 }

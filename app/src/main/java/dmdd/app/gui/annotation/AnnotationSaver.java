@@ -84,14 +84,14 @@ public final class AnnotationSaver {
                 store.save(f.getKey(), f.getValue().finish().apply(f.getValue().annotation()));
                 failed.remove(f.getKey(), f.getValue());
             } catch (Exception stillRefused) {
-                // stays in the list: unsaved() tells the screen
+                // stays in the list: unsavedImages() tells the screen
             }
         }
     }
 
-    /** @return how many images' annotations the disk refused so far and are not saved yet */
-    public int unsaved() {
-        return failed.size();
+    /** @return the images whose annotations the disk refused and are not saved yet, in file order */
+    public java.util.List<Path> unsavedImages() {
+        return failed.keySet().stream().sorted().toList();
     }
 
     /**

@@ -321,7 +321,8 @@ public final class AnnotationViewModel {
                 image.set(pixels);
                 refresh();
                 // a refused save stays on screen until the disk takes it: the paint is not on disk yet
-                status.set(saver != null && saver.unsaved() > 0 ? text("annotation.unsaved", saver.unsaved()) : "");
+                int unsaved = saver == null ? 0 : saver.unsavedImages().size();
+                status.set(unsaved > 0 ? text("annotation.unsaved", unsaved) : "");
                 if (pendingLabel != null) {
                     Label waiting = pendingLabel;
                     pendingLabel = null;
@@ -612,6 +613,22 @@ public final class AnnotationViewModel {
     public boolean flush() {
         finishStroke();
         return saver == null || saver.flush(30);
+    }
+
+    /**
+     * Before the project is left (another project opens, or the window closes): ends a stroke in progress, tries
+     * every save the disk refused once more and waits for the queued ones. Runs on the UI thread because the
+     * person's answer to what is left decides whether the project may be left; a refused save fails at once.
+     *
+     * @return the images whose annotations are still not on disk, in file order (empty: nothing would be lost)
+     */
+    public List<Path> unsavedBeforeLeaving() {
+        finishStroke();
+        if (saver == null) {
+            return List.of();
+        }
+        saver.flush(30);
+        return saver.unsavedImages();
     }
 
     /**

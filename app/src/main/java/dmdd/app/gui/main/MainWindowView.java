@@ -69,6 +69,7 @@ public final class MainWindowView {
     @FXML private javafx.scene.control.MenuItem inspectItem;
 
     private Runnable onTrain = () -> { };
+    private java.util.function.BooleanSupplier leaveCheck = () -> true;
     private Runnable onInspect = () -> { };
 
     /**
@@ -192,7 +193,11 @@ public final class MainWindowView {
         recentMenu.getItems().clear();
         for (Path folder : viewModel.recentProjects()) {
             MenuItem item = new MenuItem(folder.toString());
-            item.setOnAction(e -> viewModel.openProject(folder));
+            item.setOnAction(e -> {
+                if (mayLeaveProject()) {
+                    viewModel.openProject(folder);
+                }
+            });
             recentMenu.getItems().add(item);
         }
         if (recentMenu.getItems().isEmpty()) {
@@ -204,7 +209,7 @@ public final class MainWindowView {
 
     private void openSelectedRecent() {
         Path folder = recentList.getSelectionModel().getSelectedItem();
-        if (folder != null) {
+        if (folder != null && mayLeaveProject()) {
             viewModel.openProject(folder);
             screens.getSelectionModel().select(imagesTab);
         }
@@ -212,6 +217,9 @@ public final class MainWindowView {
 
     @FXML
     private void openSample() {
+        if (!mayLeaveProject()) {
+            return;
+        }
         viewModel.openSample();
         screens.getSelectionModel().select(imagesTab);
     }
@@ -232,6 +240,9 @@ public final class MainWindowView {
 
     @FXML
     private void newProject() {
+        if (!mayLeaveProject()) {
+            return;
+        }
         DirectoryChooser chooser = new DirectoryChooser();
         chooser.setTitle(Ui.text("chooser.newProject"));
         File folder = chooser.showDialog(window());
@@ -250,7 +261,7 @@ public final class MainWindowView {
         DirectoryChooser chooser = new DirectoryChooser();
         chooser.setTitle(Ui.text("chooser.openProject"));
         File folder = chooser.showDialog(window());
-        if (folder != null) {
+        if (folder != null && mayLeaveProject()) {
             viewModel.openProject(folder.toPath());
         }
     }
@@ -327,6 +338,21 @@ public final class MainWindowView {
     private void inspect() {
         screens.getSelectionModel().select(inspectionTab);
         onInspect.run();
+    }
+
+    /**
+     * Sets what is asked before the open project is left, for another project or because the window closes (work
+     * that is not on disk yet: the person decides).
+     *
+     * @param check true when the project may be left
+     */
+    public void setLeaveCheck(java.util.function.BooleanSupplier check) {
+        leaveCheck = check;
+    }
+
+    /** @return whether the open project may be left now (asks the person when something would be lost) */
+    public boolean mayLeaveProject() {
+        return leaveCheck.getAsBoolean();
     }
 
     /**

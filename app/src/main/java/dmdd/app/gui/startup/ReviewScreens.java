@@ -2,6 +2,7 @@ package dmdd.app.gui.startup;
 
 import dmdd.app.gui.annotation.AnnotationView;
 import dmdd.app.gui.annotation.AnnotationViewModel;
+import dmdd.app.gui.annotation.UnsavedAnnotationsDialog;
 import dmdd.app.gui.state.StateManager;
 
 import dmdd.app.gui.Ui;
@@ -97,6 +98,9 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         });
         showProject.run();
 
+        // Another project, or closing the window, first asks about annotations the disk refused.
+        view.setLeaveCheck(() -> UnsavedAnnotationsDialog.mayLeave(annotation,
+                view.root().getScene() == null ? null : view.root().getScene().getWindow()));
         // Closing the window waits for the last annotation to reach the disk.
         view.root().sceneProperty().addListener((obs, old, scene) -> {
             if (scene != null) {

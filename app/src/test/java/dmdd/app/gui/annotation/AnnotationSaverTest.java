@@ -37,12 +37,12 @@ class AnnotationSaverTest {
 
         saver.save(image, ImageAnnotation.defect("crack", mask), UnaryOperator.identity());
         assertThat(errors).hasSize(1);
-        assertThat(saver.unsaved()).isEqualTo(1);
+        assertThat(saver.unsavedImages()).containsExactly(image);
         assertThat(saver.flush(5)).as("the paint is not on disk").isFalse();
 
         Files.delete(blocker);
         assertThat(saver.flush(5)).isTrue();
-        assertThat(saver.unsaved()).isZero();
+        assertThat(saver.unsavedImages()).isEmpty();
         assertThat(MaskIo.read(dir.resolve("ground_truth/crack/000_mask.png"))).isEqualTo(mask);
         AnnotationStore reopened = AnnotationStore.open(dir.resolve("inspect"), dir.resolve("ground_truth"),
                 dir.resolve("annotations.json"));
