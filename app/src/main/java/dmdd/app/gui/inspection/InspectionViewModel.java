@@ -215,7 +215,9 @@ public final class InspectionViewModel {
         items.addListener((Observable obs) -> recount());
         sortOrder.addListener(obs -> resort());
         resort();
-        selected.addListener((obs, old, now) -> loadDetail(now));
+        // the same image again is its score arriving, not a person's choice: no look at its file then
+        selected.addListener((obs, old, now) -> loadDetail(now,
+                old == null || now == null || !old.image().file().equals(now.image().file())));
         detail.addListener((obs, old, now) -> {
             // Another picture: its contour is drawn anew, the old one never outlines it meanwhile.
             contour.set(null);
@@ -647,7 +649,7 @@ public final class InspectionViewModel {
         }
     }
 
-    private void loadDetail(InspectedItem item) {
+    private void loadDetail(InspectedItem item, boolean chosen) {
         Project current = project.get();
         detailWanted = item == null ? null : item.image().file();
         if (item == null || current == null || !modelReady.get()) {
@@ -658,6 +660,19 @@ public final class InspectionViewModel {
         RenderedInspection cached = detailCache.get(file);
         if (cached != null) {
             detail.set(cached);
+            if (!chosen) {
+                return;
+            }
+            // A picture written again under its name since it was scored (a camera's next part) is inspected again,
+            // not shown with the old picture's maps and score; the file is looked at off the FX thread.
+            String scored = scoredAs.get(file);
+            long shown = generation;
+            background.run(() -> scored != null && !SavedScores.stamp(file).equals(scored), changed -> {
+                if (changed && shown == generation && file.equals(detailWanted) && detailCache.get(file) == cached) {
+                    detailCache.remove(file);
+                    loadDetail(item, false);
+                }
+            }, error -> { });
             return;
         }
         // nothing of the image shown before stays under this one's name while it loads, or when it cannot be read
@@ -684,7 +699,9 @@ public final class InspectionViewModel {
             }
             RenderedInspection rendered = (RenderedInspection) done[0];
             detailCache.put(file, rendered);
-            if (!Double.isNaN(rendered.inspection().score()) && !item.isInspected()) {
+            // the score in the gallery is this picture's: a new one, or one written again since its score
+            if (!Double.isNaN(rendered.inspection().score())
+                    && (!item.isInspected() || !done[1].equals(scoredAs.get(file)))) {
                 scoredAs.put(file, (String) done[1]);
                 setScore(item.image(), rendered.inspection().score());
             }

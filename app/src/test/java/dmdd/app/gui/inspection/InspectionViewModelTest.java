@@ -151,6 +151,42 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void aSelectedPictureWrittenAgainSinceItsScoreIsInspectedAgainNotShownFromTheCache(@TempDir Path folder)
+            throws Exception {
+        Project project = sample(folder);
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        model.inspectAll(false);
+        Path rewritten = project.inspectImages().get(0).file();
+        Path source = project.inspectImages().stream().map(ProjectImage::file)
+                .filter(f -> score(model, f) != score(model, rewritten)).findFirst().orElseThrow();
+        select(model, rewritten);
+        select(model, source);
+        int total = engine.inspections.get();
+        // the camera writes the next part under the same name while the person looks at another image
+        Files.copy(source, rewritten, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(rewritten, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(rewritten).toMillis() + 60_000));
+        select(model, rewritten);
+        assertThat(engine.inspections.get() - total).as("inspected again, not taken from the cache").isEqualTo(1);
+        assertThat(model.detailProperty().get().inspection().score()).isEqualTo(score(model, source));
+        assertThat(score(model, rewritten)).as("the gallery's score is the new picture's").isEqualTo(score(model, source));
+        select(model, source);
+        select(model, rewritten);
+        assertThat(engine.inspections.get() - total).as("unchanged since: from the cache").isEqualTo(1);
+    }
+
+    private static void select(InspectionViewModel model, Path file) {
+        model.selectedProperty().set(model.items().stream().filter(i -> i.image().file().equals(file)).findFirst()
+                .orElseThrow());
+    }
+
+    private static double score(InspectionViewModel model, Path file) {
+        return model.items().stream().filter(i -> i.image().file().equals(file)).findFirst().orElseThrow().score();
+    }
+
+    @Test
     void anUnreadableImageHasNoScoreAndInspectAllGoesOnPastIt(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         Path broken = project.inspectImages().get(1).file();
