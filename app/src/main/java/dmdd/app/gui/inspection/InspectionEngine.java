@@ -66,6 +66,17 @@ public interface InspectionEngine {
     }
 
     /**
+     * The kept versions of the project's model that can no longer be read, which {@link #versions} leaves out.
+     *
+     * @param project the project
+     * @return one line per such version: its id and why (empty without a model)
+     * @throws Exception when the model folder cannot be read
+     */
+    default List<String> unreadableVersions(Project project) throws Exception {
+        return ModelVersions.unreadable(project.chosenModelDir());
+    }
+
+    /**
      * "Improve model": continues training the project's model on its normal images (the images marked OK in
      * the review included) for the project's {@code improveSteps}, re-calibrates it and keeps the previous
      * model as a version (on a background thread; the model module's {@code TrainingJob.improve}).

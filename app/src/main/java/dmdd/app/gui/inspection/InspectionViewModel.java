@@ -296,7 +296,8 @@ public final class InspectionViewModel {
             Map<String, SavedScores.Scored> saved = calib == null ? Map.of()
                     : SavedScores.read(scoresFile(opened), calib.modelId(), opened.folder());
             List<ModelVersions.Version> kept = calib == null ? List.of() : engine.versions(opened);
-            return new Object[] {calib, saved, kept};
+            List<String> damaged = calib == null ? List.of() : engine.unreadableVersions(opened);
+            return new Object[] {calib, saved, kept, damaged};
         }, loaded -> {
             if (mine != generation) {
                 return;
@@ -306,6 +307,8 @@ public final class InspectionViewModel {
             @SuppressWarnings("unchecked")
             List<ModelVersions.Version> kept = (List<ModelVersions.Version>) loaded[2];
             versions.setAll(kept);
+            @SuppressWarnings("unchecked")
+            List<String> damaged = (List<String>) loaded[3];
             boolean otherModelsThresholds = applyCalibration((InspectionEngine.Calibration) loaded[0]);
             items.replaceAll(item -> {
                 SavedScores.Scored score = saved.get(relative(opened, item.image().file()));
@@ -317,8 +320,11 @@ public final class InspectionViewModel {
             });
             String ready = reloaded ? Ui.text("inspection.modelReplaced") : Ui.text("inspection.ready");
             reloaded = false;
-            message.set(!modelReady.get() ? Ui.text("inspection.noModel") : otherModelsThresholds
-                    ? ready + " " + Ui.text("inspection.thresholdsOfAnotherModel") : ready);
+            String shown = !modelReady.get() ? Ui.text("inspection.noModel") : otherModelsThresholds
+                    ? ready + " " + Ui.text("inspection.thresholdsOfAnotherModel") : ready;
+            // a kept version that can no longer be read is left out of the versions menu: said, not hidden
+            message.set(damaged.isEmpty() ? shown
+                    : shown + " " + Ui.text("inspection.versionsUnreadable", damaged.size(), damaged.get(0)));
             restoreSelection(opened);
             if (inspectWhenShown && modelReady.get()) {
                 inspectWhenShown = false;

@@ -187,6 +187,17 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void aKeptModelVersionThatCannotBeReadIsNamedNotSilentlyLeftOut(@TempDir Path folder) throws Exception {
+        Project project = sample(folder);
+        Path damaged = Files.createDirectories(project.chosenModelDir().resolve("versions/v001"));
+        Files.writeString(damaged.resolve("model.json"), "{\"method\": ");
+        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        assertThat(model.versions()).noneMatch(v -> v.id().equals("v001"));
+        assertThat(model.messageProperty().get()).contains("1 kept model version(s) cannot be read").contains("v001: ");
+    }
+
+    @Test
     void anUnreadableImageHasNoScoreAndInspectAllGoesOnPastIt(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         Path broken = project.inspectImages().get(1).file();
