@@ -31,6 +31,10 @@ import java.util.Map;
  *                               (momentum {@link #momentum}, DeSTSeg's choice)
  * @param studentLearningRate    learning rate of stage 1
  * @param segmenterLearningRate  learning rate of stage 2
+ * @param weightAverageDecay     0 (default): the model keeps each stage's last weights; in (0, 1): it keeps their
+ *                               exponential moving average over the stage's steps (Polyak averaging; every weight of
+ *                               the stage's networks, batch-norm statistics included), with this decay per step, and
+ *                               the segmentation stage trains on the student's averaged weights
  * @param momentum               SGD momentum (and Adam's beta1)
  * @param weightDecay            L2 weight decay added to the gradients
  * @param seed                   seed of weight init, batch sampling and anomaly synthesis
@@ -160,6 +164,7 @@ public record DmddSettings(
         String optimizer,
         double studentLearningRate,
         double segmenterLearningRate,
+        double weightAverageDecay,
         double momentum,
         double weightDecay,
         long seed,
@@ -241,6 +246,7 @@ public record DmddSettings(
         }
         finite("studentLearningRate", studentLearningRate);
         finite("segmenterLearningRate", segmenterLearningRate);
+        finite("weightAverageDecay", weightAverageDecay);
         finite("momentum", momentum);
         finite("weightDecay", weightDecay);
         finite("fusionSegmenterWeight", fusionSegmenterWeight);
@@ -271,6 +277,8 @@ public record DmddSettings(
         optimizer = oneOf("optimizer", optimizer, "adam", "sgd");
         require(studentLearningRate > 0 && segmenterLearningRate > 0, "learning rates must be positive");
         require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1): " + momentum);
+        require(weightAverageDecay >= 0 && weightAverageDecay < 1,
+                "weightAverageDecay must be in [0, 1) (0: no averaging): " + weightAverageDecay);
         require(weightDecay >= 0, "weightDecay must not be negative: " + weightDecay);
         studentEncoder = oneOf("studentEncoder", studentEncoder, "resnet", "inverted_residual");
         require(studentWidth >= 4, "studentWidth must be at least 4: " + studentWidth);
@@ -364,6 +372,7 @@ public record DmddSettings(
         d.put("optimizer", "adam");
         d.put("studentLearningRate", 1e-3);
         d.put("segmenterLearningRate", 1e-3);
+        d.put("weightAverageDecay", 0.0);
         d.put("momentum", 0.9);
         d.put("weightDecay", 0.0);
         d.put("seed", 42L);

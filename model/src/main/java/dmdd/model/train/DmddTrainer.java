@@ -66,6 +66,8 @@ public final class DmddTrainer {
     /** How a person starts a run over, in either front end. */
     static final String START_AFRESH = "--restart on the command line, Train in the workstation";
     private String trainingData;
+    /** The run's averages of each stage's weights ({@code weightAverageDecay}; none when it is 0). */
+    private Map<TrainingStage, WeightAverage> averages = Map.of();
     private final DmddSettings settings;
     private final Backbone teacher;
     private final PairSynthesizer synthesizer;
@@ -189,6 +191,13 @@ public final class DmddTrainer {
                         stage == TrainingStage.SEGMENTER ? settings.segmenterLearningRate()
                                 : settings.studentLearningRate(), root));
             }
+            averages = new EnumMap<>(TrainingStage.class);
+            if (settings.weightAverageDecay() > 0) {
+                for (TrainingStage stage : settings.stages()) {
+                    averages.put(stage, new WeightAverage("average/" + stage.displayName(),
+                            settings.weightAverageDecay(), nets.trainedIn(stage), root));
+                }
+            }
             int step = 0;
             if (resume && Files.exists(checkpointFile)) {
                 step = restore(checkpointFile, nets, optimizers);
@@ -261,6 +270,9 @@ public final class DmddTrainer {
                     skippedInARow = totalLoss == null || !Double.isFinite(totalLoss) ? skippedInARow + 1 : 0;
                     if (skippedInARow == 0) {
                         lastLosses = stepLosses;
+                        if (averages.containsKey(stage)) {
+                            averages.get(stage).update();
+                        }
                     } else if (skippedInARow < MAX_SKIPPED_STEPS_IN_A_ROW) {
                         // Said, so that a run that skips now and then can be told from one that never does.
                         out.onMessage("step " + (step + 1) + " of " + total + " skipped: its " + stage.displayName()
@@ -274,6 +286,10 @@ public final class DmddTrainer {
                                 + "segmenterLearningRate=) or the loss weights, or train with another seed");
                     }
                     step++;
+                    if (averages.containsKey(stage) && step == settings.stageStart(stage) + settings.stepsOf(stage)) {
+                        // the stage's last step: its model is the average (the next stage trains on it)
+                        averages.get(stage).apply();
+                    }
                     meter.add(System.nanoTime() - t0);
                     double perStep = meter.secondsPerStep();
                     out.onProgress(new TrainingProgress(step, total, settings.stages().indexOf(stage) + 1, stage,
@@ -632,6 +648,9 @@ public final class DmddTrainer {
                 for (ParameterOptimizer opt : optimizers.values()) {
                     opt.restore(c.arrays());
                 }
+                for (WeightAverage average : averages.values()) {
+                    average.restore(c.arrays());
+                }
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " does not fit these networks: " + e.getMessage(), e);
             }
@@ -654,6 +673,9 @@ public final class DmddTrainer {
             arrays.addAll(nets.weights());
             for (ParameterOptimizer opt : optimizers.values()) {
                 arrays.addAll(opt.state(m));
+            }
+            for (WeightAverage average : averages.values()) {
+                average.addState(arrays, m);
             }
             Checkpoint.write(file, step, trainingSeconds, settings, trainingData, arrays, m);
         }

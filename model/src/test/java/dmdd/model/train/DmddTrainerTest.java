@@ -124,6 +124,32 @@ class DmddTrainerTest {
     }
 
     @Test
+    void averagedWeightsEndEachStageAndAResumedRunAveragesAsAnUninterruptedOne(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(12, 10).with("weightAverageDecay", 0.9);
+        Path straight = dir.resolve("straight");
+        new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, straight, null, () -> false, false, null);
+        Path interrupted = dir.resolve("interrupted");
+        trainUntil(s, interrupted, 9);
+        assertThat(new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, interrupted, null, () -> false, true, null).completed()).isTrue();
+        assertSameCheckpoints(straight, interrupted, 22, 1e-5f);
+
+        // Each stage ends on its average: the student the segmentation stage trained on, and the final segmenter.
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> arrays = Checkpoint.read(straight.resolve(Checkpoint.FILE_NAME), m).arrays();
+            List<String> averaged = arrays.keySet().stream()
+                    .filter(k -> k.startsWith("average/") && !k.endsWith("/updates")).toList();
+            assertThat(averaged).anyMatch(k -> k.startsWith("average/student/"))
+                    .anyMatch(k -> k.startsWith("average/segmenter/"));
+            for (String k : averaged) {
+                String weight = k.substring(k.indexOf('/', "average/".length()) + 1);
+                assertThat(arrays.get(weight).sub(arrays.get(k)).abs().max().getFloat()).as(weight).isZero();
+            }
+            assertThat(arrays.get("average/segmenter/updates").toLongArray()).containsExactly(10L);
+        }
+    }
+
+    @Test
     void batchesPreparedAheadByWorkerThreadsTrainExactlyTheSequentialModel(@TempDir Path dir) throws IOException {
         // The production synthesis (procedural textures, Perlin masks) runs on the workers here, so a
         // shared mutable state in it would show as a difference.
