@@ -13,6 +13,8 @@ public final class DefectTypes {
 
     private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{N}_\\-]+( [\\p{L}\\p{N}_\\-]+)*");
     private static final int MAX_LENGTH = 64;
+    /** Device names Windows reserves: no folder can have them there, whatever the case. */
+    private static final Pattern RESERVED = Pattern.compile("(?i)con|prn|aux|nul|com[0-9]|lpt[0-9]");
 
     private DefectTypes() {
     }
@@ -39,6 +41,24 @@ public final class DefectTypes {
         if (!ALLOWED.matcher(n).matches()) {
             throw new IllegalArgumentException("defect type '" + n + "' may only hold letters, digits, '_', '-' "
                     + "and single spaces (it becomes a folder name)");
+        }
+        return n;
+    }
+
+    /**
+     * Checks the name of a type a person creates: {@link #validate(String)}, and not a name Windows reserves for a
+     * device ({@code con}, {@code nul}, {@code com1}, ...), whose folder a project copied there could not hold. Folders
+     * that already exist under such a name (made on another system) are read as they are.
+     *
+     * @param name the name the user typed
+     * @return the name, trimmed
+     * @throws IllegalArgumentException naming the problem
+     */
+    public static String validateNew(String name) {
+        String n = validate(name);
+        if (RESERVED.matcher(n).matches()) {
+            throw new IllegalArgumentException("defect type '" + n + "' is a device name on Windows, where no folder can "
+                    + "have it; choose another name");
         }
         return n;
     }

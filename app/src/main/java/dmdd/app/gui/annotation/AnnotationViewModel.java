@@ -134,6 +134,8 @@ public final class AnnotationViewModel {
     private AnnotationEditor editor;
     private Path current;
     private String chosenType;
+    /** The message of the last refused type name: an accepted name takes it off the status line. */
+    private String typeRefusal;
     private Label pendingLabel;
     private int[] dirty;
     private double lastX;
@@ -434,10 +436,18 @@ public final class AnnotationViewModel {
         String type;
         try {
             type = DefectTypes.validate(name);
+            if (!defectTypes.contains(type)) {
+                DefectTypes.validateNew(type);
+            }
         } catch (IllegalArgumentException e) {
             status.set(e.getMessage());
+            typeRefusal = e.getMessage();
             return false;
         }
+        if (typeRefusal != null && typeRefusal.equals(status.get())) {
+            status.set(""); // the refusal was of another name
+        }
+        typeRefusal = null;
         if (!defectTypes.contains(type)) {
             defectTypes.add(type);
             defectTypes.sort(null);

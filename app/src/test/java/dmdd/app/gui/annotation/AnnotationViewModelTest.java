@@ -316,6 +316,11 @@ class AnnotationViewModelTest {
         assertThat(vm.chooseDefectType("../x")).isFalse();
         assertThat(vm.statusProperty().get()).contains("letters");
         assertThat(vm.chooseDefectType("good")).isFalse();
+        // a folder Windows could not hold
+        assertThat(vm.chooseDefectType("CON")).isFalse();
+        assertThat(vm.statusProperty().get()).contains("device name on Windows");
+        assertThat(vm.chooseDefectType("contamination")).isTrue();
+        assertThat(vm.statusProperty().get()).as("the refusal was of the other name").isEmpty();
     }
 
     @Test
