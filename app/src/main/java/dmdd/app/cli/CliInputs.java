@@ -111,6 +111,8 @@ final class CliInputs {
      * removes exactly those, so a file a person put there later, even one named like a result, stays.
      */
     static final String RUN_MARKER = dmdd.datasets.image.ImageFiles.RESULTS_MARKER;
+    /** Where a run keeps an earlier run's results while it writes its own ({@link #clearEarlierRun}). */
+    static final String ASIDE = ".dmdd-earlier-results";
     private static final String MARKER_HEADER = "written by DMDD Inspector; a later run may replace the results here";
     private static final String STARTED = "started ";
     private static final String WROTE = "wrote ";
@@ -322,6 +324,8 @@ final class CliInputs {
      * @throws IOException when the folder cannot be listed or the record written
      */
     static void recordRun(Path dir, RunStart start) throws IOException {
+        // finished or stopped by the person: the earlier run's results it replaced go for good
+        deleteTree(dir.resolve(ASIDE));
         List<String> lines = new java.util.ArrayList<>();
         lines.add(STARTED + start.millis());
         lines.add(ENDED + " " + System.currentTimeMillis());
@@ -370,28 +374,128 @@ final class CliInputs {
      */
     static RunStart clearEarlierRun(Path dir, java.io.PrintWriter err)
             throws IOException {
+        if (Files.isDirectory(dir.resolve(ASIDE))) {
+            // a run killed while it held an earlier run's results aside: its own go, those come back (and are
+            // replaced below like any earlier results)
+            putBackEarlierRun(dir, earlierRunsFiles(dir));
+        }
         List<Path> old = earlierRunsFiles(dir);
         long started = System.currentTimeMillis();
         if (!old.isEmpty()) {
             err.println("note: replacing the results of an earlier run in " + dir + " (" + old.size() + " "
-                    + (old.size() == 1 ? "file" : "files") + ")");
+                    + (old.size() == 1 ? "file" : "files") + "; they come back if this run fails)");
+            // Set aside by renaming, which takes no space on a full disk, until this run has finished: a run that
+            // fails part way (a full disk, a broken model) puts them back instead of leaving a part of its own.
+            Path aside = dir.resolve(ASIDE);
             for (Path p : old) {
-                Files.deleteIfExists(p);
+                Path target = aside.resolve(dir.relativize(p).toString());
+                Files.createDirectories(target.getParent());
+                Files.move(p, target);
             }
-            Path maps = dir.resolve("maps");
-            if (Files.isDirectory(maps)) {
-                try (java.util.stream.Stream<Path> tree = Files.walk(maps)) {
-                    for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        if (Files.isDirectory(q) && isEmpty(q)) {
-                            Files.delete(q);
-                        }
-                    }
-                }
-            }
+            Files.move(dir.resolve(RUN_MARKER), aside.resolve(RUN_MARKER));
+            removeEmptyMapFolders(dir);
         }
         // Killed from here on, the next run finds the start and removes what was written since.
         writeMarker(dir, List.of(STARTED + started));
         return new RunStart(started, Set.copyOf(candidates(dir)));
+    }
+
+    /**
+     * Ends a run that failed part way: the files it wrote go, and the earlier run's results it had set aside
+     * ({@link #clearEarlierRun}) come back as they were, so that no part of a run is left looking like a whole one.
+     *
+     * @param dir   the output folder
+     * @param start the run's start
+     * @return whether an earlier run's results came back
+     * @throws IOException when a file cannot be removed or moved back
+     */
+    static boolean undoRun(Path dir, RunStart start) throws IOException {
+        List<Path> own = new java.util.ArrayList<>();
+        for (Path p : candidates(dir)) {
+            if (!start.before().contains(p)
+                    && Files.getLastModifiedTime(p).toMillis() >= start.millis() - CLOCK_GRACE_MILLIS) {
+                own.add(p);
+            }
+        }
+        boolean earlier = Files.isDirectory(dir.resolve(ASIDE));
+        putBackEarlierRun(dir, own);
+        return earlier;
+    }
+
+    /**
+     * Ends a run that failed part way ({@link #undoRun}), says what became of its output folder, and throws the
+     * failure on.
+     *
+     * @param dir     the output folder
+     * @param start   the run's start
+     * @param err     where the note goes
+     * @param done    images the run had done
+     * @param total   images it was given
+     * @param failure what stopped it
+     * @throws Exception always: the failure
+     */
+    static void undoAfterFailure(Path dir, RunStart start, java.io.PrintWriter err, int done, int total,
+            Throwable failure) throws Exception {
+        String run = "note: the run failed after " + done + " of " + total + " " + (total == 1 ? "image" : "images");
+        try {
+            boolean back = undoRun(dir, start);
+            err.println(run + "; what it wrote in " + dir + " was removed"
+                    + (back ? " and the earlier run's results there are back as they were" : ""));
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+            err.println(run + "; its files in " + dir + " could not all be removed (" + e.getMessage() + "): the "
+                    + "results there are incomplete");
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw (Exception) failure;
+    }
+
+    /** Removes a run's own files, then moves the earlier run's set-aside results (and record) back. */
+    private static void putBackEarlierRun(Path dir, List<Path> own) throws IOException {
+        for (Path p : own) {
+            Files.deleteIfExists(p);
+        }
+        Path aside = dir.resolve(ASIDE);
+        if (Files.isDirectory(aside)) {
+            try (java.util.stream.Stream<Path> tree = Files.walk(aside)) {
+                for (Path q : tree.filter(Files::isRegularFile).toList()) {
+                    Path back = dir.resolve(aside.relativize(q).toString());
+                    Files.createDirectories(back.getParent());
+                    Files.move(q, back, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            deleteTree(aside);
+        } else {
+            // no earlier results: the folder is as the claim left it
+            writeMarker(dir, List.of());
+        }
+        removeEmptyMapFolders(dir);
+    }
+
+    private static void removeEmptyMapFolders(Path dir) throws IOException {
+        Path maps = dir.resolve("maps");
+        if (Files.isDirectory(maps)) {
+            try (java.util.stream.Stream<Path> tree = Files.walk(maps)) {
+                for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (Files.isDirectory(q) && isEmpty(q)) {
+                        Files.delete(q);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
+            for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
     }
 
     /**

@@ -195,11 +195,18 @@ final class ExportCommand implements Callable<Integer> {
                 }, stop);
             } catch (CancellationException e) {
                 // Ctrl-C or SIGTERM: export has written results.csv for the images done (no report without all).
-                return StopOnShutdown.reportStopped(err, done[0], items.size(), outDir.resolve(ResultsCsv.FILE_NAME));
-            } finally {
                 alive.close();
                 CliInputs.recordRun(outDir, started);
+                return StopOnShutdown.reportStopped(err, done[0], items.size(), outDir.resolve(ResultsCsv.FILE_NAME));
+            } catch (Exception | Error e) {
+                // No part of a run left looking like a whole one (a full disk stopped it at some map): its files go,
+                // the earlier results come back.
+                alive.close();
+                CliInputs.undoAfterFailure(outDir, started, err, done[0], items.size(), e);
+                throw e; // (undoAfterFailure threw it already)
             }
+            alive.close();
+            CliInputs.recordRun(outDir, started);
         }
         result.skipped().forEach(s -> err.println("warning: " + s + " (skipped)"));
         // the same words as infer's for a picture inspected through a distorted input

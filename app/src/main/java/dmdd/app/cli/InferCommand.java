@@ -89,6 +89,7 @@ final class InferCommand implements Callable<Integer> {
             Thresholds thresholds = ProjectThresholds.ofModel(modelDir, pipeline.model(), err);
             used = thresholds;
             boolean stopped = false;
+            Throwable failure = null;
             try {
                 pipeline.inspectFiles(files, InspectionPipeline.FULL_SIZE, new InspectionPipeline.Receiver() {
                     @Override
@@ -115,15 +116,24 @@ final class InferCommand implements Callable<Integer> {
                 }, stop);
             } catch (CancellationException e) {
                 stopped = true;
-            } finally {
-                // What was inspected before a failure or a stop is kept.
+            } catch (Exception | Error e) {
+                failure = e;
+            }
+            if (failure == null) {
                 try {
+                    // what was inspected before a stop is kept, said as such below
                     ResultsCsv.write(rows, outDir.resolve(RESULTS));
-                } finally {
-                    alive.close();
-                    CliInputs.recordRun(outDir, started);
+                } catch (IOException | RuntimeException e) {
+                    failure = e;
                 }
             }
+            alive.close();
+            if (failure != null) {
+                // No part of a run left looking like a whole one: its files go, the earlier results come back
+                // (throws the failure on).
+                CliInputs.undoAfterFailure(outDir, started, err, rows.size(), files.size(), failure);
+            }
+            CliInputs.recordRun(outDir, started);
             if (stopped) {
                 // Ctrl-C or SIGTERM, said before the shutdown goes on
                 return StopOnShutdown.reportStopped(err, rows.size(), files.size(), outDir.resolve(RESULTS));

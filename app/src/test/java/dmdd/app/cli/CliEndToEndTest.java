@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -172,6 +173,40 @@ class CliEndToEndTest {
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err()).contains("results.csv").contains("not replacing it");
         assertThat(theirs.resolve("results.csv")).hasContent("a spreadsheet of their own");
+    }
+
+    @Test
+    @Order(3)
+    void aRunThatFailsPartWayPutsTheEarlierResultsBackAndLeavesNoneOfItsOwn() throws IOException {
+        Path images = data.resolve(category).resolve("test/hole");
+        Path out = tmp.resolve("infer-fails");
+        assertThat(CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
+                out.toString()).code()).isZero();
+        Map<Path, byte[]> earlier = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".png")).toList()) {
+                earlier.put(f, Files.readAllBytes(f));
+            }
+        }
+        assertThat(earlier).isNotEmpty();
+        // the table cannot be written at the end (what a full disk does to the last write): a folder is in its way
+        Files.delete(out.resolve("results.csv"));
+        Files.writeString(Files.createDirectories(out.resolve("results.csv")).resolve("x"), "in the way");
+        Path other = Files.createDirectories(tmp.resolve("other-pictures"));
+        Files.copy(images.resolve("000.png"), other.resolve("new-part.png"));
+
+        CliRun failed = CliRun.of("infer", "--model", model.toString(), "--images", other.toString(), "--out",
+                out.toString());
+        assertThat(failed.code()).isNotZero();
+        assertThat(failed.err()).contains("what it wrote in " + out + " was removed")
+                .contains("the earlier run's results there are back as they were");
+        for (Map.Entry<Path, byte[]> e : earlier.entrySet()) {
+            assertThat(e.getKey()).hasBinaryContent(e.getValue());
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("new-part"))
+                    .doesNotContain(CliInputs.ASIDE);
+        }
     }
 
     @Test

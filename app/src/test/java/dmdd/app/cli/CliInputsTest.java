@@ -53,6 +53,52 @@ class CliInputsTest {
     }
 
     @Test
+    void aRunThatFailsPartWayLeavesTheEarlierResultsAsTheyWereAndNoneOfItsOwn() throws IOException {
+        run("results.csv", "a.fused.png", "maps/good/a.fused.png");
+        Files.writeString(out.resolve("results.csv"), "the earlier run's table");
+        String record = Files.readString(out.resolve(CliInputs.RUN_MARKER));
+        Path mine = Files.writeString(out.resolve("holiday.overlay.png"), "mine");
+        Files.setLastModifiedTime(mine, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+
+        // a full disk stops the next run after its first map
+        CliInputs.claimOutputFolder(out);
+        StringWriter note = new StringWriter();
+        CliInputs.RunStart started = CliInputs.clearEarlierRun(out, new PrintWriter(note, true));
+        assertThat(note.toString()).contains("they come back if this run fails");
+        assertThat(out.resolve("a.fused.png")).doesNotExist();
+        Files.writeString(out.resolve("b.fused.png"), "new");
+        StringWriter err = new StringWriter();
+        java.io.IOException full = new java.io.IOException("No space left on device");
+        assertThatThrownBy(() -> CliInputs.undoAfterFailure(out, started, new PrintWriter(err, true), 1, 2, full))
+                .isSameAs(full);
+        assertThat(err.toString()).contains("failed after 1 of 2 images")
+                .contains("the earlier run's results there are back as they were");
+        assertThat(out.resolve("results.csv")).hasContent("the earlier run's table");
+        assertThat(out.resolve("a.fused.png")).hasContent("result");
+        assertThat(out.resolve("maps/good/a.fused.png")).hasContent("result");
+        assertThat(out.resolve("b.fused.png")).doesNotExist();
+        assertThat(out.resolve("holiday.overlay.png")).hasContent("mine");
+        assertThat(out.resolve(CliInputs.RUN_MARKER)).hasContent(record.strip());
+        assertThat(out.resolve(CliInputs.ASIDE)).doesNotExist();
+
+        // killed while they were aside: the next run puts them back before it replaces them (and after a success
+        // they are gone for good)
+        CliInputs.claimOutputFolder(out);
+        CliInputs.clearEarlierRun(out, new PrintWriter(new StringWriter()));
+        Path half = Files.writeString(out.resolve("c.fused.png"), "killed run's"); // no record follows
+        long killed = System.currentTimeMillis() + 60_000; // its last heartbeat, a minute into the run
+        Files.setLastModifiedTime(half, FileTime.fromMillis(killed - 10));
+        Files.setLastModifiedTime(out.resolve(CliInputs.RUN_MARKER), FileTime.fromMillis(killed));
+        assertThat(out.resolve(CliInputs.ASIDE)).isDirectory();
+        run("results.csv", "d.fused.png");
+        assertThat(out.resolve("c.fused.png")).doesNotExist();
+        assertThat(out.resolve("a.fused.png")).doesNotExist();
+        assertThat(out.resolve("d.fused.png")).exists();
+        assertThat(out.resolve("holiday.overlay.png")).hasContent("mine");
+        assertThat(out.resolve(CliInputs.ASIDE)).doesNotExist();
+    }
+
+    @Test
     void aKilledRunsResultsGoAndFilesFromBeforeOrAfterItStay() throws IOException {
         run("results.csv");
         Path older = Files.writeString(out.resolve("kept.overlay.png"), "mine");
