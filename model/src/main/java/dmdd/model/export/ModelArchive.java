@@ -317,10 +317,17 @@ public final class ModelArchive {
             // Only a verified model takes the folder's lock (so a refused archive creates nothing).
             try (ModelLock lock = ModelLock.acquire(target, "import-model " + zip.getFileName())) {
                 // As after training: the model an import replaces stays as a version to go back to.
-                if (Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))) {
-                    dmdd.model.infer.ModelVersions.keep(target);
+                String kept = Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))
+                        ? dmdd.model.infer.ModelVersions.keep(target) : null;
+                ModelFolder imported;
+                try {
+                    imported = ModelFolder.commit(target, weights, staged.description());
+                } catch (IOException | RuntimeException e) {
+                    if (kept != null) {
+                        dmdd.model.infer.ModelVersions.forget(target, kept, e);
+                    }
+                    throw e;
                 }
-                ModelFolder imported = ModelFolder.commit(target, weights, staged.description());
                 Files.deleteIfExists(target.resolve("checkpoint.safetensors"));
                 return imported;
             }
@@ -448,7 +455,7 @@ public final class ModelArchive {
         try (InputStream raw = z.getInputStream(entry);
              DigestInputStream in = new DigestInputStream(raw, sha);
              OutputStream os = Files.newOutputStream(out)) {
-            written = copyLimited(in, os, info.size());
+            written = copyLimited(in, os, info.size(), out);
         } catch (ZipException e) {
             throw new ModelArchiveException(zip, zip + " is damaged: '" + entry.getName() + "' cannot be unpacked ("
                     + e.getMessage() + ")", e);
@@ -467,7 +474,7 @@ public final class ModelArchive {
         }
     }
 
-    private static long copyLimited(InputStream in, OutputStream out, long expected) throws IOException {
+    private static long copyLimited(InputStream in, OutputStream out, long expected, Path target) throws IOException {
         byte[] buf = new byte[1 << 16];
         long total = 0;
         int n;
@@ -477,7 +484,13 @@ public final class ModelArchive {
                 // Longer than the manifest says: stop before a zip bomb fills the disk.
                 return total;
             }
-            out.write(buf, 0, n);
+            try {
+                out.write(buf, 0, n);
+            } catch (IOException e) {
+                // a full disk says only "No space left on device": which file, and that the model stays, is the news
+                throw new IOException("cannot write " + target + " (" + e.getMessage() + "); the model folder is "
+                        + "unchanged", e);
+            }
         }
         return total;
     }

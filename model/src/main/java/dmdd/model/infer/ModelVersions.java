@@ -139,6 +139,22 @@ public final class ModelVersions {
     }
 
     /**
+     * Removes a version just {@link #keep kept} when the change it was kept for failed (a full disk at the save): the
+     * folder's model is still the one it copies, and every retry would leave another copy on a disk that is full.
+     *
+     * @param modelDir a model folder
+     * @param id       the version {@link #keep} returned
+     * @param failure  the failure of the change, which a failure to remove the copy is added to
+     */
+    public static void forget(Path modelDir, String id, Exception failure) {
+        try {
+            deleteTree(modelDir.resolve(FOLDER).resolve(id));
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
      * Makes a kept version the folder's model again; the model it replaces is kept as a version first.
      *
      * @param modelDir a model folder
@@ -158,8 +174,13 @@ public final class ModelVersions {
             ModelFolder chosen = ModelFolder.read(version);
             byte[] weights = chosen.readWeights();
             ObjectNode description = chosen.description();
-            keep(modelDir);
-            return ModelFolder.commit(modelDir, weights, description);
+            String kept = keep(modelDir);
+            try {
+                return ModelFolder.commit(modelDir, weights, description);
+            } catch (IOException | RuntimeException e) {
+                forget(modelDir, kept, e);
+                throw e;
+            }
         }
     }
 

@@ -65,6 +65,8 @@ public final class DmddTrainer {
     /** What this run trains on ({@link Checkpoint#describe}), recorded in every checkpoint. */
     /** How a person starts a run over, in either front end. */
     static final String START_AFRESH = "--restart on the command line, Train in the workstation";
+    /** How a person resumes a run, in messages. */
+    static final String RESUME = "--resume on the command line, Resume in the workstation";
     private String trainingData;
     /** The run's averages of each stage's weights ({@code weightAverageDecay}; none when it is 0). */
     private Map<TrainingStage, WeightAverage> averages = Map.of();
@@ -305,7 +307,11 @@ public final class DmddTrainer {
                     frozenStudent.close();
                 }
             }
-            saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root, out);
+            if (step > firstStep) {
+                // (a resumed run that only has its model to save: the checkpoint on disk is this state already, and
+                // writing it again needs the space the save needs)
+                saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root, out);
+            }
             if (cancel != null && cancel.getAsBoolean() && finisher != null) {
                 // Stopped after the last step, before the thresholds are fitted and the model saved: nothing replaces
                 // the folder's model (a cancelled improvement leaves it as it was); a resume fits and saves.
@@ -313,7 +319,17 @@ public final class DmddTrainer {
                 return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
             }
             if (finisher != null) {
-                finisher.finish(nets, earlierSeconds + seconds(started), trainingData);
+                try {
+                    finisher.finish(nets, earlierSeconds + seconds(started), trainingData);
+                } catch (IOException e) {
+                    if (startFrom != null) {
+                        throw e; // an improvement leaves the model as it was and says so itself
+                    }
+                    // the training is not lost: said, or a person facing a full disk starts an hour's run again
+                    throw new IOException("training finished its " + step + " steps (the checkpoint " + checkpointFile
+                            + " holds them), but the model could not be saved: " + e.getMessage() + ". Make room and "
+                            + "resume (" + RESUME + ") to save it", e);
+                }
             }
             return new TrainingResult(true, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
         } finally {
@@ -629,7 +645,14 @@ public final class DmddTrainer {
     private int restore(Path file, DmddNetworks nets, Map<TrainingStage, ParameterOptimizer> optimizers)
             throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
-            Checkpoint c = Checkpoint.read(file, m);
+            Checkpoint c;
+            try {
+                c = Checkpoint.read(file, m);
+            } catch (IOException e) {
+                // a truncated or damaged checkpoint cannot be resumed: the way on is named
+                throw new IOException(e.getMessage() + "; it cannot be resumed: start afresh (" + START_AFRESH + ")",
+                        e);
+            }
             DmddSettings saved = c.settings().withValuesOf(settings, NOT_TRAINING);
             if (!saved.equals(settings)) {
                 List<String> differ = settings.differencesFrom(saved);

@@ -237,8 +237,9 @@ public final class TrainingJob {
                     : String.format(java.util.Locale.ROOT, "image threshold: OK at or below %.4g, NG above it "
                             + "(no unsure band)", thresholds.image()));
             // Whatever model the folder held (trained, improved or imported) stays as a version to go back to.
+            String kept = null;
             if (startFrom != null || java.nio.file.Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
-                String kept = ModelVersions.keep(modelDir);
+                kept = ModelVersions.keep(modelDir);
                 out.onMessage("the previous model is kept as version " + kept);
             }
             out.onMessage("saving the model to " + modelDir);
@@ -250,9 +251,17 @@ public final class TrainingJob {
                 long[] pixels = calibration.stream().mapToLong(i -> (long) i.width() * i.height()).sorted().toArray();
                 calibrationPixels = pixels[pixels.length / 2];
             }
-            ModelFolder.save(modelDir, networks, recorded, thresholds, ModelFolder.TrainingSummary.now(
-                    earlierSteps + used.totalSteps(), seconds, split.train().size(), split.validation().size(),
-                    (double) falseAlarms / maps.size(), trainedOn, calibrationPixels));
+            try {
+                ModelFolder.save(modelDir, networks, recorded, thresholds, ModelFolder.TrainingSummary.now(
+                        earlierSteps + used.totalSteps(), seconds, split.train().size(), split.validation().size(),
+                        (double) falseAlarms / maps.size(), trainedOn, calibrationPixels));
+            } catch (IOException | RuntimeException e) {
+                if (kept != null) {
+                    // the folder's model is still the one just kept: no second copy of it per failed save
+                    ModelVersions.forget(modelDir, kept, e);
+                }
+                throw e;
+            }
         });
     }
 

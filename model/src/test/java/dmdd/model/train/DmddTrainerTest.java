@@ -150,6 +150,19 @@ class DmddTrainerTest {
     }
 
     @Test
+    void aTruncatedCheckpointIsNamedWithTheWayOn(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(12, 10);
+        trainUntil(s, dir, 9);
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // a disk that filled up under a copy
+        assertThatThrownBy(() -> new DmddTrainer(s, teacher, TestImages::paintRectangle)
+                .train(IMAGES, dir, null, () -> false, true, null))
+                .isInstanceOf(IOException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("cannot be resumed: start afresh (--restart on the command line");
+    }
+
+    @Test
     void batchesPreparedAheadByWorkerThreadsTrainExactlyTheSequentialModel(@TempDir Path dir) throws IOException {
         // The production synthesis (procedural textures, Perlin masks) runs on the workers here, so a
         // shared mutable state in it would show as a difference.

@@ -193,6 +193,23 @@ class ImprovementTest {
     }
 
     @Test
+    void aRestoreTheDiskRefusesLeavesTheModelAndNoSecondCopyOfIt(@TempDir Path tmp) throws IOException {
+        Path model = copyOfBase(tmp);
+        TrainingJob.improve(model, normals, teacher, 2, null, null);
+        TrainingJob.improve(model, normals, teacher, 2, null, null);
+        ModelFolder current = ModelFolder.read(model);
+        ModelFolder first = ModelFolder.read(model.resolve("versions/v001"));
+        // the first version's weights cannot be written back (what a full disk does to the save)
+        Path blocker = Files.createDirectories(model.resolve(first.weightsFile()));
+        Files.writeString(blocker.resolve("x"), "in the way");
+
+        assertThatThrownBy(() -> ModelVersions.restore(model, "v001")).isInstanceOf(IOException.class);
+        assertThat(ModelFolder.read(model).weightsSha256()).isEqualTo(current.weightsSha256());
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id)
+                .as("no copy of the model that stays, per refused attempt").containsExactly("v001", "v002", "current");
+    }
+
+    @Test
     void everyImprovementTrainsBothStagesInTheModelsOwnSplitAfterAOneStepImprovement(@TempDir Path tmp)
             throws IOException {
         Path model = copyOfBase(tmp);
