@@ -222,7 +222,12 @@ public final class TrainingSettingsDialog extends Dialog<TrainingSettingsDialog.
         TitledPane expert = new TitledPane(Ui.text("settings.expert"), sheet);
         expert.setExpanded(false);
         expert.setId("expertSettings");
-        expert.expandedProperty().addListener((obs, old, now) -> resizeWindow());
+        // Without the animation the expanded size is there at once; measured after the layout pass, so that the
+        // window grows to hold it and OK / Cancel stay in view. The sheet scrolls within a screen-friendly height.
+        expert.setAnimated(false);
+        sheet.setPrefHeight(320);
+        expert.expandedProperty().addListener((obs, old, now) ->
+                javafx.application.Platform.runLater(this::resizeWindow));
         setResizable(true);
 
         getDialogPane().setContent(new VBox(12, basic, expert));

@@ -129,6 +129,15 @@ class TrainingSettingsDialogFxTest {
         assertThat(tile.isSelected()).isFalse();
     }
 
+    @Test
+    void openingTheExpertSettingsKeepsOkInViewAndClickable(FxRobot robot) throws Exception {
+        open(robot, DmddSettings.defaults());
+        robot.interact(() -> find(robot, "#expertSettings", javafx.scene.control.TitledPane.class).setExpanded(true));
+        WaitForAsyncUtils.waitForFxEvents();
+        // the window grew with the sheet (its OK and Cancel went below the window's edge, out of a person's reach)
+        assertThat(ok(robot)).isEqualTo(DmddSettings.defaults());
+    }
+
     private void open(FxRobot robot, DmddSettings current) {
         robot.interact(() -> {
             dialog = new TrainingSettingsDialog(current, "cpu", "cpu");
