@@ -28,6 +28,9 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
         viewModel.selectedProperty().addListener(new WeakInvalidationListener(redecorate));
         viewModel.decisions().addListener(new WeakInvalidationListener(redecorate));
         decision.getStyleClass().addAll("label-badge", "decision");
+        // two badges on one picture: each says whose word it is
+        decision.setTooltip(new javafx.scene.control.Tooltip(Ui.text("review.decision.tooltip")));
+        badge.setTooltip(new javafx.scene.control.Tooltip(Ui.text("inspection.verdict.tooltip")));
         decision.setVisible(false);
         picture.getChildren().add(decision);
         // Below the picture's top edge, where the verdict badge is: the two never cover each other.

@@ -154,6 +154,9 @@ public final class TrainingViewModel {
 
     private void finished(TrainingEngine.Outcome outcome) {
         lastOutcome.set(outcome);
+        // the last stage's name stayed after the run, as if it still worked
+        stage.set(Ui.text(outcome.completed() ? "training.stageFinished" : "training.stageStopped",
+                outcome.completedSteps()));
         message.set(outcome.completed()
                 ? Ui.text("training.done", outcome.completedSteps(), Math.round(outcome.seconds()))
                 : Ui.text("training.cancelled", outcome.completedSteps()));
@@ -198,7 +201,9 @@ public final class TrainingViewModel {
     }
 
     private void show(TrainingEngine.Update update) {
-        stage.set(Ui.text("training.stage", update.stage(), update.completedSteps(), update.totalSteps()));
+        // what the stage does, in words for the person at the bench; the network's name in brackets
+        stage.set(Ui.text("training.stage", Ui.text("training.stage." + update.stage()), update.completedSteps(),
+                update.totalSteps()));
         eta.set(Ui.text("training.eta", formatDuration(update.etaSeconds())));
         speed.set(Ui.text("training.speed", String.format("%.1f", update.imagesPerSecond())));
         if (!cancelRequested.get()) {

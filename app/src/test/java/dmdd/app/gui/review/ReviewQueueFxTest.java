@@ -120,7 +120,7 @@ class ReviewQueueFxTest {
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> workstation.main().normalImages().stream()
                 .anyMatch(image -> image.file().equals(copy)));
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "ok".equals(savedLabel(defect)));
-        assertThat(shownDecision(robot, defect)).isEqualTo("\u2713 OK");
+        assertThat(shownDecision(robot, defect)).isEqualTo("\u2713 marked OK");
 
         // D on an image annotated OK: defective, stored; its copy (if any) leaves the normal set.
         InspectedItem ok = model.gallery().stream().filter(i -> model.decision(i) == Label.OK && i != defect
@@ -131,7 +131,7 @@ class ReviewQueueFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(model.decision(ok)).isEqualTo(Label.DEFECT);
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> "defect".equals(savedLabel(ok)));
-        assertThat(shownDecision(robot, ok)).isEqualTo("\u2717 defect");
+        assertThat(shownDecision(robot, ok)).isEqualTo("\u2717 marked defect");
         assertThat(ReviewedNormals.copyOf(project, ok.image().file())).doesNotExist();
         assertThat(copy).as("the first decision stands").exists();
         assertThat(savedLabel(defect)).isEqualTo("ok");

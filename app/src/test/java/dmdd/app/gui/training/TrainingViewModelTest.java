@@ -27,8 +27,10 @@ class TrainingViewModelTest {
         ScriptedTrainingEngine engine = new ScriptedTrainingEngine(20);
         TrainingViewModel model = FxToolkit.onFx(() -> new TrainingViewModel(engine, BackgroundWork.inline()));
         AtomicInteger finished = new AtomicInteger();
+        java.util.List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
         FxToolkit.onFx(() -> {
             model.setOnFinished(outcome -> finished.incrementAndGet());
+            model.stageProperty().addListener((obs, was, now) -> stages.add(now));
             model.projectProperty().set(project);
             model.start(false);
             return null;
@@ -43,7 +45,11 @@ class TrainingViewModelTest {
                     .noneMatch(p -> p.term().equals("total, segmenter"));
             assertThat(model.losses()).filteredOn(p -> p.term().equals("segmentation")).hasSize(10);
             assertThat(model.losses().get(0).value()).isGreaterThan(model.losses().get(model.losses().size() - 1).value());
-            assertThat(model.stageProperty().get()).contains("segmenter").contains("20");
+            assertThat(stages).as("what each stage does, in words").contains(
+                    "Learning what normal parts look like (student) \u2014 step 1 of 20",
+                    "Learning to outline defects (segmentation network) \u2014 step 20 of 20");
+            assertThat(model.stageProperty().get()).as("not the last stage's name, as if it still worked")
+                    .isEqualTo("Finished \u2713 \u2014 20 steps");
             assertThat(model.speedProperty().get()).contains("12.5");
             assertThat(model.deviceProperty().get()).isEqualTo("CPU (scripted)");
             assertThat(model.canResumeProperty().get()).isFalse();
