@@ -106,7 +106,8 @@ public final class AnnotationView {
         redoButton.disableProperty().bind(viewModel.canRedoProperty().not());
         okButton.disableProperty().bind(viewModel.imageProperty().isNull());
         defectButton.disableProperty().bind(viewModel.imageProperty().isNull());
-        predictionButton.disableProperty().bind(viewModel.imageProperty().isNull().or(viewModel.busyProperty()));
+        predictionButton.disableProperty().bind(viewModel.imageProperty().isNull().or(viewModel.busyProperty())
+                .or(viewModel.predictionAvailableProperty().not()));
         clearButton.disableProperty().bind(viewModel.imageProperty().isNull());
         emptyLabel.visibleProperty().bind(Bindings.isEmpty(viewModel.entries()));
         statusLabel.textProperty().bind(viewModel.statusProperty());

@@ -126,6 +126,8 @@ public final class AnnotationViewModel {
     private final BooleanProperty canUndo = new SimpleBooleanProperty();
     private final BooleanProperty canRedo = new SimpleBooleanProperty();
     private final BooleanProperty busy = new SimpleBooleanProperty();
+    /** Whether a model can predict a mask (the workstation binds it to the inspection screen's model). */
+    private final BooleanProperty predictionAvailable = new SimpleBooleanProperty(true);
     private final IntegerProperty maskRevision = new SimpleIntegerProperty();
     private final StringProperty status = new SimpleStringProperty("");
     private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
@@ -791,6 +793,11 @@ public final class AnnotationViewModel {
     /** @return whether redo is possible */
     public BooleanProperty canRedoProperty() {
         return canRedo;
+    }
+
+    /** @return whether a model can give "Start from prediction" a mask (off without one: it could only fail) */
+    public BooleanProperty predictionAvailableProperty() {
+        return predictionAvailable;
     }
 
     /** @return whether something loads or runs */

@@ -74,9 +74,13 @@ public final class MetricsView {
 
     @FXML
     private void initialize() {
-        measureButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.projectFolderProperty().isNull()));
+        javafx.beans.binding.BooleanBinding noProject = viewModel.runningProperty()
+                .or(viewModel.projectFolderProperty().isNull());
+        // a model is what Measure and both exports work on; Import model is how a project gets one
+        importModelButton.disableProperty().bind(noProject);
+        measureButton.disableProperty().bind(noProject.or(viewModel.modelAvailableProperty().not()));
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());
-        for (Button b : new Button[] {exportResultsButton, exportModelButton, importModelButton}) {
+        for (Button b : new Button[] {exportResultsButton, exportModelButton}) {
             b.disableProperty().bind(measureButton.disableProperty());
         }
         progressBar.progressProperty().bind(viewModel.progressProperty());

@@ -74,6 +74,9 @@ public final class MetricsViewModel {
     private final MetricsEngine engine;
     private final ObjectProperty<Path> projectFolder = new SimpleObjectProperty<>();
     private final ObjectProperty<Method> method = new SimpleObjectProperty<>(Method.DMDD);
+    /** Whether the project has a model of the method (the workstation binds it to the inspection screen's). */
+    private final javafx.beans.property.BooleanProperty modelAvailable =
+            new javafx.beans.property.SimpleBooleanProperty(true);
     private final ObservableList<MethodRow> comparison = FXCollections.observableArrayList();
     private final ObjectProperty<AnnotatedInspection.Result> result = new SimpleObjectProperty<>();
     private final DoubleProperty threshold = new SimpleDoubleProperty(Double.NaN);
@@ -445,6 +448,14 @@ public final class MetricsViewModel {
      */
     public DoubleProperty thresholdProperty() {
         return threshold;
+    }
+
+    /**
+     * @return whether the project has a trained model of the chosen method: without one, Measure and the exports
+     *         that need a model are off (they only said "failed" when pressed), importing one stays possible
+     */
+    public javafx.beans.property.BooleanProperty modelAvailableProperty() {
+        return modelAvailable;
     }
 
     /** @return whether a measurement runs */

@@ -135,6 +135,8 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         metrics.thresholdProperty().bind(state.imageThresholdProperty());
         metrics.ngThresholdProperty().bind(state.ngThresholdProperty());
         metrics.setOnModelImported(inspection::modelChanged);
+        // what needs a model waits for the one the inspection screen has loaded
+        metrics.modelAvailableProperty().bind(inspection.modelReadyProperty());
         // Another model on screen (trained, improved, restored, imported): Measure's figures were the old one's.
         // The calibration goes to null while a model loads (old, null, new): compared with the last model shown.
         String[] lastModel = {null};
@@ -150,6 +152,7 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
         // The review queue's decisions are annotations: stored through the annotation screen's one store and
         // saver, and every label there (Annotate's or the review's) is shown in the inspection gallery.
         AnnotationViewModel annotation = screens.annotation();
+        annotation.predictionAvailableProperty().bind(inspection.modelReadyProperty());
         inspection.setDecisionStore(annotation::decide);
         inspection.setOnNormalSetChanged(main::refreshNormalImages);
         Runnable showDecisions = () -> {

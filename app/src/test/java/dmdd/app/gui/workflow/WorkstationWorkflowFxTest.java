@@ -87,6 +87,12 @@ class WorkstationWorkflowFxTest {
 
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
                 () -> onFx(() -> workstation.training().normalImageSizeProperty().get() != null));
+        // No model yet: what needs one is off (it only said "failed" when pressed); importing one is not.
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> onFx(
+                () -> workstation.inspection().messageProperty().get().startsWith("No trained model")));
+        assertThat(robot.from(root).lookup("#measureButton").queryButton().isDisabled()).isTrue();
+        assertThat(robot.from(root).lookup("#predictionButton").queryButton().isDisabled()).isTrue();
+        assertThat(robot.from(root).lookup("#importModelButton").queryButton().isDisabled()).isFalse();
         // Train: the header's Train button opens the settings dialog; choose a tiny run.
         robot.clickOn(button(robot, root, "Train"));
         WaitForAsyncUtils.waitForFxEvents();
