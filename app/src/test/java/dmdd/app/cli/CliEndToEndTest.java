@@ -158,18 +158,15 @@ class CliEndToEndTest {
     void inferReplacesOnlyItsOwnEarlierResults() throws IOException {
         Path images = data.resolve(category).resolve("test/hole");
         Path out = tmp.resolve("infer-twice");
-        assertThat(CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
-                out.toString()).code()).isZero();
-        CliRun again = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
-                out.toString());
+        assertThat(infer(images, out).code()).isZero();
+        CliRun again = infer(images, out);
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.err()).contains("replacing the results of an earlier run");
 
         // a results.csv someone else wrote is not ours to delete
         Path theirs = Files.createDirectories(tmp.resolve("their-folder"));
         Files.writeString(theirs.resolve("results.csv"), "a spreadsheet of their own");
-        CliRun refused = CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
-                theirs.toString());
+        CliRun refused = infer(images, theirs);
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.err()).contains("results.csv").contains("not replacing it");
         assertThat(theirs.resolve("results.csv")).hasContent("a spreadsheet of their own");
@@ -180,8 +177,7 @@ class CliEndToEndTest {
     void aRunThatFailsPartWayPutsTheEarlierResultsBackAndLeavesNoneOfItsOwn() throws IOException {
         Path images = data.resolve(category).resolve("test/hole");
         Path out = tmp.resolve("infer-fails");
-        assertThat(CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out",
-                out.toString()).code()).isZero();
+        assertThat(infer(images, out).code()).isZero();
         Map<Path, byte[]> earlier = new java.util.TreeMap<>();
         try (java.util.stream.Stream<Path> files = Files.list(out)) {
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".png")).toList()) {
@@ -195,8 +191,7 @@ class CliEndToEndTest {
         Path other = Files.createDirectories(tmp.resolve("other-pictures"));
         Files.copy(images.resolve("000.png"), other.resolve("new-part.png"));
 
-        CliRun failed = CliRun.of("infer", "--model", model.toString(), "--images", other.toString(), "--out",
-                out.toString());
+        CliRun failed = infer(other, out);
         assertThat(failed.code()).isNotZero();
         assertThat(failed.err()).contains("what it wrote in " + out + " was removed")
                 .contains("the earlier run's results there are back as they were");
@@ -207,6 +202,11 @@ class CliEndToEndTest {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("new-part"))
                     .doesNotContain(CliInputs.ASIDE);
         }
+    }
+
+    /** {@code infer} with the trained model. */
+    private static CliRun infer(Path images, Path out) {
+        return CliRun.of("infer", "--model", model.toString(), "--images", images.toString(), "--out", out.toString());
     }
 
     @Test

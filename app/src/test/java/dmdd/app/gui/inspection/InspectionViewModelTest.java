@@ -27,8 +27,7 @@ class InspectionViewModelTest {
     /** The sample project, inspected once on a screen (its scores saved). */
     private static Project inspectedSample(Path folder, ScriptedInspectionEngine engine) throws Exception {
         Project project = sample(folder);
-        InspectionViewModel first = new InspectionViewModel(engine, BackgroundWork.inline());
-        first.show(project, project.inspectImages());
+        InspectionViewModel first = opened(engine, project);
         first.inspectAll(false);
         return project;
     }
@@ -39,8 +38,7 @@ class InspectionViewModelTest {
         Project project = inspectedSample(folder, engine);
         int total = project.inspectImages().size();
 
-        InspectionViewModel reopened = new InspectionViewModel(engine, BackgroundWork.inline());
-        reopened.show(project, project.inspectImages());
+        InspectionViewModel reopened = opened(engine, project);
         assertThat(reopened.items()).as("the same model, the same files").allMatch(InspectedItem::isInspected);
 
         // An image replaced under its name (a later photo of the part): its score is the old picture's.
@@ -75,13 +73,11 @@ class InspectionViewModelTest {
                 return result;
             }
         };
-        InspectionViewModel first = new InspectionViewModel(camera, BackgroundWork.inline());
-        first.show(project, project.inspectImages());
+        InspectionViewModel first = opened(camera, project);
         first.inspectAll(false);
         assertThat(first.items()).allMatch(InspectedItem::isInspected);
 
-        InspectionViewModel reopened = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
-        reopened.show(project, project.inspectImages());
+        InspectionViewModel reopened = opened(new ScriptedInspectionEngine(), project);
         assertThat(reopened.items()).filteredOn(item -> !item.isInspected()).extracting(i -> i.image().file())
                 .as("the new picture is inspected again, not shown with the old one's verdict")
                 .containsExactly(replaced);
@@ -92,8 +88,7 @@ class InspectionViewModelTest {
             throws Exception {
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
         Project project = sample(folder);
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(engine, project);
         assertThat(model.calibrationProperty().get().modelId()).isEqualTo("scripted-model-1");
 
         engine.modelId = "scripted-model-2"; // dmdd improve wrote another model into the project's folder
@@ -110,8 +105,7 @@ class InspectionViewModelTest {
     void aModelReplacedAfterEveryImageHasAScoreIsFoundByInspectAll(@TempDir Path folder) throws Exception {
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
         Project project = sample(folder);
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(engine, project);
         model.inspectAll(false);
         assertThat(model.items()).allMatch(InspectedItem::isInspected);
 
@@ -127,8 +121,7 @@ class InspectionViewModelTest {
     void inspectAllScoresAgainAPictureWrittenAgainOrDeletedSinceItsScore(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(engine, project);
         model.inspectAll(false);
         int total = engine.inspections.get();
         Path rewritten = project.inspectImages().get(0).file();
@@ -155,8 +148,7 @@ class InspectionViewModelTest {
             throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(engine, project);
         model.inspectAll(false);
         Path rewritten = project.inspectImages().get(0).file();
         Path source = project.inspectImages().stream().map(ProjectImage::file)
@@ -177,6 +169,13 @@ class InspectionViewModelTest {
         assertThat(engine.inspections.get() - total).as("unchanged since: from the cache").isEqualTo(1);
     }
 
+    /** A screen on the project's images, inspected inline. */
+    private static InspectionViewModel opened(InspectionEngine engine, Project project) {
+        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
+        model.show(project, project.inspectImages());
+        return model;
+    }
+
     private static void select(InspectionViewModel model, Path file) {
         model.selectedProperty().set(model.items().stream().filter(i -> i.image().file().equals(file)).findFirst()
                 .orElseThrow());
@@ -191,8 +190,7 @@ class InspectionViewModelTest {
         Project project = sample(folder);
         Path damaged = Files.createDirectories(project.chosenModelDir().resolve("versions/v001"));
         Files.writeString(damaged.resolve("model.json"), "{\"method\": ");
-        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(new ScriptedInspectionEngine(), project);
         assertThat(model.versions()).noneMatch(v -> v.id().equals("v001"));
         assertThat(model.messageProperty().get()).contains("1 kept model version(s) cannot be read").contains("v001: ");
     }
@@ -203,8 +201,7 @@ class InspectionViewModelTest {
         Path broken = project.inspectImages().get(1).file();
         Files.writeString(broken, "not a picture any more");
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(engine, project);
         model.inspectAll(false);
         assertThat(model.items()).filteredOn(item -> !item.isInspected()).extracting(i -> i.image().file())
                 .containsExactly(broken);
@@ -218,8 +215,7 @@ class InspectionViewModelTest {
     void thresholdsRelabelTheGalleryWithoutRunningTheModelAgain(@TempDir Path folder) throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(engine, project);
         assertThat(model.imageThresholdProperty().get()).isEqualTo(0.35);
         assertThat(model.ngThresholdProperty().get()).isEqualTo(0.45);
         assertThat(model.pixelThresholdProperty().get()).isEqualTo(0.3);
@@ -264,8 +260,7 @@ class InspectionViewModelTest {
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
         Project project = inspectedSample(folder, engine);
 
-        InspectionViewModel reopened = new InspectionViewModel(engine, BackgroundWork.inline());
-        reopened.show(project, project.inspectImages());
+        InspectionViewModel reopened = opened(engine, project);
         assertThat(reopened.items()).allMatch(InspectedItem::isInspected);
 
         reopened.next();
@@ -341,8 +336,7 @@ class InspectionViewModelTest {
             throws Exception {
         Project project = sample(folder);
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
-        InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(engine, project);
         assertThat(model.imageThresholdProperty().get()).isEqualTo(0.35); // calibrated
 
         // the user sets thresholds for this model (saved in the project); the screen shows them after a reload
@@ -386,8 +380,7 @@ class InspectionViewModelTest {
         Project project = sample(folder);
         Path broken = project.inspectImages().get(1).file();
         Files.writeString(broken, "not a picture any more");
-        InspectionViewModel model = new InspectionViewModel(new ScriptedInspectionEngine(), BackgroundWork.inline());
-        model.show(project, project.inspectImages());
+        InspectionViewModel model = opened(new ScriptedInspectionEngine(), project);
         model.selectedProperty().set(model.items().get(0));
         assertThat(model.detailProperty().get()).isNotNull();
         model.selectedProperty().set(model.items().stream().filter(i -> i.image().file().equals(broken))
