@@ -170,7 +170,7 @@ class InspectionViewModelTest {
     }
 
     /** A screen on the project's images, inspected inline. */
-    private static InspectionViewModel opened(InspectionEngine engine, Project project) {
+    private static InspectionViewModel opened(InspectionEngine engine, Project project) throws java.io.IOException {
         InspectionViewModel model = new InspectionViewModel(engine, BackgroundWork.inline());
         model.show(project, project.inspectImages());
         return model;
