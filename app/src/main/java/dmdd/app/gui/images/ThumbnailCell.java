@@ -21,6 +21,7 @@ public class ThumbnailCell<T> extends GridCell<T> {
     private final Function<T, String> captionOf;
     private final ImageView imageView = new ImageView();
     private final Label caption = new Label();
+    private final javafx.scene.control.Tooltip captionTip = new javafx.scene.control.Tooltip();
     /** Extra decoration (e.g. an OK/NG badge) that subclasses fill. */
     protected final Label badge = new Label();
     /** The picture area (thumbnail and badge). */
@@ -50,6 +51,10 @@ public class ThumbnailCell<T> extends GridCell<T> {
         badge.setVisible(false);
         caption.getStyleClass().add("thumbnail-caption");
         caption.setMaxWidth(side);
+        // cut in the middle: the score in front and the file's own name at the end stay (hole/000 and hole/001 read
+        // alike when the end goes); the whole caption is the tooltip
+        caption.setTextOverrun(javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS);
+        caption.setTooltip(captionTip);
         box = new VBox(2, picture, caption);
         box.setAlignment(Pos.CENTER);
         getStyleClass().add("thumbnail-cell");
@@ -63,7 +68,7 @@ public class ThumbnailCell<T> extends GridCell<T> {
             setText(null);
             return;
         }
-        caption.setText(captionOf.apply(item));
+        showCaption(captionOf.apply(item));
         Path file = fileOf.apply(item);
         Image image = cache.get(file, ready -> {
             if (getItem() != null && file.equals(fileOf.apply(getItem()))) {
@@ -82,6 +87,7 @@ public class ThumbnailCell<T> extends GridCell<T> {
      */
     protected void showCaption(String text) {
         caption.setText(text);
+        captionTip.setText(text);
     }
 
     /**
