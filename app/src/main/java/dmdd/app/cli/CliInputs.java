@@ -375,9 +375,11 @@ final class CliInputs {
     static RunStart clearEarlierRun(Path dir, java.io.PrintWriter err)
             throws IOException {
         if (Files.isDirectory(dir.resolve(ASIDE))) {
-            // a run killed while it held an earlier run's results aside: its own go, those come back (and are
-            // replaced below like any earlier results)
-            putBackEarlierRun(dir, earlierRunsFiles(dir));
+            // A run killed while it held an earlier run's results aside: those come back (and are replaced below
+            // like any earlier results). Its own files go only when it had set the record aside too, the last move
+            // before it writes anything; killed before that, the files left are the earlier run's not yet moved.
+            boolean wroteItsOwn = Files.isRegularFile(dir.resolve(ASIDE).resolve(RUN_MARKER));
+            putBackEarlierRun(dir, wroteItsOwn ? earlierRunsFiles(dir) : List.of());
         }
         List<Path> old = earlierRunsFiles(dir);
         long started = System.currentTimeMillis();
@@ -387,12 +389,22 @@ final class CliInputs {
             // Set aside by renaming, which takes no space on a full disk, until this run has finished: a run that
             // fails part way (a full disk, a broken model) puts them back instead of leaving a part of its own.
             Path aside = dir.resolve(ASIDE);
-            for (Path p : old) {
-                Path target = aside.resolve(dir.relativize(p).toString());
-                Files.createDirectories(target.getParent());
-                Files.move(p, target);
+            try {
+                for (Path p : old) {
+                    Path target = aside.resolve(dir.relativize(p).toString());
+                    Files.createDirectories(target.getParent());
+                    Files.move(p, target);
+                }
+                Files.move(dir.resolve(RUN_MARKER), aside.resolve(RUN_MARKER));
+            } catch (IOException e) {
+                // refused part way: what was moved goes back, and the earlier results stay as they were
+                try {
+                    putBackEarlierRun(dir, List.of());
+                } catch (IOException back) {
+                    e.addSuppressed(back);
+                }
+                throw e;
             }
-            Files.move(dir.resolve(RUN_MARKER), aside.resolve(RUN_MARKER));
             removeEmptyMapFolders(dir);
         }
         // Killed from here on, the next run finds the start and removes what was written since.

@@ -99,6 +99,22 @@ class CliInputsTest {
     }
 
     @Test
+    void aRunKilledWhileSettingTheEarlierResultsAsideLosesNoneOfThem() throws IOException {
+        run("results.csv", "a.fused.png");
+        // killed after moving one of the two files aside, before its record (the last move)
+        Path aside = Files.createDirectories(out.resolve(CliInputs.ASIDE));
+        Files.move(out.resolve("a.fused.png"), aside.resolve("a.fused.png"));
+
+        CliInputs.claimOutputFolder(out);
+        StringWriter note = new StringWriter();
+        CliInputs.clearEarlierRun(out, new PrintWriter(note, true));
+        assertThat(note.toString()).as("both of the earlier run's files, none taken for the killed run's")
+                .contains("(2 files;");
+        assertThat(aside.resolve("results.csv")).hasContent("result");
+        assertThat(aside.resolve("a.fused.png")).hasContent("result");
+    }
+
+    @Test
     void aKilledRunsResultsGoAndFilesFromBeforeOrAfterItStay() throws IOException {
         run("results.csv");
         Path older = Files.writeString(out.resolve("kept.overlay.png"), "mine");
