@@ -102,7 +102,7 @@ public final class BatchJob {
         }
         Path staging = Files.createTempDirectory("dmdd-batch-driver-");
         try (ExitCleanup removeStaging = ExitCleanup.register(
-                () -> ExecutorModels.deleteTree(staging))) {
+                () -> dmdd.datasets.image.Folders.deleteTree(staging))) {
             long checkStart = System.nanoTime();
             ModelShipment shipment = ship(spark, request, staging, log);
             log.printf(Locale.ROOT, "Model checked and shipped in %.1f s%n", (System.nanoTime() - checkStart) / 1e9);
@@ -184,7 +184,7 @@ public final class BatchJob {
                     verdicts.getOrDefault(ResultsCsv.ERROR, 0L), nonFinite, shipment.zipSha256(), partitions,
                     inspectionSeconds, earlierKept);
         } finally {
-            ExecutorModels.deleteTree(staging);
+            dmdd.datasets.image.Folders.deleteTree(staging);
         }
     }
 

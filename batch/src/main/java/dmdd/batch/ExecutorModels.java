@@ -11,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.SparkFiles;
 
 /**
@@ -149,7 +147,7 @@ final class ExecutorModels {
                 Device device = Devices.system().choose(shipment.device()).device();
                 return new LoadedModel(folder, model, teacherDir, device);
             } catch (IOException | RuntimeException e) {
-                deleteTree(folder);
+                dmdd.datasets.image.Folders.deleteTree(folder);
                 throw e;
             }
         }
@@ -189,26 +187,9 @@ final class ExecutorModels {
             all.clear();
             idle.clear();
             try {
-                deleteTree(folder);
+                dmdd.datasets.image.Folders.deleteTree(folder);
             } catch (IOException e) {
                 // The JVM is exiting; a leftover temporary folder is all that remains.
-            }
-        }
-    }
-
-    /**
-     * Removes a folder and everything in it.
-     *
-     * @param dir the folder (nothing happens when it does not exist)
-     * @throws IOException when a file cannot be removed
-     */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -82,7 +82,7 @@ final class PartitionInspector implements MapPartitionsFunction<String, Row> {
         Runnable release = () -> {
             lease.close();
             try {
-                ExecutorModels.deleteTree(scratch);
+                dmdd.datasets.image.Folders.deleteTree(scratch);
             } catch (IOException e) {
                 // A leftover scratch folder in the executor's temporary folder; the results are unaffected.
             }

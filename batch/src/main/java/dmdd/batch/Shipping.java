@@ -48,7 +48,7 @@ final class Shipping {
             Path created = Files.createTempDirectory("dmdd-batch-shipped-");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
-                    ExecutorModels.deleteTree(created);
+                    dmdd.datasets.image.Folders.deleteTree(created);
                 } catch (IOException e) {
                     // Only a leftover temporary folder.
                 }

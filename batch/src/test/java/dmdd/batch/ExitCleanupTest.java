@@ -41,7 +41,7 @@ class ExitCleanupTest {
                 if (Files.exists(closed)) {
                     return; // an HDFS cleanup could not remove anything any more
                 }
-                ExecutorModels.deleteTree(folder);
+                dmdd.datasets.image.Folders.deleteTree(folder);
             });
             if (args.length > 1) {
                 cleanup.close();

@@ -325,19 +325,29 @@ final class CliInputs {
      */
     static void recordRun(Path dir, RunStart start) throws IOException {
         // finished or stopped by the person: the earlier run's results it replaced go for good
-        deleteTree(dir.resolve(ASIDE));
+        dmdd.datasets.image.Folders.deleteTree(dir.resolve(ASIDE));
         List<String> lines = new java.util.ArrayList<>();
         lines.add(STARTED + start.millis());
         lines.add(ENDED + " " + System.currentTimeMillis());
-        for (Path p : candidates(dir)) {
-            // files there before the run (a person's) are not its own, however close their time
-            if (!start.before().contains(p) && Files.getLastModifiedTime(p).toMillis() >= start.millis() - CLOCK_GRACE_MILLIS) {
-                // encoded: a name may hold a line break, which must not read as another line of the record
-                lines.add(WROTE + java.net.URLEncoder.encode(dir.relativize(p).toString().replace('\\', '/'),
-                        java.nio.charset.StandardCharsets.UTF_8));
-            }
+        for (Path p : writtenBy(dir, start)) {
+            // encoded: a name may hold a line break, which must not read as another line of the record
+            lines.add(WROTE + java.net.URLEncoder.encode(dir.relativize(p).toString().replace('\\', '/'),
+                    java.nio.charset.StandardCharsets.UTF_8));
         }
         writeMarker(dir, lines);
+    }
+
+    /** The results in the folder that a run wrote since its start (for its record, or to undo it). */
+    private static List<Path> writtenBy(Path dir, RunStart start) throws IOException {
+        List<Path> own = new java.util.ArrayList<>();
+        for (Path p : candidates(dir)) {
+            // files there before the run (a person's) are not its own, however close their time
+            if (!start.before().contains(p)
+                    && Files.getLastModifiedTime(p).toMillis() >= start.millis() - CLOCK_GRACE_MILLIS) {
+                own.add(p);
+            }
+        }
+        return own;
     }
 
     /** The files directly in the folder named like a run's results, and the pictures in its {@code maps/}. */
@@ -422,15 +432,8 @@ final class CliInputs {
      * @throws IOException when a file cannot be removed or moved back
      */
     static boolean undoRun(Path dir, RunStart start) throws IOException {
-        List<Path> own = new java.util.ArrayList<>();
-        for (Path p : candidates(dir)) {
-            if (!start.before().contains(p)
-                    && Files.getLastModifiedTime(p).toMillis() >= start.millis() - CLOCK_GRACE_MILLIS) {
-                own.add(p);
-            }
-        }
         boolean earlier = Files.isDirectory(dir.resolve(ASIDE));
-        putBackEarlierRun(dir, own);
+        putBackEarlierRun(dir, writtenBy(dir, start));
         return earlier;
     }
 
@@ -478,7 +481,7 @@ final class CliInputs {
                     Files.move(q, back, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            deleteTree(aside);
+            dmdd.datasets.image.Folders.deleteTree(aside);
         } else {
             // no earlier results: the folder is as the claim left it
             writeMarker(dir, List.of());
@@ -495,17 +498,6 @@ final class CliInputs {
                         Files.delete(q);
                     }
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> tree = Files.walk(dir)) {
-            for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
             }
         }
     }

@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * The embedded sample dataset: a small MVTec-layout category of woven fabric (a 2/2 twill, denim
@@ -152,7 +150,7 @@ public final class SampleDataset {
                 if (isComplete(target, spec)) {
                     return target; // made by someone else meanwhile
                 }
-                deleteRecursively(target); // an older version of the sample, stamped by us
+                dmdd.datasets.image.Folders.deleteTree(target); // an older version of the sample, stamped by us
             }
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -164,7 +162,7 @@ public final class SampleDataset {
             return target;
         } finally {
             if (Files.exists(temp)) {
-                deleteRecursively(temp);
+                dmdd.datasets.image.Folders.deleteTree(temp);
             }
         }
     }
@@ -263,13 +261,5 @@ public final class SampleDataset {
             default -> throw new IllegalArgumentException("unknown defect type '" + type + "', expected one of " + DEFECT_TYPES);
         };
         return new Defective(RgbImage.of(size, size, chw), Mask.of(size, size, mask));
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -20,7 +20,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -332,7 +331,7 @@ public final class ModelArchive {
                 return imported;
             }
         } finally {
-            deleteTree(staging);
+            dmdd.datasets.image.Folders.deleteTree(staging);
         }
     }
 
@@ -353,7 +352,7 @@ public final class ModelArchive {
                 // Left by an older version (no mark) or killed before its mark: gone once no import can still run.
                 if (Files.getLastModifiedTime(p).toInstant()
                         .isBefore(java.time.Instant.now().minus(UNMARKED_STAGING_AGE))) {
-                    deleteTree(p);
+                    dmdd.datasets.image.Folders.deleteTree(p);
                 }
                 continue;
             }
@@ -366,7 +365,7 @@ public final class ModelArchive {
                 stale = false;
             }
             if (stale) {
-                deleteTree(p);
+                dmdd.datasets.image.Folders.deleteTree(p);
             }
         }
     }
@@ -514,17 +513,6 @@ public final class ModelArchive {
                 throw new ModelArchiveException(zip, target + " is not a model folder (it has no "
                         + ModelFolder.DESCRIPTION + ") and is not empty; import into a new or empty folder or an "
                         + "existing model folder. Nothing was changed");
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -122,7 +122,7 @@ public final class ModelVersions {
         Path dir = Files.createDirectories(modelDir.resolve(FOLDER));
         String id = String.format(java.util.Locale.ROOT, "v%03d", nextNumber(dir));
         Path staging = dir.resolve(".staging-" + id);
-        deleteTree(staging);
+        dmdd.datasets.image.Folders.deleteTree(staging);
         Files.createDirectories(staging);
         // through AtomicFiles, which forces the bytes to the disk before the version is named: a plain copy could
         // leave an empty weights file behind a power cut, and the model this version keeps would be lost
@@ -148,7 +148,7 @@ public final class ModelVersions {
      */
     public static void forget(Path modelDir, String id, Exception failure) {
         try {
-            deleteTree(modelDir.resolve(FOLDER).resolve(id));
+            dmdd.datasets.image.Folders.deleteTree(modelDir.resolve(FOLDER).resolve(id));
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
@@ -199,16 +199,5 @@ public final class ModelVersions {
 
     private static int number(Path version) {
         return Integer.parseInt(version.getFileName().toString().substring(1));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -4,8 +4,6 @@ import dmdd.datasets.sample.SampleDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The embedded sample project: on first start the sample MVTec-layout category is generated into
@@ -43,22 +41,11 @@ public final class SampleProject {
             Files.move(building, folder);
             return ProjectStore.open(folder);
         } finally {
-            deleteRecursively(generated);
+            dmdd.datasets.image.Folders.deleteTree(generated);
             try {
                 Files.deleteIfExists(staging);
             } catch (java.nio.file.DirectoryNotEmptyException e) {
                 // Another project is being built there: leave it.
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
             }
         }
     }

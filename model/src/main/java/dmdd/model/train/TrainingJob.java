@@ -189,12 +189,12 @@ public final class TrainingJob {
             Split<RgbImage> split = Split.byGroup(normalSets, settings.validationFraction(), settings.seed());
             PairSynthesizer synthesis = productionSynthesis(settings);
             Path work = modelDir.resolve(IMPROVING);
-            deleteTree(work);
+            dmdd.datasets.image.Folders.deleteTree(work);
             try {
                 return trainAndSave(settings, split, teacher, synthesis, modelDir, work, current,
                         current.training().steps(), out, cancel, false);
             } finally {
-                deleteTree(work);
+                dmdd.datasets.image.Folders.deleteTree(work);
             }
         }
     }
@@ -300,17 +300,6 @@ public final class TrainingJob {
             throw new IllegalArgumentException(e.getMessage() + ". A new run keeps the model it replaces as a version "
                     + "and cannot keep this one: move " + modelDir.resolve(ModelFolder.DESCRIPTION)
                     + " out of the folder, or train into a new folder", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!java.nio.file.Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
-            }
         }
     }
 }

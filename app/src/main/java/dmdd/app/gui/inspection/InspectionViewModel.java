@@ -509,7 +509,7 @@ public final class InspectionViewModel {
             // score was the old picture's until the project was opened again)
             List<InspectedItem> todo = new java.util.ArrayList<>(unscored);
             for (InspectedItem item : scored) {
-                if (!SavedScores.stamp(item.image().file()).equals(scoredAs.get(item.image().file()))) {
+                if (changedSinceScored(item.image().file())) {
                     todo.add(item);
                 }
             }
@@ -655,6 +655,11 @@ public final class InspectionViewModel {
         }
     }
 
+    /** Whether the file is not the picture its score was computed from (written again, or deleted); reads the disk. */
+    private boolean changedSinceScored(Path file) {
+        return !SavedScores.stamp(file).equals(scoredAs.get(file));
+    }
+
     private void loadDetail(InspectedItem item, boolean chosen) {
         Project current = project.get();
         detailWanted = item == null ? null : item.image().file();
@@ -671,9 +676,8 @@ public final class InspectionViewModel {
             }
             // A picture written again under its name since it was scored (a camera's next part) is inspected again,
             // not shown with the old picture's maps and score; the file is looked at off the FX thread.
-            String scored = scoredAs.get(file);
             long shown = generation;
-            background.run(() -> scored != null && !SavedScores.stamp(file).equals(scored), changed -> {
+            background.run(() -> scoredAs.containsKey(file) && changedSinceScored(file), changed -> {
                 if (changed && shown == generation && file.equals(detailWanted) && detailCache.get(file) == cached) {
                     detailCache.remove(file);
                     loadDetail(item, false);
