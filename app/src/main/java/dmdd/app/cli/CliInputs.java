@@ -743,11 +743,10 @@ final class CliInputs {
             throw new CliException(option + " " + file + ": is a folder, not a file");
         }
         Path folder = abs.getParent();
-        for (Path above = folder; above != null; above = above.getParent()) {
-            if (Files.isRegularFile(above.resolve(dmdd.model.infer.ModelFolder.DESCRIPTION))) {
-                throw new CliException(option + " " + file + ": is inside the model folder " + above
-                        + "; write it elsewhere");
-            }
+        Path model = dmdd.model.infer.ModelFolder.enclosing(abs);
+        if (model != null) {
+            throw new CliException(option + " " + file + ": is inside the model folder " + model
+                    + "; write it elsewhere");
         }
         if (folder != null && Files.isRegularFile(abs) && Files.isRegularFile(folder.resolve(RUN_MARKER))
                 && isRunsOwnFile(folder, abs)) {

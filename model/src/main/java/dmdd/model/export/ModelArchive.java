@@ -180,11 +180,10 @@ public final class ModelArchive {
      */
     private static void refuseNonArchiveTarget(Path zip) throws ModelArchiveException {
         Path target = zip.toAbsolutePath().normalize();
-        for (Path folder = target.getParent(); folder != null; folder = folder.getParent()) {
-            if (Files.isRegularFile(folder.resolve(ModelFolder.DESCRIPTION))) {
-                throw new ModelArchiveException(zip, zip + " is inside the model folder " + folder
-                        + "; save the archive elsewhere");
-            }
+        Path model = ModelFolder.enclosing(target);
+        if (model != null) {
+            throw new ModelArchiveException(zip, zip + " is inside the model folder " + model
+                    + "; save the archive elsewhere");
         }
         if (Files.isDirectory(target)) {
             throw new ModelArchiveException(zip, zip + " is a folder; choose a file name for the archive");

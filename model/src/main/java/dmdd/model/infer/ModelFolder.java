@@ -462,6 +462,22 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     }
 
     /**
+     * The model folder a file would be written into, at any depth: a file there could replace or mix with the
+     * model's own files, and an import or clean-up of the folder could remove it.
+     *
+     * @param file a file about to be written
+     * @return the nearest folder above it that holds a model description, or {@code null}
+     */
+    public static Path enclosing(Path file) {
+        for (Path folder = file.toAbsolutePath().normalize().getParent(); folder != null; folder = folder.getParent()) {
+            if (Files.isRegularFile(folder.resolve(DESCRIPTION))) {
+                return folder;
+            }
+        }
+        return null;
+    }
+
+    /**
      * @param bytes some bytes
      * @return their SHA-256 in lower-case hex
      */
