@@ -55,6 +55,18 @@ public interface InspectionEngine {
     }
 
     /**
+     * The picture of an image file alone, as the panels show it, for a project that has no model yet: a person
+     * looks at what was imported before anything is trained.
+     *
+     * @param image the image file
+     * @return the picture, upright, its longer side at most the panels' whole-image resolution
+     * @throws Exception when the file is not a readable image (the message names it)
+     */
+    default RgbImage picture(Path image) throws Exception {
+        return new dmdd.datasets.image.ImageReader(DmddInspectionEngine.DISPLAY_SIDE).read(image);
+    }
+
+    /**
      * The versions of the project's model: the kept earlier ones, oldest first, then the current one.
      *
      * @param project the project

@@ -172,12 +172,16 @@ public final class InspectionView {
         pixelThresholdLabel.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.pixelThreshold")
                 + ": " + format(viewModel.pixelThresholdProperty().get()), viewModel.pixelThresholdProperty()));
 
+        // the fused map's colour bar marks the pixel threshold, the value its contour is drawn at
+        viewModel.pixelThresholdProperty().addListener(obs -> markPixelThreshold());
+        markPixelThreshold();
         viewModel.calibrationProperty().addListener(obs -> updateSliderRanges());
         viewModel.histogramProperty().addListener(obs -> updateSliderRanges());
         viewModel.histogramProperty().addListener(obs -> drawHistogram());
         viewModel.imageThresholdProperty().addListener(obs -> drawHistogram());
         viewModel.ngThresholdProperty().addListener(obs -> drawHistogram());
         viewModel.detailProperty().addListener((obs, old, now) -> showDetail(now));
+        viewModel.pictureWithoutModelProperty().addListener((obs, old, now) -> showDetail(viewModel.detailProperty().get()));
         viewModel.contourProperty().addListener((obs, old, now) -> showContour(now));
         viewModel.zoomProperty().addListener(obs -> applyView());
         viewModel.panXProperty().addListener(obs -> applyView());
@@ -428,6 +432,15 @@ public final class InspectionView {
             for (MapPanel panel : mapPanels) {
                 panel.clear();
             }
+            Image picture = viewModel.pictureWithoutModelProperty().get();
+            if (picture != null) {
+                // imported images can be looked at before a model exists; the maps say what brings them
+                mapPanels[0].show((int) picture.getWidth(), (int) picture.getHeight(), picture, null, 0, 0);
+                for (int i = 1; i < mapPanels.length; i++) {
+                    mapPanels[i].showPlaceholder(Ui.text("inspection.panel.noModel"));
+                }
+                applyView();
+            }
             return;
         }
         InspectionEngine.ImageInspection inspection = rendered.inspection();
@@ -440,8 +453,13 @@ public final class InspectionView {
         mapPanels[2].show(w, h, original, rendered.abnormality(), calib.abnormality().low(),
                 calib.abnormality().high());
         mapPanels[3].show(w, h, original, rendered.fused(), calib.fused().low(), calib.fused().high());
+        markPixelThreshold();
         showContour(viewModel.contourProperty().get());
         applyView();
+    }
+
+    private void markPixelThreshold() {
+        mapPanels[3].markOnColourBar(viewModel.pixelThresholdProperty().get(), Ui.text("inspection.pixelThreshold"));
     }
 
     private void showContour(Image outline) {

@@ -11,6 +11,7 @@ import dmdd.model.project.ProjectSettings;
 import dmdd.model.project.ReviewedNormals;
 import dmdd.model.infer.ModelVersions;
 import dmdd.datasets.annotation.Label;
+import dmdd.datasets.image.RgbImage;
 import dmdd.model.viz.Colormap;
 import dmdd.model.viz.Heatmaps;
 import java.io.IOException;
@@ -145,6 +146,8 @@ public final class InspectionViewModel {
     private final DoubleProperty panY = new SimpleDoubleProperty(0.5);
     private final ObjectProperty<InspectedItem> selected = new SimpleObjectProperty<>();
     private final ObjectProperty<RenderedInspection> detail = new SimpleObjectProperty<>();
+    /** The selected image's picture while the project has no model to inspect it with. */
+    private final ObjectProperty<Image> pictureWithoutModel = new SimpleObjectProperty<>();
     private final ObjectProperty<Image> contour = new SimpleObjectProperty<>();
     /** The contour the panels should show next (picture and threshold); drawn in the background. */
     private ContourRequest contourWanted;
@@ -663,8 +666,14 @@ public final class InspectionViewModel {
     private void loadDetail(InspectedItem item, boolean chosen) {
         Project current = project.get();
         detailWanted = item == null ? null : item.image().file();
-        if (item == null || current == null || !modelReady.get()) {
+        pictureWithoutModel.set(null);
+        if (item == null || current == null) {
             detail.set(null);
+            return;
+        }
+        if (!modelReady.get()) {
+            detail.set(null);
+            showPictureWithoutModel(item.image().file());
             return;
         }
         Path file = item.image().file();
@@ -731,6 +740,24 @@ public final class InspectionViewModel {
     }
 
     /**
+     * Shows the picture alone (read off the FX thread) while the project has no model: imported images can be
+     * looked at before training. A picture still arriving after the selection, the project or the model changed
+     * is dropped.
+     */
+    private void showPictureWithoutModel(Path file) {
+        long mine = generation;
+        background.run(() -> file.equals(detailWanted) ? picture(engine.picture(file)) : null, picture -> {
+            if (picture != null && mine == generation && !modelReady.get() && file.equals(detailWanted)) {
+                pictureWithoutModel.set(picture);
+            }
+        }, error -> {
+            if (mine == generation && file.equals(detailWanted)) {
+                message.set(Ui.text("status.error", error.getMessage()));
+            }
+        });
+    }
+
+    /**
      * The model in the project's folder is not the one the screen's thresholds belong to: trained, improved or
      * imported on the command line while the workstation had it open. Its scores are not judged by the old
      * thresholds; the screen loads the model again.
@@ -762,14 +789,26 @@ public final class InspectionViewModel {
             InspectionEngine.Calibration calib) {
         int w = inspection.width();
         int h = inspection.height();
-        int[] original = inspection.image().toBufferedImage().getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < original.length; i++) {
-            original[i] |= 0xff000000;
-        }
-        return new RenderedInspection(inspection, picture(original, w, h),
+        return new RenderedInspection(inspection, picture(inspection.image()),
                 picture(heatLayer(inspection.normality(), calib.normality()), w, h),
                 picture(heatLayer(inspection.abnormality(), calib.abnormality()), w, h),
                 picture(heatLayer(inspection.fused(), calib.fused()), w, h));
+    }
+
+    /**
+     * An image's pixels as an opaque picture. An image not yet shown may be made on any thread.
+     *
+     * @param image the image
+     * @return the picture
+     */
+    static WritableImage picture(RgbImage image) {
+        int w = image.width();
+        int h = image.height();
+        int[] argb = image.toBufferedImage().getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            argb[i] |= 0xff000000;
+        }
+        return picture(argb, w, h);
     }
 
     /**
@@ -1176,6 +1215,11 @@ public final class InspectionViewModel {
     /** @return the selected image's pictures (null while loading or without model) */
     public ObjectProperty<RenderedInspection> detailProperty() {
         return detail;
+    }
+
+    /** @return the selected image's picture while the project has no model (null otherwise, or while loading) */
+    public ReadOnlyObjectProperty<Image> pictureWithoutModelProperty() {
+        return pictureWithoutModel;
     }
 
     /** @return the score histogram */

@@ -6,6 +6,7 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.Image;
 import javafx.scene.layout.HBox;
@@ -28,7 +29,16 @@ final class MapPanel extends VBox {
     private final Label low = new Label();
     private final Label high = new Label();
     private final Label titleLabel = new Label();
+    /** What the panel would show and why it does not (no model yet), over the empty viewport. */
+    private final Label placeholder = new Label();
     private final boolean hasHeat;
+    /** The colour bar with its range: shown only under a map (without one it would read as a scale of nothing). */
+    private final HBox barRow;
+    /** A tick on the colour bar at the pixel threshold (the value the contour is drawn at), if the panel has one. */
+    private final Region marker = new Region();
+    private double rangeLow;
+    private double rangeHigh;
+    private double markedValue = Double.NaN;
     private int imageWidth = 1;
     private int imageHeight = 1;
 
@@ -51,20 +61,37 @@ final class MapPanel extends VBox {
             view.setSmooth(false);
         }
         contour.setSmooth(false);
-        viewport.getChildren().addAll(base, heat, contour);
+        placeholder.getStyleClass().add("map-placeholder");
+        placeholder.setWrapText(true);
+        placeholder.setAlignment(Pos.CENTER);
+        placeholder.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
+        placeholder.setVisible(false);
+        placeholder.setManaged(false);
+        viewport.getChildren().addAll(base, heat, contour, placeholder);
         VBox.setVgrow(viewport, Priority.ALWAYS);
 
         ImageView bar = new ImageView(gradient(colormap));
         bar.setPreserveRatio(false);
         bar.setFitHeight(10);
-        HBox barRow = new HBox(4, low, bar, high);
+        marker.getStyleClass().add("colour-bar-marker");
+        marker.setManaged(false);
+        marker.setVisible(false);
+        javafx.scene.layout.Pane barArea = new javafx.scene.layout.Pane(bar, marker) {
+            @Override
+            protected void layoutChildren() {
+                super.layoutChildren();
+                placeMarker(bar.getFitWidth());
+            }
+        };
+        barArea.setMinWidth(Region.USE_PREF_SIZE);
+        barRow = new HBox(4, low, barArea, high);
         barRow.setAlignment(Pos.CENTER);
         bar.fitWidthProperty().bind(widthProperty().subtract(110).map(w -> Math.max(20, w.doubleValue())));
         low.getStyleClass().add("colour-bar-label");
         high.getStyleClass().add("colour-bar-label");
         low.setMinWidth(Region.USE_PREF_SIZE);
         high.setMinWidth(Region.USE_PREF_SIZE);
-        barRow.setVisible(hasHeat);
+        barRow.setVisible(false);
         barRow.setMinHeight(14);
         barRow.getStyleClass().add("colour-bar");
         getChildren().addAll(titleLabel, viewport, barRow);
@@ -95,6 +122,7 @@ final class MapPanel extends VBox {
                 view.setFitHeight(side);
                 view.relocate(x, y);
             }
+            placeholder.resizeRelocate(x + 8, y, Math.max(1, side - 16), side);
         }
     }
 
@@ -129,21 +157,71 @@ final class MapPanel extends VBox {
      *                 megabytes: made once per selection, not once per panel)
      */
     void show(int width, int height, Image original, Image heatLayer, double rangeLow, double rangeHigh) {
+        placeholder.setVisible(false);
         imageWidth = width;
         imageHeight = height;
         base.setImage(original);
         if (hasHeat && heatLayer != null) {
+            this.rangeLow = rangeLow;
+            this.rangeHigh = rangeHigh;
+            barRow.setVisible(true);
+            barRow.requestLayout();
             heat.setImage(heatLayer);
             low.setText(String.format("%.3g", rangeLow));
             high.setText(String.format("%.3g", rangeHigh));
         }
     }
 
+    /**
+     * Marks a value on the colour bar (the pixel threshold on the fused map's bar), with the value as tooltip.
+     *
+     * @param value the value, in the map's units; NaN for no mark
+     * @param label what the value is, for the tooltip
+     */
+    void markOnColourBar(double value, String label) {
+        markedValue = value;
+        Tooltip.install(marker, new Tooltip(label + ": " + String.format("%.3g", value)));
+        placeMarker(-1);
+    }
+
+    /** @return the bar position of the marked value, 0 at the low end and 1 at the high end, or NaN when unmarked */
+    double markerPosition() {
+        return marker.isVisible() ? marker.getLayoutX() / Math.max(1, barWidth) : Double.NaN;
+    }
+
+    private double barWidth = 1;
+
+    private void placeMarker(double width) {
+        if (width > 0) {
+            barWidth = width;
+        }
+        double t = (markedValue - rangeLow) / (rangeHigh - rangeLow);
+        boolean shown = Double.isFinite(t) && rangeHigh > rangeLow;
+        marker.setVisible(shown);
+        if (shown) {
+            // a threshold beyond the range sits at the bar's end it exceeds
+            marker.resizeRelocate(Math.max(0, Math.min(1, t)) * barWidth - 1, -2, 2, 14);
+        }
+    }
+
+    /** @param text what the empty panel says in its middle (why it shows nothing) */
+    void showPlaceholder(String text) {
+        placeholder.setText(text);
+        placeholder.setVisible(true);
+    }
+
+    /** @return the text the empty panel says, or null while it shows a picture or nothing */
+    String placeholderText() {
+        return placeholder.isVisible() ? placeholder.getText() : null;
+    }
+
     void clear() {
+        placeholder.setVisible(false);
         base.setImage(null);
         heat.setImage(null);
         contour.setImage(null);
         // The colour bar's range was the last model's: with nothing shown it says nothing.
+        barRow.setVisible(false);
         low.setText("");
         high.setText("");
     }

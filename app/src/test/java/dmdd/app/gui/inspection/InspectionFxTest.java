@@ -97,6 +97,16 @@ class InspectionFxTest {
         assertThat(shownBadges(robot, model)).isNotEmpty().allMatch(text -> text.equals("OK"));
         assertThat(engine.inspections.get()).as("moving the threshold never re-runs the model").isEqualTo(modelRuns);
 
+        // The fused map's colour bar (range 0 .. 0.6) marks the pixel threshold, 0.3 when calibrated, and follows it.
+        MapPanel fused = (MapPanel) panels.get(3);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(fused.markerPosition()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.03));
+        assertThat(((MapPanel) panels.get(1)).markerPosition()).as("only the fused map has the threshold").isNaN();
+        robot.interact(() -> model.pixelThresholdProperty().set(0.45));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(fused.markerPosition()).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.03));
+        robot.interact(() -> model.pixelThresholdProperty().set(0.3));
+
         InspectedItem before = model.selectedProperty().get();
         robot.clickOn(panels.get(0));
         robot.type(KeyCode.RIGHT);

@@ -18,11 +18,13 @@ public class ScriptedInspectionEngine implements InspectionEngine {
     public final java.util.List<Path> calibratedModels = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The model's identity the calibration reports; a test sets another one to stand for a newly trained model. */
     public volatile String modelId = "scripted-model-1";
+    /** Whether the project has a model; a test clears it to stand for a project not yet trained. */
+    public volatile boolean modelPresent = true;
     private final ImageReader reader = new ImageReader(64);
 
     @Override
     public boolean hasModel(Project project) {
-        return true;
+        return modelPresent;
     }
 
     @Override
