@@ -100,8 +100,14 @@ public final class InspectionView {
                 viewModel.okCountProperty(), viewModel.unsureCountProperty(), viewModel.ngCountProperty()));
         countsLabel.setId("verdictCounts");
         messageLabel.textProperty().bind(viewModel.messageProperty());
-        reviewButton.textProperty().bind(Bindings.createStringBinding(() -> Ui.text("inspection.review",
-                viewModel.reviewLeftProperty().get()), viewModel.reviewLeftProperty()));
+        // a long message is cut at the window's edge (1024 px): the whole of it on hover
+        javafx.scene.control.Tooltip whole = new javafx.scene.control.Tooltip();
+        whole.textProperty().bind(viewModel.messageProperty());
+        whole.setWrapText(true);
+        whole.setMaxWidth(480);
+        messageLabel.setTooltip(whole);
+        reviewButton.textProperty().bind(viewModel.reviewTextProperty());
+        reviewButton.setTooltip(new javafx.scene.control.Tooltip(Ui.text("inspection.review.tooltip")));
         reviewButton.disableProperty().bind(viewModel.modelReadyProperty().not());
         reviewButton.setId("reviewButton");
         // The review's decisions by mouse too (O and D on the keyboard).

@@ -31,6 +31,7 @@ import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
@@ -157,6 +158,7 @@ public final class InspectionViewModel {
     private final IntegerProperty ngCount = new SimpleIntegerProperty();
     private final IntegerProperty unsureCount = new SimpleIntegerProperty();
     private final IntegerProperty reviewLeft = new SimpleIntegerProperty();
+    private final StringProperty reviewText = new SimpleStringProperty(Ui.text("inspection.review.none"));
     private final ObservableMap<Path, Label> decisions = FXCollections.observableHashMap();
     private DecisionStore decisionStore = (image, label) -> { };
     private Runnable onNormalSetChanged = () -> { };
@@ -986,6 +988,14 @@ public final class InspectionViewModel {
         return decisions;
     }
 
+    /**
+     * @return the review button's text: how many of the queue's images (unsure or NG) wait for a person's decision,
+     *         that every one has one, or that nothing is flagged
+     */
+    public ReadOnlyStringProperty reviewTextProperty() {
+        return reviewText;
+    }
+
     /** @return images in the review queue (unsure or NG) that have no decision yet */
     public IntegerProperty reviewLeftProperty() {
         return reviewLeft;
@@ -1050,6 +1060,10 @@ public final class InspectionViewModel {
         unsureCount.set(unsure);
         ngCount.set(ng);
         reviewLeft.set((int) items.stream().filter(item -> inQueue(item) && decision(item) == Label.UNLABELLED).count());
+        // "0 left" read as if nothing had been flagged: the text says whether people decided them all
+        int queued = unsure + ng;
+        reviewText.set(queued == 0 ? Ui.text("inspection.review.none") : reviewLeft.get() == 0
+                ? Ui.text("inspection.review.allDecided", queued) : Ui.text("inspection.review", reviewLeft.get(), queued));
         updateHistogram();
     }
 

@@ -94,7 +94,26 @@ class ReviewQueueFxTest {
         assertThat(model.unsureCountProperty().get()).isEqualTo(unsure);
         assertThat(model.ngCountProperty().get()).isEqualTo(ng).isPositive();
 
-        robot.clickOn(robot.from(root).lookup("#reviewButton").queryAs(Button.class));
+        Button reviewButton = robot.from(root).lookup("#reviewButton").queryAs(Button.class);
+        // every image of the sample folders carries its folder's label: the queue is flagged and all decided
+        assertThat(reviewButton.getText()).isEqualTo("Review (all " + (unsure + ng) + " decided)");
+        robot.interact(() -> {
+            range.setHighValue(range.getMax());
+            range.setLowValue(range.getMax());
+        });
+        assertThat(reviewButton.getText()).isEqualTo("Review (none flagged)");
+        robot.interact(() -> {
+            range.setLowValue(low);
+            range.setHighValue(high);
+        });
+        InspectedItem undecided = model.items().stream().filter(i -> model.verdict(i) == Verdict.UNSURE).findFirst()
+                .orElseThrow();
+        Label itsLabel = model.decision(undecided);
+        robot.interact(() -> model.decisions().remove(undecided.image().file()));
+        assertThat(reviewButton.getText()).isEqualTo("Review (1 of " + (unsure + ng) + " left)");
+        robot.interact(() -> model.decisions().put(undecided.image().file(), itsLabel));
+
+        robot.clickOn(reviewButton);
         WaitForAsyncUtils.waitForFxEvents();
         List<Verdict> queue = model.gallery().stream().map(model::verdict).toList();
         List<Verdict> expected = new java.util.ArrayList<>(java.util.Collections.nCopies(unsure, Verdict.UNSURE));
