@@ -80,6 +80,21 @@ public final class TrainingView {
         deviceLabel.textProperty().bind(Bindings.createStringBinding(
                 () -> Ui.text("training.device", viewModel.deviceProperty().get()), viewModel.deviceProperty()));
         setUpMethodChoice();
+        // steps are whole: the axis labels no fraction of a step (a short run's automatic ticks were 0.5 apart)
+        javafx.scene.chart.NumberAxis steps = (javafx.scene.chart.NumberAxis) lossChart.getXAxis();
+        steps.setMinorTickVisible(false);
+        steps.setTickLabelFormatter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Number value) {
+                double v = value.doubleValue();
+                return v == Math.rint(v) ? Long.toString((long) v) : "";
+            }
+
+            @Override
+            public Number fromString(String text) {
+                return Long.parseLong(text);
+            }
+        });
         summaryLabel.textProperty().bind(Bindings.createStringBinding(() -> summary(viewModel.projectProperty().get()),
                 viewModel.projectProperty()));
         viewModel.losses().addListener((ListChangeListener<TrainingViewModel.LossPoint>) change -> {

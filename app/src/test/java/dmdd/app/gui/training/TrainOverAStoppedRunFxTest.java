@@ -63,5 +63,20 @@ class TrainOverAStoppedRunFxTest {
         robot.clickOn(robot.lookup(".dialog-pane .button").lookup((Button b) -> "OK".equals(b.getText()))
                 .queryButton());
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !Files.exists(checkpoint));
+
+        // the three steps' chart labels whole steps only (its automatic ticks fall on halves of a step)
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> !model.runningProperty().get()).get());
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.chart.NumberAxis steps = (javafx.scene.chart.NumberAxis) robot
+                .lookup((javafx.scene.chart.LineChart<?, ?> c) -> true).queryAs(javafx.scene.chart.LineChart.class)
+                .getXAxis();
+        // the tick labels drawn (the axis's Text children)
+        java.util.List<String> labels = steps.getChildrenUnmodifiable().stream()
+                .filter(node -> node instanceof javafx.scene.text.Text && node.isVisible())
+                .map(node -> ((javafx.scene.text.Text) node).getText()).toList();
+        assertThat(steps.getTickMarks().stream().map(mark -> mark.getValue().doubleValue()))
+                .as("the axis has ticks between whole steps").anyMatch(v -> v != Math.rint(v));
+        assertThat(labels.stream().filter(text -> !text.isEmpty())).isNotEmpty().allMatch(text -> text.matches("\\d+"));
     }
 }
