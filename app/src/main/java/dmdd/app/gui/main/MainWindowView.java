@@ -65,6 +65,7 @@ public final class MainWindowView {
     @FXML private ListView<ImportReport.Skipped> skippedList;
     @FXML private Button trainButton;
     @FXML private Button inspectButton;
+    @FXML private Menu modelMenu;
     @FXML private javafx.scene.control.MenuItem trainItem;
     @FXML private javafx.scene.control.MenuItem inspectItem;
 
@@ -389,6 +390,16 @@ public final class MainWindowView {
         onInspect = action;
         inspectButton.disableProperty().bind(Bindings.not(available));
         inspectItem.disableProperty().bind(Bindings.not(available));
+    }
+
+    /**
+     * Adds items to the Model menu, after a separator (a screen's own actions on the model, as import and export).
+     *
+     * @param items the items
+     */
+    public void addModelMenuItems(List<javafx.scene.control.MenuItem> items) {
+        modelMenu.getItems().add(new javafx.scene.control.SeparatorMenuItem());
+        modelMenu.getItems().addAll(items);
     }
 
     /**

@@ -187,6 +187,23 @@ public final class MetricsView {
         }
     }
 
+    /**
+     * Menu items that do what this screen's Import model and Export model buttons do, and are off when they are: a
+     * model is moved between workstations from the main window's Model menu too.
+     *
+     * @return Import model, then Export model
+     */
+    public java.util.List<javafx.scene.control.MenuItem> modelMenuItems() {
+        return java.util.List.of(menuItemFor(importModelButton), menuItemFor(exportModelButton));
+    }
+
+    private static javafx.scene.control.MenuItem menuItemFor(Button button) {
+        javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(button.getText());
+        item.setOnAction(event -> button.fire());
+        item.disableProperty().bind(button.disableProperty());
+        return item;
+    }
+
     @FXML
     private void exportModel() {
         FileChooser chooser = new FileChooser();

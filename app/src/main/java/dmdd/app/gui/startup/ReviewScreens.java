@@ -72,6 +72,16 @@ public record ReviewScreens(AnnotationViewModel annotation, AnnotationView annot
             }
         });
 
+        // Import and export of the model from the Model menu too, shown on Measure, where they report
+        List<javafx.scene.control.MenuItem> modelItems = metricsView.modelMenuItems();
+        for (javafx.scene.control.MenuItem item : modelItems) {
+            javafx.event.EventHandler<javafx.event.ActionEvent> action = item.getOnAction();
+            item.setOnAction(event -> {
+                view.screens().getSelectionModel().select(metricsTab);
+                action.handle(event);
+            });
+        }
+        view.addModelMenuItems(modelItems);
         metrics.setBeforeMeasuring(annotation::flushLater);
         metrics.setOpenImage(file -> {
             view.screens().getSelectionModel().select(annotationTab);

@@ -93,6 +93,9 @@ class WorkstationWorkflowFxTest {
         assertThat(robot.from(root).lookup("#measureButton").queryButton().isDisabled()).isTrue();
         assertThat(robot.from(root).lookup("#predictionButton").queryButton().isDisabled()).isTrue();
         assertThat(robot.from(root).lookup("#importModelButton").queryButton().isDisabled()).isFalse();
+        // the Model menu offers the same two, off and on alike
+        assertThat(modelMenuItem(robot, root, "Import model\u2026").isDisable()).isFalse();
+        assertThat(modelMenuItem(robot, root, "Export model\u2026").isDisable()).isTrue();
         // Train: the header's Train button opens the settings dialog; choose a tiny run.
         robot.clickOn(button(robot, root, "Train"));
         WaitForAsyncUtils.waitForFxEvents();
@@ -145,6 +148,8 @@ class WorkstationWorkflowFxTest {
         // Inspect every image with the new model.
         InspectionViewModel inspection = workstation.inspection();
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> inspection.modelReadyProperty().get());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(
+                () -> !modelMenuItem(robot, root, "Export model\u2026").isDisable()));
         robot.interact(() -> workstation.view().selectScreen("inspectionTab"));
         robot.clickOn(button(robot, root, "Inspect all"));
         WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> !inspection.runningProperty().get()
@@ -362,5 +367,12 @@ class WorkstationWorkflowFxTest {
     private static Button button(FxRobot robot, Node parent, String text) throws Exception {
         return onFx(() -> robot.from(parent).lookup(".button").lookup((Button b) -> text.equals(b.getText()))
                 .queryButton());
+    }
+
+    /** The item of the main window's Model menu with this text. */
+    private static javafx.scene.control.MenuItem modelMenuItem(FxRobot robot, Node root, String text) {
+        return robot.from(root).lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class).getMenus().stream()
+                .filter(menu -> "Model".equals(menu.getText())).findFirst().orElseThrow().getItems().stream()
+                .filter(item -> text.equals(item.getText())).findFirst().orElseThrow();
     }
 }
