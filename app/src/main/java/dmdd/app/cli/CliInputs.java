@@ -872,13 +872,23 @@ final class CliInputs {
             }
             for (String type : types) {
                 // a folder not named like a defect type holds no defect images: eval names it in a warning instead
+                // an empty one (a defect type without pictures yet) needs no masks
                 if (!type.equals("good") && dmdd.datasets.annotation.DefectTypes.isValid(type)
-                        && !Files.isDirectory(dir.resolve("ground_truth").resolve(type))) {
+                        && !Files.isDirectory(dir.resolve("ground_truth").resolve(type))
+                        && holdsImages(test.resolve(type))) {
                     throw new CliException(dir + ": test/" + type + " has no ground_truth/" + type + "/ masks");
                 }
             }
         }
         return dir;
+    }
+
+    private static boolean holdsImages(Path dir) {
+        try {
+            return !ImageFiles.list(dir).isEmpty();
+        } catch (IOException e) {
+            return true; // said where it is read
+        }
     }
 
     private static String subfolders(Path dir) {

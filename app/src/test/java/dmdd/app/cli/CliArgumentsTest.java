@@ -131,9 +131,13 @@ class CliArgumentsTest {
                 tmp.resolve("file").toString()), "is a file");
         assertOneLineError(CliRun.of("eval", "--data", data.toString(), "--category", "c", "--model", out,
                 "--json", tmp.resolve("r.json").toString()), "no test/ folder");
+        // a defect folder without pictures needs no masks (crack, checked first); one with a picture does
+        Files.createDirectories(data.resolve("c/test/crack"));
         Files.createDirectories(data.resolve("c/test/scratch"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", data.resolve("c/test/scratch/000.png").toFile());
         assertOneLineError(CliRun.of("eval", "--data", data.toString(), "--category", "c", "--model", out,
-                "--json", tmp.resolve("r.json").toString()), "no ground_truth/scratch");
+                "--json", tmp.resolve("r.json").toString()), "test/scratch has no ground_truth/scratch");
         Files.createDirectories(tmp.resolve("noimages"));
         assertOneLineError(CliRun.of("infer", "--model", tmp.toString(), "--images", tmp.resolve("noimages").toString(),
                 "--out", tmp.resolve("o").toString()), "no image files");

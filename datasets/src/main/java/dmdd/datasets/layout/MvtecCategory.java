@@ -144,8 +144,13 @@ public final class MvtecCategory {
         List<TestSample> samples = new ArrayList<>();
         for (String type : testFolders()) {
             Map<String, Path> masks = GOOD.equals(type) ? Map.of() : masksByStem(type);
-            for (Path image : ImageFiles.list(root.resolve("test").resolve(type))) {
-                samples.add(new TestSample(image, type, masks.get(stem(image))));
+            List<Path> images = ImageFiles.list(root.resolve("test").resolve(type));
+            Map<String, Integer> stems = new HashMap<>();
+            images.forEach(image -> stems.merge(stem(image), 1, Integer::sum));
+            for (Path image : images) {
+                // 000.png and 000.jpg would both find 000_mask.png: it is neither's, as nobody can say whose it is
+                String stem = stem(image);
+                samples.add(new TestSample(image, type, stems.get(stem) > 1 ? null : masks.get(stem)));
             }
         }
         return samples;
@@ -182,6 +187,12 @@ public final class MvtecCategory {
             if (!sample.isDefective()) {
                 mask = Mask.empty(image.width(), image.height());
             } else if (sample.maskOrNull() == null) {
+                Path shared = masksByStem(sample.defectType()).get(stem(file));
+                if (shared != null) {
+                    throw new IOException("another image in test/" + sample.defectType() + " has the same name "
+                            + "before its extension, so the mask " + shared + " cannot say which of them it belongs "
+                            + "to (rename one of them, and its mask)");
+                }
                 throw new IOException("no mask: expected " + expectedMaskPath(sample));
             } else {
                 Mask full;

@@ -136,6 +136,31 @@ class MvtecCategoryTest {
     }
 
     @Test
+    void twoImagesOfOneNameBeforeTheExtensionGetNeitherTheMaskOfThatName() throws IOException {
+        Random random = new Random(9);
+        Path root = dir.resolve("twins");
+        MvtecCategory.Writer writer = MvtecCategory.create(root);
+        writer.addTrainGood(randomImage(random, 8, 8));
+        writer.addTestDefect("pit", randomImage(random, 8, 8), randomMask(random, 8, 8));
+        writer.addTestDefect("pit", randomImage(random, 8, 8), randomMask(random, 8, 8));
+        // another picture beside 000.png, under the name a camera gave it
+        Files.copy(root.resolve("test/pit/001.png"), root.resolve("test/pit/000.bmp.tmp"));
+        javax.imageio.ImageIO.write(javax.imageio.ImageIO.read(root.resolve("test/pit/000.bmp.tmp").toFile()), "bmp",
+                root.resolve("test/pit/000.bmp").toFile());
+        Files.delete(root.resolve("test/pit/000.bmp.tmp"));
+
+        MvtecCategory category = MvtecCategory.open(root);
+        assertThat(category.test()).filteredOn(t -> t.image().getFileName().toString().startsWith("000"))
+                .hasSize(2).allMatch(t -> t.maskOrNull() == null);
+        ImportReport<MvtecCategory.LoadedTestSample> test = category.loadTest(reader);
+        assertThat(test.loaded()).extracting(t -> t.sample().image()).containsExactly(root.resolve("test/pit/001.png"));
+        assertThat(test.skipped()).extracting(ImportReport.Skipped::file)
+                .containsExactlyInAnyOrder(root.resolve("test/pit/000.png"), root.resolve("test/pit/000.bmp"));
+        assertThat(test.skipped()).allSatisfy(skipped -> assertThat(skipped.reason())
+                .contains("same name before its extension").contains("000_mask.png"));
+    }
+
+    @Test
     void badFilesAreSkippedWithReasonsAndTheRestLoads() throws IOException {
         Random random = new Random(5);
         Path root = dir.resolve("pill");
