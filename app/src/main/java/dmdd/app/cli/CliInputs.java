@@ -784,6 +784,7 @@ final class CliInputs {
      * @param read how many images directly in it are read
      */
     static void noteImagesInSubfolders(Path dir, PrintWriter err, int read) {
+        noteOtherFiles(dir, false, err);
         int all;
         try {
             all = ImageFiles.listRecursively(dir).size();
@@ -794,6 +795,28 @@ final class CliInputs {
             err.println("note: " + (all - read) + (all - read == 1 ? " image" : " images") + " in sub-folders of "
                     + dir + " not inspected (this command reads the images directly in the folder; export --images "
                     + "reads sub-folders too)");
+        }
+    }
+
+    /**
+     * Names the files a command leaves out because they are not images by their name (a picture saved without an
+     * extension, a {@code .webp}): a note, as they may be pictures the person meant, and would vanish without a word.
+     *
+     * @param dir       the folder read
+     * @param recursive whether the command reads its sub-folders too
+     * @param err       where the note goes
+     */
+    static void noteOtherFiles(Path dir, boolean recursive, PrintWriter err) {
+        List<Path> others;
+        try {
+            others = ImageFiles.otherFiles(dir, recursive);
+        } catch (IOException e) {
+            return; // only a note
+        }
+        if (!others.isEmpty()) {
+            err.println("note: " + others.size() + (others.size() == 1 ? " file in " : " files in ") + dir
+                    + " left out, " + ImageFiles.notAnImage() + (others.size() == 1 ? ": " : "; the first: ")
+                    + others.get(0).getFileName());
         }
     }
 

@@ -99,6 +99,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException(categoryDir.resolve("test") + ": no test image");
         }
         warnAboutUnlabelled(items, categoryDir);
+        CliInputs.noteOtherFiles(categoryDir.resolve("test"), true, spec.commandLine().getErr());
         PrintWriter stdout = spec.commandLine().getOut();
         List<Evaluated> done = new ArrayList<>();
         int skipped = 0;

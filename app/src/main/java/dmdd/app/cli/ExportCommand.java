@@ -160,6 +160,7 @@ final class ExportCommand implements Callable<Integer> {
                 items.add(new AnnotatedInspection.Item(f, dir.relativize(f).toString().replace('\\', '/'),
                         ImageAnnotation.UNLABELLED));
             }
+            CliInputs.noteOtherFiles(dir, true, err);
         } else {
             AnnotationStore store;
             if (source.project != null) {
@@ -172,6 +173,7 @@ final class ExportCommand implements Callable<Integer> {
                 store = AnnotationStore.forMvtecCategory(category);
             }
             items.addAll(AnnotatedInspection.items(store));
+            CliInputs.noteOtherFiles(store.imagesRoot(), true, err);
         }
         if (items.isEmpty()) {
             throw new CliException("no images to inspect");

@@ -119,6 +119,13 @@ class ReviewAndImproveCommandTest {
         CliRun withSubfolder = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString());
         assertThat(withSubfolder.err()).contains("note: 1 image in sub-folders of " + images + " not inspected");
         assertThat(withSubfolder.out().lines()).hasSize((int) expected + 2);
+        // a picture saved without an extension is named too; the folder caches of Windows are not
+        Files.copy(images.resolve("good_000.png"), images.resolve("camera-frame"));
+        Files.writeString(images.resolve("Thumbs.db"), "cache");
+        CliRun withOther = CliRun.of("review-queue", "--model", model.toString(), "--images", images.toString());
+        assertThat(withOther.err()).contains("note: 1 file in " + images + " left out, not an image file (supported: "
+                + "bmp, gif, jpeg, jpg, png, tif, tiff): camera-frame").doesNotContain("Thumbs.db");
+        Files.delete(images.resolve("camera-frame"));
         // a folder whose images all lie in sub-folders says where they are
         Path onlyBelow = Files.createDirectories(tmp.resolve("line-3/cam-1"));
         Files.copy(images.resolve("good_000.png"), onlyBelow.resolve("a.png"));

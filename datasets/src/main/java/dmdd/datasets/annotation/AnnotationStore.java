@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -470,7 +471,8 @@ public final class AnnotationStore {
                 return false;
             }
         }
-        if (type.equals(folderType(key))) {
+        // its own MVTec name, unless another image of the folder has the same stem (000.png, 000.jpg)
+        if (type.equals(folderType(key)) && !sharedStems(type).contains(stem(key))) {
             return true;
         }
         if (ownedByUnlistedImage(maskPath, key)) {
@@ -528,6 +530,9 @@ public final class AnnotationStore {
         if (folder == null || !DefectTypes.isValid(folder)) {
             return null;
         }
+        if (sharedStems(folder).contains(stem(key))) {
+            return null; // 000.png and 000.jpg would both claim 000_mask.png: neither does, nobody can say whose it is
+        }
         String path = folder + "/" + stem(key) + MASK_SUFFIX;
         if (Files.isRegularFile(groundTruthRoot.resolve(path))) {
             return path; // the usual name, without listing the folder
@@ -537,6 +542,35 @@ public final class AnnotationStore {
             return mask == null ? null : folder + "/" + mask.getFileName();
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Per images folder: its modification time when listed, and the stems two or more of its images share. */
+    private final Map<String, Map.Entry<java.nio.file.attribute.FileTime, Set<String>>> sharedStems = new HashMap<>();
+
+    /** The stems more than one image of a folder has (read again when the folder changed). */
+    private Set<String> sharedStems(String folder) {
+        Path dir = imagesRoot.resolve(folder);
+        try {
+            java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(dir);
+            var known = sharedStems.get(folder);
+            if (known != null && known.getKey().equals(modified)) {
+                return known.getValue();
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            for (Path image : dmdd.datasets.image.ImageFiles.list(dir)) {
+                counts.merge(stem(image.getFileName().toString()), 1, Integer::sum);
+            }
+            Set<String> shared = new java.util.HashSet<>();
+            counts.forEach((stem, n) -> {
+                if (n > 1) {
+                    shared.add(stem);
+                }
+            });
+            sharedStems.put(folder, Map.entry(modified, shared));
+            return shared;
+        } catch (IOException e) {
+            return Set.of();
         }
     }
 

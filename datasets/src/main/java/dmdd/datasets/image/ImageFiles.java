@@ -87,6 +87,38 @@ public final class ImageFiles {
     }
 
     /**
+     * The files an image listing leaves out that a person may have meant as images: regular files without an image
+     * extension (a picture saved without one, a {@code .webp}), not hidden and not the thumbnail caches Windows
+     * writes into picture folders, so that they can be named instead of vanishing.
+     *
+     * @param dir       the folder
+     * @param recursive whether its sub-folders count (as {@link #listRecursively}: not hidden ones, nor results)
+     * @return those files, sorted by path
+     * @throws IOException when a folder cannot be listed
+     */
+    public static List<Path> otherFiles(Path dir, boolean recursive) throws IOException {
+        Path start = Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
+        try (Stream<Path> s = recursive ? Files.walk(start) : Files.list(start)) {
+            return s.filter(p -> Files.isRegularFile(p) && !isImageFile(p) && !isSystemFile(p))
+                    .filter(p -> !inHiddenFolder(start, p) && !inResultsFolder(start, p))
+                    .map(p -> dir.resolve(start.relativize(p)))
+                    .sorted().collect(Collectors.toList());
+        }
+    }
+
+    /** @return why a file of {@link #otherFiles} is not read, with the extensions that are */
+    public static String notAnImage() {
+        return "not an image file (supported: " + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")";
+    }
+
+    /** Hidden files and the folder caches of Windows, which nobody takes for a picture. */
+    private static boolean isSystemFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") || name.equalsIgnoreCase("Thumbs.db") || name.equalsIgnoreCase("desktop.ini")
+                || name.equalsIgnoreCase("ehthumbs.db");
+    }
+
+    /**
      * @param folder a folder of results
      * @return whether it holds nothing but its {@link #RESULTS_MARKER} (a run that failed or stopped before it wrote)
      * @throws IOException when the folder cannot be listed

@@ -164,7 +164,11 @@ public final class MvtecCategory {
      * @throws IOException when the folder cannot be listed
      */
     public ImportReport<LoadedImage> loadTrainGood(ImageLoader reader) throws IOException {
-        return ImportReport.loadAll(trainGood(), f -> new LoadedImage(f, reader.read(f)));
+        List<ImportReport.Skipped> others = new ArrayList<>();
+        for (Path other : ImageFiles.otherFiles(root.resolve("train").resolve(GOOD), false)) {
+            others.add(new ImportReport.Skipped(other, ImageFiles.notAnImage()));
+        }
+        return ImportReport.loadAll(trainGood(), f -> new LoadedImage(f, reader.read(f))).withSkipped(others);
     }
 
     /**

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A plain folder of normal (defect-free) images, the simplest way to give training data.
@@ -95,28 +94,10 @@ public final class NormalFolder {
     /** Regular, non-hidden files without an image extension. */
     private List<ImportReport.Skipped> otherFiles() throws IOException {
         List<ImportReport.Skipped> other = new ArrayList<>();
-        try (Stream<Path> s = recursive ? Files.walk(dir) : Files.list(dir)) {
-            s.filter(Files::isRegularFile)
-                    .filter(p -> !ImageFiles.isImageFile(p))
-                    .filter(p -> !isHidden(p) && !ImageFiles.inResultsFolder(dir, p))
-                    .sorted()
-                    .forEach(p -> other.add(new ImportReport.Skipped(p,
-                            "not an image file (supported: " + String.join(", ", sortedExtensions()) + ")")));
+        for (Path p : ImageFiles.otherFiles(dir, recursive)) {
+            other.add(new ImportReport.Skipped(p, ImageFiles.notAnImage()));
         }
         return other;
-    }
-
-    private boolean isHidden(Path file) {
-        for (Path part : dir.relativize(file)) {
-            if (part.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<String> sortedExtensions() {
-        return ImageFiles.EXTENSIONS.stream().sorted().toList();
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,35 @@ class AnnotationStoreTest {
 
         AnnotationStore reopened = AnnotationStore.forMvtecCategory(category);
         assertThat(reopened.load(category.resolve("test/crack/000.png")).mask()).isEqualTo(square(8, 4, 5));
+    }
+
+    @Test
+    void aMaskTwoImagesOfOneNameCouldClaimIsNeithersAndAPaintedOneTakesAnotherName() throws IOException {
+        Path category = dir.resolve("twins");
+        image(category.resolve("test/pit/000.png"));
+        image(category.resolve("test/pit/001.png"));
+        MaskIo.write(square(2, 2, 4), category.resolve("ground_truth/pit/000_mask.png"));
+        MaskIo.write(square(1, 1, 3), category.resolve("ground_truth/pit/001_mask.png"));
+        AnnotationStore store = AnnotationStore.forMvtecCategory(category);
+        assertThat(store.load(category.resolve("test/pit/000.png")).mask()).isEqualTo(square(2, 2, 4));
+
+        // another picture arrives as 000.bmp: 000_mask.png could be either's
+        Path other = category.resolve("test/pit/000.bmp");
+        javax.imageio.ImageIO.write(new BufferedImage(16, 12, BufferedImage.TYPE_INT_RGB), "bmp", other.toFile());
+        Files.setLastModifiedTime(other.getParent(), java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(other.getParent()).toMillis() + 2000)); // a coarse clock must see the change
+        for (Path twin : List.of(category.resolve("test/pit/000.png"), other)) {
+            ImageAnnotation read = store.load(twin);
+            assertThat(read.label()).isEqualTo(Label.DEFECT);
+            assertThat(read.mask()).as(twin.toString()).isNull();
+        }
+        assertThat(store.load(category.resolve("test/pit/001.png")).mask()).isEqualTo(square(1, 1, 3));
+
+        // painting one of them keeps the shared file as it was and gives the paint a name of its own
+        store.save(other, ImageAnnotation.defect("pit", square(5, 5, 2)));
+        assertThat(MaskIo.read(category.resolve("ground_truth/pit/000_mask.png"))).isEqualTo(square(2, 2, 4));
+        assertThat(store.load(other).mask()).isEqualTo(square(5, 5, 2));
+        assertThat(store.load(category.resolve("test/pit/000.png")).mask()).isNull();
     }
 
     @Test

@@ -258,8 +258,7 @@ public final class ProjectImporter {
             if (ImageFiles.isImageFile(file)) {
                 images.add(file);
             } else {
-                notImages.add(new ImportReport.Skipped(file, "not an image file (supported: "
-                        + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")"));
+                notImages.add(new ImportReport.Skipped(file, ImageFiles.notAnImage()));
             }
         }
         java.util.function.Predicate<String> annotated = annotatedStems(targetDir);
