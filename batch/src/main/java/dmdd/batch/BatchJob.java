@@ -117,7 +117,7 @@ public final class BatchJob {
             int partitions = request.partitions() > 0 ? request.partitions()
                     : (int) Math.max(spark.sparkContext().defaultParallelism(),
                     (count + IMAGES_PER_PARTITION - 1) / IMAGES_PER_PARTITION);
-            log.printf("Inspecting %d images in %d partitions with model %s...%n", count, partitions,
+            log.printf(Locale.ROOT, "Inspecting %d images in %d partitions with model %s...%n", count, partitions,
                     shipment.zipSha256().substring(0, 12));
             log.flush();
             Dataset<Row> rows = paths.repartition(partitions).mapPartitions(

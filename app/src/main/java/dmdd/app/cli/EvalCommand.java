@@ -89,7 +89,7 @@ final class EvalCommand implements Callable<Integer> {
             modelDirs.add(dir);
         }
         Path jsonFile = CliInputs.outputFile(json, "--json", CliInputs.OutputKind.JSON);
-        AnnotatedInspection.PixelResolution resolution = switch (pixelResolution) {
+        AnnotatedInspection.PixelResolution resolution = switch (pixelResolution.toLowerCase(java.util.Locale.ROOT)) {
             case "mask" -> AnnotatedInspection.PixelResolution.MASK;
             case "input" -> AnnotatedInspection.PixelResolution.INPUT;
             default -> throw new CliException("--pixel-resolution must be mask or input, got '" + pixelResolution + "'");

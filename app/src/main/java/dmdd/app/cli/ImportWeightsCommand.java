@@ -8,6 +8,7 @@ import dmdd.model.teacher.Teachers;
 import dmdd.model.teacher.WeightsOrigin;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,7 +56,7 @@ final class ImportWeightsCommand implements Callable<Integer> {
         } catch (dmdd.model.teacher.TeacherWeightsException e) {
             throw new CliException(e.getMessage());
         }
-        spec.commandLine().getOut().printf("imported the %s teacher's weights into %s (SHA-256 %s)%n",
+        spec.commandLine().getOut().printf(Locale.ROOT, "imported the %s teacher's weights into %s (SHA-256 %s)%n",
                 backbone.cliName(), origin.file(), origin.sha256());
         return 0;
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -103,7 +104,7 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
         DefectBenchmarkGenerator generator = new DefectBenchmarkGenerator(s);
         if (damage) {
             for (Path dir : generator.generateDamage(textures, root)) {
-                spec.commandLine().getOut().printf("%s: %d train, %d good + %d x %d damaged test images (%s)%n", dir,
+                spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d train, %d good + %d x %d damaged test images (%s)%n", dir,
                         s.trainImages(), s.testGoodImages(), SurfaceDamage.values().length, s.testImagesPerDefect(),
                         Arrays.stream(SurfaceDamage.values()).map(SurfaceDamage::folderName)
                                 .collect(Collectors.joining(", ")));
@@ -113,7 +114,7 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
         for (Path t : textures) {
             String name = DefectBenchmarkGenerator.categoryName(t);
             Path dir = generator.generate(t, root, name);
-            spec.commandLine().getOut().printf("%s: %d train, %d good + %d x %d defective test images (%s)%n", dir,
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d train, %d good + %d x %d defective test images (%s)%n", dir,
                     s.trainImages(), s.testGoodImages(), BenchmarkDefect.values().length, s.testImagesPerDefect(),
                     Arrays.stream(BenchmarkDefect.values()).map(BenchmarkDefect::folderName)
                             .collect(Collectors.joining(", ")));
@@ -140,7 +141,7 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
             }
             String name = DefectBenchmarkGenerator.categoryName(t) + "_" + camera;
             Path dir = new CameraBenchmarkGenerator(s).generateFromTexture(t, root, name);
-            spec.commandLine().getOut().printf("%s: %d train, %d good + 3 x %d defective test images (scratch, pit, "
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d train, %d good + 3 x %d defective test images (scratch, pit, "
                     + "crack) at %d x %d%n", dir, s.trainImages(), s.testGoodImages(), s.testImagesPerDefect(), camera,
                     camera);
         }

@@ -2,6 +2,7 @@ package dmdd.app.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * A one-line progress bar for the terminal: {@code [#######.....]  58%  580/1000  stage 2  loss 0.123
@@ -54,7 +55,7 @@ final class ProgressBar {
         lastTenth = tenth;
         int filled = (int) Math.round(f * WIDTH);
         String line = "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] "
-                + String.format("%3d%%  %d/%d", Math.round(f * 100), done, total)
+                + String.format(Locale.ROOT, "%3d%%  %d/%d", Math.round(f * 100), done, total)
                 + (detail == null || detail.isEmpty() ? "" : "  " + detail)
                 + (eta == null || last ? "" : "  ETA " + format(eta));
         if (interactive) {
@@ -77,10 +78,10 @@ final class ProgressBar {
     static String format(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s >= 3600) {
-            return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+            return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
         }
         if (s >= 60) {
-            return String.format("%dm%02ds", s / 60, s % 60);
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
         }
         return s + "s";
     }

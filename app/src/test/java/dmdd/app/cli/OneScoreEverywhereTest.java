@@ -110,7 +110,8 @@ class OneScoreEverywhereTest {
 
     @Test
     void evalCountsEveryDefectiveImageAsDefectiveAtEitherResolution() throws IOException {
-        for (String resolution : new String[] {"mask", "input"}) {
+        // any case, as every option of a fixed set of words
+        for (String resolution : new String[] {"mask", "INPUT"}) {
             Path json = tmp.resolve("eval-" + resolution + ".json");
             CliRun ev = CliRun.of("eval", "--data", data.toString(), "--category", "weave", "--model", model.toString(),
                     "--json", json.toString(), "--pixel-resolution", resolution);

@@ -11,7 +11,12 @@ public final class DefectTypes {
     /** The type given to a defect when the user has not named one and the image's folder is no defect type. */
     public static final String DEFAULT = "defect";
 
-    private static final Pattern ALLOWED = Pattern.compile("[\\p{L}\\p{N}_\\-]+( [\\p{L}\\p{N}_\\-]+)*");
+    /**
+     * Words of letters, digits, '_' and '-', and the marks that belong to a letter (the vowel signs of Hindi and Thai,
+     * an accent stored as a separate character as macOS names files), with single spaces between words.
+     */
+    private static final Pattern ALLOWED = Pattern.compile(
+            "[\\p{L}\\p{N}_\\-][\\p{L}\\p{M}\\p{N}_\\-]*( [\\p{L}\\p{N}_\\-][\\p{L}\\p{M}\\p{N}_\\-]*)*");
     private static final int MAX_LENGTH = 64;
     /** Device names Windows reserves: no folder can have them there, whatever the case. */
     private static final Pattern RESERVED = Pattern.compile("(?i)con|prn|aux|nul|com[0-9]|lpt[0-9]");
@@ -39,8 +44,8 @@ public final class DefectTypes {
                     + "not a defect type");
         }
         if (!ALLOWED.matcher(n).matches()) {
-            throw new IllegalArgumentException("defect type '" + n + "' may only hold letters, digits, '_', '-' "
-                    + "and single spaces (it becomes a folder name)");
+            throw new IllegalArgumentException("defect type '" + n + "' may only hold letters (with their accents "
+                    + "and vowel signs), digits, '_', '-' and single spaces (it becomes a folder name)");
         }
         return n;
     }
@@ -55,7 +60,8 @@ public final class DefectTypes {
      * @throws IllegalArgumentException naming the problem
      */
     public static String validateNew(String name) {
-        String n = validate(name);
+        // one spelling for a name typed with a separate accent ("e" + U+0301) and with the letter "é"
+        String n = validate(name == null ? null : java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC));
         if (RESERVED.matcher(n).matches()) {
             throw new IllegalArgumentException("defect type '" + n + "' is a device name on Windows, where no folder can "
                     + "have it; choose another name");

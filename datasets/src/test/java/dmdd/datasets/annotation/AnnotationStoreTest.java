@@ -289,6 +289,14 @@ class AnnotationStoreTest {
         assertThatThrownBy(() -> DefectTypes.validate("../x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DefectTypes.validate("good")).hasMessageContaining("defect-free");
         assertThatThrownBy(() -> DefectTypes.validate(" ")).hasMessageContaining("name");
+        // words of any script: Hindi and Thai need their vowel signs, macOS spells "é" as "e" and a combining accent
+        for (String word : List.of("\u0926\u0930\u093e\u0930", "\u0e23\u0e2d\u0e22\u0e23\u0e49\u0e32\u0e27",
+                "raye\u0301", "\u00e7izik", "rost fleck")) {
+            assertThat(DefectTypes.isValid(word)).as(word).isTrue();
+        }
+        assertThat(DefectTypes.validateNew("raye\u0301")).isEqualTo("ray\u00e9");
+        assertThatThrownBy(() -> DefectTypes.validate("\u0301x")).as("a mark belongs after a letter")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
