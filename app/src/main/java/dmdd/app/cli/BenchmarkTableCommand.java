@@ -84,7 +84,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
      */
     private void table(PrintWriter out, String title, Path dir, List<String> methods, List<String> categories,
                        Function<JsonNode, Double> metric, String mapKey, int decimals) throws IOException {
-        out.println("| " + title + " | Avg | " + String.join(" | ", categories) + " |");
+        out.println("| " + title + " | Avg | " + cells(categories) + " |");
         out.println("|---|---|" + "---|".repeat(categories.size()));
         for (String m : methods) {
             row(out, label(m), dir, m, categories, metric, decimals);
@@ -115,7 +115,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
                 List<ImageAurocByKind.ScoredImage> images = read(json, BenchmarkTableCommand::scoredImages);
                 if (images != null && !images.isEmpty()) {
                     SortedMap<String, MetricValue> byKind = ImageAurocByKind.compute(images);
-                    rows.put("| " + label(m) + " | " + c + " |", byKind);
+                    rows.put("| " + label(m) + " | " + cell(c) + " |", byKind);
                     kinds.addAll(byKind.keySet());
                 }
             }
@@ -123,7 +123,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         if (rows.values().stream().noneMatch(byKind -> byKind.size() > 1)) {
             return;
         }
-        out.println("| Image AUROC by defect kind (against the good images) | Category | " + String.join(" | ", kinds)
+        out.println("| Image AUROC by defect kind (against the good images) | Category | " + cells(kinds)
                 + " |");
         out.println("|---|---|" + "---|".repeat(kinds.size()));
         rows.forEach((start, byKind) -> {
@@ -209,6 +209,15 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         out.println(row);
     }
 
+    /** A name from a file or folder as one Markdown table cell: a '|' in it would start another column. */
+    private static String cell(String name) {
+        return name.replace("|", "\\|");
+    }
+
+    private static String cells(java.util.Collection<String> names) {
+        return String.join(" | ", names.stream().map(BenchmarkTableCommand::cell).toList());
+    }
+
     private static String label(String method) {
         return switch (method.toLowerCase(Locale.ROOT)) {
             case "dmdd" -> "DMDD";
@@ -217,7 +226,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             case "dcam" -> "DCAM (a model per category)";
             case "dcam-shared" -> "DCAM (one model for all categories)";
             case "baseline-shared" -> "Baseline (one model for all categories)";
-            default -> method;
+            default -> cell(method);
         };
     }
 

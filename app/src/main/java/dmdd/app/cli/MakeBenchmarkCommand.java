@@ -92,8 +92,13 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
             if (!Files.isRegularFile(t)) {
                 throw new CliException("TEXTURE " + t + ": no such file");
             }
-            // checked before anything is written: one category per name
+            // checked before anything is written: one category per name, a name --category can give back
             String name = DefectBenchmarkGenerator.categoryName(t);
+            if (name.contains(",") || name.equalsIgnoreCase(CategoryOptions.ALL) || !name.equals(name.strip())
+                    || name.isEmpty()) {
+                throw new CliException("TEXTURE " + t + ": makes the category '" + name + "', which --category "
+                        + "cannot name (a comma, 'all' or spaces at either end); copy the file under another name");
+            }
             Path other = categories.put(name, t);
             if (other != null && !damage) {
                 throw new CliException("TEXTURE " + t + ": makes the category '" + name + "' as " + other

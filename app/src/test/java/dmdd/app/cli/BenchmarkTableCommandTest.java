@@ -53,6 +53,18 @@ class BenchmarkTableCommandTest {
     }
 
     @Test
+    void aCategoryNamedWithABarStaysOneColumn() throws IOException {
+        result("dmdd", "a|b", 0.9, 0.95, 0.8, 60);
+        result("dmdd", "brick", 1.0, 0.97, 0.9, 60);
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| Image AUROC | Avg | a\\|b | brick |").contains("| DMDD | 0.950 | 0.900 | 1.000 |");
+        // every row has as many cells as its table's separator: nothing shifts
+        r.out().lines().filter(line -> line.startsWith("|")).forEach(line ->
+                assertThat(line.replace("\\|", "").chars().filter(c -> c == '|').count()).as(line).isEqualTo(5));
+    }
+
+    @Test
     void aPerLevelMethodsMapsAreNamedByLevel() throws IOException {
         result("aand", "grass", 0.9, 0.95, 0.8, 60);
         Path json = tmp.resolve("aand").resolve("grass.json");

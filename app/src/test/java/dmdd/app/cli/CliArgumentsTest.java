@@ -158,6 +158,13 @@ class CliArgumentsTest {
         assertThat(tmp.resolve("bench/brick/train/good/001.png")).exists();
         assertThat(tmp.resolve("bench/brick/ground_truth/pit/000_mask.png")).exists();
         assertThat(r.out()).contains("scratch, pit, stain, crack");
+        // a category every later command could not name is not made
+        for (String name : new String[] {"a,b.png", "all.png", " brick.png"}) {
+            Path odd = Files.copy(brick, tmp.resolve(name));
+            assertOneLineError(CliRun.of("make-benchmark", "--out", tmp.resolve("odd").toString(), odd.toString()),
+                    "which --category cannot name");
+        }
+        assertThat(tmp.resolve("odd")).doesNotExist();
 
         // the same texture twice would write one category and then fail: refused before anything is written
         CliRun twice = CliRun.of("make-benchmark", "--out", tmp.resolve("twice").toString(), "--crop", "64",
