@@ -109,7 +109,8 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
         DefectBenchmarkGenerator generator = new DefectBenchmarkGenerator(s);
         if (damage) {
             for (Path dir : generator.generateDamage(textures, root)) {
-                spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d train, %d good + %d x %d damaged test images (%s)%n", dir,
+                spec.commandLine().getOut().printf(Locale.ROOT,
+                        "%s: %d train, %d good + %d x %d damaged test images (%s)%n", dir,
                         s.trainImages(), s.testGoodImages(), SurfaceDamage.values().length, s.testImagesPerDefect(),
                         Arrays.stream(SurfaceDamage.values()).map(SurfaceDamage::folderName)
                                 .collect(Collectors.joining(", ")));
@@ -119,7 +120,8 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
         for (Path t : textures) {
             String name = DefectBenchmarkGenerator.categoryName(t);
             Path dir = generator.generate(t, root, name);
-            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d train, %d good + %d x %d defective test images (%s)%n", dir,
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "%s: %d train, %d good + %d x %d defective test images (%s)%n", dir,
                     s.trainImages(), s.testGoodImages(), BenchmarkDefect.values().length, s.testImagesPerDefect(),
                     Arrays.stream(BenchmarkDefect.values()).map(BenchmarkDefect::folderName)
                             .collect(Collectors.joining(", ")));
@@ -146,7 +148,8 @@ final class MakeBenchmarkCommand implements Callable<Integer> {
             }
             String name = DefectBenchmarkGenerator.categoryName(t) + "_" + camera;
             Path dir = new CameraBenchmarkGenerator(s).generateFromTexture(t, root, name);
-            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d train, %d good + 3 x %d defective test images (scratch, pit, "
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "%s: %d train, %d good + 3 x %d defective test images (scratch, pit, "
                     + "crack) at %d x %d%n", dir, s.trainImages(), s.testGoodImages(), s.testImagesPerDefect(), camera,
                     camera);
         }
