@@ -100,7 +100,7 @@ public final class DmddCli implements Runnable {
         cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine where = ex.getCommandLine();
-            where.getErr().println("error: " + oneLine(ex.getMessage()) + " (see '"
+            where.getErr().println("error: " + oneLine(ex.getMessage()) + fileReadAsOption(where, args) + " (see '"
                     + where.getCommandSpec().qualifiedName() + " --help')");
             where.getErr().flush();
             return EXIT_USAGE;
@@ -115,6 +115,26 @@ public final class DmddCli implements Runnable {
             return ex instanceof CliException || ex instanceof ModelFolderException ? EXIT_USAGE : EXIT_FAILURE;
         });
         return cl;
+    }
+
+    /**
+     * A file whose name starts with '-' is read as an option (picocli then misses the parameter it is): named, with
+     * the two ways to give it.
+     */
+    private static String fileReadAsOption(CommandLine where, String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("-") && arg.length() > 1 && !arg.equals("--") && !arg.contains("=")
+                    && where.getCommandSpec().findOption(arg) == null) {
+                try {
+                    if (java.nio.file.Files.exists(java.nio.file.Path.of(arg))) {
+                        return "; the file '" + arg + "' was read as an option: write ./" + arg + " or put -- before it";
+                    }
+                } catch (java.nio.file.InvalidPathException e) {
+                    // not a file name
+                }
+            }
+        }
+        return "";
     }
 
     /**

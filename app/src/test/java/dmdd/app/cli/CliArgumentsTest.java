@@ -165,6 +165,16 @@ class CliArgumentsTest {
                     "which --category cannot name");
         }
         assertThat(tmp.resolve("odd")).doesNotExist();
+        // a file whose name starts with '-' is read as an option: the message names it and the two ways to give it
+        Path dashed = Path.of("-dmdd-test-texture.png"); // relative: in the working folder, as a person would type it
+        try {
+            Files.copy(brick, dashed);
+            assertOneLineError(CliRun.of("make-benchmark", "--out", tmp.resolve("dash").toString(), dashed.toString()),
+                    "the file '-dmdd-test-texture.png' was read as an option: write ./-dmdd-test-texture.png or put "
+                            + "-- before it");
+        } finally {
+            Files.deleteIfExists(dashed);
+        }
 
         // the same texture twice would write one category and then fail: refused before anything is written
         CliRun twice = CliRun.of("make-benchmark", "--out", tmp.resolve("twice").toString(), "--crop", "64",
