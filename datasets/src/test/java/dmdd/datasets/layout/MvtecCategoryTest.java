@@ -135,14 +135,21 @@ class MvtecCategoryTest {
                 .isInstanceOf(InvalidLayoutException.class).hasMessageContaining("does not exist");
     }
 
-    @Test
-    void twoImagesOfOneNameBeforeTheExtensionGetNeitherTheMaskOfThatName() throws IOException {
-        Random random = new Random(9);
-        Path root = dir.resolve("twins");
+    /** A category of one 8 x 8 training image and {@code defects} random 8 x 8 defects of one type with masks. */
+    private Path categoryWithDefects(String name, String type, int defects, long seed) throws IOException {
+        Random random = new Random(seed);
+        Path root = dir.resolve(name);
         MvtecCategory.Writer writer = MvtecCategory.create(root);
         writer.addTrainGood(randomImage(random, 8, 8));
-        writer.addTestDefect("pit", randomImage(random, 8, 8), randomMask(random, 8, 8));
-        writer.addTestDefect("pit", randomImage(random, 8, 8), randomMask(random, 8, 8));
+        for (int i = 0; i < defects; i++) {
+            writer.addTestDefect(type, randomImage(random, 8, 8), randomMask(random, 8, 8));
+        }
+        return root;
+    }
+
+    @Test
+    void twoImagesOfOneNameBeforeTheExtensionGetNeitherTheMaskOfThatName() throws IOException {
+        Path root = categoryWithDefects("twins", "pit", 2, 9);
         // another picture beside 000.png, under the name a camera gave it
         Files.copy(root.resolve("test/pit/001.png"), root.resolve("test/pit/000.bmp.tmp"));
         javax.imageio.ImageIO.write(javax.imageio.ImageIO.read(root.resolve("test/pit/000.bmp.tmp").toFile()), "bmp",
@@ -162,13 +169,7 @@ class MvtecCategoryTest {
 
     @Test
     void badFilesAreSkippedWithReasonsAndTheRestLoads() throws IOException {
-        Random random = new Random(5);
-        Path root = dir.resolve("pill");
-        MvtecCategory.Writer writer = MvtecCategory.create(root);
-        writer.addTrainGood(randomImage(random, 8, 8));
-        writer.addTestDefect("chip", randomImage(random, 8, 8), randomMask(random, 8, 8));
-        writer.addTestDefect("chip", randomImage(random, 8, 8), randomMask(random, 8, 8));
-        writer.addTestDefect("chip", randomImage(random, 8, 8), randomMask(random, 8, 8));
+        Path root = categoryWithDefects("pill", "chip", 3, 5);
         Files.writeString(root.resolve("train/good/001.png"), "not a picture");
         Files.delete(root.resolve("ground_truth/chip/001_mask.png"));
         Files.write(root.resolve("ground_truth/chip/002_mask.png"), new byte[0]);
