@@ -88,8 +88,9 @@ public final class MainWindowView {
     @FXML
     private void initialize() {
         projectName.textProperty().bind(viewModel.projectNameProperty());
-        setUpGrid(normalGrid, viewModel.normalImages(), normalHolder, "normal-grid");
-        setUpGrid(inspectGrid, viewModel.inspectImages(), inspectHolder, "inspect-grid");
+        setUpGrid(normalGrid, viewModel.normalImages(), normalHolder, "normal-grid", Ui.text("images.normal.empty"));
+        setUpGrid(inspectGrid, viewModel.inspectImages(), inspectHolder, "inspect-grid",
+                Ui.text("images.inspect.empty"));
         normalTitle.textProperty().bind(Bindings.createStringBinding(
                 () -> Ui.text("images.normal", viewModel.normalImages().size()), viewModel.normalImages()));
         inspectTitle.textProperty().bind(Bindings.createStringBinding(
@@ -147,7 +148,7 @@ public final class MainWindowView {
     }
 
     private void setUpGrid(GridView<ProjectImage> grid, javafx.collections.ObservableList<ProjectImage> items,
-            StackPane holder, String id) {
+            StackPane holder, String id, String emptyText) {
         grid.setId(id);
         grid.setItems(items);
         grid.setCellWidth(THUMBNAIL_SIDE + 8);
@@ -156,7 +157,16 @@ public final class MainWindowView {
         grid.setVerticalCellSpacing(6);
         grid.setCellFactory(g -> new ThumbnailCell<>(thumbnails, THUMBNAIL_SIDE, ProjectImage::file,
                 image -> image.group().isEmpty() ? image.fileName() : image.group() + "/" + image.fileName()));
-        holder.getChildren().setAll(grid);
+        // an empty grid is a drop zone that says so: a new project's first step is to bring images
+        javafx.scene.control.Label empty = new javafx.scene.control.Label(emptyText);
+        empty.setId(id + "-empty");
+        empty.getStyleClass().add("drop-hint");
+        empty.setWrapText(true);
+        empty.setTextAlignment(javafx.scene.text.TextAlignment.CENTER);
+        empty.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
+        empty.setMouseTransparent(true);
+        empty.visibleProperty().bind(Bindings.isEmpty(items));
+        holder.getChildren().setAll(grid, empty);
     }
 
     private void installDrop(Node target, ProjectImage.Role role) {

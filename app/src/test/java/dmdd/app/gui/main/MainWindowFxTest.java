@@ -22,6 +22,7 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class MainWindowFxTest {
     private Stage stage;
+    private WorkstationApplication.Workstation workstation;
 
     @Start
     void start(Stage primary) throws Exception {
@@ -30,7 +31,7 @@ class MainWindowFxTest {
         Stage stage = new Stage();
         this.stage = stage;
         Path userData = dmdd.app.testing.TempFolders.create("dmdd-gui-main");
-        WorkstationApplication.open(stage, new Workspace(userData));
+        workstation = WorkstationApplication.open(stage, new Workspace(userData));
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -58,5 +59,28 @@ class MainWindowFxTest {
                 .queryAs(javafx.scene.control.ListView.class);
         assertThat(recent.getItems()).hasSize(1);
         assertThat(recent.getItems().get(0).toString()).endsWith("sample");
+        // the sample's grids hold images: no drop zone over them
+        javafx.scene.Node root = stage.getScene().getRoot();
+        assertThat(robot.from(root).lookup("#normal-grid-empty").query().isVisible()).isFalse();
+        assertThat(robot.from(root).lookup("#inspect-grid-empty").query().isVisible()).isFalse();
+    }
+
+    @Test
+    void aNewProjectsEmptyGridsSayWhereImagesGo(FxRobot robot) throws Exception {
+        javafx.scene.Node root = stage.getScene().getRoot();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> dmdd.app.gui.FxToolkit.onFx(
+                () -> SampleProject.NAME.equals(robot.from(root).lookup(".project-name").queryAs(Label.class).getText())));
+        MainWindowViewModel main = workstation.main();
+        Path folder = dmdd.app.testing.TempFolders.create("dmdd-gui-empty").resolve("parts");
+        robot.interact(() -> main.createProject(folder, "Parts"));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> dmdd.app.gui.FxToolkit.onFx(
+                () -> "Parts".equals(robot.from(root).lookup(".project-name").queryAs(Label.class).getText())));
+        WaitForAsyncUtils.waitForFxEvents();
+        Label normal = robot.from(root).lookup("#normal-grid-empty").queryAs(Label.class);
+        Label inspect = robot.from(root).lookup("#inspect-grid-empty").queryAs(Label.class);
+        assertThat(normal.isVisible()).isTrue();
+        assertThat(normal.getText()).startsWith("Drop normal (defect-free) images or folders here");
+        assertThat(inspect.isVisible()).isTrue();
+        assertThat(normal.isMouseTransparent()).as("a drop reaches the grid's holder beneath").isTrue();
     }
 }
