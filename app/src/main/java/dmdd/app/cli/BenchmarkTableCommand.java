@@ -71,6 +71,7 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         table(out, "Pixel AUROC", dir, methods, categories, j -> num(j.get("pixel_auroc")), "pixel_auroc", 3);
         table(out, "AUPRO (FPR <= 0.3)", dir, methods, categories, j -> num(j.get("aupro")), "aupro", 3);
         table(out, "Pixel AP", dir, methods, categories, j -> num(j.get("pixel_ap")), null, 3);
+        verdictTable(out, dir, methods, categories);
         table(out, "Training time (minutes)", dir, methods, categories, null, null, 1);
         out.flush();
         spec.commandLine().getOut().print(tables);
@@ -135,6 +136,64 @@ final class BenchmarkTableCommand implements Callable<Integer> {
             out.println(row);
         });
         out.println();
+    }
+
+    /**
+     * The verdict people act on, from the eval JSON's per-image verdicts at the model's calibrated thresholds: good
+     * images flagged (NG or UNSURE) and defective ones called OK, as counts of their images ("All": the sums).
+     */
+    private static void verdictTable(PrintWriter out, Path dir, List<String> methods, List<String> categories)
+            throws IOException {
+        out.println("| False alarms (good flagged) / misses (defective called OK) | All | " + cells(categories) + " |");
+        out.println("|---|---|" + "---|".repeat(categories.size()));
+        for (String m : methods) {
+            int[] all = new int[4];
+            StringBuilder cellsOfRow = new StringBuilder();
+            boolean any = false;
+            for (String c : categories) {
+                int[] v = read(dir.resolve(m).resolve(c + ".json"), BenchmarkTableCommand::verdictCounts);
+                if (v == null) {
+                    cellsOfRow.append(" - |");
+                    continue;
+                }
+                any = true;
+                for (int i = 0; i < 4; i++) {
+                    all[i] += v[i];
+                }
+                cellsOfRow.append(' ').append(v[0]).append('/').append(v[1]).append(" \u00b7 ").append(v[2]).append('/')
+                        .append(v[3]).append(" |");
+            }
+            if (any) {
+                out.println("| " + label(m) + " | " + all[0] + "/" + all[1] + " \u00b7 " + all[2] + "/" + all[3] + " |"
+                        + cellsOfRow);
+            }
+        }
+        out.println();
+    }
+
+    /** False alarms, good images, misses, defective images of an eval JSON's scored rows; null without any. */
+    private static int[] verdictCounts(JsonNode j) {
+        if (!j.has("images") || !j.get("images").isArray()) {
+            return null;
+        }
+        int[] v = new int[4];
+        for (JsonNode i : j.get("images")) {
+            boolean evaluated = !i.has("evaluated") || i.get("evaluated").asBoolean();
+            String label = i.has("label") ? i.get("label").asText() : "";
+            String verdict = i.has("verdict") ? i.get("verdict").asText() : "";
+            if (!evaluated || num(i.get("score")) == null || verdict.isEmpty()) {
+                continue;
+            }
+            boolean ok = "OK".equals(verdict);
+            if (Label.OK.key().equals(label)) {
+                v[0] += ok ? 0 : 1;
+                v[1]++;
+            } else if (Label.DEFECT.key().equals(label)) {
+                v[2] += ok ? 1 : 0;
+                v[3]++;
+            }
+        }
+        return v[1] + v[3] == 0 ? null : v;
     }
 
     /** The evaluated images of an eval JSON (files written before {@code evaluated} was recorded count all). */

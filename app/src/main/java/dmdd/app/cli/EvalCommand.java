@@ -108,6 +108,10 @@ final class EvalCommand implements Callable<Integer> {
             done.add(e);
             skipped = Math.max(skipped, e.skipped());
             printTable(stdout, e.report(), e.byKind(), e.folder(), modelDir, categoryDir);
+            Verdicts v = e.verdicts();
+            stdout.printf(Locale.ROOT, "at the calibrated thresholds: %d of %d good images flagged (NG or UNSURE), "
+                    + "%d of %d defective images called OK%n", v.falseAlarms(), v.goodImages(), v.misses(),
+                    v.defectiveImages());
         }
         if (done.size() == 1) {
             AtomicFiles.writeBytes(jsonFile, JSON.writeValueAsBytes(done.get(0).json()));
@@ -164,7 +168,40 @@ final class EvalCommand implements Callable<Integer> {
      * test images it could not inspect.
      */
     private record Evaluated(Path dir, ModelFolder folder, EvaluationReport report,
-            SortedMap<String, MetricValue> byKind, ObjectNode json, int skipped) {
+            SortedMap<String, MetricValue> byKind, Verdicts verdicts, ObjectNode json, int skipped) {
+    }
+
+    /**
+     * The verdict people act on, at the model's calibrated thresholds: good test images flagged (NG or UNSURE, as a
+     * person has to look at them) and defective ones called OK.
+     *
+     * @param goodImages      good test images with a score
+     * @param falseAlarms     of them, flagged
+     * @param defectiveImages defective test images with a score
+     * @param misses          of them, called OK
+     */
+    record Verdicts(int goodImages, int falseAlarms, int defectiveImages, int misses) {
+        static Verdicts of(List<AnnotatedInspection.Outcome> outcomes, Thresholds thresholds) {
+            int good = 0;
+            int alarms = 0;
+            int defective = 0;
+            int missed = 0;
+            for (AnnotatedInspection.Outcome o : outcomes) {
+                if (!o.evaluated()) {
+                    continue; // as in the metrics: an image nobody labelled has no right answer
+                }
+                boolean ok = Verdict.of(o.score(), thresholds) == Verdict.OK;
+                Label label = o.item().annotation().label();
+                if (label == Label.OK) {
+                    good++;
+                    alarms += ok ? 0 : 1;
+                } else if (label == Label.DEFECT) {
+                    defective++;
+                    missed += ok ? 1 : 0;
+                }
+            }
+            return new Verdicts(good, alarms, defective, missed);
+        }
     }
 
     private Evaluated evaluate(Path modelDir, Path categoryDir, List<AnnotatedInspection.Item> items,
@@ -239,7 +276,13 @@ final class EvalCommand implements Callable<Integer> {
                 .toList());
         ObjectNode kinds = out.putObject("image_auroc_by_kind");
         byKind.forEach((kind, auroc) -> kinds.putPOJO(kind, auroc.orNull()));
-        return new Evaluated(modelDir, folder, report, byKind, out, result.skipped().size());
+        Verdicts verdicts = Verdicts.of(result.outcomes(), thresholds);
+        ObjectNode atThresholds = out.putObject("verdicts");
+        atThresholds.put("good_images", verdicts.goodImages());
+        atThresholds.put("false_alarms", verdicts.falseAlarms());
+        atThresholds.put("defective_images", verdicts.defectiveImages());
+        atThresholds.put("misses", verdicts.misses());
+        return new Evaluated(modelDir, folder, report, byKind, verdicts, out, result.skipped().size());
     }
 
     /**

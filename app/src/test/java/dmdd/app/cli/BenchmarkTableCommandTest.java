@@ -101,6 +101,25 @@ class BenchmarkTableCommandTest {
     }
 
     @Test
+    void falseAlarmsAndMissesAreCountedFromTheVerdictsPerCategoryAndInAll() throws IOException {
+        result("dmdd", "grass", 0.9, 0.95, 0.8, 60);
+        result("dmdd", "brick", 1.0, 0.97, 0.9, 60);
+        images("dmdd", "grass", "{\"file\": \"good/000.png\", \"label\": \"ok\", \"score\": 0.2, \"verdict\": \"OK\"}",
+                // an UNSURE good image is a false alarm: a person has to look at it
+                "{\"file\": \"good/001.png\", \"label\": \"ok\", \"score\": 0.5, \"verdict\": \"UNSURE\"}",
+                "{\"file\": \"crack/000.png\", \"label\": \"defect\", \"score\": 0.1, \"verdict\": \"OK\"}",
+                "{\"file\": \"crack/001.png\", \"label\": \"defect\", \"score\": 0.9, \"verdict\": \"NG\"}",
+                // an image without a score has no verdict to count
+                "{\"file\": \"crack/002.png\", \"label\": \"defect\", \"score\": null, \"verdict\": \"ERROR\"}");
+        images("dmdd", "brick", "{\"file\": \"good/000.png\", \"label\": \"ok\", \"score\": 0.7, \"verdict\": \"NG\"}",
+                "{\"file\": \"pit/000.png\", \"label\": \"defect\", \"score\": 0.8, \"verdict\": \"NG\"}");
+        CliRun r = CliRun.of("benchmark-table", tmp.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| False alarms (good flagged) / misses (defective called OK) | All | brick | grass |")
+                .contains("| DMDD | 2/3 \u00b7 1/3 | 1/1 \u00b7 0/1 | 1/2 \u00b7 1/2 |");
+    }
+
+    @Test
     void aBadFileStopsTheCommandBeforeAnyTableAndEmptyFoldersAreNoMethods() throws IOException {
         result("dmdd", "grass", 0.9, 0.95, 0.8, 60);
         Files.createDirectories(tmp.resolve("empty"));

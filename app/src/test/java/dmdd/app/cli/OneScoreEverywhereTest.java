@@ -119,13 +119,26 @@ class OneScoreEverywhereTest {
             JsonNode report = new ObjectMapper().readTree(json.toFile());
             assertThat(report.get("test_images").asInt()).isEqualTo(8);
             long defective = 0;
+            int falseAlarms = 0;
+            int misses = 0;
             for (JsonNode i : report.get("images")) {
                 boolean fromDefectFolder = !i.get("file").asText().startsWith("good/");
                 assertThat(i.get("label").asText()).isEqualTo(fromDefectFolder ? "defect" : "ok");
                 assertThat(i.get("evaluated").asBoolean()).isTrue();
                 defective += fromDefectFolder ? 1 : 0;
+                boolean calledOk = i.get("verdict").asText().equals("OK");
+                falseAlarms += !fromDefectFolder && !calledOk ? 1 : 0;
+                misses += fromDefectFolder && calledOk ? 1 : 0;
             }
             assertThat(defective).isEqualTo(4);
+            // the verdict people act on, counted as the per-image verdicts say, and printed
+            JsonNode verdicts = report.get("verdicts");
+            assertThat(verdicts.get("good_images").asInt()).isEqualTo(4);
+            assertThat(verdicts.get("defective_images").asInt()).isEqualTo(4);
+            assertThat(verdicts.get("false_alarms").asInt()).isEqualTo(falseAlarms);
+            assertThat(verdicts.get("misses").asInt()).isEqualTo(misses);
+            assertThat(ev.out()).contains("at the calibrated thresholds: " + falseAlarms + " of 4 good images flagged "
+                    + "(NG or UNSURE), " + misses + " of 4 defective images called OK");
             // Every image counts its pixels at the resolution measured at: its own size (good images too, not the
             // decoded picture's, which is smaller for a 2448 px frame), or the network's 64 x 64 input.
             long expected = 0;
