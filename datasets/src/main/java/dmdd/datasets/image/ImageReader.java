@@ -217,7 +217,12 @@ public final class ImageReader implements ImageLoader {
         checkFile(file);
         ImageInputStream input;
         try {
-            input = ImageIO.createImageInputStream(file.toFile());
+            // A name that is not valid in the system's character set (a Latin-1 "café" on a UTF-8 system) has lost
+            // bytes in its text form, which java.io.File goes by; the path itself keeps them, so the file is read
+            // through it (into memory: such names are rare, and the fast random-access reader needs a File).
+            input = file.toString().indexOf('\uFFFD') >= 0
+                    ? ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(Files.readAllBytes(file)))
+                    : ImageIO.createImageInputStream(file.toFile());
         } catch (IOException e) {
             throw new UnreadableImageException(file, "cannot open the file (" + e.getMessage() + ")", e);
         }
