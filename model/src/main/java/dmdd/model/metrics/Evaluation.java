@@ -8,17 +8,48 @@ import java.util.Map;
 /**
  * Collects a test set image by image (image score, the three anomaly maps, the ground-truth mask) and
  * computes the {@link EvaluationReport}. The command line and the GUI both evaluate through this class.
- * Memory: 4 bytes per pixel for each map plus 4 for the ground truth; the metrics sort one map at a time.
+ * Memory: 4 bytes per pixel for each map plus 4 for the ground truth; the metrics sort one map at a time. A test
+ * set of more pixels than the heap has room for (hundreds of camera frames at their masks' resolution) keeps its
+ * image metrics and reports its pixel metrics as left out, with the reason, instead of ending the run.
  */
 public final class Evaluation {
-    private final PixelGroundTruth groundTruth = new PixelGroundTruth();
+    /**
+     * Heap bytes per pixel at the peak of {@link #report}: three maps and the region ids held (16), up to as much
+     * again in growth slack, and a map's copy, ranking and labels while one metric runs.
+     */
+    static final long BYTES_PER_PIXEL = 40;
+    /** The pixels this evaluation holds at most; beyond them the pixel metrics are left out, not the run. */
+    private final long pixelBudget;
+    private long requestedPixels;
+    private boolean pixelsLeftOut;
+    private PixelGroundTruth groundTruth = new PixelGroundTruth();
     /** Image scores as the inspection gave them: a verdict compares them, unrounded, with a threshold. */
     private double[] imageScores = new double[64];
     private int images;
-    private final FloatList normality = new FloatList();
-    private final FloatList abnormality = new FloatList();
-    private final FloatList fused = new FloatList();
+    private FloatList normality = new FloatList();
+    private FloatList abnormality = new FloatList();
+    private FloatList fused = new FloatList();
     private boolean[] imageLabels = new boolean[64];
+
+    /** An evaluation holding as many pixels as this Java's heap has room for ({@link #heapPixelBudget()}). */
+    public Evaluation() {
+        this(heapPixelBudget());
+    }
+
+    /**
+     * @param pixelBudget the pixels the pixel metrics may hold at most: a test set with more (camera frames, at their
+     *                    masks' resolution) gets its image metrics and a note instead of running out of memory
+     */
+    public Evaluation(long pixelBudget) {
+        this.pixelBudget = pixelBudget;
+    }
+
+    /** @return the pixels the heap has room for: all of it but a reserve (a quarter, at most 1 GiB) for the rest */
+    public static long heapPixelBudget() {
+        long max = Runtime.getRuntime().maxMemory();
+        long reserve = Math.min(1L << 30, max / 4);
+        return Math.max(1L << 20, (max - reserve) / BYTES_PER_PIXEL);
+    }
 
     /**
      * Adds one test image.
@@ -37,6 +68,16 @@ public final class Evaluation {
                     + fusedMap.length + " pixels but the mask has " + n + "; resize the mask to the map size");
         }
         addImageOnly(imageScore, defective);
+        requestedPixels += n;
+        if (pixelsLeftOut || requestedPixels > pixelBudget) {
+            // the pixels held so far go too: metrics over part of the test set would look like the whole's
+            pixelsLeftOut = true;
+            groundTruth = new PixelGroundTruth();
+            normality = new FloatList();
+            abnormality = new FloatList();
+            fused = new FloatList();
+            return;
+        }
         groundTruth.add(mask);
         normality.addAll(normalityMap);
         abnormality.addAll(abnormalityMap);
@@ -60,6 +101,11 @@ public final class Evaluation {
         images++;
     }
 
+    /** @return whether the test set's pixels were more than this evaluation may hold, so pixel metrics are left out */
+    public boolean pixelsLeftOut() {
+        return pixelsLeftOut;
+    }
+
     /** @return images added so far */
     public int imageCount() {
         return images;
@@ -76,6 +122,23 @@ public final class Evaluation {
         RankedScores ranked = rankedImages();
         MetricValue imageAuroc = note(notes, "image_auroc", Auroc.compute(ranked));
         MetricValue imageF1 = note(notes, "image_f1max", F1Max.compute(ranked).f1());
+        if (pixelsLeftOut) {
+            String why = String.format(java.util.Locale.ROOT, "left out: the test set's %.0f megapixels at this "
+                    + "resolution need about %.1f GB for the pixel metrics, more than this Java may use (%.1f GB); "
+                    + "measure at the network's resolution (eval --pixel-resolution input) or give Java more memory "
+                    + "(java -Xmx...)", requestedPixels / 1e6, requestedPixels * BYTES_PER_PIXEL / 1e9,
+                    Runtime.getRuntime().maxMemory() / 1e9);
+            Map<String, EvaluationReport.MapMetrics> none = new LinkedHashMap<>();
+            for (String kind : new String[] {EvaluationReport.NORMALITY, EvaluationReport.ABNORMALITY,
+                    EvaluationReport.FUSED}) {
+                none.put(kind, new EvaluationReport.MapMetrics(null, null));
+            }
+            notes.put("pixel_auroc", why);
+            notes.put("aupro", why);
+            notes.put("pixel_ap", why);
+            return new EvaluationReport(imageAuroc.orNull(), null, null, null, imageF1.orNull(), images, 0, seconds,
+                    none, notes);
+        }
         boolean[] pixelLabels = groundTruth.labels();
         Map<String, EvaluationReport.MapMetrics> maps = new LinkedHashMap<>();
         MetricValue fusedAuroc = null;

@@ -54,6 +54,31 @@ class EvaluationTest {
     }
 
     @Test
+    void aTestSetOfMorePixelsThanTheHeapHoldsKeepsItsImageMetricsAndSaysWhy() throws Exception {
+        // room for the first image's four pixels only: the second would exceed it
+        Evaluation e = new Evaluation(6);
+        e.add(0.2f, false, new float[4], new float[4], new float[] {0.1f, 0.2f, 0.1f, 0.3f}, GOOD);
+        assertThat(e.pixelsLeftOut()).isFalse();
+        e.add(0.7f, true, new float[4], new float[4], new float[] {0.9f, 0.1f, 0.2f, 0.1f}, DEFECT);
+        assertThat(e.pixelsLeftOut()).isTrue();
+        EvaluationReport r = e.report(0.1);
+        assertThat(r.imageAuroc()).as("image metrics need no pixels").isEqualTo(1.0);
+        assertThat(r.testImages()).isEqualTo(2);
+        assertThat(r.pixelAuroc()).isNull();
+        assertThat(r.aupro()).isNull();
+        assertThat(r.evaluatedPixels()).as("none: metrics of part of the set would pass for the whole's").isZero();
+        assertThat(r.maps().get(EvaluationReport.FUSED).pixelAuroc()).isNull();
+        assertThat(r.notes().get("pixel_auroc")).contains("0 megapixels")
+                .contains("eval --pixel-resolution input").contains("-Xmx");
+        assertThat(e.pixelRocCurve(10).points()).isEmpty();
+        // with room for both, the same images are measured whole
+        Evaluation roomy = new Evaluation(8);
+        roomy.add(0.2f, false, new float[4], new float[4], new float[] {0.1f, 0.2f, 0.1f, 0.3f}, GOOD);
+        roomy.add(0.7f, true, new float[4], new float[4], new float[] {0.9f, 0.1f, 0.2f, 0.1f}, DEFECT);
+        assertThat(roomy.report(0.1).pixelAuroc()).isEqualTo(1.0);
+    }
+
+    @Test
     void anAllGoodTestSetReportsNullsWithReasons() throws Exception {
         Evaluation e = new Evaluation();
         e.add(0.2f, false, new float[4], new float[4], new float[] {0.1f, 0.2f, 0.3f, 0.4f}, GOOD);
