@@ -26,7 +26,7 @@ final class InspectionCell extends ThumbnailCell<InspectedItem> {
         viewModel.imageThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
         viewModel.ngThresholdProperty().addListener(new WeakInvalidationListener(redecorate));
         viewModel.selectedProperty().addListener(new WeakInvalidationListener(redecorate));
-        viewModel.decisions().addListener(new WeakInvalidationListener(redecorate));
+        viewModel.decisionsRevisionProperty().addListener(new WeakInvalidationListener(redecorate));
         decision.getStyleClass().addAll("label-badge", "decision");
         // two badges on one picture: each says whose word it is
         decision.setTooltip(new javafx.scene.control.Tooltip(Ui.text("review.decision.tooltip")));

@@ -116,7 +116,7 @@ public final class InspectionView {
         }
         markOkButton.setTooltip(new javafx.scene.control.Tooltip(Ui.text("inspection.markOk.tooltip")));
         markDefectButton.setTooltip(new javafx.scene.control.Tooltip(Ui.text("inspection.markDefect.tooltip")));
-        viewModel.decisions().addListener((javafx.beans.Observable obs) -> showHeader());
+        viewModel.decisionsRevisionProperty().addListener(obs -> showHeader());
         improveButton.setId("improveButton");
         improveButton.disableProperty().bind(viewModel.runningProperty().or(viewModel.modelReadyProperty().not())
                 .or(viewModel.trainingRunningProperty()));

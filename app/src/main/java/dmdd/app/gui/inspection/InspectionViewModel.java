@@ -160,6 +160,11 @@ public final class InspectionViewModel {
     private final IntegerProperty reviewLeft = new SimpleIntegerProperty();
     private final StringProperty reviewText = new SimpleStringProperty(Ui.text("inspection.review.none"));
     private final ObservableMap<Path, Label> decisions = FXCollections.observableHashMap();
+    /** Counts changes of {@link #decisions}; a whole new set of them (a project's 3 000 labels) counts once. */
+    private final javafx.beans.property.ReadOnlyIntegerWrapper decisionsRevision =
+            new javafx.beans.property.ReadOnlyIntegerWrapper();
+    /** While the decisions are replaced as a whole: the map's one event per entry is not a change each. */
+    private boolean replacingDecisions;
     private DecisionStore decisionStore = (image, label) -> { };
     private Runnable onNormalSetChanged = () -> { };
     private final ObservableList<ModelVersions.Version> versions = FXCollections.observableArrayList();
@@ -201,7 +206,11 @@ public final class InspectionViewModel {
             refilter();
             resort();
         });
-        decisions.addListener((Observable obs) -> recount());
+        decisions.addListener((Observable obs) -> {
+            if (!replacingDecisions) {
+                decisionsChanged();
+            }
+        });
         // The band is never inverted: pushing one image threshold past the other carries the other along.
         imageThreshold.addListener((obs, old, now) -> {
             if (now.doubleValue() > ngThreshold.get()) {
@@ -968,9 +977,30 @@ public final class InspectionViewModel {
      */
     public void showDecisions(Map<Path, Label> labels) {
         if (!labels.equals(decisions)) {
-            decisions.clear();
-            decisions.putAll(labels);
+            // one change, not one per entry: each entry's event recounted every image and redrew every cell, which
+            // held the FX thread for seconds when a project of thousands of images opened or took one more
+            replacingDecisions = true;
+            try {
+                decisions.clear();
+                decisions.putAll(labels);
+            } finally {
+                replacingDecisions = false;
+            }
+            decisionsChanged();
         }
+    }
+
+    private void decisionsChanged() {
+        decisionsRevision.set(decisionsRevision.get() + 1);
+        recount();
+    }
+
+    /**
+     * @return a number that changes once with every change of the {@linkplain #decisions() decisions} (a whole new
+     *         set counts once): what screens listen to, rather than to the map's per-entry events
+     */
+    public javafx.beans.property.ReadOnlyIntegerProperty decisionsRevisionProperty() {
+        return decisionsRevision.getReadOnlyProperty();
     }
 
     /** @param store where decisions are stored (the annotations) */

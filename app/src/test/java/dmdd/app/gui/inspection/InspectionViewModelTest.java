@@ -33,6 +33,35 @@ class InspectionViewModelTest {
     }
 
     @Test
+    void aProjectsWholeSetOfLabelsArrivesAsOneChange(@TempDir Path folder) throws Exception {
+        ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
+        Project project = inspectedSample(folder, engine);
+        InspectionViewModel model = opened(engine, project);
+        model.setImageThresholds(0.0, 0.0); // every image flagged: all of them are in the review queue
+        int[] changes = {0};
+        model.decisionsRevisionProperty().addListener(obs -> changes[0]++);
+        int[] texts = {0};
+        model.reviewTextProperty().addListener(obs -> texts[0]++);
+        // the labels Annotate holds for a large project: one per image and thousands more the gallery does not show
+        java.util.Map<Path, dmdd.datasets.annotation.Label> labels = new java.util.HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            labels.put(folder.resolve("elsewhere/" + i + ".png"), dmdd.datasets.annotation.Label.UNLABELLED);
+        }
+        model.items().forEach(item -> labels.put(item.image().file(), dmdd.datasets.annotation.Label.OK));
+        model.showDecisions(labels);
+        // each of the map's 3 000-odd entry events recounted every image and redrew every gallery cell
+        assertThat(changes[0]).isEqualTo(1);
+        assertThat(texts[0]).isLessThanOrEqualTo(1);
+        assertThat(model.reviewTextProperty().get()).isEqualTo("Review (all " + model.items().size() + " decided)");
+        model.showDecisions(labels);
+        assertThat(changes[0]).as("the same labels again: no change").isEqualTo(1);
+        // one decision is one change too
+        model.selectedProperty().set(model.items().get(0));
+        model.decide(dmdd.datasets.annotation.Label.DEFECT);
+        assertThat(changes[0]).isEqualTo(2);
+    }
+
+    @Test
     void savedScoresHoldOnlyForTheirModelAndTheImageFilesAsTheyWere(@TempDir Path folder) throws Exception {
         ScriptedInspectionEngine engine = new ScriptedInspectionEngine();
         Project project = inspectedSample(folder, engine);
