@@ -474,7 +474,7 @@ class ImageReaderTest {
     }
 
 
-    /** Reads every file of a folder and prints each outcome (a child JVM under a C locale). */
+    /** Reads every file of a folder and prints each outcome (a child JVM under a chosen locale). */
     public static final class ReadUnderCLocale {
         public static void main(String[] args) throws IOException {
             try (var files = Files.list(Path.of(args[0]))) {
@@ -490,18 +490,24 @@ class ImageReaderTest {
         }
     }
 
-    @Test
-    void aNameTheCLocaleCannotSpellIsReadAllTheSame() throws Exception {
-        TestImages.writeSolidPng(dir.resolve("plain.png"), 8, 8, 1, 2, 3);
-        TestImages.writeSolidPng(dir.resolve("\u00e9 \u65e5\u672c.png"), 8, 8, 1, 2, 3);
+    /** Reads every file of the test folder in a child JVM under the locale {@code LC_ALL} names; its outcomes. */
+    private String readAllInChildJvm(String locale) throws Exception {
         ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ReadUnderCLocale.class.getName(), dir.toString());
         child.environment().remove("LANG");
-        child.environment().put("LC_ALL", "C");
+        child.environment().put("LC_ALL", locale);
         child.redirectErrorStream(true);
         Process p = child.start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    @Test
+    void aNameTheCLocaleCannotSpellIsReadAllTheSame() throws Exception {
+        TestImages.writeSolidPng(dir.resolve("plain.png"), 8, 8, 1, 2, 3);
+        TestImages.writeSolidPng(dir.resolve("\u00e9 \u65e5\u672c.png"), 8, 8, 1, 2, 3);
+        String out = readAllInChildJvm("C");
         // it failed, saying to start under a UTF-8 locale: the listed path keeps the name's bytes, and is read by them
         assertThat(out.lines().filter(line -> line.equals("read"))).as(out).hasSize(2);
     }
@@ -513,14 +519,7 @@ class ImageReaderTest {
         Process copy = new ProcessBuilder("sh", "-c", "cp plain.png \"$(printf 'caf\\351.png')\"")
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         assertThat(copy.waitFor()).isZero();
-        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ReadUnderCLocale.class.getName(), dir.toString());
-        child.environment().remove("LANG");
-        child.environment().put("LC_ALL", "C.UTF-8");
-        child.redirectErrorStream(true);
-        Process p = child.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
+        String out = readAllInChildJvm("C.UTF-8");
         assertThat(out.lines().filter(line -> line.equals("read"))).as(out).hasSize(2);
     }
 
