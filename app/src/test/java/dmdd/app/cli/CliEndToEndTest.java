@@ -70,7 +70,26 @@ class CliEndToEndTest {
         j.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("image_auroc", "pixel_auroc", "aupro", "pixel_ap", "image_f1max",
                 "test_images", "evaluated_pixels", "seconds", "maps", "model", "method", "pixel_resolution", "image_threshold",
-                "ng_threshold", "images", "image_auroc_by_kind");
+                "ng_threshold", "images", "image_auroc_by_kind", "verdicts");
+        // the verdicts' counts are the per-image verdicts' (UNSURE counts as flagged)
+        int goodImages = 0;
+        int flagged = 0;
+        int defective = 0;
+        int calledOk = 0;
+        for (JsonNode img : j.get("images")) {
+            boolean ok = img.get("verdict").asText().equals("OK");
+            if (img.get("label").asText().equals("ok")) {
+                goodImages++;
+                flagged += ok ? 0 : 1;
+            } else {
+                defective++;
+                calledOk += ok ? 1 : 0;
+            }
+        }
+        JsonNode verdicts = j.get("verdicts");
+        assertThat(List.of(verdicts.get("good_images").asInt(), verdicts.get("false_alarms").asInt(),
+                verdicts.get("defective_images").asInt(), verdicts.get("misses").asInt()))
+                .containsExactly(goodImages, flagged, defective, calledOk);
         assertThat(j.get("method").asText()).isEqualTo("dmdd");
         assertThat(j.get("pixel_resolution").asText()).isEqualTo("mask");
         // Per image: the label comes from the folder, the verdict from the one rule.
