@@ -268,8 +268,7 @@ public final class ModelArchive {
         Path staging = parent.resolve(STAGING_PREFIX + UUID.randomUUID());
         Files.createDirectories(staging);
         try (ZipFile z = openZip(zip);
-             ProcessFileLock inUse = ProcessFileLock.acquire(staging.resolve(STAGING_IN_USE), "import-model "
-                     + zip.getFileName() + ", process " + ProcessHandle.current().pid(), false)) {
+             ProcessFileLock inUse = markInUse(staging, zip)) {
             Manifest manifest = manifest(zip, z);
             var entries = z.entries();
             while (entries.hasMoreElements()) {
@@ -335,9 +334,23 @@ public final class ModelArchive {
     }
 
     /**
+     * Marks a staging folder as this import's. Another import removes an empty unmarked one (a killed import's, left
+     * between the folder and its mark); if that was this one's, between the two steps, it is made again.
+     */
+    private static ProcessFileLock markInUse(Path staging, Path zip) throws IOException {
+        String holder = "import-model " + zip.getFileName() + ", process " + ProcessHandle.current().pid();
+        try {
+            return ProcessFileLock.acquire(staging.resolve(STAGING_IN_USE), holder, false);
+        } catch (java.nio.file.NoSuchFileException removed) {
+            Files.createDirectories(staging);
+            return ProcessFileLock.acquire(staging.resolve(STAGING_IN_USE), holder, false);
+        }
+    }
+
+    /**
      * Staging folders of imports that were killed: only folders this class names ({@code .import-<uuid>}) that hold
-     * its in-use mark and whose mark no running import holds, or that have no mark and are over a day old (an
-     * older version's, or one killed before its mark). Another import's folder, and anything else in the parent (a
+     * its in-use mark and whose mark no running import holds, empty ones without a mark (killed before their mark),
+     * or that have no mark and are over a day old (an older version's). Another import's folder, and anything else in the parent (a
      * user's home folder, say), stay.
      */
     private static void removeStaleStaging(Path parent) throws IOException {
@@ -347,6 +360,16 @@ public final class ModelArchive {
         }
         for (Path p : candidates) {
             Path mark = p.resolve(STAGING_IN_USE);
+            if (!Files.isRegularFile(mark) && isEmptyFolder(p)) {
+                // killed between making its folder and marking it (the mark is the first file in it): nothing to
+                // lose, and removed only while still empty
+                try {
+                    Files.delete(p);
+                } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+                    // marked or removed meanwhile: another import's to keep or already gone
+                }
+                continue;
+            }
             if (!Files.isRegularFile(mark)) {
                 // Left by an older version (no mark) or killed before its mark: gone once no import can still run.
                 if (Files.getLastModifiedTime(p).toInstant()
@@ -366,6 +389,12 @@ public final class ModelArchive {
             if (stale) {
                 dmdd.datasets.image.Folders.deleteTree(p);
             }
+        }
+    }
+
+    private static boolean isEmptyFolder(Path p) throws IOException {
+        try (Stream<Path> entries = Files.list(p)) {
+            return entries.findAny().isEmpty();
         }
     }
 

@@ -195,6 +195,9 @@ class ModelArchiveTest {
         Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
                 .minus(java.time.Duration.ofDays(2))));
         Path young = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
+        Files.write(young.resolve(ModelFolder.WEIGHTS), new byte[] {4}); // an older version's, still unpacking
+        // killed between making its folder and marking it (the mark is the first file): empty, nothing to lose
+        Path killedBeforeMark = Files.createDirectories(tmp.resolve(".import-" + java.util.UUID.randomUUID()));
         Path notOurs = Files.createDirectories(tmp.resolve(".import-notes"));
         Files.writeString(notOurs.resolve("todo.txt"), "mine");
         // Held as a running import holds its mark (the process's one channel on it).
@@ -206,7 +209,9 @@ class ModelArchiveTest {
         }
         assertThat(stale).as("a killed import's staging folder").doesNotExist();
         assertThat(older).as("an older version's staging folder, two days old").doesNotExist();
-        assertThat(young).as("unmarked but new: maybe an import about to mark it").exists();
+        assertThat(young.resolve(ModelFolder.WEIGHTS)).as("unmarked, not empty and new: maybe an older version's "
+                + "import still unpacking").exists();
+        assertThat(killedBeforeMark).as("unmarked and empty: an import that marks it makes it again").doesNotExist();
         assertThat(notOurs.resolve("todo.txt")).hasContent("mine");
         assertThat(ModelFolder.read(tmp.resolve("model")).weightsSha256())
                 .isEqualTo(ModelFolder.read(modelDir).weightsSha256());
