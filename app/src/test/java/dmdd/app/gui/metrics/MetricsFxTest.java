@@ -74,6 +74,10 @@ class MetricsFxTest {
         long fn = Long.parseLong(text(robot, "#fnValue"));
         assertThat(tp + fn).isEqualTo(6);
         assertThat(Long.parseLong(text(robot, "#fpValue")) + Long.parseLong(text(robot, "#tnValue"))).isEqualTo(2);
+        // the verdict at the threshold comes first in its row, the threshold-free figures after it
+        javafx.scene.Node confusion = robot.lookup("#confusionGrid").query();
+        javafx.scene.Node auroc = robot.lookup("#imageAurocValue").query();
+        assertThat(confusion.localToScene(0, 0).getX()).isLessThan(auroc.localToScene(0, 0).getX());
         @SuppressWarnings("unchecked")
         LineChart<Number, Number> roc = robot.lookup("#rocChart").queryAs(LineChart.class);
         assertThat(roc.getData()).hasSize(2);
