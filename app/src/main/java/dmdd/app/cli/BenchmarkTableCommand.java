@@ -147,53 +147,23 @@ final class BenchmarkTableCommand implements Callable<Integer> {
         out.println("| False alarms (good flagged) / misses (defective called OK) | All | " + cells(categories) + " |");
         out.println("|---|---|" + "---|".repeat(categories.size()));
         for (String m : methods) {
-            int[] all = new int[4];
+            EvalCommand.Verdicts all = new EvalCommand.Verdicts(0, 0, 0, 0);
             StringBuilder cellsOfRow = new StringBuilder();
-            boolean any = false;
             for (String c : categories) {
-                int[] v = read(dir.resolve(m).resolve(c + ".json"), BenchmarkTableCommand::verdictCounts);
-                if (v == null) {
-                    cellsOfRow.append(" - |");
-                    continue;
-                }
-                any = true;
-                for (int i = 0; i < 4; i++) {
-                    all[i] += v[i];
-                }
-                cellsOfRow.append(' ').append(v[0]).append('/').append(v[1]).append(" \u00b7 ").append(v[2]).append('/')
-                        .append(v[3]).append(" |");
+                EvalCommand.Verdicts v = read(dir.resolve(m).resolve(c + ".json"), EvalCommand.Verdicts::of);
+                boolean counted = v != null && v.any();
+                all = counted ? all.plus(v) : all;
+                cellsOfRow.append(' ').append(counted ? verdictCell(v) : "-").append(" |");
             }
-            if (any) {
-                out.println("| " + label(m) + " | " + all[0] + "/" + all[1] + " \u00b7 " + all[2] + "/" + all[3] + " |"
-                        + cellsOfRow);
+            if (all.any()) {
+                out.println("| " + label(m) + " | " + verdictCell(all) + " |" + cellsOfRow);
             }
         }
         out.println();
     }
 
-    /** False alarms, good images, misses, defective images of an eval JSON's scored rows; null without any. */
-    private static int[] verdictCounts(JsonNode j) {
-        if (!j.has("images") || !j.get("images").isArray()) {
-            return null;
-        }
-        int[] v = new int[4];
-        for (JsonNode i : j.get("images")) {
-            boolean evaluated = !i.has("evaluated") || i.get("evaluated").asBoolean();
-            String label = i.has("label") ? i.get("label").asText() : "";
-            String verdict = i.has("verdict") ? i.get("verdict").asText() : "";
-            if (!evaluated || num(i.get("score")) == null || verdict.isEmpty()) {
-                continue;
-            }
-            boolean ok = "OK".equals(verdict);
-            if (Label.OK.key().equals(label)) {
-                v[0] += ok ? 0 : 1;
-                v[1]++;
-            } else if (Label.DEFECT.key().equals(label)) {
-                v[2] += ok ? 1 : 0;
-                v[3]++;
-            }
-        }
-        return v[1] + v[3] == 0 ? null : v;
+    private static String verdictCell(EvalCommand.Verdicts v) {
+        return v.falseAlarms() + "/" + v.goodImages() + " \u00b7 " + v.misses() + "/" + v.defectiveImages();
     }
 
     /** The evaluated images of an eval JSON (files written before {@code evaluated} was recorded count all). */

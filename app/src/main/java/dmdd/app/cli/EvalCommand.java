@@ -1,5 +1,6 @@
 package dmdd.app.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -173,7 +174,8 @@ final class EvalCommand implements Callable<Integer> {
 
     /**
      * The verdict people act on, at the model's calibrated thresholds: good test images flagged (NG or UNSURE, as a
-     * person has to look at them) and defective ones called OK.
+     * person has to look at them) and defective ones called OK. Counted from the eval JSON's per-image rows, so that
+     * {@code eval} and {@code benchmark-table} (which reads the JSON files of earlier runs) count alike.
      *
      * @param goodImages      good test images with a score
      * @param falseAlarms     of them, flagged
@@ -181,26 +183,49 @@ final class EvalCommand implements Callable<Integer> {
      * @param misses          of them, called OK
      */
     record Verdicts(int goodImages, int falseAlarms, int defectiveImages, int misses) {
-        static Verdicts of(List<AnnotatedInspection.Outcome> outcomes, Thresholds thresholds) {
+        /**
+         * @param evalJson one model's eval JSON
+         * @return the counts over its scored, labelled rows ({@code evaluated}: files written before it was
+         *         recorded count all), all zero without any
+         */
+        static Verdicts of(JsonNode evalJson) {
             int good = 0;
             int alarms = 0;
             int defective = 0;
             int missed = 0;
-            for (AnnotatedInspection.Outcome o : outcomes) {
-                if (!o.evaluated()) {
-                    continue; // as in the metrics: an image nobody labelled has no right answer
+            JsonNode images = evalJson.get("images");
+            for (JsonNode i : images == null || !images.isArray() ? List.<JsonNode>of() : images) {
+                boolean evaluated = !i.has("evaluated") || i.get("evaluated").asBoolean();
+                JsonNode score = i.get("score");
+                String verdict = i.has("verdict") ? i.get("verdict").asText() : "";
+                if (!evaluated || score == null || !score.isNumber() || verdict.isEmpty()) {
+                    continue; // an image nobody labelled has no right answer; one without a score has no verdict
                 }
-                boolean ok = Verdict.of(o.score(), thresholds) == Verdict.OK;
-                Label label = o.item().annotation().label();
-                if (label == Label.OK) {
+                boolean ok = Verdict.OK.word().equals(verdict);
+                String label = i.has("label") ? i.get("label").asText() : "";
+                if (Label.OK.key().equals(label)) {
                     good++;
                     alarms += ok ? 0 : 1;
-                } else if (label == Label.DEFECT) {
+                } else if (Label.DEFECT.key().equals(label)) {
                     defective++;
                     missed += ok ? 1 : 0;
                 }
             }
             return new Verdicts(good, alarms, defective, missed);
+        }
+
+        /**
+         * @param other counts of another test set
+         * @return the counts of both
+         */
+        Verdicts plus(Verdicts other) {
+            return new Verdicts(goodImages + other.goodImages, falseAlarms + other.falseAlarms,
+                    defectiveImages + other.defectiveImages, misses + other.misses);
+        }
+
+        /** @return whether any scored image had a label */
+        boolean any() {
+            return goodImages + defectiveImages > 0;
         }
     }
 
@@ -276,7 +301,7 @@ final class EvalCommand implements Callable<Integer> {
                 .toList());
         ObjectNode kinds = out.putObject("image_auroc_by_kind");
         byKind.forEach((kind, auroc) -> kinds.putPOJO(kind, auroc.orNull()));
-        Verdicts verdicts = Verdicts.of(result.outcomes(), thresholds);
+        Verdicts verdicts = Verdicts.of(out);
         ObjectNode atThresholds = out.putObject("verdicts");
         atThresholds.put("good_images", verdicts.goodImages());
         atThresholds.put("false_alarms", verdicts.falseAlarms());
