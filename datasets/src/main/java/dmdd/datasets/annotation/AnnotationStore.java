@@ -557,16 +557,7 @@ public final class AnnotationStore {
             if (known != null && known.getKey().equals(modified)) {
                 return known.getValue();
             }
-            Map<String, Integer> counts = new HashMap<>();
-            for (Path image : dmdd.datasets.image.ImageFiles.list(dir)) {
-                counts.merge(stem(image.getFileName().toString()), 1, Integer::sum);
-            }
-            Set<String> shared = new java.util.HashSet<>();
-            counts.forEach((stem, n) -> {
-                if (n > 1) {
-                    shared.add(stem);
-                }
-            });
+            Set<String> shared = MvtecCategory.sharedStems(dmdd.datasets.image.ImageFiles.list(dir));
             sharedStems.put(folder, Map.entry(modified, shared));
             return shared;
         } catch (IOException e) {

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -145,12 +147,10 @@ public final class MvtecCategory {
         for (String type : testFolders()) {
             Map<String, Path> masks = GOOD.equals(type) ? Map.of() : masksByStem(type);
             List<Path> images = ImageFiles.list(root.resolve("test").resolve(type));
-            Map<String, Integer> stems = new HashMap<>();
-            images.forEach(image -> stems.merge(stem(image), 1, Integer::sum));
+            Set<String> shared = sharedStems(images);
             for (Path image : images) {
-                // 000.png and 000.jpg would both find 000_mask.png: it is neither's, as nobody can say whose it is
                 String stem = stem(image);
-                samples.add(new TestSample(image, type, stems.get(stem) > 1 ? null : masks.get(stem)));
+                samples.add(new TestSample(image, type, shared.contains(stem) ? null : masks.get(stem)));
             }
         }
         return samples;
@@ -253,6 +253,24 @@ public final class MvtecCategory {
 
     private Map<String, Path> masksByStem(String type) throws IOException {
         return masksByStem(root.resolve("ground_truth").resolve(type));
+    }
+
+    /**
+     * The names before the extension that two or more images share ({@code 000.png} and {@code 000.jpg}): a mask
+     * named {@code 000_mask.png} would fit either, so it is neither's, as nobody can say whose it is.
+     *
+     * @param images the images of one folder
+     * @return their shared stems
+     */
+    public static Set<String> sharedStems(List<Path> images) {
+        Set<String> seen = new HashSet<>();
+        Set<String> shared = new HashSet<>();
+        for (Path image : images) {
+            if (!seen.add(stem(image))) {
+                shared.add(stem(image));
+            }
+        }
+        return shared;
     }
 
     /**
