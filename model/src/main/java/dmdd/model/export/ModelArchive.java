@@ -350,8 +350,8 @@ public final class ModelArchive {
     /**
      * Staging folders of imports that were killed: only folders this class names ({@code .import-<uuid>}) that hold
      * its in-use mark and whose mark no running import holds, empty ones without a mark (killed before their mark),
-     * or that have no mark and are over a day old (an older version's). Another import's folder, and anything else in the parent (a
-     * user's home folder, say), stay.
+     * or that have no mark and are over a day old (an older version's). Another import's folder, and anything else
+     * in the parent (a user's home folder, say), stay.
      */
     private static void removeStaleStaging(Path parent) throws IOException {
         List<Path> candidates;
@@ -360,20 +360,18 @@ public final class ModelArchive {
         }
         for (Path p : candidates) {
             Path mark = p.resolve(STAGING_IN_USE);
-            if (!Files.isRegularFile(mark) && isEmptyFolder(p)) {
-                // killed between making its folder and marking it (the mark is the first file in it): nothing to
-                // lose, and removed only while still empty
-                try {
-                    Files.delete(p);
-                } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
-                    // marked or removed meanwhile: another import's to keep or already gone
-                }
-                continue;
-            }
             if (!Files.isRegularFile(mark)) {
-                // Left by an older version (no mark) or killed before its mark: gone once no import can still run.
-                if (Files.getLastModifiedTime(p).toInstant()
+                if (isEmptyFolder(p)) {
+                    // killed between making its folder and marking it (the mark is the first file in it): nothing
+                    // to lose, and removed only while still empty
+                    try {
+                        Files.delete(p);
+                    } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+                        // marked or removed meanwhile: another import's to keep or already gone
+                    }
+                } else if (Files.getLastModifiedTime(p).toInstant()
                         .isBefore(java.time.Instant.now().minus(UNMARKED_STAGING_AGE))) {
+                    // an older version's (it wrote no mark): gone once no import of it can still run
                     dmdd.datasets.image.Folders.deleteTree(p);
                 }
                 continue;
