@@ -36,6 +36,8 @@ final class MapPanel extends VBox {
     private final HBox barRow;
     /** A tick on the colour bar at the pixel threshold (the value the contour is drawn at), if the panel has one. */
     private final Region marker = new Region();
+    private final Tooltip markerTip = new Tooltip();
+    private final ImageView colourBar;
     private double rangeLow;
     private double rangeHigh;
     private double markedValue = Double.NaN;
@@ -70,23 +72,24 @@ final class MapPanel extends VBox {
         viewport.getChildren().addAll(base, heat, contour, placeholder);
         VBox.setVgrow(viewport, Priority.ALWAYS);
 
-        ImageView bar = new ImageView(gradient(colormap));
-        bar.setPreserveRatio(false);
-        bar.setFitHeight(10);
+        colourBar = new ImageView(gradient(colormap));
+        colourBar.setPreserveRatio(false);
+        colourBar.setFitHeight(10);
         marker.getStyleClass().add("colour-bar-marker");
         marker.setManaged(false);
         marker.setVisible(false);
-        javafx.scene.layout.Pane barArea = new javafx.scene.layout.Pane(bar, marker) {
+        Tooltip.install(marker, markerTip);
+        javafx.scene.layout.Pane barArea = new javafx.scene.layout.Pane(colourBar, marker) {
             @Override
             protected void layoutChildren() {
                 super.layoutChildren();
-                placeMarker(bar.getFitWidth());
+                placeMarker();
             }
         };
         barArea.setMinWidth(Region.USE_PREF_SIZE);
         barRow = new HBox(4, low, barArea, high);
         barRow.setAlignment(Pos.CENTER);
-        bar.fitWidthProperty().bind(widthProperty().subtract(110).map(w -> Math.max(20, w.doubleValue())));
+        colourBar.fitWidthProperty().bind(widthProperty().subtract(110).map(w -> Math.max(20, w.doubleValue())));
         low.getStyleClass().add("colour-bar-label");
         high.getStyleClass().add("colour-bar-label");
         low.setMinWidth(Region.USE_PREF_SIZE);
@@ -180,21 +183,17 @@ final class MapPanel extends VBox {
      */
     void markOnColourBar(double value, String label) {
         markedValue = value;
-        Tooltip.install(marker, new Tooltip(label + ": " + String.format("%.3g", value)));
-        placeMarker(-1);
+        markerTip.setText(label + ": " + String.format("%.3g", value));
+        placeMarker();
     }
 
     /** @return the bar position of the marked value, 0 at the low end and 1 at the high end, or NaN when unmarked */
     double markerPosition() {
-        return marker.isVisible() ? marker.getLayoutX() / Math.max(1, barWidth) : Double.NaN;
+        return marker.isVisible() ? marker.getLayoutX() / Math.max(1, colourBar.getFitWidth()) : Double.NaN;
     }
 
-    private double barWidth = 1;
-
-    private void placeMarker(double width) {
-        if (width > 0) {
-            barWidth = width;
-        }
+    private void placeMarker() {
+        double barWidth = colourBar.getFitWidth();
         double t = (markedValue - rangeLow) / (rangeHigh - rangeLow);
         boolean shown = Double.isFinite(t) && rangeHigh > rangeLow;
         marker.setVisible(shown);
