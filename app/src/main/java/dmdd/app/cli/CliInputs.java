@@ -776,14 +776,15 @@ final class CliInputs {
     }
 
     /**
-     * Says how many images in sub-folders of {@code dir} a command that reads the folder itself leaves out (they
-     * vanished without a word, while {@code export --images} reads them).
+     * Says what a command that reads the images directly in {@code dir} leaves out: files that are not images by
+     * their name, and how many images its sub-folders hold (they vanished without a word, while
+     * {@code export --images} reads them).
      *
      * @param dir  the folder given
      * @param err  where the note goes
      * @param read how many images directly in it are read
      */
-    static void noteImagesInSubfolders(Path dir, PrintWriter err, int read) {
+    static void noteFilesLeftOut(Path dir, PrintWriter err, int read) {
         noteOtherFiles(dir, false, err);
         int all;
         try {

@@ -63,7 +63,7 @@ final class InferCommand implements Callable<Integer> {
         Path firstCreated = CliInputs.firstMissing(out);
         Path outDir = CliInputs.outputFolder(out, "--out");
         PrintWriter err = spec.commandLine().getErr();
-        CliInputs.noteImagesInSubfolders(images, err, files.size());
+        CliInputs.noteFilesLeftOut(images, err, files.size());
         CliInputs.claimOutputFolder(outDir);
         try {
             return inspect(files, modelDir, outDir, err);

@@ -51,7 +51,7 @@ final class ReviewQueueCommand implements Callable<Integer> {
         Path modelDir = model.folder();
         Path outFile = out == null ? null : CliInputs.outputFile(out, "--out", CliInputs.OutputKind.CSV);
         PrintWriter err = spec.commandLine().getErr();
-        CliInputs.noteImagesInSubfolders(images, err, files.size());
+        CliInputs.noteFilesLeftOut(images, err, files.size());
         ProgressBar bar = new ProgressBar(err, ProgressBar.terminalAttached());
         List<ResultsCsv.Row> queue = new ArrayList<>();
         int[] seen = {0};
