@@ -157,7 +157,6 @@ public final class InspectionViewModel {
     private final IntegerProperty okCount = new SimpleIntegerProperty();
     private final IntegerProperty ngCount = new SimpleIntegerProperty();
     private final IntegerProperty unsureCount = new SimpleIntegerProperty();
-    private final IntegerProperty reviewLeft = new SimpleIntegerProperty();
     private final StringProperty reviewText = new SimpleStringProperty(Ui.text("inspection.review.none"));
     private final ObservableMap<Path, Label> decisions = FXCollections.observableHashMap();
     /** Counts changes of {@link #decisions}; a whole new set of them (a project's 3 000 labels) counts once. */
@@ -1026,11 +1025,6 @@ public final class InspectionViewModel {
         return reviewText;
     }
 
-    /** @return images in the review queue (unsure or NG) that have no decision yet */
-    public IntegerProperty reviewLeftProperty() {
-        return reviewLeft;
-    }
-
     /** Zooms in around the view centre. */
     public void zoomIn() {
         zoom.set(Math.min(16, zoom.get() * 1.25));
@@ -1089,11 +1083,11 @@ public final class InspectionViewModel {
         okCount.set(ok);
         unsureCount.set(unsure);
         ngCount.set(ng);
-        reviewLeft.set((int) items.stream().filter(item -> inQueue(item) && decision(item) == Label.UNLABELLED).count());
+        long left = items.stream().filter(item -> inQueue(item) && decision(item) == Label.UNLABELLED).count();
         // "0 left" read as if nothing had been flagged: the text says whether people decided them all
         int queued = unsure + ng;
-        reviewText.set(queued == 0 ? Ui.text("inspection.review.none") : reviewLeft.get() == 0
-                ? Ui.text("inspection.review.allDecided", queued) : Ui.text("inspection.review", reviewLeft.get(), queued));
+        reviewText.set(queued == 0 ? Ui.text("inspection.review.none") : left == 0
+                ? Ui.text("inspection.review.allDecided", queued) : Ui.text("inspection.review", left, queued));
         updateHistogram();
     }
 
