@@ -12,6 +12,7 @@ import dmdd.model.engine.ChannelsLast;
 import dmdd.model.engine.ConvolutionCeiling;
 import dmdd.model.engine.ConvolutionKernels;
 import dmdd.model.engine.DjlRuntime;
+import dmdd.model.engine.IntraOpThreads;
 import dmdd.model.engine.NativeAllocator;
 import dmdd.model.engine.NativeMemoryEnvironment;
 import dmdd.model.infer.Inspector;
@@ -199,8 +200,8 @@ final class BenchCommand implements Callable<Integer> {
                     double s = (System.nanoTime() - t0) / 1e9;
                     OptionalLong faultsAfter = PeakMemory.minorPageFaults();
                     out.printf(Locale.ROOT, "inference batch %d: %.2f images/s, %.1f ms/image, %.1f ms/megapixel "
-                            + "(%d images in %.1f s)%s%s%n", batch, done / s, 1000 * s / done, 1000 * s / megapixels,
-                            done, s, settings.isTiled() ? ""
+                            + "(%d images in %.1f s, %d threads)%s%s%n", batch, done / s, 1000 * s / done,
+                            1000 * s / megapixels, done, s, IntraOpThreads.current(), settings.isTiled() ? ""
                                     : String.format(Locale.ROOT, ", %.1f GFLOP/s (%.0f %% of the ceiling)",
                                             flops.inference() * passes * done / s / 1e9,
                                             100 * flops.inference() * passes * done / s / 1e9 / ceiling),
@@ -331,9 +332,10 @@ final class BenchCommand implements Callable<Integer> {
                     : flops.segmenterTrainingPerImage();
             double gflops = perImage * trainSteps * s.batchSize() / sec / 1e9;
             out.printf(Locale.ROOT, "training stage %d (%s): %.3f steps/s, %.0f ms/step, %.2f images/s, %s"
-                    + "(prefetch threads %d)%n", stage, kind.displayName(), trainSteps / sec, 1000 * sec / trainSteps,
-                    trainSteps * s.batchSize() / sec, counted ? String.format(Locale.ROOT,
-                            "%.1f GFLOP/s (%.0f %% of the ceiling) ", gflops, 100 * gflops / ceiling) : "", prefetch);
+                    + "(prefetch threads %d, intra-op threads %d)%n", stage, kind.displayName(), trainSteps / sec,
+                    1000 * sec / trainSteps, trainSteps * s.batchSize() / sec, counted ? String.format(Locale.ROOT,
+                            "%.1f GFLOP/s (%.0f %% of the ceiling) ", gflops, 100 * gflops / ceiling) : "", prefetch,
+                    IntraOpThreads.current());
         }
     }
 

@@ -300,6 +300,9 @@ class CliEndToEndTest {
                 "--soak", "20", "--views", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("inspection views: 2, shifts: 2 (each image passes 4 times through the networks");
+        // the thread count each figure ran with, so two runs' figures can be compared
+        assertThat(r.out()).containsPattern("inference batch 1: .*images in .* s, \\d+ threads\\)")
+                .containsPattern("training stage 1 .*intra-op threads \\d+\\)");
         // an unreadable file among the images is skipped with a warning, as every other command does
         Path images = Files.createDirectories(tmp.resolve("bench-images"));
         Files.copy(data.resolve(category).resolve("test/good/000.png"), images.resolve("good.png"));

@@ -120,7 +120,7 @@ import java.util.Map;
  *                               becomes the top of each map's colour scale
  * @param displayHeadroom        factor above the normal quantile where the colour scale tops out
  * @param checkpointInterval     steps between checkpoints (a checkpoint is also written at the end)
- * @param threads                intra-op CPU threads; 0 = automatic (the processors other work leaves
+ * @param threads                intra-op CPU threads; 0 = automatic (the processors other programs leave
  *                               free, see {@code engine.IntraOpThreads#auto()})
  * @param cacheTeacherFeatures   compute the teacher's features of each normal training image once
  *                               and reuse them every step (the teacher then runs only on the

@@ -2,9 +2,17 @@ package dmdd.model.engine;
 
 import ai.djl.pytorch.jni.JniUtils;
 import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 
 /** libtorch's intra-op thread count, set from a model setting before training or inference. */
 public final class IntraOpThreads {
+    /** How long a fresh measurement of the other programs' CPU use watches them. */
+    private static final long SAMPLE_MILLIS = 200;
+    /** A measurement older than this is not reused as the start of the next one's interval. */
+    private static final long STALE_NANOS = 30_000_000_000L;
+    private static long lastSampleNanos;
+    private static volatile OtherWork lastOtherWork;
+
     private IntraOpThreads() {
     }
 
@@ -24,20 +32,97 @@ public final class IntraOpThreads {
     }
 
     /**
-     * The automatic choice: the processors not already kept busy by other work (processors minus
-     * the one-minute load average, at least 1). On a CPU shared with busy processes more threads
-     * are much slower, not faster: libtorch's OpenMP workers spin while they wait for a core
-     * (measured here: a DMDD step took 7 times longer with 2 threads than with 1 at load 8 on 2
-     * cores). On an idle machine this is every processor.
+     * @return the intra-op thread count libtorch runs this thread's operations with now
+     */
+    public static int current() {
+        DjlRuntime.engine();
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * The automatic choice: the processors that other programs leave free (at least 1). On a CPU shared with busy
+     * processes more threads are much slower, not faster: libtorch's OpenMP workers spin while they wait for a core
+     * (measured here: a DMDD step took 7 times longer with 2 threads than with 1 at load 8 on 2 cores). This
+     * program's own work does not count: the load average this used to read included it, so an inspection started
+     * right after a training in the same workstation, or a command right after another, ran on one thread of two
+     * for a minute or more, at about 1.5 times the time (measured with {@code bench} on 2 cores: 60-79 against
+     * 42 ms per 256 px image).
      *
      * @return threads to use
      */
     public static int auto() {
         int processors = Runtime.getRuntime().availableProcessors();
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        if (load < 0) {
-            return processors; // load average not available on this OS
+        OtherWork other = measureOtherWork(processors);
+        lastOtherWork = other;
+        return threadsLeft(processors, other.busyProcessors());
+    }
+
+    /**
+     * What the last automatic choice saw, for messages.
+     *
+     * @return a phrase such as "other programs kept 0.1 of 2 processors busy", or an empty string before the first
+     *         automatic choice
+     */
+    public static String lastAutomaticReason() {
+        OtherWork other = lastOtherWork;
+        return other == null ? "" : other.describe(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The rule: every processor a busy program does not hold, at least one. A program counts as holding a processor
+     * from half of one on, so a process spinning on one core takes it, a background task that wakes now and then
+     * does not.
+     *
+     * @param processors     processors of this machine
+     * @param otherBusy      processors' worth of CPU time other programs use, {@code >= 0}
+     * @return threads to use, between 1 and {@code processors}
+     */
+    static int threadsLeft(int processors, double otherBusy) {
+        long held = Math.round(Math.max(0, otherBusy));
+        return (int) Math.max(1, Math.min(processors, processors - held));
+    }
+
+    /**
+     * Other programs' CPU use, in processors' worth.
+     *
+     * @param busyProcessors processors' worth of CPU time used by programs other than this one
+     * @param source         how it was measured
+     */
+    record OtherWork(double busyProcessors, String source) {
+        String describe(int processors) {
+            return String.format(java.util.Locale.ROOT, "other programs kept %.1f of %d processors busy (%s)",
+                    busyProcessors, processors, source);
         }
-        return Math.max(1, Math.min(processors, processors - (int) Math.floor(load)));
+    }
+
+    /**
+     * The machine's CPU use less this program's, over the time since the last measurement (when it is recent) or
+     * over a short look now. Where the JVM cannot tell its own share, the load average stands in for it, this
+     * program's own work included.
+     */
+    static synchronized OtherWork measureOtherWork(int processors) {
+        OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
+        if (bean instanceof com.sun.management.OperatingSystemMXBean os) {
+            long now = System.nanoTime();
+            if (lastSampleNanos == 0 || now - lastSampleNanos > STALE_NANOS) {
+                // Each reading covers the time since the one before: start an interval, then read it.
+                os.getCpuLoad();
+                os.getProcessCpuLoad();
+                try {
+                    Thread.sleep(SAMPLE_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            double machine = os.getCpuLoad();
+            double own = os.getProcessCpuLoad();
+            lastSampleNanos = System.nanoTime();
+            if (machine >= 0 && own >= 0) {
+                return new OtherWork(Math.max(0, machine - own) * processors, "the machine's CPU use less this "
+                        + "program's");
+            }
+        }
+        double load = bean.getSystemLoadAverage();
+        return new OtherWork(Math.max(0, load), load < 0 ? "not measurable here" : "the load average");
     }
 }

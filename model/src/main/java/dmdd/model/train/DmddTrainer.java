@@ -165,7 +165,8 @@ public final class DmddTrainer {
         int threads = IntraOpThreads.apply(settings.threads());
         // Said because it matters for reproducing a model: runs with different thread counts differ slightly.
         out.onMessage("intra-op threads: " + threads + (settings.threads() > 0 ? ""
-                : " (automatic: the processors the load average leaves free; set threads to fix it)"));
+                : " (automatic: the processors other programs leave free, " + IntraOpThreads.lastAutomaticReason()
+                        + "; set threads to fix it)"));
         ConvolutionKernels.limitation().ifPresent(d -> out.onMessage("convolutions: " + d));
         try (NDManager check = engine.newBaseManager()) {
             // Wrong kernels make a model that looks trained and is not: refuse before the first step.
