@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer batch;
 
     @Option(names = "--threads", paramLabel = "N", description = "intra-op CPU threads, 0 = automatic: the "
-            + "processors other work leaves free (default: the settings')")
+            + "processors other programs leave free (default: the settings')")
     Integer threads;
 
     @Option(names = "--settings", paramLabel = "FILE", description = "a DMDD settings JSON file (absent fields keep "
