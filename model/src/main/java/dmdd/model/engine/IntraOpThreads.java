@@ -11,6 +11,7 @@ public final class IntraOpThreads {
     /** A measurement older than this is not reused as the start of the next one's interval. */
     private static final long STALE_NANOS = 30_000_000_000L;
     private static long lastSampleNanos;
+    private static long lastProcessCpuNanos;
     private static volatile OtherWork lastOtherWork;
 
     private IntraOpThreads() {
@@ -97,17 +98,20 @@ public final class IntraOpThreads {
 
     /**
      * The machine's CPU use less this program's, over the time since the last measurement (when it is recent) or
-     * over a short look now. Where the JVM cannot tell its own share, the load average stands in for it, this
-     * program's own work included.
+     * over a short look now. Both are counted in processors' worth: the machine's (or, in a container with a CPU
+     * limit, the container's) share of its processors, and this process's CPU time over the same wall-clock time
+     * (not the JVM's own process share, which a container's JVM takes of the host's processors, not of its limit).
+     * Where the JVM cannot tell, the load average stands in, this program's own work included.
      */
     static synchronized OtherWork measureOtherWork(int processors) {
         OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
         if (bean instanceof com.sun.management.OperatingSystemMXBean os) {
             long now = System.nanoTime();
             if (lastSampleNanos == 0 || now - lastSampleNanos > STALE_NANOS) {
-                // Each reading covers the time since the one before: start an interval, then read it.
+                // The machine's reading covers the time since the one before: start an interval, then read it.
                 os.getCpuLoad();
-                os.getProcessCpuLoad();
+                lastProcessCpuNanos = os.getProcessCpuTime();
+                lastSampleNanos = System.nanoTime();
                 try {
                     Thread.sleep(SAMPLE_MILLIS);
                 } catch (InterruptedException e) {
@@ -115,10 +119,14 @@ public final class IntraOpThreads {
                 }
             }
             double machine = os.getCpuLoad();
-            double own = os.getProcessCpuLoad();
-            lastSampleNanos = System.nanoTime();
-            if (machine >= 0 && own >= 0) {
-                return new OtherWork(Math.max(0, machine - own) * processors, "the machine's CPU use less this "
+            long cpu = os.getProcessCpuTime();
+            long wall = System.nanoTime();
+            double own = (cpu - lastProcessCpuNanos) / (double) Math.max(1, wall - lastSampleNanos);
+            boolean known = machine >= 0 && cpu >= 0 && lastProcessCpuNanos >= 0;
+            lastSampleNanos = wall;
+            lastProcessCpuNanos = cpu;
+            if (known) {
+                return new OtherWork(Math.max(0, machine * processors - own), "the machine's CPU use less this "
                         + "program's");
             }
         }
