@@ -185,6 +185,8 @@ final class BenchCommand implements Callable<Integer> {
                     OptionalLong faultsBefore = PeakMemory.minorPageFaults();
                     long t0 = System.nanoTime();
                     long done = 0;
+                    int fewestThreads = Integer.MAX_VALUE;
+                    int mostThreads = 0;
                     double megapixels = 0;
                     int at = 0;
                     while (System.nanoTime() - t0 < seconds * 1e9) {
@@ -196,12 +198,17 @@ final class BenchCommand implements Callable<Integer> {
                         }
                         inspector.inspect(chunk);
                         done += batch;
+                        // the automatic count can change between batches when other programs start or stop
+                        int threads = IntraOpThreads.current();
+                        fewestThreads = Math.min(fewestThreads, threads);
+                        mostThreads = Math.max(mostThreads, threads);
                     }
                     double s = (System.nanoTime() - t0) / 1e9;
                     OptionalLong faultsAfter = PeakMemory.minorPageFaults();
                     out.printf(Locale.ROOT, "inference batch %d: %.2f images/s, %.1f ms/image, %.1f ms/megapixel "
-                            + "(%d images in %.1f s, %d threads)%s%s%n", batch, done / s, 1000 * s / done,
-                            1000 * s / megapixels, done, s, IntraOpThreads.current(), settings.isTiled() ? ""
+                            + "(%d images in %.1f s, %s threads)%s%s%n", batch, done / s, 1000 * s / done,
+                            1000 * s / megapixels, done, s, fewestThreads == mostThreads ? String.valueOf(mostThreads)
+                                    : fewestThreads + "-" + mostThreads, settings.isTiled() ? ""
                                     : String.format(Locale.ROOT, ", %.1f GFLOP/s (%.0f %% of the ceiling)",
                                             flops.inference() * passes * done / s / 1e9,
                                             100 * flops.inference() * passes * done / s / 1e9 / ceiling),

@@ -301,7 +301,7 @@ class CliEndToEndTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("inspection views: 2, shifts: 2 (each image passes 4 times through the networks");
         // the thread count each figure ran with, so two runs' figures can be compared
-        assertThat(r.out()).containsPattern("inference batch 1: .*images in .* s, \\d+ threads\\)")
+        assertThat(r.out()).containsPattern("inference batch 1: .*images in .* s, \\d+(-\\d+)? threads\\)")
                 .containsPattern("training stage 1 .*intra-op threads \\d+\\)");
         // an unreadable file among the images is skipped with a warning, as every other command does
         Path images = Files.createDirectories(tmp.resolve("bench-images"));

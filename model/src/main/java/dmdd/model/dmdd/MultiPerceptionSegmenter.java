@@ -40,6 +40,8 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
     private final Block[] aspp;
     private final Block asppMerge;
     private final Block head;
+    /** PROTOTYPE: channel and spatial attention on the reduced features instead of the concatenated input. */
+    private final boolean reducedAttention = "reduced".equals(System.getProperty("dmdd.segmenterAttention"));
 
     /**
      * @param groupChannels channels of each input group (level x branch)
@@ -54,9 +56,10 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         int total = Arrays.stream(groupChannels).sum();
         groupWeights = addParameter(Parameter.builder().setName("groupWeights").setType(Parameter.Type.OTHER)
                 .optShape(new Shape(groupChannels.length)).optInitializer(new ConstantInitializer(1f)).build());
-        int hidden = Math.max(1, total / seReduction);
-        squeeze = child("seSqueeze", Layers.conv(hidden, 1), total);
-        excite = child("seExcite", Layers.conv(total, 1), hidden);
+        int attended = reducedAttention ? width : total;
+        int hidden = Math.max(1, attended / seReduction);
+        squeeze = child("seSqueeze", Layers.conv(hidden, 1), attended);
+        excite = child("seExcite", Layers.conv(attended, 1), hidden);
         spatial = child("spatialAttention", Layers.conv(1, 7), 2);
         reduce = child("reduce", Layers.convBn(width, 1, 1, 1, true), total);
         body = child("body", residualBody ? new ResidualBlock(width, width, 1) : Layers.convBn(width, 3, 1, 1, true),
@@ -122,6 +125,9 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
             groups.add(Layers.resize(inputs.get(g), h, w).mul(weight));
         }
         NDArray x = NDArrays.concat(groups, 1);
+        if (reducedAttention) {
+            x = forwardChild(reduce, ps, x, training);
+        }
         // channel attention (squeeze-excitation)
         NDArray pooled = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
         NDArray se = forwardChild(squeeze, ps, pooled, training);
@@ -131,7 +137,9 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         NDArray desc = x.mean(new int[] {1}, true).concat(x.max(new int[] {1}, true), 1);
         NDArray sa = forwardChild(spatial, ps, desc, training);
         x = x.mul(Activation.sigmoid(sa));
-        x = forwardChild(reduce, ps, x, training);
+        if (!reducedAttention) {
+            x = forwardChild(reduce, ps, x, training);
+        }
         x = forwardChild(body, ps, x, training);
         NDList branches = new NDList(aspp.length);
         for (Block b : aspp) {
@@ -150,8 +158,10 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         long w = first.get(3);
         long total = Arrays.stream(groupChannels).sum();
         int width = (int) reduce.getOutputShapes(new Shape[] {new Shape(n, total, h, w)})[0].get(1);
-        long flops = FlopCounter.forward(squeeze, new Shape(n, total, 1, 1));
-        flops += FlopCounter.forward(excite, squeeze.getOutputShapes(new Shape[] {new Shape(n, total, 1, 1)}));
+        long attended = reducedAttention ? reduce.getOutputShapes(new Shape[] {new Shape(n, total, h, w)})[0].get(1)
+                : total;
+        long flops = FlopCounter.forward(squeeze, new Shape(n, attended, 1, 1));
+        flops += FlopCounter.forward(excite, squeeze.getOutputShapes(new Shape[] {new Shape(n, attended, 1, 1)}));
         flops += FlopCounter.forward(spatial, new Shape(n, 2, h, w));
         flops += FlopCounter.forward(reduce, new Shape(n, total, h, w));
         Shape body = new Shape(n, width, h, w);

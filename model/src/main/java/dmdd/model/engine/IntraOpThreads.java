@@ -1,17 +1,9 @@
 package dmdd.model.engine;
 
 import ai.djl.pytorch.jni.JniUtils;
-import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 
 /** libtorch's intra-op thread count, set from a model setting before training or inference. */
 public final class IntraOpThreads {
-    /** How long a fresh measurement of the other programs' CPU use watches them. */
-    private static final long SAMPLE_MILLIS = 200;
-    /** A measurement older than this is not reused as the start of the next one's interval. */
-    private static final long STALE_NANOS = 30_000_000_000L;
-    private static long lastSampleNanos;
-    private static long lastProcessCpuNanos;
     private static volatile OtherWork lastOtherWork;
 
     private IntraOpThreads() {
@@ -47,13 +39,14 @@ public final class IntraOpThreads {
      * program's own work does not count: the load average this used to read included it, so an inspection started
      * right after a training in the same workstation, or a command right after another, ran on one thread of two
      * for a minute or more, at about 1.5 times the time (measured with {@code bench} on 2 cores: 60-79 against
-     * 42 ms per 256 px image).
+     * 42 ms per 256 px image). The choice reads {@link OtherProgramsLoad}, which a thread of its own keeps up to
+     * date, so it costs an inspection nothing but the first time in a JVM (0.2 s).
      *
      * @return threads to use
      */
     public static int auto() {
         int processors = Runtime.getRuntime().availableProcessors();
-        OtherWork other = measureOtherWork(processors);
+        OtherWork other = OtherProgramsLoad.shared().current();
         lastOtherWork = other;
         return threadsLeft(processors, other.busyProcessors());
     }
@@ -94,43 +87,5 @@ public final class IntraOpThreads {
             return String.format(java.util.Locale.ROOT, "other programs kept %.1f of %d processors busy (%s)",
                     busyProcessors, processors, source);
         }
-    }
-
-    /**
-     * The machine's CPU use less this program's, over the time since the last measurement (when it is recent) or
-     * over a short look now. Both are counted in processors' worth: the machine's (or, in a container with a CPU
-     * limit, the container's) share of its processors, and this process's CPU time over the same wall-clock time
-     * (not the JVM's own process share, which a container's JVM takes of the host's processors, not of its limit).
-     * Where the JVM cannot tell, the load average stands in, this program's own work included.
-     */
-    static synchronized OtherWork measureOtherWork(int processors) {
-        OperatingSystemMXBean bean = ManagementFactory.getOperatingSystemMXBean();
-        if (bean instanceof com.sun.management.OperatingSystemMXBean os) {
-            long now = System.nanoTime();
-            if (lastSampleNanos == 0 || now - lastSampleNanos > STALE_NANOS) {
-                // The machine's reading covers the time since the one before: start an interval, then read it.
-                os.getCpuLoad();
-                lastProcessCpuNanos = os.getProcessCpuTime();
-                lastSampleNanos = System.nanoTime();
-                try {
-                    Thread.sleep(SAMPLE_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            double machine = os.getCpuLoad();
-            long cpu = os.getProcessCpuTime();
-            long wall = System.nanoTime();
-            double own = (cpu - lastProcessCpuNanos) / (double) Math.max(1, wall - lastSampleNanos);
-            boolean known = machine >= 0 && cpu >= 0 && lastProcessCpuNanos >= 0;
-            lastSampleNanos = wall;
-            lastProcessCpuNanos = cpu;
-            if (known) {
-                return new OtherWork(Math.max(0, machine * processors - own), "the machine's CPU use less this "
-                        + "program's");
-            }
-        }
-        double load = bean.getSystemLoadAverage();
-        return new OtherWork(Math.max(0, load), load < 0 ? "not measurable here" : "the load average");
     }
 }
