@@ -62,6 +62,10 @@ import java.util.Map;
  *                               one branch dilated by 2, the multi-perception of a narrow network at stride 4: as good or
  *                               better on both development benchmarks at a third fewer segmenter operations, README)
  * @param seReduction            squeeze-excitation reduction ratio of the channel attention
+ * @param segmenterAttention     where the segmentation network's channel and spatial attention look: {@code input}
+ *                               (default, as DMDD.md reconstructs it: the concatenated comparison features of every
+ *                               level and branch) or {@code reduced} (the {@code segmenterWidth} channels after the 1x1
+ *                               reduction: a fifth of the channels, a speed lever)
  * @param fusion                 how the fused map is formed: {@code segmenter} (the segmentation network's
  *                               output, DMDD as published) or {@code mean_with_branches} (default: its weighted
  *                               mean with the two branch maps, each scaled by its calibrated display range, their
@@ -177,6 +181,7 @@ public record DmddSettings(
         String segmenterBody,
         List<Integer> asppRates,
         int seReduction,
+        String segmenterAttention,
         String fusion,
         double fusionSegmenterWeight,
         String segmenterInput,
@@ -294,6 +299,7 @@ public record DmddSettings(
             require(r >= 1, "asppRates must be positive: " + asppRates);
         }
         require(seReduction >= 1, "seReduction must be at least 1: " + seReduction);
+        segmenterAttention = oneOf("segmenterAttention", segmenterAttention, "input", "reduced");
         fusion = oneOf("fusion", fusion, "segmenter", "mean_with_branches");
         require(fusionSegmenterWeight >= 0 && fusionSegmenterWeight <= 1,
                 "fusionSegmenterWeight must be in [0, 1]: " + fusionSegmenterWeight);
@@ -385,6 +391,7 @@ public record DmddSettings(
         d.put("segmenterBody", "residual");
         d.put("asppRates", List.of(2));
         d.put("seReduction", 8);
+        d.put("segmenterAttention", "input");
         d.put("fusion", "mean_with_branches");
         d.put("fusionSegmenterWeight", 0.97);
         d.put("segmenterInput", "product");

@@ -24,7 +24,8 @@ import java.util.List;
  * {@code 1 - cos} channel each. Each group is upsampled to the size of the first (stride 4), scaled
  * by a learned per-level/per-branch weight and concatenated; then channel attention
  * (squeeze-excitation), spatial attention (CBAM-style: 7x7 convolution over channel mean and max),
- * a 1x1 reduction, a residual block (or one 3x3 convolution), ASPP (parallel dilated 3x3 convolutions), a 1x1 head, and
+ * a 1x1 reduction (or the reduction first and both attentions on its output, {@code segmenterAttention=reduced}),
+ * a residual block (or one 3x3 convolution), ASPP (parallel dilated 3x3 convolutions), a 1x1 head, and
  * bilinear upsampling by 4. Output: {@code [logits]}, N x 1 x H x W at the network input size;
  * the anomaly probability is its sigmoid.
  */
@@ -40,8 +41,8 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
     private final Block[] aspp;
     private final Block asppMerge;
     private final Block head;
-    /** PROTOTYPE: channel and spatial attention on the reduced features instead of the concatenated input. */
-    private final boolean reducedAttention = "reduced".equals(System.getProperty("dmdd.segmenterAttention"));
+    /** Whether the attention looks at the reduced features rather than the concatenated input. */
+    private final boolean reducedAttention;
 
     /**
      * @param groupChannels channels of each input group (level x branch)
@@ -49,10 +50,13 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
      * @param residualBody  a residual block (two 3x3 convolutions) as the body, else one 3x3 convolution
      * @param asppRates     dilation rates of the ASPP branches (a 1x1 branch is always present)
      * @param seReduction   squeeze-excitation reduction ratio
+     * @param reducedAttention channel and spatial attention on the {@code width} channels after the 1x1 reduction
+     *                      instead of on the concatenated input
      */
     public MultiPerceptionSegmenter(int[] groupChannels, int width, boolean residualBody, List<Integer> asppRates,
-            int seReduction) {
+            int seReduction, boolean reducedAttention) {
         this.groupChannels = groupChannels.clone();
+        this.reducedAttention = reducedAttention;
         int total = Arrays.stream(groupChannels).sum();
         groupWeights = addParameter(Parameter.builder().setName("groupWeights").setType(Parameter.Type.OTHER)
                 .optShape(new Shape(groupChannels.length)).optInitializer(new ConstantInitializer(1f)).build());
@@ -82,7 +86,8 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
      */
     public static MultiPerceptionSegmenter of(DmddSettings settings, int[] levelChannels) {
         return new MultiPerceptionSegmenter(inputChannels(settings, levelChannels), settings.segmenterWidth(),
-                "residual".equals(settings.segmenterBody()), settings.asppRates(), settings.seReduction());
+                "residual".equals(settings.segmenterBody()), settings.asppRates(), settings.seReduction(),
+                "reduced".equals(settings.segmenterAttention()));
     }
 
     /**
@@ -158,8 +163,7 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         long w = first.get(3);
         long total = Arrays.stream(groupChannels).sum();
         int width = (int) reduce.getOutputShapes(new Shape[] {new Shape(n, total, h, w)})[0].get(1);
-        long attended = reducedAttention ? reduce.getOutputShapes(new Shape[] {new Shape(n, total, h, w)})[0].get(1)
-                : total;
+        long attended = reducedAttention ? width : total;
         long flops = FlopCounter.forward(squeeze, new Shape(n, attended, 1, 1));
         flops += FlopCounter.forward(excite, squeeze.getOutputShapes(new Shape[] {new Shape(n, attended, 1, 1)}));
         flops += FlopCounter.forward(spatial, new Shape(n, 2, h, w));

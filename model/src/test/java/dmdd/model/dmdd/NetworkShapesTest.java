@@ -116,6 +116,42 @@ class NetworkShapesTest {
         assertThat(DmddSettings.fromSavedJson("{}").segmenterBody()).isEqualTo("residual");
     }
 
+    @Test
+    void attentionOnTheReducedFeaturesKeepsTheOutputAndSqueezesTheReducedChannels() {
+        DjlRuntime.engine();
+        DmddSettings onInput = DmddSettings.defaults().with("segmenterWidth", 16);
+        DmddSettings onReduced = onInput.with("segmenterAttention", "reduced");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            int[] c = TinyBackbone.create(manager).levelChannels();
+            MultiPerceptionSegmenter a = MultiPerceptionSegmenter.of(onInput, c);
+            MultiPerceptionSegmenter b = MultiPerceptionSegmenter.of(onReduced, c);
+            a.initialize(manager, DataType.FLOAT32, a.initShapes());
+            b.initialize(manager, DataType.FLOAT32, b.initShapes());
+            Shape[] in = a.initShapes();
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDList inputs = new NDList();
+            for (Shape s : in) {
+                inputs.add(manager.randomUniform(-1f, 1f, s));
+            }
+            assertThat(b.forward(ps, inputs, false).singletonOrThrow().getShape()).isEqualTo(a.getOutputShapes(in)[0]);
+            long total = java.util.Arrays.stream(MultiPerceptionSegmenter.inputChannels(onInput, c)).sum();
+            // the squeeze-excitation's input: every concatenated channel, against the reduced width
+            assertThat(squeezeInputChannels(a)).isEqualTo(total);
+            assertThat(squeezeInputChannels(b)).isEqualTo(16);
+            assertThat(b.forwardFlops(in)).isLessThan(a.forwardFlops(in));
+        }
+        assertThatThrownBy(() -> onInput.with("segmenterAttention", "both")).hasMessageContaining("segmenterAttention");
+        // models saved before the setting existed attend to the input, as DMDD.md describes
+        assertThat(DmddSettings.fromSavedJson("{}").segmenterAttention()).isEqualTo("input");
+    }
+
+    private static long squeezeInputChannels(MultiPerceptionSegmenter segmenter) {
+        return segmenter.getParameters().stream()
+                .filter(e -> e.getKey().contains("seSqueeze") && e.getValue().getArray().getShape().dimension() == 4)
+                .mapToLong(e -> e.getValue().getArray().getShape().get(1))
+                .findFirst().orElseThrow();
+    }
+
     private static long threeByThreeKernels(MultiPerceptionSegmenter segmenter, long width) {
         return segmenter.getParameters().values().stream()
                 .filter(p -> p.getName().equals("weight") && p.getArray().getShape().equals(new Shape(width, width, 3, 3)))
