@@ -38,8 +38,8 @@ public final class IntraOpThreads {
      * (measured here: a DMDD step took 7 times longer with 2 threads than with 1 at load 8 on 2 cores). This
      * program's own work does not count: the load average this used to read included it, so an inspection started
      * right after a training in the same workstation, or a command right after another, ran on one thread of two
-     * for a minute or more, at about 1.5 times the time (measured with {@code bench} on 2 cores: 60-79 against
-     * 42 ms per 256 px image). The choice reads {@link OtherProgramsLoad}, which a thread of its own keeps up to
+     * for a minute or more (measured with {@code bench} on 2 cores after a busy minute: 60-62 against 32-33 ms per
+     * 256 px image at batch 8, README "Speed"). The choice reads {@link OtherProgramsLoad}, which a thread of its own keeps up to
      * date, so it costs an inspection nothing but the first time in a JVM (0.2 s).
      *
      * @return threads to use
