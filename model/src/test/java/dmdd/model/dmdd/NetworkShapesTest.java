@@ -119,8 +119,8 @@ class NetworkShapesTest {
     @Test
     void attentionOnTheReducedFeaturesKeepsTheOutputAndSqueezesTheReducedChannels() {
         DjlRuntime.engine();
-        DmddSettings onInput = DmddSettings.defaults().with("segmenterWidth", 16);
-        DmddSettings onReduced = onInput.with("segmenterAttention", "reduced");
+        DmddSettings onReduced = DmddSettings.defaults().with("segmenterWidth", 16);
+        DmddSettings onInput = onReduced.with("segmenterAttention", "input");
         try (NDManager manager = NDManager.newBaseManager()) {
             int[] c = TinyBackbone.create(manager).levelChannels();
             MultiPerceptionSegmenter a = MultiPerceptionSegmenter.of(onInput, c);
@@ -141,7 +141,9 @@ class NetworkShapesTest {
             assertThat(b.forwardFlops(in)).isLessThan(a.forwardFlops(in));
         }
         assertThatThrownBy(() -> onInput.with("segmenterAttention", "both")).hasMessageContaining("segmenterAttention");
-        // models saved before the setting existed attend to the input, as DMDD.md describes
+        // the default since 2026-12-07; models saved before the setting existed attend to the input, as DMDD.md
+        // describes, and their weights have that shape
+        assertThat(onReduced.segmenterAttention()).isEqualTo("reduced");
         assertThat(DmddSettings.fromSavedJson("{}").segmenterAttention()).isEqualTo("input");
     }
 
