@@ -13,9 +13,10 @@ Replicates, with random weights of the same shapes:
     training mode; inferred (inspection, and frozen in stage 2) with batch norms folded (dmdd/FoldedBatchNorms).
   * the segmenter: dmdd/MultiPerceptionSegmenter with the defaults (segmenterInput product -> 2*(24+32+96) = 304
     input channels, width 64, asppRates [2], seReduction 8), including the product's channel padding of its 7x7
-    2 -> 1 spatial attention to 16 outputs (engine/ChannelPaddedConvolution), learned group weights, SE, CBAM
-    spatial attention (mean and max over channels), reduce, residual block, ASPP (1x1 + 3x3 dilation 2), merge,
-    head, bilinear x4.
+    2 -> 1 spatial attention to 16 outputs (engine/ChannelPaddedConvolution), learned group weights, reduce, SE, CBAM
+    spatial attention (mean and max over channels) on the reduced features (segmenterAttention reduced, the default
+    since 2026-12-07; --segmenter-attention input puts both before the reduction), residual block, ASPP (1x1 + 3x3
+    dilation 2), merge, head, bilinear x4.
   * inference per batch as model/infer/Inspector.inspectBatch with one view and one shift: teacher, folded student,
     L2-normalised products, the two branch maps (sum of 1 - cos per level, bilinear to input size), the Gaussian
     blur as two matrix products (sigma 4, radius 16, replicated borders), segmenter on -t_hat*s_hat, sigmoid,
@@ -359,13 +360,17 @@ class DecoupledStudent(nn.Module):
 # ----------------------------------------------------------------------------------------------------------------
 class MultiPerceptionSegmenter(nn.Module):
     def __init__(self, group_channels, width=64, aspp_rates=(2,), se_reduction=8, channel_pad=True,
-                 residual_body=True):
+                 residual_body=True, reduced_attention=True):
         super().__init__()
         total = sum(group_channels)
         self.group_weights = nn.Parameter(torch.ones(len(group_channels)))
-        hidden = max(1, total // se_reduction)
-        self.se_squeeze = plain_conv(total, hidden, 1)
-        self.se_excite = plain_conv(hidden, total, 1)
+        # segmenterAttention: reduced (the default since 2026-12-07: attention on the width channels after the 1x1
+        # reduction) or input (on the concatenated input, as DMDD.md reconstructs it)
+        self.reduced_attention = reduced_attention
+        attended = width if reduced_attention else total
+        hidden = max(1, attended // se_reduction)
+        self.se_squeeze = plain_conv(attended, hidden, 1)
+        self.se_excite = plain_conv(hidden, attended, 1)
         self.spatial = ChannelPaddedConv(2, 1, 7, pad=channel_pad)
         self.reduce = ConvBN(total, width, 1)
         # segmenterBody: residual (two 3x3 convolutions, the default) or conv (one)
@@ -381,6 +386,8 @@ class MultiPerceptionSegmenter(nn.Module):
         h, w = inputs[0].shape[2], inputs[0].shape[3]
         groups = [resize(inp, h, w).mul(self.group_weights[g]) for g, inp in enumerate(inputs)]
         x = torch.cat(groups, 1)
+        if self.reduced_attention:
+            x = self.reduce(x)
         pooled = x.mean(3, keepdim=True).mean(2, keepdim=True)
         se = self.se_squeeze(pooled)
         se = self.se_excite(F.relu(se))
@@ -388,7 +395,8 @@ class MultiPerceptionSegmenter(nn.Module):
         desc = torch.cat([x.mean(1, keepdim=True), torch.max(x, 1, keepdim=True)[0]], 1)
         sa = self.spatial(desc)
         x = x.mul(torch.sigmoid(sa))
-        x = self.reduce(x)
+        if not self.reduced_attention:
+            x = self.reduce(x)
         x = self.body(x)
         branches = [b(x) for b in self.aspp]
         x = self.aspp_merge(torch.cat(branches, 1))
@@ -526,7 +534,8 @@ class Model:
         groups = [LEVELS[i % 3] for i in range(6)]  # segmenterInput "product"
         self.segmenter = MultiPerceptionSegmenter(groups, args.segmenter_width, tuple(args.aspp_rates), 8,
                                                   channel_pad=not args.no_channel_pad,
-                                                  residual_body=args.segmenter_body == "residual")
+                                                  residual_body=args.segmenter_body == "residual",
+                                                  reduced_attention=args.segmenter_attention == "reduced")
         self.sigma = 4.0
         self.fusion_weight = 0.97
         self.top_k = 100
@@ -733,11 +742,12 @@ def formula_student(side, width=32, decoder_blocks=2, e=6):
     return f
 
 
-def formula_segmenter(side, width=64, rates=(2,), residual_body=True):
+def formula_segmenter(side, width=64, rates=(2,), residual_body=True, reduced_attention=True):
     h = side // 4
     total = 2 * sum(LEVELS)
-    hidden = max(1, total // 8)
-    f = 2 * total * hidden + 2 * hidden * total  # SE at 1 x 1
+    attended = width if reduced_attention else total
+    hidden = max(1, attended // 8)
+    f = 2 * attended * hidden + 2 * hidden * attended  # SE at 1 x 1
     f += 2 * 2 * 49 * h * h  # spatial attention 2 -> 1 (counted unpadded)
     f += 2 * total * width * h * h  # reduce
     f += (2 if residual_body else 1) * 2 * width * width * 9 * h * h  # body
@@ -871,6 +881,9 @@ def main():
     ap.add_argument("--expansion", type=int, default=6)
     ap.add_argument("--segmenter-width", type=int, default=64)
     ap.add_argument("--aspp-rates", type=int, nargs="*", default=[2])
+    ap.add_argument("--segmenter-attention", choices=["reduced", "input"], default="reduced",
+                    help="the segmenter's channel and spatial attention after the 1x1 reduction (the product's "
+                         "default since 2026-12-07) or on the concatenated input (segmenterAttention=input)")
     ap.add_argument("--segmenter-body", choices=["residual", "conv"], default="residual",
                     help="the segmenter's body, as the product's segmenterBody setting (default residual)")
     args = ap.parse_args()
@@ -891,10 +904,10 @@ def main():
     model = Model(args)
     side = args.size
     print("input %d px, teacher mobilenetv2 (folded, %s), student inverted_residual width %d expansion %d decoder "
-          "blocks %d, segmenter width %d body %s aspp %s, spatial attention %s" % (
+          "blocks %d, segmenter width %d body %s aspp %s attention on the %s, spatial attention %s" % (
               side, "explicit Keras pad + 3x3" if args.keras_pad else "4x4 kernels for stride-2",
               args.student_width, args.expansion, args.decoder_blocks, args.segmenter_width, args.segmenter_body,
-              args.aspp_rates,
+              args.aspp_rates, "reduced features" if args.segmenter_attention == "reduced" else "input",
               "plain" if args.no_channel_pad else "channel-padded to 16 outputs"))
     student_f, segmenter_f = model.folded()
     print("parameters: teacher %d as run folded (%d conv weights as in Keras 3x3 + %d biases; the Keras layers "
@@ -948,7 +961,8 @@ def main():
         formulas = {"teacher": formula_teacher, "student": lambda s: formula_student(
             s, args.student_width, args.decoder_blocks, args.expansion),
             "segmenter": lambda s: formula_segmenter(s, args.segmenter_width, tuple(args.aspp_rates),
-                                                     args.segmenter_body == "residual")}
+                                                     args.segmenter_body == "residual",
+                                                     args.segmenter_attention == "reduced")}
         for sz in sorted(flops):
             for i, k in enumerate(("teacher", "student", "segmenter")):
                 prod = PRODUCT_GFLOP.get(sz)
