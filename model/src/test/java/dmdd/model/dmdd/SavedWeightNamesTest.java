@@ -34,7 +34,7 @@ class SavedWeightNamesTest {
         List<String> actual = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
             // the settings such a model's model.json holds: every setting of 873c34f's time, none added since
-            String saved = DmddSettings.defaults().with(Map.of("method", method)).toJson()
+            String saved = withoutSettingsAddedSince(DmddSettings.defaults().with(Map.of("method", method)).toJson())
                     .replaceAll("\"studentEncoder\"\\s*:\\s*\"[a-z_]+\"\\s*,", "");
             assertThat(saved).doesNotContain("studentEncoder");
             DmddNetworks networks = DmddNetworks.create(DmddSettings.fromSavedJson(saved),
@@ -51,8 +51,23 @@ class SavedWeightNamesTest {
     @ValueSource(strings = {"dmdd", "baseline"})
     void theDefaultStudentsWeightNamesAndShapesStayAsTheyWereFirstSaved(String method) throws IOException {
         DjlRuntime.engine();
-        DmddSettings settings = DmddSettings.defaults().with(Map.of("method", method));
-        assertThat(settings.studentEncoder()).isEqualTo("inverted_residual");
+        DmddSettings today = DmddSettings.defaults().with(Map.of("method", method));
+        assertThat(today.studentEncoder()).isEqualTo("inverted_residual");
+        // a model.json of that build: without the settings added since
+        DmddSettings saved = DmddSettings.fromSavedJson(withoutSettingsAddedSince(today.toJson()));
+        List<String> expected = listed("weight-names-" + method + "-inverted-residual.txt");
+        assertThat(names(saved)).containsExactlyElementsOf(expected);
+        // today's networks (the segmentation network's attention on its reduced features since 2026-12-07) keep every
+        // name; only the squeeze-excitation's shapes follow the channels it looks at
+        List<String> now = names(today);
+        assertThat(now.stream().map(n -> n.substring(0, n.indexOf(' '))).toList())
+                .containsExactlyElementsOf(expected.stream().map(n -> n.substring(0, n.indexOf(' '))).toList());
+        List<String> changed = new ArrayList<>(now);
+        changed.removeAll(expected);
+        assertThat(changed).allMatch(n -> n.contains("seSqueeze") || n.contains("seExcite"));
+    }
+
+    private static List<String> names(DmddSettings settings) {
         List<String> actual = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager()) {
             DmddNetworks networks = DmddNetworks.create(settings, BackboneKind.MOBILENET_V2.levelChannels(), m);
@@ -60,7 +75,14 @@ class SavedWeightNamesTest {
                 actual.add(w.getName() + " " + w.getShape());
             }
         }
-        assertThat(actual).containsExactlyElementsOf(listed("weight-names-" + method + "-inverted-residual.txt"));
+        return actual;
+    }
+
+    /** A settings JSON as builds before 2026-12-07 wrote it: without {@code segmenterAttention}. */
+    private static String withoutSettingsAddedSince(String json) {
+        String without = json.replaceAll("\"segmenterAttention\"\\s*:\\s*\"[a-z_]+\"\\s*,", "");
+        assertThat(without).doesNotContain("segmenterAttention");
+        return without;
     }
 
     private List<String> listed(String resource) throws IOException {

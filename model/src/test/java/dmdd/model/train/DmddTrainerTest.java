@@ -46,7 +46,7 @@ class DmddTrainerTest {
 
     static DmddSettings tiny(int studentSteps, int segmenterSteps) {
         return DmddSettings.defaults().with(Map.of("imageSize", 64, "batchSize", 4, "studentWidth", 8,
-                "segmenterWidth", 8, "studentSteps", studentSteps, "segmenterSteps", segmenterSteps,
+                "segmenterWidth", 16, "studentSteps", studentSteps, "segmenterSteps", segmenterSteps,
                 "checkpointInterval", 7, "asppRates", List.of(2, 4))).with("threads", 1);
     }
 
