@@ -92,18 +92,11 @@ class NetworkShapesTest {
         DmddSettings conv = residual.with("segmenterBody", "conv");
         try (NDManager manager = NDManager.newBaseManager()) {
             int[] c = TinyBackbone.create(manager).levelChannels();
-            MultiPerceptionSegmenter a = MultiPerceptionSegmenter.of(residual, c);
-            MultiPerceptionSegmenter b = MultiPerceptionSegmenter.of(conv, c);
-            a.initialize(manager, DataType.FLOAT32, a.initShapes());
-            b.initialize(manager, DataType.FLOAT32, b.initShapes());
+            MultiPerceptionSegmenter a = initialised(residual, c, manager);
+            MultiPerceptionSegmenter b = initialised(conv, c, manager);
             Shape[] in = a.initShapes();
             assertThat(b.getOutputShapes(in)).containsExactly(a.getOutputShapes(in));
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDList inputs = new NDList();
-            for (Shape s : in) {
-                inputs.add(manager.randomUniform(-1f, 1f, s));
-            }
-            assertThat(b.forward(ps, inputs, false).singletonOrThrow().getShape()).isEqualTo(a.getOutputShapes(in)[0]);
+            assertSameOutputShape(a, b, manager);
             // 3x3 kernels of width x width: the residual block's two and the dilated branch's one, against two
             assertThat(threeByThreeKernels(a, 16)).isEqualTo(3);
             assertThat(threeByThreeKernels(b, 16)).isEqualTo(2);
@@ -123,17 +116,10 @@ class NetworkShapesTest {
         DmddSettings onInput = onReduced.with("segmenterAttention", "input");
         try (NDManager manager = NDManager.newBaseManager()) {
             int[] c = TinyBackbone.create(manager).levelChannels();
-            MultiPerceptionSegmenter a = MultiPerceptionSegmenter.of(onInput, c);
-            MultiPerceptionSegmenter b = MultiPerceptionSegmenter.of(onReduced, c);
-            a.initialize(manager, DataType.FLOAT32, a.initShapes());
-            b.initialize(manager, DataType.FLOAT32, b.initShapes());
+            MultiPerceptionSegmenter a = initialised(onInput, c, manager);
+            MultiPerceptionSegmenter b = initialised(onReduced, c, manager);
             Shape[] in = a.initShapes();
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDList inputs = new NDList();
-            for (Shape s : in) {
-                inputs.add(manager.randomUniform(-1f, 1f, s));
-            }
-            assertThat(b.forward(ps, inputs, false).singletonOrThrow().getShape()).isEqualTo(a.getOutputShapes(in)[0]);
+            assertSameOutputShape(a, b, manager);
             long total = java.util.Arrays.stream(MultiPerceptionSegmenter.inputChannels(onInput, c)).sum();
             // the squeeze-excitation's input: every concatenated channel, against the reduced width
             assertThat(squeezeInputChannels(a)).isEqualTo(total);
@@ -145,6 +131,24 @@ class NetworkShapesTest {
         // describes, and their weights have that shape
         assertThat(onReduced.segmenterAttention()).isEqualTo("reduced");
         assertThat(DmddSettings.fromSavedJson("{}").segmenterAttention()).isEqualTo("input");
+    }
+
+    private static MultiPerceptionSegmenter initialised(DmddSettings settings, int[] levelChannels, NDManager manager) {
+        MultiPerceptionSegmenter segmenter = MultiPerceptionSegmenter.of(settings, levelChannels);
+        segmenter.initialize(manager, DataType.FLOAT32, segmenter.initShapes());
+        return segmenter;
+    }
+
+    /** {@code b} run on random inputs gives the output shape {@code a} declares. */
+    private static void assertSameOutputShape(MultiPerceptionSegmenter a, MultiPerceptionSegmenter b,
+            NDManager manager) {
+        Shape[] in = a.initShapes();
+        NDList inputs = new NDList();
+        for (Shape s : in) {
+            inputs.add(manager.randomUniform(-1f, 1f, s));
+        }
+        assertThat(b.forward(new ParameterStore(manager, false), inputs, false).singletonOrThrow().getShape())
+                .isEqualTo(a.getOutputShapes(in)[0]);
     }
 
     private static long squeezeInputChannels(MultiPerceptionSegmenter segmenter) {
