@@ -104,7 +104,7 @@ final class OtherProgramsLoad {
             return new IntraOpThreads.OtherWork(Math.max(0, load), load < 0 ? "not measurable here"
                     : "the load average, this program's own work included");
         }
-        if (!first) {
+        if (!first && Double.isFinite(machine)) { // a reading the JVM could not take is left out, not counted as 0
             recent.addLast(Math.max(0, machine * machineProcessors - own));
             while (recent.size() > WINDOW) {
                 recent.removeFirst();

@@ -48,6 +48,17 @@ class IntraOpThreadsTest {
     }
 
     @Test
+    void aReadingTheJvmCouldNotTakeIsLeftOutNotCountedAsIdle() {
+        FakeReadings r = new FakeReadings(OptionalDouble.empty());
+        OtherProgramsLoad load = new OtherProgramsLoad(r, 2);
+        load.sample();
+        r.after(1.0, 0.5, 0.0); // another program on one processor
+        load.sample();
+        r.after(1.0, Double.NaN, 0.0);
+        assertThat(load.sample().busyProcessors()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
     void underAFractionalCpuLimitTheMachinesUseIsAShareOfTheLimit() {
         FakeReadings r = new FakeReadings(OptionalDouble.of(1.5)); // a container limited to 1.5 processors: 2 seen
         OtherProgramsLoad load = new OtherProgramsLoad(r, 2);
