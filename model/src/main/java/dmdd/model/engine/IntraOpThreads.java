@@ -39,8 +39,8 @@ public final class IntraOpThreads {
      * program's own work does not count: the load average this used to read included it, so an inspection started
      * right after a training in the same workstation, or a command right after another, ran on one thread of two
      * for a minute or more (measured with {@code bench} on 2 cores after a busy minute: 60-62 against 32-33 ms per
-     * 256 px image at batch 8, README "Speed"). The choice reads {@link OtherProgramsLoad}, which a thread of its own keeps up to
-     * date, so it costs an inspection nothing but the first time in a JVM (0.2 s).
+     * 256 px image at batch 8, README "Speed"). The choice reads {@link OtherProgramsLoad}, which a thread of its
+     * own keeps up to date, so it costs an inspection nothing but the first time in a JVM (0.2 s).
      *
      * @return threads to use
      */
