@@ -266,8 +266,9 @@ public final class MvtecCategory {
         Set<String> seen = new HashSet<>();
         Set<String> shared = new HashSet<>();
         for (Path image : images) {
-            if (!seen.add(stem(image))) {
-                shared.add(stem(image));
+            String stem = stem(image);
+            if (!seen.add(stem)) {
+                shared.add(stem);
             }
         }
         return shared;

@@ -69,13 +69,15 @@ public final class Evaluation {
         }
         addImageOnly(imageScore, defective);
         requestedPixels += n;
-        if (pixelsLeftOut || requestedPixels > pixelBudget) {
+        if (!pixelsLeftOut && requestedPixels > pixelBudget) {
             // the pixels held so far go too: metrics over part of the test set would look like the whole's
             pixelsLeftOut = true;
             groundTruth = new PixelGroundTruth();
             normality = new FloatList();
             abnormality = new FloatList();
             fused = new FloatList();
+        }
+        if (pixelsLeftOut) {
             return;
         }
         groundTruth.add(mask);
