@@ -128,9 +128,11 @@ import java.util.Map;
  * @param checkpointInterval     steps between checkpoints (a checkpoint is also written at the end)
  * @param threads                intra-op CPU threads; 0 = automatic (the processors other programs leave
  *                               free, see {@code engine.IntraOpThreads#auto()})
- * @param cacheTeacherFeatures   compute the teacher's features of each normal training image once
- *                               and reuse them every step (the teacher then runs only on the
- *                               augmented images; up to 2 GB, above that they are recomputed)
+ * @param cacheTeacherFeatures   compute what the frozen networks make of each normal training image once
+ *                               and reuse it every step: the teacher's features in stage 1 (the teacher then
+ *                               runs only on the augmented images with an anomaly), the segmentation network's
+ *                               inputs in stage 2 (the teacher and the frozen student then run only on the pairs
+ *                               with an anomaly); up to 2 GB each, above that they are recomputed
  * @param inspectionScale        0: the whole image is resized to the network input; above 0: camera-resolution
  *                               tiling, original pixels per network pixel (1 = native resolution): training
  *                               draws {@code imageSize} tiles at that scale, inspection slides overlapping
@@ -475,6 +477,16 @@ public record DmddSettings(
     @JsonIgnore
     public boolean trainsOnCrops() {
         return isTiled() || isZoomed();
+    }
+
+    /**
+     * @return whether training computes what the frozen networks make of each normal image once and reuses it: the
+     *         teacher's features in stage 1, the segmentation network's inputs of clean pairs in stage 2 (asked for
+     *         with {@link #cacheTeacherFeatures}, and only when the training images are fixed, not crops)
+     */
+    @JsonIgnore
+    public boolean cachesNormalFeatures() {
+        return cacheTeacherFeatures && !trainsOnCrops();
     }
 
     /** @return network passes per inspected input (a whole image, or one tile): each view in each shift */

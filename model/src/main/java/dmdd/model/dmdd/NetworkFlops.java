@@ -8,9 +8,9 @@ import dmdd.model.engine.FlopCounter;
  * Floating-point operations per image of each DMDD network at an input size, and what inference and
  * the two training stages cost from them. Training counts a backward pass as twice its forward pass
  * (the usual estimate: gradients for the inputs and for the weights), and follows what the trainer
- * runs: in stage 1 the teacher on the augmented images (the normal images' features are cached) and
- * the student forward and backward; in stage 2 the teacher and the frozen student forward, the
- * segmenter forward and backward.
+ * runs: in stage 1 the teacher on the augmented images that carry an anomaly (the normal images' features are
+ * cached, and a clean pair's augmented image is its normal image) and the student forward and backward; in stage 2
+ * the teacher and the frozen student forward on the pairs with an anomaly, the segmenter forward and backward.
  *
  * @param teacher   the frozen teacher's forward pass, per image
  * @param student   the student's forward pass, per image (AAND: with its amplifier; DCAM's attention module runs in
@@ -57,13 +57,22 @@ public record NetworkFlops(long teacher, long student, long segmenter) {
         return teacher + student + segmenter;
     }
 
-    /** @return operations of one image of a stage-1 step (teacher forward, student forward and backward) */
-    public long studentTrainingPerImage() {
-        return teacher + 3 * student;
+    /**
+     * @param cachedShare the share of images whose augmented features come from the cache (the clean pairs' share
+     *                    when {@link DmddSettings#cachesNormalFeatures()}, else 0)
+     * @return operations of one image of a stage-1 step (teacher forward, student forward and backward), on average
+     */
+    public long studentTrainingPerImage(double cachedShare) {
+        return Math.round(teacher * (1 - cachedShare)) + 3 * student;
     }
 
-    /** @return operations of one image of a stage-2 step (teacher and student forward, segmenter forward and backward) */
-    public long segmenterTrainingPerImage() {
-        return teacher + student + 3 * segmenter;
+    /**
+     * @param cachedShare the share of images whose segmenter inputs come from the cache (the clean pairs' share when
+     *                    {@link DmddSettings#cachesNormalFeatures()}, else 0)
+     * @return operations of one image of a stage-2 step (teacher and student forward, segmenter forward and
+     *         backward), on average
+     */
+    public long segmenterTrainingPerImage(double cachedShare) {
+        return Math.round((teacher + student) * (1 - cachedShare)) + 3 * segmenter;
     }
 }

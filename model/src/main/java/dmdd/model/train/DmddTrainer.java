@@ -224,9 +224,10 @@ public final class DmddTrainer {
             } else if (step == 0 && nets.amplifier() != null) {
                 choosePrototypes(nets, images, root, ps);
             }
-            // Tiles and crops differ every step, so such training has no fixed images whose features could be cached.
-            TeacherCache cache = settings.stageAt(step) != TrainingStage.SEGMENTER && !settings.trainsOnCrops()
-                    ? TeacherCache.build(settings, teacher, oriented(images), root, ps, out, cancel) : null;
+            NormalFeatureCache cache = settings.stageAt(step) != TrainingStage.SEGMENTER && settings.cachesNormalFeatures()
+                    ? NormalFeatureCache.build("the teacher's features", oriented(images),
+                            x -> new NDList(teacher.forward(ps, new NDList(teacher.normalize(x)), false).subList(0, 3)),
+                            settings.batchSize(), root, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
             RateMeter meter = new RateMeter();
             BatchPrefetcher<Batch> batches = new BatchPrefetcher<>(
@@ -246,12 +247,15 @@ public final class DmddTrainer {
                         return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
                     }
                     TrainingStage stage = settings.stageAt(step);
-                    if (cache != null && stage == TrainingStage.SEGMENTER) {
-                        cache.close(); // stage 2 needs only the augmented images' features
-                        cache = null;
-                    }
                     if (frozenStudent == null && stage == TrainingStage.SEGMENTER) {
                         frozenStudent = FoldedBatchNorms.of(root, nets.student());
+                        if (cache != null) {
+                            cache.close(); // the teacher's features alone are of no use in stage 2
+                        }
+                        FoldedBatchNorms folded = frozenStudent;
+                        cache = settings.cachesNormalFeatures() ? NormalFeatureCache.build("the segmentation network's inputs",
+                                oriented(images), x -> segmenterInputs(x, folded.parameterStore(x.getManager()), nets),
+                                settings.batchSize(), root, out, cancel) : null;
                     }
                     long t0 = System.nanoTime();
                     Map<String, Double> stepLosses;
@@ -259,7 +263,8 @@ public final class DmddTrainer {
                         Batch b = batches.take(step);
                         ParameterOptimizer opt = optimizers.get(stage);
                         stepLosses = switch (stage) {
-                            case SEGMENTER -> segmenterStep(sm, frozenStudent.parameterStore(sm), nets, loss, b, opt);
+                            case SEGMENTER -> segmenterStep(sm, frozenStudent.parameterStore(sm), nets, loss, b, cache,
+                                    opt);
                             case AMPLIFIER -> amplifierStep(sm, ps, nets, b, cache, opt);
                             case STUDENT -> switch (settings.method()) {
                                 case DMDD -> studentStep(sm, ps, nets, loss, b, cache, opt);
@@ -387,7 +392,7 @@ public final class DmddTrainer {
      * augmented images, and on the normal ones too unless their features are cached.
      */
     private Map<String, Double> studentStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            Batch b, TeacherCache cache, ParameterOptimizer opt) {
+            Batch b, NormalFeatureCache cache, ParameterOptimizer opt) {
         int n = b.count;
         long side = settings.imageSize();
         TeacherPair tp = teacherPair(sm, ps, b, cache);
@@ -407,7 +412,7 @@ public final class DmddTrainer {
     private record TeacherPair(List<NDArray> clean, List<NDArray> augmentedFeatures, NDArray augmented) {
     }
 
-    private TeacherPair teacherPair(NDManager sm, ParameterStore ps, Batch b, TeacherCache cache) {
+    private TeacherPair teacherPair(NDManager sm, ParameterStore ps, Batch b, NormalFeatureCache cache) {
         int n = b.count;
         long side = settings.imageSize();
         List<NDArray> tClean = new ArrayList<>(3);
@@ -416,9 +421,15 @@ public final class DmddTrainer {
         if (cache != null) {
             float[] augmentedOnly = Arrays.copyOfRange(b.images, b.images.length / 2, b.images.length);
             augmented = teacher.normalize(sm.create(augmentedOnly, new Shape(n, 3, side, side)));
-            NDList t = teacher.forward(ps, new NDList(augmented), false);
             tClean.addAll(cache.features(b.indices, sm));
-            tAug.addAll(t.subList(0, 3));
+            // a clean pair's augmented image is its normal image: its features are the cached ones
+            int k = b.synthetic;
+            NDList t = k > 0 ? teacher.forward(ps, new NDList(k == n ? augmented : augmented.get("0:" + k)), false)
+                    : null;
+            for (int l = 0; l < 3; l++) {
+                tAug.add(k == n ? t.get(l) : k == 0 ? tClean.get(l)
+                        : t.get(l).concat(tClean.get(l).get(k + ":"), 0));
+            }
         } else {
             NDArray both = teacher.normalize(sm.create(b.images, new Shape(2L * n, 3, side, side)));
             NDList t = teacher.forward(ps, new NDList(both), false);
@@ -438,7 +449,7 @@ public final class DmddTrainer {
     }
 
     /** The teacher's features of a batch of normal images (cached when possible). */
-    private List<NDArray> teacherOfNormals(NDManager sm, ParameterStore ps, NDArray x, Batch b, TeacherCache cache) {
+    private List<NDArray> teacherOfNormals(NDManager sm, ParameterStore ps, NDArray x, Batch b, NormalFeatureCache cache) {
         return cache != null ? cache.features(b.indices, sm) : teacher.forward(ps, new NDList(x), false).subList(0, 3);
     }
 
@@ -447,7 +458,7 @@ public final class DmddTrainer {
      * and to leave the rest of the teacher's features as they are.
      */
     private Map<String, Double> amplifierStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
-            TeacherCache cache, ParameterOptimizer opt) {
+            NormalFeatureCache cache, ParameterOptimizer opt) {
         long side = settings.imageSize();
         TeacherPair tp = teacherPair(sm, ps, b, cache);
         NDArray mask = sm.create(b.masks, new Shape(b.count, 1, side, side));
@@ -464,7 +475,7 @@ public final class DmddTrainer {
      * images from its bottleneck, with the hard knowledge distillation loss.
      */
     private Map<String, Double> reverseDistillationStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
-            TeacherCache cache, ParameterOptimizer opt) {
+            NormalFeatureCache cache, ParameterOptimizer opt) {
         NDArray x = normalImages(sm, b);
         NDList amplified = nets.amplifier().forward(ps, new NDList(teacherOfNormals(sm, ps, x, b, cache)), false);
         return descend(sm, opt, () -> {
@@ -478,7 +489,7 @@ public final class DmddTrainer {
      * student per position, and on the attention-weighted features by spatial KL and channel cosine.
      */
     private Map<String, Double> dcamStep(NDManager sm, ParameterStore ps, DmddNetworks nets, Batch b,
-            TeacherCache cache, ParameterOptimizer opt) {
+            NormalFeatureCache cache, ParameterOptimizer opt) {
         NDArray x = normalImages(sm, b);
         List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
         return descend(sm, opt, () -> {
@@ -507,7 +518,7 @@ public final class DmddTrainer {
 
     /** The baseline: plain distillation of the teacher into the single-branch student, normal images only. */
     private Map<String, Double> baselineStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            Batch b, TeacherCache cache, ParameterOptimizer opt) {
+            Batch b, NormalFeatureCache cache, ParameterOptimizer opt) {
         NDArray x = normalImages(sm, b);
         List<NDArray> t = teacherOfNormals(sm, ps, x, b, cache);
         return descend(sm, opt, () -> {
@@ -521,21 +532,48 @@ public final class DmddTrainer {
      * student's folded batch norms (the same form inspection uses).
      */
     private Map<String, Double> segmenterStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
-            Batch b, ParameterOptimizer opt) {
+            Batch b, NormalFeatureCache cache, ParameterOptimizer opt) {
         int n = b.count;
         long side = settings.imageSize();
-        // only the augmented half is needed in stage 2
-        float[] augmentedOnly = Arrays.copyOfRange(b.images, b.images.length / 2, b.images.length);
-        NDArray x = teacher.normalize(sm.create(augmentedOnly, new Shape(n, 3, side, side)));
-        NDList t = teacher.forward(ps, new NDList(x), false);
-        NDList s = nets.student().forward(ps, new NDList(x), false);
-        NDList inputs = Discrepancy.segmenterInputs(Discrepancy.unitProducts(t.subList(0, 3), s),
-                "product".equals(settings.segmenterInput()));
+        // only the augmented half is needed in stage 2, and of it only the pairs with an anomaly when the clean
+        // pairs' inputs are cached
+        int k = cache != null ? b.synthetic : n;
+        NDList inputs = null;
+        if (k > 0) {
+            float[] augmented = Arrays.copyOfRange(b.images, b.images.length / 2,
+                    b.images.length / 2 + k * 3 * (int) (side * side));
+            inputs = segmenterInputs(sm.create(augmented, new Shape(k, 3, side, side)), ps, nets);
+        }
+        if (k < n) {
+            List<NDArray> cached = cache.features(Arrays.copyOfRange(b.indices, k, n), sm);
+            NDList joined = new NDList(cached.size());
+            for (int i = 0; i < cached.size(); i++) {
+                joined.add(inputs == null ? cached.get(i) : inputs.get(i).concat(cached.get(i), 0));
+            }
+            inputs = joined;
+        }
+        NDList segmenterInputs = inputs;
         NDArray mask = sm.create(b.masks, new Shape(n, 1, side, side));
         return descend(sm, opt, () -> {
-            NDArray seg = loss.segmentation(nets.segmenter().forward(ps, inputs, true).singletonOrThrow(), mask);
+            NDArray seg = loss.segmentation(nets.segmenter().forward(ps, segmenterInputs, true).singletonOrThrow(),
+                    mask);
             return new NDArray[] {seg, seg};
         }, "segmentation");
+    }
+
+    /**
+     * The segmentation network's inputs for a batch of images: the teacher's and the frozen student's features,
+     * compared as inspection compares them.
+     *
+     * @param images N x 3 x H x W, values in [0, 1]
+     * @param ps     carries the student's folded batch norms
+     */
+    private NDList segmenterInputs(NDArray images, ParameterStore ps, DmddNetworks nets) {
+        NDArray x = teacher.normalize(images);
+        NDList t = teacher.forward(ps, new NDList(x), false);
+        NDList s = nets.student().forward(ps, new NDList(x), false);
+        return Discrepancy.segmenterInputs(Discrepancy.unitProducts(t.subList(0, 3), s),
+                "product".equals(settings.segmenterInput()));
     }
 
     /**
@@ -568,19 +606,24 @@ public final class DmddTrainer {
         return l;
     }
 
-    /** One step's images: normals then augmented (CHW, concatenated), and masks. */
-
+    /**
+     * One step's images: normals then augmented (CHW, concatenated), and masks. Of a pair batch, the first {@code
+     * synthetic} rows carry a synthetic anomaly and the rest are clean pairs, whose augmented image is the normal
+     * image at {@code indices} (of a batch without pairs every row counts as synthetic).
+     */
     private static final class Batch {
         final float[] images;
         final float[] masks;
         final int[] indices;
         final int count;
+        final int synthetic;
 
-        Batch(float[] images, float[] masks, int[] indices) {
+        Batch(float[] images, float[] masks, int[] indices, int synthetic) {
             this.images = images;
             this.masks = masks;
             this.indices = indices;
             this.count = indices.length;
+            this.synthetic = synthetic;
         }
     }
 
@@ -606,24 +649,29 @@ public final class DmddTrainer {
         float[] data = new float[(pairs ? 2 : 1) * n * 3 * plane];
         float[] masks = new float[pairs ? n * plane : 0];
         int[] indices = new int[n];
+        // Pairs with a synthetic anomaly fill the rows from the first on, clean pairs (whose augmented image is the
+        // normal image itself) the rows from the last back: a step can take the clean pairs' features from a cache.
+        int synthetic = 0;
+        int clean = 0;
         for (int i = 0; i < n; i++) {
             int index = rng.nextInt(images.size());
             RgbImage normal = view(images.get(index), rng);
             // The orientation is drawn only when asked for, so models without it get exactly the batches as before.
             int orientation = turns(stage) ? rng.nextInt(Orientation.COUNT) : 0;
             normal = Orientation.apply(normal, orientation);
-            indices[i] = orientations() > 1 ? index * orientations() + orientation : index; // into oriented(images)
-            normal.copyTo(data, i * 3 * plane);
-            if (!pairs) {
+            TrainingPair pair = pairs ? stageSynthesis.synthesize(normal, rng) : null; // the stage's share left clean
+            int row = pair == null || pair.augmented() != normal ? synthetic++ : n - 1 - clean++;
+            indices[row] = orientations() > 1 ? index * orientations() + orientation : index; // into oriented(images)
+            normal.copyTo(data, row * 3 * plane);
+            if (pair == null) {
                 continue;
             }
-            TrainingPair pair = stageSynthesis.synthesize(normal, rng); // leaves the stage's share of pairs clean
             RgbImage aug = pair.augmented().resize(side, side);
-            aug.copyTo(data, (n + i) * 3 * plane);
+            aug.copyTo(data, (n + row) * 3 * plane);
             float[] m = pair.mask().resize(side, side).toFloats();
-            System.arraycopy(m, 0, masks, i * plane, plane);
+            System.arraycopy(m, 0, masks, row * plane, plane);
         }
-        return new Batch(data, masks, indices);
+        return new Batch(data, masks, indices, synthetic);
     }
 
     private ParameterOptimizer optimizer(String name, List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params,

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.RgbImage;
+import dmdd.datasets.synthesis.TrainingPair;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.dmdd.TestImages;
 import dmdd.model.dmdd.TinyBackbone;
@@ -206,23 +208,46 @@ class DmddTrainerTest {
     }
 
     @Test
-    void cachedTeacherFeaturesGiveTheSameTrainingAsRecomputedOnes(@TempDir Path dir) throws IOException {
-        // with orientations the cache holds every turned image's features and the steps must pick the right ones
+    void cachedFeaturesGiveTheSameTrainingAsRecomputedOnes(@TempDir Path dir) throws IOException {
+        // with orientations the cache holds every turned image's features and the steps must pick the right ones;
+        // DMDD's pairs are half clean, so both stages mix computed rows with cached ones
         Map<String, Double> lastLoss = new java.util.HashMap<>();
-        for (String method : List.of("dmdd", "baseline", "baseline-turned")) {
-            DmddSettings s = tiny(5, 0).with(Map.of("method", method.replace("-turned", ""),
-                    "orientationAugmentation", method.endsWith("-turned") ? "all" : "none"));
-            TrainingResult cached = new DmddTrainer(s, teacher, TestImages::paintRectangle)
-                    .train(IMAGES, dir.resolve(method + "-cached"), null, () -> false, false, null);
-            TrainingResult recomputed = new DmddTrainer(s.with("cacheTeacherFeatures", false), teacher,
-                    TestImages::paintRectangle).train(IMAGES, dir.resolve(method + "-recomputed"), null, () -> false,
-                    false, null);
-            assertThat(cached.lastLosses().get("total")).as(method).isCloseTo(recomputed.lastLosses().get("total"),
-                    org.assertj.core.data.Offset.offset(1e-4));
-            lastLoss.put(method, cached.lastLosses().get("total"));
+        PairSynthesizer halfClean = (normal, rng) -> rng.nextBoolean()
+                ? new TrainingPair(normal, normal, Mask.empty(normal.width(), normal.height()))
+                : TestImages.paintRectangle(normal, rng);
+        // each stage alone: a student trained a few steps on other roundings already differs by more than rounding
+        for (String method : List.of("dmdd-student", "dmdd-segmenter", "dmdd-segmenter-turned", "baseline-student",
+                "baseline-student-turned")) {
+            DmddSettings s = tiny(method.contains("-student") ? 5 : 0, method.contains("-segmenter") ? 4 : 0)
+                    .with(Map.of("method", method.substring(0, method.indexOf('-')),
+                            "orientationAugmentation", method.endsWith("-turned") ? "all" : "none"));
+            List<Map<String, Double>> cachedLosses = new ArrayList<>();
+            List<Map<String, Double>> recomputedLosses = new ArrayList<>();
+            new DmddTrainer(s, teacher, halfClean).train(IMAGES, dir.resolve(method + "-cached"), listener(
+                    cachedLosses), () -> false, false, null);
+            new DmddTrainer(s.with("cacheTeacherFeatures", false), teacher, halfClean).train(IMAGES,
+                    dir.resolve(method + "-recomputed"), listener(recomputedLosses), () -> false, false, null);
+            assertThat(cachedLosses).as(method).hasSize(s.totalSteps()).hasSameSizeAs(recomputedLosses);
+            for (int i = 0; i < cachedLosses.size(); i++) {
+                // the same function, rounded otherwise (the cached rows were computed in other batches), and Adam's
+                // first steps magnify rounding: a relative tolerance, far below what a wrongly gathered row moves
+                assertThat(cachedLosses.get(i).get("total")).as(method + " step " + (i + 1))
+                        .isCloseTo(recomputedLosses.get(i).get("total"), org.assertj.core.data.Percentage.withPercentage(0.05));
+            }
+            lastLoss.put(method, cachedLosses.get(cachedLosses.size() - 1).get("total"));
         }
-        assertThat(lastLoss.get("baseline-turned")).as("turned images change what the student sees")
-                .isNotCloseTo(lastLoss.get("baseline"), org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(lastLoss.get("baseline-student-turned")).as("turned images change what the student sees")
+                .isNotCloseTo(lastLoss.get("baseline-student"), org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    /** A listener that keeps every step's losses. */
+    private static TrainingListener listener(List<Map<String, Double>> losses) {
+        return new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                losses.add(p.losses());
+            }
+        };
     }
 
     @Test
