@@ -41,11 +41,13 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
      * @param decoderBlocks blocks per decoder stage
      * @param expansion     the inverted residual blocks' widening factor (MobileNetV2's 6; the ResNet layout ignores
      *                      it)
+     * @param stemStride    the inverted residual layout's stride after its stem: 2 (MobileNetV2) or 4 (the stem's block
+     *                      halves the size again and the first stage keeps it); the ResNet layout ignores it
      * @param skips         whether encoder features are concatenated into the decoder (U-Net skips)
      * @param decoupled     {@code true} for DMDD (two branches), {@code false} for the baseline
      */
     public DecoupledStudent(int[] levelChannels, String encoderLayout, int width, int decoderBlocks, int expansion,
-            boolean skips, boolean decoupled) {
+            int stemStride, boolean skips, boolean decoupled) {
         if (levelChannels.length != 3) {
             throw new IllegalArgumentException("the student mirrors exactly three teacher levels");
         }
@@ -67,22 +69,31 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
             w = new int[] {scaled(24, width), scaled(32, width), scaled(96, width)};
             SequentialBlock stemBlock = new SequentialBlock();
             stemBlock.addAll(Layers.convBn(width, 3, 2, 1, true).getChildren().values());
-            stemBlock.add(new InvertedResidualBlock(width, first, 1, 1));
+            // with stem stride 4 the widest activations (the first stage's widening) come at a quarter of the input
+            // size instead of a half, where they took a third of a training step
+            int halvings = stemStride == 4 ? 1 : 0;
+            if (stemStride != 2 && stemStride != 4) {
+                throw new IllegalArgumentException("stem stride must be 2 or 4: " + stemStride);
+            }
+            stemBlock.add(new InvertedResidualBlock(width, first, 1, 1 + halvings));
             stem = child("stem", stemBlock, 3);
-            // per stage: {output channels, blocks} groups, the first block of each stage with stride 2
+            // per stage: {output channels, blocks} groups, the first block of each stage with stride 2 (but the
+            // first stage's when the stem already reached stride 4)
             int[][][] stages = {{{w[0], 2}}, {{w[1], 3}}, {{scaled(64, width), 4}, {w[2], 3}}};
             encoder = new Block[3];
             int in = first;
             for (int s = 0; s < 3; s++) {
                 int stageIn = in;
                 SequentialBlock stage = new SequentialBlock();
+                int stride = s == 0 && halvings == 1 ? 1 : 2;
                 for (int[] group : stages[s]) {
                     for (int b = 0; b < group[1]; b++) {
-                        stage.add(new InvertedResidualBlock(in, group[0], expansion, stage.getChildren().isEmpty() ? 2 : 1));
+                        stage.add(new InvertedResidualBlock(in, group[0], expansion,
+                                stage.getChildren().isEmpty() ? stride : 1));
                         in = group[0];
                     }
                 }
-                encoder[s] = child("encoder" + (s + 1), new StageBlock(stage, stageIn, w[s], 2), stageIn);
+                encoder[s] = child("encoder" + (s + 1), new StageBlock(stage, stageIn, w[s], stride), stageIn);
             }
         } else {
             stem = child("stem", Layers.convBn(width, 7, 2, 1, true)
@@ -138,7 +149,8 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
      */
     public static DecoupledStudent of(DmddSettings settings, int[] levelChannels) {
         return new DecoupledStudent(levelChannels, settings.studentEncoder(), settings.studentWidth(),
-                settings.decoderBlocks(), settings.studentExpansion(), settings.studentSkips(), settings.isDmdd());
+                settings.decoderBlocks(), settings.studentExpansion(), settings.studentStemStride(),
+                settings.studentSkips(), settings.isDmdd());
     }
 
     /** @return whether the student has separate normality and abnormality branches */

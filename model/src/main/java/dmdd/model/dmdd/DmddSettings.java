@@ -51,6 +51,11 @@ import java.util.Map;
  * @param studentExpansion       how many times an inverted residual student block widens its input before the
  *                               depthwise convolution (1-16; MobileNetV2's 6, the default; the ResNet layout ignores
  *                               it)
+ * @param studentStemStride      where the inverted residual student first reaches stride 4: {@code 2} as MobileNetV2
+ *                               (the stem works at half the input size, the first stage halves it again after
+ *                               widening by {@code studentExpansion}) or {@code 4} (the stem's block halves again, so
+ *                               the first stage widens at a quarter of the input size: a third off a student step;
+ *                               the default); the ResNet layout ignores it
  * @param studentSkips           whether the decoder receives U-Net skips from the encoder (off by
  *                               default: skips let a defect pass straight through and weaken the
  *                               normality branch's denoising)
@@ -180,6 +185,7 @@ public record DmddSettings(
         int studentWidth,
         int decoderBlocks,
         int studentExpansion,
+        int studentStemStride,
         boolean studentSkips,
         int segmenterWidth,
         String segmenterBody,
@@ -295,6 +301,8 @@ public record DmddSettings(
         // MobileNetV2 widens by 6; far wider blocks only exhaust memory before the first step
         require(studentExpansion >= 1 && studentExpansion <= 16, "studentExpansion must be between 1 and 16: "
                 + studentExpansion);
+        require(studentStemStride == 2 || studentStemStride == 4, "studentStemStride must be 2 or 4: "
+                + studentStemStride);
         require(segmenterWidth >= 4, "segmenterWidth must be at least 4: " + segmenterWidth);
         segmenterBody = oneOf("segmenterBody", segmenterBody, "residual", "conv");
         require(asppRates == null || !asppRates.contains(null), "asppRates must be whole numbers: " + asppRates);
@@ -390,6 +398,7 @@ public record DmddSettings(
         d.put("studentWidth", 32);
         d.put("decoderBlocks", 2);
         d.put("studentExpansion", 6);
+        d.put("studentStemStride", 4);
         d.put("studentSkips", false);
         d.put("segmenterWidth", 64);
         d.put("segmenterBody", "residual");
@@ -735,10 +744,11 @@ public record DmddSettings(
      * calibrated with ({@code studentEncoder}: the ResNet layout was the only one until 2026-12-05;
      * {@code inspectionViews}: one view until the session after, and their thresholds were fitted on one view's
      * scores; {@code inspectionShifts}: none before 2026-12-06, the same reason; {@code segmenterAttention}: on the
-     * input until 2026-12-07, and its weights have that shape).
+     * input until 2026-12-07, and its weights have that shape; {@code studentStemStride}: MobileNetV2's 2 until
+     * 2026-12-07, which its weights cannot tell: their shapes are the same).
      */
     private static final Map<String, Object> SAVED_BEFORE = Map.of("studentEncoder", "resnet", "inspectionViews", 1,
-            "inspectionShifts", 1, "segmenterAttention", "input");
+            "inspectionShifts", 1, "segmenterAttention", "input", "studentStemStride", 2);
 
     /**
      * @param other settings to take values from
