@@ -8,7 +8,8 @@ Replicates, with random weights of the same shapes:
     first row and column under a symmetric padding of 1. Levels after block_2 (24 ch, /4), block_5 (32, /8),
     block_10 (96, /16).
   * the student: dmdd/DecoupledStudent with the defaults (inverted_residual encoder, studentWidth 32,
-    studentExpansion 6, decoderBlocks 2, no skips, decoupled): conv+BN+ReLU (eps 1e-5), bilinear upsampling
+    studentExpansion 6, studentStemStride 4 (--student-stem-stride 2: MobileNetV2's layout, the default before
+    2026-12-07), decoderBlocks 2, no skips, decoupled): conv+BN+ReLU (eps 1e-5), bilinear upsampling
     (align_corners=False), 1x1 projections with bias, DecouplingHead 1x1 C -> 2C split. Trained with batch norm in
     training mode; inferred (inspection, and frozen in stage 2) with batch norms folded (dmdd/FoldedBatchNorms).
   * the segmenter: dmdd/MultiPerceptionSegmenter with the defaults (segmenterInput product -> 2*(24+32+96) = 304
@@ -22,9 +23,11 @@ Replicates, with random weights of the same shapes:
     blur as two matrix products (sigma 4, radius 16, replicated borders), segmenter on -t_hat*s_hat, sigmoid,
     copies out, then per image the mean_with_branches fusion (weight 0.97) and the top-100 mean score.
   * a stage-1 step (DmddTrainer.studentStep, teacher cache on as in the product's defaults: the teacher runs on the
-    8 augmented images, the clean images' features are gathered from a cache computed before timing) and a
-    stage-2 step (DmddTrainer.segmenterStep: teacher and folded frozen student without gradients, segmenter trained
-    on focal (gamma 4) + L1 loss), each with the product's step bookkeeping (copy of the running statistics,
+    4 augmented images with an anomaly, the normal images' features and the 4 clean pairs' are gathered from a cache
+    computed before timing) and a stage-2 step (DmddTrainer.segmenterStep: teacher and folded frozen student without
+    gradients on the 4 pairs with an anomaly, the 4 clean pairs' segmenter inputs gathered from a cache made at the
+    stage's first step; --no-clean-pair-cache runs them on all 8 as the product did before 2026-12-07; segmenter
+    trained on focal (gamma 4) + L1 loss), each with the product's step bookkeeping (copy of the running statistics,
     loss read-back, finite-gradient check) and DJL's Adam update (ParameterOptimizer / DJL adamUpdate: lr 1e-3,
     beta1 0.9, beta2 0.999, eps 1e-8, weight decay 0, bias correction folded into the learning rate).
   * the engine ceiling (engine/ConvolutionCeiling): 3x3 convolution 64 -> 64, batch 8, 64 x 64, padding 1.
@@ -306,12 +309,14 @@ def scaled(base, width):
 
 
 class DecoupledStudent(nn.Module):
-    def __init__(self, level_channels=(24, 32, 96), width=32, decoder_blocks=2, expansion=6):
+    def __init__(self, level_channels=(24, 32, 96), width=32, decoder_blocks=2, expansion=6, stem_stride=4):
         super().__init__()
         self.level_channels = level_channels
         first = scaled(16, width)
         w = [scaled(24, width), scaled(32, width), scaled(96, width)]
-        self.stem = nn.Sequential(ConvBN(3, width, 3, 2), InvertedResidual(width, first, 1, 1))
+        # studentStemStride 4 (the default since 2026-12-07): the stem's block halves again, the first stage keeps
+        # the size; 2: MobileNetV2's layout
+        self.stem = nn.Sequential(ConvBN(3, width, 3, 2), InvertedResidual(width, first, 1, stem_stride // 2))
         stages = [[(w[0], 2)], [(w[1], 3)], [(scaled(64, width), 4), (w[2], 3)]]
         enc = []
         cin = first
@@ -319,7 +324,8 @@ class DecoupledStudent(nn.Module):
             blocks = []
             for cout, n in stages[s]:
                 for _ in range(n):
-                    blocks.append(InvertedResidual(cin, cout, expansion, 2 if not blocks else 1))
+                    first_stride = 1 if (s == 0 and stem_stride == 4) else 2
+                    blocks.append(InvertedResidual(cin, cout, expansion, first_stride if not blocks else 1))
                     cin = cout
             enc.append(nn.Sequential(*blocks))
         self.encoder = nn.ModuleList(enc)
@@ -360,8 +366,11 @@ class DecoupledStudent(nn.Module):
 # ----------------------------------------------------------------------------------------------------------------
 class MultiPerceptionSegmenter(nn.Module):
     def __init__(self, group_channels, width=64, aspp_rates=(2,), se_reduction=8, channel_pad=True,
-                 residual_body=True, reduced_attention=True):
+                 residual_body=True, reduced_attention=True, concatenate=False):
         super().__init__()
+        # concatenate: up-sample, weight and concatenate the groups before the 1x1 reduction, as the product did
+        # before 2026-12-07 (the same function; reduce_groups avoids the concatenation)
+        self.concatenate = concatenate
         total = sum(group_channels)
         self.group_weights = nn.Parameter(torch.ones(len(group_channels)))
         # segmenterAttention: reduced (the default since 2026-12-07: attention on the width channels after the 1x1
@@ -382,12 +391,41 @@ class MultiPerceptionSegmenter(nn.Module):
         self.aspp_merge = ConvBN(width * len(aspp), width, 1)
         self.head = plain_conv(width, 1, 1)
 
+    def reduce_groups(self, inputs, h, w):
+        """MultiPerceptionSegmenter.reduceGroups: the 1x1 reduction of the up-sampled, weighted concatenation as
+        the sum of each level's groups reduced at their own size, then up-sampled (linear maps commute); the
+        product runs the batch norm unfolded after it in inference, this script folds it into the slices."""
+        r = self.reduce
+        weight, bias = (r.folded.weight, r.folded.bias) if r.folded is not None else (r.conv.weight, None)
+        offsets = [0]
+        for inp in inputs:
+            offsets.append(offsets[-1] + inp.shape[1])
+        levels = len(inputs) // 2
+        total = None
+        for level in range(levels):
+            reduced = None
+            for g in (level, level + levels):
+                wg = weight[:, offsets[g]:offsets[g + 1]] * self.group_weights[g]
+                part = F.conv2d(inputs[g], wg)
+                if FlopTally.active is not None:
+                    _tally(wg.numel(), wg.numel(), part)
+                reduced = part if reduced is None else reduced + part
+            reduced = resize(reduced, h, w)
+            total = reduced if total is None else total + reduced
+        if bias is not None:
+            total = total + bias.view(1, -1, 1, 1)
+        y = total if r.folded is not None else r.bn(total)
+        return F.relu(y) if r.relu else y
+
     def forward(self, inputs):
         h, w = inputs[0].shape[2], inputs[0].shape[3]
-        groups = [resize(inp, h, w).mul(self.group_weights[g]) for g, inp in enumerate(inputs)]
-        x = torch.cat(groups, 1)
-        if self.reduced_attention:
-            x = self.reduce(x)
+        if self.reduced_attention and not self.concatenate:
+            x = self.reduce_groups(inputs, h, w)
+        else:
+            groups = [resize(inp, h, w).mul(self.group_weights[g]) for g, inp in enumerate(inputs)]
+            x = torch.cat(groups, 1)
+            if self.reduced_attention:
+                x = self.reduce(x)
         pooled = x.mean(3, keepdim=True).mean(2, keepdim=True)
         se = self.se_squeeze(pooled)
         se = self.se_excite(F.relu(se))
@@ -530,12 +568,14 @@ class Model:
         torch.manual_seed(42)
         self.side = args.size
         self.teacher = Teacher(keras_pad_explicit=args.keras_pad).eval()
-        self.student = DecoupledStudent(LEVELS, args.student_width, args.decoder_blocks, args.expansion)
+        self.student = DecoupledStudent(LEVELS, args.student_width, args.decoder_blocks, args.expansion,
+                                        args.student_stem_stride)
         groups = [LEVELS[i % 3] for i in range(6)]  # segmenterInput "product"
         self.segmenter = MultiPerceptionSegmenter(groups, args.segmenter_width, tuple(args.aspp_rates), 8,
                                                   channel_pad=not args.no_channel_pad,
                                                   residual_body=args.segmenter_body == "residual",
-                                                  reduced_attention=args.segmenter_attention == "reduced")
+                                                  reduced_attention=args.segmenter_attention == "reduced",
+                                                  concatenate=args.concatenate_segmenter_input)
         self.sigma = 4.0
         self.fusion_weight = 0.97
         self.top_k = 100
@@ -601,7 +641,7 @@ def inspect_batch(model, student_f, segmenter_f, chunk, grad_ctx):
 
 
 class Trainer:
-    def __init__(self, model, batch, cache_images, teacher_cache=True):
+    def __init__(self, model, batch, cache_images, teacher_cache=True, clean_pair_cache=True):
         self.model = model
         self.batch = batch
         side = model.side
@@ -611,8 +651,12 @@ class Trainer:
         self.images = torch.rand(2 * batch, 3, side, side, generator=g)
         m = torch.zeros(batch, 1, side, side)
         m[:, :, side // 4: side // 2, side // 3: side // 2] = 1.0
-        m[: batch // 2] = 0.0  # cleanPairFraction 0.5: half the pairs without an anomaly
+        # cleanPairFraction 0.5: half the pairs without an anomaly, in the last rows as the product's batches put them
+        self.synthetic = batch - batch // 2
+        m[self.synthetic:] = 0.0
         self.masks = m
+        self.clean_pair_cache = clean_pair_cache and teacher_cache
+        self.segmenter_input_cache = None
         self.teacher_cache = None
         self.cache_images = cache_images
         if teacher_cache:
@@ -630,10 +674,17 @@ class Trainer:
         n = self.batch
         if self.teacher_cache is not None:
             augmented = self.images[n:].clone()  # sm.create(augmentedOnly)
-            with torch.no_grad():
-                t_aug = self.model.teacher(augmented)[:3]
             index = torch.from_numpy(self.rng.integers(0, self.cache_images, n).astype(np.int64))
             t_clean = [level[index] for level in self.teacher_cache]
+            if self.clean_pair_cache:
+                # a clean pair's augmented image is its normal image: its features are the cached ones
+                k = self.synthetic
+                with torch.no_grad():
+                    t_syn = self.model.teacher(augmented[:k])[:3]
+                t_aug = [torch.cat([t_syn[l], t_clean[l][k:]], 0) for l in range(3)]
+            else:
+                with torch.no_grad():
+                    t_aug = self.model.teacher(augmented)[:3]
         else:
             both = self.images.clone()
             with torch.no_grad():
@@ -666,11 +717,26 @@ class Trainer:
             self.frozen_student = fold_all(model.student)
         model.segmenter.train()
         n = self.batch
-        x = self.images[n:].clone()
-        with torch.no_grad():
-            t = model.teacher(x)
-            s = self.frozen_student(x)
-            inputs = [p.neg() for p in unit_products(t[:3], s)]
+
+        def segmenter_inputs(x):
+            with torch.no_grad():
+                t = model.teacher(x)
+                s = self.frozen_student(x)
+                return [p.neg() for p in unit_products(t[:3], s)]
+
+        if self.clean_pair_cache:
+            if self.segmenter_input_cache is None:
+                # made once at the start of stage 2 from the normal images (here: random ones), in batch chunks
+                g = torch.Generator().manual_seed(13)
+                imgs = torch.rand(self.cache_images, 3, model.side, model.side, generator=g)
+                parts = [segmenter_inputs(imgs[i: i + n]) for i in range(0, self.cache_images, n)]
+                self.segmenter_input_cache = [torch.cat([p[j] for p in parts], 0) for j in range(len(parts[0]))]
+            k = self.synthetic
+            computed = segmenter_inputs(self.images[n: n + k].clone())
+            index = torch.from_numpy(self.rng.integers(0, self.cache_images, n - k).astype(np.int64))
+            inputs = [torch.cat([c, cached[index]], 0) for c, cached in zip(computed, self.segmenter_input_cache)]
+        else:
+            inputs = segmenter_inputs(self.images[n:].clone())
         mask = self.masks.clone()
         running = opt.copy_running_statistics()
         seg = segmentation_loss(model.segmenter(inputs), mask)
@@ -711,12 +777,12 @@ def _ir_flops(cin, cout, e, stride, s):
     return f, s
 
 
-def formula_student(side, width=32, decoder_blocks=2, e=6):
+def formula_student(side, width=32, decoder_blocks=2, e=6, stem_stride=4):
     first = scaled(16, width)
     w = [scaled(24, width), scaled(32, width), scaled(96, width)]
     s = side // 2
     f = 2 * width * 3 * 9 * s * s
-    g, s = _ir_flops(width, first, 1, 1, s)
+    g, s = _ir_flops(width, first, 1, stem_stride // 2, s)
     f += g
     cin = first
     sides = []
@@ -724,7 +790,7 @@ def formula_student(side, width=32, decoder_blocks=2, e=6):
         firstblock = True
         for cout, n in stage:
             for _ in range(n):
-                g, s = _ir_flops(cin, cout, e, 2 if firstblock else 1, s)
+                g, s = _ir_flops(cin, cout, e, (1 if (len(sides) == 0 and stem_stride == 4) else 2) if firstblock else 1, s)
                 f += g
                 firstblock = False
                 cin = cout
@@ -749,7 +815,10 @@ def formula_segmenter(side, width=64, rates=(2,), residual_body=True, reduced_at
     hidden = max(1, attended // 8)
     f = 2 * attended * hidden + 2 * hidden * attended  # SE at 1 x 1
     f += 2 * 2 * 49 * h * h  # spatial attention 2 -> 1 (counted unpadded)
-    f += 2 * total * width * h * h  # reduce
+    if reduced_attention:
+        f += sum(2 * 2 * c * width * (h >> l) * (h >> l) for l, c in enumerate(LEVELS))  # reduce_groups
+    else:
+        f += 2 * total * width * h * h  # reduce
     f += (2 if residual_body else 1) * 2 * width * width * 9 * h * h  # body
     f += 2 * width * width * h * h  # aspp0
     f += len(rates) * 2 * width * width * 9 * h * h
@@ -759,8 +828,8 @@ def formula_segmenter(side, width=64, rates=(2,), residual_body=True, reduced_at
 
 
 # product's own reported numbers (README "Speed", dmdd bench at 128 and 256 px), GFLOP per image
-PRODUCT_GFLOP = {128: (0.11, 0.27, 0.29), 256: (0.43, 1.06, 1.17)}
-PRODUCT_INFERENCE_GFLOP = {128: 0.66, 256: 2.66}
+PRODUCT_GFLOP = {128: (0.11, 0.25, 0.29), 256: (0.43, 1.00, 1.17)}  # studentStemStride 4
+PRODUCT_INFERENCE_GFLOP = {128: 0.65, 256: 2.60}
 
 
 def count_flops(model, side):
@@ -879,6 +948,14 @@ def main():
     ap.add_argument("--student-width", type=int, default=32)
     ap.add_argument("--decoder-blocks", type=int, default=2)
     ap.add_argument("--expansion", type=int, default=6)
+    ap.add_argument("--student-stem-stride", type=int, choices=[2, 4], default=4,
+                    help="studentStemStride: 4 (the product's default since 2026-12-07) or 2 (MobileNetV2's layout)")
+    ap.add_argument("--concatenate-segmenter-input", action="store_true",
+                    help="segmenter: concatenate the up-sampled groups before the 1x1 reduction (the product "
+                         "before 2026-12-07) instead of reducing each level's groups at their own size")
+    ap.add_argument("--no-clean-pair-cache", action="store_true",
+                    help="run the teacher (stage 1) and the teacher and frozen student (stage 2) on the clean pairs "
+                         "too, as the product did before 2026-12-07, instead of taking their features from caches")
     ap.add_argument("--segmenter-width", type=int, default=64)
     ap.add_argument("--aspp-rates", type=int, nargs="*", default=[2])
     ap.add_argument("--segmenter-attention", choices=["reduced", "input"], default="reduced",
@@ -959,7 +1036,7 @@ def main():
         print("  %-9s %-5s %12s %12s %12s %12s" % ("network", "px", "this script", "executed", "formula",
                                                   "product"))
         formulas = {"teacher": formula_teacher, "student": lambda s: formula_student(
-            s, args.student_width, args.decoder_blocks, args.expansion),
+            s, args.student_width, args.decoder_blocks, args.expansion, args.student_stem_stride),
             "segmenter": lambda s: formula_segmenter(s, args.segmenter_width, tuple(args.aspp_rates),
                                                      args.segmenter_body == "residual",
                                                      args.segmenter_attention == "reduced")}
@@ -994,10 +1071,15 @@ def main():
         sys.stdout.flush()
 
     if "stage1" in figures or "stage2" in figures:
-        trainer = Trainer(model, args.batch, 16, teacher_cache=not args.no_teacher_cache)
+        trainer = Trainer(model, args.batch, 16, teacher_cache=not args.no_teacher_cache,
+                          clean_pair_cache=not args.no_clean_pair_cache)
+        # as the product's NetworkFlops: the frozen networks' work on clean pairs (half of them) comes from caches
+        cached = 0.0 if (args.no_clean_pair_cache or args.no_teacher_cache) else 0.5
         per_image = {
-            "stage1": f_here["teacher"].nominal * (2 if args.no_teacher_cache else 1) + 3 * f_here["student"].nominal,
-            "stage2": f_here["teacher"].nominal + f_here["student"].nominal + 3 * f_here["segmenter"].nominal,
+            "stage1": f_here["teacher"].nominal * (2 if args.no_teacher_cache else 1 - cached)
+                      + 3 * f_here["student"].nominal,
+            "stage2": (f_here["teacher"].nominal + f_here["student"].nominal) * (1 - cached)
+                      + 3 * f_here["segmenter"].nominal,
         }
         for stage, name, fn in (("stage1", "student", trainer.student_step),
                                 ("stage2", "segmenter", trainer.segmenter_step)):

@@ -11,6 +11,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dmdd.model.engine.ChannelPaddedConvolution;
 import dmdd.model.engine.FlopCounter;
 import java.util.Arrays;
 import java.util.List;
@@ -123,16 +124,8 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         long h = first.getShape().get(2);
         long w = first.getShape().get(3);
         NDArray weights = ps.getValue(groupWeights, first.getDevice(), training);
-        NDList groups = new NDList(inputs.size());
-        for (int g = 0; g < inputs.size(); g++) {
-            NDArray weight = weights.get(g);
-            weight.attach(first.getManager()); // a slice of a parameter would otherwise live as long as the weights
-            groups.add(Layers.resize(inputs.get(g), h, w).mul(weight));
-        }
-        NDArray x = NDArrays.concat(groups, 1);
-        if (reducedAttention) {
-            x = forwardChild(reduce, ps, x, training);
-        }
+        NDArray x = reducedAttention ? reduceGroups(ps, inputs, weights, h, w, training)
+                : concatenated(inputs, weights, h, w);
         // channel attention (squeeze-excitation)
         NDArray pooled = x.mean(new int[] {3}, true).mean(new int[] {2}, true);
         NDArray se = forwardChild(squeeze, ps, pooled, training);
@@ -155,6 +148,77 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         return new NDList(Layers.resize(logits, h * OUTPUT_STRIDE, w * OUTPUT_STRIDE));
     }
 
+    /** The groups up-sampled to {@code h x w}, each scaled by its weight, concatenated along the channels. */
+    static NDArray concatenated(NDList inputs, NDArray groupWeights, long h, long w) {
+        NDList groups = new NDList(inputs.size());
+        for (int g = 0; g < inputs.size(); g++) {
+            NDArray weight = groupWeights.get(g);
+            weight.attach(inputs.get(0).getManager()); // a slice of a parameter would otherwise live as long as the weights
+            groups.add(Layers.resize(inputs.get(g), h, w).mul(weight));
+        }
+        return NDArrays.concat(groups, 1);
+    }
+
+    /** @return the 1x1 reduction block (convolution, batch norm, ReLU) */
+    Block reduce() {
+        return reduce;
+    }
+
+    /** @return the per-group weights parameter */
+    Parameter groupWeights() {
+        return groupWeights;
+    }
+
+    /**
+     * The reduction ({@code reduce}: 1x1 convolution, batch norm, ReLU) of the up-sampled, weighted and concatenated
+     * groups, computed without that concatenation: a 1x1 convolution of a concatenation is the sum of 1x1
+     * convolutions of its parts (each with its slice of the weights, scaled by its group weight), and a 1x1
+     * convolution commutes with bilinear up-sampling (both are linear, one across channels, the other across
+     * pixels). So each level's two groups are reduced at their own size and only the reduced channels are
+     * up-sampled: the same function to float rounding, without the 304-channel array at stride 4 and its passes.
+     */
+    NDArray reduceGroups(ParameterStore ps, NDList inputs, NDArray groupWeights, long h, long w,
+            boolean training) {
+        List<Block> parts = reduce.getChildren().values(); // convolution, batch norm, ReLU
+        ai.djl.nn.convolutional.Conv2d conv = (ai.djl.nn.convolutional.Conv2d) parts.get(0);
+        NDArray first = inputs.get(0);
+        NDArray weight = ps.getValue(conv.getParameters().get("weight"), first.getDevice(), training);
+        int levels = inputs.size() / 2;
+        long[] offsets = new long[inputs.size() + 1];
+        for (int g = 0; g < inputs.size(); g++) {
+            offsets[g + 1] = offsets[g] + groupChannels[g];
+        }
+        Shape one = new Shape(1, 1);
+        Shape none = new Shape(0, 0);
+        NDArray sum = null;
+        for (int level = 0; level < levels; level++) {
+            NDArray reduced = null;
+            for (int g = level; g < inputs.size(); g += levels) { // the level's normality group, then abnormality
+                // slices of parameters would otherwise live as long as the weights
+                NDArray slice = weight.get(":, " + offsets[g] + ":" + offsets[g + 1]);
+                slice.attach(first.getManager());
+                NDArray groupWeight = groupWeights.get(g);
+                groupWeight.attach(first.getManager());
+                NDArray scaled = slice.mul(groupWeight);
+                NDArray part = ChannelPaddedConvolution.convolve(inputs.get(g), scaled, null, one, none, one, 1);
+                reduced = reduced == null ? part : reduced.add(part);
+            }
+            reduced = Layers.resize(reduced, h, w);
+            sum = sum == null ? reduced : sum.add(reduced);
+        }
+        if (conv.isIncludeBias()) {
+            NDArray bias = ps.getValue(conv.getParameters().get("bias"), first.getDevice(), training);
+            NDArray column = bias.reshape(1, -1, 1, 1);
+            column.attach(first.getManager());
+            sum = sum.add(column);
+        }
+        NDArray x = sum;
+        for (Block rest : parts.subList(1, parts.size())) {
+            x = rest.forward(ps, new NDList(x), training).singletonOrThrow();
+        }
+        return x;
+    }
+
     @Override
     public long forwardFlops(Shape... inputShapes) {
         Shape first = inputShapes[0];
@@ -167,7 +231,14 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         long flops = FlopCounter.forward(squeeze, new Shape(n, attended, 1, 1));
         flops += FlopCounter.forward(excite, squeeze.getOutputShapes(new Shape[] {new Shape(n, attended, 1, 1)}));
         flops += FlopCounter.forward(spatial, new Shape(n, 2, h, w));
-        flops += FlopCounter.forward(reduce, new Shape(n, total, h, w));
+        if (reducedAttention) {
+            // reduceGroups: each group reduced at its own size
+            for (Shape g : inputShapes) {
+                flops += 2L * g.get(1) * width * g.get(0) * g.get(2) * g.get(3);
+            }
+        } else {
+            flops += FlopCounter.forward(reduce, new Shape(n, total, h, w));
+        }
         Shape body = new Shape(n, width, h, w);
         flops += FlopCounter.forward(this.body, body);
         for (Block b : aspp) {

@@ -133,6 +133,62 @@ class NetworkShapesTest {
         assertThat(DmddSettings.fromSavedJson("{}").segmenterAttention()).isEqualTo("input");
     }
 
+    @Test
+    void reducingEachGroupAtItsOwnSizeIsReducingTheUpSampledConcatenation() {
+        DjlRuntime.engine();
+        DmddSettings settings = DmddSettings.defaults().with("segmenterWidth", 16);
+        int[] c = {8, 12, 16};
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MultiPerceptionSegmenter segmenter = initialised(settings, c, manager);
+            // group weights other than their initial ones, so that a weight applied to the wrong group shows
+            segmenter.groupWeights().getArray().set(new float[] {0.5f, -1.5f, 2f, 0.25f, 3f, -0.75f});
+            NDList inputs = new NDList();
+            for (int g = 0; g < 6; g++) {
+                long side = 32 >> (g % 3); // strides 4, 8, 16 of a 128 px image
+                inputs.add(manager.randomUniform(-1f, 1f, new Shape(2, c[g % 3], side, side)));
+            }
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray weights = segmenter.groupWeights().getArray();
+            for (boolean training : new boolean[] {false, true}) {
+                NDArray concatenated = MultiPerceptionSegmenter.concatenated(inputs, weights, 32, 32);
+                assertThat(concatenated.getShape()).isEqualTo(new Shape(2, 72, 32, 32));
+                NDArray expected = segmenter.reduce().forward(ps, new NDList(concatenated), training)
+                        .singletonOrThrow();
+                NDArray actual = segmenter.reduceGroups(ps, inputs, weights, 32, 32, training);
+                assertThat(actual.getShape()).isEqualTo(expected.getShape());
+                float range = expected.abs().max().getFloat();
+                assertThat(range).isGreaterThan(0.1f);
+                assertThat(actual.sub(expected).abs().max().getFloat()).as("training " + training)
+                        .isLessThan(1e-5f * range);
+            }
+        }
+    }
+
+    @Test
+    void aStem4StudentGivesTheSameLevelsWithFewerOperationsAndEarlierModelsKeepStem2() {
+        DjlRuntime.engine();
+        DmddSettings four = DmddSettings.defaults().with("studentWidth", 8);
+        DmddSettings two = four.with("studentStemStride", 2);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            Shape image = new Shape(2, 3, 64, 64);
+            DecoupledStudent a = DecoupledStudent.of(four, teacher.levelChannels());
+            DecoupledStudent b = DecoupledStudent.of(two, teacher.levelChannels());
+            a.initialize(manager, DataType.FLOAT32, image);
+            b.initialize(manager, DataType.FLOAT32, image);
+            NDList out = a.forward(new ParameterStore(manager, false), new NDList(manager.randomUniform(0f, 1f,
+                    image)), true);
+            assertThat(out.getShapes()).containsExactly(b.getOutputShapes(new Shape[] {image}));
+            // the same weights by name and shape: only where the size halves moved
+            assertThat(a.getParameters().keys()).isEqualTo(b.getParameters().keys());
+            Shape big = new Shape(1, 3, 256, 256);
+            assertThat(a.forwardFlops(big)).isLessThan(b.forwardFlops(big));
+        }
+        assertThat(DmddSettings.defaults().studentStemStride()).isEqualTo(4);
+        assertThat(DmddSettings.fromSavedJson("{}").studentStemStride()).isEqualTo(2);
+        assertThatThrownBy(() -> four.with("studentStemStride", 3)).hasMessageContaining("studentStemStride");
+    }
+
     private static MultiPerceptionSegmenter initialised(DmddSettings settings, int[] levelChannels, NDManager manager) {
         MultiPerceptionSegmenter segmenter = MultiPerceptionSegmenter.of(settings, levelChannels);
         segmenter.initialize(manager, DataType.FLOAT32, segmenter.initShapes());
