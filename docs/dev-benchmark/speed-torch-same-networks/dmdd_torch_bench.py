@@ -8,8 +8,8 @@ Replicates, with random weights of the same shapes:
     first row and column under a symmetric padding of 1. Levels after block_2 (24 ch, /4), block_5 (32, /8),
     block_10 (96, /16).
   * the student: dmdd/DecoupledStudent with the defaults (inverted_residual encoder, studentWidth 32,
-    studentExpansion 6, studentStemStride 4 (--student-stem-stride 2: MobileNetV2's layout, the default before
-    2026-12-07), decoderBlocks 2, no skips, decoupled): conv+BN+ReLU (eps 1e-5), bilinear upsampling
+    studentExpansion 6, studentStemStride 2 (MobileNetV2's layout; --student-stem-stride 4 halves again in the
+    stem's block), decoderBlocks 2, no skips, decoupled): conv+BN+ReLU (eps 1e-5), bilinear upsampling
     (align_corners=False), 1x1 projections with bias, DecouplingHead 1x1 C -> 2C split. Trained with batch norm in
     training mode; inferred (inspection, and frozen in stage 2) with batch norms folded (dmdd/FoldedBatchNorms).
   * the segmenter: dmdd/MultiPerceptionSegmenter with the defaults (segmenterInput product -> 2*(24+32+96) = 304
@@ -309,13 +309,13 @@ def scaled(base, width):
 
 
 class DecoupledStudent(nn.Module):
-    def __init__(self, level_channels=(24, 32, 96), width=32, decoder_blocks=2, expansion=6, stem_stride=4):
+    def __init__(self, level_channels=(24, 32, 96), width=32, decoder_blocks=2, expansion=6, stem_stride=2):
         super().__init__()
         self.level_channels = level_channels
         first = scaled(16, width)
         w = [scaled(24, width), scaled(32, width), scaled(96, width)]
-        # studentStemStride 4 (the default since 2026-12-07): the stem's block halves again, the first stage keeps
-        # the size; 2: MobileNetV2's layout
+        # studentStemStride 2 (MobileNetV2's layout, the default) or 4: the stem's block halves again, the first
+        # stage keeps the size
         self.stem = nn.Sequential(ConvBN(3, width, 3, 2), InvertedResidual(width, first, 1, stem_stride // 2))
         stages = [[(w[0], 2)], [(w[1], 3)], [(scaled(64, width), 4), (w[2], 3)]]
         enc = []
@@ -777,7 +777,7 @@ def _ir_flops(cin, cout, e, stride, s):
     return f, s
 
 
-def formula_student(side, width=32, decoder_blocks=2, e=6, stem_stride=4):
+def formula_student(side, width=32, decoder_blocks=2, e=6, stem_stride=2):
     first = scaled(16, width)
     w = [scaled(24, width), scaled(32, width), scaled(96, width)]
     s = side // 2
@@ -828,8 +828,8 @@ def formula_segmenter(side, width=64, rates=(2,), residual_body=True, reduced_at
 
 
 # product's own reported numbers (README "Speed", dmdd bench at 128 and 256 px), GFLOP per image
-PRODUCT_GFLOP = {128: (0.11, 0.25, 0.29), 256: (0.43, 1.00, 1.17)}  # studentStemStride 4
-PRODUCT_INFERENCE_GFLOP = {128: 0.65, 256: 2.60}
+PRODUCT_GFLOP = {128: (0.11, 0.27, 0.26), 256: (0.43, 1.06, 1.05)}  # the segmenter reducing per level
+PRODUCT_INFERENCE_GFLOP = {128: 0.64, 256: 2.54}
 
 
 def count_flops(model, side):
@@ -948,8 +948,9 @@ def main():
     ap.add_argument("--student-width", type=int, default=32)
     ap.add_argument("--decoder-blocks", type=int, default=2)
     ap.add_argument("--expansion", type=int, default=6)
-    ap.add_argument("--student-stem-stride", type=int, choices=[2, 4], default=4,
-                    help="studentStemStride: 4 (the product's default since 2026-12-07) or 2 (MobileNetV2's layout)")
+    ap.add_argument("--student-stem-stride", type=int, choices=[2, 4], default=2,
+                    help="studentStemStride: 2 (MobileNetV2's layout, the product's default) or 4 (the stem's block "
+                         "halves again)")
     ap.add_argument("--concatenate-segmenter-input", action="store_true",
                     help="segmenter: concatenate the up-sampled groups before the 1x1 reduction (the product "
                          "before 2026-12-07) instead of reducing each level's groups at their own size")
