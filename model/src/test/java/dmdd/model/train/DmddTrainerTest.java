@@ -180,6 +180,11 @@ class DmddTrainerTest {
 
     /** Trains with a cancel request once {@code steps} steps are done (a user pressing Cancel). */
     private static TrainingResult trainUntil(DmddSettings s, Path dir, int steps) throws IOException {
+        return trainUntil(s, TestImages::paintRectangle, dir, steps);
+    }
+
+    private static TrainingResult trainUntil(DmddSettings s, PairSynthesizer synthesis, Path dir, int steps)
+            throws IOException {
         AtomicInteger done = new AtomicInteger();
         TrainingListener counter = new TrainingListener() {
             @Override
@@ -187,8 +192,36 @@ class DmddTrainerTest {
                 done.set(p.completedSteps());
             }
         };
-        return new DmddTrainer(s, teacher, TestImages::paintRectangle)
+        return new DmddTrainer(s, teacher, synthesis)
                 .train(IMAGES, dir, counter, () -> done.get() >= steps, false, null);
+    }
+
+    /** Half the pairs clean (the augmented image is the normal image itself), as the default synthesis leaves them. */
+    private static final PairSynthesizer HALF_CLEAN = (normal, rng) -> rng.nextBoolean()
+            ? new TrainingPair(normal, normal, Mask.empty(normal.width(), normal.height()))
+            : TestImages.paintRectangle(normal, rng);
+
+    @Test
+    void aRunCutInsideTheSegmentationStageResumesWithItsCachesToTheUninterruptedRun(@TempDir Path dir)
+            throws IOException {
+        DmddSettings s = tiny(6, 8);
+        Path straight = dir.resolve("straight");
+        new DmddTrainer(s, teacher, HALF_CLEAN).train(IMAGES, straight, null, () -> false, false, null);
+        Path interrupted = dir.resolve("interrupted");
+        assertThat(trainUntil(s, HALF_CLEAN, interrupted, 10).completedSteps()).isEqualTo(10);
+        List<String> messages = new ArrayList<>();
+        TrainingResult resumed = new DmddTrainer(s, teacher, HALF_CLEAN).train(IMAGES, interrupted,
+                new TrainingListener() {
+                    @Override
+                    public void onMessage(String message) {
+                        messages.add(message);
+                    }
+                }, () -> false, true, null);
+        assertThat(resumed.completed()).isTrue();
+        // the resumed run starts in stage 2: it makes the segmentation inputs' cache from the restored student
+        assertThat(messages).contains("resuming at step 10 of 14")
+                .anyMatch(m -> m.startsWith("computing the segmentation network's inputs of "));
+        assertSameCheckpoints(straight, interrupted, 14, 1e-5f);
     }
 
     private static void assertSameCheckpoints(Path expectedDir, Path actualDir, int steps, float tolerance)
@@ -212,9 +245,6 @@ class DmddTrainerTest {
         // with orientations the cache holds every turned image's features and the steps must pick the right ones;
         // DMDD's pairs are half clean, so both stages mix computed rows with cached ones
         Map<String, Double> lastLoss = new java.util.HashMap<>();
-        PairSynthesizer halfClean = (normal, rng) -> rng.nextBoolean()
-                ? new TrainingPair(normal, normal, Mask.empty(normal.width(), normal.height()))
-                : TestImages.paintRectangle(normal, rng);
         // each stage alone: a student trained a few steps on other roundings already differs by more than rounding
         for (String method : List.of("dmdd-student", "dmdd-segmenter", "dmdd-segmenter-turned", "baseline-student",
                 "baseline-student-turned")) {
@@ -223,9 +253,9 @@ class DmddTrainerTest {
                             "orientationAugmentation", method.endsWith("-turned") ? "all" : "none"));
             List<Map<String, Double>> cachedLosses = new ArrayList<>();
             List<Map<String, Double>> recomputedLosses = new ArrayList<>();
-            new DmddTrainer(s, teacher, halfClean).train(IMAGES, dir.resolve(method + "-cached"), listener(
+            new DmddTrainer(s, teacher, HALF_CLEAN).train(IMAGES, dir.resolve(method + "-cached"), listener(
                     cachedLosses), () -> false, false, null);
-            new DmddTrainer(s.with("cacheTeacherFeatures", false), teacher, halfClean).train(IMAGES,
+            new DmddTrainer(s.with("cacheTeacherFeatures", false), teacher, HALF_CLEAN).train(IMAGES,
                     dir.resolve(method + "-recomputed"), listener(recomputedLosses), () -> false, false, null);
             assertThat(cachedLosses).as(method).hasSize(s.totalSteps()).hasSameSizeAs(recomputedLosses);
             for (int i = 0; i < cachedLosses.size(); i++) {
