@@ -335,10 +335,8 @@ final class BenchCommand implements Callable<Integer> {
             double sec = (stageEnd[stage] - stageStart[stage]) / 1e9;
             // operation counts follow DMDD's and the baseline's stages; AAND's and DCAM's are not modelled
             boolean counted = s.isDmdd() || s.method() == Method.BASELINE;
-            boolean cached = s.cachesNormalFeatures();
-            double perImage = kind == TrainingStage.STUDENT
-                    ? flops.studentTrainingPerImage(cached ? s.cleanPairFraction() : 0)
-                    : flops.segmenterTrainingPerImage(cached ? s.segmenterCleanPairFraction() : 0);
+            double perImage = kind == TrainingStage.STUDENT ? flops.studentTrainingPerImage(s)
+                    : flops.segmenterTrainingPerImage(s);
             double gflops = perImage * trainSteps * s.batchSize() / sec / 1e9;
             out.printf(Locale.ROOT, "training stage %d (%s): %.3f steps/s, %.0f ms/step, %.2f images/s, %s"
                     + "(prefetch threads %d, intra-op threads %d)%n", stage, kind.displayName(), trainSteps / sec,

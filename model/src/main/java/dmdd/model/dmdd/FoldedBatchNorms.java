@@ -28,6 +28,8 @@ import java.util.function.UnaryOperator;
 public final class FoldedBatchNorms implements AutoCloseable {
     private final NDManager manager;
     private final Map<Block, UnaryOperator<NDArray>> folded = new IdentityHashMap<>();
+    /** The folded first convolution of each folded sequence that starts with a convolution and its batch norm. */
+    private final Map<Block, FoldedConvolution.Folded> firstConvolutions = new IdentityHashMap<>();
 
     private FoldedBatchNorms(NDManager manager) {
         this.manager = manager;
@@ -81,6 +83,18 @@ public final class FoldedBatchNorms implements AutoCloseable {
         return store instanceof Store s ? s.folded.folded.get(child) : null;
     }
 
+    /**
+     * The folded first convolution (with its batch norm) of a sequence, for a forward that runs the sequence's
+     * arithmetic in another order ({@link MultiPerceptionSegmenter} reduces its groups one by one).
+     *
+     * @param store    the store the forward received
+     * @param sequence a sequence block that starts with a convolution and its batch norm
+     * @return its folded first convolution as folded when these forms were made, or {@code null}: run the blocks
+     */
+    static FoldedConvolution.Folded firstConvolution(ParameterStore store, Block sequence) {
+        return store instanceof Store s ? s.folded.firstConvolutions.get(sequence) : null;
+    }
+
     /** Frees the folded weights. */
     @Override
     public void close() {
@@ -95,7 +109,7 @@ public final class FoldedBatchNorms implements AutoCloseable {
     private void collect(Block block, boolean inlined) {
         boolean folds = !inlined && block instanceof SequentialBlock sequence && hasConvolutionWithBatchNorm(sequence);
         if (folds) {
-            folded.put(block, sequence(block.getChildren().values()));
+            folded.put(block, sequence(block.getChildren().values(), block));
         }
         for (Block child : block.getChildren().values()) {
             collect(child, child instanceof SequentialBlock && (folds || inlined));
@@ -112,15 +126,23 @@ public final class FoldedBatchNorms implements AutoCloseable {
         return false;
     }
 
-    private UnaryOperator<NDArray> sequence(List<Block> children) {
+    /**
+     * @param owner the sequence whose children these are, or {@code null} for a nested one (its first folded
+     *              convolution is recorded for {@link #firstConvolution})
+     */
+    private UnaryOperator<NDArray> sequence(List<Block> children, Block owner) {
         List<UnaryOperator<NDArray>> steps = new ArrayList<>(children.size());
         for (int i = 0; i < children.size(); i++) {
             Block child = children.get(i);
             if (child instanceof Conv2d conv && i + 1 < children.size() && children.get(i + 1) instanceof BatchNorm bn) {
-                steps.add(FoldedConvolution.of(conv, bn, Layers.BATCH_NORM_EPSILON, false, manager));
+                FoldedConvolution.Folded f = FoldedConvolution.fold(conv, bn, Layers.BATCH_NORM_EPSILON, false, manager);
+                if (i == 0 && owner != null) {
+                    firstConvolutions.put(owner, f);
+                }
+                steps.add(f::apply);
                 i++;
             } else if (child instanceof SequentialBlock nested) {
-                steps.add(sequence(nested.getChildren().values()));
+                steps.add(sequence(nested.getChildren().values(), null));
             } else {
                 steps.add(x -> ComposedBlock.forwardChild(child, new Store(x.getManager(), this), x, false));
             }

@@ -13,6 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
 import dmdd.model.engine.ChannelPaddedConvolution;
 import dmdd.model.engine.FlopCounter;
+import dmdd.model.engine.FoldedConvolution;
 import java.util.Arrays;
 import java.util.List;
 
@@ -176,13 +177,18 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
      * convolution commutes with bilinear up-sampling (both are linear, one across channels, the other across
      * pixels). So each level's two groups are reduced at their own size and only the reduced channels are
      * up-sampled: the same function to float rounding, without the 304-channel array at stride 4 and its passes.
+     * An inference with {@link FoldedBatchNorms} takes the slices and the bias of the folded convolution, as made when
+     * the folded forms were, like every other convolution.
      */
     NDArray reduceGroups(ParameterStore ps, NDList inputs, NDArray groupWeights, long h, long w,
             boolean training) {
         List<Block> parts = reduce.getChildren().values(); // convolution, batch norm, ReLU
         ai.djl.nn.convolutional.Conv2d conv = (ai.djl.nn.convolutional.Conv2d) parts.get(0);
         NDArray first = inputs.get(0);
-        NDArray weight = ps.getValue(conv.getParameters().get("weight"), first.getDevice(), training);
+        // inference with folded batch norms: the folded weights (the batch norm's scale in them, its shift in the bias)
+        FoldedConvolution.Folded folded = training ? null : FoldedBatchNorms.firstConvolution(ps, reduce);
+        NDArray weight = folded != null ? folded.weight()
+                : ps.getValue(conv.getParameters().get("weight"), first.getDevice(), training);
         int levels = inputs.size() / 2;
         long[] offsets = new long[inputs.size() + 1];
         for (int g = 0; g < inputs.size(); g++) {
@@ -205,6 +211,18 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
             }
             reduced = Layers.resize(reduced, h, w);
             sum = sum == null ? reduced : sum.add(reduced);
+        }
+        if (folded != null) {
+            if (folded.bias() != null) {
+                NDArray column = folded.bias().reshape(1, -1, 1, 1);
+                column.attach(first.getManager());
+                sum = sum.add(column);
+            }
+            NDArray x = sum;
+            for (Block rest : parts.subList(2, parts.size())) { // after the batch norm, folded in
+                x = rest.forward(ps, new NDList(x), false).singletonOrThrow();
+            }
+            return x;
         }
         if (conv.isIncludeBias()) {
             NDArray bias = ps.getValue(conv.getParameters().get("bias"), first.getDevice(), training);

@@ -58,21 +58,24 @@ public record NetworkFlops(long teacher, long student, long segmenter) {
     }
 
     /**
-     * @param cachedShare the share of images whose augmented features come from the cache (the clean pairs' share
-     *                    when {@link DmddSettings#cachesNormalFeatures()}, else 0)
-     * @return operations of one image of a stage-1 step (teacher forward, student forward and backward), on average
+     * @param settings the training settings (method, caching and the stage's share of clean pairs)
+     * @return operations of one image of a stage-1 step on average: the student forward and backward, and the teacher
+     *         on what is not cached (DMDD: the augmented images with an anomaly, or the normal and augmented images
+     *         without the cache; the baseline: the normal images without the cache)
      */
-    public long studentTrainingPerImage(double cachedShare) {
-        return Math.round(teacher * (1 - cachedShare)) + 3 * student;
+    public long studentTrainingPerImage(DmddSettings settings) {
+        boolean cached = settings.cachesNormalFeatures();
+        double teacherPasses = settings.isDmdd() ? (cached ? 1 - settings.cleanPairFraction() : 2) : (cached ? 0 : 1);
+        return Math.round(teacher * teacherPasses) + 3 * student;
     }
 
     /**
-     * @param cachedShare the share of images whose segmenter inputs come from the cache (the clean pairs' share when
-     *                    {@link DmddSettings#cachesNormalFeatures()}, else 0)
-     * @return operations of one image of a stage-2 step (teacher and student forward, segmenter forward and
-     *         backward), on average
+     * @param settings the training settings (caching and the segmentation stage's share of clean pairs)
+     * @return operations of one image of a stage-2 step on average: the teacher and the frozen student forward on the
+     *         pairs whose inputs are not cached, the segmenter forward and backward
      */
-    public long segmenterTrainingPerImage(double cachedShare) {
-        return Math.round((teacher + student) * (1 - cachedShare)) + 3 * segmenter;
+    public long segmenterTrainingPerImage(DmddSettings settings) {
+        double computed = settings.cachesNormalFeatures() ? 1 - settings.segmenterCleanPairFraction() : 1;
+        return Math.round((teacher + student) * computed) + 3 * segmenter;
     }
 }

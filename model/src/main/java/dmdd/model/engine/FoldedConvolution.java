@@ -33,6 +33,40 @@ public final class FoldedConvolution {
      */
     public static UnaryOperator<NDArray> of(Conv2d conv, BatchNorm norm, float epsilon, boolean padTopLeft,
             NDManager manager) {
+        return fold(conv, norm, epsilon, padTopLeft, manager)::apply;
+    }
+
+    /**
+     * A convolution with its batch norm folded in: the weights and bias it runs with, and how it runs.
+     *
+     * @param weight   the folded weights, out x in/groups x kh x kw
+     * @param bias     the folded bias, or {@code null}
+     * @param stride   stride
+     * @param padding  padding
+     * @param dilation dilation
+     * @param groups   groups
+     */
+    public record Folded(NDArray weight, NDArray bias, Shape stride, Shape padding, Shape dilation, int groups) {
+        /**
+         * @param x input, N x C x H x W
+         * @return the convolution of {@code x}
+         */
+        public NDArray apply(NDArray x) {
+            return ChannelPaddedConvolution.convolve(x, weight, bias, stride, padding, dilation, groups);
+        }
+    }
+
+    /**
+     * Folds a convolution and its batch norm, as {@link #of}, keeping the folded weights at hand.
+     *
+     * @param conv       the convolution (with or without bias)
+     * @param norm       the batch norm after it, or {@code null} for the convolution alone
+     * @param epsilon    the batch norm's epsilon
+     * @param padTopLeft see {@link #of}
+     * @param manager    where the folded weights live
+     * @return the folded convolution
+     */
+    public static Folded fold(Conv2d conv, BatchNorm norm, float epsilon, boolean padTopLeft, NDManager manager) {
         NDArray weight = conv.getParameters().get("weight").getArray();
         Shape shape = weight.getShape(); // out x in/groups x kh x kw
         int out = (int) shape.get(0);
@@ -72,10 +106,6 @@ public final class FoldedConvolution {
         }
         NDArray foldedWeight = manager.create(w, shape);
         NDArray foldedBias = b == null ? null : manager.create(b, new Shape(out));
-        Shape stride = conv.getStride();
-        Shape dilation = conv.getDilation();
-        Shape pad = padding;
-        int groups = conv.getGroups();
-        return x -> ChannelPaddedConvolution.convolve(x, foldedWeight, foldedBias, stride, pad, dilation, groups);
+        return new Folded(foldedWeight, foldedBias, conv.getStride(), padding, conv.getDilation(), conv.getGroups());
     }
 }

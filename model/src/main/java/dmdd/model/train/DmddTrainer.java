@@ -224,8 +224,9 @@ public final class DmddTrainer {
             } else if (step == 0 && nets.amplifier() != null) {
                 choosePrototypes(nets, images, root, ps);
             }
-            NormalFeatureCache cache = settings.stageAt(step) != TrainingStage.SEGMENTER && settings.cachesNormalFeatures()
-                    ? NormalFeatureCache.build("the teacher's features", oriented(images),
+            TrainingStage firstStage = settings.stageAt(step);
+            NormalFeatureCache cache = firstStage != TrainingStage.SEGMENTER && settings.cachesNormalFeatures()
+                    ? NormalFeatureCache.build("the teacher's features", oriented(images, firstStage),
                             x -> new NDList(teacher.forward(ps, new NDList(teacher.normalize(x)), false).subList(0, 3)),
                             settings.batchSize(), root, out, cancel) : null;
             DmddLoss loss = DmddLoss.of(settings);
@@ -254,8 +255,10 @@ public final class DmddTrainer {
                         }
                         FoldedBatchNorms folded = frozenStudent;
                         cache = settings.cachesNormalFeatures() ? NormalFeatureCache.build("the segmentation network's inputs",
-                                oriented(images), x -> segmenterInputs(x, folded.parameterStore(x.getManager()), nets),
+                                oriented(images, stage),
+                                x -> segmenterInputs(x, folded.parameterStore(x.getManager()), nets),
                                 settings.batchSize(), root, out, cancel) : null;
+                        continue; // a cancel during the build stops before the step, as it would before the stage
                     }
                     long t0 = System.nanoTime();
                     Map<String, Double> stepLosses;
@@ -311,6 +314,9 @@ public final class DmddTrainer {
             } finally {
                 if (frozenStudent != null) {
                     frozenStudent.close();
+                }
+                if (cache != null) {
+                    cache.close(); // not held through the thresholds' fit and the save
                 }
             }
             if (step > firstStep) {
@@ -388,8 +394,8 @@ public final class DmddTrainer {
     }
 
     /**
-     * Stage 1 of DMDD: NGM + AIM on the student. The teacher runs once, outside autograd, on the
-     * augmented images, and on the normal ones too unless their features are cached.
+     * Stage 1 of DMDD: NGM + AIM on the student. The teacher runs once, outside autograd, on the augmented images
+     * (with the cache: only those with an anomaly), and on the normal ones too unless their features are cached.
      */
     private Map<String, Double> studentStep(NDManager sm, ParameterStore ps, DmddNetworks nets, DmddLoss loss,
             Batch b, NormalFeatureCache cache, ParameterOptimizer opt) {
@@ -661,7 +667,8 @@ public final class DmddTrainer {
             normal = Orientation.apply(normal, orientation);
             TrainingPair pair = pairs ? stageSynthesis.synthesize(normal, rng) : null; // the stage's share left clean
             int row = pair == null || pair.augmented() != normal ? synthetic++ : n - 1 - clean++;
-            indices[row] = orientations() > 1 ? index * orientations() + orientation : index; // into oriented(images)
+            // into oriented(images, stage)
+            indices[row] = orientations(stage) > 1 ? index * orientations(stage) + orientation : index;
             normal.copyTo(data, row * 3 * plane);
             if (pair == null) {
                 continue;
@@ -778,20 +785,20 @@ public final class DmddTrainer {
     }
 
     /**
-     * How many orientations of each training image the teacher cache holds: eight when the stages it serves (all
-     * but the segmentation stage) turn their images, else one.
+     * How many orientations of each training image a stage's steps draw from, and so its cache holds: eight when
+     * the stage turns its images, else one.
      */
-    private int orientations() {
-        return "all".equals(settings.orientationAugmentation()) ? Orientation.COUNT : 1;
+    private int orientations(TrainingStage stage) {
+        return turns(stage) ? Orientation.COUNT : 1;
     }
 
     /**
-     * The training images in every orientation the steps draw from, image by image (orientation {@code k} of
-     * image {@code i} at {@code i * orientations() + k}), turned when read: the teacher cache holds the features of
-     * each, without keeping eight copies of the images.
+     * The training images in every orientation a stage's steps draw from, image by image (orientation {@code k} of
+     * image {@code i} at {@code i * orientations(stage) + k}), turned when read: the stage's cache holds what the
+     * frozen networks make of each, without keeping eight copies of the images.
      */
-    private List<RgbImage> oriented(List<RgbImage> images) {
-        int n = orientations();
+    private List<RgbImage> oriented(List<RgbImage> images, TrainingStage stage) {
+        int n = orientations(stage);
         if (n == 1) {
             return images;
         }

@@ -161,6 +161,15 @@ class NetworkShapesTest {
                 assertThat(actual.sub(expected).abs().max().getFloat()).as("training " + training)
                         .isLessThan(1e-5f * range);
             }
+            // inference with folded batch norms (running statistics other than the initial ones after the training
+            // passes above) folds the reduction's batch norm into the slices
+            NDArray concatenated = MultiPerceptionSegmenter.concatenated(inputs, weights, 32, 32);
+            NDArray expected = segmenter.reduce().forward(ps, new NDList(concatenated), false).singletonOrThrow();
+            try (FoldedBatchNorms folded = FoldedBatchNorms.of(manager, segmenter)) {
+                NDArray actual = segmenter.reduceGroups(folded.parameterStore(manager), inputs, weights, 32, 32, false);
+                assertThat(actual.sub(expected).abs().max().getFloat()).as("folded")
+                        .isLessThan(1e-5f * expected.abs().max().getFloat());
+            }
         }
     }
 

@@ -246,11 +246,12 @@ class DmddTrainerTest {
         // DMDD's pairs are half clean, so both stages mix computed rows with cached ones
         Map<String, Double> lastLoss = new java.util.HashMap<>();
         // each stage alone: a student trained a few steps on other roundings already differs by more than rounding
-        for (String method : List.of("dmdd-student", "dmdd-segmenter", "dmdd-segmenter-turned", "baseline-student",
-                "baseline-student-turned")) {
+        // ("-turned": every stage turns its images; "-segmenter-turns": only the segmentation stage does)
+        for (String method : List.of("dmdd-student", "dmdd-segmenter", "dmdd-segmenter-turned",
+                "dmdd-segmenter-segmenter-turns", "baseline-student", "baseline-student-turned")) {
             DmddSettings s = tiny(method.contains("-student") ? 5 : 0, method.contains("-segmenter") ? 4 : 0)
-                    .with(Map.of("method", method.substring(0, method.indexOf('-')),
-                            "orientationAugmentation", method.endsWith("-turned") ? "all" : "none"));
+                    .with(Map.of("method", method.substring(0, method.indexOf('-')), "orientationAugmentation",
+                            method.endsWith("-turned") ? "all" : method.endsWith("-turns") ? "segmenter" : "none"));
             List<Map<String, Double>> cachedLosses = new ArrayList<>();
             List<Map<String, Double>> recomputedLosses = new ArrayList<>();
             new DmddTrainer(s, teacher, HALF_CLEAN).train(IMAGES, dir.resolve(method + "-cached"), listener(
