@@ -393,8 +393,8 @@ class MultiPerceptionSegmenter(nn.Module):
 
     def reduce_groups(self, inputs, h, w):
         """MultiPerceptionSegmenter.reduceGroups: the 1x1 reduction of the up-sampled, weighted concatenation as
-        the sum of each level's groups reduced at their own size, then up-sampled (linear maps commute); the
-        product runs the batch norm unfolded after it in inference, this script folds it into the slices."""
+        the sum of each level's groups reduced at their own size, then up-sampled (linear maps commute); in
+        inference both take the slices and bias of the folded convolution."""
         r = self.reduce
         weight, bias = (r.folded.weight, r.folded.bias) if r.folded is not None else (r.conv.weight, None)
         offsets = [0]
