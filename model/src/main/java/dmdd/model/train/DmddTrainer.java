@@ -252,6 +252,7 @@ public final class DmddTrainer {
                         frozenStudent = FoldedBatchNorms.of(root, nets.student());
                         if (cache != null) {
                             cache.close(); // the teacher's features alone are of no use in stage 2
+                            cache = null;
                         }
                         FoldedBatchNorms folded = frozenStudent;
                         cache = settings.cachesNormalFeatures() ? NormalFeatureCache.build("the segmentation network's inputs",

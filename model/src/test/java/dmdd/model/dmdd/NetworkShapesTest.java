@@ -161,11 +161,22 @@ class NetworkShapesTest {
                 assertThat(actual.sub(expected).abs().max().getFloat()).as("training " + training)
                         .isLessThan(1e-5f * range);
             }
-            // inference with folded batch norms (running statistics other than the initial ones after the training
-            // passes above) folds the reduction's batch norm into the slices
+            // inference with folded batch norms takes the folded convolution's slices and bias (batch-norm values
+            // far from the identity, so that an unfolded or misfolded reduction shows)
+            java.util.Random random = new java.util.Random(5);
+            for (String name : List.of("gamma", "beta", "runningMean", "runningVar")) {
+                NDArray a = segmenter.reduce().getChildren().get(1).getValue().getParameters().get(name).getArray();
+                float[] values = new float[(int) a.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = name.equals("runningVar") ? 0.2f + 2f * random.nextFloat() : 2f * random.nextFloat() - 1f;
+                }
+                a.set(values);
+            }
             NDArray concatenated = MultiPerceptionSegmenter.concatenated(inputs, weights, 32, 32);
             NDArray expected = segmenter.reduce().forward(ps, new NDList(concatenated), false).singletonOrThrow();
             try (FoldedBatchNorms folded = FoldedBatchNorms.of(manager, segmenter)) {
+                assertThat(FoldedBatchNorms.firstConvolution(folded.parameterStore(manager), segmenter.reduce()))
+                        .isNotNull();
                 NDArray actual = segmenter.reduceGroups(folded.parameterStore(manager), inputs, weights, 32, 32, false);
                 assertThat(actual.sub(expected).abs().max().getFloat()).as("folded")
                         .isLessThan(1e-5f * expected.abs().max().getFloat());
