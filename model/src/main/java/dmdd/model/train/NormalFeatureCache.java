@@ -62,9 +62,9 @@ final class NormalFeatureCache implements AutoCloseable {
                     kept.attach(manager); // survives the chunk's manager
                     parts.add(kept);
                 }
-                if (start == 0) {
+                if (start == 0) { // the first chunk tells the size of the whole cache
                     long perImage = 0;
-                    for (NDArray a : kept(parts)) {
+                    for (NDArray a : parts.get(0)) {
                         perImage += a.size() / n * Float.BYTES;
                     }
                     if (perImage * images.size() > MAX_BYTES) {
@@ -92,10 +92,6 @@ final class NormalFeatureCache implements AutoCloseable {
         } finally {
             parts.forEach(NDList::close); // only when not returned as the cache
         }
-    }
-
-    private static NDList kept(List<NDList> parts) {
-        return parts.get(parts.size() - 1);
     }
 
     /**
