@@ -212,26 +212,16 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
             reduced = Layers.resize(reduced, h, w);
             sum = sum == null ? reduced : sum.add(reduced);
         }
-        if (folded != null) {
-            if (folded.bias() != null) {
-                NDArray column = folded.bias().reshape(1, -1, 1, 1);
-                column.attach(first.getManager());
-                sum = sum.add(column);
-            }
-            NDArray x = sum;
-            for (Block rest : parts.subList(2, parts.size())) { // after the batch norm, folded in
-                x = rest.forward(ps, new NDList(x), false).singletonOrThrow();
-            }
-            return x;
-        }
-        if (conv.isIncludeBias()) {
-            NDArray bias = ps.getValue(conv.getParameters().get("bias"), first.getDevice(), training);
+        NDArray bias = folded != null ? folded.bias() : conv.isIncludeBias()
+                ? ps.getValue(conv.getParameters().get("bias"), first.getDevice(), training) : null;
+        if (bias != null) {
             NDArray column = bias.reshape(1, -1, 1, 1);
             column.attach(first.getManager());
             sum = sum.add(column);
         }
         NDArray x = sum;
-        for (Block rest : parts.subList(1, parts.size())) {
+        // the blocks after the convolution: the batch norm (unless folded in) and the ReLU
+        for (Block rest : parts.subList(folded != null ? 2 : 1, parts.size())) {
             x = rest.forward(ps, new NDList(x), training).singletonOrThrow();
         }
         return x;
