@@ -89,24 +89,14 @@ class DmddTrainerTest {
         assertThat(first.completedSteps()).isEqualTo(9);
         List<String> messages = new java.util.ArrayList<>();
         TrainingResult second = new DmddTrainer(s, teacher, TestImages::paintRectangle)
-                .train(IMAGES, interrupted, new TrainingListener() {
-                    @Override
-                    public void onMessage(String message) {
-                        messages.add(message);
-                    }
-                }, () -> false, true, null);
+                .train(IMAGES, interrupted, messagesInto(messages), () -> false, true, null);
         assertThat(second.completed()).isTrue();
         assertThat(messages).contains("resuming at step 9 of 22");
         assertThat(messages).contains("intra-op threads: 1"); // the setting's count, said so a run can be reproduced
         // The reported time covers both runs, not only the resumed part.
         assertThat(second.seconds()).isGreaterThan(first.seconds());
         TrainingResult fresh = new DmddTrainer(s, teacher, TestImages::paintRectangle)
-                .train(IMAGES, dir.resolve("never-trained"), new TrainingListener() {
-                    @Override
-                    public void onMessage(String message) {
-                        messages.add(message);
-                    }
-                }, () -> true, true, null);
+                .train(IMAGES, dir.resolve("never-trained"), messagesInto(messages), () -> true, true, null);
         assertThat(messages).anyMatch(m -> m.startsWith("no checkpoint in ") && m.endsWith("training from the start"));
         assertThat(fresh.completed()).isFalse();
 
@@ -211,12 +201,7 @@ class DmddTrainerTest {
         assertThat(trainUntil(s, HALF_CLEAN, interrupted, 10).completedSteps()).isEqualTo(10);
         List<String> messages = new ArrayList<>();
         TrainingResult resumed = new DmddTrainer(s, teacher, HALF_CLEAN).train(IMAGES, interrupted,
-                new TrainingListener() {
-                    @Override
-                    public void onMessage(String message) {
-                        messages.add(message);
-                    }
-                }, () -> false, true, null);
+                messagesInto(messages), () -> false, true, null);
         assertThat(resumed.completed()).isTrue();
         // the resumed run starts in stage 2: it makes the segmentation inputs' cache from the restored student
         assertThat(messages).contains("resuming at step 10 of 14")
@@ -271,6 +256,16 @@ class DmddTrainerTest {
                 .isNotCloseTo(lastLoss.get("baseline-student"), org.assertj.core.data.Offset.offset(1e-4));
     }
 
+    /** A listener that keeps every message. */
+    private static TrainingListener messagesInto(List<String> messages) {
+        return new TrainingListener() {
+            @Override
+            public void onMessage(String message) {
+                messages.add(message);
+            }
+        };
+    }
+
     /** A listener that keeps every step's losses. */
     private static TrainingListener listener(List<Map<String, Double>> losses) {
         return new TrainingListener() {
@@ -318,12 +313,7 @@ class DmddTrainerTest {
         };
         List<String> messages = new ArrayList<>();
         TrainingResult r = new DmddTrainer(s, teacher, poisonedOnce).withPrefetchWorkers(0)
-                .train(IMAGES, dir, new TrainingListener() {
-                    @Override
-                    public void onMessage(String message) {
-                        messages.add(message);
-                    }
-                }, () -> false, false, null);
+                .train(IMAGES, dir, messagesInto(messages), () -> false, false, null);
         assertThat(calls.get()).isGreaterThan(9);
         assertThat(r.completed()).isTrue();
         assertThat(r.completedSteps()).isEqualTo(18);
