@@ -38,7 +38,7 @@ public final class Discrepancy {
     /**
      * The per-channel products {@code t_hat * s_hat} of L2-normalised teacher and student features, for
      * every student output, each teacher level normalised once. Both the branch maps ({@link
-     * #summedDistance}) and the segmenter's inputs ({@link #segmenterInputs}) are made from them, so
+     * #levelDistances}) and the segmenter's inputs ({@link #segmenterInputs}) are made from them, so
      * inference normalises and multiplies every feature once, not once per use.
      *
      * @param teacher teacher levels T1..T3
@@ -76,21 +76,18 @@ public final class Discrepancy {
     }
 
     /**
-     * The branch anomaly map before smoothing: {@code sum_l up(1 - cos(S_l, T_l))}, each level
-     * upsampled bilinearly to the input size.
+     * One branch's per-level distance maps {@code 1 - cos(S_l, T_l)}, each at its level's own size; the branch
+     * map is their sum once each is up-sampled to the input size ({@code dmdd.model.infer.BranchMapAssembler}).
      *
      * @param unitProducts one branch's {@link #unitProducts}, levels 1..3
-     * @param side         network input side
-     * @return N x side x side
+     * @return one N x H_l x W_l map per level, in the products' order
      */
-    public static NDArray summedDistance(List<NDArray> unitProducts, int side) {
-        NDArray sum = null;
+    public static NDList levelDistances(List<NDArray> unitProducts) {
+        NDList out = new NDList(unitProducts.size());
         for (NDArray prod : unitProducts) {
             // 1 - cos, exactly as cosineDistance computes it from the same product
-            NDArray d = prod.sum(new int[] {1}).neg().add(1f).expandDims(1);
-            NDArray up = Layers.resize(d, side, side);
-            sum = sum == null ? up : sum.add(up);
+            out.add(prod.sum(new int[] {1}).neg().add(1f));
         }
-        return sum.squeeze(1);
+        return out;
     }
 }

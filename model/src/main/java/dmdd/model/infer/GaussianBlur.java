@@ -1,18 +1,14 @@
 package dmdd.model.infer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-
 /**
- * The branch maps' Gaussian blur (separable, kernel radius ceil(4 sigma), borders replicated), run by the engine
- * on a whole batch of maps at once: along one axis the blur is a banded {@code size x size} matrix whose row
- * {@code y} holds the kernel weights of the source pixels of pixel {@code y} (the weights that fall outside the
- * map are added to the edge pixel, which is what replicating the border means), so a blurred map is
- * {@code B_h * map * B_w^T}, two matrix products the engine does on every core and, for a model on a GPU, on the
- * device (a per-map Java loop did it before; on a 2-core CPU the two took the same time).
+ * The branch maps' Gaussian blur (separable, kernel radius ceil(4 sigma), borders replicated). Along one axis the
+ * blur is a banded {@code size x size} matrix {@code G} whose row {@code y} holds the kernel weights of the source
+ * pixels of pixel {@code y} (the weights that fall outside the map are added to the edge pixel, which is what
+ * replicating the border means), so a blurred map is {@code G_h * map * G_w^T}. {@link BranchMapAssembler} folds
+ * {@code G} into the matrices that also up-sample the level maps and move them back from their views, so the engine
+ * never blurs a full-size map on its own.
  */
-public final class GaussianBlur {
+final class GaussianBlur {
     private GaussianBlur() {
     }
 
@@ -36,43 +32,30 @@ public final class GaussianBlur {
     }
 
     /**
-     * The blur along one axis of {@code size} pixels as a matrix.
+     * {@code G m}: the blur along the rows of a row-major matrix, from the kernel's taps.
      *
-     * @param size  pixels along the axis
-     * @param sigma standard deviation in pixels, positive
-     * @return row-major {@code size x size} weights
+     * @param m       row-major, {@code m.length / columns} rows
+     * @param columns the matrix's width
+     * @param sigma   standard deviation in pixels; 0 or less returns a copy
+     * @return the blurred matrix, same shape
      */
-    static float[] matrix(int size, double sigma) {
+    static float[] alongRows(float[] m, int columns, double sigma) {
+        if (sigma <= 0) {
+            return m.clone();
+        }
         float[] kernel = kernel(sigma);
+        int size = m.length / columns;
         int radius = kernel.length / 2;
-        float[] m = new float[size * size];
+        float[] out = new float[m.length];
         for (int y = 0; y < size; y++) {
-            for (int k = -radius; k <= radius; k++) {
-                int source = Math.min(size - 1, Math.max(0, y + k));
-                m[y * size + source] += kernel[k + radius];
+            for (int t = -radius; t <= radius; t++) {
+                int source = Math.min(size - 1, Math.max(0, y + t));
+                float weight = kernel[t + radius];
+                for (int c = 0; c < columns; c++) {
+                    out[y * columns + c] += weight * m[source * columns + c];
+                }
             }
         }
-        return m;
-    }
-
-    /**
-     * Blurs every plane of a batch of maps.
-     *
-     * @param maps  N x C x H x W maps
-     * @param sigma standard deviation in pixels; 0 returns {@code maps} itself
-     * @return the blurred maps, in the manager of {@code maps}
-     */
-    public static NDArray apply(NDArray maps, double sigma) {
-        if (sigma <= 0) {
-            return maps;
-        }
-        Shape s = maps.getShape();
-        int height = (int) s.get(2);
-        int width = (int) s.get(3);
-        NDManager manager = maps.getManager();
-        NDArray rows = manager.create(matrix(height, sigma), new Shape(height, height));
-        NDArray columnsTransposed = width == height ? rows.transpose()
-                : manager.create(matrix(width, sigma), new Shape(width, width)).transpose();
-        return rows.matMul(maps.matMul(columnsTransposed));
+        return out;
     }
 }

@@ -78,6 +78,62 @@ final class InspectionViews {
         return sum.div(views);
     }
 
+    /** @return how many views each image passes in ({@code orientations x shifts}) */
+    int count() {
+        return orientations * shifts;
+    }
+
+    /**
+     * @param k a view in {@link #stack}'s order
+     * @return whether view {@code k}'s maps come back with rows and columns swapped ({@link #average} swaps them
+     *         after mirroring them back)
+     */
+    boolean swaps(int k) {
+        return ((k % orientations) & 4) != 0;
+    }
+
+    /**
+     * Where {@link #average} takes each row of view {@code k}'s map back from: row {@code j} of the moved-back
+     * map is row {@code backRows(k, size)[j]} of the view's map, after that map's rows and columns are swapped
+     * when {@link #swaps} says so. Together with {@link #backColumns} this is {@link #average}'s move back as
+     * index maps, for code that applies it as a matrix ({@link BranchMapAssembler}).
+     *
+     * @param k    a view in {@link #stack}'s order
+     * @param size the maps' side
+     * @return one source row per row
+     */
+    int[] backRows(int k, int size) {
+        int v = k % orientations;
+        int s = k / orientations;
+        // a swapped view's rows were its columns when it was mirrored (bit 0 mirrors columns)
+        boolean flip = ((v & 4) != 0 ? v & 1 : v & 2) != 0;
+        return backIndices(size, flip, s == 1 || s == 3);
+    }
+
+    /**
+     * Where {@link #average} takes each column of view {@code k}'s map back from (see {@link #backRows}).
+     *
+     * @param k    a view in {@link #stack}'s order
+     * @param size the maps' side
+     * @return one source column per column
+     */
+    int[] backColumns(int k, int size) {
+        int v = k % orientations;
+        int s = k / orientations;
+        boolean flip = ((v & 4) != 0 ? v & 2 : v & 1) != 0;
+        return backIndices(size, flip, s == 1 || s == 2);
+    }
+
+    /** The mirror back, then the move back by {@link #HALF_CELL} that repeats the edge, along one axis. */
+    private static int[] backIndices(int size, boolean flip, boolean moved) {
+        int[] from = new int[size];
+        for (int j = 0; j < size; j++) {
+            int unmoved = moved ? Math.min(size - 1, j + HALF_CELL) : j;
+            from[j] = flip ? size - 1 - unmoved : unmoved;
+        }
+        return from;
+    }
+
     private static NDArray orient(NDArray images, int v) {
         return mirror((v & 4) != 0 ? swapRowsAndColumns(images) : images, v);
     }

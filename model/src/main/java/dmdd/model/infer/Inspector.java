@@ -44,6 +44,7 @@ public final class Inspector implements AutoCloseable {
     private final FoldedBatchNorms folded;
     private final int batchSize;
     private final Preprocessing preprocessing;
+    private BranchMapAssembler branchMaps;
 
     private Inspector(DmddNetworks networks, Backbone teacher, Thresholds thresholds, ModelFolder model,
             NDManager owned, int batchSize) {
@@ -314,16 +315,24 @@ public final class Inspector implements AutoCloseable {
     }
 
     /**
-     * Both branch maps of a batch from their levels' feature products: each level's distance summed at input size,
-     * averaged over the views, then blurred together by the engine (N x 2 x side x side).
+     * Both branch maps of a batch from their levels' feature products: each level's distance up-sampled to the input
+     * side and summed, averaged over the views and blurred, as matrix products ({@link BranchMapAssembler}),
+     * N x 2 x side x side.
      */
     private float[] blurredBranchMaps(List<NDArray> normalityLevels, List<NDArray> abnormalityLevels,
             InspectionViews views) {
-        int side = settings.imageSize();
-        NDArray normality = views.average(Discrepancy.summedDistance(normalityLevels, side));
-        NDArray abnormality = views.average(Discrepancy.summedDistance(abnormalityLevels, side));
-        return GaussianBlur.apply(NDArrays.stack(new NDList(normality, abnormality), 1), settings.gaussianSigma())
-                .toFloatArray();
+        BranchMapAssembler assembler = branchMaps(views);
+        NDArray normality = assembler.assemble(Discrepancy.levelDistances(normalityLevels));
+        NDArray abnormality = assembler.assemble(Discrepancy.levelDistances(abnormalityLevels));
+        return NDArrays.stack(new NDList(normality, abnormality), 1).toFloatArray();
+    }
+
+    /** The assembler for these views, kept between batches: its matrices are made once per level sizes. */
+    private BranchMapAssembler branchMaps(InspectionViews views) {
+        if (branchMaps == null) {
+            branchMaps = new BranchMapAssembler(views, settings.imageSize(), settings.gaussianSigma());
+        }
+        return branchMaps;
     }
 
     /** The per-level methods' fused map: fine plus coarse levels (blurring is linear, so this is the blurred sum). */

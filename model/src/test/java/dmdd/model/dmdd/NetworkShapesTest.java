@@ -290,15 +290,13 @@ class NetworkShapesTest {
             NDArray d2 = Discrepancy.cosineDistance(t.get(0), t.get(0).neg());
             assertThat(d0.abs().max().getFloat()).isLessThan(1e-4f);
             assertThat(d2.sub(2f).abs().max().getFloat()).isLessThan(1e-4f);
-            // the branch map made from the shared products is the sum of the levels' cosine distances, to the bit
+            // the branch's level maps made from the shared products are the levels' cosine distances, to the bit
             NDList products = Discrepancy.unitProducts(t.subList(0, 3), s);
-            NDArray summed = Discrepancy.summedDistance(products.subList(3, 6), 64);
-            NDArray direct = null;
+            NDList levels = Discrepancy.levelDistances(products.subList(3, 6));
             for (int l = 0; l < 3; l++) {
-                NDArray up = Layers.resize(Discrepancy.cosineDistance(s.get(3 + l), t.get(l)).expandDims(1), 64, 64);
-                direct = direct == null ? up : direct.add(up);
+                assertThat(levels.get(l).toFloatArray()).as("level %d", l)
+                        .containsExactly(Discrepancy.cosineDistance(s.get(3 + l), t.get(l)).toFloatArray());
             }
-            assertThat(summed.toFloatArray()).containsExactly(direct.squeeze(1).toFloatArray());
 
             // the alternative settings wire up too: discrepancy-map inputs, hinge AIM
             DmddSettings alt = settings.with("segmenterInput", "discrepancy").with("aimForm", "hinge");
