@@ -19,8 +19,10 @@ Replicates, with random weights of the same shapes:
     since 2026-12-07; --segmenter-attention input puts both before the reduction), residual block, ASPP (1x1 + 3x3
     dilation 2), merge, head, bilinear x4.
   * inference per batch as model/infer/Inspector.inspectBatch with one view and one shift: teacher, folded student,
-    L2-normalised products, the two branch maps (sum of 1 - cos per level, bilinear to input size), the Gaussian
-    blur as two matrix products (sigma 4, radius 16, replicated borders), segmenter on -t_hat*s_hat, sigmoid,
+    L2-normalised products, the two branch maps (sum of 1 - cos per level, bilinear to input size, then the
+    Gaussian blur: sigma 4, radius 16, replicated borders) as infer/BranchMapAssembler makes them, one left and one
+    right matrix product per level (--upsample-then-blur: up-sampled, summed and blurred by two side x side
+    products, as before 2026-12-07, later), segmenter on -t_hat*s_hat, sigmoid,
     copies out, then per image the mean_with_branches fusion (weight 0.97) and the top-100 mean score.
   * a stage-1 step (DmddTrainer.studentStep, teacher cache on as in the product's defaults: the teacher runs on the
     4 augmented images with an anomaly, the normal images' features and the 4 clean pairs' are gathered from a cache
@@ -516,6 +518,32 @@ def gaussian_blur(maps, sigma, matrix_np):
     return rows.matmul(maps.matmul(rows.t()))
 
 
+def bilinear_matrix(out, size):
+    """Bilinear up-sampling from size to out samples (align_corners=False) as an out x size matrix."""
+    m = np.zeros((out, size), np.float32)
+    scale = np.float32(size) / np.float32(out)
+    for j in range(out):
+        src = max(np.float32(0), scale * np.float32(j + 0.5) - np.float32(0.5))
+        i0 = min(int(src), size - 1)
+        i1 = min(i0 + 1, size - 1)
+        lam = min(max(float(src) - i0, 0.0), 1.0)
+        m[j, i0] += 1 - lam
+        m[j, i1] += lam
+    return m
+
+
+def assembly_matrices(side, sizes, blur_np):
+    """infer/BranchMapAssembler with one view: per level, A = G U (side x h) side by side, and B^T = (G U)^T."""
+    lefts = [blur_np @ bilinear_matrix(side, h) for h in sizes]
+    return np.ascontiguousarray(np.concatenate(lefts, 1)), [np.ascontiguousarray(a.T) for a in lefts]
+
+
+def assembled_branch_maps(products, left_np, rights_np):
+    """Both terms of sum_l A_l D_l B_l^T: each level's maps times B^T, stacked along h, then one product with A."""
+    right = [prod.sum(1).neg().add(1.0).matmul(torch.from_numpy(r.copy())) for prod, r in zip(products, rights_np)]
+    return torch.from_numpy(left_np.copy()).matmul(torch.cat(right, 1))  # the product creates them every call
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Adam as ParameterOptimizer + DJL's adamUpdate
 # ----------------------------------------------------------------------------------------------------------------
@@ -580,6 +608,8 @@ class Model:
         self.fusion_weight = 0.97
         self.top_k = 100
         self.blur = blur_matrix(self.side, self.sigma)
+        self.assembly = None if args.upsample_then_blur else assembly_matrices(
+            self.side, [self.side // 4, self.side // 8, self.side // 16], self.blur)
 
     def folded(self):
         return fold_all(self.student), fold_all(self.segmenter)
@@ -617,9 +647,15 @@ def inspect_batch(model, student_f, segmenter_f, chunk, grad_ctx):
         t = model.teacher(x)[:3]
         s = student_f(x)
         products = unit_products(t, s)
-        normality = summed_distance(products[0:3], side)
-        abnormality = summed_distance(products[3:6], side)
-        branches = gaussian_blur(torch.stack([normality, abnormality], 1), model.sigma, model.blur).numpy().copy()
+        if model.assembly is None:
+            normality = summed_distance(products[0:3], side)
+            abnormality = summed_distance(products[3:6], side)
+            branches = gaussian_blur(torch.stack([normality, abnormality], 1), model.sigma, model.blur)
+        else:
+            left, rights = model.assembly
+            branches = torch.stack([assembled_branch_maps(products[0:3], left, rights),
+                                    assembled_branch_maps(products[3:6], left, rights)], 1)
+        branches = branches.numpy().copy()
         seg_inputs = [p.neg() for p in products]
         logits = segmenter_f(seg_inputs)
         fused = torch.sigmoid(logits).numpy().copy()
@@ -957,6 +993,9 @@ def main():
     ap.add_argument("--no-clean-pair-cache", action="store_true",
                     help="run the teacher (stage 1) and the teacher and frozen student (stage 2) on the clean pairs "
                          "too, as the product did before 2026-12-07, instead of taking their features from caches")
+    ap.add_argument("--upsample-then-blur", action="store_true",
+                    help="inference: up-sample each level's one-channel map, sum, then blur the full-size maps (the "
+                         "product before 2026-12-07, later) instead of the branch maps as matrix products")
     ap.add_argument("--segmenter-width", type=int, default=64)
     ap.add_argument("--aspp-rates", type=int, nargs="*", default=[2])
     ap.add_argument("--segmenter-attention", choices=["reduced", "input"], default="reduced",

@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes a branch map from its levels' distance maps as two matrix products per level and view. The branch map is
@@ -17,7 +19,9 @@ import java.util.List;
  * {@code A} = blur x move back x up-sampling along the rows (side x h) and {@code B} the same along the columns
  * (side x w). Summing those products replaces up-sampling each one-channel level map (libtorch's generic resampling
  * kernel, slow on one channel) and blurring the full-size sum: at 256 px and one view a branch map takes 8.7 million
- * multiply-adds, where the blur's two side x side products alone took 33.5 million.
+ * multiply-adds, where the blur's two side x side products alone took 33.5 million. Views that are moved back alike
+ * along the rows (a left-right mirror and the image itself) share their left matrix, so their right products are
+ * summed first and the left product runs once for them.
  *
  * <p>The result equals the step-by-step chain to float rounding ({@code BranchMapAssemblerTest}). Not
  * thread-safe, like the {@link Inspector} that owns it.
@@ -50,9 +54,10 @@ final class BranchMapAssembler {
         long n = levels.get(0).getShape().get(0) / count;
         Matrices m = matrices(levels);
         NDManager manager = levels.get(0).getManager();
-        // rows: for every view and level, its maps times B^T (N x h x side), stacked along h in the order of A's
-        // columns, so one product with A sums over views and levels
-        NDList right = new NDList(count * levels.size());
+        // for every view and level its maps times B^T (N x h x side), summed over the terms that share a left
+        // matrix (views moved back alike along the rows: A (R + R') = A R + A R'), then stacked along h in the
+        // order of A's column blocks, so that one product with A sums over the rest
+        NDArray[] groups = new NDArray[m.groups()];
         int term = 0;
         for (int k = 0; k < count; k++) {
             for (NDArray level : levels) {
@@ -61,12 +66,14 @@ final class BranchMapAssembler {
                     maps = maps.swapAxes(1, 2);
                 }
                 long w = maps.getShape().get(2);
-                right.add(maps.matMul(manager.create(m.rightTransposed[term], new Shape(w, side))));
+                NDArray right = maps.matMul(manager.create(m.rightTransposed()[term], new Shape(w, side)));
+                int g = m.group()[term];
+                groups[g] = groups[g] == null ? right : groups[g].add(right);
                 term++;
             }
         }
-        NDArray stacked = right.size() == 1 ? right.get(0) : NDArrays.concat(right, 1);
-        return manager.create(m.left, new Shape(side, m.leftColumns)).matMul(stacked);
+        NDArray stacked = groups.length == 1 ? groups[0] : NDArrays.concat(new NDList(groups), 1);
+        return manager.create(m.left(), new Shape(side, m.leftColumns())).matMul(stacked);
     }
 
     private Matrices matrices(List<NDArray> levels) {
@@ -83,13 +90,19 @@ final class BranchMapAssembler {
         return cached;
     }
 
-    /** A (all views and levels side by side) and each term's B^T, for level maps of these (h, w) sizes. */
+    /**
+     * A (one column block per distinct left matrix, side by side) and each view-and-level term's B^T and block, for
+     * level maps of these (h, w) sizes.
+     */
     private Matrices build(int[] sizes) {
         int count = views.count();
         int levels = sizes.length / 2;
+        Map<String, Integer> blocks = new LinkedHashMap<>();
         List<float[]> lefts = new ArrayList<>();
         List<float[]> rights = new ArrayList<>();
+        int[] group = new int[count * levels];
         int columns = 0;
+        int term = 0;
         for (int k = 0; k < count; k++) {
             int[] rows = views.backRows(k, side);
             int[] cols = views.backColumns(k, side);
@@ -97,11 +110,19 @@ final class BranchMapAssembler {
                 // a swapped view's maps are transposed before B^T, so their rows are the level's columns
                 int h = views.swaps(k) ? sizes[2 * l + 1] : sizes[2 * l];
                 int w = views.swaps(k) ? sizes[2 * l] : sizes[2 * l + 1];
-                float[] a = GaussianBlur.alongRows(gathered(bilinear(side, h), h, rows), h, sigma);
-                scale(a, 1f / count);
-                lefts.add(a);
+                String key = h + " " + Arrays.toString(rows);
+                Integer block = blocks.get(key);
+                if (block == null) {
+                    block = blocks.size();
+                    blocks.put(key, block);
+                    float[] a = GaussianBlur.alongRows(gathered(bilinear(side, h), h, rows), h, sigma);
+                    scale(a, 1f / count);
+                    lefts.add(a);
+                    columns += h;
+                }
+                group[term] = block;
                 rights.add(transposed(GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma), side, w));
-                columns += h;
+                term++;
             }
         }
         float[] left = new float[side * columns];
@@ -113,7 +134,7 @@ final class BranchMapAssembler {
             }
             offset += h;
         }
-        return new Matrices(left, columns, rights.toArray(new float[0][]));
+        return new Matrices(left, columns, rights.toArray(new float[0][]), group, lefts.size());
     }
 
     /**
@@ -159,7 +180,10 @@ final class BranchMapAssembler {
         }
     }
 
-    /** A (side x leftColumns, row-major) and the B^T of every view-and-level term, in A's column order. */
-    private record Matrices(float[] left, int leftColumns, float[][] rightTransposed) {
+    /**
+     * A (side x leftColumns, row-major: one column block per distinct left matrix), the B^T of every view-and-level
+     * term (views outer, levels inner) and the block each term's product goes through.
+     */
+    private record Matrices(float[] left, int leftColumns, float[][] rightTransposed, int[] group, int groups) {
     }
 }
