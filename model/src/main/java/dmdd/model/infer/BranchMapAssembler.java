@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +21,9 @@ import java.util.Map;
  * kernel, slow on one channel) and blurring the full-size sum: at 256 px and one view a branch map takes 8.7 million
  * multiply-adds, where the blur's two side x side products alone took 33.5 million. Views that are moved back alike
  * along the rows (a left-right mirror and the image itself) share their left matrix, so their right products are
- * summed first and the left product runs once for them.
+ * summed first and the left product runs once for them; views moved back alike along the columns share their right
+ * matrix. The matrices are made once per list of level sizes (DMDD's two branches share one list; the per-level
+ * methods' fine and coarse maps have one each).
  *
  * <p>The result equals the step-by-step chain to float rounding ({@code BranchMapAssemblerTest}). Not
  * thread-safe, like the {@link Inspector} that owns it.
@@ -30,8 +32,9 @@ final class BranchMapAssembler {
     private final InspectionViews views;
     private final int side;
     private final double sigma;
-    private int[] cachedSizes;
-    private Matrices cached;
+    /** The matrices per list of level sizes: DMDD's two branches share one, the per-level methods use two. */
+    private final Map<List<Integer>, Matrices> cache = new HashMap<>();
+    private int builds;
 
     /**
      * @param views the inspection's views
@@ -58,6 +61,7 @@ final class BranchMapAssembler {
         // matrix (views moved back alike along the rows: A (R + R') = A R + A R'), then stacked along h in the
         // order of A's column blocks, so that one product with A sums over the rest
         NDArray[] groups = new NDArray[m.groups()];
+        NDArray[] rights = new NDArray[m.rightTransposed().length];
         int term = 0;
         for (int k = 0; k < count; k++) {
             for (NDArray level : levels) {
@@ -65,8 +69,11 @@ final class BranchMapAssembler {
                 if (views.swaps(k)) {
                     maps = maps.swapAxes(1, 2);
                 }
-                long w = maps.getShape().get(2);
-                NDArray right = maps.matMul(manager.create(m.rightTransposed()[term], new Shape(w, side)));
+                int r = m.right()[term];
+                if (rights[r] == null) {
+                    rights[r] = manager.create(m.rightTransposed()[r], new Shape(maps.getShape().get(2), side));
+                }
+                NDArray right = maps.matMul(rights[r]);
                 int g = m.group()[term];
                 groups[g] = groups[g] == null ? right : groups[g].add(right);
                 term++;
@@ -77,30 +84,34 @@ final class BranchMapAssembler {
     }
 
     private Matrices matrices(List<NDArray> levels) {
-        int[] sizes = new int[2 * levels.size()];
-        for (int l = 0; l < levels.size(); l++) {
-            Shape s = levels.get(l).getShape();
-            sizes[2 * l] = Math.toIntExact(s.get(1));
-            sizes[2 * l + 1] = Math.toIntExact(s.get(2));
+        List<Integer> sizes = new ArrayList<>(2 * levels.size());
+        for (NDArray level : levels) {
+            Shape s = level.getShape();
+            sizes.add(Math.toIntExact(s.get(1)));
+            sizes.add(Math.toIntExact(s.get(2)));
         }
-        if (!Arrays.equals(sizes, cachedSizes)) {
-            cached = build(sizes);
-            cachedSizes = sizes;
-        }
-        return cached;
+        return cache.computeIfAbsent(List.copyOf(sizes), this::build);
+    }
+
+    /** @return how many times matrices were made (once per list of level sizes; for tests) */
+    int builds() {
+        return builds;
     }
 
     /**
-     * A (one column block per distinct left matrix, side by side) and each view-and-level term's B^T and block, for
-     * level maps of these (h, w) sizes.
+     * A (one column block per distinct left matrix, side by side), the distinct B^T, and for each view-and-level term
+     * its block of A and its B^T, for level maps of these (h, w) sizes.
      */
-    private Matrices build(int[] sizes) {
+    private Matrices build(List<Integer> sizes) {
+        builds++;
         int count = views.count();
-        int levels = sizes.length / 2;
-        Map<String, Integer> blocks = new LinkedHashMap<>();
+        int levels = sizes.size() / 2;
+        Map<String, Integer> blocks = new HashMap<>();
+        Map<String, Integer> rightIndex = new HashMap<>();
         List<float[]> lefts = new ArrayList<>();
         List<float[]> rights = new ArrayList<>();
         int[] group = new int[count * levels];
+        int[] right = new int[count * levels];
         int columns = 0;
         int term = 0;
         for (int k = 0; k < count; k++) {
@@ -108,20 +119,27 @@ final class BranchMapAssembler {
             int[] cols = views.backColumns(k, side);
             for (int l = 0; l < levels; l++) {
                 // a swapped view's maps are transposed before B^T, so their rows are the level's columns
-                int h = views.swaps(k) ? sizes[2 * l + 1] : sizes[2 * l];
-                int w = views.swaps(k) ? sizes[2 * l] : sizes[2 * l + 1];
-                String key = h + " " + Arrays.toString(rows);
-                Integer block = blocks.get(key);
+                int h = views.swaps(k) ? sizes.get(2 * l + 1) : sizes.get(2 * l);
+                int w = views.swaps(k) ? sizes.get(2 * l) : sizes.get(2 * l + 1);
+                String leftKey = h + " " + Arrays.toString(rows);
+                Integer block = blocks.get(leftKey);
                 if (block == null) {
-                    block = blocks.size();
-                    blocks.put(key, block);
+                    block = lefts.size();
+                    blocks.put(leftKey, block);
                     float[] a = GaussianBlur.alongRows(gathered(bilinear(side, h), h, rows), h, sigma);
                     scale(a, 1f / count);
                     lefts.add(a);
                     columns += h;
                 }
+                String rightKey = w + " " + Arrays.toString(cols);
+                Integer b = rightIndex.get(rightKey);
+                if (b == null) {
+                    b = rights.size();
+                    rightIndex.put(rightKey, b);
+                    rights.add(transposed(GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma), side, w));
+                }
                 group[term] = block;
-                rights.add(transposed(GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma), side, w));
+                right[term] = b;
                 term++;
             }
         }
@@ -134,7 +152,7 @@ final class BranchMapAssembler {
             }
             offset += h;
         }
-        return new Matrices(left, columns, rights.toArray(new float[0][]), group, lefts.size());
+        return new Matrices(left, columns, rights.toArray(new float[0][]), right, group, lefts.size());
     }
 
     /**
@@ -181,9 +199,10 @@ final class BranchMapAssembler {
     }
 
     /**
-     * A (side x leftColumns, row-major: one column block per distinct left matrix), the B^T of every view-and-level
-     * term (views outer, levels inner) and the block each term's product goes through.
+     * A (side x leftColumns, row-major: one column block per distinct left matrix), the distinct B^T, and for every
+     * view-and-level term (views outer, levels inner) the B^T it takes and the block its product goes through.
      */
-    private record Matrices(float[] left, int leftColumns, float[][] rightTransposed, int[] group, int groups) {
+    private record Matrices(float[] left, int leftColumns, float[][] rightTransposed, int[] right, int[] group,
+            int groups) {
     }
 }

@@ -115,6 +115,46 @@ class InspectionViewsTest {
         }
     }
 
+    /**
+     * {@code backRows}, {@code backColumns} and {@code swaps} (what the branch maps' matrices are made from) move each
+     * view back exactly as {@code average} does: a stack whose only non-zero map is view k's averages to that map
+     * moved back, divided by the number of views.
+     */
+    @Test
+    void theIndexMapsMoveEachViewBackAsTheAverageDoes() {
+        DjlRuntime.engine();
+        int side = 12;
+        Random random = new Random(9);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int orientations : new int[] {1, 2, 4, 8}) {
+                for (int shifts : new int[] {1, 2, 4}) {
+                    InspectionViews views = new InspectionViews(orientations, shifts);
+                    int count = views.count();
+                    for (int k = 0; k < count; k++) {
+                        float[] stack = new float[count * side * side];
+                        float[] map = new float[side * side];
+                        for (int i = 0; i < map.length; i++) {
+                            map[i] = random.nextFloat();
+                        }
+                        System.arraycopy(map, 0, stack, k * side * side, map.length);
+                        float[] averaged = views.average(manager.create(stack, new ai.djl.ndarray.types.Shape(
+                                count, side, side))).toFloatArray();
+                        int[] rows = views.backRows(k, side);
+                        int[] columns = views.backColumns(k, side);
+                        for (int y = 0; y < side; y++) {
+                            for (int x = 0; x < side; x++) {
+                                float expected = views.swaps(k) ? map[columns[x] * side + rows[y]]
+                                        : map[rows[y] * side + columns[x]];
+                                assertThat(averaged[y * side + x] * count).as("%d x %d views, view %d, pixel %d, %d",
+                                        orientations, shifts, k, x, y).isCloseTo(expected, within(1e-6f));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void onlyOneTwoOrFourShifts() {
         for (int bad : new int[] {0, 3, 8}) {
