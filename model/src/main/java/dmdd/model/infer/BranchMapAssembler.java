@@ -132,14 +132,15 @@ final class BranchMapAssembler {
                     columns += h;
                 }
                 String rightKey = w + " " + Arrays.toString(cols);
-                Integer b = rightIndex.get(rightKey);
-                if (b == null) {
-                    b = rights.size();
-                    rightIndex.put(rightKey, b);
-                    rights.add(transposed(GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma), side, w));
+                Integer index = rightIndex.get(rightKey);
+                if (index == null) {
+                    index = rights.size();
+                    rightIndex.put(rightKey, index);
+                    float[] b = GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma);
+                    rights.add(transposed(b, side, w));
                 }
                 group[term] = block;
-                right[term] = b;
+                right[term] = index;
                 term++;
             }
         }
@@ -182,7 +183,8 @@ final class BranchMapAssembler {
         return out;
     }
 
-    private static float[] transposed(float[] m, int rows, int columns) {
+    /** The transpose of a row-major {@code rows x columns} matrix. */
+    static float[] transposed(float[] m, int rows, int columns) {
         float[] out = new float[m.length];
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columns; c++) {

@@ -104,17 +104,7 @@ class BranchMapAssemblerTest {
 
     /** {@code G P G^T} by the blur's own row pass, applied to the plane and to its transpose. */
     private static float[] blurred(float[] plane, double sigma) {
-        float[] down = GaussianBlur.alongRows(plane, SIDE, sigma);
-        return transposed(GaussianBlur.alongRows(transposed(down), SIDE, sigma));
-    }
-
-    private static float[] transposed(float[] m) {
-        float[] out = new float[m.length];
-        for (int r = 0; r < SIDE; r++) {
-            for (int c = 0; c < SIDE; c++) {
-                out[c * SIDE + r] = m[r * SIDE + c];
-            }
-        }
-        return out;
+        float[] down = BranchMapAssembler.transposed(GaussianBlur.alongRows(plane, SIDE, sigma), SIDE, SIDE);
+        return BranchMapAssembler.transposed(GaussianBlur.alongRows(down, SIDE, sigma), SIDE, SIDE);
     }
 }

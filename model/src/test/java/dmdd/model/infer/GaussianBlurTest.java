@@ -49,18 +49,8 @@ class GaussianBlurTest {
         float[] out = new float[m.length];
         for (int p = 0; p < planes; p++) {
             float[] plane = GaussianBlur.alongRows(Arrays.copyOfRange(m, p * w * h, (p + 1) * w * h), w, sigma);
-            float[] across = GaussianBlur.alongRows(transposed(plane, h, w), h, sigma);
-            System.arraycopy(transposed(across, w, h), 0, out, p * w * h, w * h);
-        }
-        return out;
-    }
-
-    private static float[] transposed(float[] m, int rows, int columns) {
-        float[] out = new float[m.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < columns; c++) {
-                out[c * rows + r] = m[r * columns + c];
-            }
+            float[] across = GaussianBlur.alongRows(BranchMapAssembler.transposed(plane, h, w), h, sigma);
+            System.arraycopy(BranchMapAssembler.transposed(across, w, h), 0, out, p * w * h, w * h);
         }
         return out;
     }
