@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Makes a branch map from its levels' distance maps as two matrix products per level and view. The branch map is
@@ -112,7 +113,6 @@ final class BranchMapAssembler {
         List<float[]> rights = new ArrayList<>();
         int[] group = new int[count * levels];
         int[] right = new int[count * levels];
-        int columns = 0;
         int term = 0;
         for (int k = 0; k < count; k++) {
             int[] rows = views.backRows(k, side);
@@ -121,28 +121,19 @@ final class BranchMapAssembler {
                 // a swapped view's maps are transposed before B^T, so their rows are the level's columns
                 int h = views.swaps(k) ? sizes.get(2 * l + 1) : sizes.get(2 * l);
                 int w = views.swaps(k) ? sizes.get(2 * l) : sizes.get(2 * l + 1);
-                String leftKey = h + " " + Arrays.toString(rows);
-                Integer block = blocks.get(leftKey);
-                if (block == null) {
-                    block = lefts.size();
-                    blocks.put(leftKey, block);
+                group[term] = distinct(blocks, h + " " + Arrays.toString(rows), lefts, () -> {
                     float[] a = GaussianBlur.alongRows(gathered(bilinear(side, h), h, rows), h, sigma);
                     scale(a, 1f / count);
-                    lefts.add(a);
-                    columns += h;
-                }
-                String rightKey = w + " " + Arrays.toString(cols);
-                Integer index = rightIndex.get(rightKey);
-                if (index == null) {
-                    index = rights.size();
-                    rightIndex.put(rightKey, index);
-                    float[] b = GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma);
-                    rights.add(transposed(b, side, w));
-                }
-                group[term] = block;
-                right[term] = index;
+                    return a;
+                });
+                right[term] = distinct(rightIndex, w + " " + Arrays.toString(cols), rights,
+                        () -> transposed(GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma), side, w));
                 term++;
             }
+        }
+        int columns = 0;
+        for (float[] a : lefts) {
+            columns += a.length / side;
         }
         float[] left = new float[side * columns];
         int offset = 0;
@@ -154,6 +145,15 @@ final class BranchMapAssembler {
             offset += h;
         }
         return new Matrices(left, columns, rights.toArray(new float[0][]), right, group, lefts.size());
+    }
+
+    /** The index of {@code key}'s matrix in {@code matrices}, made and added the first time the key is seen. */
+    private static int distinct(Map<String, Integer> indices, String key, List<float[]> matrices,
+            Supplier<float[]> make) {
+        return indices.computeIfAbsent(key, k -> {
+            matrices.add(make.get());
+            return matrices.size() - 1;
+        });
     }
 
     /**
