@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dmdd.datasets.image.RgbImage;
 import dmdd.model.dmdd.DmddNetworks;
 import dmdd.model.dmdd.DmddSettings;
@@ -137,8 +138,8 @@ class InspectionViewsTest {
                             map[i] = random.nextFloat();
                         }
                         System.arraycopy(map, 0, stack, k * side * side, map.length);
-                        float[] averaged = views.average(manager.create(stack, new ai.djl.ndarray.types.Shape(
-                                count, side, side))).toFloatArray();
+                        float[] averaged = views.average(manager.create(stack, new Shape(count, side, side)))
+                                .toFloatArray();
                         int[] rows = views.backRows(k, side);
                         int[] columns = views.backColumns(k, side);
                         for (int y = 0; y < side; y++) {
