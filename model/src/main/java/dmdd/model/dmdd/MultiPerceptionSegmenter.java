@@ -8,6 +8,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
@@ -183,7 +184,7 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
     NDArray reduceGroups(ParameterStore ps, NDList inputs, NDArray groupWeights, long h, long w,
             boolean training) {
         List<Block> parts = reduce.getChildren().values(); // convolution, batch norm, ReLU
-        ai.djl.nn.convolutional.Conv2d conv = (ai.djl.nn.convolutional.Conv2d) parts.get(0);
+        Conv2d conv = (Conv2d) parts.get(0);
         NDArray first = inputs.get(0);
         // inference with folded batch norms: the folded weights (the batch norm's scale in them, its shift in the bias)
         FoldedConvolution.Folded folded = training ? null : FoldedBatchNorms.firstConvolution(ps, reduce);

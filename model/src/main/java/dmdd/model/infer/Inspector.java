@@ -44,7 +44,9 @@ public final class Inspector implements AutoCloseable {
     private final FoldedBatchNorms folded;
     private final int batchSize;
     private final Preprocessing preprocessing;
-    private BranchMapAssembler branchMaps;
+    private final InspectionViews views;
+    /** Kept between batches: its matrices are made once per list of level sizes. */
+    private final BranchMapAssembler branchMaps;
 
     private Inspector(DmddNetworks networks, Backbone teacher, Thresholds thresholds, ModelFolder model,
             NDManager owned, int batchSize) {
@@ -55,6 +57,8 @@ public final class Inspector implements AutoCloseable {
         this.networks = networks;
         this.teacher = teacher;
         this.settings = networks.settings();
+        this.views = new InspectionViews(settings.inspectionViews(), settings.inspectionShifts());
+        this.branchMaps = new BranchMapAssembler(views, settings.imageSize(), settings.gaussianSigma());
         this.thresholds = thresholds;
         this.model = model;
         this.owned = owned;
@@ -283,7 +287,6 @@ public final class Inspector implements AutoCloseable {
         float[] fused;
         try (NDManager sm = weightsManager().newSubManager()) {
             ParameterStore ps = folds.parameterStore(sm);
-            InspectionViews views = new InspectionViews(settings.inspectionViews(), settings.inspectionShifts());
             NDArray x = views.stack(teacher.normalize(sm.create(data, new Shape(n, 3, side, side))));
             NDList t = new NDList(teacher.forward(ps, new NDList(x), false).subList(0, 3));
             // AAND compares its student, which reads the amplified teacher features, with those features; every
@@ -292,13 +295,13 @@ public final class Inspector implements AutoCloseable {
             NDList s = networks.student().forward(ps, networks.amplifier() != null ? targets : new NDList(x), false);
             if (settings.isDmdd()) {
                 NDList products = Discrepancy.unitProducts(t, s);
-                branches = blurredBranchMaps(products.subList(0, 3), products.subList(3, 6), views);
+                branches = blurredBranchMaps(products.subList(0, 3), products.subList(3, 6));
                 NDList segmenterInputs = Discrepancy.segmenterInputs(products, "product".equals(settings.segmenterInput()));
                 NDArray logits = networks.segmenter().forward(ps, segmenterInputs, false).singletonOrThrow();
                 fused = views.average(Activation.sigmoid(logits)).toFloatArray();
             } else {
                 NDList products = Discrepancy.unitProducts(targets, s);
-                branches = blurredBranchMaps(products.subList(0, 1), products.subList(1, 3), views);
+                branches = blurredBranchMaps(products.subList(0, 1), products.subList(1, 3));
                 fused = null;
             }
         }
@@ -319,20 +322,10 @@ public final class Inspector implements AutoCloseable {
      * side and summed, averaged over the views and blurred, as matrix products ({@link BranchMapAssembler}),
      * N x 2 x side x side.
      */
-    private float[] blurredBranchMaps(List<NDArray> normalityLevels, List<NDArray> abnormalityLevels,
-            InspectionViews views) {
-        BranchMapAssembler assembler = branchMaps(views);
-        NDArray normality = assembler.assemble(Discrepancy.levelDistances(normalityLevels));
-        NDArray abnormality = assembler.assemble(Discrepancy.levelDistances(abnormalityLevels));
+    private float[] blurredBranchMaps(List<NDArray> normalityLevels, List<NDArray> abnormalityLevels) {
+        NDArray normality = branchMaps.assemble(Discrepancy.levelDistances(normalityLevels));
+        NDArray abnormality = branchMaps.assemble(Discrepancy.levelDistances(abnormalityLevels));
         return NDArrays.stack(new NDList(normality, abnormality), 1).toFloatArray();
-    }
-
-    /** The assembler for these views, kept between batches: its matrices are made once per level sizes. */
-    private BranchMapAssembler branchMaps(InspectionViews views) {
-        if (branchMaps == null) {
-            branchMaps = new BranchMapAssembler(views, settings.imageSize(), settings.gaussianSigma());
-        }
-        return branchMaps;
     }
 
     /** The per-level methods' fused map: fine plus coarse levels (blurring is linear, so this is the blurred sum). */
