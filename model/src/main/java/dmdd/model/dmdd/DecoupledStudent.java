@@ -8,6 +8,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.BilinearResize;
 import dmdd.model.engine.ChannelsLast;
 import dmdd.model.engine.FlopCounter;
 import java.util.ArrayList;
@@ -174,7 +175,7 @@ public final class DecoupledStudent extends ComposedBlock implements FlopCounter
         NDArray[] levels = new NDArray[3];
         for (int lvl = 2; lvl >= 0; lvl--) {
             Shape target = enc[lvl].getShape();
-            NDArray up = Layers.resize(x, target.get(2), target.get(3));
+            NDArray up = BilinearResize.upsample(x, target.get(2), target.get(3));
             if (skipsInto(lvl)) {
                 up = up.concat(enc[lvl], 1);
             }

@@ -12,8 +12,6 @@ import dmdd.model.engine.ChannelPaddedConvolution;
 
 /** The small building pieces the DMDD networks are made of. */
 final class Layers {
-    /** DJL's interpolation code for bilinear resizing (Image.Interpolation.BILINEAR). */
-    private static final int BILINEAR = 1;
     /** DJL's interpolation code for area averaging (Image.Interpolation.AREA). */
     private static final int AREA = 2;
     /** Epsilon of every batch norm in the DMDD networks (DJL's default; {@link FoldedBatchNorms} folds with it). */
@@ -71,22 +69,6 @@ final class Layers {
         int pad = (kernel - 1) / 2;
         return new ChannelPaddedConvolution.Conv2d(Conv2d.builder().setKernelShape(new Shape(kernel, kernel))
                 .optPadding(new Shape(pad, pad)).setFilters(out));
-    }
-
-    /**
-     * Bilinear resize of an N x C x H x W array (align_corners = false), differentiable.
-     *
-     * @param x      the array
-     * @param height target height
-     * @param width  target width
-     * @return the resized array, or {@code x} itself when the size already matches
-     */
-    static NDArray resize(NDArray x, long height, long width) {
-        Shape s = x.getShape();
-        if (s.get(2) == height && s.get(3) == width) {
-            return x;
-        }
-        return x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR, false);
     }
 
     /**

@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import dmdd.model.engine.BilinearResize;
 import dmdd.model.engine.ChannelPaddedConvolution;
 import dmdd.model.engine.FlopCounter;
 import dmdd.model.engine.FoldedConvolution;
@@ -147,7 +148,7 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         }
         x = forwardChild(asppMerge, ps, NDArrays.concat(branches, 1), training);
         NDArray logits = forwardChild(head, ps, x, training);
-        return new NDList(Layers.resize(logits, h * OUTPUT_STRIDE, w * OUTPUT_STRIDE));
+        return new NDList(BilinearResize.upsample(logits, h * OUTPUT_STRIDE, w * OUTPUT_STRIDE));
     }
 
     /** The groups up-sampled to {@code h x w}, each scaled by its weight, concatenated along the channels. */
@@ -156,7 +157,7 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
         for (int g = 0; g < inputs.size(); g++) {
             NDArray weight = groupWeights.get(g);
             weight.attach(inputs.get(0).getManager()); // a slice of a parameter would otherwise live as long as the weights
-            groups.add(Layers.resize(inputs.get(g), h, w).mul(weight));
+            groups.add(BilinearResize.upsample(inputs.get(g), h, w).mul(weight));
         }
         return NDArrays.concat(groups, 1);
     }
@@ -210,7 +211,7 @@ public final class MultiPerceptionSegmenter extends ComposedBlock implements Flo
                 NDArray part = ChannelPaddedConvolution.convolve(inputs.get(g), scaled, null, one, none, one, 1);
                 reduced = reduced == null ? part : reduced.add(part);
             }
-            reduced = Layers.resize(reduced, h, w);
+            reduced = BilinearResize.upsample(reduced, h, w);
             sum = sum == null ? reduced : sum.add(reduced);
         }
         NDArray bias = folded != null ? folded.bias() : conv.isIncludeBias()

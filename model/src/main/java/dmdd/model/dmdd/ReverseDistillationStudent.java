@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.BilinearResize;
 import dmdd.model.engine.FlopCounter;
 
 /**
@@ -73,7 +74,7 @@ public final class ReverseDistillationStudent extends ComposedBlock implements F
         NDArray[] levels = new NDArray[3];
         for (int lvl = 2; lvl >= 0; lvl--) {
             Shape target = inputs.get(lvl).getShape();
-            NDArray up = Layers.resize(x, target.get(2), target.get(3));
+            NDArray up = BilinearResize.upsample(x, target.get(2), target.get(3));
             x = forwardChild(decoder[lvl], ps, up, training);
             levels[lvl] = forwardChild(projections[lvl], ps, x, training);
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dmdd.model.engine.BilinearResize;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -122,12 +123,12 @@ final class BranchMapAssembler {
                 int h = views.swaps(k) ? sizes.get(2 * l + 1) : sizes.get(2 * l);
                 int w = views.swaps(k) ? sizes.get(2 * l) : sizes.get(2 * l + 1);
                 group[term] = distinct(blocks, h + " " + Arrays.toString(rows), lefts, () -> {
-                    float[] a = GaussianBlur.alongRows(gathered(bilinear(side, h), h, rows), h, sigma);
+                    float[] a = GaussianBlur.alongRows(gathered(BilinearResize.matrix(side, h), h, rows), h, sigma);
                     scale(a, 1f / count);
                     return a;
                 });
                 right[term] = distinct(rightIndex, w + " " + Arrays.toString(cols), rights,
-                        () -> transposed(GaussianBlur.alongRows(gathered(bilinear(side, w), w, cols), w, sigma), side, w));
+                        () -> transposed(GaussianBlur.alongRows(gathered(BilinearResize.matrix(side, w), w, cols), w, sigma), side, w));
                 term++;
             }
         }
@@ -154,24 +155,6 @@ final class BranchMapAssembler {
             matrices.add(make.get());
             return matrices.size() - 1;
         });
-    }
-
-    /**
-     * Bilinear up-sampling from {@code in} to {@code out} samples as an out x in matrix, as libtorch computes it
-     * with {@code align_corners = false}: the source position {@code (j + 0.5) in / out - 0.5}, clamped at 0.
-     */
-    static float[] bilinear(int out, int in) {
-        float[] m = new float[out * in];
-        float scale = (float) in / out;
-        for (int j = 0; j < out; j++) {
-            float source = Math.max(0f, scale * (j + 0.5f) - 0.5f);
-            int i0 = Math.min((int) source, in - 1);
-            int i1 = Math.min(i0 + 1, in - 1);
-            float lambda = Math.min(Math.max(source - i0, 0f), 1f);
-            m[j * in + i0] += 1 - lambda;
-            m[j * in + i1] += lambda;
-        }
-        return m;
     }
 
     /** The rows of a row-major matrix ({@code columns} wide) in the order {@code rows} names them. */

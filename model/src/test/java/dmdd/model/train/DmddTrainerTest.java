@@ -245,10 +245,14 @@ class DmddTrainerTest {
                     dir.resolve(method + "-recomputed"), listener(recomputedLosses), () -> false, false, null);
             assertThat(cachedLosses).as(method).hasSize(s.totalSteps()).hasSameSizeAs(recomputedLosses);
             for (int i = 0; i < cachedLosses.size(); i++) {
-                // the same function, rounded otherwise (the cached rows were computed in other batches), and Adam's
-                // first steps magnify rounding: a relative tolerance, far below what a wrongly gathered row moves
+                // The same function, rounded otherwise (the cached rows were computed in other batches). The first
+                // two steps agree within 2e-7 relative, where one row gathered wrongly moves them by 1.5e-3 or more
+                // (measured by offsetting the cache's indices by one). Later steps are chaotic: rounding flips the
+                // signs of near-zero L1 terms' gradients and Adam magnifies it, so by step 5 two correct runs differ
+                // by up to 1.2e-3 (as much as a wrong row does there) and are only held to 1 %.
                 assertThat(cachedLosses.get(i).get("total")).as(method + " step " + (i + 1))
-                        .isCloseTo(recomputedLosses.get(i).get("total"), org.assertj.core.data.Percentage.withPercentage(0.05));
+                        .isCloseTo(recomputedLosses.get(i).get("total"),
+                                org.assertj.core.data.Percentage.withPercentage(i < 2 ? 1e-3 : 1));
             }
             lastLoss.put(method, cachedLosses.get(cachedLosses.size() - 1).get("total"));
         }
