@@ -10,15 +10,23 @@ import ai.djl.training.GradientCollector;
  * Times libtorch's bilinear resize (as DJL runs it: anti-aliased) against {@link BilinearResize}'s two matrix products on
  * the networks' up-sampling shapes at 256 px, channels last, batches of 8 and 1: forward only ({@code fwd}, with the
  * largest difference between the two) or forward and backward ({@code bwd}); best of six rounds of 30, the two
- * alternating. Each timing includes making the random input, common to both.
+ * alternating. Each timing includes making the random input, common to both. Arguments: {@code fwd|bwd [SIDE]}.
  */
 public class ResizeTiming {
     static NDArray torch(NDArray x, long h, long w) {
         return x.getNDArrayInternal().interpolation(new long[] {h, w}, 1, false);
     }
     public static void main(String[] a) throws Exception {
+        // the five up-samplings of a pass at 256 px (N, C, h, w, out side); a second argument, the input side,
+        // scales them (128: the default input)
         long[][] shapes = {{8,1,64,64,256},{8,32,32,32,64},{8,64,16,16,64},{8,64,32,32,64},{8,96,16,16,32},
                            {1,1,64,64,256},{1,32,32,32,64},{1,64,16,16,64},{1,64,32,32,64},{1,96,16,16,32}};
+        int side = a.length > 1 ? Integer.parseInt(a[1]) : 256;
+        for (long[] sh : shapes) {
+            for (int d = 2; d < 5; d++) {
+                sh[d] = sh[d] * side / 256;
+            }
+        }
         boolean backward = a.length > 0 && a[0].equals("bwd");
         try (NDManager m = Engine.getInstance().newBaseManager()) {
             for (long[] sh : shapes) {
