@@ -10,7 +10,8 @@ import ai.djl.training.GradientCollector;
  * Times libtorch's bilinear resize (as DJL runs it: anti-aliased) against {@link BilinearResize}'s two matrix products on
  * the networks' up-sampling shapes at 256 px, channels last, batches of 8 and 1: forward only ({@code fwd}, with the
  * largest difference between the two) or forward and backward ({@code bwd}); best of six rounds of 30, the two
- * alternating. Each timing includes making the random input, common to both. Arguments: {@code fwd|bwd [SIDE]}.
+ * alternating. Each timing includes making the random input, common to both. Arguments: {@code fwd|bwd [SIDE]}; at
+ * sides over 256 px the inputs larger than 64 samples go to libtorch's kernel in both columns.
  */
 public class ResizeTiming {
     static NDArray torch(NDArray x, long h, long w) {

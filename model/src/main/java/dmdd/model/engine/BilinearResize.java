@@ -6,18 +6,29 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Bilinear up-sampling of N x C x H x W arrays ({@code align_corners = false}, libtorch's convention) as two matrix
- * products, one along the columns and one along the rows.
+ * Bilinear up-sampling of N x C x H x W arrays ({@code align_corners = false}, libtorch's convention), as two matrix
+ * products where the arrays are the networks' small feature maps.
  *
  * <p>DJL's bilinear resize runs libtorch's anti-aliased kernel, a generic separable loop that is slow on the
  * networks' channels-last arrays and slower still in its gradient. Up-sampling a row bilinearly is multiplying it by
  * a fixed {@code out x in} matrix with at most two non-zero weights a row (for up-sampling the anti-aliased weights
  * are exactly those), so the up-sampling is {@code A X B^T} for every channel, which the engine's matrix products do
- * fast, forward and backward, in either memory layout. Channels-last arrays are multiplied as N x H x W x C views, so
- * that neither product needs a copy; row-by-row arrays as N x C x H x W. Down-sampling is refused: there the
- * anti-aliased kernel averages and this matrix would sample, so the two would not be the same function.
+ * fast, forward and backward, while the inputs are small: the matrices are dense, so each output costs {@code in}
+ * multiply-adds along each axis. Up to {@value #LARGEST_PRODUCT_INPUT} input samples a side (every level of a 256 px
+ * input) it multiplies; above, where the dense products would cost more than the kernel saves, it calls libtorch's
+ * kernel, whose values are the same. The products give libtorch's values to the bit on the networks' x2 and x4
+ * up-samplings and within one float rounding step at other ratios.
+ *
+ * <p>With channels last on (the CPU default, {@link ChannelsLast}) a multi-channel array is multiplied as an
+ * N x H x W x C view, which for a channels-last array needs no copy, and the result is channels last; otherwise as
+ * N x C x H x W, and the result is stored row by row. Down-sampling is refused: there the anti-aliased kernel
+ * averages and a bilinear matrix would sample, so the two would not be the same function.
  */
 public final class BilinearResize {
+    /** The largest input side that is up-sampled by matrix products. */
+    static final int LARGEST_PRODUCT_INPUT = 64;
+    /** DJL's code for bilinear interpolation (Image.Interpolation.BILINEAR): libtorch's anti-aliased kernel. */
+    private static final int LIBTORCH_BILINEAR = 1;
     private static final Map<Long, float[]> MATRICES = new ConcurrentHashMap<>();
 
     private BilinearResize() {
@@ -29,8 +40,7 @@ public final class BilinearResize {
      * @param x      an N x C x H x W array
      * @param height target height, at least x's
      * @param width  target width, at least x's
-     * @return the up-sampled array (in {@code x}'s manager, channels last when {@code x} is), or {@code x} itself
-     *         when the size already matches
+     * @return the up-sampled array (in {@code x}'s manager), or {@code x} itself when the size already matches
      * @throws IllegalArgumentException if a target side is smaller than x's
      */
     public static NDArray upsample(NDArray x, long height, long width) {
@@ -46,8 +56,11 @@ public final class BilinearResize {
             throw new IllegalArgumentException("bilinear up-sampling from " + h + " x " + w + " to " + height + " x "
                     + width + ": a side would shrink");
         }
-        NDArray rows = matrix(x, (int) height, (int) h); // height x h
-        NDArray columns = matrix(x, (int) width, (int) w); // width x w
+        if (h > LARGEST_PRODUCT_INPUT || w > LARGEST_PRODUCT_INPUT) {
+            return x.getNDArrayInternal().interpolation(new long[] {height, width}, LIBTORCH_BILINEAR, false);
+        }
+        NDArray rows = matrix(x, Math.toIntExact(height), (int) h); // height x h
+        NDArray columns = matrix(x, Math.toIntExact(width), (int) w); // width x w
         if (c > 1 && ChannelsLast.enabled() && !x.getDevice().isGpu()) {
             // N x h x w x C: a view of a channels-last array; each (image, row) is a w x C matrix
             NDArray pixels = x.transpose(0, 2, 3, 1);
@@ -65,11 +78,16 @@ public final class BilinearResize {
      *
      * @param out output samples
      * @param in  input samples
-     * @return the row-major matrix, made once per size pair and shared: callers must not modify it
+     * @return the row-major matrix (a copy of the one this class keeps)
      */
     public static float[] matrix(int out, int in) {
+        return shared(out, in).clone();
+    }
+
+    /** The matrix, made once per size pair and kept: never modified. */
+    private static float[] shared(int out, int in) {
         return MATRICES.computeIfAbsent(((long) out << 32) | in, k -> {
-            float[] m = new float[out * in];
+            float[] m = new float[Math.multiplyExact(out, in)];
             float scale = (float) in / out;
             for (int j = 0; j < out; j++) {
                 float source = Math.max(0f, scale * (j + 0.5f) - 0.5f);
@@ -83,7 +101,9 @@ public final class BilinearResize {
         });
     }
 
+    /** The matrix on {@code like}'s device, in its manager (which may sit on another device). */
     private static NDArray matrix(NDArray like, int out, int in) {
-        return like.getManager().create(matrix(out, in), new Shape(out, in));
+        NDArray m = like.getManager().create(shared(out, in), new Shape(out, in));
+        return m.getDevice().equals(like.getDevice()) ? m : m.toDevice(like.getDevice(), false);
     }
 }

@@ -127,8 +127,8 @@ final class BranchMapAssembler {
                     scale(a, 1f / count);
                     return a;
                 });
-                right[term] = distinct(rightIndex, w + " " + Arrays.toString(cols), rights,
-                        () -> transposed(GaussianBlur.alongRows(gathered(BilinearResize.matrix(side, w), w, cols), w, sigma), side, w));
+                right[term] = distinct(rightIndex, w + " " + Arrays.toString(cols), rights, () -> transposed(
+                        GaussianBlur.alongRows(gathered(BilinearResize.matrix(side, w), w, cols), w, sigma), side, w));
                 term++;
             }
         }

@@ -24,6 +24,9 @@ class BilinearResizeTest {
     void theMatrixHasTheHandComputedWeights() {
         // 2 -> 4: sources max(0, (j + 0.5) / 2 - 0.5) = 0, 0.25, 0.75, 1.25 (the last clamped to the last sample)
         assertThat(BilinearResize.matrix(4, 2)).containsExactly(1f, 0f, 0.75f, 0.25f, 0.25f, 0.75f, 0f, 1f);
+        BilinearResize.matrix(4, 2)[0] = 5f; // a caller's copy: the kept matrix stays as it is
+        assertThat(BilinearResize.matrix(4, 2)[0]).isEqualTo(1f);
+        assertThat(BilinearResize.matrix(4, 1)).containsExactly(1f, 1f, 1f, 1f); // another input, the same output
         float[] m = BilinearResize.matrix(13, 5);
         for (int j = 0; j < 13; j++) {
             float row = 0;
@@ -36,9 +39,12 @@ class BilinearResizeTest {
 
     @Test
     void givesLibtorchsValuesAndGradientsInBothLayouts() {
-        // N, C, h, w, height, width
+        // N, C, h, w, height, width: one channel and many, non-square, non-integer ratios, one side kept; two inputs
+        // up-sampled to the same size (the segmentation network's levels); inputs at the largest side multiplied and
+        // above it (libtorch's kernel)
         long[][] cases = {{2, 1, 5, 7, 13, 21}, {2, 6, 4, 4, 16, 16}, {1, 6, 3, 5, 7, 11}, {2, 64, 8, 8, 32, 32},
-            {2, 3, 6, 6, 6, 24}};
+            {2, 3, 6, 6, 6, 24}, {2, 8, 16, 16, 64, 64}, {2, 8, 32, 32, 64, 64}, {1, 4, 64, 48, 256, 192},
+            {1, 4, 80, 40, 160, 80}};
         String before = System.getProperty(ChannelsLast.PROPERTY);
         NDManager m = DjlRuntime.engine().newBaseManager(); // loads the engine before its grad mode is read
         boolean grad = JniUtils.isGradMode();

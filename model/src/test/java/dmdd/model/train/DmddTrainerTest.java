@@ -245,14 +245,16 @@ class DmddTrainerTest {
                     dir.resolve(method + "-recomputed"), listener(recomputedLosses), () -> false, false, null);
             assertThat(cachedLosses).as(method).hasSize(s.totalSteps()).hasSameSizeAs(recomputedLosses);
             for (int i = 0; i < cachedLosses.size(); i++) {
-                // The same function, rounded otherwise (the cached rows were computed in other batches). The first
-                // two steps agree within 2e-7 relative, where one row gathered wrongly moves them by 1.5e-3 or more
-                // (measured by offsetting the cache's indices by one). Later steps are chaotic: rounding flips the
-                // signs of near-zero L1 terms' gradients and Adam magnifies it, so by step 5 two correct runs differ
-                // by up to 1.2e-3 (as much as a wrong row does there) and are only held to 1 %.
+                // The same function, rounded otherwise (the cached rows were computed in other batches): every
+                // step agrees within 3.2e-7 relative, where a single row gathered wrongly moves a loss by 6e-4 or
+                // more from step 1 on (measured with seeds 1-7, mutating the cache's gathering). The one exception
+                // is DMDD's student after its second step: its L1 term sits on cosine distances near zero, rounding
+                // flips their gradients' signs and Adam magnifies it, so two correct runs differ there by up to 3e-3
+                // (as much as a wrong row does) and are only held to 1 %.
+                boolean chaotic = method.equals("dmdd-student") && i >= 2;
                 assertThat(cachedLosses.get(i).get("total")).as(method + " step " + (i + 1))
                         .isCloseTo(recomputedLosses.get(i).get("total"),
-                                org.assertj.core.data.Percentage.withPercentage(i < 2 ? 1e-3 : 1));
+                                org.assertj.core.data.Percentage.withPercentage(chaotic ? 1 : 1e-3));
             }
             lastLoss.put(method, cachedLosses.get(cachedLosses.size() - 1).get("total"));
         }
