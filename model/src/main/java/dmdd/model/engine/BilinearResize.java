@@ -28,7 +28,7 @@ public final class BilinearResize {
     /** The largest input side that is up-sampled by matrix products. */
     static final int LARGEST_PRODUCT_INPUT = 64;
     /** DJL's code for bilinear interpolation (Image.Interpolation.BILINEAR): libtorch's anti-aliased kernel. */
-    private static final int LIBTORCH_BILINEAR = 1;
+    static final int LIBTORCH_BILINEAR = 1;
     private static final Map<Long, float[]> MATRICES = new ConcurrentHashMap<>();
 
     private BilinearResize() {
@@ -61,7 +61,7 @@ public final class BilinearResize {
         }
         NDArray rows = matrix(x, Math.toIntExact(height), (int) h); // height x h
         NDArray columns = matrix(x, Math.toIntExact(width), (int) w); // width x w
-        if (c > 1 && ChannelsLast.enabled() && !x.getDevice().isGpu()) {
+        if (c > 1 && ChannelsLast.appliesTo(x)) {
             // N x h x w x C: a view of a channels-last array; each (image, row) is a w x C matrix
             NDArray pixels = x.transpose(0, 2, 3, 1);
             NDArray alongColumns = columns.matMul(pixels.reshape(n * h, w, c)); // (N h) x width x C

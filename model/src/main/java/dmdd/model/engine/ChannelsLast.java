@@ -29,6 +29,14 @@ public final class ChannelsLast {
     }
 
     /**
+     * @param x an array
+     * @return whether {@code x} runs channels last in this process: a 4-D array off the GPU with the layout on
+     */
+    public static boolean appliesTo(NDArray x) {
+        return x.getShape().dimension() == 4 && enabled() && !x.getDevice().isGpu();
+    }
+
+    /**
      * The same values stored channels last, or {@code x} itself when the layout is off, {@code x} is on a GPU or is
      * not 4-D.
      *
@@ -36,10 +44,10 @@ public final class ChannelsLast {
      * @return an N x C x H x W array whose memory runs pixel by pixel, in {@code x}'s manager
      */
     public static NDArray of(NDArray x) {
-        Shape s = x.getShape();
-        if (s.dimension() != 4 || !enabled() || x.getDevice().isGpu()) {
+        if (!appliesTo(x)) {
             return x;
         }
+        Shape s = x.getShape();
         // DJL has no memory-format argument: a permuted view made contiguous by a reshape that cannot be a view (to
         // N x HWC), then viewed back as N x C x H x W, is what PyTorch's x.contiguous(channels_last) stores
         return x.transpose(0, 2, 3, 1).reshape(s.get(0), -1).reshape(s.get(0), s.get(2), s.get(3), s.get(1))

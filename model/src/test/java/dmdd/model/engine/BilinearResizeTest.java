@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
  * both memory layouts, for one and many channels, integer and other ratios.
  */
 class BilinearResizeTest {
-    /** DJL's code for bilinear interpolation (Image.Interpolation.BILINEAR): libtorch's resize, the reference. */
-    private static final int LIBTORCH_BILINEAR = 1;
-
     @Test
     void theMatrixHasTheHandComputedWeights() {
         // 2 -> 4: sources max(0, (j + 0.5) / 2 - 0.5) = 0, 0.25, 0.75, 1.25 (the last clamped to the last sample)
@@ -93,7 +90,8 @@ class BilinearResizeTest {
         x.setRequiresGradient(true);
         NDArray y;
         try (GradientCollector gc = x.getManager().getEngine().newGradientCollector()) {
-            y = libtorch ? x.getNDArrayInternal().interpolation(new long[] {height, width}, LIBTORCH_BILINEAR, false)
+            y = libtorch ? x.getNDArrayInternal().interpolation(new long[] {height, width},
+                    BilinearResize.LIBTORCH_BILINEAR, false)
                     : BilinearResize.upsample(x, height, width);
             gc.backward(y.mul(outWeights).sum());
         }
