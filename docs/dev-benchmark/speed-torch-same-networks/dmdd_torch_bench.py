@@ -195,6 +195,9 @@ class ConvBN(nn.Module):
     """Layers.convBn / depthwiseConvBn: conv (no bias) + BatchNorm (eps 1e-5) + optional ReLU; fold() turns it into
     the FoldedBatchNorms form (one conv with bias from the running statistics)."""
 
+    # set by student_step: the student's steps after the share --student-norms-frozen-from of the timed ones
+    frozen_statistics = False
+
     def __init__(self, cin, cout, k, stride=1, dilation=1, groups=1, relu=True):
         super().__init__()
         pad = dilation * (k - 1) // 2
@@ -217,7 +220,17 @@ class ConvBN(nn.Module):
         self.bn = None
 
     def forward(self, x):
-        y = self.folded(x) if self.folded is not None else self.bn(self.conv(x))
+        if self.folded is not None:
+            y = self.folded(x)
+        elif ConvBN.frozen_statistics and self.training:
+            # FoldedConvolution.applyTrainable: the batch norm with its running statistics folded into the
+            # convolution at every call, gradients reaching the weights and the norm's scale and shift
+            c, bn = self.conv, self.bn
+            scale = bn.weight * torch.rsqrt(bn.running_var + bn.eps)
+            y = F.conv2d(x, c.weight * scale.view(-1, 1, 1, 1), bn.bias - bn.running_mean * scale, c.stride,
+                         c.padding, c.dilation, c.groups)
+        else:
+            y = self.bn(self.conv(x))
         return F.relu(y) if self.relu else y
 
 
@@ -677,8 +690,10 @@ def inspect_batch(model, student_f, segmenter_f, chunk, grad_ctx):
 
 
 class Trainer:
-    def __init__(self, model, batch, cache_images, teacher_cache=True, clean_pair_cache=True):
+    def __init__(self, model, batch, cache_images, teacher_cache=True, clean_pair_cache=True, frozen_from_step=None):
         self.model = model
+        self.student_steps_done = 0
+        self.frozen_from_step = frozen_from_step if frozen_from_step is not None else float("inf")
         self.batch = batch
         side = model.side
         g = torch.Generator().manual_seed(7)
@@ -734,6 +749,8 @@ class Trainer:
         """DmddTrainer.studentStep + descend."""
         model, opt = self.model, self.student_opt
         model.student.train()
+        ConvBN.frozen_statistics = self.student_steps_done >= self.frozen_from_step
+        self.student_steps_done += 1
         t_clean, t_aug, augmented = self._teacher_pair()
         mask = self.masks.clone()
         running = opt.copy_running_statistics()
@@ -981,6 +998,10 @@ def main():
                     "convolutions instead of the product's folded 4x4 kernels")
     ap.add_argument("--no-channel-pad", action="store_true", help="segmenter spatial attention as a plain 2 -> 1 "
                     "7x7 conv instead of the product's padding to 16 outputs")
+    ap.add_argument("--student-norms-frozen-from", type=float, default=1.0,
+                    help="share of the student steps (warm-up and timed) after which its batch norms run with frozen "
+                         "statistics folded into their convolutions, as the product's studentNormsFrozenFrom "
+                         "(default 1: never, batch statistics throughout; the product's default is 0.25)")
     ap.add_argument("--student-width", type=int, default=32)
     ap.add_argument("--decoder-blocks", type=int, default=2)
     ap.add_argument("--expansion", type=int, default=6)
@@ -1111,8 +1132,12 @@ def main():
         sys.stdout.flush()
 
     if "stage1" in figures or "stage2" in figures:
+        frozen_from = None
+        if args.student_norms_frozen_from < 1:
+            # as DmddSettings.studentNormsFrozenAt over the product bench's stage of warm-up + timed steps
+            frozen_from = math.ceil(args.student_norms_frozen_from * (args.warmup + args.train_steps))
         trainer = Trainer(model, args.batch, 16, teacher_cache=not args.no_teacher_cache,
-                          clean_pair_cache=not args.no_clean_pair_cache)
+                          clean_pair_cache=not args.no_clean_pair_cache, frozen_from_step=frozen_from)
         # as the product's NetworkFlops: the frozen networks' work on clean pairs (half of them) comes from caches
         cached = 0.0 if (args.no_clean_pair_cache or args.no_teacher_cache) else 0.5
         per_image = {
@@ -1132,6 +1157,11 @@ def main():
                       stage[-1], name, 1000.0 / ms, ms, args.batch * 1000.0 / ms, gfs,
                       "" if ceil is None else " (%.0f %% of the ceiling)" % (100 * gfs / ceil), len(times),
                       1000 * min(times), 1000 * statistics.median(times), 1000 * max(times)))
+            if stage == "stage1" and frozen_from is not None and args.warmup < frozen_from < args.warmup + len(times):
+                cut = frozen_from - args.warmup  # times[i] is the student step warmup + i
+                print("  of which %d steps with batch statistics, %.0f ms/step, and %d with the batch norms' statistics "
+                      "frozen, %.0f ms/step" % (cut, 1000 * statistics.mean(times[:cut]), len(times) - cut,
+                                                1000 * statistics.mean(times[cut:])))
             sys.stdout.flush()
 
 

@@ -299,10 +299,17 @@ final class BenchCommand implements Callable<Integer> {
         DmddSettings s = settings.with(perStage);
         long[] stageStart = new long[3];
         long[] stageEnd = new long[3];
+        // the timed student steps by whether their batch norms ran with frozen statistics: count and nanoseconds
+        long[][] studentSteps = new long[2][2];
         TrainingListener timer = new TrainingListener() {
             @Override
             public void onProgress(TrainingProgress p) {
                 long now = System.nanoTime();
+                if (p.stageStep() > 1 && p.kind() == TrainingStage.STUDENT) {
+                    int frozen = s.studentNormsFrozenAt(p.completedSteps() - 1) ? 1 : 0;
+                    studentSteps[frozen][0]++;
+                    studentSteps[frozen][1] += now - stageEnd[p.stage()];
+                }
                 if (p.stageStep() == 1) {
                     stageStart[p.stage()] = now; // after the warm-up step
                 }
@@ -343,6 +350,13 @@ final class BenchCommand implements Callable<Integer> {
                     1000 * sec / trainSteps, trainSteps * s.batchSize() / sec, counted ? String.format(Locale.ROOT,
                             "%.1f GFLOP/s (%.0f %% of the ceiling) ", gflops, 100 * gflops / ceiling) : "", prefetch,
                     IntraOpThreads.current());
+            if (kind == TrainingStage.STUDENT && studentSteps[0][0] > 0 && studentSteps[1][0] > 0) {
+                // the stage's figure mixes both kinds of step, about in the share a training has them
+                out.printf(Locale.ROOT, "  of which %d with batch statistics, %.0f ms/step, and %d with the batch "
+                        + "norms' statistics frozen (studentNormsFrozenFrom), %.0f ms/step%n", studentSteps[0][0],
+                        studentSteps[0][1] / 1e6 / studentSteps[0][0], studentSteps[1][0],
+                        studentSteps[1][1] / 1e6 / studentSteps[1][0]);
+            }
         }
     }
 

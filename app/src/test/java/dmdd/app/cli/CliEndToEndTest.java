@@ -296,13 +296,17 @@ class CliEndToEndTest {
     @Test
     @Order(5)
     void benchReportsSpeedAndMemory() throws IOException {
-        CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "1",
+        CliRun r = CliRun.of("bench", "--model", model.toString(), "--seconds", "0.3", "--train-steps", "4",
                 "--soak", "20", "--views", "2");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("inspection views: 2, shifts: 2 (each image passes 4 times through the networks");
         // the thread count each figure ran with, so two runs' figures can be compared
         assertThat(r.out()).containsPattern("inference batch 1: .*images in .* s, \\d+(-\\d+)? threads\\)")
                 .containsPattern("training stage 1 .*intra-op threads \\d+\\)");
+        // 5 student steps, the batch norms frozen from the third (a quarter, rounded up): after the warm-up one timed
+        // step with batch statistics and three frozen ones, each kind timed apart
+        assertThat(r.out()).containsPattern("  of which 1 with batch statistics, \\d+ ms/step, and 3 with the batch "
+                + "norms' statistics frozen \\(studentNormsFrozenFrom\\), \\d+ ms/step");
         // an unreadable file among the images is skipped with a warning, as every other command does
         Path images = Files.createDirectories(tmp.resolve("bench-images"));
         Files.copy(data.resolve(category).resolve("test/good/000.png"), images.resolve("good.png"));

@@ -60,9 +60,10 @@ abstract class ComposedBlock extends AbstractBlock {
     }
 
     /**
-     * Forwards one child block whose output is a single array: in inference with a {@link FoldedBatchNorms}
-     * store, the child's folded form when it has one, else the child itself. Every composed network forwards
-     * its children through here, so a folded store reaches every level.
+     * Forwards one child block whose output is a single array: with a {@link FoldedBatchNorms} store, the child's
+     * folded form when it has one for this kind of forward (inference, or training with frozen batch-norm
+     * statistics), else the child itself. Every composed network forwards its children through here, so a folded
+     * store reaches every level.
      *
      * @param child    the child
      * @param ps       the parameter store of this forward
@@ -71,11 +72,9 @@ abstract class ComposedBlock extends AbstractBlock {
      * @return the child's output
      */
     static NDArray forwardChild(Block child, ParameterStore ps, NDArray x, boolean training) {
-        if (!training) {
-            UnaryOperator<NDArray> folded = FoldedBatchNorms.lookup(ps, child);
-            if (folded != null) {
-                return folded.apply(x);
-            }
+        UnaryOperator<NDArray> folded = FoldedBatchNorms.lookup(ps, child, training);
+        if (folded != null) {
+            return folded.apply(x);
         }
         return child.forward(ps, new NDList(x), training).singletonOrThrow();
     }

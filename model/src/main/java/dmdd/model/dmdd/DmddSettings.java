@@ -134,6 +134,11 @@ import java.util.Map;
  * @param checkpointInterval     steps between checkpoints (a checkpoint is also written at the end)
  * @param threads                intra-op CPU threads; 0 = automatic (the processors other programs leave
  *                               free, see {@code engine.IntraOpThreads#auto()})
+ * @param studentNormsFrozenFrom share of the student stage after which the student's batch norms keep their
+ *                               running statistics (frozen, as in inference) and run folded into their convolutions
+ *                               (one pass over each activation instead of three, forward and back; their scale and
+ *                               shift still learn): 1 = never, DMDD.md's reconstruction; the default 0.25 trains
+ *                               the first quarter with batch statistics, which then stop moving
  * @param cacheTeacherFeatures   compute what the frozen networks make of each normal training image once
  *                               and reuse it every step: the teacher's features in stage 1 (the teacher then
  *                               runs only on the augmented images with an anomaly), the segmentation network's
@@ -219,6 +224,7 @@ public record DmddSettings(
         double displayHeadroom,
         int checkpointInterval,
         int threads,
+        double studentNormsFrozenFrom,
         boolean cacheTeacherFeatures,
         double inspectionScale,
         double tileOverlap,
@@ -270,6 +276,7 @@ public record DmddSettings(
         finite("l1Weight", l1Weight);
         finite("cleanPairFraction", cleanPairFraction);
         finite("segmenterCleanPairFraction", segmenterCleanPairFraction);
+        finite("studentNormsFrozenFrom", studentNormsFrozenFrom);
         finite("scarShare", scarShare);
         finite("spotShare", spotShare);
         finite("patchShare", patchShare);
@@ -326,6 +333,8 @@ public record DmddSettings(
         require(scarShare >= 0 && spotShare >= 0 && patchShare >= 0 && scarShare + spotShare + patchShare <= 1,
                 "scarShare, spotShare and patchShare must not be negative and must sum to at most 1: " + scarShare
                         + ", " + spotShare + ", " + patchShare);
+        require(studentNormsFrozenFrom >= 0 && studentNormsFrozenFrom <= 1,
+                "studentNormsFrozenFrom must be in [0, 1]: " + studentNormsFrozenFrom);
         require(topK >= 1, "topK must be at least 1: " + topK);
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
         require(inspectionViews == 1 || inspectionViews == 2 || inspectionViews == 4 || inspectionViews == 8,
@@ -432,6 +441,7 @@ public record DmddSettings(
         d.put("displayHeadroom", 1.5);
         d.put("checkpointInterval", 100);
         d.put("threads", 0);
+        d.put("studentNormsFrozenFrom", 0.25);
         d.put("cacheTeacherFeatures", true);
         d.put("inspectionScale", 0.0);
         d.put("tileOverlap", 0.5);
@@ -560,6 +570,18 @@ public record DmddSettings(
             }
         }
         return stages().get(stages().size() - 1);
+    }
+
+    /**
+     * @param step a training step (0-based)
+     * @return whether that step trains the student with its batch norms' statistics frozen
+     *         ({@link #studentNormsFrozenFrom})
+     */
+    public boolean studentNormsFrozenAt(int step) {
+        if (studentNormsFrozenFrom >= 1 || stageAt(step) != TrainingStage.STUDENT) {
+            return false;
+        }
+        return step - stageStart(TrainingStage.STUDENT) >= Math.ceil(studentNormsFrozenFrom * studentSteps);
     }
 
     /**
@@ -746,10 +768,12 @@ public record DmddSettings(
      * {@code inspectionViews}: one view until the session after, and their thresholds were fitted on one view's
      * scores; {@code inspectionShifts}: none before 2026-12-06, the same reason; {@code segmenterAttention}: on the
      * input until 2026-12-07, and its weights have that shape; {@code studentStemStride}: MobileNetV2's 2 before the
-     * setting existed, which the weights cannot tell, their shapes being the same for both).
+     * setting existed, which the weights cannot tell, their shapes being the same for both;
+     * {@code studentNormsFrozenFrom}: batch statistics to the end of the student stage before 2026-12-07, which
+     * matters when such a model's checkpoint resumes).
      */
     private static final Map<String, Object> SAVED_BEFORE = Map.of("studentEncoder", "resnet", "inspectionViews", 1,
-            "inspectionShifts", 1, "segmenterAttention", "input", "studentStemStride", 2);
+            "inspectionShifts", 1, "segmenterAttention", "input", "studentStemStride", 2, "studentNormsFrozenFrom", 1.0);
 
     /**
      * @param other settings to take values from

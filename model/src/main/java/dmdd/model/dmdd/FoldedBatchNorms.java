@@ -20,7 +20,8 @@ import java.util.function.UnaryOperator;
  * over each activation. Built from the weights as they are now, so it is only valid while they do not change:
  * for a loaded model, for one inspection call on live networks, for the frozen student of the segmentation
  * stage. Used through {@link #parameterStore}: a {@link ComposedBlock} forwarding a child in inference with
- * that store runs the child's folded form; training forwards never do.
+ * that store runs the child's folded form; training forwards never do, except with the forms of {@link #trainable},
+ * which fold at every call and serve training forwards only (the student's frozen batch-norm statistics).
  *
  * <p>Folding changes the maps by float rounding only (within 2e-5 of their range, {@code FoldedBatchNormsTest});
  * whoever uses it uses it for every map of the model it serves, so thresholds and scores stay consistent.
@@ -31,8 +32,30 @@ public final class FoldedBatchNorms implements AutoCloseable {
     /** The folded first convolution of each folded sequence that starts with a convolution and its batch norm. */
     private final Map<Block, FoldedConvolution.Folded> firstConvolutions = new IdentityHashMap<>();
 
-    private FoldedBatchNorms(NDManager manager) {
+    /** Whether the folds are made at every call from the live parameters (training with frozen statistics). */
+    private final boolean trainable;
+
+    private FoldedBatchNorms(NDManager manager, boolean trainable) {
         this.manager = manager;
+        this.trainable = trainable;
+    }
+
+    /**
+     * Training forwards with frozen batch-norm statistics: every convolution followed by a batch norm runs as one
+     * convolution folded at each call from the live parameters ({@link FoldedConvolution#applyTrainable}), so
+     * gradients reach the convolution's weights and the norm's scale and shift while the running statistics stay
+     * as they are. The same function as the blocks in inference, one pass over each activation instead of the
+     * norm's passes forward and back. Folds nothing ahead: it holds no arrays and stays valid as the weights change.
+     *
+     * @param networks the networks
+     * @return the forms; their {@link #parameterStore} makes training forwards use them
+     */
+    public static FoldedBatchNorms trainable(Block... networks) {
+        FoldedBatchNorms out = new FoldedBatchNorms(null, true);
+        for (Block network : networks) {
+            out.collect(network, false);
+        }
+        return out;
     }
 
     /**
@@ -43,7 +66,7 @@ public final class FoldedBatchNorms implements AutoCloseable {
      * @return the folded forms; close to free them
      */
     public static FoldedBatchNorms of(NDManager device, Block... networks) {
-        FoldedBatchNorms out = new FoldedBatchNorms(device.newSubManager());
+        FoldedBatchNorms out = new FoldedBatchNorms(device.newSubManager(), false);
         try {
             for (Block network : networks) {
                 if (network != null) {
@@ -73,14 +96,16 @@ public final class FoldedBatchNorms implements AutoCloseable {
     }
 
     /**
-     * The folded form of a child block for an inference forward with {@code store}, if there is one.
+     * The folded form of a child block for a forward with {@code store}, if there is one: the folded weights of
+     * {@link #of} in inference forwards, the folds of {@link #trainable} in training forwards.
      *
-     * @param store the store the forward received
-     * @param child the child block
+     * @param store    the store the forward received
+     * @param child    the child block
+     * @param training whether the forward is a training one
      * @return its folded form, or {@code null}: run the block itself
      */
-    static UnaryOperator<NDArray> lookup(ParameterStore store, Block child) {
-        return store instanceof Store s ? s.folded.folded.get(child) : null;
+    static UnaryOperator<NDArray> lookup(ParameterStore store, Block child, boolean training) {
+        return store instanceof Store s && s.folded.trainable == training ? s.folded.folded.get(child) : null;
     }
 
     /**
@@ -92,13 +117,15 @@ public final class FoldedBatchNorms implements AutoCloseable {
      * @return its folded first convolution as folded when these forms were made, or {@code null}: run the blocks
      */
     static FoldedConvolution.Folded firstConvolution(ParameterStore store, Block sequence) {
-        return store instanceof Store s ? s.folded.firstConvolutions.get(sequence) : null;
+        return store instanceof Store s && !s.folded.trainable ? s.folded.firstConvolutions.get(sequence) : null;
     }
 
-    /** Frees the folded weights. */
+    /** Frees the folded weights (the trainable forms have none). */
     @Override
     public void close() {
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 
     /**
@@ -135,16 +162,21 @@ public final class FoldedBatchNorms implements AutoCloseable {
         for (int i = 0; i < children.size(); i++) {
             Block child = children.get(i);
             if (child instanceof Conv2d conv && i + 1 < children.size() && children.get(i + 1) instanceof BatchNorm bn) {
-                FoldedConvolution.Folded f = FoldedConvolution.fold(conv, bn, Layers.BATCH_NORM_EPSILON, false, manager);
-                if (i == 0 && owner != null) {
-                    firstConvolutions.put(owner, f);
+                if (trainable) {
+                    steps.add(x -> FoldedConvolution.applyTrainable(conv, bn, Layers.BATCH_NORM_EPSILON, x));
+                } else {
+                    FoldedConvolution.Folded f = FoldedConvolution.fold(conv, bn, Layers.BATCH_NORM_EPSILON, false,
+                            manager);
+                    if (i == 0 && owner != null) {
+                        firstConvolutions.put(owner, f);
+                    }
+                    steps.add(f::apply);
                 }
-                steps.add(f::apply);
                 i++;
             } else if (child instanceof SequentialBlock nested) {
                 steps.add(sequence(nested.getChildren().values(), null));
             } else {
-                steps.add(x -> ComposedBlock.forwardChild(child, new Store(x.getManager(), this), x, false));
+                steps.add(x -> ComposedBlock.forwardChild(child, new Store(x.getManager(), this), x, trainable));
             }
         }
         return x -> {

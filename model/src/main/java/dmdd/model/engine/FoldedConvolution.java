@@ -57,6 +57,37 @@ public final class FoldedConvolution {
     }
 
     /**
+     * A convolution and its batch norm with frozen statistics, folded at every call from the parameters' arrays
+     * themselves, so that gradients reach the convolution's weights and the batch norm's scale and shift: the same
+     * function as the two blocks in inference, computed as one convolution (training with frozen statistics).
+     *
+     * @param conv    the convolution (with or without bias)
+     * @param norm    the batch norm after it
+     * @param epsilon the batch norm's epsilon
+     * @param x       input, N x C x H x W
+     * @return {@code norm(conv(x))} with the norm's running statistics
+     */
+    public static NDArray applyTrainable(Conv2d conv, BatchNorm norm, float epsilon, NDArray x) {
+        NDArray weight = conv.getParameters().get("weight").getArray();
+        NDArray gamma = norm.getParameters().get("gamma").getArray();
+        NDArray beta = norm.getParameters().get("beta").getArray();
+        NDArray mean = norm.getParameters().get("runningMean").getArray();
+        NDArray variance = norm.getParameters().get("runningVar").getArray();
+        long out = weight.getShape().get(0);
+        // every product starts from an array of the call's manager, so that the folded weights, like the output,
+        // belong to the call and not to the parameters' long-lived manager
+        NDManager call = x.getManager();
+        NDArray scale = call.create(epsilon).add(variance).pow(-0.5f).mul(gamma);
+        NDArray w = scale.reshape(out, 1, 1, 1).mul(weight);
+        NDArray b = scale.mul(mean).neg().add(beta);
+        if (conv.isIncludeBias()) {
+            b = b.add(scale.mul(conv.getParameters().get("bias").getArray()));
+        }
+        return ChannelPaddedConvolution.convolve(x, w, b, conv.getStride(), conv.getPadding(), conv.getDilation(),
+                conv.getGroups());
+    }
+
+    /**
      * Folds a convolution and its batch norm, as {@link #of}, keeping the folded weights at hand.
      *
      * @param conv       the convolution (with or without bias)

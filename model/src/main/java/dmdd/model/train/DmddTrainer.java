@@ -235,6 +235,9 @@ public final class DmddTrainer {
                     s -> batch(images, StepRandom.forStep(settings.seed(), s), pairsAt(s), settings.stageAt(s)), step,
                     total, prefetchWorkers);
             FoldedBatchNorms frozenStudent = null; // the segmentation stage's student never changes: folded once
+            // the student's forwards with frozen batch-norm statistics (studentNormsFrozenFrom); nothing is folded
+            // ahead, so it holds no arrays and needs no closing
+            FoldedBatchNorms frozenNorms = FoldedBatchNorms.trainable(nets.student());
             try (batches) {
                 while (step < total) {
                     if (cancel != null && cancel.getAsBoolean()) {
@@ -266,15 +269,17 @@ public final class DmddTrainer {
                     try (NDManager sm = root.newSubManager()) {
                         Batch b = batches.take(step);
                         ParameterOptimizer opt = optimizers.get(stage);
+                        ParameterStore studentPs = settings.studentNormsFrozenAt(step) ? frozenNorms.parameterStore(sm)
+                                : ps;
                         stepLosses = switch (stage) {
                             case SEGMENTER -> segmenterStep(sm, frozenStudent.parameterStore(sm), nets, loss, b, cache,
                                     opt);
                             case AMPLIFIER -> amplifierStep(sm, ps, nets, b, cache, opt);
                             case STUDENT -> switch (settings.method()) {
-                                case DMDD -> studentStep(sm, ps, nets, loss, b, cache, opt);
-                                case BASELINE -> baselineStep(sm, ps, nets, loss, b, cache, opt);
-                                case AAND -> reverseDistillationStep(sm, ps, nets, b, cache, opt);
-                                case DCAM -> dcamStep(sm, ps, nets, b, cache, opt);
+                                case DMDD -> studentStep(sm, studentPs, nets, loss, b, cache, opt);
+                                case BASELINE -> baselineStep(sm, studentPs, nets, loss, b, cache, opt);
+                                case AAND -> reverseDistillationStep(sm, studentPs, nets, b, cache, opt);
+                                case DCAM -> dcamStep(sm, studentPs, nets, b, cache, opt);
                             };
                         };
                     }

@@ -181,6 +181,30 @@ class DmddSettingsTest {
     }
 
     @Test
+    void theStudentsBatchNormsFreezeAfterTheirShareOfTheStudentStageOnly() {
+        DmddSettings d = DmddSettings.defaults(); // 360 student + 720 segmentation steps, frozen from 0.25
+        assertThat(d.studentNormsFrozenFrom()).isEqualTo(0.25);
+        assertThat(d.studentNormsFrozenAt(0)).isFalse();
+        assertThat(d.studentNormsFrozenAt(89)).isFalse();
+        assertThat(d.studentNormsFrozenAt(90)).isTrue();
+        assertThat(d.studentNormsFrozenAt(359)).isTrue();
+        assertThat(d.studentNormsFrozenAt(360)).as("the segmentation stage's student is folded anyway").isFalse();
+        assertThat(d.with("studentNormsFrozenFrom", 1.0).studentNormsFrozenAt(359)).isFalse();
+        assertThat(d.with("studentNormsFrozenFrom", 0.0).studentNormsFrozenAt(0)).isTrue();
+        // a share of 10 steps rounds up: the third step is the first frozen one
+        assertThat(d.with("studentSteps", 10).studentNormsFrozenAt(2)).isFalse();
+        assertThat(d.with("studentSteps", 10).studentNormsFrozenAt(3)).isTrue();
+        // AAND's student stage comes after the amplifier's 20 steps: its share counts from there
+        DmddSettings aand = DmddSettings.defaults().with("method", "aand").withTotalSteps(80);
+        assertThat(aand.studentNormsFrozenAt(20 + 14)).isFalse();
+        assertThat(aand.studentNormsFrozenAt(20 + 15)).isTrue();
+        // models saved before the setting trained with batch statistics to the end
+        assertThat(DmddSettings.fromSavedJson("{\"method\": \"dmdd\"}").studentNormsFrozenFrom()).isEqualTo(1.0);
+        assertThatThrownBy(() -> d.with("studentNormsFrozenFrom", 1.5))
+                .hasMessageContaining("studentNormsFrozenFrom must be in [0, 1]");
+    }
+
+    @Test
     void infiniteOrHugeValuesAreRefusedNamingTheSetting() {
         assertThatThrownBy(() -> DmddSettings.defaults().with("spatialKlWeight", Double.POSITIVE_INFINITY))
                 .hasMessageContaining("spatialKlWeight");

@@ -2,13 +2,19 @@ package dmdd.model.dmdd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dmdd.model.engine.DjlRuntime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,6 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Inference with folded batch norms computes what the networks' blocks compute: the DMDD student and
  * segmenter and AAND's amplifier and student, with batch norm statistics far from the identity, agree to
  * float rounding; the folded form holds the weights of the moment it was made; training forwards never use it.
+ * The trainable folds (the student's frozen batch-norm statistics) compute the same in training forwards, with the
+ * same gradients, and leave the running statistics alone.
  */
 class FoldedBatchNormsTest {
 
@@ -53,6 +61,105 @@ class FoldedBatchNormsTest {
                 assertThat(maxDifference(changed, plain)).isGreaterThan(1e-2f);
             }
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dmdd, inverted_residual", "dmdd, resnet", "aand, resnet"})
+    void trainableFoldsComputeTheBlocksInInferenceWithTheirGradientsAndLeaveTheStatistics(String method,
+            String studentEncoder) {
+        DjlRuntime.engine();
+        DmddSettings settings = DmddSettings.defaults().with("method", method).with("imageSize", 64)
+                .with("studentEncoder", studentEncoder).with("studentWidth", 8).with("segmenterWidth", 8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TinyBackbone teacher = TinyBackbone.create(manager);
+            DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);
+            randomiseBatchNorms(nets, manager, new Random(13));
+            NDArray x = teacher.normalize(manager.randomUniform(0f, 1f, new Shape(2, 3, 64, 64)));
+            NDList t = teacher.forward(new ParameterStore(manager, false), new NDList(x), false);
+            NDList in = nets.amplifier() != null ? nets.amplifier().forward(new ParameterStore(manager, false), t, false)
+                    : new NDList(x);
+            List<Parameter> trained = new ArrayList<>();
+            List<float[]> statistics = new ArrayList<>();
+            for (Parameter p : nets.student().getParameters().values()) {
+                if (p.requiresGradient()) {
+                    p.getArray().setRequiresGradient(true);
+                    trained.add(p);
+                } else {
+                    statistics.add(p.getArray().toFloatArray());
+                }
+            }
+            assertThat(statistics).as("the student has batch norms").isNotEmpty();
+            FoldedBatchNorms frozen = FoldedBatchNorms.trainable(nets.student());
+            try (NDManager call = manager.newSubManager()) {
+                // the blocks in inference (running statistics), as a reference with gradients
+                Forward plain = forward(nets, new ParameterStore(call, false), in, false, trained);
+                Forward folded = forward(nets, frozen.parameterStore(call), in, true, trained);
+                assertClose(folded.outputs(), plain.outputs());
+                for (int i = 0; i < trained.size(); i++) {
+                    float[] expected = plain.gradients().get(i);
+                    float[] actual = folded.gradients().get(i);
+                    float range = 0;
+                    float difference = 0;
+                    for (int k = 0; k < expected.length; k++) {
+                        range = Math.max(range, Math.abs(expected[k]));
+                        difference = Math.max(difference, Math.abs(actual[k] - expected[k]));
+                    }
+                    assertThat(difference).as("gradient of %s against range %f", trained.get(i).getName(), range)
+                            .isLessThanOrEqualTo(1e-4f * range + 1e-9f);
+                }
+                assertThat(trained.stream().filter(p -> p.getType() == Parameter.Type.GAMMA).count())
+                        .as("the batch norms' scales learn too").isGreaterThan(3);
+                // a training forward through the folds leaves the running statistics where they were
+                int k = 0;
+                for (Parameter p : nets.student().getParameters().values()) {
+                    if (!p.requiresGradient()) {
+                        assertThat(p.getArray().toFloatArray()).as(p.getName()).containsExactly(statistics.get(k++));
+                    }
+                }
+                // while a training forward of the blocks themselves moves them (batch statistics)
+                nets.student().forward(new ParameterStore(call, false), in, true);
+                float[] firstStatistics = statistics.get(0);
+                Parameter first = nets.student().getParameters().values().stream().filter(p -> !p.requiresGradient())
+                        .findFirst().orElseThrow();
+                assertThat(first.getArray().toFloatArray()).isNotEqualTo(firstStatistics);
+            }
+        }
+    }
+
+    private record Forward(NDList outputs, List<float[]> gradients) {
+    }
+
+    /** The student's outputs and the gradients of a fixed random weighting of them, then zeroes the gradients. */
+    private static Forward forward(DmddNetworks nets, ParameterStore ps, NDList in, boolean training,
+            List<Parameter> trained) {
+        NDList out;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            out = nets.student().forward(ps, in, training);
+            NDArray loss = null;
+            for (int i = 0; i < out.size(); i++) {
+                NDArray weights = out.get(i).getManager().create(seeded(out.get(i).size(), i), out.get(i).getShape());
+                NDArray term = out.get(i).mul(weights).sum();
+                loss = loss == null ? term : loss.add(term);
+            }
+            gc.backward(loss);
+        }
+        List<float[]> gradients = new ArrayList<>();
+        for (Parameter p : trained) {
+            try (NDArray g = p.getArray().getGradient()) {
+                gradients.add(g.toFloatArray());
+            }
+            JniUtils.zeroGrad((PtNDArray) p.getArray());
+        }
+        return new Forward(out, gradients);
+    }
+
+    private static float[] seeded(long size, int seed) {
+        Random random = new Random(100 + seed);
+        float[] values = new float[(int) size];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 2 * random.nextFloat() - 1;
+        }
+        return values;
     }
 
     /** The method's inference outputs: DMDD's six student levels and the segmenter's logits, AAND's three. */

@@ -226,6 +226,33 @@ class DmddTrainerTest {
     }
 
     @Test
+    void theStudentsBatchNormStatisticsStopMovingAfterTheirShareOfTheStudentStage(@TempDir Path dir)
+            throws IOException {
+        // 6 student steps frozen from the fourth: the statistics end where 3 steps with batch statistics leave them,
+        // while the weights go on learning; 6 steps with batch statistics move them further
+        DmddSettings frozen = tiny(6, 0).with("studentNormsFrozenFrom", 0.5);
+        DmddSettings three = tiny(3, 0).with("studentNormsFrozenFrom", 1.0);
+        DmddSettings six = tiny(6, 0).with("studentNormsFrozenFrom", 1.0);
+        new DmddTrainer(frozen, teacher, HALF_CLEAN).train(IMAGES, dir.resolve("frozen"), null, () -> false, false, null);
+        new DmddTrainer(three, teacher, HALF_CLEAN).train(IMAGES, dir.resolve("three"), null, () -> false, false, null);
+        new DmddTrainer(six, teacher, HALF_CLEAN).train(IMAGES, dir.resolve("six"), null, () -> false, false, null);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> a = Checkpoint.read(dir.resolve("frozen").resolve(Checkpoint.FILE_NAME), m).arrays();
+            Map<String, NDArray> b = Checkpoint.read(dir.resolve("three").resolve(Checkpoint.FILE_NAME), m).arrays();
+            Map<String, NDArray> c = Checkpoint.read(dir.resolve("six").resolve(Checkpoint.FILE_NAME), m).arrays();
+            List<String> statistics = a.keySet().stream().filter(k -> k.contains("running")).toList();
+            List<String> weights = a.keySet().stream().filter(k -> k.startsWith("student") && k.endsWith("weight")).toList();
+            assertThat(statistics).hasSizeGreaterThan(5);
+            assertThat(weights).hasSizeGreaterThan(5);
+            for (String k : statistics) {
+                assertThat(a.get(k).toFloatArray()).as(k).containsExactly(b.get(k).toFloatArray());
+            }
+            assertThat(statistics).anyMatch(k -> !java.util.Arrays.equals(c.get(k).toFloatArray(), b.get(k).toFloatArray()));
+            assertThat(weights).allMatch(k -> !java.util.Arrays.equals(a.get(k).toFloatArray(), b.get(k).toFloatArray()));
+        }
+    }
+
+    @Test
     void cachedFeaturesGiveTheSameTrainingAsRecomputedOnes(@TempDir Path dir) throws IOException {
         // with orientations the cache holds every turned image's features and the steps must pick the right ones;
         // DMDD's pairs are half clean, so both stages mix computed rows with cached ones
