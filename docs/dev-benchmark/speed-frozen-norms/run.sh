@@ -3,7 +3,12 @@
 # (studentNormsFrozenFrom 0.25, the default since 2026-12-07), alternating with the same build on the same model
 # with batch statistics throughout (1.0: what a model saved before the setting reads as) and with the PyTorch 1.13
 # script of the same networks both ways (--student-norms-frozen-from 0.25 / default 1), 256 px, batch 8, two threads.
-# `bench --train-steps 8` trains 9 student steps, the first the warm-up, frozen from the third (as the script).
+# `bench --train-steps 8` trains 9 student steps (0-8), step 0 the warm-up, steps 1 and 2 timed with batch statistics,
+# steps 3-8 frozen (ceil(0.25 x 9) = 3; the script counts the same way).
+# The dmdd-r*.txt and batch-statistics-r*.txt outputs were made with the build of a920b01 before two edits that change
+# no figure: bench's split line then said "of which 2 steps with ...", and FoldedBatchNorms' two branches were
+# arranged otherwise. The torch-frozen-r*.txt segmentation figures are not comparable: that script version left its
+# frozen flag on into the segmentation stage (fixed since), so its segmentation network trained frozen too.
 # MODEL_256: a 4-step model at 256 px of the defaults saved before the setting (`dmdd train --data D --category brick
 # --out M --steps 4 --image-size 256 --batch 8 --seed 42`); MODEL_256_FROZEN: a copy of it whose model.json settings
 # say "studentNormsFrozenFrom": 0.25.

@@ -765,6 +765,7 @@ class Trainer:
 
     def segmenter_step(self):
         """DmddTrainer.segmenterStep + descend (student frozen and folded once, as FoldedBatchNorms.of)."""
+        ConvBN.frozen_statistics = False  # the segmentation network trains with batch statistics, as in the product
         model, opt = self.model, self.segmenter_opt
         if self.frozen_student is None:
             self.frozen_student = fold_all(model.student)

@@ -138,7 +138,8 @@ import java.util.Map;
  *                               running statistics (frozen, as in inference) and run folded into their convolutions
  *                               (one pass over each activation instead of three, forward and back; their scale and
  *                               shift still learn): 1 = never, DMDD.md's reconstruction; the default 0.25 trains
- *                               the first quarter with batch statistics, which then stop moving
+ *                               the first quarter with batch statistics, which then stop moving (a training that
+ *                               continues such a model freezes them from its first student step)
  * @param cacheTeacherFeatures   compute what the frozen networks make of each normal training image once
  *                               and reuse it every step: the teacher's features in stage 1 (the teacher then
  *                               runs only on the augmented images with an anomaly), the segmentation network's
@@ -333,8 +334,8 @@ public record DmddSettings(
         require(scarShare >= 0 && spotShare >= 0 && patchShare >= 0 && scarShare + spotShare + patchShare <= 1,
                 "scarShare, spotShare and patchShare must not be negative and must sum to at most 1: " + scarShare
                         + ", " + spotShare + ", " + patchShare);
-        require(studentNormsFrozenFrom >= 0 && studentNormsFrozenFrom <= 1,
-                "studentNormsFrozenFrom must be in [0, 1]: " + studentNormsFrozenFrom);
+        require(studentNormsFrozenFrom > 0 && studentNormsFrozenFrom <= 1, "studentNormsFrozenFrom must be in (0, 1] "
+                + "(0 would freeze statistics no step has computed): " + studentNormsFrozenFrom);
         require(topK >= 1, "topK must be at least 1: " + topK);
         imageScore = oneOf("imageScore", imageScore, "topk_mean", "max");
         require(inspectionViews == 1 || inspectionViews == 2 || inspectionViews == 4 || inspectionViews == 8,
@@ -581,7 +582,8 @@ public record DmddSettings(
         if (studentNormsFrozenFrom >= 1 || stageAt(step) != TrainingStage.STUDENT) {
             return false;
         }
-        return step - stageStart(TrainingStage.STUDENT) >= Math.ceil(studentNormsFrozenFrom * studentSteps);
+        // the share's product is rounded up, less a float's error: 0.07 of 100 steps is 7, not 7.000000000000001
+        return step - stageStart(TrainingStage.STUDENT) >= Math.ceil(studentNormsFrozenFrom * studentSteps - 1e-9);
     }
 
     /**

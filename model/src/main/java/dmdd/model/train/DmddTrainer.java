@@ -133,6 +133,16 @@ public final class DmddTrainer {
         return new DmddTrainer(settings, teacher, synthesizer, prefetchWorkers, model);
     }
 
+    /**
+     * Whether a step trains the student with its batch norms' statistics frozen: from the settings' share of the
+     * student stage on, and from the first student step when continuing a model whose settings froze them (its
+     * weights were trained to its frozen statistics; batch statistics would move them, and the student with them).
+     */
+    private boolean studentNormsFrozenAt(int step) {
+        return settings.studentNormsFrozenAt(step) || startFrom != null && settings.studentNormsFrozenFrom() < 1
+                && settings.stageAt(step) == TrainingStage.STUDENT;
+    }
+
     /** @return the settings this trainer uses */
     public DmddSettings settings() {
         return settings;
@@ -269,8 +279,7 @@ public final class DmddTrainer {
                     try (NDManager sm = root.newSubManager()) {
                         Batch b = batches.take(step);
                         ParameterOptimizer opt = optimizers.get(stage);
-                        ParameterStore studentPs = settings.studentNormsFrozenAt(step) ? frozenNorms.parameterStore(sm)
-                                : ps;
+                        ParameterStore studentPs = studentNormsFrozenAt(step) ? frozenNorms.parameterStore(sm) : ps;
                         stepLosses = switch (stage) {
                             case SEGMENTER -> segmenterStep(sm, frozenStudent.parameterStore(sm), nets, loss, b, cache,
                                     opt);

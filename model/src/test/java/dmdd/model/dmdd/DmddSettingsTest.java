@@ -190,7 +190,12 @@ class DmddSettingsTest {
         assertThat(d.studentNormsFrozenAt(359)).isTrue();
         assertThat(d.studentNormsFrozenAt(360)).as("the segmentation stage's student is folded anyway").isFalse();
         assertThat(d.with("studentNormsFrozenFrom", 1.0).studentNormsFrozenAt(359)).isFalse();
-        assertThat(d.with("studentNormsFrozenFrom", 0.0).studentNormsFrozenAt(0)).isTrue();
+        // 0.01 of 360 steps is 3.6: the fifth step (index 4) is the first frozen one
+        assertThat(d.with("studentNormsFrozenFrom", 0.01).studentNormsFrozenAt(3)).isFalse();
+        assertThat(d.with("studentNormsFrozenFrom", 0.01).studentNormsFrozenAt(4)).isTrue();
+        // a share whose product is a whole number up to float error: 0.07 x 100 = 7.000000000000001
+        assertThat(d.with(java.util.Map.of("studentSteps", 100, "studentNormsFrozenFrom", 0.07)).studentNormsFrozenAt(7))
+                .isTrue();
         // a share of 10 steps rounds up: the third step is the first frozen one
         assertThat(d.with("studentSteps", 10).studentNormsFrozenAt(2)).isFalse();
         assertThat(d.with("studentSteps", 10).studentNormsFrozenAt(3)).isTrue();
@@ -201,7 +206,9 @@ class DmddSettingsTest {
         // models saved before the setting trained with batch statistics to the end
         assertThat(DmddSettings.fromSavedJson("{\"method\": \"dmdd\"}").studentNormsFrozenFrom()).isEqualTo(1.0);
         assertThatThrownBy(() -> d.with("studentNormsFrozenFrom", 1.5))
-                .hasMessageContaining("studentNormsFrozenFrom must be in [0, 1]");
+                .hasMessageContaining("studentNormsFrozenFrom must be in (0, 1]");
+        assertThatThrownBy(() -> d.with("studentNormsFrozenFrom", 0.0))
+                .hasMessageContaining("studentNormsFrozenFrom must be in (0, 1]");
     }
 
     @Test

@@ -3,11 +3,14 @@ package dmdd.model.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dmdd.datasets.image.RgbImage;
 import dmdd.model.dmdd.DmddSettings;
 import dmdd.model.dmdd.TestImages;
 import dmdd.model.dmdd.TinyBackbone;
+import dmdd.model.dmdd.Weights;
 import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.ModelFolder;
 import dmdd.model.infer.ModelVersions;
@@ -60,6 +63,21 @@ class ImprovementTest {
                 said.add(message);
             }
         };
+    }
+
+    /** The student's batch-norm running statistics of a saved model, by weight name. */
+    private static Map<String, float[]> runningStatistics(Path modelDir) throws IOException {
+        ModelFolder folder = ModelFolder.read(modelDir);
+        Map<String, float[]> out = new java.util.TreeMap<>();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList saved = NDList.decode(m, Files.readAllBytes(modelDir.resolve(folder.weightsFile())));
+            for (Map.Entry<String, NDArray> e : Weights.byName(saved).entrySet()) {
+                if (e.getKey().startsWith("student") && e.getKey().contains("running")) {
+                    out.put(e.getKey(), e.getValue().toFloatArray());
+                }
+            }
+        }
+        return out;
     }
 
     private static Path copyOfBase(Path tmp) throws IOException {
@@ -176,6 +194,14 @@ class ImprovementTest {
         assertThat(after.training().validationFalseAlarmRate()).isBetween(0.0, 1.0);
         assertThat(after.thresholds().imageNg()).isGreaterThanOrEqualTo(after.thresholds().image());
         assertThat(model.resolve(TrainingJob.IMPROVING)).doesNotExist();
+        // the base model froze its student's batch-norm statistics (studentNormsFrozenFrom): the improvement trains
+        // on with them frozen, from its first student step, so they are the base model's to the bit
+        Map<String, float[]> statisticsBefore = runningStatistics(model.resolve("versions/v001"));
+        assertThat(statisticsBefore).hasSizeGreaterThan(5);
+        Map<String, float[]> statisticsAfter = runningStatistics(model);
+        for (Map.Entry<String, float[]> e : statisticsBefore.entrySet()) {
+            assertThat(statisticsAfter.get(e.getKey())).as(e.getKey()).containsExactly(e.getValue());
+        }
 
         List<ModelVersions.Version> versions = ModelVersions.list(model);
         assertThat(versions).extracting(ModelVersions.Version::id).containsExactly("v001", "current");
