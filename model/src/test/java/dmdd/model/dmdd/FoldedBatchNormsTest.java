@@ -31,15 +31,11 @@ class FoldedBatchNormsTest {
     @ParameterizedTest
     @CsvSource({"dmdd, resnet", "aand, resnet", "dmdd, inverted_residual"})
     void foldedInferenceGivesTheBlocksOutputs(String method, String studentEncoder) {
-        DjlRuntime.engine();
-        DmddSettings settings = DmddSettings.defaults().with("method", method).with("imageSize", 64)
-                .with("studentEncoder", studentEncoder).with("studentWidth", 8).with("segmenterWidth", 8);
         try (NDManager manager = NDManager.newBaseManager()) {
-            TinyBackbone teacher = TinyBackbone.create(manager);
-            DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);
-            randomiseBatchNorms(nets, manager, new Random(11));
-            NDArray x = teacher.normalize(manager.randomUniform(0f, 1f, new Shape(2, 3, 64, 64)));
-            NDList t = teacher.forward(new ParameterStore(manager, false), new NDList(x), false);
+            Networks n = networks(manager, method, studentEncoder, 11);
+            DmddNetworks nets = n.nets();
+            NDArray x = n.x();
+            NDList t = n.t();
             try (FoldedBatchNorms folded = nets.foldBatchNorms(manager); NDManager call = manager.newSubManager()) {
                 assertThat(folded.size()).isGreaterThan(3);
                 NDList plain = outputs(nets, new ParameterStore(call, false), x, t, false);
@@ -67,17 +63,11 @@ class FoldedBatchNormsTest {
     @CsvSource({"dmdd, inverted_residual", "dmdd, resnet", "aand, resnet"})
     void trainableFoldsComputeTheBlocksInInferenceWithTheirGradientsAndLeaveTheStatistics(String method,
             String studentEncoder) {
-        DjlRuntime.engine();
-        DmddSettings settings = DmddSettings.defaults().with("method", method).with("imageSize", 64)
-                .with("studentEncoder", studentEncoder).with("studentWidth", 8).with("segmenterWidth", 8);
         try (NDManager manager = NDManager.newBaseManager()) {
-            TinyBackbone teacher = TinyBackbone.create(manager);
-            DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);
-            randomiseBatchNorms(nets, manager, new Random(13));
-            NDArray x = teacher.normalize(manager.randomUniform(0f, 1f, new Shape(2, 3, 64, 64)));
-            NDList t = teacher.forward(new ParameterStore(manager, false), new NDList(x), false);
-            NDList in = nets.amplifier() != null ? nets.amplifier().forward(new ParameterStore(manager, false), t, false)
-                    : new NDList(x);
+            Networks n = networks(manager, method, studentEncoder, 13);
+            DmddNetworks nets = n.nets();
+            NDList in = nets.amplifier() != null
+                    ? nets.amplifier().forward(new ParameterStore(manager, false), n.t(), false) : new NDList(n.x());
             List<Parameter> trained = new ArrayList<>();
             List<float[]> statistics = new ArrayList<>();
             for (Parameter p : nets.student().getParameters().values()) {
@@ -127,6 +117,22 @@ class FoldedBatchNormsTest {
     }
 
     private record Forward(NDList outputs, List<float[]> gradients) {
+    }
+
+    /** Small networks of a method with batch-norm statistics far from the identity, an input and its teacher levels. */
+    private record Networks(DmddNetworks nets, NDArray x, NDList t) {
+    }
+
+    private static Networks networks(NDManager manager, String method, String studentEncoder, int seed) {
+        DjlRuntime.engine();
+        DmddSettings settings = DmddSettings.defaults().with("method", method).with("imageSize", 64)
+                .with("studentEncoder", studentEncoder).with("studentWidth", 8).with("segmenterWidth", 8);
+        TinyBackbone teacher = TinyBackbone.create(manager);
+        DmddNetworks nets = DmddNetworks.create(settings, teacher.levelChannels(), manager);
+        randomiseBatchNorms(nets, manager, new Random(seed));
+        NDArray x = teacher.normalize(manager.randomUniform(0f, 1f, new Shape(2, 3, 64, 64)));
+        NDList t = teacher.forward(new ParameterStore(manager, false), new NDList(x), false);
+        return new Networks(nets, x, t);
     }
 
     /** The student's outputs and the gradients of a fixed random weighting of them, then zeroes the gradients. */
