@@ -772,7 +772,7 @@ public record DmddSettings(
      * input until 2026-12-07, and its weights have that shape; {@code studentStemStride}: MobileNetV2's 2 before the
      * setting existed, which the weights cannot tell, their shapes being the same for both;
      * {@code studentNormsFrozenFrom}: batch statistics to the end of the student stage before 2026-12-07, which
-     * matters when such a model's checkpoint resumes).
+     * matters when such a model's checkpoint resumes or the model is improved).
      */
     private static final Map<String, Object> SAVED_BEFORE = Map.of("studentEncoder", "resnet", "inspectionViews", 1,
             "inspectionShifts", 1, "segmenterAttention", "input", "studentStemStride", 2, "studentNormsFrozenFrom", 1.0);
