@@ -9,8 +9,9 @@ import java.nio.file.*;
 import java.util.*;
 
 /**
- * args: dataRoot category modelDir. The model folder is a copy whose model.json says "fusion" : "segmenter", so that
- * its fused map is the segmentation network's raw output; the branch ranges are the calibrated ones in model.json.
+ * args: dataRoot category modelDir. The model is opened with "fusion" switched to "segmenter" in memory (model.json
+ * itself is protected by its calibration digest), so that its fused map is the segmentation network's raw output; the
+ * branch ranges are the calibrated ones in model.json.
  * Prints, on the category's test split: image AUROC (top-225 mean at the masks' 192 px, the default's top-100 at 128
  * px), pixel AUROC and AUPRO for fused-map rules (part 1), other image scores from today's rule (part 2), and
  * today's rule with the fused map blurred (part 3).
@@ -28,7 +29,10 @@ public class MapRules {
         float nt, at;
         try (NDManager m = DjlRuntime.engine().newBaseManager()) {
             Backbone teacher = Teachers.load(BackboneKind.MOBILENET_V2, m);
-            try (Inspector insp = Inspector.open(Path.of(a[2]), teacher)) {
+            ModelFolder f = ModelFolder.read(Path.of(a[2]));
+            ModelFolder raw = new ModelFolder(f.folder(), f.settings().with("fusion", "segmenter"), f.teacher(),
+                f.thresholds(), f.training(), f.weightsFile(), f.weightsSha256());
+            try (Inspector insp = Inspector.open(raw, teacher, 8)) {
                 if (!"segmenter".equals(insp.settings().fusion())) throw new IllegalStateException("fusion must be segmenter");
                 nt = (float) insp.thresholds().normality().high();
                 at = (float) insp.thresholds().abnormality().high();
@@ -42,7 +46,7 @@ public class MapRules {
         rules.put("segmenter", (s, x, y) -> s);
         rules.put("normality", (s, x, y) -> x);
         rules.put("abnormality", (s, x, y) -> y);
-        for (float w : new float[] {0.99f, 0.97f, 0.95f, 0.93f, 0.9f, 0.85f, 0.8f}) {
+        for (float w : new float[] {0.99f, 0.97f, 0.95f, 0.93f, 0.9f, 0.85f, 0.8f, 0.7f, 0.6f, 0.5f}) {
             rules.put("mean w=" + w, (s, x, y) -> w * s + (1 - w) * Math.min(1f, 0.5f * (x / nt + y / at)));
         }
         for (float al : new float[] {0.3f, 0.5f, 0.7f, 1f}) {
