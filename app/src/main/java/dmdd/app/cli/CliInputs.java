@@ -801,7 +801,8 @@ final class CliInputs {
 
     /**
      * Names the files a command leaves out because they are not images by their name (a picture saved without an
-     * extension, a {@code .webp}): a note, as they may be pictures the person meant, and would vanish without a word.
+     * extension, a {@code .webp}), and, when it reads sub-folders, the links back into a folder above them that it
+     * does not follow: a note, as they may be pictures the person meant, and would vanish without a word.
      *
      * @param dir       the folder read
      * @param recursive whether the command reads its sub-folders too
@@ -818,6 +819,15 @@ final class CliInputs {
             err.println("note: " + others.size() + (others.size() == 1 ? " file in " : " files in ") + dir
                     + " left out, " + ImageFiles.notAnImage() + (others.size() == 1 ? ": " : "; the first: ")
                     + others.get(0).getFileName());
+        }
+        if (recursive) {
+            try {
+                for (Path loop : ImageFiles.linksNotFollowed(dir)) {
+                    err.println("note: " + loop + " not followed: a link back into a folder above it");
+                }
+            } catch (IOException e) {
+                // only a note
+            }
         }
     }
 

@@ -1,8 +1,15 @@
 package dmdd.datasets.image;
 
 import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -69,21 +76,30 @@ public final class ImageFiles {
     }
 
     /**
-     * The image files in a folder and all its sub-folders (hidden folders and folders of results this program
-     * wrote, {@link #RESULTS_MARKER}, skipped; links to folders are not followed), sorted by path.
+     * The image files in a folder and all its sub-folders, sorted by path. Links to folders are followed and their
+     * files listed under the link's name (a defect folder linked into a dataset is read, not dropped without a word);
+     * a link back into a folder above it is not followed ({@link #linksNotFollowed} names it); hidden folders and
+     * folders of results this program wrote ({@link #RESULTS_MARKER}) are skipped.
      *
      * @param dir the folder
-     * @return entries with an image extension that are not folders
+     * @return entries with an image extension that are not folders (a broken link named like an image too, so that
+     *         reading it reports it by name)
      * @throws IOException when a folder cannot be listed
      */
     public static List<Path> listRecursively(Path dir) throws IOException {
-        // A folder named through a link is listed (links below it are not followed): the paths keep its name.
-        Path start = Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
-        try (Stream<Path> s = Files.walk(start)) {
-            return s.filter(p -> isImageEntry(p) && !inHiddenFolder(start, p) && !inResultsFolder(start, p))
-                    .map(p -> dir.resolve(start.relativize(p)))
-                    .sorted().collect(Collectors.toList());
-        }
+        return walk(dir).images();
+    }
+
+    /**
+     * The links below a folder that {@link #listRecursively} does not follow because they lead back into a folder
+     * above them (following them would list every image again and again), so that a command can name them.
+     *
+     * @param dir the folder
+     * @return those links, sorted by path
+     * @throws IOException when a folder cannot be listed
+     */
+    public static List<Path> linksNotFollowed(Path dir) throws IOException {
+        return walk(dir).loops();
     }
 
     /**
@@ -92,18 +108,65 @@ public final class ImageFiles {
      * writes into picture folders, so that they can be named instead of vanishing.
      *
      * @param dir       the folder
-     * @param recursive whether its sub-folders count (as {@link #listRecursively}: not hidden ones, nor results)
+     * @param recursive whether its sub-folders count (as {@link #listRecursively}: through links, not hidden ones,
+     *                  nor results)
      * @return those files, sorted by path
      * @throws IOException when a folder cannot be listed
      */
     public static List<Path> otherFiles(Path dir, boolean recursive) throws IOException {
-        Path start = Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
-        try (Stream<Path> s = recursive ? Files.walk(start) : Files.list(start)) {
+        if (recursive) {
+            return walk(dir).others();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> Files.isRegularFile(p) && !isImageFile(p) && !isSystemFile(p))
-                    .filter(p -> !inHiddenFolder(start, p) && !inResultsFolder(start, p))
-                    .map(p -> dir.resolve(start.relativize(p)))
                     .sorted().collect(Collectors.toList());
         }
+    }
+
+    /** What one walk below a folder found. */
+    private record Walk(List<Path> images, List<Path> others, List<Path> loops) {
+    }
+
+    /** Walks a folder tree through links to folders, stopping at links back into a folder above them. */
+    private static Walk walk(Path dir) throws IOException {
+        List<Path> images = new ArrayList<>();
+        List<Path> others = new ArrayList<>();
+        List<Path> loops = new ArrayList<>();
+        Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attrs) {
+                        if (folder.equals(dir)) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        return folder.getFileName().toString().startsWith(".") || isResultsFolder(folder)
+                                ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        // a broken link comes with the link's own attributes: listed when named like an image
+                        if (isImageFile(file)) {
+                            images.add(file);
+                        } else if (attrs.isRegularFile() && !isSystemFile(file)) {
+                            others.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                        if (e instanceof FileSystemLoopException) {
+                            loops.add(file);
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
+        images.sort(null);
+        others.sort(null);
+        loops.sort(null);
+        return new Walk(images, others, loops);
     }
 
     /** @return why a file of {@link #otherFiles} is not read, with the extensions that are */
@@ -135,33 +198,5 @@ public final class ImageFiles {
      */
     public static boolean isResultsFolder(Path folder) {
         return Files.isRegularFile(folder.resolve(RESULTS_MARKER));
-    }
-
-    /**
-     * @param root a folder of input images
-     * @param file a file below it
-     * @return whether the file lies in a sub-folder of results this program wrote ({@link #RESULTS_MARKER})
-     */
-    public static boolean inResultsFolder(Path root, Path file) {
-        for (Path folder = file.getParent(); folder != null && folder.startsWith(root) && !folder.equals(root);
-                folder = folder.getParent()) {
-            if (isResultsFolder(folder)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean inHiddenFolder(Path root, Path file) {
-        Path rel = root.relativize(file).getParent();
-        if (rel == null) {
-            return false;
-        }
-        for (Path part : rel) {
-            if (part.toString().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

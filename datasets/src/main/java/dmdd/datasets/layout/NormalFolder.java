@@ -91,11 +91,16 @@ public final class NormalFolder {
         return report.withSkipped(otherFiles());
     }
 
-    /** Regular, non-hidden files without an image extension. */
+    /** Regular, non-hidden files without an image extension, and (recursive) links back into a folder above them. */
     private List<ImportReport.Skipped> otherFiles() throws IOException {
         List<ImportReport.Skipped> other = new ArrayList<>();
         for (Path p : ImageFiles.otherFiles(dir, recursive)) {
             other.add(new ImportReport.Skipped(p, ImageFiles.notAnImage()));
+        }
+        if (recursive) {
+            for (Path p : ImageFiles.linksNotFollowed(dir)) {
+                other.add(new ImportReport.Skipped(p, "a link back into a folder above it: not followed"));
+            }
         }
         return other;
     }

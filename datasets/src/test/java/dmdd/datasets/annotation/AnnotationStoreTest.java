@@ -3,6 +3,7 @@ package dmdd.datasets.annotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.Mask;
@@ -63,6 +64,27 @@ class AnnotationStoreTest {
 
         AnnotationStore reopened = AnnotationStore.forMvtecCategory(category);
         assertThat(reopened.load(category.resolve("test/crack/000.png")).mask()).isEqualTo(square(8, 4, 5));
+    }
+
+    @Test
+    void aDefectFolderLinkedIntoTheCategoryIsReadWithItsMasks() throws IOException {
+        // eval and export listed the test images without following links: a linked defect folder vanished
+        Path elsewhere = dir.resolve("shared/hole");
+        image(elsewhere.resolve("000.png"));
+        Path category = dir.resolve("linked");
+        image(category.resolve("train/good/000.png"));
+        image(category.resolve("test/good/000.png"));
+        Files.createDirectories(category.resolve("test"));
+        Files.createSymbolicLink(category.resolve("test/hole"), elsewhere);
+        MaskIo.write(square(2, 2, 4), category.resolve("ground_truth/hole/000_mask.png"));
+
+        AnnotationStore store = AnnotationStore.forMvtecCategory(category);
+        List<Path> images = ImageFiles.listRecursively(store.imagesRoot());
+        assertThat(images).hasSize(MvtecCategory.open(category).loadTest(new ImageReader(64)).loaded().size())
+                .containsExactly(store.imagesRoot().resolve("good/000.png"), store.imagesRoot().resolve("hole/000.png"));
+        ImageAnnotation hole = store.load(images.get(1));
+        assertThat(hole.defectType()).isEqualTo("hole");
+        assertThat(hole.mask()).isEqualTo(square(2, 2, 4));
     }
 
     @Test

@@ -65,4 +65,23 @@ class ImageFilesTest {
             Files.delete(named);
         }
     }
+
+    @Test
+    void aLinkedFolderIsReadUnderTheLinksNameAndALinkBackUpIsNamedNotFollowed() throws IOException {
+        // MVTec sets are often assembled from links: test/hole -> a folder elsewhere was left out without a word
+        Path elsewhere = Files.createDirectories(dir.resolve("shared/hole"));
+        Files.createFile(elsewhere.resolve("000.png"));
+        Files.createFile(elsewhere.resolve("notes.webp"));
+        Path test = Files.createDirectories(dir.resolve("data/test"));
+        Files.createDirectories(test.resolve("good"));
+        Files.createFile(test.resolve("good/000.png"));
+        Files.createSymbolicLink(test.resolve("hole"), elsewhere);
+        Path up = Files.createSymbolicLink(test.resolve("good/up"), test);
+
+        assertThat(ImageFiles.listRecursively(test))
+                .containsExactly(test.resolve("good/000.png"), test.resolve("hole/000.png"));
+        assertThat(ImageFiles.otherFiles(test, true)).containsExactly(test.resolve("hole/notes.webp"));
+        assertThat(ImageFiles.otherFiles(test, false)).isEmpty();
+        assertThat(ImageFiles.linksNotFollowed(test)).containsExactly(up);
+    }
 }

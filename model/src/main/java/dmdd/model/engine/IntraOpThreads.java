@@ -10,14 +10,16 @@ public final class IntraOpThreads {
     }
 
     /**
-     * Sets the intra-op threads: the given count, or {@link #auto()} for 0.
+     * Sets the intra-op threads: the given count, at most this computer's processors, or {@link #auto()} for 0.
+     * More threads than processors only wait for each other (measured: 1000 on 2 cores made 2021 threads and a
+     * 3-step training ran for minutes instead of seconds), and a settings file may come from a larger computer.
      *
      * @param threads the setting (0 = automatic)
      * @return the thread count now in use
      */
     public static int apply(int threads) {
         DjlRuntime.engine();
-        int n = threads > 0 ? threads : auto();
+        int n = threads > 0 ? Math.min(threads, Runtime.getRuntime().availableProcessors()) : auto();
         if (JniUtils.getNumThreads() != n) {
             JniUtils.setNumThreads(n);
         }

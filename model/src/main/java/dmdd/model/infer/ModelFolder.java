@@ -60,6 +60,14 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     public static final String WEIGHTS = "weights.safetensors";
     private static final String WEIGHTS_PREFIX = "weights";
     private static final String WEIGHTS_SUFFIX = ".safetensors";
+    /** A weights file named by the start of its SHA-256, as {@link #commit} names them. */
+    private static final java.util.regex.Pattern NAMED_BY_CHECKSUM =
+            java.util.regex.Pattern.compile(WEIGHTS_PREFIX + "-([0-9a-f]{16})\\" + WEIGHTS_SUFFIX);
+    /**
+     * The first setting added after descriptions were sealed: a description whose settings name it was written by a
+     * version that seals every model it saves, so one without its seal was edited, not saved before the seal.
+     */
+    public static final String FIRST_SETTING_AFTER_SEAL = "weightAverageDecay";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Reads a description: a key given twice or text after it is damage, not something to guess about. */
     private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JSON.reader()
@@ -255,6 +263,14 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
             throw new ModelFolderException(folder, "the weights file " + file + " is damaged (its SHA-256 does not "
                     + "match the one recorded in " + DESCRIPTION + "); retrain the model or import it again");
         }
+        java.util.regex.Matcher named = NAMED_BY_CHECKSUM.matcher(weightsFile);
+        if (named.matches() && !sha256(bytes).startsWith(named.group(1))) {
+            // the name is the start of its checksum (commit): other bytes under it are another model's weights or
+            // damage, also in a description that lost its checksum
+            throw new ModelFolderException(folder, "the weights file " + file + " does not hold the weights its name "
+                    + "says (its SHA-256 does not start with " + named.group(1) + "); retrain the model or import it "
+                    + "again");
+        }
         return bytes;
     }
 
@@ -297,6 +313,13 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
                     + weightsFile + "'");
         }
         String sha = root.path("weights").hasNonNull("sha256") ? root.path("weights").path("sha256").asText() : null;
+        if (!root.has(SEAL) && root.path("settings").has(FIRST_SETTING_AFTER_SEAL)) {
+            // Taking the seal out is no way round it: this version sealed the model when it saved it.
+            throw new ModelFolderException(folder, "the model description " + description + " has lost its "
+                    + SEAL + ", which the version that saved it wrote: it was edited after the model was saved, so "
+                    + "its thresholds may no longer belong to its settings and weights; retrain the model, or import "
+                    + "its zip again");
+        }
         if (root.has(SEAL)) {
             // Thresholds are fitted with these settings on these networks: a description edited since (a threshold
             // set to infinity, another topK or image size, the weights' checksum taken out) would give wrong verdicts

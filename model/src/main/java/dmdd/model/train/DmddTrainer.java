@@ -174,7 +174,9 @@ public final class DmddTrainer {
         Engine engine = DjlRuntime.engine();
         int threads = IntraOpThreads.apply(settings.threads());
         // Said because it matters for reproducing a model: runs with different thread counts differ slightly.
-        out.onMessage("intra-op threads: " + threads + (settings.threads() > 0 ? ""
+        out.onMessage("intra-op threads: " + threads + (settings.threads() > threads
+                ? " (the setting asks for " + settings.threads() + "; this computer has " + threads + " processors)"
+                : settings.threads() > 0 ? ""
                 : " (automatic: the processors other programs leave free, " + IntraOpThreads.lastAutomaticReason()
                         + "; set threads to fix it)"));
         ConvolutionKernels.limitation().ifPresent(d -> out.onMessage("convolutions: " + d));
@@ -322,8 +324,16 @@ public final class DmddTrainer {
                             step - settings.stageStart(stage), settings.stepsOf(stage), lastLosses,
                             perStep > 0 ? settings.batchSize() / perStep : 0, perStep * (total - step)));
                     if (step % settings.checkpointInterval() == 0 && step < total) {
-                        saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root,
-                                out);
+                        try {
+                            saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers,
+                                    root, out);
+                        } catch (IOException e) {
+                            // A full disk mid-run stops nothing: the steps go on in memory and the next checkpoint
+                            // tries again; a stop before then resumes from the last checkpoint written.
+                            out.onMessage("checkpoint at step " + step + " of " + total + " not written, training "
+                                    + "goes on (a resume would start from the last checkpoint written): "
+                                    + e.getMessage());
+                        }
                     }
                 }
             } finally {
@@ -334,10 +344,28 @@ public final class DmddTrainer {
                     cache.close(); // not held through the thresholds' fit and the save
                 }
             }
+            IOException lastCheckpointFailed = null;
             if (step > firstStep) {
                 // (a resumed run that only has its model to save: the checkpoint on disk is this state already, and
                 // writing it again needs the space the save needs)
-                saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root, out);
+                try {
+                    saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers, root,
+                            out);
+                } catch (IOException e) {
+                    lastCheckpointFailed = e;
+                }
+            }
+            if (lastCheckpointFailed != null
+                    && (finisher == null || (cancel != null && cancel.getAsBoolean()))) {
+                throw new IOException("training stopped after its " + step + " steps, but their checkpoint could not "
+                        + "be written: " + lastCheckpointFailed.getMessage() + ". Make room and resume (" + RESUME
+                        + ") from the last checkpoint written", lastCheckpointFailed);
+            }
+            if (lastCheckpointFailed != null) {
+                // every step is done: the model is what the person waits for, and it may fit where the checkpoint
+                // (weights and optimizer state) did not
+                out.onMessage("the last checkpoint could not be written (" + lastCheckpointFailed.getMessage()
+                        + "); saving the model anyway");
             }
             if (cancel != null && cancel.getAsBoolean() && finisher != null) {
                 // Stopped after the last step, before the thresholds are fitted and the model saved: nothing replaces
@@ -351,6 +379,12 @@ public final class DmddTrainer {
                 } catch (IOException e) {
                     if (startFrom != null) {
                         throw e; // an improvement leaves the model as it was and says so itself
+                    }
+                    if (lastCheckpointFailed != null) {
+                        throw new IOException("training finished its " + step + " steps, but neither their checkpoint "
+                                + "nor the model could be saved (" + lastCheckpointFailed.getMessage() + "; "
+                                + e.getMessage() + "). Make room and resume (" + RESUME + ") from the last checkpoint "
+                                + "written", e);
                     }
                     // the training is not lost: said, or a person facing a full disk starts an hour's run again
                     throw new IOException("training finished its " + step + " steps (the checkpoint " + checkpointFile

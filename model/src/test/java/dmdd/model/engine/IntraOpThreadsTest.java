@@ -31,6 +31,20 @@ class IntraOpThreadsTest {
     }
 
     @Test
+    void aThreadCountAboveTheProcessorsIsCappedToThem() {
+        int before = IntraOpThreads.current();
+        int processors = Runtime.getRuntime().availableProcessors();
+        try {
+            // 1000 threads on 2 cores made a 3-step training run for minutes
+            assertThat(IntraOpThreads.apply(1000)).isEqualTo(processors);
+            assertThat(IntraOpThreads.current()).isEqualTo(processors);
+            assertThat(IntraOpThreads.apply(1)).isEqualTo(1);
+        } finally {
+            IntraOpThreads.apply(before);
+        }
+    }
+
+    @Test
     void thisProgramsOwnCpuTimeIsTakenOffTheMachinesUse() {
         FakeReadings r = new FakeReadings(OptionalDouble.empty());
         OtherProgramsLoad load = new OtherProgramsLoad(r, 2);

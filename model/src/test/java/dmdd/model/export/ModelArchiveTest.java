@@ -12,6 +12,7 @@ import dmdd.model.engine.DjlRuntime;
 import dmdd.model.infer.AnomalyMaps;
 import dmdd.model.infer.Inspector;
 import dmdd.model.infer.ModelFolder;
+import dmdd.model.infer.OlderModels;
 import dmdd.model.train.TrainingJob;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -228,7 +229,7 @@ class ModelArchiveTest {
         // its checksums are right, its weights belong to other networks
         com.fasterxml.jackson.databind.node.ObjectNode description =
                 (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(readEntry(ModelFolder.DESCRIPTION));
-        description.remove(ModelFolder.SEAL);
+        OlderModels.savedBeforeTheSeal(description);
         ((com.fasterxml.jackson.databind.node.ObjectNode) description.get("settings")).put("studentWidth", 16);
         Path wider = repacked(tmp.resolve("wider.zip"), json.writeValueAsBytes(description));
         assertThatThrownBy(() -> ModelArchive.importInto(wider, target)).isInstanceOf(ModelArchiveException.class)
@@ -240,7 +241,7 @@ class ModelArchiveTest {
         // its top-level method says AAND while its settings (which decide the networks) are DMDD's
         com.fasterxml.jackson.databind.node.ObjectNode relabelled =
                 (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(readEntry(ModelFolder.DESCRIPTION));
-        relabelled.remove(ModelFolder.SEAL);
+        OlderModels.savedBeforeTheSeal(relabelled);
         relabelled.put("method", "aand");
         Path aand = repacked(tmp.resolve("relabelled.zip"), json.writeValueAsBytes(relabelled));
         assertThatThrownBy(() -> ModelArchive.method(aand)).isInstanceOf(ModelArchiveException.class)
@@ -285,7 +286,7 @@ class ModelArchiveTest {
         // an older model's description (no seal) with thresholds edited: imported as it is, not sealed over them
         com.fasterxml.jackson.databind.node.ObjectNode description =
                 (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(readEntry(ModelFolder.DESCRIPTION));
-        description.remove(ModelFolder.SEAL);
+        OlderModels.savedBeforeTheSeal(description);
         ((com.fasterxml.jackson.databind.node.ObjectNode) description.get("thresholds")).put("image", 0.99)
                 .put("imageNg", 0.995);
         Path unsealed = repacked(tmp.resolve("unsealed.zip"), json.writeValueAsBytes(description));

@@ -145,7 +145,7 @@ class ModelFolderTest {
         Path edited = Files.createDirectories(tmp.resolve("edited"));
         Files.copy(modelDir.resolve(weightsFile), edited.resolve(weightsFile));
         ObjectNode editedDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
-        editedDescription.remove(ModelFolder.SEAL); // as a model saved before the seal
+        OlderModels.savedBeforeTheSeal(editedDescription); // as a model saved before the seal
         ObjectNode editedThresholds = (ObjectNode) editedDescription.get("thresholds");
         editedThresholds.put("imageNg", editedThresholds.get("image").asDouble() - 1);
         Files.writeString(edited.resolve(ModelFolder.DESCRIPTION), editedDescription.toString());
@@ -170,7 +170,7 @@ class ModelFolderTest {
         Path old = Files.createDirectories(tmp.resolve("old"));
         ObjectNode oldDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
         oldDescription.remove("weights");
-        oldDescription.remove(ModelFolder.SEAL);
+        OlderModels.savedBeforeTheSeal(oldDescription);
         Files.writeString(old.resolve(ModelFolder.DESCRIPTION), oldDescription.toString());
         Files.copy(modelDir.resolve(weightsFile), old.resolve(ModelFolder.WEIGHTS));
         try (Inspector inspector = Inspector.open(old, teacher)) {
@@ -180,7 +180,7 @@ class ModelFolderTest {
         Path single = Files.createDirectories(tmp.resolve("single"));
         ObjectNode singleDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
         ((ObjectNode) singleDescription.get("thresholds")).remove("imageNg");
-        singleDescription.remove(ModelFolder.SEAL);
+        OlderModels.savedBeforeTheSeal(singleDescription);
         Files.writeString(single.resolve(ModelFolder.DESCRIPTION), singleDescription.toString());
         Files.copy(modelDir.resolve(weightsFile), single.resolve(weightsFile));
         Thresholds oneThreshold = ModelFolder.read(single).thresholds();
@@ -226,6 +226,22 @@ class ModelFolderTest {
         Path swappedFolder = folderWith(tmp.resolve("swapped"), swapped, weightsFile);
         Files.write(swappedFolder.resolve(weightsFile), other);
         assertThatThrownBy(() -> ModelFolder.read(swappedFolder)).hasMessageContaining("was changed after");
+        // the seal itself taken out, thresholds raised: this version sealed the model, so it is no older model
+        ObjectNode unsealedRaised = raised.deepCopy();
+        unsealedRaised.remove(ModelFolder.SEAL);
+        assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("unsealedRaised"), unsealedRaised,
+                weightsFile))).isInstanceOf(ModelFolderException.class)
+                .hasMessageContaining("has lost its " + ModelFolder.SEAL).hasMessageContaining(ModelFolder.DESCRIPTION);
+        // an older model (no seal, no checksum) whose weights file holds other bytes than its name says
+        ObjectNode older = OlderModels.savedBeforeTheSeal(saved.deepCopy());
+        ((ObjectNode) older.get("weights")).remove("sha256");
+        Path olderFolder = folderWith(tmp.resolve("older"), older, weightsFile);
+        assertThat(ModelFolder.read(olderFolder).readWeights()).as("its own weights")
+                .isEqualTo(Files.readAllBytes(modelDir.resolve(weightsFile)));
+        Files.write(olderFolder.resolve(weightsFile), other);
+        assertThatThrownBy(() -> ModelFolder.read(olderFolder).readWeights())
+                .isInstanceOf(ModelFolderException.class).hasMessageContaining(weightsFile)
+                .hasMessageContaining("does not hold the weights its name says");
         // numbers written another way (jq writes 4.0 as 4, Python 0.001 as 0.001 or 1e-03) are the same numbers
         String jqStyle = saved.toString().replace("\"gaussianSigma\":4.0", "\"gaussianSigma\":4")
                 .replace("\"studentLearningRate\":0.001", "\"studentLearningRate\":1e-03");
@@ -244,7 +260,7 @@ class ModelFolderTest {
 
         // without a seal (a model saved before it), thresholds still have to be numbers
         ObjectNode unsealed = saved.deepCopy();
-        unsealed.remove(ModelFolder.SEAL);
+        OlderModels.savedBeforeTheSeal(unsealed);
         for (String value : new String[] {"\"Infinity\"", "null", "\"0.5\""}) {
             ObjectNode bad = unsealed.deepCopy();
             ((ObjectNode) bad.get("thresholds")).set("image", json.readTree(value));

@@ -116,6 +116,32 @@ class DmddTrainerTest {
     }
 
     @Test
+    void aCheckpointTheDiskRefusesStopsNothingAndTheFinishedRunIsStillSaved(@TempDir Path dir) throws IOException {
+        DmddSettings s = tiny(3, 3).with("checkpointInterval", 2);
+        Path full = dir.resolve("full");
+        // what a full disk does to every checkpoint: its name is taken by a folder that is not empty
+        Path blocker = java.nio.file.Files.createDirectories(full.resolve(Checkpoint.FILE_NAME));
+        java.nio.file.Files.writeString(blocker.resolve("x"), "in the way");
+        List<String> messages = new ArrayList<>();
+        int[] saves = {0};
+        TrainingResult r = new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, full,
+                messagesInto(messages), () -> false, false, (networks, seconds, data) -> saves[0]++);
+        // the finished run was lost: the last checkpoint's failure ended it before its model was saved
+        assertThat(r.completed()).isTrue();
+        assertThat(r.completedSteps()).isEqualTo(6);
+        assertThat(saves[0]).as("the model saved").isEqualTo(1);
+        assertThat(messages).anyMatch(m -> m.startsWith("checkpoint at step 2 of 6 not written, training goes on"));
+        assertThat(messages).anyMatch(m -> m.startsWith("the last checkpoint could not be written"));
+        // with no model to save either, the failure says what is lost and what to do
+        assertThatThrownBy(() -> new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, full, null,
+                () -> false, false, (networks, seconds, data) -> {
+                    throw new java.io.IOException("No space left on device");
+                })).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("neither their checkpoint nor the model could be saved")
+                .hasMessageContaining("Make room and resume");
+    }
+
+    @Test
     void averagedWeightsEndEachStageAndAResumedRunAveragesAsAnUninterruptedOne(@TempDir Path dir) throws IOException {
         DmddSettings s = tiny(12, 10).with("weightAverageDecay", 0.9);
         Path straight = dir.resolve("straight");
