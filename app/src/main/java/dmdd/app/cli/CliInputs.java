@@ -832,6 +832,32 @@ final class CliInputs {
     }
 
     /**
+     * Warns about defect masks that cover most of their image: a mask saved inverted (white background, black
+     * defect) or whose background the reader takes for paint is measured as drawn, and its pixel metrics fall to
+     * chance without a sign.
+     *
+     * @param items the annotated images a command measures
+     * @param root  the folder their names are relative to
+     * @param err   where the warning goes
+     */
+    static void warnAboutMasksCoveringMostOfTheirImage(List<dmdd.model.export.AnnotatedInspection.Item> items,
+            Path root, PrintWriter err) {
+        List<String> names = new java.util.ArrayList<>();
+        for (dmdd.model.export.AnnotatedInspection.Item item : items) {
+            dmdd.datasets.image.Mask mask = item.annotation().mask();
+            if (mask != null && mask.area() > 0.5 * mask.width() * mask.height()) {
+                names.add(item.name());
+            }
+        }
+        if (!names.isEmpty()) {
+            err.println("warning: the defect mask" + (names.size() == 1 ? " of " : "s of ") + names.size()
+                    + (names.size() == 1 ? " image" : " images") + " in " + root + " cover more than half of the "
+                    + "image (the first: " + names.get(0) + "); a mask is white (or any non-zero value) where the "
+                    + "defect is, on black or transparent: is it inverted? Its pixel metrics count it as it is");
+        }
+    }
+
+    /**
      * @param dir    a folder that must hold images directly
      * @param option the option or role that named it, for the message
      * @return the image files, sorted by name
@@ -882,6 +908,13 @@ final class CliInputs {
         }
         Path dir = r.resolve(category);
         if (!Files.isDirectory(dir)) {
+            if (Files.isDirectory(r.resolve("train").resolve(MvtecCategory.GOOD)) || Files.isDirectory(r.resolve("test"))
+                    || Files.isDirectory(r.resolve("ground_truth"))) {
+                // --data named the category itself: its own folders read as categories were no help
+                throw new CliException("--data " + r + " is itself a category (it holds train/, test/ or "
+                        + "ground_truth/): give the folder above it, --data " + (r.getParent() == null ? "."
+                        : r.getParent()) + " --category " + r.getFileName());
+            }
             throw new CliException("--category " + category + ": no folder " + dir + " (categories there: "
                     + subfolders(r) + ")");
         }

@@ -100,6 +100,8 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException(categoryDir.resolve("test") + ": no test image");
         }
         warnAboutUnlabelled(items, categoryDir);
+        CliInputs.warnAboutMasksCoveringMostOfTheirImage(items, categoryDir.resolve("test"),
+                spec.commandLine().getErr());
         CliInputs.noteOtherFiles(categoryDir.resolve("test"), true, spec.commandLine().getErr());
         PrintWriter stdout = spec.commandLine().getOut();
         List<Evaluated> done = new ArrayList<>();

@@ -174,6 +174,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             items.addAll(AnnotatedInspection.items(store));
             CliInputs.noteOtherFiles(store.imagesRoot(), true, err);
+            CliInputs.warnAboutMasksCoveringMostOfTheirImage(items, store.imagesRoot(), err);
         }
         if (items.isEmpty()) {
             throw new CliException("no images to inspect");

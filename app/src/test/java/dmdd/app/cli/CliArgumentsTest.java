@@ -99,6 +99,10 @@ class CliArgumentsTest {
                 "--out", out), "no such folder");
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "zz", "--out", out),
                 "categories there: c");
+        // --data naming the category itself: its train/ and test/ were offered as categories
+        assertOneLineError(CliRun.of("train", "--data", data.resolve("c").toString(), "--category", "c", "--out",
+                out), "is itself a category (it holds train/, test/ or ground_truth/): give the folder above it, "
+                + "--data " + data + " --category c");
         Files.createDirectories(data.resolve("flat"));
         assertOneLineError(CliRun.of("train", "--data", data.toString(), "--category", "flat", "--out", out),
                 "Not an MVTec AD category");

@@ -434,6 +434,25 @@ class CliEndToEndTest {
 
     @Test
     @Order(6)
+    void anInvertedMaskIsNamedInAWarning() throws IOException {
+        Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category), tmp.resolve("inverted").resolve(category));
+        Path maskFile = first(Files.walk(copy.resolve("ground_truth")), p -> p.toString().endsWith("_mask.png"));
+        dmdd.datasets.image.Mask mask = dmdd.datasets.image.MaskIo.read(maskFile);
+        boolean[] inverted = mask.toBooleans();
+        for (int i = 0; i < inverted.length; i++) {
+            inverted[i] = !inverted[i];
+        }
+        dmdd.datasets.image.MaskIo.write(dmdd.datasets.image.Mask.of(mask.width(), mask.height(), inverted), maskFile);
+        CliRun r = CliRun.of("eval", "--data", copy.getParent().toString(), "--category", category, "--model",
+                model.toString(), "--json", tmp.resolve("inverted.json").toString());
+        // measured as it is (pixel AUROC near chance), and said, instead of a quiet fall of the pixel metrics
+        assertThat(r.code()).as(r.err()).isZero();
+        String image = maskFile.getParent().getFileName() + "/" + maskFile.getFileName().toString().replace("_mask.png", "");
+        assertThat(r.err()).contains("cover more than half of the image (the first: " + image).contains("inverted");
+    }
+
+    @Test
+    @Order(6)
     void anUnreadableTestImageIsAnErrorRowOfTheEvalJson() throws IOException {
         Path copy = dmdd.app.testing.TinyModel.copyTree(data.resolve(category),
                 tmp.resolve("broken-test").resolve(category));

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 /**
  * Reads and writes defect masks as PNG files, the MVTec AD convention: 8-bit gray, 0 = normal,
  * 255 = defect. On reading, any nonzero colour value counts as defect, so masks saved as 0/1,
- * in colour or with a palette are understood too (an alpha channel is ignored).
+ * in colour or with a palette are understood too. A fully transparent pixel is never a defect: annotation tools
+ * export paint on a transparent layer whose hidden colour may be white (such a mask read as defect everywhere).
  */
 public final class MaskIo {
     private MaskIo() {
@@ -28,9 +29,9 @@ public final class MaskIo {
         int h = image.getHeight();
         boolean[] defect = new boolean[w * h];
         if (image.getColorModel() instanceof IndexColorModel) {
-            int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
-            for (int i = 0; i < rgb.length; i++) {
-                defect[i] = (rgb[i] & 0xffffff) != 0;
+            int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+            for (int i = 0; i < argb.length; i++) {
+                defect[i] = (argb[i] & 0xffffff) != 0 && (argb[i] >>> 24) != 0;
             }
             return Mask.of(w, h, defect);
         }
@@ -43,6 +44,17 @@ public final class MaskIo {
                 for (int x = 0; x < w; x++) {
                     if (row[x] != 0) {
                         defect[y * w + x] = true;
+                    }
+                }
+            }
+        }
+        if (image.getColorModel().hasAlpha()) {
+            int alphaBand = image.getColorModel().getNumComponents() - 1;
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, alphaBand, row);
+                for (int x = 0; x < w; x++) {
+                    if (row[x] == 0) {
+                        defect[y * w + x] = false;
                     }
                 }
             }

@@ -60,6 +60,31 @@ class MaskIoTest {
     }
 
     @Test
+    void aTransparentPixelIsNeverADefectWhateverItsHiddenColour() throws IOException {
+        // an annotation tool's export: opaque white paint on a transparent white layer read as defect everywhere
+        BufferedImage layer = new BufferedImage(4, 1, BufferedImage.TYPE_INT_ARGB);
+        layer.setRGB(0, 0, 0x00ffffff);
+        layer.setRGB(1, 0, 0xffffffff);
+        layer.setRGB(2, 0, 0x80ffffff);
+        layer.setRGB(3, 0, 0x00000000);
+        Path layerFile = dir.resolve("layer.png");
+        ImageIO.write(layer, "png", layerFile.toFile());
+        BufferedImage grayAlpha = new BufferedImage(new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE),
+                java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 3, 1, 2, null),
+                false, null);
+        grayAlpha.getRaster().setPixel(0, 0, new int[] {255, 0});
+        grayAlpha.getRaster().setPixel(1, 0, new int[] {255, 255});
+        grayAlpha.getRaster().setPixel(2, 0, new int[] {0, 255});
+        Path grayAlphaFile = dir.resolve("gray-alpha.png");
+        ImageIO.write(grayAlpha, "png", grayAlphaFile.toFile());
+
+        assertThat(MaskIo.read(layerFile).toBooleans()).containsExactly(false, true, true, false);
+        assertThat(MaskIo.read(grayAlphaFile).toBooleans()).containsExactly(false, true, false);
+    }
+
+    @Test
     void aBrokenMaskFileIsAnUnreadableImage() throws IOException {
         Path file = dir.resolve("001_mask.png");
         Files.writeString(file, "oops");
