@@ -157,7 +157,7 @@ final class ExportCommand implements Callable<Integer> {
             Path dir = CliInputs.existingFolder(source.images, "--images");
             title = dir.getFileName().toString();
             for (Path f : ImageFiles.listRecursively(dir)) {
-                items.add(new AnnotatedInspection.Item(f, dir.relativize(f).toString().replace('\\', '/'),
+                items.add(new AnnotatedInspection.Item(f, ImageFiles.nameIn(dir, f),
                         ImageAnnotation.UNLABELLED));
             }
             CliInputs.noteOtherFiles(dir, true, err);

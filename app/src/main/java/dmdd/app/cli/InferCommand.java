@@ -1,6 +1,7 @@
 package dmdd.app.cli;
 
 import dmdd.datasets.image.FileNames;
+import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageWriter;
 import dmdd.datasets.image.RgbImage;
 import dmdd.model.infer.AnomalyMaps;
@@ -101,7 +102,7 @@ final class InferCommand implements Callable<Integer> {
                         String name = outputName(inspection.file(), usedNames);
                         writeMaps(outDir, name, inspection.picture(), inspection.maps(), thresholds,
                                 pipeline.settings().method().mapNames());
-                        rows.add(ResultsCsv.inspected(inspection.file().getFileName().toString(), inspection.score(),
+                        rows.add(ResultsCsv.inspected(ImageFiles.nameIn(inspection.file().getParent(), inspection.file()), inspection.score(),
                                 thresholds.image(), thresholds.imageNg(), null).withFusedMap(mapFile(name, "fused")));
                         bar.update(rows.size(), files.size(), "images", null);
                     }
@@ -109,7 +110,7 @@ final class InferCommand implements Callable<Integer> {
                     @Override
                     public void failed(Path file, IOException reason) {
                         err.println("warning: " + reason.getMessage());
-                        rows.add(ResultsCsv.failed(file.getFileName().toString(), thresholds.image(),
+                        rows.add(ResultsCsv.failed(ImageFiles.nameIn(file.getParent(), file), thresholds.image(),
                                 thresholds.imageNg(), reason.getMessage()));
                         bar.update(rows.size(), files.size(), "images", null);
                     }

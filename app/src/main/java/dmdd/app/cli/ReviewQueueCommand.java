@@ -1,5 +1,6 @@
 package dmdd.app.cli;
 
+import dmdd.datasets.image.ImageFiles;
 import dmdd.model.infer.Thresholds;
 import dmdd.model.pipeline.Inspection;
 import dmdd.model.pipeline.InspectionPipeline;
@@ -105,6 +106,6 @@ final class ReviewQueueCommand implements Callable<Integer> {
 
     /** An image's name in the queue: its path inside {@code --images}, {@code /} separated. */
     private String nameOf(Path file) {
-        return images.relativize(file).toString().replace('\\', '/');
+        return ImageFiles.nameIn(images, file);
     }
 }

@@ -169,6 +169,28 @@ public final class ImageFiles {
         return new Walk(images, others, loops);
     }
 
+    /**
+     * The name of a file below a folder as results show it (a row of {@code results.csv}, a report): its path inside
+     * the folder, with {@code /} between folders. A name the system's character set cannot spell (a Latin-1
+     * {@code café.png} on a UTF-8 system) has lost bytes in its text form, so that two such files showed the same
+     * name; it is shown with its bytes outside ASCII percent-escaped instead ({@code caf%E9.png}), as in a URI.
+     *
+     * @param root the folder
+     * @param file a file below it
+     * @return the name
+     */
+    public static String nameIn(Path root, Path file) {
+        String name = root.relativize(file).toString().replace('\\', '/');
+        if (name.indexOf('\uFFFD') < 0) {
+            return name;
+        }
+        // the path keeps the name's bytes, and its URI spells them
+        String rootUri = root.toUri().getRawPath();
+        String fileUri = file.toUri().getRawPath();
+        String prefix = rootUri.endsWith("/") ? rootUri : rootUri + "/";
+        return fileUri.startsWith(prefix) ? fileUri.substring(prefix.length()) : fileUri;
+    }
+
     /** @return why a file of {@link #otherFiles} is not read, with the extensions that are */
     public static String notAnImage() {
         return "not an image file (supported: " + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")";

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,5 +84,19 @@ class ImageFilesTest {
         assertThat(ImageFiles.otherFiles(test, true)).containsExactly(test.resolve("hole/notes.webp"));
         assertThat(ImageFiles.otherFiles(test, false)).isEmpty();
         assertThat(ImageFiles.linksNotFollowed(test)).containsExactly(up);
+    }
+
+    @Test
+    void namesThatLostBytesToTheCharacterSetAreToldApart() throws Exception {
+        // two Latin-1 names, invalid in UTF-8 and outside ASCII: both were "caf\uFFFD.png" in results.csv
+        Process copy = new ProcessBuilder("sh", "-c", "mkdir sub && : > \"sub/$(printf 'caf\\351.png')\" && "
+                + ": > \"sub/$(printf 'caf\\350.png')\" && : > 'sub/plain name.png'")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        assertThat(copy.waitFor()).isZero();
+        List<String> names = new java.util.ArrayList<>();
+        for (Path f : ImageFiles.listRecursively(dir)) {
+            names.add(ImageFiles.nameIn(dir, f));
+        }
+        assertThat(names).containsExactlyInAnyOrder("sub/caf%E8.png", "sub/caf%E9.png", "sub/plain name.png");
     }
 }

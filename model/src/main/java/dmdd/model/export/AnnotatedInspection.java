@@ -2,8 +2,8 @@ package dmdd.model.export;
 
 import dmdd.datasets.annotation.AnnotationStore;
 import dmdd.datasets.annotation.ImageAnnotation;
-import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.annotation.Label;
+import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.RgbImage;
 import dmdd.datasets.layout.ImportReport;
@@ -169,7 +169,7 @@ public final class AnnotatedInspection {
         List<Item> items = new ArrayList<>();
         if (java.nio.file.Files.isDirectory(store.imagesRoot())) {
             for (Path f : ImageFiles.listRecursively(store.imagesRoot())) {
-                items.add(new Item(f, store.imagesRoot().relativize(f).toString().replace('\\', '/'), store.load(f)));
+                items.add(new Item(f, ImageFiles.nameIn(store.imagesRoot(), f), store.load(f)));
             }
         }
         return items;
