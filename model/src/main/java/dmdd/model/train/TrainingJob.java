@@ -27,6 +27,9 @@ import java.util.function.BooleanSupplier;
  * {@link BooleanSupplier} polled between steps.
  */
 public final class TrainingJob {
+    /** Fewer held-out normal images than this give thresholds set by one or two scores, which is said. */
+    static final int FEW_HELD_OUT = 5;
+
     private TrainingJob() {
     }
 
@@ -223,6 +226,15 @@ public final class TrainingJob {
         return trainer.train(split.train(), checkpointDir, out, cancel, resume, (networks, seconds, trainedOn) -> {
             out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
                     + (calibration.size() == 1 ? " normal image" : " normal images"));
+            if (!heldOut || calibration.size() < FEW_HELD_OUT) {
+                // the OK-below threshold is a high quantile of their scores: of one or two images, their maximum
+                out.onMessage("warning: " + (heldOut ? "only " + calibration.size() + " normal "
+                        + (calibration.size() == 1 ? "image was" : "images were") + " held out for the thresholds"
+                        : "no normal image could be held out, so the thresholds are fitted on images the model "
+                        + "trained on, which score lower than new ones") + ": the verdicts' thresholds are a guess; "
+                        + "add normal images (about " + (int) Math.ceil(FEW_HELD_OUT / Math.max(0.01,
+                        used.validationFraction())) + " or more) for thresholds to trust");
+            }
             String fittedOn = heldOut ? "validation" : "training";
             List<AnomalyMaps> first = Inspector.of(networks, teacher, null).inspect(calibration);
             Thresholds ranges = Thresholds.fit(first, used, fittedOn);

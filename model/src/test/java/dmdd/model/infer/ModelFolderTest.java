@@ -42,8 +42,24 @@ class ModelFolderTest {
         normals = TestImages.stripes(10, 64, 3);
         modelDir = shared.resolve("model");
         TrainingResult r = TrainingJob.run(settings(), normals, teacher, TestImages::paintRectangle, modelDir,
-                null, null, false);
+                new dmdd.model.train.TrainingListener() {
+                    @Override
+                    public void onMessage(String message) {
+                        MESSAGES.add(message);
+                    }
+                }, null, false);
         assertThat(r.completed()).isTrue();
+    }
+
+    /** What training the shared model said. */
+    private static final List<String> MESSAGES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Test
+    void thresholdsFittedOnAFewHeldOutImagesAreSaidToBeAGuess() {
+        // 10 images, 30 % held out: the OK-below threshold is the top of three scores, and nothing said so
+        assertThat(MESSAGES).contains("fitting thresholds on 3 held-out normal images")
+                .contains("warning: only 3 normal images were held out for the thresholds: the verdicts' "
+                        + "thresholds are a guess; add normal images (about 17 or more) for thresholds to trust");
     }
 
     @AfterAll
