@@ -111,14 +111,27 @@ public final class ModelVersions {
     }
 
     /**
-     * Keeps the folder's current model as the next version. The caller holds the folder's {@link ModelLock}.
+     * Keeps the folder's current model as the next version, unless the last kept version is that model already
+     * (what a change stopped after keeping it leaves). The caller holds the folder's {@link ModelLock}.
      *
      * @param modelDir a model folder with a model
-     * @return the new version's id
+     * @return the id of the version that keeps it
      * @throws IOException when copying fails (the model itself is untouched)
      */
     public static String keep(Path modelDir) throws IOException {
         ModelFolder current = ModelFolder.read(modelDir);
+        byte[] description = Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION));
+        List<Path> kept = keptFolders(modelDir);
+        if (!kept.isEmpty()) {
+            // A change stopped by a kill after its version was kept left that copy behind; the next attempt would
+            // keep the same model again (each killed save added one). The last version is this model already.
+            Path last = kept.get(kept.size() - 1);
+            if (Files.isRegularFile(last.resolve(current.weightsFile()))
+                    && Files.isRegularFile(last.resolve(ModelFolder.DESCRIPTION))
+                    && java.util.Arrays.equals(description, Files.readAllBytes(last.resolve(ModelFolder.DESCRIPTION)))) {
+                return last.getFileName().toString();
+            }
+        }
         Path dir = Files.createDirectories(modelDir.resolve(FOLDER));
         String id = String.format(java.util.Locale.ROOT, "v%03d", nextNumber(dir));
         Path staging = dir.resolve(".staging-" + id);
@@ -128,8 +141,7 @@ public final class ModelVersions {
         // leave an empty weights file behind a power cut, and the model this version keeps would be lost
         Path weights = modelDir.resolve(current.weightsFile());
         AtomicFiles.write(staging.resolve(current.weightsFile()), out -> Files.copy(weights, out));
-        AtomicFiles.writeBytes(staging.resolve(ModelFolder.DESCRIPTION),
-                Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION)));
+        AtomicFiles.writeBytes(staging.resolve(ModelFolder.DESCRIPTION), description);
         try {
             Files.move(staging, dir.resolve(id), StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

@@ -219,6 +219,21 @@ class ImprovementTest {
     }
 
     @Test
+    void aChangeKilledAfterKeepingItsVersionLeavesOneCopyHoweverOftenItIsTried(@TempDir Path tmp) throws IOException {
+        Path model = copyOfBase(tmp);
+        ModelFolder before = ModelFolder.read(model);
+        // a save killed after its version was kept, tried again and killed again: each attempt kept another copy
+        String first = ModelVersions.keep(model);
+        assertThat(ModelVersions.keep(model)).isEqualTo(first);
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly(first, "current");
+        // the attempt that gets through keeps no third copy, and the model it replaced is the version
+        TrainingJob.improve(model, normals, teacher, 2, null, null);
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly(first, "current");
+        assertThat(ModelFolder.read(model.resolve("versions").resolve(first)).weightsSha256())
+                .isEqualTo(before.weightsSha256()).isNotEqualTo(ModelFolder.read(model).weightsSha256());
+    }
+
+    @Test
     void aRestoreTheDiskRefusesLeavesTheModelAndNoSecondCopyOfIt(@TempDir Path tmp) throws IOException {
         Path model = copyOfBase(tmp);
         TrainingJob.improve(model, normals, teacher, 2, null, null);
