@@ -100,6 +100,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException(categoryDir.resolve("test") + ": no test image");
         }
         warnAboutUnlabelled(items, categoryDir);
+        warnAboutMasksWithoutImages(categoryDir);
         CliInputs.warnAboutMasksCoveringMostOfTheirImage(items, categoryDir.resolve("test"),
                 spec.commandLine().getErr());
         CliInputs.noteOtherFiles(categoryDir.resolve("test"), true, spec.commandLine().getErr());
@@ -140,6 +141,26 @@ final class EvalCommand implements Callable<Integer> {
      * Without this a category whose folders are named {@code crack.v2} or {@code Good} would be measured on a part of
      * its images without a word.
      */
+    /**
+     * Names the {@code ground_truth} folders no {@code test} folder matches (a defect type renamed in one place, a
+     * typo): their masks are not used, and a person counting on them would not know.
+     */
+    private void warnAboutMasksWithoutImages(Path categoryDir) {
+        Path groundTruth = categoryDir.resolve("ground_truth");
+        if (!java.nio.file.Files.isDirectory(groundTruth)) {
+            return;
+        }
+        try (var folders = java.nio.file.Files.list(groundTruth)) {
+            folders.filter(java.nio.file.Files::isDirectory).map(f -> f.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && !java.nio.file.Files.isDirectory(
+                            categoryDir.resolve("test").resolve(n)))
+                    .sorted().forEach(n -> spec.commandLine().getErr().println("warning: " + groundTruth.resolve(n)
+                            + " has no test/" + n + " folder beside it: its masks are not used"));
+        } catch (java.io.IOException e) {
+            // only a warning
+        }
+    }
+
     private void warnAboutUnlabelled(List<AnnotatedInspection.Item> items, Path categoryDir) {
         Map<String, Integer> byFolder = new TreeMap<>();
         for (AnnotatedInspection.Item item : items) {

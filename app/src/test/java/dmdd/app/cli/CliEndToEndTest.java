@@ -490,6 +490,8 @@ class CliEndToEndTest {
         // and a folder of the same kind without masks: named in a warning too, not a broken layout
         Path odd = Files.createDirectories(copy.resolve("test").resolve("bad folder!"));
         Files.copy(loose, odd.resolve("x.png"));
+        // masks of a defect type without test images (renamed in one place only)
+        Path ghost = Files.createDirectories(copy.resolve("ground_truth").resolve("ghost"));
         long inRenamed;
         try (var images = Files.list(renamed)) {
             inRenamed = images.count();
@@ -500,7 +502,8 @@ class CliEndToEndTest {
                         + " left out of the metrics: defect type '" + renamed.getFileName() + "' may only hold")
                 .contains("warning: 1 test image in " + copy.resolve("test") + " left out of the metrics: they are "
                         + "not in a folder")
-                .contains("warning: 1 test image in " + odd + " left out of the metrics");
+                .contains("warning: 1 test image in " + odd + " left out of the metrics")
+                .contains("warning: " + ghost + " has no test/ghost folder beside it: its masks are not used");
         assertThat(r.code()).as(r.err()).isZero();
     }
 
