@@ -11,7 +11,9 @@
 # frozen flag on into the segmentation stage (fixed since), so its segmentation network trained frozen too.
 # MODEL_256: a 4-step model at 256 px of the defaults saved before the setting (`dmdd train --data D --category brick
 # --out M --steps 4 --image-size 256 --batch 8 --seed 42`); MODEL_256_FROZEN: a copy of it whose model.json settings
-# say "studentNormsFrozenFrom": 0.25.
+# say "studentNormsFrozenFrom": 0.25 (its calibrationDigest taken out). Since the session after, a description that lost
+# its seal is refused when its settings name a setting added after the seal; to repeat this, train the two models with
+# `--set studentNormsFrozenFrom=1` and `--set studentNormsFrozenFrom=0.25` instead.
 # Run from the repository root after `mvn -B -q -DskipTests package`; needs python3-torch and libopenblas0-openmp.
 J=${NEW_JAR:-app/target/dmdd.jar}
 OUT=${OUT:-docs/dev-benchmark/speed-frozen-norms}

@@ -314,7 +314,8 @@ public final class ModelArchive {
             // Only a verified model takes the folder's lock (so a refused archive creates nothing).
             try (ModelLock lock = ModelLock.acquire(target, "import-model " + zip.getFileName())) {
                 // As after training: the model an import replaces stays as a version to go back to.
-                String kept = Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))
+                dmdd.model.infer.ModelVersions.Kept kept =
+                        Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))
                         ? dmdd.model.infer.ModelVersions.keep(target) : null;
                 ModelFolder imported;
                 try {

@@ -64,10 +64,11 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
     private static final java.util.regex.Pattern NAMED_BY_CHECKSUM =
             java.util.regex.Pattern.compile(WEIGHTS_PREFIX + "-([0-9a-f]{16})\\" + WEIGHTS_SUFFIX);
     /**
-     * The first setting added after descriptions were sealed: a description whose settings name it was written by a
-     * version that seals every model it saves, so one without its seal was edited, not saved before the seal.
+     * The settings added after descriptions were sealed: a description whose settings name one of them was written by
+     * a version that seals every model it saves, so one without its seal was edited, not saved before the seal.
      */
-    public static final String FIRST_SETTING_AFTER_SEAL = "weightAverageDecay";
+    public static final List<String> SETTINGS_AFTER_SEAL = List.of("weightAverageDecay", "segmenterAttention",
+            "studentStemStride", "studentNormsFrozenFrom");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Reads a description: a key given twice or text after it is damage, not something to guess about. */
     private static final com.fasterxml.jackson.databind.ObjectReader STRICT = JSON.reader()
@@ -313,7 +314,7 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
                     + weightsFile + "'");
         }
         String sha = root.path("weights").hasNonNull("sha256") ? root.path("weights").path("sha256").asText() : null;
-        if (!root.has(SEAL) && root.path("settings").has(FIRST_SETTING_AFTER_SEAL)) {
+        if (!root.has(SEAL) && SETTINGS_AFTER_SEAL.stream().anyMatch(root.path("settings")::has)) {
             // Taking the seal out is no way round it: this version sealed the model when it saved it.
             throw new ModelFolderException(folder, "the model description " + description + " has lost its "
                     + SEAL + ", which the version that saved it wrote: it was edited after the model was saved, so "

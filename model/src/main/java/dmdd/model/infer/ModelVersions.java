@@ -111,26 +111,29 @@ public final class ModelVersions {
     }
 
     /**
+     * A version that keeps a folder's model.
+     *
+     * @param id      its id ({@code vNNN})
+     * @param created whether {@link #keep} made it now (not when the last version was that model already)
+     */
+    public record Kept(String id, boolean created) {
+    }
+
+    /**
      * Keeps the folder's current model as the next version, unless the last kept version is that model already
-     * (what a change stopped after keeping it leaves). The caller holds the folder's {@link ModelLock}.
+     * (what a change stopped after keeping it leaves: each killed save kept another copy). The caller holds the
+     * folder's {@link ModelLock}.
      *
      * @param modelDir a model folder with a model
-     * @return the id of the version that keeps it
+     * @return the version that keeps it
      * @throws IOException when copying fails (the model itself is untouched)
      */
-    public static String keep(Path modelDir) throws IOException {
+    public static Kept keep(Path modelDir) throws IOException {
         ModelFolder current = ModelFolder.read(modelDir);
         byte[] description = Files.readAllBytes(modelDir.resolve(ModelFolder.DESCRIPTION));
         List<Path> kept = keptFolders(modelDir);
-        if (!kept.isEmpty()) {
-            // A change stopped by a kill after its version was kept left that copy behind; the next attempt would
-            // keep the same model again (each killed save added one). The last version is this model already.
-            Path last = kept.get(kept.size() - 1);
-            if (Files.isRegularFile(last.resolve(current.weightsFile()))
-                    && Files.isRegularFile(last.resolve(ModelFolder.DESCRIPTION))
-                    && java.util.Arrays.equals(description, Files.readAllBytes(last.resolve(ModelFolder.DESCRIPTION)))) {
-                return last.getFileName().toString();
-            }
+        if (!kept.isEmpty() && holds(kept.get(kept.size() - 1), current, description)) {
+            return new Kept(kept.get(kept.size() - 1).getFileName().toString(), false);
         }
         Path dir = Files.createDirectories(modelDir.resolve(FOLDER));
         String id = String.format(java.util.Locale.ROOT, "v%03d", nextNumber(dir));
@@ -147,20 +150,36 @@ public final class ModelVersions {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(staging, dir.resolve(id));
         }
-        return id;
+        return new Kept(id, true);
+    }
+
+    /** Whether a kept version is the model described by these bytes, its weights intact. */
+    private static boolean holds(Path version, ModelFolder current, byte[] description) {
+        try {
+            return java.util.Arrays.equals(description, Files.readAllBytes(version.resolve(ModelFolder.DESCRIPTION)))
+                    && current.weightsSha256() != null
+                    && current.weightsSha256().equals(ModelFolder.sha256(
+                            Files.readAllBytes(version.resolve(current.weightsFile()))));
+        } catch (IOException e) {
+            return false; // a damaged version keeps nothing: a new one is made
+        }
     }
 
     /**
      * Removes a version just {@link #keep kept} when the change it was kept for failed (a full disk at the save): the
-     * folder's model is still the one it copies, and every retry would leave another copy on a disk that is full.
+     * folder's model is still the one it copies, and every retry would leave another copy on a disk that is full. A
+     * version that {@link #keep} found already there stays.
      *
      * @param modelDir a model folder
-     * @param id       the version {@link #keep} returned
+     * @param kept     what {@link #keep} returned
      * @param failure  the failure of the change, which a failure to remove the copy is added to
      */
-    public static void forget(Path modelDir, String id, Exception failure) {
+    public static void forget(Path modelDir, Kept kept, Exception failure) {
+        if (!kept.created()) {
+            return;
+        }
         try {
-            dmdd.datasets.image.Folders.deleteTree(modelDir.resolve(FOLDER).resolve(id));
+            dmdd.datasets.image.Folders.deleteTree(modelDir.resolve(FOLDER).resolve(kept.id()));
         } catch (IOException e) {
             failure.addSuppressed(e);
         }
@@ -186,7 +205,7 @@ public final class ModelVersions {
             ModelFolder chosen = ModelFolder.read(version);
             byte[] weights = chosen.readWeights();
             ObjectNode description = chosen.description();
-            String kept = keep(modelDir);
+            Kept kept = keep(modelDir);
             try {
                 return ModelFolder.commit(modelDir, weights, description);
             } catch (IOException | RuntimeException e) {

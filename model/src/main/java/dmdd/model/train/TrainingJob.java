@@ -249,10 +249,10 @@ public final class TrainingJob {
                     : String.format(java.util.Locale.ROOT, "image threshold: OK at or below %.4g, NG above it "
                             + "(no unsure band)", thresholds.image()));
             // Whatever model the folder held (trained, improved or imported) stays as a version to go back to.
-            String kept = null;
+            ModelVersions.Kept kept = null;
             if (startFrom != null || java.nio.file.Files.isRegularFile(modelDir.resolve(ModelFolder.DESCRIPTION))) {
                 kept = ModelVersions.keep(modelDir);
-                out.onMessage("the previous model is kept as version " + kept);
+                out.onMessage("the previous model is kept as version " + kept.id());
             }
             out.onMessage("saving the model to " + modelDir);
             // an improved model keeps the schedule it was trained with, so the next improvement splits like it

@@ -46,7 +46,9 @@ class ModelArchiveTest {
         normals = TestImages.stripes(6, 32, 3);
         DmddSettings settings = DmddSettings.defaults().with(Map.of("imageSize", 32, "batchSize", 2,
                 "studentWidth", 8, "segmenterWidth", 8, "studentSteps", 2, "segmenterSteps", 2,
-                "asppRates", List.of(2), "validationFraction", 0.3, "threads", 1, "topK", 20));
+                "asppRates", List.of(2), "validationFraction", 0.3, "threads", 1, "topK", 20))
+                // the attention of the models saved before the seal, so that OlderModels makes their descriptions
+                .with("segmenterAttention", "input");
         modelDir = shared.resolve("workstation-a/model");
         assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, modelDir, null, null,
                 false).completed()).isTrue();

@@ -70,7 +70,9 @@ class ModelFolderTest {
     static DmddSettings settings() {
         return DmddSettings.defaults().with(Map.of("imageSize", 64, "batchSize", 2, "studentWidth", 8,
                 "segmenterWidth", 8, "studentSteps", 4, "segmenterSteps", 4, "asppRates", List.of(2),
-                "validationFraction", 0.3, "threads", 1, "topK", 20));
+                "validationFraction", 0.3, "threads", 1, "topK", 20))
+                // the attention of the models saved before the seal, so that OlderModels makes their descriptions
+                .with("segmenterAttention", "input");
     }
 
     @Test
@@ -248,6 +250,11 @@ class ModelFolderTest {
         assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("unsealedRaised"), unsealedRaised,
                 weightsFile))).isInstanceOf(ModelFolderException.class)
                 .hasMessageContaining("has lost its " + ModelFolder.SEAL).hasMessageContaining(ModelFolder.DESCRIPTION);
+        // and so is one that lost the seal and any of the settings added after it but not all
+        ObjectNode partlyOlder = unsealedRaised.deepCopy();
+        ((ObjectNode) partlyOlder.get("settings")).remove(ModelFolder.SETTINGS_AFTER_SEAL.get(0));
+        assertThatThrownBy(() -> ModelFolder.read(folderWith(tmp.resolve("partlyOlder"), partlyOlder, weightsFile)))
+                .hasMessageContaining("has lost its " + ModelFolder.SEAL);
         // an older model (no seal, no checksum) whose weights file holds other bytes than its name says
         ObjectNode older = OlderModels.savedBeforeTheSeal(saved.deepCopy());
         ((ObjectNode) older.get("weights")).remove("sha256");

@@ -10,10 +10,13 @@ public final class OlderModels {
     /**
      * @param description a description this version saved (changed in place)
      * @return it without its seal and without the settings added after the seal, as a model saved before the seal
+     *         (the model must have been trained with {@code segmenterAttention=input}, what those settings' absence
+     *         reads as, or its weights no longer fit the networks its description now names)
      */
     public static ObjectNode savedBeforeTheSeal(ObjectNode description) {
         description.remove(ModelFolder.SEAL);
-        ((ObjectNode) description.get("settings")).remove(ModelFolder.FIRST_SETTING_AFTER_SEAL);
+        ObjectNode settings = (ObjectNode) description.get("settings");
+        ModelFolder.SETTINGS_AFTER_SEAL.forEach(settings::remove);
         return description;
     }
 }

@@ -223,14 +223,30 @@ class ImprovementTest {
         Path model = copyOfBase(tmp);
         ModelFolder before = ModelFolder.read(model);
         // a save killed after its version was kept, tried again and killed again: each attempt kept another copy
-        String first = ModelVersions.keep(model);
-        assertThat(ModelVersions.keep(model)).isEqualTo(first);
+        String first = ModelVersions.keep(model).id();
+        ModelVersions.Kept again = ModelVersions.keep(model);
+        assertThat(again).isEqualTo(new ModelVersions.Kept(first, false));
+        // that attempt failing too leaves the version it found: it keeps the model a person was told is kept
+        ModelVersions.forget(model, again, new IOException("No space left on device"));
         assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly(first, "current");
         // the attempt that gets through keeps no third copy, and the model it replaced is the version
         TrainingJob.improve(model, normals, teacher, 2, null, null);
         assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly(first, "current");
         assertThat(ModelFolder.read(model.resolve("versions").resolve(first)).weightsSha256())
                 .isEqualTo(before.weightsSha256()).isNotEqualTo(ModelFolder.read(model).weightsSha256());
+        // a last version whose weights were damaged since is no copy of the model: the next change keeps it again
+        ModelFolder current = ModelFolder.read(model);
+        ModelVersions.Kept second = ModelVersions.keep(model);
+        assertThat(second.created()).isTrue();
+        Path secondWeights = model.resolve("versions").resolve(second.id()).resolve(current.weightsFile());
+        byte[] bytes = Files.readAllBytes(secondWeights);
+        bytes[bytes.length - 2] ^= 1;
+        Files.write(secondWeights, bytes);
+        ModelVersions.Kept third = ModelVersions.keep(model);
+        assertThat(third.created()).isTrue();
+        assertThat(third.id()).isNotEqualTo(second.id());
+        assertThat(ModelFolder.sha256(ModelFolder.read(model.resolve("versions").resolve(third.id())).readWeights()))
+                .isEqualTo(current.weightsSha256());
     }
 
     @Test
