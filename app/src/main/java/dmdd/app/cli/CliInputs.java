@@ -851,7 +851,8 @@ final class CliInputs {
         }
         if (!names.isEmpty()) {
             err.println("warning: the defect mask" + (names.size() == 1 ? " of " : "s of ") + names.size()
-                    + (names.size() == 1 ? " image" : " images") + " in " + root + " cover more than half of the "
+                    + (names.size() == 1 ? " image" : " images") + " in " + root
+                    + (names.size() == 1 ? " covers" : " cover") + " more than half of the "
                     + "image (the first: " + names.get(0) + "); a mask is white (or any non-zero value) where the "
                     + "defect is, on black or transparent: is it inverted? Its pixel metrics count it as it is");
         }
@@ -908,8 +909,9 @@ final class CliInputs {
         }
         Path dir = r.resolve(category);
         if (!Files.isDirectory(dir)) {
-            if (Files.isDirectory(r.resolve("train").resolve(MvtecCategory.GOOD)) || Files.isDirectory(r.resolve("test"))
-                    || Files.isDirectory(r.resolve("ground_truth"))) {
+            if (Files.isDirectory(r.resolve("train").resolve(MvtecCategory.GOOD))
+                    || (r.getFileName() != null && r.getFileName().toString().equals(category)
+                    && (Files.isDirectory(r.resolve("test")) || Files.isDirectory(r.resolve("ground_truth"))))) {
                 // --data named the category itself: its own folders read as categories were no help
                 throw new CliException("--data " + r + " is itself a category (it holds train/, test/ or "
                         + "ground_truth/): give the folder above it, --data " + (r.getParent() == null ? "."

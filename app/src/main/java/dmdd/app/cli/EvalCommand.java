@@ -136,12 +136,6 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * Names, per folder, the test images that get no label and so stay out of every metric: a folder whose name
-     * cannot be a defect type (it becomes a folder and a label in annotations) and images directly in {@code test/}.
-     * Without this a category whose folders are named {@code crack.v2} or {@code Good} would be measured on a part of
-     * its images without a word.
-     */
-    /**
      * Names the {@code ground_truth} folders no {@code test} folder matches (a defect type renamed in one place, a
      * typo): their masks are not used, and a person counting on them would not know.
      */
@@ -161,6 +155,12 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Names, per folder, the test images that get no label and so stay out of every metric: a folder whose name
+     * cannot be a defect type (it becomes a folder and a label in annotations) and images directly in {@code test/}.
+     * Without this a category whose folders are named {@code crack.v2} or {@code Good} would be measured on a part of
+     * its images without a word.
+     */
     private void warnAboutUnlabelled(List<AnnotatedInspection.Item> items, Path categoryDir) {
         Map<String, Integer> byFolder = new TreeMap<>();
         for (AnnotatedInspection.Item item : items) {

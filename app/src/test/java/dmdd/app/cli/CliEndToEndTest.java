@@ -448,7 +448,7 @@ class CliEndToEndTest {
         // measured as it is (pixel AUROC near chance), and said, instead of a quiet fall of the pixel metrics
         assertThat(r.code()).as(r.err()).isZero();
         String image = maskFile.getParent().getFileName() + "/" + maskFile.getFileName().toString().replace("_mask.png", "");
-        assertThat(r.err()).contains("cover more than half of the image (the first: " + image).contains("inverted");
+        assertThat(r.err()).contains("covers more than half of the image (the first: " + image).contains("inverted");
     }
 
     @Test

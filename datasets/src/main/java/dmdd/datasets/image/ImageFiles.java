@@ -132,12 +132,20 @@ public final class ImageFiles {
         List<Path> images = new ArrayList<>();
         List<Path> others = new ArrayList<>();
         List<Path> loops = new ArrayList<>();
+        Path realRoot = dir.toRealPath();
         Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
                 new SimpleFileVisitor<>() {
                     @Override
-                    public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attrs) {
+                    public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attrs)
+                            throws IOException {
                         if (folder.equals(dir)) {
                             return FileVisitResult.CONTINUE;
+                        }
+                        if (Files.isSymbolicLink(folder) && realRoot.startsWith(folder.toRealPath())) {
+                            // a link to a folder that holds the one listed (test/all -> .., a link to /): the walk
+                            // sees a loop only among the folders it is in, and would list the category or the disk
+                            loops.add(folder);
+                            return FileVisitResult.SKIP_SUBTREE;
                         }
                         return folder.getFileName().toString().startsWith(".") || isResultsFolder(folder)
                                 ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
@@ -173,22 +181,30 @@ public final class ImageFiles {
      * The name of a file below a folder as results show it (a row of {@code results.csv}, a report): its path inside
      * the folder, with {@code /} between folders. A name the system's character set cannot spell (a Latin-1
      * {@code café.png} on a UTF-8 system) has lost bytes in its text form, so that two such files showed the same
-     * name; it is shown with its bytes outside ASCII percent-escaped instead ({@code caf%E9.png}), as in a URI.
+     * name; such a part of the path is shown as a URI spells it instead, its bytes outside ASCII (and spaces)
+     * percent-escaped ({@code caf%E9.png}).
      *
-     * @param root the folder
+     * @param root the folder, or {@code null} for a file named relative to the working folder
      * @param file a file below it
      * @return the name
      */
     public static String nameIn(Path root, Path file) {
-        String name = root.relativize(file).toString().replace('\\', '/');
+        Path relative = root == null ? file : root.relativize(file);
+        String name = relative.toString().replace('\\', '/');
         if (name.indexOf('\uFFFD') < 0) {
             return name;
         }
-        // the path keeps the name's bytes, and its URI spells them
-        String rootUri = root.toUri().getRawPath();
-        String fileUri = file.toUri().getRawPath();
-        String prefix = rootUri.endsWith("/") ? rootUri : rootUri + "/";
-        return fileUri.startsWith(prefix) ? fileUri.substring(prefix.length()) : fileUri;
+        // The path keeps the name's bytes, and the last segments of its URI spell them; only the parts that lost
+        // bytes take that spelling, so a folder's name stays the same for every file in it.
+        String[] segments = file.toUri().getRawPath().split("/");
+        StringBuilder out = new StringBuilder();
+        int parts = relative.getNameCount();
+        for (int i = 0; i < parts; i++) {
+            String part = relative.getName(i).toString();
+            int segment = segments.length - parts + i;
+            out.append(i > 0 ? "/" : "").append(part.indexOf('\uFFFD') >= 0 && segment >= 0 ? segments[segment] : part);
+        }
+        return out.toString();
     }
 
     /** @return why a file of {@link #otherFiles} is not read, with the extensions that are */

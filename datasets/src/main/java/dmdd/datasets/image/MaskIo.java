@@ -9,8 +9,9 @@ import java.nio.file.Path;
 /**
  * Reads and writes defect masks as PNG files, the MVTec AD convention: 8-bit gray, 0 = normal,
  * 255 = defect. On reading, any nonzero colour value counts as defect, so masks saved as 0/1,
- * in colour or with a palette are understood too. A fully transparent pixel is never a defect: annotation tools
- * export paint on a transparent layer whose hidden colour may be white (such a mask read as defect everywhere).
+ * in colour or with a palette are understood too. A fully transparent pixel is never a defect (unless no pixel is
+ * opaque): annotation tools export paint on a transparent layer whose hidden colour may be white (such a mask read
+ * as defect everywhere).
  */
 public final class MaskIo {
     private MaskIo() {
@@ -30,8 +31,9 @@ public final class MaskIo {
         boolean[] defect = new boolean[w * h];
         if (image.getColorModel() instanceof IndexColorModel) {
             int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+            boolean anyOpaque = java.util.Arrays.stream(argb).anyMatch(c -> (c >>> 24) != 0);
             for (int i = 0; i < argb.length; i++) {
-                defect[i] = (argb[i] & 0xffffff) != 0 && (argb[i] >>> 24) != 0;
+                defect[i] = (argb[i] & 0xffffff) != 0 && (!anyOpaque || (argb[i] >>> 24) != 0);
             }
             return Mask.of(w, h, defect);
         }
@@ -49,14 +51,19 @@ public final class MaskIo {
             }
         }
         if (image.getColorModel().hasAlpha()) {
+            // a mask whose alpha was left at 0 everywhere (an RGBA array saved from numpy) is read by its colour
             int alphaBand = image.getColorModel().getNumComponents() - 1;
+            boolean[] transparent = new boolean[w * h];
+            boolean anyOpaque = false;
             for (int y = 0; y < h; y++) {
                 raster.getSamples(0, y, w, 1, alphaBand, row);
                 for (int x = 0; x < w; x++) {
-                    if (row[x] == 0) {
-                        defect[y * w + x] = false;
-                    }
+                    transparent[y * w + x] = row[x] == 0;
+                    anyOpaque |= row[x] != 0;
                 }
+            }
+            for (int i = 0; anyOpaque && i < defect.length; i++) {
+                defect[i] &= !transparent[i];
             }
         }
         return Mask.of(w, h, defect);

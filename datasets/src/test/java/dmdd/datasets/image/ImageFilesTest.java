@@ -78,25 +78,30 @@ class ImageFilesTest {
         Files.createFile(test.resolve("good/000.png"));
         Files.createSymbolicLink(test.resolve("hole"), elsewhere);
         Path up = Files.createSymbolicLink(test.resolve("good/up"), test);
+        // a link to a folder above the one listed: it listed the whole category (or, linked to /, the disk)
+        Files.createFile(dir.resolve("data/above.png"));
+        Path above = Files.createSymbolicLink(test.resolve("all"), test.getParent());
 
         assertThat(ImageFiles.listRecursively(test))
                 .containsExactly(test.resolve("good/000.png"), test.resolve("hole/000.png"));
         assertThat(ImageFiles.otherFiles(test, true)).containsExactly(test.resolve("hole/notes.webp"));
         assertThat(ImageFiles.otherFiles(test, false)).isEmpty();
-        assertThat(ImageFiles.linksNotFollowed(test)).containsExactly(up);
+        assertThat(ImageFiles.linksNotFollowed(test)).containsExactly(above, up);
     }
 
     @Test
     void namesThatLostBytesToTheCharacterSetAreToldApart() throws Exception {
         // two Latin-1 names, invalid in UTF-8 and outside ASCII: both were "caf\uFFFD.png" in results.csv
-        Process copy = new ProcessBuilder("sh", "-c", "mkdir sub && : > \"sub/$(printf 'caf\\351.png')\" && "
-                + ": > \"sub/$(printf 'caf\\350.png')\" && : > 'sub/plain name.png'")
+        Process copy = new ProcessBuilder("sh", "-c", "mkdir 'sub folder' && : > \"sub folder/$(printf 'caf\\351.png')\" && "
+                + ": > \"sub folder/$(printf 'caf\\350.png')\" && : > 'sub folder/plain name.png'")
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         assertThat(copy.waitFor()).isZero();
         List<String> names = new java.util.ArrayList<>();
         for (Path f : ImageFiles.listRecursively(dir)) {
             names.add(ImageFiles.nameIn(dir, f));
         }
-        assertThat(names).containsExactlyInAnyOrder("sub/caf%E8.png", "sub/caf%E9.png", "sub/plain name.png");
+        // only the part that lost bytes is escaped: the folder keeps its name for every file in it
+        assertThat(names).containsExactlyInAnyOrder("sub folder/caf%E8.png", "sub folder/caf%E9.png",
+                "sub folder/plain name.png");
     }
 }

@@ -82,6 +82,12 @@ class MaskIoTest {
 
         assertThat(MaskIo.read(layerFile).toBooleans()).containsExactly(false, true, true, false);
         assertThat(MaskIo.read(grayAlphaFile).toBooleans()).containsExactly(false, true, false);
+        // alpha left at 0 everywhere (an RGBA array saved from numpy): read by its colour, not as empty
+        BufferedImage unset = new BufferedImage(3, 1, BufferedImage.TYPE_INT_ARGB);
+        unset.setRGB(1, 0, 0x00ffffff);
+        Path unsetFile = dir.resolve("unset-alpha.png");
+        ImageIO.write(unset, "png", unsetFile.toFile());
+        assertThat(MaskIo.read(unsetFile).toBooleans()).containsExactly(false, true, false);
     }
 
     @Test

@@ -68,6 +68,8 @@ public final class DmddTrainer {
     /** How a person resumes a run, in messages. */
     static final String RESUME = "--resume on the command line, Resume in the workstation";
     private String trainingData;
+    /** The step of the last checkpoint this run resumed from or wrote, -1 for none. */
+    private int lastCheckpointStep = -1;
     /** The run's averages of each stage's weights ({@code weightAverageDecay}; none when it is 0). */
     private Map<TrainingStage, WeightAverage> averages = Map.of();
     private final DmddSettings settings;
@@ -230,6 +232,8 @@ public final class DmddTrainer {
             }
             ParameterStore ps = new ParameterStore(root, false);
             int firstStep = step;
+            // where a resume would start: the checkpoint this run resumed from, then each one it writes
+            lastCheckpointStep = step > 0 ? step : -1;
             if (step == 0 && startFrom != null) {
                 out.onMessage("continuing from the model in " + startFrom.folder());
                 startFrom.loadWeightsInto(nets, root);
@@ -257,8 +261,14 @@ public final class DmddTrainer {
                         // checkpoint of an earlier stopped run (Train pressed instead of Resume, then Cancel), which
                         // a checkpoint of step 0 would replace.
                         if (step > firstStep) {
-                            saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets, optimizers,
-                                    root, out);
+                            try {
+                                saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets,
+                                        optimizers, root, out);
+                            } catch (IOException e) {
+                                throw new IOException("training stopped at step " + step + " of " + total + ", but "
+                                        + "its checkpoint could not be written: " + e.getMessage() + ". Make room; "
+                                        + resumesFrom() + " (" + RESUME + ")", e);
+                            }
                         }
                         return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
                     }
@@ -331,8 +341,7 @@ public final class DmddTrainer {
                             // A full disk mid-run stops nothing: the steps go on in memory and the next checkpoint
                             // tries again; a stop before then resumes from the last checkpoint written.
                             out.onMessage("checkpoint at step " + step + " of " + total + " not written, training "
-                                    + "goes on (a resume would start from the last checkpoint written): "
-                                    + e.getMessage());
+                                    + "goes on (" + resumesFrom() + "): " + e.getMessage());
                         }
                     }
                 }
@@ -358,8 +367,8 @@ public final class DmddTrainer {
             if (lastCheckpointFailed != null
                     && (finisher == null || (cancel != null && cancel.getAsBoolean()))) {
                 throw new IOException("training stopped after its " + step + " steps, but their checkpoint could not "
-                        + "be written: " + lastCheckpointFailed.getMessage() + ". Make room and resume (" + RESUME
-                        + ") from the last checkpoint written", lastCheckpointFailed);
+                        + "be written: " + lastCheckpointFailed.getMessage() + ". Make room; " + resumesFrom() + " ("
+                        + RESUME + ")", lastCheckpointFailed);
             }
             if (lastCheckpointFailed != null) {
                 // every step is done: the model is what the person waits for, and it may fit where the checkpoint
@@ -383,8 +392,7 @@ public final class DmddTrainer {
                     if (lastCheckpointFailed != null) {
                         throw new IOException("training finished its " + step + " steps, but neither their checkpoint "
                                 + "nor the model could be saved (" + lastCheckpointFailed.getMessage() + "; "
-                                + e.getMessage() + "). Make room and resume (" + RESUME + ") from the last checkpoint "
-                                + "written", e);
+                                + e.getMessage() + "). Make room; " + resumesFrom() + " (" + RESUME + ")", e);
                     }
                     // the training is not lost: said, or a person facing a full disk starts an hour's run again
                     throw new IOException("training finished its " + step + " steps (the checkpoint " + checkpointFile
@@ -793,6 +801,12 @@ public final class DmddTrainer {
         }
     }
 
+    /** What a resume of this run would start from, said when a checkpoint could not be written. */
+    private String resumesFrom() {
+        return lastCheckpointStep > 0 ? "a resume starts from the checkpoint of step " + lastCheckpointStep
+                : "no checkpoint was written yet, so a resume trains from the start";
+    }
+
     private void saveCheckpoint(Path file, int step, double trainingSeconds, DmddNetworks nets,
             Map<TrainingStage, ParameterOptimizer> optimizers, NDManager root, TrainingListener out)
             throws IOException {
@@ -807,6 +821,7 @@ public final class DmddTrainer {
             }
             Checkpoint.write(file, step, trainingSeconds, settings, trainingData, arrays, m);
         }
+        lastCheckpointStep = step;
         out.onCheckpoint(file, step);
     }
 

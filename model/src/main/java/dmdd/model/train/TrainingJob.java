@@ -232,8 +232,9 @@ public final class TrainingJob {
                         + (calibration.size() == 1 ? "image was" : "images were") + " held out for the thresholds"
                         : "no normal image could be held out, so the thresholds are fitted on images the model "
                         + "trained on, which score lower than new ones") + ": the verdicts' thresholds are a guess; "
-                        + "add normal images (about " + (int) Math.ceil(FEW_HELD_OUT / Math.max(0.01,
-                        used.validationFraction())) + " or more) for thresholds to trust");
+                        + (used.validationFraction() <= 0 ? "set validationFraction above 0 (0 holds no image out)"
+                        : "add normal images (about " + (int) Math.ceil(FEW_HELD_OUT / used.validationFraction())
+                        + " or more)") + " for thresholds to trust");
             }
             String fittedOn = heldOut ? "validation" : "training";
             List<AnomalyMaps> first = Inspector.of(networks, teacher, null).inspect(calibration);

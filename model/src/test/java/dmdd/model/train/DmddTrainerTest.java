@@ -130,7 +130,8 @@ class DmddTrainerTest {
         assertThat(r.completed()).isTrue();
         assertThat(r.completedSteps()).isEqualTo(6);
         assertThat(saves[0]).as("the model saved").isEqualTo(1);
-        assertThat(messages).anyMatch(m -> m.startsWith("checkpoint at step 2 of 6 not written, training goes on"));
+        assertThat(messages).anyMatch(m -> m.startsWith("checkpoint at step 2 of 6 not written, training goes on "
+                + "(no checkpoint was written yet, so a resume trains from the start)"));
         assertThat(messages).anyMatch(m -> m.startsWith("the last checkpoint could not be written"));
         // with no model to save either, the failure says what is lost and what to do
         assertThatThrownBy(() -> new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, full, null,
@@ -138,7 +139,7 @@ class DmddTrainerTest {
                     throw new java.io.IOException("No space left on device");
                 })).isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("neither their checkpoint nor the model could be saved")
-                .hasMessageContaining("Make room and resume");
+                .hasMessageContaining("Make room; no checkpoint was written yet, so a resume trains from the start");
     }
 
     @Test
