@@ -95,7 +95,8 @@ class ImageFilesTest {
         Process copy = new ProcessBuilder("sh", "-c", "mkdir 'sub folder' && : > \"sub folder/$(printf 'caf\\351.png')\" && "
                 + ": > \"sub folder/$(printf 'caf\\350.png')\" && : > 'sub folder/plain name.png'")
                 .directory(dir.toFile()).redirectErrorStream(true).start();
-        assertThat(copy.waitFor()).isZero();
+        // a file system that refuses names invalid in UTF-8 (macOS) cannot hold such a file at all
+        org.junit.jupiter.api.Assumptions.assumeTrue(copy.waitFor() == 0, "names invalid in UTF-8 are refused here");
         List<String> names = new java.util.ArrayList<>();
         for (Path f : ImageFiles.listRecursively(dir)) {
             names.add(ImageFiles.nameIn(dir, f));
