@@ -102,8 +102,9 @@ final class InferCommand implements Callable<Integer> {
                         String name = outputName(inspection.file(), usedNames);
                         writeMaps(outDir, name, inspection.picture(), inspection.maps(), thresholds,
                                 pipeline.settings().method().mapNames());
-                        rows.add(ResultsCsv.inspected(ImageFiles.nameIn(inspection.file().getParent(), inspection.file()), inspection.score(),
-                                thresholds.image(), thresholds.imageNg(), null).withFusedMap(mapFile(name, "fused")));
+                        rows.add(ResultsCsv.inspected(ImageFiles.nameIn(inspection.file().getParent(),
+                                inspection.file()), inspection.score(), thresholds.image(), thresholds.imageNg(), null)
+                                .withFusedMap(mapFile(name, "fused")));
                         bar.update(rows.size(), files.size(), "images", null);
                     }
 

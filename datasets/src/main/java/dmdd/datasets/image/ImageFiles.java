@@ -92,7 +92,8 @@ public final class ImageFiles {
 
     /**
      * The links below a folder that {@link #listRecursively} does not follow because they lead back into a folder
-     * above them (following them would list every image again and again), so that a command can name them.
+     * above them or above the folder itself (following them would list images again and again, or a whole category
+     * or disk), so that a command can name them.
      *
      * @param dir the folder
      * @return those links, sorted by path
@@ -202,7 +203,8 @@ public final class ImageFiles {
         for (int i = 0; i < parts; i++) {
             String part = relative.getName(i).toString();
             int segment = segments.length - parts + i;
-            out.append(i > 0 ? "/" : "").append(part.indexOf('\uFFFD') >= 0 && segment >= 0 ? segments[segment] : part);
+            boolean lostBytes = part.indexOf('\uFFFD') >= 0 && segment >= 0;
+            out.append(i > 0 ? "/" : "").append(lostBytes ? segments[segment] : part);
         }
         return out.toString();
     }
