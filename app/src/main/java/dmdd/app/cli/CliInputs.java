@@ -809,25 +809,22 @@ final class CliInputs {
      * @param err       where the note goes
      */
     static void noteOtherFiles(Path dir, boolean recursive, PrintWriter err) {
-        List<Path> others;
+        ImageFiles.Listing listing;
         try {
-            others = ImageFiles.otherFiles(dir, recursive);
+            // one walk for both notes
+            listing = recursive ? ImageFiles.listing(dir)
+                    : new ImageFiles.Listing(List.of(), ImageFiles.otherFiles(dir, false), List.of());
         } catch (IOException e) {
             return; // only a note
         }
+        List<Path> others = listing.others();
         if (!others.isEmpty()) {
             err.println("note: " + others.size() + (others.size() == 1 ? " file in " : " files in ") + dir
                     + " left out, " + ImageFiles.notAnImage() + (others.size() == 1 ? ": " : "; the first: ")
                     + others.get(0).getFileName());
         }
-        if (recursive) {
-            try {
-                for (Path loop : ImageFiles.linksNotFollowed(dir)) {
-                    err.println("note: " + loop + " not followed: a link back into a folder above it");
-                }
-            } catch (IOException e) {
-                // only a note
-            }
+        for (Path loop : listing.linksNotFollowed()) {
+            err.println("note: " + loop + " not followed: a link back into a folder above it");
         }
     }
 

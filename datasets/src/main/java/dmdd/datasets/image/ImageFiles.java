@@ -78,7 +78,7 @@ public final class ImageFiles {
     /**
      * The image files in a folder and all its sub-folders, sorted by path. Links to folders are followed and their
      * files listed under the link's name (a defect folder linked into a dataset is read, not dropped without a word);
-     * a link back into a folder above it is not followed ({@link #linksNotFollowed} names it); hidden folders and
+     * a link back into a folder above it is not followed ({@link #listing} names it); hidden folders and
      * folders of results this program wrote ({@link #RESULTS_MARKER}) are skipped.
      *
      * @param dir the folder
@@ -87,20 +87,19 @@ public final class ImageFiles {
      * @throws IOException when a folder cannot be listed
      */
     public static List<Path> listRecursively(Path dir) throws IOException {
-        return walk(dir).images();
+        return listing(dir).images();
     }
 
     /**
-     * The links below a folder that {@link #listRecursively} does not follow because they lead back into a folder
-     * above them or above the folder itself (following them would list images again and again, or a whole category
-     * or disk), so that a command can name them.
+     * What one walk below a folder finds, for a command that reports what it leaves out beside what it reads.
      *
-     * @param dir the folder
-     * @return those links, sorted by path
-     * @throws IOException when a folder cannot be listed
+     * @param images           as {@link #listRecursively}
+     * @param others           as {@link #otherFiles} of its sub-folders too
+     * @param linksNotFollowed the links it does not follow because they lead back into a folder above them or above
+     *                         the folder itself (following them would list images again and again, or a whole
+     *                         category or disk), so that a command can name them
      */
-    public static List<Path> linksNotFollowed(Path dir) throws IOException {
-        return walk(dir).loops();
+    public record Listing(List<Path> images, List<Path> others, List<Path> linksNotFollowed) {
     }
 
     /**
@@ -116,7 +115,7 @@ public final class ImageFiles {
      */
     public static List<Path> otherFiles(Path dir, boolean recursive) throws IOException {
         if (recursive) {
-            return walk(dir).others();
+            return listing(dir).others();
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> Files.isRegularFile(p) && !isImageFile(p) && !isSystemFile(p))
@@ -124,12 +123,15 @@ public final class ImageFiles {
         }
     }
 
-    /** What one walk below a folder found. */
-    private record Walk(List<Path> images, List<Path> others, List<Path> loops) {
-    }
-
-    /** Walks a folder tree through links to folders, stopping at links back into a folder above them. */
-    private static Walk walk(Path dir) throws IOException {
+    /**
+     * Walks a folder tree through links to folders, stopping at links back into a folder above them, and sorts what
+     * it finds by path.
+     *
+     * @param dir the folder
+     * @return its image files, other files and the links not followed
+     * @throws IOException when a folder cannot be listed
+     */
+    public static Listing listing(Path dir) throws IOException {
         List<Path> images = new ArrayList<>();
         List<Path> others = new ArrayList<>();
         List<Path> loops = new ArrayList<>();
@@ -175,7 +177,7 @@ public final class ImageFiles {
         images.sort(null);
         others.sort(null);
         loops.sort(null);
-        return new Walk(images, others, loops);
+        return new Listing(images, others, loops);
     }
 
     /**

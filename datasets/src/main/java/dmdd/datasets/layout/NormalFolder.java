@@ -87,22 +87,17 @@ public final class NormalFolder {
      * @throws IOException when the folder itself cannot be listed
      */
     public ImportReport<LoadedImage> load(ImageLoader reader) throws IOException {
-        ImportReport<LoadedImage> report = ImportReport.loadAll(files(), f -> new LoadedImage(f, reader.read(f)));
-        return report.withSkipped(otherFiles());
-    }
-
-    /** Regular, non-hidden files without an image extension, and (recursive) links back into a folder above them. */
-    private List<ImportReport.Skipped> otherFiles() throws IOException {
-        List<ImportReport.Skipped> other = new ArrayList<>();
-        for (Path p : ImageFiles.otherFiles(dir, recursive)) {
-            other.add(new ImportReport.Skipped(p, ImageFiles.notAnImage()));
+        // one walk of the tree says what is read and what is left out
+        ImageFiles.Listing listing = recursive ? ImageFiles.listing(dir)
+                : new ImageFiles.Listing(ImageFiles.list(dir), ImageFiles.otherFiles(dir, false), List.of());
+        List<ImportReport.Skipped> skipped = new ArrayList<>();
+        for (Path p : listing.others()) {
+            skipped.add(new ImportReport.Skipped(p, ImageFiles.notAnImage()));
         }
-        if (recursive) {
-            for (Path p : ImageFiles.linksNotFollowed(dir)) {
-                other.add(new ImportReport.Skipped(p, "a link back into a folder above it: not followed"));
-            }
+        for (Path p : listing.linksNotFollowed()) {
+            skipped.add(new ImportReport.Skipped(p, "a link back into a folder above it: not followed"));
         }
-        return other;
+        return ImportReport.loadAll(listing.images(), f -> new LoadedImage(f, reader.read(f))).withSkipped(skipped);
     }
 
     @Override

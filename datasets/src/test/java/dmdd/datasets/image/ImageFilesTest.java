@@ -86,7 +86,7 @@ class ImageFilesTest {
                 .containsExactly(test.resolve("good/000.png"), test.resolve("hole/000.png"));
         assertThat(ImageFiles.otherFiles(test, true)).containsExactly(test.resolve("hole/notes.webp"));
         assertThat(ImageFiles.otherFiles(test, false)).isEmpty();
-        assertThat(ImageFiles.linksNotFollowed(test)).containsExactly(above, up);
+        assertThat(ImageFiles.listing(test).linksNotFollowed()).containsExactly(above, up);
     }
 
     @Test

@@ -260,12 +260,13 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
         } catch (IOException e) {
             throw new ModelFolderException(folder, "cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (weightsSha256 != null && !weightsSha256.equals(sha256(bytes))) {
+        String actual = sha256(bytes);
+        if (weightsSha256 != null && !weightsSha256.equals(actual)) {
             throw new ModelFolderException(folder, "the weights file " + file + " is damaged (its SHA-256 does not "
                     + "match the one recorded in " + DESCRIPTION + "); retrain the model or import it again");
         }
         java.util.regex.Matcher named = NAMED_BY_CHECKSUM.matcher(weightsFile);
-        if (named.matches() && !sha256(bytes).startsWith(named.group(1))) {
+        if (named.matches() && !actual.startsWith(named.group(1))) {
             // the name is the start of its checksum (commit): other bytes under it are another model's weights or
             // damage, also in a description that lost its checksum
             throw new ModelFolderException(folder, "the weights file " + file + " does not hold the weights its name "

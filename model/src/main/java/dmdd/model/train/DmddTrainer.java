@@ -265,9 +265,8 @@ public final class DmddTrainer {
                                 saveCheckpoint(checkpointFile, step, earlierSeconds + seconds(started), nets,
                                         optimizers, root, out);
                             } catch (IOException e) {
-                                throw new IOException("training stopped at step " + step + " of " + total + ", but "
-                                        + "its checkpoint could not be written: " + e.getMessage() + ". Make room; "
-                                        + resumesFrom() + " (" + RESUME + ")", e);
+                                throw notSaved("training stopped at step " + step + " of " + total + ", but its "
+                                        + "checkpoint could not be written: " + e.getMessage(), e);
                             }
                         }
                         return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
@@ -366,9 +365,8 @@ public final class DmddTrainer {
             }
             if (lastCheckpointFailed != null
                     && (finisher == null || (cancel != null && cancel.getAsBoolean()))) {
-                throw new IOException("training stopped after its " + step + " steps, but their checkpoint could not "
-                        + "be written: " + lastCheckpointFailed.getMessage() + ". Make room; " + resumesFrom() + " ("
-                        + RESUME + ")", lastCheckpointFailed);
+                throw notSaved("training stopped after its " + step + " steps, but their checkpoint could not be "
+                        + "written: " + lastCheckpointFailed.getMessage(), lastCheckpointFailed);
             }
             if (lastCheckpointFailed != null) {
                 // every step is done: the model is what the person waits for, and it may fit where the checkpoint
@@ -390,9 +388,9 @@ public final class DmddTrainer {
                         throw e; // an improvement leaves the model as it was and says so itself
                     }
                     if (lastCheckpointFailed != null) {
-                        throw new IOException("training finished its " + step + " steps, but neither their checkpoint "
-                                + "nor the model could be saved (" + lastCheckpointFailed.getMessage() + "; "
-                                + e.getMessage() + "). Make room; " + resumesFrom() + " (" + RESUME + ")", e);
+                        throw notSaved("training finished its " + step + " steps, but neither their checkpoint nor "
+                                + "the model could be saved (" + lastCheckpointFailed.getMessage() + "; "
+                                + e.getMessage() + ")", e);
                     }
                     // the training is not lost: said, or a person facing a full disk starts an hour's run again
                     throw new IOException("training finished its " + step + " steps (the checkpoint " + checkpointFile
@@ -805,6 +803,11 @@ public final class DmddTrainer {
     private String resumesFrom() {
         return lastCheckpointStep > 0 ? "a resume starts from the checkpoint of step " + lastCheckpointStep
                 : "no checkpoint was written yet, so a resume trains from the start";
+    }
+
+    /** The failure of a run whose latest steps could not be saved, with what to do about it. */
+    private IOException notSaved(String what, IOException cause) {
+        return new IOException(what + ". Make room; " + resumesFrom() + " (" + RESUME + ")", cause);
     }
 
     private void saveCheckpoint(Path file, int step, double trainingSeconds, DmddNetworks nets,

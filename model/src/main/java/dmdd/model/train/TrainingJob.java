@@ -227,14 +227,7 @@ public final class TrainingJob {
             out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
                     + (calibration.size() == 1 ? " normal image" : " normal images"));
             if (!heldOut || calibration.size() < FEW_HELD_OUT) {
-                // the OK-below threshold is a high quantile of their scores: of one or two images, their maximum
-                out.onMessage("warning: " + (heldOut ? "only " + calibration.size() + " normal "
-                        + (calibration.size() == 1 ? "image was" : "images were") + " held out for the thresholds"
-                        : "no normal image could be held out, so the thresholds are fitted on images the model "
-                        + "trained on, which score lower than new ones") + ": the verdicts' thresholds are a guess; "
-                        + (used.validationFraction() <= 0 ? "set validationFraction above 0 (0 holds no image out)"
-                        : "add normal images (about " + (int) Math.ceil(FEW_HELD_OUT / used.validationFraction())
-                        + " or more)") + " for thresholds to trust");
+                out.onMessage(fewHeldOutWarning(heldOut ? calibration.size() : 0, used.validationFraction()));
             }
             String fittedOn = heldOut ? "validation" : "training";
             List<AnomalyMaps> first = Inspector.of(networks, teacher, null).inspect(calibration);
@@ -276,6 +269,24 @@ public final class TrainingJob {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Says that thresholds fitted on a few held-out images are a guess: the OK-below threshold is a high quantile of
+     * their scores, of one or two images their maximum.
+     *
+     * @param heldOut            the normal images held out for the thresholds (0: fitted on training images)
+     * @param validationFraction the share of the normal images held out
+     * @return the warning
+     */
+    private static String fewHeldOutWarning(int heldOut, double validationFraction) {
+        String why = heldOut == 0 ? "no normal image could be held out, so the thresholds are fitted on images the "
+                + "model trained on, which score lower than new ones"
+                : "only " + heldOut + " normal " + (heldOut == 1 ? "image was" : "images were")
+                + " held out for the thresholds";
+        String remedy = validationFraction <= 0 ? "set validationFraction above 0 (0 holds no image out)"
+                : "add normal images (about " + (int) Math.ceil(FEW_HELD_OUT / validationFraction) + " or more)";
+        return "warning: " + why + ": the verdicts' thresholds are a guess; " + remedy + " for thresholds to trust";
     }
 
     /**
