@@ -12,6 +12,7 @@ import dmdd.model.engine.ChannelsLast;
 import dmdd.model.engine.ConvolutionCeiling;
 import dmdd.model.engine.ConvolutionKernels;
 import dmdd.model.engine.DjlRuntime;
+import dmdd.model.engine.FusedConvolution;
 import dmdd.model.engine.IntraOpThreads;
 import dmdd.model.engine.NativeAllocator;
 import dmdd.model.engine.NativeMemoryEnvironment;
@@ -155,6 +156,10 @@ final class BenchCommand implements Callable<Integer> {
         try (NDManager manager = DjlRuntime.engine().newBaseManager(device.choose(err).device())) {
             out.println("convolutions: " + ConvolutionKernels.decision() + "; "
                     + ConvolutionKernels.check(manager).describe());
+            out.println(FusedConvolution.active() && !manager.getDevice().isGpu()
+                    ? "inference: each convolution and its ReLU in one oneDNN call (-D" + FusedConvolution.PROPERTY
+                            + "=false: apart)"
+                    : "inference: convolutions and their ReLU apart");
             Backbone teacher = Teachers.load(folder.teacher(), manager);
             NetworkFlops flops;
             try (NDManager scratch = manager.newSubManager()) {

@@ -8,6 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import dmdd.model.engine.FoldedConvolution;
+import dmdd.model.engine.FusedConvolution;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -34,6 +35,10 @@ public final class FoldedBatchNorms implements AutoCloseable {
 
     /** Whether the folds are made at every call from the live parameters (training with frozen statistics). */
     private final boolean trainable;
+    /** How many folded convolutions run fused with the ReLU after them. */
+    private int fused;
+    /** Whether convolutions followed by a ReLU run fused with it ({@link FusedConvolution#mayFuse}). */
+    private boolean fuse;
 
     private FoldedBatchNorms(NDManager manager, boolean trainable) {
         this.manager = manager;
@@ -68,6 +73,7 @@ public final class FoldedBatchNorms implements AutoCloseable {
     public static FoldedBatchNorms of(NDManager device, Block... networks) {
         FoldedBatchNorms out = new FoldedBatchNorms(device.newSubManager(), false);
         try {
+            out.fuse = FusedConvolution.mayFuse(networks);
             for (Block network : networks) {
                 if (network != null) {
                     out.collect(network, false);
@@ -93,6 +99,11 @@ public final class FoldedBatchNorms implements AutoCloseable {
     /** @return how many sequences of blocks were folded (a network without batch norms has none) */
     public int size() {
         return folded.size();
+    }
+
+    /** @return how many folded convolutions run fused with the ReLU after them ({@link FusedConvolution}) */
+    public int fused() {
+        return fused;
     }
 
     /**
@@ -170,7 +181,19 @@ public final class FoldedBatchNorms implements AutoCloseable {
                     if (i == 0 && owner != null) {
                         firstConvolutions.put(owner, f);
                     }
-                    steps.add(f::apply);
+                    if (fuse && i + 2 < children.size() && Layers.isRelu(children.get(i + 2))) {
+                        Block relu = children.get(i + 2);
+                        UnaryOperator<NDArray> step = FusedConvolution.of(f, FusedConvolution.Activation.RELU,
+                                y -> ComposedBlock.forwardChild(relu, new Store(y.getManager(), this), y, false),
+                                manager);
+                        if (FusedConvolution.isFused(step)) {
+                            fused++;
+                        }
+                        steps.add(step);
+                        i++;
+                    } else {
+                        steps.add(f::apply);
+                    }
                 }
                 i++;
             } else if (child instanceof SequentialBlock nested) {

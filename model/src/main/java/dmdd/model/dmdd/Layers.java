@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -16,6 +17,8 @@ final class Layers {
     private static final int AREA = 2;
     /** Epsilon of every batch norm in the DMDD networks (DJL's default; {@link FoldedBatchNorms} folds with it). */
     static final float BATCH_NORM_EPSILON = 1e-5f;
+    /** The name DJL gives its ReLU block. */
+    private static final String RELU_NAME = Activation.reluBlock() instanceof LambdaBlock l ? l.getName() : "";
 
     private Layers() {
     }
@@ -56,6 +59,15 @@ final class Layers {
             b.add(Activation.reluBlock());
         }
         return b;
+    }
+
+    /**
+     * @param block a block of a network
+     * @return whether it is the ReLU of {@link #convBn} (DJL's {@link Activation#reluBlock()}), which
+     *         {@link FoldedBatchNorms} runs fused with the convolution before it in inference
+     */
+    static boolean isRelu(Block block) {
+        return block instanceof LambdaBlock lambda && RELU_NAME.equals(lambda.getName());
     }
 
     /**

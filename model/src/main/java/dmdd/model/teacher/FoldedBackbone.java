@@ -10,6 +10,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import dmdd.model.engine.FoldedConvolution;
+import dmdd.model.engine.FusedConvolution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,10 @@ final class FoldedBackbone implements AutoCloseable {
     static FoldedBackbone fold(List<Block> stages, Map<BatchNorm, Float> epsilons, NDManager weights) {
         NDManager manager = weights.newSubManager();
         try {
+            boolean fuse = FusedConvolution.mayFuse(stages.toArray(Block[]::new));
             List<UnaryOperator<NDArray>> folded = new ArrayList<>(stages.size());
             for (Block stage : stages) {
-                folded.add(fold(stage, epsilons::get, manager));
+                folded.add(fold(stage, epsilons::get, fuse, manager));
             }
             return new FoldedBackbone(manager, List.copyOf(folded));
         } catch (RuntimeException e) {
@@ -82,14 +84,16 @@ final class FoldedBackbone implements AutoCloseable {
         manager.close();
     }
 
-    private static UnaryOperator<NDArray> fold(Block block, ToDoubleFunction<BatchNorm> epsilon, NDManager manager) {
+    /** @param fuse whether convolutions followed by an activation run fused with it ({@link FusedConvolution}) */
+    private static UnaryOperator<NDArray> fold(Block block, ToDoubleFunction<BatchNorm> epsilon, boolean fuse,
+            NDManager manager) {
         if (block instanceof SequentialBlock sequence) {
-            return sequence(sequence.getChildren().values(), epsilon, manager);
+            return sequence(sequence.getChildren().values(), epsilon, fuse, manager);
         }
         if (block instanceof ResidualBlock residual) {
-            UnaryOperator<NDArray> body = fold(residual.body(), epsilon, manager);
+            UnaryOperator<NDArray> body = fold(residual.body(), epsilon, fuse, manager);
             UnaryOperator<NDArray> shortcut = residual.shortcut() == null ? null
-                    : fold(residual.shortcut(), epsilon, manager);
+                    : fold(residual.shortcut(), epsilon, fuse, manager);
             return x -> residual.join(body.apply(x), shortcut == null ? x : shortcut.apply(x));
         }
         if (block instanceof Conv2d conv) {
@@ -103,7 +107,7 @@ final class FoldedBackbone implements AutoCloseable {
     }
 
     private static UnaryOperator<NDArray> sequence(List<Block> children, ToDoubleFunction<BatchNorm> epsilon,
-            NDManager manager) {
+            boolean fuse, NDManager manager) {
         List<UnaryOperator<NDArray>> steps = new ArrayList<>();
         for (int i = 0; i < children.size(); i++) {
             Block child = children.get(i);
@@ -118,9 +122,16 @@ final class FoldedBackbone implements AutoCloseable {
                     i++;
                 }
                 float eps = norm == null ? 0f : (float) epsilon.applyAsDouble(norm);
-                steps.add(FoldedConvolution.of(conv, norm, eps, padded, manager));
+                FoldedConvolution.Folded folded = FoldedConvolution.fold(conv, norm, eps, padded, manager);
+                if (fuse && i + 1 < children.size() && children.get(i + 1) instanceof Op op
+                        && op.activation() != null) {
+                    steps.add(FusedConvolution.of(folded, op.activation(), op::apply, manager));
+                    i++;
+                } else {
+                    steps.add(folded::apply);
+                }
             } else {
-                steps.add(fold(child, epsilon, manager));
+                steps.add(fold(child, epsilon, fuse, manager));
             }
         }
         return x -> {

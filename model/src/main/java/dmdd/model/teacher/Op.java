@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dmdd.model.engine.FusedConvolution;
 
 import java.util.function.UnaryOperator;
 
@@ -17,15 +18,23 @@ final class Op extends AbstractBlock {
     private final UnaryOperator<NDArray> function;
     private final UnaryOperator<Shape> shapeFunction;
     private final boolean padsBottomRight;
+    private final FusedConvolution.Activation activation;
 
     private Op(UnaryOperator<NDArray> function, UnaryOperator<Shape> shapeFunction) {
-        this(function, shapeFunction, false);
+        this(function, shapeFunction, false, null);
     }
 
-    private Op(UnaryOperator<NDArray> function, UnaryOperator<Shape> shapeFunction, boolean padsBottomRight) {
+    private Op(UnaryOperator<NDArray> function, UnaryOperator<Shape> shapeFunction, boolean padsBottomRight,
+            FusedConvolution.Activation activation) {
         this.function = function;
         this.shapeFunction = shapeFunction;
         this.padsBottomRight = padsBottomRight;
+        this.activation = activation;
+    }
+
+    /** @return the activation this step is, which {@link FoldedBackbone} fuses with a convolution before it, or null */
+    FusedConvolution.Activation activation() {
+        return activation;
     }
 
     /** @return whether this step is {@link #padBottomRight()} (which {@link FoldedBackbone} folds into a kernel) */
@@ -45,12 +54,12 @@ final class Op extends AbstractBlock {
 
     /** @return ReLU */
     static Op relu() {
-        return new Op(x -> x.maximum(0f), s -> s);
+        return new Op(x -> x.maximum(0f), s -> s, false, FusedConvolution.Activation.RELU);
     }
 
     /** @return ReLU6, min(max(x, 0), 6), as in Keras MobileNetV2 */
     static Op relu6() {
-        return new Op(x -> x.clip(0f, 6f), s -> s);
+        return new Op(x -> x.clip(0f, 6f), s -> s, false, FusedConvolution.Activation.RELU6);
     }
 
     /**
@@ -63,7 +72,7 @@ final class Op extends AbstractBlock {
     static Op padBottomRight() {
         // torch.nn.functional.pad order: (left, right) of the last axis, then (top, bottom).
         return new Op(x -> x.pad(new Shape(0, 1, 0, 1), 0.0),
-                s -> new Shape(s.get(0), s.get(1), s.get(2) + 1, s.get(3) + 1), true);
+                s -> new Shape(s.get(0), s.get(1), s.get(2) + 1, s.get(3) + 1), true, null);
     }
 
     /** @return global average pooling, N x C x H x W to N x C */

@@ -16,6 +16,7 @@ import dmdd.model.engine.DjlRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,6 +39,8 @@ class FoldedBatchNormsTest {
             NDList t = n.t();
             try (FoldedBatchNorms folded = nets.foldBatchNorms(manager); NDManager call = manager.newSubManager()) {
                 assertThat(folded.size()).isGreaterThan(3);
+                // inference runs the convolutions followed by a ReLU fused with it, and still computes the same
+                assertThat(folded.fused()).isGreaterThan(3);
                 NDList plain = outputs(nets, new ParameterStore(call, false), x, t, false);
                 NDList fast = outputs(nets, folded.parameterStore(call), x, t, false);
                 assertClose(fast, plain);
@@ -55,6 +58,24 @@ class FoldedBatchNormsTest {
                 NDList stale = outputs(nets, folded.parameterStore(call), x, t, false);
                 assertClose(stale, plain);
                 assertThat(maxDifference(changed, plain)).isGreaterThan(1e-2f);
+            }
+        }
+    }
+
+    @Test
+    void aNetworkWithWeightsThatAreNotFiniteRunsUnfusedSoItsMapsStayNan() {
+        // oneDNN's ReLU turns NaN into 0: fused, a broken first convolution would give finite maps and verdicts
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Networks n = networks(manager, "dmdd", "inverted_residual", 14);
+            DmddNetworks nets = n.nets();
+            NDArray first = nets.student().getParameters().values().get(0).getArray();
+            first.muli(Float.NaN);
+            try (FoldedBatchNorms folded = nets.foldBatchNorms(manager); NDManager call = manager.newSubManager()) {
+                assertThat(folded.fused()).isZero();
+                NDList out = outputs(nets, folded.parameterStore(call), n.x(), n.t(), false);
+                for (NDArray map : out) {
+                    assertThat(map.isNaN().all().getBoolean()).as("every value of %s is NaN", map.getShape()).isTrue();
+                }
             }
         }
     }

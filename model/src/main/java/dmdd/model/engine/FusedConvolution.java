@@ -1,0 +1,281 @@
+package dmdd.model.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A folded convolution and the activation after it run as one oneDNN primitive, for inference on the CPU.
+ *
+ * <p>Eager DJL runs a convolution and then its ReLU as two operations: the activation is one more pass over the
+ * convolution's output, and a new array for it. oneDNN can apply the activation to each output while it is still
+ * in registers (a "post-op"), and libtorch exposes that as {@code mkldnn::_convolution_pointwise}, the operation
+ * its own compiler emits for a convolution followed by an activation on the CPU. DJL has no binding for it, but
+ * it runs TorchScript: a tiny TorchScript module whose methods call that operation is written here, as text, into
+ * an in-memory archive and loaded once per process. The convolution's weights, bias and geometry are handed to the
+ * module once, as native values kept with the folded weights, so a call passes only its input.
+ *
+ * <p>It computes the same function: the activation applied to the same convolution, within float rounding
+ * ({@code FusedConvolutionTest}: within 1e-5 of the output's range). It is used only where the plain path is
+ * oneDNN too and needs no channel padding ({@link ChannelPaddedConvolution}: those convolutions keep their checked
+ * path), only for arrays on the CPU, never for training forwards (the operation has no gradient), and never in a
+ * network whose weights are not all finite ({@link #mayFuse}: oneDNN's ReLU turns NaN into 0). Where the
+ * module cannot be loaded (a libtorch built without oneDNN) or a call fails, the plain convolution and activation
+ * run instead, and say so once in the log. {@code -Ddmdd.fusedConvolutions=false} runs them always, to compare.
+ */
+public final class FusedConvolution {
+    private static final Logger LOG = LoggerFactory.getLogger(FusedConvolution.class);
+    /** The system property that turns the fused path off ({@code false}). */
+    public static final String PROPERTY = "dmdd.fusedConvolutions";
+
+    /** The activation that follows a convolution. */
+    public enum Activation {
+        /** {@code max(x, 0)}. */
+        RELU("conv_relu"),
+        /** {@code min(max(x, 0), 6)}, MobileNetV2's. */
+        RELU6("conv_relu6");
+
+        private final String method;
+
+        Activation(String method) {
+            this.method = method;
+        }
+    }
+
+    /**
+     * TorchScript source of the module: each method one fused convolution. The scalars are typed as the operation
+     * declares them ({@code Scalar?[]}); the folded convolutions always have a bias.
+     */
+    private static final String SOURCE = """
+            class FusedConvolutions(Module):
+              __parameters__ = []
+              __buffers__ = []
+              training : bool
+              def forward(self: __torch__.FusedConvolutions,
+                x: Tensor) -> Tensor:
+                return x
+              def conv_relu(self: __torch__.FusedConvolutions,
+                x: Tensor, w: Tensor, b: Tensor, padding: List[int], stride: List[int], dilation: List[int],
+                groups: int) -> Tensor:
+                return ops.mkldnn._convolution_pointwise(x, w, b, padding, stride, dilation, groups, "relu",
+                  annotate(List[Optional[number]], []), None)
+              def conv_relu6(self: __torch__.FusedConvolutions,
+                x: Tensor, w: Tensor, b: Tensor, padding: List[int], stride: List[int], dilation: List[int],
+                groups: int) -> Tensor:
+                return ops.mkldnn._convolution_pointwise(x, w, b, padding, stride, dilation, groups, "hardtanh",
+                  annotate(List[Optional[number]], [0., 6.]), None)
+            """;
+
+    private FusedConvolution() {
+    }
+
+    /**
+     * A folded convolution followed by an activation, fused where it can be. Callers fuse only networks that
+     * {@link #mayFuse}.
+     *
+     * @param conv       the folded convolution (its weights live in {@code manager})
+     * @param activation the activation after it
+     * @param unfused    the activation as the network's own block computes it: what runs where fusing does not
+     * @param manager    the manager of the folded weights: the native values kept for the calls are closed with it
+     * @return {@code activation(conv(x))}
+     */
+    public static UnaryOperator<NDArray> of(FoldedConvolution.Folded conv, Activation activation,
+            UnaryOperator<NDArray> unfused, NDManager manager) {
+        UnaryOperator<NDArray> plain = x -> unfused.apply(conv.apply(x));
+        Shape w = conv.weight().getShape();
+        if (!enabled() || conv.bias() == null || !conv.weight().getDevice().equals(ai.djl.Device.cpu())
+                || !(conv.weight() instanceof PtNDArray weight) || !(conv.bias() instanceof PtNDArray bias)
+                || ChannelPaddedConvolution.paddedInput(w, conv.groups()) != w.get(1)
+                || ChannelPaddedConvolution.paddedOutput(w, conv.groups()) != w.get(0)) {
+            return plain;
+        }
+        PtSymbolBlock module = Module.INSTANCE;
+        if (module == null) {
+            return plain;
+        }
+        Step step = new Step(module, activation.method, new IValue[] {IValue.from(weight), IValue.from(bias),
+            IValue.listFrom(conv.padding().getShape()), IValue.listFrom(conv.stride().getShape()),
+            IValue.listFrom(conv.dilation().getShape()), IValue.from((long) conv.groups())}, plain);
+        manager.attachInternal(UUID.randomUUID().toString(), step);
+        return step;
+    }
+
+    /**
+     * Whether networks may run fused: the fused path is {@link #active()} and every parameter of the networks is a
+     * finite number. oneDNN's ReLU turns NaN into 0 where libtorch's keeps it, so a model whose weights are not finite
+     * runs the plain path: its maps are then NaN, and its images errors, never verdicts.
+     *
+     * @param networks the networks (nulls are skipped)
+     * @return whether their folded forms may fuse
+     */
+    public static boolean mayFuse(Block... networks) {
+        if (!active()) {
+            return false;
+        }
+        for (Block network : networks) {
+            if (network == null) {
+                continue;
+            }
+            for (Parameter parameter : network.getParameters().values()) {
+                if (parameter.isInitialized()) {
+                    try (NDArray sum = parameter.getArray().sum()) { // NaN or an infinity anywhere makes it so
+                        if (!Float.isFinite(sum.getFloat())) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param step a step made by {@link #of}
+     * @return whether it runs fused (not the plain path it fell back to when made)
+     */
+    public static boolean isFused(UnaryOperator<NDArray> step) {
+        return step instanceof Step;
+    }
+
+    /** @return whether the fused path is on ({@value #PROPERTY}, default true) */
+    public static boolean enabled() {
+        return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
+    }
+
+    /** @return whether the fused path is on and its module loaded in this process */
+    public static boolean active() {
+        return enabled() && Module.INSTANCE != null;
+    }
+
+    /**
+     * One fused convolution and activation: its method, its weights and geometry as native values (closed with the
+     * folded weights' manager), and the plain path it falls back to.
+     */
+    private static final class Step implements UnaryOperator<NDArray>, AutoCloseable {
+        private final PtSymbolBlock module;
+        private final String method;
+        private final IValue[] arguments;
+        private final UnaryOperator<NDArray> plain;
+        private volatile boolean failed;
+
+        Step(PtSymbolBlock module, String method, IValue[] fixed, UnaryOperator<NDArray> plain) {
+            this.module = module;
+            this.method = method;
+            this.plain = plain;
+            this.arguments = new IValue[fixed.length + 1];
+            System.arraycopy(fixed, 0, arguments, 1, fixed.length);
+        }
+
+        @Override
+        public NDArray apply(NDArray x) {
+            // a GPU array, an input with a gradient (the fused operation has none), an earlier failure: run plain
+            if (failed || !(x instanceof PtNDArray input) || !x.getDevice().equals(ai.djl.Device.cpu())
+                    || x.hasGradient()) {
+                return plain.apply(x);
+            }
+            IValue[] all = arguments.clone();
+            try (IValue in = IValue.from(input)) {
+                all[0] = in;
+                try (IValue out = IValueUtils.runMethod(module, method, all)) {
+                    return out.toTensor((PtNDManager) x.getManager());
+                }
+            } catch (RuntimeException e) {
+                failed = true;
+                LOG.warn("fused convolution failed ({}); running the convolution and its activation apart",
+                        e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+                return plain.apply(x);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (int i = 1; i < arguments.length; i++) {
+                arguments[i].close();
+            }
+        }
+    }
+
+    /** The module, loaded on first use; {@code null} where it cannot be. */
+    private static final class Module {
+        static final PtSymbolBlock INSTANCE = load();
+
+        private static PtSymbolBlock load() {
+            try {
+                // a manager of its own, never closed: the module lives as long as the process
+                PtNDManager manager = (PtNDManager) NDManager.newBaseManager(ai.djl.Device.cpu(), DjlRuntime.ENGINE);
+                return JniUtils.loadModule(manager, new ByteArrayInputStream(archive()), false, false);
+            } catch (IOException | RuntimeException e) {
+                LOG.info("convolutions and activations run apart: the fused operation is not available here ({})",
+                        e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The TorchScript archive: the source, the pickled module object (a {@code __torch__.FusedConvolutions} whose
+     * only attribute is {@code training = False}), no constants, format version 3.
+     */
+    static byte[] archive() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            store(zip, "fused/data.pkl", moduleObject());
+            store(zip, "fused/code/__torch__.py", SOURCE.getBytes(StandardCharsets.UTF_8));
+            store(zip, "fused/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'}); // an empty tuple
+            store(zip, "fused/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Pickle protocol 2: GLOBAL, EMPTY_TUPLE, NEWOBJ, {training: False} as its state, BUILD, STOP. */
+    private static byte[] moduleObject() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x80);
+        out.write(2);
+        out.writeBytes("c__torch__\nFusedConvolutions\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(')');
+        out.write(0x81);
+        out.write('}');
+        out.write('(');
+        byte[] name = "training".getBytes(StandardCharsets.US_ASCII);
+        out.write('X');
+        out.writeBytes(new byte[] {(byte) name.length, 0, 0, 0});
+        out.writeBytes(name);
+        out.write(0x89);
+        out.write('u');
+        out.write('b');
+        out.write('.');
+        return out.toByteArray();
+    }
+
+    private static void store(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(data);
+        zip.closeEntry();
+    }
+}
