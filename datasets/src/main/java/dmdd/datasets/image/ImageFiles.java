@@ -124,6 +124,20 @@ public final class ImageFiles {
     }
 
     /**
+     * Whether a folder met in a walk through links is a link to a folder that holds the walk's root ({@code all -> ..},
+     * a link to {@code /}). A walk that follows links sees a loop only among the folders it is in, so it would go on
+     * into the category above, or the whole disk, before it met one.
+     *
+     * @param folder   a folder the walk is about to enter
+     * @param realRoot the real path of the walk's root
+     * @return whether the walk must not follow it
+     * @throws IOException when the link's target cannot be resolved
+     */
+    public static boolean isLinkAbove(Path folder, Path realRoot) throws IOException {
+        return Files.isSymbolicLink(folder) && realRoot.startsWith(folder.toRealPath());
+    }
+
+    /**
      * Walks a folder tree through links to folders, stopping at links back into a folder above them, and sorts what
      * it finds by path.
      *
@@ -144,9 +158,7 @@ public final class ImageFiles {
                         if (folder.equals(dir)) {
                             return FileVisitResult.CONTINUE;
                         }
-                        if (Files.isSymbolicLink(folder) && realRoot.startsWith(folder.toRealPath())) {
-                            // a link to a folder that holds the one listed (test/all -> .., a link to /): the walk
-                            // sees a loop only among the folders it is in, and would list the category or the disk
+                        if (isLinkAbove(folder, realRoot)) {
                             loops.add(folder);
                             return FileVisitResult.SKIP_SUBTREE;
                         }

@@ -144,6 +144,9 @@ public final class ProjectImporter {
         return report;
     }
 
+    /** Why a link to a folder above the one imported is not followed. */
+    private static final String LINK_BACK = "a link back into a folder above it: not followed";
+
     /** The folder of resource forks that archives made on a Mac carry ({@code __MACOSX/}): never images of a part. */
     public static final String MAC_ARCHIVE_FOLDER = "__MACOSX";
 
@@ -206,18 +209,28 @@ public final class ProjectImporter {
 
     /**
      * Copies the files under a folder, through symbolic links (a share linked into the home folder is imported, not
-     * skipped without a word); a link back into the folder is refused by name, and the rest imports.
+     * skipped without a word); a link back into the folder, or to a folder that holds it, is refused by name, and the
+     * rest imports.
      */
     private ImportReport<Path> copyFolder(Path folder, Path targetDir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<ImportReport.Skipped> skipped = new ArrayList<>();
+        Path realFolder = folder.toRealPath();
         Files.walkFileTree(folder, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),
                 Integer.MAX_VALUE, new java.nio.file.SimpleFileVisitor<>() {
                     @Override
                     public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
-                            java.nio.file.attribute.BasicFileAttributes attrs) {
+                            java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                        if (dir.equals(folder)) {
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                        if (ImageFiles.isLinkAbove(dir, realFolder)) {
+                            // the folder above would import again what is imported, and its neighbours besides
+                            skipped.add(new ImportReport.Skipped(dir, LINK_BACK));
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        }
                         // Results this program wrote (infer, export) are heatmaps, not pictures of parts.
-                        return !dir.equals(folder) && ImageFiles.isResultsFolder(dir)
+                        return ImageFiles.isResultsFolder(dir)
                                 ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
                     }
 
@@ -237,8 +250,7 @@ public final class ProjectImporter {
                         // One bad entry (a link back into a folder above it, a folder that cannot be read) is
                         // named with its reason; the rest imports.
                         skipped.add(new ImportReport.Skipped(file, e instanceof java.nio.file.FileSystemLoopException
-                                ? "a link back into a folder above it: not followed"
-                                : "cannot be read (" + e.getMessage() + ")"));
+                                ? LINK_BACK : "cannot be read (" + e.getMessage() + ")"));
                         return java.nio.file.FileVisitResult.CONTINUE;
                     }
                 });

@@ -197,6 +197,27 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void aLinkToAFolderAboveTheImportedOneIsNamedNotFollowed() throws Exception {
+        // line-3/all -> .. : the walk meets no loop until it has been through the folder above (its other images,
+        // and this folder's again under another path); a link to / would import the disk
+        Project project = ProjectStore.create(temp.resolve("above"), "above");
+        Path line = Files.createDirectories(temp.resolve("plant/line-3"));
+        for (Path png : List.of(line.resolve("part.png"), line.getParent().resolve("other-line.png"))) {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+        }
+        Path all = Files.createSymbolicLink(line.resolve("all"), line.getParent());
+
+        ImportReport<Path> report = new ProjectImporter(project).importImageSets(List.of(line));
+
+        assertThat(report.loaded()).hasSize(1);
+        assertThat(report.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.file()).isEqualTo(all);
+            assertThat(s.reason()).contains("link back");
+        });
+    }
+
+    @Test
     void aNewImageNeverTakesTheNameOfAnAnnotatedImageThatWasDeleted() throws Exception {
         Project project = ProjectStore.create(temp.resolve("renumbered"), "renumbered");
         Path camera = Files.createDirectories(temp.resolve("camera"));
