@@ -39,6 +39,8 @@ public final class FoldedBatchNorms implements AutoCloseable {
     private int fused;
     /** Whether convolutions followed by a ReLU run fused with it ({@link FusedConvolution#mayFuse}). */
     private boolean fuse;
+    /** Whether a folded convolution came out with weights that are not finite (checked only where fusing). */
+    private boolean foldedNotFinite;
 
     private FoldedBatchNorms(NDManager manager, boolean trainable) {
         this.manager = manager;
@@ -71,9 +73,20 @@ public final class FoldedBatchNorms implements AutoCloseable {
      * @return the folded forms; close to free them
      */
     public static FoldedBatchNorms of(NDManager device, Block... networks) {
+        boolean fuse = FusedConvolution.mayFuse(networks);
+        FoldedBatchNorms out = of(device, fuse, networks);
+        if (fuse && out.foldedNotFinite) {
+            // finite parameters that folded into NaN or an infinity: its NaN must reach the maps, not a fused ReLU
+            out.close();
+            out = of(device, false, networks);
+        }
+        return out;
+    }
+
+    private static FoldedBatchNorms of(NDManager device, boolean fuse, Block... networks) {
         FoldedBatchNorms out = new FoldedBatchNorms(device.newSubManager(), false);
         try {
-            out.fuse = FusedConvolution.mayFuse(networks);
+            out.fuse = fuse;
             for (Block network : networks) {
                 if (network != null) {
                     out.collect(network, false);
@@ -180,6 +193,9 @@ public final class FoldedBatchNorms implements AutoCloseable {
                             manager);
                     if (i == 0 && owner != null) {
                         firstConvolutions.put(owner, f);
+                    }
+                    if (fuse && !f.isFinite()) {
+                        foldedNotFinite = true;
                     }
                     if (fuse && i + 2 < children.size() && Layers.isRelu(children.get(i + 2))) {
                         Block relu = children.get(i + 2);

@@ -54,7 +54,7 @@ public final class ConvolutionKernels {
     static final double TOLERANCE = 1e-3;
     private static final String CORRECT = "correct";
     /** Part of the cached verdict's key: a verdict of an earlier check (other cases, another path) is not reused. */
-    private static final String CHECK_VERSION = "channel-padded-channels-last-1";
+    private static final String CHECK_VERSION = "channel-padded-channels-last-fused-1";
     private static final String LIMITED = "oneDNN limited to ";
     private static volatile String decision;
 
@@ -222,7 +222,8 @@ public final class ConvolutionKernels {
     /**
      * Computes convolutions of the shapes that went wrong, as the networks run them ({@link ChannelPaddedConvolution},
      * float32, {@link ChannelsLast}) and as float64 sums of matrix products, forward and backward (input and weight
-     * gradients), three times each (some errors come and go with thread timing), and compares.
+     * gradients), three times each (some errors come and go with thread timing), and compares; inference's fused
+     * convolution and ReLU ({@link FusedConvolution}, where it runs) the same way.
      *
      * @param manager where the arrays live (closed by the caller)
      * @return the verdict
@@ -259,6 +260,35 @@ public final class ConvolutionKernels {
                                 worst = err;
                                 worstCase = c[0] + " -> " + c[1] + " channels " + c[2] + "x" + c[2] + " " + what[i];
                             }
+                        }
+                    }
+                }
+            }
+            // inference's fused convolution and ReLU (FusedConvolution), on shapes it runs: its own oneDNN primitive
+            int[][] fused = {{16, 96, 1, 32}, {64, 64, 3, 32}, {32, 16, 3, 16}};
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            for (int[] c : FusedConvolution.active() ? fused : new int[0][]) {
+                for (int rep = 0; rep < 3; rep++) {
+                    try (NDManager sm = m.newSubManager()) {
+                        NDArray x = random(sm, rng, new Shape(8, c[0], c[3], c[3]), 1f);
+                        NDArray w = random(sm, rng, new Shape(c[1], c[0], c[2], c[2]), 0.1f);
+                        NDArray b = random(sm, rng, new Shape(c[1]), 0.5f);
+                        long pad = c[2] / 2;
+                        FoldedConvolution.Folded conv = new FoldedConvolution.Folded(w, b, new Shape(1, 1),
+                                new Shape(pad, pad), new Shape(1, 1), 1);
+                        NDArray single = FusedConvolution.of(conv, FusedConvolution.Activation.RELU,
+                                ai.djl.nn.Activation::relu, sm).apply(ChannelsLast.of(x));
+                        NDArray ref = shiftedProducts(x.toType(DataType.FLOAT64, true), w.toType(DataType.FLOAT64,
+                                true)).add(b.toType(DataType.FLOAT64, true).reshape(1, -1, 1, 1)).maximum(0)
+                                .toType(DataType.FLOAT32, false);
+                        double scale = ref.abs().max().getFloat();
+                        double err = single.sub(ref).abs().max().getFloat() / Math.max(scale, 1e-12);
+                        if (!(err <= TOLERANCE)) {
+                            correct = false;
+                        }
+                        if (!Double.isNaN(worst) && !(err <= worst)) {
+                            worst = err;
+                            worstCase = c[0] + " -> " + c[1] + " channels " + c[2] + "x" + c[2] + " fused with ReLU";
                         }
                     }
                 }

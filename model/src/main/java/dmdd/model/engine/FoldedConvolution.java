@@ -54,6 +54,24 @@ public final class FoldedConvolution {
         public NDArray apply(NDArray x) {
             return ChannelPaddedConvolution.convolve(x, weight, bias, stride, padding, dilation, groups);
         }
+
+        /**
+         * Whether the folded weights and bias are all finite numbers: finite parameters can still fold into NaN or
+         * an infinity (a running variance below {@code -eps}, an overflow of scale times weight), which a
+         * {@link FusedConvolution} must not run, since oneDNN's ReLU turns NaN into 0.
+         *
+         * @return whether they are
+         */
+        public boolean isFinite() {
+            for (NDArray a : bias == null ? new NDArray[] {weight} : new NDArray[] {weight, bias}) {
+                try (NDArray sum = a.sum()) { // NaN or an infinity anywhere makes it so
+                    if (!Float.isFinite(sum.getFloat())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
     }
 
     /**

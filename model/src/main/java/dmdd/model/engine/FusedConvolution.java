@@ -1,5 +1,6 @@
 package dmdd.model.engine;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -15,7 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -35,17 +36,24 @@ import org.slf4j.LoggerFactory;
  * module once, as native values kept with the folded weights, so a call passes only its input.
  *
  * <p>It computes the same function: the activation applied to the same convolution, within float rounding
- * ({@code FusedConvolutionTest}: within 1e-5 of the output's range). It is used only where the plain path is
- * oneDNN too and needs no channel padding ({@link ChannelPaddedConvolution}: those convolutions keep their checked
- * path), only for arrays on the CPU, never for training forwards (the operation has no gradient), and never in a
- * network whose weights are not all finite ({@link #mayFuse}: oneDNN's ReLU turns NaN into 0). Where the
- * module cannot be loaded (a libtorch built without oneDNN) or a call fails, the plain convolution and activation
- * run instead, and say so once in the log. {@code -Ddmdd.fusedConvolutions=false} runs them always, to compare.
+ * ({@code FusedConvolutionTest}: within 1e-5 of the output's range; {@link ConvolutionKernels} checks it against
+ * float64 on each machine beside the plain path). It is used only for convolutions that need no channel padding
+ * ({@link ChannelPaddedConvolution}: those keep their checked path), only for arrays on the CPU, never for training
+ * forwards (the operation has no gradient), and never in a network whose weights or folded weights are not all
+ * finite ({@link #mayFuse}, {@link FoldedConvolution.Folded#isFinite}: oneDNN's ReLU turns NaN into 0, and a broken
+ * model must give NaN maps, so errors, never verdicts). Where the module cannot be loaded (a libtorch built without
+ * oneDNN) the plain convolution and activation run; where a fused call fails on an input the plain path computes,
+ * the plain path runs from then on in the whole process, and the log says so once.
+ * {@code -Ddmdd.fusedConvolutions=false} runs them apart always, to compare.
  */
 public final class FusedConvolution {
     private static final Logger LOG = LoggerFactory.getLogger(FusedConvolution.class);
     /** The system property that turns the fused path off ({@code false}). */
     public static final String PROPERTY = "dmdd.fusedConvolutions";
+    /** Set when a fused call failed where the plain path did not: from then on every convolution runs plain. */
+    private static volatile boolean broken;
+    /** Names the native values of each fused step among its manager's resources. */
+    private static final AtomicLong STEPS = new AtomicLong();
 
     /** The activation that follows a convolution. */
     public enum Activation {
@@ -102,20 +110,16 @@ public final class FusedConvolution {
             UnaryOperator<NDArray> unfused, NDManager manager) {
         UnaryOperator<NDArray> plain = x -> unfused.apply(conv.apply(x));
         Shape w = conv.weight().getShape();
-        if (!enabled() || conv.bias() == null || !conv.weight().getDevice().equals(ai.djl.Device.cpu())
+        if (!active() || conv.bias() == null || !conv.weight().getDevice().equals(Device.cpu())
                 || !(conv.weight() instanceof PtNDArray weight) || !(conv.bias() instanceof PtNDArray bias)
                 || ChannelPaddedConvolution.paddedInput(w, conv.groups()) != w.get(1)
                 || ChannelPaddedConvolution.paddedOutput(w, conv.groups()) != w.get(0)) {
             return plain;
         }
-        PtSymbolBlock module = Module.INSTANCE;
-        if (module == null) {
-            return plain;
-        }
-        Step step = new Step(module, activation.method, new IValue[] {IValue.from(weight), IValue.from(bias),
+        Step step = new Step(Module.INSTANCE, activation.method, new IValue[] {IValue.from(weight), IValue.from(bias),
             IValue.listFrom(conv.padding().getShape()), IValue.listFrom(conv.stride().getShape()),
             IValue.listFrom(conv.dilation().getShape()), IValue.from((long) conv.groups())}, plain);
-        manager.attachInternal(UUID.randomUUID().toString(), step);
+        manager.attachInternal("fused-convolution-" + STEPS.incrementAndGet(), step);
         return step;
     }
 
@@ -136,6 +140,9 @@ public final class FusedConvolution {
                 continue;
             }
             for (Parameter parameter : network.getParameters().values()) {
+                if (parameter.isInitialized() && !parameter.getArray().getDevice().equals(Device.cpu())) {
+                    return false; // a GPU's arrays never fuse: no reason to read them all back
+                }
                 if (parameter.isInitialized()) {
                     try (NDArray sum = parameter.getArray().sum()) { // NaN or an infinity anywhere makes it so
                         if (!Float.isFinite(sum.getFloat())) {
@@ -161,9 +168,9 @@ public final class FusedConvolution {
         return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
     }
 
-    /** @return whether the fused path is on and its module loaded in this process */
+    /** @return whether the fused path is on, its module loaded in this process and no fused call has failed */
     public static boolean active() {
-        return enabled() && Module.INSTANCE != null;
+        return enabled() && !broken && Module.INSTANCE != null;
     }
 
     /**
@@ -175,7 +182,6 @@ public final class FusedConvolution {
         private final String method;
         private final IValue[] arguments;
         private final UnaryOperator<NDArray> plain;
-        private volatile boolean failed;
 
         Step(PtSymbolBlock module, String method, IValue[] fixed, UnaryOperator<NDArray> plain) {
             this.module = module;
@@ -187,8 +193,8 @@ public final class FusedConvolution {
 
         @Override
         public NDArray apply(NDArray x) {
-            // a GPU array, an input with a gradient (the fused operation has none), an earlier failure: run plain
-            if (failed || !(x instanceof PtNDArray input) || !x.getDevice().equals(ai.djl.Device.cpu())
+            // a GPU array, an input with a gradient (the fused operation has none), a failure before: run plain
+            if (broken || !(x instanceof PtNDArray input) || !x.getDevice().equals(Device.cpu())
                     || x.hasGradient()) {
                 return plain.apply(x);
             }
@@ -199,10 +205,16 @@ public final class FusedConvolution {
                     return out.toTensor((PtNDManager) x.getManager());
                 }
             } catch (RuntimeException e) {
-                failed = true;
-                LOG.warn("fused convolution failed ({}); running the convolution and its activation apart",
-                        e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
-                return plain.apply(x);
+                // an input the plain path refuses too (a wrong shape, weights already freed) is the caller's error:
+                // the plain path throws it; only a failure of the fused call itself turns fusion off
+                NDArray y = plain.apply(x);
+                if (!broken) {
+                    broken = true;
+                    LOG.warn("a fused convolution failed where the plain one did not ({}): convolutions and their "
+                            + "activations run apart from now on", lastLine(e));
+                    LOG.debug("the fused convolution's failure", e);
+                }
+                return y;
             }
         }
 
@@ -214,6 +226,15 @@ public final class FusedConvolution {
         }
     }
 
+    /** The line of an engine error that says what went wrong (TorchScript's first lines only say where). */
+    private static String lastLine(Throwable e) {
+        String message = e.getMessage();
+        if (message == null) {
+            return e.toString();
+        }
+        return message.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse(e.toString());
+    }
+
     /** The module, loaded on first use; {@code null} where it cannot be. */
     private static final class Module {
         static final PtSymbolBlock INSTANCE = load();
@@ -221,11 +242,13 @@ public final class FusedConvolution {
         private static PtSymbolBlock load() {
             try {
                 // a manager of its own, never closed: the module lives as long as the process
-                PtNDManager manager = (PtNDManager) NDManager.newBaseManager(ai.djl.Device.cpu(), DjlRuntime.ENGINE);
+                // the engine as its callers already hold it: not DjlRuntime.engine(), whose first call runs the
+                // kernel check, which runs this class in a child JVM, which would run the check again
+                PtNDManager manager = (PtNDManager) NDManager.newBaseManager(Device.cpu(), DjlRuntime.ENGINE);
                 return JniUtils.loadModule(manager, new ByteArrayInputStream(archive()), false, false);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | LinkageError e) {
                 LOG.info("convolutions and activations run apart: the fused operation is not available here ({})",
-                        e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+                        lastLine(e));
                 return null;
             }
         }

@@ -62,14 +62,23 @@ class FoldedBatchNormsTest {
         }
     }
 
-    @Test
-    void aNetworkWithWeightsThatAreNotFiniteRunsUnfusedSoItsMapsStayNan() {
-        // oneDNN's ReLU turns NaN into 0: fused, a broken first convolution would give finite maps and verdicts
+    @ParameterizedTest
+    @CsvSource({"weight", "variance"})
+    void aNetworkWithWeightsThatAreNotFiniteRunsUnfusedSoItsMapsStayNan(String broken) {
+        // oneDNN's ReLU turns NaN into 0: fused, a broken first convolution would give finite maps and verdicts. A NaN
+        // weight, or a running variance below -eps, whose parameters are finite but whose folded weights are NaN.
         try (NDManager manager = NDManager.newBaseManager()) {
             Networks n = networks(manager, "dmdd", "inverted_residual", 14);
             DmddNetworks nets = n.nets();
-            NDArray first = nets.student().getParameters().values().get(0).getArray();
-            first.muli(Float.NaN);
+            if (broken.equals("weight")) {
+                nets.student().getParameters().values().get(0).getArray().muli(Float.NaN);
+            } else {
+                Parameter variance = nets.student().getParameters().values().stream()
+                        .filter(p -> p.getType() == Parameter.Type.RUNNING_VAR).findFirst().orElseThrow();
+                float[] values = variance.getArray().toFloatArray();
+                values[0] = -1f;
+                variance.getArray().set(values);
+            }
             try (FoldedBatchNorms folded = nets.foldBatchNorms(manager); NDManager call = manager.newSubManager()) {
                 assertThat(folded.fused()).isZero();
                 NDList out = outputs(nets, folded.parameterStore(call), n.x(), n.t(), false);

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -60,16 +62,23 @@ class FusedConvolutionTest {
             int[] padded = {24, 24, 3, 1, 1, 1, 1, 0, 1};
             // an input with a gradient: the fused operation has none
             int[] plain = {16, 32, 3, 1, 1, 1, 1, 0, 1};
-            for (int[] c : new int[][] {padded, plain}) {
-                FoldedConvolution.Folded conv = random(m, rng, c);
-                NDArray x = input(m, rng, c);
-                if (c == plain) {
-                    x.setRequiresGradient(true);
-                }
-                NDArray expected = RELU.apply(conv.apply(x));
-                NDArray actual = FusedConvolution.of(conv, FusedConvolution.Activation.RELU, RELU, m).apply(x);
-                assertThat(actual.toFloatArray()).containsExactly(expected.toFloatArray());
+            FoldedConvolution.Folded paddedConv = random(m, rng, padded);
+            assertThat(FusedConvolution.isFused(
+                    FusedConvolution.of(paddedConv, FusedConvolution.Activation.RELU, RELU, m))).isFalse();
+
+            FoldedConvolution.Folded conv = random(m, rng, plain);
+            UnaryOperator<NDArray> step = FusedConvolution.of(conv, FusedConvolution.Activation.RELU, RELU, m);
+            assertThat(FusedConvolution.isFused(step)).isTrue();
+            NDArray x = input(m, rng, plain);
+            x.setRequiresGradient(true);
+            boolean grad = JniUtils.isGradMode();
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                gc.backward(step.apply(x).sum());
+            } finally {
+                JniUtils.setGradMode(grad);
             }
+            // the gradient reaches the input: the step ran the plain path, which has one
+            assertThat(x.getGradient().abs().sum().getFloat()).isGreaterThan(0f);
         }
     }
 
@@ -82,7 +91,9 @@ class FusedConvolutionTest {
             Random rng = new Random(7);
             FoldedConvolution.Folded conv = random(m, rng, c);
             NDArray x = input(m, rng, c);
-            NDArray actual = FusedConvolution.of(conv, FusedConvolution.Activation.RELU, RELU, m).apply(x);
+            UnaryOperator<NDArray> step = FusedConvolution.of(conv, FusedConvolution.Activation.RELU, RELU, m);
+            assertThat(FusedConvolution.isFused(step)).isFalse();
+            NDArray actual = step.apply(x);
             assertThat(FusedConvolution.active()).isFalse();
             assertThat(actual.toFloatArray()).containsExactly(RELU.apply(conv.apply(x)).toFloatArray());
         } finally {

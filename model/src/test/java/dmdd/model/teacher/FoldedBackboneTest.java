@@ -77,6 +77,24 @@ class FoldedBackboneTest {
         }
     }
 
+    @Test
+    void aTeacherWhoseFoldedWeightsAreNotFiniteRunsUnfusedSoItsFeaturesStayNan() {
+        // a running variance below -eps folds into NaN weights; oneDNN's fused ReLU6 would turn them into 0
+        try (NDManager m = manager.newSubManager()) {
+            BackboneBlock teacher = Teachers.untrained(BackboneKind.MOBILENET_V2, false, m);
+            Parameter variance = teacher.namedTensors().values().stream()
+                    .filter(p -> p.getType() == Parameter.Type.RUNNING_VAR).findFirst().orElseThrow();
+            float[] values = variance.getArray().toFloatArray();
+            java.util.Arrays.fill(values, -1f);
+            variance.getArray().set(values);
+            teacher.foldForInference();
+            NDArray x = m.randomUniform(0f, 1f, new Shape(1, 3, 64, 64));
+            for (NDArray level : teacher.run(x)) {
+                assertThat(level.isNaN().all().getBoolean()).as("every value of %s is NaN", level.getShape()).isTrue();
+            }
+        }
+    }
+
     private static void assertSameFeatures(BackboneBlock teacher, NDManager m, int side) {
         NDArray x = m.randomUniform(0f, 1f, new Shape(2, 3, side, side));
         NDList folded = teacher.run(x);
