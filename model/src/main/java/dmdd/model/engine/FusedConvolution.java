@@ -140,14 +140,15 @@ public final class FusedConvolution {
                 continue;
             }
             for (Parameter parameter : network.getParameters().values()) {
-                if (parameter.isInitialized() && !parameter.getArray().getDevice().equals(Device.cpu())) {
+                if (!parameter.isInitialized()) {
+                    continue;
+                }
+                if (!parameter.getArray().getDevice().equals(Device.cpu())) {
                     return false; // a GPU's arrays never fuse: no reason to read them all back
                 }
-                if (parameter.isInitialized()) {
-                    try (NDArray sum = parameter.getArray().sum()) { // NaN or an infinity anywhere makes it so
-                        if (!Float.isFinite(sum.getFloat())) {
-                            return false;
-                        }
+                try (NDArray sum = parameter.getArray().sum()) { // NaN or an infinity anywhere makes it so
+                    if (!Float.isFinite(sum.getFloat())) {
+                        return false;
                     }
                 }
             }
@@ -164,7 +165,7 @@ public final class FusedConvolution {
     }
 
     /** @return whether the fused path is on ({@value #PROPERTY}, default true) */
-    public static boolean enabled() {
+    private static boolean enabled() {
         return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
     }
 
