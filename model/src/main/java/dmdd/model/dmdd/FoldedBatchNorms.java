@@ -35,16 +35,13 @@ public final class FoldedBatchNorms implements AutoCloseable {
 
     /** Whether the folds are made at every call from the live parameters (training with frozen statistics). */
     private final boolean trainable;
-    /** How many folded convolutions run fused with the ReLU after them. */
-    private int fused;
-    /** Whether convolutions followed by a ReLU run fused with it ({@link FusedConvolution#mayFuse}). */
-    private boolean fuse;
-    /** Whether a folded convolution came out with weights that are not finite (checked only where fusing). */
-    private boolean foldedNotFinite;
+    /** Whether the convolutions followed by a ReLU run fused with it ({@code null} for the trainable forms). */
+    private final FusedConvolution.Fusion fusion;
 
-    private FoldedBatchNorms(NDManager manager, boolean trainable) {
+    private FoldedBatchNorms(NDManager manager, boolean trainable, FusedConvolution.Fusion fusion) {
         this.manager = manager;
         this.trainable = trainable;
+        this.fusion = fusion;
     }
 
     /**
@@ -58,7 +55,7 @@ public final class FoldedBatchNorms implements AutoCloseable {
      * @return the forms; their {@link #parameterStore} makes training forwards use them
      */
     public static FoldedBatchNorms trainable(Block... networks) {
-        FoldedBatchNorms out = new FoldedBatchNorms(null, true);
+        FoldedBatchNorms out = new FoldedBatchNorms(null, true, null);
         for (Block network : networks) {
             out.collect(network, false);
         }
@@ -73,20 +70,8 @@ public final class FoldedBatchNorms implements AutoCloseable {
      * @return the folded forms; close to free them
      */
     public static FoldedBatchNorms of(NDManager device, Block... networks) {
-        boolean fuse = FusedConvolution.mayFuse(networks);
-        FoldedBatchNorms out = of(device, fuse, networks);
-        if (fuse && out.foldedNotFinite) {
-            // finite parameters that folded into NaN or an infinity: its NaN must reach the maps, not a fused ReLU
-            out.close();
-            out = of(device, false, networks);
-        }
-        return out;
-    }
-
-    private static FoldedBatchNorms of(NDManager device, boolean fuse, Block... networks) {
-        FoldedBatchNorms out = new FoldedBatchNorms(device.newSubManager(), false);
+        FoldedBatchNorms out = new FoldedBatchNorms(device.newSubManager(), false, FusedConvolution.fusion(networks));
         try {
-            out.fuse = fuse;
             for (Block network : networks) {
                 if (network != null) {
                     out.collect(network, false);
@@ -116,7 +101,7 @@ public final class FoldedBatchNorms implements AutoCloseable {
 
     /** @return how many folded convolutions run fused with the ReLU after them ({@link FusedConvolution}) */
     public int fused() {
-        return fused;
+        return fusion == null ? 0 : fusion.fused();
     }
 
     /**
@@ -194,21 +179,14 @@ public final class FoldedBatchNorms implements AutoCloseable {
                     if (i == 0 && owner != null) {
                         firstConvolutions.put(owner, f);
                     }
-                    if (fuse && !f.isFinite()) {
-                        foldedNotFinite = true;
-                    }
-                    if (fuse && i + 2 < children.size() && Layers.isRelu(children.get(i + 2))) {
+                    if (i + 2 < children.size() && Layers.isRelu(children.get(i + 2))) {
                         Block relu = children.get(i + 2);
-                        UnaryOperator<NDArray> step = FusedConvolution.of(f, FusedConvolution.Activation.RELU,
+                        steps.add(fusion.of(f, FusedConvolution.Activation.RELU,
                                 y -> ComposedBlock.forwardChild(relu, new Store(y.getManager(), this), y, false),
-                                manager);
-                        if (FusedConvolution.isFused(step)) {
-                            fused++;
-                        }
-                        steps.add(step);
+                                manager));
                         i++;
                     } else {
-                        steps.add(f::apply);
+                        steps.add(fusion.alone(f));
                     }
                 }
                 i++;

@@ -233,9 +233,7 @@ public final class ConvolutionKernels {
         // 3x3 gate; 1- and 8-channel outputs; a 32 -> 24 3x3 (each was wrong on that EPYC without the padding)
         int[][] cases = {{24, 24, 3, 32}, {40, 40, 3, 16}, {2, 1, 7, 32}, {1, 1, 3, 32}, {64, 1, 3, 32}, {8, 8, 3, 32},
             {32, 24, 3, 32}};
-        double worst = 0;
-        String worstCase = "none";
-        boolean correct = true;
+        Comparison comparison = new Comparison();
         boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
         try (NDManager m = manager.newSubManager()) {
             ai.djl.pytorch.jni.JniUtils.setGradMode(true);
@@ -250,16 +248,7 @@ public final class ConvolutionKernels {
                                 ConvolutionKernels::shiftedProducts);
                         String[] what = {"forward", "input gradient", "weight gradient"};
                         for (int i = 0; i < 3; i++) {
-                            NDArray ref = dbl[i].toType(DataType.FLOAT32, false);
-                            double scale = ref.abs().max().getFloat();
-                            double err = single[i].sub(ref).abs().max().getFloat() / Math.max(scale, 1e-12);
-                            if (!(err <= TOLERANCE)) {
-                                correct = false;
-                            }
-                            if (!Double.isNaN(worst) && !(err <= worst)) { // a NaN stays the worst
-                                worst = err;
-                                worstCase = c[0] + " -> " + c[1] + " channels " + c[2] + "x" + c[2] + " " + what[i];
-                            }
+                            comparison.add(single[i], dbl[i], c, what[i]);
                         }
                     }
                 }
@@ -279,24 +268,41 @@ public final class ConvolutionKernels {
                         NDArray single = FusedConvolution.of(conv, FusedConvolution.Activation.RELU,
                                 ai.djl.nn.Activation::relu, sm).apply(ChannelsLast.of(x));
                         NDArray ref = shiftedProducts(x.toType(DataType.FLOAT64, true), w.toType(DataType.FLOAT64,
-                                true)).add(b.toType(DataType.FLOAT64, true).reshape(1, -1, 1, 1)).maximum(0)
-                                .toType(DataType.FLOAT32, false);
-                        double scale = ref.abs().max().getFloat();
-                        double err = single.sub(ref).abs().max().getFloat() / Math.max(scale, 1e-12);
-                        if (!(err <= TOLERANCE)) {
-                            correct = false;
-                        }
-                        if (!Double.isNaN(worst) && !(err <= worst)) {
-                            worst = err;
-                            worstCase = c[0] + " -> " + c[1] + " channels " + c[2] + "x" + c[2] + " fused with ReLU";
-                        }
+                                true)).add(b.toType(DataType.FLOAT64, true).reshape(1, -1, 1, 1)).maximum(0);
+                        comparison.add(single, ref, c, "fused with ReLU");
                     }
                 }
             }
         } finally {
             ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
         }
-        return new Verdict(correct, worst, worstCase);
+        return new Verdict(comparison.correct, comparison.worst, comparison.worstCase);
+    }
+
+    /** The check's results so far: whether every case was within {@link #TOLERANCE}, and the worst one. */
+    private static final class Comparison {
+        private boolean correct = true;
+        private double worst;
+        private String worstCase = "none";
+
+        /**
+         * @param single    the float32 result
+         * @param reference the float64 one
+         * @param c         the case: in, out, kernel, side
+         * @param what      which result of the case
+         */
+        void add(NDArray single, NDArray reference, int[] c, String what) {
+            NDArray ref = reference.toType(DataType.FLOAT32, false);
+            double scale = ref.abs().max().getFloat();
+            double err = single.sub(ref).abs().max().getFloat() / Math.max(scale, 1e-12);
+            if (!(err <= TOLERANCE)) {
+                correct = false;
+            }
+            if (!Double.isNaN(worst) && !(err <= worst)) { // a NaN stays the worst
+                worst = err;
+                worstCase = c[0] + " -> " + c[1] + " channels " + c[2] + "x" + c[2] + " " + what;
+            }
+        }
     }
 
     /** Values uniform in [-scale, scale) from {@code rng}, not from the engine's generator. */

@@ -63,14 +63,17 @@ public final class FoldedConvolution {
          * @return whether they are
          */
         public boolean isFinite() {
-            for (NDArray a : bias == null ? new NDArray[] {weight} : new NDArray[] {weight, bias}) {
-                try (NDArray sum = a.sum()) { // NaN or an infinity anywhere makes it so
-                    if (!Float.isFinite(sum.getFloat())) {
-                        return false;
-                    }
-                }
-            }
-            return true;
+            return finite(weight) && (bias == null || finite(bias));
+        }
+    }
+
+    /**
+     * @param array an array
+     * @return whether it holds only finite numbers (one sum read back: NaN or an infinity anywhere makes it so)
+     */
+    static boolean finite(NDArray array) {
+        try (NDArray sum = array.sum()) {
+            return Float.isFinite(sum.getFloat());
         }
     }
 

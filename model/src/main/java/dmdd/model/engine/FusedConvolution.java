@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * float64 on each machine beside the plain path). It is used only for convolutions that need no channel padding
  * ({@link ChannelPaddedConvolution}: those keep their checked path), only for arrays on the CPU, never for training
  * forwards (the operation has no gradient), and never in a network whose weights or folded weights are not all
- * finite ({@link #mayFuse}, {@link FoldedConvolution.Folded#isFinite}: oneDNN's ReLU turns NaN into 0, and a broken
+ * finite ({@link Fusion}: oneDNN's ReLU turns NaN into 0, and a broken
  * model must give NaN maps, so errors, never verdicts). Where the module cannot be loaded (a libtorch built without
  * oneDNN) the plain convolution and activation run; where a fused call fails on an input the plain path computes,
  * the plain path runs from then on in the whole process, and the log says so once.
@@ -97,8 +97,8 @@ public final class FusedConvolution {
     }
 
     /**
-     * A folded convolution followed by an activation, fused where it can be. Callers fuse only networks that
-     * {@link #mayFuse}.
+     * One folded convolution followed by an activation, fused where it can be (a network's folds go through a
+     * {@link Fusion} instead, which decides for all of them).
      *
      * @param conv       the folded convolution (its weights live in {@code manager})
      * @param activation the activation after it
@@ -108,6 +108,11 @@ public final class FusedConvolution {
      */
     public static UnaryOperator<NDArray> of(FoldedConvolution.Folded conv, Activation activation,
             UnaryOperator<NDArray> unfused, NDManager manager) {
+        return step(conv, activation, unfused, manager, null);
+    }
+
+    private static UnaryOperator<NDArray> step(FoldedConvolution.Folded conv, Activation activation,
+            UnaryOperator<NDArray> unfused, NDManager manager, Fusion fusion) {
         UnaryOperator<NDArray> plain = x -> unfused.apply(conv.apply(x));
         Shape w = conv.weight().getShape();
         if (!active() || conv.bias() == null || !conv.weight().getDevice().equals(Device.cpu())
@@ -118,20 +123,87 @@ public final class FusedConvolution {
         }
         Step step = new Step(Module.INSTANCE, activation.method, new IValue[] {IValue.from(weight), IValue.from(bias),
             IValue.listFrom(conv.padding().getShape()), IValue.listFrom(conv.stride().getShape()),
-            IValue.listFrom(conv.dilation().getShape()), IValue.from((long) conv.groups())}, plain);
+            IValue.listFrom(conv.dilation().getShape()), IValue.from((long) conv.groups())}, plain, fusion);
         manager.attachInternal("fused-convolution-" + STEPS.incrementAndGet(), step);
         return step;
+    }
+
+    /**
+     * The fusion of one folding of networks, with one decision for all its convolutions: they run fused when every
+     * parameter of the networks is finite ({@link #mayFuse}) and every folded convolution too
+     * ({@link FoldedConvolution.Folded#isFinite}: finite parameters can fold into NaN, a running variance below
+     * {@code -eps}). One that is not turns the whole folding plain, since its NaN would otherwise be flushed by the
+     * next fused ReLU instead of reaching the maps.
+     *
+     * @param networks the networks being folded (nulls are skipped)
+     * @return their fusion; give it every folded convolution
+     */
+    public static Fusion fusion(Block... networks) {
+        return new Fusion(mayFuse(networks));
+    }
+
+    /** The fusion of one folding of networks ({@link #fusion}). */
+    public static final class Fusion {
+        private final boolean fuse;
+        private volatile boolean foldsFinite = true;
+        private int fused;
+
+        private Fusion(boolean fuse) {
+            this.fuse = fuse;
+        }
+
+        /**
+         * A folded convolution that runs alone: checked, so that a fold that is not finite turns the others plain.
+         *
+         * @param conv the folded convolution
+         * @return {@code conv}
+         */
+        public UnaryOperator<NDArray> alone(FoldedConvolution.Folded conv) {
+            check(conv);
+            return conv::apply;
+        }
+
+        /**
+         * A folded convolution followed by an activation, fused while this fusion holds (see {@link #of} for the
+         * arguments).
+         *
+         * @param conv       the folded convolution
+         * @param activation the activation after it
+         * @param unfused    the activation as the network's own block computes it
+         * @param manager    the manager of the folded weights
+         * @return {@code activation(conv(x))}
+         */
+        public UnaryOperator<NDArray> of(FoldedConvolution.Folded conv, Activation activation,
+                UnaryOperator<NDArray> unfused, NDManager manager) {
+            check(conv);
+            if (!fuse) {
+                return x -> unfused.apply(conv.apply(x));
+            }
+            UnaryOperator<NDArray> step = step(conv, activation, unfused, manager, this);
+            if (isFused(step)) {
+                fused++;
+            }
+            return step;
+        }
+
+        /** @return how many of the folding's convolutions run fused with their activation */
+        public int fused() {
+            return fuse && foldsFinite ? fused : 0;
+        }
+
+        private void check(FoldedConvolution.Folded conv) {
+            if (fuse && foldsFinite && !conv.isFinite()) {
+                foldsFinite = false;
+            }
+        }
     }
 
     /**
      * Whether networks may run fused: the fused path is {@link #active()} and every parameter of the networks is a
      * finite number. oneDNN's ReLU turns NaN into 0 where libtorch's keeps it, so a model whose weights are not finite
      * runs the plain path: its maps are then NaN, and its images errors, never verdicts.
-     *
-     * @param networks the networks (nulls are skipped)
-     * @return whether their folded forms may fuse
      */
-    public static boolean mayFuse(Block... networks) {
+    static boolean mayFuse(Block... networks) {
         if (!active()) {
             return false;
         }
@@ -146,10 +218,8 @@ public final class FusedConvolution {
                 if (!parameter.getArray().getDevice().equals(Device.cpu())) {
                     return false; // a GPU's arrays never fuse: no reason to read them all back
                 }
-                try (NDArray sum = parameter.getArray().sum()) { // NaN or an infinity anywhere makes it so
-                    if (!Float.isFinite(sum.getFloat())) {
-                        return false;
-                    }
+                if (!FoldedConvolution.finite(parameter.getArray())) {
+                    return false;
                 }
             }
         }
@@ -183,20 +253,24 @@ public final class FusedConvolution {
         private final String method;
         private final IValue[] arguments;
         private final UnaryOperator<NDArray> plain;
+        /** The folding this step belongs to, or {@code null} for a convolution fused alone. */
+        private final Fusion fusion;
 
-        Step(PtSymbolBlock module, String method, IValue[] fixed, UnaryOperator<NDArray> plain) {
+        Step(PtSymbolBlock module, String method, IValue[] fixed, UnaryOperator<NDArray> plain, Fusion fusion) {
             this.module = module;
             this.method = method;
             this.plain = plain;
+            this.fusion = fusion;
             this.arguments = new IValue[fixed.length + 1];
             System.arraycopy(fixed, 0, arguments, 1, fixed.length);
         }
 
         @Override
         public NDArray apply(NDArray x) {
-            // a GPU array, an input with a gradient (the fused operation has none), a failure before: run plain
-            if (broken || !(x instanceof PtNDArray input) || !x.getDevice().equals(Device.cpu())
-                    || x.hasGradient()) {
+            // a fold of the network that is not finite, a GPU array, an input with a gradient (the fused operation
+            // has none), a failure before: run plain
+            if (broken || fusion != null && !fusion.foldsFinite || !(x instanceof PtNDArray input)
+                    || !x.getDevice().equals(Device.cpu()) || x.hasGradient()) {
                 return plain.apply(x);
             }
             IValue[] all = arguments.clone();

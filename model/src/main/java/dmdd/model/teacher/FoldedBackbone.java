@@ -48,24 +48,12 @@ final class FoldedBackbone implements AutoCloseable {
      * @return the folded teacher
      */
     static FoldedBackbone fold(List<Block> stages, Map<BatchNorm, Float> epsilons, NDManager weights) {
-        boolean fuse = FusedConvolution.mayFuse(stages.toArray(Block[]::new));
-        boolean[] notFinite = new boolean[1];
-        FoldedBackbone out = fold(stages, epsilons, fuse, notFinite, weights);
-        if (fuse && notFinite[0]) {
-            // finite weights that folded into NaN or an infinity: its NaN must reach the maps, not a fused ReLU
-            out.close();
-            out = fold(stages, epsilons, false, notFinite, weights);
-        }
-        return out;
-    }
-
-    private static FoldedBackbone fold(List<Block> stages, Map<BatchNorm, Float> epsilons, boolean fuse,
-            boolean[] notFinite, NDManager weights) {
         NDManager manager = weights.newSubManager();
         try {
+            FusedConvolution.Fusion fusion = FusedConvolution.fusion(stages.toArray(Block[]::new));
             List<UnaryOperator<NDArray>> folded = new ArrayList<>(stages.size());
             for (Block stage : stages) {
-                folded.add(fold(stage, epsilons::get, fuse, notFinite, manager));
+                folded.add(fold(stage, epsilons::get, fusion, manager));
             }
             return new FoldedBackbone(manager, List.copyOf(folded));
         } catch (RuntimeException e) {
@@ -96,19 +84,16 @@ final class FoldedBackbone implements AutoCloseable {
         manager.close();
     }
 
-    /**
-     * @param fuse      whether convolutions followed by an activation run fused with it ({@link FusedConvolution})
-     * @param notFinite set to true when, fusing, a folded convolution's weights are not all finite
-     */
-    private static UnaryOperator<NDArray> fold(Block block, ToDoubleFunction<BatchNorm> epsilon, boolean fuse,
-            boolean[] notFinite, NDManager manager) {
+    /** @param fusion decides whether convolutions followed by an activation run fused with it */
+    private static UnaryOperator<NDArray> fold(Block block, ToDoubleFunction<BatchNorm> epsilon,
+            FusedConvolution.Fusion fusion, NDManager manager) {
         if (block instanceof SequentialBlock sequence) {
-            return sequence(sequence.getChildren().values(), epsilon, fuse, notFinite, manager);
+            return sequence(sequence.getChildren().values(), epsilon, fusion, manager);
         }
         if (block instanceof ResidualBlock residual) {
-            UnaryOperator<NDArray> body = fold(residual.body(), epsilon, fuse, notFinite, manager);
+            UnaryOperator<NDArray> body = fold(residual.body(), epsilon, fusion, manager);
             UnaryOperator<NDArray> shortcut = residual.shortcut() == null ? null
-                    : fold(residual.shortcut(), epsilon, fuse, notFinite, manager);
+                    : fold(residual.shortcut(), epsilon, fusion, manager);
             return x -> residual.join(body.apply(x), shortcut == null ? x : shortcut.apply(x));
         }
         if (block instanceof Conv2d conv) {
@@ -122,7 +107,7 @@ final class FoldedBackbone implements AutoCloseable {
     }
 
     private static UnaryOperator<NDArray> sequence(List<Block> children, ToDoubleFunction<BatchNorm> epsilon,
-            boolean fuse, boolean[] notFinite, NDManager manager) {
+            FusedConvolution.Fusion fusion, NDManager manager) {
         List<UnaryOperator<NDArray>> steps = new ArrayList<>();
         for (int i = 0; i < children.size(); i++) {
             Block child = children.get(i);
@@ -138,18 +123,14 @@ final class FoldedBackbone implements AutoCloseable {
                 }
                 float eps = norm == null ? 0f : (float) epsilon.applyAsDouble(norm);
                 FoldedConvolution.Folded folded = FoldedConvolution.fold(conv, norm, eps, padded, manager);
-                if (fuse && !folded.isFinite()) {
-                    notFinite[0] = true;
-                }
-                if (fuse && i + 1 < children.size() && children.get(i + 1) instanceof Op op
-                        && op.activation() != null) {
-                    steps.add(FusedConvolution.of(folded, op.activation(), op::apply, manager));
+                if (i + 1 < children.size() && children.get(i + 1) instanceof Op op && op.activation() != null) {
+                    steps.add(fusion.of(folded, op.activation(), op::apply, manager));
                     i++;
                 } else {
-                    steps.add(folded::apply);
+                    steps.add(fusion.alone(folded));
                 }
             } else {
-                steps.add(fold(child, epsilon, fuse, notFinite, manager));
+                steps.add(fold(child, epsilon, fusion, manager));
             }
         }
         return x -> {
