@@ -14,6 +14,7 @@ import dmdd.model.teacher.Backbone;
 import dmdd.model.teacher.BackboneKind;
 import dmdd.model.teacher.Teachers;
 import dmdd.model.train.Checkpoint;
+import dmdd.model.train.PairSynthesizer;
 import dmdd.model.train.TrainingJob;
 import dmdd.model.train.TrainingListener;
 import dmdd.model.train.TrainingProgress;
@@ -164,6 +165,15 @@ final class TrainCommand implements Callable<Integer> {
                     + " px input (the zoomed side is a multiple of 32 px): no zoom");
         }
 
+        PairSynthesizer synthesis;
+        try {
+            // the texture folder is the user's input: refused before the images are read and
+            // "training ..." is said, like every other bad argument
+            synthesis = TrainingJob.productionSynthesis(settings);
+        } catch (IOException e) {
+            throw new CliException(e.getMessage());
+        }
+
         // By category: each one is held out for the thresholds in its share.
         List<List<RgbImage>> imageSets = new ArrayList<>();
         for (Path categoryDir : categoryDirs) {
@@ -201,8 +211,8 @@ final class TrainCommand implements Callable<Integer> {
             TrainingResult result;
             try (StopOnShutdown stop = new StopOnShutdown(SAVE_GRACE)) {
                 try {
-                    result = TrainingJob.runOnSets(settings, imageSets, teacher, modelDir, listener(bar, err), stop,
-                            resume);
+                    result = TrainingJob.runOnSets(settings, imageSets, teacher, synthesis, modelDir,
+                            listener(bar, err), stop, resume);
                 } catch (IllegalArgumentException refused) {
                     // what the user asked for cannot be done (a folder of other files, --resume with other
                     // settings): a usage error, exit 2, as README says

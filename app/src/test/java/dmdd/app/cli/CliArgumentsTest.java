@@ -117,6 +117,17 @@ class CliArgumentsTest {
         assertThat(unreadable.code()).isNotZero();
         assertThat(unreadable.err()).contains("no readable image");
         assertThat(tmp.resolve("fresh")).doesNotExist();
+        // a texture folder that cannot serve the synthesis is refused before "training ...", as a usage error
+        CliRun noTextures = CliRun.of("train", "--data", data.toString(), "--category", "c", "--out",
+                tmp.resolve("t").toString(), "--set", "textureFolder=" + tmp.resolve("no-textures"));
+        assertOneLineError(noTextures, "Texture folder " + tmp.resolve("no-textures") + " does not exist");
+        assertThat(noTextures.out()).doesNotContain("training");
+        Files.createDirectories(tmp.resolve("empty-textures"));
+        CliRun emptyTextures = CliRun.of("train", "--data", data.toString(), "--category", "c", "--out",
+                tmp.resolve("t").toString(), "--set", "textureFolder=" + tmp.resolve("empty-textures"));
+        assertOneLineError(emptyTextures, "holds no image files");
+        assertThat(emptyTextures.out()).doesNotContain("training");
+        assertThat(tmp.resolve("t")).doesNotExist();
         // a zoom that rounds away or that tiling ignores is named before the run
         CliRun rounded = CliRun.of("train", "--data", data.toString(), "--category", "broken", "--out",
                 tmp.resolve("z").toString(), "--image-size", "64", "--set", "inspectionZoom=1.2");

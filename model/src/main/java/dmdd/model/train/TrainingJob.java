@@ -90,8 +90,37 @@ public final class TrainingJob {
         return train(settings, normalSets, teacher, productionSynthesis(settings), modelDir, listener, cancel, resume);
     }
 
-    /** The production anomaly synthesis for the methods that use one; the others must never ask for a pair. */
-    private static PairSynthesizer productionSynthesis(DmddSettings settings) throws IOException {
+    /**
+     * {@link #runOnSets(DmddSettings, List, Backbone, Path, TrainingListener, BooleanSupplier, boolean)} with a
+     * synthesis built beforehand by {@link #productionSynthesis}, so that a command can refuse a bad texture folder
+     * before it says it is training.
+     *
+     * @param settings    model settings
+     * @param normalSets  normal images by set (any size)
+     * @param teacher     the frozen teacher named by {@code settings.backbone()}
+     * @param synthesizer the settings' production synthesis
+     * @param modelDir    the model folder to write (the checkpoint lives there too)
+     * @param listener    progress receiver (may be null)
+     * @param cancel      polled between steps (may be null)
+     * @param resume      continue from the folder's checkpoint when there is one
+     * @return how it ended; when completed, {@code modelDir} holds a readable model
+     * @throws IOException when a checkpoint or the model folder fails
+     */
+    public static TrainingResult runOnSets(DmddSettings settings, List<List<RgbImage>> normalSets, Backbone teacher,
+            PairSynthesizer synthesizer, Path modelDir, TrainingListener listener, BooleanSupplier cancel,
+            boolean resume) throws IOException {
+        return train(settings, normalSets, teacher, synthesizer, modelDir, listener, cancel, resume);
+    }
+
+    /**
+     * The production anomaly synthesis ({@link Synthesis#byStage}) for the methods that use one; the others get one
+     * that must never be asked for a pair.
+     *
+     * @param settings model settings
+     * @return the synthesis training uses
+     * @throws IOException naming the texture folder when it is missing or holds no usable texture
+     */
+    public static PairSynthesizer productionSynthesis(DmddSettings settings) throws IOException {
         if (settings.method().synthesisesAnomalies()) {
             return Synthesis.byStage(settings);
         }
