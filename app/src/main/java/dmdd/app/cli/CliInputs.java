@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -823,8 +824,8 @@ final class CliInputs {
                     + " left out, " + ImageFiles.notAnImage() + (others.size() == 1 ? ": " : "; the first: ")
                     + others.get(0).getFileName());
         }
-        for (Path loop : listing.linksNotFollowed()) {
-            err.println("note: " + loop + " not followed: a link back into a folder above it");
+        for (ImageFiles.NotFollowed link : listing.linksNotFollowed()) {
+            err.println("note: " + link.link() + " not followed: " + link.reason());
         }
     }
 
@@ -936,7 +937,16 @@ final class CliInputs {
             if (types.isEmpty()) {
                 throw new CliException(test + ": no test folders (expected test/good/ and test/<defect>/)");
             }
+            Set<Path> linked = new HashSet<>();
+            try {
+                MvtecCategory.linksBetweenTypes(test).forEach(link -> linked.add(link.link()));
+            } catch (IOException e) {
+                // said where the folder is read
+            }
             for (String type : types) {
+                if (linked.contains(test.resolve(type))) {
+                    continue; // another name of a folder checked under its own (named in a note when read)
+                }
                 // a folder not named like a defect type holds no defect images: eval names it in a warning instead
                 // an empty one (a defect type without pictures yet) needs no masks
                 if (!type.equals("good") && dmdd.datasets.annotation.DefectTypes.isValid(type)

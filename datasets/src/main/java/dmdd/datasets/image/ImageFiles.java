@@ -9,10 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -95,11 +98,65 @@ public final class ImageFiles {
      *
      * @param images           as {@link #listRecursively}
      * @param others           as {@link #otherFiles} of its sub-folders too
-     * @param linksNotFollowed the links it does not follow because they lead back into a folder above them or above
-     *                         the folder itself (following them would list images again and again, or a whole
-     *                         category or disk), so that a command can name them
+     * @param linksNotFollowed the links it does not follow, with why, so that a command can name them: links back
+     *                         into a folder above them or above the folder itself (following them would list images
+     *                         again and again, or a whole category or disk) and links to a folder the walk lists
+     *                         under its own name (its images would count twice)
      */
-    public record Listing(List<Path> images, List<Path> others, List<Path> linksNotFollowed) {
+    public record Listing(List<Path> images, List<Path> others, List<NotFollowed> linksNotFollowed) {
+    }
+
+    /**
+     * A link to a folder that a walk does not follow.
+     *
+     * @param link   the link
+     * @param reason why, in words that follow "not followed: "
+     */
+    public record NotFollowed(Path link, String reason) {
+        /** Why a link back into a folder above it is not followed. */
+        public static final String LINK_BACK = "a link back into a folder above it";
+
+        /**
+         * @param link       the link
+         * @param realTarget the real folder it names
+         * @param realRoot   the real path of the walk's root
+         * @return a link to a folder the walk reads under that folder's own name
+         */
+        public static NotFollowed toWalkedFolder(Path link, Path realTarget, Path realRoot) {
+            return new NotFollowed(link, "a link to " + realRoot.relativize(realTarget).toString().replace('\\', '/')
+                    + ", which is read under its own name");
+        }
+    }
+
+    /**
+     * Among links to folders outside a walk's root, the ones that name the same folder as another of them
+     * ({@code test/hole -> /shared/hole} and {@code test/hole2 -> hole}): the folder is read once, under the first
+     * link's name by path, and the others are not followed (their images would count twice).
+     *
+     * @param links    the links to folders that a walk met, in any order
+     * @param realRoot the real path of the walk's root
+     * @return the links not to follow, sorted, each with why
+     * @throws IOException when a link's target cannot be resolved
+     */
+    public static List<NotFollowed> linksToTheSameFolder(Collection<Path> links, Path realRoot) throws IOException {
+        Map<Path, List<Path>> byTarget = new java.util.TreeMap<>();
+        for (Path link : links) {
+            Path target = link.toRealPath();
+            if (!target.startsWith(realRoot)) {
+                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(link);
+            }
+        }
+        List<NotFollowed> twice = new ArrayList<>();
+        for (List<Path> named : byTarget.values()) {
+            named.sort(null);
+            String first = nameIn(null, named.get(0).getFileName());
+            for (Path link : named.subList(1, named.size())) {
+                twice.add(new NotFollowed(link, "a link to the same folder as " + first
+                        + ", which is read under that name"));
+            }
+        }
+        twice.sort(java.util.Comparator.comparing(NotFollowed::link));
+        return twice;
     }
 
     /**
@@ -138,8 +195,41 @@ public final class ImageFiles {
     }
 
     /**
-     * Walks a folder tree through links to folders, stopping at links back into a folder above them, and sorts what
-     * it finds by path.
+     * Whether a folder met in a walk through links is a link to another folder of the same walk ({@code test/crack2
+     * -> crack}), one that the walk reaches under its own name: followed, its images would count twice.
+     *
+     * @param folder        a folder the walk is about to enter
+     * @param realRoot      the real path of the walk's root
+     * @param skippedFolder which folders the walk does not enter (a link to a folder inside one of them is the only
+     *                      way to its images, so it is followed)
+     * @return whether the walk must not follow it
+     * @throws IOException when the link's target cannot be resolved
+     */
+    public static boolean isLinkToWalkedFolder(Path folder, Path realRoot, Predicate<Path> skippedFolder)
+            throws IOException {
+        if (!Files.isSymbolicLink(folder)) {
+            return false;
+        }
+        Path target = folder.toRealPath();
+        if (!target.startsWith(realRoot) || target.equals(realRoot)) {
+            return false;
+        }
+        for (Path p = target; !p.equals(realRoot); p = p.getParent()) {
+            if (skippedFolder.test(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@link #listing} leaves a folder out: hidden, or results this program wrote. */
+    private static boolean isSkippedFolder(Path folder) {
+        return folder.getFileName().toString().startsWith(".") || isResultsFolder(folder);
+    }
+
+    /**
+     * Walks a folder tree through links to folders, stopping at links back into a folder above them and at links to
+     * folders it lists under their own names, and sorts what it finds by path.
      *
      * @param dir the folder
      * @return its image files, other files and the links not followed
@@ -148,7 +238,8 @@ public final class ImageFiles {
     public static Listing listing(Path dir) throws IOException {
         List<Path> images = new ArrayList<>();
         List<Path> others = new ArrayList<>();
-        List<Path> loops = new ArrayList<>();
+        List<NotFollowed> notFollowed = new ArrayList<>();
+        List<Path> linksOut = new ArrayList<>();
         Path realRoot = dir.toRealPath();
         Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
                 new SimpleFileVisitor<>() {
@@ -159,11 +250,20 @@ public final class ImageFiles {
                             return FileVisitResult.CONTINUE;
                         }
                         if (isLinkAbove(folder, realRoot)) {
-                            loops.add(folder);
+                            notFollowed.add(new NotFollowed(folder, NotFollowed.LINK_BACK));
                             return FileVisitResult.SKIP_SUBTREE;
                         }
-                        return folder.getFileName().toString().startsWith(".") || isResultsFolder(folder)
-                                ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                        if (isLinkToWalkedFolder(folder, realRoot, ImageFiles::isSkippedFolder)) {
+                            notFollowed.add(NotFollowed.toWalkedFolder(folder, folder.toRealPath(), realRoot));
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        if (isSkippedFolder(folder)) {
+                            return FileVisitResult.SKIP_SUBTREE;
+                        }
+                        if (Files.isSymbolicLink(folder)) {
+                            linksOut.add(folder);
+                        }
+                        return FileVisitResult.CONTINUE;
                     }
 
                     @Override
@@ -180,16 +280,28 @@ public final class ImageFiles {
                     @Override
                     public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
                         if (e instanceof FileSystemLoopException) {
-                            loops.add(file);
+                            notFollowed.add(new NotFollowed(file, NotFollowed.LINK_BACK));
                             return FileVisitResult.CONTINUE;
                         }
                         throw e;
                     }
                 });
+        // two links to one folder elsewhere: known only once the walk has met both, so taken out after it
+        List<Path> dropped = new ArrayList<>();
+        for (NotFollowed twice : linksToTheSameFolder(linksOut, realRoot)) { // by path: a link before those below it
+            if (dropped.stream().anyMatch(d -> twice.link().startsWith(d))) {
+                continue;
+            }
+            dropped.add(twice.link());
+            images.removeIf(p -> p.startsWith(twice.link()));
+            others.removeIf(p -> p.startsWith(twice.link()));
+            notFollowed.removeIf(n -> n.link().startsWith(twice.link()));
+            notFollowed.add(twice);
+        }
         images.sort(null);
         others.sort(null);
-        loops.sort(null);
-        return new Listing(images, others, loops);
+        notFollowed.sort(java.util.Comparator.comparing(NotFollowed::link));
+        return new Listing(images, others, notFollowed);
     }
 
     /**

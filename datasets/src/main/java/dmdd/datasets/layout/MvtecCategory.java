@@ -231,9 +231,13 @@ public final class MvtecCategory {
             return List.of();
         }
         List<String> types = new ArrayList<>();
+        Set<String> linked = new HashSet<>();
+        for (ImageFiles.NotFollowed link : testLinksNotFollowed()) {
+            linked.add(link.link().getFileName().toString());
+        }
         try (Stream<Path> s = Files.list(test)) {
             s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith(".")).forEach(types::add);
+                    .filter(n -> !n.startsWith(".") && !linked.contains(n)).forEach(types::add);
         }
         types.sort((a, b) -> {
             // good first, then alphabetical: the order MVTec tools list them in.
@@ -249,6 +253,50 @@ public final class MvtecCategory {
             return a.compareTo(b);
         });
         return types;
+    }
+
+    /**
+     * The folders of {@code test/} that are links to another of its folders ({@code test/crack2 -> crack}): they are
+     * not a defect type of their own, and read as one they would count the same images twice, so {@link #test} and
+     * {@link #defectTypes} leave them out and a command names them.
+     *
+     * @return those links, sorted, each with why it is not followed
+     * @throws IOException when {@code test/} cannot be listed
+     */
+    public List<ImageFiles.NotFollowed> testLinksNotFollowed() throws IOException {
+        return linksBetweenTypes(root.resolve("test"));
+    }
+
+    /**
+     * {@link #testLinksNotFollowed} of a {@code test/} folder, for a command that checks a category before it opens it.
+     *
+     * @param test a category's {@code test/} folder
+     * @return its folders that are links to another of its folders, sorted, each with why it is not followed
+     * @throws IOException when the folder cannot be listed
+     */
+    public static List<ImageFiles.NotFollowed> linksBetweenTypes(Path test) throws IOException {
+        if (!Files.isDirectory(test)) {
+            return List.of();
+        }
+        Path realTest = test.toRealPath();
+        List<ImageFiles.NotFollowed> links = new ArrayList<>();
+        List<Path> linksOut = new ArrayList<>();
+        try (Stream<Path> s = Files.list(test)) {
+            for (Path type : s.sorted().toList()) {
+                if (!Files.isDirectory(type) || !Files.isSymbolicLink(type)
+                        || type.getFileName().toString().startsWith(".")) {
+                    continue;
+                }
+                if (ImageFiles.isLinkToWalkedFolder(type, realTest, f -> f.getFileName().toString().startsWith("."))) {
+                    links.add(ImageFiles.NotFollowed.toWalkedFolder(type, type.toRealPath(), realTest));
+                } else {
+                    linksOut.add(type);
+                }
+            }
+        }
+        links.addAll(ImageFiles.linksToTheSameFolder(linksOut, realTest));
+        links.sort(java.util.Comparator.comparing(ImageFiles.NotFollowed::link));
+        return links;
     }
 
     private Map<String, Path> masksByStem(String type) throws IOException {

@@ -94,8 +94,8 @@ public final class NormalFolder {
         for (Path p : listing.others()) {
             skipped.add(new ImportReport.Skipped(p, ImageFiles.notAnImage()));
         }
-        for (Path p : listing.linksNotFollowed()) {
-            skipped.add(new ImportReport.Skipped(p, "a link back into a folder above it: not followed"));
+        for (ImageFiles.NotFollowed link : listing.linksNotFollowed()) {
+            skipped.add(new ImportReport.Skipped(link.link(), link.reason() + ": not followed"));
         }
         return ImportReport.loadAll(listing.images(), f -> new LoadedImage(f, reader.read(f))).withSkipped(skipped);
     }

@@ -85,6 +85,11 @@ class AnnotationStoreTest {
         ImageAnnotation hole = store.load(images.get(1));
         assertThat(hole.defectType()).isEqualTo("hole");
         assertThat(hole.mask()).isEqualTo(square(2, 2, 4));
+
+        // test/hole2 -> hole: the same images under a second name counted twice in eval and export
+        Files.createSymbolicLink(category.resolve("test/hole2"), category.resolve("test/hole"));
+        assertThat(ImageFiles.listRecursively(store.imagesRoot())).isEqualTo(images)
+                .hasSize(MvtecCategory.open(category).loadTest(new ImageReader(64)).loaded().size());
     }
 
     @Test

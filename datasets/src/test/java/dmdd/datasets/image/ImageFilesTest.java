@@ -81,12 +81,21 @@ class ImageFilesTest {
         // a link to a folder above the one listed: it listed the whole category (or, linked to /, the disk)
         Files.createFile(dir.resolve("data/above.png"));
         Path above = Files.createSymbolicLink(test.resolve("all"), test.getParent());
+        // a link to a folder the walk lists anyway: its images were counted twice, under both names
+        Path twice = Files.createSymbolicLink(test.resolve("good2"), test.resolve("good"));
+        // a link into a hidden folder is the only way to its images: followed
+        Path hidden = Files.createDirectories(test.resolve(".store/crack"));
+        Files.createFile(hidden.resolve("000.png"));
+        Files.createSymbolicLink(test.resolve("crack"), hidden);
 
-        assertThat(ImageFiles.listRecursively(test))
-                .containsExactly(test.resolve("good/000.png"), test.resolve("hole/000.png"));
+        assertThat(ImageFiles.listRecursively(test)).containsExactly(test.resolve("crack/000.png"),
+                test.resolve("good/000.png"), test.resolve("hole/000.png"));
         assertThat(ImageFiles.otherFiles(test, true)).containsExactly(test.resolve("hole/notes.webp"));
         assertThat(ImageFiles.otherFiles(test, false)).isEmpty();
-        assertThat(ImageFiles.listing(test).linksNotFollowed()).containsExactly(above, up);
+        assertThat(ImageFiles.listing(test).linksNotFollowed()).containsExactly(
+                new ImageFiles.NotFollowed(above, "a link back into a folder above it"),
+                new ImageFiles.NotFollowed(up, "a link back into a folder above it"),
+                new ImageFiles.NotFollowed(twice, "a link to good, which is read under its own name"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dmdd.datasets.layout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.MaskIo;
@@ -85,6 +86,24 @@ class MvtecCategoryTest {
         assertThat(test.loaded()).extracting(MvtecCategory.LoadedTestSample::mask)
                 .containsExactly(Mask.empty(24, 16), crackMask0, crackMask1, cutMask);
         assertThat(root.resolve("ground_truth/good")).doesNotExist();
+        assertThat(category.testLinksNotFollowed()).isEmpty();
+
+        // test/crack2 -> crack (and its masks linked the same way): one defect type under two names, whose images
+        // counted twice in every test metric; it is named instead, and a link to a folder elsewhere still reads
+        Files.createSymbolicLink(root.resolve("test/crack2"), root.resolve("test/crack"));
+        Files.createSymbolicLink(root.resolve("ground_truth/crack2"), root.resolve("ground_truth/crack"));
+        Path elsewhere = Files.createDirectories(dir.resolve("shared/hole"));
+        Files.copy(root.resolve("test/cut/000.png"), elsewhere.resolve("000.png"));
+        Files.createSymbolicLink(root.resolve("test/hole"), elsewhere);
+        Files.createDirectories(root.resolve("ground_truth/hole"));
+        Files.copy(root.resolve("ground_truth/cut/000_mask.png"), root.resolve("ground_truth/hole/000_mask.png"));
+        Files.createSymbolicLink(root.resolve("test/hole2"), root.resolve("test/hole"));
+        assertThat(category.defectTypes()).containsExactly("crack", "cut", "hole");
+        assertThat(category.test()).hasSize(5);
+        assertThat(category.testLinksNotFollowed()).containsExactly(
+                new ImageFiles.NotFollowed(root.resolve("test/crack2"), "a link to crack, which is read under its own name"),
+                new ImageFiles.NotFollowed(root.resolve("test/hole2"),
+                        "a link to the same folder as hole, which is read under that name"));
     }
 
     @Test

@@ -145,7 +145,7 @@ public final class ProjectImporter {
     }
 
     /** Why a link to a folder above the one imported is not followed. */
-    private static final String LINK_BACK = "a link back into a folder above it: not followed";
+    private static final String LINK_BACK = ImageFiles.NotFollowed.LINK_BACK + ": not followed";
 
     /** The folder of resource forks that archives made on a Mac carry ({@code __MACOSX/}): never images of a part. */
     public static final String MAC_ARCHIVE_FOLDER = "__MACOSX";
@@ -189,6 +189,11 @@ public final class ProjectImporter {
         }
         Path normalTarget = set.isEmpty() ? project.normalDir() : project.normalDir().resolve(set);
         ImportReport<Path> report = copyAll(category.trainGood(), normalTarget, null);
+        List<ImportReport.Skipped> linked = new ArrayList<>();
+        for (ImageFiles.NotFollowed link : category.testLinksNotFollowed()) {
+            linked.add(new ImportReport.Skipped(link.link(), link.reason() + ": not followed"));
+        }
+        report = join(report, new ImportReport<>(List.of(), linked));
         for (MvtecCategory.TestSample sample : category.test()) {
             // The set's name leads the group, so that "good" and "scratch" of two part types stay apart.
             String group = set.isEmpty() ? sample.defectType() : set + "-" + sample.defectType();
@@ -215,6 +220,7 @@ public final class ProjectImporter {
     private ImportReport<Path> copyFolder(Path folder, Path targetDir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<ImportReport.Skipped> skipped = new ArrayList<>();
+        List<Path> linksOut = new ArrayList<>();
         Path realFolder = folder.toRealPath();
         Files.walkFileTree(folder, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),
                 Integer.MAX_VALUE, new java.nio.file.SimpleFileVisitor<>() {
@@ -229,9 +235,20 @@ public final class ProjectImporter {
                             skipped.add(new ImportReport.Skipped(dir, LINK_BACK));
                             return java.nio.file.FileVisitResult.SKIP_SUBTREE;
                         }
+                        if (ImageFiles.isLinkToWalkedFolder(dir, realFolder, ImageFiles::isResultsFolder)) {
+                            // its images are imported under the folder's own name; twice they would train twice
+                            skipped.add(new ImportReport.Skipped(dir, ImageFiles.NotFollowed.toWalkedFolder(dir,
+                                    dir.toRealPath(), realFolder).reason() + ": not followed"));
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        }
                         // Results this program wrote (infer, export) are heatmaps, not pictures of parts.
-                        return ImageFiles.isResultsFolder(dir)
-                                ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                        if (ImageFiles.isResultsFolder(dir)) {
+                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                        }
+                        if (Files.isSymbolicLink(dir)) {
+                            linksOut.add(dir);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
                     }
 
                     @Override
@@ -254,6 +271,15 @@ public final class ProjectImporter {
                         return java.nio.file.FileVisitResult.CONTINUE;
                     }
                 });
+        List<Path> dropped = new ArrayList<>();
+        for (ImageFiles.NotFollowed twice : ImageFiles.linksToTheSameFolder(linksOut, realFolder)) {
+            if (dropped.stream().noneMatch(d -> twice.link().startsWith(d))) {
+                dropped.add(twice.link());
+                files.removeIf(f -> f.startsWith(twice.link()));
+                skipped.removeIf(k -> k.file().startsWith(twice.link()));
+                skipped.add(new ImportReport.Skipped(twice.link(), twice.reason() + ": not followed"));
+            }
+        }
         files.sort(null);
         return join(copyAll(files, targetDir, null), new ImportReport<>(List.of(), skipped));
     }

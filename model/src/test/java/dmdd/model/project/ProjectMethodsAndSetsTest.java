@@ -218,6 +218,34 @@ class ProjectMethodsAndSetsTest {
     }
 
     @Test
+    void aLinkToAnotherFolderOfTheImportIsNamedNotFollowed() throws Exception {
+        // line-3/copy -> morning: the same pictures would be imported (and trained on) twice
+        Project project = ProjectStore.create(temp.resolve("sibling"), "sibling");
+        Path line = Files.createDirectories(temp.resolve("plant/line-3"));
+        Path morning = Files.createDirectories(line.resolve("morning"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "png", morning.resolve("part.png").toFile());
+        Path copy = Files.createSymbolicLink(line.resolve("copy"), morning);
+        // two links to one folder elsewhere: read once, under the first name
+        Path evening = Files.createDirectories(temp.resolve("share/evening"));
+        Files.copy(morning.resolve("part.png"), evening.resolve("part.png"));
+        Files.createSymbolicLink(line.resolve("evening"), evening);
+        Path again = Files.createSymbolicLink(line.resolve("evening2"), line.resolve("evening"));
+
+        ImportReport<Path> report = new ProjectImporter(project).importImageSets(List.of(line));
+
+        assertThat(report.loaded()).hasSize(2);
+        assertThat(report.skipped()).hasSize(2).anySatisfy(s -> {
+            assertThat(s.file()).isEqualTo(copy);
+            assertThat(s.reason()).isEqualTo("a link to morning, which is read under its own name: not followed");
+        }).anySatisfy(s -> {
+            assertThat(s.file()).isEqualTo(again);
+            assertThat(s.reason()).isEqualTo("a link to the same folder as evening, which is read under that name: "
+                    + "not followed");
+        });
+    }
+
+    @Test
     void aNewImageNeverTakesTheNameOfAnAnnotatedImageThatWasDeleted() throws Exception {
         Project project = ProjectStore.create(temp.resolve("renumbered"), "renumbered");
         Path camera = Files.createDirectories(temp.resolve("camera"));
