@@ -238,6 +238,11 @@ public final class ImageReader implements ImageLoader {
             String format = formatName(reader);
             List<String> warnings = new ArrayList<>();
             try {
+                if (format.equalsIgnoreCase("jpeg") && hasUntoldChannels(in)) {
+                    throw new UnreadableImageException(file, "is a JPEG with four colour channels and no Adobe "
+                            + "marker to say whether they are CMYK or YCCK; programs decode it to different colours, "
+                            + "so it is not read (save it as an RGB JPEG or a PNG)");
+                }
                 reader.setInput(in, true, false);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 int width = reader.getWidth(0);
@@ -552,6 +557,45 @@ public final class ImageReader implements ImageLoader {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a JPEG stream's four channels have no stated meaning: no Adobe segment (which says CMYK or YCCK) and
+     * component ids that are not the letters some writers use instead. Decoders guess differently there: libjpeg
+     * reads plain CMYK, ImageIO's JPEG reader YCCK, so the same file would give another picture here than in other
+     * tools. The stream is left where it was.
+     */
+    static boolean hasUntoldChannels(ImageInputStream in) throws IOException {
+        in.mark();
+        try {
+            boolean adobe = false;
+            byte[] components = null;
+            for (JPEGSegment segment : JPEGSegmentUtil.readSegments(in, JPEGSegmentUtil.ALL_SEGMENTS)) {
+                int marker = segment.marker();
+                if (marker == JPEG.APP14 && "Adobe".equals(segment.identifier())) {
+                    adobe = true;
+                } else if (marker >= 0xFFC0 && marker <= 0xFFCF && marker != 0xFFC4 && marker != 0xFFC8
+                        && marker != 0xFFCC) {
+                    // a start of frame: precision, height, width, the number of components, then 3 bytes each
+                    byte[] frame;
+                    try (InputStream data = segment.data()) {
+                        frame = data.readAllBytes();
+                    }
+                    if (frame.length >= 6 && frame[5] == 4 && frame.length >= 6 + 4 * 3) {
+                        components = new byte[] {frame[6], frame[9], frame[12], frame[15]};
+                    }
+                }
+            }
+            if (adobe || components == null) {
+                return false;
+            }
+            String ids = new String(components, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return !ids.equals("CMYK") && !ids.equals("YCcK");
+        } catch (IOException | RuntimeException e) {
+            return false; // the decoder says what is wrong with the file
+        } finally {
+            in.reset();
+        }
     }
 
     /**

@@ -155,6 +155,15 @@ class ImageReaderTest {
         for (float v : paper) {
             assertThat(v).as("no ink is white paper").isGreaterThan(0.85f);
         }
+
+        // the same channels without the Adobe marker: decoders disagree (this one read the picture as YCCK, nearly
+        // black, where libjpeg reads plain CMYK), so it is refused by name, not trained on as some other picture
+        Path untold = dir.resolve("untold.jpg");
+        Files.write(untold, jpeg.toByteArray());
+        assertThatThrownBy(() -> reader.read(untold)).isInstanceOf(UnreadableImageException.class)
+                .hasMessageContaining("untold.jpg").hasMessageContaining("four colour channels and no Adobe marker");
+        assertThat(ImageReader.decode(file, 64).width()).as("the stream is read from its start after the check")
+                .isEqualTo(w);
     }
 
     @Test
