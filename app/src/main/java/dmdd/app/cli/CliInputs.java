@@ -1,5 +1,6 @@
 package dmdd.app.cli;
 
+import dmdd.datasets.image.FolderWalk;
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.layout.InvalidLayoutException;
 import dmdd.datasets.layout.MvtecCategory;
@@ -824,7 +825,7 @@ final class CliInputs {
                     + " left out, " + ImageFiles.notAnImage() + (others.size() == 1 ? ": " : "; the first: ")
                     + others.get(0).getFileName());
         }
-        for (ImageFiles.NotFollowed link : listing.linksNotFollowed()) {
+        for (FolderWalk.NotFollowed link : listing.linksNotFollowed()) {
             err.println("note: " + link.link() + " not followed: " + link.reason());
         }
     }

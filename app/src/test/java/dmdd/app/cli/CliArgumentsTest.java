@@ -127,6 +127,13 @@ class CliArgumentsTest {
                 tmp.resolve("t").toString(), "--set", "textureFolder=" + tmp.resolve("empty-textures"));
         assertOneLineError(emptyTextures, "holds no image files");
         assertThat(emptyTextures.out()).doesNotContain("training");
+        Files.writeString(tmp.resolve("empty-textures/x.png"), "not a picture");
+        CliRun unreadableTextures = CliRun.of("train", "--data", data.toString(), "--category", "c", "--out",
+                tmp.resolve("t").toString(), "--set", "textureFolder=" + tmp.resolve("empty-textures"));
+        assertThat(unreadableTextures.code()).as(unreadableTextures.err()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(unreadableTextures.err()).contains("holds no readable texture image (1 file; the first: ")
+                .contains("x.png");
+        assertThat(unreadableTextures.out()).doesNotContain("training");
         assertThat(tmp.resolve("t")).doesNotExist();
         // a zoom that rounds away or that tiling ignores is named before the run
         CliRun rounded = CliRun.of("train", "--data", data.toString(), "--category", "broken", "--out",
@@ -153,6 +160,16 @@ class CliArgumentsTest {
                 "png", data.resolve("c/test/scratch/000.png").toFile());
         assertOneLineError(CliRun.of("eval", "--data", data.toString(), "--category", "c", "--model", out,
                 "--json", tmp.resolve("r.json").toString()), "test/scratch has no ground_truth/scratch");
+        // a second name for a defect folder (test/scratch2 -> scratch) is not read, so it needs no masks of its own:
+        // eval goes on to the model, here missing
+        Files.createDirectories(data.resolve("c/ground_truth/scratch"));
+        Files.createSymbolicLink(data.resolve("c/test/scratch2"), data.resolve("c/test/scratch"));
+        CliRun secondName = CliRun.of("eval", "--data", data.toString(), "--category", "c", "--model", out,
+                "--json", tmp.resolve("r.json").toString());
+        assertOneLineError(secondName, "--model " + out);
+        assertThat(secondName.err()).doesNotContain("scratch2");
+        Files.delete(data.resolve("c/test/scratch2"));
+        Files.delete(data.resolve("c/ground_truth/scratch"));
         Files.createDirectories(tmp.resolve("noimages"));
         assertOneLineError(CliRun.of("infer", "--model", tmp.toString(), "--images", tmp.resolve("noimages").toString(),
                 "--out", tmp.resolve("o").toString()), "no image files");

@@ -1,21 +1,12 @@
 package dmdd.datasets.image;
 
 import java.io.IOException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -81,8 +72,8 @@ public final class ImageFiles {
     /**
      * The image files in a folder and all its sub-folders, sorted by path. Links to folders are followed and their
      * files listed under the link's name (a defect folder linked into a dataset is read, not dropped without a word);
-     * a link back into a folder above it is not followed ({@link #listing} names it); hidden folders and
-     * folders of results this program wrote ({@link #RESULTS_MARKER}) are skipped.
+     * a link back into a folder above it, or to a folder read anyway, is not followed ({@link #listing} names it);
+     * hidden folders and folders of results this program wrote ({@link #RESULTS_MARKER}) are skipped.
      *
      * @param dir the folder
      * @return entries with an image extension that are not folders (a broken link named like an image too, so that
@@ -98,65 +89,10 @@ public final class ImageFiles {
      *
      * @param images           as {@link #listRecursively}
      * @param others           as {@link #otherFiles} of its sub-folders too
-     * @param linksNotFollowed the links it does not follow, with why, so that a command can name them: links back
-     *                         into a folder above them or above the folder itself (following them would list images
-     *                         again and again, or a whole category or disk) and links to a folder the walk lists
-     *                         under its own name (its images would count twice)
+     * @param linksNotFollowed the links (and folders inside linked ones) it does not enter, with why, so that a
+     *                         command can name them ({@link FolderWalk})
      */
-    public record Listing(List<Path> images, List<Path> others, List<NotFollowed> linksNotFollowed) {
-    }
-
-    /**
-     * A link to a folder that a walk does not follow.
-     *
-     * @param link   the link
-     * @param reason why, in words that follow "not followed: "
-     */
-    public record NotFollowed(Path link, String reason) {
-        /** Why a link back into a folder above it is not followed. */
-        public static final String LINK_BACK = "a link back into a folder above it";
-
-        /**
-         * @param link       the link
-         * @param realTarget the real folder it names
-         * @param realRoot   the real path of the walk's root
-         * @return a link to a folder the walk reads under that folder's own name
-         */
-        public static NotFollowed toWalkedFolder(Path link, Path realTarget, Path realRoot) {
-            return new NotFollowed(link, "a link to " + realRoot.relativize(realTarget).toString().replace('\\', '/')
-                    + ", which is read under its own name");
-        }
-    }
-
-    /**
-     * Among links to folders outside a walk's root, the ones that name the same folder as another of them
-     * ({@code test/hole -> /shared/hole} and {@code test/hole2 -> hole}): the folder is read once, under the first
-     * link's name by path, and the others are not followed (their images would count twice).
-     *
-     * @param links    the links to folders that a walk met, in any order
-     * @param realRoot the real path of the walk's root
-     * @return the links not to follow, sorted, each with why
-     * @throws IOException when a link's target cannot be resolved
-     */
-    public static List<NotFollowed> linksToTheSameFolder(Collection<Path> links, Path realRoot) throws IOException {
-        Map<Path, List<Path>> byTarget = new java.util.TreeMap<>();
-        for (Path link : links) {
-            Path target = link.toRealPath();
-            if (!target.startsWith(realRoot)) {
-                byTarget.computeIfAbsent(target, t -> new ArrayList<>()).add(link);
-            }
-        }
-        List<NotFollowed> twice = new ArrayList<>();
-        for (List<Path> named : byTarget.values()) {
-            named.sort(null);
-            String first = nameIn(null, named.get(0).getFileName());
-            for (Path link : named.subList(1, named.size())) {
-                twice.add(new NotFollowed(link, "a link to the same folder as " + first
-                        + ", which is read under that name"));
-            }
-        }
-        twice.sort(java.util.Comparator.comparing(NotFollowed::link));
-        return twice;
+    public record Listing(List<Path> images, List<Path> others, List<FolderWalk.NotFollowed> linksNotFollowed) {
     }
 
     /**
@@ -180,128 +116,35 @@ public final class ImageFiles {
         }
     }
 
-    /**
-     * Whether a folder met in a walk through links is a link to a folder that holds the walk's root ({@code all -> ..},
-     * a link to {@code /}). A walk that follows links sees a loop only among the folders it is in, so it would go on
-     * into the category above, or the whole disk, before it met one.
-     *
-     * @param folder   a folder the walk is about to enter
-     * @param realRoot the real path of the walk's root
-     * @return whether the walk must not follow it
-     * @throws IOException when the link's target cannot be resolved
-     */
-    public static boolean isLinkAbove(Path folder, Path realRoot) throws IOException {
-        return Files.isSymbolicLink(folder) && realRoot.startsWith(folder.toRealPath());
-    }
-
-    /**
-     * Whether a folder met in a walk through links is a link to another folder of the same walk ({@code test/crack2
-     * -> crack}), one that the walk reaches under its own name: followed, its images would count twice.
-     *
-     * @param folder        a folder the walk is about to enter
-     * @param realRoot      the real path of the walk's root
-     * @param skippedFolder which folders the walk does not enter (a link to a folder inside one of them is the only
-     *                      way to its images, so it is followed)
-     * @return whether the walk must not follow it
-     * @throws IOException when the link's target cannot be resolved
-     */
-    public static boolean isLinkToWalkedFolder(Path folder, Path realRoot, Predicate<Path> skippedFolder)
-            throws IOException {
-        if (!Files.isSymbolicLink(folder)) {
-            return false;
-        }
-        Path target = folder.toRealPath();
-        if (!target.startsWith(realRoot) || target.equals(realRoot)) {
-            return false;
-        }
-        for (Path p = target; !p.equals(realRoot); p = p.getParent()) {
-            if (skippedFolder.test(p)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Whether {@link #listing} leaves a folder out: hidden, or results this program wrote. */
     private static boolean isSkippedFolder(Path folder) {
         return folder.getFileName().toString().startsWith(".") || isResultsFolder(folder);
     }
 
     /**
-     * Walks a folder tree through links to folders, stopping at links back into a folder above them and at links to
-     * folders it lists under their own names, and sorts what it finds by path.
+     * Walks a folder tree through links to folders, each real folder once ({@link FolderWalk}), and sorts what it
+     * finds by path.
      *
      * @param dir the folder
      * @return its image files, other files and the links not followed
      * @throws IOException when a folder cannot be listed
      */
     public static Listing listing(Path dir) throws IOException {
+        FolderWalk walk = FolderWalk.of(dir, ImageFiles::isSkippedFolder);
+        if (!walk.unreadable().isEmpty()) {
+            throw walk.unreadable().get(0).error();
+        }
         List<Path> images = new ArrayList<>();
         List<Path> others = new ArrayList<>();
-        List<NotFollowed> notFollowed = new ArrayList<>();
-        List<Path> linksOut = new ArrayList<>();
-        Path realRoot = dir.toRealPath();
-        Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
-                new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attrs)
-                            throws IOException {
-                        if (folder.equals(dir)) {
-                            return FileVisitResult.CONTINUE;
-                        }
-                        if (isLinkAbove(folder, realRoot)) {
-                            notFollowed.add(new NotFollowed(folder, NotFollowed.LINK_BACK));
-                            return FileVisitResult.SKIP_SUBTREE;
-                        }
-                        if (isLinkToWalkedFolder(folder, realRoot, ImageFiles::isSkippedFolder)) {
-                            notFollowed.add(NotFollowed.toWalkedFolder(folder, folder.toRealPath(), realRoot));
-                            return FileVisitResult.SKIP_SUBTREE;
-                        }
-                        if (isSkippedFolder(folder)) {
-                            return FileVisitResult.SKIP_SUBTREE;
-                        }
-                        if (Files.isSymbolicLink(folder)) {
-                            linksOut.add(folder);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        // a broken link comes with the link's own attributes: listed when named like an image
-                        if (isImageFile(file)) {
-                            images.add(file);
-                        } else if (attrs.isRegularFile() && !isSystemFile(file)) {
-                            others.add(file);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                        if (e instanceof FileSystemLoopException) {
-                            notFollowed.add(new NotFollowed(file, NotFollowed.LINK_BACK));
-                            return FileVisitResult.CONTINUE;
-                        }
-                        throw e;
-                    }
-                });
-        // two links to one folder elsewhere: known only once the walk has met both, so taken out after it
-        List<Path> dropped = new ArrayList<>();
-        for (NotFollowed twice : linksToTheSameFolder(linksOut, realRoot)) { // by path: a link before those below it
-            if (dropped.stream().anyMatch(d -> twice.link().startsWith(d))) {
-                continue;
+        for (Path file : walk.files()) {
+            // a broken link is listed when named like an image, so that reading it reports it by name
+            if (isImageFile(file)) {
+                images.add(file);
+            } else if (Files.isRegularFile(file) && !isSystemFile(file)) {
+                others.add(file);
             }
-            dropped.add(twice.link());
-            images.removeIf(p -> p.startsWith(twice.link()));
-            others.removeIf(p -> p.startsWith(twice.link()));
-            notFollowed.removeIf(n -> n.link().startsWith(twice.link()));
-            notFollowed.add(twice);
         }
-        images.sort(null);
-        others.sort(null);
-        notFollowed.sort(java.util.Comparator.comparing(NotFollowed::link));
-        return new Listing(images, others, notFollowed);
+        return new Listing(images, others, walk.notFollowed());
     }
 
     /**

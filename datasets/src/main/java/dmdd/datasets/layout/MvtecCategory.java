@@ -1,5 +1,6 @@
 package dmdd.datasets.layout;
 
+import dmdd.datasets.image.FolderWalk;
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageLoader;
 import dmdd.datasets.image.ImageWriter;
@@ -232,7 +233,7 @@ public final class MvtecCategory {
         }
         List<String> types = new ArrayList<>();
         Set<String> linked = new HashSet<>();
-        for (ImageFiles.NotFollowed link : testLinksNotFollowed()) {
+        for (FolderWalk.NotFollowed link : testLinksNotFollowed()) {
             linked.add(link.link().getFileName().toString());
         }
         try (Stream<Path> s = Files.list(test)) {
@@ -263,7 +264,7 @@ public final class MvtecCategory {
      * @return those links, sorted, each with why it is not followed
      * @throws IOException when {@code test/} cannot be listed
      */
-    public List<ImageFiles.NotFollowed> testLinksNotFollowed() throws IOException {
+    public List<FolderWalk.NotFollowed> testLinksNotFollowed() throws IOException {
         return linksBetweenTypes(root.resolve("test"));
     }
 
@@ -274,28 +275,32 @@ public final class MvtecCategory {
      * @return its folders that are links to another of its folders, sorted, each with why it is not followed
      * @throws IOException when the folder cannot be listed
      */
-    public static List<ImageFiles.NotFollowed> linksBetweenTypes(Path test) throws IOException {
+    public static List<FolderWalk.NotFollowed> linksBetweenTypes(Path test) throws IOException {
         if (!Files.isDirectory(test)) {
             return List.of();
         }
-        Path realTest = test.toRealPath();
-        List<ImageFiles.NotFollowed> links = new ArrayList<>();
-        List<Path> linksOut = new ArrayList<>();
+        List<Path> types;
         try (Stream<Path> s = Files.list(test)) {
-            for (Path type : s.sorted().toList()) {
-                if (!Files.isDirectory(type) || !Files.isSymbolicLink(type)
-                        || type.getFileName().toString().startsWith(".")) {
-                    continue;
-                }
-                if (ImageFiles.isLinkToWalkedFolder(type, realTest, f -> f.getFileName().toString().startsWith("."))) {
-                    links.add(ImageFiles.NotFollowed.toWalkedFolder(type, type.toRealPath(), realTest));
-                } else {
-                    linksOut.add(type);
+            types = s.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")).sorted()
+                    .toList();
+        }
+        // the real folders claim their own names first, then the links in name order; a type is only its own
+        // folder's images (test() does not read sub-folders), so only a link to another type's folder is a duplicate
+        Map<Path, String> claimed = new HashMap<>();
+        for (Path type : types) {
+            if (!Files.isSymbolicLink(type)) {
+                claimed.put(type.toRealPath(), type.getFileName().toString());
+            }
+        }
+        List<FolderWalk.NotFollowed> links = new ArrayList<>();
+        for (Path type : types) {
+            if (Files.isSymbolicLink(type)) {
+                String first = claimed.putIfAbsent(type.toRealPath(), type.getFileName().toString());
+                if (first != null) {
+                    links.add(FolderWalk.NotFollowed.readAs(type, first));
                 }
             }
         }
-        links.addAll(ImageFiles.linksToTheSameFolder(linksOut, realTest));
-        links.sort(java.util.Comparator.comparing(ImageFiles.NotFollowed::link));
         return links;
     }
 

@@ -1,5 +1,6 @@
 package dmdd.datasets.layout;
 
+import dmdd.datasets.image.FolderWalk;
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageLoader;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class NormalFolder {
         for (Path p : listing.others()) {
             skipped.add(new ImportReport.Skipped(p, ImageFiles.notAnImage()));
         }
-        for (ImageFiles.NotFollowed link : listing.linksNotFollowed()) {
+        for (FolderWalk.NotFollowed link : listing.linksNotFollowed()) {
             skipped.add(new ImportReport.Skipped(link.link(), link.reason() + ": not followed"));
         }
         return ImportReport.loadAll(listing.images(), f -> new LoadedImage(f, reader.read(f))).withSkipped(skipped);

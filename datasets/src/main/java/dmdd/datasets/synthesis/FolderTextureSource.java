@@ -50,7 +50,7 @@ public final class FolderTextureSource implements TextureSource {
      * @param maxSide textures are read at most this large (a little above the training image
      *                size keeps crops sharp)
      * @return the source
-     * @throws IOException when the folder is missing or holds no image file
+     * @throws IOException when the folder is missing or holds no readable image file
      */
     public static FolderTextureSource open(Path dir, int maxSide) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -61,7 +61,22 @@ public final class FolderTextureSource implements TextureSource {
             throw new InvalidLayoutException(dir, "Texture folder " + dir + " holds no image files ("
                     + String.join(", ", ImageFiles.EXTENSIONS.stream().sorted().toList()) + ")");
         }
-        return new FolderTextureSource(dir, files, maxSide);
+        FolderTextureSource source = new FolderTextureSource(dir, files, maxSide);
+        // one readable file is needed before training starts, not found missing minutes into it; the ones that fail
+        // here are skipped by every draw, as they would be once drawn, so the draws stay the same
+        UnreadableImageException first = null;
+        for (Path file : source.files) {
+            try {
+                source.cache.put(file, source.reader.read(file));
+                return source;
+            } catch (UnreadableImageException e) {
+                LOG.warn("Texture skipped: {}", e.getMessage());
+                source.unreadable.add(file);
+                first = first == null ? e : first;
+            }
+        }
+        throw new InvalidLayoutException(dir, "Texture folder " + dir + " holds no readable texture image ("
+                + files.size() + (files.size() == 1 ? " file" : " files") + "; the first: " + first.getMessage() + ")");
     }
 
     /** @return the number of usable texture files known */

@@ -93,9 +93,9 @@ class ImageFilesTest {
         assertThat(ImageFiles.otherFiles(test, true)).containsExactly(test.resolve("hole/notes.webp"));
         assertThat(ImageFiles.otherFiles(test, false)).isEmpty();
         assertThat(ImageFiles.listing(test).linksNotFollowed()).containsExactly(
-                new ImageFiles.NotFollowed(above, "a link back into a folder above it"),
-                new ImageFiles.NotFollowed(up, "a link back into a folder above it"),
-                new ImageFiles.NotFollowed(twice, "a link to good, which is read under its own name"));
+                new FolderWalk.NotFollowed(above, "a link back into a folder above it"),
+                new FolderWalk.NotFollowed(up, "a link back into a folder above it"),
+                new FolderWalk.NotFollowed(twice, "a link to a folder read as good"));
     }
 
     @Test

@@ -3,7 +3,7 @@ package dmdd.datasets.layout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dmdd.datasets.image.ImageFiles;
+import dmdd.datasets.image.FolderWalk;
 import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.image.Mask;
 import dmdd.datasets.image.MaskIo;
@@ -101,9 +101,15 @@ class MvtecCategoryTest {
         assertThat(category.defectTypes()).containsExactly("crack", "cut", "hole");
         assertThat(category.test()).hasSize(5);
         assertThat(category.testLinksNotFollowed()).containsExactly(
-                new ImageFiles.NotFollowed(root.resolve("test/crack2"), "a link to crack, which is read under its own name"),
-                new ImageFiles.NotFollowed(root.resolve("test/hole2"),
-                        "a link to the same folder as hole, which is read under that name"));
+                new FolderWalk.NotFollowed(root.resolve("test/crack2"), "a link to a folder read as crack"),
+                new FolderWalk.NotFollowed(root.resolve("test/hole2"), "a link to a folder read as hole"));
+        // a link to a folder inside a type's folder is a type of its own: test() reads only a type's own images, so
+        // they are read nowhere else
+        Files.createDirectories(root.resolve("test/cut/sub"));
+        Files.copy(root.resolve("test/cut/000.png"), root.resolve("test/cut/sub/001.png"));
+        Files.createSymbolicLink(root.resolve("test/cut2"), root.resolve("test/cut/sub"));
+        assertThat(category.defectTypes()).containsExactly("crack", "cut", "cut2", "hole");
+        assertThat(category.test()).extracting(MvtecCategory.TestSample::image).contains(root.resolve("test/cut2/001.png"));
     }
 
     @Test

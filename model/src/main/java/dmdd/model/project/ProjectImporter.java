@@ -1,5 +1,6 @@
 package dmdd.model.project;
 
+import dmdd.datasets.image.FolderWalk;
 import dmdd.datasets.image.ImageFiles;
 import dmdd.datasets.image.ImageReader;
 import dmdd.datasets.layout.ImportReport;
@@ -144,8 +145,6 @@ public final class ProjectImporter {
         return report;
     }
 
-    /** Why a link to a folder above the one imported is not followed. */
-    private static final String LINK_BACK = ImageFiles.NotFollowed.LINK_BACK + ": not followed";
 
     /** The folder of resource forks that archives made on a Mac carry ({@code __MACOSX/}): never images of a part. */
     public static final String MAC_ARCHIVE_FOLDER = "__MACOSX";
@@ -190,7 +189,7 @@ public final class ProjectImporter {
         Path normalTarget = set.isEmpty() ? project.normalDir() : project.normalDir().resolve(set);
         ImportReport<Path> report = copyAll(category.trainGood(), normalTarget, null);
         List<ImportReport.Skipped> linked = new ArrayList<>();
-        for (ImageFiles.NotFollowed link : category.testLinksNotFollowed()) {
+        for (FolderWalk.NotFollowed link : category.testLinksNotFollowed()) {
             linked.add(new ImportReport.Skipped(link.link(), link.reason() + ": not followed"));
         }
         report = join(report, new ImportReport<>(List.of(), linked));
@@ -214,73 +213,25 @@ public final class ProjectImporter {
 
     /**
      * Copies the files under a folder, through symbolic links (a share linked into the home folder is imported, not
-     * skipped without a word); a link back into the folder, or to a folder that holds it, is refused by name, and the
-     * rest imports.
+     * skipped without a word), each real folder once ({@link FolderWalk}); a link back into the folder, or to a folder
+     * that holds it or is imported anyway, is named and not followed, and the rest imports.
      */
     private ImportReport<Path> copyFolder(Path folder, Path targetDir) throws IOException {
-        List<Path> files = new ArrayList<>();
+        // Results this program wrote (infer, export) are heatmaps, not pictures of parts; hidden folders are walked
+        FolderWalk walk = FolderWalk.of(folder, ImageFiles::isResultsFolder);
         List<ImportReport.Skipped> skipped = new ArrayList<>();
-        List<Path> linksOut = new ArrayList<>();
-        Path realFolder = folder.toRealPath();
-        Files.walkFileTree(folder, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS),
-                Integer.MAX_VALUE, new java.nio.file.SimpleFileVisitor<>() {
-                    @Override
-                    public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
-                            java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
-                        if (dir.equals(folder)) {
-                            return java.nio.file.FileVisitResult.CONTINUE;
-                        }
-                        if (ImageFiles.isLinkAbove(dir, realFolder)) {
-                            // the folder above would import again what is imported, and its neighbours besides
-                            skipped.add(new ImportReport.Skipped(dir, LINK_BACK));
-                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
-                        }
-                        if (ImageFiles.isLinkToWalkedFolder(dir, realFolder, ImageFiles::isResultsFolder)) {
-                            // its images are imported under the folder's own name; twice they would train twice
-                            skipped.add(new ImportReport.Skipped(dir, ImageFiles.NotFollowed.toWalkedFolder(dir,
-                                    dir.toRealPath(), realFolder).reason() + ": not followed"));
-                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
-                        }
-                        // Results this program wrote (infer, export) are heatmaps, not pictures of parts.
-                        if (ImageFiles.isResultsFolder(dir)) {
-                            return java.nio.file.FileVisitResult.SKIP_SUBTREE;
-                        }
-                        if (Files.isSymbolicLink(dir)) {
-                            linksOut.add(dir);
-                        }
-                        return java.nio.file.FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public java.nio.file.FileVisitResult visitFile(Path file,
-                            java.nio.file.attribute.BasicFileAttributes attrs) {
-                        // a broken link is listed too: copying it reports it by name instead of dropping it
-                        if ((attrs.isRegularFile() || attrs.isSymbolicLink())
-                                && !file.getFileName().toString().startsWith(".")) {
-                            files.add(file);
-                        }
-                        return java.nio.file.FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-                        // One bad entry (a link back into a folder above it, a folder that cannot be read) is
-                        // named with its reason; the rest imports.
-                        skipped.add(new ImportReport.Skipped(file, e instanceof java.nio.file.FileSystemLoopException
-                                ? LINK_BACK : "cannot be read (" + e.getMessage() + ")"));
-                        return java.nio.file.FileVisitResult.CONTINUE;
-                    }
-                });
-        List<Path> dropped = new ArrayList<>();
-        for (ImageFiles.NotFollowed twice : ImageFiles.linksToTheSameFolder(linksOut, realFolder)) {
-            if (dropped.stream().noneMatch(d -> twice.link().startsWith(d))) {
-                dropped.add(twice.link());
-                files.removeIf(f -> f.startsWith(twice.link()));
-                skipped.removeIf(k -> k.file().startsWith(twice.link()));
-                skipped.add(new ImportReport.Skipped(twice.link(), twice.reason() + ": not followed"));
-            }
+        for (FolderWalk.NotFollowed link : walk.notFollowed()) {
+            skipped.add(new ImportReport.Skipped(link.link(), link.reason() + ": not followed"));
         }
-        files.sort(null);
+        for (FolderWalk.Unreadable bad : walk.unreadable()) {
+            // one folder that cannot be read is named with its reason; the rest imports
+            skipped.add(new ImportReport.Skipped(bad.folder(), "cannot be read (" + bad.error().getMessage() + ")"));
+        }
+        // a broken link is listed too: copying it reports it by name instead of dropping it
+        List<Path> files = walk.files().stream()
+                .filter(f -> (Files.isRegularFile(f) || Files.isSymbolicLink(f))
+                        && !f.getFileName().toString().startsWith("."))
+                .toList();
         return join(copyAll(files, targetDir, null), new ImportReport<>(List.of(), skipped));
     }
 

@@ -237,12 +237,33 @@ class ProjectMethodsAndSetsTest {
         assertThat(report.loaded()).hasSize(2);
         assertThat(report.skipped()).hasSize(2).anySatisfy(s -> {
             assertThat(s.file()).isEqualTo(copy);
-            assertThat(s.reason()).isEqualTo("a link to morning, which is read under its own name: not followed");
+            assertThat(s.reason()).isEqualTo("a link to a folder read as morning: not followed");
         }).anySatisfy(s -> {
             assertThat(s.file()).isEqualTo(again);
-            assertThat(s.reason()).isEqualTo("a link to the same folder as evening, which is read under that name: "
-                    + "not followed");
+            assertThat(s.reason()).isEqualTo("a link to a folder read as evening: not followed");
         });
+    }
+
+    @Test
+    void aSecondNameForADefectFolderOfAnMvtecCategoryIsNamedNotImportedTwice() throws Exception {
+        Project project = ProjectStore.create(temp.resolve("mvtec-links"), "mvtec-links");
+        Path category = temp.resolve("mvtec/widget");
+        dmdd.datasets.layout.MvtecCategory.Writer writer = dmdd.datasets.layout.MvtecCategory.create(category);
+        dmdd.datasets.image.RgbImage image = dmdd.datasets.image.RgbImage.of(8, 8, new float[3 * 64]);
+        writer.addTrainGood(image);
+        writer.addTestDefect("crack", image, dmdd.datasets.image.Mask.empty(8, 8));
+        Path crack2 = Files.createSymbolicLink(category.resolve("test/crack2"), category.resolve("test/crack"));
+
+        ImportReport<Path> report = new ProjectImporter(project).importMvtecCategory(category);
+
+        assertThat(report.skipped()).singleElement().satisfies(s -> {
+            assertThat(s.file()).isEqualTo(crack2);
+            assertThat(s.reason()).isEqualTo("a link to a folder read as crack: not followed");
+        });
+        assertThat(project.inspectDir().resolve("crack2")).doesNotExist();
+        try (var files = Files.list(project.inspectDir().resolve("crack"))) {
+            assertThat(files.count()).isEqualTo(1);
+        }
     }
 
     @Test
