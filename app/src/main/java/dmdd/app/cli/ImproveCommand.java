@@ -96,10 +96,25 @@ final class ImproveCommand implements Callable<Integer> {
                     err.flush();
                     return DmddCli.EXIT_FAILURE;
                 }
+                if (stop.getAsBoolean()) {
+                    // a stop that comes once the save has begun waits for it: the files are whole, and it says so
+                    err.println("note: the stop came while the model was being saved; the save was finished and the "
+                            + "model is complete");
+                    err.flush();
+                }
                 report(stdout, modelDir);
             }
         }
         return 0;
+    }
+
+    /** An ISO-8601 time to the second, so that the table's columns line up; another text as it is. */
+    static String toSeconds(String isoTime) {
+        try {
+            return java.time.Instant.parse(isoTime).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return isoTime;
+        }
     }
 
     private static void report(PrintWriter stdout, Path modelDir) throws java.io.IOException {
@@ -109,7 +124,8 @@ final class ImproveCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "%-8s %-24s %7s %8s %s%n", "version", "date", "steps", "normals",
                 "false alarms (held-out normals)");
         for (ModelVersions.Version v : ModelVersions.list(modelDir)) {
-            stdout.printf(Locale.ROOT, "%-8s %-24s %7d %8d %s%n", v.id(), v.createdAt(), v.steps(), v.normalImages(),
+            stdout.printf(Locale.ROOT, "%-8s %-24s %7d %8d %s%n", v.id(), toSeconds(v.createdAt()), v.steps(),
+                    v.normalImages(),
                     Double.isNaN(v.falseAlarmRate()) ? "-" : String.format(Locale.ROOT, "%.1f %%",
                             100 * v.falseAlarmRate()));
         }

@@ -148,6 +148,9 @@ class ReviewAndImproveCommandTest {
         assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("v001", "current");
         assertThat(run.out()).contains("v001").contains("current").contains("false alarms")
                 .contains(": 2 steps at " + before.settings().imageSize() + " px from the current model");
+        // the versions' dates to the second (nanoseconds pushed the columns out of line under the header)
+        assertThat(run.out().lines().filter(l -> l.startsWith("v001") || l.startsWith("current")).toList())
+                .hasSize(2).allMatch(l -> l.matches("\\S+ +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +\\d+ .*"));
 
         // a kept version damaged since (its description emptied) is named, not dropped from the table unseen
         Files.writeString(model.resolve("versions/v001/model.json"), "");

@@ -382,7 +382,12 @@ public final class DmddTrainer {
             }
             if (finisher != null) {
                 try {
-                    finisher.finish(nets, earlierSeconds + seconds(started), trainingData);
+                    if (!finisher.finish(nets, earlierSeconds + seconds(started), trainingData)) {
+                        out.onMessage("stopped while the thresholds were fitted, before saving; resuming saves the "
+                                + "model");
+                        return new TrainingResult(false, step, modelDir, lastLosses,
+                                earlierSeconds + seconds(started), false);
+                    }
                 } catch (IOException e) {
                     if (startFrom != null) {
                         throw e; // an improvement leaves the model as it was and says so itself
@@ -443,9 +448,11 @@ public final class DmddTrainer {
          * @param networks        the trained networks (valid only during this call)
          * @param trainingSeconds wall-clock seconds of this training call so far
          * @param trainingData    what the run trained on ({@link Checkpoint#describe}), to be saved with the model
+         * @return whether it saved; {@code false} when the run was stopped before the save began (the fit of the
+         *         thresholds takes minutes on a large validation set, longer than a stop may wait)
          * @throws IOException when saving fails
          */
-        void finish(DmddNetworks networks, double trainingSeconds, String trainingData) throws IOException;
+        boolean finish(DmddNetworks networks, double trainingSeconds, String trainingData) throws IOException;
     }
 
     /**

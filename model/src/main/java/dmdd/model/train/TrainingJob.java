@@ -259,11 +259,17 @@ public final class TrainingJob {
                 out.onMessage(fewHeldOutWarning(heldOut ? calibration.size() : 0, used.validationFraction()));
             }
             String fittedOn = heldOut ? "validation" : "training";
-            List<AnomalyMaps> first = Inspector.of(networks, teacher, null).inspect(calibration);
+            List<AnomalyMaps> first = inspectUnlessStopped(Inspector.of(networks, teacher, null), calibration, cancel);
+            if (first == null) {
+                return false;
+            }
             Thresholds ranges = Thresholds.fit(first, used, fittedOn);
             // A fused map made with the branch ranges just fitted needs its thresholds fitted again on it.
             List<AnomalyMaps> maps = MapFusion.usesBranchRanges(used)
-                    ? Inspector.of(networks, teacher, ranges).inspect(calibration) : first;
+                    ? inspectUnlessStopped(Inspector.of(networks, teacher, ranges), calibration, cancel) : first;
+            if (maps == null || stopped(cancel)) {
+                return false; // the last moment a stop leaves the folder as it was; the save below is not cut
+            }
             Thresholds thresholds = MapFusion.usesBranchRanges(used) ? Thresholds.fit(maps, used, fittedOn) : ranges;
             long falseAlarms = maps.stream().filter(m -> Verdict.of(m.score(), thresholds) != Verdict.OK).count();
             out.onMessage(thresholds.imageNg() > thresholds.image()
@@ -297,7 +303,33 @@ public final class TrainingJob {
                 }
                 throw e;
             }
+            return true;
         });
+    }
+
+    /**
+     * Images inspected a slice at a time, so that a stop is obeyed within seconds even on a large validation set.
+     * Slices of {@value #STOPPABLE_SLICE} images batch the networks' passes as one call would (every inspection batch
+     * size divides it), so the maps are the same.
+     *
+     * @return the maps, or {@code null} when a stop came first
+     */
+    private static List<AnomalyMaps> inspectUnlessStopped(Inspector inspector, List<RgbImage> images,
+            BooleanSupplier cancel) {
+        List<AnomalyMaps> maps = new java.util.ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i += STOPPABLE_SLICE) {
+            if (stopped(cancel)) {
+                return null;
+            }
+            maps.addAll(inspector.inspect(images.subList(i, Math.min(images.size(), i + STOPPABLE_SLICE))));
+        }
+        return maps;
+    }
+
+    private static final int STOPPABLE_SLICE = 64;
+
+    private static boolean stopped(BooleanSupplier cancel) {
+        return cancel != null && cancel.getAsBoolean();
     }
 
     /**

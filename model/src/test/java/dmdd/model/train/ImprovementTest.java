@@ -309,6 +309,34 @@ class ImprovementTest {
         assertThat(late.completedSteps()).isEqualTo(3);
         assertThat(ModelFolder.read(model).weightsSha256()).isEqualTo(sha);
         assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("current");
+        // Stopped while the thresholds are fitted (minutes on a large validation set): it went on, kept a version,
+        // replaced the model and said "improved" while the process was being stopped
+        java.util.concurrent.atomic.AtomicBoolean fitting = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> said = new java.util.ArrayList<>();
+        TrainingListener watch = new TrainingListener() {
+            @Override
+            public void onMessage(String message) {
+                said.add(message);
+                fitting.compareAndSet(false, message.startsWith("fitting thresholds"));
+            }
+        };
+        TrainingResult duringFit = TrainingJob.improve(model, normals, teacher, 3, watch, fitting::get);
+        assertThat(duringFit.completed()).isFalse();
+        assertThat(said).contains("stopped while the thresholds were fitted, before saving; resuming saves the model")
+                .noneMatch(m -> m.startsWith("saving the model"));
+        assertThat(ModelFolder.read(model).weightsSha256()).isEqualTo(sha);
+        assertThat(ModelVersions.list(model)).extracting(ModelVersions.Version::id).containsExactly("current");
+        // a training stopped there keeps its checkpoint, and the resume fits and saves
+        DmddSettings settings = ModelFolder.read(base).settings();
+        Path fresh = tmp.resolve("fresh");
+        fitting.set(false);
+        assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, fresh, watch, fitting::get,
+                false).completed()).isFalse();
+        assertThat(fresh.resolve(ModelFolder.DESCRIPTION)).doesNotExist();
+        assertThat(fresh.resolve(Checkpoint.FILE_NAME)).exists();
+        assertThat(TrainingJob.run(settings, normals, teacher, TestImages::paintRectangle, fresh, null, null, true)
+                .completed()).isTrue();
+        assertThat(fresh.resolve(ModelFolder.DESCRIPTION)).exists();
         assertThatThrownBy(() -> TrainingJob.improve(model, normals, teacher, DmddSettings.MAX_IMPROVE_STEPS + 1,
                 null, null)).hasMessageContaining("steps");
     }
