@@ -44,11 +44,55 @@ final class CliInputs {
     }
 
     /**
+     * A folder for results (maps, reports, generated images): never a model folder or a folder inside one, whose
+     * kept versions and files are the model's own (results there were read as a damaged version).
+     *
      * @param dir    a folder the command will create or fill
      * @param option the option that named it, for the message
      * @return the folder, absolute (created)
      */
     static Path outputFolder(Path dir, String option) {
+        Path model = dmdd.model.infer.ModelFolder.enclosing(dir.resolve("results"));
+        if (model != null) {
+            throw new CliException(option + " " + dir + ": is " + (model.equals(dir.toAbsolutePath().normalize())
+                    ? "a model folder" : "inside the model folder " + model) + "; write it elsewhere");
+        }
+        return writableFolder(dir, option);
+    }
+
+    /**
+     * A folder a model is saved to (train, improve, import): a model folder itself is fine, one inside another model
+     * folder is not (a kept version rewritten, or a model hidden among another's files).
+     *
+     * @param dir    the model folder
+     * @param option the option that named it, for the message
+     * @return the folder, absolute (created)
+     */
+    static Path modelOutputFolder(Path dir, String option) {
+        refuseInsideModel(dir, option);
+        return writableFolder(dir, option);
+    }
+
+    /**
+     * Refuses a model folder inside another one (its {@code versions/} included).
+     *
+     * @param dir    the model folder
+     * @param option the option that named it, for the message
+     */
+    static void refuseInsideModel(Path dir, String option) {
+        Path model = dmdd.model.infer.ModelFolder.enclosing(dir);
+        if (model != null) {
+            throw new CliException(option + " " + dir + ": is inside the model folder " + model + " (its kept "
+                    + "versions and files are that model's own); give a folder of its own");
+        }
+    }
+
+    /**
+     * @param dir    a folder the command will create or fill
+     * @param option the option that named it, for the message
+     * @return the folder, absolute (created)
+     */
+    static Path writableFolder(Path dir, String option) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CliException(option + " " + dir + ": is a file, not a folder");
         }
@@ -772,7 +816,7 @@ final class CliInputs {
         }
         Path parent = abs.getParent();
         if (parent != null) {
-            outputFolder(parent, option);
+            writableFolder(parent, option);
         }
         return abs;
     }

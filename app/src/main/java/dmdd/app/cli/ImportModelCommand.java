@@ -59,11 +59,12 @@ final class ImportModelCommand implements Callable<Integer> {
         }
         // the archive is unpacked beside the model folder and then moved into place: both must be writable
         String option = target.model != null ? "--model" : "--project";
+        CliInputs.refuseInsideModel(modelDir, option);
         if (modelDir.getParent() != null) {
-            CliInputs.outputFolder(modelDir.getParent(), option);
+            CliInputs.writableFolder(modelDir.getParent(), option);
         }
         if (java.nio.file.Files.isDirectory(modelDir)) {
-            CliInputs.outputFolder(modelDir, option);
+            CliInputs.writableFolder(modelDir, option);
         }
         java.util.Optional<dmdd.model.dmdd.Method> replaced = java.nio.file.Files.isRegularFile(
                 modelDir.resolve(ModelFolder.DESCRIPTION)) ? readMethod(modelDir) : java.util.Optional.empty();

@@ -54,7 +54,7 @@ final class ImproveCommand implements Callable<Integer> {
         Path modelDir = model.folder();
         ModelFolder current = ModelFolder.read(modelDir);
         // the improved model is saved there: checked before the lock file, whose bare path is all the file system says
-        CliInputs.outputFolder(modelDir, "--model");
+        CliInputs.modelOutputFolder(modelDir, "--model");
         DmddSettings settings = current.settings();
         int n = steps == null ? settings.improveSteps() : steps;
         if (n < 1 || n > DmddSettings.MAX_IMPROVE_STEPS) {

@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--out " + e.getMessage());
         }
         Path firstCreated = CliInputs.firstMissing(out);
-        Path modelDir = CliInputs.outputFolder(out, "--out");
+        Path modelDir = CliInputs.modelOutputFolder(out, "--out");
         try {
             return train(settings, categoryDirs, modelDir);
         } catch (Exception | Error e) {

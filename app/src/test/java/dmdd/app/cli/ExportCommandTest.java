@@ -440,6 +440,33 @@ class ExportCommandTest {
         assertThat(intoDocuments.code()).as("a user's mistake, exit 2").isEqualTo(DmddCli.EXIT_USAGE);
         assertThat(intoDocuments.err()).contains("is not a model folder");
         assertThat(documents.resolve("notes.txt")).hasContent("mine");
+        // Nothing goes into a model folder but its model: results there were read as a damaged version, and a model
+        // saved into versions/ rewrote the kept history
+        Path model = TinyModel.copyTree(TinyModel.get().model(), tmp.resolve("own-model"));
+        TinyModel.copyTree(TinyModel.get().model(), model.resolve("versions/v001"));
+        String images = category.resolve("test/good").toString();
+        for (String[] args : List.of(
+                new String[] {"infer", "--model", model.toString(), "--images", images, "--out", model.resolve("res")
+                        .toString()},
+                new String[] {"infer", "--model", model.toString(), "--images", images, "--out",
+                        model.resolve("versions/v009").toString()},
+                new String[] {"improve", "--model", model.resolve("versions/v001").toString(), "--normal", images,
+                        "--steps", "1"},
+                new String[] {"train", "--data", data, "--category", name, "--out",
+                        model.resolve("versions/v002").toString(), "--steps", "1"},
+                new String[] {"import-model", "--model", model.resolve("versions/v001").toString(),
+                        tmp.resolve("any.zip").toString()})) {
+            CliRun r = CliRun.of(args);
+            assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isEqualTo(DmddCli.EXIT_USAGE);
+            assertThat(r.err()).contains("inside the model folder " + model);
+        }
+        CliRun intoModel = CliRun.of("infer", "--model", model.toString(), "--images", images, "--out",
+                model.toString());
+        assertThat(intoModel.code()).isEqualTo(DmddCli.EXIT_USAGE);
+        assertThat(intoModel.err()).contains("is a model folder; write it elsewhere");
+        assertThat(model.resolve("res")).doesNotExist();
+        assertThat(model.resolve("versions/v009")).doesNotExist();
+        assertThat(model.resolve("versions/v002")).doesNotExist();
         // A run that fails before writing (no such GPU) leaves no new, marked folder that looks like results.
         CliRun noGpu = CliRun.of("infer", "--model", TinyModel.get().model().toString(), "--images",
                 category.resolve("test/good").toString(), "--out", tmp.resolve("fresh").toString(), "--device", "gpu:1");
