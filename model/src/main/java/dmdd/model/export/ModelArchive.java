@@ -532,6 +532,13 @@ public final class ModelArchive {
         if (!Files.isDirectory(target)) {
             throw new ModelArchiveException(zip, target + " is a file, not a model folder; nothing was changed");
         }
+        if (dmdd.model.train.TrainingJob.hasRunToResume(target)) {
+            // the import would remove it, and with it every step since the run's start
+            throw new ModelArchiveException(zip, target + " holds the checkpoint of a training run that has not "
+                    + "finished (" + dmdd.model.train.Checkpoint.FILE_NAME + "); finish it with train --resume (or "
+                    + "Resume in the workstation), or delete that file to replace it with the imported model. Nothing "
+                    + "was changed");
+        }
         if (Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))) {
             return;
         }

@@ -99,6 +99,15 @@ class ModelArchiveTest {
         try (var s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model", "notes.zip");
         }
+        // a training run into the folder that has not finished: the import deleted its checkpoint without a word
+        Path checkpoint = Files.write(target.resolve(dmdd.model.train.Checkpoint.FILE_NAME), new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(checkpoint, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(target.resolve(ModelFolder.DESCRIPTION)).toMillis() + 60_000));
+        assertThatThrownBy(() -> ModelArchive.importInto(zip, target)).isInstanceOf(ModelArchiveException.class)
+                .hasMessageContaining("holds the checkpoint of a training run that has not finished")
+                .hasMessageContaining("Nothing was changed");
+        assertThat(checkpoint).exists();
+        assertThat(ModelFolder.read(target).readWeights()).isEqualTo(weights);
     }
 
     @Test
