@@ -108,17 +108,8 @@ final class ExportCommand implements Callable<Integer> {
                     + "used)");
         }
         ModelFolder folder = ModelFolder.read(modelDir);
-        if (modelZip != null) {
-            Path zip = CliInputs.outputFile(modelZip, "--model-zip", CliInputs.OutputKind.ZIP);
-            if (Files.exists(zip)) {
-                err.println("note: replacing " + zip);
-            }
-            ModelArchive.Manifest manifest = ModelArchive.export(modelDir, zip, ApplicationVersion.get());
-            stdout.printf(Locale.ROOT, "model packed into %s (%s teacher, %d files%s)%n", zip, manifest.teacher(),
-                    manifest.files().size(), manifest.carriesWorkstationThresholds()
-                            ? ", with the thresholds set in the workstation" : "");
-        }
         if (out == null) {
+            packModel(modelDir, stdout, err);
             return 0;
         }
         if (source == null) {
@@ -141,12 +132,30 @@ final class ExportCommand implements Callable<Integer> {
         Path outDir = CliInputs.outputFolder(out, "--out");
         CliInputs.claimOutputFolder(outDir);
         try {
+            // packed once the results folder is claimed: a zip written into it first made the claim refuse the
+            // folder as someone else's, after the zip was written, and again at every run
+            packModel(modelDir, stdout, err);
             return exportResults(outDir, modelDir, folder, stdout, err);
         } catch (Exception | Error e) {
             // a run that failed before writing leaves no new folder that looks like results
             CliInputs.removeIfUnused(outDir, firstCreated);
             throw e;
         }
+    }
+
+    /** Packs the model into {@code --model-zip}'s file; nothing without the option. */
+    private void packModel(Path modelDir, PrintWriter stdout, PrintWriter err) throws IOException {
+        if (modelZip == null) {
+            return;
+        }
+        Path zip = CliInputs.outputFile(modelZip, "--model-zip", CliInputs.OutputKind.ZIP);
+        if (Files.exists(zip)) {
+            err.println("note: replacing " + zip);
+        }
+        ModelArchive.Manifest manifest = ModelArchive.export(modelDir, zip, ApplicationVersion.get());
+        stdout.printf(Locale.ROOT, "model packed into %s (%s teacher, %d files%s)%n", zip, manifest.teacher(),
+                manifest.files().size(), manifest.carriesWorkstationThresholds()
+                        ? ", with the thresholds set in the workstation" : "");
     }
 
     private int exportResults(Path outDir, Path modelDir, ModelFolder folder, PrintWriter stdout, PrintWriter err)

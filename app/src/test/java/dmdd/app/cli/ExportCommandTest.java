@@ -53,6 +53,16 @@ class ExportCommandTest {
                 .map(l -> l.startsWith("file,") ? l : l.substring(0, l.lastIndexOf(',') + 1)).toList());
         assertThat(tmp.resolve("b/maps")).doesNotExist();
         assertThat(tmp.resolve("b/report.html")).doesNotExist();
+
+        // the zip beside the results, twice: it was written, then the folder was refused as someone else's
+        for (int run = 0; run < 2; run++) {
+            CliRun together = CliRun.of("export", "--data", data.toString(), "--category", category, "--model",
+                    tiny.model().toString(), "--out", tmp.resolve("c").toString(), "--model-zip",
+                    tmp.resolve("c/model.zip").toString(), "--no-maps", "--no-html");
+            assertThat(together.code()).as(together.err()).isZero();
+            assertThat(tmp.resolve("c/model.zip")).exists();
+            assertThat(tmp.resolve("c/results.csv")).exists();
+        }
     }
 
     @Test
