@@ -364,6 +364,12 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
             String why = e.getCause() instanceof IllegalArgumentException own ? own.getMessage()
                     : e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
                     : e.getMessage();
+            if (root.has(SEAL) && why != null && why.startsWith("unknown setting")) {
+                // sealed, so written as it is by the version that saved it: a setting added after this version
+                throw new ModelFolderException(folder, "the model in " + folder + " was saved by a newer version of "
+                        + "DMDD Inspector: its settings hold " + why.substring("unknown ".length()) + ", which this "
+                        + "version does not know; update DMDD Inspector to use it", e);
+            }
             throw new ModelFolderException(folder, "bad model description " + description + ": " + why, e);
         }
     }

@@ -204,6 +204,16 @@ class ModelFolderTest {
         Thresholds oneThreshold = ModelFolder.read(single).thresholds();
         assertThat(oneThreshold.imageNg()).isEqualTo(oneThreshold.image())
                 .isNotEqualTo(ModelFolder.read(modelDir).thresholds().imageNg());
+        // A model a newer version saved, with a setting this one does not know: it said "bad model description"
+        Path newerSettings = Files.createDirectories(tmp.resolve("newer-settings"));
+        ObjectNode newerDescription = (ObjectNode) json.readTree(modelDir.resolve(ModelFolder.DESCRIPTION).toFile());
+        ((ObjectNode) newerDescription.get("settings")).put("laterSetting", 3);
+        ModelFolder.seal(newerDescription);
+        Files.writeString(newerSettings.resolve(ModelFolder.DESCRIPTION), newerDescription.toString());
+        Files.copy(modelDir.resolve(weightsFile), newerSettings.resolve(weightsFile));
+        assertThatThrownBy(() -> ModelFolder.read(newerSettings)).isInstanceOf(ModelFolderException.class)
+                .hasMessageContaining("was saved by a newer version of DMDD Inspector: its settings hold setting "
+                        + "'laterSetting', which this version does not know");
     }
 
     @Test
