@@ -54,8 +54,7 @@ final class CliInputs {
     static Path outputFolder(Path dir, String option) {
         Path model = dmdd.model.infer.ModelFolder.enclosing(dir.resolve("results"));
         if (model != null) {
-            throw new CliException(option + " " + dir + ": is " + (model.equals(dir.toAbsolutePath().normalize())
-                    ? "a model folder" : "inside the model folder " + model) + "; write it elsewhere");
+            throw inModelFolder(option, dir, model, "write it elsewhere");
         }
         return writableFolder(dir, option);
     }
@@ -82,9 +81,24 @@ final class CliInputs {
     static void refuseInsideModel(Path dir, String option) {
         Path model = dmdd.model.infer.ModelFolder.enclosing(dir);
         if (model != null) {
-            throw new CliException(option + " " + dir + ": is inside the model folder " + model + " (its kept "
-                    + "versions and files are that model's own); give a folder of its own");
+            throw inModelFolder(option, dir, model, "give the model a folder of its own");
         }
+    }
+
+    /**
+     * The one refusal of a path in a model folder, whose kept versions and files are that model's own.
+     *
+     * @param option the option that named the path
+     * @param path   the path
+     * @param model  the model folder it is in ({@link dmdd.model.infer.ModelFolder#enclosing})
+     * @param remedy what to do instead
+     * @return the error
+     */
+    private static CliException inModelFolder(String option, Path path, Path model, String remedy) {
+        boolean itself = Files.isRegularFile(path.resolve(dmdd.model.infer.ModelFolder.DESCRIPTION))
+                && model.equals(dmdd.model.infer.ModelFolder.enclosing(path.resolve("x")));
+        return new CliException(option + " " + path + ": is " + (itself ? "a model folder"
+                : "inside the model folder " + model) + "; " + remedy);
     }
 
     /**
@@ -791,8 +805,7 @@ final class CliInputs {
         Path folder = abs.getParent();
         Path model = dmdd.model.infer.ModelFolder.enclosing(abs);
         if (model != null) {
-            throw new CliException(option + " " + file + ": is inside the model folder " + model
-                    + "; write it elsewhere");
+            throw inModelFolder(option, file, model, "write it elsewhere");
         }
         if (folder != null && Files.isRegularFile(abs) && Files.isRegularFile(folder.resolve(RUN_MARKER))
                 && isRunsOwnFile(folder, abs)) {

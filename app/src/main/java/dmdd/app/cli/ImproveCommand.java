@@ -96,12 +96,7 @@ final class ImproveCommand implements Callable<Integer> {
                     err.flush();
                     return DmddCli.EXIT_FAILURE;
                 }
-                if (stop.getAsBoolean()) {
-                    // a stop that comes once the save has begun waits for it: the files are whole, and it says so
-                    err.println("note: the stop came while the model was being saved; the save was finished and the "
-                            + "model is complete");
-                    err.flush();
-                }
+                stop.noteIfStoppedDuringSave(err);
                 report(stdout, modelDir);
             }
         }
@@ -110,6 +105,9 @@ final class ImproveCommand implements Callable<Integer> {
 
     /** An ISO-8601 time to the second, so that the table's columns line up; another text as it is. */
     static String toSeconds(String isoTime) {
+        if (isoTime == null) {
+            return "-";
+        }
         try {
             return java.time.Instant.parse(isoTime).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         } catch (java.time.format.DateTimeParseException e) {

@@ -50,6 +50,20 @@ final class StopOnShutdown implements BooleanSupplier, AutoCloseable {
     }
 
     /**
+     * Says that a stop which came while the model was being saved waited for the save (the process still ends as
+     * stopped), so that nobody takes the model for half-written.
+     *
+     * @param err the error stream
+     */
+    void noteIfStoppedDuringSave(java.io.PrintWriter err) {
+        if (getAsBoolean()) {
+            err.println("note: the stop came while the model was being saved; the save was finished and the model "
+                    + "is complete");
+            err.flush();
+        }
+    }
+
+    /**
      * Says how far a stopped inspection got, before the shutdown goes on.
      *
      * @param err     the error stream

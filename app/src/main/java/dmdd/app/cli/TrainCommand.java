@@ -231,11 +231,8 @@ final class TrainCommand implements Callable<Integer> {
                     err.flush();
                     return DmddCli.EXIT_FAILURE;
                 }
-                if (stop.getAsBoolean()) {
-                    // a stop that comes once the save has begun waits for it: the files are whole, and it says so
-                    err.println("note: the stop came while the model was being saved; the save was finished and the "
-                            + "model is complete");
-                    err.flush();
+                if (!result.unchanged()) {
+                    stop.noteIfStoppedDuringSave(err);
                 }
                 // said before the stop is released: a signal that came during the save must not cut the last line
                 if (result.unchanged()) {

@@ -455,7 +455,13 @@ class ExportCommandTest {
         Path model = TinyModel.copyTree(TinyModel.get().model(), tmp.resolve("own-model"));
         TinyModel.copyTree(TinyModel.get().model(), model.resolve("versions/v001"));
         String images = category.resolve("test/good").toString();
+        // and not through a link to its versions/ either
+        Path versionsLink = Files.createSymbolicLink(tmp.resolve("vlink"), model.resolve("versions"));
         for (String[] args : List.of(
+                new String[] {"infer", "--model", model.toString(), "--images", images, "--out",
+                        versionsLink.resolve("v009").toString()},
+                new String[] {"train", "--data", data, "--category", name, "--out",
+                        versionsLink.resolve("v002").toString(), "--steps", "1"},
                 new String[] {"infer", "--model", model.toString(), "--images", images, "--out", model.resolve("res")
                         .toString()},
                 new String[] {"infer", "--model", model.toString(), "--images", images, "--out",

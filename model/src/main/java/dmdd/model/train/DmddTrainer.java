@@ -363,31 +363,24 @@ public final class DmddTrainer {
                     lastCheckpointFailed = e;
                 }
             }
-            if (lastCheckpointFailed != null
-                    && (finisher == null || (cancel != null && cancel.getAsBoolean()))) {
+            if (lastCheckpointFailed != null && finisher == null) {
                 throw notSaved("training stopped after its " + step + " steps, but their checkpoint could not be "
                         + "written: " + lastCheckpointFailed.getMessage(), lastCheckpointFailed);
             }
             if (lastCheckpointFailed != null) {
                 // every step is done: the model is what the person waits for, and it may fit where the checkpoint
-                // (weights and optimizer state) did not
+                // (weights and optimizer state) did not; a stop waits for it, as nothing else would keep the steps
                 out.onMessage("the last checkpoint could not be written (" + lastCheckpointFailed.getMessage()
                         + "); saving the model anyway");
             }
-            if (cancel != null && cancel.getAsBoolean() && finisher != null) {
-                // Stopped after the last step, before the thresholds are fitted and the model saved: nothing replaces
-                // the folder's model (a cancelled improvement leaves it as it was); a resume fits and saves.
-                out.onMessage("stopped after the last step, before saving; resuming saves the model");
-                return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
-            }
             if (finisher != null) {
+                // Stopped after the last step, or while the thresholds are fitted: nothing replaces the folder's model
+                // (a cancelled improvement leaves it as it was), and a resume fits and saves.
+                BooleanSupplier stopBeforeSave = lastCheckpointFailed != null || cancel == null ? () -> false : cancel;
+                boolean saved;
                 try {
-                    if (!finisher.finish(nets, earlierSeconds + seconds(started), trainingData)) {
-                        out.onMessage("stopped while the thresholds were fitted, before saving; resuming saves the "
-                                + "model");
-                        return new TrainingResult(false, step, modelDir, lastLosses,
-                                earlierSeconds + seconds(started), false);
-                    }
+                    saved = !stopBeforeSave.getAsBoolean()
+                            && finisher.finish(nets, earlierSeconds + seconds(started), trainingData, stopBeforeSave);
                 } catch (IOException e) {
                     if (startFrom != null) {
                         throw e; // an improvement leaves the model as it was and says so itself
@@ -401,6 +394,12 @@ public final class DmddTrainer {
                     throw new IOException("training finished its " + step + " steps (the checkpoint " + checkpointFile
                             + " holds them), but the model could not be saved: " + e.getMessage() + ". Make room and "
                             + "resume (" + RESUME + ") to save it", e);
+                }
+                if (!saved) {
+                    out.onMessage(startFrom != null ? "stopped before saving: the model is as it was"
+                            : "stopped before saving; resuming saves the model");
+                    return new TrainingResult(false, step, modelDir, lastLosses, earlierSeconds + seconds(started),
+                            false);
                 }
             }
             return new TrainingResult(true, step, modelDir, lastLosses, earlierSeconds + seconds(started), false);
@@ -448,11 +447,13 @@ public final class DmddTrainer {
          * @param networks        the trained networks (valid only during this call)
          * @param trainingSeconds wall-clock seconds of this training call so far
          * @param trainingData    what the run trained on ({@link Checkpoint#describe}), to be saved with the model
-         * @return whether it saved; {@code false} when the run was stopped before the save began (the fit of the
-         *         thresholds takes minutes on a large validation set, longer than a stop may wait)
+         * @param stop            polled before the save begins (the fit of the thresholds takes minutes on a large
+         *                        validation set, longer than a stop may wait); never true once the save has begun
+         * @return whether it saved; {@code false} when {@code stop} came before the save began
          * @throws IOException when saving fails
          */
-        boolean finish(DmddNetworks networks, double trainingSeconds, String trainingData) throws IOException;
+        boolean finish(DmddNetworks networks, double trainingSeconds, String trainingData, BooleanSupplier stop)
+                throws IOException;
     }
 
     /**

@@ -252,22 +252,24 @@ public final class TrainingJob {
         List<RgbImage> calibration = heldOut ? split.validation() : split.train();
         DmddTrainer fresh = new DmddTrainer(used, teacher, synthesizer);
         DmddTrainer trainer = startFrom == null ? fresh : fresh.startingFrom(startFrom);
-        return trainer.train(split.train(), checkpointDir, out, cancel, resume, (networks, seconds, trainedOn) -> {
+        return trainer.train(split.train(), checkpointDir, out, cancel, resume, (networks, seconds, trainedOn, stop) -> {
             out.onMessage("fitting thresholds on " + calibration.size() + (heldOut ? " held-out" : " training")
                     + (calibration.size() == 1 ? " normal image" : " normal images"));
             if (!heldOut || calibration.size() < FEW_HELD_OUT) {
                 out.onMessage(fewHeldOutWarning(heldOut ? calibration.size() : 0, used.validationFraction()));
             }
             String fittedOn = heldOut ? "validation" : "training";
-            List<AnomalyMaps> first = inspectUnlessStopped(Inspector.of(networks, teacher, null), calibration, cancel);
+            int slice = used.isTiled() || used.isZoomed() ? 1 : STOPPABLE_SLICE;
+            List<AnomalyMaps> first = inspectUnlessStopped(Inspector.of(networks, teacher, null), calibration, slice,
+                    stop);
             if (first == null) {
                 return false;
             }
             Thresholds ranges = Thresholds.fit(first, used, fittedOn);
             // A fused map made with the branch ranges just fitted needs its thresholds fitted again on it.
             List<AnomalyMaps> maps = MapFusion.usesBranchRanges(used)
-                    ? inspectUnlessStopped(Inspector.of(networks, teacher, ranges), calibration, cancel) : first;
-            if (maps == null || stopped(cancel)) {
+                    ? inspectUnlessStopped(Inspector.of(networks, teacher, ranges), calibration, slice, stop) : first;
+            if (maps == null || stop.getAsBoolean()) {
                 return false; // the last moment a stop leaves the folder as it was; the save below is not cut
             }
             Thresholds thresholds = MapFusion.usesBranchRanges(used) ? Thresholds.fit(maps, used, fittedOn) : ranges;
@@ -308,29 +310,29 @@ public final class TrainingJob {
     }
 
     /**
-     * Images inspected a slice at a time, so that a stop is obeyed within seconds even on a large validation set.
-     * Slices of {@value #STOPPABLE_SLICE} images batch the networks' passes as one call would (every inspection batch
-     * size divides it), so the maps are the same.
+     * Images inspected a slice at a time, so that a stop is obeyed within seconds even on a large validation set: a
+     * whole-image model's slices of {@value #STOPPABLE_SLICE} images batch the networks' passes as one call would
+     * (the images of every pass batch, {@code Inspector.DEFAULT_BATCH} over the passes per image, divide it), so the
+     * maps are the same; a tiled or
+     * zoomed picture is many passes by itself, and its tiles are batched picture by picture anyway.
      *
      * @return the maps, or {@code null} when a stop came first
      */
-    private static List<AnomalyMaps> inspectUnlessStopped(Inspector inspector, List<RgbImage> images,
-            BooleanSupplier cancel) {
+    private static List<AnomalyMaps> inspectUnlessStopped(Inspector inspector, List<RgbImage> images, int slice,
+            BooleanSupplier stop) {
         List<AnomalyMaps> maps = new java.util.ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i += STOPPABLE_SLICE) {
-            if (stopped(cancel)) {
+        for (int i = 0; i < images.size(); i += slice) {
+            if (stop.getAsBoolean()) {
                 return null;
             }
-            maps.addAll(inspector.inspect(images.subList(i, Math.min(images.size(), i + STOPPABLE_SLICE))));
+            maps.addAll(inspector.inspect(images.subList(i, Math.min(images.size(), i + slice))));
         }
         return maps;
     }
 
-    private static final int STOPPABLE_SLICE = 64;
+    /** Twice the inspection batch, which every whole-image pass batch divides. */
+    private static final int STOPPABLE_SLICE = 2 * Inspector.DEFAULT_BATCH;
 
-    private static boolean stopped(BooleanSupplier cancel) {
-        return cancel != null && cancel.getAsBoolean();
-    }
 
     /**
      * Says that thresholds fitted on a few held-out images are a guess: the OK-below threshold is a high quantile of

@@ -125,7 +125,7 @@ class DmddTrainerTest {
         List<String> messages = new ArrayList<>();
         int[] saves = {0};
         TrainingResult r = new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, full,
-                messagesInto(messages), () -> false, false, (networks, seconds, data) -> ++saves[0] > 0);
+                messagesInto(messages), () -> false, false, (networks, seconds, data, stop) -> ++saves[0] > 0);
         // the finished run was lost: the last checkpoint's failure ended it before its model was saved
         assertThat(r.completed()).isTrue();
         assertThat(r.completedSteps()).isEqualTo(6);
@@ -133,9 +133,26 @@ class DmddTrainerTest {
         assertThat(messages).anyMatch(m -> m.startsWith("checkpoint at step 2 of 6 not written, training goes on "
                 + "(no checkpoint was written yet, so a resume trains from the start)"));
         assertThat(messages).anyMatch(m -> m.startsWith("the last checkpoint could not be written"));
+        // stopped once every step is done: with no checkpoint to resume from, the stop waits for the model's save
+        // (it was lost: "nothing was saved")
+        boolean[] stopSeen = {true};
+        int[] done = {0};
+        TrainingResult stopped = new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, full,
+                new TrainingListener() {
+                    @Override
+                    public void onProgress(TrainingProgress p) {
+                        done[0] = p.completedSteps();
+                    }
+                }, () -> done[0] == 6, false, (networks, seconds, data, stop) -> {
+                    stopSeen[0] = stop.getAsBoolean();
+                    return ++saves[0] > 0;
+                });
+        assertThat(stopped.completed()).isTrue();
+        assertThat(stopSeen[0]).as("the finisher is never told to stop").isFalse();
+        assertThat(saves[0]).isEqualTo(2);
         // with no model to save either, the failure says what is lost and what to do
         assertThatThrownBy(() -> new DmddTrainer(s, teacher, TestImages::paintRectangle).train(IMAGES, full, null,
-                () -> false, false, (networks, seconds, data) -> {
+                () -> false, false, (networks, seconds, data, stop) -> {
                     throw new java.io.IOException("No space left on device");
                 })).isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("neither their checkpoint nor the model could be saved")
