@@ -532,7 +532,7 @@ public final class ModelArchive {
         if (!Files.isDirectory(target)) {
             throw new ModelArchiveException(zip, target + " is a file, not a model folder; nothing was changed");
         }
-        if (dmdd.model.train.TrainingJob.hasRunToResume(target)) {
+        if (holdsUnfinishedRun(target)) {
             // the import would remove it, and with it every step since the run's start
             throw new ModelArchiveException(zip, target + " holds the checkpoint of a training run that has not "
                     + "finished (" + dmdd.model.train.Checkpoint.FILE_NAME + "); finish it with train --resume (or "
@@ -548,6 +548,23 @@ public final class ModelArchive {
                         + ModelFolder.DESCRIPTION + ") and is not empty; import into a new or empty folder or an "
                         + "existing model folder. Nothing was changed");
             }
+        }
+    }
+
+    /**
+     * Whether a folder holds the checkpoint of a run that has not done all its steps. Read from the checkpoint
+     * itself, not from file times: a copied model folder ({@code cp -r}) has its files' times in copy order.
+     */
+    private static boolean holdsUnfinishedRun(Path folder) {
+        Path file = folder.resolve(dmdd.model.train.Checkpoint.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        try (ai.djl.ndarray.NDManager manager = dmdd.model.engine.DjlRuntime.engine().newBaseManager()) {
+            dmdd.model.train.Checkpoint checkpoint = dmdd.model.train.Checkpoint.read(file, manager);
+            return checkpoint.completedSteps() < checkpoint.settings().totalSteps();
+        } catch (IOException e) {
+            return false; // no run anyone could resume
         }
     }
 

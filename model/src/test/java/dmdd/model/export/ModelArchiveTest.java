@@ -100,9 +100,17 @@ class ModelArchiveTest {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model", "notes.zip");
         }
         // a training run into the folder that has not finished: the import deleted its checkpoint without a word
-        Path checkpoint = Files.write(target.resolve(dmdd.model.train.Checkpoint.FILE_NAME), new byte[] {1, 2, 3});
-        Files.setLastModifiedTime(checkpoint, java.nio.file.attribute.FileTime.fromMillis(
-                Files.getLastModifiedTime(target.resolve(ModelFolder.DESCRIPTION)).toMillis() + 60_000));
+        // (a finished run's checkpoint, whatever its file time, is replaced with the model as before)
+        Path checkpoint = target.resolve(dmdd.model.train.Checkpoint.FILE_NAME);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            dmdd.model.dmdd.DmddSettings settings = ModelFolder.read(target).settings();
+            ai.djl.ndarray.NDList arrays = new ai.djl.ndarray.NDList(m.zeros(new ai.djl.ndarray.types.Shape(2)));
+            arrays.get(0).setName("w");
+            dmdd.model.train.Checkpoint.write(checkpoint, settings.totalSteps(), settings, arrays, m);
+            ModelArchive.importInto(zip, target);
+            assertThat(checkpoint).doesNotExist();
+            dmdd.model.train.Checkpoint.write(checkpoint, settings.totalSteps() - 1, settings, arrays, m);
+        }
         assertThatThrownBy(() -> ModelArchive.importInto(zip, target)).isInstanceOf(ModelArchiveException.class)
                 .hasMessageContaining("holds the checkpoint of a training run that has not finished")
                 .hasMessageContaining("Nothing was changed");
