@@ -77,7 +77,7 @@ public final class FolderWalk {
         walker.walked.put(walker.realRoot, dir);
         walker.read(dir);
         while (!walker.links.isEmpty()) {
-            walker.follow(walker.links.pollFirst());
+            walker.visit(walker.links.pollFirst());
         }
         walker.files.sort(null);
         walker.notFollowed.sort(Comparator.comparing(NotFollowed::link));
@@ -130,15 +130,18 @@ public final class FolderWalk {
                 if (Files.isSymbolicLink(entry) && Files.isDirectory(entry)) {
                     links.add(entry);
                 } else if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    enter(entry);
+                    visit(entry);
                 } else {
                     files.add(entry);
                 }
             }
         }
 
-        /** A real folder: read unless skipped, or unless another name reached it first (inside a linked folder). */
-        private void enter(Path folder) {
+        /**
+         * A folder met by its own name or through a link: read unless skipped, unless it holds the root (a link back
+         * up), or unless another name reached its real folder first.
+         */
+        void visit(Path folder) {
             if (skippedFolder.test(folder)) {
                 return;
             }
@@ -149,35 +152,16 @@ public final class FolderWalk {
                 unreadable.add(new Unreadable(folder, e));
                 return;
             }
+            if (realRoot.startsWith(real)) {
+                notFollowed.add(new NotFollowed(folder, NotFollowed.LINK_BACK));
+                return;
+            }
             Path first = walked.putIfAbsent(real, folder);
             if (first != null) {
                 notFollowed.add(NotFollowed.readAs(folder, name(first)));
                 return;
             }
             read(folder);
-        }
-
-        void follow(Path link) {
-            if (skippedFolder.test(link)) {
-                return;
-            }
-            Path target;
-            try {
-                target = link.toRealPath();
-            } catch (IOException e) {
-                unreadable.add(new Unreadable(link, e));
-                return;
-            }
-            if (realRoot.startsWith(target)) {
-                notFollowed.add(new NotFollowed(link, NotFollowed.LINK_BACK));
-                return;
-            }
-            Path first = walked.putIfAbsent(target, link);
-            if (first != null) {
-                notFollowed.add(NotFollowed.readAs(link, name(first)));
-                return;
-            }
-            read(link);
         }
 
         private String name(Path path) {
