@@ -145,7 +145,6 @@ public final class ProjectImporter {
         return report;
     }
 
-
     /** The folder of resource forks that archives made on a Mac carry ({@code __MACOSX/}): never images of a part. */
     public static final String MAC_ARCHIVE_FOLDER = "__MACOSX";
 

@@ -313,8 +313,8 @@ public final class TrainingJob {
      * Images inspected a slice at a time, so that a stop is obeyed within seconds even on a large validation set: a
      * whole-image model's slices of {@value #STOPPABLE_SLICE} images batch the networks' passes as one call would
      * (the images of every pass batch, {@code Inspector.DEFAULT_BATCH} over the passes per image, divide it), so the
-     * maps are the same; a tiled or
-     * zoomed picture is many passes by itself, and its tiles are batched picture by picture anyway.
+     * maps are the same; a tiled or zoomed picture is many passes by itself, and its tiles are batched picture by
+     * picture anyway.
      *
      * @return the maps, or {@code null} when a stop came first
      */
@@ -332,7 +332,6 @@ public final class TrainingJob {
 
     /** Twice the inspection batch, which every whole-image pass batch divides. */
     private static final int STOPPABLE_SLICE = 2 * Inspector.DEFAULT_BATCH;
-
 
     /**
      * Says that thresholds fitted on a few held-out images are a guess: the OK-below threshold is a high quantile of
