@@ -68,6 +68,7 @@ final class ImportModelCommand implements Callable<Integer> {
         }
         java.util.Optional<dmdd.model.dmdd.Method> replaced = java.nio.file.Files.isRegularFile(
                 modelDir.resolve(ModelFolder.DESCRIPTION)) ? readMethod(modelDir) : java.util.Optional.empty();
+        int versionsBefore = replaced.isPresent() ? dmdd.model.infer.ModelVersions.list(modelDir).size() : 0;
         ModelArchive.Manifest manifest;
         ModelFolder model;
         try {
@@ -82,8 +83,13 @@ final class ImportModelCommand implements Callable<Integer> {
                         + "(exported by DMDD Inspector %s)%n", modelDir, model.teacher().cliName(),
                 model.settings().imageSize(), model.training().steps(), model.thresholds().image(),
                 manifest.applicationVersion());
-        replaced.ifPresent(m -> spec.commandLine().getOut().println("the " + m.displayName() + " model it replaced is "
-                + "kept in " + modelDir.resolve("versions") + " (restore it from the workstation's versions list)"));
+        if (replaced.isPresent() && dmdd.model.infer.ModelVersions.list(modelDir).size() == versionsBefore) {
+            spec.commandLine().getOut().println("the folder already held this very model: nothing was changed");
+        } else {
+            replaced.ifPresent(m -> spec.commandLine().getOut().println("the " + m.displayName() + " model it "
+                    + "replaced is kept in " + modelDir.resolve("versions") + " (restore it from the workstation's "
+                    + "versions list)"));
+        }
         return 0;
     }
 

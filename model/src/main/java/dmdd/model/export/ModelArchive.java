@@ -313,6 +313,12 @@ public final class ModelArchive {
             // no longer belongs to the folder's model.
             // Only a verified model takes the folder's lock (so a refused archive creates nothing).
             try (ModelLock lock = ModelLock.acquire(target, "import-model " + zip.getFileName())) {
+                ModelFolder current = sameModel(target, staged);
+                if (current != null) {
+                    // the same zip imported again: keeping the folder's model as a version would keep a copy of
+                    // the very model that replaces it, once per import
+                    return current;
+                }
                 // As after training: the model an import replaces stays as a version to go back to.
                 dmdd.model.infer.ModelVersions.Kept kept =
                         Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))
@@ -548,6 +554,24 @@ public final class ModelArchive {
                         + ModelFolder.DESCRIPTION + ") and is not empty; import into a new or empty folder or an "
                         + "existing model folder. Nothing was changed");
             }
+        }
+    }
+
+    /**
+     * The folder's model when it is the staged one (the same sealed description, so the same settings, thresholds
+     * and weights), else {@code null}.
+     */
+    private static ModelFolder sameModel(Path target, ModelFolder staged) {
+        if (!Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))) {
+            return null;
+        }
+        try {
+            ModelFolder current = ModelFolder.read(target);
+            String seal = current.description().path(ModelFolder.SEAL).asText("");
+            return !seal.isEmpty() && seal.equals(staged.description().path(ModelFolder.SEAL).asText())
+                    && Files.isRegularFile(target.resolve(current.weightsFile())) ? current : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // an unreadable model is replaced as before
         }
     }
 
