@@ -56,6 +56,7 @@ public final class AtomicFiles {
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
         // Same folder as the target, so the rename never crosses a file system and can be atomic.
+        removeStaleTempsOf(dir, absolute.getFileName().toString());
         Path temp = createTemp(dir, absolute.getFileName().toString());
         boolean moved = false;
         try {
@@ -83,6 +84,28 @@ public final class AtomicFiles {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
+        }
+    }
+
+    /** A temporary file untouched this long belongs to no running write (a write takes seconds). */
+    static final java.time.Duration STALE = java.time.Duration.ofHours(1);
+
+    /**
+     * Removes what killed writes of the same target left in a folder that nobody locks (an export's zip in the
+     * user's folder): each kill left another hidden file of the target's size, and no later write took it away.
+     * Only files untouched for {@link #STALE}, so that a write running in another process keeps its file.
+     */
+    private static void removeStaleTempsOf(Path dir, String targetName) {
+        String prefix = TEMP_PREFIX + FileNames.withinBytes(targetName, 100) + ".";
+        long before = System.currentTimeMillis() - STALE.toMillis();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix) && isTemporary(p)).toList()) {
+                if (Files.getLastModifiedTime(f).toMillis() < before) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            // a leftover stays; the write goes on
         }
     }
 

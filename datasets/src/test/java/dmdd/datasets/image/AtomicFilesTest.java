@@ -27,6 +27,24 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aWriteTakesAwayWhatKilledWritesOfTheSameFileLeftButNotARunningOnesFile() throws IOException {
+        // a killed export left a hidden .part of its zip each time, in a folder nothing cleans
+        Path stale = Files.writeString(dir.resolve(".tmp-m.zip.es51wc4z3lda.part"), "half a zip");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - AtomicFiles.STALE.toMillis() - 60_000));
+        Path running = Files.writeString(dir.resolve(".tmp-m.zip.abc123.part"), "being written");
+        Path otherTarget = Files.writeString(dir.resolve(".tmp-n.zip.es51wc4z3lda.part"), "another file's");
+        Files.setLastModifiedTime(otherTarget, Files.getLastModifiedTime(stale));
+
+        AtomicFiles.writeString(dir.resolve("m.zip"), "a whole zip");
+
+        assertThat(stale).doesNotExist();
+        assertThat(running).exists();
+        assertThat(otherTarget).exists();
+        assertThat(dir.resolve("m.zip")).hasContent("a whole zip");
+    }
+
+    @Test
     void aNameAsLongAsTheFileSystemAllowsIsWrittenToo() throws IOException {
         // 255 bytes, the most ext4 and most others allow: the temporary file's name must not be longer
         Path file = dir.resolve("x".repeat(251) + ".png");
