@@ -52,8 +52,6 @@ public final class AnnotationStore {
     /** Format version written into the labels file. */
     public static final int FORMAT_VERSION = 1;
     private static final String MASK_SUFFIX = "_mask.png";
-    /** Age after which a temporary file can only be a leftover of a killed process. */
-    static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofMinutes(10);
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -235,12 +233,11 @@ public final class AnnotationStore {
     }
 
     /**
-     * Removes temporary files that a killed process left behind ({@link AtomicFiles} writes into
-     * {@code .tmp-*} files before the rename). Only files older than {@link #STALE_TEMP_AGE} are removed, so
-     * a save running in another process at the same moment is never disturbed.
+     * Removes temporary files that a killed process left behind ({@link AtomicFiles} writes into {@code .tmp-*} files
+     * before the rename), only stale ones ({@link AtomicFiles#removeStale}), so a save running in another process at
+     * the same moment is never disturbed.
      */
     private void removeStaleTemporaryFiles() {
-        long cutoff = System.currentTimeMillis() - STALE_TEMP_AGE.toMillis();
         List<Path> dirs = new ArrayList<>();
         dirs.add(labelsFile.getParent());
         if (Files.isDirectory(groundTruthRoot)) {
@@ -250,17 +247,7 @@ public final class AnnotationStore {
                 return;
             }
         }
-        for (Path dir : dirs) {
-            try (var s = Files.list(dir)) {
-                for (Path p : s.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList()) {
-                    if (Files.getLastModifiedTime(p).toMillis() < cutoff) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            } catch (IOException e) {
-                // Leftovers are harmless (hidden, never read); cleaning is best effort.
-            }
-        }
+        dirs.forEach(AtomicFiles::removeStale);
     }
 
     /** @return the folder of annotated images */

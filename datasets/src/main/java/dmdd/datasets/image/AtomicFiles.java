@@ -88,15 +88,28 @@ public final class AtomicFiles {
     }
 
     /** A temporary file untouched this long belongs to no running write (a write takes seconds). */
-    static final java.time.Duration STALE = java.time.Duration.ofHours(1);
+    public static final java.time.Duration STALE = java.time.Duration.ofMinutes(10);
 
     /**
-     * Removes what killed writes of the same target left in a folder that nobody locks (an export's zip in the
-     * user's folder): each kill left another hidden file of the target's size, and no later write took it away.
-     * Only files untouched for {@link #STALE}, so that a write running in another process keeps its file.
+     * Removes the temporary files that killed writes left in a folder nobody locks, untouched for {@link #STALE},
+     * so that a write running in another process at the same moment keeps its file. Best effort: a leftover is
+     * hidden and never read.
+     *
+     * @param dir a folder
+     */
+    public static void removeStale(Path dir) {
+        removeStale(dir, TEMP_PREFIX);
+    }
+
+    /**
+     * {@link #removeStale(Path)} for one target's leftovers: before its next write (an export's zip in the user's
+     * folder; each kill left another hidden file of the target's size).
      */
     private static void removeStaleTempsOf(Path dir, String targetName) {
-        String prefix = TEMP_PREFIX + FileNames.withinBytes(targetName, 100) + ".";
+        removeStale(dir, TEMP_PREFIX + FileNames.withinBytes(targetName, 100) + ".");
+    }
+
+    private static void removeStale(Path dir, String prefix) {
         long before = System.currentTimeMillis() - STALE.toMillis();
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith(prefix) && isTemporary(p)).toList()) {
@@ -105,7 +118,7 @@ public final class AtomicFiles {
                 }
             }
         } catch (IOException e) {
-            // a leftover stays; the write goes on
+            // a leftover stays; nothing else depends on it
         }
     }
 

@@ -331,7 +331,7 @@ class AnnotationStoreTest {
         Path gt = Files.createDirectories(dir.resolve("ground_truth/scratch"));
         Path old = Files.writeString(gt.resolve(".tmp-000_mask.png.123.part"), "half");
         Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(
-                System.currentTimeMillis() - AnnotationStore.STALE_TEMP_AGE.toMillis() - 1000));
+                System.currentTimeMillis() - dmdd.datasets.image.AtomicFiles.STALE.toMillis() - 1000));
         Path fresh = Files.writeString(gt.resolve(".tmp-001_mask.png.456.part"), "being written");
         Path oldLabels = Files.writeString(dir.resolve(".tmp-annotations.json.9.part"), "{");
         Files.setLastModifiedTime(oldLabels, Files.getLastModifiedTime(old));
