@@ -668,37 +668,12 @@ final class CliInputs {
      * @param why       what would go wrong
      */
     static void outsideOf(Path out, Path inputs, String outOption, String what, String why) {
-        Path o = resolved(out);
-        Path i = resolved(inputs);
+        Path o = dmdd.model.paths.ResolvedPath.of(out);
+        Path i = dmdd.model.paths.ResolvedPath.of(inputs);
         if (o.startsWith(i)) {
             throw new CliException(outOption + " " + out + ": is inside " + what + " (" + why
                     + "); choose a folder outside it");
         }
-    }
-
-    /**
-     * A path as the file system resolves it once its folders exist, for a path that may not exist yet: component by
-     * component, an existing part with its links resolved, {@code ..} from where that leads (so a link to the
-     * inputs is seen through, and a text-normalised {@code missing/../link/x} cannot skip the link).
-     */
-    private static Path resolved(Path path) {
-        Path absolute = path.toAbsolutePath();
-        Path current = absolute.getRoot();
-        for (Path part : absolute) {
-            Path next = current.resolve(part);
-            if (Files.exists(next)) {
-                try {
-                    current = next.toRealPath();
-                } catch (IOException e) {
-                    current = next.normalize();
-                }
-            } else if (part.toString().equals("..")) {
-                current = current.getParent() == null ? current : current.getParent();
-            } else if (!part.toString().equals(".")) {
-                current = next;
-            }
-        }
-        return current;
     }
 
     /**
@@ -709,7 +684,7 @@ final class CliInputs {
      * @param option the option that named it
      */
     static void notResults(Path dir, String option) {
-        Path given = resolved(dir);
+        Path given = dmdd.model.paths.ResolvedPath.of(dir);
         for (Path folder = given; folder != null; folder = folder.getParent()) {
             if (dmdd.datasets.image.ImageFiles.isResultsFolder(folder)) {
                 throw new CliException(option + " " + dir + ": " + (folder.equals(given) ? "holds" : "is in")

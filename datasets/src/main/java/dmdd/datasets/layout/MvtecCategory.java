@@ -231,14 +231,16 @@ public final class MvtecCategory {
         if (!Files.isDirectory(test)) {
             return List.of();
         }
-        List<String> types = new ArrayList<>();
-        Set<String> linked = new HashSet<>();
-        for (FolderWalk.NotFollowed link : testLinksNotFollowed()) {
-            linked.add(link.link().getFileName().toString());
+        List<Path> folders = typeFolders(test);
+        Set<Path> linked = new HashSet<>();
+        for (FolderWalk.NotFollowed link : linksAmong(folders)) {
+            linked.add(link.link());
         }
-        try (Stream<Path> s = Files.list(test)) {
-            s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith(".") && !linked.contains(n)).forEach(types::add);
+        List<String> types = new ArrayList<>();
+        for (Path folder : folders) {
+            if (!linked.contains(folder)) {
+                types.add(folder.getFileName().toString());
+            }
         }
         types.sort((a, b) -> {
             // good first, then alphabetical: the order MVTec tools list them in.
@@ -276,14 +278,19 @@ public final class MvtecCategory {
      * @throws IOException when the folder cannot be listed
      */
     public static List<FolderWalk.NotFollowed> linksBetweenTypes(Path test) throws IOException {
-        if (!Files.isDirectory(test)) {
-            return List.of();
-        }
-        List<Path> types;
+        return Files.isDirectory(test) ? linksAmong(typeFolders(test)) : List.of();
+    }
+
+    /** The folders of a {@code test/} folder that can be defect types (not hidden), sorted. */
+    private static List<Path> typeFolders(Path test) throws IOException {
         try (Stream<Path> s = Files.list(test)) {
-            types = s.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")).sorted()
+            return s.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith(".")).sorted()
                     .toList();
         }
+    }
+
+    /** {@link #linksBetweenTypes} among a {@code test/} folder's type folders. */
+    private static List<FolderWalk.NotFollowed> linksAmong(List<Path> types) throws IOException {
         // the real folders claim their own names first, then the links in name order; a type is only its own
         // folder's images (test() does not read sub-folders), so only a link to another type's folder is a duplicate
         Map<Path, String> claimed = new HashMap<>();

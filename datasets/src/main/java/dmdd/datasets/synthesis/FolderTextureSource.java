@@ -64,19 +64,36 @@ public final class FolderTextureSource implements TextureSource {
         FolderTextureSource source = new FolderTextureSource(dir, files, maxSide);
         // one readable file is needed before training starts, not found missing minutes into it; the ones that fail
         // here are skipped by every draw, as they would be once drawn, so the draws stay the same
-        UnreadableImageException first = null;
+        String firstFailure = null;
         for (Path file : source.files) {
             try {
-                source.cache.put(file, source.reader.read(file));
+                source.load(file);
                 return source;
             } catch (UnreadableImageException e) {
-                LOG.warn("Texture skipped: {}", e.getMessage());
-                source.unreadable.add(file);
-                first = first == null ? e : first;
+                firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
             }
         }
         throw new InvalidLayoutException(dir, "Texture folder " + dir + " holds no readable texture image ("
-                + files.size() + (files.size() == 1 ? " file" : " files") + "; the first: " + first.getMessage() + ")");
+                + files.size() + (files.size() == 1 ? " file" : " files") + "; the first: " + firstFailure + ")");
+    }
+
+    /**
+     * A texture file, decoded once and kept among the recent ones; one that cannot be read is marked so, with a
+     * warning, and never drawn again.
+     */
+    private RgbImage load(Path file) throws UnreadableImageException {
+        RgbImage image = cache.get(file);
+        if (image == null) {
+            try {
+                image = reader.read(file);
+            } catch (UnreadableImageException e) {
+                LOG.warn("Texture skipped: {}", e.getMessage());
+                unreadable.add(file);
+                throw e;
+            }
+            cache.put(file, image);
+        }
+        return image;
     }
 
     /** @return the number of usable texture files known */
@@ -98,16 +115,11 @@ public final class FolderTextureSource implements TextureSource {
             if (unreadable.contains(file)) {
                 continue;
             }
-            RgbImage image = cache.get(file);
-            if (image == null) {
-                try {
-                    image = reader.read(file);
-                    cache.put(file, image);
-                } catch (UnreadableImageException e) {
-                    LOG.warn("Texture skipped: {}", e.getMessage());
-                    unreadable.add(file);
-                    continue;
-                }
+            RgbImage image;
+            try {
+                image = load(file);
+            } catch (UnreadableImageException e) {
+                continue;
             }
             return Textures.randomCropResize(image, width, height, rng);
         }

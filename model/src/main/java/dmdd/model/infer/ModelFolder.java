@@ -500,28 +500,12 @@ public record ModelFolder(Path folder, DmddSettings settings, BackboneKind teach
      * @return the nearest folder above it that holds a model description, or {@code null}
      */
     public static Path enclosing(Path file) {
-        for (Path folder = realPath(file).getParent(); folder != null; folder = folder.getParent()) {
+        for (Path folder = dmdd.model.paths.ResolvedPath.of(file).getParent(); folder != null; folder = folder.getParent()) {
             if (Files.isRegularFile(folder.resolve(DESCRIPTION))) {
                 return folder;
             }
         }
         return null;
-    }
-
-    /**
-     * A path with links resolved as far as it exists ({@code vlink/v009} with {@code vlink -> M/versions} is
-     * {@code M/versions/v009}), the rest appended as written.
-     */
-    private static Path realPath(Path file) {
-        Path absolute = file.toAbsolutePath().normalize();
-        for (Path existing = absolute; existing != null; existing = existing.getParent()) {
-            try {
-                return existing.toRealPath().resolve(existing.relativize(absolute));
-            } catch (IOException e) {
-                // not there (yet): try the folder above
-            }
-        }
-        return absolute;
     }
 
     /**

@@ -86,7 +86,7 @@ public record Project(Path folder, ProjectSettings settings) {
      */
     private static java.util.Optional<java.util.Map.Entry<Path, Method>> slotOf(Path folder) {
         Path named = folder.toAbsolutePath().normalize();
-        for (Path candidate : java.util.List.of(named, resolved(named))) {
+        for (Path candidate : java.util.List.of(named, dmdd.model.paths.ResolvedPath.of(named))) {
             for (Method method : Method.values()) {
                 Path project = method == Method.DMDD ? candidate.getParent()
                         : candidate.getParent() == null ? null : candidate.getParent().getParent();
@@ -96,22 +96,6 @@ public record Project(Path folder, ProjectSettings settings) {
             }
         }
         return java.util.Optional.empty();
-    }
-
-    /** A path with the links of its nearest existing ancestor resolved (the path itself when nothing resolves). */
-    private static Path resolved(Path absolute) {
-        Path existing = absolute;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return absolute;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(absolute)).normalize();
-        } catch (java.io.IOException e) {
-            return absolute;
-        }
     }
 
     /**
