@@ -558,8 +558,8 @@ public final class ModelArchive {
     }
 
     /**
-     * The folder's model when it is the staged one (the same sealed description, so the same settings, thresholds
-     * and weights), else {@code null}.
+     * The folder's model when it is the staged one, intact (the same sealed description, so the same settings,
+     * thresholds and weights, and weights whose bytes match their checksum), else {@code null}.
      */
     private static ModelFolder sameModel(Path target, ModelFolder staged) {
         if (!Files.isRegularFile(target.resolve(ModelFolder.DESCRIPTION))) {
@@ -568,8 +568,12 @@ public final class ModelArchive {
         try {
             ModelFolder current = ModelFolder.read(target);
             String seal = current.description().path(ModelFolder.SEAL).asText("");
-            return !seal.isEmpty() && seal.equals(staged.description().path(ModelFolder.SEAL).asText())
-                    && Files.isRegularFile(target.resolve(current.weightsFile())) ? current : null;
+            if (seal.isEmpty() || !seal.equals(staged.description().path(ModelFolder.SEAL).asText())) {
+                return null;
+            }
+            // "import its zip again" is the advice for damaged weights: such a folder is repaired, not left as it is
+            current.readWeights();
+            return current;
         } catch (IOException | RuntimeException e) {
             return null; // an unreadable model is replaced as before
         }

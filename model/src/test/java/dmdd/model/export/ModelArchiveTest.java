@@ -99,6 +99,13 @@ class ModelArchiveTest {
         // the same zip again: no version that is a copy of the model replacing it
         assertThat(dmdd.model.infer.ModelVersions.list(target)).extracting(dmdd.model.infer.ModelVersions.Version::id)
                 .containsExactly("current");
+        // but weights damaged since are repaired by it, as the damage's message advises
+        Path weightsFile = target.resolve(ModelFolder.read(target).weightsFile());
+        byte[] damaged = weights.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(weightsFile, damaged);
+        ModelArchive.importInto(zip, target);
+        assertThat(ModelFolder.read(target).readWeights()).isEqualTo(weights);
         try (var s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model", "notes.zip");
         }
