@@ -17,6 +17,13 @@ public enum BackboneKind {
      */
     MOBILENET_V2("mobilenetv2", new int[] {24, 32, 96},
             "MobileNetV2 from the nsfwjs package (Conv1 to block_10, ImageNet-initialised, frozen)"),
+    /**
+     * The wider MobileNetV2 inside the same nsfwjs package (its {@code mobilenet_v2_mid} model: TensorFlow Hub's
+     * MobileNetV2 at width 1.4 under nsfwjs's classifier, as a TensorFlow graph), its first layers Conv to
+     * expanded_conv_10 (Keras's block_10), ImageNet-initialised; levels 32, 48, 136 channels.
+     */
+    MOBILENET_V2_140("mobilenetv2_140", new int[] {32, 48, 136},
+            "MobileNetV2 1.4 from the nsfwjs package (Conv1 to block_10, ImageNet-initialised, frozen)"),
     /** torchvision ResNet-18, layers 1-3: 64, 128, 256 channels. */
     RESNET18("resnet18", new int[] {64, 128, 256}, "ResNet-18 (torchvision ImageNet weights, layers 1-3, frozen)"),
     /** torchvision WideResNet-50-2, layers 1-3: 256, 512, 1024 channels. */
@@ -36,6 +43,11 @@ public enum BackboneKind {
     /** @return what this teacher honestly is, for people: the GUI's choice, model.json, README */
     public String description() {
         return description;
+    }
+
+    /** @return whether the weights come from the nsfwjs npm package (converted by {@link NsfwjsConverter}) */
+    public boolean fromNsfwjs() {
+        return this == MOBILENET_V2 || this == MOBILENET_V2_140;
     }
 
     /** @return the name used on the command line and in settings files */

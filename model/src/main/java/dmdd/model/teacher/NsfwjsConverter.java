@@ -30,18 +30,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts the MobileNetV2 shipped in the MIT-licensed npm package {@code nsfwjs@4.3.0} into one
- * safetensors file that {@link MobileNetV2} loads.
+ * Converts a MobileNetV2 shipped in the MIT-licensed npm package {@code nsfwjs@4.3.0} into one
+ * safetensors file that {@link MobileNetV2} loads: the Keras model {@code mobilenet_v2} (width 1.0,
+ * {@link BackboneKind#MOBILENET_V2}) or the TensorFlow graph {@code mobilenet_v2_mid} (width 1.4,
+ * {@link BackboneKind#MOBILENET_V2_140}).
  *
- * <p>The package holds a TF.js Keras model as two JavaScript files:
- * {@code dist/models/mobilenet_v2/model.min.js} (the Keras topology and the weights manifest:
- * tensor names, shapes and per-tensor uint8 quantization) and {@code group1-shard1of1.min.js}
- * (the weight bytes as one base64 string). Each value is {@code q * scale + min}. Keras kernels
- * are converted to DJL layout: convolutions HWIO to OIHW, depthwise H x W x C x 1 to
- * C x 1 x H x W, dense inputs x units to units x inputs. Tensor names stay the Keras ones.
+ * <p>The package holds each model as JavaScript files: {@code dist/models/<model>/model.min.js} (the topology and
+ * the weights manifest: tensor names, shapes and per-tensor uint8 quantization) and the
+ * {@code group1-shard*.min.js} files (the weight bytes as base64 strings). Each value is {@code q * scale + min}.
+ * Kernels are converted to DJL layout: convolutions HWIO to OIHW, depthwise H x W x C x 1 to
+ * C x 1 x H x W, dense inputs x units to units x inputs. Tensors get the Keras layer names: the width-1.0 model has
+ * them already; the graph's TensorFlow-slim names are renamed ({@code MobilenetV2/expanded_conv_3/expand/...} to
+ * {@code block_3_expand/...}), and since the graph folded each batch norm into its convolution, each becomes a batch
+ * norm with identity statistics and the folded shift (see {@link MobileNetV2}). The graph's input scaling
+ * ({@code 2 x - 1}) is checked, not stored.
  *
  * <p>The conversion is deterministic (Java's float arithmetic is the same on every platform, and the file's tensors
- * keep the manifest's order), so its SHA-256 is pinned ({@link #CONVERTED_SHA256}): a conversion that gives other
+ * keep the manifest's order), so its SHA-256 is pinned ({@link #convertedSha256}): a conversion that gives other
  * bytes is refused before it is stored, and an imported converted file must have them. The file is written atomically
  * together with a {@code .sha256} file that later loads check the cache against.
  */
@@ -52,12 +57,14 @@ public final class NsfwjsConverter {
     public static final String PACKAGE_VERSION = "4.3.0";
     /** SHA-256 of {@code nsfwjs-4.3.0.tgz} as published on the npm registry. */
     public static final String TARBALL_SHA256 = "4496790efc9bdc6f3e85a826a8e482c1fa1e9db4b3d18c095e98cc0c73cfb12f";
-    /** SHA-256 of the safetensors file this converter makes from that tarball. */
+    /** SHA-256 of the safetensors file this converter makes of the width-1.0 MobileNetV2. */
     public static final String CONVERTED_SHA256 = "14052d5c86f889b982238d15594ed574a69a4864cffd527598cb7f731f24f2ea";
-    /** Folder of the model inside the tarball. */
-    static final String MODEL_DIR = "package/dist/models/mobilenet_v2/";
-    /** The topology and weights manifest inside the tarball. */
-    static final String MODEL_FILE = MODEL_DIR + "model.min.js";
+    /** SHA-256 of the safetensors file this converter makes of the width-1.4 MobileNetV2. */
+    public static final String CONVERTED_140_SHA256 = "f4d94e8c67f6a7290236f07fd1db45419c63bf498e98469cc022d8ed75447076";
+    /** The prefix of every tensor and node name in the width-1.4 graph that belongs to the hub module. */
+    private static final String GRAPH_SCOPE = "predict/";
+    /** The topology and weights manifest inside a model's folder. */
+    private static final String MODEL_FILE = "model.min.js";
 
     private static final JsonMapper JS_LITERAL_MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
@@ -67,20 +74,43 @@ public final class NsfwjsConverter {
     private NsfwjsConverter() {
     }
 
+    /**
+     * @param kind a backbone whose weights come from nsfwjs
+     * @return the pinned SHA-256 of its converted file
+     */
+    public static String convertedSha256(BackboneKind kind) {
+        return switch (kind) {
+            case MOBILENET_V2 -> CONVERTED_SHA256;
+            case MOBILENET_V2_140 -> CONVERTED_140_SHA256;
+            default -> throw new IllegalArgumentException(kind.cliName() + " does not come from nsfwjs");
+        };
+    }
+
+    /** The folder of a backbone's model inside the tarball. */
+    private static String modelDir(BackboneKind kind) {
+        return switch (kind) {
+            case MOBILENET_V2 -> "package/dist/models/mobilenet_v2/";
+            case MOBILENET_V2_140 -> "package/dist/models/mobilenet_v2_mid/";
+            default -> throw new IllegalArgumentException(kind.cliName() + " does not come from nsfwjs");
+        };
+    }
+
     /** @return the tarball's file name, {@code nsfwjs-4.3.0.tgz} */
     public static String tarballFileName() {
         return PACKAGE_NAME + "-" + PACKAGE_VERSION + ".tgz";
     }
 
     /**
-     * Converts the tarball to a safetensors file (plus {@code <target>.sha256}), atomically.
+     * Converts one of the tarball's networks to a safetensors file (plus {@code <target>.sha256}), atomically.
      *
+     * @param kind    {@link BackboneKind#MOBILENET_V2} or {@link BackboneKind#MOBILENET_V2_140}
      * @param tarball {@code nsfwjs-4.3.0.tgz}; its SHA-256 must be {@link #TARBALL_SHA256}
      * @param target  the safetensors file to write
      * @throws IOException naming the file and the problem when the tarball is missing, is not the
      *                     pinned version or does not hold the expected model
      */
-    public static void convert(Path tarball, Path target) throws IOException {
+    public static void convert(BackboneKind kind, Path tarball, Path target) throws IOException {
+        String modelDir = modelDir(kind);
         if (!Files.isRegularFile(tarball)) {
             throw new IOException("nsfwjs tarball not found: " + tarball);
         }
@@ -89,17 +119,17 @@ public final class NsfwjsConverter {
             throw new TeacherWeightsException(tarball + " is not " + tarballFileName() + ": its SHA-256 is "
                     + actual + ", expected " + TARBALL_SHA256);
         }
-        Map<String, byte[]> files = readModelFiles(tarball);
+        Map<String, byte[]> files = readModelFiles(tarball, modelDir);
         byte[] converted;
         try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            decode(files, tarball, manager).encode(out, NDList.Encoding.SAFETENSORS);
+            decode(kind, files, modelDir, tarball, manager).encode(out, NDList.Encoding.SAFETENSORS);
             converted = out.toByteArray();
         }
         String sha = HexFormat.of().formatHex(WeightFiles.newSha256().digest(converted));
-        if (!CONVERTED_SHA256.equals(sha)) {
-            throw new TeacherWeightsException("converting " + tarball + " gave a file with SHA-256 " + sha
-                    + ", expected " + CONVERTED_SHA256 + "; nothing was stored (please report this: the conversion "
+        if (!convertedSha256(kind).equals(sha)) {
+            throw new TeacherWeightsException("converting " + kind.cliName() + " from " + tarball
+                    + " gave a file with SHA-256 " + sha + ", expected " + convertedSha256(kind) + "; nothing was stored (please report this: the conversion "
                     + "should give the same bytes everywhere)");
         }
         AtomicFiles.writeBytes(target, converted);
@@ -109,12 +139,20 @@ public final class NsfwjsConverter {
     /**
      * Command-line entry for the build and the installer: converts a tarball without a network.
      *
-     * @param args {@code <nsfwjs-4.3.0.tgz> <output.safetensors>}
+     * @param args {@code [mobilenetv2|mobilenetv2_140] <nsfwjs-4.3.0.tgz> <output.safetensors>} (the first is the
+     *             default)
      * @throws IOException when the conversion fails
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: NsfwjsConverter <" + tarballFileName() + "> <output.safetensors>");
+        BackboneKind kind = BackboneKind.MOBILENET_V2;
+        if (args.length == 3) {
+            kind = BackboneKind.MOBILENET_V2_140.cliName().equals(args[0]) ? BackboneKind.MOBILENET_V2_140
+                    : BackboneKind.MOBILENET_V2.cliName().equals(args[0]) ? BackboneKind.MOBILENET_V2 : null;
+            args = java.util.Arrays.copyOfRange(args, 1, 3);
+        }
+        if (args.length != 2 || kind == null) {
+            System.err.println("usage: NsfwjsConverter [mobilenetv2|mobilenetv2_140] <" + tarballFileName()
+                    + "> <output.safetensors>");
             System.exit(2);
         }
         Path target = Path.of(args[1]);
@@ -124,7 +162,7 @@ public final class NsfwjsConverter {
             System.exit(2);
         }
         try {
-            convert(Path.of(args[0]), target);
+            convert(kind, Path.of(args[0]), target);
         } catch (IOException | RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
@@ -133,50 +171,165 @@ public final class NsfwjsConverter {
     }
 
     /** Reads every file of the model folder from the tarball. */
-    private static Map<String, byte[]> readModelFiles(Path tarball) throws IOException {
+    private static Map<String, byte[]> readModelFiles(Path tarball, String modelDir) throws IOException {
         Map<String, byte[]> files = new HashMap<>();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(tarball));
              TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw))) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
-                if (entry.isFile() && entry.getName().startsWith(MODEL_DIR)
-                        && entry.getName().indexOf('/', MODEL_DIR.length()) < 0) {
+                if (entry.isFile() && entry.getName().startsWith(modelDir)
+                        && entry.getName().indexOf('/', modelDir.length()) < 0) {
                     files.put(entry.getName(), tar.readAllBytes());
                 }
             }
         }
-        if (!files.containsKey(MODEL_FILE)) {
-            throw new TeacherWeightsException(tarball + " has no " + MODEL_FILE);
+        if (!files.containsKey(modelDir + MODEL_FILE)) {
+            throw new TeacherWeightsException(tarball + " has no " + modelDir + MODEL_FILE);
         }
         return files;
     }
 
-    /** Decodes all tensors of the manifest, in manifest order, in DJL layout. */
-    private static NDList decode(Map<String, byte[]> files, Path tarball, NDManager manager) throws IOException {
-        JsonNode model = parseJsLiteral(new String(files.get(MODEL_FILE), StandardCharsets.UTF_8),
-                tarball + "!" + MODEL_FILE);
+    /** Decodes all tensors of the manifest, in manifest order, in DJL layout under their Keras names. */
+    private static NDList decode(BackboneKind kind, Map<String, byte[]> files, String modelDir, Path tarball,
+                                 NDManager manager) throws IOException {
+        String where = tarball + "!" + modelDir + MODEL_FILE;
+        JsonNode model = parseJsLiteral(new String(files.get(modelDir + MODEL_FILE), StandardCharsets.UTF_8), where);
         JsonNode manifest = model.path("weightsManifest");
         if (!manifest.isArray() || manifest.isEmpty()) {
-            throw new TeacherWeightsException(tarball + "!" + MODEL_FILE + " has no weightsManifest");
+            throw new TeacherWeightsException(where + " has no weightsManifest");
         }
+        GraphNames graph = kind == BackboneKind.MOBILENET_V2_140 ? GraphNames.of(model, where) : null;
         NDList tensors = new NDList();
         for (JsonNode group : manifest) {
-            ByteBuffer bytes = ByteBuffer.wrap(readGroup(group, files, tarball)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bytes = ByteBuffer.wrap(readGroup(group, files, modelDir, tarball))
+                    .order(ByteOrder.LITTLE_ENDIAN);
             for (JsonNode weight : group.path("weights")) {
-                tensors.add(decodeTensor(weight, bytes, tarball, manager));
+                Tensor tensor = readTensor(weight, bytes, tarball);
+                if (graph == null) {
+                    tensors.add(toArray(tensor, manager));
+                } else {
+                    for (Tensor renamed : graph.toKeras(tensor, where)) {
+                        tensors.add(toArray(renamed, manager));
+                    }
+                }
             }
             if (bytes.hasRemaining()) {
                 throw new TeacherWeightsException(tarball + ": " + bytes.remaining()
                         + " bytes of weight data are not described by the manifest");
             }
         }
+        if (graph != null) {
+            graph.checkInputScaling(where);
+        }
         return tensors;
     }
 
-    private static byte[] readGroup(JsonNode group, Map<String, byte[]> files, Path tarball) throws IOException {
+    /** One tensor of the manifest: its name, its values in the file's (TensorFlow) layout and its shape. */
+    private record Tensor(String name, float[] values, long[] shape) {
+    }
+
+    /**
+     * The width-1.4 graph's names: TensorFlow-slim's layer names to Keras's, the folded batch norms' shifts to
+     * identity batch norms, the classifier read from the graph's one matrix product, the input scaling checked.
+     */
+    private static final class GraphNames {
+        private final String denseKernel;
+        private final String denseBias;
+        private final Map<String, Float> inputScaling = new HashMap<>();
+
+        private GraphNames(String denseKernel, String denseBias) {
+            this.denseKernel = denseKernel;
+            this.denseBias = denseBias;
+        }
+
+        static GraphNames of(JsonNode model, String where) throws TeacherWeightsException {
+            for (JsonNode node : model.path("modelTopology").path("node")) {
+                if ("_FusedMatMul".equals(node.path("op").asText()) && node.path("input").size() == 3) {
+                    return new GraphNames(node.path("input").get(1).asText(), node.path("input").get(2).asText());
+                }
+            }
+            throw new TeacherWeightsException(where + ": the graph has no classifier (_FusedMatMul) node");
+        }
+
+        List<Tensor> toKeras(Tensor tensor, String where) throws TeacherWeightsException {
+            String name = tensor.name();
+            if (name.equals(denseKernel)) {
+                return List.of(new Tensor("logits/kernel", tensor.values(), tensor.shape()));
+            }
+            if (name.equals(denseBias)) {
+                return List.of(new Tensor("logits/bias", tensor.values(), tensor.shape()));
+            }
+            int scoped = name.lastIndexOf(GRAPH_SCOPE);
+            String local = scoped < 0 ? name : name.substring(scoped + GRAPH_SCOPE.length());
+            if (local.equals("hub_input/Mul/y") || local.equals("hub_input/Sub/y")) {
+                inputScaling.put(local, tensor.values().length == 1 ? tensor.values()[0] : Float.NaN);
+                return List.of();
+            }
+            String[] parts = local.split("/");
+            if (parts.length < 3 || !parts[0].equals("MobilenetV2")) {
+                throw new TeacherWeightsException(where + ": tensor " + name + " is not part of MobileNetV2");
+            }
+            String layer = kerasLayer(parts, name, where);
+            String leaf = parts[parts.length - 1];
+            if (leaf.equals("Conv2D_weights")) {
+                return List.of(new Tensor(layer + "/kernel", tensor.values(), tensor.shape()));
+            }
+            if (leaf.equals("depthwise_weights")) {
+                return List.of(new Tensor(layer + "/depthwise_kernel", tensor.values(), tensor.shape()));
+            }
+            if (leaf.endsWith("_bn_offset")) {
+                String norm = batchNormOf(layer);
+                float[] ones = new float[tensor.values().length];
+                java.util.Arrays.fill(ones, 1f);
+                return List.of(new Tensor(norm + "/gamma", ones, tensor.shape()),
+                        new Tensor(norm + "/beta", tensor.values(), tensor.shape()),
+                        new Tensor(norm + "/moving_mean", new float[ones.length], tensor.shape()),
+                        new Tensor(norm + "/moving_variance", ones.clone(), tensor.shape()));
+            }
+            throw new TeacherWeightsException(where + ": tensor " + name + " is of no kind this converter knows");
+        }
+
+        /** {@code MobilenetV2/Conv/...} to {@code Conv1}, {@code expanded_conv_3/expand} to {@code block_3_expand}. */
+        private static String kerasLayer(String[] parts, String name, String where) throws TeacherWeightsException {
+            String scope = parts[1];
+            if (scope.equals("Conv")) {
+                return "Conv1";
+            }
+            if (scope.equals("Conv_1")) {
+                return "Conv_1";
+            }
+            if (scope.startsWith("expanded_conv") && parts.length == 4) {
+                String prefix = scope.equals("expanded_conv") ? "expanded_conv_"
+                        : "block_" + scope.substring("expanded_conv_".length()) + "_";
+                return prefix + parts[2];
+            }
+            throw new TeacherWeightsException(where + ": tensor " + name + " is in no MobileNetV2 layer");
+        }
+
+        /** Keras's name of the batch norm after a convolution layer. */
+        private static String batchNormOf(String layer) {
+            return switch (layer) {
+                case "Conv1" -> "bn_Conv1";
+                case "Conv_1" -> "Conv_1_bn";
+                default -> layer + "_BN";
+            };
+        }
+
+        /** The network's code computes {@code 2 x - 1}: the graph must scale its input so. */
+        void checkInputScaling(String where) throws TeacherWeightsException {
+            if (!Float.valueOf(2f).equals(inputScaling.get("hub_input/Mul/y"))
+                    || !Float.valueOf(1f).equals(inputScaling.get("hub_input/Sub/y"))) {
+                throw new TeacherWeightsException(where + ": the graph scales its input as " + inputScaling
+                        + ", not as 2 x - 1");
+            }
+        }
+    }
+
+    private static byte[] readGroup(JsonNode group, Map<String, byte[]> files, String modelDir, Path tarball)
+            throws IOException {
         List<byte[]> shards = new ArrayList<>();
         int total = 0;
         for (JsonNode path : group.path("paths")) {
-            String name = MODEL_DIR + path.asText();
+            String name = modelDir + path.asText();
             byte[] js = files.getOrDefault(name + ".min.js", files.getOrDefault(name + ".js", files.get(name)));
             if (js == null) {
                 throw new TeacherWeightsException(tarball + " has no weight shard " + name + "(.min.js)");
@@ -195,8 +348,7 @@ public final class NsfwjsConverter {
         return all;
     }
 
-    private static NDArray decodeTensor(JsonNode weight, ByteBuffer bytes, Path tarball, NDManager manager)
-            throws IOException {
+    private static Tensor readTensor(JsonNode weight, ByteBuffer bytes, Path tarball) throws IOException {
         String name = weight.path("name").asText();
         long[] shape = new long[weight.path("shape").size()];
         long count = 1;
@@ -226,9 +378,13 @@ public final class NsfwjsConverter {
                 default -> bytes.getFloat();
             };
         }
-        Layout layout = toDjlLayout(name, values, shape);
+        return new Tensor(name, values, shape);
+    }
+
+    private static NDArray toArray(Tensor tensor, NDManager manager) {
+        Layout layout = toDjlLayout(tensor.name(), tensor.values(), tensor.shape());
         NDArray array = manager.create(layout.values(), new Shape(layout.shape()));
-        array.setName(name);
+        array.setName(tensor.name());
         return array;
     }
 

@@ -36,7 +36,7 @@ public final class ResNet extends BackboneBlock {
         int[] blocks = switch (kind) {
             case RESNET18 -> new int[] {2, 2, 2, 2};
             case WIDE_RESNET50_2 -> new int[] {3, 4, 6, 3};
-            case MOBILENET_V2 -> throw new IllegalArgumentException("MobileNetV2 is not a ResNet");
+            case MOBILENET_V2, MOBILENET_V2_140 -> throw new IllegalArgumentException("MobileNetV2 is not a ResNet");
         };
         bottleneck = kind == BackboneKind.WIDE_RESNET50_2;
         SequentialBlock stem = new SequentialBlock()

@@ -104,8 +104,8 @@ public final class TeacherWeights {
      */
     public static String cacheFileName(BackboneKind kind) {
         return switch (kind) {
-            case MOBILENET_V2 -> "mobilenetv2-" + NsfwjsConverter.PACKAGE_NAME + "-"
-                    + NsfwjsConverter.PACKAGE_VERSION + ".safetensors";
+            case MOBILENET_V2, MOBILENET_V2_140 -> kind.cliName().replace("_", "-") + "-" + NsfwjsConverter.PACKAGE_NAME
+                    + "-" + NsfwjsConverter.PACKAGE_VERSION + ".safetensors";
             case RESNET18 -> "resnet18.tv_in1k.safetensors";
             case WIDE_RESNET50_2 -> "wide_resnet50_2.tv_in1k.safetensors";
         };
@@ -120,7 +120,8 @@ public final class TeacherWeights {
         return switch (kind) {
             case RESNET18 -> RESNET18_HUB;
             case WIDE_RESNET50_2 -> WIDE_RESNET50_2_HUB;
-            case MOBILENET_V2 -> throw new IllegalArgumentException("MobileNetV2 weights come from nsfwjs on npm");
+            case MOBILENET_V2, MOBILENET_V2_140 ->
+                    throw new IllegalArgumentException("MobileNetV2 weights come from nsfwjs on npm");
         };
     }
 
@@ -151,8 +152,8 @@ public final class TeacherWeights {
                         describe(kind) + ", shipped with the installation at " + bundled));
             }
         }
-        if (kind == BackboneKind.MOBILENET_V2) {
-            return convertNsfwjs(cached, progress);
+        if (kind.fromNsfwjs()) {
+            return convertNsfwjs(kind, cached, progress);
         }
         return downloadFromHub(kind, cached, progress);
     }
@@ -176,15 +177,15 @@ public final class TeacherWeights {
             throw new TeacherWeightsException("weights file not found: " + source);
         }
         Path cached = cacheDir.resolve(cacheFileName(kind));
-        if (kind == BackboneKind.MOBILENET_V2 && source.getFileName().toString().endsWith(".tgz")) {
-            NsfwjsConverter.convert(source, cached);
+        if (kind.fromNsfwjs() && source.getFileName().toString().endsWith(".tgz")) {
+            NsfwjsConverter.convert(kind, source, cached);
         } else {
             String sha = WeightFiles.sha256(source);
-            String pinned = kind == BackboneKind.MOBILENET_V2 ? NsfwjsConverter.CONVERTED_SHA256
+            String pinned = kind.fromNsfwjs() ? NsfwjsConverter.convertedSha256(kind)
                     : hubFile(kind).sha256();
             if (pinned != null && !pinned.equals(sha)) {
                 throw new TeacherWeightsException(source + " has the wrong checksum for " + kind.cliName()
-                        + ": SHA-256 " + sha + ", expected " + pinned + " (" + (kind == BackboneKind.MOBILENET_V2
+                        + ": SHA-256 " + sha + ", expected " + pinned + " (" + (kind.fromNsfwjs()
                         ? "the conversion of " + NsfwjsConverter.tarballFileName() + "; importing the tarball "
                                 + "itself converts it here" : hubFile(kind).uri()) + ")");
             }
@@ -198,7 +199,7 @@ public final class TeacherWeights {
             writeChecksumFile(cached);
         }
         String sha = WeightFiles.sha256(cached);
-        boolean unpinned = kind != BackboneKind.MOBILENET_V2 && hubFile(kind).sha256() == null;
+        boolean unpinned = !kind.fromNsfwjs() && hubFile(kind).sha256() == null;
         return new WeightsFile(cached, new WeightsOrigin(WeightsOrigin.Source.LOCAL_IMPORT, cached, sha,
                 describe(kind) + ", imported from " + source + " into " + cached
                         + (unpinned ? " (SHA-256 " + sha + " not checked: no pin is recorded yet)" : "")));
@@ -309,7 +310,8 @@ public final class TeacherWeights {
         return file.resolveSibling(file.getFileName() + ".sha256");
     }
 
-    private static WeightsFile convertNsfwjs(Path cached, DownloadProgress progress) throws IOException {
+    private static WeightsFile convertNsfwjs(BackboneKind kind, Path cached, DownloadProgress progress)
+            throws IOException {
         String tarballName = NsfwjsConverter.tarballFileName();
         Path local = localTarball(cached.getParent());
         WeightsOrigin.Source source;
@@ -326,14 +328,14 @@ public final class TeacherWeights {
             downloaded = true;
         }
         progress.update("Converting " + tarballName, 0, 1);
-        NsfwjsConverter.convert(tarball, cached);
+        NsfwjsConverter.convert(kind, tarball, cached);
         progress.update("Converting " + tarballName, 1, 1);
         if (downloaded) {
             // The converted file is all that is needed from now on.
             Files.deleteIfExists(tarball);
         }
         String sha = WeightFiles.sha256(cached);
-        return new WeightsFile(cached, new WeightsOrigin(source, cached, sha, describe(BackboneKind.MOBILENET_V2)
+        return new WeightsFile(cached, new WeightsOrigin(source, cached, sha, describe(kind)
                 + ", converted from " + (downloaded ? "the downloaded " + tarballName : tarball) + " into " + cached));
     }
 
@@ -383,6 +385,9 @@ public final class TeacherWeights {
         return switch (kind) {
             case MOBILENET_V2 -> "MobileNetV2 from nsfwjs@" + NsfwjsConverter.PACKAGE_VERSION
                     + " (Conv1 to block_10, ImageNet-initialised)"
+                    + " (Copyright (c) 2019 Infinite Red, Inc., MIT License)";
+            case MOBILENET_V2_140 -> "MobileNetV2 1.4 from nsfwjs@" + NsfwjsConverter.PACKAGE_VERSION
+                    + " (its mobilenet_v2_mid model, Conv1 to block_10, ImageNet-initialised)"
                     + " (Copyright (c) 2019 Infinite Red, Inc., MIT License)";
             case RESNET18 -> "torchvision ResNet-18 ImageNet weights (BSD-3-Clause)";
             case WIDE_RESNET50_2 -> "torchvision WideResNet-50-2 ImageNet weights (BSD-3-Clause)";

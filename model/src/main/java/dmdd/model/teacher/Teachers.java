@@ -107,7 +107,7 @@ public final class Teachers {
      */
     static BackboneBlock create(BackboneKind kind, boolean withClassifier) {
         return switch (kind) {
-            case MOBILENET_V2 -> new MobileNetV2(withClassifier);
+            case MOBILENET_V2, MOBILENET_V2_140 -> new MobileNetV2(kind, withClassifier);
             case RESNET18, WIDE_RESNET50_2 -> new ResNet(kind, withClassifier);
         };
     }

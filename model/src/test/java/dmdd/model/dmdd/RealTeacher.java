@@ -49,7 +49,7 @@ public final class RealTeacher {
             }));
             dir.toFile().deleteOnExit();
             converted = dir.resolve("mobilenetv2.safetensors");
-            NsfwjsConverter.convert(tarball, converted);
+            NsfwjsConverter.convert(BackboneKind.MOBILENET_V2, tarball, converted);
             converted.toFile().deleteOnExit();
         }
         return Teachers.fromFile(BackboneKind.MOBILENET_V2, false, converted, null, null, manager);

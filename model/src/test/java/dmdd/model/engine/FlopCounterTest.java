@@ -63,7 +63,7 @@ class FlopCounterTest {
         DjlRuntime.engine();
         DmddSettings s = DmddSettings.defaults().with("imageSize", 64);
         try (NDManager m = NDManager.newBaseManager()) {
-            MobileNetV2 teacher = new MobileNetV2(false);
+            MobileNetV2 teacher = new MobileNetV2(dmdd.model.teacher.BackboneKind.MOBILENET_V2, false);
             teacher.initializeParameters(m);
             DmddNetworks nets = DmddNetworks.create(s, teacher.levelChannels(), m);
             NetworkFlops at128 = NetworkFlops.of(nets, teacher, 128);

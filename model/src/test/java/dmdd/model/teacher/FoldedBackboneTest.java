@@ -44,7 +44,7 @@ class FoldedBackboneTest {
     void nsfwjsMobileNetV2FoldedGivesTheBlocksFeatures(int side) throws IOException {
         Path converted = dir.resolve("nsfwjs-levels.safetensors");
         if (!converted.toFile().exists()) {
-            NsfwjsConverter.convert(Fixtures.nsfwjsTarball(), converted);
+            NsfwjsConverter.convert(BackboneKind.MOBILENET_V2, Fixtures.nsfwjsTarball(), converted);
         }
         try (NDManager m = manager.newSubManager()) {
             BackboneBlock teacher = Teachers.fromFile(BackboneKind.MOBILENET_V2, false, converted, null, null, m);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -21,8 +22,10 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The converted nsfwjs MobileNetV2 must be the real network, not just loadable: with its whole
- * body and dense head it has to classify real photos the way nsfwjs does (class "Neutral").
+ * The converted nsfwjs MobileNetV2s must be the real networks, not just loadable: with their whole
+ * bodies and heads they have to classify real photos the way nsfwjs does (class "Neutral"). Both widths: the
+ * Keras model (1.0) and the TensorFlow graph whose tensors the converter renames and whose folded batch norms it
+ * rebuilds (1.4); a wrong name, layout, padding or input scaling would misclassify.
  */
 class MobileNetV2NsfwjsTest {
     private static final int NSFWJS_INPUT_SIZE = 224;
@@ -31,14 +34,19 @@ class MobileNetV2NsfwjsTest {
     static Path dir;
     private static Path converted;
     private static NDManager manager;
+    private static Path converted140;
     private static BackboneBlock classifier;
+    private static BackboneBlock classifier140;
 
     @BeforeAll
     static void convertWholeNetwork() throws IOException {
         converted = dir.resolve("nsfwjs.safetensors");
-        NsfwjsConverter.convert(Fixtures.nsfwjsTarball(), converted);
+        NsfwjsConverter.convert(BackboneKind.MOBILENET_V2, Fixtures.nsfwjsTarball(), converted);
+        converted140 = dir.resolve("nsfwjs-140.safetensors");
+        NsfwjsConverter.convert(BackboneKind.MOBILENET_V2_140, Fixtures.nsfwjsTarball(), converted140);
         manager = DjlRuntime.engine().newBaseManager();
         classifier = Teachers.fromFile(BackboneKind.MOBILENET_V2, true, converted, null, null, manager);
+        classifier140 = Teachers.fromFile(BackboneKind.MOBILENET_V2_140, true, converted140, null, null, manager);
     }
 
     @AfterAll
@@ -49,23 +57,47 @@ class MobileNetV2NsfwjsTest {
     @ParameterizedTest
     @ValueSource(strings = {"coffee.png", "astronaut.png", "chelsea.png"})
     void classifiesRealPhotosAsNeutralLikeNsfwjs(String photo) throws IOException {
+        assertNeutral(classifier, photo);
+    }
+
+    /**
+     * The width-1.4 network against an independent run of nsfwjs's own graph: {@code
+     * docs/dev-benchmark/offline/nsfwjs_graph_reference.py} executes the graph's nodes from the tarball with PyTorch
+     * as TensorFlow defines them (its probabilities below). That graph calls the cat and the motorcycle drawings.
+     */
+    @ParameterizedTest
+    @CsvSource({"coffee.png, Neutral, 0.99675", "astronaut.png, Neutral, 0.93767",
+        "motorcycle_left.png, Drawing, 0.94298", "chelsea.png, Drawing, 0.7339"})
+    void wideNetworkClassifiesRealPhotosAsNsfwjsGraphDoes(String photo, String expectedClass, float reference)
+            throws IOException {
+        float[] probabilities = classify(classifier140, photo);
+        int expected = java.util.Arrays.asList(MobileNetV2.NSFWJS_CLASSES).indexOf(expectedClass);
+        assertThat(probabilities[expected]).as("P(%s) of %s", expectedClass, photo)
+                .isCloseTo(reference, org.assertj.core.data.Offset.offset(0.01f));
+    }
+
+    private static void assertNeutral(BackboneBlock network, String photo) throws IOException {
+        float[] probabilities = classify(network, photo);
+        int best = 0;
+        for (int i = 1; i < probabilities.length; i++) {
+            if (probabilities[i] > probabilities[best]) {
+                best = i;
+            }
+        }
+        assertThat(MobileNetV2.NSFWJS_CLASSES[best]).as("class of %s", photo).isEqualTo("Neutral");
+        assertThat(probabilities[best]).as("P(Neutral) of %s", photo).isGreaterThan(0.9f);
+    }
+
+    private static float[] classify(BackboneBlock network, String photo) throws IOException {
         // nsfwjs divides by 255, then tf.image.resizeBilinear(224 x 224, alignCorners = true).
         RgbImage image = new ImageReader(4096).read(Fixtures.skimagePhoto(photo));
         float[] input = resizeAlignCorners(image, NSFWJS_INPUT_SIZE);
         try (NDManager batch = manager.newSubManager()) {
             NDArray x = batch.create(input, new Shape(1, 3, NSFWJS_INPUT_SIZE, NSFWJS_INPUT_SIZE));
-            NDList out = classifier.features(x);
+            NDList out = network.features(x);
             float[] probabilities = out.get(3).toFloatArray();
             assertThat(probabilities).hasSize(MobileNetV2.NSFWJS_CLASSES.length);
-            int best = 0;
-            for (int i = 1; i < probabilities.length; i++) {
-                if (probabilities[i] > probabilities[best]) {
-                    best = i;
-                }
-            }
-            System.out.printf("%s: %s%n", photo, java.util.Arrays.toString(probabilities));
-            assertThat(MobileNetV2.NSFWJS_CLASSES[best]).as("class of %s", photo).isEqualTo("Neutral");
-            assertThat(probabilities[best]).as("P(Neutral) of %s", photo).isGreaterThan(0.9f);
+            return probabilities;
         }
     }
 
@@ -78,6 +110,32 @@ class MobileNetV2NsfwjsTest {
             assertThat(levels.get(0).getShape()).isEqualTo(new Shape(2, 24, 64, 64));
             assertThat(levels.get(1).getShape()).isEqualTo(new Shape(2, 32, 32, 32));
             assertThat(levels.get(2).getShape()).isEqualTo(new Shape(2, 96, 16, 16));
+            BackboneBlock wide = Teachers.untrained(BackboneKind.MOBILENET_V2_140, false, batch);
+            NDList wideLevels = wide.features(batch.ones(new Shape(2, 3, 256, 256)));
+            assertThat(wideLevels.get(0).getShape()).isEqualTo(new Shape(2, 32, 64, 64));
+            assertThat(wideLevels.get(1).getShape()).isEqualTo(new Shape(2, 48, 32, 32));
+            assertThat(wideLevels.get(2).getShape()).isEqualTo(new Shape(2, 136, 16, 16));
+            assertThat(BackboneKind.MOBILENET_V2_140.levelChannels()).containsExactly(32, 48, 136);
+        }
+    }
+
+    @Test
+    void wideConverterRenamesTheGraphToKerasNamesAndRebuildsItsBatchNorms() throws IOException {
+        assertThat(WeightFiles.sha256(converted140)).isEqualTo(NsfwjsConverter.CONVERTED_140_SHA256);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDList tensors = NDList.decode(scratch, Files.newInputStream(converted140));
+            // 52 convolutions with a folded batch norm each (one kernel + four norm tensors), the classifier's two
+            assertThat(tensors).hasSize(52 * 5 + 2);
+            assertThat(find(tensors, "Conv1/kernel").getShape()).isEqualTo(new Shape(48, 3, 3, 3));
+            assertThat(find(tensors, "block_13_expand/kernel").getShape()).isEqualTo(new Shape(816, 136, 1, 1));
+            assertThat(find(tensors, "block_13_depthwise/depthwise_kernel").getShape())
+                    .isEqualTo(new Shape(816, 1, 3, 3));
+            assertThat(find(tensors, "logits/kernel").getShape()).isEqualTo(new Shape(5, 1792));
+            assertThat(find(tensors, "block_4_project_BN/gamma").toFloatArray()).containsOnly(1f);
+            assertThat(find(tensors, "block_4_project_BN/moving_variance").toFloatArray()).containsOnly(1f);
+            assertThat(find(tensors, "block_4_project_BN/moving_mean").toFloatArray()).containsOnly(0f);
+            assertThat(find(tensors, "block_4_project_BN/beta").toFloatArray()).doesNotContain(Float.NaN)
+                    .isNotEqualTo(new float[48]);
         }
     }
 

@@ -59,7 +59,7 @@ class TeachersLoadTest {
     @Test
     void importsAConvertedFileForAnAirGappedMachine() throws IOException {
         Path elsewhere = cache.resolve("usb-stick").resolve("weights.safetensors");
-        NsfwjsConverter.convert(Fixtures.nsfwjsTarball(), elsewhere);
+        NsfwjsConverter.convert(BackboneKind.MOBILENET_V2, Fixtures.nsfwjsTarball(), elsewhere);
         Path weights = cache.resolve("weights");
         try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
             WeightsOrigin imported = Teachers.importWeights(BackboneKind.MOBILENET_V2, elsewhere, weights, manager);
