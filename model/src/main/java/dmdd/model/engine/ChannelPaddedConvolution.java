@@ -21,6 +21,18 @@ import ai.djl.util.PairList;
  * segmentation network's 7x7 2 -> 1 spatial attention; AAND and DCAM also have 1 -> 1 gates and 24- and 40-channel
  * convolutions). Done on every CPU, so that one computation runs everywhere; {@link ConvolutionKernels} checks this
  * path and limits oneDNN to AVX only where even it is wrong.
+ *
+ * <p>The same oneDNN ends the process (SIGFPE, an integer division by zero in its 1 x 1 blocking heuristic, which
+ * special-cases these channel pairs for Mask R-CNN and divides by a count that is zero without AMX) when it plans a
+ * 1 x 1 convolution between 256 and 1024, 512 and 1024, 512 and 2048 or 1024 and 2048 channels, in either
+ * direction (the input gradient of one direction is a convolution of the other), on at least 8 x 8 outputs: seen on
+ * that Zen 5 with the WideResNet-50-2 teacher (its 512 -> 1024 projections) and DMDD's student for it (1024 -> 2048
+ * decoupling). Such a convolution gets 16 zero input channels, which takes it out of the special case.
+ *
+ * <p>And it wrote outside its buffers (glibc: "free(): invalid next size", the test JVM aborted) in the backward of
+ * a strided 1 x 1 convolution with fewer than 16 input channels and a batch of two or more (3, 8 or 12 inputs; 16,
+ * 24 and 40 were right, so was stride 1): DCAM's ResNet-layout student at a test's width of 8. Such a convolution's
+ * input is padded to 16 channels.
  */
 public final class ChannelPaddedConvolution {
     /** oneDNN's blocking of channels in its AVX-512 kernels: counts that are multiples of it are computed right. */
@@ -74,7 +86,7 @@ public final class ChannelPaddedConvolution {
         Shape w = weight.getShape();
         long out = w.get(0);
         long in = w.get(1);
-        long paddedIn = paddedInput(w, groups);
+        long paddedIn = paddedInput(w, groups, stride);
         long paddedOut = paddedOutput(w, groups);
         if (paddedIn == in && paddedOut == out) {
             return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, stride, padding, dilation, groups)
@@ -95,10 +107,30 @@ public final class ChannelPaddedConvolution {
         return paddedOut == out ? y : y.get(":, 0:" + out);
     }
 
-    /** @return the input channels (per group) the convolution with this out x in/groups x kh x kw weight runs with */
-    static long paddedInput(Shape weight, int groups) {
+    /**
+     * @param weight the convolution's out x in/groups x kh x kw weight shape
+     * @param groups its groups
+     * @param stride its stride
+     * @return the input channels (per group) the convolution runs with
+     */
+    static long paddedInput(Shape weight, int groups, Shape stride) {
         long in = weight.get(1);
+        boolean denseOneByOne = groups == 1 && weight.get(2) * weight.get(3) == 1;
+        if (denseOneByOne && oneDnnDividesByZero(in, weight.get(0))) {
+            return in + CHANNEL_BLOCK;
+        }
+        if (denseOneByOne && in < CHANNEL_BLOCK && stride.get(0) * stride.get(1) > 1) {
+            return CHANNEL_BLOCK;
+        }
         return concerned(weight, groups) && in > SMALL_INPUT ? roundUp(in) : in;
+    }
+
+    /** The channel pairs oneDNN's 1 x 1 blocking heuristic treats apart (see the class comment), in either order. */
+    static boolean oneDnnDividesByZero(long in, long out) {
+        long small = Math.min(in, out);
+        long large = Math.max(in, out);
+        return small == 256 && large == 1024 || small == 512 && large == 1024 || small == 512 && large == 2048
+                || small == 1024 && large == 2048;
     }
 
     /** @return the output channels the convolution with this weight runs with */

@@ -117,7 +117,7 @@ public final class FusedConvolution {
         Shape w = conv.weight().getShape();
         if (!active() || conv.bias() == null || !conv.weight().getDevice().equals(Device.cpu())
                 || !(conv.weight() instanceof PtNDArray weight) || !(conv.bias() instanceof PtNDArray bias)
-                || ChannelPaddedConvolution.paddedInput(w, conv.groups()) != w.get(1)
+                || ChannelPaddedConvolution.paddedInput(w, conv.groups(), conv.stride()) != w.get(1)
                 || ChannelPaddedConvolution.paddedOutput(w, conv.groups()) != w.get(0)) {
             return plain;
         }

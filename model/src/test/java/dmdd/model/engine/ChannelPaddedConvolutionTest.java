@@ -18,14 +18,15 @@ import org.junit.jupiter.api.Test;
  * dilations and biases, on channel counts that need padding.
  */
 class ChannelPaddedConvolutionTest {
+    private static final Shape ONE = new Shape(1, 1);
 
     @Test
     void padsDenseConvolutionsOverOneByOneToMultiplesOfSixteenAndLeavesTheOthers() {
         Shape k3 = new Shape(24, 24, 3, 3);
-        assertThat(ChannelPaddedConvolution.paddedInput(k3, 1)).isEqualTo(32);
+        assertThat(ChannelPaddedConvolution.paddedInput(k3, 1, ONE)).isEqualTo(32);
         assertThat(ChannelPaddedConvolution.paddedOutput(k3, 1)).isEqualTo(32);
-        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(40, 40, 3, 3), 1)).isEqualTo(48);
-        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(1, 2, 7, 7), 1)).isEqualTo(2); // small inputs stay
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(40, 40, 3, 3), 1, ONE)).isEqualTo(48);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(1, 2, 7, 7), 1, ONE)).isEqualTo(2); // small inputs stay
         assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(1, 2, 7, 7), 1)).isEqualTo(16);
         assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(64, 24, 3, 3), 1)).isEqualTo(64);
         assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(24, 24, 1, 1), 1)).isEqualTo(24); // 1 x 1
@@ -33,10 +34,37 @@ class ChannelPaddedConvolutionTest {
     }
 
     @Test
+    void givesOneByOneConvolutionsBetweenOneDnnsSpecialPairsSixteenMoreInputs() {
+        // the pairs whose 1 x 1 planning divides by zero, both directions; outputs stay as asked
+        long[][] pairs = {{512, 1024}, {1024, 512}, {256, 1024}, {1024, 256}, {512, 2048}, {2048, 512}, {1024, 2048},
+            {2048, 1024}};
+        for (long[] p : pairs) {
+            Shape w = new Shape(p[1], p[0], 1, 1);
+            assertThat(ChannelPaddedConvolution.paddedInput(w, 1, ONE)).as("%s -> %s", p[0], p[1]).isEqualTo(p[0] + 16);
+            assertThat(ChannelPaddedConvolution.paddedOutput(w, 1)).isEqualTo(p[1]);
+        }
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(1024, 1024, 1, 1), 1, ONE)).isEqualTo(1024);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(768, 384, 1, 1), 1, ONE)).isEqualTo(384);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(1024, 512, 3, 3), 1, ONE)).isEqualTo(512); // not 1 x 1
+    }
+
+    @Test
+    void givesStridedOneByOneConvolutionsOfFewInputsSixteen() {
+        Shape two = new Shape(2, 2);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(16, 8, 1, 1), 1, two)).isEqualTo(16);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(16, 3, 1, 1), 1, two)).isEqualTo(16);
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(16, 8, 1, 1), 1, ONE)).isEqualTo(8); // stride 1
+        assertThat(ChannelPaddedConvolution.paddedInput(new Shape(32, 24, 1, 1), 1, two)).isEqualTo(24);
+        assertThat(ChannelPaddedConvolution.paddedOutput(new Shape(16, 8, 1, 1), 1)).isEqualTo(16);
+    }
+
+    @Test
     void givesTheConvolutionsValuesAndGradientsWithStridesDilationsAndBiases() {
         // in, out, kernel, stride, dilation, bias (1 = yes)
+        // the last three ended the process on a Zen 5 before they were padded: oneDNN's special 1 x 1 pairs, and a
+        // strided 1 x 1 of 8 inputs whose backward wrote outside its buffers
         int[][] cases = {{24, 24, 3, 2, 1, 0}, {40, 8, 3, 1, 2, 1}, {2, 1, 7, 1, 1, 1}, {32, 24, 3, 1, 1, 1},
-            {16, 16, 3, 1, 1, 0}};
+            {16, 16, 3, 1, 1, 0}, {512, 1024, 1, 2, 1, 1}, {2048, 1024, 1, 1, 1, 0}, {8, 16, 1, 2, 1, 1}};
         NDManager m = DjlRuntime.engine().newBaseManager();
         boolean grad = JniUtils.isGradMode();
         try (m) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link Teachers#load} converts the nsfwjs tarball found on this machine once, says so, and uses
@@ -68,6 +69,28 @@ class TeachersLoadTest {
             Backbone teacher = Teachers.load(BackboneKind.MOBILENET_V2, manager, weights, DownloadProgress.NONE);
             assertThat(teacher.weightsOrigin().source()).isEqualTo(WeightsOrigin.Source.CACHE);
             assertThat(teacher.weightsOrigin().sha256()).isEqualTo(imported.sha256());
+        }
+    }
+
+    @Test
+    void bothNsfwjsTeachersComeFromOneTarballIntoTheirOwnFiles() throws IOException {
+        try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
+            Backbone narrow = Teachers.load(BackboneKind.MOBILENET_V2, manager, cache, DownloadProgress.NONE);
+            Backbone wide = Teachers.load(BackboneKind.MOBILENET_V2_140, manager, cache, DownloadProgress.NONE);
+            assertThat(wide.weightsOrigin().source()).isEqualTo(WeightsOrigin.Source.NSFWJS_LOCAL_TARBALL);
+            assertThat(wide.weightsOrigin().description()).contains("MobileNetV2 1.4").contains("MIT");
+            assertThat(wide.weightsOrigin().sha256()).isEqualTo(NsfwjsConverter.CONVERTED_140_SHA256);
+            assertThat(narrow.weightsOrigin().file()).isNotEqualTo(wide.weightsOrigin().file());
+            NDList levels = wide.features(manager.randomUniform(0, 1, new Shape(1, 3, 128, 128)));
+            assertThat(levels.get(0).getShape()).isEqualTo(new Shape(1, 32, 32, 32));
+            assertThat(levels.get(2).getShape()).isEqualTo(new Shape(1, 136, 8, 8));
+            // the one network's converted file is not the other's
+            Path weights = cache.resolve("weights");
+            assertThatThrownBy(() -> Teachers.importWeights(BackboneKind.MOBILENET_V2_140,
+                    narrow.weightsOrigin().file(), weights, manager))
+                    .isInstanceOf(TeacherWeightsException.class)
+                    .hasMessageContaining(NsfwjsConverter.CONVERTED_140_SHA256);
+            assertThat(weights.resolve(TeacherWeights.cacheFileName(BackboneKind.MOBILENET_V2_140))).doesNotExist();
         }
     }
 }
