@@ -33,6 +33,12 @@ import ai.djl.util.PairList;
  * a strided 1 x 1 convolution with fewer than 16 input channels and a batch of two or more (3, 8 or 12 inputs; 16,
  * 24 and 40 were right, so was stride 1): DCAM's ResNet-layout student at a test's width of 8. Such a convolution's
  * input is padded to 16 channels.
+ *
+ *
+ * <p>On a second Zen 5 (family 26, model 2) oneDNN's AVX-512 kernels also computed 1 x 1 convolutions wrongly at
+ * batches of two or more for many output counts over 32, in a pattern that depends on the input count too (16 -> 36,
+ * 16 -> 80, 96 -> 320; errors of 35-90 % of the range); no padding rule covered them, and its AVX2 kernels were right,
+ * so {@link ConvolutionKernels} checks such cases and limits oneDNN to AVX2 there.
  */
 public final class ChannelPaddedConvolution {
     /** oneDNN's blocking of channels in its AVX-512 kernels: counts that are multiples of it are computed right. */

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * before the engine computes anything, and it cannot come from a check in this process. {@link #limitWhereWrong}
  * therefore runs {@link #check} once per machine in a child JVM (this class's {@code main}), caches the
  * verdict in the user's cache folder by CPU, DJL version, core count and the check's own version, and sets the
- * variable through the C library when the kernels are wrong. Only x86 CPUs with AVX2 are checked (below that
+ * variable through the C library when the kernels are wrong: to AVX2 where the CPU has AVX-512 and a second child
+ * checking at AVX2 finds those kernels right (a later Zen 5, whose AVX-512 1 x 1 kernels were wrong), else to AVX. Only x86 CPUs with AVX2 are checked (below that
  * oneDNN's kernels are the fallback's already). A variable the user set, or
  * {@code -Ddmdd.onednnIsa=VALUE} ({@code default}: leave oneDNN alone), always wins. Trainers call
  * {@link #check} again in their own process and refuse to train on wrong kernels.
@@ -50,11 +51,13 @@ public final class ConvolutionKernels {
     public static final String ISA_PROPERTY = "dmdd.onednnIsa";
     /** The instruction set that computed every convolution right where AVX2 and AVX-512 did not. */
     static final String SAFE_ISA = "AVX";
+    /** The one tried first where AVX-512's convolutions are wrong: right on a Zen 5 whose AVX-512 ones were not. */
+    static final String AVX2_ISA = "AVX2";
     /** Relative error (of the float64 result's largest magnitude) above which a convolution is wrong. */
     static final double TOLERANCE = 1e-3;
     private static final String CORRECT = "correct";
     /** Part of the cached verdict's key: a verdict of an earlier check (other cases, another path) is not reused. */
-    private static final String CHECK_VERSION = "channel-padded-channels-last-fused-1";
+    private static final String CHECK_VERSION = "channel-padded-channels-last-fused-1x1-2";
     private static final String LIMITED = "oneDNN limited to ";
     private static volatile String decision;
 
@@ -123,13 +126,25 @@ public final class ConvolutionKernels {
         }
         String verdict;
         try {
-            verdict = cachedOrChecked(cpu);
+            verdict = cachedOrChecked(cpu, null);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not check this CPU's convolution kernels ({}); using oneDNN's defaults", e.toString());
             return "oneDNN default instruction set (unchecked: " + e.getMessage() + ")";
         }
         if (verdict.startsWith(CORRECT)) {
             return "oneDNN default instruction set (checked on this CPU)";
+        }
+        if (cpu.hasAvx512()) {
+            String avx2;
+            try {
+                avx2 = cachedOrChecked(cpu, AVX2_ISA);
+            } catch (IOException | RuntimeException e) {
+                avx2 = "unchecked: " + e.getMessage();
+            }
+            if (avx2.startsWith(CORRECT)) {
+                return setIsa(AVX2_ISA, "its AVX-512 convolutions were wrong on this CPU (" + verdict
+                        + "); its AVX2 ones were right");
+            }
         }
         return setIsa(SAFE_ISA, "its AVX2/AVX-512 convolutions were wrong on this CPU: " + verdict);
     }
@@ -151,16 +166,21 @@ public final class ConvolutionKernels {
         return LIMITED + isa + " (" + why + ")";
     }
 
-    /** The cached verdict for this CPU and DJL, or a fresh one from a child JVM (then cached). */
-    private static String cachedOrChecked(CpuInfo cpu) throws IOException {
-        Path file = dmdd.model.paths.UserDataDirs.cacheDir().resolve("convolution-check").resolve(cpu.key() + ".txt");
+    /**
+     * The cached verdict for this CPU and DJL, or a fresh one from a child JVM (then cached).
+     *
+     * @param isa the instruction set oneDNN is limited to in the check, or {@code null} for its defaults
+     */
+    private static String cachedOrChecked(CpuInfo cpu, String isa) throws IOException {
+        Path file = dmdd.model.paths.UserDataDirs.cacheDir().resolve("convolution-check")
+                .resolve(cpu.key() + (isa == null ? "" : "-" + isa.toLowerCase(Locale.ROOT)) + ".txt");
         if (Files.isRegularFile(file)) {
             String cached = Files.readString(file, StandardCharsets.UTF_8).trim();
             if (!cached.isEmpty()) {
                 return cached;
             }
         }
-        String verdict = runChild();
+        String verdict = runChild(isa);
         try {
             dmdd.datasets.image.AtomicFiles.writeString(file, verdict + System.lineSeparator());
         } catch (IOException e) {
@@ -170,7 +190,7 @@ public final class ConvolutionKernels {
         return verdict;
     }
 
-    private static String runChild() throws IOException {
+    private static String runChild(String isa) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", Platform.isWindows() ? "java.exe" : "java");
         if (!Files.isExecutable(java)) {
             throw new IOException("no java launcher in " + java.getParent() + " to check the kernels with");
@@ -191,6 +211,9 @@ public final class ConvolutionKernels {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().remove(ISA_VARIABLE);
             pb.environment().remove(OLD_ISA_VARIABLE);
+            if (isa != null) {
+                pb.environment().put(ISA_VARIABLE, isa);
+            }
             Process p = pb.start();
             try {
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -230,9 +253,10 @@ public final class ConvolutionKernels {
      */
     public static Verdict check(NDManager manager) {
         // in, out, kernel, side: 24- and 40-channel levels' 3x3; the spatial attention's 2 -> 1 7x7; AAND's 1 -> 1
-        // 3x3 gate; 1- and 8-channel outputs; a 32 -> 24 3x3 (each was wrong on that EPYC without the padding)
+        // 3x3 gate; 1- and 8-channel outputs; a 32 -> 24 3x3 (each was wrong on that EPYC without the padding); 1x1
+        // convolutions to 36, 80 and 136 outputs and 96 -> 320 (wrong at AVX-512 on a later Zen 5, right at AVX2)
         int[][] cases = {{24, 24, 3, 32}, {40, 40, 3, 16}, {2, 1, 7, 32}, {1, 1, 3, 32}, {64, 1, 3, 32}, {8, 8, 3, 32},
-            {32, 24, 3, 32}};
+            {32, 24, 3, 32}, {16, 36, 1, 16}, {16, 80, 1, 16}, {24, 136, 1, 12}, {96, 320, 1, 12}};
         Comparison comparison = new Comparison();
         boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
         try (NDManager m = manager.newSubManager()) {
@@ -379,7 +403,8 @@ public final class ConvolutionKernels {
     }
 
     /** What identifies a CPU for the cached verdict. */
-    record CpuInfo(String vendor, String family, String model, String stepping, String name, boolean hasAvx2) {
+    record CpuInfo(String vendor, String family, String model, String stepping, String name, boolean hasAvx2,
+            boolean hasAvx512) {
         static CpuInfo read() {
             Path file = Path.of("/proc/cpuinfo");
             if (!Files.isReadable(file)) {
@@ -421,7 +446,8 @@ public final class ConvolutionKernels {
                 }
             }
             boolean avx2 = (" " + flags + " ").contains(" avx2 ");
-            return new CpuInfo(vendor, family, model, stepping, name, avx2);
+            boolean avx512 = (" " + flags + " ").contains(" avx512f ");
+            return new CpuInfo(vendor, family, model, stepping, name, avx2, avx512);
         }
 
         /** A file name for this check, this CPU, DJL's version and the cores the check runs on. */
