@@ -35,7 +35,7 @@ import ai.djl.util.PairList;
  * input is padded to 16 channels.
  *
  *
- * <p>On a second Zen 5 (family 26, model 2) oneDNN's AVX-512 kernels also computed 1 x 1 convolutions wrongly at
+ * <p>On that Zen 5 (family 26, model 2), oneDNN's AVX-512 kernels also compute 1 x 1 convolutions wrongly at
  * batches of two or more for many output counts over 32, in a pattern that depends on the input count too (16 -> 36,
  * 16 -> 80, 96 -> 320; errors of 35-90 % of the range); no padding rule covered them, and its AVX2 kernels were right,
  * so {@link ConvolutionKernels} checks such cases and limits oneDNN to AVX2 there.

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * therefore runs {@link #check} once per machine in a child JVM (this class's {@code main}), caches the
  * verdict in the user's cache folder by CPU, DJL version, core count and the check's own version, and sets the
  * variable through the C library when the kernels are wrong: to AVX2 where the CPU has AVX-512 and a second child
- * checking at AVX2 finds those kernels right (a later Zen 5, whose AVX-512 1 x 1 kernels were wrong), else to AVX. Only x86 CPUs with AVX2 are checked (below that
+ * checking at AVX2 finds those kernels right (that Zen 5, whose AVX-512 1 x 1 kernels were found wrong later), else
+ * to AVX. Only x86 CPUs with AVX2 are checked (below that
  * oneDNN's kernels are the fallback's already). A variable the user set, or
  * {@code -Ddmdd.onednnIsa=VALUE} ({@code default}: leave oneDNN alone), always wins. Trainers call
  * {@link #check} again in their own process and refuse to train on wrong kernels.
@@ -254,7 +255,7 @@ public final class ConvolutionKernels {
     public static Verdict check(NDManager manager) {
         // in, out, kernel, side: 24- and 40-channel levels' 3x3; the spatial attention's 2 -> 1 7x7; AAND's 1 -> 1
         // 3x3 gate; 1- and 8-channel outputs; a 32 -> 24 3x3 (each was wrong on that EPYC without the padding); 1x1
-        // convolutions to 36, 80 and 136 outputs and 96 -> 320 (wrong at AVX-512 on a later Zen 5, right at AVX2)
+        // convolutions to 36, 80 and 136 outputs and 96 -> 320 (found later: wrong at AVX-512 there, right at AVX2)
         int[][] cases = {{24, 24, 3, 32}, {40, 40, 3, 16}, {2, 1, 7, 32}, {1, 1, 3, 32}, {64, 1, 3, 32}, {8, 8, 3, 32},
             {32, 24, 3, 32}, {16, 36, 1, 16}, {16, 80, 1, 16}, {24, 136, 1, 12}, {96, 320, 1, 12}};
         Comparison comparison = new Comparison();
