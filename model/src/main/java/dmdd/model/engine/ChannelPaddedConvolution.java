@@ -14,13 +14,13 @@ import ai.djl.util.PairList;
  * convolutions with a kernel over 1 x 1 wrongly when a channel count is not a multiple of 16: the forward and the
  * weight gradient when the input has 24 or 40 channels, the input gradient whenever the output has 1, 8 or 24
  * (NaN or errors of 10-80 % of the result's range; depthwise, grouped and 1 x 1 convolutions, and inputs of at most
- * 8 channels, are right). Such a convolution is computed here as the same convolution with zero channels added: the
- * input padded to the next multiple of 16 (over 8 channels), the output to the next multiple of 16, the extra
+ * 8 channels, were right in those measurements; see below for 1 x 1 faults found later). Such a convolution is
+ * computed here as the same convolution with zero channels added: the input padded to the next multiple of 16 (over 8 channels), the output to the next multiple of 16, the extra
  * outputs dropped. The values and gradients are those of the convolution asked for (zero weights add exact zeros),
  * the trained parameters keep their shapes, and only the few small convolutions concerned cost more (DMDD's is the
  * segmentation network's 7x7 2 -> 1 spatial attention; AAND and DCAM also have 1 -> 1 gates and 24- and 40-channel
  * convolutions). Done on every CPU, so that one computation runs everywhere; {@link ConvolutionKernels} checks this
- * path and limits oneDNN to AVX only where even it is wrong.
+ * path and limits oneDNN to AVX2 or AVX only where even it is wrong.
  *
  * <p>The same oneDNN ends the process (SIGFPE, an integer division by zero in its 1 x 1 blocking heuristic, which
  * special-cases these channel pairs for Mask R-CNN and divides by a count that is zero without AMX) when it plans a
@@ -33,7 +33,6 @@ import ai.djl.util.PairList;
  * a strided 1 x 1 convolution with fewer than 16 input channels and a batch of two or more (3, 8 or 12 inputs; 16,
  * 24 and 40 were right, so was stride 1): DCAM's ResNet-layout student at a test's width of 8. Such a convolution's
  * input is padded to 16 channels.
- *
  *
  * <p>On that Zen 5 (family 26, model 2), oneDNN's AVX-512 kernels also compute 1 x 1 convolutions wrongly at
  * batches of two or more for many output counts over 32, in a pattern that depends on the input count too (16 -> 36,
@@ -122,7 +121,7 @@ public final class ChannelPaddedConvolution {
     static long paddedInput(Shape weight, int groups, Shape stride) {
         long in = weight.get(1);
         boolean denseOneByOne = groups == 1 && weight.get(2) * weight.get(3) == 1;
-        if (denseOneByOne && oneDnnDividesByZero(in, weight.get(0))) {
+        if (denseOneByOne && oneDnnSpecialOneByOnePair(in, weight.get(0))) {
             return in + CHANNEL_BLOCK;
         }
         if (denseOneByOne && in < CHANNEL_BLOCK && stride.get(0) * stride.get(1) > 1) {
@@ -131,8 +130,11 @@ public final class ChannelPaddedConvolution {
         return concerned(weight, groups) && in > SMALL_INPUT ? roundUp(in) : in;
     }
 
-    /** The channel pairs oneDNN's 1 x 1 blocking heuristic treats apart (see the class comment), in either order. */
-    static boolean oneDnnDividesByZero(long in, long out) {
+    /**
+     * The channel pairs oneDNN's 1 x 1 blocking heuristic treats apart (see the class comment), in either order; padded
+     * whatever the output size, since the size at which planning divides by zero is oneDNN's business.
+     */
+    static boolean oneDnnSpecialOneByOnePair(long in, long out) {
         long small = Math.min(in, out);
         long large = Math.max(in, out);
         return small == 256 && large == 1024 || small == 512 && large == 1024 || small == 512 && large == 2048

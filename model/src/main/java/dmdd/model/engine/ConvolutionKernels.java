@@ -82,7 +82,7 @@ public final class ConvolutionKernels {
     }
 
     /**
-     * Decides, once per process and before the engine starts, whether oneDNN must be limited to AVX.
+     * Decides, once per process and before the engine starts, whether oneDNN must be limited to AVX2 or AVX.
      *
      * @return what was decided, for messages (for example {@code "oneDNN default instruction set"})
      */
@@ -140,12 +140,16 @@ public final class ConvolutionKernels {
             try {
                 avx2 = cachedOrChecked(cpu, AVX2_ISA);
             } catch (IOException | RuntimeException e) {
-                avx2 = "unchecked: " + e.getMessage();
+                LOG.warn("could not check this CPU's AVX2 convolution kernels ({}); limiting oneDNN to {}",
+                        e.toString(), SAFE_ISA);
+                avx2 = "not checked: " + e.getMessage();
             }
             if (avx2.startsWith(CORRECT)) {
                 return setIsa(AVX2_ISA, "its AVX-512 convolutions were wrong on this CPU (" + verdict
                         + "); its AVX2 ones were right");
             }
+            return setIsa(SAFE_ISA, "its AVX-512 convolutions were wrong on this CPU (" + verdict + "), and at AVX2: "
+                    + avx2);
         }
         return setIsa(SAFE_ISA, "its AVX2/AVX-512 convolutions were wrong on this CPU: " + verdict);
     }
@@ -386,13 +390,14 @@ public final class ConvolutionKernels {
     }
 
     /**
-     * The child JVM's entry: checks the kernels with oneDNN's defaults and prints {@code verdict: correct} or
+     * The child JVM's entry: checks the kernels with the instruction sets its environment allows (oneDNN's defaults,
+     * or {@code ONEDNN_MAX_CPU_ISA=AVX2} for the second check) and prints {@code verdict: correct} or
      * {@code verdict: wrong ...}.
      *
      * @param args unused
      */
     public static void main(String[] args) {
-        // whatever the check reaches must not start another check: this process is the check, with the defaults
+        // whatever the check reaches must not start another check: this process is the check
         decision = "oneDNN default instruction set (the kernel check's own process)";
         DjlRuntime.applyOfflineSettings();
         Engine engine = Engine.getEngine(DjlRuntime.ENGINE);

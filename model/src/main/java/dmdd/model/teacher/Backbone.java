@@ -25,7 +25,7 @@ public interface Backbone extends Block {
 
     /**
      * Scales RGB images in [0, 1] the way this backbone was trained (ImageNet mean/std for
-     * torchvision models; [0, 1] unchanged for the nsfwjs MobileNetV2).
+     * torchvision models; [0, 1] unchanged for the nsfwjs MobileNetV2 at width 1.0, [-1, 1] at width 1.4).
      *
      * @param rgb01 N x 3 x H x W in [0, 1]
      * @return the network input

@@ -51,7 +51,7 @@ public final class MobileNetV2 extends BackboneBlock {
      */
     public MobileNetV2(BackboneKind kind, boolean withClassifier) {
         super(kind, withClassifier);
-        if (!kind.fromNsfwjs()) {
+        if (kind != BackboneKind.MOBILENET_V2 && kind != BackboneKind.MOBILENET_V2_140) {
             throw new IllegalArgumentException(kind.cliName() + " is not a MobileNetV2");
         }
         wide = kind == BackboneKind.MOBILENET_V2_140;

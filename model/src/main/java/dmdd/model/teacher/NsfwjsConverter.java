@@ -75,24 +75,26 @@ public final class NsfwjsConverter {
     }
 
     /**
+     * One nsfwjs network: its folder inside the tarball, the pinned SHA-256 of its converted file, and whether nsfwjs
+     * ships it as a TensorFlow graph (folded batch norms, TensorFlow-slim names) rather than a Keras model.
+     */
+    private record Network(String folder, String convertedSha256, boolean graph) {
+        static Network of(BackboneKind kind) {
+            return switch (kind) {
+                case MOBILENET_V2 -> new Network("package/dist/models/mobilenet_v2/", CONVERTED_SHA256, false);
+                case MOBILENET_V2_140 -> new Network("package/dist/models/mobilenet_v2_mid/", CONVERTED_140_SHA256, true);
+                case RESNET18, WIDE_RESNET50_2 ->
+                        throw new IllegalArgumentException(kind.cliName() + " does not come from nsfwjs");
+            };
+        }
+    }
+
+    /**
      * @param kind a backbone whose weights come from nsfwjs
      * @return the pinned SHA-256 of its converted file
      */
     public static String convertedSha256(BackboneKind kind) {
-        return switch (kind) {
-            case MOBILENET_V2 -> CONVERTED_SHA256;
-            case MOBILENET_V2_140 -> CONVERTED_140_SHA256;
-            default -> throw new IllegalArgumentException(kind.cliName() + " does not come from nsfwjs");
-        };
-    }
-
-    /** The folder of a backbone's model inside the tarball. */
-    private static String modelDir(BackboneKind kind) {
-        return switch (kind) {
-            case MOBILENET_V2 -> "package/dist/models/mobilenet_v2/";
-            case MOBILENET_V2_140 -> "package/dist/models/mobilenet_v2_mid/";
-            default -> throw new IllegalArgumentException(kind.cliName() + " does not come from nsfwjs");
-        };
+        return Network.of(kind).convertedSha256();
     }
 
     /** @return the tarball's file name, {@code nsfwjs-4.3.0.tgz} */
@@ -110,7 +112,8 @@ public final class NsfwjsConverter {
      *                     pinned version or does not hold the expected model
      */
     public static void convert(BackboneKind kind, Path tarball, Path target) throws IOException {
-        String modelDir = modelDir(kind);
+        Network network = Network.of(kind);
+        String modelDir = network.folder();
         if (!Files.isRegularFile(tarball)) {
             throw new IOException("nsfwjs tarball not found: " + tarball);
         }
@@ -123,14 +126,14 @@ public final class NsfwjsConverter {
         byte[] converted;
         try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            decode(kind, files, modelDir, tarball, manager).encode(out, NDList.Encoding.SAFETENSORS);
+            decode(network, files, tarball, manager).encode(out, NDList.Encoding.SAFETENSORS);
             converted = out.toByteArray();
         }
         String sha = HexFormat.of().formatHex(WeightFiles.newSha256().digest(converted));
-        if (!convertedSha256(kind).equals(sha)) {
+        if (!network.convertedSha256().equals(sha)) {
             throw new TeacherWeightsException("converting " + kind.cliName() + " from " + tarball
-                    + " gave a file with SHA-256 " + sha + ", expected " + convertedSha256(kind) + "; nothing was stored (please report this: the conversion "
-                    + "should give the same bytes everywhere)");
+                    + " gave a file with SHA-256 " + sha + ", expected " + network.convertedSha256()
+                    + "; nothing was stored (please report this: the conversion should give the same bytes everywhere)");
         }
         AtomicFiles.writeBytes(target, converted);
         TeacherWeights.writeChecksumFile(target);
@@ -189,15 +192,20 @@ public final class NsfwjsConverter {
     }
 
     /** Decodes all tensors of the manifest, in manifest order, in DJL layout under their Keras names. */
-    private static NDList decode(BackboneKind kind, Map<String, byte[]> files, String modelDir, Path tarball,
-                                 NDManager manager) throws IOException {
+    private static NDList decode(Network network, Map<String, byte[]> files, Path tarball, NDManager manager)
+            throws IOException {
+        String modelDir = network.folder();
         String where = tarball + "!" + modelDir + MODEL_FILE;
         JsonNode model = parseJsLiteral(new String(files.get(modelDir + MODEL_FILE), StandardCharsets.UTF_8), where);
         JsonNode manifest = model.path("weightsManifest");
         if (!manifest.isArray() || manifest.isEmpty()) {
             throw new TeacherWeightsException(where + " has no weightsManifest");
         }
-        GraphNames graph = kind == BackboneKind.MOBILENET_V2_140 ? GraphNames.of(model, where) : null;
+        if (network.graph() != "graph-model".equals(model.path("format").asText())) {
+            throw new TeacherWeightsException(where + " is a '" + model.path("format").asText("Keras")
+                    + "' model, not the " + (network.graph() ? "TensorFlow graph" : "Keras model") + " expected");
+        }
+        GraphNames graph = network.graph() ? GraphNames.of(model, where) : null;
         NDList tensors = new NDList();
         for (JsonNode group : manifest) {
             ByteBuffer bytes = ByteBuffer.wrap(readGroup(group, files, modelDir, tarball))

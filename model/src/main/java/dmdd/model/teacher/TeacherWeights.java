@@ -104,8 +104,8 @@ public final class TeacherWeights {
      */
     public static String cacheFileName(BackboneKind kind) {
         return switch (kind) {
-            case MOBILENET_V2, MOBILENET_V2_140 -> kind.cliName().replace("_", "-") + "-" + NsfwjsConverter.PACKAGE_NAME
-                    + "-" + NsfwjsConverter.PACKAGE_VERSION + ".safetensors";
+            case MOBILENET_V2, MOBILENET_V2_140 -> kind.cliName().replace("_", "-") + "-"
+                    + NsfwjsConverter.PACKAGE_NAME + "-" + NsfwjsConverter.PACKAGE_VERSION + ".safetensors";
             case RESNET18 -> "resnet18.tv_in1k.safetensors";
             case WIDE_RESNET50_2 -> "wide_resnet50_2.tv_in1k.safetensors";
         };
@@ -331,7 +331,18 @@ public final class TeacherWeights {
         NsfwjsConverter.convert(kind, tarball, cached);
         progress.update("Converting " + tarballName, 1, 1);
         if (downloaded) {
-            // The converted file is all that is needed from now on.
+            // The converted files are all that is needed from now on: the other nsfwjs network too, so that choosing it
+            // later does not download the tarball again.
+            for (BackboneKind other : BackboneKind.values()) {
+                Path otherFile = cached.resolveSibling(cacheFileName(other));
+                if (other != kind && other.fromNsfwjs() && verifiedChecksum(otherFile) == null) {
+                    try {
+                        NsfwjsConverter.convert(other, tarball, otherFile);
+                    } catch (IOException e) {
+                        // not what was asked for: a later choice of it downloads the tarball again
+                    }
+                }
+            }
             Files.deleteIfExists(tarball);
         }
         String sha = WeightFiles.sha256(cached);
