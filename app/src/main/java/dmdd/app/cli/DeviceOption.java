@@ -16,7 +16,7 @@ import picocli.CommandLine.TypeConversionException;
 public final class DeviceOption {
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto", converter = RequestConverter.class,
-            description = "auto (a CUDA GPU when one is usable, else the CPU), cpu, gpu or gpu:N "
+            completionCandidates = Candidates.class, description = "auto (a CUDA GPU when one is usable, else the CPU), cpu, gpu or gpu:N "
                     + "(default: ${DEFAULT-VALUE})")
     DeviceRequest request = DeviceRequest.AUTO;
 
@@ -54,6 +54,14 @@ public final class DeviceOption {
         err.println(choice.explanation());
         err.flush();
         return choice;
+    }
+
+    /** What shell completion offers after {@code --device}: the spellings {@link DeviceRequest#parse} reads. */
+    static final class Candidates implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.List.of("auto", "cpu", "gpu", "gpu:0", "gpu:1").iterator();
+        }
     }
 
     /** Reads {@code --device} values with {@link DeviceRequest#parse}. */

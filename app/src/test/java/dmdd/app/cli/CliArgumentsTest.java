@@ -48,7 +48,10 @@ class CliArgumentsTest {
     void shellCompletionIsGenerated() {
         CliRun c = CliRun.of("generate-completion");
         assertThat(c.code()).isZero();
-        assertThat(c.out()).contains("complete -F").contains("mobilenetv2").contains("--category");
+        assertThat(c.out()).contains("complete -F").contains("mobilenetv2").contains("mobilenetv2_140")
+                .contains("--category");
+        // after --device the shell offers the devices (picocli writes the candidates into the script)
+        assertThat(c.out()).contains("(\"auto\" \"cpu\" \"gpu\" \"gpu:0\" \"gpu:1\") # --device values");
     }
 
     @Test
