@@ -15,9 +15,10 @@ import ai.djl.util.PairList;
  * weight gradient when the input has 24 or 40 channels, the input gradient whenever the output has 1, 8 or 24
  * (NaN or errors of 10-80 % of the result's range; depthwise, grouped and 1 x 1 convolutions, and inputs of at most
  * 8 channels, were right in those measurements; see below for 1 x 1 faults found later). Such a convolution is
- * computed here as the same convolution with zero channels added: the input padded to the next multiple of 16 (over 8 channels), the output to the next multiple of 16, the extra
- * outputs dropped. The values and gradients are those of the convolution asked for (zero weights add exact zeros),
- * the trained parameters keep their shapes, and only the few small convolutions concerned cost more (DMDD's is the
+ * computed here as the same convolution with zero channels added: the input padded to the next multiple of 16
+ * (over 8 channels), the output to the next multiple of 16, the extra outputs dropped. The values and gradients
+ * are those of the convolution asked for (zero weights add exact zeros), the trained parameters keep their shapes,
+ * and only the few small convolutions concerned cost more (DMDD's is the
  * segmentation network's 7x7 2 -> 1 spatial attention; AAND and DCAM also have 1 -> 1 gates and 24- and 40-channel
  * convolutions). Done on every CPU, so that one computation runs everywhere; {@link ConvolutionKernels} checks this
  * path and limits oneDNN to AVX2 or AVX only where even it is wrong.

@@ -37,9 +37,8 @@ import org.slf4j.LoggerFactory;
  * verdict in the user's cache folder by CPU, DJL version, core count and the check's own version, and sets the
  * variable through the C library when the kernels are wrong: to AVX2 where the CPU has AVX-512 and a second child
  * checking at AVX2 finds those kernels right (that Zen 5, whose AVX-512 1 x 1 kernels were found wrong later), else
- * to AVX. Only x86 CPUs with AVX2 are checked (below that
- * oneDNN's kernels are the fallback's already). A variable the user set, or
- * {@code -Ddmdd.onednnIsa=VALUE} ({@code default}: leave oneDNN alone), always wins. Trainers call
+ * to AVX. Only x86 CPUs with AVX2 are checked (below that oneDNN's kernels are the fallback's already). A variable
+ * the user set, or {@code -Ddmdd.onednnIsa=VALUE} ({@code default}: leave oneDNN alone), always wins. Trainers call
  * {@link #check} again in their own process and refuse to train on wrong kernels.
  */
 public final class ConvolutionKernels {

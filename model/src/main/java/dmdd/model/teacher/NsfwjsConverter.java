@@ -60,7 +60,8 @@ public final class NsfwjsConverter {
     /** SHA-256 of the safetensors file this converter makes of the width-1.0 MobileNetV2. */
     public static final String CONVERTED_SHA256 = "14052d5c86f889b982238d15594ed574a69a4864cffd527598cb7f731f24f2ea";
     /** SHA-256 of the safetensors file this converter makes of the width-1.4 MobileNetV2. */
-    public static final String CONVERTED_140_SHA256 = "f4d94e8c67f6a7290236f07fd1db45419c63bf498e98469cc022d8ed75447076";
+    public static final String CONVERTED_140_SHA256 =
+            "f4d94e8c67f6a7290236f07fd1db45419c63bf498e98469cc022d8ed75447076";
     /** The prefix of every tensor and node name in the width-1.4 graph that belongs to the hub module. */
     private static final String GRAPH_SCOPE = "predict/";
     /** The topology and weights manifest inside a model's folder. */
@@ -82,7 +83,8 @@ public final class NsfwjsConverter {
         static Network of(BackboneKind kind) {
             return switch (kind) {
                 case MOBILENET_V2 -> new Network("package/dist/models/mobilenet_v2/", CONVERTED_SHA256, false);
-                case MOBILENET_V2_140 -> new Network("package/dist/models/mobilenet_v2_mid/", CONVERTED_140_SHA256, true);
+                case MOBILENET_V2_140 ->
+                        new Network("package/dist/models/mobilenet_v2_mid/", CONVERTED_140_SHA256, true);
                 case RESNET18, WIDE_RESNET50_2 ->
                         throw new IllegalArgumentException(kind.cliName() + " does not come from nsfwjs");
             };
@@ -133,7 +135,8 @@ public final class NsfwjsConverter {
         if (!network.convertedSha256().equals(sha)) {
             throw new TeacherWeightsException("converting " + kind.cliName() + " from " + tarball
                     + " gave a file with SHA-256 " + sha + ", expected " + network.convertedSha256()
-                    + "; nothing was stored (please report this: the conversion should give the same bytes everywhere)");
+                    + "; nothing was stored (please report this: the conversion should give the same bytes "
+                    + "everywhere)");
         }
         AtomicFiles.writeBytes(target, converted);
         TeacherWeights.writeChecksumFile(target);
