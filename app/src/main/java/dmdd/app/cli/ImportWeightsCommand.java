@@ -28,7 +28,9 @@ final class ImportWeightsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the weights file (model.safetensors)")
+    @Parameters(index = "0", paramLabel = "FILE", description = "the weights file: model.safetensors for resnet18 "
+            + "and wide_resnet50_2, the nsfwjs-4.3.0.tgz npm tarball (or its conversion) for mobilenetv2 and "
+            + "mobilenetv2_140")
     Path file;
 
     @Option(names = "--backbone", required = true, paramLabel = "NAME",

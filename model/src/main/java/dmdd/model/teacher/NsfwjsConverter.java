@@ -154,6 +154,10 @@ public final class NsfwjsConverter {
         if (args.length == 3) {
             kind = BackboneKind.MOBILENET_V2_140.cliName().equals(args[0]) ? BackboneKind.MOBILENET_V2_140
                     : BackboneKind.MOBILENET_V2.cliName().equals(args[0]) ? BackboneKind.MOBILENET_V2 : null;
+            if (kind == null) {
+                System.err.println("error: unknown network '" + args[0] + "'; choose "
+                        + BackboneKind.MOBILENET_V2.cliName() + " or " + BackboneKind.MOBILENET_V2_140.cliName());
+            }
             args = java.util.Arrays.copyOfRange(args, 1, 3);
         }
         if (args.length != 2 || kind == null) {

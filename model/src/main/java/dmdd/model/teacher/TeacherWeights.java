@@ -177,10 +177,18 @@ public final class TeacherWeights {
             throw new TeacherWeightsException("weights file not found: " + source);
         }
         Path cached = cacheDir.resolve(cacheFileName(kind));
-        if (kind.fromNsfwjs() && source.getFileName().toString().endsWith(".tgz")) {
+        String sha = WeightFiles.sha256(source);
+        boolean tarball = NsfwjsConverter.TARBALL_SHA256.equals(sha);
+        if (tarball && !kind.fromNsfwjs()) {
+            throw new TeacherWeightsException(source + " is " + NsfwjsConverter.tarballFileName() + ", which holds the "
+                    + "weights of " + BackboneKind.MOBILENET_V2.cliName() + " and "
+                    + BackboneKind.MOBILENET_V2_140.cliName() + ", not of " + kind.cliName());
+        }
+        // the tarball by its content, whatever its name; a damaged one by its name, so that the converter says so
+        if (kind.fromNsfwjs() && (tarball || source.getFileName().toString().endsWith(".tgz")
+                && !sha.equals(NsfwjsConverter.convertedSha256(kind)))) {
             NsfwjsConverter.convert(kind, source, cached);
         } else {
-            String sha = WeightFiles.sha256(source);
             String pinned = kind.fromNsfwjs() ? NsfwjsConverter.convertedSha256(kind)
                     : hubFile(kind).sha256();
             if (pinned != null && !pinned.equals(sha)) {
@@ -198,11 +206,11 @@ public final class TeacherWeights {
             AtomicFiles.write(cached, out -> Files.copy(source, out));
             writeChecksumFile(cached);
         }
-        String sha = WeightFiles.sha256(cached);
+        String cachedSha = WeightFiles.sha256(cached);
         boolean unpinned = !kind.fromNsfwjs() && hubFile(kind).sha256() == null;
-        return new WeightsFile(cached, new WeightsOrigin(WeightsOrigin.Source.LOCAL_IMPORT, cached, sha,
+        return new WeightsFile(cached, new WeightsOrigin(WeightsOrigin.Source.LOCAL_IMPORT, cached, cachedSha,
                 describe(kind) + ", imported from " + source + " into " + cached
-                        + (unpinned ? " (SHA-256 " + sha + " not checked: no pin is recorded yet)" : "")));
+                        + (unpinned ? " (SHA-256 " + cachedSha + " not checked: no pin is recorded yet)" : "")));
     }
 
     /**

@@ -93,4 +93,27 @@ class TeachersLoadTest {
             assertThat(weights.resolve(TeacherWeights.cacheFileName(BackboneKind.MOBILENET_V2_140))).doesNotExist();
         }
     }
+
+    @Test
+    void theTarballIsKnownByItsContentWhateverItsName() throws IOException {
+        Path renamed = cache.resolve("download").resolve("weights.bin");
+        Files.createDirectories(renamed.getParent());
+        Files.copy(Fixtures.nsfwjsTarball(), renamed);
+        Path weights = cache.resolve("weights");
+        try (NDManager manager = DjlRuntime.engine().newBaseManager()) {
+            WeightsOrigin imported = Teachers.importWeights(BackboneKind.MOBILENET_V2_140, renamed, weights, manager);
+            assertThat(imported.sha256()).isEqualTo(NsfwjsConverter.CONVERTED_140_SHA256);
+            // the tarball holds no ResNet: said so, not a checksum riddle
+            assertThatThrownBy(() -> Teachers.importWeights(BackboneKind.RESNET18, renamed, weights, manager))
+                    .isInstanceOf(TeacherWeightsException.class)
+                    .hasMessageContaining("holds the weights of mobilenetv2 and mobilenetv2_140, not of resnet18");
+            // a converted file named like a tarball is taken as the converted file it is
+            Path converted = weights.resolve(TeacherWeights.cacheFileName(BackboneKind.MOBILENET_V2_140));
+            Path named = cache.resolve("download").resolve("converted.tgz");
+            Files.copy(converted, named);
+            Path other = cache.resolve("other");
+            assertThat(Teachers.importWeights(BackboneKind.MOBILENET_V2_140, named, other, manager).sha256())
+                    .isEqualTo(NsfwjsConverter.CONVERTED_140_SHA256);
+        }
+    }
 }
