@@ -152,9 +152,13 @@ public final class NsfwjsConverter {
     public static void main(String[] args) throws IOException {
         BackboneKind kind = BackboneKind.MOBILENET_V2;
         if (args.length == 3) {
-            kind = BackboneKind.MOBILENET_V2_140.cliName().equals(args[0]) ? BackboneKind.MOBILENET_V2_140
-                    : BackboneKind.MOBILENET_V2.cliName().equals(args[0]) ? BackboneKind.MOBILENET_V2 : null;
-            if (kind == null) {
+            try {
+                kind = BackboneKind.fromCliName(args[0]);
+            } catch (IllegalArgumentException e) {
+                kind = null;
+            }
+            if (kind == null || !kind.fromNsfwjs()) {
+                kind = null;
                 System.err.println("error: unknown network '" + args[0] + "'; choose "
                         + BackboneKind.MOBILENET_V2.cliName() + " or " + BackboneKind.MOBILENET_V2_140.cliName());
             }
